@@ -1,0 +1,78 @@
+// The event catalogue: everything the cloud tells a local store, pushed as signed webhooks and
+// served for pull. One discriminated union so both sides parse with the same schema.
+import { z } from 'zod';
+import { DepartmentSchema, UserProfileSchema } from './directory';
+import { MessageStatusSchema, RecipientResultSchema, RecipientsSpecSchema } from './messages';
+
+const MessageRef = { messageId: z.string().min(1) };
+
+export const EventDataSchemas = {
+  'user.authenticated': z.object({
+    ticket: z.string().min(16),
+    expiresAt: z.iso.datetime(),
+    user: UserProfileSchema,
+  }),
+  'user.upserted': z.object({ users: z.array(UserProfileSchema).min(1).max(500) }),
+  'user.removed': z.object({ userids: z.array(z.string().min(1)).min(1).max(500) }),
+  'department.upserted': z.object({ departments: z.array(DepartmentSchema).min(1).max(500) }),
+  'department.removed': z.object({ deptIds: z.array(z.number().int().positive()).min(1).max(500) }),
+  'message.accepted': z.object({
+    ...MessageRef,
+    msgtype: z.string(),
+    msg: z.record(z.string(), z.unknown()),
+    recipients: RecipientsSpecSchema,
+    createdAt: z.iso.datetime(),
+  }),
+  'message.dispatched': z.object({
+    ...MessageRef,
+    taskIds: z.array(z.number().int()),
+    recipients: z.array(RecipientResultSchema),
+  }),
+  'message.completed': z.object({
+    ...MessageRef,
+    status: MessageStatusSchema,
+    recipients: z.array(RecipientResultSchema),
+  }),
+  'message.receipts.updated': z.object({ ...MessageRef, recipients: z.array(RecipientResultSchema).min(1) }),
+  'message.recalled': z.object({ ...MessageRef }),
+  'tenant.authorization.changed': z.object({
+    corpId: z.string(),
+    status: z.enum(['active', 'suspended']),
+    agentId: z.number().int().optional(),
+  }),
+} as const;
+
+export type EventType = keyof typeof EventDataSchemas;
+export const EVENT_TYPES = Object.keys(EventDataSchemas) as EventType[];
+export type EventData<T extends EventType> = z.infer<(typeof EventDataSchemas)[T]>;
+
+const envelope = <T extends EventType>(type: T) =>
+  z.object({
+    id: z.string().min(1).max(128),
+    type: z.literal(type),
+    tenantId: z.string().min(1),
+    /** Gap-free per tenant; also the version a local store compares to keep the newest state. */
+    seq: z.number().int().positive(),
+    occurredAt: z.iso.datetime(),
+    data: EventDataSchemas[type],
+  });
+
+const envelopes = EVENT_TYPES.map((t) => envelope(t));
+export const EventEnvelopeSchema = z.discriminatedUnion('type', envelopes as unknown as [ReturnType<typeof envelope<'user.upserted'>>]);
+
+/** A typed envelope; `EventEnvelope<'user.upserted'>` narrows `data`. */
+export type EventEnvelope<T extends EventType = EventType> = T extends EventType
+  ? { id: string; type: T; tenantId: string; seq: number; occurredAt: string; data: EventData<T> }
+  : never;
+
+export const EventsPageSchema = z.object({
+  events: z.array(EventEnvelopeSchema),
+  /** Pass as `after` for the next page; equal to the request's `after` when there was nothing new. */
+  next: z.number().int().nonnegative(),
+});
+export type EventsPage = { events: EventEnvelope[]; next: number };
+
+export const EventsQuerySchema = z.object({
+  after: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});

@@ -1,0 +1,3 @@
+export * from './directory';
+export * from './messages';
+export * from './events';
