@@ -1,0 +1,57 @@
+// `npm test`'s last step: one Jest run over every project, against a real Postgres.
+// TEST_DATABASE_URL wins; otherwise an embedded Postgres is started for the run and removed after.
+// Ends with the plain totals line CI reads: "N passed, N failed, N skipped".
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../apps/local-store/src/db/embedded-postgres';
+
+const root = path.resolve(__dirname, '../..');
+
+interface JestSummary {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  numRuntimeErrorTestSuites: number;
+}
+
+async function main(): Promise<number> {
+  let embedded: EmbeddedPostgresHandle | undefined;
+  const env = { ...process.env };
+  if (!env.TEST_DATABASE_URL) {
+    const dataDir = path.join(root, '.data', `test-pg-${process.pid}`);
+    embedded = await startEmbeddedPostgres({ dataDir, persistent: false });
+    env.TEST_DATABASE_URL = embedded.url;
+    console.log(`[test] embedded Postgres on port ${embedded.port} (set TEST_DATABASE_URL to use another server)`);
+  }
+  const resultsDir = path.join(root, '.data');
+  mkdirSync(resultsDir, { recursive: true });
+  const resultsFile = path.join(resultsDir, `jest-results-${process.pid}.json`);
+  const args = [require.resolve('jest/bin/jest'), '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
+  if (env.CI) args.push('--ci');
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+  });
+  await embedded?.stop();
+  if (!existsSync(resultsFile)) {
+    console.log('0 passed, 1 failed');
+    return code || 1;
+  }
+  const summary = JSON.parse(readFileSync(resultsFile, 'utf8')) as JestSummary;
+  rmSync(resultsFile, { force: true });
+  const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+  const skipped = summary.numPendingTests + summary.numTodoTests;
+  console.log(`${summary.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
+  return code;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
