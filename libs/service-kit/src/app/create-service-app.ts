@@ -1,0 +1,42 @@
+import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
+import { requestContext } from '../context/request-context.middleware';
+import { errorHandler, notFoundHandler } from '../errors/error-handler.middleware';
+import { healthRoutes, type HealthOptions } from '../health/health.routes';
+import type { Logger } from '../logging/create-logger';
+import { httpMetrics } from '../metrics/http-metrics.middleware';
+import { metricsRoutes } from '../metrics/metrics.routes';
+import { accessLog } from './access-log.middleware';
+import { jsonBody } from './json-body.middleware';
+
+export interface ServiceAppOptions {
+  logger: Logger;
+  registry: Registry;
+  health: HealthOptions;
+  /** Mounts the app's own routers; runs after the shared plumbing and before 404/error handling. */
+  routes: (app: Express) => void;
+  /** Max JSON body size (body-parser syntax). Default '1mb'. */
+  jsonLimit?: string;
+  /** Path prefixes that keep `req.rawBody`; every path when omitted. */
+  rawBodyPaths?: string[];
+  /** Express 'trust proxy' setting, e.g. 1 behind one reverse proxy. Not set by default. */
+  trustProxy?: boolean | number | string;
+}
+
+/** The shared Express skeleton; the order matters (context first so every later line has a request id). */
+export function createServiceApp(options: ServiceAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+
+  app.use(requestContext());
+  app.use(httpMetrics(options.registry));
+  app.use(accessLog(options.logger));
+  app.use(jsonBody({ limit: options.jsonLimit ?? '1mb', rawBodyPaths: options.rawBodyPaths }));
+  app.use(healthRoutes({ logger: options.logger, ...options.health }));
+  app.use(metricsRoutes(options.registry));
+  options.routes(app);
+  app.use(notFoundHandler());
+  app.use(errorHandler(options.logger));
+  return app;
+}

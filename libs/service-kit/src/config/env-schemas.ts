@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const fail = (reason: string): Parsed<never> => ({ ok: false, reason });
+
+/**
+ * Shared shape of every env helper: a blank or unset variable takes the fallback (or is reported
+ * as missing); otherwise `parse` decides. Issue messages never echo the raw value.
+ */
+function envVar<T>(parse: (raw: string) => Parsed<T>, fallback: T | undefined) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T => {
+      const text = raw?.trim() ?? '';
+      if (text === '') {
+        if (fallback !== undefined) return fallback;
+        ctx.addIssue({ code: 'custom', message: 'is required but not set' });
+        return z.NEVER;
+      }
+      const parsed = parse(text);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: 'custom', message: parsed.reason });
+      return z.NEVER;
+    });
+}
+
+function parseInteger(text: string, min: number, max: number): Parsed<number> {
+  if (!/^-?\d+$/.test(text)) return fail('must be an integer');
+  const value = Number(text);
+  if (value < min || value > max) return fail(`must be between ${min} and ${max}`);
+  return ok(value);
+}
+
+export function envPort(fallback?: number) {
+  return envVar((text) => parseInteger(text, 0, 65535), fallback);
+}
+
+export function envInt(fallback?: number, range: { min?: number; max?: number } = {}) {
+  const min = range.min ?? Number.MIN_SAFE_INTEGER;
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  return envVar((text) => parseInteger(text, min, max), fallback);
+}
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+
+export function envBool(fallback?: boolean) {
+  return envVar((text) => {
+    const word = text.toLowerCase();
+    if (TRUE_WORDS.has(word)) return ok(true);
+    if (FALSE_WORDS.has(word)) return ok(false);
+    return fail('must be one of true/false, 1/0, yes/no, on/off');
+  }, fallback);
+}
+
+/** Any absolute URL (http(s), postgres, file…); the string is kept as written. */
+export function envUrl(fallback?: string) {
+  return envVar((text) => (URL.canParse(text) ? ok(text) : fail('must be an absolute URL')), fallback);
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "5000" (milliseconds), "250ms", "5s", "2m", "1h", "1d" → milliseconds. */
+export function parseDurationMs(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!match?.[1]) return undefined;
+  return Math.round(Number(match[1]) * (UNIT_MS[match[2] ?? 'ms'] ?? 1));
+}
+
+export function envDurationMs(fallback?: number | string) {
+  const fallbackMs = typeof fallback === 'string' ? parseDurationMs(fallback) : fallback;
+  if (typeof fallback === 'string' && fallbackMs === undefined) throw new Error(`envDurationMs: bad default "${fallback}"`);
+  return envVar((text) => {
+    const ms = parseDurationMs(text);
+    return ms === undefined ? fail('must be a duration like 5000, 250ms, 5s, 2m, 1h or 1d') : ok(ms);
+  }, fallbackMs);
+}
+
+/** Required secret. Only its length is ever described, never its content. */
+export function envSecret(options: { minLength?: number } = {}) {
+  const minLength = options.minLength ?? 1;
+  return envVar((text) => (text.length >= minLength ? ok(text) : fail(`must be at least ${minLength} characters long`)), undefined);
+}
+
+/** Comma-separated list; items are trimmed and blanks dropped. */
+export function envList(fallback?: string[]) {
+  return envVar((text) => ok(text.split(',').map((item) => item.trim()).filter((item) => item !== '')), fallback);
+}

@@ -1,0 +1,47 @@
+import { ERROR_STATUS, type ErrorCode } from './error-codes';
+
+/** One invalid input field; `path` is prefixed by its location, e.g. `body.msg.text.content`. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface AppErrorOptions {
+  fields?: FieldError[];
+  cause?: unknown;
+  /** Extra response headers, e.g. `Retry-After` for rate_limited or `WWW-Authenticate` for unauthorized. */
+  headers?: Record<string, string>;
+}
+
+/** An expected failure with a stable code; the status comes from ERROR_STATUS, never from the throw site. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string;
+  readonly fields?: FieldError[];
+  readonly headers?: Record<string, string>;
+
+  constructor(code: ErrorCode, detail: string, options: AppErrorOptions = {}) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.detail = detail;
+    if (options.fields) this.fields = options.fields;
+    if (options.headers) this.headers = options.headers;
+  }
+}
+
+export const notFound = (detail: string): AppError => new AppError('not_found', detail);
+export const unauthorized = (detail: string): AppError => new AppError('unauthorized', detail);
+export const forbidden = (detail: string): AppError => new AppError('forbidden', detail);
+export const conflict = (detail: string): AppError => new AppError('conflict', detail);
+
+export function validationError(fields: FieldError[], detail = describeFields(fields)): AppError {
+  return new AppError('validation_failed', detail, { fields });
+}
+
+function describeFields(fields: FieldError[]): string {
+  if (fields.length === 0) return 'The request is invalid.';
+  return `Invalid request: ${fields.map((field) => field.path).join(', ')}.`;
+}

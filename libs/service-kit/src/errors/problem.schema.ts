@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const PROBLEM_TYPE_BASE = 'https://dingtalk-gateway.dev/problems/';
+
+export const FieldErrorSchema = z.object({ path: z.string(), message: z.string() });
+
+/**
+ * RFC 9457 problem body as every service returns it. `code` stays a plain string so a client built
+ * against an older table still parses problems carrying codes added later.
+ */
+export const ProblemSchema = z.object({
+  type: z.string().startsWith(PROBLEM_TYPE_BASE),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  detail: z.string(),
+  code: z.string(),
+  requestId: z.string(),
+  errors: z.array(FieldErrorSchema).optional(),
+});
+
+export type Problem = z.infer<typeof ProblemSchema>;
+
+/** Alias of ProblemSchema for callers that use lower-case schema names. */
+export const problemSchema = ProblemSchema;

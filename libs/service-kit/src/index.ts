@@ -1,0 +1,58 @@
+export { loadConfig, parseConfigOrExit } from './config/load-config';
+export { ConfigError, type ConfigProblem } from './config/config-error';
+export {
+  envBool,
+  envDurationMs,
+  envInt,
+  envList,
+  envPort,
+  envSecret,
+  envUrl,
+  parseDurationMs,
+} from './config/env-schemas';
+
+export { createLogger, type Logger, type LoggerOptions } from './logging/create-logger';
+export { redact, redactText, REDACTED } from './logging/redact';
+
+export {
+  currentRequestId,
+  getContext,
+  runWithContext,
+  setContextValue,
+  type ContextValues,
+  type RequestContext,
+} from './context/request-context';
+export { requestContext, REQUEST_ID_HEADER } from './context/request-context.middleware';
+
+export { ERROR_CODES, ERROR_STATUS, errorTitle, isErrorCode, type ErrorCode } from './errors/error-codes';
+export {
+  AppError,
+  conflict,
+  forbidden,
+  notFound,
+  unauthorized,
+  validationError,
+  type AppErrorOptions,
+  type FieldError,
+} from './errors/app-error';
+export { toAppError } from './errors/to-app-error';
+export { errorHandler, notFoundHandler, PROBLEM_CONTENT_TYPE } from './errors/error-handler.middleware';
+export { FieldErrorSchema, PROBLEM_TYPE_BASE, ProblemSchema, problemSchema, type Problem } from './errors/problem.schema';
+
+export {
+  input,
+  validate,
+  type InputLocation,
+  type InputSchemas,
+  type ParsedInput,
+} from './validation/validate.middleware';
+export { route, type RouteHandler } from './validation/route';
+
+export { healthRoutes, type HealthCheck, type HealthOptions } from './health/health.routes';
+export { createMetricsRegistry } from './metrics/metrics-registry';
+export { httpMetrics } from './metrics/http-metrics.middleware';
+export { metricsRoutes } from './metrics/metrics.routes';
+export type { Registry } from 'prom-client';
+
+export { createServiceApp, type ServiceAppOptions } from './app/create-service-app';
+export { serve, type RunningServer, type ServeOptions, type ShutdownHook } from './server/serve';

@@ -1,0 +1,27 @@
+import { Writable } from 'node:stream';
+import { createLogger, type Logger } from '../logging/create-logger';
+
+export interface CapturedLogs {
+  logger: Logger;
+  /** Every JSON line written so far, parsed. */
+  lines: () => Array<Record<string, unknown>>;
+}
+
+/** A real winston logger whose output a test can read back (test-only helper). */
+export function captureLogs(level = 'debug'): CapturedLogs {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const logger = createLogger({ service: 'test-service', version: '1.2.3', level, destination });
+  const lines = (): Array<Record<string, unknown>> =>
+    chunks
+      .join('')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { logger, lines };
+}

@@ -1,0 +1,58 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { AppError, validationError, type FieldError } from '../errors/app-error';
+import { fieldErrors } from '../errors/to-app-error';
+
+export type InputLocation = 'params' | 'query' | 'body' | 'headers';
+
+export type InputSchemas = Partial<Record<InputLocation, z.ZodType>>;
+
+/** The parsed values, typed by exactly the locations that were given a schema. */
+export type ParsedInput<S extends InputSchemas> = {
+  [K in keyof S]-?: S[K] extends z.ZodType ? z.output<S[K]> : never;
+};
+
+const LOCATIONS: readonly InputLocation[] = ['params', 'query', 'body', 'headers'];
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * Parses every given location, reporting all bad fields at once (paths prefixed `body.`, `query.`…).
+ * Results go to `res.locals.input` because Express 5's `req.query` cannot be reassigned.
+ */
+export async function parseInput<S extends InputSchemas>(schemas: S, req: Request): Promise<ParsedInput<S>> {
+  if (schemas.body && hasBody(req) && !req.is(JSON_TYPES)) {
+    throw new AppError('unsupported_media_type', 'The request body must be JSON (Content-Type: application/json).');
+  }
+  const parsed: Record<string, unknown> = {};
+  const problems: FieldError[] = [];
+  for (const location of LOCATIONS) {
+    const schema = schemas[location];
+    if (!schema) continue;
+    const result = await schema.safeParseAsync(req[location]);
+    if (result.success) parsed[location] = result.data;
+    else problems.push(...fieldErrors(result.error.issues, location));
+  }
+  if (problems.length > 0) throw validationError(problems);
+  return parsed as ParsedInput<S>;
+}
+
+export function validate<S extends InputSchemas>(schemas: S): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      res.locals.input = await parseInput(schemas, req);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** Typed read of what `validate(schemas)` stored: `input<typeof schemas>(res).body`. */
+export function input<S extends InputSchemas>(res: Response): ParsedInput<S> {
+  if (res.locals.input === undefined) throw new Error('input(res) called on a route without validate()');
+  return res.locals.input as ParsedInput<S>;
+}
+
+function hasBody(req: Request): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
