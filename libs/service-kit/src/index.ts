@@ -56,3 +56,7 @@ export type { Registry } from 'prom-client';
 
 export { createServiceApp, type ServiceAppOptions } from './app/create-service-app';
 export { serve, type RunningServer, type ServeOptions, type ShutdownHook } from './server/serve';
+
+export { ApiRegistry, type ApiResponseSpec, type ApiRouteSpec, type HttpMethod } from './openapi/api-registry';
+export { buildOpenApiDocument, type OpenApiInfo } from './openapi/openapi-document';
+export { openApiRoutes } from './openapi/openapi.routes';

@@ -1,0 +1,70 @@
+// OpenAPI 3.1 from the registry, with zod 4's own JSON Schema output (3.1 uses JSON Schema 2020-12).
+import { z } from 'zod';
+import { ProblemSchema } from '../errors/problem.schema';
+import type { ApiRouteSpec } from './api-registry';
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+  securitySchemes?: Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
+}
+
+const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+function parameters(spec: ApiRouteSpec): Json[] {
+  const out: Json[] = [];
+  for (const location of ['params', 'query', 'headers'] as const) {
+    const schema = spec.input?.[location];
+    if (!schema) continue;
+    const js = jsonSchema(schema, 'input');
+    const props = (js.properties ?? {}) as Record<string, Json>;
+    const required = new Set((js.required ?? []) as string[]);
+    for (const [name, prop] of Object.entries(props)) {
+      out.push({
+        name,
+        in: location === 'params' ? 'path' : location === 'headers' ? 'header' : 'query',
+        required: location === 'params' || required.has(name),
+        schema: prop,
+        ...(typeof prop.description === 'string' ? { description: prop.description } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly ApiRouteSpec[]): Json {
+  const paths: Record<string, Json> = {};
+  for (const spec of routes) {
+    const responses: Json = {};
+    for (const [status, res] of Object.entries(spec.responses)) {
+      const type = res.contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json');
+      const schema = res.schema ?? (Number(status) >= 400 ? ProblemSchema : undefined);
+      responses[status] = { description: res.description, ...(schema ? { content: { [type]: { schema: jsonSchema(schema, 'output') } } } : {}) };
+    }
+    const body = spec.input?.body;
+    const operation: Json = {
+      summary: spec.summary,
+      operationId: `${spec.method}${toOpenApiPath(spec.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      ...(spec.tags ? { tags: spec.tags } : {}),
+      ...(spec.security ? { security: spec.security.map((name) => ({ [name]: [] })) } : {}),
+      parameters: parameters(spec),
+      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
+      responses,
+    };
+    const path = toOpenApiPath(spec.path);
+    paths[path] = { ...(paths[path] ?? {}), [spec.method]: operation };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
+    paths,
+    components: { securitySchemes: info.securitySchemes ?? {} },
+  };
+}

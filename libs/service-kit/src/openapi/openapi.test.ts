@@ -1,0 +1,58 @@
+import express from 'express';
+import request from 'supertest';
+import { z } from 'zod';
+import { ApiRegistry } from './api-registry';
+import { openApiRoutes } from './openapi.routes';
+
+function app() {
+  const registry = new ApiRegistry();
+  const router = express.Router();
+  registry.add(
+    router,
+    {
+      method: 'get',
+      path: '/v1/users/:userid',
+      summary: 'One user',
+      security: ['bearer'],
+      input: { params: z.object({ userid: z.string() }), query: z.object({ fields: z.string().optional() }) },
+      responses: { 200: { description: 'the user', schema: z.object({ userid: z.string(), name: z.string() }) }, 404: { description: 'unknown' } },
+    },
+    ({ params }, _req, res) => {
+      res.json({ userid: params.userid, name: 'N' });
+    },
+  );
+  registry.add(
+    router,
+    { method: 'post', path: '/v1/things', summary: 'Make', input: { body: z.object({ n: z.number().int() }) }, responses: { 201: { description: 'made' } } },
+    ({ body }, _req, res) => {
+      res.status(201).json({ n: body.n });
+    },
+  );
+  const a = express();
+  a.use(express.json());
+  a.use(router);
+  a.use(openApiRoutes({ title: 'T', version: '1', securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }, registry));
+  return a;
+}
+
+describe('OpenAPI from the route registry', () => {
+  it('when routes are registered, then they serve and appear in /openapi.json with their schemas', async () => {
+    const a = app();
+    await request(a).get('/v1/users/u1').expect(200, { userid: 'u1', name: 'N' });
+    const doc = (await request(a).get('/openapi.json').expect(200)).body;
+    expect(doc.openapi).toBe('3.1.0');
+    const get = doc.paths['/v1/users/{userid}'].get;
+    expect(get.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'userid', in: 'path', required: true }), expect.objectContaining({ name: 'fields', in: 'query', required: false })]),
+    );
+    expect(get.responses['200'].content['application/json'].schema.properties.name).toEqual({ type: 'string' });
+    expect(get.responses['404'].content['application/problem+json'].schema.properties.requestId).toBeDefined();
+    expect(get.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/v1/things'].post.requestBody.content['application/json'].schema.required).toEqual(['n']);
+  });
+
+  it('serves a readable docs page', async () => {
+    const res = await request(app()).get('/docs').expect(200);
+    expect(res.text).toContain('/openapi.json');
+  });
+});
