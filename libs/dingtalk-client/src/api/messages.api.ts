@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { AsyncSendRequestSchema, type AsyncSendRequest } from './message.schemas';
+import { SendProgressSchema, SendResultSchema, type SendProgress, type SendResult } from './message-results.schemas';
+import { OkSchema } from './envelope.schemas';
+import { postOapi, type OrgBinding } from './org-binding';
+
+const BASE = '/topapi/message/corpconversation';
+
+/**
+ * Work notifications. `send` and `recall` have effects, so they are retried only when DingTalk
+ * provably did not act (throttled, token invalid, connection never opened); otherwise the error
+ * carries `outcome: 'unknown'` and the caller reconciles with getSendResult.
+ */
+export class MessagesApi {
+  constructor(
+    private readonly org: OrgBinding,
+    private readonly defaultAgentId: number | undefined,
+  ) {}
+
+  /**
+   * `asyncsend_v2`. Validates the request first (throws a ZodError before any I/O) and returns the
+   * task id. Success only means the task exists; per-recipient outcomes come from getSendResult.
+   */
+  async send(request: AsyncSendRequest): Promise<number> {
+    const req = AsyncSendRequestSchema.parse(request);
+    const body = {
+      agent_id: this.agentId(req.agentId),
+      userid_list: req.userIds?.join(','),
+      dept_id_list: req.deptIds?.join(','),
+      to_all_user: req.toAllUser,
+      msg: req.msg,
+    };
+    const schema = z.object({ task_id: z.number().int() }).transform((r) => r.task_id);
+    return postOapi(this.org, `${BASE}/asyncsend_v2`, body, schema, false);
+  }
+
+  getSendProgress(taskId: number, agentId?: number): Promise<SendProgress> {
+    const schema = z.object({ progress: SendProgressSchema }).transform((r) => r.progress);
+    return postOapi(this.org, `${BASE}/getsendprogress`, { agent_id: this.agentId(agentId), task_id: taskId }, schema);
+  }
+
+  /** Per-recipient result (tasks ≤ 24 h old; DingTalk refuses tasks with > 100 recipients: 41052). */
+  getSendResult(taskId: number, agentId?: number): Promise<SendResult> {
+    const schema = z.object({ send_result: SendResultSchema }).transform((r) => r.send_result);
+    return postOapi(this.org, `${BASE}/getsendresult`, { agent_id: this.agentId(agentId), task_id: taskId }, schema);
+  }
+
+  /** Recalls a sent notification (within 24 h). */
+  recall(taskId: number, agentId?: number): Promise<void> {
+    return postOapi(this.org, `${BASE}/recall`, { agent_id: this.agentId(agentId), msg_task_id: taskId }, OkSchema, false);
+  }
+
+  private agentId(explicit: number | undefined): number {
+    const agentId = explicit ?? this.defaultAgentId;
+    if (agentId === undefined) throw new TypeError('agentId is required: pass it or set it in the org credentials');
+    return agentId;
+  }
+}

@@ -1,0 +1,16 @@
+/** An enterprise-internal app, or one org's install of a third-party suite. */
+export type AppCredentials =
+  | { mode: 'internal'; appKey: string; appSecret: string; corpId?: string; agentId?: number }
+  | { mode: 'isv'; suiteKey: string; suiteSecret: string; corpId: string; agentId?: number };
+
+export interface SuiteCredentials {
+  suiteKey: string;
+  suiteSecret: string;
+}
+
+/** Token-broker keys; documented because a TokenStore implementation sees them. */
+export const tokenKeys = {
+  app: (appKey: string) => `app:${appKey}`,
+  suite: (suiteKey: string) => `suite:${suiteKey}`,
+  corp: (suiteKey: string, corpId: string) => `corp:${suiteKey}:${corpId}`,
+};

@@ -1,0 +1,28 @@
+import { ContactsApi } from '../api/contacts.api';
+import { MessagesApi } from '../api/messages.api';
+import type { OrgBinding } from '../api/org-binding';
+
+/**
+ * One org as seen by one app: every call gets the right token automatically (the app token for
+ * an internal app, the corp token obtained through the suite for an ISV install), refreshes it
+ * once on a token-invalid answer, and is throttled per (identity, API path).
+ */
+export class OrgClient {
+  readonly contacts: ContactsApi;
+  readonly messages: MessagesApi;
+
+  constructor(
+    private readonly binding: OrgBinding,
+    /** The org's corpId when known (always for ISV installs). */
+    readonly corpId: string | undefined,
+    agentId: number | undefined,
+  ) {
+    this.contacts = new ContactsApi(binding);
+    this.messages = new MessagesApi(binding, agentId);
+  }
+
+  /** The cached app/corp access token, for calls this client does not wrap. */
+  accessToken(): Promise<string> {
+    return this.binding.token.get();
+  }
+}

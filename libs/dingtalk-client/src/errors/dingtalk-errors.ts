@@ -1,0 +1,112 @@
+import { classify, type ErrorKind } from './error-classification';
+
+/**
+ * Whether DingTalk may have acted on a failed call. `rejected`: it definitely did not (it answered
+ * with a definite error, or the request never left). `unknown`: it may have (timeout after sending,
+ * 5xx, system busy, unreadable 2xx) — for a send, reconcile instead of retrying.
+ */
+export type CallOutcome = 'rejected' | 'unknown';
+
+export interface DingTalkApiErrorInit {
+  method: string;
+  path: string;
+  httpStatus?: number;
+  errcode?: number;
+  subCode?: string;
+  subMsg?: string;
+  errmsg?: string;
+  code?: string;
+  /** DingTalk's own message (new API). */
+  dingtalkMessage?: string;
+  requestId?: string;
+  cause?: unknown;
+  /** Overrides the classification (used for unreadable answers). */
+  kind?: ErrorKind;
+}
+
+/** DingTalk answered, and the answer is an error (either API generation). Never contains tokens. */
+export class DingTalkApiError extends Error {
+  override readonly name = 'DingTalkApiError';
+  readonly method: string;
+  /** URL path only: the query (which may hold access_token) is never kept. */
+  readonly path: string;
+  readonly httpStatus?: number;
+  readonly errcode?: number;
+  readonly subCode?: string;
+  readonly subMsg?: string;
+  readonly errmsg?: string;
+  readonly code?: string;
+  /** DingTalk's request id (`request_id` on oapi, `requestid` on api) for support tickets. */
+  readonly requestId?: string;
+  readonly kind: ErrorKind;
+  readonly outcome: CallOutcome;
+
+  constructor(init: DingTalkApiErrorInit) {
+    super(describe(init), { cause: init.cause });
+    this.method = init.method;
+    this.path = init.path;
+    this.httpStatus = init.httpStatus;
+    this.errcode = init.errcode;
+    this.subCode = init.subCode;
+    this.subMsg = init.subMsg;
+    this.errmsg = init.errmsg;
+    this.code = init.code;
+    this.requestId = init.requestId;
+    this.kind = init.kind ?? classify(init);
+    const ambiguous = this.kind === 'retry-backoff' || this.kind === 'unexpected-response' || (init.httpStatus ?? 0) >= 500;
+    this.outcome = ambiguous ? 'unknown' : 'rejected';
+  }
+}
+
+export type TransportFailure = 'timeout' | 'connection' | 'aborted';
+
+export interface DingTalkTransportErrorInit {
+  method: string;
+  path: string;
+  reason: TransportFailure;
+  mayHaveReachedServer: boolean;
+  cause?: unknown;
+}
+
+/** No answer from DingTalk: deadline exceeded, connection refused/reset, DNS failure. */
+export class DingTalkTransportError extends Error {
+  override readonly name = 'DingTalkTransportError';
+  readonly method: string;
+  readonly path: string;
+  readonly reason: TransportFailure;
+  /** False only when the request provably never left (refused, DNS): then even a send may be retried. */
+  readonly mayHaveReachedServer: boolean;
+  readonly outcome: CallOutcome;
+
+  constructor(init: DingTalkTransportErrorInit) {
+    super(`DingTalk ${init.method} ${init.path}: ${init.reason}${init.mayHaveReachedServer ? ' (may have reached DingTalk)' : ''}`, {
+      cause: init.cause,
+    });
+    this.method = init.method;
+    this.path = init.path;
+    this.reason = init.reason;
+    this.mayHaveReachedServer = init.mayHaveReachedServer;
+    this.outcome = init.mayHaveReachedServer ? 'unknown' : 'rejected';
+  }
+}
+
+/** The suite token or a corp token was needed but the SuiteTicketSource has no ticket yet. */
+export class SuiteTicketUnavailableError extends Error {
+  override readonly name = 'SuiteTicketUnavailableError';
+  readonly kind: ErrorKind = 'refresh-suite-ticket';
+
+  constructor(readonly suiteKey: string) {
+    super(`no suite_ticket available for suite ${suiteKey}: wait for DingTalk to push one`);
+  }
+}
+
+function describe(init: DingTalkApiErrorInit): string {
+  const parts = [`DingTalk ${init.method} ${init.path} failed:`];
+  if (init.httpStatus !== undefined) parts.push(`HTTP ${init.httpStatus}`);
+  if (init.errcode !== undefined) parts.push(`errcode=${init.errcode}`);
+  if (init.subCode !== undefined) parts.push(`sub_code=${init.subCode}`);
+  if (init.code !== undefined) parts.push(`code=${init.code}`);
+  const text = init.subMsg ?? init.errmsg ?? init.dingtalkMessage;
+  if (text) parts.push(`— ${text}`);
+  return parts.join(' ');
+}

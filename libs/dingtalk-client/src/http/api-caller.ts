@@ -1,0 +1,101 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { z } from 'zod';
+import { DingTalkTransportError } from '../errors/dingtalk-errors';
+import type { RateLimiter } from '../rate-limit/rate-limiter';
+import type { TokenSource } from '../tokens/token-broker';
+import { parseResponse } from './response-parser';
+import { decideRetry, type RetryOptions } from './retry-policy';
+import type { HttpSend } from './transport';
+import { describeTransportFailure } from './transport-failure';
+import { buildQuery, type QueryValue } from './url';
+
+export interface BaseUrls {
+  /** OAuth login pages. Default https://login.dingtalk.com */
+  loginBaseUrl: string;
+  /** New API (v1.0). Default https://api.dingtalk.com */
+  apiBaseUrl: string;
+  /** Old API (gettoken, topapi, service, sns). Default https://oapi.dingtalk.com */
+  oapiBaseUrl: string;
+}
+
+export interface ApiCallerConfig {
+  baseUrls: BaseUrls;
+  send: HttpSend;
+  timeoutMs: number;
+  retry: Required<RetryOptions>;
+  limiter: RateLimiter | undefined;
+  requestId: () => string | undefined;
+}
+
+export interface CallSpec<T> {
+  host: 'api' | 'oapi';
+  method: 'GET' | 'POST';
+  path: string;
+  schema: z.ZodType<T>;
+  /** See AttemptState.idempotent: false for sends, recalls and one-time-code exchanges. */
+  idempotent: boolean;
+  /** Identity the rate-limit bucket belongs to (`app:<key>`, `corp:<suite>:<corp>`, …). */
+  rateKey: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** A refreshable token source, or a caller-supplied token string (never refreshed). */
+  auth?: TokenSource | string;
+  /** Old-host query parameter for the token; `/service/*` calls use `suite_access_token`. Default `access_token`. */
+  tokenParam?: string;
+}
+
+/** Runs one DingTalk call: rate limit, token placement, deadline, parsing, retries, one token refresh. */
+export class ApiCaller {
+  constructor(private readonly config: ApiCallerConfig) {}
+
+  async call<T>(spec: CallSpec<T>): Promise<T> {
+    let canRefreshToken = typeof spec.auth === 'object';
+    for (let attempt = 1; ; ) {
+      const token = await resolveToken(spec.auth);
+      try {
+        return await this.attempt(spec, token);
+      } catch (err) {
+        const decision = decideRetry(err, { attempt, idempotent: spec.idempotent, canRefreshToken }, this.config.retry);
+        if (decision.action === 'fail') throw err;
+        if (decision.action === 'refresh-token') {
+          canRefreshToken = false;
+          if (typeof spec.auth === 'object' && token !== undefined) await spec.auth.invalidate(token);
+          continue;
+        }
+        attempt += 1;
+        await sleep(decision.delayMs);
+      }
+    }
+  }
+
+  private async attempt<T>(spec: CallSpec<T>, token: string | undefined): Promise<T> {
+    await this.config.limiter?.acquire(spec.rateKey, spec.path);
+    const base = spec.host === 'api' ? this.config.baseUrls.apiBaseUrl : this.config.baseUrls.oapiBaseUrl;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const query = { ...spec.query };
+    // Token placement differs per host and each host ignores the other's placement (§0.1).
+    if (token !== undefined && spec.host === 'oapi') query[spec.tokenParam ?? 'access_token'] = token;
+    if (token !== undefined && spec.host === 'api') headers['x-acs-dingtalk-access-token'] = token;
+    const requestId = this.config.requestId();
+    if (requestId) headers['x-request-id'] = requestId;
+    let body: string | undefined;
+    if (spec.body !== undefined) {
+      body = JSON.stringify(spec.body);
+      headers['content-type'] = 'application/json';
+    }
+    const deadline = AbortSignal.timeout(this.config.timeoutMs);
+    const url = `${base.replace(/\/+$/, '')}${spec.path}${buildQuery(query)}`;
+    let response;
+    try {
+      response = await this.config.send({ method: spec.method, url, headers, body, signal: deadline });
+    } catch (cause) {
+      throw new DingTalkTransportError({ method: spec.method, path: spec.path, ...describeTransportFailure(cause, deadline), cause });
+    }
+    return parseResponse(response, spec.schema, { method: spec.method, path: spec.path });
+  }
+}
+
+async function resolveToken(auth: TokenSource | string | undefined): Promise<string | undefined> {
+  if (auth === undefined || typeof auth === 'string') return auth;
+  return auth.get();
+}

@@ -1,0 +1,34 @@
+export interface StoredToken {
+  accessToken: string;
+  /** Epoch ms (client clock) when the token was requested; measuring from the request errs on the safe side. */
+  obtainedAt: number;
+  /** Lifetime in seconds, as DingTalk reported it (normally 7200). */
+  expireIn: number;
+}
+
+/**
+ * Persistence for access tokens so a restart does not re-fetch them (token endpoints are
+ * throttled). Keys look like `app:<appKey>`, `suite:<suiteKey>`, `corp:<suiteKey>:<corpId>`.
+ * Values are secrets: implementations must not log them.
+ */
+export interface TokenStore {
+  get(key: string): Promise<StoredToken | undefined>;
+  set(key: string, token: StoredToken): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export class InMemoryTokenStore implements TokenStore {
+  private readonly tokens = new Map<string, StoredToken>();
+
+  async get(key: string): Promise<StoredToken | undefined> {
+    return this.tokens.get(key);
+  }
+
+  async set(key: string, token: StoredToken): Promise<void> {
+    this.tokens.set(key, { ...token });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.tokens.delete(key);
+  }
+}
