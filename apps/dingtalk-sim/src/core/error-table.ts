@@ -1,0 +1,78 @@
+import type { SimError, SimErrorReason } from './sim-error';
+
+export interface OapiShape {
+  errcode: number;
+  /** Set when DingTalk wraps the reason in `errcode 88` (auth/gateway failures). */
+  subCode?: string;
+}
+export interface ApiShape {
+  status: number;
+  code: string;
+}
+
+/**
+ * ONE table of how each failure looks on the old host (HTTP 200 + errcode) and the new host
+ * (HTTP 4xx/5xx + code). Sources: dingtalk-api.md §0.1, §1, §5 — [UNVERIFIED] rows are marked.
+ */
+export const ERROR_TABLE: Record<SimErrorReason, { oapi: OapiShape; api: ApiShape }> = {
+  token_missing: { oapi: { errcode: 88, subCode: '40000' }, api: { status: 400, code: 'AuthenticationFailed.MissingParameter' } },
+  token_invalid: { oapi: { errcode: 88, subCode: '40014' }, api: { status: 400, code: 'InvalidAuthentication' } },
+  token_expired: { oapi: { errcode: 42001 }, api: { status: 400, code: 'InvalidAuthentication' } },
+  permission_denied: { oapi: { errcode: 88, subCode: '60011' }, api: { status: 403, code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied' } },
+  qps_limited: { oapi: { errcode: 88, subCode: '90018' }, api: { status: 403, code: 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi' } },
+  api_qps_limited: { oapi: { errcode: 88, subCode: '90002' }, api: { status: 403, code: 'Forbidden.AccessDenied.QpsLimitForApi' } },
+  monthly_quota: { oapi: { errcode: 88, subCode: '90020' }, api: { status: 403, code: 'Forbidden.AccessDenied.ApiCountLimitForOrg' } },
+  system_busy: { oapi: { errcode: -1 }, api: { status: 429, code: 'system.busy' } },
+  missing_param: { oapi: { errcode: 40035 }, api: { status: 400, code: 'MissingParameter' } },
+  invalid_param: { oapi: { errcode: 400002 }, api: { status: 400, code: 'invalidParameter' } },
+  malformed_body: { oapi: { errcode: 43009 }, api: { status: 400, code: 'invalidParameter' } },
+  bad_content_type: { oapi: { errcode: 43004 }, api: { status: 400, code: 'invalidParameter' } },
+  invalid_credentials: { oapi: { errcode: 40096 }, api: { status: 400, code: 'invalidClientIdOrSecret' } },
+  invalid_suite_key: { oapi: { errcode: 40083 }, api: { status: 400, code: 'invalidSuiteKey' } },
+  // [UNVERIFIED] old-host code for a stale ticket is not documented.
+  invalid_suite_ticket: { oapi: { errcode: 40099 }, api: { status: 400, code: 'invalidSuiteTicket' } },
+  invalid_auth_info: { oapi: { errcode: 40079 }, api: { status: 400, code: 'invalidAuthInfo' } },
+  org_not_exist: { oapi: { errcode: 40079 }, api: { status: 400, code: 'orgNotExist' } },
+  org_not_auth_app: { oapi: { errcode: 40079 }, api: { status: 400, code: 'orgNotAuthApp' } },
+  invalid_code: { oapi: { errcode: 40078 }, api: { status: 400, code: 'invalidCode' } },
+  invalid_agent: { oapi: { errcode: 40056 }, api: { status: 400, code: 'invalidParameter' } },
+  missing_agent: { oapi: { errcode: 41011 }, api: { status: 400, code: 'MissingagentId' } },
+  user_not_found: { oapi: { errcode: 60121 }, api: { status: 404, code: 'invalidParameter.user.notFound' } },
+  dept_not_found: { oapi: { errcode: 60003 }, api: { status: 404, code: 'invalidParameter.dept.notFound' } },
+  task_not_found: { oapi: { errcode: 40035 }, api: { status: 404, code: 'invalidParameter.task.notFound' } },
+  too_many_recipients: { oapi: { errcode: 41052 }, api: { status: 400, code: 'invalidParameter' } },
+  signature_timestamp_format: { oapi: { errcode: 853001 }, api: { status: 400, code: 'invalidParameter' } },
+  signature_timestamp_skew: { oapi: { errcode: 853002 }, api: { status: 400, code: 'invalidParameter' } },
+  signature_unknown_key: { oapi: { errcode: 853003 }, api: { status: 400, code: 'invalidParameter' } },
+  signature_mismatch: { oapi: { errcode: 853004 }, api: { status: 400, code: 'invalidParameter' } },
+  unsupported_grant_type: { oapi: { errcode: 40035 }, api: { status: 400, code: 'unsupported.grant.type' } },
+  invalid_client: { oapi: { errcode: 40096 }, api: { status: 400, code: 'invalid.client' } },
+  unauthorized_client: { oapi: { errcode: 40096 }, api: { status: 401, code: 'unauthorized.client' } },
+  unknown_error: { oapi: { errcode: -1 }, api: { status: 500, code: 'unknownError' } },
+};
+
+export interface OapiErrorBody {
+  errcode: number;
+  errmsg: string;
+  sub_code?: string;
+  sub_msg?: string;
+}
+
+export function oapiErrorBody(err: SimError): OapiErrorBody {
+  const shape = ERROR_TABLE[err.reason].oapi;
+  const errcode = err.overrides.errcode ?? shape.errcode;
+  if (errcode === 88 && shape.subCode !== undefined) {
+    return {
+      errcode: 88,
+      sub_code: shape.subCode,
+      sub_msg: err.message,
+      errmsg: `ding talk error[subcode=${shape.subCode},submsg=${err.message}]`,
+    };
+  }
+  return { errcode, errmsg: err.message };
+}
+
+export function apiErrorShape(err: SimError): { status: number; body: { code: string; message: string } } {
+  const shape = ERROR_TABLE[err.reason].api;
+  return { status: shape.status, body: { code: err.overrides.apiCode ?? shape.code, message: err.message } };
+}

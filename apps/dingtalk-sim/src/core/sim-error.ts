@@ -1,0 +1,64 @@
+/**
+ * Host-neutral failure raised by the simulator's services. Each host renders it in its own
+ * error model (see error-table.ts), so a service never decides status codes or body shapes.
+ */
+export type SimErrorReason =
+  | 'token_missing'
+  | 'token_invalid'
+  | 'token_expired'
+  | 'permission_denied'
+  | 'qps_limited'
+  | 'api_qps_limited'
+  | 'monthly_quota'
+  | 'system_busy'
+  | 'missing_param'
+  | 'invalid_param'
+  | 'malformed_body'
+  | 'bad_content_type'
+  | 'invalid_credentials'
+  | 'invalid_suite_key'
+  | 'invalid_suite_ticket'
+  | 'invalid_auth_info'
+  | 'org_not_exist'
+  | 'org_not_auth_app'
+  | 'invalid_code'
+  | 'invalid_agent'
+  | 'missing_agent'
+  | 'user_not_found'
+  | 'dept_not_found'
+  | 'task_not_found'
+  | 'too_many_recipients'
+  | 'signature_timestamp_format'
+  | 'signature_timestamp_skew'
+  | 'signature_unknown_key'
+  | 'signature_mismatch'
+  | 'unsupported_grant_type'
+  | 'invalid_client'
+  | 'unauthorized_client'
+  | 'unknown_error';
+
+export interface SimErrorOverrides {
+  /** Old-host errcode when one endpoint documents a different code for this reason. */
+  errcode?: number;
+  /** New-host `code` when it depends on the request (e.g. `MissingappKey`). */
+  apiCode?: string;
+}
+
+export class SimError extends Error {
+  constructor(
+    readonly reason: SimErrorReason,
+    message: string,
+    readonly overrides: SimErrorOverrides = {},
+  ) {
+    super(message);
+    this.name = 'SimError';
+  }
+}
+
+export function missingParam(name: string): SimError {
+  return new SimError('missing_param', `missing parameter ${name}`, { apiCode: `Missing${name}` });
+}
+
+export function invalidParam(name: string, why: string): SimError {
+  return new SimError('invalid_param', `invalid parameter ${name}: ${why}`);
+}

@@ -1,0 +1,12 @@
+export { startSimulator, type RunningSim, type SimOptions } from './start-simulator';
+export { Simulator, SimulatorError, type RateLimitSettings } from './simulator';
+export { DEMO } from './fixture/demo-constants';
+export { demoFixture } from './fixture/demo-fixture';
+export { FixtureSchema, type Fixture, type FixtureInput, type Person, type Member, type Department, type Org, type InternalApp, type Suite } from './fixture/fixture.schema';
+export { SimConfigSchema, type SimConfig, type SimConfigInput } from './sim-config';
+export type { FaultRule, FaultRuleInput, FaultKind } from './limits/faults';
+export type { RequestLogEntry, RequestLogFilter } from './core/request-log';
+export type { InboxEntry } from './messages/task.model';
+export type { PushOutcome } from './callbacks/event-notifier';
+export { CallbackCrypto, CallbackCryptoError } from './callbacks/callback-crypto';
+export { signTimestamp } from './auth/request-signature';

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { invalidParam, missingParam, SimError } from '../core/sim-error';
+import type { World } from '../world';
+import { validateMsg } from './msg-validation';
+import type { NotificationTask, Sender } from './task.model';
+
+export interface SendInput {
+  agentId: number;
+  userids?: string;
+  deptIds?: string;
+  toAllUser?: boolean;
+  msg: Record<string, unknown>;
+  msgWireBytes: number;
+}
+
+function splitList(value: string): string[] {
+  return [...new Set(value.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+}
+
+function parseDeptIds(value: string): number[] {
+  return splitList(value).map((s) => {
+    if (!/^\d{1,16}$/.test(s)) throw invalidParam('dept_id_list', `"${s}" is not a department id`);
+    return Number(s);
+  });
+}
+
+export function requireAgent(sender: Sender, agentId: number): void {
+  if (agentId !== sender.agentId) throw new SimError('invalid_agent', `agent_id ${agentId} does not belong to this app`);
+}
+
+/** asyncsend_v2: validate, expand recipients, apply flow control, and create the async task. */
+export function sendNotification(world: World, sender: Sender, input: SendInput): NotificationTask {
+  const { config, orgs, clock } = world;
+  requireAgent(sender, input.agentId);
+  const userids = input.userids !== undefined ? splitList(input.userids) : undefined;
+  const deptIds = input.deptIds !== undefined ? parseDeptIds(input.deptIds) : undefined;
+  const toAllUser = input.toAllUser === true;
+  const chosen = [userids?.length, deptIds?.length, toAllUser ? 1 : undefined].filter((n) => n !== undefined);
+  if (chosen.length === 0) throw missingParam('userid_list');
+  if (chosen.length > 1) throw invalidParam('userid_list', 'use exactly one of userid_list, dept_id_list, to_all_user');
+  if (userids && userids.length > config.maxUseridsPerSend) throw invalidParam('userid_list', `at most ${config.maxUseridsPerSend} userids`);
+  if (deptIds && deptIds.length > config.maxDeptsPerSend) throw invalidParam('dept_id_list', `at most ${config.maxDeptsPerSend} departments`);
+  const msgtype = validateMsg(input.msg, input.msgWireBytes, config.msgMaxBytes);
+  if (msgtype === 'oa' && input.msg['oa'] && (input.msg['oa'] as Record<string, unknown>)['status_bar'] !== undefined && !(userids && userids.length <= 5)) {
+    throw invalidParam('msg.oa.status_bar', 'only for userid_list recipients, at most 5');
+  }
+
+  const corpId = sender.corpId;
+  const invalidUserids = (userids ?? []).filter((u) => !orgs.member(corpId, u));
+  const invalidDeptIds = (deptIds ?? []).filter((d) => !orgs.department(corpId, d));
+  let recipients: string[];
+  if (userids) recipients = userids.filter((u) => orgs.member(corpId, u));
+  else if (deptIds) {
+    const depts = new Set(deptIds.filter((d) => orgs.department(corpId, d)).flatMap((d) => orgs.subtree(corpId, d)));
+    recipients = orgs.members(corpId).filter((m) => m.deptIds.some((d) => depts.has(d))).map((m) => m.userid).sort();
+  } else recipients = orgs.members(corpId).map((m) => m.userid).sort();
+
+  const now = clock.now();
+  const contentHash = createHash('sha1').update(JSON.stringify(input.msg)).digest('hex');
+  const settings = { dailyCap: sender.isv ? config.dailyCapIsv : config.dailyCapInternal, recipientsPerMinute: config.recipientsPerMinute };
+  const task: NotificationTask = {
+    taskId: world.tasks.nextTaskId(),
+    sender,
+    createdAtMs: now,
+    runningAtMs: now + config.taskRunningAfterMs,
+    doneAtMs: now + Math.max(config.taskDoneAfterMs, config.taskRunningAfterMs),
+    msgtype,
+    msg: input.msg,
+    request: { ...(userids ? { userids } : {}), ...(deptIds ? { deptIds } : {}), toAllUser },
+    recipients,
+    invalidUserids,
+    invalidDeptIds,
+    forbidden: [],
+    failed: [],
+    delivered: [],
+    read: new Set(),
+    completed: false,
+  };
+  for (const userid of recipients) {
+    if (config.failUserids.includes(userid)) {
+      task.failed.push(userid);
+      continue;
+    }
+    const forbidden = world.limits.admit(sender, userid, contentHash, now, settings);
+    if (forbidden) task.forbidden.push(forbidden);
+    else task.delivered.push(userid);
+  }
+  world.tasks.add(task);
+  return task;
+}

@@ -1,0 +1,65 @@
+import { invalidParam, SimError } from '../core/sim-error';
+import type { World } from '../world';
+import { userDetail, userListItem } from './user-view';
+import { personIdFromUnionId, type Viewer } from './viewer';
+
+function requireDept(world: World, viewer: Viewer, deptId: number) {
+  const dept = world.orgs.department(viewer.corpId, deptId);
+  if (!dept) throw new SimError('dept_not_found', `department ${deptId} not found`);
+  return dept;
+}
+
+/** 60121 when the person is not a member of the viewer's org, or the unionId is another developer's. */
+export function useridByUnionId(world: World, viewer: Viewer, unionId: string) {
+  const personId = personIdFromUnionId(viewer, unionId);
+  const member = personId !== undefined ? world.orgs.memberByPerson(viewer.corpId, personId) : undefined;
+  if (!member) throw new SimError('user_not_found', 'user not found in this org');
+  return { contact_type: 0, userid: member.userid };
+}
+
+export function getUser(world: World, viewer: Viewer, userid: string) {
+  const member = world.orgs.member(viewer.corpId, userid);
+  if (!member) throw new SimError('user_not_found', `userid ${userid} not found`);
+  return userDetail(member, world.orgs.person(member.personId), viewer);
+}
+
+export function listSubDepartments(world: World, viewer: Viewer, deptId: number) {
+  requireDept(world, viewer, deptId);
+  return world.orgs.childDepartments(viewer.corpId, deptId).map((d) => ({
+    dept_id: d.deptId,
+    name: d.name,
+    parent_id: d.parentId ?? 0,
+    create_dept_group: false,
+    auto_add_user: false,
+  }));
+}
+
+export function listSubDepartmentIds(world: World, viewer: Viewer, deptId: number) {
+  requireDept(world, viewer, deptId);
+  return { dept_id_list: world.orgs.childDepartments(viewer.corpId, deptId).map((d) => d.deptId) };
+}
+
+export function getDepartment(world: World, viewer: Viewer, deptId: number) {
+  const dept = requireDept(world, viewer, deptId);
+  return { dept_id: dept.deptId, name: dept.name, ...(dept.parentId !== undefined ? { parent_id: dept.parentId } : {}) };
+}
+
+export function listUserIds(world: World, viewer: Viewer, deptId: number) {
+  requireDept(world, viewer, deptId);
+  return { userid_list: world.orgs.directMembers(viewer.corpId, deptId).map((m) => m.userid) };
+}
+
+/** Cursor paging over DIRECT members: cursor 0..100000, size 1..100 (old SDK's checks). */
+export function listUsers(world: World, viewer: Viewer, deptId: number, cursor: number, size: number) {
+  if (cursor < 0 || cursor > 100_000) throw invalidParam('cursor', 'must be between 0 and 100000');
+  if (size < 1 || size > 100) throw invalidParam('size', 'must be between 1 and 100');
+  requireDept(world, viewer, deptId);
+  const members = world.orgs.directMembers(viewer.corpId, deptId);
+  const page = members.slice(cursor, cursor + size);
+  const hasMore = cursor + size < members.length;
+  return {
+    has_more: hasMore,
+    ...(hasMore ? { next_cursor: cursor + size } : {}),
+    list: page.map((m) => userListItem(m, world.orgs.person(m.personId), viewer, deptId)),
+  };
+}

@@ -1,0 +1,214 @@
+import { resolveTarget, pushToApp, pushToSuite, type PushOutcome } from './callbacks/event-notifier';
+import { installSuite, rotateDueTickets, rotateSuiteTicket, uninstallSuite } from './callbacks/suite-events';
+import { SimClock } from './core/clock';
+import type { RequestLogEntry, RequestLogFilter } from './core/request-log';
+import { FixtureSchema, type Fixture, type FixtureInput } from './fixture/fixture.schema';
+import { FaultRuleSchema, type FaultRule, type FaultRuleInput } from './limits/faults';
+import { taskStatus } from './messages/task-query.service';
+import { describeTask, type InboxEntry } from './messages/task.model';
+import * as orgAdmin from './org/org-admin.service';
+import type { DeptCreate, DeptPatch, UserCreate, UserPatch } from './org/org-admin.schema';
+import { buildConfig, type SimConfig, type SimConfigInput } from './sim-config';
+import { createWorld } from './world-factory';
+import type { World } from './world';
+
+export interface RateLimitSettings {
+  defaultQps?: number;
+  perApi?: Record<string, number>;
+  globalPerApi?: Record<string, number>;
+}
+
+export class SimulatorError extends Error {}
+
+/**
+ * The simulator in-process: every control-plane operation as a method, so tests can drive it
+ * directly or over `/_sim/...`. It owns the world; the HTTP app only reads and mutates it.
+ */
+export class Simulator {
+  readonly clock: SimClock;
+  readonly world: World;
+  private baseline: Fixture;
+  private readonly ticker: NodeJS.Timeout;
+
+  constructor(fixture: Fixture, private readonly initialConfig: SimConfigInput = {}, startTimeMs?: number) {
+    this.clock = new SimClock(startTimeMs);
+    this.baseline = fixture;
+    this.world = createWorld(structuredClone(fixture), buildConfig(initialConfig), this.clock, {});
+    // Sim-time work (task completion, callback retries, ticket cadence) runs as time passes and at
+    // once whenever a test moves the clock.
+    this.clock.onChange(() => this.tick());
+    this.ticker = setInterval(() => this.tick(), 200).unref();
+  }
+
+  get config(): SimConfig {
+    return this.world.config;
+  }
+
+  /** Applies a validated partial config (mutated in place: stores hold a reference to it). */
+  updateConfig(patch: Partial<SimConfig>): SimConfig {
+    Object.assign(this.world.config, patch);
+    return this.world.config;
+  }
+
+  /** Back to the loaded fixture and start-up config: tokens, tasks, log, faults and bans cleared. */
+  reset(): void {
+    Object.assign(this.world, createWorld(structuredClone(this.baseline), buildConfig(this.initialConfig), this.clock, this.world.callbackUrls));
+  }
+
+  loadFixture(input: FixtureInput): Fixture {
+    this.baseline = FixtureSchema.parse(input);
+    this.reset();
+    return this.baseline;
+  }
+
+  fixture(): Fixture {
+    return this.baseline;
+  }
+
+  setRateLimits(limits: RateLimitSettings): SimConfig {
+    return this.updateConfig({
+      ...(limits.defaultQps !== undefined ? { defaultQps: limits.defaultQps } : {}),
+      ...(limits.perApi !== undefined ? { perApiQps: limits.perApi } : {}),
+      ...(limits.globalPerApi !== undefined ? { globalPerApiQps: limits.globalPerApi } : {}),
+    });
+  }
+
+  /** Replaces the fault rules. */
+  setFaults(rules: FaultRuleInput[]): FaultRule[] {
+    this.world.faults.set(rules.map((r) => FaultRuleSchema.parse(r)));
+    return this.world.faults.list();
+  }
+
+  faults(): FaultRule[] {
+    return this.world.faults.list();
+  }
+
+  clearFaults(): void {
+    this.world.faults.clear();
+    this.world.ipBans.clear();
+  }
+
+  requestLog(filter?: RequestLogFilter): RequestLogEntry[] {
+    return this.world.requests.list(filter);
+  }
+
+  clearRequestLog(): void {
+    this.world.requests.clear();
+  }
+
+  revokeToken(token: string): boolean {
+    return this.world.tokens.revoke(token);
+  }
+
+  task(taskId: number) {
+    this.tick();
+    const task = this.world.tasks.get(taskId);
+    return task && describeTask(task, taskStatus(task, this.clock.now()).status);
+  }
+
+  tasks() {
+    this.tick();
+    return this.world.tasks.all().map((t) => describeTask(t, taskStatus(t, this.clock.now()).status));
+  }
+
+  /** Marks delivered recipients as having read; returns those actually marked. */
+  markRead(taskId: number, userids: string[]): string[] {
+    const task = this.world.tasks.get(taskId);
+    if (!task) throw new SimulatorError(`task ${taskId} not found`);
+    return this.world.tasks.markRead(task, userids);
+  }
+
+  /** Notifications delivered to a userid (optionally in one org), oldest first. */
+  inbox(userid: string, opts: { corpId?: string; includePending?: boolean } = {}): InboxEntry[] {
+    this.tick();
+    const delivered = this.world.tasks.inboxAcrossOrgs(userid, opts.corpId);
+    if (!opts.includePending) return delivered;
+    const pending = this.world.tasks
+      .all()
+      .filter((t) => !t.completed && t.delivered.includes(userid) && (opts.corpId === undefined || t.sender.corpId === opts.corpId))
+      .map((t) => ({ taskId: t.taskId, corpId: t.sender.corpId, userid, agentId: t.sender.agentId, sender: t.sender.key, msgtype: t.msgtype, msg: t.msg, deliveredAtMs: t.doneAtMs, read: false, recalled: t.recalledAtMs !== undefined }));
+    return [...delivered, ...pending];
+  }
+
+  setCallbackUrls(urls: { appUrl?: string | null; suiteUrl?: string | null }): World['callbackUrls'] {
+    const next = { ...this.world.callbackUrls };
+    for (const key of ['appUrl', 'suiteUrl'] as const) {
+      const value = urls[key];
+      if (value === null) delete next[key];
+      else if (value !== undefined) next[key] = value;
+    }
+    this.world.callbackUrls = next;
+    return next;
+  }
+
+  callbackDeliveries() {
+    return this.world.callbacks.list();
+  }
+
+  pushCallback(target: 'app' | 'suite', event: Record<string, unknown>, corpId?: string): Promise<PushOutcome> {
+    return target === 'app' ? pushToApp(this.world, event, corpId) : pushToSuite(this.world, event, corpId);
+  }
+
+  currentSuiteTicket(suiteKey = this.defaultSuiteKey()): string | undefined {
+    return this.world.registry.currentTicket(suiteKey);
+  }
+
+  rotateSuiteTicket(ticket?: string, suiteKey = this.defaultSuiteKey()) {
+    return rotateSuiteTicket(this.world, suiteKey, ticket);
+  }
+
+  installSuite(corpId: string, opts: { agentId?: number; suiteKey?: string } = {}) {
+    return installSuite(this.world, opts.suiteKey ?? this.defaultSuiteKey(), corpId, opts.agentId);
+  }
+
+  uninstallSuite(corpId: string, suiteKey = this.defaultSuiteKey()) {
+    return uninstallSuite(this.world, suiteKey, corpId);
+  }
+
+  /** A 免登 code as the DingTalk client would hand the app's front end (5 min, single use). */
+  issueInAppCode(corpId: string, userid: string): string {
+    if (!this.world.orgs.member(corpId, userid)) throw new SimulatorError(`userid ${userid} not in org ${corpId}`);
+    return this.world.oauth.issueInAppCode(corpId, userid, this.clock.now());
+  }
+
+  addUser(corpId: string, input: UserCreate, opts: { notify?: boolean } = {}) {
+    return orgAdmin.addUser(this.world, corpId, input, opts.notify === true);
+  }
+
+  updateUser(corpId: string, userid: string, patch: UserPatch, opts: { notify?: boolean } = {}) {
+    return orgAdmin.updateUser(this.world, corpId, userid, patch, opts.notify === true);
+  }
+
+  removeUser(corpId: string, userid: string, opts: { notify?: boolean } = {}) {
+    return orgAdmin.removeUser(this.world, corpId, userid, opts.notify === true);
+  }
+
+  addDepartment(corpId: string, input: DeptCreate, opts: { notify?: boolean } = {}) {
+    return orgAdmin.addDepartment(this.world, corpId, input, opts.notify === true);
+  }
+
+  updateDepartment(corpId: string, deptId: number, patch: DeptPatch, opts: { notify?: boolean } = {}) {
+    return orgAdmin.updateDepartment(this.world, corpId, deptId, patch, opts.notify === true);
+  }
+
+  removeDepartment(corpId: string, deptId: number, opts: { notify?: boolean } = {}) {
+    return orgAdmin.removeDepartment(this.world, corpId, deptId, opts.notify === true);
+  }
+
+  /** Runs everything that is due at the current sim time. */
+  tick(): void {
+    this.world.tasks.settle(this.clock.now());
+    this.world.callbacks.runDue((d) => resolveTarget(this.world, d));
+    rotateDueTickets(this.world);
+  }
+
+  stop(): void {
+    clearInterval(this.ticker);
+  }
+
+  private defaultSuiteKey(): string {
+    const suite = this.world.registry.allSuites()[0];
+    if (!suite) throw new SimulatorError('the fixture has no suite');
+    return suite.suiteKey;
+  }
+}

@@ -1,0 +1,37 @@
+import { CredentialRegistry } from './auth/credential-registry';
+import { TokenStore } from './auth/token-store';
+import { CallbackPusher } from './callbacks/callback-pusher';
+import type { SimClock } from './core/clock';
+import { SeededRandom } from './core/random';
+import { RequestLog } from './core/request-log';
+import type { Fixture } from './fixture/fixture.schema';
+import { FaultInjector } from './limits/faults';
+import { RateLimiter } from './limits/rate-limiter';
+import { DeliveryLimits } from './messages/delivery-limits';
+import { TaskStore } from './messages/task-store';
+import { OAuthStore } from './oauth/oauth-store';
+import { OrgStore } from './org/org-store';
+import type { SimConfig } from './sim-config';
+import type { World } from './world';
+
+/** A fresh world from a fixture: no tokens, tasks, log, faults or bans. */
+export function createWorld(fixture: Fixture, config: SimConfig, clock: SimClock, callbackUrls: World['callbackUrls']): World {
+  const world: World = {
+    clock,
+    config,
+    fixture,
+    orgs: new OrgStore(fixture),
+    registry: new CredentialRegistry(fixture, clock.now()),
+    tokens: new TokenStore(),
+    oauth: new OAuthStore(),
+    tasks: new TaskStore(() => world.config.readPercent),
+    limits: new DeliveryLimits(),
+    callbacks: new CallbackPusher(clock, () => ({ timeoutMs: world.config.callbackTimeoutMs, retryDelaysMs: world.config.callbackRetryDelaysMs })),
+    limiter: new RateLimiter(),
+    faults: new FaultInjector(new SeededRandom(config.faultSeed)),
+    requests: new RequestLog(config.requestLogLimit),
+    callbackUrls,
+    ipBans: new Map(),
+  };
+  return world;
+}

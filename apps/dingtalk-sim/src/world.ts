@@ -1,0 +1,37 @@
+import type { CredentialRegistry } from './auth/credential-registry';
+import type { OAuthStore } from './oauth/oauth-store';
+import type { TokenStore } from './auth/token-store';
+import type { CallbackPusher } from './callbacks/callback-pusher';
+import type { SimClock } from './core/clock';
+import type { RequestLog } from './core/request-log';
+import type { Fixture } from './fixture/fixture.schema';
+import type { FaultInjector } from './limits/faults';
+import type { RateLimiter } from './limits/rate-limiter';
+import type { DeliveryLimits } from './messages/delivery-limits';
+import type { TaskStore } from './messages/task-store';
+import type { OrgStore } from './org/org-store';
+import type { SimConfig } from './sim-config';
+
+/**
+ * Everything the simulator knows. Routes and services receive this one object; `reset()` swaps
+ * its stores in place, so nothing holds a stale reference.
+ */
+export interface World {
+  clock: SimClock;
+  config: SimConfig;
+  fixture: Fixture;
+  orgs: OrgStore;
+  registry: CredentialRegistry;
+  tokens: TokenStore;
+  oauth: OAuthStore;
+  tasks: TaskStore;
+  limits: DeliveryLimits;
+  callbacks: CallbackPusher;
+  limiter: RateLimiter;
+  faults: FaultInjector;
+  requests: RequestLog;
+  /** Where pushes go; wiring, so it survives reset(). */
+  callbackUrls: { appUrl?: string; suiteUrl?: string };
+  /** Per-IP ban (ip-ban fault) end times, in sim ms. */
+  ipBans: Map<string, number>;
+}
