@@ -4,11 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 
-export interface SignedWebhookHeaders {
+export type SignedWebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 export type WebhookRejection = 'missing_headers' | 'stale_timestamp' | 'bad_signature';
 

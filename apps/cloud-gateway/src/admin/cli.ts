@@ -1,0 +1,135 @@
+// `npm run admin -- <command>`: operator commands straight on the cloud's database, printing JSON.
+// Uses the same services as the admin API, so both enforce the same rules.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError, createLogger, loadConfig } from '@dtg/service-kit';
+import { migrateDeploy } from '@dtg/prisma-migrate';
+import { AdminCliConfigSchema } from '../config';
+import { apiKeysService } from '../features/api-keys/api-keys.service';
+import { buildServices } from '../services';
+import { VERSION } from '../version';
+import { USAGE } from './usage';
+
+type Flags = Record<string, string | string[] | boolean | undefined>;
+
+function str(flags: Flags, name: string): string | undefined {
+  const v = flags[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function need(flags: Flags, name: string): string {
+  const v = str(flags, name);
+  if (!v) throw new AppError('validation_failed', `--${name} is required`);
+  return v;
+}
+
+function int(flags: Flags, name: string): number | undefined {
+  const v = str(flags, name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new AppError('validation_failed', `--${name} must be a whole number`);
+  return Number(v);
+}
+
+function tenantInput(flags: Flags) {
+  const returnUrls = flags['return-url'];
+  return {
+    name: need(flags, 'name'),
+    corpId: need(flags, 'corp-id'),
+    mode: (str(flags, 'mode') ?? 'internal') as 'internal' | 'isv',
+    appKey: str(flags, 'app-key'),
+    appSecret: str(flags, 'app-secret'),
+    agentId: int(flags, 'agent-id'),
+    webhookUrl: str(flags, 'webhook-url'),
+    returnUrls: Array.isArray(returnUrls) ? returnUrls : [],
+  };
+}
+
+function provided(flags: Flags) {
+  return { id: str(flags, 'id'), apiKey: str(flags, 'api-key'), webhookSecret: str(flags, 'webhook-secret') };
+}
+
+async function run(argv: string[]): Promise<unknown> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      'corp-id': { type: 'string' },
+      mode: { type: 'string' },
+      'app-key': { type: 'string' },
+      'app-secret': { type: 'string' },
+      'agent-id': { type: 'string' },
+      'webhook-url': { type: 'string' },
+      'return-url': { type: 'string', multiple: true },
+      id: { type: 'string' },
+      'api-key': { type: 'string' },
+      'webhook-secret': { type: 'string' },
+      tenant: { type: 'string' },
+      'from-seq': { type: 'string' },
+      status: { type: 'string' },
+      limit: { type: 'string' },
+    },
+  });
+  const flags = values as Flags;
+  const [group, command, id] = positionals;
+  if (!group || group === 'help') return { usage: USAGE };
+
+  const config = loadConfig(AdminCliConfigSchema);
+  await migrateDeploy(path.resolve(__dirname, '../../prisma.config.ts'), { CLOUD_DATABASE_URL: config.CLOUD_DATABASE_URL });
+  const logger = createLogger({ service: 'cloud-admin', version: VERSION, level: 'warn' });
+  const s = await buildServices(config, logger);
+  const returnUrls = flags['return-url'];
+  try {
+    switch (`${group} ${command ?? ''}`.trim()) {
+      case 'tenant create':
+        return await s.tenants.create(tenantInput(flags), provided(flags));
+      case 'tenant ensure':
+        return await s.tenants.ensure(tenantInput(flags), { ...provided(flags), id: need(flags, 'id') });
+      case 'tenant list':
+        return { items: await s.tenants.list() };
+      case 'tenant show': {
+        const tenant = await s.tenants.get(id ?? need(flags, 'tenant'));
+        return { ...tenant, apiKeys: await apiKeysService.list(s.db, tenant.id) };
+      }
+      case 'tenant update':
+        return await s.tenants.update(id ?? need(flags, 'tenant'), {
+          name: str(flags, 'name'),
+          agentId: int(flags, 'agent-id'),
+          webhookUrl: str(flags, 'webhook-url'),
+          returnUrls: Array.isArray(returnUrls) ? returnUrls : undefined,
+          appSecret: str(flags, 'app-secret'),
+        });
+      case 'tenant suspend':
+        return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'suspended');
+      case 'tenant activate':
+        return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'active');
+      case 'tenant rotate-secret':
+        return await s.tenants.rotateSecret(id ?? need(flags, 'tenant'));
+      case 'apikey create': {
+        const tenant = await s.tenants.get(id ?? need(flags, 'tenant'));
+        return await apiKeysService.issue(s.db, tenant.id, str(flags, 'name') ?? 'default');
+      }
+      case 'apikey revoke':
+        return await apiKeysService.revoke(s.db, id ?? need(flags, 'name'));
+      case 'events replay':
+        return await s.deliveries.replay(need(flags, 'tenant'), int(flags, 'from-seq') ?? 1);
+      case 'deliveries list':
+        return { items: await s.deliveries.list({ status: str(flags, 'status'), tenantId: str(flags, 'tenant'), limit: int(flags, 'limit') }) };
+      default:
+        throw new AppError('validation_failed', `unknown command "${group} ${command ?? ''}"; run with "help"`);
+    }
+  } finally {
+    await s.db.$disconnect();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  },
+  (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`${JSON.stringify({ error: message, code: err instanceof AppError ? err.code : 'internal' })}\n`);
+    process.exit(err instanceof AppError ? 2 : 1);
+  },
+);

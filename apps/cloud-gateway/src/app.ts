@@ -1,0 +1,48 @@
+import type { Express } from 'express';
+import path from 'node:path';
+import { ApiRegistry, createMetricsRegistry, createServiceApp, openApiRoutes } from '@dtg/service-kit';
+import { pendingMigrations } from '@dtg/prisma-migrate';
+import { adminRoutes } from './features/admin/admin.routes';
+import { authenticate } from './features/auth/authenticate.middleware';
+import { eventsRoutes } from './features/outbox/events.routes';
+import type { CloudServices } from './services';
+import { VERSION } from './version';
+
+export const MIGRATIONS_DIR = path.resolve(__dirname, '../prisma/migrations');
+
+const OPENAPI_INFO = {
+  title: 'DingTalk cloud gateway',
+  version: VERSION,
+  description: 'Multi-tenant DingTalk login, directory and work notifications; events pushed as Standard Webhooks or pulled.',
+  securitySchemes: {
+    bearer: { type: 'http', scheme: 'bearer', description: 'A tenant API key (dtg_…) or a user token (dtgu_…)' },
+    admin: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN' },
+  },
+};
+
+export function createApp(s: CloudServices): Express {
+  const registry = createMetricsRegistry('cloud-gateway');
+  return createServiceApp({
+    logger: s.logger,
+    registry,
+    health: {
+      version: VERSION,
+      logger: s.logger,
+      checks: {
+        db: async () => {
+          const pending = await pendingMigrations(MIGRATIONS_DIR, () =>
+            s.db.$queryRawUnsafe(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`),
+          );
+          if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
+        },
+      },
+    },
+    routes: (app) => {
+      const api = new ApiRegistry();
+      app.use(openApiRoutes(OPENAPI_INFO, api));
+      app.use(adminRoutes(s, api));
+      app.use('/v1', authenticate({ db: s.db, userTokenSecret: s.config.USER_TOKEN_SECRET }));
+      app.use(eventsRoutes(s.db, api));
+    },
+  });
+}

@@ -1,0 +1,111 @@
+// Operator API (admin token): the same operations as the admin CLI, over HTTP.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiRegistry, ApiRouteSpec } from '@dtg/service-kit';
+import type { CloudServices } from '../../services';
+import { apiKeysService } from '../api-keys/api-keys.service';
+import { requireAdmin } from '../auth/authenticate.middleware';
+import { DeliveryViewSchema } from '../delivery/deliveries.service';
+import { CreateTenantSchema, TenantViewSchema, UpdateTenantSchema } from '../tenants/tenant';
+
+const IdParams = z.object({ id: z.string().min(1).max(64) });
+const IssuedKeySchema = z.object({ id: z.string(), name: z.string(), prefix: z.string(), key: z.string() });
+const ApiKeyViewSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  createdAt: z.date(),
+  lastUsedAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+});
+const errors = { 400: { description: 'Invalid input' }, 401: { description: 'Admin token required' }, 404: { description: 'Not found' } };
+
+export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
+  const router = Router();
+  const before = [requireAdmin(s.config.ADMIN_TOKEN)];
+  const spec = <T extends Omit<ApiRouteSpec, 'before' | 'security' | 'tags'>>(x: T) => ({ ...x, before, security: ['admin'], tags: ['admin'] });
+
+  api.add(router, spec({
+    method: 'post', path: '/admin/tenants', summary: 'Create a tenant (API key and webhook secret are shown once)',
+    input: { body: CreateTenantSchema },
+    responses: { 201: { description: 'Created', schema: z.object({ tenant: TenantViewSchema, apiKey: IssuedKeySchema, webhookSecret: z.string() }) }, 409: { description: 'Tenant exists' }, ...errors },
+  }), async ({ body }, _req, res) => {
+    res.status(201).json(await s.tenants.create(body));
+  });
+  api.add(router, spec({
+    method: 'get', path: '/admin/tenants', summary: 'List tenants',
+    responses: { 200: { description: 'Tenants', schema: z.object({ items: z.array(TenantViewSchema) }) }, ...errors },
+  }), async (_input, _req, res) => {
+    res.json({ items: await s.tenants.list() });
+  });
+  api.add(router, spec({
+    method: 'get', path: '/admin/tenants/:id', summary: 'One tenant with its API keys',
+    input: { params: IdParams },
+    responses: { 200: { description: 'Tenant', schema: TenantViewSchema.extend({ apiKeys: z.array(ApiKeyViewSchema) }) }, ...errors },
+  }), async ({ params }, _req, res) => {
+    const tenant = await s.tenants.get(params.id);
+    res.json({ ...tenant, apiKeys: await apiKeysService.list(s.db, tenant.id) });
+  });
+  api.add(router, spec({
+    method: 'patch', path: '/admin/tenants/:id', summary: 'Update a tenant',
+    input: { params: IdParams, body: UpdateTenantSchema },
+    responses: { 200: { description: 'Updated', schema: TenantViewSchema }, ...errors },
+  }), async ({ params, body }, _req, res) => {
+    res.json(await s.tenants.update(params.id, body));
+  });
+  for (const [action, status] of [['suspend', 'suspended'], ['activate', 'active']] as const) {
+    api.add(router, spec({
+      method: 'post', path: `/admin/tenants/:id/${action}`, summary: `${action === 'suspend' ? 'Suspend' : 'Re-activate'} a tenant`,
+      input: { params: IdParams },
+      responses: { 200: { description: 'Tenant', schema: TenantViewSchema }, ...errors },
+    }), async ({ params }, _req, res) => {
+      res.json(await s.tenants.setStatus(params.id, status));
+      s.dispatcher.kick();
+    });
+  }
+  api.add(router, spec({
+    method: 'post', path: '/admin/tenants/:id/rotate-secret', summary: 'New webhook secret; the old one keeps signing during the grace period',
+    input: { params: IdParams },
+    responses: { 200: { description: 'Rotated', schema: z.object({ tenant: TenantViewSchema, webhookSecret: z.string(), previousSecretExpiresAt: z.date() }) }, ...errors },
+  }), async ({ params }, _req, res) => {
+    res.json(await s.tenants.rotateSecret(params.id));
+  });
+  api.add(router, spec({
+    method: 'post', path: '/admin/tenants/:id/api-keys', summary: 'Issue an API key (shown once)',
+    input: { params: IdParams, body: z.object({ name: z.string().trim().min(1).max(100).default('default') }) },
+    responses: { 201: { description: 'Issued', schema: IssuedKeySchema }, ...errors },
+  }), async ({ params, body }, _req, res) => {
+    await s.tenants.get(params.id);
+    res.status(201).json(await apiKeysService.issue(s.db, params.id, body.name));
+  });
+  api.add(router, spec({
+    method: 'delete', path: '/admin/api-keys/:id', summary: 'Revoke an API key',
+    input: { params: IdParams },
+    responses: { 200: { description: 'Revoked', schema: ApiKeyViewSchema }, ...errors },
+  }), async ({ params }, _req, res) => {
+    res.json(await apiKeysService.revoke(s.db, params.id));
+  });
+  api.add(router, spec({
+    method: 'post', path: '/admin/tenants/:id/replay', summary: 'Push every event from a seq again',
+    input: { params: IdParams, body: z.object({ fromSeq: z.number().int().min(1) }) },
+    responses: { 200: { description: 'Requeued', schema: z.object({ requeued: z.number().int(), created: z.number().int() }) }, ...errors },
+  }), async ({ params, body }, _req, res) => {
+    res.json(await s.deliveries.replay(params.id, body.fromSeq));
+    s.dispatcher.kick();
+  });
+  api.add(router, spec({
+    method: 'get', path: '/admin/deliveries', summary: 'Deliveries by status (e.g. dead)',
+    input: {
+      query: z.object({
+        status: z.enum(['pending', 'delivering', 'delivered', 'dead']).optional(),
+        tenantId: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+      }),
+    },
+    responses: { 200: { description: 'Deliveries', schema: z.object({ items: z.array(DeliveryViewSchema) }) }, ...errors },
+  }), async ({ query }, _req, res) => {
+    res.json({ items: await s.deliveries.list(query) });
+  });
+  return router;
+}

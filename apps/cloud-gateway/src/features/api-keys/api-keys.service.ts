@@ -1,0 +1,69 @@
+// Tenant API keys: shown once, stored as SHA-256 (the key has 192 random bits, so a fast hash is
+// enough — there is nothing to brute-force), told apart by a short prefix, revocable.
+import { createHash, randomBytes } from 'node:crypto';
+import { notFound } from '@dtg/service-kit';
+import type { DbTx } from '../../db/prisma';
+import { newId } from '../../shared/ids';
+
+export const API_KEY_PREFIX = 'dtg_';
+
+export interface IssuedApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  /** The only time the full key exists outside the caller's hands. */
+  key: string;
+}
+
+export interface ApiKeyView {
+  id: string;
+  tenantId: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** lastUsedAt is a hint for operators; writing it on every request would double the write load. */
+const LAST_USED_PRECISION_MS = 60_000;
+
+export const apiKeysService = {
+  async issue(db: DbTx, tenantId: string, name: string, given?: string): Promise<IssuedApiKey> {
+    const key = given ?? API_KEY_PREFIX + randomBytes(24).toString('base64url');
+    const row = await db.apiKey.create({
+      data: { id: newId('key'), tenantId, name, prefix: key.slice(0, 12), hash: hashApiKey(key) },
+    });
+    return { id: row.id, name: row.name, prefix: row.prefix, key };
+  },
+
+  async list(db: DbTx, tenantId: string): Promise<ApiKeyView[]> {
+    return db.apiKey.findMany({
+      where: { tenantId },
+      orderBy: { createdAt: 'asc' },
+      select: { id: true, tenantId: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+    });
+  },
+
+  async revoke(db: DbTx, id: string, at = new Date()): Promise<ApiKeyView> {
+    const found = await db.apiKey.findUnique({ where: { id } });
+    if (!found) throw notFound(`api key ${id} not found`);
+    const { hash: _hash, ...view } = await db.apiKey.update({ where: { id }, data: { revokedAt: found.revokedAt ?? at } });
+    return view;
+  },
+
+  /** The tenant a live key belongs to, or null for an unknown or revoked key. */
+  async authenticate(db: DbTx, key: string, now = Date.now()): Promise<{ tenantId: string; keyId: string } | null> {
+    if (!key.startsWith(API_KEY_PREFIX)) return null;
+    const row = await db.apiKey.findUnique({ where: { hash: hashApiKey(key) } });
+    if (!row || row.revokedAt) return null;
+    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+      await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
+    }
+    return { tenantId: row.tenantId, keyId: row.id };
+  },
+};

@@ -1,0 +1,68 @@
+// Who is calling: a tenant API key (server-to-server, every scope) or a user token (browser,
+// limited scopes). Everything downstream reads `principal(res)` and scopes its queries by tenant.
+import { timingSafeEqual } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+import { AppError, forbidden, setContextValue, unauthorized } from '@dtg/service-kit';
+import type { Db } from '../../db/prisma';
+import { apiKeysService } from '../api-keys/api-keys.service';
+import { verifyUserToken, type Scope } from './user-tokens';
+
+export interface Principal {
+  tenantId: string;
+  kind: 'api_key' | 'user';
+  userid?: string;
+  /** undefined = every scope (API keys) */
+  scopes?: string[];
+}
+
+export function principal(res: Response): Principal {
+  const found = res.locals.principal as Principal | undefined;
+  if (!found) throw new Error('principal(res) used on a route without authenticate()');
+  return found;
+}
+
+export function authenticate(deps: { db: Db; userTokenSecret: string }): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const header = req.headers.authorization ?? '';
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match?.[1]) throw unauthorized('Authorization: Bearer <API key or user token> is required');
+      const token = match[1];
+      let found: Principal | null = null;
+      const claims = verifyUserToken(deps.userTokenSecret, token);
+      if (claims) found = { tenantId: claims.tenantId, kind: 'user', userid: claims.userid, scopes: claims.scopes };
+      else {
+        const key = await apiKeysService.authenticate(deps.db, token);
+        if (key) found = { tenantId: key.tenantId, kind: 'api_key' };
+      }
+      if (!found) throw unauthorized('the API key or user token is not valid');
+      const tenant = await deps.db.tenant.findUnique({ where: { id: found.tenantId }, select: { status: true } });
+      if (!tenant) throw unauthorized('the API key or user token is not valid');
+      if (tenant.status !== 'active') throw forbidden('this tenant is suspended');
+      res.locals.principal = found;
+      setContextValue('tenantId', found.tenantId);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+export function requireScope(scope: Scope): RequestHandler {
+  return (_req, res, next) => {
+    const p = principal(res);
+    if (p.scopes && !p.scopes.includes(scope)) next(new AppError('forbidden', `this token lacks the ${scope} scope`));
+    else next();
+  };
+}
+
+/** Guards operator routes with the ADMIN_TOKEN (constant-time compare). */
+export function requireAdmin(adminToken: string): RequestHandler {
+  const expected = Buffer.from(adminToken);
+  return (req, _res, next) => {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const given = Buffer.from(match?.[1] ?? '');
+    const ok = given.length === expected.length && timingSafeEqual(given, expected);
+    next(ok ? undefined : unauthorized('admin token required'));
+  };
+}

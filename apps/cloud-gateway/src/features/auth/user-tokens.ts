@@ -1,0 +1,58 @@
+// Short-lived bearer tokens for browsers, minted at login: HMAC-SHA256 over a small JSON payload.
+// Stateless on purpose (no table to hit per request); the short TTL bounds what a leak can do.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+
+export const USER_TOKEN_PREFIX = 'dtgu_';
+export const USER_SCOPES = ['users:read', 'messages:send', 'messages:read'] as const;
+export type Scope = (typeof USER_SCOPES)[number] | 'directory:sync' | 'events:read';
+
+const PayloadSchema = z.object({
+  tid: z.string(),
+  sub: z.string(),
+  scp: z.array(z.string()),
+  iat: z.number(),
+  exp: z.number(),
+});
+
+export interface UserTokenClaims {
+  tenantId: string;
+  userid: string;
+  scopes: string[];
+  expiresAt: Date;
+}
+
+function sign(secret: string, body: string): string {
+  return createHmac('sha256', secret).update(body).digest('base64url');
+}
+
+export function mintUserToken(
+  secret: string,
+  claims: { tenantId: string; userid: string; scopes?: readonly string[] },
+  ttlMs: number,
+  now = Date.now(),
+): { token: string; expiresAt: Date } {
+  const exp = now + ttlMs;
+  const payload = { tid: claims.tenantId, sub: claims.userid, scp: [...(claims.scopes ?? USER_SCOPES)], iat: now, exp };
+  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  return { token: `${USER_TOKEN_PREFIX}${body}.${sign(secret, body)}`, expiresAt: new Date(exp) };
+}
+
+/** The claims of a valid, unexpired token; null for anything else (never throws on bad input). */
+export function verifyUserToken(secret: string, token: string, now = Date.now()): UserTokenClaims | null {
+  if (!token.startsWith(USER_TOKEN_PREFIX)) return null;
+  const [body, signature] = token.slice(USER_TOKEN_PREFIX.length).split('.');
+  if (!body || !signature) return null;
+  const expected = Buffer.from(sign(secret, body));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  const parsed = PayloadSchema.safeParse(json);
+  if (!parsed.success || parsed.data.exp <= now) return null;
+  return { tenantId: parsed.data.tid, userid: parsed.data.sub, scopes: parsed.data.scp, expiresAt: new Date(parsed.data.exp) };
+}

@@ -1,0 +1,46 @@
+// One signed POST to a tenant's webhook URL. No redirects are followed (a redirect could point the
+// push at an address the URL guard refused), the response body is read only up to a cap, and the
+// deadline is a hard abort.
+import http from 'node:http';
+import https from 'node:https';
+import axios from 'axios';
+
+export interface SendResult {
+  status?: number;
+  retryAfter?: string;
+  body: string;
+  durationMs: number;
+  error?: string;
+}
+
+export type WebhookSender = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => Promise<SendResult>;
+
+const MAX_RESPONSE_BYTES = 16 * 1024;
+
+export function createWebhookSender(maxSockets: number): WebhookSender {
+  const client = axios.create({
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
+    httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
+    maxRedirects: 0,
+    maxContentLength: MAX_RESPONSE_BYTES,
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+  });
+  return async (url, body, headers, timeoutMs) => {
+    const started = performance.now();
+    try {
+      const res = await client.post<string>(url, body, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      const retryAfter = res.headers['retry-after'];
+      return {
+        status: res.status,
+        retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+        body: typeof res.data === 'string' ? res.data : '',
+        durationMs: Math.round(performance.now() - started),
+      };
+    } catch (err) {
+      const message = axios.isAxiosError(err) ? `${err.code ?? 'ERR'}: ${err.message}` : String(err);
+      return { body: '', durationMs: Math.round(performance.now() - started), error: message };
+    }
+  };
+}

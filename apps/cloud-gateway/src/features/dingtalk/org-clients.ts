@@ -1,0 +1,65 @@
+// One DingTalk client per process (its token cache and rate limiter must be shared), and the
+// org view for a tenant: the app token for an internal app, the suite's corp token for an ISV install.
+import { DingTalkClient, type AppCredentials, type OrgClient } from '@dtg/dingtalk-client';
+import { AppError, currentRequestId } from '@dtg/service-kit';
+import type { CloudConfig } from '../../config';
+import type { Db } from '../../db/prisma';
+import type { SecretBox } from '../../shared/secret-box';
+import type { Tenant } from '../tenants/tenant';
+import { sqliteTokenStore } from './sqlite-token-store';
+import { suiteTickets, type SuiteTickets } from './suite-tickets';
+
+export interface DingTalk {
+  client: DingTalkClient;
+  tickets: SuiteTickets;
+  /** Credentials a tenant calls DingTalk with. */
+  credentials(tenant: Tenant): Promise<AppCredentials>;
+  forTenant(tenant: Tenant): Promise<OrgClient>;
+  /** The OAuth client id of a tenant's app (AppKey, or the SuiteKey for ISV tenants). */
+  oauthClient(tenant: Tenant): Promise<{ clientId: string; clientSecret: string }>;
+  suite?: { suiteKey: string; suiteSecret: string };
+}
+
+export function createDingTalk(config: CloudConfig, db: Db, secrets: SecretBox, options: { clock?: () => number } = {}): DingTalk {
+  const tickets = suiteTickets(db, secrets);
+  const client = new DingTalkClient({
+    baseUrls: { loginBaseUrl: config.DINGTALK_LOGIN_URL, apiBaseUrl: config.DINGTALK_API_URL, oapiBaseUrl: config.DINGTALK_OAPI_URL },
+    tokenStore: sqliteTokenStore(db, secrets),
+    suiteTicketSource: tickets,
+    requestId: currentRequestId,
+    clock: options.clock ? { now: options.clock } : undefined,
+    rateLimit: { qps: config.DINGTALK_QPS },
+  });
+  const suite = config.SUITE_KEY && config.SUITE_SECRET ? { suiteKey: config.SUITE_KEY, suiteSecret: config.SUITE_SECRET } : undefined;
+
+  async function appSecret(tenant: Tenant): Promise<string> {
+    const row = await db.tenant.findUnique({ where: { id: tenant.id }, select: { appSecretEnc: true } });
+    if (!row?.appSecretEnc || !tenant.appKey) throw new AppError('unavailable', `tenant ${tenant.id} has no app credentials`);
+    return secrets.open(row.appSecretEnc);
+  }
+
+  async function credentials(tenant: Tenant): Promise<AppCredentials> {
+    if (tenant.mode === 'isv') {
+      if (!suite) throw new AppError('unavailable', 'no suite is configured (SUITE_KEY, SUITE_SECRET)');
+      return { mode: 'isv', ...suite, corpId: tenant.corpId, agentId: tenant.agentId ?? undefined };
+    }
+    return { mode: 'internal', appKey: tenant.appKey ?? '', appSecret: await appSecret(tenant), corpId: tenant.corpId, agentId: tenant.agentId ?? undefined };
+  }
+
+  return {
+    client,
+    tickets,
+    suite,
+    credentials,
+    async forTenant(tenant) {
+      return client.forOrg(await credentials(tenant));
+    },
+    async oauthClient(tenant) {
+      if (tenant.mode === 'isv') {
+        if (!suite) throw new AppError('unavailable', 'no suite is configured (SUITE_KEY, SUITE_SECRET)');
+        return { clientId: suite.suiteKey, clientSecret: suite.suiteSecret };
+      }
+      return { clientId: tenant.appKey ?? '', clientSecret: await appSecret(tenant) };
+    },
+  };
+}

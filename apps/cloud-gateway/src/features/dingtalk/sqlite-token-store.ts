@@ -1,0 +1,22 @@
+// The client's token cache, persisted in SQLite (sealed), so a restart does not spend the
+// throttled token endpoints again.
+import type { StoredToken, TokenStore } from '@dtg/dingtalk-client';
+import type { Db } from '../../db/prisma';
+import type { SecretBox } from '../../shared/secret-box';
+
+export function sqliteTokenStore(db: Db, secrets: SecretBox): TokenStore {
+  return {
+    async get(key) {
+      const row = await db.dingTalkToken.findUnique({ where: { key } });
+      if (!row) return undefined;
+      return { accessToken: secrets.open(row.accessTokenEnc), obtainedAt: row.obtainedAt.getTime(), expireIn: row.expireIn };
+    },
+    async set(key, token: StoredToken) {
+      const data = { accessTokenEnc: secrets.seal(token.accessToken), obtainedAt: new Date(token.obtainedAt), expireIn: token.expireIn };
+      await db.dingTalkToken.upsert({ where: { key }, create: { key, ...data }, update: data });
+    },
+    async delete(key) {
+      await db.dingTalkToken.deleteMany({ where: { key } });
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { Router } from 'express';
+import { EventsPageSchema, EventsQuerySchema } from '@dtg/contracts';
+import type { ApiRegistry } from '@dtg/service-kit';
+import type { Db } from '../../db/prisma';
+import { principal, requireScope } from '../auth/authenticate.middleware';
+import { eventsRepository } from './events.repository';
+
+/** Pull: the same envelopes as push, in seq order, for stores that cannot (or did not) receive pushes. */
+export function eventsRoutes(db: Db, api: ApiRegistry): Router {
+  const router = Router();
+  api.add(
+    router,
+    {
+      method: 'get',
+      path: '/v1/events',
+      summary: 'Events after a seq, in order (pull delivery)',
+      tags: ['events'],
+      security: ['bearer'],
+      before: [requireScope('events:read')],
+      input: { query: EventsQuerySchema },
+      responses: {
+        200: { description: 'A page of events; pass `next` as `after` for the following page', schema: EventsPageSchema },
+        401: { description: 'Missing or invalid credentials' },
+        403: { description: 'Suspended tenant or missing scope' },
+      },
+    },
+    async ({ query }, _req, res) => {
+      const events = await eventsRepository.page(db, principal(res).tenantId, query.after, query.limit);
+      res.json({ events, next: events.at(-1)?.seq ?? query.after });
+    },
+  );
+  return router;
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+export const TenantModeSchema = z.enum(['internal', 'isv']);
+export const TenantStatusSchema = z.enum(['active', 'suspended']);
+
+/** A tenant as the rest of the cloud sees it: no secrets (those are opened on demand). */
+export interface Tenant {
+  id: string;
+  name: string;
+  corpId: string;
+  mode: z.infer<typeof TenantModeSchema>;
+  appKey: string | null;
+  agentId: number | null;
+  webhookUrl: string | null;
+  returnUrls: string[];
+  status: z.infer<typeof TenantStatusSchema>;
+  lastSeq: number;
+  createdAt: Date;
+}
+
+export const CreateTenantSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    corpId: z.string().trim().min(1).max(64),
+    mode: TenantModeSchema.default('internal'),
+    appKey: z.string().trim().min(1).max(128).optional(),
+    appSecret: z.string().min(1).max(256).optional(),
+    agentId: z.number().int().positive().optional(),
+    webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+    returnUrls: z.array(z.url({ protocol: /^https?$/ })).max(50).default([]),
+  })
+  .refine((t) => t.mode === 'isv' || (t.appKey !== undefined && t.appSecret !== undefined), {
+    message: 'an internal-app tenant needs appKey and appSecret',
+    path: ['appKey'],
+  });
+export type CreateTenant = z.input<typeof CreateTenantSchema>;
+
+export const UpdateTenantSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  agentId: z.number().int().positive().optional(),
+  webhookUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+  returnUrls: z.array(z.url({ protocol: /^https?$/ })).max(50).optional(),
+  appSecret: z.string().min(1).max(256).optional(),
+});
+export type UpdateTenant = z.infer<typeof UpdateTenantSchema>;
+
+export const ProvidedCredentialsSchema = z.object({
+  id: z.string().regex(/^ten_[A-Za-z0-9_-]{1,60}$/, 'must look like ten_<letters/digits>').optional(),
+  apiKey: z.string().regex(/^dtg_[A-Za-z0-9_-]{32,}$/, 'must be dtg_ followed by at least 32 URL-safe characters').optional(),
+  webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, 'must be whsec_ followed by base64 (24–64 bytes)').optional(),
+});
+export type ProvidedCredentials = z.infer<typeof ProvidedCredentialsSchema>;
+
+/** What operators see of a tenant: never a secret. */
+export const TenantViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  corpId: z.string(),
+  mode: TenantModeSchema,
+  appKey: z.string().nullable(),
+  agentId: z.number().int().nullable(),
+  webhookUrl: z.string().nullable(),
+  returnUrls: z.array(z.string()),
+  status: TenantStatusSchema,
+  lastSeq: z.number().int(),
+  createdAt: z.date(),
+});

@@ -1,0 +1,34 @@
+import type { DbTx } from '../../db/prisma';
+import type { Tenant as TenantRow } from '../../generated/prisma/client';
+import type { Tenant } from './tenant';
+
+export type { TenantRow };
+
+export function toTenant(row: TenantRow): Tenant {
+  return {
+    id: row.id,
+    name: row.name,
+    corpId: row.corpId,
+    mode: row.mode === 'isv' ? 'isv' : 'internal',
+    appKey: row.appKey,
+    agentId: row.agentId,
+    webhookUrl: row.webhookUrl,
+    returnUrls: JSON.parse(row.returnUrls) as string[],
+    status: row.status === 'suspended' ? 'suspended' : 'active',
+    lastSeq: row.lastSeq,
+    createdAt: row.createdAt,
+  };
+}
+
+export const tenantsRepository = {
+  async findRow(db: DbTx, id: string): Promise<TenantRow | null> {
+    return db.tenant.findUnique({ where: { id } });
+  },
+  async list(db: DbTx): Promise<Tenant[]> {
+    return (await db.tenant.findMany({ orderBy: { createdAt: 'asc' } })).map(toTenant);
+  },
+  async findByCorp(db: DbTx, corpId: string, mode: Tenant['mode']): Promise<Tenant | null> {
+    const row = await db.tenant.findUnique({ where: { corpId_mode: { corpId, mode } } });
+    return row ? toTenant(row) : null;
+  },
+};

@@ -1,0 +1,158 @@
+// Tenant lifecycle for operators (admin CLI and admin API): create, update, suspend, rotate the
+// webhook secret, and open the secrets other features need. Secrets are sealed at rest.
+import { generateWebhookSecret } from '@dtg/webhook-signing';
+import { AppError, notFound } from '@dtg/service-kit';
+import type { Db, DbTx } from '../../db/prisma';
+import { newId } from '../../shared/ids';
+import type { SecretBox } from '../../shared/secret-box';
+import { apiKeysService, type IssuedApiKey } from '../api-keys/api-keys.service';
+import { assertSafeWebhookUrl, UnsafeWebhookUrlError } from '../delivery/webhook-url-guard';
+import {
+  CreateTenantSchema,
+  ProvidedCredentialsSchema,
+  UpdateTenantSchema,
+  type CreateTenant,
+  type ProvidedCredentials,
+  type Tenant,
+  type UpdateTenant,
+} from './tenant';
+import { tenantsRepository, toTenant, type TenantRow } from './tenants.repository';
+
+export interface TenantsDeps {
+  db: Db;
+  secrets: SecretBox;
+  /** How long the previous webhook secret keeps signing after a rotation. */
+  rotationGraceMs: number;
+  now?: () => number;
+}
+
+export interface CreatedTenant {
+  tenant: Tenant;
+  apiKey: IssuedApiKey;
+  /** Shown once: the local store needs it to verify pushes. */
+  webhookSecret: string;
+}
+
+async function checkWebhookUrl(url: string | null | undefined): Promise<void> {
+  if (!url) return;
+  try {
+    await assertSafeWebhookUrl(url);
+  } catch (err) {
+    if (err instanceof UnsafeWebhookUrlError) {
+      throw new AppError('validation_failed', 'webhookUrl is not allowed', {
+        fields: [{ path: 'body.webhookUrl', message: err.message }],
+      });
+    }
+    throw err;
+  }
+}
+
+export function tenantsService(deps: TenantsDeps) {
+  const { db, secrets } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function row(tx: DbTx, id: string): Promise<TenantRow> {
+    const found = await tenantsRepository.findRow(tx, id);
+    if (!found) throw notFound(`tenant ${id} not found`);
+    return found;
+  }
+
+  return {
+    /**
+     * `provided` lets infrastructure-as-code (docker compose, the demo stack) fix the id, API key
+     * and webhook secret instead of reading them back once.
+     */
+    async create(input: CreateTenant, provided: ProvidedCredentials = {}): Promise<CreatedTenant> {
+      const parsed = CreateTenantSchema.parse(input);
+      const creds = ProvidedCredentialsSchema.parse(provided);
+      await checkWebhookUrl(parsed.webhookUrl);
+      const webhookSecret = creds.webhookSecret ?? generateWebhookSecret();
+      return db.$transaction(async (tx) => {
+        const existing = await tenantsRepository.findByCorp(tx, parsed.corpId, parsed.mode);
+        if (existing) throw new AppError('conflict', `a ${parsed.mode} tenant for corp ${parsed.corpId} exists (${existing.id})`);
+        const created = await tx.tenant.create({
+          data: {
+            id: creds.id ?? newId('ten'),
+            name: parsed.name,
+            corpId: parsed.corpId,
+            mode: parsed.mode,
+            appKey: parsed.appKey ?? null,
+            appSecretEnc: parsed.appSecret ? secrets.seal(parsed.appSecret) : null,
+            agentId: parsed.agentId ?? null,
+            webhookUrl: parsed.webhookUrl ?? null,
+            webhookSecretEnc: secrets.seal(webhookSecret),
+            returnUrls: JSON.stringify(parsed.returnUrls),
+          },
+        });
+        const apiKey = await apiKeysService.issue(tx, created.id, 'default', creds.apiKey);
+        return { tenant: toTenant(created), apiKey, webhookSecret };
+      });
+    },
+
+    /** create, unless a tenant with that id exists already (then nothing changes). */
+    async ensure(input: CreateTenant, provided: ProvidedCredentials & { id: string }): Promise<{ created: boolean; tenant: Tenant }> {
+      const existing = await tenantsRepository.findRow(db, provided.id);
+      if (existing) return { created: false, tenant: toTenant(existing) };
+      return { created: true, tenant: (await this.create(input, provided)).tenant };
+    },
+
+    async get(id: string): Promise<Tenant> {
+      return toTenant(await row(db, id));
+    },
+
+    list: () => tenantsRepository.list(db),
+
+    async update(id: string, input: UpdateTenant): Promise<Tenant> {
+      const parsed = UpdateTenantSchema.parse(input);
+      await checkWebhookUrl(parsed.webhookUrl);
+      await row(db, id);
+      const updated = await db.tenant.update({
+        where: { id },
+        data: {
+          name: parsed.name,
+          agentId: parsed.agentId,
+          webhookUrl: parsed.webhookUrl,
+          returnUrls: parsed.returnUrls ? JSON.stringify(parsed.returnUrls) : undefined,
+          appSecretEnc: parsed.appSecret ? secrets.seal(parsed.appSecret) : undefined,
+        },
+      });
+      return toTenant(updated);
+    },
+
+    async setStatus(id: string, status: Tenant['status']): Promise<Tenant> {
+      await row(db, id);
+      return toTenant(await db.tenant.update({ where: { id }, data: { status } }));
+    },
+
+    /** New current secret; the old one keeps signing alongside it until the grace period ends. */
+    async rotateSecret(id: string): Promise<{ tenant: Tenant; webhookSecret: string; previousSecretExpiresAt: Date }> {
+      const current = await row(db, id);
+      const webhookSecret = generateWebhookSecret();
+      const previousSecretExpiresAt = new Date(now() + deps.rotationGraceMs);
+      const updated = await db.tenant.update({
+        where: { id },
+        data: {
+          webhookSecretEnc: secrets.seal(webhookSecret),
+          previousSecretEnc: current.webhookSecretEnc,
+          previousSecretExpiresAt,
+        },
+      });
+      return { tenant: toTenant(updated), webhookSecret, previousSecretExpiresAt };
+    },
+
+    /** Secrets to sign a push with right now: the current one, plus the previous during its grace. */
+    signingSecrets(tenantRow: TenantRow): string[] {
+      const list = [secrets.open(tenantRow.webhookSecretEnc)];
+      const prevValid = tenantRow.previousSecretEnc && tenantRow.previousSecretExpiresAt && tenantRow.previousSecretExpiresAt.getTime() > now();
+      if (prevValid && tenantRow.previousSecretEnc) list.push(secrets.open(tenantRow.previousSecretEnc));
+      return list;
+    },
+
+    async appSecret(id: string): Promise<string | undefined> {
+      const found = await row(db, id);
+      return found.appSecretEnc ? secrets.open(found.appSecretEnc) : undefined;
+    },
+  };
+}
+
+export type TenantsService = ReturnType<typeof tenantsService>;

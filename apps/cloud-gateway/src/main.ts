@@ -1,0 +1,30 @@
+// Start-up: config (exit listing every problem) → migrations (deploy, never dev) → services →
+// HTTP → dispatcher. SIGTERM drains requests, stops the dispatcher, then closes the database.
+import path from 'node:path';
+import { createLogger, parseConfigOrExit, serve } from '@dtg/service-kit';
+import { migrateDeploy } from '@dtg/prisma-migrate';
+import { createApp } from './app';
+import { CloudConfigSchema } from './config';
+import { buildServices } from './services';
+import { VERSION } from './version';
+
+async function main(): Promise<void> {
+  const config = parseConfigOrExit(CloudConfigSchema);
+  const logger = createLogger({ service: 'cloud-gateway', version: VERSION, level: config.LOG_LEVEL });
+  await migrateDeploy(path.resolve(__dirname, '../prisma.config.ts'), { CLOUD_DATABASE_URL: config.CLOUD_DATABASE_URL });
+  const services = await buildServices(config, logger);
+  const app = createApp(services);
+  await serve(app, {
+    port: config.PORT,
+    host: config.HOST,
+    logger,
+    onShutdown: [() => services.jobs.stop(), () => services.dispatcher.stop(), () => services.db.$disconnect()],
+  });
+  services.dispatcher.start();
+  services.jobs.start();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`cloud-gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

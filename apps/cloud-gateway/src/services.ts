@@ -1,0 +1,43 @@
+// The cloud's composition root: plain factories, no DI framework. main.ts, the admin CLI and the
+// tests all build the same graph from a config.
+import type { Logger } from '@dtg/service-kit';
+import type { CloudConfig } from './config';
+import { createDb, type Db } from './db/prisma';
+import { Dispatcher } from './features/delivery/dispatcher';
+import { createDingTalk } from './features/dingtalk/org-clients';
+import { deliveriesService } from './features/delivery/deliveries.service';
+import { createWebhookSender, type WebhookSender } from './features/delivery/webhook-sender';
+import { JobRunner } from './features/jobs/job-runner';
+import { Outbox } from './features/outbox/outbox';
+import { tenantsService } from './features/tenants/tenants.service';
+import { createSecretBox } from './shared/secret-box';
+
+export interface ServiceOverrides {
+  send?: WebhookSender;
+  now?: () => number;
+}
+
+export async function buildServices(config: CloudConfig, logger: Logger, overrides: ServiceOverrides = {}) {
+  const db: Db = await createDb(config.CLOUD_DATABASE_URL);
+  const secrets = createSecretBox(config.ENCRYPTION_KEY);
+  const outbox = new Outbox();
+  const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now });
+  const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, now: overrides.now });
+  const deliveries = deliveriesService(db);
+  const dispatcher = new Dispatcher({
+    db,
+    tenants,
+    logger,
+    send: overrides.send ?? createWebhookSender(config.WEBHOOK_CONCURRENCY_PER_TENANT * 4),
+    policy: { scheduleMs: config.WEBHOOK_RETRY_SCHEDULE, jitter: 0.2, retryAfterMinMs: 1_000, retryAfterMaxMs: 3_600_000 },
+    timeoutMs: config.WEBHOOK_TIMEOUT,
+    concurrencyPerTenant: config.WEBHOOK_CONCURRENCY_PER_TENANT,
+    pollIntervalMs: config.DISPATCH_POLL_INTERVAL,
+    now: overrides.now,
+  });
+  outbox.onCommitted(() => dispatcher.kick());
+  const jobs = new JobRunner({ db, logger, pollIntervalMs: config.JOB_POLL_INTERVAL, concurrency: 8, leaseMs: 120_000, maxAttempts: 8, now: overrides.now });
+  return { config, logger, db, secrets, outbox, tenants, deliveries, dispatcher, dingtalk, jobs };
+}
+
+export type CloudServices = Awaited<ReturnType<typeof buildServices>>;

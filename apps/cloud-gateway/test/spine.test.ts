@@ -1,0 +1,178 @@
+import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
+import { startReceiver, waitFor, type WebhookReceiver } from './support/webhook-receiver';
+
+async function call(h: CloudHarness, method: string, path: string, body?: unknown, token = ADMIN_TOKEN) {
+  const res = await fetch(h.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, type: res.headers.get('content-type') };
+}
+
+async function emit(h: CloudHarness, tenantId: string, n: number, userPrefix = 'user') {
+  for (let i = 0; i < n; i++) {
+    await h.services.db.$transaction((tx) =>
+      h.services.outbox.append(tx, tenantId, 'user.upserted', { users: [{ userid: `${userPrefix}${i}`, name: `N${i}`, deptIds: [1], active: true }] }),
+    );
+  }
+  h.services.outbox.committed();
+}
+
+describe('event spine (cloud side)', () => {
+  let h: CloudHarness;
+  let receiver: WebhookReceiver;
+
+  beforeEach(async () => {
+    receiver = await startReceiver();
+    h = await startCloud({ env: { WEBHOOK_RETRY_SCHEDULE: '50ms,50ms,50ms' } });
+  });
+  afterEach(async () => {
+    await h.close();
+    await receiver.close();
+  });
+
+  async function createTenant(overrides: Record<string, unknown> = {}) {
+    const res = await call(h, 'POST', '/admin/tenants', {
+      name: 'Acme',
+      corpId: `ding${Math.random().toString(36).slice(2, 10)}`,
+      appKey: 'dingkey',
+      appSecret: 'app-secret-value',
+      agentId: 1,
+      webhookUrl: receiver.url,
+      ...overrides,
+    });
+    expect(res.status).toBe(201);
+    return res.body as { tenant: { id: string }; apiKey: { key: string }; webhookSecret: string };
+  }
+
+  it('when a tenant is created, then the secrets are shown once and stored sealed', async () => {
+    const created = await createTenant();
+    expect(created.webhookSecret).toMatch(/^whsec_/);
+    expect(created.apiKey.key).toMatch(/^dtg_/);
+    const row = await h.services.db.tenant.findUniqueOrThrow({ where: { id: created.tenant.id } });
+    expect(row.webhookSecretEnc).not.toContain(created.webhookSecret.slice(6, 20));
+    expect(row.appSecretEnc).not.toContain('app-secret-value');
+    const key = await h.services.db.apiKey.findFirstOrThrow({ where: { tenantId: created.tenant.id } });
+    expect(key.hash).not.toContain(created.apiKey.key);
+    const shown = await call(h, 'GET', `/admin/tenants/${created.tenant.id}`);
+    expect(JSON.stringify(shown.body)).not.toMatch(/whsec_|app-secret-value|"hash"/);
+  });
+
+  it('when events are appended, then seq is gap-free per tenant and each is pushed signed', async () => {
+    const a = await createTenant();
+    const b = await createTenant();
+    receiver.secrets.push(a.webhookSecret, b.webhookSecret);
+    await emit(h, a.tenant.id, 5);
+    await emit(h, b.tenant.id, 3);
+    await waitFor(() => receiver.received.length >= 8, '8 pushes');
+    expect(receiver.received.every((r) => r.verified)).toBe(true);
+    const seqs = (tenantId: string) => receiver.received.filter((r) => r.headers['webhook-id'] && (r.body as { tenantId?: string }).tenantId === tenantId).map((r) => r.body.seq).sort((x, y) => x - y);
+    expect(seqs(a.tenant.id)).toEqual([1, 2, 3, 4, 5]);
+    expect(seqs(b.tenant.id)).toEqual([1, 2, 3]);
+    expect(receiver.received[0]?.headers['webhook-signature']).toMatch(/^v1,/);
+    await waitFor(async () => (await h.services.db.delivery.count({ where: { status: 'delivered' } })) === 8, 'all delivered');
+  });
+
+  it('when the receiver keeps failing, then attempts are recorded and the delivery ends dead, replayable', async () => {
+    const t = await createTenant();
+    receiver.respond = () => ({ status: 500 });
+    await emit(h, t.tenant.id, 1);
+    await waitFor(async () => (await h.services.db.delivery.count({ where: { status: 'dead' } })) === 1, 'dead delivery');
+    expect(await h.services.db.deliveryAttempt.count()).toBe(4);
+    const dead = await call(h, 'GET', '/admin/deliveries?status=dead');
+    expect(dead.body.items).toHaveLength(1);
+    expect(dead.body.items[0]).toMatchObject({ attempts: 4, lastError: 'HTTP 500', seq: 1 });
+
+    receiver.respond = () => ({ status: 204 });
+    const replay = await call(h, 'POST', `/admin/tenants/${t.tenant.id}/replay`, { fromSeq: 1 });
+    expect(replay.body).toEqual({ requeued: 1, created: 0 });
+    await waitFor(async () => (await h.services.db.delivery.count({ where: { status: 'delivered' } })) === 1, 'replayed');
+  });
+
+  it('when the receiver answers 429 with Retry-After, then the next attempt waits at least that long', async () => {
+    const t = await createTenant();
+    receiver.respond = (_r, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 });
+    await emit(h, t.tenant.id, 1);
+    await waitFor(() => receiver.received.length >= 1, 'first attempt');
+    const first = Date.now();
+    await waitFor(() => receiver.received.length >= 2, 'second attempt', 5000);
+    expect(Date.now() - first).toBeGreaterThanOrEqual(900);
+  });
+
+  it('when a tenant is suspended, then it gets no pushes and its key is refused; activating resumes', async () => {
+    const t = await createTenant();
+    await call(h, 'POST', `/admin/tenants/${t.tenant.id}/suspend`);
+    await emit(h, t.tenant.id, 2);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(receiver.received).toHaveLength(0);
+    const pull = await call(h, 'GET', '/v1/events?after=0', undefined, t.apiKey.key);
+    expect(pull.status).toBe(403);
+    expect(pull.type).toContain('application/problem+json');
+    await call(h, 'POST', `/admin/tenants/${t.tenant.id}/activate`);
+    await waitFor(() => receiver.received.length === 2, 'pushes after activation');
+  });
+
+  it('when pulling, then events come in seq order with a cursor, and only the key owner’s', async () => {
+    const a = await createTenant({ webhookUrl: undefined });
+    const b = await createTenant({ webhookUrl: undefined });
+    await emit(h, a.tenant.id, 5);
+    await emit(h, b.tenant.id, 2, 'b');
+    const page1 = await call(h, 'GET', '/v1/events?after=0&limit=3', undefined, a.apiKey.key);
+    expect(page1.status).toBe(200);
+    expect(page1.body.events.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3]);
+    expect(page1.body.next).toBe(3);
+    const page2 = await call(h, 'GET', `/v1/events?after=${page1.body.next}&limit=3`, undefined, a.apiKey.key);
+    expect(page2.body.events.map((e: { seq: number }) => e.seq)).toEqual([4, 5]);
+    const empty = await call(h, 'GET', '/v1/events?after=5', undefined, a.apiKey.key);
+    expect(empty.body).toEqual({ events: [], next: 5 });
+    const other = await call(h, 'GET', '/v1/events?after=0', undefined, b.apiKey.key);
+    expect(other.body.events.every((e: { tenantId: string }) => e.tenantId === b.tenant.id)).toBe(true);
+    expect(await h.services.db.delivery.count()).toBe(0);
+  });
+
+  it('when credentials are missing, wrong or revoked, then 401 problem+json', async () => {
+    const t = await createTenant();
+    expect((await call(h, 'GET', '/v1/events', undefined, 'dtg_nope')).status).toBe(401);
+    expect((await call(h, 'GET', '/admin/tenants', undefined, 'wrong-admin-token')).status).toBe(401);
+    const keyId = (await h.services.db.apiKey.findFirstOrThrow({ where: { tenantId: t.tenant.id } })).id;
+    await call(h, 'DELETE', `/admin/api-keys/${keyId}`);
+    const res = await call(h, 'GET', '/v1/events', undefined, t.apiKey.key);
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(res.body.requestId).toEqual(expect.any(String));
+  });
+
+  it('when the secret is rotated, then pushes carry both signatures until the grace ends', async () => {
+    const t = await createTenant();
+    const rotated = await call(h, 'POST', `/admin/tenants/${t.tenant.id}/rotate-secret`);
+    expect(rotated.body.webhookSecret).not.toBe(t.webhookSecret);
+    receiver.secrets.push(t.webhookSecret);
+    await emit(h, t.tenant.id, 1);
+    await waitFor(() => receiver.received.length === 1, 'push');
+    expect(receiver.received[0]?.verified).toBe(true);
+    expect(String(receiver.received[0]?.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    receiver.secrets.splice(0, 1, rotated.body.webhookSecret);
+    await emit(h, t.tenant.id, 1, 'again');
+    await waitFor(() => receiver.received.length === 2, 'second push');
+    expect(receiver.received[1]?.verified).toBe(true);
+  });
+
+  it('when a webhook URL points at a metadata address, then the tenant is refused naming the field', async () => {
+    const res = await call(h, 'POST', '/admin/tenants', { name: 'x', corpId: 'dingx', appKey: 'k', appSecret: 's', webhookUrl: 'http://169.254.169.254/latest' });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].path).toBe('body.webhookUrl');
+    expect(await h.services.db.tenant.count()).toBe(0);
+  });
+
+  it('when a claimed delivery’s lease expires (a crashed dispatcher), then another takes it', async () => {
+    const t = await createTenant();
+    await h.services.dispatcher.stop();
+    await emit(h, t.tenant.id, 1);
+    await h.services.db.delivery.updateMany({ data: { status: 'delivering', leaseOwner: 'dsp_dead', leaseUntil: new Date(Date.now() - 1) } });
+    h.services.dispatcher.start();
+    await waitFor(() => receiver.received.length === 1, 'retaken delivery');
+    await waitFor(async () => (await h.services.db.delivery.findFirstOrThrow()).status === 'delivered', 'delivered');
+  });
+});

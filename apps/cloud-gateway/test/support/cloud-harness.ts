@@ -1,0 +1,66 @@
+// Builds a real cloud for a test: its own SQLite file, migrated with the real Prisma CLI, the app
+// on port 0. Returns the services so tests can assert on the database directly.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLogger, loadConfig, serve, type RunningServer } from '@dtg/service-kit';
+import { migrateDeploy } from '@dtg/prisma-migrate';
+import { createApp } from '../../src/app';
+import { CloudConfigSchema } from '../../src/config';
+import { buildServices, type CloudServices, type ServiceOverrides } from '../../src/services';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export interface CloudHarness {
+  url: string;
+  services: CloudServices;
+  server: RunningServer;
+  dbFile: string;
+  close(): Promise<void>;
+}
+
+export function testEnv(dbFile: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    CLOUD_DATABASE_URL: `file:${dbFile}`,
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ADMIN_TOKEN,
+    USER_TOKEN_SECRET: randomBytes(32).toString('hex'),
+    WEBHOOK_TIMEOUT: '2s',
+    DISPATCH_POLL_INTERVAL: '100ms',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
+export async function migratedDbFile(): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cloud-test-'));
+  const dbFile = path.join(dir, 'cloud.db');
+  await migrateDeploy(path.resolve(__dirname, '../../prisma.config.ts'), { CLOUD_DATABASE_URL: `file:${dbFile}` });
+  return dbFile;
+}
+
+export async function startCloud(
+  options: { env?: Record<string, string>; overrides?: ServiceOverrides; dispatcher?: boolean; dbFile?: string } = {},
+): Promise<CloudHarness> {
+  const dbFile = options.dbFile ?? (await migratedDbFile());
+  const config = loadConfig(CloudConfigSchema, testEnv(dbFile, options.env));
+  const logger = createLogger({ service: 'cloud-gateway', version: 'test', level: 'error', silent: true });
+  const services = await buildServices(config, logger, options.overrides);
+  const server = await serve(createApp(services), { port: 0, host: '127.0.0.1', logger, handleSignals: false });
+  if (options.dispatcher !== false) services.dispatcher.start();
+  services.jobs.start();
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    services,
+    server,
+    dbFile,
+    async close() {
+      await server.close();
+      await services.jobs.stop();
+      await services.dispatcher.stop();
+      await services.db.$disconnect();
+      if (!options.dbFile) rmSync(path.dirname(dbFile), { recursive: true, force: true });
+    },
+  };
+}

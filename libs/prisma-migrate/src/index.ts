@@ -1,0 +1,1 @@
+export { migrateDeploy, pendingMigrations, type MigrationStatusQuery } from './migrate';

@@ -1,0 +1,42 @@
+// The demo stack's generated secrets and provisioned tenant, kept under .data/ so a second
+// `npm start` reuses them (idempotent) and the local store keeps verifying pushes.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const DATA_DIR = path.join(ROOT, '.data');
+const SECRETS_FILE = path.join(DATA_DIR, 'stack-secrets.json');
+const TENANT_FILE = path.join(DATA_DIR, 'demo-tenant.json');
+
+export interface StackSecrets {
+  ENCRYPTION_KEY: string;
+  ADMIN_TOKEN: string;
+  USER_TOKEN_SECRET: string;
+}
+
+export interface DemoTenant {
+  tenantId: string;
+  apiKey: string;
+  webhookSecret: string;
+}
+
+export function loadOrCreateSecrets(): StackSecrets {
+  mkdirSync(DATA_DIR, { recursive: true });
+  if (existsSync(SECRETS_FILE)) return JSON.parse(readFileSync(SECRETS_FILE, 'utf8')) as StackSecrets;
+  const secrets: StackSecrets = {
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+    USER_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+  };
+  writeFileSync(SECRETS_FILE, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export function loadDemoTenant(): DemoTenant | undefined {
+  return existsSync(TENANT_FILE) ? (JSON.parse(readFileSync(TENANT_FILE, 'utf8')) as DemoTenant) : undefined;
+}
+
+export function saveDemoTenant(tenant: DemoTenant): void {
+  writeFileSync(TENANT_FILE, JSON.stringify(tenant, null, 2), { mode: 0o600 });
+}
