@@ -10,3 +10,4 @@ export type { InboxEntry } from './messages/task.model';
 export type { PushOutcome } from './callbacks/event-notifier';
 export { CallbackCrypto, CallbackCryptoError } from './callbacks/callback-crypto';
 export { signTimestamp } from './auth/request-signature';
+export { SimEnvSchema } from './env';

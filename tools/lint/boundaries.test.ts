@@ -1,0 +1,67 @@
+// The architecture's import rules are lint errors, not advice. Each probe below would compile;
+// lint must refuse it. The probes are written into the projects for one real eslint run (its
+// flat config is ESM, which Jest's CommonJS runtime cannot load in-process) and removed after.
+// The Nx rule silently skips itself without a project graph, so one is built first.
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+const tag = randomUUID().slice(0, 8);
+
+const probes = {
+  localImportsClient: ['apps/local-store/src', "import { DingTalkClient } from '@dtg/dingtalk-client';\nexport const c = DingTalkClient;\n"],
+  appImportsApp: ['apps/cloud-gateway/src', "import { ConfigSchema } from '@dtg/local-store';\nexport const c = ConfigSchema;\n"],
+  libImportsApp: ['libs/contracts/src', "import { DEMO } from '@dtg/dingtalk-sim';\nexport const d = DEMO;\n"],
+  deepImport: ['apps/cloud-gateway/src', "import { route } from '@dtg/service-kit/src/validation/route';\nexport const r = route;\n"],
+  cloudImportsClient: ['apps/cloud-gateway/src', "import { DingTalkClient } from '@dtg/dingtalk-client';\nexport const c = DingTalkClient;\n"],
+  localImportsContracts: ['apps/local-store/src', "import { EVENT_TYPES } from '@dtg/contracts';\nexport const e = EVENT_TYPES;\n"],
+} as const;
+
+type Probe = keyof typeof probes;
+const errors = {} as Record<Probe, string>;
+
+beforeAll(() => {
+  const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+  execFileSync(process.execPath, [path.join(root, 'node_modules/nx/dist/bin/nx.js'), 'show', 'projects'], { cwd: root, env, stdio: 'ignore' });
+  const files = Object.entries(probes).map(([name, [dir, code]]) => {
+    const file = path.join(root, dir, `boundary-probe-${tag}-${name}.ts`);
+    writeFileSync(file, code);
+    return [name as Probe, file] as const;
+  });
+  try {
+    let out: string;
+    try {
+      out = execFileSync(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', ...files.map(([, f]) => f)], { cwd: root, env, encoding: 'utf8' });
+    } catch (err) {
+      out = (err as { stdout: string }).stdout; // eslint exits 1 when it finds errors
+    }
+    const results = JSON.parse(out) as { filePath: string; messages: { ruleId: string | null; message: string }[] }[];
+    for (const [name, file] of files) {
+      const messages = results.find((r) => r.filePath === file)?.messages ?? [];
+      errors[name] = messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries' || m.ruleId === 'no-restricted-imports').map((m) => m.message).join('\n');
+    }
+  } finally {
+    for (const [, file] of files) rmSync(file, { force: true });
+  }
+}, 120_000);
+
+describe('module boundaries (lint)', () => {
+  it('refuses an import of the DingTalk client from the local store', () => {
+    expect(errors.localImportsClient).toMatch(/scope:local.*scope:dingtalk/s);
+  });
+  it('refuses an app importing another app', () => {
+    expect(errors.appImportsApp).toMatch(/type:app.*type:lib/s);
+  });
+  it('refuses a lib importing an app', () => {
+    expect(errors.libImportsApp).not.toBe('');
+  });
+  it('refuses deep imports into a lib', () => {
+    expect(errors.deepImport).toMatch(/public entry/);
+  });
+  it('allows what the architecture allows', () => {
+    expect(errors.cloudImportsClient).toBe('');
+    expect(errors.localImportsContracts).toBe('');
+  });
+});
