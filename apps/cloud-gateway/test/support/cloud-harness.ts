@@ -1,7 +1,7 @@
 // Builds a real cloud for a test: its own SQLite file, migrated with the real Prisma CLI, the app
 // on port 0. Returns the services so tests can assert on the database directly.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger, loadConfig, serve, type RunningServer } from '@dtg/service-kit';
@@ -33,10 +33,24 @@ export function testEnv(dbFile: string, extra: Record<string, string> = {}): Rec
   };
 }
 
+let template: Promise<string> | undefined;
+
+/** Migrating takes seconds (the real CLI); do it once per test file and copy the SQLite file per test. */
+function migratedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'cloud-template-'));
+    const file = path.join(dir, 'template.db');
+    await migrateDeploy(path.resolve(__dirname, '../../prisma.config.ts'), { CLOUD_DATABASE_URL: `file:${file}` });
+    return file;
+  })();
+  return template;
+}
+
 export async function migratedDbFile(): Promise<string> {
+  const source = await migratedTemplate();
   const dir = mkdtempSync(path.join(tmpdir(), 'cloud-test-'));
   const dbFile = path.join(dir, 'cloud.db');
-  await migrateDeploy(path.resolve(__dirname, '../../prisma.config.ts'), { CLOUD_DATABASE_URL: `file:${dbFile}` });
+  copyFileSync(source, dbFile);
   return dbFile;
 }
 
