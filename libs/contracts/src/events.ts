@@ -8,9 +8,13 @@ const MessageRef = { messageId: z.string().min(1) };
 
 export const EventDataSchemas = {
   'user.authenticated': z.object({
+    /** One-time login ticket the browser brings back to the local store (single use, ~60 s). */
     ticket: z.string().min(16),
     expiresAt: z.iso.datetime(),
     user: UserProfileSchema,
+    /** Short-lived bearer token for the cloud API, handed to the browser when the ticket is redeemed. */
+    cloudToken: z.string().min(16),
+    cloudTokenExpiresAt: z.iso.datetime(),
   }),
   'user.upserted': z.object({ users: z.array(UserProfileSchema).min(1).max(500) }),
   'user.removed': z.object({ userids: z.array(z.string().min(1)).min(1).max(500) }),
@@ -35,6 +39,8 @@ export const EventDataSchemas = {
   }),
   'message.receipts.updated': z.object({ ...MessageRef, recipients: z.array(RecipientResultSchema).min(1) }),
   'message.recalled': z.object({ ...MessageRef }),
+  /** Sent on an operator's request to check the webhook path end to end; receivers apply it as a no-op. */
+  'test.ping': z.object({ n: z.number().int().nonnegative(), note: z.string().max(200).optional() }),
   'tenant.authorization.changed': z.object({
     corpId: z.string(),
     status: z.enum(['active', 'suspended']),
@@ -76,3 +82,7 @@ export const EventsQuerySchema = z.object({
   after: z.coerce.number().int().nonnegative().default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
+
+/** `GET /v1/login-tickets/:ticket` on the cloud: the same data as the `user.authenticated` event. */
+export const LoginTicketSchema = EventDataSchemas['user.authenticated'];
+export type LoginTicket = z.infer<typeof LoginTicketSchema>;
