@@ -41,6 +41,8 @@ function tenantInput(flags: Flags) {
     agentId: int(flags, 'agent-id'),
     webhookUrl: str(flags, 'webhook-url'),
     returnUrls: Array.isArray(returnUrls) ? returnUrls : [],
+    callbackToken: str(flags, 'callback-token'),
+    callbackAesKey: str(flags, 'callback-aes-key'),
   };
 }
 
@@ -64,6 +66,8 @@ async function run(argv: string[]): Promise<unknown> {
       id: { type: 'string' },
       'api-key': { type: 'string' },
       'webhook-secret': { type: 'string' },
+      'callback-token': { type: 'string' },
+      'callback-aes-key': { type: 'string' },
       tenant: { type: 'string' },
       'from-seq': { type: 'string' },
       status: { type: 'string' },
@@ -98,6 +102,8 @@ async function run(argv: string[]): Promise<unknown> {
           webhookUrl: str(flags, 'webhook-url'),
           returnUrls: Array.isArray(returnUrls) ? returnUrls : undefined,
           appSecret: str(flags, 'app-secret'),
+          callbackToken: str(flags, 'callback-token'),
+          callbackAesKey: str(flags, 'callback-aes-key'),
         });
       case 'tenant suspend':
         return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'suspended');

@@ -18,6 +18,13 @@ export interface Tenant {
   createdAt: Date;
 }
 
+/** An internal app's callback settings (DingTalk console: token 3–32 chars, legacy API up to 63). */
+const CallbackToken = z.string().min(3).max(64);
+const CallbackAesKey = z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters/digits (the EncodingAESKey)');
+const bothOrNeither = (t: { callbackToken?: string | null; callbackAesKey?: string | null }) =>
+  (t.callbackToken === undefined) === (t.callbackAesKey === undefined) && (t.callbackToken === null) === (t.callbackAesKey === null);
+const bothOrNeitherIssue = { message: 'callbackToken and callbackAesKey are set (or cleared) together', path: ['callbackAesKey'] };
+
 export const CreateTenantSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
@@ -28,20 +35,28 @@ export const CreateTenantSchema = z
     agentId: z.number().int().positive().optional(),
     webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
     returnUrls: z.array(z.url({ protocol: /^https?$/ })).max(50).default([]),
+    callbackToken: CallbackToken.optional(),
+    callbackAesKey: CallbackAesKey.optional(),
   })
   .refine((t) => t.mode === 'isv' || (t.appKey !== undefined && t.appSecret !== undefined), {
     message: 'an internal-app tenant needs appKey and appSecret',
     path: ['appKey'],
-  });
+  })
+  .refine(bothOrNeither, bothOrNeitherIssue);
 export type CreateTenant = z.input<typeof CreateTenantSchema>;
 
-export const UpdateTenantSchema = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
-  agentId: z.number().int().positive().optional(),
-  webhookUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
-  returnUrls: z.array(z.url({ protocol: /^https?$/ })).max(50).optional(),
-  appSecret: z.string().min(1).max(256).optional(),
-});
+export const UpdateTenantSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    agentId: z.number().int().positive().optional(),
+    webhookUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
+    returnUrls: z.array(z.url({ protocol: /^https?$/ })).max(50).optional(),
+    appSecret: z.string().min(1).max(256).optional(),
+    /** null clears the callback settings */
+    callbackToken: CallbackToken.nullable().optional(),
+    callbackAesKey: CallbackAesKey.nullable().optional(),
+  })
+  .refine(bothOrNeither, bothOrNeitherIssue);
 export type UpdateTenant = z.infer<typeof UpdateTenantSchema>;
 
 export const ProvidedCredentialsSchema = z.object({

@@ -82,6 +82,8 @@ export function tenantsService(deps: TenantsDeps) {
             webhookUrl: parsed.webhookUrl ?? null,
             webhookSecretEnc: secrets.seal(webhookSecret),
             returnUrls: JSON.stringify(parsed.returnUrls),
+            callbackToken: parsed.callbackToken ?? null,
+            callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey) : null,
           },
         });
         const apiKey = await apiKeysService.issue(tx, created.id, 'default', creds.apiKey);
@@ -114,6 +116,8 @@ export function tenantsService(deps: TenantsDeps) {
           webhookUrl: parsed.webhookUrl,
           returnUrls: parsed.returnUrls ? JSON.stringify(parsed.returnUrls) : undefined,
           appSecretEnc: parsed.appSecret ? secrets.seal(parsed.appSecret) : undefined,
+          callbackToken: parsed.callbackToken,
+          callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey) : parsed.callbackAesKey,
         },
       });
       return toTenant(updated);
@@ -146,6 +150,13 @@ export function tenantsService(deps: TenantsDeps) {
       const prevValid = tenantRow.previousSecretEnc && tenantRow.previousSecretExpiresAt && tenantRow.previousSecretExpiresAt.getTime() > now();
       if (prevValid && tenantRow.previousSecretEnc) list.push(secrets.open(tenantRow.previousSecretEnc));
       return list;
+    },
+
+    /** The internal app's callback token and EncodingAESKey, if the operator set them. */
+    async callbackSettings(id: string): Promise<{ token: string; aesKey: string } | undefined> {
+      const found = await row(db, id);
+      if (!found.callbackToken || !found.callbackAesKeyEnc) return undefined;
+      return { token: found.callbackToken, aesKey: secrets.open(found.callbackAesKeyEnc) };
     },
 
     async appSecret(id: string): Promise<string | undefined> {

@@ -1,0 +1,82 @@
+// The job behind every stored callback event. Processed exactly once per event row: a finished row
+// is skipped, and its outbox events are written in the transaction that marks it processed.
+import { z } from 'zod';
+import { AppError, type Logger } from '@dtg/service-kit';
+import type { Db } from '../../db/prisma';
+import type { JobResult } from '../jobs/job-runner';
+import type { Outbox } from '../outbox/outbox';
+import type { SuiteEvents } from '../suite/suite-events.service';
+import type { Tenant } from '../tenants/tenant';
+import { tenantsRepository } from '../tenants/tenants.repository';
+import type { TenantsService } from '../tenants/tenants.service';
+import type { EventEffect } from './callback-effect';
+import { callbackEventsRepository as events, type StoredCallbackEvent } from './callback-events.repository';
+import type { ContactEvents } from './contact-events.service';
+import { keyedSerializer } from './keyed-serializer';
+
+const JobPayloadSchema = z.object({ eventId: z.string().min(1) });
+
+export interface CallbackProcessorDeps {
+  db: Db;
+  outbox: Outbox;
+  tenants: TenantsService;
+  contacts: ContactEvents;
+  /** Present when a suite is configured. */
+  suite?: { suiteKey: string; events: SuiteEvents };
+  logger: Logger;
+  now: () => number;
+}
+
+export function callbackProcessor(deps: CallbackProcessorDeps) {
+  const { db, logger } = deps;
+  // Per org: its events are applied in the order they were claimed (one process owns the SQLite file).
+  const serialize = keyedSerializer();
+
+  async function internalTenant(tenantId: string): Promise<Tenant | string> {
+    try {
+      return await deps.tenants.get(tenantId);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') return `tenant ${tenantId} no longer exists`;
+      throw err;
+    }
+  }
+
+  async function effectOf(event: StoredCallbackEvent): Promise<EventEffect> {
+    const [kind, key = ''] = event.source.split(/:(.*)/s);
+    if (kind === 'app') {
+      const tenant = await internalTenant(key);
+      return typeof tenant === 'string' ? { failed: tenant } : deps.contacts.handle(tenant, event);
+    }
+    if (!deps.suite || deps.suite.suiteKey !== key) return { failed: `suite ${key} is not configured` };
+    if (!deps.contacts.isContactEvent(event.eventType)) return deps.suite.events.handle(event);
+    const tenant = event.corpId ? await tenantsRepository.findByCorp(db, event.corpId, 'isv') : null;
+    return tenant ? deps.contacts.handle(tenant, event) : { failed: `no suite install (ISV tenant) for corp ${event.corpId ?? '?'}` };
+  }
+
+  async function apply(eventId: string): Promise<JobResult> {
+    const event = await events.find(db, eventId);
+    if (!event || event.status !== 'received') return { done: true };
+    let effect: EventEffect;
+    try {
+      effect = await effectOf(event);
+    } catch (err) {
+      // Kept on the row for operators; the job runner retries with backoff.
+      await events.noteError(db, event.id, err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+    await db.$transaction(async (tx) => {
+      await effect.commit?.(tx);
+      await events.finish(tx, event.id, effect.failed ? 'failed' : 'processed', new Date(deps.now()), effect.failed ?? null);
+    });
+    deps.outbox.committed();
+    if (effect.failed) logger.warn('callback event not applied', { callbackEventId: event.id, eventType: event.eventType, reason: effect.failed });
+    return { done: true };
+  }
+
+  return async function process(payload: unknown): Promise<JobResult> {
+    const { eventId } = JobPayloadSchema.parse(payload);
+    const event = await events.find(db, eventId);
+    if (!event || event.status !== 'received') return { done: true };
+    return serialize(`${event.source}|${event.corpId ?? ''}`, () => apply(eventId));
+  };
+}

@@ -1,0 +1,83 @@
+// Wires the callback feature (and the suite handling it feeds) from the cloud's services: the inbox
+// the routes use, the processing job, and the housekeeping job.
+import type { Logger } from '@dtg/service-kit';
+import type { CloudConfig } from '../../config';
+import type { Db } from '../../db/prisma';
+import type { SecretBox } from '../../shared/secret-box';
+import type { DingTalk } from '../dingtalk/org-clients';
+import type { JobRunner } from '../jobs/job-runner';
+import type { Outbox } from '../outbox/outbox';
+import { isvTenants } from '../suite/isv-tenants.service';
+import { suiteEvents } from '../suite/suite-events.service';
+import { suiteTicketAlarm } from '../suite/suite-ticket-alarm';
+import { suiteTicketIntake } from '../suite/suite-ticket-intake';
+import type { TenantsService } from '../tenants/tenants.service';
+import { CALLBACK_JOB, callbackInbox } from './callback-inbox.service';
+import { callbackMaintenance, MAINTENANCE_JOB } from './callback-maintenance';
+import { callbackProcessor } from './callback-processor';
+import { contactEvents } from './contact-events.service';
+
+export interface CallbacksDeps {
+  config: CloudConfig;
+  logger: Logger;
+  db: Db;
+  secrets: SecretBox;
+  outbox: Outbox;
+  jobs: JobRunner;
+  dingtalk: DingTalk;
+  tenants: TenantsService;
+  now?: () => number;
+}
+
+export function createCallbacks(deps: CallbacksDeps) {
+  const { config, logger, db, outbox, jobs, dingtalk } = deps;
+  const now = deps.now ?? Date.now;
+  const suite = dingtalk.suite;
+  const ticketAlarm = suite
+    ? suiteTicketAlarm({ suiteKey: suite.suiteKey, tickets: dingtalk.tickets, alarmAfterMs: config.SUITE_TICKET_ALARM_AFTER, logger, now })
+    : undefined;
+  const maintenance = callbackMaintenance({ db, intervalMs: config.CALLBACK_MAINTENANCE_INTERVAL, ticketAlarm, logger, now });
+
+  // Scheduled once per process: at start-up when a suite is configured (its ticket alarm must run
+  // even if nothing ever arrives), otherwise on the first stored event (there is nothing to prune before).
+  let scheduled: Promise<void> | undefined;
+  const scheduleHousekeeping = (): Promise<void> =>
+    (scheduled ??= maintenance.schedule().catch((err: unknown) => {
+      scheduled = undefined;
+      logger.error('could not schedule callback housekeeping', { err });
+    }));
+
+  const processor = callbackProcessor({
+    db,
+    outbox,
+    tenants: deps.tenants,
+    contacts: contactEvents({ dingtalk, outbox, oapiBaseUrl: config.DINGTALK_OAPI_URL }),
+    suite: suite && {
+      suiteKey: suite.suiteKey,
+      events: suiteEvents({
+        suiteKey: suite.suiteKey,
+        suiteApi: dingtalk.client.forSuite(suite),
+        intake: suiteTicketIntake(dingtalk.tickets),
+        isvTenants: isvTenants({ secrets: deps.secrets, outbox }),
+        logger,
+      }),
+    },
+    logger,
+    now,
+  });
+  jobs.register(CALLBACK_JOB, processor);
+  jobs.register(MAINTENANCE_JOB, () => maintenance.run());
+
+  return {
+    inbox: callbackInbox({ db, jobs, windowMs: config.CALLBACK_TIMESTAMP_WINDOW, now, onStored: () => void scheduleHousekeeping() }),
+    ticketAlarm,
+    /** The clock callbacks are judged by (tests move it). */
+    now,
+    /** Call once at start-up. */
+    async start(): Promise<void> {
+      if (suite) await scheduleHousekeeping();
+    },
+  };
+}
+
+export type Callbacks = ReturnType<typeof createCallbacks>;

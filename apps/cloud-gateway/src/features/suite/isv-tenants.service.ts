@@ -1,0 +1,61 @@
+// The tenant record of an org that installed the suite: created on the first authorisation,
+// updated (agentId, name) on later ones, suspended when the org removes the suite. Each change of
+// status or agentId is told to the tenant as `tenant.authorization.changed`, in the same transaction.
+import { generateWebhookSecret } from '@dtg/webhook-signing';
+import type { DbTx } from '../../db/prisma';
+import { newId } from '../../shared/ids';
+import type { SecretBox } from '../../shared/secret-box';
+import type { Outbox } from '../outbox/outbox';
+
+export interface Authorization {
+  corpId: string;
+  corpName: string;
+  /** The suite's app in that org; work notifications need it. */
+  agentId: number | null;
+}
+
+export function isvTenants(deps: { secrets: SecretBox; outbox: Outbox }) {
+  const { outbox } = deps;
+  const find = (tx: DbTx, corpId: string) => tx.tenant.findUnique({ where: { corpId_mode: { corpId, mode: 'isv' } } });
+  const announce = (tx: DbTx, tenantId: string, corpId: string, status: 'active' | 'suspended', agentId: number | null) =>
+    outbox.append(tx, tenantId, 'tenant.authorization.changed', { corpId, status, ...(agentId !== null ? { agentId } : {}) });
+
+  return {
+    /**
+     * Created without a webhook URL (events wait for pull until an operator sets one) and without an
+     * API key: the operator issues one with `POST /admin/tenants/:id/api-keys`.
+     */
+    async authorize(tx: DbTx, auth: Authorization): Promise<'created' | 'changed' | 'unchanged'> {
+      const current = await find(tx, auth.corpId);
+      if (!current) {
+        const created = await tx.tenant.create({
+          data: {
+            id: newId('ten'),
+            name: auth.corpName,
+            corpId: auth.corpId,
+            mode: 'isv',
+            agentId: auth.agentId,
+            webhookSecretEnc: deps.secrets.seal(generateWebhookSecret()),
+          },
+        });
+        await announce(tx, created.id, auth.corpId, 'active', auth.agentId);
+        return 'created';
+      }
+      const changed = current.status !== 'active' || current.agentId !== auth.agentId;
+      await tx.tenant.update({ where: { id: current.id }, data: { name: auth.corpName, agentId: auth.agentId, status: 'active' } });
+      if (!changed) return 'unchanged';
+      await announce(tx, current.id, auth.corpId, 'active', auth.agentId);
+      return 'changed';
+    },
+
+    async suspend(tx: DbTx, corpId: string): Promise<'suspended' | 'unchanged'> {
+      const current = await find(tx, corpId);
+      if (!current || current.status === 'suspended') return 'unchanged';
+      await tx.tenant.update({ where: { id: current.id }, data: { status: 'suspended' } });
+      await announce(tx, current.id, corpId, 'suspended', current.agentId);
+      return 'suspended';
+    },
+  };
+}
+
+export type IsvTenants = ReturnType<typeof isvTenants>;
