@@ -1,0 +1,63 @@
+// The durable job behind a directory sync. A run walks steps for a bounded time and then yields
+// (runAgainInMs: 0) so it never outlives its lease; every step has committed its progress, so a
+// crashed run is simply picked up again from the last commit.
+import { z } from 'zod';
+import { DingTalkApiError } from '@dtg/dingtalk-client';
+import { AppError, type Logger } from '@dtg/service-kit';
+import type { Db } from '../../db/prisma';
+import type { DingTalk } from '../dingtalk/org-clients';
+import type { JobHandler } from '../jobs/job-runner';
+import type { Outbox } from '../outbox/outbox';
+import type { TenantsService } from '../tenants/tenants.service';
+import { walkStep } from './directory-walk';
+import { SyncProgressSchema, type SyncProgress } from './sync-progress';
+
+export const DIRECTORY_SYNC_JOB = 'directory.sync';
+export const directorySyncJobId = (syncId: string) => `job_${syncId}`;
+
+const PayloadSchema = z.object({ syncId: z.string().min(1) });
+/** Time one run may spend before yielding (the runner's lease is 120 s). */
+const RUN_BUDGET_MS = 10_000;
+/** Transient failures (throttling, DingTalk down) are retried by the runner this often, then the sync fails. */
+const MAX_ATTEMPTS = 5;
+/** DingTalk answers that retrying cannot fix. */
+const PERMANENT_KINDS = new Set(['fail-config', 'fail-bad-request', 'fail-not-authorized', 'fail-invalid-code', 'quota', 'banned', 'not-found']);
+
+function isPermanent(err: unknown): boolean {
+  return err instanceof AppError || (err instanceof DingTalkApiError && PERMANENT_KINDS.has(err.kind));
+}
+
+export interface DirectorySyncJobDeps {
+  db: Db;
+  outbox: Outbox;
+  dingtalk: DingTalk;
+  tenants: TenantsService;
+  logger: Logger;
+  now: () => number;
+}
+
+export function directorySyncJob(deps: DirectorySyncJobDeps): JobHandler {
+  const { db, logger, now } = deps;
+  return async (payload, job) => {
+    const { syncId } = PayloadSchema.parse(payload);
+    const sync = await db.directorySync.findUnique({ where: { id: syncId } });
+    if (!sync || sync.status !== 'running') return { done: true };
+    try {
+      const tenant = await deps.tenants.get(sync.tenantId);
+      const ctx = { db, outbox: deps.outbox, org: await deps.dingtalk.forTenant(tenant), tenant, syncId, now };
+      let progress: SyncProgress | null = SyncProgressSchema.parse(JSON.parse(sync.progress));
+      const deadline = now() + RUN_BUDGET_MS;
+      while (progress) {
+        if (now() > deadline) return { runAgainInMs: 0 };
+        progress = await walkStep(ctx, progress);
+      }
+      return { done: true };
+    } catch (err) {
+      if (!isPermanent(err) && job.attempts < MAX_ATTEMPTS) throw err;
+      const error = err instanceof Error ? err.message.slice(0, 1000) : String(err).slice(0, 1000);
+      await db.directorySync.update({ where: { id: syncId }, data: { status: 'failed', finishedAt: new Date(now()), error } });
+      logger.warn('directory sync failed', { syncId, tenantId: sync.tenantId, attempts: job.attempts, err });
+      return { done: true };
+    }
+  };
+}

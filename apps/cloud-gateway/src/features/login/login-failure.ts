@@ -1,0 +1,36 @@
+// What the app behind returnTo is told when a login fails after its state was accepted:
+// a short stable code in `error=`; the details stay in our log.
+import OAuth2Strategy from 'passport-oauth2';
+import { DingTalkApiError, DingTalkTransportError, SuiteTicketUnavailableError } from '@dtg/dingtalk-client';
+import type { Logger } from '@dtg/service-kit';
+import { LoginRefusedError } from './login.service';
+import type { StateRefusal } from './passport-state-store';
+
+export type LoginErrorCode = 'access_denied' | 'not_in_org' | 'tenant_suspended' | 'invalid_code' | 'dingtalk_unavailable' | 'server_error';
+
+const BUSY_KINDS = new Set(['throttled', 'retry-backoff', 'refresh-token', 'refresh-suite-ticket']);
+
+export function loginErrorCode(thrown: unknown, logger: Logger): LoginErrorCode {
+  // passport-oauth2 wraps token-exchange failures; the DingTalk error is inside.
+  const err = thrown instanceof OAuth2Strategy.InternalOAuthError ? (thrown.oauthError as unknown) : thrown;
+  if (err instanceof LoginRefusedError) {
+    logger.info('login refused', { reason: err.code, detail: err.message });
+    return err.code;
+  }
+  logger.warn('login failed after its state was accepted', { err });
+  if (err instanceof DingTalkApiError && err.kind === 'fail-invalid-code') return 'invalid_code';
+  const busy = err instanceof DingTalkTransportError || err instanceof SuiteTicketUnavailableError || (err instanceof DingTalkApiError && BUSY_KINDS.has(err.kind));
+  if (busy) return 'dingtalk_unavailable';
+  return 'server_error';
+}
+
+const REFUSALS: Record<StateRefusal['reason'] | 'missing_code', string> = {
+  unknown: 'This sign-in response is not one we started (unknown or forged state).',
+  used: 'This sign-in response was already used; a sign-in link works only once.',
+  expired: 'This sign-in took too long (more than 10 minutes) and has expired.',
+  missing_code: 'The sign-in response carries no authorization code.',
+};
+
+export function refusalDetail(reason: StateRefusal['reason'] | 'missing_code' | undefined): string {
+  return REFUSALS[reason ?? 'unknown'];
+}

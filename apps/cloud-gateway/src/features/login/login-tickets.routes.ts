@@ -1,0 +1,40 @@
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import { LoginTicketSchema } from '@dtg/contracts';
+import { forbidden, notFound, type ApiRegistry } from '@dtg/service-kit';
+import { principal } from '../auth/authenticate.middleware';
+import type { LoginService } from './login.service';
+
+// A ticket hands out a cloud token for its user: only the tenant's server (its API key) may read it.
+const apiKeyOnly: RequestHandler = (_req, res, next) => {
+  next(principal(res).kind === 'api_key' ? undefined : forbidden('login tickets are readable with the tenant API key only'));
+};
+
+/** Pull fallback for the local store when the pushed user.authenticated has not arrived yet. */
+export function loginTicketsRoutes(login: LoginService, api: ApiRegistry): Router {
+  const router = Router();
+  api.add(
+    router,
+    {
+      method: 'get',
+      path: '/v1/login-tickets/:ticket',
+      summary: 'The user.authenticated data of an unexpired login ticket (single use is enforced by the redeemer)',
+      tags: ['login'],
+      security: ['bearer'],
+      before: [apiKeyOnly],
+      input: { params: z.object({ ticket: z.string().min(16).max(128) }) },
+      responses: {
+        200: { description: 'The ticket’s data', schema: LoginTicketSchema },
+        401: { description: 'Missing or invalid credentials' },
+        403: { description: 'Not an API key, or a suspended tenant' },
+        404: { description: 'Unknown, expired, or another tenant’s ticket' },
+      },
+    },
+    async ({ params }, _req, res) => {
+      const found = await login.findTicket(principal(res).tenantId, params.ticket);
+      if (!found) throw notFound('no such login ticket (or it expired)');
+      res.set('Cache-Control', 'no-store').json(found);
+    },
+  );
+  return router;
+}

@@ -1,0 +1,83 @@
+// Browser-facing login: GET /auth/dingtalk starts it, DingTalk sends the browser back to
+// GET /auth/dingtalk/callback, which ends at returnTo with `ticket=` (or `error=`). Nothing here
+// redirects anywhere but DingTalk or an allowlisted returnTo: until the state is spent the only
+// answer to a bad request is an error page.
+import { Router } from 'express';
+import passport from 'passport';
+import { z } from 'zod';
+import { AppError, input, validate, type ApiRegistry, type Logger } from '@dtg/service-kit';
+import type { DingTalkAuthenticateOptions, DingTalkDenial } from './dingtalk.strategy';
+import { loginErrorPages } from './login-error.page';
+import { loginErrorCode, refusalDetail } from './login-failure';
+import type { LoginStrategies, LoginAttempt } from './login-strategies';
+import type { LoginService } from './login.service';
+import type { StateRefusal } from './passport-state-store';
+import { withParams } from './return-url';
+
+const StartQuerySchema = z.object({
+  tenant: z.string().min(1).max(64),
+  returnTo: z.string().min(1).max(2048),
+});
+const CallbackQuerySchema = z.object({
+  authCode: z.string().max(512).optional(),
+  code: z.string().max(512).optional(),
+  state: z.string().max(512).optional(),
+  error: z.string().max(512).optional(),
+});
+const htmlError = { description: 'Refused (HTML page for browsers, problem+json otherwise); never a redirect', contentType: 'text/html' };
+
+export function loginRoutes(deps: { login: LoginService; strategies: LoginStrategies; logger: Logger }, api: ApiRegistry): Router {
+  const { login, strategies, logger } = deps;
+  const router = Router();
+  const authenticator = new passport.Passport();
+
+  router.get('/auth/dingtalk', validate({ query: StartQuerySchema }), async (req, res, next) => {
+    try {
+      const { query } = input<{ query: typeof StartQuerySchema }>(res);
+      const start = await login.start(query.tenant, query.returnTo);
+      res.set('Cache-Control', 'no-store');
+      const options: DingTalkAuthenticateOptions = { session: false, phase: 'authorize' };
+      authenticator.authenticate(strategies.forAuthorize(start), options)(req, res, next);
+    } catch (err) {
+      next(err);
+    }
+  });
+  api.document({
+    method: 'get',
+    path: '/auth/dingtalk',
+    summary: 'Start “Sign in with DingTalk” for a tenant; returnTo must exactly match one of the tenant’s return URLs',
+    tags: ['login'],
+    security: [],
+    input: { query: StartQuerySchema },
+    responses: { 302: { description: 'To DingTalk’s login page (state: random, single use, 10 min)' }, 400: htmlError, 403: htmlError },
+  });
+
+  router.get('/auth/dingtalk/callback', validate({ query: CallbackQuerySchema }), (req, res, next) => {
+    const attempt: LoginAttempt = {};
+    const finish = (err: unknown, user: { ticket: string } | false, info?: StateRefusal | DingTalkDenial | { reason: 'missing_code' }) => {
+      res.set('Cache-Control', 'no-store');
+      const state = attempt.state;
+      if (!state) return next(err ?? new AppError('bad_request', refusalDetail(info && 'reason' in info ? info.reason : undefined)));
+      if (err) return res.redirect(302, withParams(state.returnTo, { error: loginErrorCode(err, logger) }));
+      if (!user) return res.redirect(302, withParams(state.returnTo, { error: 'access_denied' }));
+      res.redirect(302, withParams(state.returnTo, { ticket: user.ticket }));
+    };
+    const options: DingTalkAuthenticateOptions = { session: false, phase: 'callback' };
+    authenticator.authenticate(strategies.forCallback(attempt), options, finish)(req, res, next);
+  });
+  api.document({
+    method: 'get',
+    path: '/auth/dingtalk/callback',
+    summary: 'DingTalk’s redirect back (authCode or code, state; or error): ends at returnTo with ticket= or error=',
+    tags: ['login'],
+    security: [],
+    input: { query: CallbackQuerySchema },
+    responses: {
+      302: { description: 'To returnTo with `ticket=<one-time ticket>` or `error=access_denied|not_in_org|invalid_code|dingtalk_unavailable|server_error`' },
+      400: { ...htmlError, description: 'Forged, reused or expired state, or no code: nothing was created' },
+    },
+  });
+
+  router.use('/auth', loginErrorPages(logger));
+  return router;
+}

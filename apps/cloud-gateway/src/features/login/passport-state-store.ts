@@ -1,0 +1,42 @@
+// passport-oauth2's `store` option backed by our SQLite states. One instance per login request:
+// when redirecting it binds the new state to that request's tenant and returnTo; on the callback
+// it consumes the state and hands what it was bound to back to the login flow.
+import type { Request } from 'express';
+import type { Metadata, StateStoreStoreCallback, StateStoreVerifyCallback } from 'passport-oauth2';
+import type { LoginState, OAuthStates, StateRejection } from './oauth-states.repository';
+
+/** Why a callback's state was refused; passed to passport's `fail`. */
+export interface StateRefusal {
+  reason: StateRejection;
+}
+
+export class PassportStateStore {
+  constructor(
+    private readonly states: OAuthStates,
+    private readonly binding: { bind?: LoginState; onConsumed?: (state: LoginState) => void },
+  ) {}
+
+  // passport-oauth2 picks the call shape by arity: 3 parameters = store(req, meta, callback).
+  store(_req: Request, metaOrCallback: Metadata | StateStoreStoreCallback, callback?: StateStoreStoreCallback): void {
+    const done = callback ?? (metaOrCallback as StateStoreStoreCallback);
+    const bind = this.binding.bind;
+    if (!bind) return done(new Error('no tenant bound to this login request'), undefined);
+    this.states.create(bind).then(
+      (state) => done(null, state),
+      (err: Error) => done(err, undefined),
+    );
+  }
+
+  // 4 parameters = verify(req, state, meta, callback).
+  verify(_req: Request, state: string, metaOrCallback: Metadata | StateStoreVerifyCallback, callback?: StateStoreVerifyCallback): void {
+    const done = callback ?? (metaOrCallback as StateStoreVerifyCallback);
+    this.states.consume(state).then(
+      (result) => {
+        if (!result.ok) return done(null, false, { reason: result.reason } satisfies StateRefusal);
+        this.binding.onConsumed?.(result.state);
+        done(null, true, result.state);
+      },
+      (err: Error) => done(err, false, undefined),
+    );
+  }
+}

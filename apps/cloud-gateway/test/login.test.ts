@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { LoginTicketSchema, type EventEnvelope } from '@dtg/contracts';
+import { DEMO } from '@dtg/dingtalk-sim';
+import { PUBLIC_URL, RETURN_TO, startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
+import { beginLogin, consent, hop, signIn } from './support/login-browser';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+describe('sign in with DingTalk (internal app)', () => {
+  let stack: IdentityStack;
+  let tenant: TestTenant;
+
+  beforeEach(async () => {
+    stack = await startIdentityStack();
+    tenant = await stack.createTenant();
+  });
+  afterEach(() => stack.close());
+
+  async function nothingCreated() {
+    expect(await stack.cloud.services.db.loginTicket.count()).toBe(0);
+    expect(await stack.events(tenant)).toEqual([]);
+  }
+
+  function member(userid: string) {
+    const found = stack.sim.sim.fixture().orgs.find((o) => o.corpId === DEMO.corpId)?.members.find((m) => m.userid === userid);
+    if (!found) throw new Error(`no fixture member ${userid}`);
+    return found;
+  }
+
+  it('when a member signs in, then returnTo gets a one-time ticket and user.authenticated carries their org profile', async () => {
+    const authorizeUrl = new URL(await beginLogin(stack, tenant.id, RETURN_TO));
+    expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(`${stack.sim.url}/oauth2/auth`);
+    const state = authorizeUrl.searchParams.get('state') ?? '';
+    expect(Object.fromEntries(authorizeUrl.searchParams)).toEqual({
+      client_id: DEMO.app.appKey,
+      redirect_uri: `${PUBLIC_URL}/auth/dingtalk/callback`,
+      response_type: 'code',
+      scope: 'openid',
+      prompt: 'consent',
+      state,
+    });
+    expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const stored = await stack.cloud.services.db.oAuthState.findFirstOrThrow();
+    expect(stored).toMatchObject({ id: sha256(state), tenantId: tenant.id, returnTo: RETURN_TO, usedAt: null });
+
+    const callbackUrl = await consent(stack, authorizeUrl.toString(), { userid: 'user002' });
+    const end = await hop(stack, callbackUrl);
+    expect(end.status).toBe(302);
+    const back = new URL(end.location ?? '');
+    expect(back.origin + back.pathname).toBe('http://localhost:3000/login/done');
+    expect(back.searchParams.get('from')).toBe('cloud');
+    const ticket = back.searchParams.get('ticket') ?? '';
+    expect(ticket).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const events = await stack.events(tenant);
+    expect(events.map((e) => e.type)).toEqual(['user.authenticated', 'user.upserted']);
+    const auth = events[0] as EventEnvelope<'user.authenticated'>;
+    const m = member('user002');
+    expect(auth.data.ticket).toBe(ticket);
+    expect(auth.data.user).toMatchObject({
+      userid: 'user002',
+      unionId: 'union-user002',
+      name: m.name,
+      deptIds: m.deptIds,
+      title: m.title,
+      jobNumber: m.jobNumber,
+      managerUserid: 'user001',
+      admin: false,
+      active: true,
+    });
+    expect(auth.data.user.mobile).toMatch(/^138/);
+    expect(Date.parse(auth.data.expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
+    expect((events[1] as EventEnvelope<'user.upserted'>).data.users).toEqual([auth.data.user]);
+
+    const row = await stack.cloud.services.db.loginTicket.findFirstOrThrow();
+    expect(row).toMatchObject({ id: sha256(ticket), tenantId: tenant.id, userid: 'user002', eventId: auth.id });
+    expect((await stack.cloud.services.db.oAuthState.findFirstOrThrow()).usedAt).not.toBeNull();
+
+    const pulled = await stack.call('GET', `/v1/login-tickets/${ticket}`, { token: tenant.apiKey });
+    expect(pulled.status).toBe(200);
+    expect(LoginTicketSchema.parse(pulled.body)).toEqual(auth.data);
+
+    const asUser = await stack.call('GET', '/v1/users/user002', { token: auth.data.cloudToken });
+    expect(asUser.status).toBe(200);
+    expect(asUser.body).toEqual(auth.data.user);
+    expect((await stack.call('GET', `/v1/login-tickets/${ticket}`, { token: auth.data.cloudToken })).status).toBe(403);
+
+    const dingtalkCalls = stack.sim.sim.requestLog().map((r) => `${r.method} ${r.path}`);
+    expect(dingtalkCalls).toEqual(
+      expect.arrayContaining(['POST /v1.0/oauth2/userAccessToken', 'GET /v1.0/contact/users/me', 'POST /topapi/user/getbyunionid', 'POST /topapi/v2/user/get']),
+    );
+  });
+
+  it('when DingTalk names the code `code` only, then the login completes too', async () => {
+    const callbackUrl = new URL(await consent(stack, await beginLogin(stack, tenant.id, RETURN_TO), { userid: 'user003' }));
+    callbackUrl.searchParams.delete('authCode');
+    const end = await hop(stack, callbackUrl.toString());
+    expect(end.status).toBe(302);
+    expect(new URL(end.location ?? '').searchParams.get('ticket')).toBeTruthy();
+  });
+
+  it('when the person denies consent, then returnTo gets error=access_denied and nothing is created', async () => {
+    const end = await signIn(stack, tenant.id, RETURN_TO, { userid: 'user002', decision: 'deny' });
+    expect(end.status).toBe(302);
+    expect(end.location).toBe(`${RETURN_TO}&error=access_denied`);
+    await nothingCreated();
+    expect((await hop(stack, end.callbackUrl)).status).toBe(400);
+  });
+
+  it('when the state is forged, then a 400 page answers, nothing is created and the real state still works', async () => {
+    const callbackUrl = new URL(await consent(stack, await beginLogin(stack, tenant.id, RETURN_TO), { userid: 'user002' }));
+    const forged = new URL(callbackUrl);
+    forged.searchParams.set('state', 'A'.repeat(43));
+    const page = await hop(stack, forged.toString());
+    expect(page.status).toBe(400);
+    expect(page.location).toBeNull();
+    expect(page.contentType).toContain('text/html');
+    expect(page.text).toContain('not one we started');
+    const json = await hop(stack, forged.toString(), { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(400);
+    expect(json.contentType).toContain('application/problem+json');
+    expect(JSON.parse(json.text)).toMatchObject({ code: 'bad_request', status: 400 });
+    await nothingCreated();
+    expect(stack.sim.sim.requestLog({ pathPrefix: '/v1.0/oauth2/userAccessToken' })).toHaveLength(0);
+
+    expect((await hop(stack, callbackUrl.toString())).status).toBe(302);
+  });
+
+  it('when the callback is replayed, then the spent state is refused and only one ticket exists', async () => {
+    const first = await signIn(stack, tenant.id, RETURN_TO, { userid: 'user002' });
+    expect(first.status).toBe(302);
+    const replay = await hop(stack, first.callbackUrl);
+    expect(replay.status).toBe(400);
+    expect(replay.text).toContain('already used');
+    expect(await stack.cloud.services.db.loginTicket.count()).toBe(1);
+    expect((await stack.events(tenant)).filter((e) => e.type === 'user.authenticated')).toHaveLength(1);
+  });
+
+  it('when more than 10 minutes pass before the callback, then the expired state is refused', async () => {
+    const authorizeUrl = await beginLogin(stack, tenant.id, RETURN_TO);
+    stack.clock.offsetMs = 10 * 60_000 + 1_000;
+    const page = await hop(stack, await consent(stack, authorizeUrl, { userid: 'user002' }));
+    expect(page.status).toBe(400);
+    expect(page.text).toContain('expired');
+    await nothingCreated();
+  });
+
+  it('when returnTo is not exactly on the tenant’s list, or the tenant is unknown, then 400 and no redirect', async () => {
+    const start = (tenantId: string, returnTo: string, accept = 'text/html') =>
+      hop(stack, `${PUBLIC_URL}/auth/dingtalk?${new URLSearchParams({ tenant: tenantId, returnTo })}`, { headers: { accept } });
+    for (const returnTo of ['https://evil.example/steal', 'http://localhost:3000/login/done', `${RETURN_TO}&x=1`, `${RETURN_TO}/..`]) {
+      const page = await start(tenant.id, returnTo);
+      expect([page.status, page.location]).toEqual([400, null]);
+      expect(page.text).toContain('returnTo is not one of the tenant');
+    }
+    const json = await start(tenant.id, 'https://evil.example/steal', 'application/json');
+    expect(JSON.parse(json.text)).toMatchObject({ status: 400, errors: [{ path: 'query.returnTo' }] });
+    const unknown = await start('ten_nope', RETURN_TO);
+    expect([unknown.status, unknown.location]).toEqual([400, null]);
+    expect(unknown.text).toContain('unknown tenant');
+    expect(await stack.cloud.services.db.oAuthState.count()).toBe(0);
+  });
+
+  it('when /openapi.json is read, then the login, ticket, user and directory routes are documented', async () => {
+    const doc = (await stack.call<{ paths: Record<string, Record<string, unknown>> }>('GET', '/openapi.json')).body;
+    for (const [path, method] of [
+      ['/auth/dingtalk', 'get'],
+      ['/auth/dingtalk/callback', 'get'],
+      ['/v1/login-tickets/{ticket}', 'get'],
+      ['/v1/users/{userid}', 'get'],
+      ['/v1/users/by-union-id/{unionId}', 'get'],
+      ['/v1/directory/sync', 'post'],
+      ['/v1/directory/sync/{id}', 'get'],
+    ] as const) {
+      expect(doc.paths[path]?.[method]).toBeDefined();
+    }
+  });
+
+  it('when the person is in no org of the tenant (outsider), then returnTo gets error=not_in_org and nothing is created', async () => {
+    const end = await signIn(stack, tenant.id, RETURN_TO, { userid: DEMO.outsiderId });
+    expect(end.status).toBe(302);
+    expect(end.location).toBe(`${RETURN_TO}&error=not_in_org`);
+    await nothingCreated();
+  });
+});

@@ -1,0 +1,151 @@
+// A cloud wired to the DingTalk simulator for the login, users and directory tests: tenants on the
+// demo org, a "browser" that follows every hop of the login over real HTTP, and event reads by pull.
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { EventEnvelope } from '@dtg/contracts';
+import { DEMO, startSimulator, type RunningSim } from '@dtg/dingtalk-sim';
+import { migrateDeploy } from '@dtg/prisma-migrate';
+import { ADMIN_TOKEN, startCloud, type CloudHarness } from './cloud-harness';
+
+/**
+ * The cloud's public origin. The harness listens on a random port, so the browser below maps this
+ * origin to it — as a reverse proxy would. The simulator accepts any localhost redirect_uri.
+ */
+export const PUBLIC_URL = 'http://localhost:3999';
+export const RETURN_TO = 'http://localhost:3000/login/done?from=cloud';
+
+export interface Reply<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+export interface TestTenant {
+  id: string;
+  apiKey: string;
+}
+
+export interface IdentityStack {
+  sim: RunningSim;
+  cloud: CloudHarness;
+  /** Added to the cloud's clock (not the simulator's). */
+  clock: { offsetMs: number };
+  call<T = Record<string, unknown>>(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Reply<T>>;
+  createTenant(overrides?: Record<string, unknown>): Promise<TestTenant>;
+  /** Every event of the tenant, pulled from /v1/events. */
+  events(tenant: TestTenant): Promise<EventEnvelope[]>;
+  simCall<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
+
+function migrationsDigest(): string {
+  const hash = createHash('sha256');
+  for (const entry of readdirSync(MIGRATIONS_DIR, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
+    const file = path.join(entry.parentPath, entry.name);
+    hash.update(path.relative(MIGRATIONS_DIR, file)).update(readFileSync(file));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * Migrating takes seconds (the real Prisma CLI), so these test files share one migrated template
+ * per set of migrations, kept in the temp dir (published by an atomic rename) and copied per test.
+ */
+function migratedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const file = path.join(tmpdir(), `dtg-cloud-identity-${migrationsDigest()}.db`);
+    if (existsSync(file)) return file;
+    const dir = mkdtempSync(path.join(tmpdir(), 'cloud-identity-template-'));
+    const work = path.join(dir, 'template.db');
+    await migrateDeploy(path.resolve(__dirname, '../../prisma.config.ts'), { CLOUD_DATABASE_URL: `file:${work}` });
+    renameSync(work, file);
+    rmSync(dir, { recursive: true, force: true });
+    return file;
+  })();
+  return template;
+}
+
+export async function startIdentityStack(options: { env?: Record<string, string> } = {}): Promise<IdentityStack> {
+  const dbDir = mkdtempSync(path.join(tmpdir(), 'cloud-identity-'));
+  const dbFile = path.join(dbDir, 'cloud.db');
+  copyFileSync(await migratedTemplate(), dbFile);
+  const sim = await startSimulator({ port: 0 });
+  const clock = { offsetMs: 0 };
+  const cloud = await startCloud({
+    dbFile,
+    dispatcher: false,
+    overrides: { now: () => Date.now() + clock.offsetMs },
+    env: {
+      PUBLIC_URL,
+      DINGTALK_LOGIN_URL: sim.url,
+      DINGTALK_API_URL: sim.url,
+      DINGTALK_OAPI_URL: sim.url,
+      JOB_POLL_INTERVAL: '50ms',
+      SUITE_KEY: DEMO.suite.suiteKey,
+      SUITE_SECRET: DEMO.suite.suiteSecret,
+      ...options.env,
+    },
+  });
+
+  async function call<T>(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+    const res = await fetch(cloud.url + path, {
+      method,
+      headers: { authorization: `Bearer ${opts.token ?? ADMIN_TOKEN}`, ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      redirect: 'manual',
+    });
+    const text = await res.text();
+    const json = text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : undefined;
+    return { status: res.status, body: json as T, text, headers: res.headers };
+  }
+
+  return {
+    sim,
+    cloud,
+    clock,
+    call,
+    async createTenant(overrides = {}) {
+      const res = await call<{ tenant: { id: string }; apiKey: { key: string } }>('POST', '/admin/tenants', {
+        body: {
+          name: 'Demo Org',
+          corpId: DEMO.corpId,
+          appKey: DEMO.app.appKey,
+          appSecret: DEMO.app.appSecret,
+          agentId: DEMO.app.agentId,
+          returnUrls: [RETURN_TO, 'http://127.0.0.1:3000/other'],
+          ...overrides,
+        },
+      });
+      if (res.status !== 201) throw new Error(`tenant creation failed: ${res.text}`);
+      return { id: res.body.tenant.id, apiKey: res.body.apiKey.key };
+    },
+    async events(tenant) {
+      const res = await call<{ events: EventEnvelope[] }>('GET', '/v1/events?after=0&limit=1000', { token: tenant.apiKey });
+      if (res.status !== 200) throw new Error(`pull failed: ${res.text}`);
+      return res.body.events;
+    },
+    async simCall<T>(method: string, path: string, body?: unknown): Promise<T> {
+      const res = await fetch(sim.url + path, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`sim ${method} ${path}: ${res.status} ${text}`);
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    async close() {
+      await cloud.close();
+      await sim.close();
+      rmSync(dbDir, { recursive: true, force: true });
+    },
+  };
+}
+
