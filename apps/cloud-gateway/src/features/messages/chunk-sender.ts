@@ -1,0 +1,73 @@
+// Step 2 of a dispatch: one asyncsend_v2 call per chunk. The chunk is marked `sending` (committed)
+// BEFORE the call and only a `pending` chunk is ever claimed, so a chunk that DingTalk may have
+// received — answer lost, process crashed mid-call — is never sent again: it becomes `unknown`.
+import type { OrgClient } from '@dtg/dingtalk-client';
+import { classifyCallFailure, type CallFailure } from './dingtalk-failure';
+import { progressPollDelay } from './message-settings';
+import type { MessagesDeps } from './messages.deps';
+import { messagesRepository as repo, type ChunkRecord, type MessageRecord } from './messages.repository';
+
+export type ChunkOutcome = 'sent' | 'unknown' | 'failed' | 'retry' | 'skipped';
+
+export const unknownReason = (cause: string) => `send_outcome_unknown:${cause}`;
+
+/** Sends one pending chunk. `lastTry`: a definite rejection fails the chunk instead of asking for a retry. */
+export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: MessageRecord, chunk: ChunkRecord, lastTry: boolean): Promise<ChunkOutcome> {
+  const claimedAt = new Date(deps.now());
+  if (!(await repo.updateChunk(deps.db, chunk.id, { status: 'sending', sentAt: claimedAt }, ['pending']))) return 'skipped';
+  let taskId: number;
+  try {
+    taskId = await org.messages.send({ userIds: chunk.userids, msg: message.msg });
+  } catch (err) {
+    return recordFailure(deps, message, chunk, failureOf(deps, err), lastTry);
+  }
+  const now = deps.now();
+  await deps.db.$transaction(async (tx) => {
+    // `unknown` too: a second run that found this chunk mid-call may have given up on it meanwhile.
+    const changes = { status: 'sent' as const, taskId, sentAt: new Date(now), nextPollAt: new Date(now + progressPollDelay(deps.settings, 0)), lastError: null };
+    await repo.updateChunk(tx, chunk.id, changes, ['sending', 'unknown']);
+    await repo.setRecipients(tx, message.id, chunk.userids, { status: 'sent', from: ['pending', 'unknown'] });
+  });
+  return 'sent';
+}
+
+/** A chunk found `sending` at the start of a run: the run that claimed it died mid-call. */
+export async function markInterrupted(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord): Promise<void> {
+  await markUnknown(deps, message, chunk, 'interrupted');
+}
+
+function failureOf(deps: MessagesDeps, err: unknown): CallFailure {
+  try {
+    return classifyCallFailure(err);
+  } catch (unexpected) {
+    // Not a DingTalk answer (a bug, the database): whether the request left is unknowable, so assume it did.
+    deps.logger.error('unexpected error while sending a message chunk', { err: unexpected });
+    return { kind: 'unknown', reason: 'internal_error' };
+  }
+}
+
+async function recordFailure(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, failure: CallFailure, lastTry: boolean): Promise<ChunkOutcome> {
+  if (failure.kind === 'unknown') {
+    await markUnknown(deps, message, chunk, failure.reason);
+    return 'unknown';
+  }
+  if (failure.kind === 'retry' && !lastTry) {
+    await repo.updateChunk(deps.db, chunk.id, { status: 'pending', sentAt: null, lastError: failure.reason }, ['sending']);
+    return 'retry';
+  }
+  await deps.db.$transaction(async (tx) => {
+    await repo.updateChunk(tx, chunk.id, { status: 'failed', lastError: failure.reason }, ['sending']);
+    await repo.setRecipients(tx, message.id, chunk.userids, { status: 'failed', reason: failure.reason, from: ['pending'] });
+  });
+  return 'failed';
+}
+
+/** Never resent; the receipts job tries to find its task by probing (see unknown-chunk-reconciler). */
+async function markUnknown(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, cause: string): Promise<void> {
+  const now = deps.now();
+  const nextPollAt = deps.settings.reconcileProbes > 0 ? new Date(now + progressPollDelay(deps.settings, 0)) : null;
+  await deps.db.$transaction(async (tx) => {
+    await repo.updateChunk(tx, chunk.id, { status: 'unknown', lastError: cause, nextPollAt }, ['sending']);
+    await repo.setRecipients(tx, message.id, chunk.userids, { status: 'unknown', reason: unknownReason(cause), from: ['pending'] });
+  });
+}

@@ -1,0 +1,50 @@
+// Step 1 of a dispatch: who gets the message, who the quota guard holds back, and the chunks —
+// decided once, in one transaction that also moves the message from `queued` to `sending`. A crash
+// before the commit leaves nothing behind (expansion is read-only), so the next run redoes it.
+import type { OrgClient } from '@dtg/dingtalk-client';
+import { newId } from '../../shared/ids';
+import type { Tenant } from '../tenants/tenant';
+import { sha256Hex } from './canonical-hash';
+import type { MessagesDeps } from './messages.deps';
+import { messagesRepository as repo, type MessageRecord } from './messages.repository';
+import { applyQuotaGuard, shanghaiDay, type QuotaRejection } from './quota-guard';
+import { expandRecipients } from './recipient-expansion';
+
+const QUOTA_REASONS: QuotaRejection[] = ['duplicate_content', 'daily_cap'];
+
+export async function planDispatch(deps: MessagesDeps, org: OrgClient, tenant: Tenant, message: MessageRecord): Promise<void> {
+  const spec = message.recipientsSpec;
+  const needsExpansion = spec.toAll === true || (spec.deptIds?.length ?? 0) > 0;
+  const { userids, missingDeptIds } = needsExpansion
+    ? await expandRecipients(org, spec)
+    : { userids: [...new Set(spec.userIds ?? [])], missingDeptIds: [] };
+  if (missingDeptIds.length > 0) deps.logger.warn('message departments not found in DingTalk', { messageId: message.id, missingDeptIds });
+
+  const now = deps.now();
+  const { chunkSize, dailyCap } = deps.settings;
+  await deps.db.$transaction(
+    async (tx) => {
+      if (!(await repo.setStatus(tx, message.id, ['queued'], 'sending'))) return;
+      const stored = new Set(await repo.recipientIds(tx, message.id));
+      await repo.addRecipients(tx, message.id, userids.filter((u) => !stored.has(u)));
+      const decision = await applyQuotaGuard(tx, {
+        tenantId: message.tenantId,
+        day: shanghaiDay(now),
+        contentHash: sha256Hex(message.msg),
+        dailyCap: tenant.mode === 'isv' ? dailyCap.isv : dailyCap.internal,
+        userids,
+      });
+      for (const reason of QUOTA_REASONS) {
+        const held = decision.rejected.filter((r) => r.reason === reason).map((r) => r.userid);
+        await repo.setRecipients(tx, message.id, held, { status: 'rejected_by_quota', reason });
+      }
+      for (let index = 0; index * chunkSize < decision.accepted.length; index++) {
+        const part = decision.accepted.slice(index * chunkSize, (index + 1) * chunkSize);
+        const id = newId('chk');
+        await repo.createChunk(tx, { id, messageId: message.id, tenantId: message.tenantId, index, userids: part });
+        await repo.setRecipients(tx, message.id, part, { status: 'pending', chunkId: id });
+      }
+    },
+    { maxWait: 10_000, timeout: 60_000 },
+  );
+}

@@ -1,0 +1,56 @@
+// DELETE /v1/messages/:id: recalls every chunk DingTalk acknowledged (recall works for 24 h after a
+// send). Each recalled chunk is recorded at once, so a retry after a partial failure resumes.
+// Chunks whose outcome stayed unknown have no task id and cannot be recalled; their recipients stay `unknown`.
+import type { OrgClient } from '@dtg/dingtalk-client';
+import { AppError, conflict, notFound } from '@dtg/service-kit';
+import { classifyCallFailure } from './dingtalk-failure';
+import { messageEventId } from './message-jobs';
+import { messageView } from './message-view';
+import type { MessagesDeps } from './messages.deps';
+import { messagesRepository as repo, type ChunkRecord, type MessageRecord } from './messages.repository';
+import type { MessageView } from './messages.schemas';
+
+const RECALLABLE = ['sent', 'done'];
+
+export function messageRecallService(deps: MessagesDeps) {
+  const { db } = deps;
+
+  async function recallChunk(org: OrgClient, chunk: ChunkRecord, taskId: number): Promise<void> {
+    try {
+      await org.messages.recall(taskId);
+    } catch (err) {
+      const failure = classifyCallFailure(err);
+      throw new AppError('upstream_error', `DingTalk did not recall task ${taskId} (${failure.reason}); retry the recall`, { cause: err });
+    }
+    await repo.updateChunk(db, chunk.id, { status: 'recalled', nextPollAt: null });
+  }
+
+  async function markRecalled(message: MessageRecord): Promise<void> {
+    const recalled = await db.$transaction(async (tx) => {
+      if (!(await repo.setStatus(tx, message.id, ['sent', 'completed'], 'recalled'))) return false;
+      await repo.setRecipients(tx, message.id, await repo.recipientIds(tx, message.id), { status: 'recalled', from: ['sent', 'read', 'unread'] });
+      await deps.outbox.append(tx, message.tenantId, 'message.recalled', { messageId: message.id }, { id: messageEventId.recalled(message.id) });
+      return true;
+    });
+    if (recalled) deps.outbox.committed();
+  }
+
+  return {
+    async recall(tenantId: string, id: string): Promise<MessageView> {
+      const message = await repo.findForTenant(db, tenantId, id);
+      if (!message) throw notFound(`message ${id} not found`);
+      if (message.status === 'recalled') return messageView(db, message);
+      if (message.status === 'queued' || message.status === 'sending') throw conflict('the message is still being dispatched; recall it once it is sent');
+      const withTask = (await repo.chunks(db, id)).filter((c) => c.taskId !== null);
+      if (message.status === 'failed' || withTask.length === 0) throw conflict('no chunk of this message has a DingTalk task id, so there is nothing to recall');
+      const oldest = Math.min(...withTask.map((c) => c.sentAt?.getTime() ?? 0));
+      if (deps.now() - oldest > deps.settings.recallWindowMs) throw new AppError('gone', 'DingTalk recalls a notification only within 24 h of sending it');
+      const org = await deps.dingtalk.forTenant(await deps.tenants.get(tenantId));
+      for (const chunk of withTask) {
+        if (chunk.taskId !== null && RECALLABLE.includes(chunk.status)) await recallChunk(org, chunk, chunk.taskId);
+      }
+      await markRecalled(message);
+      return messageView(db, (await repo.find(db, id)) ?? message);
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { RecipientStatusSchema, type RecipientResult, type RecipientStatus } from '@dtg/contracts';
+import type { DbTx } from '../../db/prisma';
+import type { MessageView } from './messages.schemas';
+import { messagesRepository as repo, type MessageRecord } from './messages.repository';
+
+function countByStatus(recipients: RecipientResult[]): Record<RecipientStatus, number> {
+  const counts = Object.fromEntries(RecipientStatusSchema.options.map((s) => [s, 0])) as Record<RecipientStatus, number>;
+  for (const r of recipients) counts[r.status] += 1;
+  return counts;
+}
+
+/** The cloud's view of a message: status, counts per recipient status, chunks with their task ids. */
+export async function messageView(db: DbTx, message: MessageRecord): Promise<MessageView> {
+  const [chunks, recipients] = await Promise.all([repo.chunks(db, message.id), repo.recipients(db, message.id)]);
+  return {
+    id: message.id,
+    status: message.status,
+    msgtype: message.msgtype,
+    msg: message.msg,
+    recipientsSpec: message.recipientsSpec,
+    createdAt: message.createdAt.toISOString(),
+    completedAt: message.completedAt?.toISOString() ?? null,
+    counts: countByStatus(recipients),
+    chunks: chunks.map((c) => ({
+      index: c.index,
+      status: c.status,
+      taskId: c.taskId,
+      recipients: c.userids.length,
+      sentAt: c.sentAt?.toISOString() ?? null,
+      lastError: c.lastError,
+    })),
+    recipients,
+  };
+}

@@ -1,0 +1,20 @@
+import type { Logger } from '@dtg/service-kit';
+import type { Db } from '../../db/prisma';
+import type { DingTalk } from '../dingtalk/org-clients';
+import type { JobRunner } from '../jobs/job-runner';
+import type { Outbox } from '../outbox/outbox';
+import type { Tenant } from '../tenants/tenant';
+import type { MessageSettings } from './message-settings';
+
+/** What the messages feature needs from the composition root. */
+export interface MessagesDeps {
+  db: Db;
+  outbox: Outbox;
+  jobs: JobRunner;
+  dingtalk: DingTalk;
+  tenants: { get(id: string): Promise<Tenant> };
+  logger: Logger;
+  settings: MessageSettings;
+  /** Business clock (epoch ms): quota days, poll schedules, the 24 h windows. */
+  now: () => number;
+}

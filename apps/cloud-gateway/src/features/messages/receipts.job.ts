@@ -1,0 +1,44 @@
+// The durable receipts job of one message: polls every due chunk, reconciles unknown ones, emits
+// `message.completed` once no chunk can change any more, then follows read receipts until none are
+// unread or DingTalk's window closes. Each run re-reads the chunks, so a crash loses nothing.
+import type { JobHandler } from '../jobs/job-runner';
+import { completeMessage } from './message-lifecycle';
+import { MessageJobPayloadSchema, RUN_BUDGET_MS } from './message-jobs';
+import type { MessagesDeps } from './messages.deps';
+import { messagesRepository as repo, type ChunkRecord } from './messages.repository';
+import { pollReadReceipts, pollTask } from './task-poller';
+import { reconcileChunk } from './unknown-chunk-reconciler';
+
+/** A chunk that can still change the message's final statuses. */
+const unsettled = (c: ChunkRecord) => c.status === 'sent' || (c.status === 'unknown' && c.nextPollAt !== null);
+/** A finished chunk still followed for read receipts. */
+const following = (c: ChunkRecord) => c.status === 'done' && c.nextPollAt !== null;
+
+export function receiptsJob(deps: MessagesDeps): JobHandler {
+  return async (payload) => {
+    const { messageId } = MessageJobPayloadSchema.parse(payload);
+    const message = await repo.find(deps.db, messageId);
+    if (!message || (message.status !== 'sent' && message.status !== 'completed')) return { done: true };
+    const completed = message.status === 'completed';
+    const org = await deps.dingtalk.forTenant(await deps.tenants.get(message.tenantId));
+    const started = performance.now();
+    for (const chunk of await repo.chunks(deps.db, messageId)) {
+      if (performance.now() - started > RUN_BUDGET_MS) return { runAgainInMs: 0 };
+      if (!chunk.nextPollAt || chunk.nextPollAt.getTime() > deps.now()) continue;
+      if (chunk.status === 'unknown') await reconcileChunk(deps, org, message, chunk);
+      else if (chunk.taskId === null) continue;
+      else if (chunk.status === 'sent') await pollTask(deps, org, message, chunk, chunk.taskId);
+      // Read receipts only after message.completed, so they always follow the final statuses.
+      else if (chunk.status === 'done' && completed) await pollReadReceipts(deps, org, message, chunk, chunk.taskId);
+    }
+    let chunks = await repo.chunks(deps.db, messageId);
+    if (!completed && !chunks.some(unsettled)) {
+      await completeMessage(deps, message);
+      chunks = await repo.chunks(deps.db, messageId);
+    }
+    const waiting = chunks.filter(completed || !chunks.some(unsettled) ? following : unsettled);
+    if (waiting.length === 0) return { done: true };
+    const next = Math.min(...waiting.map((c) => c.nextPollAt?.getTime() ?? 0));
+    return { runAgainInMs: Math.max(0, next - deps.now()) };
+  };
+}

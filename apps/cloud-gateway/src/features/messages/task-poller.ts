@@ -1,0 +1,88 @@
+// Receipts for one sent chunk: getsendprogress until DingTalk says done, then getsendresult for the
+// final statuses; afterwards unread recipients are polled on a thinning schedule for read receipts,
+// all inside DingTalk's 24 h query window.
+import type { OrgClient, SendResult } from '@dtg/dingtalk-client';
+import { classifyCallFailure } from './dingtalk-failure';
+import { progressPollDelay, readPollDelay } from './message-settings';
+import type { MessagesDeps } from './messages.deps';
+import { messagesRepository as repo, type ChunkRecord, type MessageRecord } from './messages.repository';
+import { groupOutcomes, recipientOutcomes } from './receipt-results';
+
+const TASK_DONE = 2;
+
+/** The next read-receipt poll, or null when the window would be over by then. */
+function nextReadPoll(deps: MessagesDeps, chunk: ChunkRecord, now: number): Date | null {
+  const sentAt = chunk.sentAt?.getTime() ?? now;
+  const at = now + readPollDelay(deps.settings, now - sentAt);
+  return at < sentAt + deps.settings.resultWindowMs ? new Date(at) : null;
+}
+
+const windowOver = (deps: MessagesDeps, chunk: ChunkRecord, now: number) => now >= (chunk.sentAt?.getTime() ?? now) + deps.settings.resultWindowMs;
+
+/** A running task: one progress poll, and the result once it is done. */
+export async function pollTask(deps: MessagesDeps, org: OrgClient, message: MessageRecord, chunk: ChunkRecord, taskId: number): Promise<void> {
+  const now = deps.now();
+  if (windowOver(deps, chunk, now)) return settleWithoutResult(deps, message, chunk, 'result_window_expired');
+  let result: SendResult | undefined;
+  try {
+    const progress = await org.messages.getSendProgress(taskId);
+    if (progress.status === TASK_DONE) result = await org.messages.getSendResult(taskId);
+  } catch (err) {
+    const failure = classifyCallFailure(err);
+    if (failure.kind === 'fail') return settleWithoutResult(deps, message, chunk, `result_unavailable:${failure.reason}`);
+    deps.logger.warn('message task poll failed; polling again later', { messageId: message.id, taskId, reason: failure.reason });
+    await repo.updateChunk(deps.db, chunk.id, { polls: chunk.polls + 1, nextPollAt: new Date(now + progressPollDelay(deps.settings, chunk.polls + 1)) });
+    return;
+  }
+  if (!result) {
+    await repo.updateChunk(deps.db, chunk.id, { polls: chunk.polls + 1, nextPollAt: new Date(now + progressPollDelay(deps.settings, chunk.polls + 1)) });
+    return;
+  }
+  const outcomes = recipientOutcomes(chunk.userids, result);
+  const unread = outcomes.some((o) => o.status === 'unread');
+  await deps.db.$transaction(async (tx) => {
+    for (const group of groupOutcomes(outcomes)) {
+      await repo.setRecipients(tx, message.id, group.userids, { status: group.status, reason: group.reason ?? null, from: ['sent'] });
+    }
+    await repo.updateChunk(tx, chunk.id, { status: 'done', polls: chunk.polls + 1, nextPollAt: unread ? nextReadPoll(deps, chunk, now) : null }, ['sent']);
+  });
+}
+
+/** A finished task with unread recipients: who has read it since; reported as message.receipts.updated. */
+export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, message: MessageRecord, chunk: ChunkRecord, taskId: number): Promise<void> {
+  const now = deps.now();
+  if (windowOver(deps, chunk, now)) {
+    await repo.updateChunk(deps.db, chunk.id, { nextPollAt: null });
+    return;
+  }
+  let result: SendResult;
+  try {
+    result = await org.messages.getSendResult(taskId);
+  } catch (err) {
+    const failure = classifyCallFailure(err);
+    deps.logger.warn('read-receipt poll failed', { messageId: message.id, taskId, reason: failure.reason, willRetry: failure.kind !== 'fail' });
+    await repo.updateChunk(deps.db, chunk.id, { nextPollAt: failure.kind === 'fail' ? null : nextReadPoll(deps, chunk, now) });
+    return;
+  }
+  const readNow = new Set(result.read_user_id_list);
+  const changed = await deps.db.$transaction(async (tx) => {
+    const unread = await repo.recipients(tx, message.id, { chunkId: chunk.id, status: ['unread'] });
+    const newlyRead = unread.filter((r) => readNow.has(r.userid)).map((r) => r.userid);
+    await repo.setRecipients(tx, message.id, newlyRead, { status: 'read', from: ['unread'] });
+    const stillUnread = unread.length > newlyRead.length;
+    await repo.updateChunk(tx, chunk.id, { polls: chunk.polls + 1, nextPollAt: stillUnread ? nextReadPoll(deps, chunk, now) : null });
+    if (newlyRead.length === 0) return false;
+    const recipients = newlyRead.map((userid) => ({ userid, status: 'read' as const }));
+    await deps.outbox.append(tx, message.tenantId, 'message.receipts.updated', { messageId: message.id, recipients });
+    return true;
+  });
+  if (changed) deps.outbox.committed();
+}
+
+/** No result will come (window over, task refused): recipients still `sent` end `unknown` with the reason. */
+async function settleWithoutResult(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, reason: string): Promise<void> {
+  await deps.db.$transaction(async (tx) => {
+    await repo.setRecipients(tx, message.id, chunk.userids, { status: 'unknown', reason, from: ['sent'] });
+    await repo.updateChunk(tx, chunk.id, { status: 'done', nextPollAt: null, lastError: chunk.lastError ? `${chunk.lastError}; ${reason}` : reason }, ['sent']);
+  });
+}
