@@ -4,7 +4,13 @@ import { ApiRegistry, createMetricsRegistry, createServiceApp, openApiRoutes } f
 import { pendingMigrations } from '@dtg/prisma-migrate';
 import { adminRoutes } from './features/admin/admin.routes';
 import { authenticate } from './features/auth/authenticate.middleware';
+import { callbackRoutes } from './features/callbacks/callback.routes';
+import { directoryRoutes } from './features/directory/directory.routes';
+import { loginTicketsRoutes } from './features/login/login-tickets.routes';
+import { loginRoutes } from './features/login/login.routes';
+import { messagesRoutes } from './features/messages/messages.routes';
 import { eventsRoutes } from './features/outbox/events.routes';
+import { usersRoutes } from './features/users/users.routes';
 import type { CloudServices } from './services';
 import { VERSION } from './version';
 
@@ -41,8 +47,14 @@ export function createApp(s: CloudServices): Express {
       const api = new ApiRegistry();
       app.use(openApiRoutes(OPENAPI_INFO, api));
       app.use(adminRoutes(s, api));
+      app.use(callbackRoutes(s, api, registry));
+      app.use(loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger }, api));
       app.use('/v1', authenticate({ db: s.db, userTokenSecret: s.config.USER_TOKEN_SECRET }));
       app.use(eventsRoutes(s.db, api));
+      app.use(loginTicketsRoutes(s.login.service, api));
+      app.use(usersRoutes(s.users, api));
+      app.use(directoryRoutes({ directory: s.directory, users: s.users }, api));
+      app.use(messagesRoutes(s.messages, api));
     },
   });
 }

@@ -36,12 +36,34 @@ export const CloudConfigSchema = z.object({
   SUITE_SECRET: envSecret({ minLength: 8 }).optional(),
   SUITE_CALLBACK_TOKEN: z.string().min(3).max(64).optional(),
   SUITE_CALLBACK_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters/digits').optional(),
+  /** DingTalk callbacks older or newer than this (by their timestamp) are refused as stale. */
+  CALLBACK_TIMESTAMP_WINDOW: envDurationMs('5m'),
+  /** How often the callback housekeeping runs (nonce pruning, the suite_ticket alarm). */
+  CALLBACK_MAINTENANCE_INTERVAL: envDurationMs('1m'),
+  /** Alarm (warn, then error at twice this) when no suite_ticket arrived for this long; DingTalk pushes one about every 5 h. */
+  SUITE_TICKET_ALARM_AFTER: envDurationMs('6h'),
   WEBHOOK_TIMEOUT: envDurationMs('10s'),
   WEBHOOK_RETRY_SCHEDULE: durationList('5s,5m,30m,2h,5h,10h,10h'),
   WEBHOOK_CONCURRENCY_PER_TENANT: envInt(16, { min: 1, max: 256 }),
   DISPATCH_POLL_INTERVAL: envDurationMs('1s'),
   JOB_POLL_INTERVAL: envDurationMs('500ms'),
   SECRET_ROTATION_GRACE: envDurationMs('24h'),
+  /** Work notifications: userids per asyncsend_v2 call (DingTalk documents 100; getsendresult refuses larger tasks). */
+  MESSAGE_CHUNK_SIZE: envInt(100, { min: 1, max: 100 }),
+  /** Pre-flight quota guard: notifications per user per day (Asia/Shanghai) for internal apps / ISV suites. */
+  MESSAGE_DAILY_CAP_INTERNAL: envInt(500, { min: 1, max: 100_000 }),
+  MESSAGE_DAILY_CAP_ISV: envInt(100, { min: 1, max: 100_000 }),
+  /** Waits before each getsendprogress poll of a running task; the last one repeats. */
+  MESSAGE_RECEIPT_SCHEDULE: durationList('1s,2s,5s,15s,1m,5m'),
+  /** Unread recipients are re-polled at intervals that grow with the message's age, capped at this. */
+  MESSAGE_READ_POLL_MAX_INTERVAL: envDurationMs('2h'),
+  /** No task query after this long past the send (DingTalk answers for 24 h). */
+  MESSAGE_RESULT_WINDOW: envDurationMs('23h'),
+  MESSAGE_RECALL_WINDOW: envDurationMs('24h'),
+  /** Dispatch runs in a row a definitely refused chunk is tried in before it fails (below the job runner's 8). */
+  MESSAGE_SEND_ATTEMPTS: envInt(6, { min: 1, max: 7 }),
+  /** Task ids probed to find the task of a send whose outcome is unknown (0 = no probing). */
+  MESSAGE_RECONCILE_PROBES: envInt(8, { min: 0, max: 50 }),
 });
 
 export type CloudConfig = z.infer<typeof CloudConfigSchema>;

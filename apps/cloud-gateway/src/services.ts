@@ -3,13 +3,19 @@
 import type { Logger } from '@dtg/service-kit';
 import type { CloudConfig } from './config';
 import { createDb, type Db } from './db/prisma';
+import { createCallbacks } from './features/callbacks/callbacks.feature';
 import { Dispatcher } from './features/delivery/dispatcher';
 import { createDingTalk } from './features/dingtalk/org-clients';
 import { deliveriesService } from './features/delivery/deliveries.service';
+import { createDirectory } from './features/directory/directory.feature';
 import { createWebhookSender, type WebhookSender } from './features/delivery/webhook-sender';
 import { JobRunner } from './features/jobs/job-runner';
+import { createLogin } from './features/login/login.feature';
+import { createMessages } from './features/messages/messages.feature';
 import { Outbox } from './features/outbox/outbox';
+import { testEvents } from './features/outbox/test-events';
 import { tenantsService } from './features/tenants/tenants.service';
+import { usersService } from './features/users/users.service';
 import { createSecretBox } from './shared/secret-box';
 
 export interface ServiceOverrides {
@@ -37,7 +43,13 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   });
   outbox.onCommitted(() => dispatcher.kick());
   const jobs = new JobRunner({ db, logger, pollIntervalMs: config.JOB_POLL_INTERVAL, concurrency: 8, leaseMs: 120_000, maxAttempts: 8, now: overrides.now });
-  return { config, logger, db, secrets, outbox, tenants, deliveries, dispatcher, dingtalk, jobs };
+  const callbacks = createCallbacks({ config, logger, db, secrets, outbox, jobs, dingtalk, tenants, now: overrides.now });
+  await callbacks.start();
+  const messages = createMessages({ config, db, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
+  const users = usersService({ db, outbox, dingtalk, tenants, now: overrides.now });
+  const login = createLogin({ config, db, outbox, dingtalk, tenants, users, now: overrides.now });
+  const directory = createDirectory({ db, outbox, dingtalk, tenants, jobs, logger, now: overrides.now });
+  return { config, logger, db, secrets, outbox, tenants, deliveries, dispatcher, dingtalk, jobs, testEvents: testEvents(db, outbox), callbacks, messages, users, login, directory };
 }
 
 export type CloudServices = Awaited<ReturnType<typeof buildServices>>;

@@ -95,6 +95,13 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     s.dispatcher.kick();
   });
   api.add(router, spec({
+    method: 'post', path: '/admin/tenants/:id/test-events', summary: 'Emit test.ping events (check the webhook path end to end)',
+    input: { params: IdParams, body: z.object({ count: z.number().int().min(1).max(100_000).default(1), note: z.string().max(200).optional() }) },
+    responses: { 202: { description: 'Emitted', schema: z.object({ emitted: z.number().int(), lastSeq: z.number().int() }) }, ...errors },
+  }), async ({ params, body }, _req, res) => {
+    res.status(202).json(await s.testEvents.emit(params.id, body.count, body.note));
+  });
+  api.add(router, spec({
     method: 'get', path: '/admin/deliveries', summary: 'Deliveries by status (e.g. dead)',
     input: {
       query: z.object({
