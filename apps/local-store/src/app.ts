@@ -1,0 +1,58 @@
+import { ApiRegistry, createServiceApp, type Logger, type Registry } from '@dtg/service-kit';
+import type { Express } from 'express';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { pendingMigrationNames } from './db/migrate';
+import { directoryRoutes } from './features/directory/directory.routes';
+import { deadEventsRoutes } from './features/events/dead-events.routes';
+import { eventsRoutes, WEBHOOK_PATH } from './features/events/events.routes';
+import { messagesRoutes } from './features/messages/messages.routes';
+import { sessionRoutes } from './features/session/session.routes';
+import { createAccess, SECURITY_SCHEMES } from './http/access';
+import { documentOpsRoutes } from './http/ops-docs';
+import { openapiRoutes } from './openapi/openapi.routes';
+import type { Services } from './services';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  services: Services;
+  logger: Logger;
+  registry: Registry;
+  version: string;
+}
+
+/** The HTTP app; no listening, no background work (main.ts and the tests do that). */
+export function createApp(deps: AppDeps): Express {
+  const { config, db, services } = deps;
+  const api = new ApiRegistry();
+  const access = createAccess(services.sessions, config.localAdminToken);
+  const events = eventsRoutes(api, access, services.ingest, config.webhookSecrets);
+  documentOpsRoutes(api);
+  return createServiceApp({
+    logger: deps.logger,
+    registry: deps.registry,
+    rawBodyPaths: [WEBHOOK_PATH],
+    health: {
+      version: deps.version,
+      checks: {
+        database: async () => {
+          await db.prisma.$queryRaw`SELECT 1`;
+        },
+        migrations: async () => {
+          const pending = await pendingMigrationNames(db.prisma);
+          if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
+        },
+      },
+    },
+    routes: (app) => {
+      app.use(WEBHOOK_PATH, events.bodyErrors);
+      app.use(events.router);
+      app.use(sessionRoutes(api, access, services.sessions, config.cookieSecure));
+      app.use(directoryRoutes(api, access, services.directory));
+      app.use(messagesRoutes(api, access, services.messages));
+      app.use(deadEventsRoutes(api, access, db));
+      app.use(openapiRoutes({ title: 'DingTalk gateway — local store', version: deps.version, securitySchemes: SECURITY_SCHEMES }, api));
+    },
+  });
+}

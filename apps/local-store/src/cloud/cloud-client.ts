@@ -1,0 +1,101 @@
+// The store's only outbound dependency: the cloud gateway's pull API and login-ticket lookup,
+// authenticated with the tenant API key.
+import { LoginTicketSchema, type LoginTicket } from '@dtg/contracts';
+import { currentRequestId, REQUEST_ID_HEADER } from '@dtg/service-kit';
+import { z } from 'zod';
+
+/**
+ * Events stay `unknown` here: each one is validated on its own by the apply path, so one event
+ * this store cannot read is parked instead of making the whole page (and every later one) unreadable.
+ */
+const RawEventsPageSchema = z.object({
+  events: z.array(z.unknown()),
+  next: z.number().int().nonnegative(),
+});
+
+export interface RawEventsPage {
+  events: unknown[];
+  next: number;
+}
+
+export interface CloudClient {
+  fetchEvents(after: number, limit: number): Promise<RawEventsPage>;
+  /** Undefined when the cloud does not know the ticket (unknown, expired or already fetched). */
+  fetchLoginTicket(ticket: string): Promise<LoginTicket | undefined>;
+}
+
+/** The cloud could not be reached or answered something unusable. Never carries the API key. */
+export class CloudRequestError extends Error {
+  override readonly name = 'CloudRequestError';
+
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface CloudClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  /** Per-request deadline in milliseconds. Default 10000. */
+  timeoutMs?: number;
+}
+
+export function createCloudClient(options: CloudClientOptions): CloudClient {
+  const get = async (path: string): Promise<{ status: number; body: unknown }> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
+    const requestId = currentRequestId();
+    if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+    let response: Response;
+    try {
+      response = await fetch(`${options.baseUrl}${path}`, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+    } catch (error) {
+      throw new CloudRequestError(`cloud unreachable: GET ${pathOnly(path)}: ${describeFetchError(error)}`, undefined, { cause: error });
+    }
+    const text = await response.text();
+    return { status: response.status, body: parseJson(text) };
+  };
+
+  return {
+    async fetchEvents(after, limit) {
+      const path = `/v1/events?after=${after}&limit=${limit}`;
+      const { status, body } = await get(path);
+      if (status !== 200) throw new CloudRequestError(`cloud answered ${status} to GET /v1/events`, status);
+      const page = RawEventsPageSchema.safeParse(body);
+      if (!page.success) throw new CloudRequestError('cloud sent an events page that does not match the contract', status);
+      return page.data;
+    },
+
+    async fetchLoginTicket(ticket) {
+      const { status, body } = await get(`/v1/login-tickets/${encodeURIComponent(ticket)}`);
+      if (status === 404) return undefined;
+      if (status !== 200) throw new CloudRequestError(`cloud answered ${status} to GET /v1/login-tickets/:ticket`, status);
+      const parsed = LoginTicketSchema.safeParse(body);
+      if (!parsed.success) throw new CloudRequestError('cloud sent a login ticket that does not match the contract', status);
+      return parsed.data;
+    },
+  };
+}
+
+/** fetch() says only "fetch failed"; the useful part (ECONNREFUSED, timeout) is in its cause. */
+function describeFetchError(error: unknown): string {
+  const { message, name, cause } = error as { message?: string; name?: string; cause?: { code?: string; message?: string } };
+  if (name === 'TimeoutError') return 'timed out';
+  return cause?.code ?? cause?.message ?? message ?? String(error);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Ticket values are credentials; error messages name the route, never the path's secret part. */
+function pathOnly(path: string): string {
+  return path.startsWith('/v1/login-tickets/') ? '/v1/login-tickets/:ticket' : path.split('?')[0] ?? path;
+}

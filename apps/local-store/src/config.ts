@@ -1,0 +1,71 @@
+// The only place that reads the environment. Everything else receives the frozen `Config`.
+import { envBool, envDurationMs, envList, envPort, envUrl, loadConfig, parseConfigOrExit } from '@dtg/service-kit';
+import { z } from 'zod';
+
+const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+// Standard Webhooks secrets are 24–64 random bytes; anything shorter is a typo, not a key.
+const MIN_SECRET_BYTES = 24;
+
+const isWebhookSecret = (secret: string): boolean =>
+  WEBHOOK_SECRET.test(secret) && Buffer.from(secret.slice('whsec_'.length), 'base64').length >= MIN_SECRET_BYTES;
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+const requiredText = (what: string) =>
+  z.string({ error: 'is required but not set' }).trim().min(1, `${what} must not be blank`);
+
+export const ConfigSchema = z
+  .object({
+    PORT: envPort(3000),
+    HOST: optionalText,
+    DATABASE_URL: optionalText.refine((url) => url === undefined || URL.canParse(url), 'must be an absolute URL'),
+    CLOUD_URL: envUrl('http://127.0.0.1:3100'),
+    CLOUD_API_KEY: requiredText('the API key'),
+    TENANT_ID: requiredText('the tenant id'),
+    WEBHOOK_SECRETS: envList([]).refine(
+      (secrets) => secrets.every(isWebhookSecret),
+      `each secret must be whsec_ followed by at least ${MIN_SECRET_BYTES} base64 bytes`,
+    ),
+    DELIVERY_MODE: z.enum(['push', 'pull']).default('push'),
+    PULL_INTERVAL: envDurationMs('5s').refine((ms) => ms >= 100, 'must be at least 100ms'),
+    SESSION_TTL: envDurationMs('8h').refine((ms) => ms >= 60_000, 'must be at least 1m'),
+    COOKIE_SECURE: envBool(false),
+    LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+    /** Bearer token for the admin endpoints when no admin session is at hand (scripts, ops). */
+    LOCAL_ADMIN_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DELIVERY_MODE === 'push' && env.WEBHOOK_SECRETS.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRETS'], message: 'is required when DELIVERY_MODE=push' });
+    }
+  })
+  .transform((env) => ({
+    port: env.PORT,
+    host: env.HOST,
+    databaseUrl: env.DATABASE_URL,
+    cloudUrl: env.CLOUD_URL.replace(/\/+$/, ''),
+    cloudApiKey: env.CLOUD_API_KEY,
+    tenantId: env.TENANT_ID,
+    webhookSecrets: env.WEBHOOK_SECRETS,
+    deliveryMode: env.DELIVERY_MODE,
+    pullIntervalMs: env.PULL_INTERVAL,
+    sessionTtlMs: env.SESSION_TTL,
+    cookieSecure: env.COOKIE_SECURE,
+    logLevel: env.LOG_LEVEL,
+    localAdminToken: env.LOCAL_ADMIN_TOKEN,
+  }));
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+/** Throws ConfigError listing every bad variable (tests build configs with this). */
+export function loadLocalStoreConfig(env: Record<string, string | undefined>): Config {
+  return loadConfig(ConfigSchema, env);
+}
+
+/** For main.ts: a bad environment prints every problem and exits non-zero. */
+export function configFromProcessEnv(): Config {
+  return parseConfigOrExit(ConfigSchema, process.env);
+}

@@ -1,0 +1,138 @@
+// Event-driven writes to `users`, as bulk SQL statements for one batch of events. The profile and
+// the active flag carry separate versions: a late upsert still brings a newer profile but can never
+// revive a user removed by a newer event.
+import type { UserProfile } from '@dtg/contracts';
+import { jsonParam, type Statement } from '../../db/sql';
+
+export interface VersionedProfile {
+  profile: UserProfile;
+  /** Event seq; 0 for a profile known from a source without a seq (a fetched login ticket). */
+  seq: number;
+}
+
+const PROFILE_COLUMNS = [
+  'union_id',
+  'name',
+  'avatar',
+  'title',
+  'job_number',
+  'mobile',
+  'email',
+  'dept_ids',
+  'manager_userid',
+  'admin',
+  'boss',
+] as const;
+
+const NEWER_PROFILE = 'coalesce(u.profile_version, -1) < excluded.profile_version';
+const NEWER_ACTIVE = 'u.active_version < excluded.active_version';
+
+// A unionId names one person and is unique per tenant. The upsert leaves it out while another
+// user holds it; the release and claim statements then move it to the claimant when the claimant's
+// stored profile is the one just upserted and the holder's profile is older.
+const UPSERT_PROFILES = `
+  INSERT INTO users AS u (tenant_id, userid, ${PROFILE_COLUMNS.join(', ')}, active, profile_version, active_version, updated_at)
+  SELECT $1, i.userid,
+    CASE WHEN EXISTS (SELECT 1 FROM users o WHERE o.tenant_id = $1 AND o.union_id = i.union_id AND o.userid <> i.userid)
+      THEN NULL ELSE i.union_id END,
+    i.name, i.avatar, i.title, i.job_number, i.mobile, i.email, coalesce(i.dept_ids, '{}'), i.manager_userid, i.admin, i.boss,
+    i.active, i.seq, i.seq, now()
+  FROM jsonb_to_recordset($2::jsonb) AS i(
+    userid text, union_id text, name text, avatar text, title text, job_number text, mobile text, email text,
+    dept_ids bigint[], manager_userid text, admin boolean, boss boolean, active boolean, seq int)
+  ORDER BY i.userid
+  ON CONFLICT (tenant_id, userid) DO UPDATE SET
+    ${PROFILE_COLUMNS.map((column) => `${column} = CASE WHEN ${NEWER_PROFILE} THEN excluded.${column} ELSE u.${column} END`).join(',\n    ')},
+    profile_version = GREATEST(u.profile_version, excluded.profile_version),
+    active = CASE WHEN ${NEWER_ACTIVE} THEN excluded.active ELSE u.active END,
+    active_version = GREATEST(u.active_version, excluded.active_version),
+    updated_at = now()
+  WHERE ${NEWER_PROFILE} OR ${NEWER_ACTIVE}`;
+
+// Claims whose profile write took effect but that did not get their unionId (another user has it).
+// The scalar subquery is evaluated per incoming row on the primary key, and the statements below
+// are gated on `EXISTS (SELECT 1 FROM claims)`, a one-time filter: with no claim (the usual case)
+// they touch nothing, whatever the planner thinks of the table's size.
+const CLAIMS = `
+  SELECT i.userid, i.union_id, i.seq
+  FROM jsonb_to_recordset($2::jsonb) AS i(userid text, union_id text, seq int)
+  WHERE i.union_id IS NOT NULL
+    AND (SELECT c.profile_version = i.seq AND c.union_id IS DISTINCT FROM i.union_id
+         FROM users c WHERE c.tenant_id = $1 AND c.userid = i.userid)`;
+
+const RELEASE_UNION_IDS = `
+  WITH claims AS MATERIALIZED (${CLAIMS})
+  UPDATE users u SET union_id = NULL, updated_at = now()
+  FROM claims i
+  WHERE EXISTS (SELECT 1 FROM claims)
+    AND u.tenant_id = $1 AND u.union_id = i.union_id AND u.userid <> i.userid
+    AND coalesce(u.profile_version, -1) < i.seq`;
+
+const CLAIM_UNION_IDS = `
+  WITH claims AS MATERIALIZED (${CLAIMS})
+  UPDATE users u SET union_id = i.union_id, updated_at = now()
+  FROM claims i
+  WHERE EXISTS (SELECT 1 FROM claims)
+    AND u.tenant_id = $1 AND u.userid = i.userid
+    AND NOT EXISTS (SELECT 1 FROM users o WHERE o.tenant_id = $1 AND o.union_id = i.union_id)`;
+
+// A removal seen before any profile leaves a tombstone (no profile, inactive) so the older upsert
+// arriving later cannot make the user active.
+const DEACTIVATE = `
+  INSERT INTO users AS u (tenant_id, userid, dept_ids, active, profile_version, active_version, updated_at)
+  SELECT $1, i.userid, '{}', false, NULL, i.seq, now()
+  FROM jsonb_to_recordset($2::jsonb) AS i(userid text, seq int)
+  ORDER BY i.userid
+  ON CONFLICT (tenant_id, userid) DO UPDATE SET active = false, active_version = excluded.active_version, updated_at = now()
+  WHERE ${NEWER_ACTIVE}`;
+
+export const userWritesRepository = {
+  /** Profile upserts, plus the unionId hand-over when any incoming profile names one. */
+  upsertProfiles(tenantId: string, items: readonly VersionedProfile[]): Statement[] {
+    if (items.length === 0) return [];
+    const rows = withUniqueUnionIds(items).map(toRow);
+    const values = [tenantId, jsonParam(rows)];
+    const statements = [{ text: UPSERT_PROFILES, values }];
+    if (rows.some((row) => row.union_id !== null)) statements.push({ text: RELEASE_UNION_IDS, values }, { text: CLAIM_UNION_IDS, values });
+    return statements;
+  },
+
+  deactivate(tenantId: string, items: readonly { userid: string; seq: number }[]): Statement[] {
+    return items.length === 0 ? [] : [{ text: DEACTIVATE, values: [tenantId, jsonParam(items)] }];
+  },
+};
+
+/** Within one batch a unionId may appear on two userids (it moved); only the newest keeps it. */
+function withUniqueUnionIds(items: readonly VersionedProfile[]): VersionedProfile[] {
+  const owner = new Map<string, VersionedProfile>();
+  for (const item of items) {
+    const unionId = item.profile.unionId;
+    if (unionId === undefined) continue;
+    const current = owner.get(unionId);
+    if (!current || current.seq < item.seq) owner.set(unionId, item);
+  }
+  return items.map((item) => {
+    const unionId = item.profile.unionId;
+    if (unionId === undefined || owner.get(unionId) === item) return item;
+    return { ...item, profile: { ...item.profile, unionId: undefined } };
+  });
+}
+
+function toRow({ profile, seq }: VersionedProfile) {
+  return {
+    userid: profile.userid,
+    union_id: profile.unionId ?? null,
+    name: profile.name,
+    avatar: profile.avatar ?? null,
+    title: profile.title ?? null,
+    job_number: profile.jobNumber ?? null,
+    mobile: profile.mobile ?? null,
+    email: profile.email ?? null,
+    dept_ids: profile.deptIds,
+    manager_userid: profile.managerUserid ?? null,
+    admin: profile.admin ?? null,
+    boss: profile.boss ?? null,
+    active: profile.active,
+    seq,
+  };
+}

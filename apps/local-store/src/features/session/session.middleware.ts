@@ -1,0 +1,65 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { UserProfile } from '@dtg/contracts';
+import { forbidden, unauthorized } from '@dtg/service-kit';
+import type { Request, RequestHandler, Response } from 'express';
+import type { SessionService } from './session.service';
+
+export const SESSION_COOKIE = 'dtg_session';
+
+/** The session id from the Cookie header (no cookie-parser needed for one cookie). */
+export function readSessionCookie(req: Request): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const separator = part.indexOf('=');
+    if (separator > 0 && part.slice(0, separator).trim() === SESSION_COOKIE) {
+      const value = part.slice(separator + 1).trim();
+      return value === '' ? undefined : value;
+    }
+  }
+  return undefined;
+}
+
+export function requireSession(sessions: SessionService): RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const sessionId = readSessionCookie(req);
+      const user = sessionId === undefined ? undefined : await sessions.currentUser(sessionId);
+      if (!user) throw unauthorized('Sign in first: no valid session.');
+      res.locals.user = user;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+/** The user put there by requireSession. */
+export function sessionUser(res: Response): UserProfile {
+  return res.locals.user as UserProfile;
+}
+
+/**
+ * Admin routes accept `Authorization: Bearer <LOCAL_ADMIN_TOKEN>` (scripts) or the session of a
+ * user DingTalk marks as an org admin (the console).
+ */
+export function requireAdmin(sessions: SessionService, adminToken: string | undefined): RequestHandler {
+  const expected = adminToken === undefined ? undefined : digest(adminToken);
+  return async (req, res, next) => {
+    try {
+      const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+      if (bearer !== undefined && expected !== undefined && timingSafeEqual(digest(bearer), expected)) return next();
+      const sessionId = readSessionCookie(req);
+      const user = sessionId === undefined ? undefined : await sessions.currentUser(sessionId);
+      if (!user) throw unauthorized('Admin access needs an admin session or the local admin token.');
+      if (user.admin !== true) throw forbidden('Only organisation admins may see this.');
+      res.locals.user = user;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+// Comparing fixed-length digests keeps the comparison constant-time whatever the token length.
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}

@@ -1,0 +1,37 @@
+// The plumbing routes createServiceApp mounts itself, recorded in the registry so /openapi.json
+// lists every route the service answers.
+import type { ApiRegistry } from '@dtg/service-kit';
+import { z } from 'zod';
+
+export const HealthSchema = z.object({ status: z.literal('ok'), version: z.string() });
+export const ReadinessSchema = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  version: z.string(),
+  checks: z.record(z.string(), z.enum(['ok', 'failed', 'timeout'])),
+});
+
+export function documentOpsRoutes(api: ApiRegistry): void {
+  const tags = ['ops'];
+  api.document({ method: 'get', path: '/healthz', summary: 'Liveness.', tags, responses: { 200: { description: 'Alive.', schema: HealthSchema } } });
+  api.document({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: the database answers and no migration is pending.',
+    tags,
+    responses: { 200: { description: 'Ready.', schema: ReadinessSchema }, 503: { description: 'Not ready.', schema: ReadinessSchema } },
+  });
+  api.document({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics.',
+    tags,
+    responses: { 200: { description: 'Prometheus text format.', schema: z.string(), contentType: 'text/plain' } },
+  });
+  api.document({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document (OpenAPI 3.1).',
+    tags,
+    responses: { 200: { description: 'The document.', schema: z.record(z.string(), z.unknown()) } },
+  });
+}

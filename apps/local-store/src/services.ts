@@ -1,0 +1,72 @@
+// Plain factories wiring the store's services together (no DI framework): main.ts and the tests
+// build the same graph.
+import type { Logger, Registry } from '@dtg/service-kit';
+import type { CloudClient } from './cloud/cloud-client';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { createCatchUpWorker, type CatchUpWorker } from './features/catch-up/catch-up.worker';
+import { createCursorTracker, type CursorTracker } from './features/catch-up/cursor-tracker';
+import { createDirectoryService, type DirectoryService } from './features/directory/directory.service';
+import { createDeliveryMetrics } from './features/events/delivery-metrics';
+import { createEventIngest, type EventIngest } from './features/events/event-ingest.service';
+import { createMessagesService, type MessagesService } from './features/messages/messages.service';
+import { startSessionSweeper } from './features/session/session-sweeper';
+import { createSessionService, type SessionService } from './features/session/session.service';
+
+export interface Services {
+  ingest: EventIngest;
+  tracker: CursorTracker;
+  catchUp: CatchUpWorker;
+  sessions: SessionService;
+  directory: DirectoryService;
+  messages: MessagesService;
+  /** Starts background work: catch-up now and on its timer, and the session sweeper. */
+  start(): void;
+  /** Stops background work; the database stays open. */
+  stop(): Promise<void>;
+}
+
+export interface ServicesDeps {
+  config: Config;
+  db: Database;
+  cloud: CloudClient;
+  logger: Logger;
+  /** Where delivery metrics are registered (the same registry the app serves on /metrics). */
+  registry: Registry;
+  /** How long a gap behind pushed events may last before it is pulled. Default 2000 ms. */
+  gapGraceMs?: number;
+}
+
+export function createServices(deps: ServicesDeps): Services {
+  const { config, db, cloud, logger } = deps;
+  const metrics = createDeliveryMetrics(deps.registry);
+  const tracker = createCursorTracker({
+    sql: db.sql,
+    tenantId: config.tenantId,
+    logger,
+    gapGraceMs: deps.gapGraceMs ?? 2000,
+    // Only ever called from a timer, after catchUp below exists.
+    onGap: () => catchUp.trigger(),
+    onCursor: (seq) => metrics.cursor(seq),
+  });
+  const ingest = createEventIngest({ pool: db.pool, tenantId: config.tenantId, logger, metrics, onSettled: (seqs) => tracker.noteSettled(seqs) });
+  const catchUp = createCatchUpWorker({ cloud, ingest, tracker, logger, intervalMs: config.pullIntervalMs });
+  let stopSweeper: (() => void) | undefined;
+  return {
+    ingest,
+    tracker,
+    catchUp,
+    sessions: createSessionService({ db, cloud, tenantId: config.tenantId, sessionTtlMs: config.sessionTtlMs }),
+    directory: createDirectoryService(db, config.tenantId),
+    messages: createMessagesService(db, config.tenantId),
+    start() {
+      catchUp.start();
+      stopSweeper ??= startSessionSweeper(db.prisma, logger);
+    },
+    async stop() {
+      stopSweeper?.();
+      await catchUp.stop();
+      await tracker.stop();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { ConfigError } from '@dtg/service-kit';
+import { generateWebhookSecret } from '@dtg/webhook-signing';
+import { loadLocalStoreConfig } from '../src/config';
+import { APP_ROOT, REPO_ROOT } from '../src/paths';
+
+const minimal = { TENANT_ID: 'ten_1', CLOUD_API_KEY: 'dtg_key', WEBHOOK_SECRETS: generateWebhookSecret() };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadLocalStoreConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((problem) => problem.variable);
+    throw error;
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('applies the documented defaults', () => {
+    expect(loadLocalStoreConfig(minimal)).toEqual({
+      port: 3000,
+      host: undefined,
+      databaseUrl: undefined,
+      cloudUrl: 'http://127.0.0.1:3100',
+      cloudApiKey: 'dtg_key',
+      tenantId: 'ten_1',
+      webhookSecrets: [minimal.WEBHOOK_SECRETS],
+      deliveryMode: 'push',
+      pullIntervalMs: 5000,
+      sessionTtlMs: 8 * 3_600_000,
+      cookieSecure: false,
+      logLevel: 'info',
+      localAdminToken: undefined,
+    });
+  });
+
+  it('parses durations, lists and booleans', () => {
+    const config = loadLocalStoreConfig({
+      ...minimal,
+      WEBHOOK_SECRETS: ` ${minimal.WEBHOOK_SECRETS} , ${minimal.WEBHOOK_SECRETS} `,
+      PULL_INTERVAL: '250ms',
+      SESSION_TTL: '30m',
+      COOKIE_SECURE: 'yes',
+      CLOUD_URL: 'https://cloud.example.com/',
+    });
+    expect(config).toMatchObject({ pullIntervalMs: 250, sessionTtlMs: 1_800_000, cookieSecure: true, cloudUrl: 'https://cloud.example.com' });
+    expect(config.webhookSecrets).toHaveLength(2);
+  });
+
+  it('needs webhook secrets only in push mode', () => {
+    expect(problemsOf({ ...minimal, WEBHOOK_SECRETS: '' })).toEqual(['WEBHOOK_SECRETS']);
+    expect(problemsOf({ ...minimal, WEBHOOK_SECRETS: '', DELIVERY_MODE: 'pull' })).toEqual([]);
+    expect(problemsOf({ ...minimal, WEBHOOK_SECRETS: 'whsec_tooshort' })).toEqual(['WEBHOOK_SECRETS']);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(problemsOf({ PORT: 'http', DELIVERY_MODE: 'sometimes', PULL_INTERVAL: 'soon', DATABASE_URL: 'not a url' }).sort()).toEqual(
+      ['CLOUD_API_KEY', 'DATABASE_URL', 'DELIVERY_MODE', 'PORT', 'PULL_INTERVAL', 'TENANT_ID'].sort(),
+    );
+  });
+});
+
+describe('start-up with a bad environment', () => {
+  it('exits non-zero naming every bad variable, without echoing secret values', async () => {
+    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+    const child = spawn(tsx, [path.join(APP_ROOT, 'src', 'main.ts')], {
+      cwd: APP_ROOT,
+      env: { PATH: process.env.PATH, PORT: '99999', DELIVERY_MODE: 'sideways', COOKIE_SECURE: 'perhaps', WEBHOOK_SECRETS: 'whsec_c2VjcmV0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).not.toBe(0);
+    for (const variable of ['PORT', 'DELIVERY_MODE', 'COOKIE_SECURE', 'WEBHOOK_SECRETS', 'TENANT_ID', 'CLOUD_API_KEY']) {
+      expect(stderr).toContain(`${variable}:`);
+    }
+    expect(stderr).not.toContain('c2VjcmV0');
+  });
+});

@@ -1,0 +1,91 @@
+import Ajv2020 from 'ajv/dist/2020';
+import type { Express } from 'express';
+import request from 'supertest';
+import { user, userUpserted } from './support/events';
+import { startTestStore, type TestStore } from './support/test-store';
+
+let store: TestStore;
+
+beforeAll(async () => {
+  store = await startTestStore();
+});
+afterAll(() => store.close());
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle: { stack?: Layer[] };
+}
+
+/** Every method+path the Express app answers (all routers are mounted at the root). */
+function mountedRoutes(app: Express): string[] {
+  const found: string[] = [];
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.route) for (const method of Object.keys(layer.route.methods)) found.push(`${method} ${layer.route.path}`);
+      else if (layer.handle.stack) walk(layer.handle.stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return found.sort();
+}
+
+describe('GET /openapi.json', () => {
+  it('documents exactly the routes the app serves', async () => {
+    const document = (await request(store.app).get('/openapi.json')).body as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(document.openapi).toBe('3.1.0');
+    const documented = Object.entries(document.paths)
+      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
+      .sort();
+    expect(documented).toEqual(mountedRoutes(store.app));
+    expect(documented).toEqual(
+      expect.arrayContaining(['post /webhooks/cloud', 'post /api/session', 'get /api/users/:userid', 'get /api/messages/:id', 'get /readyz']),
+    );
+  });
+
+  it('describes inputs, security and response bodies with schemas a JSON Schema validator can compile', async () => {
+    const document = (await request(store.app).get('/openapi.json')).body;
+    const users = document.paths['/api/users'].get;
+    expect(users.security).toEqual([{ session: [] }]);
+    expect(users.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual(['cursor', 'includeInactive', 'limit', 'q']);
+    // Resolved inside the whole document, as OpenAPI tools do: the tree schema's own `#/$defs/…`
+    // references must resolve within that schema, not against the document root.
+    const ajv = new Ajv2020({ strict: false, validateSchema: false });
+    ajv.addSchema(document, 'https://local-store.test/openapi.json');
+    const validate = ajv.compile({ $ref: 'https://local-store.test/openapi.json#/paths/~1api~1departments/get/responses/200/content/application~1json/schema' });
+    expect(validate({ items: [{ deptId: 1, name: 'Root', parentId: null, children: [{ deptId: 2, name: 'Child', parentId: 1, children: [] }] }] })).toBe(true);
+    expect(validate({ items: [{ deptId: 1, name: 'Root', parentId: null, children: [{ deptId: 'two' }] }] })).toBe(false);
+    expect(document.paths['/webhooks/cloud'].post.requestBody.content['application/json'].schema).toBeDefined();
+    expect(document.components.securitySchemes.session).toEqual(expect.objectContaining({ in: 'cookie', name: 'dtg_session' }));
+  });
+});
+
+describe('ops endpoints', () => {
+  it('GET /readyz is ready when the database answers and no migration is pending', async () => {
+    const res = await request(store.app).get('/readyz');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ready', checks: { database: 'ok', migrations: 'ok' } });
+  });
+
+  it('GET /readyz is not ready while a migration is pending', async () => {
+    await store.database.db.sql.query("UPDATE _prisma_migrations SET finished_at = NULL");
+    try {
+      const res = await request(store.app).get('/readyz');
+      expect(res.status).toBe(503);
+      expect(res.body.checks).toEqual({ database: 'ok', migrations: 'failed' });
+    } finally {
+      await store.database.db.sql.query('UPDATE _prisma_migrations SET finished_at = started_at');
+    }
+  });
+
+  it('GET /metrics exposes HTTP and delivery metrics', async () => {
+    await store.push(userUpserted(1, user('metered')));
+    await store.push(userUpserted(1, user('metered')));
+    await store.services.tracker.advance();
+    const res = await request(store.app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('http_request_duration_seconds');
+    expect(res.text).toMatch(/local_store_events_total\{source="push",outcome="applied",service="local-store"\} 1/);
+    expect(res.text).toMatch(/local_store_events_total\{source="push",outcome="duplicate",service="local-store"\} 1/);
+    expect(res.text).toMatch(/local_store_delivery_cursor\{service="local-store"\} 1/);
+  });
+});

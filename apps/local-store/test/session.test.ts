@@ -1,0 +1,180 @@
+import { MeResponseSchema, SessionResponseSchema } from '@dtg/contracts';
+import { ProblemSchema } from '@dtg/service-kit';
+import request from 'supertest';
+import { event, loginTicket, user } from './support/events';
+import { startFakeCloud, type FakeCloud } from './support/fake-cloud';
+import { startTestStore, type TestStore } from './support/test-store';
+
+let cloud: FakeCloud;
+let store: TestStore;
+let seq = 0;
+
+beforeAll(async () => {
+  cloud = await startFakeCloud();
+  store = await startTestStore({ cloudUrl: cloud.url, env: { SESSION_TTL: '2h' } });
+});
+afterAll(async () => {
+  await store.close();
+  await cloud.close();
+});
+
+const ticketValue = (name: string) => `ticket-${name}-${'x'.repeat(24)}`;
+
+async function pushTicket(name: string, profile = user(name), expiresInMs = 60_000) {
+  const data = loginTicket(ticketValue(name), profile, expiresInMs);
+  seq += 1;
+  expect((await store.push(event('user.authenticated', seq, data))).body.status).toBe('applied');
+  return data;
+}
+
+const signIn = (ticket: string) => request(store.app).post('/api/session').send({ ticket });
+const sessionCount = async () => (await store.rowCounts()).sessions;
+
+function sessionCookie(res: request.Response): string {
+  const header = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((line) => line.startsWith('dtg_session='));
+  if (!header) throw new Error('no dtg_session cookie was set');
+  return header;
+}
+
+function expectUnauthorized(res: request.Response) {
+  expect(res.status).toBe(401);
+  expect(ProblemSchema.parse(res.body).code).toBe('unauthorized');
+  expect(res.headers['set-cookie']).toBeUndefined();
+}
+
+describe('sessions from login tickets', () => {
+  it('when a pushed ticket is redeemed, then a session cookie is set and /api/me answers with the user', async () => {
+    const ticket = await pushTicket('dana', user('dana', { name: 'Dana', admin: true }));
+    const res = await signIn(ticket.ticket);
+    expect(res.status).toBe(200);
+    const body = SessionResponseSchema.parse(res.body);
+    expect(body).toEqual({ user: expect.objectContaining({ userid: 'dana', name: 'Dana' }), cloudToken: ticket.cloudToken, cloudTokenExpiresAt: ticket.cloudTokenExpiresAt });
+    const cookie = sessionCookie(res);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).toMatch(/Path=\//);
+    expect(cookie).not.toMatch(/Secure/);
+    const expires = Date.parse(/Expires=([^;]+)/.exec(cookie)?.[1] ?? '');
+    expect(expires - Date.now()).toBeGreaterThan(2 * 3_600_000 - 60_000);
+
+    const me = await request(store.app).get('/api/me').set('cookie', cookie.split(';')[0] ?? '');
+    expect(me.status).toBe(200);
+    expect(MeResponseSchema.parse(me.body).user.userid).toBe('dana');
+    const [stored] = await store.database.db.sql.query<{ id_hash: string }>('SELECT id_hash FROM sessions');
+    expect(cookie).not.toContain(stored?.id_hash);
+  });
+
+  it('when a ticket is redeemed a second time, then 401 and no second session', async () => {
+    const ticket = await pushTicket('erin');
+    expect((await signIn(ticket.ticket)).status).toBe(200);
+    const before = await sessionCount();
+    expectUnauthorized(await signIn(ticket.ticket));
+    expect(await sessionCount()).toBe(before);
+  });
+
+  it('when the same ticket is redeemed concurrently, then exactly one request wins', async () => {
+    const ticket = await pushTicket('fritz');
+    const results = await Promise.all(Array.from({ length: 5 }, () => signIn(ticket.ticket)));
+    expect(results.map((res) => res.status).sort()).toEqual([200, 401, 401, 401, 401]);
+  });
+
+  it('when the ticket has expired, then 401 and nothing is created', async () => {
+    const ticket = await pushTicket('gina', user('gina'), -1000);
+    const before = await sessionCount();
+    expectUnauthorized(await signIn(ticket.ticket));
+    expect(await sessionCount()).toBe(before);
+  });
+
+  it('when the ticket is unknown here and at the cloud, then 401 and nothing is created', async () => {
+    const before = await store.rowCounts();
+    expectUnauthorized(await signIn(ticketValue('nobody')));
+    expect(await store.rowCounts()).toEqual(before);
+    expect(cloud.requests).toContain(`GET /v1/login-tickets/${ticketValue('nobody')}`);
+  });
+
+  it('when the ticket has not been pushed yet, then it is fetched from the cloud and redeemed once', async () => {
+    const ticket = loginTicket(ticketValue('hugo'), user('hugo', { name: 'Hugo' }));
+    cloud.tickets.set(ticket.ticket, ticket);
+    const res = await signIn(ticket.ticket);
+    expect(res.status).toBe(200);
+    expect(SessionResponseSchema.parse(res.body).user.name).toBe('Hugo');
+    expectUnauthorized(await signIn(ticket.ticket));
+
+    // The event arriving afterwards must not make the ticket usable again.
+    seq += 1;
+    expect((await store.push(event('user.authenticated', seq, ticket))).body.status).toBe('applied');
+    expectUnauthorized(await signIn(ticket.ticket));
+  });
+
+  it('when the cloud cannot be asked about an unpushed ticket, then 502 and nothing is created', async () => {
+    cloud.down = true;
+    try {
+      const before = await store.rowCounts();
+      const res = await signIn(ticketValue('ivan'));
+      expect(res.status).toBe(502);
+      expect(ProblemSchema.parse(res.body).code).toBe('upstream_error');
+      expect(await store.rowCounts()).toEqual(before);
+    } finally {
+      cloud.down = false;
+    }
+  });
+
+  it('when the user was removed after logging in, then the session no longer works', async () => {
+    const ticket = await pushTicket('jack');
+    const cookie = sessionCookie(await signIn(ticket.ticket)).split(';')[0] ?? '';
+    expect((await request(store.app).get('/api/me').set('cookie', cookie)).status).toBe(200);
+    seq += 1;
+    await store.push(event('user.removed', seq, { userids: ['jack'] }));
+    expectUnauthorized(await request(store.app).get('/api/me').set('cookie', cookie));
+  });
+
+  it('when signing out, then the session row is deleted, the cookie cleared and /api/me is 401', async () => {
+    const ticket = await pushTicket('kim');
+    const cookie = sessionCookie(await signIn(ticket.ticket)).split(';')[0] ?? '';
+    const before = await sessionCount();
+    const out = await request(store.app).post('/api/logout').set('cookie', cookie);
+    expect(out.status).toBe(204);
+    expect(sessionCookie(out)).toMatch(/Expires=Thu, 01 Jan 1970/);
+    expect(await sessionCount()).toBe(before - 1);
+    expectUnauthorized(await request(store.app).get('/api/me').set('cookie', cookie));
+    expect((await request(store.app).post('/api/logout')).status).toBe(204);
+  });
+
+  it('when there is no or a forged cookie, then /api/me is 401', async () => {
+    expectUnauthorized(await request(store.app).get('/api/me'));
+    expectUnauthorized(await request(store.app).get('/api/me').set('cookie', 'dtg_session=forged-value'));
+  });
+
+  it('when the ticket field is missing or too short, then 400 naming the field and nothing is created', async () => {
+    const before = await store.rowCounts();
+    const res = await request(store.app).post('/api/session').set('x-request-id', 'req-bad-ticket').send({ ticket: 'short' });
+    expect(res.status).toBe(400);
+    const problem = ProblemSchema.parse(res.body);
+    expect(problem).toMatchObject({ code: 'validation_failed', requestId: 'req-bad-ticket' });
+    expect(problem.errors?.map((error) => error.path)).toEqual(['body.ticket']);
+    expect(await store.rowCounts()).toEqual(before);
+  });
+
+  it('when an admin signs in, then the dead-event list is open to the session; a non-admin gets 403', async () => {
+    const admin = sessionCookie(await signIn((await pushTicket('lena', user('lena', { admin: true }))).ticket)).split(';')[0] ?? '';
+    const member = sessionCookie(await signIn((await pushTicket('mo', user('mo', { admin: false }))).ticket)).split(';')[0] ?? '';
+    expect((await request(store.app).get('/api/admin/dead-events').set('cookie', admin)).status).toBe(200);
+    const denied = await request(store.app).get('/api/admin/dead-events').set('cookie', member);
+    expect(denied.status).toBe(403);
+    expect(ProblemSchema.parse(denied.body).code).toBe('forbidden');
+  });
+});
+
+describe('secure cookies', () => {
+  it('when COOKIE_SECURE=true, then the session cookie is marked Secure', async () => {
+    const secureStore = await startTestStore({ env: { COOKIE_SECURE: 'true' } });
+    try {
+      const data = loginTicket(ticketValue('nina'), user('nina'));
+      await secureStore.push(event('user.authenticated', 1, data));
+      const res = await request(secureStore.app).post('/api/session').send({ ticket: data.ticket });
+      expect(sessionCookie(res)).toMatch(/; Secure/);
+    } finally {
+      await secureStore.close();
+    }
+  });
+});

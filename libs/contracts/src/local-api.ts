@@ -1,0 +1,134 @@
+// The local store's own HTTP API (what the customer's frontend calls). Request schemas parse query
+// strings (hence the coercions); response schemas are what tests validate every answer against.
+import { z } from 'zod';
+import { UserProfileSchema } from './directory';
+import { MessageStatusSchema, RecipientResultSchema, RecipientStatusSchema, RecipientsSpecSchema } from './messages';
+
+/** Opaque keyset cursor: pass a page's `nextCursor` back unchanged. */
+const CursorSchema = z.string().min(1).max(512);
+const PageLimitSchema = z.coerce.number().int().min(1).max(200).default(50);
+const BooleanFlagSchema = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((flag) => flag === 'true');
+
+export const CreateSessionRequestSchema = z.object({
+  /** The one-time ticket the cloud appended to the login return URL. */
+  ticket: z.string().min(16).max(512),
+});
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequestSchema>;
+
+export const SessionResponseSchema = z.object({
+  user: UserProfileSchema,
+  cloudToken: z.string(),
+  cloudTokenExpiresAt: z.iso.datetime(),
+});
+export type SessionResponse = z.infer<typeof SessionResponseSchema>;
+
+export const MeResponseSchema = z.object({ user: UserProfileSchema });
+export type MeResponse = z.infer<typeof MeResponseSchema>;
+
+export const UsersQuerySchema = z.object({
+  cursor: CursorSchema.optional(),
+  limit: PageLimitSchema,
+  /** Case-insensitive substring of the name or the userid. */
+  q: z.string().trim().min(1).max(100).optional(),
+  includeInactive: BooleanFlagSchema,
+});
+export type UsersQuery = z.infer<typeof UsersQuerySchema>;
+
+export const UserParamsSchema = z.object({ userid: z.string().min(1).max(64) });
+
+export const UsersPageSchema = z.object({
+  items: z.array(UserProfileSchema),
+  nextCursor: CursorSchema.nullable(),
+});
+export type UsersPage = z.infer<typeof UsersPageSchema>;
+
+export interface DepartmentNode {
+  deptId: number;
+  name: string;
+  parentId: number | null;
+  children: DepartmentNode[];
+}
+
+export const DepartmentNodeSchema: z.ZodType<DepartmentNode> = z
+  .object({
+    deptId: z.number().int().positive(),
+    name: z.string(),
+    parentId: z.number().int().nonnegative().nullable(),
+    get children() {
+      return z.array(DepartmentNodeSchema);
+    },
+  })
+  // Names the recursive definition in generated JSON Schema (instead of `__schema0`).
+  .meta({ id: 'DepartmentNode' });
+
+/** Roots first; a department whose parent is unknown or removed is shown as a root. */
+export const DepartmentTreeSchema = z.object({ items: z.array(DepartmentNodeSchema) });
+export type DepartmentTree = z.infer<typeof DepartmentTreeSchema>;
+
+export const MessagesQuerySchema = z.object({
+  cursor: CursorSchema.optional(),
+  limit: PageLimitSchema,
+});
+export type MessagesQuery = z.infer<typeof MessagesQuerySchema>;
+
+export const MessageParamsSchema = z.object({ id: z.string().min(1).max(128) });
+
+/** Number of recipients in each status; every status is present (zero when none). */
+export const RecipientCountsSchema = z.record(RecipientStatusSchema, z.number().int().nonnegative());
+export type RecipientCounts = z.infer<typeof RecipientCountsSchema>;
+
+export const MessageSummarySchema = z.object({
+  id: z.string(),
+  msgtype: z.string(),
+  status: MessageStatusSchema,
+  createdAt: z.iso.datetime(),
+  counts: RecipientCountsSchema,
+});
+export type MessageSummary = z.infer<typeof MessageSummarySchema>;
+
+export const MessagesPageSchema = z.object({
+  items: z.array(MessageSummarySchema),
+  nextCursor: CursorSchema.nullable(),
+});
+export type MessagesPage = z.infer<typeof MessagesPageSchema>;
+
+export const MessageDetailSchema = MessageSummarySchema.extend({
+  msg: z.record(z.string(), z.unknown()),
+  /** Who the message was addressed to, as sent. */
+  recipientsSpec: RecipientsSpecSchema,
+  /** Every recipient known so far with its latest status (and reason for forbidden/failed ones). */
+  recipients: z.array(RecipientResultSchema),
+});
+export type MessageDetail = z.infer<typeof MessageDetailSchema>;
+
+export const WebhookAckSchema = z.object({ status: z.enum(['applied', 'duplicate', 'parked']) });
+export type WebhookAck = z.infer<typeof WebhookAckSchema>;
+
+export const DeadEventsQuerySchema = z.object({
+  cursor: CursorSchema.optional(),
+  limit: PageLimitSchema,
+});
+export type DeadEventsQuery = z.infer<typeof DeadEventsQuerySchema>;
+
+export const DeadEventSchema = z.object({
+  id: z.number().int(),
+  eventId: z.string().nullable(),
+  seq: z.number().int().nullable(),
+  type: z.string().nullable(),
+  source: z.enum(['push', 'pull']),
+  reason: z.string(),
+  /** The body exactly as received (may not even be JSON). */
+  raw: z.string(),
+  receivedAt: z.iso.datetime(),
+});
+export type DeadEvent = z.infer<typeof DeadEventSchema>;
+
+/** Newest first. */
+export const DeadEventsPageSchema = z.object({
+  items: z.array(DeadEventSchema),
+  nextCursor: CursorSchema.nullable(),
+});
+export type DeadEventsPage = z.infer<typeof DeadEventsPageSchema>;
