@@ -1,0 +1,83 @@
+// The event spine across real processes: cloud (SQLite) → local store (Postgres), by push and by
+// pull, through crashes of either side. Events are test.ping events emitted by the admin API.
+import { startStack, waitFor, type Stack } from './support/stack';
+
+const processed = async (s: Stack) => Number((await s.pg.query('SELECT count(*)::int AS n FROM processed_events')).rows[0].n);
+const distinctProcessed = async (s: Stack) =>
+  Number((await s.pg.query('SELECT count(DISTINCT event_id)::int AS n FROM processed_events')).rows[0].n);
+
+async function emit(s: Stack, count: number): Promise<void> {
+  const res = await s.admin('POST', `/admin/tenants/${s.tenant.id}/test-events`, { count });
+  expect(res.status).toBe(202);
+}
+
+describe('event spine end to end (real processes)', () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('when events are emitted, then they arrive by push, each applied once, with no failed attempt', async () => {
+    stack = await startStack();
+    await emit(stack, 200);
+    await waitFor(async () => (await processed(stack!)) === 200, '200 applied');
+    const dead = await stack.admin('GET', '/admin/deliveries?status=dead');
+    expect(dead.body.items).toEqual([]);
+    const cursor = await stack.pg.query('SELECT seq FROM delivery_cursor');
+    await waitFor(async () => (await stack!.pg.query('SELECT seq FROM delivery_cursor')).rows[0]?.seq === 200, 'cursor at 200');
+    expect(cursor.rowCount).toBe(1);
+  }, 120_000);
+
+  it('when the store works by pull only, then it catches up with no pushes at all', async () => {
+    stack = await startStack({ deliveryMode: 'pull' });
+    await emit(stack, 300);
+    await waitFor(async () => (await processed(stack!)) === 300, '300 pulled');
+    const deliveries = await stack.admin('GET', '/admin/deliveries');
+    expect(deliveries.body.items).toEqual([]);
+  }, 120_000);
+
+  it('when the cloud is SIGKILLed mid-delivery of 2,000 events and restarted, then exactly 2,000 are applied', async () => {
+    stack = await startStack();
+    await emit(stack, 2000);
+    await waitFor(async () => (await processed(stack!)) >= 200, 'delivery under way');
+    await stack.cloud.kill('SIGKILL');
+    const atCrash = await processed(stack);
+    await stack.cloud.start();
+    await waitFor(async () => (await processed(stack!)) === 2000, 'all 2,000 applied', 90_000);
+    expect(atCrash).toBeLessThan(2000);
+    expect(await distinctProcessed(stack)).toBe(2000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await processed(stack)).toBe(2000);
+  }, 180_000);
+
+  it('when the local store is SIGKILLed mid-delivery and restarted, then exactly 2,000 are applied', async () => {
+    stack = await startStack();
+    await emit(stack, 2000);
+    await waitFor(async () => (await processed(stack!)) >= 200, 'delivery under way');
+    await stack.local.kill('SIGKILL');
+    const atCrash = await processed(stack);
+    await new Promise((r) => setTimeout(r, 1000));
+    await stack.local.start();
+    await waitFor(async () => (await processed(stack!)) === 2000, 'all 2,000 applied', 90_000);
+    expect(atCrash).toBeLessThan(2000);
+    expect(await distinctProcessed(stack)).toBe(2000);
+  }, 180_000);
+
+  it('when the webhook secret is rotated, then no delivery fails; a suspended tenant gets nothing', async () => {
+    stack = await startStack();
+    const rotated = await stack.admin('POST', `/admin/tenants/${stack.tenant.id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    await emit(stack, 50);
+    await waitFor(async () => (await processed(stack!)) === 50, '50 applied with the old secret only');
+    const failed = await stack.admin('GET', `/admin/deliveries?status=pending&tenantId=${stack.tenant.id}`);
+    expect(failed.body.items).toEqual([]);
+
+    await stack.admin('POST', `/admin/tenants/${stack.tenant.id}/suspend`);
+    await emit(stack, 10);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await processed(stack)).toBe(50);
+    await stack.admin('POST', `/admin/tenants/${stack.tenant.id}/activate`);
+    await waitFor(async () => (await processed(stack!)) === 60, 'resumed after activation');
+  }, 120_000);
+});

@@ -1,0 +1,96 @@
+// One service of the stack as a real OS process (node + tsx on the app's main.ts), with its output
+// kept for failure reports, health waiting, SIGKILL and restart.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../../../..');
+
+export class ServiceProcess {
+  private child?: ChildProcess;
+  readonly output: string[] = [];
+  /** Milliseconds from spawn to a healthy answer, for the last start. */
+  lastStartMs = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly entry: string,
+    private readonly env: Record<string, string>,
+    readonly url: string,
+    private readonly healthPath = '/healthz',
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Peak resident set size (VmHWM) of the running process, in MB; Linux only. */
+  peakRssMb(): number | undefined {
+    if (!this.child?.pid) return undefined;
+    try {
+      const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+      const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+      return kb ? Math.round(Number(kb) / 1024) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async start(): Promise<void> {
+    const started = performance.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, this.entry)], {
+      cwd: ROOT,
+      env: { ...process.env, ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const keep = (chunk: Buffer) => {
+      this.output.push(chunk.toString('utf8'));
+      if (this.output.length > 2000) this.output.splice(0, 1000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    await this.waitHealthy();
+    this.lastStartMs = Math.round(performance.now() - started);
+  }
+
+  async waitHealthy(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) {
+        throw new Error(`${this.name} exited (${this.child.exitCode}):\n${this.tail()}`);
+      }
+      try {
+        const res = await fetch(this.url + this.healthPath, { signal: AbortSignal.timeout(1000) });
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${this.name} not healthy after ${timeoutMs} ms:\n${this.tail()}`);
+  }
+
+  /** SIGKILL: no shutdown hooks, no draining — a crash. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
+  }
+
+  async restart(): Promise<void> {
+    await this.kill();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.kill('SIGTERM');
+  }
+
+  tail(lines = 40): string {
+    return this.output.join('').split('\n').slice(-lines).join('\n');
+  }
+}

@@ -1,0 +1,164 @@
+// A whole stack of real processes for a test: DingTalk simulator, cloud gateway (own SQLite file)
+// and local store (own fresh Postgres database), wired like `npm start` wires them.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { DEMO } from '@dtg/dingtalk-sim';
+import { ServiceProcess } from './service-process';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function maintenanceUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set (npm test sets it; see tools/test/run-tests.ts)');
+  return url;
+}
+
+export function databaseUrl(name: string): string {
+  const url = new URL(maintenanceUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export interface StackOptions {
+  deliveryMode?: 'push' | 'pull';
+  cloudEnv?: Record<string, string>;
+  localEnv?: Record<string, string>;
+}
+
+export interface Tenant {
+  id: string;
+  apiKey: string;
+  webhookSecret: string;
+}
+
+export interface Stack {
+  sim: ServiceProcess;
+  cloud: ServiceProcess;
+  local: ServiceProcess;
+  tenant: Tenant;
+  /** Postgres of the local store, for assertions. */
+  pg: Client;
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const [simPort, cloudPort, localPort] = [await freePort(), await freePort(), await freePort()];
+  const dir = mkdtempSync(path.join(tmpdir(), 'e2e-'));
+  const adminToken = randomBytes(24).toString('base64url');
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  const sim = new ServiceProcess('sim', 'apps/dingtalk-sim/src/main.ts', { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, '/_sim/clock');
+  const cloudUrl = `http://127.0.0.1:${cloudPort}`;
+  const cloud = new ServiceProcess(
+    'cloud',
+    'apps/cloud-gateway/src/main.ts',
+    {
+      PORT: String(cloudPort),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: cloudUrl,
+      CLOUD_DATABASE_URL: `file:${path.join(dir, 'cloud.db')}`,
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ADMIN_TOKEN: adminToken,
+      USER_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+      DINGTALK_LOGIN_URL: simUrl,
+      DINGTALK_API_URL: simUrl,
+      DINGTALK_OAPI_URL: simUrl,
+      WEBHOOK_RETRY_SCHEDULE: '200ms,500ms,1s,2s,2s,5s,5s,10s,10s,10s',
+      WEBHOOK_TIMEOUT: '3s',
+      DISPATCH_POLL_INTERVAL: '200ms',
+      LOG_LEVEL: 'warn',
+      ...options.cloudEnv,
+    },
+    cloudUrl,
+  );
+  await Promise.all([sim.start(), cloud.start()]);
+
+  const admin = async (method: string, p: string, body?: unknown) => {
+    const res = await fetch(cloudUrl + p, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+
+  const localUrl = `http://127.0.0.1:${localPort}`;
+  const pull = options.deliveryMode === 'pull';
+  const created = await admin('POST', '/admin/tenants', {
+    name: DEMO.corpName,
+    corpId: DEMO.corpId,
+    appKey: DEMO.app.appKey,
+    appSecret: DEMO.app.appSecret,
+    agentId: DEMO.app.agentId,
+    webhookUrl: pull ? undefined : `${localUrl}/webhooks/cloud`,
+    returnUrls: [`${localUrl}/`],
+  });
+  if (created.status !== 201) throw new Error(`tenant create failed: ${JSON.stringify(created.body)}`);
+  const tenant = { id: created.body.tenant.id, apiKey: created.body.apiKey.key, webhookSecret: created.body.webhookSecret };
+
+  const dbName = `e2e_${randomBytes(6).toString('hex')}`;
+  const maintenance = new Client({ connectionString: maintenanceUrl() });
+  await maintenance.connect();
+  await maintenance.query(`CREATE DATABASE "${dbName}"`);
+  const local = new ServiceProcess(
+    'local',
+    'apps/local-store/src/main.ts',
+    {
+      PORT: String(localPort),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl(dbName),
+      CLOUD_URL: cloudUrl,
+      CLOUD_API_KEY: tenant.apiKey,
+      TENANT_ID: tenant.id,
+      WEBHOOK_SECRETS: tenant.webhookSecret,
+      DELIVERY_MODE: pull ? 'pull' : 'push',
+      PULL_INTERVAL: '500ms',
+      LOG_LEVEL: 'warn',
+      ...options.localEnv,
+    },
+    localUrl,
+  );
+  await local.start();
+  const pg = new Client({ connectionString: databaseUrl(dbName) });
+  await pg.connect();
+
+  return {
+    sim,
+    cloud,
+    local,
+    tenant,
+    pg,
+    admin,
+    async close() {
+      await Promise.all([local.stop(), cloud.stop(), sim.stop()]);
+      await pg.end();
+      await maintenance.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+      await maintenance.end();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
