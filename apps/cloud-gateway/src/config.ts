@@ -44,7 +44,7 @@ export const CloudConfigSchema = z.object({
   SUITE_TICKET_ALARM_AFTER: envDurationMs('6h'),
   WEBHOOK_TIMEOUT: envDurationMs('10s'),
   WEBHOOK_RETRY_SCHEDULE: durationList('5s,5m,30m,2h,5h,10h,10h'),
-  WEBHOOK_CONCURRENCY_PER_TENANT: envInt(16, { min: 1, max: 256 }),
+  WEBHOOK_CONCURRENCY_PER_TENANT: envInt(32, { min: 1, max: 256 }),
   DISPATCH_POLL_INTERVAL: envDurationMs('1s'),
   JOB_POLL_INTERVAL: envDurationMs('500ms'),
   SECRET_ROTATION_GRACE: envDurationMs('24h'),

@@ -45,7 +45,7 @@ describe('bad input on the HTTP API', () => {
   it('when a field has the wrong type, then 400 naming the field path, nothing written', async () => {
     const res = await post(JSON.stringify({ name: 42, corpId: 'dingx', appKey: 'k', appSecret: 's', agentId: 'seven' }));
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = (await res.json()) as { code: string; errors: { path: string }[]; requestId: string };
     expect(body.code).toBe('validation_failed');
     expect(body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['body.name', 'body.agentId']));
     expect(body.requestId).toEqual(expect.any(String));

@@ -2,23 +2,20 @@
 // runs for real; receivers treat them as no-ops. Also what the delivery benchmark produces.
 import { notFound } from '@dtg/service-kit';
 import type { Db } from '../../db/prisma';
-import type { Outbox } from './outbox';
+import type { NewEvent, Outbox } from './outbox';
 
-const BATCH = 500;
+/** Events per transaction: a 100,000-event request must not hold SQLite's writer lock for long. */
+const BATCH = 2000;
 
 export function testEvents(db: Db, outbox: Outbox) {
   return {
     async emit(tenantId: string, count: number, note?: string): Promise<{ emitted: number; lastSeq: number }> {
       if (!(await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw notFound(`tenant ${tenantId} not found`);
       let lastSeq = 0;
-      // Several transactions of BATCH events: a 100,000-event request must not hold the writer lock for long.
       for (let done = 0; done < count; done += BATCH) {
-        const n = Math.min(BATCH, count - done);
-        lastSeq = await db.$transaction(async (tx) => {
-          let seq = 0;
-          for (let i = 0; i < n; i++) seq = (await outbox.append(tx, tenantId, 'test.ping', { n: done + i, note }))?.seq ?? seq;
-          return seq;
-        });
+        const events: NewEvent[] = Array.from({ length: Math.min(BATCH, count - done) }, (_, i) => ({ type: 'test.ping', data: { n: done + i, note } }));
+        const appended = await db.$transaction((tx) => outbox.appendMany(tx, tenantId, events));
+        lastSeq = appended.at(-1)?.seq ?? lastSeq;
         outbox.committed();
       }
       return { emitted: count, lastSeq };
