@@ -81,6 +81,8 @@ async function main(): Promise<void> {
   const local = startProcess('local', 'apps/local-store/src/main.ts', {
     PORT: String(ports.local),
     CLOUD_URL: `http://127.0.0.1:${ports.cloud}`,
+    // The console's browser signs in and sends through the cloud under the name it prints.
+    CLOUD_PUBLIC_URL: urls.cloud,
     CLOUD_API_KEY: tenant.apiKey,
     TENANT_ID: tenant.tenantId,
     WEBHOOK_SECRETS: tenant.webhookSecret,

@@ -1,5 +1,6 @@
 // `npm test`'s last step: one Jest run over every project, against a real Postgres.
 // TEST_DATABASE_URL wins; otherwise an embedded Postgres is started for the run and removed after.
+// The browser system e2e needs Debian's Chromium: installed first (apt-get) when missing and root.
 // Ends with the plain totals line CI reads: "N passed, N failed, N skipped".
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -7,6 +8,8 @@ import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../apps/local-store/src/db/embedded-postgres';
 
 const root = path.resolve(__dirname, '../..');
+/** apps/system-e2e/test/support/chromium.ts launches this binary through playwright-core. */
+const CHROMIUM = '/usr/bin/chromium';
 
 interface JestSummary {
   numPassedTests: number;
@@ -16,7 +19,27 @@ interface JestSummary {
   numRuntimeErrorTestSuites: number;
 }
 
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+async function ensureChromium(): Promise<void> {
+  if (existsSync(CHROMIUM)) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`${CHROMIUM} is missing; the browser tests need it. Install it as root (apt-get install -y chromium) and run npm test again.`);
+  }
+  console.log(`[test] ${CHROMIUM} is missing: installing Debian's chromium package for the browser tests`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await run('apt-get', ['update'], env);
+  await run('apt-get', ['install', '-y', 'chromium'], env);
+}
+
 async function main(): Promise<number> {
+  await ensureChromium();
   let embedded: EmbeddedPostgresHandle | undefined;
   const env = { ...process.env };
   if (!env.TEST_DATABASE_URL) {

@@ -4,6 +4,7 @@ import { ApiRegistry, createMetricsRegistry, createServiceApp, openApiRoutes } f
 import { pendingMigrations } from '@dtg/prisma-migrate';
 import { adminRoutes } from './features/admin/admin.routes';
 import { authenticate } from './features/auth/authenticate.middleware';
+import { cors } from './features/auth/cors.middleware';
 import { callbackRoutes } from './features/callbacks/callback.routes';
 import { directoryRoutes } from './features/directory/directory.routes';
 import { loginTicketsRoutes } from './features/login/login-tickets.routes';
@@ -49,6 +50,7 @@ export function createApp(s: CloudServices): Express {
       app.use(adminRoutes(s, api));
       app.use(callbackRoutes(s, api, registry));
       app.use(loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger }, api));
+      app.use('/v1', cors());
       app.use('/v1', authenticate({ db: s.db, userTokenSecret: s.config.USER_TOKEN_SECRET }));
       app.use(eventsRoutes(s.db, api));
       app.use(loginTicketsRoutes(s.login.service, api));

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { pendingMigrationNames } from './db/migrate';
+import { consoleRoutes } from './features/console/console.routes';
 import { directoryRoutes } from './features/directory/directory.routes';
 import { deadEventsRoutes } from './features/events/dead-events.routes';
 import { eventsRoutes, WEBHOOK_PATH } from './features/events/events.routes';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Express {
       app.use(directoryRoutes(api, access, services.directory));
       app.use(messagesRoutes(api, access, services.messages));
       app.use(deadEventsRoutes(api, access, db));
+      app.use(consoleRoutes(api, access, config));
       app.use(openapiRoutes({ title: 'DingTalk gateway — local store', version: deps.version, securitySchemes: SECURITY_SCHEMES }, api));
     },
   });

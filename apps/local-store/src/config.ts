@@ -23,6 +23,8 @@ export const ConfigSchema = z
     HOST: optionalText,
     DATABASE_URL: optionalText.refine((url) => url === undefined || URL.canParse(url), 'must be an absolute URL'),
     CLOUD_URL: envUrl('http://127.0.0.1:3100'),
+    /** The cloud as the console's browser reaches it (login, sending); CLOUD_URL when unset. */
+    CLOUD_PUBLIC_URL: optionalText.refine((url) => url === undefined || (/^https?:\/\//.test(url) && URL.canParse(url)), 'must be an http(s) URL'),
     CLOUD_API_KEY: requiredText('the API key'),
     TENANT_ID: requiredText('the tenant id'),
     WEBHOOK_SECRETS: envList([]).refine(
@@ -47,6 +49,7 @@ export const ConfigSchema = z
     host: env.HOST,
     databaseUrl: env.DATABASE_URL,
     cloudUrl: env.CLOUD_URL.replace(/\/+$/, ''),
+    cloudPublicUrl: (env.CLOUD_PUBLIC_URL ?? env.CLOUD_URL).replace(/\/+$/, ''),
     cloudApiKey: env.CLOUD_API_KEY,
     tenantId: env.TENANT_ID,
     webhookSecrets: env.WEBHOOK_SECRETS,

@@ -24,6 +24,7 @@ describe('config', () => {
       host: undefined,
       databaseUrl: undefined,
       cloudUrl: 'http://127.0.0.1:3100',
+      cloudPublicUrl: 'http://127.0.0.1:3100',
       cloudApiKey: 'dtg_key',
       tenantId: 'ten_1',
       webhookSecrets: [minimal.WEBHOOK_SECRETS],
@@ -46,7 +47,15 @@ describe('config', () => {
       CLOUD_URL: 'https://cloud.example.com/',
     });
     expect(config).toMatchObject({ pullIntervalMs: 250, sessionTtlMs: 1_800_000, cookieSecure: true, cloudUrl: 'https://cloud.example.com' });
+    expect(config.cloudPublicUrl).toBe('https://cloud.example.com');
     expect(config.webhookSecrets).toHaveLength(2);
+  });
+
+  it('takes the public cloud URL the browser uses apart from the one the store calls', () => {
+    const config = loadLocalStoreConfig({ ...minimal, CLOUD_URL: 'http://cloud-gateway:3100', CLOUD_PUBLIC_URL: 'https://gateway.example.com/' });
+    expect(config).toMatchObject({ cloudUrl: 'http://cloud-gateway:3100', cloudPublicUrl: 'https://gateway.example.com' });
+    expect(problemsOf({ ...minimal, CLOUD_PUBLIC_URL: 'ftp://gateway.example.com' })).toEqual(['CLOUD_PUBLIC_URL']);
+    expect(problemsOf({ ...minimal, CLOUD_PUBLIC_URL: 'gateway.example.com' })).toEqual(['CLOUD_PUBLIC_URL']);
   });
 
   it('needs webhook secrets only in push mode', () => {

@@ -4,6 +4,10 @@ import { z } from 'zod';
 import { UserProfileSchema } from './directory';
 import { MessageStatusSchema, RecipientResultSchema, RecipientStatusSchema, RecipientsSpecSchema } from './messages';
 
+/** Postgres text cannot hold NUL: a value with one matches nothing and would make the query fail. */
+const NO_NUL = /^[^\u0000]*$/;
+const noNul = 'must not contain NUL characters';
+
 /** Opaque keyset cursor: pass a page's `nextCursor` back unchanged. */
 const CursorSchema = z.string().min(1).max(512);
 const PageLimitSchema = z.coerce.number().int().min(1).max(200).default(50);
@@ -11,6 +15,16 @@ const BooleanFlagSchema = z
   .enum(['true', 'false'])
   .default('false')
   .transform((flag) => flag === 'true');
+
+/** What the console needs before anyone signs in (GET /api/config). */
+export const ConsoleConfigSchema = z.object({
+  tenantId: z.string(),
+  /** The cloud's public base URL: the browser calls its /v1 API there with the user's cloud token. */
+  cloudUrl: z.url(),
+  /** Starts "Sign in with DingTalk"; the console appends `&returnTo=<its own origin>/`. */
+  loginUrl: z.url(),
+});
+export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;
 
 export const CreateSessionRequestSchema = z.object({
   /** The one-time ticket the cloud appended to the login return URL. */
@@ -32,12 +46,12 @@ export const UsersQuerySchema = z.object({
   cursor: CursorSchema.optional(),
   limit: PageLimitSchema,
   /** Case-insensitive substring of the name or the userid. */
-  q: z.string().trim().min(1).max(100).optional(),
+  q: z.string().trim().min(1).max(100).regex(NO_NUL, noNul).optional(),
   includeInactive: BooleanFlagSchema,
 });
 export type UsersQuery = z.infer<typeof UsersQuerySchema>;
 
-export const UserParamsSchema = z.object({ userid: z.string().min(1).max(64) });
+export const UserParamsSchema = z.object({ userid: z.string().min(1).max(64).regex(NO_NUL, noNul) });
 
 export const UsersPageSchema = z.object({
   items: z.array(UserProfileSchema),
@@ -74,7 +88,7 @@ export const MessagesQuerySchema = z.object({
 });
 export type MessagesQuery = z.infer<typeof MessagesQuerySchema>;
 
-export const MessageParamsSchema = z.object({ id: z.string().min(1).max(128) });
+export const MessageParamsSchema = z.object({ id: z.string().min(1).max(128).regex(NO_NUL, noNul) });
 
 /** Number of recipients in each status; every status is present (zero when none). */
 export const RecipientCountsSchema = z.record(RecipientStatusSchema, z.number().int().nonnegative());

@@ -1,0 +1,93 @@
+// The console: one HTML page at `/`, its static files, and the little it must know before anyone
+// signs in (GET /api/config). Everything else the page does goes through the store's /api and,
+// with the user's cloud token, the cloud's /v1 API.
+import { ConsoleConfigSchema, type ConsoleConfig } from '@dtg/contracts';
+import { notFound, type ApiRegistry } from '@dtg/service-kit';
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Access } from '../../http/access';
+import { loadConsoleAssets, type ConsoleAssets, type ConsoleFile } from './console-assets';
+import { consolePageHeaders, IMMUTABLE_ASSET } from './console-headers';
+
+const AssetParamsSchema = z.object({
+  build: z.string().regex(/^[0-9a-f]{1,64}$/),
+  file: z.string().regex(/^[a-z0-9-]+\.[a-z]+$/),
+});
+
+export interface ConsoleSettings {
+  tenantId: string;
+  /** The cloud as the browser reaches it (CLOUD_PUBLIC_URL). */
+  cloudPublicUrl: string;
+}
+
+export function consoleConfig(settings: ConsoleSettings): ConsoleConfig {
+  // Appended, not resolved: a cloud published under a path prefix keeps it.
+  const loginUrl = `${settings.cloudPublicUrl}/auth/dingtalk?${new URLSearchParams({ tenant: settings.tenantId })}`;
+  return { tenantId: settings.tenantId, cloudUrl: settings.cloudPublicUrl, loginUrl };
+}
+
+function send(res: Response, file: ConsoleFile, headers: Record<string, string>): void {
+  // Express answers 304 itself when If-None-Match matches this ETag.
+  res.set({ ...headers, 'Content-Type': file.contentType, ETag: file.etag });
+  res.send(file.body);
+}
+
+export function consoleRoutes(api: ApiRegistry, access: Access, settings: ConsoleSettings, assets: ConsoleAssets = loadConsoleAssets()): Router {
+  const router = Router();
+  const tags = ['console'];
+  const pageHeaders = consolePageHeaders(new URL(settings.cloudPublicUrl).origin);
+  const config = ConsoleConfigSchema.parse(consoleConfig(settings));
+
+  api.add(
+    router,
+    {
+      ...access.public,
+      method: 'get',
+      path: '/',
+      summary: 'The console (HTML): sign in with DingTalk, directory, send a notification, watch receipts.',
+      tags,
+      responses: { 200: { description: 'The page.', schema: z.string(), contentType: 'text/html' } },
+    },
+    async (_input, _req, res) => send(res, assets.page, pageHeaders),
+  );
+
+  api.add(
+    router,
+    {
+      ...access.public,
+      method: 'get',
+      path: '/assets/:build/:file',
+      summary: "The console's scripts, styles and icon; cached for good under the current build id.",
+      tags,
+      input: { params: AssetParamsSchema },
+      responses: {
+        200: { description: 'The file (JavaScript module, CSS or SVG).', schema: z.string(), contentType: 'text/javascript' },
+        404: { description: 'No such file.' },
+      },
+    },
+    async ({ params }, _req, res) => {
+      const file = assets.asset(params.file);
+      if (!file) throw notFound(`No console file ${params.file}.`);
+      // A page loaded before a restart asks for its old build: it gets today's file, but that answer
+      // must not be cached as if it were the old build's.
+      const cacheControl = params.build === assets.build ? IMMUTABLE_ASSET : 'no-cache';
+      send(res, file, { 'Cache-Control': cacheControl, 'X-Content-Type-Options': 'nosniff' });
+    },
+  );
+
+  api.add(
+    router,
+    {
+      ...access.public,
+      method: 'get',
+      path: '/api/config',
+      summary: 'What the console needs before sign-in: the tenant, the cloud URL and the "Sign in with DingTalk" URL.',
+      tags,
+      responses: { 200: { description: 'The settings.', schema: ConsoleConfigSchema } },
+    },
+    async (_input, _req, res) => {
+      res.set('Cache-Control', 'no-cache').json(config);
+    },
+  );
+  return router;
+}

@@ -1,0 +1,182 @@
+// Compose and send a work notification. The browser sends it to the cloud directly (POST /v1/messages
+// with the user's cloud token and an Idempotency-Key); the store learns of it through events.
+import { checkMessage, MESSAGE_TYPES, MSG_MAX_BYTES } from './compose-model.js';
+import { announce, h, uid } from './dom.js';
+import { formatNumber } from './format.js';
+import { recipientsPicker } from './recipients-picker.js';
+import { cloudFailure, noCloudToken, pageHead } from './ui.js';
+
+/** One input per field of the chosen type, wired to its label, hint and error. */
+function fieldControl(field, value, onInput, onBlur) {
+  const id = uid(`msg-${field.key}`);
+  const hintId = field.hint ? `${id}-hint` : undefined;
+  const errorId = `${id}-error`;
+  const attrs = {
+    id,
+    name: field.key,
+    class: 'input',
+    value,
+    'aria-required': field.required ? 'true' : undefined,
+    'aria-describedby': [hintId, errorId].filter(Boolean).join(' '),
+    on: { input: onInput, blur: onBlur },
+  };
+  const control = field.multiline ? h('textarea', { ...attrs, rows: 5 }) : h('input', { ...attrs, type: field.url ? 'url' : 'text', inputmode: field.url ? 'url' : undefined });
+  const error = h('p', { id: errorId, class: 'field-error' });
+  const label = h('label', { for: id }, field.label, field.required ? undefined : h('span', { class: 'muted' }, ' (optional)'));
+  const element = h('div', { class: 'field' }, label, control, field.hint ? h('p', { id: hintId, class: 'hint' }, field.hint) : undefined, error);
+  return {
+    element,
+    control,
+    showError(message) {
+      error.textContent = message ?? '';
+      if (message) control.setAttribute('aria-invalid', 'true');
+      else control.removeAttribute('aria-invalid');
+    },
+  };
+}
+
+export function renderCompose(root, ctx) {
+  const values = Object.fromEntries(Object.keys(MESSAGE_TYPES).map((type) => [type, {}]));
+  const touched = new Set();
+  let type = 'text';
+  let attempted = false;
+  let controls = {};
+  /** The Idempotency-Key of the last attempt and the body it was for: a retry of the same body reuses it. */
+  let lastAttempt;
+
+  const typeId = uid('msgtype');
+  const typeSelect = h(
+    'select',
+    { id: typeId, class: 'input', on: { change: () => switchType(typeSelect.value) } },
+    Object.entries(MESSAGE_TYPES).map(([value, spec]) => h('option', { value }, spec.label)),
+  );
+  const fieldsBox = h('div', { class: 'fields' });
+  const sizeId = uid('size');
+  const meter = h('meter', { id: sizeId, min: '0', max: String(MSG_MAX_BYTES), low: String(MSG_MAX_BYTES * 0.8), high: String(MSG_MAX_BYTES * 0.95), optimum: '0', value: '0' });
+  const sizeText = h('span', { class: 'size-text' });
+  const sizeError = h('p', { class: 'field-error', role: 'alert' });
+  const formError = h('div', { class: 'form-error' });
+  const submit = h('button', { type: 'submit', class: 'button primary' }, 'Send notification');
+  const picker = recipientsPicker(ctx, () => {
+    if (attempted && picker.isEmpty()) picker.setError('Choose at least one department or person.');
+  });
+
+  function refresh() {
+    const check = checkMessage(type, values[type]);
+    meter.value = check.bytes;
+    sizeText.textContent = `${formatNumber(check.bytes)} of ${formatNumber(MSG_MAX_BYTES)} bytes`;
+    sizeError.textContent = check.sizeError ?? '';
+    for (const [key, control] of Object.entries(controls)) {
+      const message = check.errors[key];
+      // Say "required" only once the user left the field (or tried to send); a broken limit at once.
+      const show = attempted || touched.has(key) || (message !== undefined && !message.endsWith('is required.'));
+      control.showError(show ? message : undefined);
+    }
+    return check;
+  }
+
+  function switchType(next) {
+    type = next;
+    touched.clear();
+    controls = {};
+    fieldsBox.replaceChildren(
+      ...MESSAGE_TYPES[type].fields.map((field) => {
+        const control = fieldControl(
+          field,
+          values[type][field.key] ?? '',
+          (event) => {
+            values[type][field.key] = event.target.value;
+            refresh();
+          },
+          () => {
+            touched.add(field.key);
+            refresh();
+          },
+        );
+        controls[field.key] = control;
+        return control.element;
+      }),
+    );
+    refresh();
+  }
+
+  /** Puts the cloud's 400 field errors next to their fields; returns the ones that have no field. */
+  function showServerErrors(errors) {
+    const unplaced = [];
+    for (const { path, message } of errors) {
+      const key = path.startsWith(`body.msg.${type}.`) ? path.slice(`body.msg.${type}.`.length).split('.')[0] : undefined;
+      if (key && controls[key]) controls[key].showError(message);
+      else if (path.startsWith('body.recipients')) picker.setError(message);
+      else if (path === 'body.msg') {
+        sizeError.textContent = message;
+      } else unplaced.push(`${path.replace(/^body\.?/, '') || 'message'}: ${message}`);
+    }
+    return unplaced;
+  }
+
+  function fail(...content) {
+    formError.replaceChildren(h('div', { class: 'notice error', role: 'alert' }, ...content));
+  }
+
+  async function send(event) {
+    event.preventDefault();
+    attempted = true;
+    formError.replaceChildren();
+    const check = refresh();
+    const fieldErrors = Object.keys(check.errors);
+    if (picker.isEmpty()) picker.setError('Choose at least one department or person.');
+    if (picker.isEmpty() || fieldErrors.length > 0 || check.sizeError) {
+      const count = fieldErrors.length + (picker.isEmpty() ? 1 : 0) + (check.sizeError ? 1 : 0);
+      fail(`Please fix ${count === 1 ? 'the problem' : `the ${count} problems`} marked above before sending.`);
+      if (picker.isEmpty()) picker.focus();
+      else (controls[fieldErrors[0]]?.control ?? typeSelect).focus();
+      return;
+    }
+    const cloud = ctx.cloud();
+    if (!cloud) return fail(...noCloudToken(ctx, 'send a notification'));
+
+    const body = JSON.stringify({ recipients: picker.value(), msg: check.msg });
+    const key = lastAttempt?.body === body ? lastAttempt.key : crypto.randomUUID();
+    lastAttempt = { body, key };
+    submit.disabled = true;
+    submit.textContent = 'Sending…';
+    try {
+      const accepted = await cloud.post('/v1/messages', JSON.parse(body), { 'Idempotency-Key': key });
+      announce('Notification accepted. Opening its receipts.');
+      ctx.navigate(`#/messages/${encodeURIComponent(accepted.id)}`);
+    } catch (error) {
+      submit.disabled = false;
+      submit.textContent = 'Send notification';
+      if (error.status === 400 && error.fieldErrors.length > 0) {
+        const unplaced = showServerErrors(error.fieldErrors);
+        fail('The cloud gateway refused the message. ', error.problem?.detail ?? '', unplaced.length > 0 ? h('ul', {}, unplaced.map((line) => h('li', {}, line))) : undefined);
+      } else if (error.status === 403) {
+        fail('You are not allowed to send notifications: ', error.message);
+      } else {
+        fail(...cloudFailure(ctx, error, 'send a notification'));
+      }
+    }
+  }
+
+  root.append(
+    pageHead('Send a notification', 'A DingTalk work notification from your organisation’s app. Receipts appear on the message’s page as DingTalk reports them.'),
+    h(
+      'form',
+      { class: 'compose', novalidate: true, on: { submit: send } },
+      picker.element,
+      h(
+        'fieldset',
+        { class: 'card' },
+        h('legend', {}, 'Message'),
+        h('div', { class: 'field' }, h('label', { for: typeId }, 'Message type'), typeSelect),
+        fieldsBox,
+        h('div', { class: 'size' }, h('label', { for: sizeId }, 'Size'), meter, sizeText),
+        sizeError,
+      ),
+      formError,
+      h('div', { class: 'form-actions' }, submit, h('a', { href: '#/messages', class: 'button quiet' }, 'Cancel')),
+    ),
+  );
+  switchType(type);
+  picker.load();
+}

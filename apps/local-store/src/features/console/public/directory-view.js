@@ -1,0 +1,100 @@
+// Directory: the people and departments this store holds, and "Sync directory" (a cloud job the
+// store then receives as events).
+import { store } from './api.js';
+import { departmentNames, departmentTree } from './department-tree.js';
+import { h, notice, poll, setStatus } from './dom.js';
+import { plural } from './format.js';
+import { peopleTable } from './people-table.js';
+import { cloudFailure, noCloudToken, pageHead } from './ui.js';
+
+const SYNC_POLL_MS = 1000;
+/** After a sync the store is still applying its events: reload until two reads agree, at most this often. */
+const SETTLE_POLL_MS = 1000;
+const SETTLE_MAX_READS = 20;
+
+export function renderDirectory(root, ctx) {
+  const status = h('p', { role: 'status', class: 'status' });
+  const syncButton = h('button', { type: 'button', class: 'button primary', on: { click: () => startSync() } }, 'Sync directory');
+  const deptCount = h('p', { class: 'section-meta' });
+  const treeBox = h('div', { class: 'tree-box' });
+  const people = peopleTable(ctx);
+  const stops = new Set();
+
+  root.append(
+    pageHead('Directory', 'People and departments of your organisation, as this local store holds them.', syncButton),
+    status,
+    h(
+      'div',
+      { class: 'columns directory' },
+      h('section', { class: 'card', 'aria-labelledby': 'departments-heading' }, h('h2', { id: 'departments-heading' }, 'Departments'), deptCount, treeBox),
+      h('section', { class: 'card', 'aria-labelledby': 'people-heading' }, h('h2', { id: 'people-heading' }, 'People'), people.element),
+    ),
+  );
+
+  /** Loads both panes; resolves to a fingerprint of what was shown. */
+  async function load() {
+    try {
+      const tree = await store.get('/api/departments');
+      const names = departmentNames(tree.items);
+      deptCount.textContent = names.size === 0 ? '' : plural(names.size, 'department');
+      treeBox.replaceChildren(
+        tree.items.length === 0 ? h('p', { class: 'empty' }, 'No departments yet. Sync the directory to bring them in.') : departmentTree(tree.items),
+      );
+      const shown = await people.load(names);
+      return JSON.stringify([tree.items, shown]);
+    } catch (error) {
+      if (error.status === 401) ctx.sessionEnded();
+      else treeBox.replaceChildren(notice('error', `The directory could not be loaded: ${error.message}`));
+      return undefined;
+    }
+  }
+
+  function settle() {
+    let previous;
+    let reads = 0;
+    const stop = poll(async () => {
+      const current = await load();
+      reads += 1;
+      const stable = current !== undefined && current === previous;
+      previous = current;
+      return !stable && reads < SETTLE_MAX_READS;
+    }, SETTLE_POLL_MS);
+    stops.add(stop);
+  }
+
+  async function startSync() {
+    const cloud = ctx.cloud();
+    if (!cloud) return setStatus(status, 'error', ...noCloudToken(ctx, 'sync the directory'));
+    syncButton.disabled = true;
+    setStatus(status, 'info', 'Starting the directory sync…');
+    try {
+      const started = await cloud.post('/v1/directory/sync', {});
+      const stop = poll(async () => {
+        const sync = await cloud.get(`/v1/directory/sync/${encodeURIComponent(started.id)}`).catch((error) => ({ status: 'error', error }));
+        if (sync.status === 'running') {
+          setStatus(status, 'info', `Syncing… ${plural(sync.departmentsSeen, 'department')} and ${plural(sync.usersSeen, 'person', 'people')} so far.`);
+          return true;
+        }
+        syncButton.disabled = false;
+        if (sync.status === 'completed') {
+          const removed = sync.usersRemoved > 0 ? `, ${plural(sync.usersRemoved, 'person', 'people')} removed` : '';
+          setStatus(status, 'success', `Directory synced: ${plural(sync.departmentsSeen, 'department')}, ${plural(sync.usersSeen, 'person', 'people')}${removed}.`);
+          settle();
+        } else if (sync.status === 'failed') {
+          setStatus(status, 'error', `The directory sync failed: ${sync.error ?? 'no reason given'}.`);
+        } else {
+          setStatus(status, 'error', ...cloudFailure(ctx, sync.error, 'follow the sync'));
+        }
+        return false;
+      }, SYNC_POLL_MS);
+      stops.add(stop);
+    } catch (error) {
+      syncButton.disabled = false;
+      if (error.status === 403) setStatus(status, 'error', 'Only an organisation admin can sync the directory. Ask an admin to sign in here and press “Sync directory”.');
+      else setStatus(status, 'error', ...cloudFailure(ctx, error, 'sync the directory'));
+    }
+  }
+
+  load();
+  return () => stops.forEach((stop) => stop());
+}

@@ -1,0 +1,148 @@
+// One notification with every recipient's receipt. Polls the local store every 2 s: receipts arrive
+// there as events from the cloud, and the page updates in place (the summary is a live region).
+import { store } from './api.js';
+import { MESSAGE_TYPES } from './compose-model.js';
+import { departmentNames } from './department-tree.js';
+import { h, notice, poll, setStatus } from './dom.js';
+import { countsSentence, formatDate, formatNumber, MESSAGE_STATUS, MESSAGE_TYPE_LABELS, plural, RECIPIENT_STATUS, total } from './format.js';
+import { peopleNames } from './people-names.js';
+import { recipientsTable } from './recipients-table.js';
+import { badge, pageHead } from './ui.js';
+
+const REFRESH_MS = 2000;
+/** Always shown, even at zero; other statuses get a tile once someone is in them. */
+const MAIN_TILES = ['read', 'unread'];
+
+function titleOf(message) {
+  const body = message.msg[message.msgtype] ?? {};
+  const label = MESSAGE_TYPE_LABELS[message.msgtype] ?? message.msgtype;
+  return body.title || `${label} notification`;
+}
+
+/** The message's fields in the order they were composed (text only: nothing is rendered as markup). */
+function preview(message) {
+  const body = message.msg[message.msgtype];
+  if (!body || typeof body !== 'object') return h('pre', { class: 'preview-raw' }, JSON.stringify(message.msg, null, 2));
+  const known = MESSAGE_TYPES[message.msgtype]?.fields ?? [];
+  const labelled = known.filter((field) => body[field.key] !== undefined).map((field) => [field.label, body[field.key]]);
+  const others = Object.entries(body).filter(([key]) => !known.some((field) => field.key === key));
+  const show = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
+  return h('dl', { class: 'preview' }, [...labelled, ...others].map(([label, value]) => [h('dt', {}, label), h('dd', {}, show(value))]));
+}
+
+function audience(spec, deptNames) {
+  const parts = [];
+  if (spec.toAll) parts.push('everyone in the organisation');
+  if (spec.deptIds?.length) parts.push(`${spec.deptIds.length === 1 ? 'department' : 'departments'} ${spec.deptIds.map((id) => deptNames.get(id) ?? `#${id}`).join(', ')}`);
+  if (spec.userIds?.length) parts.push(plural(spec.userIds.length, 'person', 'people'));
+  return parts.join(' and ');
+}
+
+function tiles(counts) {
+  const statuses = Object.keys(RECIPIENT_STATUS).filter((status) => MAIN_TILES.includes(status) || (counts[status] ?? 0) > 0);
+  return h(
+    'ul',
+    { class: 'stats' },
+    h('li', { class: 'stat' }, h('span', { class: 'stat-value' }, formatNumber(total(counts))), h('span', { class: 'stat-label' }, 'Recipients')),
+    statuses.map((status) => {
+      const [label, tone] = RECIPIENT_STATUS[status];
+      return h('li', { class: `stat ${tone}` }, h('span', { class: 'stat-value' }, formatNumber(counts[status] ?? 0)), h('span', { class: 'stat-label' }, label));
+    }),
+  );
+}
+
+/** A stacked bar of the statuses (decoration: the tiles and the summary carry the same facts). */
+function bar(counts) {
+  const all = total(counts);
+  const segments = Object.entries(RECIPIENT_STATUS)
+    .filter(([status]) => all > 0 && (counts[status] ?? 0) > 0)
+    .map(([status, [, tone]]) => {
+      const segment = h('span', { class: `segment ${tone}` });
+      // CSSOM, not a style attribute: the CSP allows no inline styles.
+      segment.style.flexGrow = String(counts[status]);
+      return segment;
+    });
+  return h('div', { class: 'stack-bar', 'aria-hidden': 'true' }, segments);
+}
+
+export function renderMessage(root, ctx, id) {
+  const heading = pageHead('Notification');
+  const crumbs = h('nav', { 'aria-label': 'Breadcrumb', class: 'crumbs' }, h('ol', {}, h('li', {}, h('a', { href: '#/messages' }, 'Messages')), h('li', { 'aria-current': 'page' }, id)));
+  const status = h('p', { role: 'status', class: 'status' });
+  const body = h('div', { class: 'message-body' });
+  root.append(crumbs, heading, status, body);
+
+  let deptNames = new Map();
+  let names = new Map();
+  let namesLoadedAt = 0;
+  let shown = '';
+  let parts;
+
+  async function loadNames(recipients) {
+    const unknown = recipients.some((r) => !names.has(r.userid));
+    if (namesLoadedAt > 0 && !(unknown && Date.now() - namesLoadedAt > 10_000)) return;
+    namesLoadedAt = Date.now();
+    const [people, tree] = await Promise.all([peopleNames(unknown), store.get('/api/departments')]);
+    names = people;
+    deptNames = departmentNames(tree.items);
+  }
+
+  /** First render: the fixed parts. Later polls only update what receipts change. */
+  function build(message) {
+    heading.querySelector('h1').textContent = titleOf(message);
+    const summary = h('p', { class: 'receipt-summary', 'aria-live': 'polite', 'aria-atomic': 'true' });
+    const meta = h('p', { class: 'meta' });
+    const stats = h('div');
+    const table = recipientsTable();
+    body.replaceChildren(
+      meta,
+      h(
+        'div',
+        { class: 'columns message' },
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'receipts-heading' },
+          h('div', { class: 'section-head' }, h('h2', { id: 'receipts-heading' }, 'Receipts'), h('span', { class: 'live' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), 'Live')),
+          summary,
+          stats,
+        ),
+        h('section', { class: 'card', 'aria-labelledby': 'preview-heading' }, h('h2', { id: 'preview-heading' }, 'Message'), preview(message)),
+      ),
+      h('section', { class: 'card flush', 'aria-labelledby': 'recipients-heading' }, h('h2', { id: 'recipients-heading', class: 'card-title' }, 'Recipients'), table.element),
+    );
+    return { summary, meta, stats, table };
+  }
+
+  function update(message) {
+    parts ??= build(message);
+    const [label, tone] = MESSAGE_STATUS[message.status] ?? [message.status, 'neutral'];
+    parts.meta.replaceChildren(badge([label, tone]), ` Sent ${formatDate(message.createdAt)} to ${audience(message.recipientsSpec, deptNames)}`);
+    const all = total(message.counts);
+    parts.summary.textContent =
+      all === 0 ? 'Working out who receives it…' : `${plural(all, 'recipient')}: ${countsSentence(message.counts)}.`;
+    parts.stats.replaceChildren(tiles(message.counts), bar(message.counts));
+    parts.table.update(message.recipients, names);
+  }
+
+  const stop = poll(async () => {
+    try {
+      const message = await store.get(`/api/messages/${encodeURIComponent(id)}`);
+      await loadNames(message.recipients);
+      setStatus(status, 'info');
+      const fingerprint = JSON.stringify([message, names.size, deptNames.size]);
+      if (fingerprint !== shown) {
+        shown = fingerprint;
+        update(message);
+      }
+    } catch (error) {
+      if (error.status === 401) {
+        ctx.sessionEnded();
+        return false;
+      }
+      if (error.status === 404) setStatus(status, 'info', 'Waiting for the cloud gateway to deliver this message to the local store…');
+      else body.replaceChildren(notice('error', `The message could not be loaded: ${error.message}`));
+    }
+    return true;
+  }, REFRESH_MS);
+  return stop;
+}

@@ -1,0 +1,137 @@
+// The console in a real browser (Chromium) across real processes: sign in through the simulator's
+// DingTalk login page, sync the directory, send a notification to a department, watch its receipts
+// arrive without reloading, sign out. Assertions go through what a person sees: roles, labels, text.
+import type { Page } from 'playwright-core';
+import { openBrowser, saveScreenshot, withFailureScreenshot, type BrowserSession } from './support/chromium';
+import { startStack, waitFor, type Stack } from './support/stack';
+
+async function advanceSimClock(stack: Stack, advanceMs: number): Promise<void> {
+  const res = await fetch(`${stack.sim.url}/_sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs }) });
+  expect(res.status).toBe(200);
+}
+
+/** Through the console's button and the simulator's consent page; ends back on the console. */
+async function signIn(page: Page, stack: Stack, userid: string, decision: 'Allow' | 'Deny' = 'Allow'): Promise<void> {
+  await page.goto(`${stack.local.url}/`);
+  await page.getByRole('link', { name: 'Sign in with DingTalk' }).click();
+  await page.getByLabel('Person').selectOption(userid);
+  await page.getByRole('button', { name: decision }).click();
+  await page.waitForURL(`${stack.local.url}/**`);
+}
+
+async function recipientCounts(stack: Stack, messageId: string): Promise<Record<string, number>> {
+  const { rows } = await stack.pg.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM message_recipients WHERE message_id = $1 GROUP BY status', [messageId]);
+  return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+}
+
+/** The number on a receipt tile ("62" over "Read"). */
+async function tileValue(page: Page, label: string): Promise<number> {
+  const tile = page.getByRole('region', { name: 'Receipts' }).getByRole('listitem').filter({ has: page.getByText(label, { exact: true }) });
+  return Number((await tile.textContent())?.replace(/\D/g, ''));
+}
+
+describe('the console in a browser', () => {
+  let stack: Stack;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startStack(), openBrowser()]);
+    browser.page.setDefaultTimeout(20_000);
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('when an admin signs in, syncs, sends to a department and waits, then the receipts appear live; sign out ends the session', async () => {
+    const { page } = browser;
+    await withFailureScreenshot(page, 'console-flow', async () => {
+      await signIn(page, stack, 'user001');
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      expect(new URL(page.url()).searchParams.has('ticket')).toBe(false);
+      const admin = (await stack.pg.query<{ name: string }>("SELECT name FROM users WHERE userid = 'user001'")).rows[0];
+      expect(await page.getByRole('banner').textContent()).toContain(admin?.name);
+
+      await page.getByRole('button', { name: 'Sync directory' }).click();
+      await page.getByRole('status').filter({ hasText: /Directory synced: 11 departments, 200 people/ }).waitFor();
+      await page.getByRole('region', { name: 'Departments' }).getByText('Engineering').waitFor();
+      await page.getByRole('cell', { name: 'user020' }).waitFor();
+      await page.getByLabel('Search people').fill('user150');
+      await page.getByRole('cell', { name: 'user150' }).waitFor();
+      await waitFor(async () => (await page.getByRole('cell', { name: 'user001' }).count()) === 0, 'the search to narrow the list', 10_000);
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Send' }).click();
+      await page.getByRole('heading', { name: 'Send a notification' }).waitFor();
+      await page.getByRole('checkbox', { name: 'Engineering' }).check();
+      await page.getByLabel('Message type').selectOption('text');
+      const content = page.getByLabel('Content');
+      await content.fill('界'.repeat(700));
+      await page.getByText(/DingTalk accepts at most 2,048/).waitFor();
+      await content.fill('Release 4.2 goes out tonight at 22:00. Please merge before 20:00.');
+      await page.getByText(/DingTalk accepts at most 2,048/).waitFor({ state: 'hidden' });
+      await page.getByRole('button', { name: 'Send notification' }).click();
+
+      await page.waitForURL(/#\/messages\/.+/);
+      const messageId = decodeURIComponent(page.url().split('#/messages/')[1] ?? '');
+      await page.getByRole('heading', { name: 'Text notification' }).waitFor();
+      await page.getByText('Release 4.2 goes out tonight').waitFor();
+      await page.evaluate('window.notReloaded = true');
+      // DingTalk tasks finish after 3 s of simulator time; move its clock until receipts are final.
+      await waitFor(
+        async () => {
+          await advanceSimClock(stack, 5000);
+          const counts = await recipientCounts(stack, messageId);
+          return (counts.read ?? 0) > 0 && (counts.unread ?? 0) > 0;
+        },
+        'read receipts in the local store',
+        30_000,
+      );
+      const stored = await recipientCounts(stack, messageId);
+      const recipients = Object.values(stored).reduce((a, b) => a + b, 0);
+      expect(recipients).toBeGreaterThan(10);
+      // The page's own polling brings the receipts in: no reload.
+      await page.getByText(new RegExp(`^${recipients} recipients: ${stored.read} read, ${stored.unread} unread`)).waitFor();
+      expect(await page.evaluate('window.notReloaded')).toBe(true);
+      expect(await tileValue(page, 'Read')).toBe(stored.read);
+      expect(await tileValue(page, 'Unread')).toBe(stored.unread);
+      expect(await page.getByRole('row').filter({ has: page.getByText('Read', { exact: true }) }).count()).toBe(stored.read);
+      // The README's walkthrough picture (docs/console-receipts.png) is this screenshot.
+      await page.mouse.move(0, 0);
+      await saveScreenshot(page, 'console-receipts', { fullPage: false });
+      await page.getByRole('radio', { name: /^Unread/ }).check();
+      expect(await page.getByRole('row').count()).toBe((stored.unread ?? 0) + 1);
+
+      await page.getByRole('link', { name: 'Messages' }).first().click();
+      await page.getByRole('row').filter({ hasText: 'Completed' }).filter({ hasText: 'Text' }).waitFor();
+      expect(await page.getByRole('row').count()).toBe(2);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('link', { name: 'Sign in with DingTalk' }).waitFor();
+      expect(await page.evaluate(async () => (await fetch('/api/me')).status)).toBe(401);
+      expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    });
+    expect(browser.pageErrors).toEqual([]);
+  }, 90_000);
+
+  it('when the sign-in is declined, comes from outside the org, or a member who is not an admin syncs, then the console says so', async () => {
+    const { page } = browser;
+    await browser.context.clearCookies();
+    await withFailureScreenshot(page, 'console-refusals', async () => {
+      await signIn(page, stack, 'user001', 'Deny');
+      await page.getByRole('alert').filter({ hasText: 'You declined the sign-in on DingTalk' }).waitFor();
+      expect(new URL(page.url()).searchParams.has('error')).toBe(false);
+
+      await signIn(page, stack, 'outsider01');
+      await page.getByRole('alert').filter({ hasText: 'not a member of this organisation' }).waitFor();
+      await page.getByRole('link', { name: 'Sign in with DingTalk' }).waitFor();
+
+      await signIn(page, stack, 'user002');
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('button', { name: 'Sync directory' }).click();
+      await page.getByRole('status').filter({ hasText: 'Only an organisation admin can sync the directory' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('link', { name: 'Sign in with DingTalk' }).waitFor();
+    });
+    expect(browser.pageErrors).toEqual([]);
+  }, 60_000);
+});
