@@ -20,10 +20,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** npm test sets TEST_DATABASE_URL (see tools/test/run-tests.ts); a direct Jest run uses the local server. */
 function maintenanceUrl(): string {
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set (npm test sets it; see tools/test/run-tests.ts)');
-  return url;
+  return process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 }
 
 export function databaseUrl(name: string): string {
@@ -86,7 +85,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     cloudUrl,
   );
-  await Promise.all([sim.start(), cloud.start()]);
+  const started: ServiceProcess[] = [sim, cloud];
+  // A service that fails to start must not leave the others running (Jest would never exit).
+  const abort = async (err: unknown): Promise<never> => {
+    await Promise.all(started.map((p) => p.kill()));
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  };
+  await Promise.all([sim.start(), cloud.start()]).catch(abort);
 
   const admin = async (method: string, p: string, body?: unknown) => {
     const res = await fetch(cloudUrl + p, {
@@ -109,7 +115,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     webhookUrl: pull ? undefined : `${localUrl}/webhooks/cloud`,
     returnUrls: [`${localUrl}/`],
   });
-  if (created.status !== 201) throw new Error(`tenant create failed: ${JSON.stringify(created.body)}`);
+  if (created.status !== 201) await abort(new Error(`tenant create failed: ${JSON.stringify(created.body)}`));
   const tenant = { id: created.body.tenant.id, apiKey: created.body.apiKey.key, webhookSecret: created.body.webhookSecret };
 
   const dbName = `e2e_${randomBytes(6).toString('hex')}`;
@@ -134,7 +140,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     localUrl,
   );
-  await local.start();
+  started.push(local);
+  await local.start().catch(async (err: unknown) => {
+    await maintenance.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+    await maintenance.end();
+    return abort(err);
+  });
   const pg = new Client({ connectionString: databaseUrl(dbName) });
   await pg.connect();
 
