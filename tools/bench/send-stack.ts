@@ -1,0 +1,82 @@
+// Simulator + cloud gateway as real processes, with the demo tenant in pull mode: the send benchmark
+// measures the cloud alone, so no local store (and no Postgres) runs beside it.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEMO } from '@dtg/dingtalk-sim';
+import { ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
+import { freePort } from '../../apps/system-e2e/test/support/stack';
+
+export interface SendStack {
+  sim: ServiceProcess;
+  cloud: ServiceProcess;
+  apiKey: string;
+  /** JSON call to the simulator's control plane; throws on a non-2xx answer. */
+  simControl<T = unknown>(method: string, p: string, body?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+async function json<T>(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${new URL(url).pathname} answered ${res.status}: ${text.slice(0, 300)}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export async function startSendStack(cloudEnv: Record<string, string> = {}): Promise<SendStack> {
+  const [simPort, cloudPort] = [await freePort(), await freePort()];
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-send-'));
+  const adminToken = randomBytes(24).toString('base64url');
+  const simUrl = `http://127.0.0.1:${simPort}`;
+  const cloudUrl = `http://127.0.0.1:${cloudPort}`;
+  const sim = new ServiceProcess('sim', 'apps/dingtalk-sim/src/main.ts', { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, '/_sim/clock');
+  const cloud = new ServiceProcess(
+    'cloud',
+    'apps/cloud-gateway/src/main.ts',
+    {
+      PORT: String(cloudPort),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: cloudUrl,
+      CLOUD_DATABASE_URL: `file:${path.join(dir, 'cloud.db')}`,
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ADMIN_TOKEN: adminToken,
+      USER_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+      DINGTALK_LOGIN_URL: simUrl,
+      DINGTALK_API_URL: simUrl,
+      DINGTALK_OAPI_URL: simUrl,
+      LOG_LEVEL: 'error',
+      ...cloudEnv,
+    },
+    cloudUrl,
+  );
+  const close = async () => {
+    await Promise.all([cloud.stop(), sim.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all([sim.start(), cloud.start()]);
+    const created = await json<{ apiKey: { key: string } }>(`${cloudUrl}/admin/tenants`, 'POST', { authorization: `Bearer ${adminToken}` }, {
+      name: DEMO.corpName,
+      corpId: DEMO.corpId,
+      appKey: DEMO.app.appKey,
+      appSecret: DEMO.app.appSecret,
+      agentId: DEMO.app.agentId,
+      returnUrls: [`${cloudUrl}/`],
+    });
+    return {
+      sim,
+      cloud,
+      apiKey: created.apiKey.key,
+      simControl: (method, p, body) => json(simUrl + p, method, {}, body),
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
