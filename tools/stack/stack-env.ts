@@ -33,10 +33,15 @@ export function loadOrCreateSecrets(): StackSecrets {
   return secrets;
 }
 
-export function loadDemoTenant(): DemoTenant | undefined {
-  return existsSync(TENANT_FILE) ? (JSON.parse(readFileSync(TENANT_FILE, 'utf8')) as DemoTenant) : undefined;
-}
-
-export function saveDemoTenant(tenant: DemoTenant): void {
+/** The demo tenant's id, API key and webhook secret: generated on the first start, then reused. */
+export function loadOrCreateDemoTenant(): DemoTenant {
+  mkdirSync(DATA_DIR, { recursive: true });
+  if (existsSync(TENANT_FILE)) return JSON.parse(readFileSync(TENANT_FILE, 'utf8')) as DemoTenant;
+  const tenant: DemoTenant = {
+    tenantId: 'ten_demo',
+    apiKey: `dtg_${randomBytes(24).toString('base64url')}`,
+    webhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
+  };
   writeFileSync(TENANT_FILE, JSON.stringify(tenant, null, 2), { mode: 0o600 });
+  return tenant;
 }

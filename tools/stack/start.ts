@@ -2,14 +2,11 @@
 // (embedded Postgres unless DATABASE_URL is set) — with a demo tenant provisioned against the
 // simulator's demo org on first run. Ctrl-C stops everything cleanly.
 import type { ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { say, startProcess, stopAll, waitHealthy } from './processes';
-import { loadDemoTenant, loadOrCreateSecrets, ROOT, saveDemoTenant, type DemoTenant } from './stack-env';
+import { loadOrCreateDemoTenant, loadOrCreateSecrets, type DemoTenant } from './stack-env';
 
-const run = promisify(execFile);
 const ports = {
   local: Number(process.env.LOCAL_PORT ?? 3000),
   cloud: Number(process.env.CLOUD_PORT ?? 3100),
@@ -21,31 +18,32 @@ const urls = {
   sim: `http://localhost:${ports.sim}`,
 };
 
-async function admin(env: Record<string, string>, args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'apps/cloud-gateway/src/admin/cli.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
+/**
+ * The demo tenant's credentials are generated once and kept in .data/, so the local store can
+ * start at the same time as the cloud; the tenant is then ensured over the admin API (created
+ * with exactly these credentials when missing, e.g. after the cloud's database was deleted).
+ */
+async function ensureDemoTenant(cloudUrl: string, adminToken: string, tenant: DemoTenant): Promise<void> {
+  const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+  const found = await fetch(`${cloudUrl}/admin/tenants/${tenant.tenantId}`, { headers });
+  if (found.ok) return;
+  const created = await fetch(`${cloudUrl}/admin/tenants`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      name: DEMO.corpName,
+      corpId: DEMO.corpId,
+      mode: 'internal',
+      appKey: DEMO.app.appKey,
+      appSecret: DEMO.app.appSecret,
+      agentId: DEMO.app.agentId,
+      webhookUrl: `http://127.0.0.1:${ports.local}/webhooks/cloud`,
+      returnUrls: [`${urls.local}/`, `http://127.0.0.1:${ports.local}/`],
+      credentials: { id: tenant.tenantId, apiKey: tenant.apiKey, webhookSecret: tenant.webhookSecret },
+    }),
   });
-  return JSON.parse(stdout) as Record<string, unknown>;
-}
-
-/** Reuses the tenant from an earlier start when it still exists; creates it otherwise. */
-async function provisionDemoTenant(cloudEnv: Record<string, string>): Promise<DemoTenant> {
-  const known = loadDemoTenant();
-  if (known) {
-    const found = await admin(cloudEnv, ['tenant', 'show', known.tenantId]).catch(() => undefined);
-    if (found) return known;
-  }
-  const returnUrls = [`${urls.local}/`, `http://127.0.0.1:${ports.local}/`].flatMap((u) => ['--return-url', u]);
-  const created = (await admin(cloudEnv, [
-    'tenant', 'create', '--name', DEMO.corpName, '--corp-id', DEMO.corpId, '--mode', 'internal',
-    '--app-key', DEMO.app.appKey, '--app-secret', DEMO.app.appSecret, '--agent-id', String(DEMO.app.agentId),
-    '--webhook-url', `http://127.0.0.1:${ports.local}/webhooks/cloud`, ...returnUrls,
-  ])) as { tenant: { id: string }; apiKey: { key: string }; webhookSecret: string };
-  const tenant = { tenantId: created.tenant.id, apiKey: created.apiKey.key, webhookSecret: created.webhookSecret };
-  saveDemoTenant(tenant);
+  if (created.status !== 201) throw new Error(`could not create the demo tenant: ${created.status} ${await created.text()}`);
   say('stack', `provisioned demo tenant ${tenant.tenantId}`);
-  return tenant;
 }
 
 async function main(): Promise<void> {
@@ -75,7 +73,7 @@ async function main(): Promise<void> {
     DINGTALK_API_URL: simUrl,
     DINGTALK_OAPI_URL: simUrl,
   };
-  const tenant = await provisionDemoTenant(cloudEnv);
+  const tenant = loadOrCreateDemoTenant();
   const cloud = startProcess('cloud', 'apps/cloud-gateway/src/main.ts', cloudEnv);
   children.push(cloud);
   const local = startProcess('local', 'apps/local-store/src/main.ts', {
@@ -91,7 +89,9 @@ async function main(): Promise<void> {
 
   await Promise.all([
     waitHealthy('sim', `${simUrl}/_sim/clock`, sim),
-    waitHealthy('cloud', `http://127.0.0.1:${ports.cloud}/healthz`, cloud),
+    waitHealthy('cloud', `http://127.0.0.1:${ports.cloud}/healthz`, cloud).then(() =>
+      ensureDemoTenant(`http://127.0.0.1:${ports.cloud}`, secrets.ADMIN_TOKEN, tenant),
+    ),
     waitHealthy('local', `http://127.0.0.1:${ports.local}/healthz`, local),
   ]);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -6,7 +6,7 @@ import type { CloudServices } from '../../services';
 import { apiKeysService } from '../api-keys/api-keys.service';
 import { requireAdmin } from '../auth/authenticate.middleware';
 import { DeliveryViewSchema } from '../delivery/deliveries.service';
-import { CreateTenantSchema, TenantViewSchema, UpdateTenantSchema } from '../tenants/tenant';
+import { CreateTenantSchema, ProvidedCredentialsSchema, TenantViewSchema, UpdateTenantSchema } from '../tenants/tenant';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const IssuedKeySchema = z.object({ id: z.string(), name: z.string(), prefix: z.string(), key: z.string() });
@@ -27,11 +27,12 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
   const spec = <T extends Omit<ApiRouteSpec, 'before' | 'security' | 'tags'>>(x: T) => ({ ...x, before, security: ['admin'], tags: ['admin'] });
 
   api.add(router, spec({
-    method: 'post', path: '/admin/tenants', summary: 'Create a tenant (API key and webhook secret are shown once)',
-    input: { body: CreateTenantSchema },
+    method: 'post', path: '/admin/tenants', summary: 'Create a tenant (API key and webhook secret are shown once; `credentials` fixes them instead, for infrastructure as code)',
+    input: { body: CreateTenantSchema.and(z.object({ credentials: ProvidedCredentialsSchema.optional() })) },
     responses: { 201: { description: 'Created', schema: z.object({ tenant: TenantViewSchema, apiKey: IssuedKeySchema, webhookSecret: z.string() }) }, 409: { description: 'Tenant exists' }, ...errors },
   }), async ({ body }, _req, res) => {
-    res.status(201).json(await s.tenants.create(body));
+    const { credentials, ...tenant } = body;
+    res.status(201).json(await s.tenants.create(tenant, credentials));
   });
   api.add(router, spec({
     method: 'get', path: '/admin/tenants', summary: 'List tenants',
