@@ -120,6 +120,12 @@ describe('sign in with DingTalk (internal app)', () => {
     expect(json.status).toBe(400);
     expect(json.contentType).toContain('application/problem+json');
     expect(JSON.parse(json.text)).toMatchObject({ code: 'bad_request', status: 400 });
+    for (const withoutState of [(u: URL) => u.searchParams.set('state', ''), (u: URL) => u.searchParams.delete('state')]) {
+      const url = new URL(callbackUrl);
+      withoutState(url);
+      const answer = await hop(stack, url.toString());
+      expect([answer.status, answer.location]).toEqual([400, null]);
+    }
     await nothingCreated();
     expect(stack.sim.sim.requestLog({ pathPrefix: '/v1.0/oauth2/userAccessToken' })).toHaveLength(0);
 

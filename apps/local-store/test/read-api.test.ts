@@ -154,6 +154,19 @@ describe('bad input', () => {
     expect(ProblemSchema.parse((await get('/api/messages?cursor=eyJ4IjoxfQ')).body).errors?.[0]?.path).toBe('query.cursor');
   });
 
+  it('when an id, search or cursor holds a NUL (which Postgres text cannot), then 400 naming the field, not a 500', async () => {
+    const nulCursor = Buffer.from(JSON.stringify({ after: 'user\u0000' })).toString('base64url');
+    for (const [path, field] of [
+      ['/api/users/user%00', 'params.userid'],
+      ['/api/messages/msg%00', 'params.id'],
+      ['/api/users?q=%00', 'query.q'],
+      [`/api/users?cursor=${nulCursor}`, 'query.cursor'],
+    ] as const) {
+      const res = await get(path);
+      expect([path, res.status, ProblemSchema.parse(res.body).errors?.[0]?.path]).toEqual([path, 400, field]);
+    }
+  });
+
   it('when the JSON body is malformed, then 400 malformed_json with the request id and nothing is written', async () => {
     const before = await store.rowCounts();
     const res = await request(store.app).post('/api/session').set('content-type', 'application/json').set('x-request-id', 'req-malformed').send('{"ticket": ');

@@ -37,6 +37,11 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
   pool.on('error', (error) => {
     if (!closed) options.onPoolError?.(error);
   });
+  // A connection that dies while checked out (Postgres restarting under a transaction) emits on its
+  // client, where the pool no longer listens: unhandled, that 'error' event would crash the process.
+  // Nothing is lost by ignoring it here: the client's next query fails with it, and the caller
+  // releases the client as broken.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

@@ -32,6 +32,10 @@ function buildApp(overrides: Partial<ServiceAppOptions> = {}) {
       users.get('/users/:id', route({ params: z.object({ id: z.string().regex(/^u\d+$/) }) }, async ({ params }) => {
         throw notFound(`User ${params.id} does not exist.`);
       }));
+      users.get('/tickets/:ticket', (req, res) => {
+        if (req.params.ticket !== 'ticket-known-0123456789') throw notFound('No such ticket.');
+        res.json({ ok: true });
+      });
       app.use('/v1', users);
       const limitQuery = { query: z.object({ limit: z.coerce.number().int().max(100) }) };
       app.get('/plain', validate(limitQuery), (_req, res) => {
@@ -95,6 +99,16 @@ describe('request id', () => {
     const access = logs.lines().filter((entry) => entry.message === 'request');
     expect(access).toEqual([expect.objectContaining({ level: 'info', method: 'GET', path: '/plain', status: 200, requestId: 'acc-1', ms: expect.any(Number) })]);
     expect(JSON.stringify(logs.lines())).not.toContain('secret-oauth-code');
+  });
+
+  it('when a path parameter carries a credential, then the access and error lines show the route pattern instead', async () => {
+    const { app, logs } = buildApp();
+    expect((await request(app).get('/v1/tickets/ticket-known-0123456789')).status).toBe(200);
+    expect((await request(app).get('/v1/tickets/ticket-unknown-0123456789')).status).toBe(404);
+    expect((await request(app).get('/v1/users/u42')).status).toBe(404);
+    const paths = logs.lines().map((entry) => entry.path);
+    expect(paths).toEqual(['/v1/tickets/:ticket', '/v1/tickets/:ticket', '/v1/tickets/:ticket', '/v1/users/u42', '/v1/users/u42']);
+    expect(JSON.stringify(logs.lines())).not.toMatch(/ticket-(known|unknown)/);
   });
 
   it('logs probe requests at debug level', async () => {

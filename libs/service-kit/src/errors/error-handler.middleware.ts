@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { loggablePath } from '../app/route-pattern';
 import { REQUEST_ID_HEADER } from '../context/request-context.middleware';
 import type { Logger } from '../logging/create-logger';
 import { AppError } from './app-error';
@@ -43,7 +44,7 @@ function sendProblem(res: Response, error: AppError): void {
 
 // Keys avoid the redaction list on purpose: `code`/`statusCode` would be masked as secrets.
 function logOnce(logger: Logger, req: Request, error: AppError, thrown: unknown): void {
-  const fields = { problem: error.code, status: error.status, method: req.method, path: req.path };
+  const fields = { problem: error.code, status: error.status, method: req.method, path: loggablePath(req) };
   if (error.status >= 500) {
     logger.error(error.status === 500 ? 'unhandled error' : error.detail, { ...fields, err: thrown });
   } else {

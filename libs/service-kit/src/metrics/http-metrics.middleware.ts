@@ -1,5 +1,6 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { Histogram, type Registry } from 'prom-client';
+import { routePattern, trackRoutePattern } from '../app/route-pattern';
 
 const METRIC_NAME = 'http_request_duration_seconds';
 
@@ -8,8 +9,9 @@ export function httpMetrics(registry: Registry): RequestHandler {
   const histogram = requestDurationHistogram(registry);
   return (req, res, next) => {
     const stop = histogram.startTimer();
-    const routeLabel = trackRoutePattern(req);
-    res.on('finish', () => stop({ method: req.method, route: routeLabel(), status: String(res.statusCode) }));
+    trackRoutePattern(req);
+    // Unmatched paths share one label so scanners probing random URLs cannot blow up cardinality.
+    res.on('finish', () => stop({ method: req.method, route: routePattern(req) ?? 'unmatched', status: String(res.statusCode) }));
     next();
   };
 }
@@ -24,25 +26,4 @@ function requestDurationHistogram(registry: Registry): Histogram<'method' | 'rou
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-}
-
-/**
- * The full pattern (`/v1/users/:id`) only exists while the request is inside its router: Express
- * restores `req.baseUrl` when an error leaves the router, before the response finishes. So the
- * pattern is captured at the moment the router assigns `req.route`. Unmatched paths share one
- * label so scanners probing random URLs cannot blow up cardinality.
- */
-function trackRoutePattern(req: Request): () => string {
-  let pattern: string | undefined;
-  let route: unknown = req.route;
-  Object.defineProperty(req, 'route', {
-    configurable: true,
-    enumerable: true,
-    get: () => route,
-    set: (value: { path?: unknown } | undefined) => {
-      route = value;
-      if (value?.path !== undefined) pattern = `${req.baseUrl}${String(value.path)}`;
-    },
-  });
-  return () => pattern ?? 'unmatched';
 }

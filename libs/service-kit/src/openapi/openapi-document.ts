@@ -18,6 +18,16 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
 
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
+/** A body schema that accepts no body at all (`.optional()`, a default) makes the body optional. */
+function bodyRequired(schema: z.ZodType): boolean {
+  try {
+    return !schema.safeParse(undefined).success;
+  } catch {
+    // Async refinements cannot run synchronously; such a schema is treated as needing a body.
+    return true;
+  }
+}
+
 function parameters(spec: ApiRouteSpec): Json[] {
   const out: Json[] = [];
   for (const location of ['params', 'query', 'headers'] as const) {
@@ -55,7 +65,7 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly ApiRout
       ...(spec.tags ? { tags: spec.tags } : {}),
       ...(spec.security ? { security: spec.security.map((name) => ({ [name]: [] })) } : {}),
       parameters: parameters(spec),
-      ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
+      ...(body ? { requestBody: { required: bodyRequired(body), content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
       responses,
     };
     const path = toOpenApiPath(spec.path);

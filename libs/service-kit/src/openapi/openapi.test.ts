@@ -28,6 +28,13 @@ function app() {
       res.status(201).json({ n: body.n });
     },
   );
+  registry.add(
+    router,
+    { method: 'post', path: '/v1/jobs', summary: 'Start', input: { body: z.object({ full: z.boolean() }).optional() }, responses: { 202: { description: 'started' } } },
+    (_input, _req, res) => {
+      res.status(202).end();
+    },
+  );
   const a = express();
   a.use(express.json());
   a.use(router);
@@ -49,6 +56,10 @@ describe('OpenAPI from the route registry', () => {
     expect(get.responses['404'].content['application/problem+json'].schema.properties.requestId).toBeDefined();
     expect(get.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/v1/things'].post.requestBody.content['application/json'].schema.required).toEqual(['n']);
+    expect(doc.paths['/v1/things'].post.requestBody.required).toBe(true);
+    // A body the route does without is documented as optional.
+    await request(a).post('/v1/jobs').expect(202);
+    expect(doc.paths['/v1/jobs'].post.requestBody.required).toBe(false);
   });
 
   it('serves a readable docs page', async () => {

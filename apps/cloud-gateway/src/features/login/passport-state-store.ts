@@ -28,8 +28,10 @@ export class PassportStateStore {
   }
 
   // 4 parameters = verify(req, state, meta, callback).
-  verify(_req: Request, state: string, metaOrCallback: Metadata | StateStoreVerifyCallback, callback?: StateStoreVerifyCallback): void {
+  verify(_req: Request, state: string | undefined, metaOrCallback: Metadata | StateStoreVerifyCallback, callback?: StateStoreVerifyCallback): void {
     const done = callback ?? (metaOrCallback as StateStoreVerifyCallback);
+    // passport-oauth2 passes `undefined` for a callback without a state (or with `state=`): not one we started.
+    if (!state) return done(null, false, { reason: 'unknown' } satisfies StateRefusal);
     this.states.consume(state).then(
       (result) => {
         if (!result.ok) return done(null, false, { reason: result.reason } satisfies StateRefusal);
