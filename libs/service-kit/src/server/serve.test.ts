@@ -5,13 +5,17 @@ import express from 'express';
 import { captureLogs } from '../testing/log-capture';
 import { serve } from './serve';
 
+/** `arrived` resolves once the server holds the request, so a test closes while it is truly in flight. */
 function slowApp(delayMs: number) {
   const app = express();
+  let markArrived: () => void = () => undefined;
+  const arrived = new Promise<void>((resolve) => (markArrived = resolve));
   app.get('/slow', (_req, res) => {
+    markArrived();
     const timer = setTimeout(() => res.json({ done: true }), delayMs);
     res.on('close', () => clearTimeout(timer));
   });
-  return app;
+  return Object.assign(app, { arrived });
 }
 
 // A keep-alive agent, like a real client or proxy, so idle connections must be closed on purpose.
@@ -31,7 +35,8 @@ describe('serve', () => {
   it('when closed during a request, then it waits for it, refuses new connections, then runs hooks in order', async () => {
     const { logger } = captureLogs();
     const events: string[] = [];
-    const running = await serve(slowApp(300), {
+    const app = slowApp(300);
+    const running = await serve(app, {
       port: 0,
       host: '127.0.0.1',
       logger,
@@ -43,7 +48,7 @@ describe('serve', () => {
       events.push('response');
       return res;
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await app.arrived;
     const closed = running.close().then(() => events.push('closed'));
 
     await expect(inFlight).resolves.toEqual({ status: 200, body: '{"done":true}' });
@@ -56,7 +61,8 @@ describe('serve', () => {
   it('when a request outlives shutdownTimeoutMs, then its connection is cut and hooks still run', async () => {
     const { logger, lines } = captureLogs();
     let hookRan = false;
-    const running = await serve(slowApp(5_000), {
+    const app = slowApp(5_000);
+    const running = await serve(app, {
       port: 0,
       host: '127.0.0.1',
       logger,
@@ -65,7 +71,7 @@ describe('serve', () => {
       onShutdown: [async () => void (hookRan = true)],
     });
     const inFlight = get(running.port, new http.Agent());
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await app.arrived;
     const started = Date.now();
     await running.close();
     expect(Date.now() - started).toBeLessThan(2_000);

@@ -1,0 +1,226 @@
+// Who gets in, across the real processes: forged, reused and expired OAuth state; open-redirect
+// attempts on returnTo; one tenant's API keys and user tokens against another tenant's events,
+// messages, users, login tickets and directory syncs. At LOG_LEVEL=debug; the last test scans
+// every line printed for every ticket, code, state and token handled here.
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { startDrillStack, type DrillStack } from './support/drill-stack';
+import { jsonCall } from './support/json-call';
+import { beginLogin, consent, hop, loginUrl, signIn, type SignedIn } from './support/login-flow';
+import { postgresRowCounts, sqliteRowCounts } from './support/row-counts';
+import { expectCleanLogs, HandledSecrets } from './support/secret-scan';
+import { provisionSecondTenant, type SecondTenant } from './support/second-tenant';
+import { simRequests } from './support/sim-control';
+
+const PROBLEM = 'application/problem+json';
+
+describe('sign-in and tenant boundaries (real processes)', () => {
+  let stack: DrillStack;
+  let second: SecondTenant;
+  const handled = new HandledSecrets();
+
+  beforeAll(async () => {
+    stack = await startDrillStack({ logLevel: 'debug' });
+    second = await provisionSecondTenant(stack, 'http://127.0.0.1:9/second-app/');
+    handled.keep('second tenant API key', second.apiKey);
+    handled.keep('second tenant webhook secret', second.webhookSecret);
+    handled.keep('second app secret', second.appSecret);
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const cloud = (method: string, path: string, token?: string, body?: unknown) => jsonCall(stack.cloud.url, method, path, token, body);
+  const cloudCount = (table: string) => sqliteRowCounts(stack.cloudDbFile)[`cloud.${table}`];
+  const returnTo = () => `${stack.local.url}/`;
+  const tokenExchanges = async () => (await simRequests(stack.sim.url, '/v1.0/oauth2/userAccessToken')).length;
+  const keepLogin = (login: SignedIn) => {
+    handled.keep('login ticket', login.ticket);
+    handled.keep('OAuth code', login.code);
+    handled.keep('OAuth state', login.state);
+    return login;
+  };
+  const keepCallback = (callbackUrl: string) => {
+    const params = new URL(callbackUrl).searchParams;
+    handled.keep('OAuth code', params.get('authCode') ?? '');
+    handled.keep('OAuth state', params.get('state') ?? '');
+    return callbackUrl;
+  };
+
+  describe('sign in with DingTalk', () => {
+    it('when the OAuth state is forged or missing, then 400 without a redirect, nothing is created, and the genuine state still works', async () => {
+      const callbackUrl = keepCallback(await consent(await beginLogin(stack.cloud.url, stack.tenant.id, returnTo()), 'user002'));
+      const [tickets, exchanges] = [cloudCount('LoginTicket'), await tokenExchanges()];
+      for (const state of [randomBytes(32).toString('base64url'), '', undefined, 'x'.repeat(600)]) {
+        const forged = new URL(callbackUrl);
+        if (state === undefined) forged.searchParams.delete('state');
+        else forged.searchParams.set('state', state);
+        for (const accept of ['text/html', 'application/json']) {
+          const page = await hop(forged.toString(), { headers: { accept } });
+          expect([state?.length, accept, page.status, page.location]).toEqual([state?.length, accept, 400, null]);
+          expect(page.contentType).toContain(accept === 'text/html' ? 'text/html' : PROBLEM);
+        }
+      }
+      // A forged state with error= must not turn the callback into a redirector either.
+      const withError = new URL(callbackUrl);
+      withError.searchParams.set('state', 'forged');
+      withError.searchParams.set('error', 'access_denied');
+      expect((await hop(withError.toString())).location).toBeNull();
+      expect([cloudCount('LoginTicket'), await tokenExchanges()]).toEqual([tickets, exchanges]);
+
+      const genuine = await hop(callbackUrl);
+      expect(genuine.status).toBe(302);
+      expect(genuine.location?.startsWith(`${returnTo()}?ticket=`)).toBe(true);
+      handled.keep('login ticket', new URL(genuine.location ?? '').searchParams.get('ticket') ?? '');
+    });
+
+    it('when a finished sign-in’s callback is replayed, then the spent state is refused and no second ticket exists', async () => {
+      const done = keepLogin(await signIn(stack.cloud.url, stack.tenant.id, returnTo(), 'user003'));
+      const tickets = cloudCount('LoginTicket');
+      const replay = await hop(done.callbackUrl);
+      expect([replay.status, replay.location]).toEqual([400, null]);
+      expect(replay.text).toContain('already used');
+      expect(cloudCount('LoginTicket')).toBe(tickets);
+    });
+
+    it('when the state has expired before DingTalk sends the browser back, then it is refused and nothing is created', async () => {
+      const authorizeUrl = await beginLogin(stack.cloud.url, stack.tenant.id, returnTo());
+      // Ten minutes pass: the cloud is a separate process, so its clock is moved by ageing the row.
+      const db = new Database(stack.cloudDbFile, { timeout: 5000 });
+      try {
+        db.prepare('UPDATE OAuthState SET expiresAt = ? WHERE usedAt IS NULL').run(Date.now() - 1000);
+      } finally {
+        db.close();
+      }
+      const callbackUrl = keepCallback(await consent(authorizeUrl, 'user004'));
+      const [tickets, exchanges] = [cloudCount('LoginTicket'), await tokenExchanges()];
+      const page = await hop(callbackUrl);
+      expect([page.status, page.location]).toEqual([400, null]);
+      expect(page.text).toContain('expired');
+      expect([cloudCount('LoginTicket'), await tokenExchanges()]).toEqual([tickets, exchanges]);
+    });
+
+    it('when returnTo is anything but a registered URL (open-redirect attempts), then 400, no redirect and no state', async () => {
+      const registered = returnTo();
+      const host = new URL(registered).host;
+      const attempts = [
+        'https://evil.example/',
+        '//evil.example/',
+        '///evil.example/',
+        `http://${host}@evil.example/`,
+        `http://evil.example/${registered}`,
+        `http://${host}.evil.example/`,
+        `${registered}.evil.example`,
+        `${registered}/../`,
+        `${registered}%2F%2Fevil.example`,
+        `${registered}?next=https://evil.example/`,
+        `${registered}#@evil.example`,
+        registered.toUpperCase(),
+        registered.replace('http://', 'https://'),
+        registered.slice(0, -1),
+        `${registered} `,
+        `\t${registered}`,
+        `${registered}\r\nLocation: https://evil.example/`,
+        '\\\\evil.example\\',
+        '/\\evil.example',
+        'javascript:alert(document.cookie)',
+        'data:text/html,<script>alert(1)</script>',
+        second.returnTo,
+      ];
+      const states = cloudCount('OAuthState');
+      for (const attempt of attempts) {
+        const page = await hop(loginUrl(stack.cloud.url, stack.tenant.id, attempt));
+        expect([attempt, page.status, page.location]).toEqual([attempt, 400, null]);
+      }
+      // Our registered URL is not the other tenant's.
+      const crossed = await hop(loginUrl(stack.cloud.url, second.id, registered));
+      expect([crossed.status, crossed.location]).toEqual([400, null]);
+      expect(cloudCount('OAuthState')).toBe(states);
+    });
+  });
+
+  describe('one tenant’s credentials against another tenant’s data', () => {
+    it('when API keys and user tokens of one tenant ask for the other’s events, messages, users, login tickets and syncs, then they get nothing', async () => {
+      const a = stack.tenant;
+      // Both tenants sign someone in: a ticket and a cloud user token each.
+      const aLogin = keepLogin(await signIn(stack.cloud.url, a.id, returnTo(), 'user005'));
+      const bLogin = keepLogin(await signIn(stack.cloud.url, second.id, second.returnTo, 'second010'));
+      const aUser = handled.keep('user token', (await cloud('GET', `/v1/login-tickets/${aLogin.ticket}`, a.apiKey)).body.cloudToken as string);
+      const bUser = handled.keep('user token', (await cloud('GET', `/v1/login-tickets/${bLogin.ticket}`, second.apiKey)).body.cloudToken as string);
+
+      const text = (content: string) => ({ msgtype: 'text', text: { content } });
+      const aMessage = (await cloud('POST', '/v1/messages', a.apiKey, { recipients: { userIds: ['user005'] }, msg: text('for A') })).body.id as string;
+      const bMessage = (await cloud('POST', '/v1/messages', second.apiKey, { recipients: { userIds: ['second010'] }, msg: text('for B') })).body.id as string;
+      const aSync = (await cloud('POST', '/v1/directory/sync', a.apiKey, {})).body.id as string;
+      const bSync = (await cloud('POST', '/v1/directory/sync', second.apiKey, {})).body.id as string;
+
+      // Each credential sees its own tenant's things (so the refusals below are not broken routes).
+      for (const [token, message, sync, userid] of [
+        [a.apiKey, aMessage, aSync, 'user005'],
+        [aUser, aMessage, aSync, 'user005'],
+        [second.apiKey, bMessage, bSync, 'second010'],
+        [bUser, bMessage, bSync, 'second010'],
+      ] as const) {
+        expect((await cloud('GET', `/v1/messages/${message}`, token)).status).toBe(200);
+        expect((await cloud('GET', `/v1/directory/sync/${sync}`, token)).status).toBe(200);
+        expect((await cloud('GET', `/v1/users/${userid}`, token)).status).toBe(200);
+      }
+
+      const refused = async (method: string, path: string, token: string, statuses: number[]) => {
+        const res = await cloud(method, path, token);
+        expect([method, path, statuses.includes(res.status), res.contentType]).toEqual([method, path, true, PROBLEM]);
+      };
+      const ofA = { message: aMessage, sync: aSync, ticket: aLogin.ticket, userid: 'user005', unionId: 'union-user005' };
+      const ofB = { message: bMessage, sync: bSync, ticket: bLogin.ticket, userid: 'second010', unionId: 'unionb-second010' };
+      for (const [token, other] of [
+        [a.apiKey, ofB],
+        [aUser, ofB],
+        [second.apiKey, ofA],
+        [bUser, ofA],
+      ] as const) {
+        await refused('GET', `/v1/messages/${other.message}`, token, [404]);
+        await refused('DELETE', `/v1/messages/${other.message}`, token, [404]);
+        await refused('GET', `/v1/directory/sync/${other.sync}`, token, [404]);
+        // A user token may read no ticket at all (403); an API key only its own tenant's (404).
+        await refused('GET', `/v1/login-tickets/${other.ticket}`, token, [403, 404]);
+        await refused('GET', `/v1/users/${other.userid}`, token, [404]);
+        await refused('GET', `/v1/users/by-union-id/${other.unionId}`, token, [404]);
+      }
+      for (const [key, own, foreign] of [
+        [a.apiKey, a.id, second.id],
+        [second.apiKey, second.id, a.id],
+      ] as const) {
+        const events = (await cloud('GET', '/v1/events?after=0&limit=1000', key)).body.events as Array<{ tenantId: string }>;
+        expect(events.length).toBeGreaterThan(0);
+        expect(events.filter((e) => e.tenantId !== own)).toEqual([]);
+        expect(JSON.stringify(events)).not.toContain(foreign);
+      }
+      for (const token of [aUser, bUser]) await refused('GET', '/v1/events?after=0', token, [403]);
+
+      // A user token re-addressed to the other tenant is a forgery: its signature no longer matches.
+      const [body = '', signature = ''] = aUser.slice('dtgu_'.length).split('.');
+      const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+      const readdressed = `dtgu_${Buffer.from(JSON.stringify({ ...claims, tid: second.id })).toString('base64url')}.${signature}`;
+      await refused('GET', `/v1/messages/${bMessage}`, readdressed, [401]);
+      // Tenant credentials are not admin credentials.
+      await refused('GET', '/admin/tenants', a.apiKey, [401]);
+
+      // Tenant A's store opens no session for tenant B's ticket, and its own ticket only once.
+      const sessions = async () => (await postgresRowCounts(stack.db))['local.sessions'];
+      const before = await sessions();
+      const foreign = await jsonCall(stack.local.url, 'POST', '/api/session', undefined, { ticket: bLogin.ticket });
+      expect([foreign.status, foreign.contentType]).toEqual([401, PROBLEM]);
+      expect(await sessions()).toBe(before);
+      const own = await fetch(`${stack.local.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: aLogin.ticket }) });
+      expect(own.status).toBe(200);
+      handled.keep('session cookie', /dtg_session=([^;]+)/.exec(own.headers.get('set-cookie') ?? '')?.[1] ?? '');
+      expect((await jsonCall(stack.local.url, 'POST', '/api/session', undefined, { ticket: aLogin.ticket })).status).toBe(401);
+    });
+  });
+
+  it('when all of the above ran at LOG_LEVEL=debug, then no ticket, code, state, token, key or secret appears in any service’s output', async () => {
+    // Ticket lookups happened (the store asked the cloud) and were logged by their route pattern.
+    expect(stack.transcript()).toContain('"path":"/v1/login-tickets/:ticket"');
+    await expectCleanLogs(stack, handled);
+  });
+});

@@ -1,0 +1,116 @@
+// Delivery drills shared by the e2e tests (small counts, inside `npm test`) and `npm run soak`
+// (10,000 events, 60 s outages): produce test.ping events, break something mid-way, and prove
+// every event was applied exactly once. Each drill throws on a broken promise and returns timings.
+import type { DrillStack } from './drill-stack';
+import { waitFor } from './stack';
+
+export type Disruption = 'kill-cloud' | 'kill-local' | 'restart-postgres';
+
+export interface DrillResult {
+  events: number;
+  /** Events applied when the disruption hit. */
+  appliedAtDisruption: number;
+  /** From the end of the disruption (service back) to the last event applied. */
+  recoveryMs: number;
+  /** From the first emit to the last event applied. */
+  totalMs: number;
+}
+
+export async function applied(stack: DrillStack): Promise<number> {
+  return Number((await stack.db.query('SELECT count(*)::int AS n FROM processed_events')).rows[0].n);
+}
+
+export async function appliedOnce(stack: DrillStack): Promise<{ rows: number; distinct: number; maxSeq: number }> {
+  const { rows } = await stack.db.query('SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS distinct, coalesce(max(seq), 0)::int AS max FROM processed_events');
+  return { rows: rows[0].rows, distinct: rows[0].distinct, maxSeq: rows[0].max };
+}
+
+export async function emit(stack: DrillStack, count: number): Promise<void> {
+  const res = await stack.admin('POST', `/admin/tenants/${stack.tenant.id}/test-events`, { count });
+  if (res.status !== 202) throw new Error(`emitting ${count} test events answered ${res.status}: ${JSON.stringify(res.body)}`);
+}
+
+/** Waits until `total` events are applied, then proves none was applied twice and none arrives late. */
+export async function expectExactlyOnce(stack: DrillStack, total: number, timeoutMs: number, settleMs = 1000): Promise<void> {
+  // The pool may be reconnecting after a Postgres restart: a failed count is just "not yet".
+  await waitFor(async () => (await applied(stack).catch(() => -1)) >= total, `${total} events applied`, timeoutMs);
+  await new Promise((r) => setTimeout(r, settleMs));
+  const state = await appliedOnce(stack);
+  if (state.rows !== total || state.distinct !== total || state.maxSeq !== total) {
+    throw new Error(`expected exactly ${total} distinct events up to seq ${total}, found ${JSON.stringify(state)}`);
+  }
+}
+
+async function disrupt(stack: DrillStack, disruption: Disruption, downMs: number): Promise<void> {
+  if (disruption === 'kill-cloud') {
+    await stack.cloud.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, downMs));
+    await stack.cloud.start();
+  } else if (disruption === 'kill-local') {
+    await stack.local.kill('SIGKILL');
+    await new Promise((r) => setTimeout(r, downMs));
+    await stack.local.start();
+  } else {
+    if (!stack.postgres) throw new Error('restart-postgres needs a stack with privatePostgres');
+    await stack.postgres.down();
+    await new Promise((r) => setTimeout(r, downMs));
+    await stack.postgres.up();
+  }
+}
+
+/**
+ * Emits `events` on a stack that has applied nothing yet, disrupts once `disruptAt` of them are
+ * applied, and waits for all of them (exactly once).
+ */
+export async function disruptionDrill(
+  stack: DrillStack,
+  options: { events: number; disruption: Disruption; disruptAt?: number; downMs?: number; timeoutMs?: number },
+): Promise<DrillResult> {
+  const { events, disruption } = options;
+  const started = performance.now();
+  await emit(stack, events);
+  const threshold = Math.max(1, Math.floor(events * (options.disruptAt ?? 0.2)));
+  await waitFor(async () => (await applied(stack)) >= threshold, `${threshold} events applied before the disruption`, 60_000);
+  const appliedAtDisruption = await applied(stack);
+  await disrupt(stack, disruption, options.downMs ?? 2000);
+  const back = performance.now();
+  await expectExactlyOnce(stack, events, options.timeoutMs ?? 120_000);
+  const end = performance.now() - 1000;
+  // Nobody restarted the store after a database restart: it must have ridden it out.
+  const ready = await fetch(`${stack.local.url}/readyz`).then((res) => res.ok, () => false);
+  if (disruption === 'restart-postgres' && !ready) throw new Error('the store did not ride out the Postgres restart (not ready, or gone)');
+  return { events, appliedAtDisruption, recoveryMs: Math.round(end - back), totalMs: Math.round(end - started) };
+}
+
+export interface OutageResult {
+  events: number;
+  /** Events applied by the end of the outage (produced before it and delivered in time). */
+  appliedWhenRestored: number;
+  /** From the network coming back to the last event applied. */
+  catchUpMs: number;
+}
+
+/**
+ * Cuts the network between cloud and store both ways for `outageMs` while `perSecond` events
+ * are produced every second, restores it, and measures how long the store takes to catch up.
+ */
+export async function outageDrill(stack: DrillStack, options: { outageMs: number; perSecond: number; timeoutMs?: number }): Promise<OutageResult> {
+  const gates = stack.gates;
+  if (!gates) throw new Error('the outage drill needs a stack with gates');
+  const before = await applied(stack);
+  gates.toLocal.cut();
+  gates.toCloud.cut();
+  const outageEnds = Date.now() + options.outageMs;
+  let events = 0;
+  while (Date.now() < outageEnds) {
+    await emit(stack, options.perSecond);
+    events += options.perSecond;
+    await new Promise((r) => setTimeout(r, Math.min(1000, Math.max(0, outageEnds - Date.now()))));
+  }
+  const appliedWhenRestored = (await applied(stack)) - before;
+  gates.toLocal.restore();
+  gates.toCloud.restore();
+  const restored = performance.now();
+  await expectExactlyOnce(stack, before + events, options.timeoutMs ?? 60_000, 0);
+  return { events, appliedWhenRestored, catchUpMs: Math.round(performance.now() - restored) };
+}
