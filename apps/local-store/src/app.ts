@@ -1,4 +1,4 @@
-import { ApiRegistry, createServiceApp, type Logger, type Registry } from '@dtg/service-kit';
+import { ApiRegistry, createServiceApp, openApiRoutes, type Logger, type Registry } from '@dtg/service-kit';
 import type { Express } from 'express';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -10,8 +10,6 @@ import { eventsRoutes, WEBHOOK_PATH } from './features/events/events.routes';
 import { messagesRoutes } from './features/messages/messages.routes';
 import { sessionRoutes } from './features/session/session.routes';
 import { createAccess, SECURITY_SCHEMES } from './http/access';
-import { documentOpsRoutes } from './http/ops-docs';
-import { openapiRoutes } from './openapi/openapi.routes';
 import type { Services } from './services';
 
 export interface AppDeps {
@@ -29,7 +27,6 @@ export function createApp(deps: AppDeps): Express {
   const api = new ApiRegistry();
   const access = createAccess(services.sessions, config.localAdminToken);
   const events = eventsRoutes(api, access, services.ingest, config.webhookSecrets);
-  documentOpsRoutes(api);
   return createServiceApp({
     logger: deps.logger,
     registry: deps.registry,
@@ -54,7 +51,7 @@ export function createApp(deps: AppDeps): Express {
       app.use(messagesRoutes(api, access, services.messages));
       app.use(deadEventsRoutes(api, access, db));
       app.use(consoleRoutes(api, access, config));
-      app.use(openapiRoutes({ title: 'DingTalk gateway — local store', version: deps.version, securitySchemes: SECURITY_SCHEMES }, api));
+      app.use(openApiRoutes({ title: 'DingTalk gateway — local store', version: deps.version, securitySchemes: SECURITY_SCHEMES }, api));
     },
   });
 }

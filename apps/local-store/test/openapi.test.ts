@@ -1,6 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
-import type { Express } from 'express';
 import request from 'supertest';
+import { documentedRoutes, routeTable } from '@dtg/service-kit';
 import { user, userUpserted } from './support/events';
 import { startTestStore, type TestStore } from './support/test-store';
 
@@ -11,32 +11,12 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-interface Layer {
-  route?: { path: string; methods: Record<string, boolean> };
-  handle: { stack?: Layer[] };
-}
-
-/** Every method+path the Express app answers (all routers are mounted at the root). */
-function mountedRoutes(app: Express): string[] {
-  const found: string[] = [];
-  const walk = (stack: Layer[]) => {
-    for (const layer of stack) {
-      if (layer.route) for (const method of Object.keys(layer.route.methods)) found.push(`${method} ${layer.route.path}`);
-      else if (layer.handle.stack) walk(layer.handle.stack);
-    }
-  };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
-  return found.sort();
-}
-
 describe('GET /openapi.json', () => {
   it('documents exactly the routes the app serves', async () => {
     const document = (await request(store.app).get('/openapi.json')).body as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(document.openapi).toBe('3.1.0');
-    const documented = Object.entries(document.paths)
-      .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
-      .sort();
-    expect(documented).toEqual(mountedRoutes(store.app));
+    const documented = documentedRoutes(document);
+    expect(documented).toEqual(routeTable(store.app));
     expect(documented).toEqual(
       expect.arrayContaining(['post /webhooks/cloud', 'post /api/session', 'get /api/users/:userid', 'get /api/messages/:id', 'get /readyz']),
     );

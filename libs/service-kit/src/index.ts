@@ -60,3 +60,4 @@ export { serve, type RunningServer, type ServeOptions, type ShutdownHook } from 
 export { ApiRegistry, type ApiResponseSpec, type ApiRouteSpec, type HttpMethod } from './openapi/api-registry';
 export { buildOpenApiDocument, type OpenApiInfo } from './openapi/openapi-document';
 export { openApiRoutes } from './openapi/openapi.routes';
+export { documentedRoutes, routeTable } from './openapi/route-table';

@@ -71,10 +71,55 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly ApiRout
     const path = toOpenApiPath(spec.path);
     paths[path] = { ...(paths[path] ?? {}), [spec.method]: operation };
   }
-  return {
+  return hoistLocalDefs({
     openapi: '3.1.0',
     info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
     paths,
     components: { securitySchemes: info.securitySchemes ?? {} },
+  });
+}
+
+/**
+ * zod inlines a recursive schema (the department tree) with local `$defs` and `#/$defs/…`
+ * references. Embedded in an OpenAPI document those references would resolve against the document
+ * root, where there is no `$defs`; moving the definitions to `components.schemas` makes them valid.
+ */
+function hoistLocalDefs(document: Json): Json {
+  const components = (document.components ??= {}) as Json;
+  const shared = (components.schemas ??= {}) as Json;
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as Json;
+    if (schema.$defs && typeof schema.$defs === 'object') {
+      const definitions = schema.$defs as Json;
+      delete schema.$defs;
+      const targets = new Map(Object.keys(definitions).map((name) => [name, uniqueName(shared, name)]));
+      rewriteRefs(schema, targets);
+      for (const [name, definition] of Object.entries(definitions)) {
+        rewriteRefs(definition, targets);
+        shared[targets.get(name) ?? name] = definition;
+      }
+    }
+    Object.values(schema).forEach(visit);
   };
+  visit(document.paths);
+  return document;
+}
+
+function uniqueName(taken: Json, name: string): string {
+  const base = name.replace(/^_+/, '') || 'Schema';
+  let candidate = base;
+  for (let suffix = 2; candidate in taken; suffix++) candidate = `${base}${suffix}`;
+  return candidate;
+}
+
+function rewriteRefs(node: unknown, targets: Map<string, string>): void {
+  if (Array.isArray(node)) return node.forEach((item) => rewriteRefs(item, targets));
+  if (node === null || typeof node !== 'object') return;
+  const schema = node as Json;
+  const ref = typeof schema.$ref === 'string' ? /^#\/\$defs\/(.+)$/.exec(schema.$ref)?.[1] : undefined;
+  const target = ref === undefined ? undefined : targets.get(ref);
+  if (target !== undefined) schema.$ref = `#/components/schemas/${target}`;
+  Object.values(schema).forEach((value) => rewriteRefs(value, targets));
 }

@@ -1,9 +1,11 @@
 import { Router } from 'express';
 import { buildOpenApiDocument, type OpenApiInfo } from './openapi-document';
 import type { ApiRegistry } from './api-registry';
+import { documentServiceRoutes } from './service-routes.docs';
 
 /** `GET /openapi.json` and a readable `/docs` page (no CDN: the page renders the JSON itself). */
 export function openApiRoutes(info: OpenApiInfo, registry: ApiRegistry): Router {
+  documentServiceRoutes(registry);
   const router = Router();
   let cached: Record<string, unknown> | undefined;
   const document = () => (cached ??= buildOpenApiDocument(info, registry.routes));

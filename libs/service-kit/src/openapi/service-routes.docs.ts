@@ -1,6 +1,6 @@
-// The plumbing routes createServiceApp mounts itself, recorded in the registry so /openapi.json
-// lists every route the service answers.
-import type { ApiRegistry } from '@dtg/service-kit';
+// The plumbing routes every service answers (createServiceApp and openApiRoutes mount them),
+// recorded in the registry so /openapi.json lists every route the service answers.
+import type { ApiRegistry } from './api-registry';
 import { z } from 'zod';
 
 export const HealthSchema = z.object({ status: z.literal('ok'), version: z.string() });
@@ -10,7 +10,7 @@ export const ReadinessSchema = z.object({
   checks: z.record(z.string(), z.enum(['ok', 'failed', 'timeout'])),
 });
 
-export function documentOpsRoutes(api: ApiRegistry): void {
+export function documentServiceRoutes(api: ApiRegistry): void {
   const tags = ['ops'];
   api.document({ method: 'get', path: '/healthz', summary: 'Liveness.', tags, responses: { 200: { description: 'Alive.', schema: HealthSchema } } });
   api.document({
@@ -33,5 +33,12 @@ export function documentOpsRoutes(api: ApiRegistry): void {
     summary: 'This document (OpenAPI 3.1).',
     tags,
     responses: { 200: { description: 'The document.', schema: z.record(z.string(), z.unknown()) } },
+  });
+  api.document({
+    method: 'get',
+    path: '/docs',
+    summary: 'This document as a readable page.',
+    tags,
+    responses: { 200: { description: 'HTML.', schema: z.string(), contentType: 'text/html' } },
   });
 }
