@@ -51,7 +51,7 @@ export function createApp(s: CloudServices): Express {
       app.use(callbackRoutes(s, api, registry));
       app.use(loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger }, api));
       app.use('/v1', cors());
-      app.use('/v1', authenticate({ db: s.db, userTokenSecret: s.config.USER_TOKEN_SECRET }));
+      app.use('/v1', authenticate({ db: s.db, sqlite: s.sqlite, userTokenSecret: s.config.USER_TOKEN_SECRET }));
       app.use(eventsRoutes(s.db, api));
       app.use(loginTicketsRoutes(s.login.service, api));
       app.use(usersRoutes(s.users, api));

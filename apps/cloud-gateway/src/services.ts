@@ -2,7 +2,7 @@
 // tests all build the same graph from a config.
 import type { Logger } from '@dtg/service-kit';
 import type { CloudConfig } from './config';
-import { createDb, type Db } from './db/prisma';
+import { openDatabase } from './db/prisma';
 import { createCallbacks } from './features/callbacks/callbacks.feature';
 import { Dispatcher } from './features/delivery/dispatcher';
 import { createDingTalk } from './features/dingtalk/org-clients';
@@ -24,9 +24,9 @@ export interface ServiceOverrides {
 }
 
 export async function buildServices(config: CloudConfig, logger: Logger, overrides: ServiceOverrides = {}) {
-  const db: Db = await createDb(config.CLOUD_DATABASE_URL);
+  const { db, sqlite } = await openDatabase(config.CLOUD_DATABASE_URL);
   const secrets = createSecretBox(config.ENCRYPTION_KEY);
-  const outbox = new Outbox();
+  const outbox = new Outbox(sqlite);
   const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now });
   const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, now: overrides.now });
   const deliveries = deliveriesService(db);
@@ -42,14 +42,14 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     now: overrides.now,
   });
   outbox.onCommitted(() => dispatcher.kick());
-  const jobs = new JobRunner({ db, logger, pollIntervalMs: config.JOB_POLL_INTERVAL, concurrency: 8, leaseMs: 120_000, maxAttempts: 8, now: overrides.now });
+  const jobs = new JobRunner({ sqlite, logger, pollIntervalMs: config.JOB_POLL_INTERVAL, concurrency: 8, leaseMs: 120_000, maxAttempts: 8, now: overrides.now });
   const callbacks = createCallbacks({ config, logger, db, secrets, outbox, jobs, dingtalk, tenants, now: overrides.now });
   await callbacks.start();
-  const messages = createMessages({ config, db, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
+  const messages = createMessages({ config, db, sqlite, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
   const users = usersService({ db, outbox, dingtalk, tenants, now: overrides.now });
   const login = createLogin({ config, db, outbox, dingtalk, tenants, users, now: overrides.now });
   const directory = createDirectory({ db, outbox, dingtalk, tenants, jobs, logger, now: overrides.now });
-  return { config, logger, db, secrets, outbox, tenants, deliveries, dispatcher, dingtalk, jobs, testEvents: testEvents(db, outbox), callbacks, messages, users, login, directory };
+  return { config, logger, db, sqlite, secrets, outbox, tenants, deliveries, dispatcher, dingtalk, jobs, testEvents: testEvents(db, outbox), callbacks, messages, users, login, directory };
 }
 
 export type CloudServices = Awaited<ReturnType<typeof buildServices>>;

@@ -1,7 +1,11 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import type Database from 'better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client';
+import { SqliteConnection, SqliteGate } from './sqlite-connection';
 
 export type { PrismaClient } from '../generated/prisma/client';
+export type { Sql, SqlParam } from './sqlite-connection';
+export { SqliteConnection };
 export type Db = PrismaClient;
 /** A client or the `tx` of an interactive transaction: repositories accept either. */
 export type DbTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
@@ -11,14 +15,26 @@ export function sqlitePath(url: string): string {
   return url.replace(/^file:/, '');
 }
 
-export async function createDb(databaseUrl: string): Promise<PrismaClient> {
+export interface CloudDatabase {
+  /** Prisma, for everything that is not a hot path. */
+  db: Db;
+  /** The same connection for synchronous SQL (see sqlite-connection.ts). */
+  sqlite: SqliteConnection;
+}
+
+export async function openDatabase(databaseUrl: string): Promise<CloudDatabase> {
+  let database: Database.Database | undefined;
   // Timestamps as integer milliseconds: what Prisma's native engine writes, so both agree.
-  const adapter = new PrismaBetterSqlite3({ url: sqlitePath(databaseUrl) }, { timestampFormat: 'unixepoch-ms' });
-  const db = new PrismaClient({ adapter });
+  const inner = new PrismaBetterSqlite3({ url: sqlitePath(databaseUrl) }, { timestampFormat: 'unixepoch-ms' });
+  const gate = new SqliteGate();
+  const db = new PrismaClient({ adapter: gate.factory(inner, (connected) => (database = connected)) });
+  await db.$connect();
+  if (!database) throw new Error('the SQLite adapter did not connect');
+  const sqlite = new SqliteConnection(database, gate);
   // WAL lets readers (pull, admin) run while the dispatcher writes; busy_timeout rides out the
   // short write locks of another process (the admin CLI) instead of failing with SQLITE_BUSY.
-  await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-  await db.$queryRawUnsafe('PRAGMA busy_timeout = 5000');
-  await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
-  return db;
+  database.pragma('journal_mode = WAL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('synchronous = NORMAL');
+  return { db, sqlite };
 }

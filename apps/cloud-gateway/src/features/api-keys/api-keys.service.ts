@@ -2,7 +2,7 @@
 // enough — there is nothing to brute-force), told apart by a short prefix, revocable.
 import { createHash, randomBytes } from 'node:crypto';
 import { notFound } from '@dtg/service-kit';
-import type { DbTx } from '../../db/prisma';
+import type { DbTx, SqliteConnection } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 
 export const API_KEY_PREFIX = 'dtg_';
@@ -56,14 +56,23 @@ export const apiKeysService = {
     return view;
   },
 
-  /** The tenant a live key belongs to, or null for an unknown or revoked key. */
-  async authenticate(db: DbTx, key: string, now = Date.now()): Promise<{ tenantId: string; keyId: string } | null> {
+  /**
+   * The tenant (and its status) a live key belongs to, or null for an unknown or revoked key.
+   * Runs on every API call, so it is one prepared statement rather than Prisma queries.
+   */
+  async authenticate(sqlite: SqliteConnection, key: string, now = Date.now()): Promise<{ tenantId: string; keyId: string; tenantStatus: string } | null> {
     if (!key.startsWith(API_KEY_PREFIX)) return null;
-    const row = await db.apiKey.findUnique({ where: { hash: hashApiKey(key) } });
-    if (!row || row.revokedAt) return null;
-    if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
-      await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
+    const hash = hashApiKey(key);
+    const row = await sqlite.read((sql) =>
+      sql.get<{ id: string; tenantId: string; revokedAt: number | null; lastUsedAt: number | null; status: string }>(
+        'SELECT k.id, k.tenantId, k.revokedAt, k.lastUsedAt, t.status FROM ApiKey k JOIN Tenant t ON t.id = k.tenantId WHERE k.hash = ?',
+        hash,
+      ),
+    );
+    if (!row || row.revokedAt !== null) return null;
+    if (row.lastUsedAt === null || now - row.lastUsedAt > LAST_USED_PRECISION_MS) {
+      await sqlite.write((sql) => sql.run('UPDATE ApiKey SET lastUsedAt = ? WHERE id = ?', now, row.id));
     }
-    return { tenantId: row.tenantId, keyId: row.id };
+    return { tenantId: row.tenantId, keyId: row.id, tenantStatus: row.status };
   },
 };

@@ -3,7 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { AppError, forbidden, setContextValue, unauthorized } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import type { Db, SqliteConnection } from '../../db/prisma';
 import { apiKeysService } from '../api-keys/api-keys.service';
 import { verifyUserToken, type Scope } from './user-tokens';
 
@@ -21,7 +21,7 @@ export function principal(res: Response): Principal {
   return found;
 }
 
-export function authenticate(deps: { db: Db; userTokenSecret: string }): RequestHandler {
+export function authenticate(deps: { db: Db; sqlite: SqliteConnection; userTokenSecret: string }): RequestHandler {
   return async (req, res, next) => {
     try {
       const header = req.headers.authorization ?? '';
@@ -29,16 +29,17 @@ export function authenticate(deps: { db: Db; userTokenSecret: string }): Request
       if (!match?.[1]) throw unauthorized('Authorization: Bearer <API key or user token> is required');
       const token = match[1];
       let found: Principal | null = null;
+      let status: string | undefined;
       const claims = verifyUserToken(deps.userTokenSecret, token);
-      if (claims) found = { tenantId: claims.tenantId, kind: 'user', userid: claims.userid, scopes: claims.scopes };
-      else {
-        const key = await apiKeysService.authenticate(deps.db, token);
-        if (key) found = { tenantId: key.tenantId, kind: 'api_key' };
+      if (claims) {
+        found = { tenantId: claims.tenantId, kind: 'user', userid: claims.userid, scopes: claims.scopes };
+        status = (await deps.db.tenant.findUnique({ where: { id: found.tenantId }, select: { status: true } }))?.status;
+      } else {
+        const key = await apiKeysService.authenticate(deps.sqlite, token);
+        if (key) [found, status] = [{ tenantId: key.tenantId, kind: 'api_key' }, key.tenantStatus];
       }
-      if (!found) throw unauthorized('the API key or user token is not valid');
-      const tenant = await deps.db.tenant.findUnique({ where: { id: found.tenantId }, select: { status: true } });
-      if (!tenant) throw unauthorized('the API key or user token is not valid');
-      if (tenant.status !== 'active') throw forbidden('this tenant is suspended');
+      if (!found || status === undefined) throw unauthorized('the API key or user token is not valid');
+      if (status !== 'active') throw forbidden('this tenant is suspended');
       res.locals.principal = found;
       setContextValue('tenantId', found.tenantId);
       next();

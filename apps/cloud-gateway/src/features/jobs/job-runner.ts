@@ -2,7 +2,7 @@
 // processing. A job is claimed with an expiring lease, so a crash mid-job means the job runs
 // again after the lease — handlers are written to resume (they re-read their own progress).
 import { runWithContext, type Logger } from '@dtg/service-kit';
-import type { Db, DbTx } from '../../db/prisma';
+import type { DbTx, Sql, SqliteConnection } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 
 export interface JobContext {
@@ -14,10 +14,25 @@ export interface JobContext {
 /** What a handler asks for next: finished, or run again later (polling, waiting for a rate window). */
 export type JobResult = { done: true } | { runAgainInMs: number };
 
+interface ClaimedJob {
+  id: string;
+  kind: string;
+  payload: string;
+  tenantId: string | null;
+  attempts: number;
+}
+
+export interface EnqueueOptions {
+  tenantId?: string;
+  runAt?: Date;
+  /** A natural key (e.g. one dispatch job per message): enqueueing it twice fails on the primary key. */
+  id?: string;
+}
+
 export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<JobResult>;
 
 export interface JobRunnerOptions {
-  db: Db;
+  sqlite: SqliteConnection;
   logger: Logger;
   /** How often to look for due jobs when nothing woke the runner. */
   pollIntervalMs: number;
@@ -50,11 +65,18 @@ export class JobRunner {
   }
 
   /** Inside the caller's transaction, so the job exists exactly when the change that needs it does. */
-  async enqueue(tx: DbTx, kind: string, payload: unknown, opts: { tenantId?: string; runAt?: Date; id?: string } = {}): Promise<string> {
+  async enqueue(_tx: DbTx, kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<string> {
+    return Promise.resolve(this.enqueueSync(this.opts.sqlite.inTransaction(), kind, payload, opts));
+  }
+
+  /** enqueue() for a synchronous transaction on the shared connection (SqliteConnection.write). */
+  enqueueSync(sql: Sql, kind: string, payload: unknown, opts: EnqueueOptions = {}): string {
     const id = opts.id ?? newId('job');
-    await tx.job.create({
-      data: { id, kind, tenantId: opts.tenantId ?? null, payload: JSON.stringify(payload), runAt: opts.runAt ?? new Date(this.now()) },
-    });
+    const now = this.now();
+    sql.run(
+      "INSERT INTO Job (id, kind, tenantId, payload, status, runAt, attempts, createdAt, updatedAt) VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?)",
+      id, kind, opts.tenantId ?? null, JSON.stringify(payload), opts.runAt?.getTime() ?? now, now, now,
+    );
     return id;
   }
 
@@ -98,12 +120,18 @@ export class JobRunner {
       const free = this.opts.concurrency - this.running;
       if (free <= 0) return;
       const now = this.now();
-      const claimed = await this.opts.db.$queryRawUnsafe<{ id: string; kind: string; payload: string; tenantId: string | null; attempts: number }[]>(
-        `UPDATE Job SET status = 'running', leaseOwner = ?, leaseUntil = ?, updatedAt = ?
-         WHERE id IN (SELECT id FROM Job WHERE (status = 'queued' AND runAt <= ?) OR (status = 'running' AND leaseUntil < ?)
-                      ORDER BY runAt LIMIT ?)
-         RETURNING id, kind, payload, tenantId, attempts`,
-        this.owner, now + this.opts.leaseMs, now, now, now, free,
+      const claimed = await this.opts.sqlite.write((sql) =>
+        sql.all<ClaimedJob>(
+          // Two index range scans that stop at the limit: one OR over both would collect and sort
+          // every due job, and a backlog of thousands made each claim cost milliseconds.
+          `UPDATE Job SET status = 'running', leaseOwner = ?, leaseUntil = ?, updatedAt = ?
+           WHERE id IN (SELECT id FROM (SELECT id FROM Job WHERE status = 'running' AND leaseUntil < ? LIMIT ?)
+                        UNION ALL
+                        SELECT id FROM (SELECT id FROM Job WHERE status = 'queued' AND runAt <= ? ORDER BY runAt LIMIT ?)
+                        LIMIT ?)
+           RETURNING id, kind, payload, tenantId, attempts`,
+          this.owner, now + this.opts.leaseMs, now, now, free, now, free, free,
+        ),
       );
       if (claimed.length === 0) return;
       for (const job of claimed) {
@@ -118,41 +146,36 @@ export class JobRunner {
     }
   }
 
-  private async run(job: { id: string; kind: string; payload: string; tenantId: string | null; attempts: number }): Promise<void> {
-    const { db, logger } = this.opts;
+  private async run(job: ClaimedJob): Promise<void> {
+    const { logger } = this.opts;
     const handler = this.handlers.get(job.kind);
     const attempts = job.attempts + 1;
     await runWithContext({ requestId: job.id, tenantId: job.tenantId ?? undefined }, async () => {
       try {
         if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
         const result = await handler(JSON.parse(job.payload), { jobId: job.id, tenantId: job.tenantId, attempts });
-        if ('done' in result) {
-          await db.job.update({ where: { id: job.id }, data: { status: 'done', attempts, leaseOwner: null, leaseUntil: null, lastError: null } });
-        } else {
-          // A step that asks to run again is progress, not a failure: attempts reset.
-          await db.job.update({
-            where: { id: job.id },
-            data: { status: 'queued', attempts: 0, runAt: new Date(this.now() + result.runAgainInMs), leaseOwner: null, leaseUntil: null },
-          });
-        }
+        // A step that asks to run again is progress, not a failure: attempts reset.
+        if ('done' in result) await this.settle(job.id, { status: 'done', attempts, runAt: null, lastError: null });
+        else await this.settle(job.id, { status: 'queued', attempts: 0, runAt: this.now() + result.runAgainInMs, lastError: null });
       } catch (err) {
         const failed = attempts >= this.opts.maxAttempts;
         const delay = Math.min(2 ** attempts * 1000, 300_000);
         logger.warn(failed ? 'job failed for good' : 'job failed, will retry', { jobId: job.id, kind: job.kind, attempts, err });
-        await db.job
-          .update({
-            where: { id: job.id },
-            data: {
-              status: failed ? 'failed' : 'queued',
-              attempts,
-              runAt: new Date(this.now() + delay),
-              leaseOwner: null,
-              leaseUntil: null,
-              lastError: err instanceof Error ? err.message.slice(0, 1000) : String(err).slice(0, 1000),
-            },
-          })
-          .catch((e: unknown) => logger.error('job bookkeeping failed; the lease will expire and the job will rerun', { jobId: job.id, err: e }));
+        const lastError = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+        await this.settle(job.id, { status: failed ? 'failed' : 'queued', attempts, runAt: this.now() + delay, lastError }).catch((e: unknown) =>
+          logger.error('job bookkeeping failed; the lease will expire and the job will rerun', { jobId: job.id, err: e }),
+        );
       }
+    });
+  }
+
+  /** Hands the lease back: done, failed, or queued again at `runAt` (null keeps the old runAt). */
+  private settle(id: string, to: { status: string; attempts: number; runAt: number | null; lastError: string | null }): Promise<void> {
+    return this.opts.sqlite.write((sql) => {
+      sql.run(
+        'UPDATE Job SET status = ?, attempts = ?, runAt = COALESCE(?, runAt), lastError = ?, leaseOwner = NULL, leaseUntil = NULL, updatedAt = ? WHERE id = ?',
+        to.status, to.attempts, to.runAt, to.lastError, this.now(), id,
+      );
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import type { Db, SqliteConnection } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobRunner } from '../jobs/job-runner';
 import type { Outbox } from '../outbox/outbox';
@@ -9,6 +9,8 @@ import type { MessageSettings } from './message-settings';
 /** What the messages feature needs from the composition root. */
 export interface MessagesDeps {
   db: Db;
+  /** The same connection, for the accept path's synchronous transaction. */
+  sqlite: SqliteConnection;
   outbox: Outbox;
   jobs: JobRunner;
   dingtalk: DingTalk;

@@ -2,7 +2,7 @@
 // transaction; status changes are compare-and-set (`from`) so two runs of a job cannot both act.
 import type { MessageStatus, RecipientResult, RecipientStatus, RecipientsSpec } from '@dtg/contracts';
 import type { WorkNotificationMessage } from '@dtg/dingtalk-client';
-import type { DbTx } from '../../db/prisma';
+import type { DbTx, Sql } from '../../db/prisma';
 import type { ChunkStatus } from './messages.schemas';
 
 export interface MessageRecord {
@@ -86,26 +86,24 @@ export const messagesRepository = {
     return row && toMessage(row);
   },
 
-  async findByIdempotencyKey(db: DbTx, tenantId: string, key: string): Promise<MessageRecord | null> {
-    const row = await db.message.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey: key } } });
-    return row && toMessage(row);
+  /** The message a tenant's Idempotency-Key names: its id, status and request hash (synchronous, for the accept path). */
+  idempotentSync(sql: Sql, tenantId: string, key: string): Pick<MessageRecord, 'id' | 'status' | 'requestHash'> | undefined {
+    return sql.get('SELECT id, status, requestHash FROM Message WHERE tenantId = ? AND idempotencyKey = ?', tenantId, key);
   },
 
-  async create(tx: DbTx, m: Omit<MessageRecord, 'status' | 'completedAt'>, userIds: string[]): Promise<void> {
-    await tx.message.create({
-      data: {
-        id: m.id,
-        tenantId: m.tenantId,
-        idempotencyKey: m.idempotencyKey,
-        requestHash: m.requestHash,
-        msgtype: m.msgtype,
-        msg: JSON.stringify(m.msg),
-        recipients: JSON.stringify(m.recipientsSpec),
-        createdBy: m.createdBy,
-        createdAt: m.createdAt,
-      },
-    });
-    await this.addRecipients(tx, m.id, userIds);
+  /** The accept path's insert: the message and one pending row per direct recipient (department members come at dispatch). */
+  createSync(sql: Sql, m: Omit<MessageRecord, 'status' | 'completedAt'>, userIds: string[]): void {
+    const at = m.createdAt.getTime();
+    sql.run(
+      "INSERT INTO Message (id, tenantId, idempotencyKey, requestHash, msgtype, msg, recipients, status, createdBy, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+      m.id, m.tenantId, m.idempotencyKey, m.requestHash, m.msgtype, JSON.stringify(m.msg), JSON.stringify(m.recipientsSpec), m.createdBy, at, at,
+    );
+    for (const part of slices(userIds)) {
+      sql.run(
+        `INSERT INTO MessageRecipient (messageId, userid, status, updatedAt) VALUES ${part.map(() => "(?, ?, 'pending', ?)").join(', ')}`,
+        ...part.flatMap((userid) => [m.id, userid, at]),
+      );
+    }
   },
 
   /** One multi-row INSERT per slice: Prisma's createMany costs ~10 ms a call on this adapter, this ~1 ms. */

@@ -8,52 +8,41 @@ import { sha256Hex } from './canonical-hash';
 import { DISPATCH_JOB, dispatchJobId, messageEventId } from './message-jobs';
 import { messageView } from './message-view';
 import type { MessagesDeps } from './messages.deps';
-import { messagesRepository as repo, type MessageRecord } from './messages.repository';
+import { messagesRepository as repo } from './messages.repository';
 import type { AcceptedMessage, MessageView, SendMessageBody } from './messages.schemas';
 
-const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === 'P2002';
-
 export function messagesService(deps: MessagesDeps) {
-  const { db } = deps;
-
-  function replay(existing: MessageRecord, requestHash: string): AcceptedMessage {
-    if (existing.requestHash !== requestHash) {
-      throw new AppError('idempotency_conflict', 'this Idempotency-Key was used with a different request body');
-    }
-    return { id: existing.id, status: existing.status };
-  }
-
-  async function create(principal: Principal, body: SendMessageBody, requestHash: string, idempotencyKey: string | null): Promise<AcceptedMessage> {
-    const id = newId('msg');
-    const createdAt = new Date(deps.now());
-    const userIds = [...new Set(body.recipients.userIds ?? [])];
-    await db.$transaction(async (tx) => {
-      const record = { id, tenantId: principal.tenantId, idempotencyKey, requestHash, msgtype: body.msg.msgtype, msg: body.msg, recipientsSpec: body.recipients, createdBy: principal.userid ?? null, createdAt };
-      await repo.create(tx, record, userIds);
-      const accepted = { messageId: id, msgtype: body.msg.msgtype, msg: body.msg, recipients: body.recipients, createdAt: createdAt.toISOString() };
-      await deps.outbox.append(tx, principal.tenantId, 'message.accepted', accepted, { id: messageEventId.accepted(id), occurredAt: createdAt });
-      await deps.jobs.enqueue(tx, DISPATCH_JOB, { messageId: id }, { tenantId: principal.tenantId, runAt: createdAt, id: dispatchJobId(id) });
-    });
-    deps.outbox.committed();
-    deps.jobs.kick();
-    return { id, status: 'queued' };
-  }
+  const { db, sqlite } = deps;
 
   return {
-    /** Accepts a message, or answers a retry of an earlier request (same key, same body) with it. */
+    /**
+     * Accepts a message, or answers a retry of an earlier request (same key, same body) with it.
+     * One synchronous transaction on the shared connection (the hot path: no Prisma), so the
+     * key lookup and the insert cannot race another request with the same key.
+     */
     async send(principal: Principal, body: SendMessageBody, idempotencyKey?: string): Promise<AcceptedMessage> {
       const requestHash = sha256Hex(body);
-      if (idempotencyKey === undefined) return create(principal, body, requestHash, null);
-      const existing = await repo.findByIdempotencyKey(db, principal.tenantId, idempotencyKey);
-      if (existing) return replay(existing, requestHash);
-      try {
-        return await create(principal, body, requestHash, idempotencyKey);
-      } catch (err) {
-        // Two requests with one key raced: the loser answers like a retry of the winner.
-        const winner = isUniqueViolation(err) ? await repo.findByIdempotencyKey(db, principal.tenantId, idempotencyKey) : null;
-        if (!winner) throw err;
-        return replay(winner, requestHash);
+      const id = newId('msg');
+      const createdAt = new Date(deps.now());
+      const userIds = [...new Set(body.recipients.userIds ?? [])];
+      const accepted = await sqlite.write((sql): AcceptedMessage & { replayed: boolean } => {
+        const existing = idempotencyKey === undefined ? undefined : repo.idempotentSync(sql, principal.tenantId, idempotencyKey);
+        if (existing) {
+          if (existing.requestHash !== requestHash) throw new AppError('idempotency_conflict', 'this Idempotency-Key was used with a different request body');
+          return { id: existing.id, status: existing.status, replayed: true };
+        }
+        const record = { id, tenantId: principal.tenantId, idempotencyKey: idempotencyKey ?? null, requestHash, msgtype: body.msg.msgtype, msg: body.msg, recipientsSpec: body.recipients, createdBy: principal.userid ?? null, createdAt };
+        repo.createSync(sql, record, userIds);
+        const event = { messageId: id, msgtype: body.msg.msgtype, msg: body.msg, recipients: body.recipients, createdAt: createdAt.toISOString() };
+        deps.outbox.appendSync(sql, principal.tenantId, [{ type: 'message.accepted', data: event, id: messageEventId.accepted(id), occurredAt: createdAt }]);
+        deps.jobs.enqueueSync(sql, DISPATCH_JOB, { messageId: id }, { tenantId: principal.tenantId, runAt: createdAt, id: dispatchJobId(id) });
+        return { id, status: 'queued', replayed: false };
+      });
+      if (!accepted.replayed) {
+        deps.outbox.committed();
+        deps.jobs.kick();
       }
+      return { id: accepted.id, status: accepted.status };
     },
 
     async get(tenantId: string, id: string): Promise<MessageView> {

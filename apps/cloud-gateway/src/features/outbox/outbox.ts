@@ -2,11 +2,12 @@
 // that makes the change the events report: both commit or neither does. seq comes from
 // Tenant.lastSeq, incremented in that same transaction — SQLite serialises writers, so seq is
 // gap-free per tenant and a reader never sees seq n+1 before n.
-// Writes are multi-row SQL: a directory sync or a benchmark appends thousands of events, and one
-// Prisma call per row costs far more CPU than SQLite does.
+// Writes are multi-row SQL run directly on the shared connection (db/sqlite-connection.ts): a
+// directory sync or a burst of sends appends thousands of events, and Prisma's query interpreter
+// costs far more CPU than SQLite does.
 import { EventDataSchemas, type EventData, type EventEnvelope, type EventType } from '@dtg/contracts';
 import { currentRequestId } from '@dtg/service-kit';
-import type { DbTx } from '../../db/prisma';
+import type { DbTx, Sql, SqliteConnection } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 
 export interface AppendOptions {
@@ -33,30 +34,38 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 export class Outbox {
   private readonly listeners = new Set<Listener>();
+  /** Deliveries were written since the last wake-up: a pull-only tenant's events never wake the dispatcher. */
+  private pushPending = false;
+
+  constructor(private readonly sqlite: SqliteConnection) {}
 
   async append<T extends EventType>(tx: DbTx, tenantId: string, type: T, data: EventData<T>, options: AppendOptions = {}): Promise<EventEnvelope<T> | null> {
     const [envelope] = await this.appendMany(tx, tenantId, [{ type, data, ...options } as NewEvent]);
     return (envelope as EventEnvelope<T> | undefined) ?? null;
   }
 
-  /** Appends in order; events whose deterministic id exists already are skipped (not returned). */
-  async appendMany(tx: DbTx, tenantId: string, events: readonly NewEvent[]): Promise<EventEnvelope[]> {
+  /** Appends in order, inside the caller's Prisma transaction `tx` (see appendSync). */
+  async appendMany(_tx: DbTx, tenantId: string, events: readonly NewEvent[]): Promise<EventEnvelope[]> {
+    return Promise.resolve(this.appendSync(this.sqlite.inTransaction(), tenantId, events));
+  }
+
+  /** Appends in order within an open transaction; events whose deterministic id exists already are skipped (not returned). */
+  appendSync(sql: Sql, tenantId: string, events: readonly NewEvent[]): EventEnvelope[] {
     const fixedIds = events.flatMap((e) => (e.id ? [e.id] : []));
     const existing = new Set<string>();
     for (const ids of chunks(fixedIds, ROWS_PER_INSERT)) {
-      const rows = await tx.$queryRawUnsafe<{ id: string }[]>(`SELECT id FROM Event WHERE id IN (${ids.map(() => '?').join(',')})`, ...ids);
-      for (const row of rows) existing.add(row.id);
+      for (const row of sql.all<{ id: string }>(`SELECT id FROM Event WHERE id IN (${ids.map(() => '?').join(',')})`, ...ids)) existing.add(row.id);
     }
     const fresh = events.filter((e) => !e.id || !existing.has(e.id));
     if (fresh.length === 0) return [];
 
-    const [tenant] = await tx.$queryRawUnsafe<{ lastSeq: number | bigint; webhookUrl: string | null }[]>(
+    const tenant = sql.get<{ lastSeq: number; webhookUrl: string | null }>(
       'UPDATE Tenant SET lastSeq = lastSeq + ? WHERE id = ? RETURNING lastSeq, webhookUrl',
       fresh.length,
       tenantId,
     );
     if (!tenant) throw new Error(`tenant ${tenantId} not found`);
-    const firstSeq = Number(tenant.lastSeq) - fresh.length + 1;
+    const firstSeq = tenant.lastSeq - fresh.length + 1;
     const requestId = currentRequestId() ?? null;
     const now = Date.now();
     const envelopes = fresh.map((e, i) => ({
@@ -69,23 +78,30 @@ export class Outbox {
     })) as EventEnvelope[];
 
     for (const batch of chunks(envelopes, ROWS_PER_INSERT)) {
-      await tx.$executeRawUnsafe(
+      sql.run(
         `INSERT INTO Event (id, tenantId, seq, type, occurredAt, data, requestId) VALUES ${batch.map(() => '(?,?,?,?,?,?,?)').join(',')}`,
         ...batch.flatMap((e) => [e.id, tenantId, e.seq, e.type, Date.parse(e.occurredAt), JSON.stringify(e.data), requestId]),
       );
       // A tenant without a webhook URL works by pull only: nothing to push.
       if (tenant.webhookUrl) {
-        await tx.$executeRawUnsafe(
+        sql.run(
           `INSERT INTO Delivery (id, eventId, tenantId, status, attempts, nextAttemptAt, createdAt, updatedAt) VALUES ${batch.map(() => "(?,?,?,'pending',0,?,?,?)").join(',')}`,
           ...batch.flatMap((e) => [newId('dlv'), e.id, tenantId, Date.parse(e.occurredAt), now, now]),
         );
+        this.pushPending = true;
       }
     }
     return envelopes;
   }
 
-  /** Call after the transaction commits: wakes the dispatcher so pushes leave at once. */
+  /**
+   * Call after the transaction commits: wakes the dispatcher so pushes leave at once. A wake-up
+   * from an earlier transaction that comes while a later one is still open is not lost: the
+   * dispatcher's query waits at the connection's gate until that transaction has committed.
+   */
   committed(): void {
+    if (!this.pushPending) return;
+    this.pushPending = false;
     for (const listener of this.listeners) listener();
   }
 

@@ -1,0 +1,104 @@
+// The shared SQLite connection: Prisma and the synchronous hot paths take turns, so a statement
+// outside a transaction can neither see nor be rolled back with another request's open transaction.
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { openDatabase, type CloudDatabase, type Sql } from '../src/db/prisma';
+import { migratedDbFile } from './support/cloud-harness';
+
+const now = Date.now();
+const tenantRow = (id: string) => ({ id, name: id, corpId: `corp-${id}`, mode: 'internal', webhookSecretEnc: 'x' });
+
+describe('SqliteConnection', () => {
+  let file: string;
+  let cloud: CloudDatabase;
+
+  beforeEach(async () => {
+    file = await migratedDbFile();
+    cloud = await openDatabase(`file:${file}`);
+  });
+
+  afterEach(async () => {
+    await cloud.db.$disconnect();
+    rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  const names = async () => (await cloud.db.tenant.findMany({ orderBy: { id: 'asc' } })).map((t) => t.id);
+
+  it('keeps writes made while another transaction is open out of it: they survive its rollback', async () => {
+    let inside: () => void = () => undefined;
+    const opened = new Promise<void>((resolve) => (inside = resolve));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const failing = cloud.db.$transaction(async (tx) => {
+      await tx.tenant.create({ data: tenantRow('ten_rolled_back') });
+      inside();
+      await held;
+      throw new Error('roll back');
+    });
+    await opened;
+    // Plain statements (no implicit transaction of Prisma's own) wait for it to end instead of running inside it.
+    const prismaWrite = cloud.db.$executeRawUnsafe(
+      "INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_prisma_outside', 'p', 'corp-p', 'internal', 'x', ?, ?)",
+      now,
+      now,
+    );
+    const prismaRead = cloud.db.$queryRawUnsafe<{ id: string }[]>('SELECT id FROM Tenant');
+    const directWrite = cloud.sqlite.write((sql) =>
+      sql.run("INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_direct_outside', 'd', 'corp-d', 'internal', 'x', ?, ?)", now, now),
+    );
+    const seenOutside = cloud.sqlite.read((sql) => sql.all<{ id: string }>('SELECT id FROM Tenant').map((r) => r.id));
+    // Long enough for Prisma's pipeline to reach the connection while the transaction is still open.
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    await expect(failing).rejects.toThrow('roll back');
+    await Promise.all([prismaWrite, directWrite]);
+    expect(await seenOutside).not.toContain('ten_rolled_back');
+    expect((await prismaRead).map((r) => r.id)).not.toContain('ten_rolled_back');
+    expect(await names()).toEqual(['ten_direct_outside', 'ten_prisma_outside']);
+  });
+
+  it('rolls a synchronous write back as a whole when it throws', async () => {
+    await expect(
+      cloud.sqlite.write((sql) => {
+        sql.run("INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_half', 'h', 'corp-h', 'internal', 'x', ?, ?)", now, now);
+        throw new Error('half-way');
+      }),
+    ).rejects.toThrow('half-way');
+    expect(await names()).toEqual([]);
+  });
+
+  it('joins an open Prisma transaction from inside it, and refuses to run outside one', async () => {
+    expect(() => cloud.sqlite.inTransaction()).toThrow(/outside a transaction/);
+    await expect(
+      cloud.db.$transaction(async (tx) => {
+        await tx.tenant.create({ data: tenantRow('ten_a') });
+        cloud.sqlite.inTransaction().run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
+        throw new Error('undo both');
+      }),
+    ).rejects.toThrow('undo both');
+    expect(await names()).toEqual([]);
+    await cloud.db.$transaction(async (tx) => {
+      await tx.tenant.create({ data: tenantRow('ten_a') });
+      cloud.sqlite.inTransaction().run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
+    });
+    expect((await cloud.db.tenant.findUniqueOrThrow({ where: { id: 'ten_a' } })).name).toBe('joined');
+  });
+
+  it('commits writes that arrive together as a group, each atomic on its own', async () => {
+    const insert = (id: string) => (sql: Sql) =>
+      sql.run(`INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES (?, ?, ?, 'internal', 'x', ?, ?)`, id, id, `corp-${id}`, now, now);
+    const results = await Promise.allSettled([
+      cloud.sqlite.write(insert('ten_1')),
+      cloud.sqlite.write((sql) => {
+        insert('ten_2')(sql);
+        throw new Error('only this one fails');
+      }),
+      cloud.sqlite.write(insert('ten_3')),
+      // The same primary key as the first: a constraint failure rolls back only its own savepoint.
+      cloud.sqlite.write(insert('ten_1')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+    expect(String((results[3] as PromiseRejectedResult).reason)).toMatch(/UNIQUE constraint failed/);
+    expect(await names()).toEqual(['ten_1', 'ten_3']);
+  });
+});
