@@ -10,6 +10,20 @@ describe('createLogger', () => {
     ]);
   });
 
+  it('drops a line below the level before formatting it (redaction and JSON cost nothing)', () => {
+    const { logger, lines } = captureLogs('warn');
+    let formatted = 0;
+    const field = { toJSON: () => ++formatted };
+    logger.info('quiet', { field });
+    logger.debug('quieter', { field });
+    logger.warn('loud', { n: 1 });
+    expect(formatted).toBe(0);
+    expect(lines().map((l) => l.message)).toEqual(['loud']);
+    logger.level = 'info';
+    logger.info('now heard', { field });
+    expect(lines().map((l) => l.message)).toEqual(['loud', 'now heard']);
+  });
+
   it('when inside a context, then every line carries the request id and tenant', () => {
     const { logger, lines } = captureLogs();
     runWithContext({ requestId: 'req-1' }, () => {

@@ -36,11 +36,15 @@ export function createLogger(options: LoggerOptions): Logger {
   const transport = options.destination
     ? new winston.transports.Stream({ stream: options.destination })
     : new winston.transports.Console();
-  return winston.createLogger({
+  // winston runs the whole format chain (redaction, JSON) before its transports drop a line below
+  // the level; dropping it first makes a debug/info line cost nothing at LOG_LEVEL=warn.
+  const enabled = winston.format((info) => (logger.isLevelEnabled(info.level) ? info : false));
+  const logger: Logger = winston.createLogger({
     level: options.level ?? 'info',
     silent: options.silent ?? false,
     defaultMeta: { service: options.service, version: options.version },
     format: winston.format.combine(
+      enabled(),
       winston.format.errors({ stack: true }),
       withContext(),
       redaction(),
@@ -49,4 +53,5 @@ export function createLogger(options: LoggerOptions): Logger {
     ),
     transports: [transport],
   });
+  return logger;
 }
