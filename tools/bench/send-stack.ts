@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEMO } from '@dtg/dingtalk-sim';
-import { ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
+import { entryOf, ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
 import { freePort } from '../../apps/system-e2e/test/support/stack';
+import { SERVICE_NODE_OPTIONS } from '../build/bundle';
 
 export interface SendStack {
   sim: ServiceProcess;
@@ -34,10 +35,10 @@ export async function startSendStack(cloudEnv: Record<string, string> = {}): Pro
   const adminToken = randomBytes(24).toString('base64url');
   const simUrl = `http://127.0.0.1:${simPort}`;
   const cloudUrl = `http://127.0.0.1:${cloudPort}`;
-  const sim = new ServiceProcess('sim', 'apps/dingtalk-sim/src/main.ts', { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, '/_sim/clock');
+  const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', 'bundle'), { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, '/_sim/clock');
   const cloud = new ServiceProcess(
     'cloud',
-    'apps/cloud-gateway/src/main.ts',
+    entryOf('cloud-gateway', 'bundle'),
     {
       PORT: String(cloudPort),
       HOST: '127.0.0.1',
@@ -50,6 +51,8 @@ export async function startSendStack(cloudEnv: Record<string, string> = {}): Pro
       DINGTALK_API_URL: simUrl,
       DINGTALK_OAPI_URL: simUrl,
       LOG_LEVEL: 'error',
+      // As deployed: the bundle with the Docker images' node options.
+      NODE_OPTIONS: SERVICE_NODE_OPTIONS,
       ...cloudEnv,
     },
     cloudUrl,

@@ -2,7 +2,7 @@
 // token cache, against the simulator as its own process — how many token requests reach "DingTalk".
 import { DingTalkClient } from '@dtg/dingtalk-client';
 import { DEMO, type RequestLogEntry } from '@dtg/dingtalk-sim';
-import { ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
+import { entryOf, ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
 import { freePort } from '../../apps/system-e2e/test/support/stack';
 import { percentile, progress, report, type BenchRow } from './bench-support';
 
@@ -20,7 +20,7 @@ async function simCall<T>(url: string, method: string, body?: unknown): Promise<
 async function main(): Promise<void> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const sim = new ServiceProcess('sim', 'apps/dingtalk-sim/src/main.ts', { SIM_PORT: String(port), SIM_LOG: '0' }, url, '/_sim/clock');
+  const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', 'bundle'), { SIM_PORT: String(port), SIM_LOG: '0' }, url, '/_sim/clock');
   await sim.start();
   const rows: BenchRow[] = [];
   try {

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { SimEnvSchema } from '@dtg/dingtalk-sim';
 import { CloudConfigSchema } from '../../apps/cloud-gateway/src/config';
 import { ConfigSchema as LocalConfigSchema } from '../../apps/local-store/src/config';
+import { SERVICE_NODE_OPTIONS } from '../build/bundle';
 
 const root = path.resolve(__dirname, '../..');
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -76,12 +77,15 @@ describe('Dockerfiles', () => {
       .map((name) => `${group}/${name}/package.json`),
   );
 
-  it.each(['cloud-gateway', 'local-store', 'dingtalk-sim'])('%s builds in stages, runs as non-root, has a healthcheck and copies every workspace manifest', (app) => {
+  it.each(['cloud-gateway', 'local-store', 'dingtalk-sim'])('%s builds in stages, runs its bundle as non-root, has a healthcheck and copies every workspace manifest', (app) => {
     const text = readFileSync(path.join(root, 'apps', app, 'Dockerfile'), 'utf8');
     expect(text.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/^USER node$/m);
     expect(text).toMatch(/^HEALTHCHECK /m);
-    expect(text).toContain(`apps/${app}/src/main.ts`);
+    // The image runs what `npm run build` makes, with the node options npm start and the benchmarks use.
+    expect(text).toMatch(/^RUN .*npm run build/m);
+    expect(text).toContain(`CMD ["node", "apps/${app}/dist/main.js"]`);
+    expect(text).toContain(`ENV NODE_OPTIONS="${SERVICE_NODE_OPTIONS}"`);
     const missing = workspaces.filter((manifest) => !text.includes(`COPY ${manifest}`));
     expect(missing).toEqual([]);
   });

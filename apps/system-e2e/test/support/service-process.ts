@@ -1,10 +1,19 @@
-// One service of the stack as a real OS process (node + tsx on the app's main.ts), with its output
+// One service of the stack as a real OS process (node + tsx on the app's main.ts, or node on its
+// built bundle), with its output
 // kept for failure reports, health waiting, SIGKILL and restart.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../../../..');
+
+export type Runtime = 'source' | 'bundle';
+export type App = 'cloud-gateway' | 'local-store' | 'dingtalk-sim';
+
+/** The entry of an app: its main.ts (tests, through tsx) or its bundle (`npm run build`; what npm start, Docker and the benchmarks run). */
+export function entryOf(app: App, runtime: Runtime = 'source'): string {
+  return runtime === 'bundle' ? `apps/${app}/dist/main.js` : `apps/${app}/src/main.ts`;
+}
 
 export class ServiceProcess {
   private child?: ChildProcess;
@@ -38,7 +47,9 @@ export class ServiceProcess {
 
   async start(): Promise<void> {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, this.entry)], {
+    // A built bundle (dist/main.js, `npm run build`) runs on plain node; a main.ts through tsx.
+    const args = this.entry.endsWith('.js') ? [path.join(ROOT, this.entry)] : ['--import', 'tsx', path.join(ROOT, this.entry)];
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { DEMO } from '@dtg/dingtalk-sim';
-import { ServiceProcess } from './service-process';
+import { entryOf, ServiceProcess, type Runtime } from './service-process';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,6 +35,8 @@ export interface StackOptions {
   deliveryMode?: 'push' | 'pull';
   cloudEnv?: Record<string, string>;
   localEnv?: Record<string, string>;
+  /** Source through tsx (default) or the built bundles. */
+  runtime?: Runtime;
 }
 
 export interface Tenant {
@@ -61,11 +63,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'e2e-'));
   const adminToken = randomBytes(24).toString('base64url');
   const simUrl = `http://127.0.0.1:${simPort}`;
-  const sim = new ServiceProcess('sim', 'apps/dingtalk-sim/src/main.ts', { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, '/_sim/clock');
+  const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', options.runtime), { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, '/_sim/clock');
   const cloudUrl = `http://127.0.0.1:${cloudPort}`;
   const cloud = new ServiceProcess(
     'cloud',
-    'apps/cloud-gateway/src/main.ts',
+    entryOf('cloud-gateway', options.runtime),
     {
       PORT: String(cloudPort),
       HOST: '127.0.0.1',
@@ -124,7 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await maintenance.query(`CREATE DATABASE "${dbName}"`);
   const local = new ServiceProcess(
     'local',
-    'apps/local-store/src/main.ts',
+    entryOf('local-store', options.runtime),
     {
       PORT: String(localPort),
       HOST: '127.0.0.1',

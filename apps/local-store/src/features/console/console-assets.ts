@@ -5,8 +5,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { APP_ROOT } from '../../paths';
 
-export const CONSOLE_PUBLIC_DIR = path.join(__dirname, 'public');
+// From the app root, not __dirname: the same path whether this runs from src/ (tsx) or dist/main.js.
+export const CONSOLE_PUBLIC_DIR = path.join(APP_ROOT, 'src', 'features', 'console', 'public');
 /** index.html refers to its assets as `{{build}}/<file>`; the placeholder becomes /assets/<build>. */
 const BUILD_PLACEHOLDER = /\{\{build\}\}/g;
 
