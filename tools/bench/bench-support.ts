@@ -68,7 +68,7 @@ export function report(name: string, rows: BenchRow[]): void {
   console.log(`\n${name} — ${m.cores} cores (${m.cpu}), ${m.memoryGb} GiB, Node ${m.node}`);
   const width = Math.max(...rows.map((r) => r.metric.length));
   for (const r of rows) {
-    const value = typeof r.value === 'number' ? r.value.toLocaleString('en-US', { maximumFractionDigits: 1 }) : r.value;
+    const value = typeof r.value === 'number' ? r.value.toLocaleString('en-US', { maximumFractionDigits: 2 }) : r.value;
     const target = r.target ? `  target ${r.target}${r.verdict ? ` — ${r.verdict}` : ''}` : '';
     console.log(`  ${r.metric.padEnd(width)}  ${String(value).padStart(10)} ${r.unit}${target}`);
   }

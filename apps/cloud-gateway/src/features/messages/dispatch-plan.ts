@@ -22,29 +22,26 @@ export async function planDispatch(deps: MessagesDeps, org: OrgClient, tenant: T
 
   const now = deps.now();
   const { chunkSize, dailyCap } = deps.settings;
-  await deps.db.$transaction(
-    async (tx) => {
-      if (!(await repo.setStatus(tx, message.id, ['queued'], 'sending'))) return;
-      const stored = new Set(await repo.recipientIds(tx, message.id));
-      await repo.addRecipients(tx, message.id, userids.filter((u) => !stored.has(u)));
-      const decision = await applyQuotaGuard(tx, {
-        tenantId: message.tenantId,
-        day: shanghaiDay(now),
-        contentHash: sha256Hex(message.msg),
-        dailyCap: tenant.mode === 'isv' ? dailyCap.isv : dailyCap.internal,
-        userids,
-      });
-      for (const reason of QUOTA_REASONS) {
-        const held = decision.rejected.filter((r) => r.reason === reason).map((r) => r.userid);
-        await repo.setRecipients(tx, message.id, held, { status: 'rejected_by_quota', reason });
-      }
-      for (let index = 0; index * chunkSize < decision.accepted.length; index++) {
-        const part = decision.accepted.slice(index * chunkSize, (index + 1) * chunkSize);
-        const id = newId('chk');
-        await repo.createChunk(tx, { id, messageId: message.id, tenantId: message.tenantId, index, userids: part });
-        await repo.setRecipients(tx, message.id, part, { status: 'pending', chunkId: id });
-      }
-    },
-    { maxWait: 10_000, timeout: 60_000 },
-  );
+  await deps.sqlite.write((sql) => {
+    if (!repo.setStatusSync(sql, message.id, ['queued'], 'sending')) return;
+    const stored = new Set(repo.recipientIdsSync(sql, message.id));
+    repo.addRecipientsSync(sql, message.id, userids.filter((u) => !stored.has(u)));
+    const decision = applyQuotaGuard(sql, {
+      tenantId: message.tenantId,
+      day: shanghaiDay(now),
+      contentHash: sha256Hex(message.msg),
+      dailyCap: tenant.mode === 'isv' ? dailyCap.isv : dailyCap.internal,
+      userids,
+    });
+    for (const reason of QUOTA_REASONS) {
+      const held = decision.rejected.filter((r) => r.reason === reason).map((r) => r.userid);
+      repo.setRecipientsSync(sql, message.id, held, { status: 'rejected_by_quota', reason });
+    }
+    for (let index = 0; index * chunkSize < decision.accepted.length; index++) {
+      const part = decision.accepted.slice(index * chunkSize, (index + 1) * chunkSize);
+      const id = newId('chk');
+      repo.createChunkSync(sql, { id, messageId: message.id, tenantId: message.tenantId, index, userids: part });
+      repo.setRecipientsSync(sql, message.id, part, { status: 'pending', chunkId: id });
+    }
+  });
 }
