@@ -51,9 +51,12 @@ export function createApp(s: CloudServices): Express {
       app.use(callbackRoutes(s, api, registry));
       app.use(loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger }, api));
       app.use('/v1', cors());
-      app.use('/v1', authenticate({ db: s.db, sqlite: s.sqlite, userTokenSecret: s.config.USER_TOKEN_SECRET }));
+      const auth = authenticate({ db: s.db, sqlite: s.sqlite, userTokenSecret: s.config.USER_TOKEN_SECRET });
+      // Before the blanket authenticate: this route must have matched when a refusal is logged,
+      // so its path is logged as /v1/login-tickets/:ticket and never with the ticket in it.
+      app.use(loginTicketsRoutes(s.login.service, api, auth));
+      app.use('/v1', auth);
       app.use(eventsRoutes(s.db, api));
-      app.use(loginTicketsRoutes(s.login.service, api));
       app.use(usersRoutes(s.users, api));
       app.use(directoryRoutes({ directory: s.directory, users: s.users }, api));
       app.use(messagesRoutes(s.messages, api));

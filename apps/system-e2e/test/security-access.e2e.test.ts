@@ -186,6 +186,10 @@ describe('sign-in and tenant boundaries (real processes)', () => {
         await refused('GET', `/v1/users/${other.userid}`, token, [404]);
         await refused('GET', `/v1/users/by-union-id/${other.unionId}`, token, [404]);
       }
+      // Refused before any route matched (bad or revoked key): the ticket in the path must not reach the log either.
+      for (const token of ['dtg_' + randomBytes(24).toString('base64url'), 'not-a-key', '']) {
+        await refused('GET', `/v1/login-tickets/${aLogin.ticket}`, token, [401]);
+      }
       for (const [key, own, foreign] of [
         [a.apiKey, a.id, second.id],
         [second.apiKey, second.id, a.id],

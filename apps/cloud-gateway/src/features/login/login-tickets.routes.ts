@@ -11,7 +11,7 @@ const apiKeyOnly: RequestHandler = (_req, res, next) => {
 };
 
 /** Pull fallback for the local store when the pushed user.authenticated has not arrived yet. */
-export function loginTicketsRoutes(login: LoginService, api: ApiRegistry): Router {
+export function loginTicketsRoutes(login: LoginService, api: ApiRegistry, authenticate: RequestHandler): Router {
   const router = Router();
   api.add(
     router,
@@ -21,7 +21,7 @@ export function loginTicketsRoutes(login: LoginService, api: ApiRegistry): Route
       summary: 'The user.authenticated data of an unexpired login ticket (single use is enforced by the redeemer)',
       tags: ['login'],
       security: ['bearer'],
-      before: [apiKeyOnly],
+      before: [authenticate, apiKeyOnly],
       input: { params: z.object({ ticket: z.string().min(16).max(128) }) },
       responses: {
         200: { description: 'The ticket’s data', schema: LoginTicketSchema },
