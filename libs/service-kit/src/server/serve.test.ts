@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { connect } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import { captureLogs } from '../testing/log-capture';
@@ -97,6 +98,31 @@ describe('serve', () => {
     await Promise.all([running.close(), running.close()]);
     expect(ran).toEqual(['db']);
     expect(lines().filter((line) => line.message === 'shutdown hook failed')).toHaveLength(1);
+  });
+
+  it('when Node refuses a request before Express (oversized headers, broken HTTP), then the answer is problem+json too', async () => {
+    const app = express();
+    app.get('/x', (_req, res) => res.json({ ok: true }));
+    const running = await serve(app, { port: 0, host: '127.0.0.1', logger: captureLogs().logger, handleSignals: false });
+    const raw = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(running.port, '127.0.0.1', () => socket.end(request));
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    try {
+      const big = await raw(`GET /x HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      expect(big).toMatch(/^HTTP\/1.1 431 /);
+      expect(big).toContain('Content-Type: application/problem+json');
+      expect(JSON.parse(big.slice(big.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 431, code: 'headers_too_large' });
+      const broken = await raw('NOT HTTP AT ALL\r\n\r\n');
+      expect(broken).toMatch(/^HTTP\/1.1 400 /);
+      expect(JSON.parse(broken.slice(broken.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, code: 'bad_request' });
+    } finally {
+      await running.close();
+    }
   });
 
   it('when the port is taken, then serve rejects', async () => {

@@ -1,5 +1,8 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { ERROR_STATUS, errorTitle, type ErrorCode } from '../errors/error-codes';
+import { PROBLEM_CONTENT_TYPE } from '../errors/error-handler.middleware';
+import { PROBLEM_TYPE_BASE, type Problem } from '../errors/problem.schema';
 import type { Express } from 'express';
 import type { Logger } from '../logging/create-logger';
 
@@ -27,6 +30,7 @@ export interface RunningServer {
 
 export async function serve(app: Express, options: ServeOptions): Promise<RunningServer> {
   const server = createServer(app);
+  server.on('clientError', answerUnparsable);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port: options.port, host: options.host }, () => {
@@ -46,6 +50,25 @@ export async function serve(app: Express, options: ServeOptions): Promise<Runnin
 
   options.logger.info('listening', { port, host: options.host ?? 'all interfaces' });
   return { server, port, close };
+}
+
+/**
+ * Requests Node's HTTP parser refuses never reach Express (headers over 16 KB, a malformed request
+ * line): Node would answer a bare 431/400. They get the same problem+json as every other refusal.
+ */
+function answerUnparsable(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const code: ErrorCode = err.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'bad_request';
+  const status = ERROR_STATUS[code];
+  const detail = code === 'headers_too_large' ? 'the request headers are larger than the server accepts (16 KB)' : 'the request is not valid HTTP';
+  const problem: Problem = { type: `${PROBLEM_TYPE_BASE}${code}`, title: errorTitle(code), status, detail, code, requestId: '' };
+  const body = JSON.stringify(problem);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Responses not yet finished; while shutting down each one is told to close its keep-alive connection. */
