@@ -39,13 +39,16 @@ export interface CatchUpOptions {
   tracker: CursorTracker;
   logger: Logger;
   intervalMs: number;
-  /** Upper bound of the backoff while the cloud keeps failing. Default 60000 ms. */
+  /**
+   * Upper bound of the backoff while the cloud keeps failing. Default 15000 ms: a pull-only store
+   * must notice the cloud is back within seconds, and one failed GET every 15 s costs nothing.
+   */
   maxBackoffMs?: number;
 }
 
 export function createCatchUpWorker(options: CatchUpOptions): CatchUpWorker {
   const { logger } = options;
-  const maxBackoffMs = options.maxBackoffMs ?? 60_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 15_000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let rerun = false;
