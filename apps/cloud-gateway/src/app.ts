@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import path from 'node:path';
-import { ApiRegistry, createMetricsRegistry, createServiceApp, openApiRoutes } from '@dtg/service-kit';
+import { ApiRegistry, createMetricsRegistry, createServiceApp, onlyUnder, openApiRoutes } from '@dtg/service-kit';
 import { pendingMigrations } from '@dtg/prisma-migrate';
 import { adminRoutes } from './features/admin/admin.routes';
 import { authenticate } from './features/auth/authenticate.middleware';
@@ -46,20 +46,20 @@ export function createApp(s: CloudServices): Express {
     },
     routes: (app) => {
       const api = new ApiRegistry();
-      app.use(openApiRoutes(OPENAPI_INFO, api));
-      app.use(adminRoutes(s, api));
-      app.use(callbackRoutes(s, api, registry));
-      app.use(loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger }, api));
+      app.use(onlyUnder(['/openapi.json', '/docs'], openApiRoutes(OPENAPI_INFO, api)));
+      app.use(onlyUnder('/admin', adminRoutes(s, api)));
+      app.use(onlyUnder('/callbacks', callbackRoutes(s, api, registry)));
+      app.use(onlyUnder('/auth', loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger }, api)));
       app.use('/v1', cors());
       const auth = authenticate({ db: s.db, sqlite: s.sqlite, userTokenSecret: s.config.USER_TOKEN_SECRET });
       // Before the blanket authenticate: this route must have matched when a refusal is logged,
       // so its path is logged as /v1/login-tickets/:ticket and never with the ticket in it.
-      app.use(loginTicketsRoutes(s.login.service, api, auth));
+      app.use(onlyUnder('/v1/login-tickets', loginTicketsRoutes(s.login.service, api, auth)));
       app.use('/v1', auth);
-      app.use(eventsRoutes(s.db, api));
-      app.use(usersRoutes(s.users, api));
-      app.use(directoryRoutes({ directory: s.directory, users: s.users }, api));
-      app.use(messagesRoutes(s.messages, api));
+      app.use(onlyUnder('/v1/events', eventsRoutes(s.db, api)));
+      app.use(onlyUnder('/v1/users', usersRoutes(s.users, api)));
+      app.use(onlyUnder('/v1/directory', directoryRoutes({ directory: s.directory, users: s.users }, api)));
+      app.use(onlyUnder('/v1/messages', messagesRoutes(s.messages, api)));
     },
   });
 }

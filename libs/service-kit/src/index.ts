@@ -55,6 +55,7 @@ export { metricsRoutes } from './metrics/metrics.routes';
 export type { Registry } from 'prom-client';
 
 export { createServiceApp, type ServiceAppOptions } from './app/create-service-app';
+export { onlyUnder } from './app/only-under';
 export { serve, type RunningServer, type ServeOptions, type ShutdownHook } from './server/serve';
 
 export { ApiRegistry, type ApiResponseSpec, type ApiRouteSpec, type HttpMethod } from './openapi/api-registry';

@@ -1,5 +1,5 @@
-import { AsyncResource } from 'node:async_hooks';
 import type { RequestHandler } from 'express';
+import { getContext } from '../context/request-context';
 import type { Logger } from '../logging/create-logger';
 import { loggablePath, trackRoutePattern } from './route-pattern';
 
@@ -9,16 +9,23 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 /** One line per request once the response is done (or the client went away). The query string is left out (it can carry OAuth codes), and so are credentials in the path. */
 export function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
+    // Below info there is no line to write: no listener, no timer (this runs on every request).
+    if (!logger.isLevelEnabled('info')) {
+      next();
+      return;
+    }
     const started = process.hrtime.bigint();
     const path = req.path;
+    // Taken now: when the client aborts, 'close' fires in the socket's async context, which has no
+    // request id. The store object is the request's own, so a tenant set later is seen too.
+    const context = getContext();
     trackRoutePattern(req);
-    // Bound: when the client aborts, 'close' fires from the socket's context, which has no request id.
-    res.on('close', AsyncResource.bind(() => {
+    res.on('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = QUIET_PATHS.has(path) ? 'debug' : 'info';
-      const fields = { method: req.method, path: loggablePath(req, path), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      const fields = { method: req.method, path: loggablePath(req, path), status: res.statusCode, ms: Math.round(ms * 10) / 10, requestId: context?.requestId, tenantId: context?.tenantId };
       logger.log(level, 'request', res.writableFinished ? fields : { ...fields, aborted: true });
-    }));
+    });
     next();
   };
 }

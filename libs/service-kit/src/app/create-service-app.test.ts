@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express, { Router } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
@@ -35,6 +37,11 @@ function buildApp(overrides: Partial<ServiceAppOptions> = {}) {
       users.get('/tickets/:ticket', (req, res) => {
         if (req.params.ticket !== 'ticket-known-0123456789') throw notFound('No such ticket.');
         res.json({ ok: true });
+      });
+      users.get('/slow', (_req, res) => {
+        setContextValue('tenantId', 'tenant-s');
+        const timer = setTimeout(() => res.json({ late: true }), 2_000);
+        res.on('close', () => clearTimeout(timer));
       });
       app.use('/v1', users);
       const limitQuery = { query: z.object({ limit: z.coerce.number().int().max(100) }) };
@@ -109,6 +116,20 @@ describe('request id', () => {
     const paths = logs.lines().map((entry) => entry.path);
     expect(paths).toEqual(['/v1/tickets/:ticket', '/v1/tickets/:ticket', '/v1/tickets/:ticket', '/v1/users/u42', '/v1/users/u42']);
     expect(JSON.stringify(logs.lines())).not.toMatch(/ticket-(known|unknown)/);
+  });
+
+  it('when the client goes away mid-request, then the access line says aborted and still carries the request id and tenant', async () => {
+    const { app, logs } = buildApp();
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as AddressInfo;
+    const req = http.get({ host: '127.0.0.1', port, path: '/v1/slow', headers: { 'x-request-id': 'gone-1' } });
+    req.on('error', () => undefined);
+    setTimeout(() => req.destroy(), 100);
+    const deadline = Date.now() + 3_000;
+    while (!logs.lines().some((entry) => entry.message === 'request') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    server.close();
+    expect(logs.lines().find((entry) => entry.message === 'request')).toMatchObject({ path: '/v1/slow', aborted: true, requestId: 'gone-1', tenantId: 'tenant-s' });
   });
 
   it('logs probe requests at debug level', async () => {

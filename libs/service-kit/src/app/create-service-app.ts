@@ -8,6 +8,7 @@ import { httpMetrics } from '../metrics/http-metrics.middleware';
 import { metricsRoutes } from '../metrics/metrics.routes';
 import { accessLog } from './access-log.middleware';
 import { jsonBody } from './json-body.middleware';
+import { onlyUnder } from './only-under';
 
 export interface ServiceAppOptions {
   logger: Logger;
@@ -33,8 +34,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(httpMetrics(options.registry));
   app.use(accessLog(options.logger));
   app.use(jsonBody({ limit: options.jsonLimit ?? '1mb', rawBodyPaths: options.rawBodyPaths }));
-  app.use(healthRoutes({ logger: options.logger, ...options.health }));
-  app.use(metricsRoutes(options.registry));
+  app.use(onlyUnder(['/healthz', '/readyz'], healthRoutes({ logger: options.logger, ...options.health })));
+  app.use(onlyUnder('/metrics', metricsRoutes(options.registry)));
   options.routes(app);
   app.use(notFoundHandler());
   app.use(errorHandler(options.logger));
