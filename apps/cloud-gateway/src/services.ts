@@ -45,7 +45,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const jobs = new JobRunner({ sqlite, logger, pollIntervalMs: config.JOB_POLL_INTERVAL, concurrency: 8, leaseMs: 120_000, maxAttempts: 8, now: overrides.now });
   const callbacks = createCallbacks({ config, logger, db, secrets, outbox, jobs, dingtalk, tenants, now: overrides.now });
   await callbacks.start();
-  const messages = createMessages({ config, db, sqlite, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
+  const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
   const users = usersService({ db, outbox, dingtalk, tenants, now: overrides.now });
   const login = createLogin({ config, db, outbox, dingtalk, tenants, users, now: overrides.now });
   const directory = createDirectory({ db, outbox, dingtalk, tenants, jobs, logger, now: overrides.now });

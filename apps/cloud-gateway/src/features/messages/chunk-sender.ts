@@ -14,7 +14,7 @@ export const unknownReason = (cause: string) => `send_outcome_unknown:${cause}`;
 /** Sends one pending chunk. `lastTry`: a definite rejection fails the chunk instead of asking for a retry. */
 export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: MessageRecord, chunk: ChunkRecord, lastTry: boolean): Promise<ChunkOutcome> {
   const claimedAt = new Date(deps.now());
-  if (!(await repo.updateChunk(deps.db, chunk.id, { status: 'sending', sentAt: claimedAt }, ['pending']))) return 'skipped';
+  if (!(await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { status: 'sending', sentAt: claimedAt }, ['pending'])))) return 'skipped';
   let taskId: number;
   try {
     taskId = await org.messages.send({ userIds: chunk.userids, msg: message.msg });
@@ -22,11 +22,11 @@ export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: Mes
     return recordFailure(deps, message, chunk, failureOf(deps, err), lastTry);
   }
   const now = deps.now();
-  await deps.db.$transaction(async (tx) => {
+  await deps.sqlite.write((sql) => {
     // `unknown` too: a second run that found this chunk mid-call may have given up on it meanwhile.
     const changes = { status: 'sent' as const, taskId, sentAt: new Date(now), nextPollAt: new Date(now + progressPollDelay(deps.settings, 0)), lastError: null };
-    await repo.updateChunk(tx, chunk.id, changes, ['sending', 'unknown']);
-    await repo.setRecipients(tx, message.id, chunk.userids, { status: 'sent', from: ['pending', 'unknown'] });
+    repo.updateChunk(sql, chunk.id, changes, ['sending', 'unknown']);
+    repo.setRecipients(sql, message.id, chunk.userids, { status: 'sent', from: ['pending', 'unknown'] });
   });
   return 'sent';
 }
@@ -52,12 +52,12 @@ async function recordFailure(deps: MessagesDeps, message: MessageRecord, chunk: 
     return 'unknown';
   }
   if (failure.kind === 'retry' && !lastTry) {
-    await repo.updateChunk(deps.db, chunk.id, { status: 'pending', sentAt: null, lastError: failure.reason }, ['sending']);
+    await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { status: 'pending', sentAt: null, lastError: failure.reason }, ['sending']));
     return 'retry';
   }
-  await deps.db.$transaction(async (tx) => {
-    await repo.updateChunk(tx, chunk.id, { status: 'failed', lastError: failure.reason }, ['sending']);
-    await repo.setRecipients(tx, message.id, chunk.userids, { status: 'failed', reason: failure.reason, from: ['pending'] });
+  await deps.sqlite.write((sql) => {
+    repo.updateChunk(sql, chunk.id, { status: 'failed', lastError: failure.reason }, ['sending']);
+    repo.setRecipients(sql, message.id, chunk.userids, { status: 'failed', reason: failure.reason, from: ['pending'] });
   });
   return 'failed';
 }
@@ -66,8 +66,8 @@ async function recordFailure(deps: MessagesDeps, message: MessageRecord, chunk: 
 async function markUnknown(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, cause: string): Promise<void> {
   const now = deps.now();
   const nextPollAt = deps.settings.reconcileProbes > 0 ? new Date(now + progressPollDelay(deps.settings, 0)) : null;
-  await deps.db.$transaction(async (tx) => {
-    await repo.updateChunk(tx, chunk.id, { status: 'unknown', lastError: cause, nextPollAt }, ['sending']);
-    await repo.setRecipients(tx, message.id, chunk.userids, { status: 'unknown', reason: unknownReason(cause), from: ['pending'] });
+  await deps.sqlite.write((sql) => {
+    repo.updateChunk(sql, chunk.id, { status: 'unknown', lastError: cause, nextPollAt }, ['sending']);
+    repo.setRecipients(sql, message.id, chunk.userids, { status: 'unknown', reason: unknownReason(cause), from: ['pending'] });
   });
 }

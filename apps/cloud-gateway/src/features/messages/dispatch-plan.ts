@@ -23,9 +23,9 @@ export async function planDispatch(deps: MessagesDeps, org: OrgClient, tenant: T
   const now = deps.now();
   const { chunkSize, dailyCap } = deps.settings;
   await deps.sqlite.write((sql) => {
-    if (!repo.setStatusSync(sql, message.id, ['queued'], 'sending')) return;
-    const stored = new Set(repo.recipientIdsSync(sql, message.id));
-    repo.addRecipientsSync(sql, message.id, userids.filter((u) => !stored.has(u)));
+    if (!repo.setStatus(sql, message.id, ['queued'], 'sending')) return;
+    const stored = new Set(repo.recipientIds(sql, message.id));
+    repo.addRecipients(sql, message.id, userids.filter((u) => !stored.has(u)));
     const decision = applyQuotaGuard(sql, {
       tenantId: message.tenantId,
       day: shanghaiDay(now),
@@ -35,13 +35,13 @@ export async function planDispatch(deps: MessagesDeps, org: OrgClient, tenant: T
     });
     for (const reason of QUOTA_REASONS) {
       const held = decision.rejected.filter((r) => r.reason === reason).map((r) => r.userid);
-      repo.setRecipientsSync(sql, message.id, held, { status: 'rejected_by_quota', reason });
+      repo.setRecipients(sql, message.id, held, { status: 'rejected_by_quota', reason });
     }
     for (let index = 0; index * chunkSize < decision.accepted.length; index++) {
       const part = decision.accepted.slice(index * chunkSize, (index + 1) * chunkSize);
       const id = newId('chk');
-      repo.createChunkSync(sql, { id, messageId: message.id, tenantId: message.tenantId, index, userids: part });
-      repo.setRecipientsSync(sql, message.id, part, { status: 'pending', chunkId: id });
+      repo.createChunk(sql, { id, messageId: message.id, tenantId: message.tenantId, index, userids: part });
+      repo.setRecipients(sql, message.id, part, { status: 'pending', chunkId: id });
     }
   });
 }

@@ -13,7 +13,7 @@ import type { MessageView } from './messages.schemas';
 const RECALLABLE = ['sent', 'done'];
 
 export function messageRecallService(deps: MessagesDeps) {
-  const { db } = deps;
+  const { sqlite } = deps;
 
   async function recallChunk(org: OrgClient, chunk: ChunkRecord, taskId: number): Promise<void> {
     try {
@@ -22,14 +22,14 @@ export function messageRecallService(deps: MessagesDeps) {
       const failure = classifyCallFailure(err);
       throw new AppError('upstream_error', `DingTalk did not recall task ${taskId} (${failure.reason}); retry the recall`, { cause: err });
     }
-    await repo.updateChunk(db, chunk.id, { status: 'recalled', nextPollAt: null });
+    await sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { status: 'recalled', nextPollAt: null }));
   }
 
   async function markRecalled(message: MessageRecord): Promise<void> {
-    const recalled = await db.$transaction(async (tx) => {
-      if (!(await repo.setStatus(tx, message.id, ['sent', 'completed'], 'recalled'))) return false;
-      await repo.setRecipients(tx, message.id, await repo.recipientIds(tx, message.id), { status: 'recalled', from: ['sent', 'read', 'unread'] });
-      await deps.outbox.append(tx, message.tenantId, 'message.recalled', { messageId: message.id }, { id: messageEventId.recalled(message.id) });
+    const recalled = await sqlite.write((sql) => {
+      if (!repo.setStatus(sql, message.id, ['sent', 'completed'], 'recalled')) return false;
+      repo.setRecipients(sql, message.id, repo.recipientIds(sql, message.id), { status: 'recalled', from: ['sent', 'read', 'unread'] });
+      deps.outbox.appendSync(sql, message.tenantId, [{ type: 'message.recalled', data: { messageId: message.id }, id: messageEventId.recalled(message.id) }]);
       return true;
     });
     if (recalled) deps.outbox.committed();
@@ -37,11 +37,11 @@ export function messageRecallService(deps: MessagesDeps) {
 
   return {
     async recall(tenantId: string, id: string): Promise<MessageView> {
-      const message = await repo.findForTenant(db, tenantId, id);
+      const message = await sqlite.read((sql) => repo.findForTenant(sql, tenantId, id));
       if (!message) throw notFound(`message ${id} not found`);
-      if (message.status === 'recalled') return messageView(db, message);
+      if (message.status === 'recalled') return sqlite.read((sql) => messageView(sql, message));
       if (message.status === 'queued' || message.status === 'sending') throw conflict('the message is still being dispatched; recall it once it is sent');
-      const withTask = (await repo.chunks(db, id)).filter((c) => c.taskId !== null);
+      const withTask = (await sqlite.read((sql) => repo.chunks(sql, id))).filter((c) => c.taskId !== null);
       if (message.status === 'failed' || withTask.length === 0) throw conflict('no chunk of this message has a DingTalk task id, so there is nothing to recall');
       const oldest = Math.min(...withTask.map((c) => c.sentAt?.getTime() ?? 0));
       if (deps.now() - oldest > deps.settings.recallWindowMs) throw new AppError('gone', 'DingTalk recalls a notification only within 24 h of sending it');
@@ -50,7 +50,7 @@ export function messageRecallService(deps: MessagesDeps) {
         if (chunk.taskId !== null && RECALLABLE.includes(chunk.status)) await recallChunk(org, chunk, chunk.taskId);
       }
       await markRecalled(message);
-      return messageView(db, (await repo.find(db, id)) ?? message);
+      return sqlite.read((sql) => messageView(sql, repo.find(sql, id) ?? message));
     },
   };
 }

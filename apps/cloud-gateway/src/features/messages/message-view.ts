@@ -1,5 +1,5 @@
 import { RecipientStatusSchema, type RecipientResult, type RecipientStatus } from '@dtg/contracts';
-import type { DbTx } from '../../db/prisma';
+import type { Sql } from '../../db/prisma';
 import type { MessageView } from './messages.schemas';
 import { messagesRepository as repo, type MessageRecord } from './messages.repository';
 
@@ -10,8 +10,9 @@ function countByStatus(recipients: RecipientResult[]): Record<RecipientStatus, n
 }
 
 /** The cloud's view of a message: status, counts per recipient status, chunks with their task ids. */
-export async function messageView(db: DbTx, message: MessageRecord): Promise<MessageView> {
-  const [chunks, recipients] = await Promise.all([repo.chunks(db, message.id), repo.recipients(db, message.id)]);
+export function messageView(sql: Sql, message: MessageRecord): MessageView {
+  const chunks = repo.chunks(sql, message.id);
+  const recipients = repo.recipients(sql, message.id);
   return {
     id: message.id,
     status: message.status,

@@ -1,5 +1,5 @@
 import type { Logger } from '@dtg/service-kit';
-import type { Db, SqliteConnection } from '../../db/prisma';
+import type { SqliteConnection } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobRunner } from '../jobs/job-runner';
 import type { Outbox } from '../outbox/outbox';
@@ -8,8 +8,7 @@ import type { MessageSettings } from './message-settings';
 
 /** What the messages feature needs from the composition root. */
 export interface MessagesDeps {
-  db: Db;
-  /** The same connection, for the accept path's synchronous transaction. */
+  /** Every message, recipient and chunk is read and written as synchronous SQL (messages.repository.ts). */
   sqlite: SqliteConnection;
   outbox: Outbox;
   jobs: JobRunner;

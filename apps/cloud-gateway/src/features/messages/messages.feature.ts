@@ -2,7 +2,7 @@
 // registered on the runner here, and the routes get the two services.
 import type { Logger } from '@dtg/service-kit';
 import type { CloudConfig } from '../../config';
-import type { Db, SqliteConnection } from '../../db/prisma';
+import type { SqliteConnection } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobRunner } from '../jobs/job-runner';
 import type { Outbox } from '../outbox/outbox';
@@ -17,7 +17,6 @@ import { receiptsJob } from './receipts.job';
 
 export interface MessagesFeatureDeps {
   config: CloudConfig;
-  db: Db;
   sqlite: SqliteConnection;
   outbox: Outbox;
   jobs: JobRunner;

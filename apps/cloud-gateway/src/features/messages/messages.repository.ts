@@ -1,8 +1,11 @@
-// Messages, their recipients and chunks as plain objects. Every function takes a client or a
-// transaction; status changes are compare-and-set (`from`) so two runs of a job cannot both act.
+// Messages, their recipients and chunks as plain objects. Every function is synchronous SQL on the
+// shared connection (db/sqlite-connection.ts): callers group them in SqliteConnection.write (one
+// transaction) or read. A send's lifecycle is a few hundred statements per message and its jobs run
+// beside the API; through Prisma's query interpreter they cost several times the SQL itself.
+// Status changes are compare-and-set (`from`) so two runs of a job cannot both act.
 import type { MessageStatus, RecipientResult, RecipientStatus, RecipientsSpec } from '@dtg/contracts';
 import type { WorkNotificationMessage } from '@dtg/dingtalk-client';
-import type { DbTx, Sql } from '../../db/prisma';
+import type { Sql, SqlParam } from '../../db/prisma';
 import type { ChunkStatus } from './messages.schemas';
 
 export interface MessageRecord {
@@ -35,12 +38,39 @@ export interface ChunkRecord {
 
 export type ChunkChanges = Partial<Pick<ChunkRecord, 'status' | 'taskId' | 'sentAt' | 'polls' | 'nextPollAt' | 'lastError'>>;
 
-/** SQLite bounds the parameters of one statement; updates over many userids go in slices. */
+/** SQLite bounds the parameters of one statement; statements over many userids go in slices. */
 const SLICE = 500;
 const slices = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.length / SLICE) }, (_, i) => items.slice(i * SLICE, (i + 1) * SLICE));
+const marks = (items: readonly unknown[]) => items.map(() => '?').join(', ');
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
-type MessageRow = Awaited<ReturnType<DbTx['message']['findUniqueOrThrow']>>;
-type ChunkRow = Awaited<ReturnType<DbTx['messageChunk']['findUniqueOrThrow']>>;
+interface MessageRow {
+  id: string;
+  tenantId: string;
+  idempotencyKey: string | null;
+  requestHash: string;
+  msgtype: string;
+  msg: string;
+  recipients: string;
+  status: string;
+  createdBy: string | null;
+  createdAt: number;
+  completedAt: number | null;
+}
+
+interface ChunkRow {
+  id: string;
+  messageId: string;
+  tenantId: string;
+  index: number;
+  userids: string;
+  status: string;
+  taskId: number | null;
+  sentAt: number | null;
+  polls: number;
+  nextPollAt: number | null;
+  lastError: string | null;
+}
 
 function toMessage(row: MessageRow): MessageRecord {
   return {
@@ -53,8 +83,8 @@ function toMessage(row: MessageRow): MessageRecord {
     recipientsSpec: JSON.parse(row.recipients) as RecipientsSpec,
     status: row.status as MessageStatus,
     createdBy: row.createdBy,
-    createdAt: row.createdAt,
-    completedAt: row.completedAt,
+    createdAt: new Date(row.createdAt),
+    completedAt: date(row.completedAt),
   };
 }
 
@@ -66,43 +96,46 @@ function toChunk(row: ChunkRow): ChunkRecord {
     index: row.index,
     userids: JSON.parse(row.userids) as string[],
     status: row.status as ChunkStatus,
-    taskId: row.taskId === null ? null : Number(row.taskId),
-    sentAt: row.sentAt,
+    taskId: row.taskId,
+    sentAt: date(row.sentAt),
     polls: row.polls,
-    nextPollAt: row.nextPollAt,
+    nextPollAt: date(row.nextPollAt),
     lastError: row.lastError,
   };
 }
 
+const MESSAGE_COLUMNS = 'id, tenantId, idempotencyKey, requestHash, msgtype, msg, recipients, status, createdBy, createdAt, completedAt';
+const CHUNK_COLUMNS = 'id, messageId, tenantId, "index", userids, status, taskId, sentAt, polls, nextPollAt, lastError';
+
 export const messagesRepository = {
-  async find(db: DbTx, id: string): Promise<MessageRecord | null> {
-    const row = await db.message.findUnique({ where: { id } });
-    return row && toMessage(row);
+  find(sql: Sql, id: string): MessageRecord | null {
+    const row = sql.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM Message WHERE id = ?`, id);
+    return row ? toMessage(row) : null;
   },
 
   /** A message only if it belongs to the tenant: another tenant's id reads as absent. */
-  async findForTenant(db: DbTx, tenantId: string, id: string): Promise<MessageRecord | null> {
-    const row = await db.message.findFirst({ where: { id, tenantId } });
-    return row && toMessage(row);
+  findForTenant(sql: Sql, tenantId: string, id: string): MessageRecord | null {
+    const row = sql.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM Message WHERE id = ? AND tenantId = ?`, id, tenantId);
+    return row ? toMessage(row) : null;
   },
 
-  /** The message a tenant's Idempotency-Key names: its id, status and request hash (synchronous, for the accept path). */
-  idempotentSync(sql: Sql, tenantId: string, key: string): Pick<MessageRecord, 'id' | 'status' | 'requestHash'> | undefined {
+  /** The message a tenant's Idempotency-Key names: its id, status and request hash. */
+  idempotent(sql: Sql, tenantId: string, key: string): Pick<MessageRecord, 'id' | 'status' | 'requestHash'> | undefined {
     return sql.get('SELECT id, status, requestHash FROM Message WHERE tenantId = ? AND idempotencyKey = ?', tenantId, key);
   },
 
   /** The accept path's insert: the message and one pending row per direct recipient (department members come at dispatch). */
-  createSync(sql: Sql, m: Omit<MessageRecord, 'status' | 'completedAt'>, userIds: string[]): void {
+  create(sql: Sql, m: Omit<MessageRecord, 'status' | 'completedAt'>, userIds: string[]): void {
     const at = m.createdAt.getTime();
     sql.run(
       "INSERT INTO Message (id, tenantId, idempotencyKey, requestHash, msgtype, msg, recipients, status, createdBy, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
       m.id, m.tenantId, m.idempotencyKey, m.requestHash, m.msgtype, JSON.stringify(m.msg), JSON.stringify(m.recipientsSpec), m.createdBy, at, at,
     );
-    this.addRecipientsSync(sql, m.id, userIds, at);
+    this.addRecipients(sql, m.id, userIds, at);
   },
 
   /** One multi-row INSERT per slice of pending recipients. */
-  addRecipientsSync(sql: Sql, messageId: string, userids: string[], at = Date.now()): void {
+  addRecipients(sql: Sql, messageId: string, userids: string[], at = Date.now()): void {
     for (const part of slices(userids)) {
       sql.run(
         `INSERT INTO MessageRecipient (messageId, userid, status, updatedAt) VALUES ${part.map(() => "(?, ?, 'pending', ?)").join(', ')}`,
@@ -111,99 +144,97 @@ export const messagesRepository = {
     }
   },
 
-  // Synchronous forms of the calls a dispatch plan makes (one SqliteConnection.write for 10,000
-  // recipients: through Prisma the plan took ~430 ms, most of it in the query interpreter).
-
-  setStatusSync(sql: Sql, id: string, from: MessageStatus[], to: MessageStatus): boolean {
-    return sql.run(`UPDATE Message SET status = ?, updatedAt = ? WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`, to, Date.now(), id, ...from).changes === 1;
+  /** Compare-and-set of the message status; false when another run got there first. */
+  setStatus(sql: Sql, id: string, from: MessageStatus[], to: MessageStatus, completedAt?: Date): boolean {
+    const { changes } = sql.run(
+      `UPDATE Message SET status = ?, completedAt = COALESCE(?, completedAt), updatedAt = ? WHERE id = ? AND status IN (${marks(from)})`,
+      to, completedAt?.getTime() ?? null, Date.now(), id, ...from,
+    );
+    return changes === 1;
   },
 
-  recipientIdsSync(sql: Sql, messageId: string): string[] {
+  recipientIds(sql: Sql, messageId: string): string[] {
     return sql.all<{ userid: string }>('SELECT userid FROM MessageRecipient WHERE messageId = ? ORDER BY userid', messageId).map((r) => r.userid);
   },
 
-  setRecipientsSync(sql: Sql, messageId: string, userids: string[], change: { status: RecipientStatus; reason?: string | null; chunkId?: string }): void {
-    const at = Date.now();
-    for (const part of slices(userids)) {
-      sql.run(
-        `UPDATE MessageRecipient SET status = ?, reason = ?, chunkId = COALESCE(?, chunkId), updatedAt = ? WHERE messageId = ? AND userid IN (${part.map(() => '?').join(', ')})`,
-        change.status, change.reason ?? null, change.chunkId ?? null, at, messageId, ...part,
-      );
+  recipients(sql: Sql, messageId: string, where: { chunkId?: string; status?: RecipientStatus[] } = {}): RecipientResult[] {
+    const filters: string[] = ['messageId = ?'];
+    const params: SqlParam[] = [messageId];
+    if (where.chunkId !== undefined) {
+      filters.push('chunkId = ?');
+      params.push(where.chunkId);
     }
-  },
-
-  createChunkSync(sql: Sql, chunk: Pick<ChunkRecord, 'id' | 'messageId' | 'tenantId' | 'index' | 'userids'>): void {
-    sql.run(
-      "INSERT INTO MessageChunk (id, messageId, tenantId, \"index\", userids, status, polls, updatedAt) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)",
-      chunk.id, chunk.messageId, chunk.tenantId, chunk.index, JSON.stringify(chunk.userids), Date.now(),
-    );
-  },
-
-  /** Compare-and-set of the message status; false when another run got there first. */
-  async setStatus(tx: DbTx, id: string, from: MessageStatus[], to: MessageStatus, completedAt?: Date): Promise<boolean> {
-    const { count } = await tx.message.updateMany({ where: { id, status: { in: from } }, data: { status: to, ...(completedAt ? { completedAt } : {}) } });
-    return count === 1;
-  },
-
-  async recipientIds(tx: DbTx, messageId: string): Promise<string[]> {
-    const rows = await tx.messageRecipient.findMany({ where: { messageId }, select: { userid: true }, orderBy: { userid: 'asc' } });
-    return rows.map((r) => r.userid);
-  },
-
-  async recipients(tx: DbTx, messageId: string, where: { chunkId?: string; status?: RecipientStatus[] } = {}): Promise<RecipientResult[]> {
-    const rows = await tx.messageRecipient.findMany({
-      where: { messageId, chunkId: where.chunkId, ...(where.status ? { status: { in: where.status } } : {}) },
-      orderBy: { userid: 'asc' },
-    });
+    if (where.status) {
+      filters.push(`status IN (${marks(where.status)})`);
+      params.push(...where.status);
+    }
+    const rows = sql.all<{ userid: string; status: string; reason: string | null }>(`SELECT userid, status, reason FROM MessageRecipient WHERE ${filters.join(' AND ')} ORDER BY userid`, ...params);
     return rows.map((r) => ({ userid: r.userid, status: r.status as RecipientStatus, ...(r.reason ? { reason: r.reason } : {}) }));
   },
 
   /** Sets the status of these recipients (only those currently in `from`, when given); returns how many changed. */
-  async setRecipients(
-    tx: DbTx,
+  setRecipients(
+    sql: Sql,
     messageId: string,
     userids: string[],
     change: { status: RecipientStatus; reason?: string | null; chunkId?: string; from?: RecipientStatus[] },
-  ): Promise<number> {
+  ): number {
+    const at = Date.now();
+    const from = change.from ? ` AND status IN (${marks(change.from)})` : '';
     let changed = 0;
     for (const part of slices(userids)) {
-      const { count } = await tx.messageRecipient.updateMany({
-        where: { messageId, userid: { in: part }, ...(change.from ? { status: { in: change.from } } : {}) },
-        data: { status: change.status, reason: change.reason ?? null, ...(change.chunkId ? { chunkId: change.chunkId } : {}) },
-      });
-      changed += count;
+      changed += sql.run(
+        `UPDATE MessageRecipient SET status = ?, reason = ?, chunkId = COALESCE(?, chunkId), updatedAt = ? WHERE messageId = ? AND userid IN (${marks(part)})${from}`,
+        change.status, change.reason ?? null, change.chunkId ?? null, at, messageId, ...part, ...(change.from ?? []),
+      ).changes;
     }
     return changed;
   },
 
-  async chunks(db: DbTx, messageId: string): Promise<ChunkRecord[]> {
-    const rows = await db.messageChunk.findMany({ where: { messageId }, orderBy: { index: 'asc' } });
-    return rows.map(toChunk);
+  chunks(sql: Sql, messageId: string): ChunkRecord[] {
+    return sql.all<ChunkRow>(`SELECT ${CHUNK_COLUMNS} FROM MessageChunk WHERE messageId = ? ORDER BY "index"`, messageId).map(toChunk);
+  },
+
+  createChunk(sql: Sql, chunk: Pick<ChunkRecord, 'id' | 'messageId' | 'tenantId' | 'index' | 'userids'>): void {
+    sql.run(
+      'INSERT INTO MessageChunk (id, messageId, tenantId, "index", userids, status, polls, updatedAt) VALUES (?, ?, ?, ?, ?, \'pending\', 0, ?)',
+      chunk.id, chunk.messageId, chunk.tenantId, chunk.index, JSON.stringify(chunk.userids), Date.now(),
+    );
   },
 
   /** Compare-and-set on the chunk status when `from` is given; false when the chunk was not in it. */
-  async updateChunk(tx: DbTx, id: string, changes: ChunkChanges, from?: ChunkStatus[]): Promise<boolean> {
-    const { taskId, ...rest } = changes;
-    const { count } = await tx.messageChunk.updateMany({
-      where: { id, ...(from ? { status: { in: from } } : {}) },
-      data: { ...rest, ...(taskId !== undefined ? { taskId: taskId === null ? null : BigInt(taskId) } : {}) },
-    });
-    return count === 1;
+  updateChunk(sql: Sql, id: string, changes: ChunkChanges, from?: ChunkStatus[]): boolean {
+    const set: string[] = [];
+    const params: SqlParam[] = [];
+    const put = (column: string, value: SqlParam) => {
+      set.push(`${column} = ?`);
+      params.push(value);
+    };
+    if (changes.status !== undefined) put('status', changes.status);
+    if (changes.taskId !== undefined) put('taskId', changes.taskId);
+    if (changes.sentAt !== undefined) put('sentAt', changes.sentAt?.getTime() ?? null);
+    if (changes.polls !== undefined) put('polls', changes.polls);
+    if (changes.nextPollAt !== undefined) put('nextPollAt', changes.nextPollAt?.getTime() ?? null);
+    if (changes.lastError !== undefined) put('lastError', changes.lastError);
+    put('updatedAt', Date.now());
+    const where = from ? ` AND status IN (${marks(from)})` : '';
+    return sql.run(`UPDATE MessageChunk SET ${set.join(', ')} WHERE id = ?${where}`, ...params, id, ...(from ?? [])).changes === 1;
   },
 
   /** The newest task id this tenant had acknowledged by `at`: every task DingTalk created later has a larger id. */
-  async newestTaskIdBefore(db: DbTx, tenantId: string, at: Date): Promise<number | null> {
-    const row = await db.messageChunk.findFirst({
-      where: { tenantId, taskId: { not: null }, sentAt: { lte: at } },
-      orderBy: { taskId: 'desc' },
-      select: { taskId: true },
-    });
-    return row?.taskId == null ? null : Number(row.taskId);
+  newestTaskIdBefore(sql: Sql, tenantId: string, at: Date): number | null {
+    const row = sql.get<{ taskId: number | null }>(
+      'SELECT MAX(taskId) AS taskId FROM MessageChunk WHERE tenantId = ? AND taskId IS NOT NULL AND sentAt <= ?',
+      tenantId,
+      at.getTime(),
+    );
+    return row?.taskId ?? null;
   },
 
   /** Which of these task ids already belong to one of the tenant's chunks. */
-  async claimedTaskIds(db: DbTx, tenantId: string, taskIds: number[]): Promise<Set<number>> {
-    const rows = await db.messageChunk.findMany({ where: { tenantId, taskId: { in: taskIds.map((t) => BigInt(t)) } }, select: { taskId: true } });
-    return new Set(rows.map((r) => Number(r.taskId)));
+  claimedTaskIds(sql: Sql, tenantId: string, taskIds: number[]): Set<number> {
+    if (taskIds.length === 0) return new Set();
+    const rows = sql.all<{ taskId: number }>(`SELECT taskId FROM MessageChunk WHERE tenantId = ? AND taskId IN (${marks(taskIds)})`, tenantId, ...taskIds);
+    return new Set(rows.map((r) => r.taskId));
   },
 };

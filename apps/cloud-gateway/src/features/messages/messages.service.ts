@@ -12,7 +12,7 @@ import { messagesRepository as repo } from './messages.repository';
 import type { AcceptedMessage, MessageView, SendMessageBody } from './messages.schemas';
 
 export function messagesService(deps: MessagesDeps) {
-  const { db, sqlite } = deps;
+  const { sqlite } = deps;
 
   return {
     /**
@@ -26,13 +26,13 @@ export function messagesService(deps: MessagesDeps) {
       const createdAt = new Date(deps.now());
       const userIds = [...new Set(body.recipients.userIds ?? [])];
       const accepted = await sqlite.write((sql): AcceptedMessage & { replayed: boolean } => {
-        const existing = idempotencyKey === undefined ? undefined : repo.idempotentSync(sql, principal.tenantId, idempotencyKey);
+        const existing = idempotencyKey === undefined ? undefined : repo.idempotent(sql, principal.tenantId, idempotencyKey);
         if (existing) {
           if (existing.requestHash !== requestHash) throw new AppError('idempotency_conflict', 'this Idempotency-Key was used with a different request body');
           return { id: existing.id, status: existing.status, replayed: true };
         }
         const record = { id, tenantId: principal.tenantId, idempotencyKey: idempotencyKey ?? null, requestHash, msgtype: body.msg.msgtype, msg: body.msg, recipientsSpec: body.recipients, createdBy: principal.userid ?? null, createdAt };
-        repo.createSync(sql, record, userIds);
+        repo.create(sql, record, userIds);
         const event = { messageId: id, msgtype: body.msg.msgtype, msg: body.msg, recipients: body.recipients, createdAt: createdAt.toISOString() };
         deps.outbox.appendSync(sql, principal.tenantId, [{ type: 'message.accepted', data: event, id: messageEventId.accepted(id), occurredAt: createdAt }]);
         deps.jobs.enqueueSync(sql, DISPATCH_JOB, { messageId: id }, { tenantId: principal.tenantId, runAt: createdAt, id: dispatchJobId(id) });
@@ -46,9 +46,12 @@ export function messagesService(deps: MessagesDeps) {
     },
 
     async get(tenantId: string, id: string): Promise<MessageView> {
-      const message = await repo.findForTenant(db, tenantId, id);
-      if (!message) throw notFound(`message ${id} not found`);
-      return messageView(db, message);
+      const view = await sqlite.read((sql) => {
+        const message = repo.findForTenant(sql, tenantId, id);
+        return message && messageView(sql, message);
+      });
+      if (!view) throw notFound(`message ${id} not found`);
+      return view;
     },
   };
 }

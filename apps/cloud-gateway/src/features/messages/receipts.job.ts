@@ -17,12 +17,12 @@ const following = (c: ChunkRecord) => c.status === 'done' && c.nextPollAt !== nu
 export function receiptsJob(deps: MessagesDeps): JobHandler {
   return async (payload) => {
     const { messageId } = MessageJobPayloadSchema.parse(payload);
-    const message = await repo.find(deps.db, messageId);
+    const message = await deps.sqlite.read((sql) => repo.find(sql, messageId));
     if (!message || (message.status !== 'sent' && message.status !== 'completed')) return { done: true };
     const completed = message.status === 'completed';
     const org = await deps.dingtalk.forTenant(await deps.tenants.get(message.tenantId));
     const started = performance.now();
-    for (const chunk of await repo.chunks(deps.db, messageId)) {
+    for (const chunk of await deps.sqlite.read((sql) => repo.chunks(sql, messageId))) {
       if (performance.now() - started > RUN_BUDGET_MS) return { runAgainInMs: 0 };
       if (!chunk.nextPollAt || chunk.nextPollAt.getTime() > deps.now()) continue;
       if (chunk.status === 'unknown') await reconcileChunk(deps, org, message, chunk);
@@ -31,10 +31,11 @@ export function receiptsJob(deps: MessagesDeps): JobHandler {
       // Read receipts only after message.completed, so they always follow the final statuses.
       else if (chunk.status === 'done' && completed) await pollReadReceipts(deps, org, message, chunk, chunk.taskId);
     }
-    let chunks = await repo.chunks(deps.db, messageId);
+    const chunksNow = () => deps.sqlite.read((sql) => repo.chunks(sql, messageId));
+    let chunks = await chunksNow();
     if (!completed && !chunks.some(unsettled)) {
       await completeMessage(deps, message);
-      chunks = await repo.chunks(deps.db, messageId);
+      chunks = await chunksNow();
     }
     const waiting = chunks.filter(completed || !chunks.some(unsettled) ? following : unsettled);
     if (waiting.length === 0) return { done: true };

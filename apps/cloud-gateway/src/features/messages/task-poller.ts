@@ -31,20 +31,20 @@ export async function pollTask(deps: MessagesDeps, org: OrgClient, message: Mess
     const failure = classifyCallFailure(err);
     if (failure.kind === 'fail') return settleWithoutResult(deps, message, chunk, `result_unavailable:${failure.reason}`);
     deps.logger.warn('message task poll failed; polling again later', { messageId: message.id, taskId, reason: failure.reason });
-    await repo.updateChunk(deps.db, chunk.id, { polls: chunk.polls + 1, nextPollAt: new Date(now + progressPollDelay(deps.settings, chunk.polls + 1)) });
+    await pollAgain(deps, chunk, now);
     return;
   }
   if (!result) {
-    await repo.updateChunk(deps.db, chunk.id, { polls: chunk.polls + 1, nextPollAt: new Date(now + progressPollDelay(deps.settings, chunk.polls + 1)) });
+    await pollAgain(deps, chunk, now);
     return;
   }
   const outcomes = recipientOutcomes(chunk.userids, result);
   const unread = outcomes.some((o) => o.status === 'unread');
-  await deps.db.$transaction(async (tx) => {
+  await deps.sqlite.write((sql) => {
     for (const group of groupOutcomes(outcomes)) {
-      await repo.setRecipients(tx, message.id, group.userids, { status: group.status, reason: group.reason ?? null, from: ['sent'] });
+      repo.setRecipients(sql, message.id, group.userids, { status: group.status, reason: group.reason ?? null, from: ['sent'] });
     }
-    await repo.updateChunk(tx, chunk.id, { status: 'done', polls: chunk.polls + 1, nextPollAt: unread ? nextReadPoll(deps, chunk, now) : null }, ['sent']);
+    repo.updateChunk(sql, chunk.id, { status: 'done', polls: chunk.polls + 1, nextPollAt: unread ? nextReadPoll(deps, chunk, now) : null }, ['sent']);
   });
 }
 
@@ -52,7 +52,7 @@ export async function pollTask(deps: MessagesDeps, org: OrgClient, message: Mess
 export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, message: MessageRecord, chunk: ChunkRecord, taskId: number): Promise<void> {
   const now = deps.now();
   if (windowOver(deps, chunk, now)) {
-    await repo.updateChunk(deps.db, chunk.id, { nextPollAt: null });
+    await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: null }));
     return;
   }
   let result: SendResult;
@@ -61,19 +61,19 @@ export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, messa
   } catch (err) {
     const failure = classifyCallFailure(err);
     deps.logger.warn('read-receipt poll failed', { messageId: message.id, taskId, reason: failure.reason, willRetry: failure.kind !== 'fail' });
-    await repo.updateChunk(deps.db, chunk.id, { nextPollAt: failure.kind === 'fail' ? null : nextReadPoll(deps, chunk, now) });
+    await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: failure.kind === 'fail' ? null : nextReadPoll(deps, chunk, now) }));
     return;
   }
   const readNow = new Set(result.read_user_id_list);
-  const changed = await deps.db.$transaction(async (tx) => {
-    const unread = await repo.recipients(tx, message.id, { chunkId: chunk.id, status: ['unread'] });
+  const changed = await deps.sqlite.write((sql) => {
+    const unread = repo.recipients(sql, message.id, { chunkId: chunk.id, status: ['unread'] });
     const newlyRead = unread.filter((r) => readNow.has(r.userid)).map((r) => r.userid);
-    await repo.setRecipients(tx, message.id, newlyRead, { status: 'read', from: ['unread'] });
+    repo.setRecipients(sql, message.id, newlyRead, { status: 'read', from: ['unread'] });
     const stillUnread = unread.length > newlyRead.length;
-    await repo.updateChunk(tx, chunk.id, { polls: chunk.polls + 1, nextPollAt: stillUnread ? nextReadPoll(deps, chunk, now) : null });
+    repo.updateChunk(sql, chunk.id, { polls: chunk.polls + 1, nextPollAt: stillUnread ? nextReadPoll(deps, chunk, now) : null });
     if (newlyRead.length === 0) return false;
     const recipients = newlyRead.map((userid) => ({ userid, status: 'read' as const }));
-    await deps.outbox.append(tx, message.tenantId, 'message.receipts.updated', { messageId: message.id, recipients });
+    deps.outbox.appendSync(sql, message.tenantId, [{ type: 'message.receipts.updated', data: { messageId: message.id, recipients } }]);
     return true;
   });
   if (changed) deps.outbox.committed();
@@ -81,8 +81,14 @@ export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, messa
 
 /** No result will come (window over, task refused): recipients still `sent` end `unknown` with the reason. */
 async function settleWithoutResult(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, reason: string): Promise<void> {
-  await deps.db.$transaction(async (tx) => {
-    await repo.setRecipients(tx, message.id, chunk.userids, { status: 'unknown', reason, from: ['sent'] });
-    await repo.updateChunk(tx, chunk.id, { status: 'done', nextPollAt: null, lastError: chunk.lastError ? `${chunk.lastError}; ${reason}` : reason }, ['sent']);
+  await deps.sqlite.write((sql) => {
+    repo.setRecipients(sql, message.id, chunk.userids, { status: 'unknown', reason, from: ['sent'] });
+    repo.updateChunk(sql, chunk.id, { status: 'done', nextPollAt: null, lastError: chunk.lastError ? `${chunk.lastError}; ${reason}` : reason }, ['sent']);
   });
+}
+
+/** DingTalk has no answer yet (or failed for now): the next progress poll, further out each time. */
+async function pollAgain(deps: MessagesDeps, chunk: ChunkRecord, now: number): Promise<void> {
+  const nextPollAt = new Date(now + progressPollDelay(deps.settings, chunk.polls + 1));
+  await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { polls: chunk.polls + 1, nextPollAt }));
 }

@@ -23,10 +23,10 @@ export async function reconcileChunk(deps: MessagesDeps, org: OrgClient, message
   const now = deps.now();
   const claimedAt = chunk.sentAt ?? new Date(now);
   if (now >= claimedAt.getTime() + deps.settings.resultWindowMs) return giveUp(deps, chunk, 'result_window_expired');
-  const floor = await repo.newestTaskIdBefore(deps.db, message.tenantId, claimedAt);
+  const floor = await deps.sqlite.read((sql) => repo.newestTaskIdBefore(sql, message.tenantId, claimedAt));
   if (floor === null) return giveUp(deps, chunk, 'no_earlier_task');
   const candidates = Array.from({ length: deps.settings.reconcileProbes }, (_, i) => floor + 1 + i);
-  const claimed = await repo.claimedTaskIds(deps.db, message.tenantId, candidates);
+  const claimed = await deps.sqlite.read((sql) => repo.claimedTaskIds(sql, message.tenantId, candidates));
   const want = new Set(chunk.userids);
   let undecided = false;
   for (const taskId of candidates.filter((t) => !claimed.has(t))) {
@@ -35,7 +35,8 @@ export async function reconcileChunk(deps: MessagesDeps, org: OrgClient, message
     undecided ||= verdict === 'undecided';
   }
   if (!undecided) return giveUp(deps, chunk, 'no_matching_task');
-  await repo.updateChunk(deps.db, chunk.id, { polls: chunk.polls + 1, nextPollAt: new Date(now + progressPollDelay(deps.settings, chunk.polls + 1)) }, ['unknown']);
+  const nextPollAt = new Date(now + progressPollDelay(deps.settings, chunk.polls + 1));
+  await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { polls: chunk.polls + 1, nextPollAt }, ['unknown']));
 }
 
 async function probe(org: OrgClient, taskId: number, want: Set<string>): Promise<Verdict> {
@@ -52,13 +53,14 @@ async function probe(org: OrgClient, taskId: number, want: Set<string>): Promise
 
 async function adopt(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, taskId: number): Promise<void> {
   deps.logger.info('unknown message chunk reconciled with its DingTalk task', { messageId: message.id, chunk: chunk.index, taskId });
-  await deps.db.$transaction(async (tx) => {
+  await deps.sqlite.write((sql) => {
     const changes = { status: 'sent' as const, taskId, nextPollAt: new Date(deps.now()), lastError: `${chunk.lastError ?? 'unknown'}; reconciled` };
-    if (!(await repo.updateChunk(tx, chunk.id, changes, ['unknown']))) return;
-    await repo.setRecipients(tx, message.id, chunk.userids, { status: 'sent', from: ['unknown'] });
+    if (!repo.updateChunk(sql, chunk.id, changes, ['unknown'])) return;
+    repo.setRecipients(sql, message.id, chunk.userids, { status: 'sent', from: ['unknown'] });
   });
 }
 
 async function giveUp(deps: MessagesDeps, chunk: ChunkRecord, why: string): Promise<void> {
-  await repo.updateChunk(deps.db, chunk.id, { nextPollAt: null, lastError: `${chunk.lastError ?? 'unknown'}; not reconciled: ${why}` }, ['unknown']);
+  const lastError = `${chunk.lastError ?? 'unknown'}; not reconciled: ${why}`;
+  await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: null, lastError }, ['unknown']));
 }
