@@ -62,8 +62,10 @@ async function pushPhase(rows: BenchRow[]): Promise<void> {
     rows.push({ metric: 'push throughput', value: Math.round(rate), unit: 'events/s', target: '≥ 1,500', verdict: rate >= 1500 ? 'met' : 'missed' });
     rows.push({ metric: 'push lag p50', value: percentile(lags, 50), unit: 'ms' });
     rows.push({ metric: 'push lag p99', value: percentile(lags, 99), unit: 'ms' });
-    rows.push({ metric: 'cloud peak RSS', value: stack.cloud.peakRssMb() ?? 'n/a', unit: 'MB', target: '≤ 200' });
-    rows.push({ metric: 'local store peak RSS', value: stack.local.peakRssMb() ?? 'n/a', unit: 'MB', target: '≤ 200' });
+    for (const [label, service] of [['cloud', stack.cloud], ['local store', stack.local]] as const) {
+      const rss = service.peakRssMb();
+      rows.push({ metric: `${label} peak RSS`, value: rss ?? 'n/a', unit: 'MB', target: '≤ 200', verdict: rss === undefined ? '' : rss <= 200 ? 'met' : 'missed' });
+    }
   } finally {
     await stack.close();
   }
