@@ -35,7 +35,12 @@ describe('the console in a browser', () => {
   let browser: BrowserSession;
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack(), openBrowser()]);
+    // allSettled: when one fails (no Chromium on this machine), the other is still kept for afterAll
+    // to close — a stack left running would keep Jest from exiting.
+    const [started, opened] = await Promise.allSettled([startStack(), openBrowser()]);
+    if (started.status === 'fulfilled') stack = started.value;
+    if (opened.status === 'fulfilled') browser = opened.value;
+    for (const outcome of [started, opened]) if (outcome.status === 'rejected') throw outcome.reason;
     browser.page.setDefaultTimeout(20_000);
   }, 90_000);
   afterAll(async () => {
