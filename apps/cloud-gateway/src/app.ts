@@ -46,20 +46,20 @@ export function createApp(s: CloudServices): Express {
     },
     routes: (app) => {
       const api = new ApiRegistry();
-      app.use(onlyUnder(['/openapi.json', '/docs'], openApiRoutes(OPENAPI_INFO, api)));
-      app.use(onlyUnder('/admin', adminRoutes(s, api)));
-      app.use(onlyUnder('/callbacks', callbackRoutes(s, api, registry)));
-      app.use(onlyUnder('/auth', loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger }, api)));
+      app.use(onlyUnder(openApiRoutes(OPENAPI_INFO, api)));
+      app.use(onlyUnder(adminRoutes(s, api)));
+      app.use(onlyUnder(callbackRoutes(s, api, registry)));
+      app.use(onlyUnder(loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger }, api)));
       app.use('/v1', cors());
       const auth = authenticate({ db: s.db, sqlite: s.sqlite, userTokenSecret: s.config.USER_TOKEN_SECRET });
       // Before the blanket authenticate: this route must have matched when a refusal is logged,
       // so its path is logged as /v1/login-tickets/:ticket and never with the ticket in it.
-      app.use(onlyUnder('/v1/login-tickets', loginTicketsRoutes(s.login.service, api, auth)));
+      app.use(onlyUnder(loginTicketsRoutes(s.login.service, api, auth)));
       app.use('/v1', auth);
-      app.use(onlyUnder('/v1/events', eventsRoutes(s.db, api)));
-      app.use(onlyUnder('/v1/users', usersRoutes(s.users, api)));
-      app.use(onlyUnder('/v1/directory', directoryRoutes({ directory: s.directory, users: s.users }, api)));
-      app.use(onlyUnder('/v1/messages', messagesRoutes(s.messages, api)));
+      app.use(onlyUnder(eventsRoutes(s.db, api)));
+      app.use(onlyUnder(usersRoutes(s.users, api)));
+      app.use(onlyUnder(directoryRoutes({ directory: s.directory, users: s.users }, api)));
+      app.use(onlyUnder(messagesRoutes(s.messages, api)));
     },
   });
 }

@@ -34,8 +34,8 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(httpMetrics(options.registry));
   app.use(accessLog(options.logger));
   app.use(jsonBody({ limit: options.jsonLimit ?? '1mb', rawBodyPaths: options.rawBodyPaths }));
-  app.use(onlyUnder(['/healthz', '/readyz'], healthRoutes({ logger: options.logger, ...options.health })));
-  app.use(onlyUnder('/metrics', metricsRoutes(options.registry)));
+  app.use(onlyUnder(healthRoutes({ logger: options.logger, ...options.health })));
+  app.use(onlyUnder(metricsRoutes(options.registry)));
   options.routes(app);
   app.use(notFoundHandler());
   app.use(errorHandler(options.logger));
