@@ -1,10 +1,10 @@
 // Simulator + cloud gateway as real processes, with the demo tenant in pull mode: the send benchmark
 // measures the cloud alone, so no local store (and no Postgres) runs beside it.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEMO } from '@dtg/dingtalk-sim';
+import { cloudEnv, freshCloudSecrets } from '../../apps/system-e2e/test/support/cloud-env';
 import { entryOf, ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
 import { freePort } from '../../apps/system-e2e/test/support/stack';
 import { SERVICE_NODE_OPTIONS } from '../build/bundle';
@@ -29,32 +29,18 @@ async function json<T>(url: string, method: string, headers: Record<string, stri
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export async function startSendStack(cloudEnv: Record<string, string> = {}): Promise<SendStack> {
+export async function startSendStack(extraEnv: Record<string, string> = {}): Promise<SendStack> {
   const [simPort, cloudPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-send-'));
-  const adminToken = randomBytes(24).toString('base64url');
+  const secrets = freshCloudSecrets();
   const simUrl = `http://127.0.0.1:${simPort}`;
   const cloudUrl = `http://127.0.0.1:${cloudPort}`;
   const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', 'bundle'), { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, '/_sim/clock');
   const cloud = new ServiceProcess(
     'cloud',
     entryOf('cloud-gateway', 'bundle'),
-    {
-      PORT: String(cloudPort),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: cloudUrl,
-      CLOUD_DATABASE_URL: `file:${path.join(dir, 'cloud.db')}`,
-      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      ADMIN_TOKEN: adminToken,
-      USER_TOKEN_SECRET: randomBytes(32).toString('base64url'),
-      DINGTALK_LOGIN_URL: simUrl,
-      DINGTALK_API_URL: simUrl,
-      DINGTALK_OAPI_URL: simUrl,
-      LOG_LEVEL: 'error',
-      // As deployed: the bundle with the Docker images' node options.
-      NODE_OPTIONS: SERVICE_NODE_OPTIONS,
-      ...cloudEnv,
-    },
+    // As deployed: the bundle with the Docker images' node options.
+    { ...cloudEnv({ port: cloudPort, dbFile: path.join(dir, 'cloud.db'), simUrl, secrets }), LOG_LEVEL: 'error', NODE_OPTIONS: SERVICE_NODE_OPTIONS, ...extraEnv },
     cloudUrl,
   );
   const close = async () => {
@@ -63,7 +49,7 @@ export async function startSendStack(cloudEnv: Record<string, string> = {}): Pro
   };
   try {
     await Promise.all([sim.start(), cloud.start()]);
-    const created = await json<{ apiKey: { key: string } }>(`${cloudUrl}/admin/tenants`, 'POST', { authorization: `Bearer ${adminToken}` }, {
+    const created = await json<{ apiKey: { key: string } }>(`${cloudUrl}/admin/tenants`, 'POST', { authorization: `Bearer ${secrets.adminToken}` }, {
       name: DEMO.corpName,
       corpId: DEMO.corpId,
       appKey: DEMO.app.appKey,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
 import { DEMO } from '@dtg/dingtalk-sim';
+import { cloudEnv, COMPRESSED_DELIVERY, freshCloudSecrets, type CloudSecrets } from './cloud-env';
 import { PrivatePostgres } from './private-postgres';
 import { ServiceProcess } from './service-process';
 import { databaseUrl, freePort } from './stack';
@@ -29,10 +30,7 @@ export interface DrillStackOptions {
   localEnv?: Record<string, string>;
 }
 
-export interface DrillSecrets {
-  adminToken: string;
-  encryptionKey: string;
-  userTokenSecret: string;
+export interface DrillSecrets extends CloudSecrets {
   localAdminToken: string;
 }
 
@@ -101,12 +99,7 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
   chmodSync(dir, 0o700);
   const logLevel = options.logLevel ?? 'warn';
   const compressed = options.timing !== 'product';
-  const secrets: DrillSecrets = {
-    adminToken: randomBytes(24).toString('base64url'),
-    encryptionKey: randomBytes(32).toString('base64'),
-    userTokenSecret: randomBytes(32).toString('base64url'),
-    localAdminToken: randomBytes(24).toString('base64url'),
-  };
+  const secrets: DrillSecrets = { ...freshCloudSecrets(), localAdminToken: randomBytes(24).toString('base64url') };
   const simUrl = `http://127.0.0.1:${simPort}`;
   const cloudUrl = `http://127.0.0.1:${cloudPort}`;
   const localUrl = `http://127.0.0.1:${localPort}`;
@@ -119,17 +112,8 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
     'cloud',
     'apps/cloud-gateway/src/main.ts',
     {
-      PORT: String(cloudPort),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: cloudUrl,
-      CLOUD_DATABASE_URL: `file:${cloudDbFile}`,
-      ENCRYPTION_KEY: secrets.encryptionKey,
-      ADMIN_TOKEN: secrets.adminToken,
-      USER_TOKEN_SECRET: secrets.userTokenSecret,
-      DINGTALK_LOGIN_URL: simUrl,
-      DINGTALK_API_URL: simUrl,
-      DINGTALK_OAPI_URL: simUrl,
-      ...(compressed ? { WEBHOOK_RETRY_SCHEDULE: '200ms,500ms,1s,2s,2s,5s,5s,10s,10s,10s', WEBHOOK_TIMEOUT: '3s', DISPATCH_POLL_INTERVAL: '200ms' } : {}),
+      ...cloudEnv({ port: cloudPort, dbFile: cloudDbFile, simUrl, secrets }),
+      ...(compressed ? COMPRESSED_DELIVERY : {}),
       LOG_LEVEL: logLevel,
       ...suiteEnv,
       ...options.cloudEnv,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { DEMO } from '@dtg/dingtalk-sim';
+import { cloudEnv, COMPRESSED_DELIVERY, freshCloudSecrets } from './cloud-env';
 import { entryOf, ServiceProcess, type Runtime } from './service-process';
 
 export async function freePort(): Promise<number> {
@@ -61,30 +62,15 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [simPort, cloudPort, localPort] = [await freePort(), await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(tmpdir(), 'e2e-'));
-  const adminToken = randomBytes(24).toString('base64url');
+  const secrets = freshCloudSecrets();
+  const adminToken = secrets.adminToken;
   const simUrl = `http://127.0.0.1:${simPort}`;
   const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', options.runtime), { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, '/_sim/clock');
   const cloudUrl = `http://127.0.0.1:${cloudPort}`;
   const cloud = new ServiceProcess(
     'cloud',
     entryOf('cloud-gateway', options.runtime),
-    {
-      PORT: String(cloudPort),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: cloudUrl,
-      CLOUD_DATABASE_URL: `file:${path.join(dir, 'cloud.db')}`,
-      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      ADMIN_TOKEN: adminToken,
-      USER_TOKEN_SECRET: randomBytes(32).toString('base64url'),
-      DINGTALK_LOGIN_URL: simUrl,
-      DINGTALK_API_URL: simUrl,
-      DINGTALK_OAPI_URL: simUrl,
-      WEBHOOK_RETRY_SCHEDULE: '200ms,500ms,1s,2s,2s,5s,5s,10s,10s,10s',
-      WEBHOOK_TIMEOUT: '3s',
-      DISPATCH_POLL_INTERVAL: '200ms',
-      LOG_LEVEL: 'warn',
-      ...options.cloudEnv,
-    },
+    { ...cloudEnv({ port: cloudPort, dbFile: path.join(dir, 'cloud.db'), simUrl, secrets }), ...COMPRESSED_DELIVERY, LOG_LEVEL: 'warn', ...options.cloudEnv },
     cloudUrl,
   );
   const started: ServiceProcess[] = [sim, cloud];
