@@ -1,10 +1,11 @@
 // The cloud's one SQLite connection, shared by Prisma and by the hot paths that write it directly.
 //
 // Prisma's better-sqlite3 adapter runs everything on ONE connection. Prisma keeps its own
-// statements apart from an open interactive transaction, but a statement run on that connection
-// directly would run INSIDE whatever transaction is open (seeing its uncommitted rows, rolled back
-// with it). So every statement — Prisma's, inside or outside a transaction, and ours — takes its
-// turn at one gate; a transaction holds it from BEGIN to COMMIT/ROLLBACK.
+// statements apart from an open interactive transaction (it holds them until the transaction
+// ends), but a statement run on that connection directly would run INSIDE whatever transaction is
+// open (seeing its uncommitted rows, rolled back with it). So a Prisma transaction holds a gate
+// from BEGIN to COMMIT/ROLLBACK, and the direct path takes its turn at the same gate. Prisma's
+// single statements need no turn: like ours they run synchronously, so they cannot interleave.
 //
 // The direct path exists because Prisma's query interpreter costs ~10× the SQL it runs: accepting a
 // message is a handful of prepared statements in one synchronous better-sqlite3 transaction, which
@@ -43,11 +44,11 @@ class StatementCache {
   }
 }
 
-/** Every statement on the connection takes its turn here; a transaction holds it from BEGIN to the end. */
+/** Held by a Prisma transaction from BEGIN to its end, and by each batch of direct statements. */
 export class SqliteGate {
   readonly mutex = new Mutex();
 
-  /** Wraps Prisma's adapter factory so its queries and transactions take their turn at the gate. */
+  /** Wraps Prisma's adapter factory so its transactions hold the gate. */
   factory(inner: SqlDriverAdapterFactory, onConnect: (database: Database.Database) => void): SqlDriverAdapterFactory {
     const mutex = this.mutex;
     return {
@@ -156,9 +157,9 @@ function gatedAdapter(adapter: SqlDriverAdapter, gate: Mutex): SqlDriverAdapter 
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
-    queryRaw: (q: SqlQuery) => gate.runExclusive(() => adapter.queryRaw(q)),
-    executeRaw: (q: SqlQuery) => gate.runExclusive(() => adapter.executeRaw(q)),
-    executeScript: (script: string) => gate.runExclusive(() => adapter.executeScript(script)),
+    queryRaw: (q: SqlQuery) => adapter.queryRaw(q),
+    executeRaw: (q: SqlQuery) => adapter.executeRaw(q),
+    executeScript: (script: string) => adapter.executeScript(script),
     getConnectionInfo: adapter.getConnectionInfo?.bind(adapter),
     dispose: () => adapter.dispose(),
     async startTransaction(isolationLevel): Promise<Transaction> {
