@@ -51,7 +51,7 @@ export function createApp(s: CloudServices): Express {
       app.use(onlyUnder(callbackRoutes(s, api, registry)));
       app.use(onlyUnder(loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger }, api)));
       app.use('/v1', cors());
-      const auth = authenticate({ db: s.db, sqlite: s.sqlite, userTokenSecret: s.config.USER_TOKEN_SECRET });
+      const auth = authenticate({ sqlite: s.sqlite, userTokenSecret: s.config.USER_TOKEN_SECRET });
       // Before the blanket authenticate: this route must have matched when a refusal is logged,
       // so its path is logged as /v1/login-tickets/:ticket and never with the ticket in it.
       app.use(onlyUnder(loginTicketsRoutes(s.login.service, api, auth)));

@@ -3,7 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { AppError, forbidden, setContextValue, unauthorized } from '@dtg/service-kit';
-import type { Db, SqliteConnection } from '../../db/prisma';
+import type { SqliteConnection } from '../../db/prisma';
 import { apiKeysService } from '../api-keys/api-keys.service';
 import { verifyUserToken, type Scope } from './user-tokens';
 
@@ -21,7 +21,7 @@ export function principal(res: Response): Principal {
   return found;
 }
 
-export function authenticate(deps: { db: Db; sqlite: SqliteConnection; userTokenSecret: string }): RequestHandler {
+export function authenticate(deps: { sqlite: SqliteConnection; userTokenSecret: string }): RequestHandler {
   return async (req, res, next) => {
     try {
       const header = req.headers.authorization ?? '';
@@ -33,7 +33,8 @@ export function authenticate(deps: { db: Db; sqlite: SqliteConnection; userToken
       const claims = verifyUserToken(deps.userTokenSecret, token);
       if (claims) {
         found = { tenantId: claims.tenantId, kind: 'user', userid: claims.userid, scopes: claims.scopes };
-        status = (await deps.db.tenant.findUnique({ where: { id: found.tenantId }, select: { status: true } }))?.status;
+        const tenantId = found.tenantId;
+        status = await deps.sqlite.read((sql) => sql.get<{ status: string }>('SELECT status FROM Tenant WHERE id = ?', tenantId)?.status);
       } else {
         const key = await apiKeysService.authenticate(deps.sqlite, token);
         if (key) [found, status] = [{ tenantId: key.tenantId, kind: 'api_key' }, key.tenantStatus];
