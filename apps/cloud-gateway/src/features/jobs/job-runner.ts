@@ -66,7 +66,7 @@ export class JobRunner {
 
   /** Inside the caller's transaction, so the job exists exactly when the change that needs it does. */
   async enqueue(_tx: DbTx, kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<string> {
-    return Promise.resolve(this.enqueueSync(this.opts.sqlite.inTransaction(), kind, payload, opts));
+    return this.enqueueSync(this.opts.sqlite.inTransaction(), kind, payload, opts);
   }
 
   /** enqueue() for a synchronous transaction on the shared connection (SqliteConnection.write). */

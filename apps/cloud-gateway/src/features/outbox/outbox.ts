@@ -46,7 +46,7 @@ export class Outbox {
 
   /** Appends in order, inside the caller's Prisma transaction `tx` (see appendSync). */
   async appendMany(_tx: DbTx, tenantId: string, events: readonly NewEvent[]): Promise<EventEnvelope[]> {
-    return Promise.resolve(this.appendSync(this.sqlite.inTransaction(), tenantId, events));
+    return this.appendSync(this.sqlite.inTransaction(), tenantId, events);
   }
 
   /** Appends in order within an open transaction; events whose deterministic id exists already are skipped (not returned). */
