@@ -1,3 +1,4 @@
+import { tokenKeys } from '../client/credentials';
 import type { ApiCaller } from '../http/api-caller';
 import type { Clock, TokenSource } from '../tokens/token-broker';
 import { OkSchema } from './envelope.schemas';
@@ -20,7 +21,7 @@ export class SuiteApi {
   private readonly rateKey: string;
 
   constructor(private readonly deps: SuiteApiDeps) {
-    this.rateKey = `suite:${deps.suiteKey}`;
+    this.rateKey = tokenKeys.suite(deps.suiteKey);
   }
 
   /** The cached suite access token (fetched with the newest suite_ticket when missing or near expiry). */

@@ -8,7 +8,7 @@ export interface SuiteCredentials {
   suiteSecret: string;
 }
 
-/** Token-broker keys; documented because a TokenStore implementation sees them. */
+/** The keys of an app, suite or corp identity: the token broker stores tokens under them (a TokenStore implementation sees them) and the rate limiter keeps one bucket per key and path. */
 export const tokenKeys = {
   app: (appKey: string) => `app:${appKey}`,
   suite: (suiteKey: string) => `suite:${suiteKey}`,
