@@ -37,9 +37,7 @@ export function createApp(s: CloudServices): Express {
       logger: s.logger,
       checks: {
         db: async () => {
-          const pending = await pendingMigrations(MIGRATIONS_DIR, () =>
-            s.db.$queryRawUnsafe(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`),
-          );
+          const pending = await pendingMigrations(MIGRATIONS_DIR, (sql) => s.db.$queryRawUnsafe(sql));
           if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
         },
       },

@@ -30,14 +30,28 @@ export async function migrateDeploy(configPath: string, env: Record<string, stri
   }
 }
 
-/** Reads applied migration names; each app passes a query on its own client. */
-export type MigrationStatusQuery = () => Promise<{ migration_name: string }[]>;
+/** Runs the status query on the app's own client (Prisma's raw query, whatever its database). */
+export type MigrationStatusQuery = (sql: string) => Promise<{ migration_name: string }[]>;
+
+const APPLIED_MIGRATIONS_SQL = 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+
+/** The migration folders ship with the code, so they are read once per directory, not on every readiness probe. */
+const foldersByDir = new Map<string, string[]>();
+
+function migrationFolders(migrationsDir: string): string[] {
+  let folders = foldersByDir.get(migrationsDir);
+  if (!folders) {
+    folders = readdirSync(migrationsDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    foldersByDir.set(migrationsDir, folders);
+  }
+  return folders;
+}
 
 /** Migration folders that are not recorded as finished in `_prisma_migrations` (readiness check). */
-export async function pendingMigrations(migrationsDir: string, applied: MigrationStatusQuery): Promise<string[]> {
-  const folders = readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name);
-  const done = new Set((await applied()).map((r) => r.migration_name));
-  return folders.filter((name) => !done.has(name)).sort();
+export async function pendingMigrations(migrationsDir: string, query: MigrationStatusQuery): Promise<string[]> {
+  const done = new Set((await query(APPLIED_MIGRATIONS_SQL)).map((r) => r.migration_name));
+  return migrationFolders(migrationsDir).filter((name) => !done.has(name));
 }

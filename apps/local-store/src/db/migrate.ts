@@ -10,8 +10,5 @@ export function applyMigrations(databaseUrl: string): Promise<string> {
 
 /** Migration folders not recorded as finished in the database (readiness fails while any remain). */
 export function pendingMigrationNames(prisma: PrismaClient): Promise<string[]> {
-  return pendingMigrations(MIGRATIONS_DIR, () =>
-    prisma.$queryRaw<{ migration_name: string }[]>`
-      SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-  );
+  return pendingMigrations(MIGRATIONS_DIR, (sql) => prisma.$queryRawUnsafe(sql));
 }
