@@ -24,7 +24,7 @@ export {
 } from './context/request-context';
 export { requestContext, REQUEST_ID_HEADER } from './context/request-context.middleware';
 
-export { ERROR_CODES, ERROR_STATUS, errorTitle, isErrorCode, type ErrorCode } from './errors/error-codes';
+export { ERROR_CODES, ERROR_STATUS, errorTitle, type ErrorCode } from './errors/error-codes';
 export {
   AppError,
   conflict,
@@ -37,7 +37,7 @@ export {
 } from './errors/app-error';
 export { toAppError } from './errors/to-app-error';
 export { errorHandler, notFoundHandler, PROBLEM_CONTENT_TYPE } from './errors/error-handler.middleware';
-export { FieldErrorSchema, PROBLEM_TYPE_BASE, ProblemSchema, problemSchema, type Problem } from './errors/problem.schema';
+export { FieldErrorSchema, PROBLEM_TYPE_BASE, ProblemSchema, type Problem } from './errors/problem.schema';
 
 export {
   input,

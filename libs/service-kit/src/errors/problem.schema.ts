@@ -19,6 +19,3 @@ export const ProblemSchema = z.object({
 });
 
 export type Problem = z.infer<typeof ProblemSchema>;
-
-/** Alias of ProblemSchema for callers that use lower-case schema names. */
-export const problemSchema = ProblemSchema;

@@ -70,7 +70,6 @@ export function createCallbacks(deps: CallbacksDeps) {
 
   return {
     inbox: callbackInbox({ db, jobs, windowMs: config.CALLBACK_TIMESTAMP_WINDOW, now, onStored: () => void scheduleHousekeeping() }),
-    ticketAlarm,
     /** The clock callbacks are judged by (tests move it). */
     now,
     /** Call once at start-up. */

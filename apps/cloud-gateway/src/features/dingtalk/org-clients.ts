@@ -12,8 +12,6 @@ import { suiteTickets, type SuiteTickets } from './suite-tickets';
 export interface DingTalk {
   client: DingTalkClient;
   tickets: SuiteTickets;
-  /** Credentials a tenant calls DingTalk with. */
-  credentials(tenant: Tenant): Promise<AppCredentials>;
   forTenant(tenant: Tenant): Promise<OrgClient>;
   /** The OAuth client id of a tenant's app (AppKey, or the SuiteKey for ISV tenants). */
   oauthClient(tenant: Tenant): Promise<{ clientId: string; clientSecret: string }>;
@@ -50,7 +48,6 @@ export function createDingTalk(config: CloudConfig, db: Db, secrets: SecretBox, 
     client,
     tickets,
     suite,
-    credentials,
     async forTenant(tenant) {
       return client.forOrg(await credentials(tenant));
     },

@@ -25,7 +25,7 @@ export function initialProgress(full: boolean): SyncProgress {
 }
 
 /** The walk moves on from the head department (or on to the removals when none is left). */
-export function nextDepartment(p: SyncProgress, discovered: number[] = []): SyncProgress {
-  const queue = [...p.queue.slice(1), ...discovered];
+export function nextDepartment(p: SyncProgress): SyncProgress {
+  const queue = p.queue.slice(1);
   return queue.length > 0 ? { ...p, queue, listed: false, cursor: 0 } : { ...p, phase: 'remove-users', queue: [], listed: false, cursor: 0 };
 }

@@ -158,11 +158,6 @@ export function tenantsService(deps: TenantsDeps) {
       if (!found.callbackToken || !found.callbackAesKeyEnc) return undefined;
       return { token: found.callbackToken, aesKey: secrets.open(found.callbackAesKeyEnc) };
     },
-
-    async appSecret(id: string): Promise<string | undefined> {
-      const found = await row(db, id);
-      return found.appSecretEnc ? secrets.open(found.appSecretEnc) : undefined;
-    },
   };
 }
 
