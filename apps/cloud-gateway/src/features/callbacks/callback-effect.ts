@@ -13,11 +13,6 @@ export interface EventEffect {
 
 export const MAX_BATCH = 500;
 
-export function chunk<T>(items: readonly T[], size = MAX_BATCH): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** Outbox ids derived from the callback event, so appending again after a crash is a no-op. */
 export function derivedEventId(callbackEventId: string, part: string): string {

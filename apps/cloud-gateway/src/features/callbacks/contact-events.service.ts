@@ -5,7 +5,8 @@ import type { DbTx } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { Outbox } from '../outbox/outbox';
 import type { Tenant } from '../tenants/tenant';
-import { chunk, derivedEventId, type EventEffect } from './callback-effect';
+import { inBatches } from '../../shared/batches';
+import { derivedEventId, MAX_BATCH, type EventEffect } from './callback-effect';
 import type { StoredCallbackEvent } from './callback-events.repository';
 import { DEPARTMENT_EVENTS, USER_EVENTS } from './callback-payload';
 import { readDepartments, readUsers } from './directory-reader';
@@ -28,10 +29,10 @@ export function contactEvents(deps: ContactEventsDeps) {
     const read = await readUsers(await deps.dingtalk.forTenant(tenant), [...new Set(ids.data.UserId)]);
     return {
       commit: async (tx: DbTx) => {
-        for (const [i, batch] of chunk(read.users).entries()) {
+        for (const [i, batch] of inBatches(read.users, MAX_BATCH).entries()) {
           await outbox.append(tx, tenant.id, 'user.upserted', { users: batch }, { id: derivedEventId(event.id, `uu${i}`) });
         }
-        for (const [i, batch] of chunk(read.gone).entries()) {
+        for (const [i, batch] of inBatches(read.gone, MAX_BATCH).entries()) {
           await outbox.append(tx, tenant.id, 'user.removed', { userids: batch }, { id: derivedEventId(event.id, `ur${i}`) });
         }
       },
@@ -44,10 +45,10 @@ export function contactEvents(deps: ContactEventsDeps) {
     const read = await readDepartments(await deps.dingtalk.forTenant(tenant), deps.oapiBaseUrl, [...new Set(ids.data.DeptId)]);
     return {
       commit: async (tx: DbTx) => {
-        for (const [i, batch] of chunk(read.departments).entries()) {
+        for (const [i, batch] of inBatches(read.departments, MAX_BATCH).entries()) {
           await outbox.append(tx, tenant.id, 'department.upserted', { departments: batch }, { id: derivedEventId(event.id, `du${i}`) });
         }
-        for (const [i, batch] of chunk(read.gone).entries()) {
+        for (const [i, batch] of inBatches(read.gone, MAX_BATCH).entries()) {
           await outbox.append(tx, tenant.id, 'department.removed', { deptIds: batch }, { id: derivedEventId(event.id, `dr${i}`) });
         }
       },

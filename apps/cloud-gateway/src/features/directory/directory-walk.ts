@@ -10,6 +10,7 @@ import type { Tenant } from '../tenants/tenant';
 import { isNotFound } from '../users/dingtalk-failure';
 import { toUserProfile } from '../users/user-profile.mapper';
 import { directoryRepository as repo } from './directory.repository';
+import { inBatches } from '../../shared/batches';
 import { nextDepartment, ROOT_DEPT_ID, type SyncProgress } from './sync-progress';
 
 /** Events carry at most this many users/departments; also DingTalk's largest member page. */
@@ -28,12 +29,6 @@ interface Counts {
   departmentsSeen?: number;
   usersSeen?: number;
   usersRemoved?: number;
-}
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += BATCH_SIZE) out.push(items.slice(i, i + BATCH_SIZE));
-  return out;
 }
 
 /** A department deleted while the walk was on its way to it answers 60003: nothing left to read. */
@@ -78,7 +73,7 @@ async function listChildren(ctx: WalkContext, p: SyncProgress, head: number): Pr
   if (head === ROOT_DEPT_ID) departments.unshift({ deptId: ROOT_DEPT_ID, name: tenant.name, parentId: null });
   return commit(ctx, async (tx) => {
     const marked = await repo.markDepartments(tx, tenant.id, syncId, departments, p.full);
-    for (const batch of chunks(marked.changed)) await ctx.outbox.append(tx, tenant.id, 'department.upserted', { departments: batch });
+    for (const batch of inBatches(marked.changed, BATCH_SIZE)) await ctx.outbox.append(tx, tenant.id, 'department.upserted', { departments: batch });
     // Only departments met for the first time are queued, so a cycle or a repeat cannot loop the walk.
     const queued = marked.firstSeen.map((d) => d.deptId).filter((id) => id !== head);
     return { progress: { ...p, queue: [...p.queue, ...queued], listed: true }, counts: { departmentsSeen: marked.firstSeen.length } };
@@ -97,7 +92,7 @@ async function listMembers(ctx: WalkContext, p: SyncProgress, head: number): Pro
       return { progress: next };
     }
     const marked = await repo.markUsers(tx, ctx.tenant.id, ctx.syncId, page.list.map(toUserProfile), p.full);
-    for (const batch of chunks(marked.changed)) await ctx.outbox.append(tx, ctx.tenant.id, 'user.upserted', { users: batch });
+    for (const batch of inBatches(marked.changed, BATCH_SIZE)) await ctx.outbox.append(tx, ctx.tenant.id, 'user.upserted', { users: batch });
     return { progress: next, counts: { usersSeen: marked.firstSeen.length } };
   });
 }

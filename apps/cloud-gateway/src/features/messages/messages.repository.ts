@@ -6,6 +6,7 @@
 import type { MessageStatus, RecipientResult, RecipientStatus, RecipientsSpec } from '@dtg/contracts';
 import type { WorkNotificationMessage } from '@dtg/dingtalk-client';
 import type { Sql, SqlParam } from '../../db/prisma';
+import { inBatches } from '../../shared/batches';
 import type { ChunkStatus } from './messages.schemas';
 
 export interface MessageRecord {
@@ -40,7 +41,6 @@ export type ChunkChanges = Partial<Pick<ChunkRecord, 'status' | 'taskId' | 'sent
 
 /** SQLite bounds the parameters of one statement; statements over many userids go in slices. */
 const SLICE = 500;
-const slices = <T>(items: T[]): T[][] => Array.from({ length: Math.ceil(items.length / SLICE) }, (_, i) => items.slice(i * SLICE, (i + 1) * SLICE));
 const marks = (items: readonly unknown[]) => items.map(() => '?').join(', ');
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
@@ -136,7 +136,7 @@ export const messagesRepository = {
 
   /** One multi-row INSERT per slice of pending recipients. */
   addRecipients(sql: Sql, messageId: string, userids: string[], at = Date.now()): void {
-    for (const part of slices(userids)) {
+    for (const part of inBatches(userids, SLICE)) {
       sql.run(
         `INSERT INTO MessageRecipient (messageId, userid, status, updatedAt) VALUES ${part.map(() => "(?, ?, 'pending', ?)").join(', ')}`,
         ...part.flatMap((userid) => [messageId, userid, at]),
@@ -182,7 +182,7 @@ export const messagesRepository = {
     const at = Date.now();
     const from = change.from ? ` AND status IN (${marks(change.from)})` : '';
     let changed = 0;
-    for (const part of slices(userids)) {
+    for (const part of inBatches(userids, SLICE)) {
       changed += sql.run(
         `UPDATE MessageRecipient SET status = ?, reason = ?, chunkId = COALESCE(?, chunkId), updatedAt = ? WHERE messageId = ? AND userid IN (${marks(part)})${from}`,
         change.status, change.reason ?? null, change.chunkId ?? null, at, messageId, ...part, ...(change.from ?? []),

@@ -8,6 +8,7 @@
 import { EventDataSchemas, type EventData, type EventEnvelope, type EventType } from '@dtg/contracts';
 import { currentRequestId } from '@dtg/service-kit';
 import type { DbTx, Sql, SqliteConnection } from '../../db/prisma';
+import { inBatches } from '../../shared/batches';
 import { newId } from '../../shared/ids';
 
 export interface AppendOptions {
@@ -25,12 +26,6 @@ type Listener = () => void;
 
 /** Rows per INSERT: well under SQLite's 32,766 bound parameters. */
 const ROWS_PER_INSERT = 400;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export class Outbox {
   private readonly listeners = new Set<Listener>();
@@ -53,7 +48,7 @@ export class Outbox {
   appendSync(sql: Sql, tenantId: string, events: readonly NewEvent[]): EventEnvelope[] {
     const fixedIds = events.flatMap((e) => (e.id ? [e.id] : []));
     const existing = new Set<string>();
-    for (const ids of chunks(fixedIds, ROWS_PER_INSERT)) {
+    for (const ids of inBatches(fixedIds, ROWS_PER_INSERT)) {
       for (const row of sql.all<{ id: string }>(`SELECT id FROM Event WHERE id IN (${ids.map(() => '?').join(',')})`, ...ids)) existing.add(row.id);
     }
     const fresh = events.filter((e) => !e.id || !existing.has(e.id));
@@ -77,7 +72,7 @@ export class Outbox {
       data: EventDataSchemas[e.type].parse(e.data),
     })) as EventEnvelope[];
 
-    for (const batch of chunks(envelopes, ROWS_PER_INSERT)) {
+    for (const batch of inBatches(envelopes, ROWS_PER_INSERT)) {
       sql.run(
         `INSERT INTO Event (id, tenantId, seq, type, occurredAt, data, requestId) VALUES ${batch.map(() => '(?,?,?,?,?,?,?)').join(',')}`,
         ...batch.flatMap((e) => [e.id, tenantId, e.seq, e.type, Date.parse(e.occurredAt), JSON.stringify(e.data), requestId]),
