@@ -1,8 +1,9 @@
 // Tenant API keys: shown once, stored as SHA-256 (the key has 192 random bits, so a fast hash is
 // enough — there is nothing to brute-force), told apart by a short prefix, revocable.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { notFound } from '@dtg/service-kit';
 import type { DbTx, SqliteConnection } from '../../db/prisma';
+import { sha256Hex } from '../../shared/hash';
 import { newId } from '../../shared/ids';
 
 export const API_KEY_PREFIX = 'dtg_';
@@ -25,9 +26,8 @@ export interface ApiKeyView {
   revokedAt: Date | null;
 }
 
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
+/** The stored form of an API key. */
+export const hashApiKey = sha256Hex;
 
 /** lastUsedAt is a hint for operators; writing it on every request would double the write load. */
 const LAST_USED_PRECISION_MS = 60_000;

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../shared/hash';
 
 /** 256 random bits, URL-safe: login states and tickets are bearer secrets. */
 export function newSecret(): string {
@@ -6,6 +7,4 @@ export function newSecret(): string {
 }
 
 /** What we store instead of the secret itself, so a database leak does not leak usable states or tickets. */
-export function secretKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
-}
+export const secretKey = sha256Hex;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../shared/hash';
 
 /** JSON with object keys sorted at every level, so equal values hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
@@ -9,6 +9,6 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-export function sha256Hex(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+export function canonicalSha256(value: unknown): string {
+  return sha256Hex(canonicalJson(value));
 }

@@ -4,7 +4,7 @@
 import type { OrgClient } from '@dtg/dingtalk-client';
 import { newId } from '../../shared/ids';
 import type { Tenant } from '../tenants/tenant';
-import { sha256Hex } from './canonical-hash';
+import { canonicalSha256 } from './canonical-hash';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type MessageRecord } from './messages.repository';
 import { applyQuotaGuard, shanghaiDay, type QuotaRejection } from './quota-guard';
@@ -29,7 +29,7 @@ export async function planDispatch(deps: MessagesDeps, org: OrgClient, tenant: T
     const decision = applyQuotaGuard(sql, {
       tenantId: message.tenantId,
       day: shanghaiDay(now),
-      contentHash: sha256Hex(message.msg),
+      contentHash: canonicalSha256(message.msg),
       dailyCap: tenant.mode === 'isv' ? dailyCap.isv : dailyCap.internal,
       userids,
     });

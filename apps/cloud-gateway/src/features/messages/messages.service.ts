@@ -4,7 +4,7 @@
 import { AppError, notFound } from '@dtg/service-kit';
 import { newId } from '../../shared/ids';
 import type { Principal } from '../auth/authenticate.middleware';
-import { sha256Hex } from './canonical-hash';
+import { canonicalSha256 } from './canonical-hash';
 import { DISPATCH_JOB, dispatchJobId, messageEventId } from './message-jobs';
 import { messageView } from './message-view';
 import type { MessagesDeps } from './messages.deps';
@@ -21,7 +21,7 @@ export function messagesService(deps: MessagesDeps) {
      * key lookup and the insert cannot race another request with the same key.
      */
     async send(principal: Principal, body: SendMessageBody, idempotencyKey?: string): Promise<AcceptedMessage> {
-      const requestHash = sha256Hex(body);
+      const requestHash = canonicalSha256(body);
       const id = newId('msg');
       const createdAt = new Date(deps.now());
       const userIds = [...new Set(body.recipients.userIds ?? [])];

@@ -1,7 +1,7 @@
 // DingTalk's snake_case person (from v2/user/get or a v2/user/list page) → the product's UserProfile.
-import { createHash } from 'node:crypto';
-import type { UserDetail, UserListItem } from '@dtg/dingtalk-client';
 import type { UserProfile } from '@dtg/contracts';
+import type { UserDetail, UserListItem } from '@dtg/dingtalk-client';
+import { sha256Hex } from '../../shared/hash';
 
 /** The fields both sources share; only v2/user/get carries the manager. */
 export type DingTalkPerson = Pick<UserListItem, 'userid' | 'unionid' | 'name' | 'avatar' | 'title' | 'job_number' | 'mobile' | 'email' | 'org_email' | 'dept_id_list' | 'admin' | 'boss' | 'active'> &
@@ -29,5 +29,5 @@ export function toUserProfile(p: DingTalkPerson): UserProfile {
 
 /** Stable digest of a profile (the mapper builds keys in a fixed order), to tell "changed" from "same". */
 export function profileHash(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return sha256Hex(JSON.stringify(value));
 }
