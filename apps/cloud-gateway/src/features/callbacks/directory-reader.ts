@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DingTalkApiError, type OrgClient } from '@dtg/dingtalk-client';
 import type { Department, UserProfile } from '@dtg/contracts';
 import { currentRequestId } from '@dtg/service-kit';
+import { isNotFound } from '../users/dingtalk-failure';
 import { toUserProfile } from '../users/user-profile.mapper';
 
 const DEPARTMENT_GET = '/topapi/v2/department/get';
@@ -16,8 +17,6 @@ const DepartmentAnswerSchema = z.object({
   result: z.object({ dept_id: z.number().int(), name: z.string(), parent_id: z.number().int().optional() }).optional(),
 });
 
-const isGone = (err: unknown) => err instanceof DingTalkApiError && err.kind === 'not-found';
-
 export async function readUsers(org: OrgClient, userids: readonly string[]): Promise<{ users: UserProfile[]; gone: string[] }> {
   const users: UserProfile[] = [];
   const gone: string[] = [];
@@ -25,7 +24,7 @@ export async function readUsers(org: OrgClient, userids: readonly string[]): Pro
     try {
       users.push(toUserProfile(await org.contacts.getUser(userid)));
     } catch (err) {
-      if (!isGone(err)) throw err;
+      if (!isNotFound(err)) throw err;
       gone.push(userid);
     }
   }
@@ -39,7 +38,7 @@ export async function readDepartments(org: OrgClient, oapiBaseUrl: string, deptI
     try {
       departments.push(await getDepartment(org, oapiBaseUrl, deptId));
     } catch (err) {
-      if (!isGone(err)) throw err;
+      if (!isNotFound(err)) throw err;
       gone.push(deptId);
     }
   }

@@ -1,14 +1,13 @@
 // What the app behind returnTo is told when a login fails after its state was accepted:
 // a short stable code in `error=`; the details stay in our log.
 import OAuth2Strategy from 'passport-oauth2';
-import { DingTalkApiError, DingTalkTransportError, SuiteTicketUnavailableError } from '@dtg/dingtalk-client';
+import { DingTalkApiError } from '@dtg/dingtalk-client';
 import type { Logger } from '@dtg/service-kit';
+import { isBusy } from '../users/dingtalk-failure';
 import { LoginRefusedError } from './login.service';
 import type { StateRefusal } from './passport-state-store';
 
 export type LoginErrorCode = 'access_denied' | 'not_in_org' | 'tenant_suspended' | 'invalid_code' | 'dingtalk_unavailable' | 'server_error';
-
-const BUSY_KINDS = new Set(['throttled', 'retry-backoff', 'refresh-token', 'refresh-suite-ticket']);
 
 export function loginErrorCode(thrown: unknown, logger: Logger): LoginErrorCode {
   // passport-oauth2 wraps token-exchange failures; the DingTalk error is inside.
@@ -19,8 +18,7 @@ export function loginErrorCode(thrown: unknown, logger: Logger): LoginErrorCode 
   }
   logger.warn('login failed after its state was accepted', { err });
   if (err instanceof DingTalkApiError && err.kind === 'fail-invalid-code') return 'invalid_code';
-  const busy = err instanceof DingTalkTransportError || err instanceof SuiteTicketUnavailableError || (err instanceof DingTalkApiError && BUSY_KINDS.has(err.kind));
-  if (busy) return 'dingtalk_unavailable';
+  if (isBusy(err)) return 'dingtalk_unavailable';
   return 'server_error';
 }
 
