@@ -46,6 +46,18 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** One verifier per secret (decoding a whsec_ key each time was per delivery); a store has one or two. */
+const verifiers = new Map<string, Webhook>();
+
+function verifierFor(secret: string): Webhook {
+  let verifier = verifiers.get(secret);
+  if (!verifier) {
+    verifier = new Webhook(secret);
+    verifiers.set(secret, verifier);
+  }
+  return verifier;
+}
+
 /**
  * Verifies on the RAW body (never a re-serialised object). Accepts the delivery if any signature in
  * the header matches any configured secret; the timestamp must be within ±5 minutes (the library's
@@ -63,10 +75,12 @@ export function verifyWebhook(
     throw new WebhookSignatureError('missing_headers', 'webhook-id, webhook-timestamp and webhook-signature are required');
   }
   const required = { 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': signature };
+  // Once, not once per secret: the library converts a Buffer to text on every verify.
+  const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
   let lastError: unknown;
   for (const secret of secrets) {
     try {
-      new Webhook(secret).verify(rawBody, required, { jsonParse: false });
+      verifierFor(secret).verify(body, required, { jsonParse: false });
       return { id, timestampSec: Number(timestamp) };
     } catch (err) {
       lastError = err;

@@ -18,14 +18,14 @@ export function eventsRoutes(
   secrets: readonly string[],
 ): { router: Router; bodyErrors: ErrorRequestHandler } {
   const receive = async (req: Request, body: unknown, isJson: boolean) => {
-    const raw = req.rawBody ?? Buffer.alloc(0);
+    const raw = (req.rawBody ?? Buffer.alloc(0)).toString('utf8');
     try {
       verifyWebhook(raw, req.headers, secrets);
     } catch (error) {
       if (error instanceof WebhookSignatureError) throw unauthorized(`Webhook rejected: ${error.reason}.`);
       throw error;
     }
-    return ingest.ingestPushed(body, raw.toString('utf8'), isJson);
+    return ingest.ingestPushed(body, raw, isJson);
   };
 
   // Documented, not validated by the registry: an envelope that fails the schema is parked, not refused.
