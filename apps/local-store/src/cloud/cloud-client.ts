@@ -3,6 +3,7 @@
 import { LoginTicketSchema, type LoginTicket } from '@dtg/contracts';
 import { currentRequestId, REQUEST_ID_HEADER } from '@dtg/service-kit';
 import { z } from 'zod';
+import { parseJson } from '../shared/parse-json';
 
 /**
  * Events stay `unknown` here: each one is validated on its own by the apply path, so one event
@@ -85,14 +86,6 @@ function describeFetchError(error: unknown): string {
   const { message, name, cause } = error as { message?: string; name?: string; cause?: { code?: string; message?: string } };
   if (name === 'TimeoutError') return 'timed out';
   return cause?.code ?? cause?.message ?? message ?? String(error);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Ticket values are credentials; error messages name the route, never the path's secret part. */

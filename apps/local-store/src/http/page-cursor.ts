@@ -2,6 +2,7 @@
 // breaking anyone who just passes `nextCursor` back.
 import { validationError } from '@dtg/service-kit';
 import type { z } from 'zod';
+import { parseJson } from '../shared/parse-json';
 
 export function encodeCursor(position: unknown): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
@@ -16,14 +17,6 @@ export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
   return parsed.data;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Not JSON: the schema check above turns this into the caller-facing error.
-    return undefined;
-  }
-}
 
 function hasNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\u0000');

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { DeadEvent } from '@dtg/contracts';
 import { jsonParam, type Statement } from '../../db/sql';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { sha256Hex } from '../../shared/hash';
 
 export interface NewDeadEvent {
   eventId?: string;
@@ -24,7 +24,7 @@ export const deadEventsRepository = {
   insert(events: readonly NewDeadEvent[]): Statement[] {
     if (events.length === 0) return [];
     const rows = events.map((event) => ({
-      dedupe_key: createHash('sha256').update(event.raw, 'utf8').digest('hex'),
+      dedupe_key: sha256Hex(event.raw),
       event_id: event.eventId ?? null,
       seq: event.seq ?? null,
       type: event.type ?? null,

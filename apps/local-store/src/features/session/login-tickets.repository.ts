@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { LoginTicket, UserProfile } from '@dtg/contracts';
 import { jsonParam, type Sql, type Statement } from '../../db/sql';
+import { sha256Hex } from '../../shared/hash';
 
 /** Tickets are bearer credentials: only their hash is stored or compared. */
-export function hashTicket(ticket: string): string {
-  return createHash('sha256').update(ticket, 'utf8').digest('hex');
-}
+export const hashTicket = sha256Hex;
 
 export interface RedeemedTicket {
   user: UserProfile;

@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Sql } from '../../db/sql';
 import type { PrismaClient } from '../../generated/prisma/client';
+import { sha256Hex } from '../../shared/hash';
 
 /** The cookie carries a random id; the table only ever sees its hash. */
-export function hashSessionId(id: string): string {
-  return createHash('sha256').update(id, 'utf8').digest('hex');
-}
+export const hashSessionId = sha256Hex;
 
 export interface StoredSession {
   userid: string;
