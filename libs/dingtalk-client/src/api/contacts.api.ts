@@ -27,34 +27,40 @@ export interface ListUsersOptions {
   language?: Language;
 }
 
+// The answers' shapes, built once: a directory walk or a department expansion calls these in loops.
+const UnionIdAnswer = resultOf(UnionIdLookupSchema);
+const UserDetailAnswer = resultOf(UserDetailSchema);
+const DepartmentsAnswer = resultOf(z.array(DepartmentSchema));
+const SubDepartmentIdsAnswer = resultOf(z.object({ dept_id_list: z.array(z.number().int()) })).transform((r) => r.dept_id_list);
+const UserIdsAnswer = resultOf(z.object({ userid_list: z.array(z.string()) })).transform((r) => r.userid_list);
+const UserListPageAnswer = resultOf(UserListPageSchema);
+
 /** Directory reads with the org's app/corp token (old `topapi` calls; no full v1.0 replacement exists). */
 export class ContactsApi {
   constructor(private readonly org: OrgBinding) {}
 
   /** unionId → userid in this org. A login user outside the org gets a DingTalkApiError of kind `not-found` (60121). */
   getUserIdByUnionId(unionId: string): Promise<UnionIdLookup> {
-    return postOapi(this.org, '/topapi/user/getbyunionid', { unionid: unionId }, resultOf(UnionIdLookupSchema));
+    return postOapi(this.org, '/topapi/user/getbyunionid', { unionid: unionId }, UnionIdAnswer);
   }
 
   getUser(userId: string, options: { language?: Language } = {}): Promise<UserDetail> {
-    return postOapi(this.org, '/topapi/v2/user/get', { userid: userId, language: options.language }, resultOf(UserDetailSchema));
+    return postOapi(this.org, '/topapi/v2/user/get', { userid: userId, language: options.language }, UserDetailAnswer);
   }
 
   /** Direct child departments (one level). The root department is 1. */
   listSubDepartments(deptId = 1, options: { language?: Language } = {}): Promise<Department[]> {
     const body = { dept_id: deptId, language: options.language };
-    return postOapi(this.org, '/topapi/v2/department/listsub', body, resultOf(z.array(DepartmentSchema)));
+    return postOapi(this.org, '/topapi/v2/department/listsub', body, DepartmentsAnswer);
   }
 
   listSubDepartmentIds(deptId: number): Promise<number[]> {
-    const schema = resultOf(z.object({ dept_id_list: z.array(z.number().int()) })).transform((r) => r.dept_id_list);
-    return postOapi(this.org, '/topapi/v2/department/listsubid', { dept_id: deptId }, schema);
+    return postOapi(this.org, '/topapi/v2/department/listsubid', { dept_id: deptId }, SubDepartmentIdsAnswer);
   }
 
   /** Userids of the department's direct members. */
   listUserIds(deptId: number): Promise<string[]> {
-    const schema = resultOf(z.object({ userid_list: z.array(z.string()) })).transform((r) => r.userid_list);
-    return postOapi(this.org, '/topapi/user/listid', { dept_id: deptId }, schema);
+    return postOapi(this.org, '/topapi/user/listid', { dept_id: deptId }, UserIdsAnswer);
   }
 
   /** One page of the department's direct members (cursor paging). */
@@ -67,7 +73,7 @@ export class ContactsApi {
       contain_access_limit: options.containAccessLimit,
       language: options.language,
     };
-    return postOapi(this.org, '/topapi/v2/user/list', body, resultOf(UserListPageSchema));
+    return postOapi(this.org, '/topapi/v2/user/list', body, UserListPageAnswer);
   }
 
   /** Every direct member of the department, fetching pages lazily as the loop consumes them. */

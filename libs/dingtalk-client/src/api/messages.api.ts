@@ -6,6 +6,11 @@ import { postOapi, type OrgBinding } from './org-binding';
 
 const BASE = '/topapi/message/corpconversation';
 
+// The answers' shapes, built once: these calls run per chunk and per receipt poll.
+const TaskIdAnswer = z.object({ task_id: z.number().int() }).transform((r) => r.task_id);
+const ProgressAnswer = z.object({ progress: SendProgressSchema }).transform((r) => r.progress);
+const ResultAnswer = z.object({ send_result: SendResultSchema }).transform((r) => r.send_result);
+
 /**
  * Work notifications. `send` and `recall` have effects, so they are retried only when DingTalk
  * provably did not act (throttled, token invalid, connection never opened); otherwise the error
@@ -30,19 +35,16 @@ export class MessagesApi {
       to_all_user: req.toAllUser,
       msg: req.msg,
     };
-    const schema = z.object({ task_id: z.number().int() }).transform((r) => r.task_id);
-    return postOapi(this.org, `${BASE}/asyncsend_v2`, body, schema, false);
+    return postOapi(this.org, `${BASE}/asyncsend_v2`, body, TaskIdAnswer, false);
   }
 
   getSendProgress(taskId: number, agentId?: number): Promise<SendProgress> {
-    const schema = z.object({ progress: SendProgressSchema }).transform((r) => r.progress);
-    return postOapi(this.org, `${BASE}/getsendprogress`, { agent_id: this.agentId(agentId), task_id: taskId }, schema);
+    return postOapi(this.org, `${BASE}/getsendprogress`, { agent_id: this.agentId(agentId), task_id: taskId }, ProgressAnswer);
   }
 
   /** Per-recipient result (tasks ≤ 24 h old; DingTalk refuses tasks with > 100 recipients: 41052). */
   getSendResult(taskId: number, agentId?: number): Promise<SendResult> {
-    const schema = z.object({ send_result: SendResultSchema }).transform((r) => r.send_result);
-    return postOapi(this.org, `${BASE}/getsendresult`, { agent_id: this.agentId(agentId), task_id: taskId }, schema);
+    return postOapi(this.org, `${BASE}/getsendresult`, { agent_id: this.agentId(agentId), task_id: taskId }, ResultAnswer);
   }
 
   /** Recalls a sent notification (within 24 h). */
