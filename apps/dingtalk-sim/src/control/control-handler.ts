@@ -4,6 +4,7 @@ import { CallbackConfigError } from '../callbacks/event-notifier';
 import { locals } from '../core/http-locals';
 import { OrgStoreError } from '../org/org-store';
 import { SimulatorError } from '../simulator';
+import { queryOf } from '../core/endpoint';
 
 export interface ControlInput {
   body: unknown;
@@ -28,8 +29,7 @@ function bodyOf(res: Response): unknown {
 export function control(handler: (input: ControlInput) => unknown): RequestHandler {
   return async (req: Request, res: Response) => {
     try {
-      const query = Object.fromEntries(new URL(req.originalUrl, 'http://sim').searchParams);
-      const value = await handler({ body: bodyOf(res), params: req.params as Record<string, string>, query });
+      const value = await handler({ body: bodyOf(res), params: req.params as Record<string, string>, query: queryOf(req) });
       res.status(200).json(value ?? { ok: true });
     } catch (err) {
       const match = STATUS_BY_ERROR.find(([type]) => err instanceof type);

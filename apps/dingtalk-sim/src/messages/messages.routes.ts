@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { OrgPrincipal } from '../auth/principal';
+import { clientKeyOf, type OrgPrincipal } from '../auth/principal';
 import { endpoint, type EndpointInput } from '../core/endpoint';
 import { SimError } from '../core/sim-error';
 import type { World } from '../world';
@@ -10,9 +10,7 @@ import type { Sender } from './task.model';
 const BASE = '/topapi/message/corpconversation';
 
 function senderOf(principal: OrgPrincipal): Sender {
-  return principal.kind === 'app'
-    ? { key: principal.appKey, corpId: principal.corpId, agentId: principal.agentId, isv: false }
-    : { key: `${principal.suiteKey}:${principal.corpId}`, corpId: principal.corpId, agentId: principal.agentId, isv: true };
+  return { key: clientKeyOf(principal), corpId: principal.corpId, agentId: principal.agentId, isv: principal.kind === 'corp' };
 }
 
 function agentId(input: EndpointInput): number {
