@@ -1,4 +1,5 @@
 import express, { type RequestHandler } from 'express';
+import { JSON_CONTENT_TYPES } from '../validation/validate.middleware';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -18,7 +19,7 @@ export function jsonBody(options: JsonBodyOptions): RequestHandler {
     options.rawBodyPaths === undefined || options.rawBodyPaths.some((prefix) => path.startsWith(prefix));
   return express.json({
     limit: options.limit,
-    type: ['application/json', 'application/*+json'],
+    type: [...JSON_CONTENT_TYPES],
     verify: (req, _res, buffer) => {
       const request = req as express.Request;
       if (keepRaw(request.path)) request.rawBody = buffer;

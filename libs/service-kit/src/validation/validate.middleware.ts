@@ -13,14 +13,15 @@ export type ParsedInput<S extends InputSchemas> = {
 };
 
 const LOCATIONS: readonly InputLocation[] = ['params', 'query', 'body', 'headers'];
-const JSON_TYPES = ['application/json', 'application/*+json'];
+/** What counts as a JSON body: the body parser reads these, and anything else with a body schema is a 415. */
+export const JSON_CONTENT_TYPES: readonly string[] = ['application/json', 'application/*+json'];
 
 /**
  * Parses every given location, reporting all bad fields at once (paths prefixed `body.`, `query.`…).
  * Results go to `res.locals.input` because Express 5's `req.query` cannot be reassigned.
  */
 export async function parseInput<S extends InputSchemas>(schemas: S, req: Request): Promise<ParsedInput<S>> {
-  if (schemas.body && hasBody(req) && !req.is(JSON_TYPES)) {
+  if (schemas.body && hasBody(req) && !req.is([...JSON_CONTENT_TYPES])) {
     throw new AppError('unsupported_media_type', 'The request body must be JSON (Content-Type: application/json).');
   }
   const parsed: Record<string, unknown> = {};
