@@ -32,9 +32,8 @@ export interface CallbackEndpoint {
  * is settled by accepting either, since both belong to the same tenant; the reply uses the one that matched.
  */
 export async function appEndpoint(tenants: TenantsService, tenantId: string): Promise<CallbackEndpoint> {
-  const tenant = await tenants.get(tenantId);
+  const { tenant, settings } = await tenants.withCallbackSettings(tenantId);
   if (tenant.mode !== 'internal') throw notFound(`tenant ${tenantId} is a suite install: its callbacks arrive at /callbacks/dingtalk/suite`);
-  const settings = await tenants.callbackSettings(tenantId);
   if (!settings) throw notFound(`tenant ${tenantId} has no callback settings (callbackToken, callbackAesKey)`);
   return {
     kind: 'app',

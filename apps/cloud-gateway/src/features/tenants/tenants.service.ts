@@ -152,11 +152,12 @@ export function tenantsService(deps: TenantsDeps) {
       return list;
     },
 
-    /** The internal app's callback token and EncodingAESKey, if the operator set them. */
-    async callbackSettings(id: string): Promise<{ token: string; aesKey: string } | undefined> {
+    /** The tenant with its internal app's callback token and EncodingAESKey, if the operator set them (one read per callback). */
+    async withCallbackSettings(id: string): Promise<{ tenant: Tenant; settings?: { token: string; aesKey: string } }> {
       const found = await row(db, id);
-      if (!found.callbackToken || !found.callbackAesKeyEnc) return undefined;
-      return { token: found.callbackToken, aesKey: secrets.open(found.callbackAesKeyEnc) };
+      const tenant = toTenant(found);
+      if (!found.callbackToken || !found.callbackAesKeyEnc) return { tenant };
+      return { tenant, settings: { token: found.callbackToken, aesKey: secrets.open(found.callbackAesKeyEnc) } };
     },
   };
 }
