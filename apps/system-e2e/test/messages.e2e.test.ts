@@ -5,7 +5,7 @@ import { LoginTicketSchema, MessageDetailSchema, MessagesPageSchema, type Messag
 import { DEMO } from '@dtg/dingtalk-sim';
 import { localSession, returnParams, signIn } from './support/browser';
 import { call, count, simControl } from './support/calls';
-import { createSecondOrgTenant, type SecondOrgTenant } from './support/second-org-tenant';
+import { provisionSecondTenant, type SecondTenant } from './support/second-tenant';
 import { startStack, waitFor, type Stack } from './support/stack';
 
 const SEND_PATH = '/topapi/message/corpconversation/asyncsend_v2';
@@ -25,12 +25,12 @@ const pad = (n: number) => String(n).padStart(3, '0');
 
 describe('work notifications across real processes', () => {
   let stack: Stack;
-  let tenantB: SecondOrgTenant;
+  let tenantB: SecondTenant;
   let session: { cookie: string; cloudToken: string };
 
   beforeAll(async () => {
     stack = await startStack({ cloudEnv: { MESSAGE_RECEIPT_SCHEDULE: '300ms,500ms,1s' } });
-    tenantB = await createSecondOrgTenant(stack);
+    tenantB = await provisionSecondTenant(stack, 'http://127.0.0.1:9/second-org-app/');
     session = await localSession(stack, DEMO.adminUserid);
   }, 90_000);
   afterAll(() => stack?.close());

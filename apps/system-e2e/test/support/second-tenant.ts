@@ -1,9 +1,10 @@
 // A second tenant on the same cloud, in the simulator's second org with an internal app of its own
 // (added to the fixture), so cross-tenant checks can use real API keys, logins and user tokens of
-// both sides. It has no local store: it pulls, and nobody pulls in these tests.
+// both sides. It has no local store: it pulls, and nobody pulls in these tests. Works on a Stack or
+// a DrillStack: it needs only the simulator's URL and the cloud's admin API.
 import { randomBytes } from 'node:crypto';
 import { DEMO } from '@dtg/dingtalk-sim';
-import type { DrillStack, DrillTenant } from './drill-stack';
+import type { DrillTenant } from './drill-stack';
 import { simControl } from './sim-control';
 
 export interface SecondTenant extends DrillTenant {
@@ -11,7 +12,18 @@ export interface SecondTenant extends DrillTenant {
   returnTo: string;
 }
 
-export async function provisionSecondTenant(stack: DrillStack, returnTo: string): Promise<SecondTenant> {
+interface CreatedTenant {
+  tenant: { id: string };
+  apiKey: { key: string };
+  webhookSecret: string;
+}
+
+export interface StackWithAdmin {
+  sim: { url: string };
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+}
+
+export async function provisionSecondTenant(stack: StackWithAdmin, returnTo: string): Promise<SecondTenant> {
   const app = {
     appKey: 'dingsecondapp001',
     appSecret: `second-${randomBytes(18).toString('base64url')}`,
@@ -26,7 +38,7 @@ export async function provisionSecondTenant(stack: DrillStack, returnTo: string)
   const fixture = await simControl<{ apps: object[] }>(stack.sim.url, 'GET', '/fixture');
   // Loading a fixture resets the simulated world: this must run before anything else uses it.
   await simControl(stack.sim.url, 'POST', '/fixture', { ...fixture, apps: [...fixture.apps, app] });
-  const created = await stack.admin<{ tenant: { id: string }; apiKey: { key: string }; webhookSecret: string }>('POST', '/admin/tenants', {
+  const created = await stack.admin('POST', '/admin/tenants', {
     name: DEMO.secondCorpName,
     corpId: DEMO.secondCorpId,
     appKey: app.appKey,
@@ -35,5 +47,6 @@ export async function provisionSecondTenant(stack: DrillStack, returnTo: string)
     returnUrls: [returnTo],
   });
   if (created.status !== 201) throw new Error(`second tenant: ${created.status} ${JSON.stringify(created.body)}`);
-  return { id: created.body.tenant.id, apiKey: created.body.apiKey.key, webhookSecret: created.body.webhookSecret, appSecret: app.appSecret, returnTo };
+  const body = created.body as CreatedTenant;
+  return { id: body.tenant.id, apiKey: body.apiKey.key, webhookSecret: body.webhookSecret, appSecret: app.appSecret, returnTo };
 }
