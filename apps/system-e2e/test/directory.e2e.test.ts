@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { DepartmentTreeSchema, UsersPageSchema, type DepartmentNode, type UserProfile } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { localSession } from './support/browser';
-import { call, simControl } from './support/calls';
+import { call } from './support/calls';
+import { simControl } from './support/sim-control';
 import { demoOrg, listedProfile, type DemoOrg } from './support/demo-org';
 import { startStack, waitFor, type Stack } from './support/stack';
 import { settled } from './support/tenant-state';
@@ -133,8 +134,8 @@ describe('directory sync across real processes', () => {
     expect(flatten(tree.items).sort((a, b) => a.deptId - b.deptId)).toEqual(demo.departments);
 
     const leavers = ['user050', 'user120', 'user199'];
-    for (const userid of leavers) await simControl(stack, 'DELETE', `/_sim/orgs/${DEMO.corpId}/users/${userid}`);
-    await simControl(stack, 'PATCH', `/_sim/orgs/${DEMO.corpId}/departments/6`, { name: 'Mobile Apps' });
+    for (const userid of leavers) await simControl(stack.sim.url, 'DELETE', `/orgs/${DEMO.corpId}/users/${userid}`);
+    await simControl(stack.sim.url, 'PATCH', `/orgs/${DEMO.corpId}/departments/6`, { name: 'Mobile Apps' });
 
     const second = await sync(stack);
     expect(second).toMatchObject({ status: 'completed', departmentsSeen: 11, usersSeen: DEMO.userCount - 3, usersRemoved: 3, error: null });

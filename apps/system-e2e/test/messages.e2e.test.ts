@@ -4,7 +4,8 @@
 import { LoginTicketSchema, MessageDetailSchema, MessagesPageSchema, type MessageDetail, type RecipientStatus } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { localSession, returnParams, signIn } from './support/browser';
-import { call, count, simControl } from './support/calls';
+import { call, count } from './support/calls';
+import { simControl } from './support/sim-control';
 import { provisionSecondTenant, type SecondTenant } from './support/second-tenant';
 import { startStack, waitFor, type Stack } from './support/stack';
 
@@ -49,30 +50,30 @@ describe('work notifications across real processes', () => {
     }, `message ${id} in the local store: ${what}`);
 
   async function sentCalls(): Promise<SentCall[]> {
-    const log = await simControl<Array<{ body: { userid_list?: string }; errcode?: number }>>(stack, 'GET', `/_sim/requests?pathPrefix=${SEND_PATH}`);
+    const log = await simControl<Array<{ body: { userid_list?: string }; errcode?: number }>>(stack.sim.url, 'GET', `/requests?pathPrefix=${SEND_PATH}`);
     return log.map((entry) => ({ userids: entry.body.userid_list ? entry.body.userid_list.split(',') : [], errcode: entry.errcode }));
   }
 
   /** Two new departments (one with a sub-department) holding 250 people; five are in both. */
   async function addLaunchDepartments(): Promise<string[]> {
-    const org = `/_sim/orgs/${DEMO.corpId}`;
-    await simControl(stack, 'POST', `${org}/departments`, { deptId: 20, name: 'Launch A', parentId: 1 });
-    await simControl(stack, 'POST', `${org}/departments`, { deptId: 21, name: 'Launch A West', parentId: 20 });
-    await simControl(stack, 'POST', `${org}/departments`, { deptId: 22, name: 'Launch B', parentId: 1 });
+    const org = `/orgs/${DEMO.corpId}`;
+    await simControl(stack.sim.url, 'POST', `${org}/departments`, { deptId: 20, name: 'Launch A', parentId: 1 });
+    await simControl(stack.sim.url, 'POST', `${org}/departments`, { deptId: 21, name: 'Launch A West', parentId: 20 });
+    await simControl(stack.sim.url, 'POST', `${org}/departments`, { deptId: 22, name: 'Launch B', parentId: 1 });
     const people = [
       ...Array.from({ length: 100 }, (_, i) => ({ userid: `a${pad(i + 1)}`, deptIds: i < 5 ? [20, 22] : [20] })),
       ...Array.from({ length: 50 }, (_, i) => ({ userid: `w${pad(i + 1)}`, deptIds: [21] })),
       ...Array.from({ length: 100 }, (_, i) => ({ userid: `b${pad(i + 1)}`, deptIds: [22] })),
     ];
-    for (const p of people) await simControl(stack, 'POST', `${org}/users`, { ...p, name: `Launch ${p.userid}` });
+    for (const p of people) await simControl(stack.sim.url, 'POST', `${org}/users`, { ...p, name: `Launch ${p.userid}` });
     return people.map((p) => p.userid);
   }
 
   it('when a markdown notification goes to 250 people in two departments, then 3 sends (100/100/50) carry it and the local store holds 250 statuses matching DingTalk', async () => {
     const people = await addLaunchDepartments();
-    await simControl(stack, 'DELETE', '/_sim/requests');
+    await simControl(stack.sim.url, 'DELETE', '/requests');
     // DingTalk's clock stands still until the sends are seen, so no task can finish before that.
-    await simControl(stack, 'POST', '/_sim/clock', { freeze: true });
+    await simControl(stack.sim.url, 'POST', '/clock', { freeze: true });
     const sent = await send({ recipients: { deptIds: [20, 22] }, msg: { msgtype: 'markdown', markdown: { title: 'Launch day', text: '## Launch\nThe **new** release ships today.' } } });
     expect(sent.status).toBe(202);
     const { id } = sent.body;
@@ -86,8 +87,8 @@ describe('work notifications across real processes', () => {
     expect(new Set(calls.flatMap((c) => c.userids))).toEqual(new Set(people));
 
     // DingTalk finishes a task within seconds of its own clock: move it instead of waiting.
-    await simControl(stack, 'POST', '/_sim/clock', { advanceMs: 5_000 });
-    await simControl(stack, 'POST', '/_sim/clock', { freeze: false });
+    await simControl(stack.sim.url, 'POST', '/clock', { advanceMs: 5_000 });
+    await simControl(stack.sim.url, 'POST', '/clock', { freeze: false });
     const completed = await localMessageWhen(id, 'completed', (m) => m.status === 'completed');
 
     const cloudView = await call<{ chunks: Array<{ taskId: number | null }> }>(stack.cloud.url, 'GET', `/v1/messages/${id}`, { token: stack.tenant.apiKey });
@@ -95,7 +96,7 @@ describe('work notifications across real processes', () => {
     expect(taskIds).toHaveLength(3);
     const expected: Record<string, RecipientStatus> = {};
     for (const taskId of taskIds) {
-      const task = await simControl<SimTask>(stack, 'GET', `/_sim/tasks/${taskId}`);
+      const task = await simControl<SimTask>(stack.sim.url, 'GET', `/tasks/${taskId}`);
       expect(task.completed).toBe(true);
       for (const userid of task.results.read) expected[userid] = 'read';
       for (const userid of task.results.unread) expected[userid] = 'unread';
@@ -114,7 +115,7 @@ describe('work notifications across real processes', () => {
   });
 
   it('when the same content goes to the same user twice, then the second is rejected_by_quota in the local store and never reaches DingTalk', async () => {
-    await simControl(stack, 'DELETE', '/_sim/requests');
+    await simControl(stack.sim.url, 'DELETE', '/requests');
     const body = { recipients: { userIds: ['user010'] }, msg: { msgtype: 'text', text: { content: 'Your badge is ready at the front desk.' } } };
     const first = await send(body);
     expect(first.status).toBe(202);

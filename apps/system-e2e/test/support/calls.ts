@@ -1,6 +1,5 @@
 // JSON calls to the three processes of a stack, plus the few Postgres counts the flow tests assert.
 import type { Client } from 'pg';
-import type { Stack } from './stack';
 
 export interface Reply<T = unknown> {
   status: number;
@@ -24,13 +23,6 @@ export async function call<T = unknown>(base: string, method: string, path: stri
   const res = await fetch(base + path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, res };
-}
-
-/** The simulator's control plane answers 200 or throws: a failing setup step is not what a test checks. */
-export async function simControl<T = unknown>(stack: Stack, method: string, path: string, body?: unknown): Promise<T> {
-  const reply = await call<T>(stack.sim.url, method, path, { body });
-  if (reply.status !== 200) throw new Error(`${method} ${path} answered ${reply.status}: ${JSON.stringify(reply.body)}`);
-  return reply.body;
 }
 
 export async function count(pg: Client, sql: string, values: unknown[] = []): Promise<number> {

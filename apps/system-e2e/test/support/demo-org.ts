@@ -2,7 +2,7 @@
 // fixture (`GET /_sim/fixture`, the baseline it started from) rather than restated here.
 import type { Department, UserProfile } from '@dtg/contracts';
 import { DEMO, type Fixture, type Org } from '@dtg/dingtalk-sim';
-import { simControl } from './calls';
+import { simControl } from './sim-control';
 import type { Stack } from './stack';
 
 export interface DemoOrg {
@@ -14,7 +14,7 @@ export interface DemoOrg {
 }
 
 export async function demoOrg(stack: Stack): Promise<DemoOrg> {
-  const fixture = await simControl<Fixture>(stack, 'GET', '/_sim/fixture');
+  const fixture = await simControl<Fixture>(stack.sim.url, 'GET', '/fixture');
   const org = fixture.orgs.find((o) => o.corpId === DEMO.corpId);
   if (!org) throw new Error('the demo org is not in the fixture');
   const people = new Map(fixture.people.map((p) => [p.personId, p]));

@@ -1,4 +1,6 @@
-// One JSON call with an optional bearer token, answering status, content type and parsed body.
+// One JSON call with an optional bearer token, answering status, content type and parsed body
+// (the shape the security and property suites compare).
+import { call } from './calls';
 
 export interface JsonAnswer {
   status: number;
@@ -7,11 +9,6 @@ export interface JsonAnswer {
 }
 
 export async function jsonCall(base: string, method: string, path: string, token?: string, body?: unknown): Promise<JsonAnswer> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, contentType: res.headers.get('content-type')?.split(';')[0] ?? '', body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+  const reply = await call<Record<string, unknown> | undefined>(base, method, path, { token, body });
+  return { status: reply.status, contentType: reply.res.headers.get('content-type')?.split(';')[0] ?? '', body: reply.body ?? {} };
 }
