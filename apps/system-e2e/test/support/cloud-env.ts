@@ -1,6 +1,7 @@
 // The cloud gateway's environment in a stack of real processes (tests, drills, benchmarks): its own
 // SQLite file, its own secrets, and the simulator standing in for every DingTalk host.
 import { randomBytes } from 'node:crypto';
+import { DEMO } from '@dtg/dingtalk-sim';
 
 export interface CloudSecrets {
   adminToken: string;
@@ -33,4 +34,47 @@ export function cloudEnv(options: { port: number; dbFile: string; simUrl: string
     DINGTALK_API_URL: options.simUrl,
     DINGTALK_OAPI_URL: options.simUrl,
   };
+}
+
+export interface AdminAnswer<T = unknown> {
+  status: number;
+  body: T;
+}
+
+/** The cloud's admin API with the admin token; `T` is the JSON answer's shape. */
+export function cloudAdmin(cloudUrl: string, adminToken: string) {
+  return async <T = unknown>(method: string, path: string, body?: unknown): Promise<AdminAnswer<T>> => {
+    const res = await fetch(cloudUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+}
+
+export interface CreatedTenant {
+  id: string;
+  apiKey: string;
+  webhookSecret: string;
+}
+
+/** The demo org's internal app as a tenant (pull-only when no webhookUrl); `extra` adds admin-API fields. */
+export async function createDemoTenant(
+  admin: ReturnType<typeof cloudAdmin>,
+  options: { webhookUrl?: string; returnTo: string; extra?: Record<string, unknown> },
+): Promise<CreatedTenant> {
+  const created = await admin<{ tenant: { id: string }; apiKey: { key: string }; webhookSecret: string }>('POST', '/admin/tenants', {
+    name: DEMO.corpName,
+    corpId: DEMO.corpId,
+    appKey: DEMO.app.appKey,
+    appSecret: DEMO.app.appSecret,
+    agentId: DEMO.app.agentId,
+    webhookUrl: options.webhookUrl,
+    returnUrls: [options.returnTo],
+    ...options.extra,
+  });
+  if (created.status !== 201) throw new Error(`tenant create failed: ${JSON.stringify(created.body)}`);
+  return { id: created.body.tenant.id, apiKey: created.body.apiKey.key, webhookSecret: created.body.webhookSecret };
 }

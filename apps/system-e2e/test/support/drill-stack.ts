@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
 import { DEMO } from '@dtg/dingtalk-sim';
-import { cloudEnv, COMPRESSED_DELIVERY, freshCloudSecrets, type CloudSecrets } from './cloud-env';
+import { cloudAdmin, cloudEnv, COMPRESSED_DELIVERY, createDemoTenant, freshCloudSecrets, type AdminAnswer, type CloudSecrets, type CreatedTenant } from './cloud-env';
 import { PrivatePostgres } from './private-postgres';
 import { ServiceProcess } from './service-process';
 import { databaseUrl, freePort } from './stack';
@@ -34,16 +34,7 @@ export interface DrillSecrets extends CloudSecrets {
   localAdminToken: string;
 }
 
-export interface DrillTenant {
-  id: string;
-  apiKey: string;
-  webhookSecret: string;
-}
-
-export interface HttpAnswer<T = unknown> {
-  status: number;
-  body: T;
-}
+export type DrillTenant = CreatedTenant;
 
 export interface DrillStack {
   sim: ServiceProcess;
@@ -58,7 +49,7 @@ export interface DrillStack {
   /** cloud → store (webhooks) and store → cloud (pull, tickets), when `gates` was asked for. */
   gates?: { toLocal: TcpGate; toCloud: TcpGate };
   /** The cloud's admin API with the admin token; `T` is the JSON answer's shape. */
-  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<HttpAnswer<T>>;
+  admin<T = unknown>(method: string, path: string, body?: unknown): Promise<AdminAnswer<T>>;
   /** Everything every process of the stack printed so far. */
   transcript(): string;
   close(): Promise<void>;
@@ -141,15 +132,7 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
     rmSync(dir, { recursive: true, force: true });
   };
 
-  const admin = async <T,>(method: string, p: string, body?: unknown): Promise<HttpAnswer<T>> => {
-    const res = await fetch(cloudUrl + p, {
-      method,
-      headers: { authorization: `Bearer ${secrets.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+  const admin = cloudAdmin(cloudUrl, secrets.adminToken);
 
   try {
     await Promise.all([sim.start(), cloud.start()]);
@@ -157,19 +140,11 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
       gates = { toLocal: await TcpGate.start({ host: '127.0.0.1', port: localPort }), toCloud: await TcpGate.start({ host: '127.0.0.1', port: cloudPort }) };
     }
     const pull = options.deliveryMode === 'pull';
-    const created = await admin<{ tenant: { id: string }; apiKey: { key: string }; webhookSecret: string }>('POST', '/admin/tenants', {
-      name: DEMO.corpName,
-      corpId: DEMO.corpId,
-      appKey: DEMO.app.appKey,
-      appSecret: DEMO.app.appSecret,
-      agentId: DEMO.app.agentId,
+    const tenant = await createDemoTenant(admin, {
       webhookUrl: pull ? undefined : `${gates?.toLocal.url ?? localUrl}/webhooks/cloud`,
-      returnUrls: [`${localUrl}/`],
-      callbackToken: DEMO.app.callbackToken,
-      callbackAesKey: DEMO.app.aesKey,
+      returnTo: `${localUrl}/`,
+      extra: { callbackToken: DEMO.app.callbackToken, callbackAesKey: DEMO.app.aesKey },
     });
-    if (created.status !== 201) throw new Error(`tenant create failed: ${JSON.stringify(created.body)}`);
-    const tenant = { id: created.body.tenant.id, apiKey: created.body.apiKey.key, webhookSecret: created.body.webhookSecret };
 
     if (options.privatePostgres) postgres = await PrivatePostgres.start(dbName);
     else {

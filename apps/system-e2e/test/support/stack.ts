@@ -6,8 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { DEMO } from '@dtg/dingtalk-sim';
-import { cloudEnv, COMPRESSED_DELIVERY, freshCloudSecrets } from './cloud-env';
+import { cloudAdmin, cloudEnv, COMPRESSED_DELIVERY, createDemoTenant, freshCloudSecrets, type CreatedTenant } from './cloud-env';
 import { entryOf, ServiceProcess, type Runtime } from './service-process';
 
 export async function freePort(): Promise<number> {
@@ -40,11 +39,7 @@ export interface StackOptions {
   runtime?: Runtime;
 }
 
-export interface Tenant {
-  id: string;
-  apiKey: string;
-  webhookSecret: string;
-}
+export type Tenant = CreatedTenant;
 
 export interface Stack {
   sim: ServiceProcess;
@@ -82,29 +77,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   await Promise.all([sim.start(), cloud.start()]).catch(abort);
 
-  const admin = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(cloudUrl + p, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
-
+  const admin = cloudAdmin(cloudUrl, adminToken);
   const localUrl = `http://127.0.0.1:${localPort}`;
   const pull = options.deliveryMode === 'pull';
-  const created = await admin('POST', '/admin/tenants', {
-    name: DEMO.corpName,
-    corpId: DEMO.corpId,
-    appKey: DEMO.app.appKey,
-    appSecret: DEMO.app.appSecret,
-    agentId: DEMO.app.agentId,
-    webhookUrl: pull ? undefined : `${localUrl}/webhooks/cloud`,
-    returnUrls: [`${localUrl}/`],
-  });
-  if (created.status !== 201) await abort(new Error(`tenant create failed: ${JSON.stringify(created.body)}`));
-  const tenant = { id: created.body.tenant.id, apiKey: created.body.apiKey.key, webhookSecret: created.body.webhookSecret };
+  const tenant = await createDemoTenant(admin, { webhookUrl: pull ? undefined : `${localUrl}/webhooks/cloud`, returnTo: `${localUrl}/` }).catch(abort);
 
   const dbName = `e2e_${randomBytes(6).toString('hex')}`;
   const maintenance = new Client({ connectionString: maintenanceUrl() });
