@@ -1,7 +1,7 @@
 // Builds a real cloud for a test: its own SQLite file, migrated with the real Prisma CLI, the app
 // on port 0. Returns the services so tests can assert on the database directly.
-import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger, loadConfig, serve, type RunningServer } from '@dtg/service-kit';
@@ -33,14 +33,32 @@ export function testEnv(dbFile: string, extra: Record<string, string> = {}): Rec
   };
 }
 
+const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
+
+function migrationsDigest(): string {
+  const hash = createHash('sha256');
+  for (const entry of readdirSync(MIGRATIONS_DIR, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
+    const file = path.join(entry.parentPath, entry.name);
+    hash.update(path.relative(MIGRATIONS_DIR, file)).update(readFileSync(file));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
 let template: Promise<string> | undefined;
 
-/** Migrating takes seconds (the real CLI); do it once per test file and copy the SQLite file per test. */
+/**
+ * Migrating takes seconds (the real Prisma CLI), so every test file shares one migrated template
+ * per set of migrations, kept in the temp dir (published by an atomic rename) and copied per test.
+ */
 function migratedTemplate(): Promise<string> {
   template ??= (async () => {
+    const file = path.join(tmpdir(), `dtg-cloud-template-${migrationsDigest()}.db`);
+    if (existsSync(file)) return file;
     const dir = mkdtempSync(path.join(tmpdir(), 'cloud-template-'));
-    const file = path.join(dir, 'template.db');
-    await migrateDeploy(path.resolve(__dirname, '../../prisma.config.ts'), { CLOUD_DATABASE_URL: `file:${file}` });
+    const work = path.join(dir, 'template.db');
+    await migrateDeploy(path.resolve(__dirname, '../../prisma.config.ts'), { CLOUD_DATABASE_URL: `file:${work}` });
+    renameSync(work, file);
+    rmSync(dir, { recursive: true, force: true });
     return file;
   })();
   return template;

@@ -1,13 +1,10 @@
 // A cloud wired to the DingTalk simulator for the login, users and directory tests: tenants on the
 // demo org, a "browser" that follows every hop of the login over real HTTP, and event reads by pull.
-import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { EventEnvelope } from '@dtg/contracts';
 import { DEMO, startSimulator, type RunningSim } from '@dtg/dingtalk-sim';
-import { migrateDeploy } from '@dtg/prisma-migrate';
-import { ADMIN_TOKEN, startCloud, type CloudHarness } from './cloud-harness';
+import { ADMIN_TOKEN, migratedDbFile, startCloud, type CloudHarness } from './cloud-harness';
 
 /**
  * The cloud's public origin. The harness listens on a random port, so the browser below maps this
@@ -41,41 +38,9 @@ export interface IdentityStack {
   close(): Promise<void>;
 }
 
-const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
-
-function migrationsDigest(): string {
-  const hash = createHash('sha256');
-  for (const entry of readdirSync(MIGRATIONS_DIR, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
-    const file = path.join(entry.parentPath, entry.name);
-    hash.update(path.relative(MIGRATIONS_DIR, file)).update(readFileSync(file));
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
-let template: Promise<string> | undefined;
-
-/**
- * Migrating takes seconds (the real Prisma CLI), so these test files share one migrated template
- * per set of migrations, kept in the temp dir (published by an atomic rename) and copied per test.
- */
-function migratedTemplate(): Promise<string> {
-  template ??= (async () => {
-    const file = path.join(tmpdir(), `dtg-cloud-identity-${migrationsDigest()}.db`);
-    if (existsSync(file)) return file;
-    const dir = mkdtempSync(path.join(tmpdir(), 'cloud-identity-template-'));
-    const work = path.join(dir, 'template.db');
-    await migrateDeploy(path.resolve(__dirname, '../../prisma.config.ts'), { CLOUD_DATABASE_URL: `file:${work}` });
-    renameSync(work, file);
-    rmSync(dir, { recursive: true, force: true });
-    return file;
-  })();
-  return template;
-}
-
 export async function startIdentityStack(options: { env?: Record<string, string> } = {}): Promise<IdentityStack> {
-  const dbDir = mkdtempSync(path.join(tmpdir(), 'cloud-identity-'));
-  const dbFile = path.join(dbDir, 'cloud.db');
-  copyFileSync(await migratedTemplate(), dbFile);
+  const dbFile = await migratedDbFile();
+  const dbDir = path.dirname(dbFile);
   const sim = await startSimulator({ port: 0 });
   const clock = { offsetMs: 0 };
   const cloud = await startCloud({
