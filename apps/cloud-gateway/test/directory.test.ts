@@ -3,6 +3,7 @@ import { DEMO } from '@dtg/dingtalk-sim';
 import { mintUserToken } from '../src/features/auth/user-tokens';
 import { startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
 import { waitFor } from './support/webhook-receiver';
+import { simControl } from './support/dingtalk-callbacks';
 
 interface SyncView {
   id: string;
@@ -86,8 +87,8 @@ describe('directory sync', () => {
   it('when people leave and a department is renamed, then the next sync emits exactly those changes', async () => {
     await finished((await startSync()).id);
     const { lastSeq } = await eventsAfter(0);
-    for (const userid of ['user050', 'user051', 'user199']) await stack.simCall('DELETE', `/_sim/orgs/${DEMO.corpId}/users/${userid}`);
-    await stack.simCall('PATCH', `/_sim/orgs/${DEMO.corpId}/departments/9`, { name: 'Sales North-East' });
+    for (const userid of ['user050', 'user051', 'user199']) await simControl(stack.sim.url, 'DELETE', `/orgs/${DEMO.corpId}/users/${userid}`);
+    await simControl(stack.sim.url, 'PATCH', `/orgs/${DEMO.corpId}/departments/9`, { name: 'Sales North-East' });
 
     const view = await finished((await startSync()).id);
     expect(view).toMatchObject({ status: 'completed', usersSeen: 197, usersRemoved: 3 });
@@ -104,11 +105,11 @@ describe('directory sync', () => {
   });
 
   it('when a department is removed, then the next sync emits department.removed for it', async () => {
-    await stack.simCall('POST', `/_sim/orgs/${DEMO.corpId}/departments`, { name: 'Temp', parentId: 4, deptId: 50 });
+    await simControl(stack.sim.url, 'POST', `/orgs/${DEMO.corpId}/departments`, { name: 'Temp', parentId: 4, deptId: 50 });
     await finished((await startSync()).id);
     const { lastSeq, departments } = await eventsAfter(0);
     expect(departments).toContainEqual({ deptId: 50, name: 'Temp', parentId: 4 });
-    await stack.simCall('DELETE', `/_sim/orgs/${DEMO.corpId}/departments/50`);
+    await simControl(stack.sim.url, 'DELETE', `/orgs/${DEMO.corpId}/departments/50`);
     await finished((await startSync()).id);
     const changes = await eventsAfter(lastSeq);
     expect(changes.all.map((e) => e.type)).toEqual(['department.removed']);
@@ -116,7 +117,7 @@ describe('directory sync', () => {
   });
 
   it('when DingTalk fails mid-sync, then the job resumes from its saved progress without re-walking or re-emitting', async () => {
-    await stack.simCall('POST', '/_sim/faults', { rules: [{ path: '/topapi/v2/user/list', kind: 'busy', times: 3 }] });
+    await simControl(stack.sim.url, 'POST', '/faults', { rules: [{ path: '/topapi/v2/user/list', kind: 'busy', times: 3 }] });
     const view = await finished((await startSync()).id);
     expect(view).toMatchObject({ status: 'completed', departmentsSeen: 11, usersSeen: 200 });
     const ok = (path: string) => stack.sim.sim.requestLog({ pathPrefix: path }).filter((r) => r.httpStatus === 200 && !r.errcode);
@@ -129,7 +130,7 @@ describe('directory sync', () => {
   });
 
   it('when DingTalk refuses for good, then the sync fails with the reason and a new one may start', async () => {
-    await stack.simCall('POST', '/_sim/faults', { rules: [{ path: '/topapi/v2/department/listsub', kind: 'monthly-quota', times: 1 }] });
+    await simControl(stack.sim.url, 'POST', '/faults', { rules: [{ path: '/topapi/v2/department/listsub', kind: 'monthly-quota', times: 1 }] });
     const failed = await finished((await startSync()).id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/90020|quota/i);

@@ -2,6 +2,7 @@ import type { EventEnvelope, LoginTicket } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { RETURN_TO, startIdentityStack, type IdentityStack } from './support/identity-stack';
 import { beginLogin, consent, hop, signIn } from './support/login-browser';
+import { simControl } from './support/dingtalk-callbacks';
 
 const ISV_TENANT = { mode: 'isv', appKey: undefined, appSecret: undefined, agentId: DEMO.suite.agentId };
 
@@ -14,7 +15,7 @@ describe('sign in with DingTalk (third-party suite) and tenant isolation', () =>
   afterEach(() => stack.close());
 
   async function storeSuiteTicket() {
-    const { ticket } = await stack.simCall<{ ticket: string }>('GET', '/_sim/suite/ticket');
+    const { ticket } = await simControl<{ ticket: string }>(stack.sim.url, 'GET', '/suite/ticket');
     await stack.cloud.services.dingtalk.tickets.save(DEMO.suite.suiteKey, ticket);
   }
 
@@ -57,7 +58,7 @@ describe('sign in with DingTalk (third-party suite) and tenant isolation', () =>
 
   it('when tenant A’s credentials reach for tenant B’s tickets, people or syncs, then they are refused', async () => {
     const a = await stack.createTenant();
-    await stack.simCall('POST', `/_sim/orgs/${DEMO.secondCorpId}/install-suite`, {});
+    await simControl(stack.sim.url, 'POST', `/orgs/${DEMO.secondCorpId}/install-suite`, {});
     await storeSuiteTicket();
     const b = await stack.createTenant({ ...ISV_TENANT, name: 'Second Org', corpId: DEMO.secondCorpId, agentId: 300003 });
 

@@ -2,6 +2,7 @@ import type { EventEnvelope, UserProfile } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { mintUserToken } from '../src/features/auth/user-tokens';
 import { startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
+import { simControl } from './support/dingtalk-callbacks';
 
 describe('user info (GET /v1/users)', () => {
   let stack: IdentityStack;
@@ -33,7 +34,7 @@ describe('user info (GET /v1/users)', () => {
     expect(userGets()).toBe(2);
     expect(await upserts()).toHaveLength(1);
 
-    await stack.simCall('PATCH', `/_sim/orgs/${DEMO.corpId}/users/user010`, { title: 'Staff Engineer' });
+    await simControl(stack.sim.url, 'PATCH', `/orgs/${DEMO.corpId}/users/user010`, { title: 'Staff Engineer' });
     stack.clock.offsetMs = 62_000;
     const changed = await stack.call<UserProfile>('GET', '/v1/users/user010', { token: tenant.apiKey });
     expect(changed.body.title).toBe('Staff Engineer');
@@ -59,7 +60,7 @@ describe('user info (GET /v1/users)', () => {
 
   it('when the token lacks users:read, then 403; when DingTalk refuses, then a 502 problem', async () => {
     expect((await stack.call('GET', '/v1/users/user010', { token: tokenFor('user002', ['messages:send']) })).status).toBe(403);
-    await stack.simCall('POST', '/_sim/faults', { rules: [{ path: '/topapi/v2/user/get', kind: 'monthly-quota', times: 1 }] });
+    await simControl(stack.sim.url, 'POST', '/faults', { rules: [{ path: '/topapi/v2/user/get', kind: 'monthly-quota', times: 1 }] });
     const refused = await stack.call('GET', '/v1/users/user010', { token: tenant.apiKey });
     expect(refused.status).toBe(502);
     expect(refused.body).toMatchObject({ code: 'upstream_error' });

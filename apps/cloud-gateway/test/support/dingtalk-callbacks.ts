@@ -54,9 +54,9 @@ export async function simControl<T = Record<string, unknown>>(simUrl: string, me
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`sim ${method} ${path} → ${res.status} ${JSON.stringify(json)}`);
-  return json;
+  const text = await res.text();
+  if (!res.ok) throw new Error(`sim ${method} ${path} → ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 export interface PushOutcome {

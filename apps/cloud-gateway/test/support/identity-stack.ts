@@ -34,7 +34,6 @@ export interface IdentityStack {
   createTenant(overrides?: Record<string, unknown>): Promise<TestTenant>;
   /** Every event of the tenant, pulled from /v1/events. */
   events(tenant: TestTenant): Promise<EventEnvelope[]>;
-  simCall<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -95,16 +94,6 @@ export async function startIdentityStack(options: { env?: Record<string, string>
       const res = await call<{ events: EventEnvelope[] }>('GET', '/v1/events?after=0&limit=1000', { token: tenant.apiKey });
       if (res.status !== 200) throw new Error(`pull failed: ${res.text}`);
       return res.body.events;
-    },
-    async simCall<T>(method: string, path: string, body?: unknown): Promise<T> {
-      const res = await fetch(sim.url + path, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`sim ${method} ${path}: ${res.status} ${text}`);
-      return (text ? JSON.parse(text) : undefined) as T;
     },
     async close() {
       await cloud.close();
