@@ -11,18 +11,12 @@ import { SimEnvSchema } from '@dtg/dingtalk-sim';
 import { CloudConfigSchema } from '../../apps/cloud-gateway/src/config';
 import { ConfigSchema as LocalConfigSchema } from '../../apps/local-store/src/config';
 import { SERVICE_NODE_OPTIONS } from '../build/bundle';
+import { envNames } from '../test/env-names';
 
 const root = path.resolve(__dirname, '../..');
 const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, { environment?: Record<string, string>; build?: { dockerfile: string }; healthcheck?: unknown }>;
 };
-
-/** The env variable names a config schema reads (through any transform/pipe around the object). */
-function envNames(schema: z.ZodType): string[] {
-  if ('shape' in schema) return Object.keys((schema as z.ZodObject).shape);
-  if ('in' in schema) return envNames((schema as unknown as { in: z.ZodType }).in);
-  throw new Error('not an object schema');
-}
 
 const configFor: Record<string, z.ZodType> = {
   'cloud-gateway': CloudConfigSchema,

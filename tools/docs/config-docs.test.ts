@@ -6,14 +6,9 @@ import type { z } from 'zod';
 import { SimEnvSchema } from '@dtg/dingtalk-sim';
 import { CloudConfigSchema } from '../../apps/cloud-gateway/src/config';
 import { ConfigSchema as LocalConfigSchema } from '../../apps/local-store/src/config';
+import { envNames } from '../test/env-names';
 
 const root = path.resolve(__dirname, '../..');
-
-function envNames(schema: z.ZodType): string[] {
-  if ('shape' in schema) return Object.keys((schema as z.ZodObject).shape);
-  if ('in' in schema) return envNames((schema as unknown as { in: z.ZodType }).in);
-  throw new Error('not an object schema');
-}
 
 const read = new Set([CloudConfigSchema, LocalConfigSchema, SimEnvSchema].flatMap((s) => envNames(s as z.ZodType)));
 
