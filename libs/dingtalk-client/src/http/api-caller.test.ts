@@ -7,6 +7,7 @@ import { RateLimiter } from '../rate-limit/rate-limiter';
 import { ApiCaller, type CallSpec } from './api-caller';
 import { DEFAULT_RETRY } from './retry-policy';
 import { toHttpSend, type Transport } from './transport';
+import { rejection } from '../test/rejections';
 
 // A bare HTTP server standing in for DingTalk where the simulator cannot misbehave precisely
 // enough: hanging forever, resetting mid-request, counting attempts.
@@ -67,15 +68,6 @@ function caller(transport: Transport, overrides: { timeoutMs?: number; base?: st
 
 function spec(path: string, extra: Partial<CallSpec<string>> = {}): CallSpec<string> {
   return { host: 'oapi', method: 'POST', path, schema: valueSchema, idempotent: true, rateKey: 'app:k', body: { a: 1 }, ...extra };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (err: unknown) => err,
-  );
 }
 
 const transports: Array<[string, () => Transport]> = [

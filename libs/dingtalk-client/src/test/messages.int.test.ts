@@ -2,6 +2,7 @@ import { ZodError } from 'zod';
 import { DingTalkApiError, DingTalkTransportError, type DingTalkClient } from '../index';
 import { validMessages } from './messages.fixture';
 import { DEMO, internalApp, isvInstall, SimHarness } from './sim-harness';
+import { rejection } from './rejections';
 
 let sim: SimHarness;
 let client: DingTalkClient;
@@ -17,15 +18,6 @@ beforeEach(async () => {
 
 const SEND = '/topapi/message/corpconversation/asyncsend_v2';
 const text = (content: string) => ({ msgtype: 'text' as const, text: { content } });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (err: unknown) => err,
-  );
-}
 
 interface SimTask {
   taskId: number;

@@ -1,5 +1,6 @@
-import { DingTalkApiError, type DingTalkClient } from '../index';
+import type { DingTalkClient } from '../index';
 import { DEMO, internalApp, isvInstall, SimHarness } from './sim-harness';
+import { apiRejection as rejection } from './rejections';
 
 let sim: SimHarness;
 let client: DingTalkClient;
@@ -15,15 +16,6 @@ beforeEach(async () => {
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 const appLogin = { clientId: DEMO.app.appKey, clientSecret: DEMO.app.appSecret };
-
-async function rejection(promise: Promise<unknown>): Promise<DingTalkApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (err instanceof DingTalkApiError) return err;
-  throw new Error(`expected a DingTalkApiError, got ${String(err)}`);
-}
 
 /** Opens the authorize URL on the simulator's login page, then consents as `userid` like a browser would. */
 async function logIn(authorizeUrl: string, userid: string, extra: Record<string, string> = {}): Promise<URL> {

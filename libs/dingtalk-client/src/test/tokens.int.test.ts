@@ -1,5 +1,6 @@
-import { DingTalkApiError, InMemoryTokenStore, SuiteTicketUnavailableError, type SuiteTicketSource, type TokenStore } from '../index';
+import { InMemoryTokenStore, SuiteTicketUnavailableError, type SuiteTicketSource, type TokenStore } from '../index';
 import { DEMO, internalApp, isvInstall, SimHarness, suiteCredentials } from './sim-harness';
+import { apiRejection as rejection } from './rejections';
 
 let sim: SimHarness;
 
@@ -11,15 +12,6 @@ beforeEach(() => sim.reset());
 
 const appPair = { appKey: DEMO.app.appKey, appSecret: DEMO.app.appSecret };
 const suiteTicketCreds = { ...suiteCredentials, suiteTicket: DEMO.suite.initialTicket };
-
-async function rejection(promise: Promise<unknown>): Promise<DingTalkApiError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (err instanceof DingTalkApiError) return err;
-  throw new Error(`expected a DingTalkApiError, got ${String(err)}`);
-}
 
 describe('raw token endpoints against the simulator', () => {
   it('internal app token: new and old endpoints', async () => {
