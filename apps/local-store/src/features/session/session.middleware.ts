@@ -18,11 +18,16 @@ export function readSessionCookie(req: Request): string | undefined {
   return undefined;
 }
 
+/** The signed-in user of the request's session cookie, if any. */
+async function cookieUser(sessions: SessionService, req: Request): Promise<UserProfile | undefined> {
+  const sessionId = readSessionCookie(req);
+  return sessionId === undefined ? undefined : sessions.currentUser(sessionId);
+}
+
 export function requireSession(sessions: SessionService): RequestHandler {
   return async (req, res, next) => {
     try {
-      const sessionId = readSessionCookie(req);
-      const user = sessionId === undefined ? undefined : await sessions.currentUser(sessionId);
+      const user = await cookieUser(sessions, req);
       if (!user) throw unauthorized('Sign in first: no valid session.');
       res.locals.user = user;
       next();
@@ -47,8 +52,7 @@ export function requireAdmin(sessions: SessionService, adminToken: string | unde
     try {
       const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
       if (bearer !== undefined && expected !== undefined && timingSafeEqual(digest(bearer), expected)) return next();
-      const sessionId = readSessionCookie(req);
-      const user = sessionId === undefined ? undefined : await sessions.currentUser(sessionId);
+      const user = await cookieUser(sessions, req);
       if (!user) throw unauthorized('Admin access needs an admin session or the local admin token.');
       if (user.admin !== true) throw forbidden('Only organisation admins may see this.');
       res.locals.user = user;
