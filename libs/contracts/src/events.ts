@@ -76,7 +76,7 @@ export const EventsPageSchema = z.object({
   /** Pass as `after` for the next page; equal to the request's `after` when there was nothing new. */
   next: z.number().int().nonnegative(),
 });
-export type EventsPage = { events: EventEnvelope[]; next: number };
+export type EventsPage = z.infer<typeof EventsPageSchema>;
 
 export const EventsQuerySchema = z.object({
   after: z.coerce.number().int().nonnegative().default(0),

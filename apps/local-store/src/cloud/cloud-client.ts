@@ -14,10 +14,7 @@ const RawEventsPageSchema = z.object({
   next: z.number().int().nonnegative(),
 });
 
-export interface RawEventsPage {
-  events: unknown[];
-  next: number;
-}
+export type RawEventsPage = z.infer<typeof RawEventsPageSchema>;
 
 export interface CloudClient {
   fetchEvents(after: number, limit: number): Promise<RawEventsPage>;

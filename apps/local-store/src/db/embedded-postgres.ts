@@ -20,7 +20,7 @@ interface EmbeddedPostgresInstance {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { EMBEDDED_PG_DIR } from '../paths';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
-export const EMBEDDED_DATABASE = 'local_store';
+const EMBEDDED_DATABASE = 'local_store';
 
 export interface SelectedDatabase {
   url: string;
@@ -28,7 +28,7 @@ export async function selectDatabase(databaseUrl: string | undefined, log: (line
   return { url: url.toString(), stop: () => server.stop() };
 }
 
-export async function createDatabaseIfMissing(maintenanceUrl: string, name: string): Promise<void> {
+async function createDatabaseIfMissing(maintenanceUrl: string, name: string): Promise<void> {
   const client = new Client({ connectionString: maintenanceUrl });
   await client.connect();
   try {

@@ -20,7 +20,7 @@ export interface ConsoleSettings {
   cloudPublicUrl: string;
 }
 
-export function consoleConfig(settings: ConsoleSettings): ConsoleConfig {
+function consoleConfig(settings: ConsoleSettings): ConsoleConfig {
   // Appended, not resolved: a cloud published under a path prefix keeps it.
   const loginUrl = `${settings.cloudPublicUrl}/auth/dingtalk?${new URLSearchParams({ tenant: settings.tenantId })}`;
   return { tenantId: settings.tenantId, cloudUrl: settings.cloudPublicUrl, loginUrl };

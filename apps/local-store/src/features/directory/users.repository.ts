@@ -34,7 +34,7 @@ export const usersRepository = {
   },
 };
 
-export function toUserProfile(row: User): UserProfile {
+function toUserProfile(row: User): UserProfile {
   const profile: UserProfile = { userid: row.userid, name: row.name, deptIds: row.deptIds.map(Number), active: row.active };
   if (row.unionId !== null) profile.unionId = row.unionId;
   if (row.avatar !== null) profile.avatar = row.avatar;
