@@ -2,33 +2,17 @@
 // Every write is guarded by a per-resource version (the event seq), so the final state does not
 // depend on the order writes run in; folding to the newest event per resource here only keeps
 // one bulk statement from touching the same row twice.
-import type { Department, EventEnvelope, LoginTicket, MessageStatus, RecipientsSpec, RecipientStatus, UserProfile } from '@dtg/contracts';
+import type { Department, EventData, EventEnvelope, LoginTicket, MessageStatus, RecipientResult, UserProfile } from '@dtg/contracts';
 
 export interface Versioned<T> {
   value: T;
   seq: number;
 }
 
-export interface MessageAccepted {
-  messageId: string;
-  msgtype: string;
-  msg: Record<string, unknown>;
-  recipients: RecipientsSpec;
-  createdAt: string;
-}
-
-export interface RecipientUpdate {
-  messageId: string;
-  userid: string;
-  status: RecipientStatus;
-  reason?: string;
-}
-
-export interface TenantAuthorization {
-  corpId: string;
-  status: 'active' | 'suspended';
-  agentId?: number;
-}
+// The events' own data shapes (libs/contracts), not restated here.
+export type MessageAccepted = EventData<'message.accepted'>;
+export type RecipientUpdate = RecipientResult & { messageId: string };
+export type TenantAuthorization = EventData<'tenant.authorization.changed'>;
 
 export interface ApplyPlan {
   userProfiles: Versioned<UserProfile>[];
@@ -90,8 +74,7 @@ export function planApply(events: readonly EventEnvelope[]): ApplyPlan {
         for (const deptId of event.data.deptIds) departmentRemovals.offer(deptId, deptId, seq);
         break;
       case 'message.accepted': {
-        const { messageId, msgtype, msg, recipients: spec, createdAt } = event.data;
-        accepted.offer(messageId, { messageId, msgtype, msg, recipients: spec, createdAt }, seq);
+        accepted.offer(event.data.messageId, event.data, seq);
         break;
       }
       case 'message.dispatched':

@@ -1,25 +1,11 @@
 // Event-driven writes to messages and their recipients. A status event may arrive before
 // `message.accepted` (push is unordered): it creates the row without content, which `accepted`
 // fills in later without touching a newer status.
-import type { MessageStatus, RecipientStatus, RecipientsSpec } from '@dtg/contracts';
+import type { EventData, MessageStatus, RecipientResult } from '@dtg/contracts';
 import { jsonParam, type Statement } from '../../db/sql';
 
-export interface AcceptedMessage {
-  messageId: string;
-  msgtype: string;
-  msg: Record<string, unknown>;
-  recipients: RecipientsSpec;
-  createdAt: string;
-  seq: number;
-}
-
-export interface RecipientReport {
-  messageId: string;
-  userid: string;
-  status: RecipientStatus;
-  reason?: string;
-  seq: number;
-}
+export type AcceptedMessage = EventData<'message.accepted'> & { seq: number };
+export type RecipientReport = RecipientResult & { messageId: string; seq: number };
 
 const ACCEPT = `
   INSERT INTO messages AS m (id, tenant_id, msgtype, msg, recipients_spec, created_at, accepted_seq, status, status_version, updated_at)

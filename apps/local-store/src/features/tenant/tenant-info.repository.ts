@@ -1,11 +1,7 @@
+import type { EventData } from '@dtg/contracts';
 import type { Statement } from '../../db/sql';
 
-export interface TenantAuthorizationChange {
-  corpId: string;
-  status: 'active' | 'suspended';
-  agentId?: number;
-  seq: number;
-}
+export type TenantAuthorizationChange = EventData<'tenant.authorization.changed'> & { seq: number };
 
 const UPSERT = `
   INSERT INTO tenant_info AS t (tenant_id, corp_id, status, agent_id, version, updated_at)
