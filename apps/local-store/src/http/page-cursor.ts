@@ -23,3 +23,9 @@ function hasNul(value: unknown): boolean {
   if (value !== null && typeof value === 'object') return Object.values(value).some(hasNul);
   return false;
 }
+
+/** The cursor after the last item of a page that has more, or null on the last page. */
+export function nextCursor<T>(items: readonly T[], hasMore: boolean, positionOf: (last: T) => unknown): string | null {
+  const last = items.at(-1);
+  return hasMore && last !== undefined ? encodeCursor(positionOf(last)) : null;
+}

@@ -2,7 +2,7 @@ import type { DepartmentTree, UserProfile, UsersPage, UsersQuery } from '@dtg/co
 import { notFound } from '@dtg/service-kit';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import { decodeCursor, encodeCursor } from '../../http/page-cursor';
+import { decodeCursor, nextCursor } from '../../http/page-cursor';
 import { buildDepartmentTree } from './department-tree';
 import { departmentsRepository } from './departments.repository';
 import { usersRepository } from './users.repository';
@@ -19,8 +19,7 @@ export function createDirectoryService(db: Database, tenantId: string) {
         q: query.q,
         includeInactive: query.includeInactive,
       });
-      const last = items.at(-1);
-      return { items, nextCursor: hasMore && last ? encodeCursor({ after: last.userid }) : null };
+      return { items, nextCursor: nextCursor(items, hasMore, (last) => ({ after: last.userid })) };
     },
 
     async getUser(userid: string): Promise<UserProfile> {

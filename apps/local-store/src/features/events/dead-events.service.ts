@@ -1,7 +1,7 @@
 import type { DeadEventsPage, DeadEventsQuery } from '@dtg/contracts';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import { decodeCursor, encodeCursor } from '../../http/page-cursor';
+import { decodeCursor, nextCursor } from '../../http/page-cursor';
 import { deadEventsRepository } from './dead-events.repository';
 
 const DeadEventCursorSchema = z.object({ before: z.number().int().positive() });
@@ -9,6 +9,5 @@ const DeadEventCursorSchema = z.object({ before: z.number().int().positive() });
 export async function listDeadEvents(db: Database, query: DeadEventsQuery): Promise<DeadEventsPage> {
   const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, DeadEventCursorSchema).before;
   const { items, hasMore } = await deadEventsRepository.list(db.prisma, query.limit, before);
-  const last = items.at(-1);
-  return { items, nextCursor: hasMore && last ? encodeCursor({ before: last.id }) : null };
+  return { items, nextCursor: nextCursor(items, hasMore, (last) => ({ before: last.id })) };
 }

@@ -2,7 +2,7 @@ import type { MessageDetail, MessagesPage, MessagesQuery, MessageSummary, Recipi
 import { notFound } from '@dtg/service-kit';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import { decodeCursor, encodeCursor } from '../../http/page-cursor';
+import { decodeCursor, nextCursor } from '../../http/page-cursor';
 import { messagesRepository, type StoredMessage } from './messages.repository';
 import { toRecipientCounts } from './recipient-counts';
 
@@ -14,10 +14,9 @@ export function createMessagesService(db: Database, tenantId: string) {
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, MessageCursorSchema);
       const { items, hasMore } = await messagesRepository.list(db.prisma, tenantId, query.limit, after);
       const counts = await messagesRepository.countsByStatus(db.prisma, items.map((item) => item.id));
-      const last = items.at(-1);
       return {
         items: items.map((item) => toSummary(item, counts.get(item.id))),
-        nextCursor: hasMore && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+        nextCursor: nextCursor(items, hasMore, (last) => ({ createdAt: last.createdAt.toISOString(), id: last.id })),
       };
     },
 
