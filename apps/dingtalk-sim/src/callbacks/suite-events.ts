@@ -1,5 +1,6 @@
 import type { World } from '../world';
 import { pushToSuite, type PushOutcome } from './event-notifier';
+import { authInfo } from '../auth/isv-auth.service';
 
 /** Pushes when a suite URL is configured; otherwise the change still happens, silently. */
 async function maybePush(world: World, suiteKey: string, event: Record<string, unknown>, corpId?: string): Promise<PushOutcome | null> {
@@ -21,21 +22,21 @@ export async function rotateSuiteTicket(world: World, suiteKey: string, ticket?:
  */
 export async function installSuite(world: World, suiteKey: string, corpId: string, agentId?: number) {
   const suite = world.registry.suite(suiteKey);
-  const org = world.orgs.org(corpId);
-  if (!suite || !org) throw new Error(!suite ? `unknown suite ${suiteKey}` : `unknown org ${corpId}`);
+  if (!suite || !world.orgs.org(corpId)) throw new Error(!suite ? `unknown suite ${suiteKey}` : `unknown org ${corpId}`);
   const { install, tmpAuthCode } = world.registry.addInstall(suiteKey, corpId, agentId);
+  // The same facts the auth-info APIs answer with (the org and the install both exist by now).
+  const info = authInfo(world, suite, corpId);
   const now = world.clock.now();
-  const admin = world.orgs.members(corpId).find((m) => m.admin)?.userid ?? '';
   const tmpPush = await maybePush(world, suiteKey, { EventType: 'tmp_auth_code', SuiteKey: suiteKey, AuthCode: tmpAuthCode, AuthCorpId: corpId, TimeStamp: String(now) }, corpId);
   const bizData = {
     syncAction: 'org_suite_auth',
-    auth_corp_info: { corpid: corpId, corp_name: org.corpName },
-    auth_info: { agent: [{ agentid: install.agentId, agent_name: suite.appName, appid: suite.suiteId, admin_list: admin ? [admin] : [] }] },
-    auth_user_info: { userId: admin },
+    auth_corp_info: { corpid: corpId, corp_name: info.corpName },
+    auth_info: { agent: [{ agentid: info.agentId, agent_name: info.agentName, appid: info.appId, admin_list: info.adminUserid ? [info.adminUserid] : [] }] },
+    auth_user_info: { userId: info.adminUserid },
     permanent_code: install.permanentCode,
   };
   const authPush = await maybePush(world, suiteKey, syncHttpEvent(suite.suiteId, corpId, 4, bizData, now), corpId);
-  return { corpId, agentId: install.agentId, tmpAuthCode, pushes: [tmpPush, authPush].filter((p) => p !== null) };
+  return { corpId, agentId: info.agentId, tmpAuthCode, pushes: [tmpPush, authPush].filter((p) => p !== null) };
 }
 
 /** The org removes the suite: its corp tokens die and `suite_relieve` is pushed. */
