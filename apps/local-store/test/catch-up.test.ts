@@ -105,7 +105,10 @@ describe('catch-up by pull', () => {
       cloud = await startFakeCloud(port);
       cloud.events.push(userUpserted(1, user('after-outage')));
       await waitFor(async () => (await unreachable.rowCounts()).users === 1, 10_000);
-      expect(unreachable.logLines().some((line) => line.message === 'catch-up recovered')).toBe(true);
+      // The line follows the cursor update that ends the run, a moment after the row is visible.
+      const recovered = () => unreachable.logLines().some((line) => line.message === 'catch-up recovered');
+      await waitFor(async () => recovered(), 5_000).catch(() => undefined);
+      expect(recovered()).toBe(true);
     } finally {
       await unreachable.close();
     }
