@@ -57,6 +57,26 @@ describe('SqliteConnection', () => {
     expect(await names()).toEqual(['ten_direct_outside', 'ten_prisma_outside']);
   });
 
+  it('runs a read at once while nothing holds the gate, and after the holder while a transaction does', async () => {
+    const order: string[] = [];
+    const free = cloud.sqlite.read(() => order.push('free read'));
+    order.push('after the call');
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let opened: () => void = () => undefined;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    const tx = cloud.db.$transaction(async () => {
+      opened();
+      await held;
+      order.push('transaction ends');
+    });
+    await open;
+    const queued = cloud.sqlite.read(() => order.push('queued read'));
+    release();
+    await Promise.all([free, tx, queued]);
+    expect(order).toEqual(['free read', 'after the call', 'transaction ends', 'queued read']);
+  });
+
   it('rolls a synchronous write back as a whole when it throws', async () => {
     await expect(
       cloud.sqlite.write((sql) => {

@@ -103,7 +103,11 @@ export class SqliteConnection {
       this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => void this.gate.mutex.runExclusive(() => this.flush()));
+        setImmediate(() => {
+          // The flush is synchronous: with the gate free (the usual case) it needs no turn at the mutex.
+          if (this.gate.mutex.isLocked()) void this.gate.mutex.runExclusive(() => this.flush());
+          else this.flush();
+        });
       }
     });
   }
@@ -138,8 +142,19 @@ export class SqliteConnection {
     });
   }
 
-  /** Synchronous reads on a consistent, committed state. */
+  /**
+   * Synchronous reads on a consistent, committed state. When nothing holds the gate (no Prisma
+   * transaction open, no batch being written) `fn` runs at once: every API request reads its
+   * key this way, and queueing at the mutex cost more than the read.
+   */
   read<T>(fn: (sql: Sql) => T): Promise<T> {
+    if (!this.gate.mutex.isLocked()) {
+      try {
+        return Promise.resolve(fn(this.sql));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     return this.gate.mutex.runExclusive(() => fn(this.sql));
   }
 
