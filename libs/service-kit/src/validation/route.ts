@@ -14,7 +14,7 @@ export type RouteHandler<S extends InputSchemas> = (input: ParsedInput<S>, req: 
 export function route<S extends InputSchemas>(schemas: S, handler: RouteHandler<S>): RequestHandler {
   return async (req, res, next) => {
     try {
-      const parsed = await parseInput(schemas, req);
+      const parsed = parseInput(schemas, req);
       res.locals.input = parsed;
       await handler(parsed, req, res);
     } catch (error) {

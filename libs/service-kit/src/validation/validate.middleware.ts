@@ -19,8 +19,10 @@ export const JSON_CONTENT_TYPES: readonly string[] = ['application/json', 'appli
 /**
  * Parses every given location, reporting all bad fields at once (paths prefixed `body.`, `query.`…).
  * Results go to `res.locals.input` because Express 5's `req.query` cannot be reassigned.
+ * Synchronous: input schemas are plain shapes and refinements (zod throws if one turns async),
+ * and every request passes here, so it costs no promise of its own.
  */
-export async function parseInput<S extends InputSchemas>(schemas: S, req: Request): Promise<ParsedInput<S>> {
+export function parseInput<S extends InputSchemas>(schemas: S, req: Request): ParsedInput<S> {
   if (schemas.body && hasBody(req) && !req.is([...JSON_CONTENT_TYPES])) {
     throw new AppError('unsupported_media_type', 'The request body must be JSON (Content-Type: application/json).');
   }
@@ -29,7 +31,7 @@ export async function parseInput<S extends InputSchemas>(schemas: S, req: Reques
   for (const location of LOCATIONS) {
     const schema = schemas[location];
     if (!schema) continue;
-    const result = await schema.safeParseAsync(req[location]);
+    const result = schema.safeParse(req[location]);
     if (result.success) parsed[location] = result.data;
     else problems.push(...fieldErrors(result.error.issues, location));
   }
@@ -38,9 +40,9 @@ export async function parseInput<S extends InputSchemas>(schemas: S, req: Reques
 }
 
 export function validate<S extends InputSchemas>(schemas: S): RequestHandler {
-  return async (req, res, next) => {
+  return (req, res, next) => {
     try {
-      res.locals.input = await parseInput(schemas, req);
+      res.locals.input = parseInput(schemas, req);
       next();
     } catch (error) {
       next(error);
