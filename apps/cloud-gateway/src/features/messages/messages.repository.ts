@@ -13,7 +13,8 @@ export interface MessageRecord {
   id: string;
   tenantId: string;
   idempotencyKey: string | null;
-  requestHash: string;
+  /** Set exactly when idempotencyKey is. */
+  requestHash: string | null;
   msgtype: string;
   msg: WorkNotificationMessage;
   recipientsSpec: RecipientsSpec;
@@ -48,7 +49,7 @@ interface MessageRow {
   id: string;
   tenantId: string;
   idempotencyKey: string | null;
-  requestHash: string;
+  requestHash: string | null;
   msgtype: string;
   msg: string;
   recipients: string;

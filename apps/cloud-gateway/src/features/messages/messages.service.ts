@@ -21,7 +21,8 @@ export function messagesService(deps: MessagesDeps) {
      * key lookup and the insert cannot race another request with the same key.
      */
     async send(principal: Principal, body: SendMessageBody, idempotencyKey?: string): Promise<AcceptedMessage> {
-      const requestHash = canonicalSha256(body);
+      // Only a retry with the same key compares it: without a key there is nothing to hash for.
+      const requestHash = idempotencyKey === undefined ? null : canonicalSha256(body);
       const id = newId('msg');
       const createdAt = new Date(deps.now());
       const userIds = [...new Set(body.recipients.userIds ?? [])];
