@@ -24,8 +24,7 @@ export async function planDispatch(deps: MessagesDeps, org: OrgClient, tenant: T
   const { chunkSize, dailyCap } = deps.settings;
   await deps.sqlite.write((sql) => {
     if (!repo.setStatus(sql, message.id, ['queued'], 'sending')) return;
-    const stored = new Set(repo.recipientIds(sql, message.id));
-    repo.addRecipients(sql, message.id, userids.filter((u) => !stored.has(u)));
+    repo.addRecipients(sql, message.id, userids);
     const decision = applyQuotaGuard(sql, {
       tenantId: message.tenantId,
       day: shanghaiDay(now),

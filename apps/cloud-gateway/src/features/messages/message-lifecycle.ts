@@ -53,6 +53,8 @@ export async function completeMessage(deps: MessagesDeps, message: MessageRecord
 export async function failBeforeSending(deps: MessagesDeps, message: MessageRecord, reason: string): Promise<void> {
   const failed = await deps.sqlite.write((sql) => {
     if (!repo.setStatus(sql, message.id, ['queued'], 'failed', new Date(deps.now()))) return false;
+    // Never planned: the userids given directly are the recipients known (department members never were).
+    repo.addRecipients(sql, message.id, [...new Set(message.recipientsSpec.userIds ?? [])]);
     repo.setRecipients(sql, message.id, repo.recipientIds(sql, message.id), { status: 'failed', reason, from: ['pending'] });
     appendDispatched(deps, sql, message);
     appendCompleted(deps, sql, message, 'failed');

@@ -125,19 +125,22 @@ export const messagesRepository = {
     return sql.get('SELECT id, status, requestHash FROM Message WHERE tenantId = ? AND idempotencyKey = ?', tenantId, key);
   },
 
-  /** The accept path's insert: the message and one pending row per direct recipient (department members come at dispatch). */
-  create(sql: Sql, m: Omit<MessageRecord, 'status' | 'completedAt'>, userIds: string[]): void {
+  /** The accept path's insert: the message alone. Its recipients are written when the dispatch plans it. */
+  create(sql: Sql, m: Omit<MessageRecord, 'status' | 'completedAt'>): void {
     const at = m.createdAt.getTime();
     sql.run(
       "INSERT INTO Message (id, tenantId, idempotencyKey, requestHash, msgtype, msg, recipients, status, createdBy, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
       m.id, m.tenantId, m.idempotencyKey, m.requestHash, m.msgtype, JSON.stringify(m.msg), JSON.stringify(m.recipientsSpec), m.createdBy, at, at,
     );
-    this.addRecipients(sql, m.id, userIds, at);
   },
 
-  /** One multi-row INSERT per slice of pending recipients. */
+  /**
+   * Adds the recipients not stored yet as `pending` (one multi-row INSERT per slice). Messages
+   * accepted by earlier versions already hold their direct userids, hence the check.
+   */
   addRecipients(sql: Sql, messageId: string, userids: string[], at = Date.now()): void {
-    for (const part of inBatches(userids, SLICE)) {
+    const stored = new Set(this.recipientIds(sql, messageId));
+    for (const part of inBatches(userids.filter((u) => !stored.has(u)), SLICE)) {
       sql.run(
         `INSERT INTO MessageRecipient (messageId, userid, status, updatedAt) VALUES ${part.map(() => "(?, ?, 'pending', ?)").join(', ')}`,
         ...part.flatMap((userid) => [messageId, userid, at]),

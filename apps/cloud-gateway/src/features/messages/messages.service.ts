@@ -1,6 +1,7 @@
-// Accepting a work notification: stored with its recipients, answered 202, and in the SAME
+// Accepting a work notification: stored (with its recipients spec), answered 202, and in the SAME
 // transaction the `message.accepted` event and the dispatch job — so a message exists exactly when
-// it will be sent. Idempotency-Key: the same key and body give the same message; another body is a 409.
+// it will be sent. The per-recipient rows come with the dispatch plan, which also expands
+// departments: the accept path, where callers wait, writes one row per message. Idempotency-Key: the same key and body give the same message; another body is a 409.
 import { AppError, notFound } from '@dtg/service-kit';
 import { newId } from '../../shared/ids';
 import type { Principal } from '../auth/authenticate.middleware';
@@ -25,7 +26,6 @@ export function messagesService(deps: MessagesDeps) {
       const requestHash = idempotencyKey === undefined ? null : canonicalSha256(body);
       const id = newId('msg');
       const createdAt = new Date(deps.now());
-      const userIds = [...new Set(body.recipients.userIds ?? [])];
       const accepted = await sqlite.write((sql): AcceptedMessage & { replayed: boolean } => {
         const existing = idempotencyKey === undefined ? undefined : repo.idempotent(sql, principal.tenantId, idempotencyKey);
         if (existing) {
@@ -33,7 +33,7 @@ export function messagesService(deps: MessagesDeps) {
           return { id: existing.id, status: existing.status, replayed: true };
         }
         const record = { id, tenantId: principal.tenantId, idempotencyKey: idempotencyKey ?? null, requestHash, msgtype: body.msg.msgtype, msg: body.msg, recipientsSpec: body.recipients, createdBy: principal.userid ?? null, createdAt };
-        repo.create(sql, record, userIds);
+        repo.create(sql, record);
         const event = { messageId: id, msgtype: body.msg.msgtype, msg: body.msg, recipients: body.recipients, createdAt: createdAt.toISOString() };
         deps.outbox.appendSync(sql, principal.tenantId, [{ type: 'message.accepted', data: event, id: messageEventId.accepted(id), occurredAt: createdAt }]);
         deps.jobs.enqueueSync(sql, DISPATCH_JOB, { messageId: id }, { tenantId: principal.tenantId, runAt: createdAt, id: dispatchJobId(id) });
