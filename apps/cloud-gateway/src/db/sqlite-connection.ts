@@ -103,11 +103,7 @@ export class SqliteConnection {
       this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
-        setImmediate(() => {
-          // The flush is synchronous: with the gate free (the usual case) it needs no turn at the mutex.
-          if (this.gate.mutex.isLocked()) void this.gate.mutex.runExclusive(() => this.flush());
-          else this.flush();
-        });
+        setImmediate(() => void this.atTurn(() => this.flush()));
       }
     });
   }
@@ -142,20 +138,23 @@ export class SqliteConnection {
     });
   }
 
-  /**
-   * Synchronous reads on a consistent, committed state. When nothing holds the gate (no Prisma
-   * transaction open, no batch being written) `fn` runs at once: every API request reads its
-   * key this way, and queueing at the mutex cost more than the read.
-   */
+  /** Synchronous reads on a consistent, committed state. */
   read<T>(fn: (sql: Sql) => T): Promise<T> {
-    if (!this.gate.mutex.isLocked()) {
-      try {
-        return Promise.resolve(fn(this.sql));
-      } catch (err) {
-        return Promise.reject(err);
-      }
+    return this.atTurn(() => fn(this.sql));
+  }
+
+  /**
+   * Runs synchronous `fn` at the gate's turn. Only a Prisma transaction holds the gate across
+   * awaits, so when it is free (the usual case) `fn` runs at once: queueing at the mutex cost
+   * every API request more than its key read.
+   */
+  private atTurn<T>(fn: () => T): Promise<T> {
+    if (this.gate.mutex.isLocked()) return this.gate.mutex.runExclusive(fn);
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(err);
     }
-    return this.gate.mutex.runExclusive(() => fn(this.sql));
   }
 
   /**
