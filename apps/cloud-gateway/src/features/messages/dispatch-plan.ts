@@ -8,7 +8,7 @@ import { canonicalSha256 } from './canonical-hash';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type MessageRecord } from './messages.repository';
 import { applyQuotaGuard, shanghaiDay, type QuotaRejection } from './quota-guard';
-import { expandRecipients } from './recipient-expansion';
+import { directUserIds, expandRecipients } from './recipient-expansion';
 
 const QUOTA_REASONS: QuotaRejection[] = ['duplicate_content', 'daily_cap'];
 
@@ -17,7 +17,7 @@ export async function planDispatch(deps: MessagesDeps, org: OrgClient, tenant: T
   const needsExpansion = spec.toAll === true || (spec.deptIds?.length ?? 0) > 0;
   const { userids, missingDeptIds } = needsExpansion
     ? await expandRecipients(org, spec)
-    : { userids: [...new Set(spec.userIds ?? [])], missingDeptIds: [] };
+    : { userids: directUserIds(spec), missingDeptIds: [] };
   if (missingDeptIds.length > 0) deps.logger.warn('message departments not found in DingTalk', { messageId: message.id, missingDeptIds });
 
   const now = deps.now();

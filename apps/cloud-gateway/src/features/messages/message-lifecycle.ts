@@ -5,6 +5,7 @@ import type { Sql } from '../../db/prisma';
 import { messageEventId, RECEIPTS_JOB, receiptsJobId } from './message-jobs';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type MessageRecord } from './messages.repository';
+import { directUserIds } from './recipient-expansion';
 
 function appendDispatched(deps: MessagesDeps, sql: Sql, message: MessageRecord): void {
   const taskIds = repo.chunks(sql, message.id).flatMap((c) => (c.taskId === null ? [] : [c.taskId]));
@@ -54,8 +55,9 @@ export async function failBeforeSending(deps: MessagesDeps, message: MessageReco
   const failed = await deps.sqlite.write((sql) => {
     if (!repo.setStatus(sql, message.id, ['queued'], 'failed', new Date(deps.now()))) return false;
     // Never planned: the userids given directly are the recipients known (department members never were).
-    repo.addRecipients(sql, message.id, [...new Set(message.recipientsSpec.userIds ?? [])]);
-    repo.setRecipients(sql, message.id, repo.recipientIds(sql, message.id), { status: 'failed', reason, from: ['pending'] });
+    const userids = directUserIds(message.recipientsSpec);
+    repo.addRecipients(sql, message.id, userids);
+    repo.setRecipients(sql, message.id, userids, { status: 'failed', reason, from: ['pending'] });
     appendDispatched(deps, sql, message);
     appendCompleted(deps, sql, message, 'failed');
     return true;

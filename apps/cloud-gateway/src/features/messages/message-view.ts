@@ -2,6 +2,7 @@ import { RecipientStatusSchema, type RecipientResult, type RecipientStatus } fro
 import type { Sql } from '../../db/prisma';
 import type { MessageView } from './messages.schemas';
 import { messagesRepository as repo, type MessageRecord } from './messages.repository';
+import { directUserIds } from './recipient-expansion';
 
 function countByStatus(recipients: RecipientResult[]): Record<RecipientStatus, number> {
   const counts = Object.fromEntries(RecipientStatusSchema.options.map((s) => [s, 0])) as Record<RecipientStatus, number>;
@@ -15,7 +16,7 @@ export function messageView(sql: Sql, message: MessageRecord): MessageView {
   // Before the dispatch plans a message, its recipients are the userids given directly, all pending.
   const recipients =
     message.status === 'queued'
-      ? [...new Set(message.recipientsSpec.userIds ?? [])].sort().map((userid): RecipientResult => ({ userid, status: 'pending' }))
+      ? directUserIds(message.recipientsSpec).sort().map((userid): RecipientResult => ({ userid, status: 'pending' }))
       : repo.recipients(sql, message.id);
   return {
     id: message.id,

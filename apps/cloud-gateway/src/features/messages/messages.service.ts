@@ -1,7 +1,8 @@
 // Accepting a work notification: stored (with its recipients spec), answered 202, and in the SAME
 // transaction the `message.accepted` event and the dispatch job — so a message exists exactly when
 // it will be sent. The per-recipient rows come with the dispatch plan, which also expands
-// departments: the accept path, where callers wait, writes one row per message. Idempotency-Key: the same key and body give the same message; another body is a 409.
+// departments: the accept path, where callers wait, writes one row per message.
+// Idempotency-Key: the same key and body give the same message; another body is a 409.
 import { AppError, notFound } from '@dtg/service-kit';
 import { newId } from '../../shared/ids';
 import type { Principal } from '../auth/authenticate.middleware';

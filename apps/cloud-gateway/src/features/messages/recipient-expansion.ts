@@ -12,6 +12,11 @@ export interface Expansion {
   missingDeptIds: number[];
 }
 
+/** The userids a spec names itself, once each, in the order given. */
+export function directUserIds(spec: RecipientsSpec): string[] {
+  return [...new Set(spec.userIds ?? [])];
+}
+
 export async function expandRecipients(org: OrgClient, spec: RecipientsSpec): Promise<Expansion> {
   const roots = spec.toAll ? [ROOT_DEPT] : (spec.deptIds ?? []);
   const { deptIds, missingDeptIds } = await walkDepartments(org, roots);
