@@ -28,18 +28,23 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-function sendProblem(res: Response, error: AppError): void {
+/** The problem+json body of an error: one shape for Express's answers and the raw-socket ones. */
+export function problemOf(error: AppError, requestId: string): Problem {
   const problem: Problem = {
     type: `${PROBLEM_TYPE_BASE}${error.code}`,
     title: errorTitle(error.code),
     status: error.status,
     detail: error.detail,
     code: error.code,
-    requestId: String(res.getHeader(REQUEST_ID_HEADER) ?? ''),
+    requestId,
   };
   if (error.fields) problem.errors = error.fields;
+  return problem;
+}
+
+function sendProblem(res: Response, error: AppError): void {
   if (error.headers) res.set(error.headers);
-  res.status(error.status).type(PROBLEM_CONTENT_TYPE).json(problem);
+  res.status(error.status).type(PROBLEM_CONTENT_TYPE).json(problemOf(error, String(res.getHeader(REQUEST_ID_HEADER) ?? '')));
 }
 
 // Keys avoid the redaction list on purpose: `code`/`statusCode` would be masked as secrets.

@@ -1,8 +1,7 @@
 import { createServer, STATUS_CODES, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { ERROR_STATUS, errorTitle, type ErrorCode } from '../errors/error-codes';
-import { PROBLEM_CONTENT_TYPE } from '../errors/error-handler.middleware';
-import { PROBLEM_TYPE_BASE, type Problem } from '../errors/problem.schema';
+import { AppError } from '../errors/app-error';
+import { PROBLEM_CONTENT_TYPE, problemOf } from '../errors/error-handler.middleware';
 import type { Express } from 'express';
 import type { Logger } from '../logging/create-logger';
 
@@ -61,11 +60,12 @@ function answerUnparsable(err: Error & { code?: string }, socket: Socket): void 
     socket.destroy();
     return;
   }
-  const code: ErrorCode = err.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'bad_request';
-  const status = ERROR_STATUS[code];
-  const detail = code === 'headers_too_large' ? 'the request headers are larger than the server accepts (16 KB)' : 'the request is not valid HTTP';
-  const problem: Problem = { type: `${PROBLEM_TYPE_BASE}${code}`, title: errorTitle(code), status, detail, code, requestId: '' };
-  const body = JSON.stringify(problem);
+  const error =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError('headers_too_large', 'the request headers are larger than the server accepts (16 KB)')
+      : new AppError('bad_request', 'the request is not valid HTTP');
+  const { status } = error;
+  const body = JSON.stringify(problemOf(error, ''));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
