@@ -19,7 +19,7 @@ export function jsonBody(options: JsonBodyOptions): RequestHandler {
     options.rawBodyPaths === undefined || options.rawBodyPaths.some((prefix) => path.startsWith(prefix));
   return express.json({
     limit: options.limit,
-    type: [...JSON_CONTENT_TYPES],
+    type: JSON_CONTENT_TYPES,
     verify: (req, _res, buffer) => {
       const request = req as express.Request;
       if (keepRaw(request.path)) request.rawBody = buffer;
