@@ -33,6 +33,16 @@ describe('onlyUnder', () => {
     expect(entries()).toBe(2);
   });
 
+  it('matches paths without regard to case, as the router itself does unless it is case-sensitive', async () => {
+    const { app } = mounted((r) => r.get('/v1/things/:id', (req, res) => res.json({ id: req.params.id })));
+    expect((await request(app).get('/V1/Things/7')).body).toEqual({ id: '7' });
+    const strict = Router({ caseSensitive: true });
+    strict.get('/v1/things', (_req, res) => res.json([]));
+    const strictApp = express().use(onlyUnder(strict)).use((_req, res) => res.status(404).end());
+    expect((await request(strictApp).get('/v1/things')).status).toBe(200);
+    expect((await request(strictApp).get('/V1/things')).status).toBe(404);
+  });
+
   it('enters a router with path-less middleware for every request (that middleware could answer anything)', async () => {
     const { app, entries } = mounted((r) => {
       r.use((req, res, next) => (req.path === '/special' ? res.status(204).end() : next()));

@@ -23,6 +23,9 @@ function literalPrefix(path: unknown): string | undefined {
  */
 export function onlyUnder(router: Router): RequestHandler & { stack: Router['stack'] } {
   const layers = router.stack as unknown as Layer[];
+  // Express routers match paths case-insensitively unless built with caseSensitive: so does the guard.
+  const sensitive = (router as unknown as { caseSensitive?: boolean }).caseSensitive === true;
+  const comparable = (path: string) => (sensitive ? path : path.toLowerCase());
   const prefixes: string[] = [];
   let everyPath = false;
   for (const layer of layers) {
@@ -32,12 +35,13 @@ export function onlyUnder(router: Router): RequestHandler & { stack: Router['sta
     }
     const prefix = literalPrefix(layer.route.path);
     if (prefix === undefined) everyPath = true;
-    else prefixes.push(prefix);
+    else prefixes.push(comparable(prefix));
   }
   const guard: RequestHandler = everyPath
     ? router
     : (req, res, next) => {
-        if (prefixes.some((prefix) => req.path.startsWith(prefix))) router(req, res, next);
+        const path = comparable(req.path);
+        if (prefixes.some((prefix) => path.startsWith(prefix))) router(req, res, next);
         else next();
       };
   return Object.assign(guard, { stack: router.stack });
