@@ -4,3 +4,8 @@ export function inBatches<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** One `?` per item, for `IN (…)` lists built from a batch. */
+export function marks(items: readonly unknown[]): string {
+  return items.map(() => '?').join(', ');
+}

@@ -6,7 +6,7 @@
 import type { MessageStatus, RecipientResult, RecipientStatus, RecipientsSpec } from '@dtg/contracts';
 import type { WorkNotificationMessage } from '@dtg/dingtalk-client';
 import type { Sql, SqlParam } from '../../db/prisma';
-import { inBatches } from '../../shared/batches';
+import { inBatches, marks } from '../../shared/batches';
 import type { ChunkStatus } from './messages.schemas';
 
 export interface MessageRecord {
@@ -42,7 +42,6 @@ export type ChunkChanges = Partial<Pick<ChunkRecord, 'status' | 'taskId' | 'sent
 
 /** SQLite bounds the parameters of one statement; statements over many userids go in slices. */
 const SLICE = 500;
-const marks = (items: readonly unknown[]) => items.map(() => '?').join(', ');
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 interface MessageRow {

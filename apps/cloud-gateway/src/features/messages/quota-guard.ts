@@ -4,6 +4,7 @@
 // transaction and report the recipients DingTalk would drop as `rejected_by_quota` instead.
 // Synchronous SQL: it runs inside the dispatch plan's SqliteConnection.write.
 import type { Sql } from '../../db/prisma';
+import { inBatches, marks } from '../../shared/batches';
 
 const CHINA_OFFSET_MS = 8 * 3_600_000;
 /** Rows per INSERT (4 parameters each: well inside SQLite's parameter limit). */
@@ -35,13 +36,11 @@ export function applyQuotaGuard(sql: Sql, input: QuotaInput): QuotaDecision {
   const { tenantId, day, contentHash, dailyCap, userids } = input;
   const seen = new Set<string>();
   const usage = new Map<string, number>();
-  for (let i = 0; i < userids.length; i += 500) {
-    const part = userids.slice(i, i + 500);
-    const marks = part.map(() => '?').join(', ');
-    for (const c of sql.all<{ userid: string }>(`SELECT userid FROM QuotaContent WHERE tenantId = ? AND day = ? AND contentHash = ? AND userid IN (${marks})`, tenantId, day, contentHash, ...part)) {
+  for (const part of inBatches(userids, 500)) {
+    for (const c of sql.all<{ userid: string }>(`SELECT userid FROM QuotaContent WHERE tenantId = ? AND day = ? AND contentHash = ? AND userid IN (${marks(part)})`, tenantId, day, contentHash, ...part)) {
       seen.add(c.userid);
     }
-    for (const u of sql.all<{ userid: string; count: number }>(`SELECT userid, count FROM QuotaUsage WHERE tenantId = ? AND day = ? AND userid IN (${marks})`, tenantId, day, ...part)) {
+    for (const u of sql.all<{ userid: string; count: number }>(`SELECT userid, count FROM QuotaUsage WHERE tenantId = ? AND day = ? AND userid IN (${marks(part)})`, tenantId, day, ...part)) {
       usage.set(u.userid, u.count);
     }
   }
@@ -56,8 +55,7 @@ export function applyQuotaGuard(sql: Sql, input: QuotaInput): QuotaDecision {
 }
 
 function recordSends(sql: Sql, tenantId: string, day: string, contentHash: string, userids: string[]): void {
-  for (let i = 0; i < userids.length; i += INSERT_ROWS) {
-    const part = userids.slice(i, i + INSERT_ROWS);
+  for (const part of inBatches(userids, INSERT_ROWS)) {
     sql.run(
       `INSERT INTO QuotaUsage (tenantId, day, userid, count) VALUES ${part.map(() => '(?, ?, ?, 1)').join(', ')}
        ON CONFLICT (tenantId, day, userid) DO UPDATE SET count = count + 1`,

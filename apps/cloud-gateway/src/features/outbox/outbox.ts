@@ -8,7 +8,7 @@
 import { EventDataSchemas, type EventData, type EventEnvelope, type EventType } from '@dtg/contracts';
 import { currentRequestId } from '@dtg/service-kit';
 import type { DbTx, Sql, SqliteConnection } from '../../db/prisma';
-import { inBatches } from '../../shared/batches';
+import { inBatches, marks } from '../../shared/batches';
 import { newId } from '../../shared/ids';
 
 export interface AppendOptions {
@@ -49,7 +49,7 @@ export class Outbox {
     const fixedIds = events.flatMap((e) => (e.id ? [e.id] : []));
     const existing = new Set<string>();
     for (const ids of inBatches(fixedIds, ROWS_PER_INSERT)) {
-      for (const row of sql.all<{ id: string }>(`SELECT id FROM Event WHERE id IN (${ids.map(() => '?').join(',')})`, ...ids)) existing.add(row.id);
+      for (const row of sql.all<{ id: string }>(`SELECT id FROM Event WHERE id IN (${marks(ids)})`, ...ids)) existing.add(row.id);
     }
     const fresh = events.filter((e) => !e.id || !existing.has(e.id));
     if (fresh.length === 0) return [];
