@@ -46,7 +46,7 @@ export function callbackInbox(deps: CallbackInboxDeps) {
         const event = { id: eventKey(endpoint.source, payload), source: endpoint.source, eventType: payload.EventType, corpId: corpIdOf(payload) ?? null, payload };
         if (!(await callbackEventsRepository.insertIfAbsent(tx, event, new Date(nowMs)))) return 'duplicate';
         const job: CallbackJobPayload = { eventId: event.id };
-        await jobs.enqueue(tx, CALLBACK_JOB, job, { tenantId: endpoint.tenantId });
+        jobs.enqueue(CALLBACK_JOB, job, { tenantId: endpoint.tenantId });
         return 'accepted';
       });
       if (result === 'accepted') {

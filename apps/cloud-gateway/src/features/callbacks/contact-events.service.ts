@@ -1,7 +1,6 @@
 // Contact events (user_add_org, user_leave_org, org_dept_modify, …) → the current records read with
 // the tenant's org client → user.upserted / user.removed / department.upserted / department.removed.
 import { z } from 'zod';
-import type { DbTx } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { Outbox } from '../outbox/outbox';
 import type { Tenant } from '../tenants/tenant';
@@ -28,12 +27,12 @@ export function contactEvents(deps: ContactEventsDeps) {
     if (!ids.success) return { failed: `${event.eventType} without a UserId list` };
     const read = await readUsers(await deps.dingtalk.forTenant(tenant), [...new Set(ids.data.UserId)]);
     return {
-      commit: async (tx: DbTx) => {
+      commit: async () => {
         for (const [i, batch] of inBatches(read.users, MAX_BATCH).entries()) {
-          await outbox.append(tx, tenant.id, 'user.upserted', { users: batch }, { id: derivedEventId(event.id, `uu${i}`) });
+          outbox.append(tenant.id, 'user.upserted', { users: batch }, { id: derivedEventId(event.id, `uu${i}`) });
         }
         for (const [i, batch] of inBatches(read.gone, MAX_BATCH).entries()) {
-          await outbox.append(tx, tenant.id, 'user.removed', { userids: batch }, { id: derivedEventId(event.id, `ur${i}`) });
+          outbox.append(tenant.id, 'user.removed', { userids: batch }, { id: derivedEventId(event.id, `ur${i}`) });
         }
       },
     };
@@ -44,12 +43,12 @@ export function contactEvents(deps: ContactEventsDeps) {
     if (!ids.success) return { failed: `${event.eventType} without a DeptId list` };
     const read = await readDepartments(await deps.dingtalk.forTenant(tenant), deps.oapiBaseUrl, [...new Set(ids.data.DeptId)]);
     return {
-      commit: async (tx: DbTx) => {
+      commit: async () => {
         for (const [i, batch] of inBatches(read.departments, MAX_BATCH).entries()) {
-          await outbox.append(tx, tenant.id, 'department.upserted', { departments: batch }, { id: derivedEventId(event.id, `du${i}`) });
+          outbox.append(tenant.id, 'department.upserted', { departments: batch }, { id: derivedEventId(event.id, `du${i}`) });
         }
         for (const [i, batch] of inBatches(read.gone, MAX_BATCH).entries()) {
-          await outbox.append(tx, tenant.id, 'department.removed', { deptIds: batch }, { id: derivedEventId(event.id, `dr${i}`) });
+          outbox.append(tenant.id, 'department.removed', { deptIds: batch }, { id: derivedEventId(event.id, `dr${i}`) });
         }
       },
     };

@@ -54,7 +54,7 @@ export function directoryService(deps: { db: Db; jobs: JobRunner; now?: () => nu
         const started = await tx.directorySync.create({
           data: { id, tenantId, status: 'running', startedAt: new Date(now()), progress: JSON.stringify(initialProgress(options.full)) },
         });
-        await jobs.enqueue(tx, DIRECTORY_SYNC_JOB, { syncId: id }, { tenantId, id: directorySyncJobId(id) });
+        jobs.enqueue(DIRECTORY_SYNC_JOB, { syncId: id }, { tenantId, id: directorySyncJobId(id) });
         return { row: started, created: true };
       });
       if (created) jobs.kick();

@@ -2,7 +2,7 @@
 // processing. A job is claimed with an expiring lease, so a crash mid-job means the job runs
 // again after the lease — handlers are written to resume (they re-read their own progress).
 import { runWithContext, type Logger } from '@dtg/service-kit';
-import type { DbTx, Sql, SqliteConnection } from '../../db/prisma';
+import type { Sql, SqliteConnection } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 
 export interface JobContext {
@@ -64,8 +64,11 @@ export class JobRunner {
     this.handlers.set(kind, handler);
   }
 
-  /** Inside the caller's transaction, so the job exists exactly when the change that needs it does. */
-  async enqueue(_tx: DbTx, kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<string> {
+  /**
+   * Inside the caller's open Prisma transaction (it holds the shared connection), so the job
+   * exists exactly when the change that needs it does. Throws when no transaction is open.
+   */
+  enqueue(kind: string, payload: unknown, opts: EnqueueOptions = {}): string {
     return this.enqueueSync(this.opts.sqlite.inTransaction(), kind, payload, opts);
   }
 

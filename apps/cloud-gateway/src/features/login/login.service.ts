@@ -93,9 +93,9 @@ export function loginService(deps: LoginDeps) {
       const cloud = mintUserToken(deps.userTokenSecret, { tenantId, userid: user.userid }, deps.userTokenTtlMs, at);
       const data = { ticket, expiresAt: expiresAt.toISOString(), user, cloudToken: cloud.token, cloudTokenExpiresAt: cloud.expiresAt.toISOString() };
       await db.$transaction(async (tx) => {
-        const event = await outbox.append(tx, tenantId, 'user.authenticated', data);
+        const event = outbox.append(tenantId, 'user.authenticated', data);
         if (!event) throw new Error('user.authenticated was not appended');
-        await outbox.append(tx, tenantId, 'user.upserted', { users: [user] });
+        outbox.append(tenantId, 'user.upserted', { users: [user] });
         await loginTicketsRepository.create(tx, { secret: ticket, tenantId, userid: user.userid, eventId: event.id, expiresAt }, at);
       });
       outbox.committed();

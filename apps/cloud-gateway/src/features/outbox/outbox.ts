@@ -7,7 +7,7 @@
 // costs far more CPU than SQLite does.
 import { EventDataSchemas, type EventData, type EventEnvelope, type EventType } from '@dtg/contracts';
 import { currentRequestId } from '@dtg/service-kit';
-import type { DbTx, Sql, SqliteConnection } from '../../db/prisma';
+import type { Sql, SqliteConnection } from '../../db/prisma';
 import { inBatches, marks } from '../../shared/batches';
 import { newId } from '../../shared/ids';
 
@@ -34,13 +34,18 @@ export class Outbox {
 
   constructor(private readonly sqlite: SqliteConnection) {}
 
-  async append<T extends EventType>(tx: DbTx, tenantId: string, type: T, data: EventData<T>, options: AppendOptions = {}): Promise<EventEnvelope<T> | null> {
-    const [envelope] = await this.appendMany(tx, tenantId, [{ type, data, ...options } as NewEvent]);
+  /** One event, inside the caller's open Prisma transaction (`db.$transaction(async (tx) => …)`). */
+  append<T extends EventType>(tenantId: string, type: T, data: EventData<T>, options: AppendOptions = {}): EventEnvelope<T> | null {
+    const [envelope] = this.appendMany(tenantId, [{ type, data, ...options } as NewEvent]);
     return (envelope as EventEnvelope<T> | undefined) ?? null;
   }
 
-  /** Appends in order, inside the caller's Prisma transaction `tx` (see appendSync). */
-  async appendMany(_tx: DbTx, tenantId: string, events: readonly NewEvent[]): Promise<EventEnvelope[]> {
+  /**
+   * Appends in order, inside the caller's open Prisma transaction: that transaction holds the
+   * shared connection (db/sqlite-connection.ts), so these rows commit or roll back with it.
+   * Throws when no transaction is open.
+   */
+  appendMany(tenantId: string, events: readonly NewEvent[]): EventEnvelope[] {
     return this.appendSync(this.sqlite.inTransaction(), tenantId, events);
   }
 

@@ -14,7 +14,7 @@ export function testEvents(db: Db, outbox: Outbox) {
       let lastSeq = 0;
       for (let done = 0; done < count; done += BATCH) {
         const events: NewEvent[] = Array.from({ length: Math.min(BATCH, count - done) }, (_, i) => ({ type: 'test.ping', data: { n: done + i, note } }));
-        const appended = await db.$transaction((tx) => outbox.appendMany(tx, tenantId, events));
+        const appended = await db.$transaction(async () => outbox.appendMany(tenantId, events));
         lastSeq = appended.at(-1)?.seq ?? lastSeq;
         outbox.committed();
       }

@@ -18,7 +18,7 @@ export function isvTenants(deps: { secrets: SecretBox; outbox: Outbox }) {
   const { outbox } = deps;
   const find = (tx: DbTx, corpId: string) => tx.tenant.findUnique({ where: { corpId_mode: { corpId, mode: 'isv' } } });
   const announce = (tx: DbTx, tenantId: string, corpId: string, status: 'active' | 'suspended', agentId: number | null) =>
-    outbox.append(tx, tenantId, 'tenant.authorization.changed', { corpId, status, ...(agentId !== null ? { agentId } : {}) });
+    outbox.append(tenantId, 'tenant.authorization.changed', { corpId, status, ...(agentId !== null ? { agentId } : {}) });
 
   return {
     /**

@@ -37,7 +37,7 @@ export function usersService(deps: UsersDeps) {
 
   async function publishIfChanged(tenantId: string, profile: UserProfile): Promise<void> {
     if (profiles.last(key(tenantId, profile.userid))?.hash !== profileHash(profile)) {
-      await db.$transaction((tx) => outbox.append(tx, tenantId, 'user.upserted', { users: [profile] }));
+      await db.$transaction(async () => outbox.append(tenantId, 'user.upserted', { users: [profile] }));
       outbox.committed();
     }
     remember(tenantId, profile);
