@@ -1,10 +1,8 @@
 // A cloud wired to the DingTalk simulator for the login, users and directory tests: tenants on the
 // demo org, a "browser" that follows every hop of the login over real HTTP, and event reads by pull.
-import { rmSync } from 'node:fs';
-import path from 'node:path';
 import type { EventEnvelope } from '@dtg/contracts';
 import { DEMO, startSimulator, type RunningSim } from '@dtg/dingtalk-sim';
-import { ADMIN_TOKEN, migratedDbFile, startCloud, type CloudHarness } from './cloud-harness';
+import { ADMIN_TOKEN, startCloud, type CloudHarness } from './cloud-harness';
 
 /**
  * The cloud's public origin. The harness listens on a random port, so the browser below maps this
@@ -38,12 +36,9 @@ export interface IdentityStack {
 }
 
 export async function startIdentityStack(options: { env?: Record<string, string> } = {}): Promise<IdentityStack> {
-  const dbFile = await migratedDbFile();
-  const dbDir = path.dirname(dbFile);
   const sim = await startSimulator({ port: 0 });
   const clock = { offsetMs: 0 };
   const cloud = await startCloud({
-    dbFile,
     dispatcher: false,
     overrides: { now: () => Date.now() + clock.offsetMs },
     env: {
@@ -98,7 +93,6 @@ export async function startIdentityStack(options: { env?: Record<string, string>
     async close() {
       await cloud.close();
       await sim.close();
-      rmSync(dbDir, { recursive: true, force: true });
     },
   };
 }
