@@ -3,8 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEMO } from '@dtg/dingtalk-sim';
-import { cloudEnv, freshCloudSecrets } from '../../apps/system-e2e/test/support/cloud-env';
+import { cloudAdmin, cloudEnv, createDemoTenant, freshCloudSecrets } from '../../apps/system-e2e/test/support/cloud-env';
 import { entryOf, ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
 import { freePort } from '../../apps/system-e2e/test/support/stack';
 import { SERVICE_NODE_OPTIONS } from '../build/bundle';
@@ -49,18 +48,11 @@ export async function startSendStack(extraEnv: Record<string, string> = {}): Pro
   };
   try {
     await Promise.all([sim.start(), cloud.start()]);
-    const created = await json<{ apiKey: { key: string } }>(`${cloudUrl}/admin/tenants`, 'POST', { authorization: `Bearer ${secrets.adminToken}` }, {
-      name: DEMO.corpName,
-      corpId: DEMO.corpId,
-      appKey: DEMO.app.appKey,
-      appSecret: DEMO.app.appSecret,
-      agentId: DEMO.app.agentId,
-      returnUrls: [`${cloudUrl}/`],
-    });
+    const tenant = await createDemoTenant(cloudAdmin(cloudUrl, secrets.adminToken), { returnTo: `${cloudUrl}/` });
     return {
       sim,
       cloud,
-      apiKey: created.apiKey.key,
+      apiKey: tenant.apiKey,
       simControl: (method, p, body) => json(simUrl + p, method, {}, body),
       close,
     };

@@ -60,12 +60,20 @@ export interface CreatedTenant {
   webhookSecret: string;
 }
 
+/** Any admin-API client: cloudAdmin's, or a stack's `admin`. */
+export type AdminCall = (method: string, path: string, body?: unknown) => Promise<AdminAnswer>;
+
+/** POST /admin/tenants; throws unless 201. */
+export async function createTenant(admin: AdminCall, body: Record<string, unknown>): Promise<CreatedTenant> {
+  const created = await admin('POST', '/admin/tenants', body);
+  if (created.status !== 201) throw new Error(`tenant create failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const answer = created.body as { tenant: { id: string }; apiKey: { key: string }; webhookSecret: string };
+  return { id: answer.tenant.id, apiKey: answer.apiKey.key, webhookSecret: answer.webhookSecret };
+}
+
 /** The demo org's internal app as a tenant (pull-only when no webhookUrl); `extra` adds admin-API fields. */
-export async function createDemoTenant(
-  admin: ReturnType<typeof cloudAdmin>,
-  options: { webhookUrl?: string; returnTo: string; extra?: Record<string, unknown> },
-): Promise<CreatedTenant> {
-  const created = await admin<{ tenant: { id: string }; apiKey: { key: string }; webhookSecret: string }>('POST', '/admin/tenants', {
+export async function createDemoTenant(admin: AdminCall, options: { webhookUrl?: string; returnTo: string; extra?: Record<string, unknown> }): Promise<CreatedTenant> {
+  return createTenant(admin, {
     name: DEMO.corpName,
     corpId: DEMO.corpId,
     appKey: DEMO.app.appKey,
@@ -75,6 +83,4 @@ export async function createDemoTenant(
     returnUrls: [options.returnTo],
     ...options.extra,
   });
-  if (created.status !== 201) throw new Error(`tenant create failed: ${JSON.stringify(created.body)}`);
-  return { id: created.body.tenant.id, apiKey: created.body.apiKey.key, webhookSecret: created.body.webhookSecret };
 }

@@ -4,6 +4,7 @@
 // a DrillStack: it needs only the simulator's URL and the cloud's admin API.
 import { randomBytes } from 'node:crypto';
 import { DEMO } from '@dtg/dingtalk-sim';
+import { createTenant, type AdminCall } from './cloud-env';
 import type { DrillTenant } from './drill-stack';
 import { simControl } from './sim-control';
 
@@ -12,15 +13,9 @@ export interface SecondTenant extends DrillTenant {
   returnTo: string;
 }
 
-interface CreatedTenant {
-  tenant: { id: string };
-  apiKey: { key: string };
-  webhookSecret: string;
-}
-
 export interface StackWithAdmin {
   sim: { url: string };
-  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  admin: AdminCall;
 }
 
 export async function provisionSecondTenant(stack: StackWithAdmin, returnTo: string): Promise<SecondTenant> {
@@ -38,7 +33,7 @@ export async function provisionSecondTenant(stack: StackWithAdmin, returnTo: str
   const fixture = await simControl<{ apps: object[] }>(stack.sim.url, 'GET', '/fixture');
   // Loading a fixture resets the simulated world: this must run before anything else uses it.
   await simControl(stack.sim.url, 'POST', '/fixture', { ...fixture, apps: [...fixture.apps, app] });
-  const created = await stack.admin('POST', '/admin/tenants', {
+  const tenant = await createTenant(stack.admin, {
     name: DEMO.secondCorpName,
     corpId: DEMO.secondCorpId,
     appKey: app.appKey,
@@ -46,7 +41,5 @@ export async function provisionSecondTenant(stack: StackWithAdmin, returnTo: str
     agentId: app.agentId,
     returnUrls: [returnTo],
   });
-  if (created.status !== 201) throw new Error(`second tenant: ${created.status} ${JSON.stringify(created.body)}`);
-  const body = created.body as CreatedTenant;
-  return { id: body.tenant.id, apiKey: body.apiKey.key, webhookSecret: body.webhookSecret, appSecret: app.appSecret, returnTo };
+  return { ...tenant, appSecret: app.appSecret, returnTo };
 }
