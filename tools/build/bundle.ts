@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
-export const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '../..');
 export const APPS = ['cloud-gateway', 'local-store', 'dingtalk-sim'] as const;
-export type AppName = (typeof APPS)[number];
+type AppName = (typeof APPS)[number];
 
 export const bundlePath = (app: AppName) => path.join(ROOT, 'apps', app, 'dist', 'main.js');
 

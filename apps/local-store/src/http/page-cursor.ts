@@ -4,7 +4,7 @@ import { validationError } from '@dtg/service-kit';
 import type { z } from 'zod';
 import { parseJson } from '../shared/parse-json';
 
-export function encodeCursor(position: unknown): string {
+function encodeCursor(position: unknown): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
 
