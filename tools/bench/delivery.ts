@@ -1,11 +1,11 @@
 // `npm run bench:delivery`: 10,000 events cloud → local store with both services and Postgres on
 // this machine — push throughput and lag, then pull catch-up of 10,000 events.
 import { startStack, waitFor, type Stack } from '../../apps/system-e2e/test/support/stack';
-import { SERVICE_NODE_OPTIONS } from '../build/bundle';
+import { SERVICE_NODE_ARGS } from '../build/bundle';
 import { percentile, progress, report, withPostgres, type BenchRow } from './bench-support';
 
-/** The services run as deployed: the bundles, with the Docker images' node options. */
-const deployed = { NODE_OPTIONS: SERVICE_NODE_OPTIONS };
+/** The services run as deployed: the bundles, with the Docker images' node flags. */
+const deployed = { runtime: 'bundle', nodeArgs: SERVICE_NODE_ARGS } as const;
 
 const N = Number(process.env.BENCH_EVENTS ?? 10_000);
 
@@ -49,7 +49,7 @@ async function lagsMs(stack: Stack): Promise<number[]> {
 
 async function pushPhase(rows: BenchRow[]): Promise<void> {
   console.log(`push: ${N} events`);
-  const stack = await startStack({ runtime: 'bundle', cloudEnv: { ...deployed, LOG_LEVEL: 'error' }, localEnv: { ...deployed, LOG_LEVEL: 'error', PULL_INTERVAL: '60s' } });
+  const stack = await startStack({ ...deployed, cloudEnv: { LOG_LEVEL: 'error' }, localEnv: { LOG_LEVEL: 'error', PULL_INTERVAL: '60s' } });
   try {
     rows.push({ metric: 'cloud start-up to healthy', value: stack.cloud.lastStartMs, unit: 'ms' });
     rows.push({ metric: 'local store start-up to healthy', value: stack.local.lastStartMs, unit: 'ms' });
@@ -73,7 +73,7 @@ async function pushPhase(rows: BenchRow[]): Promise<void> {
 
 async function pullPhase(rows: BenchRow[]): Promise<void> {
   console.log(`pull: ${N} events waiting before the store starts`);
-  const stack = await startStack({ runtime: 'bundle', deliveryMode: 'pull', cloudEnv: { ...deployed, LOG_LEVEL: 'error' }, localEnv: { ...deployed, LOG_LEVEL: 'error', PULL_INTERVAL: '60s' } });
+  const stack = await startStack({ ...deployed, deliveryMode: 'pull', cloudEnv: { LOG_LEVEL: 'error' }, localEnv: { LOG_LEVEL: 'error', PULL_INTERVAL: '60s' } });
   try {
     await stack.local.stop();
     await emit(stack);

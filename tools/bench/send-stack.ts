@@ -6,7 +6,7 @@ import path from 'node:path';
 import { cloudAdmin, cloudEnv, createDemoTenant, freshCloudSecrets } from '../../apps/system-e2e/test/support/cloud-env';
 import { entryOf, ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
 import { freePort } from '../../apps/system-e2e/test/support/stack';
-import { SERVICE_NODE_OPTIONS } from '../build/bundle';
+import { SERVICE_NODE_ARGS } from '../build/bundle';
 
 export interface SendStack {
   sim: ServiceProcess;
@@ -38,9 +38,11 @@ export async function startSendStack(extraEnv: Record<string, string> = {}): Pro
   const cloud = new ServiceProcess(
     'cloud',
     entryOf('cloud-gateway', 'bundle'),
-    // As deployed: the bundle with the Docker images' node options.
-    { ...cloudEnv({ port: cloudPort, dbFile: path.join(dir, 'cloud.db'), simUrl, secrets }), LOG_LEVEL: 'error', NODE_OPTIONS: SERVICE_NODE_OPTIONS, ...extraEnv },
+    { ...cloudEnv({ port: cloudPort, dbFile: path.join(dir, 'cloud.db'), simUrl, secrets }), LOG_LEVEL: 'error', ...extraEnv },
     cloudUrl,
+    undefined,
+    // As deployed: the bundle with the Docker images' node flags.
+    SERVICE_NODE_ARGS,
   );
   const close = async () => {
     await Promise.all([cloud.stop(), sim.stop()]);

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { SimEnvSchema } from '@dtg/dingtalk-sim';
 import { CloudConfigSchema } from '../../apps/cloud-gateway/src/config';
 import { ConfigSchema as LocalConfigSchema } from '../../apps/local-store/src/config';
-import { SERVICE_NODE_OPTIONS } from '../build/bundle';
+import { SERVICE_NODE_ARGS } from '../build/bundle';
 import { envNames } from '../test/env-names';
 
 const root = path.resolve(__dirname, '../..');
@@ -76,10 +76,10 @@ describe('Dockerfiles', () => {
     expect(text.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
     expect(text).toMatch(/^USER node$/m);
     expect(text).toMatch(/^HEALTHCHECK /m);
-    // The image runs what `npm run build` makes, with the node options npm start and the benchmarks use.
+    // The image runs what `npm run build` makes, with the node flags npm start and the benchmarks use.
     expect(text).toMatch(/^RUN .*npm run build/m);
-    expect(text).toContain(`CMD ["node", "apps/${app}/dist/main.js"]`);
-    expect(text).toContain(`ENV NODE_OPTIONS="${SERVICE_NODE_OPTIONS}"`);
+    const cmd = /^CMD (\[.*\])$/m.exec(text)?.[1];
+    expect(cmd && JSON.parse(cmd)).toEqual(['node', ...SERVICE_NODE_ARGS, `apps/${app}/dist/main.js`]);
     const missing = workspaces.filter((manifest) => !text.includes(`COPY ${manifest}`));
     expect(missing).toEqual([]);
   });

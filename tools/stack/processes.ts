@@ -1,7 +1,7 @@
 // Child processes of the stack with prefixed, line-buffered output and a clean shutdown.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { SERVICE_NODE_OPTIONS } from '../build/bundle';
+import { SERVICE_NODE_ARGS } from '../build/bundle';
 import { ROOT } from './stack-env';
 
 const COLORS = { sim: 35, cloud: 36, local: 32, stack: 33 } as const;
@@ -12,11 +12,11 @@ export function say(name: Name, line: string): void {
   process.stdout.write(`${tag} ${line}\n`);
 }
 
-/** Runs a built service bundle on plain node, with the same node options as the Docker images. */
+/** Runs a built service bundle on plain node, with the same node flags as the Docker images. */
 export function startProcess(name: Name, entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, entry], {
     cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: SERVICE_NODE_OPTIONS, ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) {

@@ -27,6 +27,8 @@ export class ServiceProcess {
     private readonly env: Record<string, string>,
     readonly url: string,
     private readonly healthPath = '/healthz',
+    /** Node flags before the entry (the deployed bundles' heap settings, for benchmarks). */
+    private readonly nodeArgs: readonly string[] = [],
   ) {}
 
   get pid(): number | undefined {
@@ -48,7 +50,7 @@ export class ServiceProcess {
   async start(): Promise<void> {
     const started = performance.now();
     // A built bundle (dist/main.js, `npm run build`) runs on plain node; a main.ts through tsx.
-    const args = this.entry.endsWith('.js') ? [path.join(ROOT, this.entry)] : ['--import', 'tsx', path.join(ROOT, this.entry)];
+    const args = [...this.nodeArgs, ...(this.entry.endsWith('.js') ? [] : ['--import', 'tsx']), path.join(ROOT, this.entry)];
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, ...this.env },

@@ -37,6 +37,8 @@ export interface StackOptions {
   localEnv?: Record<string, string>;
   /** Source through tsx (default) or the built bundles. */
   runtime?: Runtime;
+  /** Node flags for the cloud and the local store (the benchmarks run them as deployed). */
+  nodeArgs?: readonly string[];
 }
 
 export type Tenant = CreatedTenant;
@@ -67,6 +69,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     entryOf('cloud-gateway', options.runtime),
     { ...cloudEnv({ port: cloudPort, dbFile: path.join(dir, 'cloud.db'), simUrl, secrets }), ...COMPRESSED_DELIVERY, LOG_LEVEL: 'warn', ...options.cloudEnv },
     cloudUrl,
+    undefined,
+    options.nodeArgs,
   );
   const started: ServiceProcess[] = [sim, cloud];
   // A service that fails to start must not leave the others running (Jest would never exit).
@@ -103,6 +107,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...options.localEnv,
     },
     localUrl,
+    undefined,
+    options.nodeArgs,
   );
   started.push(local);
   await local.start().catch(async (err: unknown) => {
