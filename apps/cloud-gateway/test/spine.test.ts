@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
 import { startReceiver, waitFor, type WebhookReceiver } from './support/webhook-receiver';
 
@@ -103,6 +104,8 @@ describe('event spine (cloud side)', () => {
 
   it('when a tenant is suspended, then it gets no pushes and its key is refused; activating resumes', async () => {
     const t = await createTenant();
+    // Used once first: a key the cloud has seen is refused as soon as its tenant is suspended.
+    expect((await call(h, 'GET', '/v1/events?after=0', undefined, t.apiKey.key)).status).toBe(200);
     await call(h, 'POST', `/admin/tenants/${t.tenant.id}/suspend`);
     await emit(h, t.tenant.id, 2);
     await new Promise((r) => setTimeout(r, 400));
@@ -137,11 +140,32 @@ describe('event spine (cloud side)', () => {
     expect((await call(h, 'GET', '/v1/events', undefined, 'dtg_nope')).status).toBe(401);
     expect((await call(h, 'GET', '/admin/tenants', undefined, 'wrong-admin-token')).status).toBe(401);
     const keyId = (await h.services.db.apiKey.findFirstOrThrow({ where: { tenantId: t.tenant.id } })).id;
+    expect((await call(h, 'GET', '/v1/events', undefined, t.apiKey.key)).status).toBe(200);
     await call(h, 'DELETE', `/admin/api-keys/${keyId}`);
     const res = await call(h, 'GET', '/v1/events', undefined, t.apiKey.key);
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ status: 401, code: 'unauthorized' });
     expect(res.body.requestId).toEqual(expect.any(String));
+  });
+
+  it('when another process (the admin CLI) suspends a tenant or revokes a key in use, then the next call sees it', async () => {
+    const t = await createTenant();
+    const events = () => call(h, 'GET', '/v1/events', undefined, t.apiKey.key);
+    expect((await events()).status).toBe(200);
+    const other = new Database(h.dbFile);
+    try {
+      other.prepare("UPDATE Tenant SET status = 'suspended' WHERE id = ?").run(t.tenant.id);
+      expect((await events()).status).toBe(403);
+      other.prepare("UPDATE Tenant SET status = 'active' WHERE id = ?").run(t.tenant.id);
+      expect((await events()).status).toBe(200);
+      // Changes the authenticator does not watch leave the key working.
+      other.prepare('UPDATE ApiKey SET lastUsedAt = 0 WHERE tenantId = ?').run(t.tenant.id);
+      expect((await events()).status).toBe(200);
+      other.prepare('UPDATE ApiKey SET revokedAt = ? WHERE tenantId = ?').run(Date.now(), t.tenant.id);
+      expect((await events()).status).toBe(401);
+    } finally {
+      other.close();
+    }
   });
 
   it('when the secret is rotated, then pushes carry both signatures until the grace ends', async () => {

@@ -55,24 +55,61 @@ export const apiKeysService = {
     const { hash: _hash, ...view } = await db.apiKey.update({ where: { id }, data: { revokedAt: found.revokedAt ?? at } });
     return view;
   },
-
-  /**
-   * The tenant (and its status) a live key belongs to, or null for an unknown or revoked key.
-   * Runs on every API call, so it is one prepared statement rather than Prisma queries.
-   */
-  async authenticate(sqlite: SqliteConnection, key: string, now = Date.now()): Promise<{ tenantId: string; keyId: string; tenantStatus: string } | null> {
-    if (!key.startsWith(API_KEY_PREFIX)) return null;
-    const hash = hashApiKey(key);
-    const row = await sqlite.read((sql) =>
-      sql.get<{ id: string; tenantId: string; revokedAt: number | null; lastUsedAt: number | null; status: string }>(
-        'SELECT k.id, k.tenantId, k.revokedAt, k.lastUsedAt, t.status FROM ApiKey k JOIN Tenant t ON t.id = k.tenantId WHERE k.hash = ?',
-        hash,
-      ),
-    );
-    if (!row || row.revokedAt !== null) return null;
-    if (row.lastUsedAt === null || now - row.lastUsedAt > LAST_USED_PRECISION_MS) {
-      await sqlite.write((sql) => sql.run('UPDATE ApiKey SET lastUsedAt = ? WHERE id = ?', now, row.id));
-    }
-    return { tenantId: row.tenantId, keyId: row.id, tenantStatus: row.status };
-  },
 };
+
+export interface ApiKeyAuth {
+  tenantId: string;
+  keyId: string;
+  tenantStatus: string;
+}
+
+interface KnownKey {
+  auth: ApiKeyAuth;
+  lastUsedAt: number | null;
+}
+
+/**
+ * Tells which tenant (and its status) a live API key belongs to, or null for an unknown or revoked
+ * key. It runs on every API call, so it remembers the live keys it has looked up, for as long as
+ * AuthVersion.version stays the same: triggers add 1 to it whenever a key is revoked or deleted or
+ * a tenant's status changes, whichever process writes it (this one, the admin CLI). Reading that
+ * one-row table costs a fraction of hashing the key and joining ApiKey to Tenant. Unknown keys are
+ * not remembered: a key issued a moment ago must work at once.
+ */
+export function apiKeyAuthenticator(sqlite: SqliteConnection, clock: () => number = Date.now) {
+  const known = new Map<string, KnownKey>();
+  let knownAt: number | undefined;
+
+  return async (key: string): Promise<ApiKeyAuth | null> => {
+    if (!key.startsWith(API_KEY_PREFIX)) return null;
+    const entry = await sqlite.read((sql): KnownKey | null => {
+      // Read before the key: what is remembered below is never older than the version it is filed under.
+      const version = sql.get<{ version: number }>('SELECT version FROM AuthVersion WHERE id = 1')?.version;
+      if (version !== knownAt) {
+        known.clear();
+        knownAt = version;
+      }
+      const remembered = known.get(key);
+      if (remembered) return remembered;
+      const row = sql.get<{ id: string; tenantId: string; revokedAt: number | null; lastUsedAt: number | null; status: string }>(
+        'SELECT k.id, k.tenantId, k.revokedAt, k.lastUsedAt, t.status FROM ApiKey k JOIN Tenant t ON t.id = k.tenantId WHERE k.hash = ?',
+        hashApiKey(key),
+      );
+      if (!row || row.revokedAt !== null) return null;
+      const found = { auth: { tenantId: row.tenantId, keyId: row.id, tenantStatus: row.status }, lastUsedAt: row.lastUsedAt };
+      // Without the version row (it comes with the migration) nothing could tell a change: look up every time.
+      if (version !== undefined) known.set(key, found);
+      return found;
+    });
+    if (!entry) return null;
+    const now = clock();
+    if (entry.lastUsedAt === null || now - entry.lastUsedAt > LAST_USED_PRECISION_MS) {
+      entry.lastUsedAt = now;
+      const id = entry.auth.keyId;
+      await sqlite.write((sql) => sql.run('UPDATE ApiKey SET lastUsedAt = ? WHERE id = ?', now, id));
+    }
+    return entry.auth;
+  };
+}
+
+export type ApiKeyAuthenticator = ReturnType<typeof apiKeyAuthenticator>;

@@ -4,7 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { AppError, forbidden, setContextValue, unauthorized } from '@dtg/service-kit';
 import type { SqliteConnection } from '../../db/prisma';
-import { apiKeysService } from '../api-keys/api-keys.service';
+import { apiKeyAuthenticator } from '../api-keys/api-keys.service';
 import { verifyUserToken, type Scope } from './user-tokens';
 
 export interface Principal {
@@ -22,6 +22,7 @@ export function principal(res: Response): Principal {
 }
 
 export function authenticate(deps: { sqlite: SqliteConnection; userTokenSecret: string }): RequestHandler {
+  const apiKey = apiKeyAuthenticator(deps.sqlite);
   return async (req, res, next) => {
     try {
       const header = req.headers.authorization ?? '';
@@ -36,7 +37,7 @@ export function authenticate(deps: { sqlite: SqliteConnection; userTokenSecret: 
         const tenantId = found.tenantId;
         status = await deps.sqlite.read((sql) => sql.get<{ status: string }>('SELECT status FROM Tenant WHERE id = ?', tenantId)?.status);
       } else {
-        const key = await apiKeysService.authenticate(deps.sqlite, token);
+        const key = await apiKey(token);
         if (key) [found, status] = [{ tenantId: key.tenantId, kind: 'api_key' }, key.tenantStatus];
       }
       if (!found || status === undefined) throw unauthorized('the API key or user token is not valid');
