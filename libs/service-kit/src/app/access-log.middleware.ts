@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { getContext } from '../context/request-context';
 import type { Logger } from '../logging/create-logger';
-import { loggablePath, trackRoutePattern } from './route-pattern';
+import { loggablePath } from './route-pattern';
 
 // Probes hit these every few seconds; at info they would drown the useful lines.
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -19,7 +19,6 @@ export function accessLog(logger: Logger): RequestHandler {
     // Taken now: when the client aborts, 'close' fires in the socket's async context, which has no
     // request id. The store object is the request's own, so a tenant set later is seen too.
     const context = getContext();
-    trackRoutePattern(req);
     res.on('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = QUIET_PATHS.has(path) ? 'debug' : 'info';

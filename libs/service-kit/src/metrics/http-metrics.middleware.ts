@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { Histogram, type Registry } from 'prom-client';
-import { routePattern, trackRoutePattern } from '../app/route-pattern';
+import { routePattern } from '../app/route-pattern';
 
 const METRIC_NAME = 'http_request_duration_seconds';
 
@@ -9,7 +9,6 @@ export function httpMetrics(registry: Registry): RequestHandler {
   const histogram = requestDurationHistogram(registry);
   return (req, res, next) => {
     const stop = histogram.startTimer();
-    trackRoutePattern(req);
     // Unmatched paths share one label so scanners probing random URLs cannot blow up cardinality.
     res.on('finish', () => stop({ method: req.method, route: routePattern(req) ?? 'unmatched', status: String(res.statusCode) }));
     next();
