@@ -57,7 +57,7 @@ export const apiKeysService = {
   },
 };
 
-export interface ApiKeyAuth {
+interface ApiKeyAuth {
   tenantId: string;
   keyId: string;
   tenantStatus: string;
@@ -111,5 +111,3 @@ export function apiKeyAuthenticator(sqlite: SqliteConnection, clock: () => numbe
     return entry.auth;
   };
 }
-
-export type ApiKeyAuthenticator = ReturnType<typeof apiKeyAuthenticator>;
