@@ -2,6 +2,7 @@
 // SQLite file, its own secrets, and the simulator standing in for every DingTalk host.
 import { randomBytes } from 'node:crypto';
 import { DEMO } from '@dtg/dingtalk-sim';
+import { call } from './calls';
 
 export interface CloudSecrets {
   adminToken: string;
@@ -43,15 +44,7 @@ export interface AdminAnswer<T = unknown> {
 
 /** The cloud's admin API with the admin token; `T` is the JSON answer's shape. */
 export function cloudAdmin(cloudUrl: string, adminToken: string) {
-  return async <T = unknown>(method: string, path: string, body?: unknown): Promise<AdminAnswer<T>> => {
-    const res = await fetch(cloudUrl + path, {
-      method,
-      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
+  return <T = unknown>(method: string, path: string, body?: unknown): Promise<AdminAnswer<T>> => call<T>(cloudUrl, method, path, { token: adminToken, body });
 }
 
 export interface CreatedTenant {
