@@ -5,7 +5,7 @@ import { LoginTicketSchema, MessageDetailSchema, MessagesPageSchema, type Messag
 import { DEMO } from '@dtg/dingtalk-sim';
 import { localSession, returnParams, signIn } from './support/browser';
 import { call, count } from './support/calls';
-import { simControl } from './support/sim-control';
+import { simControl, simRequests } from './support/sim-control';
 import { provisionSecondTenant, type SecondTenant } from './support/second-tenant';
 import { startStack, waitFor, type Stack } from './support/stack';
 
@@ -50,8 +50,11 @@ describe('work notifications across real processes', () => {
     }, `message ${id} in the local store: ${what}`);
 
   async function sentCalls(): Promise<SentCall[]> {
-    const log = await simControl<Array<{ body: { userid_list?: string }; errcode?: number }>>(stack.sim.url, 'GET', `/requests?pathPrefix=${SEND_PATH}`);
-    return log.map((entry) => ({ userids: entry.body.userid_list ? entry.body.userid_list.split(',') : [], errcode: entry.errcode }));
+    const log = await simRequests(stack.sim.url, SEND_PATH);
+    return log.map((entry) => {
+      const list = (entry.body as { userid_list?: string }).userid_list;
+      return { userids: list ? list.split(',') : [], errcode: entry.errcode };
+    });
   }
 
   /** Two new departments (one with a sub-department) holding 250 people; five are in both. */
