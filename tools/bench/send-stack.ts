@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cloudAdmin, cloudEnv, createDemoTenant, freshCloudSecrets } from '../../apps/system-e2e/test/support/cloud-env';
 import { entryOf, ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
+import { simControl } from '../../apps/system-e2e/test/support/sim-control';
 import { freePort } from '../../apps/system-e2e/test/support/stack';
 import { SERVICE_NODE_ARGS } from '../build/bundle';
 
@@ -12,20 +13,9 @@ export interface SendStack {
   sim: ServiceProcess;
   cloud: ServiceProcess;
   apiKey: string;
-  /** JSON call to the simulator's control plane; throws on a non-2xx answer. */
+  /** JSON call to the simulator's control plane (`/_sim` + path); throws on a non-2xx answer. */
   simControl<T = unknown>(method: string, p: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
-}
-
-async function json<T>(url: string, method: string, headers: Record<string, string>, body?: unknown): Promise<T> {
-  const res = await fetch(url, {
-    method,
-    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${new URL(url).pathname} answered ${res.status}: ${text.slice(0, 300)}`);
-  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 export async function startSendStack(extraEnv: Record<string, string> = {}): Promise<SendStack> {
@@ -55,7 +45,7 @@ export async function startSendStack(extraEnv: Record<string, string> = {}): Pro
       sim,
       cloud,
       apiKey: tenant.apiKey,
-      simControl: (method, p, body) => json(simUrl + p, method, {}, body),
+      simControl: (method, p, body) => simControl(simUrl, method, p, body),
       close,
     };
   } catch (err) {

@@ -21,13 +21,13 @@ const text = (content: string) => ({ msgtype: 'text', text: { content } });
 
 /** The sim's control plane, 16 calls at a time (a fixture of 10,000 members is over its 1 MB body limit). */
 async function addBenchUsers(s: SendStack): Promise<void> {
-  await s.simControl('POST', `/_sim/orgs/${DEMO.corpId}/departments`, { deptId: BENCH_DEPT, name: 'Bench', parentId: 1 });
+  await s.simControl('POST', `/orgs/${DEMO.corpId}/departments`, { deptId: BENCH_DEPT, name: 'Bench', parentId: 1 });
   let next = 1;
   let done = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       for (let i = next++; i <= RECIPIENTS; i = next++) {
-        await s.simControl('POST', `/_sim/orgs/${DEMO.corpId}/users`, { userid: benchUser(i), name: `Bench ${i}`, deptIds: [BENCH_DEPT] });
+        await s.simControl('POST', `/orgs/${DEMO.corpId}/users`, { userid: benchUser(i), name: `Bench ${i}`, deptIds: [BENCH_DEPT] });
         progress('bench users added', ++done, RECIPIENTS);
       }
     }),
@@ -77,17 +77,17 @@ const throttled = (e: RequestLogEntry) => e.errcode === 90018 || /90018|QpsLimit
 async function largeSend(s: SendStack, rows: BenchRow[]): Promise<void> {
   console.log(`send (a): ${RECIPIENTS} recipients at ${SIM_QPS} QPS`);
   await addBenchUsers(s);
-  await s.simControl('PUT', '/_sim/rate-limits', { defaultQps: SIM_QPS });
+  await s.simControl('PUT', '/rate-limits', { defaultQps: SIM_QPS });
   // DingTalk's 5,000 recipients per minute per sender would silently forbid half of them; this measures the QPS bound.
-  await s.simControl('PATCH', '/_sim/config', { recipientsPerMinute: RECIPIENTS * 10 });
+  await s.simControl('PATCH', '/config', { recipientsPerMinute: RECIPIENTS * 10 });
   const after = { seq: 0 };
   // Warm-up: the app token is fetched and the code paths are compiled before the timed send.
   await send(s, { userIds: ['user001'] }, 'bench warm-up', after);
-  await s.simControl('DELETE', '/_sim/requests');
+  await s.simControl('DELETE', '/requests');
   const { ms, event } = await send(s, { deptIds: [BENCH_DEPT] }, 'bench: everyone in the department', after);
   const calls = Math.ceil(RECIPIENTS / CHUNK);
   const boundMs = (calls / SIM_QPS) * 1000;
-  const log = await s.simControl<RequestLogEntry[]>('GET', '/_sim/requests');
+  const log = await s.simControl<RequestLogEntry[]>('GET', '/requests');
   const sends = log.filter((e) => e.path.endsWith('/asyncsend_v2')).length;
   const limited = log.filter(throttled).length;
   const ratio = ms / boundMs;
