@@ -24,15 +24,14 @@ export async function startSendStack(extraEnv: Record<string, string> = {}): Pro
   const secrets = freshCloudSecrets();
   const simUrl = `http://127.0.0.1:${simPort}`;
   const cloudUrl = `http://127.0.0.1:${cloudPort}`;
-  const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', 'bundle'), { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, '/_sim/clock');
+  const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', 'bundle'), { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, { healthPath: '/_sim/clock' });
   const cloud = new ServiceProcess(
     'cloud',
     entryOf('cloud-gateway', 'bundle'),
     { ...cloudEnv({ port: cloudPort, dbFile: path.join(dir, 'cloud.db'), simUrl, secrets }), LOG_LEVEL: 'error', ...extraEnv },
     cloudUrl,
-    undefined,
     // As deployed: the bundle with the Docker images' node flags.
-    SERVICE_NODE_ARGS,
+    { nodeArgs: SERVICE_NODE_ARGS },
   );
   const close = async () => {
     await Promise.all([cloud.stop(), sim.stop()]);

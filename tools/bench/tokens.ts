@@ -20,7 +20,7 @@ async function simCall<T>(url: string, method: string, body?: unknown): Promise<
 async function main(): Promise<void> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', 'bundle'), { SIM_PORT: String(port), SIM_LOG: '0' }, url, '/_sim/clock');
+  const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', 'bundle'), { SIM_PORT: String(port), SIM_LOG: '0' }, url, { healthPath: '/_sim/clock' });
   await sim.start();
   const rows: BenchRow[] = [];
   try {

@@ -95,7 +95,7 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
   const cloudUrl = `http://127.0.0.1:${cloudPort}`;
   const localUrl = `http://127.0.0.1:${localPort}`;
   const cloudDbFile = path.join(dir, 'cloud.db');
-  const sim = new ServiceProcess('sim', 'apps/dingtalk-sim/src/main.ts', { SIM_PORT: String(simPort), SIM_LOG: logLevel === 'debug' ? '1' : '0' }, simUrl, '/_sim/clock');
+  const sim = new ServiceProcess('sim', 'apps/dingtalk-sim/src/main.ts', { SIM_PORT: String(simPort), SIM_LOG: logLevel === 'debug' ? '1' : '0' }, simUrl, { healthPath: '/_sim/clock' });
   const suiteEnv: Record<string, string> = options.suite
     ? { SUITE_KEY: DEMO.suite.suiteKey, SUITE_SECRET: DEMO.suite.suiteSecret, SUITE_CALLBACK_TOKEN: DEMO.suite.callbackToken, SUITE_CALLBACK_AES_KEY: DEMO.suite.aesKey }
     : {};

@@ -26,9 +26,12 @@ export class ServiceProcess {
     private readonly entry: string,
     private readonly env: Record<string, string>,
     readonly url: string,
-    private readonly healthPath = '/healthz',
-    /** Node flags before the entry (the deployed bundles' heap settings, for benchmarks). */
-    private readonly nodeArgs: readonly string[] = [],
+    private readonly options: {
+      /** Answers 2xx once the service is up. */
+      healthPath?: string;
+      /** Node flags before the entry (the deployed bundles' heap settings, for benchmarks). */
+      nodeArgs?: readonly string[];
+    } = {},
   ) {}
 
   get pid(): number | undefined {
@@ -50,7 +53,7 @@ export class ServiceProcess {
   async start(): Promise<void> {
     const started = performance.now();
     // A built bundle (dist/main.js, `npm run build`) runs on plain node; a main.ts through tsx.
-    const args = [...this.nodeArgs, ...(this.entry.endsWith('.js') ? [] : ['--import', 'tsx']), path.join(ROOT, this.entry)];
+    const args = [...(this.options.nodeArgs ?? []), ...(this.entry.endsWith('.js') ? [] : ['--import', 'tsx']), path.join(ROOT, this.entry)];
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, ...this.env },
@@ -74,7 +77,7 @@ export class ServiceProcess {
         throw new Error(`${this.name} exited (${this.child.exitCode}):\n${this.tail()}`);
       }
       try {
-        const res = await fetch(this.url + this.healthPath, { signal: AbortSignal.timeout(1000) });
+        const res = await fetch(this.url + (this.options.healthPath ?? '/healthz'), { signal: AbortSignal.timeout(1000) });
         if (res.ok) return;
       } catch {
         // not listening yet

@@ -62,15 +62,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const secrets = freshCloudSecrets();
   const adminToken = secrets.adminToken;
   const simUrl = `http://127.0.0.1:${simPort}`;
-  const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', options.runtime), { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, '/_sim/clock');
+  const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', options.runtime), { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, { healthPath: '/_sim/clock' });
   const cloudUrl = `http://127.0.0.1:${cloudPort}`;
   const cloud = new ServiceProcess(
     'cloud',
     entryOf('cloud-gateway', options.runtime),
     { ...cloudEnv({ port: cloudPort, dbFile: path.join(dir, 'cloud.db'), simUrl, secrets }), ...COMPRESSED_DELIVERY, LOG_LEVEL: 'warn', ...options.cloudEnv },
     cloudUrl,
-    undefined,
-    options.nodeArgs,
+    { nodeArgs: options.nodeArgs },
   );
   const started: ServiceProcess[] = [sim, cloud];
   // A service that fails to start must not leave the others running (Jest would never exit).
@@ -107,8 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...options.localEnv,
     },
     localUrl,
-    undefined,
-    options.nodeArgs,
+    { nodeArgs: options.nodeArgs },
   );
   started.push(local);
   await local.start().catch(async (err: unknown) => {
