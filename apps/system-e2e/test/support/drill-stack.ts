@@ -34,13 +34,11 @@ export interface DrillSecrets extends CloudSecrets {
   localAdminToken: string;
 }
 
-export type DrillTenant = CreatedTenant;
-
 export interface DrillStack {
   sim: ServiceProcess;
   cloud: ServiceProcess;
   local: ServiceProcess;
-  tenant: DrillTenant;
+  tenant: CreatedTenant;
   secrets: DrillSecrets;
   /** The local store's database (a pool: it reconnects after a Postgres restart). */
   db: Pool;

@@ -4,16 +4,15 @@
 // a DrillStack: it needs only the simulator's URL and the cloud's admin API.
 import { randomBytes } from 'node:crypto';
 import { DEMO } from '@dtg/dingtalk-sim';
-import { createTenant, type AdminCall } from './cloud-env';
-import type { DrillTenant } from './drill-stack';
+import { createTenant, type AdminCall, type CreatedTenant } from './cloud-env';
 import { simControl } from './sim-control';
 
-export interface SecondTenant extends DrillTenant {
+export interface SecondTenant extends CreatedTenant {
   appSecret: string;
   returnTo: string;
 }
 
-export interface StackWithAdmin {
+interface StackWithAdmin {
   sim: { url: string };
   admin: AdminCall;
 }

@@ -41,13 +41,11 @@ export interface StackOptions {
   nodeArgs?: readonly string[];
 }
 
-export type Tenant = CreatedTenant;
-
 export interface Stack {
   sim: ServiceProcess;
   cloud: ServiceProcess;
   local: ServiceProcess;
-  tenant: Tenant;
+  tenant: CreatedTenant;
   /** Postgres of the local store, for assertions. */
   pg: Client;
   // Admin responses are read loosely in tests; each test asserts the fields it relies on.
