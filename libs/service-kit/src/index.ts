@@ -54,6 +54,8 @@ export { httpMetrics } from './metrics/http-metrics.middleware';
 export { metricsRoutes } from './metrics/metrics.routes';
 export type { Registry } from 'prom-client';
 
+export { sha256Hex } from './crypto/sha256';
+
 export { createServiceApp, type ServiceAppOptions } from './app/create-service-app';
 export { onlyUnder } from './app/only-under';
 export { serve, type RunningServer, type ServeOptions, type ShutdownHook } from './server/serve';

@@ -1,9 +1,8 @@
 // Tenant API keys: shown once, stored as SHA-256 (the key has 192 random bits, so a fast hash is
 // enough — there is nothing to brute-force), told apart by a short prefix, revocable.
 import { randomBytes } from 'node:crypto';
-import { notFound } from '@dtg/service-kit';
+import { notFound, sha256Hex } from '@dtg/service-kit';
 import type { DbTx, SqliteConnection } from '../../db/prisma';
-import { sha256Hex } from '../../shared/hash';
 import { newId } from '../../shared/ids';
 
 export const API_KEY_PREFIX = 'dtg_';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../../shared/hash';
+import { sha256Hex } from '@dtg/service-kit';
 
 /** 256 random bits, URL-safe: login states and tickets are bearer secrets. */
 export function newSecret(): string {

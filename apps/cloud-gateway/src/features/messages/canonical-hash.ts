@@ -1,4 +1,4 @@
-import { sha256Hex } from '../../shared/hash';
+import { sha256Hex } from '@dtg/service-kit';
 
 /** JSON with object keys sorted at every level, so equal values hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {

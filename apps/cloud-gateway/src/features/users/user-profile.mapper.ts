@@ -1,7 +1,7 @@
 // DingTalk's snake_case person (from v2/user/get or a v2/user/list page) → the product's UserProfile.
 import type { UserProfile } from '@dtg/contracts';
 import type { UserDetail, UserListItem } from '@dtg/dingtalk-client';
-import { sha256Hex } from '../../shared/hash';
+import { sha256Hex } from '@dtg/service-kit';
 
 /** The fields both sources share; only v2/user/get carries the manager. */
 export type DingTalkPerson = Pick<UserListItem, 'userid' | 'unionid' | 'name' | 'avatar' | 'title' | 'job_number' | 'mobile' | 'email' | 'org_email' | 'dept_id_list' | 'admin' | 'boss' | 'active'> &

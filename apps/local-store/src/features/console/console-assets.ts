@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from '@dtg/service-kit';
 import { APP_ROOT } from '../../paths';
 
 // From the app root, not __dirname: the same path whether this runs from src/ (tsx) or dist/main.js.
@@ -34,12 +35,10 @@ export interface ConsoleAssets {
   asset(name: string): ConsoleFile | undefined;
 }
 
-const digest = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
-
 function file(name: string, body: Buffer): ConsoleFile {
   const contentType = CONTENT_TYPES[path.extname(name)];
   if (!contentType) throw new Error(`console asset ${name} has no known content type`);
-  return { body, contentType, etag: `"${digest(body).slice(0, 32)}"` };
+  return { body, contentType, etag: `"${sha256Hex(body).slice(0, 32)}"` };
 }
 
 export function loadConsoleAssets(dir = CONSOLE_PUBLIC_DIR): ConsoleAssets {

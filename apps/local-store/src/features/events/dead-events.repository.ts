@@ -1,7 +1,7 @@
 import type { DeadEvent } from '@dtg/contracts';
 import { jsonParam, type Statement } from '../../db/sql';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { sha256Hex } from '../../shared/hash';
+import { sha256Hex } from '@dtg/service-kit';
 
 export interface NewDeadEvent {
   eventId?: string;

@@ -1,6 +1,6 @@
 import type { LoginTicket, UserProfile } from '@dtg/contracts';
 import { jsonParam, type Sql, type Statement } from '../../db/sql';
-import { sha256Hex } from '../../shared/hash';
+import { sha256Hex } from '@dtg/service-kit';
 
 /** Tickets are bearer credentials: only their hash is stored or compared. */
 export const hashTicket = sha256Hex;

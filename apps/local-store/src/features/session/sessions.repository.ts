@@ -1,6 +1,6 @@
 import type { Sql } from '../../db/sql';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { sha256Hex } from '../../shared/hash';
+import { sha256Hex } from '@dtg/service-kit';
 
 /** The cookie carries a random id; the table only ever sees its hash. */
 export const hashSessionId = sha256Hex;
