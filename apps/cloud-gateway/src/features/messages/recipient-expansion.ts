@@ -1,7 +1,8 @@
 // Departments → userids, the way DingTalk itself expands dept_id_list (the whole sub-tree,
 // de-duplicated), but done by us so every recipient passes the quota guard and gets a status.
 import type { RecipientsSpec } from '@dtg/contracts';
-import { DingTalkApiError, type OrgClient } from '@dtg/dingtalk-client';
+import type { OrgClient } from '@dtg/dingtalk-client';
+import { isNotFound } from '../users/dingtalk-failure';
 
 const ROOT_DEPT = 1;
 
@@ -20,7 +21,7 @@ export function directUserIds(spec: RecipientsSpec): string[] {
 export async function expandRecipients(org: OrgClient, spec: RecipientsSpec): Promise<Expansion> {
   const roots = spec.toAll ? [ROOT_DEPT] : (spec.deptIds ?? []);
   const { deptIds, missingDeptIds } = await walkDepartments(org, roots);
-  const userids = new Set(spec.userIds ?? []);
+  const userids = new Set(directUserIds(spec));
   for (const deptId of deptIds) {
     for (const userid of await org.contacts.listUserIds(deptId)) userids.add(userid);
   }
@@ -41,7 +42,7 @@ async function walkDepartments(org: OrgClient, roots: number[]): Promise<{ deptI
       deptIds.push(deptId);
       queue.push(...children);
     } catch (err) {
-      if (!(err instanceof DingTalkApiError && err.kind === 'not-found')) throw err;
+      if (!isNotFound(err)) throw err;
       missingDeptIds.push(deptId);
     }
   }
