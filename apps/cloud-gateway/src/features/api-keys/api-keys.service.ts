@@ -5,7 +5,7 @@ import { notFound, sha256Hex } from '@dtg/service-kit';
 import type { DbTx, SqliteConnection } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 
-export const API_KEY_PREFIX = 'dtg_';
+const API_KEY_PREFIX = 'dtg_';
 
 export interface IssuedApiKey {
   id: string;
@@ -26,7 +26,7 @@ export interface ApiKeyView {
 }
 
 /** The stored form of an API key. */
-export const hashApiKey = sha256Hex;
+const hashApiKey = sha256Hex;
 
 /** lastUsedAt is a hint for operators; writing it on every request would double the write load. */
 const LAST_USED_PRECISION_MS = 60_000;
@@ -75,7 +75,7 @@ interface KnownKey {
  * one-row table costs a fraction of hashing the key and joining ApiKey to Tenant. Unknown keys are
  * not remembered: a key issued a moment ago must work at once.
  */
-export function apiKeyAuthenticator(sqlite: SqliteConnection, clock: () => number = Date.now) {
+export function apiKeyAuthenticator(sqlite: SqliteConnection) {
   const known = new Map<string, KnownKey>();
   let knownAt: number | undefined;
 
@@ -101,7 +101,7 @@ export function apiKeyAuthenticator(sqlite: SqliteConnection, clock: () => numbe
       return found;
     });
     if (!entry) return null;
-    const now = clock();
+    const now = Date.now();
     if (entry.lastUsedAt === null || now - entry.lastUsedAt > LAST_USED_PRECISION_MS) {
       entry.lastUsedAt = now;
       const id = entry.auth.keyId;
