@@ -13,7 +13,6 @@ export interface EventEffect {
 
 export const MAX_BATCH = 500;
 
-
 /** Outbox ids derived from the callback event, so appending again after a crash is a no-op. */
 export function derivedEventId(callbackEventId: string, part: string): string {
   return `evt_${callbackEventId.replace(/^cbe_/, '')}_${part}`;
