@@ -135,13 +135,12 @@ export const messagesRepository = {
 
   /**
    * Adds the recipients not stored yet as `pending` (one multi-row INSERT per slice). Messages
-   * accepted by earlier versions already hold their direct userids, hence the check.
+   * accepted by earlier versions already hold their direct userids: those rows stay as they are.
    */
   addRecipients(sql: Sql, messageId: string, userids: string[], at = Date.now()): void {
-    const stored = new Set(this.recipientIds(sql, messageId));
-    for (const part of inBatches(userids.filter((u) => !stored.has(u)), SLICE)) {
+    for (const part of inBatches(userids, SLICE)) {
       sql.run(
-        `INSERT INTO MessageRecipient (messageId, userid, status, updatedAt) VALUES ${part.map(() => "(?, ?, 'pending', ?)").join(', ')}`,
+        `INSERT INTO MessageRecipient (messageId, userid, status, updatedAt) VALUES ${part.map(() => "(?, ?, 'pending', ?)").join(', ')} ON CONFLICT (messageId, userid) DO NOTHING`,
         ...part.flatMap((userid) => [messageId, userid, at]),
       );
     }
