@@ -10,9 +10,9 @@ export interface Versioned<T> {
 }
 
 // The events' own data shapes (libs/contracts), not restated here.
-export type MessageAccepted = EventData<'message.accepted'>;
-export type RecipientUpdate = RecipientResult & { messageId: string };
-export type TenantAuthorization = EventData<'tenant.authorization.changed'>;
+type MessageAccepted = EventData<'message.accepted'>;
+type RecipientUpdate = RecipientResult & { messageId: string };
+type TenantAuthorization = EventData<'tenant.authorization.changed'>;
 
 export interface ApplyPlan {
   userProfiles: Versioned<UserProfile>[];
