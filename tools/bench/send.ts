@@ -17,7 +17,7 @@ const CHUNK = 100;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const BENCH_DEPT = 90;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** Recipients of the load in (b): enough that nobody nears the daily cap (25–35 messages each). */
 const LOAD_USERS = 1000;
 
