@@ -1,8 +1,9 @@
 // `npm run bench:tokens`: 1,000 concurrent directory calls through @dtg/dingtalk-client on a cold
 // token cache, against the simulator as its own process — how many token requests reach "DingTalk".
 import { DingTalkClient } from '@dtg/dingtalk-client';
-import { DEMO, type RequestLogEntry } from '@dtg/dingtalk-sim';
+import { DEMO } from '@dtg/dingtalk-sim';
 import { entryOf, ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
+import { simControl, simRequests } from '../../apps/system-e2e/test/support/sim-control';
 import { freePort } from '../../apps/system-e2e/test/support/stack';
 import { percentile, progress, report, type BenchRow } from './bench-support';
 
@@ -11,12 +12,6 @@ const CALLS = Number(process.env.BENCH_TOKEN_CALLS ?? 1_000);
 const QPS = 1_000_000;
 const TOKEN_PATHS = /^\/(gettoken|v1\.0\/oauth2\/(accessToken|[^/]+\/token))$/;
 
-async function simCall<T>(url: string, method: string, body?: unknown): Promise<T> {
-  const res = await fetch(url, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}`);
-  return (await res.json()) as T;
-}
-
 async function main(): Promise<void> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -24,8 +19,8 @@ async function main(): Promise<void> {
   await sim.start();
   const rows: BenchRow[] = [];
   try {
-    await simCall(`${url}/_sim/rate-limits`, 'PUT', { defaultQps: QPS });
-    await simCall(`${url}/_sim/requests`, 'DELETE');
+    await simControl(url, 'PUT', '/rate-limits', { defaultQps: QPS });
+    await simControl(url, 'DELETE', '/requests');
     const client = new DingTalkClient({ baseUrls: { apiBaseUrl: url, oapiBaseUrl: url, loginBaseUrl: url }, rateLimit: { qps: QPS, burst: QPS } });
     const org = client.forOrg({ mode: 'internal', appKey: DEMO.app.appKey, appSecret: DEMO.app.appSecret, corpId: DEMO.corpId, agentId: DEMO.app.agentId });
     console.log(`tokens: ${CALLS} concurrent contacts.getUser on a cold cache`);
@@ -41,7 +36,7 @@ async function main(): Promise<void> {
       }),
     );
     const totalMs = performance.now() - t0;
-    const log = await simCall<RequestLogEntry[]>(`${url}/_sim/requests`, 'GET');
+    const log = await simRequests(url);
     const tokenRequests = log.filter((e) => TOKEN_PATHS.test(e.path)).length;
     const userGets = log.filter((e) => e.path === '/topapi/v2/user/get').length;
     latencies.sort((a, b) => a - b);
