@@ -5,6 +5,7 @@
 //       each round starts a fresh simulator + cloud, loads bare Express and then the cloud, and the
 //       median round is reported (one 10 s pair swings ±15 % with the host, too much for one sample).
 import { DEMO, type RequestLogEntry } from '@dtg/dingtalk-sim';
+import { call } from '../../apps/system-e2e/test/support/calls';
 import { ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
 import { freePort } from '../../apps/system-e2e/test/support/stack';
 import { progress, report, type BenchRow } from './bench-support';
@@ -59,14 +60,11 @@ interface Event {
   data: { messageId?: string; taskIds?: number[] };
 }
 
+/** A call with the tenant's API key that must succeed: a failed one means the bench measured nothing. */
 async function cloudJson<T>(s: SendStack, method: string, p: string, body?: unknown): Promise<T> {
-  const res = await fetch(s.cloud.url + p, {
-    method,
-    headers: { authorization: `Bearer ${s.apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${p} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-  return (await res.json()) as T;
+  const reply = await call<T>(s.cloud.url, method, p, { token: s.apiKey, body });
+  if (!reply.res.ok) throw new Error(`${method} ${p} answered ${reply.status}: ${JSON.stringify(reply.body).slice(0, 300)}`);
+  return reply.body;
 }
 
 /** Follows the events feed (cheap: only new events per poll) until the message's dispatched event. */
