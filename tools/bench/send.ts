@@ -127,11 +127,10 @@ interface Round {
   base: LoadResult;
   cloud: LoadResult;
   share: number;
-  rssMb: number | undefined;
 }
 
 /** One round on a fresh stack: bare Express while the cloud is idle, then the cloud; same settings. */
-async function acceptanceRound(): Promise<Round> {
+async function acceptanceRound(peaks: number[]): Promise<Round> {
   const s = await benchStack(LOAD_USERS);
   try {
     const bare = await startBare();
@@ -151,17 +150,18 @@ async function acceptanceRound(): Promise<Round> {
       durationS: DURATION_S,
     });
     if (cloud.failures > 0 || base.failures > 0) throw new Error(`load run had failures (cloud ${cloud.failures}, bare ${base.failures}):\n${s.cloud.tail(20)}`);
-    return { base, cloud, share: cloud.reqPerSec / base.reqPerSec, rssMb: s.cloud.peakRssMb() };
+    return { base, cloud, share: cloud.reqPerSec / base.reqPerSec };
   } finally {
+    notePeak(s, peaks);
     await s.close();
   }
 }
 
-async function acceptance(rows: BenchRow[]): Promise<number | undefined> {
+async function acceptance(rows: BenchRow[], peaks: number[]): Promise<void> {
   console.log(`send (b): ${ROUNDS} rounds of autocannon, ${CONNECTIONS} connections × ${DURATION_S} s (after a 2 s warm-up) on each endpoint`);
   const rounds: Round[] = [];
   for (let i = 1; i <= ROUNDS; i++) {
-    const r = await acceptanceRound();
+    const r = await acceptanceRound(peaks);
     rounds.push(r);
     console.log(`  round ${i}: ${describe('bare Express 5', r.base)}, ${describe('POST /v1/messages', r.cloud)}: ${Math.round(r.share * 100)} %`);
   }
@@ -175,23 +175,27 @@ async function acceptance(rows: BenchRow[]): Promise<number | undefined> {
   rows.push({ metric: 'POST /v1/messages / bare, median round', value: Math.round(median.share * 100), unit: '%', target: '≥ 40 %', verdict: median.share >= 0.4 ? 'met' : 'missed' });
   rows.push({ metric: 'POST /v1/messages p50 (median round)', value: median.cloud.p50Ms, unit: 'ms' });
   rows.push({ metric: 'POST /v1/messages p99, worst round', value: Math.max(...p99s), unit: 'ms', target: '≤ 50', verdict: Math.max(...p99s) <= 50 ? 'met' : 'missed' });
-  const rss = rounds.flatMap((r) => (r.rssMb === undefined ? [] : [r.rssMb]));
-  return rss.length > 0 ? Math.max(...rss) : undefined;
+}
+
+/** Adds the cloud's peak RSS (MB) while it still runs; Linux only. */
+function notePeak(s: SendStack, peaks: number[]): void {
+  const mb = s.cloud.peakRssMb();
+  if (mb !== undefined) peaks.push(mb);
 }
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
+  const peaks: number[] = [];
   const s = await benchStack(RECIPIENTS);
-  let rss: number | undefined;
   try {
     rows.push({ metric: 'cloud start-up to healthy', value: s.cloud.lastStartMs, unit: 'ms' });
     await largeSend(s, rows);
-    rss = s.cloud.peakRssMb();
   } finally {
+    notePeak(s, peaks);
     await s.close();
   }
-  const acceptanceRss = await acceptance(rows);
-  const peak = Math.max(rss ?? 0, acceptanceRss ?? 0) || undefined;
+  await acceptance(rows, peaks);
+  const peak = peaks.length > 0 ? Math.max(...peaks) : undefined;
   rows.push({ metric: 'cloud peak RSS (send bench)', value: peak ?? 'n/a', unit: 'MB', target: '≤ 200', verdict: peak === undefined ? '' : peak <= 200 ? 'met' : 'missed' });
   report('send', rows);
 }
