@@ -18,7 +18,7 @@ export interface SendStack {
   close(): Promise<void>;
 }
 
-export async function startSendStack(extraEnv: Record<string, string> = {}): Promise<SendStack> {
+export async function startSendStack(): Promise<SendStack> {
   const [simPort, cloudPort] = [await freePort(), await freePort()];
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-send-'));
   const secrets = freshCloudSecrets();
@@ -28,7 +28,7 @@ export async function startSendStack(extraEnv: Record<string, string> = {}): Pro
   const cloud = new ServiceProcess(
     'cloud',
     entryOf('cloud-gateway', 'bundle'),
-    { ...cloudEnv({ port: cloudPort, dbFile: path.join(dir, 'cloud.db'), simUrl, secrets }), LOG_LEVEL: 'error', ...extraEnv },
+    { ...cloudEnv({ port: cloudPort, dbFile: path.join(dir, 'cloud.db'), simUrl, secrets }), LOG_LEVEL: 'error' },
     cloudUrl,
     // As deployed: the bundle with the Docker images' node flags.
     { nodeArgs: SERVICE_NODE_ARGS },
