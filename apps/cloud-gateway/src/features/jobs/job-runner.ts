@@ -27,9 +27,19 @@ export interface EnqueueOptions {
   runAt?: Date;
   /** A natural key (e.g. one dispatch job per message): enqueueing it twice fails on the primary key. */
   id?: string;
+  /** With `id`: when that job exists already, leave it and make nothing. */
+  ifAbsent?: boolean;
 }
 
 export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<JobResult>;
+
+/**
+ * Makes up to `room` jobs (with enqueueSync, inside the runner's transaction) from work recorded
+ * elsewhere, each with runAt = when that work was recorded, and says how many it made. The runner
+ * asks only when it has room, so work that waits anyway (DingTalk's rate limits) costs no Job row
+ * until it can run.
+ */
+export type JobSource = (sql: Sql, room: number) => number;
 
 export interface JobRunnerOptions {
   sqlite: SqliteConnection;
@@ -47,6 +57,7 @@ export interface JobRunnerOptions {
 
 export class JobRunner {
   private readonly handlers = new Map<string, JobHandler>();
+  private readonly sources: JobSource[] = [];
   private readonly owner = newId('run');
   private running = 0;
   private timer?: NodeJS.Timeout;
@@ -64,6 +75,10 @@ export class JobRunner {
     this.handlers.set(kind, handler);
   }
 
+  addSource(source: JobSource): void {
+    this.sources.push(source);
+  }
+
   /**
    * Inside the caller's open Prisma transaction (it holds the shared connection), so the job
    * exists exactly when the change that needs it does. Throws when no transaction is open.
@@ -77,7 +92,7 @@ export class JobRunner {
     const id = opts.id ?? newId('job');
     const now = this.now();
     sql.run(
-      "INSERT INTO Job (id, kind, tenantId, payload, status, runAt, attempts, createdAt, updatedAt) VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?)",
+      `INSERT INTO Job (id, kind, tenantId, payload, status, runAt, attempts, createdAt, updatedAt) VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?)${opts.ifAbsent ? ' ON CONFLICT (id) DO NOTHING' : ''}`,
       id, kind, opts.tenantId ?? null, JSON.stringify(payload), opts.runAt?.getTime() ?? now, now, now,
     );
     return id;
@@ -122,6 +137,7 @@ export class JobRunner {
     while (!this.stopped) {
       const free = this.opts.concurrency - this.running;
       if (free <= 0) return;
+      await this.fromSources(free);
       const now = this.now();
       const claimed = await this.opts.sqlite.write((sql) =>
         sql.all<ClaimedJob>(
@@ -136,7 +152,6 @@ export class JobRunner {
           this.owner, now + this.opts.leaseMs, now, now, free, now, free, free,
         ),
       );
-      if (claimed.length === 0) return;
       for (const job of claimed) {
         this.running += 1;
         const run = this.run(job).finally(() => {
@@ -146,6 +161,21 @@ export class JobRunner {
         });
         this.active.add(run);
       }
+      if (claimed.length === 0) return;
+    }
+  }
+
+  /**
+   * Asks the sources for up to `room` jobs, in one transaction, before claiming: they date their
+   * jobs from when the work was recorded, so the claim (oldest runAt first) keeps first come, first
+   * served between them and jobs already queued. A failing source is logged and makes none.
+   */
+  private async fromSources(room: number): Promise<void> {
+    if (this.sources.length === 0) return;
+    try {
+      await this.opts.sqlite.write((sql) => this.sources.reduce((made, source) => (made < room ? made + source(sql, room - made) : made), 0));
+    } catch (err) {
+      this.opts.logger.error('job source failed; it is asked again at the next poll', { err });
     }
   }
 

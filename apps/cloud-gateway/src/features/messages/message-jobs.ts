@@ -12,7 +12,6 @@ export const dispatchJobId = (messageId: string) => `job_msgdispatch_${messageId
 export const receiptsJobId = (messageId: string) => `job_msgreceipts_${messageId}`;
 
 export const messageEventId = {
-  accepted: (messageId: string) => `evt_msgaccepted_${messageId}`,
   dispatched: (messageId: string) => `evt_msgdispatched_${messageId}`,
   completed: (messageId: string) => `evt_msgcompleted_${messageId}`,
   recalled: (messageId: string) => `evt_msgrecalled_${messageId}`,

@@ -1,6 +1,7 @@
-// The work-notification feature as the composition root sees it: its two durable jobs are
-// registered on the runner here, and the routes get the two services.
+// The work-notification feature as the composition root sees it: its two durable jobs (and where
+// dispatch jobs come from) are registered on the runner here, and the routes get the two services.
 import type { CloudConfig } from '../../config';
+import { acceptedMessagesSource } from './dispatch-feed';
 import { dispatchJob } from './dispatch.job';
 import { messageRecallService } from './message-recall.service';
 import { DISPATCH_JOB, RECEIPTS_JOB } from './message-jobs';
@@ -16,6 +17,7 @@ export function createMessages(input: MessagesFeatureDeps) {
   const { config, ...rest } = input;
   const deps: MessagesDeps = { ...rest, settings: messageSettings(config), now: input.now ?? Date.now };
   deps.jobs.register(DISPATCH_JOB, dispatchJob(deps));
+  deps.jobs.addSource(acceptedMessagesSource(deps));
   deps.jobs.register(RECEIPTS_JOB, receiptsJob(deps));
   return { service: messagesService(deps), recalls: messageRecallService(deps), settings: deps.settings };
 }

@@ -1,13 +1,13 @@
 // Accepting a work notification: stored (with its recipients spec), answered 202, and in the SAME
-// transaction the `message.accepted` event and the dispatch job — so a message exists exactly when
-// it will be sent. The per-recipient rows come with the dispatch plan, which also expands
-// departments: the accept path, where callers wait, writes one row per message.
+// transaction the `message.accepted` event — so a message exists exactly when it will be sent. The
+// event is the promise to send it: the job runner turns it into a dispatch job when it has room
+// (dispatch-feed.ts). The per-recipient rows come with the dispatch plan, which also expands
+// departments: the accept path, where callers wait, writes one message row and one event row.
 // Idempotency-Key: the same key and body give the same message; another body is a 409.
 import { AppError, notFound } from '@dtg/service-kit';
 import { newId } from '../../shared/ids';
 import type { Principal } from '../auth/authenticate.middleware';
 import { canonicalSha256 } from './canonical-hash';
-import { DISPATCH_JOB, dispatchJobId, messageEventId } from './message-jobs';
 import { messageView } from './message-view';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo } from './messages.repository';
@@ -36,12 +36,13 @@ export function messagesService(deps: MessagesDeps) {
         const record = { id, tenantId: principal.tenantId, idempotencyKey: idempotencyKey ?? null, requestHash, msgtype: body.msg.msgtype, msg: body.msg, recipientsSpec: body.recipients, createdBy: principal.userid ?? null, createdAt };
         repo.create(sql, record);
         const event = { messageId: id, msgtype: body.msg.msgtype, msg: body.msg, recipients: body.recipients, createdAt: createdAt.toISOString() };
-        deps.outbox.appendSync(sql, principal.tenantId, [{ type: 'message.accepted', data: event, id: messageEventId.accepted(id), occurredAt: createdAt }]);
-        deps.jobs.enqueueSync(sql, DISPATCH_JOB, { messageId: id }, { tenantId: principal.tenantId, runAt: createdAt, id: dispatchJobId(id) });
+        // No deterministic event id: the message id is new, so there is nothing to look up first.
+        deps.outbox.appendSync(sql, principal.tenantId, [{ type: 'message.accepted', data: event, occurredAt: createdAt }]);
         return { id, status: 'queued', replayed: false };
       });
       if (!accepted.replayed) {
         deps.outbox.committed();
+        // The runner has room? Then it makes this message's dispatch job now.
         deps.jobs.kick();
       }
       return { id: accepted.id, status: accepted.status };

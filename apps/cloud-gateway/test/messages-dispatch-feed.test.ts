@@ -1,0 +1,72 @@
+// Where dispatch jobs come from (features/messages/dispatch-feed.ts): accepting writes none; the job
+// runner makes them from message.accepted events when it has room, tenants taking turns.
+import { DEMO } from '@dtg/dingtalk-sim';
+import { dispatchJobId } from '../src/features/messages/message-jobs';
+import { AcceptedMessageSchema } from '../src/features/messages/messages.schemas';
+import { startCloud } from './support/cloud-harness';
+import { startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
+
+const SECOND_APP = { appKey: 'dingsecondappkey', appSecret: 'second-app-secret-0123456789abcd', agentId: 300009 };
+const SECOND_APP_CALLBACKS = { callbackToken: 'secondAppToken', aesKey: 'zyxwvutsrqponmlkjihgfedcba9876543210ZYXWVUT' };
+
+describe('dispatch jobs made from accepted messages', () => {
+  let s: MessagingStack;
+  let second: { id: string; apiKey: string };
+
+  beforeAll(async () => {
+    s = await startMessagingStack();
+    // A second internal app, in the simulator's second org: its own tenant and its own DingTalk quota.
+    const fixture = s.sim.sim.fixture();
+    s.sim.sim.loadFixture({ ...fixture, apps: [...fixture.apps, { ...SECOND_APP, ...SECOND_APP_CALLBACKS, corpId: DEMO.secondCorpId, appName: 'Second App', unionIdPrefix: 'union2-', redirectUriPatterns: [] }] });
+    const created = await s.call<{ tenant: { id: string }; apiKey: { key: string } }>('POST', '/admin/tenants', { name: 'Second Org', corpId: DEMO.secondCorpId, ...SECOND_APP });
+    expect(created.status).toBe(201);
+    second = { id: created.body.tenant.id, apiKey: created.body.apiKey.key };
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  const accept = async (body: unknown, token = s.tenant.apiKey) => AcceptedMessageSchema.parse((await s.call('POST', '/v1/messages', body, { token })).body).id;
+  const cursor = (tenantId: string) => s.cloud.services.db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { lastSeq: true, dispatchSeq: true } });
+
+  it('when the cloud stops right after a 202, then no job was written, and a restarted cloud makes it from the event and sends the message once', async () => {
+    // This cloud's runner is stopped: it answers 202 and never gets to make the job.
+    await s.cloud.services.jobs.stop();
+    const id = await accept({ recipients: { userIds: ['user003'] }, msg: text('Accepted, then the cloud stopped') });
+    const db = s.cloud.services.db;
+    expect(await db.job.count({ where: { id: dispatchJobId(id) } })).toBe(0);
+    const before = await cursor(s.tenant.id);
+    expect(before.dispatchSeq).toBeLessThan(before.lastSeq);
+
+    const restarted = await startCloud({ dbFile: s.cloud.dbFile, dispatcher: false, env: s.cloudEnv });
+    try {
+      const dispatched = await s.waitForEvent('message.dispatched', id);
+      expect(dispatched.data.recipients).toEqual([{ userid: 'user003', status: 'sent' }]);
+      expect(s.sendCalls().filter((c) => c.userids.join() === 'user003')).toHaveLength(1);
+      expect(await db.job.count({ where: { id: dispatchJobId(id) } })).toBe(1);
+      const accepted = (await s.eventsOf(id)).find((e) => e.type === 'message.accepted');
+      expect((await cursor(s.tenant.id)).dispatchSeq).toBeGreaterThanOrEqual(accepted?.seq ?? Infinity);
+    } finally {
+      await restarted.close();
+      s.cloud.services.jobs.start();
+    }
+  });
+
+  it("when one tenant has a backlog of sends, then another tenant's message is sent among the first, not after the backlog", async () => {
+    await s.cloud.services.jobs.stop();
+    s.sim.sim.clearRequestLog();
+    const backlog: string[] = [];
+    // One recipient each, all different: DingTalk's per-user daily cap stays out of the way.
+    for (let i = 10; i < 40; i++) backlog.push(await accept({ recipients: { userIds: [`user0${i}`] }, msg: text(`Backlog ${i}`) }));
+    const other = await accept({ recipients: { userIds: ['second010'] }, msg: text('Second org, sent after the backlog') }, second.apiKey);
+    s.cloud.services.jobs.start();
+
+    await s.waitForEvent('message.dispatched', backlog[backlog.length - 1] as string);
+    await s.waitForEvent('message.dispatched', other, { token: second.apiKey });
+    const order = s.sendCalls().map((c) => c.userids.join());
+    expect(order).toHaveLength(31);
+    // One job runner slot in two goes to each tenant with work: the second tenant's only message
+    // is in the runner's first handful (8 slots), not 31st as first-come-first-served would put it.
+    expect(order.indexOf('second010')).toBeLessThan(8);
+  });
+});
