@@ -137,10 +137,10 @@ export class JobRunner {
     while (!this.stopped) {
       const free = this.opts.concurrency - this.running;
       if (free <= 0) return;
-      await this.fromSources(free);
       const now = this.now();
-      const claimed = await this.opts.sqlite.write((sql) =>
-        sql.all<ClaimedJob>(
+      const claimed = await this.opts.sqlite.write((sql) => {
+        this.fromSources(sql, free);
+        return sql.all<ClaimedJob>(
           // Two index range scans that stop at the limit: one OR over both would collect and sort
           // every due job, and a backlog of thousands made each claim cost milliseconds.
           `UPDATE Job SET status = 'running', leaseOwner = ?, leaseUntil = ?, updatedAt = ?
@@ -150,8 +150,8 @@ export class JobRunner {
                         LIMIT ?)
            RETURNING id, kind, payload, tenantId, attempts`,
           this.owner, now + this.opts.leaseMs, now, now, free, now, free, free,
-        ),
-      );
+        );
+      });
       for (const job of claimed) {
         this.running += 1;
         const run = this.run(job).finally(() => {
@@ -166,17 +166,21 @@ export class JobRunner {
   }
 
   /**
-   * Asks the sources for up to `room` jobs, in one transaction, before claiming: they date their
-   * jobs from when the work was recorded, so the claim (oldest runAt first) keeps first come, first
-   * served between them and jobs already queued. A failing source is logged and makes none.
+   * Asks the sources for up to `room` jobs in the claim's own transaction, just before it: they date
+   * their jobs from when the work was recorded, so the claim (oldest runAt first) keeps first come,
+   * first served between them and jobs already queued. A failing source is rolled back to its
+   * savepoint and logged, and the claim goes on without it.
    */
-  private async fromSources(room: number): Promise<void> {
+  private fromSources(sql: Sql, room: number): void {
     if (this.sources.length === 0) return;
+    sql.run('SAVEPOINT sources');
     try {
-      await this.opts.sqlite.write((sql) => this.sources.reduce((made, source) => (made < room ? made + source(sql, room - made) : made), 0));
+      this.sources.reduce((made, source) => (made < room ? made + source(sql, room - made) : made), 0);
     } catch (err) {
-      this.opts.logger.error('job source failed; it is asked again at the next poll', { err });
+      sql.run('ROLLBACK TO sources');
+      this.opts.logger.error('job source failed; it is asked again at the next claim', { err });
     }
+    sql.run('RELEASE sources');
   }
 
   private async run(job: ClaimedJob): Promise<void> {
