@@ -6,21 +6,31 @@ import { AcceptedMessageSchema } from '../src/features/messages/messages.schemas
 import { startCloud } from './support/cloud-harness';
 import { startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
 
-const SECOND_APP = { appKey: 'dingsecondappkey', appSecret: 'second-app-secret-0123456789abcd', agentId: 300009 };
-const SECOND_APP_CALLBACKS = { callbackToken: 'secondAppToken', aesKey: 'zyxwvutsrqponmlkjihgfedcba9876543210ZYXWVUT' };
+/** A second internal app, in the simulator's second org: its own tenant and its own DingTalk quota. */
+const SECOND_APP = {
+  appKey: 'dingsecondappkey',
+  appSecret: 'second-app-secret-0123456789abcd',
+  agentId: 300009,
+  corpId: DEMO.secondCorpId,
+  appName: 'Second App',
+  callbackToken: 'secondAppToken',
+  aesKey: 'zyxwvutsrqponmlkjihgfedcba9876543210ZYXWVUT',
+  unionIdPrefix: 'union2-',
+  redirectUriPatterns: [],
+};
 
 describe('dispatch jobs made from accepted messages', () => {
   let s: MessagingStack;
-  let second: { id: string; apiKey: string };
+  let secondApiKey: string;
 
   beforeAll(async () => {
     s = await startMessagingStack();
-    // A second internal app, in the simulator's second org: its own tenant and its own DingTalk quota.
     const fixture = s.sim.sim.fixture();
-    s.sim.sim.loadFixture({ ...fixture, apps: [...fixture.apps, { ...SECOND_APP, ...SECOND_APP_CALLBACKS, corpId: DEMO.secondCorpId, appName: 'Second App', unionIdPrefix: 'union2-', redirectUriPatterns: [] }] });
-    const created = await s.call<{ tenant: { id: string }; apiKey: { key: string } }>('POST', '/admin/tenants', { name: 'Second Org', corpId: DEMO.secondCorpId, ...SECOND_APP });
+    s.sim.sim.loadFixture({ ...fixture, apps: [...fixture.apps, SECOND_APP] });
+    const { appKey, appSecret, agentId, corpId } = SECOND_APP;
+    const created = await s.call<{ apiKey: { key: string } }>('POST', '/admin/tenants', { name: 'Second Org', corpId, appKey, appSecret, agentId });
     expect(created.status).toBe(201);
-    second = { id: created.body.tenant.id, apiKey: created.body.apiKey.key };
+    secondApiKey = created.body.apiKey.key;
   });
   afterAll(async () => {
     await s.close();
@@ -58,11 +68,11 @@ describe('dispatch jobs made from accepted messages', () => {
     const backlog: string[] = [];
     // One recipient each, all different: DingTalk's per-user daily cap stays out of the way.
     for (let i = 10; i < 40; i++) backlog.push(await accept({ recipients: { userIds: [`user0${i}`] }, msg: text(`Backlog ${i}`) }));
-    const other = await accept({ recipients: { userIds: ['second010'] }, msg: text('Second org, sent after the backlog') }, second.apiKey);
+    const other = await accept({ recipients: { userIds: ['second010'] }, msg: text('Second org, sent after the backlog') }, secondApiKey);
     s.cloud.services.jobs.start();
 
     await s.waitForEvent('message.dispatched', backlog[backlog.length - 1] as string);
-    await s.waitForEvent('message.dispatched', other, { token: second.apiKey });
+    await s.waitForEvent('message.dispatched', other, { token: secondApiKey });
     const order = s.sendCalls().map((c) => c.userids.join());
     expect(order).toHaveLength(31);
     // One job runner slot in two goes to each tenant with work: the second tenant's only message
