@@ -8,6 +8,13 @@ const swc = [
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' },
 ];
 
+// ESM-only packages (panva's OpenID Connect libraries and what they import). Jest's CommonJS
+// runtime cannot load ESM without --experimental-vm-modules, so swc turns them into CommonJS, as it
+// does our TypeScript; plain node (tsx, the bundles) loads them natively.
+const ESM_PACKAGES = ['oidc-provider', 'openid-client', 'oauth4webapi', 'jose', 'koa', '@koa', 'nanoid', 'quick-lru', 'eta', 'koa-compose', 'jsesc', 'raw-body'];
+const transform = { '^.+\\.(ts|js|mjs)$': swc };
+const transformIgnorePatterns = [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`];
+
 const projects = ['apps', 'libs'].flatMap((group) =>
   readdirSync(path.join(__dirname, group))
     .filter((name) => existsSync(path.join(__dirname, group, name, 'package.json')))
@@ -15,7 +22,8 @@ const projects = ['apps', 'libs'].flatMap((group) =>
       displayName: `@dtg/${name}`,
       rootDir: path.join(__dirname, group, name),
       testEnvironment: 'node',
-      transform: { '^.+\\.ts$': swc },
+      transform,
+      transformIgnorePatterns,
       testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
       moduleFileExtensions: ['ts', 'js', 'json'],
     })),
@@ -26,7 +34,8 @@ projects.push({
   displayName: 'tools',
   rootDir: path.join(__dirname, 'tools'),
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform,
+  transformIgnorePatterns,
   testMatch: ['<rootDir>/**/*.test.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
 });
