@@ -89,6 +89,24 @@ describe('DingTalk callbacks of an internal app', () => {
     ]);
   });
 
+  it('when the cached token was revoked, then the department read refreshes it once (through the DingTalk client) and the change still arrives', async () => {
+    const token = await (await h.services.dingtalk.forTenant(await h.services.tenants.get(tenantId))).accessToken();
+    expect(await simControl(sim.url, 'POST', '/tokens/revoke', { token })).toEqual({ revoked: true });
+    await simControl(sim.url, 'DELETE', '/requests');
+    await simControl(sim.url, 'PATCH', `/orgs/${DEMO.corpId}/departments/5?notify=1`, { name: 'Platform & Tools' });
+    await processed(1);
+    const events = await pullEvents(h, apiKey);
+    expect(events.map((e) => [e.type, e.data])).toEqual([['department.upserted', { departments: [{ deptId: 5, name: 'Platform & Tools', parentId: 2 }] }]]);
+    const calls = (await simControl<Array<{ path: string; errcode?: number }>>(sim.url, 'GET', '/requests'))
+      .filter((r) => r.path !== '/callbacks')
+      .map((r) => [r.path, r.errcode ?? 0]);
+    expect(calls).toEqual([
+      ['/topapi/v2/department/get', 88],
+      ['/v1.0/oauth2/accessToken', 0],
+      ['/topapi/v2/department/get', 0],
+    ]);
+  });
+
   it('when the same event is delivered three times, then it is stored, queued and processed once', async () => {
     const event = { EventType: 'user_modify_org', UserId: ['user010'], CorpId: DEMO.corpId, TimeStamp: String(Date.now()) };
     for (let i = 0; i < 3; i += 1) {

@@ -51,6 +51,33 @@ describe('directory reads', () => {
     expect(userids.body.result.userid_list).toEqual(['user001']);
   });
 
+  it('department/get answers its documented fields: counts, managers and order; ISV tokens get no source_identifier', async () => {
+    const r = await sim().oapi<{ result: Record<string, unknown> }>('/topapi/v2/department/get', await sim().appToken(), { dept_id: 2 });
+    const orgs = sim().running.sim.world.orgs;
+    const subtree = new Set(orgs.subtree(DEMO.corpId, 2));
+    expect(r.body.result).toEqual({
+      dept_id: 2,
+      name: 'Engineering',
+      parent_id: 1,
+      source_identifier: '',
+      from_union_org: false,
+      create_dept_group: false,
+      auto_add_user: false,
+      auto_approve_apply: false,
+      group_contain_sub_dept: false,
+      order: 1,
+      dept_manager_userid_list: orgs.members(DEMO.corpId).filter((m) => m.leaderInDepts.includes(2)).map((m) => m.userid),
+      outer_dept: false,
+      hide_dept: false,
+      member_count: orgs.members(DEMO.corpId).filter((m) => m.deptIds.some((d) => subtree.has(d))).length,
+      owning_member_count: orgs.directMembers(DEMO.corpId, 2).length,
+    });
+    expect(r.body.result['member_count']).toBeGreaterThan(r.body.result['owning_member_count'] as number);
+    const isv = await sim().oapi<{ result: Record<string, unknown> }>('/topapi/v2/department/get', await sim().corpToken(), { dept_id: 3 });
+    expect(isv.body.result).toMatchObject({ dept_id: 3, name: 'Sales', order: 2 });
+    expect(isv.body.result).not.toHaveProperty('source_identifier');
+  });
+
   it('hides mobile, email, state_code and hired_date from ISV tokens, and each developer sees its own unionId', async () => {
     const internal = await sim().oapi<{ result: Record<string, unknown> }>('/topapi/v2/user/get', await sim().appToken(), { userid: 'user002' });
     expect(internal.body.result).toMatchObject({ userid: 'user002', unionid: 'union-user002', mobile: '13800000002', state_code: '86', email: expect.any(String), hired_date: expect.any(Number), dept_id_list: [2] });

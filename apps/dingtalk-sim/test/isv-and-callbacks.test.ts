@@ -44,7 +44,7 @@ describe('suite tickets and ISV tokens', () => {
     expect((await call(signedQuery(now, ticket).replace(DEMO.suite.suiteKey, 'nosuchsuite'))).body['errcode']).toBe(853003);
     expect((await call(signedQuery(now, ticket), DEMO.secondCorpId)).body['errcode']).toBe(40079);
     await sim().control('POST', '/suite/ticket', { ticket: 'demo-suite-ticket-2' });
-    expect((await call(signedQuery(now, ticket))).body['errcode']).toBe(40099);
+    expect((await call(signedQuery(now, ticket))).body['errcode']).toBe(40085);
     expect((await call(signedQuery(now, 'demo-suite-ticket-2'))).body['errcode']).toBe(0);
   });
 

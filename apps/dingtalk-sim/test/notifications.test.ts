@@ -35,14 +35,42 @@ describe('asyncsend_v2 validation', () => {
     expect((await send({ userid_list: 'user002' })).body.errcode).toBe(40035);
   });
 
-  it('requires exactly one recipient kind and enforces the 100 userid / 20 dept caps', async () => {
+  it('requires at least one recipient kind and enforces the 100 userid / 20 dept caps', async () => {
     expect((await send({ msg: text('x') })).body.errcode).toBe(40035);
-    expect((await send({ userid_list: 'user002', dept_id_list: '2', msg: text('x') })).body.errcode).toBe(400002);
     const ids = (n: number) => Array.from({ length: n }, (_, i) => `user${String(i + 1).padStart(3, '0')}`).join(',');
     expect((await send({ userid_list: ids(100), msg: text('cap ok') })).body.errcode).toBe(0);
     expect((await send({ userid_list: ids(101), msg: text('cap over') })).body.errcode).toBe(400002);
     const depts = Array.from({ length: 21 }, (_, i) => i + 1).join(',');
     expect((await send({ dept_id_list: depts, msg: text('x') })).body.errcode).toBe(400002);
+  });
+
+  it('when userid_list and dept_id_list come together, then the task reaches their union once each', async () => {
+    const r = await send({ userid_list: 'user002,user050', dept_id_list: '7', msg: text('both lists') });
+    expect(r.body.errcode).toBe(0);
+    const task = sim().running.sim.task(r.body.task_id);
+    const sre = sim().running.sim.world.orgs.members(DEMO.corpId).filter((m) => m.deptIds.some((d) => [7, 8].includes(d))).map((m) => m.userid);
+    expect(sre.length).toBeGreaterThan(0);
+    expect(new Set(task?.recipients)).toEqual(new Set(['user002', 'user050', ...sre]));
+    expect(task?.recipients.length).toBe(new Set(task?.recipients).size);
+  });
+
+  it('when an ISV app sends to_all_user, then it is refused (40035) and no task is made; an internal app may', async () => {
+    const before = sim().running.sim.tasks().length;
+    const isv = await sim().oapi<{ errcode: number; errmsg: string }>(SEND, await sim().corpToken(), { agent_id: DEMO.suite.agentId, to_all_user: true, msg: text('all') });
+    expect(isv.body).toMatchObject({ errcode: 40035, errmsg: expect.stringContaining('to_all_user') });
+    expect(sim().running.sim.tasks().length).toBe(before);
+    expect((await send({ to_all_user: true, msg: text('everyone') })).body.errcode).toBe(0);
+  });
+
+  it('when a POST-only old-API endpoint is called with GET, then 43002 and nothing is sent', async () => {
+    const token = await sim().appToken();
+    const before = sim().running.sim.tasks().length;
+    const query = new URLSearchParams({ access_token: token, agent_id: String(DEMO.app.agentId), userid_list: 'user002', msg: JSON.stringify(text('by GET')) });
+    const viaGet = await sim().request('GET', `${SEND}?${query.toString()}`);
+    expect(viaGet.body).toMatchObject({ errcode: 43002 });
+    expect(sim().running.sim.tasks().length).toBe(before);
+    expect((await sim().request('GET', `/topapi/v2/user/get?access_token=${token}&userid=user002`)).body).toMatchObject({ errcode: 43002 });
+    expect((await sim().request('GET', `/gettoken?appkey=${DEMO.app.appKey}&appsecret=${DEMO.app.appSecret}`)).body).toMatchObject({ errcode: 0 });
   });
 
   it('rejects msg over 2048 bytes (measured in UTF-8) and accepts exactly 2048', async () => {

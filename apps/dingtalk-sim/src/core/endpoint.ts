@@ -57,9 +57,13 @@ function bodyFields(host: Host, res: Response, query: Record<string, string>, to
 export function endpoint(world: World, host: Host, apiPath: string, spec: EndpointSpec): RequestHandler {
   const ok = host === 'oapi' ? sendOapiOk : sendApiOk;
   const fail = host === 'oapi' ? sendOapiError : sendApiError;
+  // Every `/topapi/...` and `/service/...` call is documented as POST (dingtalk-api.md §1.2, §3, §4);
+  // the TOP gateway refuses a GET before looking at the token.
+  const postOnly = host === 'oapi' && (apiPath.startsWith('/topapi/') || apiPath.startsWith('/service/'));
   return async (req, res) => {
     const state = locals(res);
     try {
+      if (postOnly && req.method !== 'POST') throw new SimError('post_required', `${apiPath} requires POST`);
       const query = queryOf(req);
       const tokenParam = spec.tokenParam ?? 'access_token';
       const token = spec.auth ? extractToken(host, req, query, state.body, tokenParam) : undefined;

@@ -29,8 +29,9 @@ export const ERROR_TABLE: Record<SimErrorReason, { oapi: OapiShape; api: ApiShap
   bad_content_type: { oapi: { errcode: 43004 }, api: { status: 400, code: 'invalidParameter' } },
   invalid_credentials: { oapi: { errcode: 40096 }, api: { status: 400, code: 'invalidClientIdOrSecret' } },
   invalid_suite_key: { oapi: { errcode: 40083 }, api: { status: 400, code: 'invalidSuiteKey' } },
-  // [UNVERIFIED] old-host code for a stale ticket is not documented.
-  invalid_suite_ticket: { oapi: { errcode: 40099 }, api: { status: 400, code: 'invalidSuiteTicket' } },
+  // The reference names no old-host code for a stale ticket; DingTalk's legacy global error table
+  // lists 40085 "不合法的suiteticket" (invalid suite ticket), so that is what the old host answers.
+  invalid_suite_ticket: { oapi: { errcode: 40085 }, api: { status: 400, code: 'invalidSuiteTicket' } },
   invalid_auth_info: { oapi: { errcode: 40079 }, api: { status: 400, code: 'invalidAuthInfo' } },
   org_not_exist: { oapi: { errcode: 40079 }, api: { status: 400, code: 'orgNotExist' } },
   org_not_auth_app: { oapi: { errcode: 40079 }, api: { status: 400, code: 'orgNotAuthApp' } },
@@ -48,6 +49,11 @@ export const ERROR_TABLE: Record<SimErrorReason, { oapi: OapiShape; api: ApiShap
   unsupported_grant_type: { oapi: { errcode: 40035 }, api: { status: 400, code: 'unsupported.grant.type' } },
   invalid_client: { oapi: { errcode: 40096 }, api: { status: 400, code: 'invalid.client' } },
   unauthorized_client: { oapi: { errcode: 40096 }, api: { status: 401, code: 'unauthorized.client' } },
+  // Legacy global table: 43002 "需要POST请求". The new host routes by method, so it never raises this.
+  post_required: { oapi: { errcode: 43002 }, api: { status: 405, code: 'MethodNotAllowed' } },
+  // [UNVERIFIED code] asyncsend_v2 documents to_all_user for internal apps only; 40035 is the
+  // old host's "invalid parameter" (不合法的参数).
+  isv_to_all_user: { oapi: { errcode: 40035 }, api: { status: 400, code: 'invalidParameter' } },
   unknown_error: { oapi: { errcode: -1 }, api: { status: 500, code: 'unknownError' } },
 };
 

@@ -35,6 +35,8 @@ export type SimErrorReason =
   | 'unsupported_grant_type'
   | 'invalid_client'
   | 'unauthorized_client'
+  | 'post_required'
+  | 'isv_to_all_user'
   | 'unknown_error';
 
 export interface SimErrorOverrides {

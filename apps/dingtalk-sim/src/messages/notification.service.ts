@@ -35,13 +35,14 @@ export function sendNotification(world: World, sender: Sender, input: SendInput)
   const userids = input.userids !== undefined ? splitList(input.userids) : undefined;
   const deptIds = input.deptIds !== undefined ? parseDeptIds(input.deptIds) : undefined;
   const toAllUser = input.toAllUser === true;
-  const chosen = [userids?.length, deptIds?.length, toAllUser ? 1 : undefined].filter((n) => n !== undefined);
-  if (chosen.length === 0) throw missingParam('userid_list');
-  if (chosen.length > 1) throw invalidParam('userid_list', 'use exactly one of userid_list, dept_id_list, to_all_user');
+  // The docs require at least one recipient kind, not exactly one: userid_list and dept_id_list
+  // together reach their union (de-duplicated); to_all_user reaches everyone.
+  if (!userids?.length && !deptIds?.length && !toAllUser) throw missingParam('userid_list');
+  if (toAllUser && sender.isv) throw new SimError('isv_to_all_user', 'to_all_user is not available to third-party (ISV) apps; use userid_list or dept_id_list');
   if (userids && userids.length > config.maxUseridsPerSend) throw invalidParam('userid_list', `at most ${config.maxUseridsPerSend} userids`);
   if (deptIds && deptIds.length > config.maxDeptsPerSend) throw invalidParam('dept_id_list', `at most ${config.maxDeptsPerSend} departments`);
   const msgtype = validateMsg(input.msg, input.msgWireBytes, config.msgMaxBytes);
-  if (msgtype === 'oa' && input.msg['oa'] && (input.msg['oa'] as Record<string, unknown>)['status_bar'] !== undefined && !(userids && userids.length <= 5)) {
+  if (msgtype === 'oa' && input.msg['oa'] && (input.msg['oa'] as Record<string, unknown>)['status_bar'] !== undefined && !(userids && userids.length <= 5 && !deptIds?.length && !toAllUser)) {
     throw invalidParam('msg.oa.status_bar', 'only for userid_list recipients, at most 5');
   }
 
@@ -49,11 +50,13 @@ export function sendNotification(world: World, sender: Sender, input: SendInput)
   const invalidUserids = (userids ?? []).filter((u) => !orgs.member(corpId, u));
   const invalidDeptIds = (deptIds ?? []).filter((d) => !orgs.department(corpId, d));
   let recipients: string[];
-  if (userids) recipients = userids.filter((u) => orgs.member(corpId, u));
-  else if (deptIds) {
-    const depts = new Set(deptIds.filter((d) => orgs.department(corpId, d)).flatMap((d) => orgs.subtree(corpId, d)));
-    recipients = orgs.members(corpId).filter((m) => m.deptIds.some((d) => depts.has(d))).map((m) => m.userid).sort();
-  } else recipients = orgs.members(corpId).map((m) => m.userid).sort();
+  if (toAllUser) recipients = orgs.members(corpId).map((m) => m.userid).sort();
+  else {
+    const depts = new Set((deptIds ?? []).filter((d) => orgs.department(corpId, d)).flatMap((d) => orgs.subtree(corpId, d)));
+    const fromDepts = orgs.members(corpId).filter((m) => m.deptIds.some((d) => depts.has(d))).map((m) => m.userid).sort();
+    const direct = (userids ?? []).filter((u) => orgs.member(corpId, u));
+    recipients = [...new Set([...direct, ...fromDepts])];
+  }
 
   const now = clock.now();
   const contentHash = createHash('sha1').update(JSON.stringify(input.msg)).digest('hex');

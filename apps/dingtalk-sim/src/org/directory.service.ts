@@ -39,9 +39,33 @@ export function listSubDepartmentIds(world: World, viewer: Viewer, deptId: numbe
   return { dept_id_list: world.orgs.childDepartments(viewer.corpId, deptId).map((d) => d.deptId) };
 }
 
+/**
+ * `department/get` with its documented fields (the query-department-details v2 page). The fixture
+ * knows no department groups, hiding or codes, so those answer with DingTalk's defaults; ISV apps
+ * never get source_identifier, tags or from_union_org.
+ */
 export function getDepartment(world: World, viewer: Viewer, deptId: number) {
   const dept = requireDept(world, viewer, deptId);
-  return { dept_id: dept.deptId, name: dept.name, ...(dept.parentId !== undefined ? { parent_id: dept.parentId } : {}) };
+  const subtree = new Set(world.orgs.subtree(viewer.corpId, deptId));
+  const members = world.orgs.members(viewer.corpId);
+  const managers = members.filter((m) => m.leaderInDepts.includes(deptId)).map((m) => m.userid);
+  const siblings = dept.parentId !== undefined ? world.orgs.childDepartments(viewer.corpId, dept.parentId).map((d) => d.deptId) : [deptId];
+  return {
+    dept_id: dept.deptId,
+    name: dept.name,
+    ...(dept.parentId !== undefined ? { parent_id: dept.parentId } : {}),
+    ...(viewer.isv ? {} : { source_identifier: '', from_union_org: false }),
+    create_dept_group: false,
+    auto_add_user: false,
+    auto_approve_apply: false,
+    group_contain_sub_dept: false,
+    order: siblings.indexOf(deptId) + 1,
+    dept_manager_userid_list: managers,
+    outer_dept: false,
+    hide_dept: false,
+    member_count: members.filter((m) => m.deptIds.some((d) => subtree.has(d))).length,
+    owning_member_count: members.filter((m) => m.deptIds.includes(deptId)).length,
+  };
 }
 
 export function listUserIds(world: World, viewer: Viewer, deptId: number) {

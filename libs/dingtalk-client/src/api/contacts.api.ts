@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { DingTalkApiError } from '../errors/dingtalk-errors';
 import {
+  DepartmentDetailSchema,
   DepartmentSchema,
   UnionIdLookupSchema,
   UserDetailSchema,
   UserListPageSchema,
   type Department,
+  type DepartmentDetail,
   type UnionIdLookup,
   type UserDetail,
   type UserListItem,
@@ -31,6 +33,7 @@ export interface ListUsersOptions {
 const UnionIdAnswer = resultOf(UnionIdLookupSchema);
 const UserDetailAnswer = resultOf(UserDetailSchema);
 const DepartmentsAnswer = resultOf(z.array(DepartmentSchema));
+const DepartmentDetailAnswer = resultOf(DepartmentDetailSchema);
 const SubDepartmentIdsAnswer = resultOf(z.object({ dept_id_list: z.array(z.number().int()) })).transform((r) => r.dept_id_list);
 const UserIdsAnswer = resultOf(z.object({ userid_list: z.array(z.string()) })).transform((r) => r.userid_list);
 const UserListPageAnswer = resultOf(UserListPageSchema);
@@ -52,6 +55,11 @@ export class ContactsApi {
   listSubDepartments(deptId = 1, options: { language?: Language } = {}): Promise<Department[]> {
     const body = { dept_id: deptId, language: options.language };
     return postOapi(this.org, '/topapi/v2/department/listsub', body, DepartmentsAnswer);
+  }
+
+  /** One department's details. An unknown id is a DingTalkApiError of kind `not-found` (60003). */
+  getDepartment(deptId: number, options: { language?: Language } = {}): Promise<DepartmentDetail> {
+    return postOapi(this.org, '/topapi/v2/department/get', { dept_id: deptId, language: options.language }, DepartmentDetailAnswer);
   }
 
   listSubDepartmentIds(deptId: number): Promise<number[]> {

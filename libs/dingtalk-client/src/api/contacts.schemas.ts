@@ -51,6 +51,39 @@ export const DepartmentSchema = z.object({
 });
 export type Department = z.infer<typeof DepartmentSchema>;
 
+/**
+ * `/topapi/v2/department/get` result (query-department-details v2). Everything but the id and name
+ * is optional: DingTalk omits unset fields, and ISV apps never get source_identifier, tags or
+ * from_union_org.
+ */
+export const DepartmentDetailSchema = z.object({
+  dept_id: z.number().int(),
+  name: z.string(),
+  parent_id: z.number().int().optional(),
+  source_identifier: z.string().optional(),
+  create_dept_group: z.boolean().optional(),
+  auto_add_user: z.boolean().optional(),
+  auto_approve_apply: z.boolean().optional(),
+  tags: z.string().optional(),
+  from_union_org: z.boolean().optional(),
+  order: z.number().optional(),
+  dept_group_chat_id: z.string().optional(),
+  group_contain_sub_dept: z.boolean().optional(),
+  org_dept_owner: z.string().optional(),
+  dept_manager_userid_list: z.array(z.string()).optional(),
+  outer_dept: z.boolean().optional(),
+  outer_permit_depts: z.array(z.number().int()).optional(),
+  outer_permit_users: z.array(z.string()).optional(),
+  hide_dept: z.boolean().optional(),
+  user_permits: z.array(z.string()).optional(),
+  dept_permits: z.array(z.number().int()).optional(),
+  code: z.string().optional(),
+  member_count: z.number().int().optional(),
+  owning_member_count: z.number().int().optional(),
+  union_dept_ext: z.object({ corp_id: z.string(), dept_id: z.number().int() }).optional(),
+});
+export type DepartmentDetail = z.infer<typeof DepartmentDetailSchema>;
+
 /** One entry of `/topapi/v2/user/list` (direct members of a department). */
 export const UserListItemSchema = z.object({
   userid: z.string().min(1),

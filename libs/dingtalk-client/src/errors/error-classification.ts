@@ -62,10 +62,11 @@ export const ERROR_CLASSIFICATION: readonly ErrorClassRule[] = [
     codes: ['InvalidAuthentication', 'accesstoken.expired'],
     meaning: 'access token invalid or expired',
   },
-  { kind: 'refresh-suite-ticket', codes: ['invalidSuiteTicket'], meaning: 'suite_ticket stale or unknown' },
+  // 40085 is the legacy global table's "不合法的suiteticket" (the old token endpoints' answer).
+  { kind: 'refresh-suite-ticket', errcodes: [40085], codes: ['invalidSuiteTicket'], meaning: 'suite_ticket stale or unknown' },
   {
     kind: 'fail-config',
-    errcodes: [60011, 60020, 40089, 40096, 41004, 40083, 71009, 853001, 853002, 853003, 853004],
+    errcodes: [60011, 60020, 40089, 40096, 41004, 40080, 40083, 71009, 853001, 853002, 853003, 853004],
     codes: [
       'invalidClientIdOrSecret',
       'invalid.client',
@@ -78,7 +79,7 @@ export const ERROR_CLASSIFICATION: readonly ErrorClassRule[] = [
   },
   {
     kind: 'fail-bad-request',
-    errcodes: [40035, 400002, 43004, 43009, 40056, 41011, 41001, 40000, 41052, 22, 404],
+    errcodes: [40035, 400002, 43002, 43004, 43009, 40056, 41011, 41001, 40000, 41052, 22, 404],
     codes: ['AuthenticationFailed.MissingParameter', 'unsupported.grant.type'],
     codePrefixes: ['invalidParameter', 'MissingParameter', 'Missing'],
     meaning: 'malformed request, missing token or agentid, unknown path',

@@ -125,6 +125,13 @@ describe('directory reads against the simulator', () => {
     expect(await contacts.listSubDepartmentIds(8)).toEqual([]);
   });
 
+  it('getDepartment reads one department through the throttled, token-refreshing caller; an unknown id is not-found', async () => {
+    const contacts = client.forOrg(internalApp).contacts;
+    const dept = await contacts.getDepartment(5);
+    expect(dept).toMatchObject({ dept_id: 5, name: 'Platform', parent_id: 2, member_count: expect.any(Number), owning_member_count: expect.any(Number) });
+    await expect(contacts.getDepartment(999)).rejects.toMatchObject({ kind: 'not-found', errcode: 60003, path: '/topapi/v2/department/get' });
+  });
+
   it('pages through a department with cursors and the iterator yields every direct member once', async () => {
     const contacts = client.forOrg(internalApp).contacts;
     const ids = await contacts.listUserIds(2);

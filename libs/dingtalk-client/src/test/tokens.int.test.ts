@@ -56,6 +56,8 @@ describe('raw token endpoints against the simulator', () => {
     await sim.control('POST', '/suite/ticket', { ticket: 'demo-suite-ticket-2' });
     const err = await rejection(sim.client().tokens.corpToken({ ...suiteTicketCreds, authCorpId: DEMO.corpId }));
     expect(err).toMatchObject({ kind: 'refresh-suite-ticket', code: 'invalidSuiteTicket' });
+    const legacy = await rejection(sim.client().tokens.suiteTokenLegacy(suiteTicketCreds));
+    expect(legacy).toMatchObject({ kind: 'refresh-suite-ticket', errcode: 40085 });
   });
 
   it('when the org never installed the suite, then the corp token is refused as not authorised', async () => {
@@ -154,7 +156,7 @@ describe('token broker against the simulator', () => {
     expect(await tokenStore.get('app:dingdemoappkey01')).toMatchObject({ expireIn: 7200 });
   });
 
-  it('when the stored ticket is stale but a newer one arrives meanwhile, then the corp token fetch reloads it once', async () => {
+  it.each(['v1', 'legacy'] as const)('when the stored ticket is stale but a newer one arrives meanwhile, then the %s corp token fetch reloads it once', async (tokenEndpoints) => {
     const { ticket } = await sim.control<{ ticket: string }>('POST', '/suite/ticket', {});
     const reads: string[] = [];
     // A source whose first read still returns the old ticket, as a database read racing the push would.
@@ -165,7 +167,7 @@ describe('token broker against the simulator', () => {
         return value;
       },
     };
-    const org = sim.client({ suiteTicketSource: source }).forOrg(isvInstall);
+    const org = sim.client({ suiteTicketSource: source, tokenEndpoints }).forOrg(isvInstall);
     expect((await org.contacts.getUser('user004')).userid).toBe('user004');
     expect(reads).toEqual([DEMO.suite.initialTicket, ticket]);
   });

@@ -51,7 +51,7 @@ export function createCallbacks(deps: CallbacksDeps) {
     db,
     outbox,
     tenants: deps.tenants,
-    contacts: contactEvents({ dingtalk, outbox, oapiBaseUrl: config.DINGTALK_OAPI_URL }),
+    contacts: contactEvents({ dingtalk, outbox }),
     suite: suite && {
       suiteKey: suite.suiteKey,
       events: suiteEvents({

@@ -16,7 +16,6 @@ const DeptIdsSchema = z.object({ DeptId: z.array(z.coerce.number().int().positiv
 export interface ContactEventsDeps {
   dingtalk: DingTalk;
   outbox: Outbox;
-  oapiBaseUrl: string;
 }
 
 export function contactEvents(deps: ContactEventsDeps) {
@@ -41,7 +40,7 @@ export function contactEvents(deps: ContactEventsDeps) {
   async function departments(tenant: Tenant, event: StoredCallbackEvent): Promise<EventEffect> {
     const ids = DeptIdsSchema.safeParse(event.payload);
     if (!ids.success) return { failed: `${event.eventType} without a DeptId list` };
-    const read = await readDepartments(await deps.dingtalk.forTenant(tenant), deps.oapiBaseUrl, [...new Set(ids.data.DeptId)]);
+    const read = await readDepartments(await deps.dingtalk.forTenant(tenant), [...new Set(ids.data.DeptId)]);
     return {
       commit: async () => {
         for (const [i, batch] of inBatches(read.departments, MAX_BATCH).entries()) {
