@@ -16,6 +16,7 @@ import { renderErrorPage } from './oauth/login-page.view';
 import { loginRoutes } from './oauth/login.routes';
 import { userTokenRoutes } from './oauth/user-token.routes';
 import { directoryRoutes } from './org/directory.routes';
+import { streamRoutes } from './stream/stream.routes';
 import type { Simulator } from './simulator';
 
 /** Whatever no route claimed, answered the way the host it belongs to would (PROBE P12/P14). */
@@ -56,7 +57,7 @@ export function createApp(sim: Simulator, logger?: winston.Logger): Express {
   app.use(trafficGuard(world));
   app.use(controlRoutes(sim), worldControlRoutes(sim));
   app.use(loginRoutes(world), userTokenRoutes(world), tokenRoutes(world), isvAuthRoutes(world));
-  app.use(directoryRoutes(world), messageRoutes(world), callbackFailureRoutes(world));
+  app.use(directoryRoutes(world), messageRoutes(world), callbackFailureRoutes(world), streamRoutes(world));
   app.use(unknownPath);
   app.use(lastResort);
   return app;

@@ -7,7 +7,9 @@ export { SimConfigSchema, type SimConfig, type SimConfigInput } from './sim-conf
 export type { FaultRule, FaultRuleInput, FaultKind } from './limits/faults';
 export type { RequestLogEntry, RequestLogFilter } from './core/request-log';
 export type { InboxEntry } from './messages/task.model';
-export type { PushOutcome } from './callbacks/event-notifier';
+export type { PushOutcome, StreamDispatch, Dispatch } from './callbacks/event-notifier';
+export type { StreamMessage, StreamDelivery, DropRule } from './stream/stream-gateway';
+export type { EventModes } from './world';
 export { CallbackCrypto, CallbackCryptoError } from './callbacks/callback-crypto';
 export { signTimestamp } from './auth/request-signature';
 export { SimEnvSchema } from './env';

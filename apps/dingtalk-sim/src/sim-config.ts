@@ -41,6 +41,17 @@ export const SimConfigSchema = z.object({
   appCallbackOwnerKey: z.enum(['corpId', 'appKey']).default('corpId'),
   /** Sim-time cadence of automatic suite_ticket rotation (only while a suite URL is set); 0 = off. */
   suiteTicketIntervalMs: ms.default(5 * 3600_000),
+  /** Stream mode (real time, not sim time: sockets run on it). A connections/open ticket is good this long. */
+  streamTicketLifetimeMs: ms.default(90_000),
+  /** An EVENT/CALLBACK not acknowledged within this is delivered again ([UNVERIFIED]; the Node SDK mentions retries within 60 s). */
+  streamAckTimeoutMs: ms.default(10_000),
+  /** Wait before delivering again after LATER, a timeout or a dropped connection. */
+  streamRedeliveryDelayMs: ms.default(1000),
+  /** Deliveries of one message before it is given up (state `failed`). */
+  streamMaxDeliveries: z.number().int().positive().default(20),
+  streamPingIntervalMs: z.number().int().positive().default(10_000),
+  /** After a SYSTEM `disconnect` the socket closes this much later. */
+  streamDisconnectGraceMs: ms.default(1000),
   faultSeed: z.number().int().default(1),
   requestLogLimit: z.number().int().positive().default(20_000),
 });

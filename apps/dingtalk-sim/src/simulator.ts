@@ -1,4 +1,5 @@
-import { resolveTarget, pushToApp, pushToSuite, type PushOutcome } from './callbacks/event-notifier';
+import { resolveTarget, pushToApp, pushToSuite, streamEvent, type PushOutcome, type StreamDispatch } from './callbacks/event-notifier';
+import type { DropRule, StreamMessage } from './stream/stream-gateway';
 import { installSuite, rotateDueTickets, rotateSuiteTicket, uninstallSuite } from './callbacks/suite-events';
 import { SimClock } from './core/clock';
 import type { RequestLogEntry, RequestLogFilter } from './core/request-log';
@@ -9,8 +10,8 @@ import { describeTask, type InboxEntry } from './messages/task.model';
 import * as orgAdmin from './org/org-admin.service';
 import type { DeptCreate, DeptPatch, UserCreate, UserPatch } from './org/org-admin.schema';
 import { buildConfig, type SimConfig, type SimConfigInput } from './sim-config';
-import { createWorld } from './world-factory';
-import type { World } from './world';
+import { createWorld, freshWiring } from './world-factory';
+import type { EventModes, World } from './world';
 
 export interface RateLimitSettings {
   defaultQps?: number;
@@ -33,7 +34,8 @@ export class Simulator {
   constructor(fixture: Fixture, private readonly initialConfig: SimConfigInput = {}, startTimeMs?: number) {
     this.clock = new SimClock(startTimeMs);
     this.baseline = fixture;
-    this.world = createWorld(structuredClone(fixture), buildConfig(initialConfig), this.clock, {});
+    const config = buildConfig(initialConfig);
+    this.world = createWorld(structuredClone(fixture), config, this.clock, freshWiring(this.clock, () => this.world.config));
     // Sim-time work (task completion, callback retries, ticket cadence) runs as time passes and at
     // once whenever a test moves the clock.
     this.clock.onChange(() => this.tick());
@@ -52,7 +54,9 @@ export class Simulator {
 
   /** Back to the loaded fixture and start-up config: tokens, tasks, log, faults and bans cleared. */
   reset(): void {
-    Object.assign(this.world, createWorld(structuredClone(this.baseline), buildConfig(this.initialConfig), this.clock, this.world.callbackUrls));
+    const { callbackUrls, eventModes, stream } = this.world;
+    stream.clearMessages();
+    Object.assign(this.world, createWorld(structuredClone(this.baseline), buildConfig(this.initialConfig), this.clock, { callbackUrls, eventModes, stream }));
   }
 
   loadFixture(input: FixtureInput): Fixture {
@@ -141,6 +145,47 @@ export class Simulator {
     return next;
   }
 
+  /** Push mode per subscriber kind (the DingTalk console's HTTP / SyncHTTP / Stream choice). */
+  setEventModes(modes: Partial<EventModes>): EventModes {
+    this.world.eventModes = { ...this.world.eventModes, ...modes };
+    return this.world.eventModes;
+  }
+
+  /** The Stream clientId of a target: the org's internal app (the demo app by default) or the suite. */
+  streamClientId(target: 'app' | 'suite', corpId?: string): string {
+    if (target === 'suite') return this.defaultSuiteKey();
+    const app = this.world.registry.allApps().find((a) => corpId === undefined || a.corpId === corpId);
+    if (!app) throw new SimulatorError(`no internal app in org ${corpId}`);
+    return app.appKey;
+  }
+
+  /** Publishes an EVENT to the target's Stream connections (delivered once, again until acknowledged). */
+  pushStreamEvent(target: 'app' | 'suite', eventType: string, data: object, corpId?: string): StreamDispatch {
+    const clientId = this.streamClientId(target, corpId);
+    const eventCorpId = corpId ?? (target === 'app' ? this.world.registry.app(clientId)?.corpId : undefined);
+    return streamEvent(this.world, target, clientId, eventType, data, eventCorpId);
+  }
+
+  pushStreamCallback(target: 'app' | 'suite', topic: string, data: object, corpId?: string): StreamMessage {
+    return this.world.stream.publishCallback(this.streamClientId(target, corpId), topic, data);
+  }
+
+  disconnectStream(filter: { clientId?: string; connectionId?: string }): string[] {
+    return this.world.stream.disconnect(filter);
+  }
+
+  dropStream(rule: DropRule): void {
+    this.world.stream.armDrop(rule);
+  }
+
+  pingStream(filter: { clientId?: string; connectionId?: string } = {}): number {
+    return this.world.stream.ping(filter);
+  }
+
+  streamState(clientId?: string) {
+    return { connections: this.world.stream.connectionsOf(clientId), messages: this.world.stream.messagesOf(clientId) };
+  }
+
   callbackDeliveries() {
     return this.world.callbacks.list();
   }
@@ -204,6 +249,7 @@ export class Simulator {
 
   stop(): void {
     clearInterval(this.ticker);
+    this.world.stream.closeAll();
   }
 
   private defaultSuiteKey(): string {

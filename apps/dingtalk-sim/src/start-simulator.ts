@@ -44,6 +44,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<RunningSim>
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(opts.port ?? 0, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
+  // Stream mode: connections/open hands out ws://<this host>/connect.
+  server.on('upgrade', (req, socket, head) => sim.world.stream.handleUpgrade(req, socket, head));
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {

@@ -12,10 +12,32 @@ import { TaskStore } from './messages/task-store';
 import { OAuthStore } from './oauth/oauth-store';
 import { OrgStore } from './org/org-store';
 import type { SimConfig } from './sim-config';
+import { StreamGateway } from './stream/stream-gateway';
 import type { World } from './world';
 
+/** What a reset keeps: where events go and the open Stream connections. */
+export type Wiring = Pick<World, 'callbackUrls' | 'eventModes' | 'stream'>;
+
+export function freshWiring(clock: SimClock, config: () => SimConfig): Wiring {
+  const stream = new StreamGateway(
+    () => clock.now(),
+    () => {
+      const c = config();
+      return {
+        ticketLifetimeMs: c.streamTicketLifetimeMs,
+        ackTimeoutMs: c.streamAckTimeoutMs,
+        redeliveryDelayMs: c.streamRedeliveryDelayMs,
+        maxDeliveries: c.streamMaxDeliveries,
+        pingIntervalMs: c.streamPingIntervalMs,
+        disconnectGraceMs: c.streamDisconnectGraceMs,
+      };
+    },
+  );
+  return { callbackUrls: {}, eventModes: { app: 'http', suite: 'http' }, stream };
+}
+
 /** A fresh world from a fixture: no tokens, tasks, log, faults or bans. */
-export function createWorld(fixture: Fixture, config: SimConfig, clock: SimClock, callbackUrls: World['callbackUrls']): World {
+export function createWorld(fixture: Fixture, config: SimConfig, clock: SimClock, wiring: Wiring): World {
   const world: World = {
     clock,
     config,
@@ -30,7 +52,7 @@ export function createWorld(fixture: Fixture, config: SimConfig, clock: SimClock
     limiter: new RateLimiter(),
     faults: new FaultInjector(new SeededRandom(config.faultSeed)),
     requests: new RequestLog(config.requestLogLimit),
-    callbackUrls,
+    ...wiring,
     ipBans: new Map(),
   };
   return world;

@@ -11,6 +11,16 @@ import type { DeliveryLimits } from './messages/delivery-limits';
 import type { TaskStore } from './messages/task-store';
 import type { OrgStore } from './org/org-store';
 import type { SimConfig } from './sim-config';
+import type { StreamGateway } from './stream/stream-gateway';
+
+/**
+ * How each kind of subscriber receives events (the DingTalk console's push mode): internal apps by
+ * encrypted HTTP or Stream; suites by legacy HTTP, SyncHTTP (biz_type rows) or Stream.
+ */
+export interface EventModes {
+  app: 'http' | 'stream';
+  suite: 'http' | 'synchttp' | 'stream';
+}
 
 /**
  * Everything the simulator knows. Routes and services receive this one object; `reset()` swaps
@@ -32,6 +42,10 @@ export interface World {
   requests: RequestLog;
   /** Where pushes go; wiring, so it survives reset(). */
   callbackUrls: { appUrl?: string; suiteUrl?: string };
+  /** Push channel per subscriber kind; wiring too. */
+  eventModes: EventModes;
+  /** Stream connections are wiring as well: reset() keeps them and clears their messages. */
+  stream: StreamGateway;
   /** Per-IP ban (ip-ban fault) end times, in sim ms. */
   ipBans: Map<string, number>;
 }

@@ -1,8 +1,26 @@
 import type { World } from '../world';
 import type { AttemptResult, CallbackTarget } from './callback-delivery';
 import type { CallbackTargetKind, Delivery } from './callback-pusher';
+import { contactRows, syncHttpPush, type ContactChange } from './sync-http';
 
 export class CallbackConfigError extends Error {}
+
+/** An event handed to the Stream gateway: it is delivered (and redelivered) until acknowledged. */
+export interface StreamDispatch {
+  target: CallbackTargetKind;
+  channel: 'stream';
+  clientId: string;
+  messageId: string;
+  eventId: string;
+}
+
+export type Dispatch = PushOutcome | StreamDispatch;
+
+/** Publishes an event to an app's or suite's Stream connections (queued while none is open). */
+export function streamEvent(world: World, target: CallbackTargetKind, clientId: string, eventType: string, data: object, corpId?: string): StreamDispatch {
+  const message = world.stream.publishEvent({ clientId, eventType, data, ...(corpId !== undefined ? { corpId } : {}) });
+  return { target, channel: 'stream', clientId, messageId: message.messageId, eventId: message.headers['eventId'] ?? '' };
+}
 
 export interface PushOutcome {
   target: CallbackTargetKind;
@@ -64,18 +82,28 @@ export async function pushToSuite(world: World, event: Record<string, unknown>, 
 }
 
 /**
- * A contact change in an org goes to every subscriber that can see it: the org's internal app
- * (owner key corpId) and each suite installed there. Subscribers without a URL are skipped.
+ * A contact change in an org goes to every subscriber that can see it — the org's internal app and
+ * each suite installed there — over the subscriber kind's push mode: HTTP (the legacy PascalCase
+ * body), SyncHTTP (biz_type 13/14 rows, suites) or Stream (camelCase `data`, as the event pages
+ * give it). HTTP subscribers without a URL are skipped.
  */
-export async function notifyContactChange(world: World, corpId: string, event: Record<string, unknown>): Promise<PushOutcome[]> {
-  const pushes: Array<Promise<PushOutcome>> = [];
-  if (world.callbackUrls.appUrl) {
-    for (const app of world.registry.allApps().filter((a) => a.corpId === corpId)) pushes.push(pushToApp(world, event, app.corpId));
+export async function notifyContactChange(world: World, corpId: string, change: ContactChange): Promise<Dispatch[]> {
+  const now = world.clock.now();
+  const ids = change.userIds ? { UserId: change.userIds } : { DeptId: change.deptIds ?? [] };
+  const legacy = { EventType: change.eventType, ...ids, CorpId: corpId, TimeStamp: String(now) };
+  const streamData = change.userIds ? { timeStamp: String(now), userId: change.userIds } : { timeStamp: String(now), deptId: change.deptIds ?? [] };
+  const out: Array<Promise<Dispatch> | Dispatch> = [];
+  for (const app of world.registry.allApps().filter((a) => a.corpId === corpId)) {
+    if (world.eventModes.app === 'stream') out.push(streamEvent(world, 'app', app.appKey, change.eventType, streamData, corpId));
+    else if (world.callbackUrls.appUrl) out.push(pushToApp(world, legacy, app.corpId));
   }
-  if (world.callbackUrls.suiteUrl) {
-    for (const suite of world.registry.allSuites().filter((s) => world.registry.install(s.suiteKey, corpId))) {
-      pushes.push(pushToSuite(world, event, corpId, suite.suiteKey));
+  for (const suite of world.registry.allSuites().filter((s) => world.registry.install(s.suiteKey, corpId))) {
+    const mode = world.eventModes.suite;
+    if (mode === 'stream') out.push(streamEvent(world, 'suite', suite.suiteKey, change.eventType, streamData, corpId));
+    else if (world.callbackUrls.suiteUrl) {
+      const event = mode === 'synchttp' ? syncHttpPush(suite.suiteId, corpId, contactRows(world, suite, corpId, change), now) : legacy;
+      out.push(pushToSuite(world, event, corpId, suite.suiteKey));
     }
   }
-  return Promise.all(pushes);
+  return Promise.all(out);
 }

@@ -4,7 +4,18 @@ import { DeptCreateSchema, DeptPatchSchema, UserCreateSchema, UserPatchSchema } 
 import { SimulatorError, type Simulator } from '../simulator';
 import { control, flag } from './control-handler';
 
-const CallbackUrlsSchema = z.object({ appUrl: z.url().nullable().optional(), suiteUrl: z.url().nullable().optional() });
+const CallbackUrlsSchema = z.object({
+  appUrl: z.url().nullable().optional(),
+  suiteUrl: z.url().nullable().optional(),
+  /** Push mode: internal apps http | stream; suites http (legacy) | synchttp | stream. */
+  appMode: z.enum(['http', 'stream']).optional(),
+  suiteMode: z.enum(['http', 'synchttp', 'stream']).optional(),
+});
+const StreamTargetSchema = z.object({ target: z.enum(['app', 'suite']).default('app'), corpId: z.string().optional() });
+const StreamEventSchema = StreamTargetSchema.extend({ eventType: z.string().min(1).max(128), data: z.looseObject({}).default({}) });
+const StreamCallbackSchema = StreamTargetSchema.extend({ topic: z.string().min(1).max(256), data: z.looseObject({}).default({}) });
+const StreamFilterSchema = z.object({ clientId: z.string().optional(), connectionId: z.string().optional() });
+const StreamDropSchema = z.object({ clientId: z.string().optional(), when: z.enum(['on-ack', 'after-send']).default('on-ack'), times: z.number().int().min(1).max(1000).default(1) });
 const PushSchema = z.object({
   target: z.enum(['app', 'suite']),
   corpId: z.string().optional(),
@@ -48,8 +59,25 @@ export function worldControlRoutes(sim: Simulator): Router {
   }));
   router.delete(`${org}/install-suite`, control(({ params }) => sim.uninstallSuite(params['corpId'] ?? '')));
 
-  router.get('/_sim/callbacks', control(() => ({ ...sim.world.callbackUrls, deliveries: sim.callbackDeliveries() })));
-  router.put('/_sim/callbacks', control(({ body }) => sim.setCallbackUrls(CallbackUrlsSchema.parse(body))));
+  router.get('/_sim/callbacks', control(() => ({ ...sim.world.callbackUrls, eventModes: sim.world.eventModes, deliveries: sim.callbackDeliveries() })));
+  router.put('/_sim/callbacks', control(({ body }) => {
+    const { appMode, suiteMode, ...urls } = CallbackUrlsSchema.parse(body);
+    const eventModes = sim.setEventModes({ ...(appMode ? { app: appMode } : {}), ...(suiteMode ? { suite: suiteMode } : {}) });
+    return { ...sim.setCallbackUrls(urls), eventModes };
+  }));
+
+  router.get('/_sim/stream', control(({ query }) => sim.streamState(query['clientId'] || undefined)));
+  router.post('/_sim/stream/events', control(({ body }) => {
+    const e = StreamEventSchema.parse(body);
+    return sim.pushStreamEvent(e.target, e.eventType, e.data, e.corpId);
+  }));
+  router.post('/_sim/stream/callbacks', control(({ body }) => {
+    const c = StreamCallbackSchema.parse(body);
+    return sim.pushStreamCallback(c.target, c.topic, c.data, c.corpId);
+  }));
+  router.post('/_sim/stream/disconnect', control(({ body }) => ({ connections: sim.disconnectStream(StreamFilterSchema.parse(body)) })));
+  router.post('/_sim/stream/drop', control(({ body }) => sim.dropStream(StreamDropSchema.parse(body))));
+  router.post('/_sim/stream/ping', control(({ body }) => ({ pinged: sim.pingStream(StreamFilterSchema.parse(body)) })));
   router.post('/_sim/callbacks/push', control(({ body }) => {
     const push = PushSchema.parse(body);
     return sim.pushCallback(push.target, push.event, push.corpId);

@@ -13,6 +13,8 @@ export interface EndpointInput {
   params: ParamReader;
   query: Record<string, string>;
   pathParams: Record<string, string>;
+  /** The Host the caller used (answers that name a URL of this simulator use it). */
+  requestHost: string;
   principal?: Principal;
 }
 
@@ -72,6 +74,7 @@ export function endpoint(world: World, host: Host, apiPath: string, spec: Endpoi
         params: new ParamReader(bodyFields(host, res, query, tokenParam), host === 'oapi' ? 'loose' : 'strict'),
         query,
         pathParams: req.params as Record<string, string>,
+        requestHost: req.headers.host ?? `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? ''}`,
       };
       if (spec.auth) input.principal = authenticate(world, host, token, spec.auth, state.revokeUsedToken === true);
       const clientKey = input.principal ? clientKeyOf(input.principal) : (spec.clientKey?.(input) ?? `ip:${req.socket.remoteAddress ?? ''}`);

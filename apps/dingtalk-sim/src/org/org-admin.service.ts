@@ -1,17 +1,17 @@
 import { createHash } from 'node:crypto';
-import { notifyContactChange, type PushOutcome } from '../callbacks/event-notifier';
+import { notifyContactChange, type Dispatch } from '../callbacks/event-notifier';
 import type { Member } from '../fixture/fixture.schema';
 import type { World } from '../world';
 import { DeptCreateSchema, type DeptCreate, type DeptPatch, type UserCreate, type UserPatch } from './org-admin.schema';
 
 export interface MutationResult<T> {
   value: T;
-  pushes: PushOutcome[];
+  pushes: Dispatch[];
 }
 
-async function maybeNotify(world: World, notify: boolean, corpId: string, eventType: string, ids: Record<string, unknown>): Promise<PushOutcome[]> {
+async function maybeNotify(world: World, notify: boolean, corpId: string, eventType: string, ids: { userIds: string[] } | { deptIds: number[] }): Promise<Dispatch[]> {
   if (!notify) return [];
-  return notifyContactChange(world, corpId, { EventType: eventType, ...ids, CorpId: corpId, TimeStamp: String(world.clock.now()) });
+  return notifyContactChange(world, corpId, { eventType, ...ids });
 }
 
 const derivedMobile = (personId: string) => `139${createHash('sha1').update(personId).digest().readUInt32BE(0) % 100_000_000}`.padEnd(11, '0');
@@ -43,34 +43,34 @@ export async function addUser(world: World, corpId: string, input: UserCreate, n
     leaderInDepts: [],
   };
   world.orgs.addMember(corpId, member, person);
-  return { value: member, pushes: await maybeNotify(world, notify, corpId, 'user_add_org', { UserId: [member.userid] }) };
+  return { value: member, pushes: await maybeNotify(world, notify, corpId, 'user_add_org', { userIds: [member.userid] }) };
 }
 
 export async function updateUser(world: World, corpId: string, userid: string, patch: UserPatch, notify: boolean): Promise<MutationResult<Member>> {
   const { mobile, email, ...memberPatch } = patch;
   const personPatch = { ...(mobile !== undefined ? { mobile } : {}), ...(email !== undefined ? { email } : {}) };
   const member = world.orgs.updateMember(corpId, userid, memberPatch, personPatch);
-  return { value: member, pushes: await maybeNotify(world, notify, corpId, 'user_modify_org', { UserId: [userid] }) };
+  return { value: member, pushes: await maybeNotify(world, notify, corpId, 'user_modify_org', { userIds: [userid] }) };
 }
 
 export async function removeUser(world: World, corpId: string, userid: string, notify: boolean): Promise<MutationResult<{ userid: string }>> {
   world.orgs.removeMember(corpId, userid);
-  return { value: { userid }, pushes: await maybeNotify(world, notify, corpId, 'user_leave_org', { UserId: [userid] }) };
+  return { value: { userid }, pushes: await maybeNotify(world, notify, corpId, 'user_leave_org', { userIds: [userid] }) };
 }
 
 export async function addDepartment(world: World, corpId: string, input: DeptCreate, notify: boolean) {
   const parsed = DeptCreateSchema.parse(input);
   const dept = { deptId: parsed.deptId ?? world.orgs.nextDeptId(corpId), name: parsed.name, parentId: parsed.parentId };
   world.orgs.addDepartment(corpId, dept);
-  return { value: dept, pushes: await maybeNotify(world, notify, corpId, 'org_dept_create', { DeptId: [dept.deptId] }) };
+  return { value: dept, pushes: await maybeNotify(world, notify, corpId, 'org_dept_create', { deptIds: [dept.deptId] }) };
 }
 
 export async function updateDepartment(world: World, corpId: string, deptId: number, patch: DeptPatch, notify: boolean) {
   const dept = world.orgs.updateDepartment(corpId, deptId, patch);
-  return { value: dept, pushes: await maybeNotify(world, notify, corpId, 'org_dept_modify', { DeptId: [deptId] }) };
+  return { value: dept, pushes: await maybeNotify(world, notify, corpId, 'org_dept_modify', { deptIds: [deptId] }) };
 }
 
 export async function removeDepartment(world: World, corpId: string, deptId: number, notify: boolean) {
   world.orgs.removeDepartment(corpId, deptId);
-  return { value: { deptId }, pushes: await maybeNotify(world, notify, corpId, 'org_dept_remove', { DeptId: [deptId] }) };
+  return { value: { deptId }, pushes: await maybeNotify(world, notify, corpId, 'org_dept_remove', { deptIds: [deptId] }) };
 }
