@@ -42,6 +42,10 @@ export {
   type ErrorKind,
 } from './errors/error-classification';
 
+export { DingTalkStreamClient, type StreamClientOptions, type StreamState, type StreamStateChange, type StreamStats } from './stream/stream-client';
+export { DEFAULT_RECONNECT, reconnectDelayMs, type ReconnectOptions } from './stream/reconnect-backoff';
+export type { EventAckStatus, StreamCallbackMessage, StreamEvent, StreamSubscription } from './stream/stream-frames';
+
 export { DingTalkCallbackCrypto, type EncryptedReply, type EncryptedRequest } from './crypto/callback-crypto';
 export { CALLBACK_CRYPTO_ERRORS, DingTalkCallbackCryptoError, type CallbackCryptoErrorCode } from './crypto/callback-crypto.error';
 export { percentEncode, signTimestamp, type TimestampSignature } from './crypto/request-signing';

@@ -9,6 +9,8 @@ import { toHttpSend } from '../http/transport';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { TokenBroker, type Clock, type TokenSource } from '../tokens/token-broker';
 import { InMemoryTokenStore } from '../tokens/token-store';
+import { DingTalkStreamClient, type StreamClientOptions } from '../stream/stream-client';
+import { StreamEndpointSchema } from '../stream/stream-frames';
 import { DEFAULT_BASE_URLS, DEFAULT_TIMEOUT_MS, type DingTalkClientOptions } from './client-options';
 import { tokenKeys, type AppCredentials, type SuiteCredentials } from './credentials';
 import { OrgClient } from './org-client';
@@ -76,6 +78,25 @@ export class DingTalkClient {
       suiteToken,
       suiteTicket: () => this.requireTicket(suiteKey),
     });
+  }
+
+  /**
+   * A Stream-mode connection for an internal app (AppKey/AppSecret) or the suite (SuiteKey/SuiteSecret).
+   * connections/open goes through this client's API host, rate limiter and retry policy; call
+   * `start()` to connect and `stop()` to close.
+   */
+  stream(options: StreamClientOptions): DingTalkStreamClient {
+    const open = (body: object) =>
+      this.caller.call({
+        host: 'api',
+        method: 'POST',
+        path: '/v1.0/gateway/connections/open',
+        idempotent: true,
+        rateKey: `stream:${options.clientId}`,
+        body,
+        schema: StreamEndpointSchema,
+      });
+    return new DingTalkStreamClient(open, options);
   }
 
   private get legacy(): boolean {
