@@ -11,6 +11,7 @@ import { loginTicketsRoutes } from './features/login/login-tickets.routes';
 import { loginRoutes } from './features/login/login.routes';
 import { messagesRoutes } from './features/messages/messages.routes';
 import { eventsRoutes } from './features/outbox/events.routes';
+import { registerStreamGauge } from './features/stream/stream-metrics';
 import { usersRoutes } from './features/users/users.routes';
 import type { CloudServices } from './services';
 import { VERSION } from './version';
@@ -29,6 +30,7 @@ const OPENAPI_INFO = {
 
 export function createApp(s: CloudServices): Express {
   const registry = createMetricsRegistry('cloud-gateway');
+  registerStreamGauge(registry, s.stream);
   return createServiceApp({
     logger: s.logger,
     registry,

@@ -36,6 +36,14 @@ export const CloudConfigSchema = z.object({
   SUITE_SECRET: envSecret({ minLength: 8 }).optional(),
   SUITE_CALLBACK_TOKEN: z.string().min(3).max(64).optional(),
   SUITE_CALLBACK_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters/digits').optional(),
+  /**
+   * How the suite's events (suite_ticket, authorisations, contacts) arrive: `http` = encrypted pushes
+   * to /callbacks/dingtalk/suite (legacy HTTP or SyncHTTP), `stream` = a Stream connection the cloud
+   * opens with SUITE_KEY/SUITE_SECRET (no public URL needed).
+   */
+  SUITE_EVENT_MODE: z.enum(['http', 'stream']).default('http'),
+  /** How often the cloud re-reads which Stream connections should be open (tenants changed by the admin CLI, another process). */
+  STREAM_SUPERVISE_INTERVAL: envDurationMs('10s'),
   /** DingTalk callbacks older or newer than this (by their timestamp) are refused as stale. */
   CALLBACK_TIMESTAMP_WINDOW: envDurationMs('5m'),
   /** How often the callback housekeeping runs (nonce pruning, the suite_ticket alarm). */

@@ -1,5 +1,6 @@
 // Start-up: config (exit listing every problem) → migrations (deploy, never dev) → services →
-// HTTP → dispatcher. SIGTERM drains requests, stops the dispatcher, then closes the database.
+// HTTP → dispatcher, jobs, Stream connections. SIGTERM drains requests, closes the Stream
+// connections (their handlers finish first), stops the jobs and the dispatcher, then the database.
 import path from 'node:path';
 import { createLogger, parseConfigOrExit, serve } from '@dtg/service-kit';
 import { migrateDeploy } from '@dtg/prisma-migrate';
@@ -18,10 +19,11 @@ async function main(): Promise<void> {
     port: config.PORT,
     host: config.HOST,
     logger,
-    onShutdown: [() => services.jobs.stop(), () => services.dispatcher.stop(), () => services.db.$disconnect()],
+    onShutdown: [() => services.stream.stop(), () => services.jobs.stop(), () => services.dispatcher.stop(), () => services.db.$disconnect()],
   });
   services.dispatcher.start();
   services.jobs.start();
+  await services.stream.start();
 }
 
 main().catch((err: unknown) => {

@@ -15,6 +15,7 @@ import { createMessages } from './features/messages/messages.feature';
 import { Outbox } from './features/outbox/outbox';
 import { testEvents } from './features/outbox/test-events';
 import { tenantsService } from './features/tenants/tenants.service';
+import { streamConnections } from './features/stream/stream-connections';
 import { usersService } from './features/users/users.service';
 import { createSecretBox } from './shared/secret-box';
 
@@ -49,7 +50,16 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const users = usersService({ db, outbox, dingtalk, tenants, now: overrides.now });
   const login = createLogin({ config, db, outbox, dingtalk, tenants, users, now: overrides.now });
   const directory = createDirectory({ db, outbox, dingtalk, tenants, jobs, logger, now: overrides.now });
-  return { config, logger, db, sqlite, secrets, outbox, tenants, deliveries, dispatcher, dingtalk, jobs, testEvents: testEvents(db, outbox), callbacks, messages, users, login, directory };
+  const stream = streamConnections({
+    db,
+    secrets,
+    dingtalk,
+    inbox: callbacks.inbox,
+    suiteEventMode: config.SUITE_EVENT_MODE,
+    superviseIntervalMs: config.STREAM_SUPERVISE_INTERVAL,
+    logger,
+  });
+  return { config, logger, db, sqlite, secrets, outbox, tenants, deliveries, dispatcher, dingtalk, jobs, testEvents: testEvents(db, outbox), callbacks, messages, users, login, directory, stream };
 }
 
 export type CloudServices = Awaited<ReturnType<typeof buildServices>>;

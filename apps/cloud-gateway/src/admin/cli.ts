@@ -43,7 +43,13 @@ function tenantInput(flags: Flags) {
     returnUrls: Array.isArray(returnUrls) ? returnUrls : [],
     callbackToken: str(flags, 'callback-token'),
     callbackAesKey: str(flags, 'callback-aes-key'),
+    callbackMode: callbackMode(flags),
   };
+}
+
+/** Validated by the tenant schemas (a bad value is a 4xx naming callbackMode); only the type is narrowed here. */
+function callbackMode(flags: Flags): 'http' | 'stream' | undefined {
+  return str(flags, 'callback-mode') as 'http' | 'stream' | undefined;
 }
 
 function provided(flags: Flags) {
@@ -68,6 +74,7 @@ async function run(argv: string[]): Promise<unknown> {
       'webhook-secret': { type: 'string' },
       'callback-token': { type: 'string' },
       'callback-aes-key': { type: 'string' },
+      'callback-mode': { type: 'string' },
       tenant: { type: 'string' },
       'from-seq': { type: 'string' },
       status: { type: 'string' },
@@ -104,6 +111,7 @@ async function run(argv: string[]): Promise<unknown> {
           appSecret: str(flags, 'app-secret'),
           callbackToken: str(flags, 'callback-token'),
           callbackAesKey: str(flags, 'callback-aes-key'),
+          callbackMode: callbackMode(flags),
         });
       case 'tenant suspend':
         return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'suspended');

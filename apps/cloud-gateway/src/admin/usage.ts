@@ -1,11 +1,12 @@
 export const USAGE = [
   'tenant create --name <n> --corp-id <corpId> [--mode internal|isv] [--app-key <k> --app-secret <s>] [--agent-id <n>] [--webhook-url <url>] [--return-url <url>]…',
   '  [--callback-token <t> --callback-aes-key <43 chars>]   (DingTalk event callbacks of an internal app: POST /callbacks/dingtalk?tenant=<id>)',
+  '  [--callback-mode http|stream]   (stream: the cloud opens a Stream connection with the app credentials; no public callback URL)',
   '  (also --id ten_x --api-key dtg_… --webhook-secret whsec_… to fix credentials instead of generating them)',
   'tenant ensure --id <ten_x> <same flags as create>   (creates once; a second run changes nothing)',
   'tenant list',
   'tenant show <tenantId>',
-  'tenant update <tenantId> [--name] [--agent-id] [--webhook-url] [--return-url]… [--app-secret] [--callback-token --callback-aes-key]',
+  'tenant update <tenantId> [--name] [--agent-id] [--webhook-url] [--return-url]… [--app-secret] [--callback-token --callback-aes-key] [--callback-mode http|stream]',
   'tenant suspend <tenantId> | tenant activate <tenantId>',
   'tenant rotate-secret <tenantId>',
   'apikey create <tenantId> [--name <n>]',

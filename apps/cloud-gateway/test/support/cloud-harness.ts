@@ -82,6 +82,7 @@ export async function startCloud(
   const server = await serve(createApp(services), { port: 0, host: '127.0.0.1', logger, handleSignals: false });
   if (options.dispatcher !== false) services.dispatcher.start();
   services.jobs.start();
+  await services.stream.start();
   return {
     url: `http://127.0.0.1:${server.port}`,
     services,
@@ -89,6 +90,7 @@ export async function startCloud(
     dbFile,
     async close() {
       await server.close();
+      await services.stream.stop();
       await services.jobs.stop();
       await services.dispatcher.stop();
       await services.db.$disconnect();

@@ -8,6 +8,18 @@ import { requireAdmin } from '../auth/authenticate.middleware';
 import { DeliveryViewSchema } from '../delivery/deliveries.service';
 import { CreateTenantSchema, ProvidedCredentialsSchema, TenantViewSchema, UpdateTenantSchema } from '../tenants/tenant';
 
+const StreamConnectionViewSchema = z.object({
+  source: z.string(),
+  tenantId: z.string().nullable(),
+  clientId: z.string(),
+  state: z.enum(['idle', 'connecting', 'open', 'backoff', 'stopped']),
+  since: z.date(),
+  connects: z.number().int(),
+  eventsReceived: z.number().int(),
+  lastConnectedAt: z.date().nullable(),
+  lastError: z.string().nullable(),
+});
+
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const IssuedKeySchema = z.object({ id: z.string(), name: z.string(), prefix: z.string(), key: z.string() });
 const ApiKeyViewSchema = z.object({
@@ -33,6 +45,7 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
   }), async ({ body }, _req, res) => {
     const { credentials, ...tenant } = body;
     res.status(201).json(await s.tenants.create(tenant, credentials));
+    void s.stream.reconcile();
   });
   api.add(router, spec({
     method: 'get', path: '/admin/tenants', summary: 'List tenants',
@@ -54,6 +67,7 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     responses: { 200: { description: 'Updated', schema: TenantViewSchema }, ...errors },
   }), async ({ params, body }, _req, res) => {
     res.json(await s.tenants.update(params.id, body));
+    void s.stream.reconcile();
   });
   for (const [action, status] of [['suspend', 'suspended'], ['activate', 'active']] as const) {
     api.add(router, spec({
@@ -63,6 +77,7 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     }), async ({ params }, _req, res) => {
       res.json(await s.tenants.setStatus(params.id, status));
       s.dispatcher.kick();
+      void s.stream.reconcile();
     });
   }
   api.add(router, spec({
@@ -101,6 +116,12 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     responses: { 202: { description: 'Emitted', schema: z.object({ emitted: z.number().int(), lastSeq: z.number().int() }) }, ...errors },
   }), async ({ params, body }, _req, res) => {
     res.status(202).json(await s.testEvents.emit(params.id, body.count, body.note));
+  });
+  api.add(router, spec({
+    method: 'get', path: '/admin/stream/connections', summary: 'Stream connections the cloud holds (stream tenants, the suite) and their state',
+    responses: { 200: { description: 'Connections', schema: z.object({ items: z.array(StreamConnectionViewSchema) }) }, ...errors },
+  }), async (_input, _req, res) => {
+    res.json({ items: s.stream.list() });
   });
   api.add(router, spec({
     method: 'get', path: '/admin/deliveries', summary: 'Deliveries by status (e.g. dead)',

@@ -1,13 +1,14 @@
 // The request side of a callback: verify, then in ONE transaction record the nonce, store the
 // event (unless it is a redelivery) and enqueue its processing job. Nothing slow happens here:
-// DingTalk wants the encrypted `success` within 1,200 ms and re-pushes otherwise.
+// DingTalk wants the encrypted `success` within 1,200 ms and re-pushes otherwise. Stream events
+// enter the same inbox (acceptStream): same rows, same job, keyed by DingTalk's eventId.
 import { createHash } from 'node:crypto';
-import type { EncryptedReply } from '@dtg/dingtalk-client';
-import type { Db } from '../../db/prisma';
+import type { EncryptedReply, StreamEvent } from '@dtg/dingtalk-client';
+import type { Db, DbTx } from '../../db/prisma';
 import type { JobRunner } from '../jobs/job-runner';
 import type { CallbackEndpoint } from './callback-endpoint';
 import { callbackEventsRepository } from './callback-events.repository';
-import { corpIdOf, dispositionOf, eventKey } from './callback-payload';
+import { corpIdOf, dispositionOf, eventKey, streamEventKey, streamPayload, type CallbackPayload } from './callback-payload';
 import { CallbackRejected, openCallback, type SignedCallback } from './callback-verifier';
 
 export const CALLBACK_JOB = 'callback.process';
@@ -29,7 +30,36 @@ export interface CallbackInboxDeps {
 
 export function callbackInbox(deps: CallbackInboxDeps) {
   const { db, jobs } = deps;
+
+  /** Inside the caller's transaction: the event row (unless it is a redelivery) and its processing job. */
+  async function insertEvent(tx: DbTx, endpoint: Pick<CallbackEndpoint, 'source' | 'tenantId'>, id: string, payload: CallbackPayload, nowMs: number): Promise<'accepted' | 'duplicate'> {
+    const event = { id, source: endpoint.source, eventType: payload.EventType, corpId: corpIdOf(payload) ?? null, payload };
+    if (!(await callbackEventsRepository.insertIfAbsent(tx, event, new Date(nowMs)))) return 'duplicate';
+    const job: CallbackJobPayload = { eventId: event.id };
+    jobs.enqueue(CALLBACK_JOB, job, { tenantId: endpoint.tenantId });
+    return 'accepted';
+  }
+
+  function afterCommit(result: AcceptResult): AcceptResult {
+    if (result === 'accepted') {
+      jobs.kick();
+      deps.onStored?.();
+    }
+    return result;
+  }
+
   return {
+    /**
+     * A Stream EVENT: the same inbox, rows and processing as an HTTP callback, keyed by DingTalk's
+     * eventId so a redelivery (an ack that never arrived) changes nothing. Resolving means stored:
+     * only then is the event acknowledged.
+     */
+    async acceptStream(endpoint: Pick<CallbackEndpoint, 'kind' | 'source' | 'tenantId'>, event: StreamEvent): Promise<AcceptResult> {
+      if (dispositionOf(endpoint.kind, event.eventType) !== 'process') return 'ignored';
+      const nowMs = deps.now();
+      return afterCommit(await db.$transaction((tx) => insertEvent(tx, endpoint, streamEventKey(endpoint.source, event.eventId), streamPayload(event), nowMs)));
+    },
+
     async accept(endpoint: CallbackEndpoint, signed: SignedCallback): Promise<{ result: AcceptResult; eventType: string; reply: EncryptedReply }> {
       const nowMs = deps.now();
       const opened = openCallback(endpoint, signed, { nowMs, windowMs: deps.windowMs });
@@ -43,16 +73,9 @@ export function callbackInbox(deps: CallbackInboxDeps) {
         }
         if (disposition === 'verify') return 'verified';
         if (disposition === 'ignore') return 'ignored';
-        const event = { id: eventKey(endpoint.source, payload), source: endpoint.source, eventType: payload.EventType, corpId: corpIdOf(payload) ?? null, payload };
-        if (!(await callbackEventsRepository.insertIfAbsent(tx, event, new Date(nowMs)))) return 'duplicate';
-        const job: CallbackJobPayload = { eventId: event.id };
-        jobs.enqueue(CALLBACK_JOB, job, { tenantId: endpoint.tenantId });
-        return 'accepted';
+        return insertEvent(tx, endpoint, eventKey(endpoint.source, payload), payload, nowMs);
       });
-      if (result === 'accepted') {
-        jobs.kick();
-        deps.onStored?.();
-      }
+      afterCommit(result);
       return { result, eventType: payload.EventType, reply: opened.reply(nowMs) };
     },
   };

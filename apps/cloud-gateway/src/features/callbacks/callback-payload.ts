@@ -21,6 +21,10 @@ export const SUITE_EVENTS: readonly string[] = [
   'org_micro_app_remove',
   'SYNC_HTTP_PUSH_HIGH',
   'SYNC_HTTP_PUSH_MEDIUM',
+  // Stream mode names the authorisation events as SyncHTTP's syncAction does.
+  'org_suite_auth',
+  'org_suite_change',
+  'org_suite_relieve',
 ];
 
 export type CallbackSourceKind = 'app' | 'suite';
@@ -42,6 +46,27 @@ export function corpIdOf(payload: CallbackPayload): string | undefined {
     if (first && typeof first === 'object' && 'corp_id' in first && typeof first.corp_id === 'string') return first.corp_id;
   }
   return undefined;
+}
+
+/**
+ * A Stream EVENT as a stored payload: its eventType as EventType, its org as CorpId, its id and birth
+ * time, and the event's own (camelCase) fields — the handlers read both spellings, since DingTalk's
+ * current pages also give HTTP bodies in camelCase (`userId`, `deptId`).
+ */
+export function streamPayload(event: { eventType: string; eventId: string; corpId?: string; bornAtMs?: number; data: unknown }): CallbackPayload {
+  const data = event.data !== null && typeof event.data === 'object' && !Array.isArray(event.data) ? (event.data as Record<string, unknown>) : { value: event.data };
+  return {
+    ...data,
+    EventType: event.eventType,
+    EventId: event.eventId,
+    ...(event.corpId ? { CorpId: event.corpId } : {}),
+    ...(event.bornAtMs !== undefined ? { EventBornTime: event.bornAtMs } : {}),
+  };
+}
+
+/** Stream events carry an id that stays the same across redeliveries: it is their key. */
+export function streamEventKey(source: string, eventId: string): string {
+  return `cbe_${createHash('sha256').update(`${source}\nstream:${eventId}`).digest('base64url')}`;
 }
 
 /**

@@ -11,6 +11,7 @@ import { isvTenants } from '../suite/isv-tenants.service';
 import { suiteEvents } from '../suite/suite-events.service';
 import { suiteTicketAlarm } from '../suite/suite-ticket-alarm';
 import { suiteTicketIntake } from '../suite/suite-ticket-intake';
+import { tenantsRepository } from '../tenants/tenants.repository';
 import type { TenantsService } from '../tenants/tenants.service';
 import { CALLBACK_JOB, callbackInbox } from './callback-inbox.service';
 import { callbackMaintenance, MAINTENANCE_JOB } from './callback-maintenance';
@@ -47,11 +48,12 @@ export function createCallbacks(deps: CallbacksDeps) {
       logger.error('could not schedule callback housekeeping', { err });
     }));
 
+  const contacts = contactEvents({ dingtalk, outbox });
   const processor = callbackProcessor({
     db,
     outbox,
     tenants: deps.tenants,
-    contacts: contactEvents({ dingtalk, outbox }),
+    contacts,
     suite: suite && {
       suiteKey: suite.suiteKey,
       events: suiteEvents({
@@ -59,6 +61,8 @@ export function createCallbacks(deps: CallbacksDeps) {
         suiteApi: dingtalk.client.forSuite(suite),
         intake: suiteTicketIntake(dingtalk.tickets),
         isvTenants: isvTenants({ secrets: deps.secrets, outbox }),
+        contacts,
+        isvTenant: (corpId) => tenantsRepository.findByCorp(db, corpId, 'isv'),
         logger,
       }),
     },

@@ -7,47 +7,55 @@ import type { Tenant } from '../tenants/tenant';
 import { inBatches } from '../../shared/batches';
 import { derivedEventId, MAX_BATCH, type EventEffect } from './callback-effect';
 import type { StoredCallbackEvent } from './callback-events.repository';
-import { DEPARTMENT_EVENTS, USER_EVENTS } from './callback-payload';
+import { DEPARTMENT_EVENTS, USER_EVENTS, type CallbackPayload } from './callback-payload';
 import { readDepartments, readUsers } from './directory-reader';
 
-const UserIdsSchema = z.object({ UserId: z.array(z.string().min(1)).max(10_000) });
-const DeptIdsSchema = z.object({ DeptId: z.array(z.coerce.number().int().positive()).max(10_000) });
+const UserIdsSchema = z.array(z.string().min(1)).max(10_000);
+const DeptIdsSchema = z.array(z.coerce.number().int().positive()).max(10_000);
+
+/**
+ * The ids an event names. Legacy HTTP bodies say `UserId`/`DeptId`; DingTalk's current event pages
+ * (HTTP and Stream alike) say `userId`/`deptId` — [CONFLICT] settled by reading either.
+ */
+function idsOf<T>(payload: CallbackPayload, keys: [string, string], schema: z.ZodType<T[]>): T[] | undefined {
+  const parsed = schema.safeParse(payload[keys[0]] ?? payload[keys[1]]);
+  return parsed.success ? parsed.data : undefined;
+}
 
 export interface ContactEventsDeps {
   dingtalk: DingTalk;
   outbox: Outbox;
 }
 
+export type ContactKind = 'users' | 'departments';
+
 export function contactEvents(deps: ContactEventsDeps) {
   const { outbox } = deps;
 
-  async function users(tenant: Tenant, event: StoredCallbackEvent): Promise<EventEffect> {
-    const ids = UserIdsSchema.safeParse(event.payload);
-    if (!ids.success) return { failed: `${event.eventType} without a UserId list` };
-    const read = await readUsers(await deps.dingtalk.forTenant(tenant), [...new Set(ids.data.UserId)]);
+  /** `part` keeps the outbox ids of several changes carried by one callback event apart. */
+  async function users(tenant: Tenant, userids: string[], eventId: string, part: string): Promise<EventEffect> {
+    const read = await readUsers(await deps.dingtalk.forTenant(tenant), [...new Set(userids)]);
     return {
       commit: async () => {
         for (const [i, batch] of inBatches(read.users, MAX_BATCH).entries()) {
-          outbox.append(tenant.id, 'user.upserted', { users: batch }, { id: derivedEventId(event.id, `uu${i}`) });
+          outbox.append(tenant.id, 'user.upserted', { users: batch }, { id: derivedEventId(eventId, `${part}uu${i}`) });
         }
         for (const [i, batch] of inBatches(read.gone, MAX_BATCH).entries()) {
-          outbox.append(tenant.id, 'user.removed', { userids: batch }, { id: derivedEventId(event.id, `ur${i}`) });
+          outbox.append(tenant.id, 'user.removed', { userids: batch }, { id: derivedEventId(eventId, `${part}ur${i}`) });
         }
       },
     };
   }
 
-  async function departments(tenant: Tenant, event: StoredCallbackEvent): Promise<EventEffect> {
-    const ids = DeptIdsSchema.safeParse(event.payload);
-    if (!ids.success) return { failed: `${event.eventType} without a DeptId list` };
-    const read = await readDepartments(await deps.dingtalk.forTenant(tenant), [...new Set(ids.data.DeptId)]);
+  async function departments(tenant: Tenant, deptIds: number[], eventId: string, part: string): Promise<EventEffect> {
+    const read = await readDepartments(await deps.dingtalk.forTenant(tenant), [...new Set(deptIds)]);
     return {
       commit: async () => {
         for (const [i, batch] of inBatches(read.departments, MAX_BATCH).entries()) {
-          outbox.append(tenant.id, 'department.upserted', { departments: batch }, { id: derivedEventId(event.id, `du${i}`) });
+          outbox.append(tenant.id, 'department.upserted', { departments: batch }, { id: derivedEventId(eventId, `${part}du${i}`) });
         }
         for (const [i, batch] of inBatches(read.gone, MAX_BATCH).entries()) {
-          outbox.append(tenant.id, 'department.removed', { deptIds: batch }, { id: derivedEventId(event.id, `dr${i}`) });
+          outbox.append(tenant.id, 'department.removed', { deptIds: batch }, { id: derivedEventId(eventId, `${part}dr${i}`) });
         }
       },
     };
@@ -59,7 +67,20 @@ export function contactEvents(deps: ContactEventsDeps) {
     /** Every event is read as "these ids changed": a leave whose user is back in the org is an upsert. */
     async handle(tenant: Tenant, event: StoredCallbackEvent): Promise<EventEffect> {
       if (tenant.status !== 'active') return { failed: `tenant ${tenant.id} is suspended` };
-      return USER_EVENTS.includes(event.eventType) ? users(tenant, event) : departments(tenant, event);
+      if (USER_EVENTS.includes(event.eventType)) {
+        const ids = idsOf(event.payload, ['UserId', 'userId'], UserIdsSchema);
+        return ids ? users(tenant, ids, event.id, '') : { failed: `${event.eventType} without a UserId list` };
+      }
+      const ids = idsOf(event.payload, ['DeptId', 'deptId'], DeptIdsSchema);
+      return ids ? departments(tenant, ids, event.id, '') : { failed: `${event.eventType} without a DeptId list` };
+    },
+
+    /** Ids named some other way (a SyncHTTP biz_type 13/14 row), handled the same. */
+    async handleIds(tenant: Tenant, kind: ContactKind, ids: string[], eventId: string, part: string): Promise<EventEffect> {
+      if (tenant.status !== 'active') return { failed: `tenant ${tenant.id} is suspended` };
+      if (kind === 'users') return users(tenant, ids, eventId, part);
+      const deptIds = DeptIdsSchema.safeParse(ids);
+      return deptIds.success ? departments(tenant, deptIds.data, eventId, part) : { failed: `department ids ${ids.join(',')} are not numbers` };
     },
   };
 }

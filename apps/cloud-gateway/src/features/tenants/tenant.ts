@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const TenantModeSchema = z.enum(['internal', 'isv']);
 export const TenantStatusSchema = z.enum(['active', 'suspended']);
+/** How DingTalk events reach an internal app's tenant: encrypted HTTP callbacks, or a Stream connection the cloud opens. */
+export const CallbackModeSchema = z.enum(['http', 'stream']);
 
 /** A tenant as the rest of the cloud sees it: no secrets (those are opened on demand). */
 export interface Tenant {
@@ -14,6 +16,7 @@ export interface Tenant {
   webhookUrl: string | null;
   returnUrls: string[];
   status: z.infer<typeof TenantStatusSchema>;
+  callbackMode: z.infer<typeof CallbackModeSchema>;
   lastSeq: number;
   createdAt: Date;
 }
@@ -24,6 +27,8 @@ const CallbackAesKey = z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters
 const bothOrNeither = (t: { callbackToken?: string | null; callbackAesKey?: string | null }) =>
   (t.callbackToken === undefined) === (t.callbackAesKey === undefined) && (t.callbackToken === null) === (t.callbackAesKey === null);
 const bothOrNeitherIssue = { message: 'callbackToken and callbackAesKey are set (or cleared) together', path: ['callbackAesKey'] };
+/** A suite install's events come through the suite's own channel (SUITE_EVENT_MODE), not per tenant. */
+export const isvStreamIssue = { message: 'only internal-app tenants choose a callbackMode; suite installs follow SUITE_EVENT_MODE', path: ['callbackMode'] };
 
 export const CreateTenantSchema = z
   .object({
@@ -37,12 +42,14 @@ export const CreateTenantSchema = z
     returnUrls: z.array(z.url({ protocol: /^https?$/ })).max(50).default([]),
     callbackToken: CallbackToken.optional(),
     callbackAesKey: CallbackAesKey.optional(),
+    callbackMode: CallbackModeSchema.default('http'),
   })
   .refine((t) => t.mode === 'isv' || (t.appKey !== undefined && t.appSecret !== undefined), {
     message: 'an internal-app tenant needs appKey and appSecret',
     path: ['appKey'],
   })
-  .refine(bothOrNeither, bothOrNeitherIssue);
+  .refine(bothOrNeither, bothOrNeitherIssue)
+  .refine((t) => t.mode === 'internal' || t.callbackMode === 'http', isvStreamIssue);
 export type CreateTenant = z.input<typeof CreateTenantSchema>;
 
 export const UpdateTenantSchema = z
@@ -55,6 +62,7 @@ export const UpdateTenantSchema = z
     /** null clears the callback settings */
     callbackToken: CallbackToken.nullable().optional(),
     callbackAesKey: CallbackAesKey.nullable().optional(),
+    callbackMode: CallbackModeSchema.optional(),
   })
   .refine(bothOrNeither, bothOrNeitherIssue);
 export type UpdateTenant = z.infer<typeof UpdateTenantSchema>;
@@ -77,6 +85,7 @@ export const TenantViewSchema = z.object({
   webhookUrl: z.string().nullable(),
   returnUrls: z.array(z.string()),
   status: TenantStatusSchema,
+  callbackMode: CallbackModeSchema,
   lastSeq: z.number().int(),
   createdAt: z.date(),
 });

@@ -15,6 +15,7 @@ export function toTenant(row: TenantRow): Tenant {
     webhookUrl: row.webhookUrl,
     returnUrls: JSON.parse(row.returnUrls) as string[],
     status: row.status === 'suspended' ? 'suspended' : 'active',
+    callbackMode: row.callbackMode === 'stream' ? 'stream' : 'http',
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
   };

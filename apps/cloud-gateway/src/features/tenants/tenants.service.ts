@@ -9,6 +9,7 @@ import { apiKeysService, type IssuedApiKey } from '../api-keys/api-keys.service'
 import { assertSafeWebhookUrl, UnsafeWebhookUrlError } from '../delivery/webhook-url-guard';
 import {
   CreateTenantSchema,
+  isvStreamIssue,
   ProvidedCredentialsSchema,
   UpdateTenantSchema,
   type CreateTenant,
@@ -84,6 +85,7 @@ export function tenantsService(deps: TenantsDeps) {
             returnUrls: JSON.stringify(parsed.returnUrls),
             callbackToken: parsed.callbackToken ?? null,
             callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey) : null,
+            callbackMode: parsed.callbackMode,
           },
         });
         const apiKey = await apiKeysService.issue(tx, created.id, 'default', creds.apiKey);
@@ -107,7 +109,10 @@ export function tenantsService(deps: TenantsDeps) {
     async update(id: string, input: UpdateTenant): Promise<Tenant> {
       const parsed = UpdateTenantSchema.parse(input);
       await checkWebhookUrl(parsed.webhookUrl);
-      await row(db, id);
+      const current = await row(db, id);
+      if (parsed.callbackMode === 'stream' && current.mode !== 'internal') {
+        throw new AppError('validation_failed', 'callbackMode is not allowed', { fields: [{ path: 'body.callbackMode', message: isvStreamIssue.message }] });
+      }
       const updated = await db.tenant.update({
         where: { id },
         data: {
@@ -118,6 +123,7 @@ export function tenantsService(deps: TenantsDeps) {
           appSecretEnc: parsed.appSecret ? secrets.seal(parsed.appSecret) : undefined,
           callbackToken: parsed.callbackToken,
           callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey) : parsed.callbackAesKey,
+          callbackMode: parsed.callbackMode,
         },
       });
       return toTenant(updated);
