@@ -15,6 +15,21 @@ const durationList = (fallback: string) =>
     return ms as number[];
   });
 
+/** A duration, or `off` (0). */
+const durationOrOff = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      if (text.trim() === 'off') return 0;
+      const ms = parseDurationMs(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration (12h, 1d, …) or off' });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 export const CloudConfigSchema = z.object({
   PORT: envPort(3100),
   HOST: z.string().default('0.0.0.0'),
@@ -56,6 +71,19 @@ export const CloudConfigSchema = z.object({
   DISPATCH_POLL_INTERVAL: envDurationMs('1s'),
   JOB_POLL_INTERVAL: envDurationMs('500ms'),
   SECRET_ROTATION_GRACE: envDurationMs('24h'),
+  /** Jobs one process runs at once (dispatch, receipts, directory walks, callbacks). */
+  JOB_CONCURRENCY: envInt(8, { min: 1, max: 64 }),
+  /**
+   * Scheduled full directory reconcile (contact callbacks get lost): every tenant's directory is
+   * walked again this often, slots anchored at DIRECTORY_RECONCILE_AT (China time) and spread over
+   * up to an hour by tenant. `off` stops it for every tenant; a tenant may set its own interval.
+   */
+  DIRECTORY_RECONCILE_INTERVAL: durationOrOff('1d'),
+  DIRECTORY_RECONCILE_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h, China time)')
+    .default('03:00')
+    .transform((hhmm) => (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * 60_000),
   /** Work notifications: userids per asyncsend_v2 call (DingTalk documents 100; getsendresult refuses larger tasks). */
   MESSAGE_CHUNK_SIZE: envInt(100, { min: 1, max: 100 }),
   /** Pre-flight quota guard: notifications per user per day (Asia/Shanghai) for internal apps / ISV suites. */

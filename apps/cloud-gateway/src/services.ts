@@ -43,13 +43,23 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     now: overrides.now,
   });
   outbox.onCommitted(() => dispatcher.kick());
-  const jobs = new JobRunner({ sqlite, logger, pollIntervalMs: config.JOB_POLL_INTERVAL, concurrency: 8, leaseMs: 120_000, maxAttempts: 8, now: overrides.now });
+  const jobs = new JobRunner({ sqlite, logger, pollIntervalMs: config.JOB_POLL_INTERVAL, concurrency: config.JOB_CONCURRENCY, leaseMs: 120_000, maxAttempts: 8, now: overrides.now });
   const callbacks = createCallbacks({ config, logger, db, secrets, outbox, jobs, dingtalk, tenants, now: overrides.now });
   await callbacks.start();
   const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
   const users = usersService({ db, outbox, dingtalk, tenants, now: overrides.now });
   const login = createLogin({ config, db, outbox, dingtalk, tenants, users, now: overrides.now });
-  const directory = createDirectory({ db, outbox, dingtalk, tenants, jobs, logger, now: overrides.now });
+  const directory = createDirectory({
+    db,
+    outbox,
+    dingtalk,
+    tenants,
+    jobs,
+    logger,
+    reconcile: { defaultIntervalMs: config.DIRECTORY_RECONCILE_INTERVAL, atMsOfDay: config.DIRECTORY_RECONCILE_AT },
+    now: overrides.now,
+  });
+  await directory.scheduleReconciles();
   const stream = streamConnections({
     db,
     secrets,

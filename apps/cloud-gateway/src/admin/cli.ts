@@ -44,7 +44,14 @@ function tenantInput(flags: Flags) {
     callbackToken: str(flags, 'callback-token'),
     callbackAesKey: str(flags, 'callback-aes-key'),
     callbackMode: callbackMode(flags),
+    reconcileInterval: reconcileInterval(flags),
   };
+}
+
+/** `--reconcile-interval 12h|off|default` (default: back to DIRECTORY_RECONCILE_INTERVAL). */
+function reconcileInterval(flags: Flags): string | null | undefined {
+  const v = str(flags, 'reconcile-interval');
+  return v === 'default' ? null : v;
 }
 
 /** Validated by the tenant schemas (a bad value is a 4xx naming callbackMode); only the type is narrowed here. */
@@ -75,6 +82,7 @@ async function run(argv: string[]): Promise<unknown> {
       'callback-token': { type: 'string' },
       'callback-aes-key': { type: 'string' },
       'callback-mode': { type: 'string' },
+      'reconcile-interval': { type: 'string' },
       tenant: { type: 'string' },
       'from-seq': { type: 'string' },
       status: { type: 'string' },
@@ -112,6 +120,7 @@ async function run(argv: string[]): Promise<unknown> {
           callbackToken: str(flags, 'callback-token'),
           callbackAesKey: str(flags, 'callback-aes-key'),
           callbackMode: callbackMode(flags),
+          reconcileInterval: reconcileInterval(flags),
         });
       case 'tenant suspend':
         return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'suspended');

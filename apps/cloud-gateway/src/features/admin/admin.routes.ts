@@ -33,6 +33,12 @@ const ApiKeyViewSchema = z.object({
 });
 const errors = { 400: { description: 'Invalid input' }, 401: { description: 'Admin token required' }, 404: { description: 'Not found' } };
 
+/** What follows the tenants table: Stream connections and reconcile slots (both also re-read it on their own timers). */
+function tenantsChanged(s: CloudServices): void {
+  void s.stream.reconcile();
+  s.directory.wakeReconciles().catch((err: unknown) => s.logger.warn('could not wake the reconcile scheduler; it looks again within a minute', { err }));
+}
+
 export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
   const router = Router();
   const before = [requireAdmin(s.config.ADMIN_TOKEN)];
@@ -45,7 +51,7 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
   }), async ({ body }, _req, res) => {
     const { credentials, ...tenant } = body;
     res.status(201).json(await s.tenants.create(tenant, credentials));
-    void s.stream.reconcile();
+    tenantsChanged(s);
   });
   api.add(router, spec({
     method: 'get', path: '/admin/tenants', summary: 'List tenants',
@@ -67,7 +73,7 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     responses: { 200: { description: 'Updated', schema: TenantViewSchema }, ...errors },
   }), async ({ params, body }, _req, res) => {
     res.json(await s.tenants.update(params.id, body));
-    void s.stream.reconcile();
+    tenantsChanged(s);
   });
   for (const [action, status] of [['suspend', 'suspended'], ['activate', 'active']] as const) {
     api.add(router, spec({
@@ -77,7 +83,7 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     }), async ({ params }, _req, res) => {
       res.json(await s.tenants.setStatus(params.id, status));
       s.dispatcher.kick();
-      void s.stream.reconcile();
+      tenantsChanged(s);
     });
   }
   api.add(router, spec({

@@ -1,6 +1,8 @@
-// The durable job behind a directory sync. A run walks steps for a bounded time and then yields
-// (runAgainInMs: 0) so it never outlives its lease; every step has committed its progress, so a
-// crashed run is simply picked up again from the last commit.
+// The durable job behind a directory sync (asked for, or scheduled). A run takes ONE step of the walk
+// and then gives its runner slot back (runAgainInMs: 0): requeued at "now", it is claimed after jobs
+// that were waiting longer, such as another tenant's message dispatch, so a walk — however big,
+// however many tenants walk at once — never holds a slot for more than one DingTalk call. Every
+// step has committed its progress, so a crashed run is simply picked up again from the last commit.
 import { z } from 'zod';
 import { DingTalkApiError } from '@dtg/dingtalk-client';
 import { AppError, type Logger } from '@dtg/service-kit';
@@ -16,8 +18,6 @@ export const DIRECTORY_SYNC_JOB = 'directory.sync';
 export const directorySyncJobId = (syncId: string) => `job_${syncId}`;
 
 const PayloadSchema = z.object({ syncId: z.string().min(1) });
-/** Time one run may spend before yielding (the runner's lease is 120 s). */
-const RUN_BUDGET_MS = 10_000;
 /** Transient failures (throttling, DingTalk down) are retried by the runner this often, then the sync fails. */
 const MAX_ATTEMPTS = 5;
 /** DingTalk answers that retrying cannot fix. */
@@ -45,13 +45,8 @@ export function directorySyncJob(deps: DirectorySyncJobDeps): JobHandler {
     try {
       const tenant = await deps.tenants.get(sync.tenantId);
       const ctx = { db, outbox: deps.outbox, org: await deps.dingtalk.forTenant(tenant), tenant, syncId, now };
-      let progress: SyncProgress | null = SyncProgressSchema.parse(JSON.parse(sync.progress));
-      const deadline = now() + RUN_BUDGET_MS;
-      while (progress) {
-        if (now() > deadline) return { runAgainInMs: 0 };
-        progress = await walkStep(ctx, progress);
-      }
-      return { done: true };
+      const progress: SyncProgress = SyncProgressSchema.parse(JSON.parse(sync.progress));
+      return (await walkStep(ctx, progress)) ? { runAgainInMs: 0 } : { done: true };
     } catch (err) {
       if (!isPermanent(err) && job.attempts < MAX_ATTEMPTS) throw err;
       const error = err instanceof Error ? err.message.slice(0, 1000) : String(err).slice(0, 1000);

@@ -1,4 +1,5 @@
-// Directory sync as the composition root sees it: its durable job is registered on the runner here.
+// Directory sync as the composition root sees it: its durable job and the reconcile scheduler are
+// registered on the runner here.
 import type { Logger } from '@dtg/service-kit';
 import type { Db } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
@@ -7,6 +8,7 @@ import type { Outbox } from '../outbox/outbox';
 import type { TenantsService } from '../tenants/tenants.service';
 import { DIRECTORY_SYNC_JOB, directorySyncJob } from './directory-sync.job';
 import { directoryService } from './directory.service';
+import { RECONCILE_SCHEDULER_JOB, reconcileScheduler } from './reconcile-scheduler.job';
 
 export interface DirectoryFeatureDeps {
   db: Db;
@@ -15,11 +17,23 @@ export interface DirectoryFeatureDeps {
   tenants: TenantsService;
   jobs: JobRunner;
   logger: Logger;
+  reconcile: { defaultIntervalMs: number; atMsOfDay: number };
   now?: () => number;
 }
 
 export function createDirectory(deps: DirectoryFeatureDeps) {
   const now = deps.now ?? Date.now;
   deps.jobs.register(DIRECTORY_SYNC_JOB, directorySyncJob({ ...deps, now }));
-  return directoryService({ db: deps.db, jobs: deps.jobs, now });
+  const service = directoryService({ db: deps.db, jobs: deps.jobs, now });
+  const scheduler = reconcileScheduler({ db: deps.db, directory: service, ...deps.reconcile, logger: deps.logger, now });
+  deps.jobs.register(RECONCILE_SCHEDULER_JOB, () => scheduler.run());
+  return {
+    ...service,
+    scheduleReconciles: () => scheduler.schedule(),
+    /** Tenants changed: the scheduler looks at once. */
+    async wakeReconciles(): Promise<void> {
+      await scheduler.wake();
+      deps.jobs.kick();
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDurationMs } from '@dtg/service-kit';
 
 export const TenantModeSchema = z.enum(['internal', 'isv']);
 export const TenantStatusSchema = z.enum(['active', 'suspended']);
@@ -17,6 +18,9 @@ export interface Tenant {
   returnUrls: string[];
   status: z.infer<typeof TenantStatusSchema>;
   callbackMode: z.infer<typeof CallbackModeSchema>;
+  /** Scheduled reconcile: null = the deployment default, 0 = off. */
+  reconcileIntervalMs: number | null;
+  nextReconcileAt: Date | null;
   lastSeq: number;
   createdAt: Date;
 }
@@ -27,6 +31,21 @@ const CallbackAesKey = z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters
 const bothOrNeither = (t: { callbackToken?: string | null; callbackAesKey?: string | null }) =>
   (t.callbackToken === undefined) === (t.callbackAesKey === undefined) && (t.callbackToken === null) === (t.callbackAesKey === null);
 const bothOrNeitherIssue = { message: 'callbackToken and callbackAesKey are set (or cleared) together', path: ['callbackAesKey'] };
+/**
+ * A tenant's scheduled directory reconcile: a duration (at least a minute: each run walks the whole
+ * directory) or `off`; null returns to the deployment's DIRECTORY_RECONCILE_INTERVAL. Stored in ms, 0 = off.
+ */
+const ReconcileIntervalSchema = z
+  .union([z.number().int(), z.string().trim()])
+  .transform((value, ctx) => {
+    const ms = value === 'off' ? 0 : typeof value === 'number' ? value : parseDurationMs(value);
+    if (ms === undefined || (ms !== 0 && ms < 60_000)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration of at least 1m (12h, 1d, or ms), or off' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
 /** A suite install's events come through the suite's own channel (SUITE_EVENT_MODE), not per tenant. */
 export const isvStreamIssue = { message: 'only internal-app tenants choose a callbackMode; suite installs follow SUITE_EVENT_MODE', path: ['callbackMode'] };
 
@@ -43,6 +62,7 @@ export const CreateTenantSchema = z
     callbackToken: CallbackToken.optional(),
     callbackAesKey: CallbackAesKey.optional(),
     callbackMode: CallbackModeSchema.default('http'),
+    reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
   })
   .refine((t) => t.mode === 'isv' || (t.appKey !== undefined && t.appSecret !== undefined), {
     message: 'an internal-app tenant needs appKey and appSecret',
@@ -63,9 +83,10 @@ export const UpdateTenantSchema = z
     callbackToken: CallbackToken.nullable().optional(),
     callbackAesKey: CallbackAesKey.nullable().optional(),
     callbackMode: CallbackModeSchema.optional(),
+    reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
   })
   .refine(bothOrNeither, bothOrNeitherIssue);
-export type UpdateTenant = z.infer<typeof UpdateTenantSchema>;
+export type UpdateTenant = z.input<typeof UpdateTenantSchema>;
 
 export const ProvidedCredentialsSchema = z.object({
   id: z.string().regex(/^ten_[A-Za-z0-9_-]{1,60}$/, 'must look like ten_<letters/digits>').optional(),
@@ -86,6 +107,8 @@ export const TenantViewSchema = z.object({
   returnUrls: z.array(z.string()),
   status: TenantStatusSchema,
   callbackMode: CallbackModeSchema,
+  reconcileIntervalMs: z.number().int().nullable().describe('Scheduled directory reconcile: null = DIRECTORY_RECONCILE_INTERVAL, 0 = off'),
+  nextReconcileAt: z.date().nullable(),
   lastSeq: z.number().int(),
   createdAt: z.date(),
 });

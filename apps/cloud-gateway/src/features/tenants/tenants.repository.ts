@@ -16,6 +16,8 @@ export function toTenant(row: TenantRow): Tenant {
     returnUrls: JSON.parse(row.returnUrls) as string[],
     status: row.status === 'suspended' ? 'suspended' : 'active',
     callbackMode: row.callbackMode === 'stream' ? 'stream' : 'http',
+    reconcileIntervalMs: row.reconcileIntervalMs,
+    nextReconcileAt: row.nextReconcileAt,
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
   };

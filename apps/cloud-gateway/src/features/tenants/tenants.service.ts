@@ -86,6 +86,7 @@ export function tenantsService(deps: TenantsDeps) {
             callbackToken: parsed.callbackToken ?? null,
             callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey) : null,
             callbackMode: parsed.callbackMode,
+            reconcileIntervalMs: parsed.reconcileInterval ?? null,
           },
         });
         const apiKey = await apiKeysService.issue(tx, created.id, 'default', creds.apiKey);
@@ -124,6 +125,8 @@ export function tenantsService(deps: TenantsDeps) {
           callbackToken: parsed.callbackToken,
           callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey) : parsed.callbackAesKey,
           callbackMode: parsed.callbackMode,
+          // A new interval is scheduled afresh by the reconcile scheduler.
+          ...(parsed.reconcileInterval !== undefined ? { reconcileIntervalMs: parsed.reconcileInterval, nextReconcileAt: null } : {}),
         },
       });
       return toTenant(updated);

@@ -1,0 +1,72 @@
+// Scheduled full directory reconciles: contact callbacks (HTTP or Stream) can be lost, so every
+// active tenant's directory is walked again on a schedule (default nightly), with the same diffing
+// walk as POST /v1/directory/sync (full: people no longer in DingTalk are removed). One
+// self-rescheduling job checks which tenants are due; each reconcile is an ordinary directory sync
+// job, whose walk gives its runner slot back after every step (directory-sync.job.ts), so a walk
+// never holds up another tenant's sends.
+import type { Logger } from '@dtg/service-kit';
+import type { Db } from '../../db/prisma';
+import type { JobResult } from '../jobs/job-runner';
+import type { DirectoryService } from './directory.service';
+import { nextSlotMs, tenantOffsetMs } from './reconcile-slots';
+
+export const RECONCILE_SCHEDULER_JOB = 'directory.reconcile-scheduler';
+/** One row for the whole deployment, found again after a restart. */
+const SCHEDULER_JOB_ID = 'job_directory_reconcile_scheduler';
+/** The scheduler looks again at least this often (and when the next tenant is due, if sooner). */
+const MAX_CHECK_MS = 60_000;
+const MIN_CHECK_MS = 1000;
+
+export interface ReconcileSchedulerDeps {
+  db: Db;
+  directory: DirectoryService;
+  /** Deployment default; 0 = off for every tenant (the off-switch). */
+  defaultIntervalMs: number;
+  atMsOfDay: number;
+  logger: Logger;
+  now: () => number;
+}
+
+export function reconcileScheduler(deps: ReconcileSchedulerDeps) {
+  const { db, logger } = deps;
+
+  /** A tenant's interval: its own (0 = off) or the default; nothing when the deployment switched it off. */
+  const intervalOf = (own: number | null): number => (deps.defaultIntervalMs === 0 ? 0 : (own ?? deps.defaultIntervalMs));
+
+  return {
+    async run(): Promise<JobResult> {
+      const now = deps.now();
+      let soonest = now + MAX_CHECK_MS;
+      const tenants = await db.tenant.findMany({ where: { status: 'active' }, select: { id: true, reconcileIntervalMs: true, nextReconcileAt: true } });
+      for (const t of tenants) {
+        const interval = intervalOf(t.reconcileIntervalMs);
+        if (interval <= 0) {
+          if (t.nextReconcileAt) await db.tenant.update({ where: { id: t.id }, data: { nextReconcileAt: null } });
+          continue;
+        }
+        const due = t.nextReconcileAt && t.nextReconcileAt.getTime() <= now;
+        if (due) {
+          const sync = await deps.directory.start(t.id, { full: true });
+          logger.info('scheduled directory reconcile started', { tenantId: t.id, syncId: sync.id });
+        }
+        // A new tenant (or a changed interval) waits for its first slot rather than walking at once.
+        const next = due || !t.nextReconcileAt ? nextSlotMs(now, interval, deps.atMsOfDay, tenantOffsetMs(t.id, interval)) : t.nextReconcileAt.getTime();
+        if (next !== t.nextReconcileAt?.getTime()) await db.tenant.update({ where: { id: t.id }, data: { nextReconcileAt: new Date(next) } });
+        soonest = Math.min(soonest, next);
+      }
+      return { runAgainInMs: Math.min(MAX_CHECK_MS, Math.max(MIN_CHECK_MS, soonest - now)) };
+    },
+
+    /** After a tenant was created or changed: look now rather than at the next check. */
+    async wake(): Promise<void> {
+      await db.job.updateMany({ where: { id: SCHEDULER_JOB_ID, status: 'queued' }, data: { runAt: new Date(deps.now()) } });
+    },
+
+    /** At start-up: make sure the job exists and is runnable (one that failed for good is revived). */
+    async schedule(): Promise<void> {
+      const runAt = new Date(deps.now());
+      await db.job.upsert({ where: { id: SCHEDULER_JOB_ID }, create: { id: SCHEDULER_JOB_ID, kind: RECONCILE_SCHEDULER_JOB, payload: '{}', runAt }, update: {} });
+      await db.job.updateMany({ where: { id: SCHEDULER_JOB_ID, status: { in: ['failed', 'done'] } }, data: { status: 'queued', attempts: 0, runAt } });
+    },
+  };
+}
