@@ -69,7 +69,7 @@ async function listChildren(ctx: WalkContext, p: SyncProgress, head: number): Pr
     });
   }
   const departments: Department[] = children.map((d) => ({ deptId: d.dept_id, name: d.name, parentId: d.parent_id ?? head }));
-  // listsub never returns the root itself, and the client has no department/get: the root is named after the tenant.
+  // listsub never returns the root itself; the walk names it after the tenant rather than spend a department/get per walk.
   if (head === ROOT_DEPT_ID) departments.unshift({ deptId: ROOT_DEPT_ID, name: tenant.name, parentId: null });
   return commit(ctx, async (tx) => {
     const marked = await repo.markDepartments(tx, tenant.id, syncId, departments, p.full);
