@@ -20,6 +20,8 @@ export class MessagesApi {
   constructor(
     private readonly org: OrgBinding,
     private readonly defaultAgentId: number | undefined,
+    /** ISV installs may not use to_all_user (DingTalk answers 40035). */
+    private readonly isv = false,
   ) {}
 
   /**
@@ -28,6 +30,9 @@ export class MessagesApi {
    */
   async send(request: AsyncSendRequest): Promise<number> {
     const req = AsyncSendRequestSchema.parse(request);
+    if (this.isv && req.toAllUser) {
+      throw new z.ZodError([{ code: 'custom', path: ['toAllUser'], message: 'to_all_user is not available to third-party (ISV) apps; give userIds or deptIds', input: true }]);
+    }
     const body = {
       agent_id: this.agentId(req.agentId),
       userid_list: req.userIds?.join(','),

@@ -60,7 +60,7 @@ export class DingTalkClient {
         return this.legacy ? this.tokens.corpTokenSigned(request) : this.tokens.corpToken(request);
       });
     const token = this.broker.source(tokenKeys.corp(suiteKey, authCorpId), fetch);
-    return new OrgClient({ caller: this.caller, rateKey: tokenKeys.corp(suiteKey, authCorpId), token }, authCorpId, credentials.agentId);
+    return new OrgClient({ caller: this.caller, rateKey: tokenKeys.corp(suiteKey, authCorpId), token }, authCorpId, credentials.agentId, true);
   }
 
   forSuite({ suiteKey, suiteSecret }: SuiteCredentials): SuiteApi {

@@ -16,9 +16,10 @@ export class OrgClient {
     /** The org's corpId when known (always for ISV installs). */
     readonly corpId: string | undefined,
     agentId: number | undefined,
+    isv = false,
   ) {
     this.contacts = new ContactsApi(binding);
-    this.messages = new MessagesApi(binding, agentId);
+    this.messages = new MessagesApi(binding, agentId, isv);
   }
 
   /** The cached app/corp access token, for calls this client does not wrap. */

@@ -77,7 +77,19 @@ describe('work notifications against the simulator', () => {
     const messages = client.forOrg(internalApp).messages;
     await expect(messages.send({ userIds: ['user026'], msg: text('x'.repeat(3000)) })).rejects.toBeInstanceOf(ZodError);
     await expect(messages.send({ msg: text('nobody') })).rejects.toBeInstanceOf(ZodError);
+    // DingTalk refuses to_all_user from ISV apps (40035): said before any I/O, naming the field.
+    const isvAll = client.forOrg(isvInstall).messages.send({ toAllUser: true, msg: text('everyone') });
+    await expect(isvAll).rejects.toMatchObject({ issues: [expect.objectContaining({ path: ['toAllUser'] })] });
     expect(await sim.requests('/')).toHaveLength(0);
+  });
+
+  it('when userIds and deptIds come together, then one send reaches their union', async () => {
+    const taskId = await client.forOrg(internalApp).messages.send({ userIds: ['user027'], deptIds: [8], msg: text('both') });
+    const [entry] = await sim.requests(SEND);
+    expect(entry?.body).toMatchObject({ userid_list: 'user027', dept_id_list: '8' });
+    const task = await sim.control<{ recipients: string[] }>('GET', `/tasks/${taskId}`);
+    expect(task.recipients).toContain('user027');
+    expect(task.recipients.length).toBeGreaterThan(1);
   });
 
   it('when results are asked for a task with more than 100 recipients, then DingTalk refuses with 41052', async () => {
