@@ -4,6 +4,8 @@
 // gets the event redelivered, and the store still applies the change exactly once.
 import { DEMO, type StreamMessage } from '@dtg/dingtalk-sim';
 import { call } from './support/calls';
+import { expectNoSecretsInLogs, secretsSeenBySim } from './support/secret-scan';
+import { simRequests } from './support/sim-control';
 import { simControl } from './support/sim-control';
 import { startStack, waitFor, type Stack } from './support/stack';
 
@@ -21,7 +23,8 @@ describe('Stream mode end to end (real processes)', () => {
     Number((await stack.pg.query('SELECT count(*)::int AS n FROM processed_events WHERE tenant_id = $1 AND type = $2', [stack.tenant.id, type])).rows[0].n);
 
   beforeAll(async () => {
-    stack = await startStack({ cloudEnv: { STREAM_SUPERVISE_INTERVAL: '500ms' } });
+    // Debug logging, so the final scan sees everything the cloud could print about its connections.
+    stack = await startStack({ cloudEnv: { STREAM_SUPERVISE_INTERVAL: '500ms', LOG_LEVEL: 'debug' } });
     await simControl(stack.sim.url, 'PATCH', '/config', { streamAckTimeoutMs: 2000, streamRedeliveryDelayMs: 100, streamDisconnectGraceMs: 100 });
     await simControl(stack.sim.url, 'PUT', '/callbacks', { appMode: 'stream' });
     const switched = await stack.admin('PATCH', `/admin/tenants/${stack.tenant.id}`, { callbackMode: 'stream' });
@@ -71,5 +74,16 @@ describe('Stream mode end to end (real processes)', () => {
     await waitFor(async () => (await title('user042')) === 'After reconnect', 'user042 updated in Postgres');
     const connections = await stack.admin('GET', '/admin/stream/connections');
     expect(connections.body.items).toEqual([expect.objectContaining({ source: `app:${stack.tenant.id}`, state: 'open', connects: 3 })]);
+  });
+
+  it('when all that has happened, then no secret reached the cloud’s log: not the AppSecret sent with every connections/open, nor a token', async () => {
+    const text = stack.cloud.output.join('');
+    expect(text).toContain('Stream connection open');
+    expectNoSecretsInLogs(text, [
+      { name: 'DingTalk app secret', value: DEMO.app.appSecret },
+      { name: 'tenant API key', value: stack.tenant.apiKey },
+      { name: 'webhook secret', value: stack.tenant.webhookSecret },
+      ...secretsSeenBySim(await simRequests(stack.sim.url)),
+    ]);
   });
 });
