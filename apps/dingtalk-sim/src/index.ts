@@ -8,7 +8,7 @@ export type { FaultRule, FaultRuleInput, FaultKind } from './limits/faults';
 export type { RequestLogEntry, RequestLogFilter } from './core/request-log';
 export type { InboxEntry } from './messages/task.model';
 export type { PushOutcome, StreamDispatch, Dispatch } from './callbacks/event-notifier';
-export type { StreamMessage, StreamDelivery, DropRule } from './stream/stream-gateway';
+export type { StreamMessage, StreamDelivery, DropRule } from './stream/stream-model';
 export type { EventModes } from './world';
 export { CallbackCrypto, CallbackCryptoError } from './callbacks/callback-crypto';
 export { signTimestamp } from './auth/request-signature';

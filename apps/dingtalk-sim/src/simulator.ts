@@ -1,5 +1,5 @@
 import { resolveTarget, pushToApp, pushToSuite, streamEvent, type PushOutcome, type StreamDispatch } from './callbacks/event-notifier';
-import type { DropRule, StreamMessage } from './stream/stream-gateway';
+import type { DropRule, StreamMessage } from './stream/stream-model';
 import { installSuite, rotateDueTickets, rotateSuiteTicket, uninstallSuite } from './callbacks/suite-events';
 import { SimClock } from './core/clock';
 import type { RequestLogEntry, RequestLogFilter } from './core/request-log';
@@ -34,8 +34,7 @@ export class Simulator {
   constructor(fixture: Fixture, private readonly initialConfig: SimConfigInput = {}, startTimeMs?: number) {
     this.clock = new SimClock(startTimeMs);
     this.baseline = fixture;
-    const config = buildConfig(initialConfig);
-    this.world = createWorld(structuredClone(fixture), config, this.clock, freshWiring(this.clock, () => this.world.config));
+    this.world = createWorld(structuredClone(fixture), buildConfig(initialConfig), this.clock, freshWiring(this.clock, () => this.world.config));
     // Sim-time work (task completion, callback retries, ticket cadence) runs as time passes and at
     // once whenever a test moves the clock.
     this.clock.onChange(() => this.tick());
@@ -52,7 +51,10 @@ export class Simulator {
     return this.world.config;
   }
 
-  /** Back to the loaded fixture and start-up config: tokens, tasks, log, faults and bans cleared. */
+  /**
+   * Back to the loaded fixture and start-up config: tokens, tasks, log, faults, bans and Stream
+   * messages cleared. Wiring stays: callback URLs, push modes and open Stream connections.
+   */
   reset(): void {
     const { callbackUrls, eventModes, stream } = this.world;
     stream.clearMessages();

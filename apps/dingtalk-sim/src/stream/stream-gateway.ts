@@ -2,61 +2,14 @@
 // connections that subscribe to EVENT/CALLBACK topics, pings, and at-least-once delivery — each
 // message goes to ONE open connection of its app and is delivered again (to whichever connection is
 // open then) until acknowledged with SUCCESS. Runs on real time: sockets and acks do.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { EventAckDataSchema, subscribed, systemFrame, UpstreamSchema, type DownstreamFrame, type Subscription } from './stream-frames';
+import { unifiedAppId, type DeliveryOutcome, type DropRule, type StreamEventInput, type StreamMessage, type StreamSettings } from './stream-model';
 
 export const STREAM_CONNECT_PATH = '/connect';
-
-export interface StreamSettings {
-  ticketLifetimeMs: number;
-  ackTimeoutMs: number;
-  redeliveryDelayMs: number;
-  maxDeliveries: number;
-  pingIntervalMs: number;
-  disconnectGraceMs: number;
-}
-
-export type DeliveryOutcome = 'SUCCESS' | 'LATER' | 'timeout' | 'dropped' | 'bad-ack';
-
-export interface StreamDelivery {
-  connectionId: string;
-  atMs: number;
-  outcome?: DeliveryOutcome;
-}
-
-export interface StreamMessage {
-  messageId: string;
-  clientId: string;
-  type: 'EVENT' | 'CALLBACK';
-  topic: string;
-  headers: Record<string, string>;
-  data: string;
-  state: 'pending' | 'inflight' | 'acked' | 'failed';
-  deliveries: StreamDelivery[];
-  /** A CALLBACK's answer (its `data`, parsed). */
-  reply?: unknown;
-  createdAtMs: number;
-}
-
-export interface StreamEventInput {
-  clientId: string;
-  eventType: string;
-  data: object;
-  corpId?: string;
-  /** Default: a new id. A caller re-publishing the same event passes its id again. */
-  eventId?: string;
-  bornAtMs?: number;
-}
-
-/** `on-ack`: the next event's ack is thrown away and the socket dropped; `after-send`: dropped as soon as the frame is written. */
-export interface DropRule {
-  clientId?: string;
-  when: 'on-ack' | 'after-send';
-  times: number;
-}
 
 interface Connection {
   id: string;
@@ -71,12 +24,6 @@ interface Connection {
   pendingPings: Set<string>;
   dropOnAck: Set<string>;
   pingTimer: NodeJS.Timeout;
-}
-
-/** A stable, UUID-shaped id per app, as DingTalk's `eventUnifiedAppId`. */
-export function unifiedAppId(clientId: string): string {
-  const hex = createHash('md5').update(clientId).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 export class StreamGateway {
