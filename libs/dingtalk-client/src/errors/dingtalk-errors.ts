@@ -19,12 +19,15 @@ export interface DingTalkApiErrorInit {
   /** DingTalk's own message (new API). */
   dingtalkMessage?: string;
   requestId?: string;
-  cause?: unknown;
   /** Overrides the classification (used for unreadable answers). */
   kind?: ErrorKind;
 }
 
-/** DingTalk answered, and the answer is an error (either API generation). Never contains tokens. */
+/**
+ * DingTalk answered, and the answer is an error (either API generation). Never contains tokens: it
+ * keeps no `cause`, because what we could wrap (a parse error, the request) may hold the answer's
+ * or the request's credentials, and loggers copy every property they find.
+ */
 export class DingTalkApiError extends Error {
   override readonly name = 'DingTalkApiError';
   readonly method: string;
@@ -42,7 +45,7 @@ export class DingTalkApiError extends Error {
   readonly outcome: CallOutcome;
 
   constructor(init: DingTalkApiErrorInit) {
-    super(describe(init), { cause: init.cause });
+    super(describe(init));
     this.method = init.method;
     this.path = init.path;
     this.httpStatus = init.httpStatus;
@@ -62,29 +65,36 @@ export type TransportFailure = 'timeout' | 'connection' | 'aborted';
 
 export interface DingTalkTransportErrorInit {
   method: string;
+  /** URL path only, never the query (old-host tokens and app secrets travel there). */
   path: string;
   reason: TransportFailure;
   mayHaveReachedServer: boolean;
-  cause?: unknown;
+  /** The socket or DNS error code (`ECONNRESET`, `ENOTFOUND`, …) when there is one. */
+  networkCode?: string;
 }
 
-/** No answer from DingTalk: deadline exceeded, connection refused/reset, DNS failure. */
+/**
+ * No answer from DingTalk: deadline exceeded, connection refused/reset, DNS failure. It carries
+ * only the fields below and no `cause`: the transport's own error holds the whole request (URL
+ * with `access_token=`/`appsecret=`, body with `appSecret`/`code`), and a logger copies it all.
+ */
 export class DingTalkTransportError extends Error {
   override readonly name = 'DingTalkTransportError';
   readonly method: string;
   readonly path: string;
   readonly reason: TransportFailure;
+  readonly networkCode?: string;
   /** False only when the request provably never left (refused, DNS): then even a send may be retried. */
   readonly mayHaveReachedServer: boolean;
   readonly outcome: CallOutcome;
 
   constructor(init: DingTalkTransportErrorInit) {
-    super(`DingTalk ${init.method} ${init.path}: ${init.reason}${init.mayHaveReachedServer ? ' (may have reached DingTalk)' : ''}`, {
-      cause: init.cause,
-    });
+    const code = init.networkCode ? ` ${init.networkCode}` : '';
+    super(`DingTalk ${init.method} ${init.path}: ${init.reason}${code}${init.mayHaveReachedServer ? ' (may have reached DingTalk)' : ''}`);
     this.method = init.method;
     this.path = init.path;
     this.reason = init.reason;
+    if (init.networkCode) this.networkCode = init.networkCode;
     this.mayHaveReachedServer = init.mayHaveReachedServer;
     this.outcome = init.mayHaveReachedServer ? 'unknown' : 'rejected';
   }

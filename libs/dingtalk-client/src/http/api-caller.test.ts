@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import axios from 'axios';
 import { z } from 'zod';
 import { DingTalkApiError, DingTalkTransportError } from '../errors/dingtalk-errors';
@@ -127,6 +128,23 @@ describe.each(transports)('ApiCaller over %s', (_name, makeTransport) => {
     // Two backoffs (5 ms, 10 ms) were taken: the send was retried although not idempotent.
     expect(Date.now() - started).toBeGreaterThanOrEqual(15);
   });
+
+  it.each(['/hang', '/reset'])(
+    'when %s fails at the transport level, then the error keeps method, path and classification and nothing of the request',
+    async (path) => {
+      const secrets = ['tok-in-the-query-0123456789', 'app-secret-in-the-body-0123456789', 'secret-in-the-query-0123456789'];
+      const failing = spec(path, { idempotent: false, auth: secrets[0], query: { appsecret: secrets[2] }, body: { appSecret: secrets[1], code: 'c0de' } });
+      const err = await rejection(caller(makeTransport(), { timeoutMs: 150 }).call(failing));
+      expect(err).toBeInstanceOf(DingTalkTransportError);
+      expect(err).toMatchObject({ method: 'POST', path, reason: path === '/hang' ? 'timeout' : 'connection', mayHaveReachedServer: true });
+      // No `cause` (the transport's error carries the request's URL and body) and no other property holding them.
+      expect((err as Error).cause).toBeUndefined();
+      const everything = inspect(err, { depth: 20, showHidden: true }) + JSON.stringify(err);
+      for (const secret of secrets) expect(everything).not.toContain(secret);
+      expect(everything).not.toContain('?');
+      if (path === '/reset') expect((err as DingTalkTransportError).networkCode).toMatch(/^(ECONNRESET|UND_ERR_SOCKET)$/);
+    },
+  );
 
   it('when DingTalk is busy twice, then an idempotent read succeeds on the third attempt', async () => {
     busyLeft = 2;

@@ -88,8 +88,9 @@ export class ApiCaller {
     let response;
     try {
       response = await this.config.send({ method: spec.method, url, headers, body, signal: deadline });
-    } catch (cause) {
-      throw new DingTalkTransportError({ method: spec.method, path: spec.path, ...describeTransportFailure(cause, deadline), cause });
+    } catch (failure) {
+      // Described, not wrapped: the transport's error holds the URL and body with their credentials.
+      throw new DingTalkTransportError({ method: spec.method, path: spec.path, ...describeTransportFailure(failure, deadline) });
     }
     return parseResponse(response, spec.schema, { method: spec.method, path: spec.path });
   }

@@ -35,7 +35,6 @@ export function parseResponse<T>(response: HttpResponse, schema: z.ZodType<T>, c
       httpStatus: status,
       kind: 'unexpected-response',
       dingtalkMessage: `answer does not match the documented shape: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
-      cause: parsed.error,
     });
   }
   return parsed.data;

@@ -12,9 +12,14 @@ const NOT_SENT_CODES = new Set([
   'ERR_INVALID_URL',
 ]);
 
+/** Socket and DNS codes (`ECONNRESET`, `UND_ERR_SOCKET`): short constants, safe to keep and log. */
+const NETWORK_CODE = /^(E[A-Z_]{2,30}|UND_ERR_[A-Z_]{1,30})$/;
+
 export interface TransportFailureInfo {
   reason: TransportFailure;
   mayHaveReachedServer: boolean;
+  /** The first socket/DNS error code found (`ECONNRESET`, …); never anything from the request. */
+  networkCode?: string;
 }
 
 /**
@@ -25,10 +30,13 @@ export interface TransportFailureInfo {
 export function describeTransportFailure(err: unknown, deadline: AbortSignal): TransportFailureInfo {
   if (deadline.aborted) return { reason: 'timeout', mayHaveReachedServer: true };
   const codes = errorCodes(err);
-  if (codes.some((code) => NOT_SENT_CODES.has(code))) return { reason: 'connection', mayHaveReachedServer: false };
+  const networkCode = codes.find((code) => NETWORK_CODE.test(code));
+  const withCode = networkCode ? { networkCode } : {};
+  if (codes.some((code) => NOT_SENT_CODES.has(code))) return { reason: 'connection', mayHaveReachedServer: false, ...withCode };
   if (codes.includes('ERR_CANCELED') || isAbortError(err)) return { reason: 'aborted', mayHaveReachedServer: true };
-  return { reason: 'connection', mayHaveReachedServer: true };
+  return { reason: 'connection', mayHaveReachedServer: true, ...withCode };
 }
+
 
 /**
  * Error codes along the `cause` chain (fetch wraps the socket error in a TypeError) and inside
