@@ -1,5 +1,5 @@
 export { startSimulator, type RunningSim, type SimOptions } from './start-simulator';
-export { Simulator, SimulatorError, type RateLimitSettings } from './simulator';
+export { Simulator, SimulatorError, type IssuedToken, type RateLimitSettings } from './simulator';
 export { DEMO } from './fixture/demo-constants';
 export { demoFixture } from './fixture/demo-fixture';
 export { FixtureSchema, type Fixture, type FixtureInput, type Person, type Member, type Department, type Org, type InternalApp, type Suite } from './fixture/fixture.schema';

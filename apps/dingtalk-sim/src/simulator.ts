@@ -1,6 +1,7 @@
 import { resolveTarget, pushToApp, pushToSuite, streamEvent, type PushOutcome, type StreamDispatch } from './callbacks/event-notifier';
 import type { DropRule, StreamMessage } from './stream/stream-model';
 import { installSuite, rotateDueTickets, rotateSuiteTicket, uninstallSuite } from './callbacks/suite-events';
+import type { TokenKind } from './auth/principal';
 import { SimClock } from './core/clock';
 import type { RequestLogEntry, RequestLogFilter } from './core/request-log';
 import { FixtureSchema, type Fixture, type FixtureInput } from './fixture/fixture.schema';
@@ -20,6 +21,11 @@ export interface RateLimitSettings {
 }
 
 export class SimulatorError extends Error {}
+
+export interface IssuedToken {
+  kind: TokenKind | 'refresh';
+  token: string;
+}
 
 /**
  * The simulator in-process: every control-plane operation as a method, so tests can drive it
@@ -104,6 +110,14 @@ export class Simulator {
 
   revokeToken(token: string): boolean {
     return this.world.tokens.revoke(token);
+  }
+
+  /** Every access and refresh token handed out since the last reset, so tests can look for them where they must not be (logs). */
+  issuedTokens(): IssuedToken[] {
+    return [
+      ...this.world.tokens.all().map((record) => ({ kind: record.principal.kind, token: record.token })),
+      ...this.world.oauth.issuedRefreshTokens().map((token) => ({ kind: 'refresh' as const, token })),
+    ];
   }
 
   task(taskId: number) {

@@ -101,6 +101,22 @@ describe('injected faults', () => {
     expect((await sim().api('GET', '/v1.0/contact/users/me', 'x')).body['code']).toBe('InvalidAuthentication');
   });
 
+  it('reset answers with a TCP reset at once; the request may have taken effect first (unknown outcome)', async () => {
+    const token = await sim().appToken();
+    await sim().control('POST', '/faults', { rules: [{ kind: 'reset', path: '/topapi/message' }] });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const sent = sim().oapi('/topapi/message/corpconversation/asyncsend_v2', token, { agent_id: DEMO.app.agentId, userid_list: 'user002', msg: { msgtype: 'text', text: { content: `r${i}` } } });
+      outcomes.push(await sent.then(() => 'answered', (err: Error) => String((err.cause as { code?: string } | undefined)?.code)));
+    }
+    expect(outcomes.every((o) => o === 'ECONNRESET' || o === 'UND_ERR_SOCKET')).toBe(true);
+    const tasks = sim().running.sim.tasks();
+    expect(tasks.length).toBeGreaterThan(0);
+    expect(tasks.length).toBeLessThan(12);
+    const log = sim().running.sim.requestLog({ pathPrefix: '/topapi/message' });
+    expect(log.every((e) => e.httpStatus === 0 && e.fault === 'reset')).toBe(true);
+  });
+
   it('timeout holds then drops the connection; for asyncsend_v2 the send may have happened (unknown outcome)', async () => {
     const token = await sim().appToken();
     await sim().control('POST', '/faults', { rules: [{ kind: 'timeout', path: '/topapi/message', holdMs: 50 }] });

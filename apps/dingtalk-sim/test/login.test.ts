@@ -107,6 +107,11 @@ describe('consent and token exchange', () => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.accessToken).not.toBe(first.accessToken);
     expect((await exchange(sim(), { grantType: 'refresh_token', refreshToken: first.refreshToken })).status).toBe(400);
+    // The control plane lists every token handed out, the rotated refresh token included.
+    const issued = (await sim().control<Array<{ kind: string; token: string }>>('GET', '/tokens')).body;
+    for (const [kind, token] of [['user', first.accessToken], ['user', refreshed.body.accessToken], ['refresh', first.refreshToken], ['refresh', refreshed.body.refreshToken]]) {
+      expect(issued).toContainEqual({ kind, token });
+    }
     sim().running.sim.clock.advance(7200_000);
     expect((await sim().api('GET', '/v1.0/contact/users/me', refreshed.body.accessToken)).body['code']).toBe('InvalidAuthentication');
   });

@@ -44,6 +44,11 @@ export class TokenStore {
     return { status: 'ok', record };
   }
 
+  /** Every token issued since the last reset, revoked and expired ones included. */
+  all(): TokenRecord[] {
+    return [...this.byToken.values()];
+  }
+
   revoke(token: string): boolean {
     const record = this.byToken.get(token);
     if (!record) return false;

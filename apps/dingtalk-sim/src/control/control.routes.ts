@@ -49,6 +49,7 @@ export function controlRoutes(sim: Simulator): Router {
     return sim.requestLog({ ...(q.pathPrefix !== undefined ? { pathPrefix: q.pathPrefix } : {}), ...(q.sinceSeq !== undefined ? { sinceSeq: q.sinceSeq } : {}) });
   }));
   router.delete('/_sim/requests', control(() => sim.clearRequestLog()));
+  router.get('/_sim/tokens', control(() => sim.issuedTokens()));
   router.post('/_sim/tokens/revoke', control(({ body }) => ({ revoked: sim.revokeToken(z.object({ token: z.string() }).parse(body).token) })));
   return router;
 }

@@ -6,8 +6,10 @@ import type { RequestLogEntry } from './request-log';
 export interface SimLocals {
   body: ParsedBody;
   logEntry?: RequestLogEntry;
-  /** Timeout fault: run the handler (its effect happens) but never answer. */
+  /** Timeout and reset faults: run the handler (its effect happens) but never answer. */
   swallow?: boolean;
+  /** Reset fault: where the answer would go, the connection is reset instead. */
+  resetInsteadOfAnswer?: boolean;
   /** invalidate-token fault: revoke whichever token this request authenticates with. */
   revokeUsedToken?: boolean;
 }

@@ -15,9 +15,16 @@ function write(res: Response, status: number, contentType: string, payload: stri
     if (outcome.errcode !== undefined) state.logEntry.errcode = outcome.errcode;
     if (outcome.code !== undefined) state.logEntry.code = outcome.code;
   }
+  if (state.resetInsteadOfAnswer) resetConnection(res);
   if (state.swallow || res.headersSent) return;
   res.status(status).setHeader('content-type', contentType);
   res.end(payload);
+}
+
+/** A TCP reset (RST) instead of any answer, as a gateway or a middlebox dropping the connection sends. */
+export function resetConnection(res: Response): void {
+  const socket = res.socket;
+  if (socket && !socket.destroyed) socket.resetAndDestroy();
 }
 
 /** Old-host success: HTTP 200, `errcode 0` envelope plus a base36 `request_id`. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SeededRandom } from '../core/random';
 
-export const FaultKindSchema = z.enum(['5xx', 'timeout', 'busy', 'invalidate-token', 'ip-ban', 'qps', 'monthly-quota']);
+export const FaultKindSchema = z.enum(['5xx', 'timeout', 'reset', 'busy', 'invalidate-token', 'ip-ban', 'qps', 'monthly-quota']);
 
 export const FaultRuleSchema = z.object({
   /** Path prefix the rule applies to; absent = every DingTalk path. */

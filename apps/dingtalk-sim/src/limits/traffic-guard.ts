@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { hostOf } from '../core/host';
 import { locals } from '../core/http-locals';
-import { sendApiError, sendGatewayFailure, sendIpBan, sendOapiError } from '../core/replies';
+import { resetConnection, sendApiError, sendGatewayFailure, sendIpBan, sendOapiError } from '../core/replies';
 import { SimError, type SimErrorReason } from '../core/sim-error';
 import type { World } from '../world';
 import type { FaultRule } from './faults';
@@ -19,8 +19,8 @@ function holdThenDrop(res: Response, ms: number): void {
 
 /**
  * Per-IP bans and injected faults, in front of every DingTalk API (not the login page, not the
- * control plane). 'timeout' runs the handler with probability 0.5 — the effect happens but the
- * answer never arrives — so "unknown outcome" handling is tested for real.
+ * control plane). 'timeout' and 'reset' run the handler with probability 0.5 — the effect happens
+ * but the answer never arrives — so "unknown outcome" handling is tested for real.
  */
 export function trafficGuard(world: World): RequestHandler {
   return (req, res, next) => {
@@ -42,6 +42,13 @@ export function trafficGuard(world: World): RequestHandler {
         holdThenDrop(res, fault.holdMs ?? world.config.timeoutHoldMs);
         if (!world.faults.chance(0.5)) return;
         locals(res).swallow = true;
+        return next();
+      case 'reset':
+        if (!world.faults.chance(0.5)) return resetConnection(res);
+        locals(res).swallow = true;
+        locals(res).resetInsteadOfAnswer = true;
+        // Should the handler never answer, the connection still ends.
+        holdThenDrop(res, world.config.timeoutHoldMs);
         return next();
       case '5xx':
         return sendGatewayFailure(res, host);

@@ -15,6 +15,8 @@ interface Expiring extends LoginGrant {
 export class OAuthStore {
   private readonly codes = new Map<string, Expiring>();
   private readonly refreshTokens = new Map<string, Expiring>();
+  /** Rotation deletes a used refresh token; the control plane still lists it (log scans look for it). */
+  private readonly everyRefreshToken: string[] = [];
   private readonly inAppCodes = new Map<string, { corpId: string; userid: string; expiresAtMs: number }>();
 
   issueCode(grant: LoginGrant, nowMs: number, lifetimeMs: number): string {
@@ -47,7 +49,12 @@ export class OAuthStore {
   issueRefreshToken(grant: LoginGrant, nowMs: number, lifetimeMs: number): string {
     const token = newToken();
     this.refreshTokens.set(token, { ...grant, expiresAtMs: nowMs + lifetimeMs });
+    this.everyRefreshToken.push(token);
     return token;
+  }
+
+  issuedRefreshTokens(): string[] {
+    return [...this.everyRefreshToken];
   }
 
   useRefreshToken(token: string, clientId: string, nowMs: number, rotate: boolean): LoginGrant | undefined {
