@@ -1,7 +1,9 @@
 // Who gets in, across the real processes: forged, reused and expired OAuth state; open-redirect
 // attempts on returnTo; one tenant's API keys and user tokens against another tenant's events,
-// messages, users, login tickets and directory syncs. At LOG_LEVEL=debug; the last test scans
-// every line printed for every ticket, code, state and token handled here.
+// messages, users, login tickets and directory syncs; DingTalk timing out and resetting the
+// connection on the token, user-token and department endpoints (the error handler's 503, the
+// login failure path, the job runner's retry). At LOG_LEVEL=debug; the last test scans every line
+// printed for every ticket, code, state, token, key and secret handled here or by the simulator.
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { startDrillStack, type DrillStack } from './support/drill-stack';
@@ -9,8 +11,10 @@ import { jsonCall } from './support/json-call';
 import { beginLogin, consent, hop, loginUrl, signIn, type SignedIn } from './support/login-flow';
 import { postgresRowCounts, sqliteRowCounts } from './support/row-counts';
 import { expectCleanLogs, HandledSecrets } from './support/secret-scan';
+import type { FaultKind, IssuedToken } from '@dtg/dingtalk-sim';
 import { provisionSecondTenant, type SecondTenant } from './support/second-tenant';
-import { simRequests } from './support/sim-control';
+import { clearFaults, setFaults, simControl, simRequests } from './support/sim-control';
+import { waitFor } from './support/stack';
 
 const PROBLEM = 'application/problem+json';
 
@@ -220,6 +224,70 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       handled.keep('session cookie', /dtg_session=([^;]+)/.exec(own.headers.get('set-cookie') ?? '')?.[1] ?? '');
       expect((await jsonCall(stack.local.url, 'POST', '/api/session', undefined, { ticket: aLogin.ticket })).status).toBe(401);
     });
+  });
+
+  describe('DingTalk failing at the transport level (timeouts and connection resets)', () => {
+    const TRANSPORT_FAULTS: FaultKind[] = ['timeout', 'reset'];
+    // The simulator holds a `timeout` this long, then drops the connection (the client's own deadline is 10 s).
+    const HOLD_MS = 100;
+    afterEach(() => clearFaults(stack.sim.url));
+
+    /** The cloud's cached app token stops working, so its next call must fetch a new one. */
+    const revokeAppTokens = async () => {
+      const issued = await simControl<IssuedToken[]>(stack.sim.url, 'GET', '/tokens');
+      for (const { token } of issued.filter((t) => t.kind === 'app')) await simControl(stack.sim.url, 'POST', '/tokens/revoke', { token });
+    };
+    const faultsSeen = async (pathPrefix: string) => new Set((await simRequests(stack.sim.url, pathPrefix)).map((entry) => entry.fault).filter(Boolean));
+
+    it('when the token endpoint times out or resets, then a lookup answers 503 problem+json, and works again once DingTalk answers', async () => {
+      for (const [kind, userid] of [['timeout', 'user030'], ['reset', 'user031']] as const) {
+        await revokeAppTokens();
+        await setFaults(stack.sim.url, [{ path: '/v1.0/oauth2/accessToken', kind, holdMs: HOLD_MS }]);
+        const res = await cloud('GET', `/v1/users/${userid}`, stack.tenant.apiKey);
+        expect([kind, res.status, res.contentType, res.body.code]).toEqual([kind, 503, PROBLEM, 'unavailable']);
+        await clearFaults(stack.sim.url);
+      }
+      expect(await faultsSeen('/v1.0/oauth2/accessToken')).toEqual(new Set(TRANSPORT_FAULTS));
+      expect((await cloud('GET', '/v1/users/user030', stack.tenant.apiKey)).status).toBe(200);
+      // The 503s were logged with their error (the scan below reads them).
+      expect(stack.transcript()).toContain('DingTalkTransportError');
+    });
+
+    it('when the code exchange times out or resets, then the browser returns with error=dingtalk_unavailable and no ticket exists', async () => {
+      for (const kind of TRANSPORT_FAULTS) {
+        const callbackUrl = keepCallback(await consent(await beginLogin(stack.cloud.url, stack.tenant.id, returnTo()), 'user006'));
+        await setFaults(stack.sim.url, [{ path: '/v1.0/oauth2/userAccessToken', kind, holdMs: HOLD_MS }]);
+        const tickets = cloudCount('LoginTicket');
+        const end = await hop(callbackUrl);
+        expect([kind, end.status, new URL(end.location ?? 'http://x/').searchParams.get('error')]).toEqual([kind, 302, 'dingtalk_unavailable']);
+        expect(cloudCount('LoginTicket')).toBe(tickets);
+        await clearFaults(stack.sim.url);
+      }
+      expect(await faultsSeen('/v1.0/oauth2/userAccessToken')).toEqual(new Set(TRANSPORT_FAULTS));
+      expect(stack.transcript()).toContain('login failed after its state was accepted');
+    });
+
+    it('when listing departments times out and resets, then the sync job fails, is retried, and finishes once DingTalk answers', async () => {
+      const syncState = async (id: string) => ((await cloud('GET', `/v1/directory/sync/${id}`, stack.tenant.apiKey)).body as { status: string }).status;
+      // Asking for a sync while one runs returns that one: let an earlier sync finish first.
+      const earlier = (await cloud('POST', '/v1/directory/sync', stack.tenant.apiKey, {})).body.id as string;
+      await waitFor(async () => (await syncState(earlier)) !== 'running', 'the earlier sync to finish', 60_000);
+      await setFaults(stack.sim.url, [
+        { path: '/topapi/v2/department/listsub', kind: 'timeout', holdMs: HOLD_MS, times: 2 },
+        { path: '/topapi/v2/department/listsub', kind: 'reset' },
+      ]);
+      const sync = (await cloud('POST', '/v1/directory/sync', stack.tenant.apiKey, {})).body.id as string;
+      const failedRun = (line: string) => line.includes('"job failed, will retry"') && line.includes('/topapi/v2/department/listsub');
+      await waitFor(() => stack.transcript().split('\n').some(failedRun), 'the sync job to fail on the resets', 30_000);
+      expect(await faultsSeen('/topapi/v2/department/listsub')).toEqual(new Set(TRANSPORT_FAULTS));
+      await clearFaults(stack.sim.url);
+      expect(sync).not.toBe(earlier);
+      const status = await waitFor(async () => {
+        const now = await syncState(sync);
+        return now === 'running' ? undefined : now;
+      }, 'the retried sync to finish', 60_000);
+      expect(status).toBe('completed');
+    }, 150_000);
   });
 
   it('when all of the above ran at LOG_LEVEL=debug, then no ticket, code, state, token, key or secret appears in any service’s output', async () => {

@@ -1,9 +1,9 @@
 // "The logs contain no secret": every credential a test knows (configured, issued, or seen on the
 // wire to DingTalk) is searched for in the services' output, and so is anything shaped like one of
 // our credentials. A failure names the secret and shows where, with the value itself masked.
-import { DEMO, type RequestLogEntry } from '@dtg/dingtalk-sim';
+import { DEMO, type IssuedToken, type RequestLogEntry } from '@dtg/dingtalk-sim';
 import type { DrillStack } from './drill-stack';
-import { simRequests } from './sim-control';
+import { simControl, simRequests } from './sim-control';
 
 export interface KnownSecret {
   name: string;
@@ -90,14 +90,19 @@ export class HandledSecrets {
   }
 }
 
+/** Every access and refresh token the simulator handed out (app, corp, suite and user tokens). */
+export async function tokensIssuedBySim(simUrl: string): Promise<KnownSecret[]> {
+  const issued = await simControl<IssuedToken[]>(simUrl, 'GET', '/tokens');
+  return issued.map(({ kind, token }) => ({ name: `DingTalk ${kind} token`, value: token }));
+}
+
 /**
  * Searches everything the stack's processes printed for every secret known to it, handled by the
- * test, or seen on the wire to the simulator — which also hands out the app's current token again.
+ * test, seen on the wire to the simulator, or handed out by it.
  */
 export async function expectCleanLogs(stack: DrillStack, handled: HandledSecrets): Promise<void> {
   const wire = await simRequests(stack.sim.url);
-  const token = (await (await fetch(`${stack.sim.url}/gettoken?appkey=${DEMO.app.appKey}&appsecret=${DEMO.app.appSecret}`)).json()) as { access_token: string };
-  const secrets = knownSecrets(stack, [...handled.list, ...secretsSeenBySim(wire), { name: 'app access token', value: token.access_token }]);
+  const secrets = knownSecrets(stack, [...handled.list, ...secretsSeenBySim(wire), ...(await tokensIssuedBySim(stack.sim.url))]);
   const transcript = stack.transcript();
   // The scan only means something if the services really logged at debug level.
   if (!transcript.includes('"level":"debug"')) throw new Error('no debug line in the logs: run the stack with logLevel debug');
