@@ -134,6 +134,31 @@ describe('work notifications across real processes', () => {
     expect((await sentCalls()).map((c) => c.userids)).toEqual([['user010']]);
   });
 
+  it('when a text holds a lone surrogate or a NUL, then 400 names body.msg.text.content, the cloud emits nothing and nothing reaches the store', async () => {
+    const eventsAfter = async (after: number) => {
+      const all: Array<{ seq: number; type: string }> = [];
+      for (let page; (page = (await call<{ events: typeof all }>(stack.cloud.url, 'GET', `/v1/events?after=${all.at(-1)?.seq ?? after}&limit=1000`, { token: stack.tenant.apiKey })).body.events).length > 0; ) all.push(...page);
+      return all;
+    };
+    const seqBefore = (await eventsAfter(0)).at(-1)?.seq ?? 0;
+    const localBefore = await count(stack.pg, 'messages');
+    for (const content of ['x\ud800y', 'x\udc00', 'x\u0000y']) {
+      const refused = await send({ recipients: { userIds: ['user011'] }, msg: { msgtype: 'text', text: { content } } });
+      expect([JSON.stringify(content), refused.status, refused.body]).toEqual([
+        JSON.stringify(content),
+        400,
+        expect.objectContaining({ code: 'validation_failed', errors: [{ path: 'body.msg.text.content', message: expect.any(String) }] }),
+      ]);
+    }
+    // A good message after them arrives: had a bad one been accepted, the store would have met it first.
+    const marker = await send({ recipients: { userIds: ['user011'] }, msg: { msgtype: 'text', text: { content: 'x😀y, after the refused ones' } } });
+    expect(marker.status).toBe(202);
+    await localMessageWhen(marker.body.id, 'stored', () => true);
+    expect((await eventsAfter(seqBefore)).filter((e) => e.type === 'message.accepted')).toHaveLength(1);
+    expect(await count(stack.pg, 'messages')).toBe(localBefore + 1);
+    expect(await count(stack.pg, 'dead_events')).toBe(0);
+  });
+
   it('when a user token of tenant A meets tenant B’s resources, then it is refused; B’s ticket opens nothing at A’s local store', async () => {
     const messageB = await send({ recipients: { userIds: ['second010'] }, msg: { msgtype: 'text', text: { content: 'For the second org only.' } } }, tenantB.apiKey);
     expect(messageB.status).toBe(202);

@@ -232,6 +232,15 @@ describe('validation', () => {
     const res = await request(app).get('/v1/users/nobody');
     expect(expectProblem(res.body, 'validation_failed', 400).errors?.[0]?.path).toBe('params.id');
   });
+  it('when a string holds a lone surrogate or a NUL, in the body or the query, then 400 names it and the handler never runs', async () => {
+    const { app, logs } = buildApp();
+    // JSON.stringify writes a lone surrogate as the escape \ud800: the body on the wire is plain ASCII JSON.
+    const surrogate = await request(app).post('/v1/users').set('content-type', 'application/json').send(JSON.stringify({ name: 'x\ud800y' }));
+    expect(expectProblem(surrogate.body, 'validation_failed', 400).errors).toEqual([{ path: 'body.name', message: expect.stringContaining('Unicode') }]);
+    const nul = await request(app).post('/v1/users?dryRun=true%00').send({ name: 'Ann\u0000' });
+    expect(expectProblem(nul.body, 'validation_failed', 400).errors?.map((e) => e.path).sort()).toEqual(['body.name', 'query.dryRun']);
+    expect(logs.lines().filter((entry) => entry.message === 'creating user')).toEqual([]);
+  });
 });
 
 describe('raw body', () => {

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { AppError, validationError, type FieldError } from '../errors/app-error';
 import { fieldErrors } from '../errors/to-app-error';
+import { unsafeTextFields } from './unsafe-text';
 
 export type InputLocation = 'params' | 'query' | 'body' | 'headers';
 
@@ -18,6 +19,8 @@ export const JSON_CONTENT_TYPES: string[] = ['application/json', 'application/*+
 
 /**
  * Parses every given location, reporting all bad fields at once (paths prefixed `body.`, `query.`…).
+ * Any string of those locations holding a NUL or an unpaired surrogate is refused too, whatever
+ * its schema says (see unsafe-text.ts).
  * Results go to `res.locals.input` because Express 5's `req.query` cannot be reassigned.
  * Synchronous: input schemas are plain shapes and refinements (zod throws if one turns async),
  * and every request passes here, so it costs no promise of its own.
@@ -31,6 +34,11 @@ export function parseInput<S extends InputSchemas>(schemas: S, req: Request): Pa
   for (const location of LOCATIONS) {
     const schema = schemas[location];
     if (!schema) continue;
+    const unsafe = unsafeTextFields(req[location], location);
+    if (unsafe.length > 0) {
+      problems.push(...unsafe);
+      continue;
+    }
     const result = schema.safeParse(req[location]);
     if (result.success) parsed[location] = result.data;
     else problems.push(...fieldErrors(result.error.issues, location));
