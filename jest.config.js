@@ -8,10 +8,10 @@ const swc = [
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' },
 ];
 
-// ESM-only packages (panva's OpenID Connect libraries and what they import). Jest's CommonJS
+// ESM-only packages (panva's OpenID Connect libraries and what they import, request-filtering-agent). Jest's CommonJS
 // runtime cannot load ESM without --experimental-vm-modules, so swc turns them into CommonJS, as it
 // does our TypeScript; plain node (tsx, the bundles) loads them natively.
-const ESM_PACKAGES = ['oidc-provider', 'openid-client', 'oauth4webapi', 'jose', 'koa', '@koa', 'nanoid', 'quick-lru', 'eta', 'koa-compose', 'jsesc', 'raw-body'];
+const ESM_PACKAGES = ['oidc-provider', 'openid-client', 'oauth4webapi', 'jose', 'koa', '@koa', 'nanoid', 'quick-lru', 'eta', 'koa-compose', 'jsesc', 'raw-body', 'request-filtering-agent'];
 const transform = { '^.+\\.(ts|js|mjs)$': swc };
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`];
 

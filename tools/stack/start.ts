@@ -75,6 +75,8 @@ async function main(): Promise<void> {
     DINGTALK_LOGIN_URL: `${urls.sim}`,
     DINGTALK_API_URL: simUrl,
     DINGTALK_OAPI_URL: simUrl,
+    // The demo's local store listens on this machine.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
   };
   const tenant = loadOrCreateDemoTenant();
   const cloud = startProcess('cloud', bundlePath('cloud-gateway'), cloudEnv);

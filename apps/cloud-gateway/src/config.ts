@@ -1,7 +1,7 @@
 // The cloud's whole configuration, parsed once at start (a bad env exits listing every problem).
 import path from 'node:path';
 import { z } from 'zod';
-import { envDurationMs, envInt, envList, envPort, envSecret, envUrl, parseDurationMs } from '@dtg/service-kit';
+import { envBool, envDurationMs, envInt, envList, envPort, envSecret, envUrl, parseDurationMs } from '@dtg/service-kit';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 
@@ -66,6 +66,12 @@ export const CloudConfigSchema = z.object({
   /** Alarm (warn, then error at twice this) when no suite_ticket arrived for this long; DingTalk pushes one about every 5 h. */
   SUITE_TICKET_ALARM_AFTER: envDurationMs('6h'),
   WEBHOOK_TIMEOUT: envDurationMs('10s'),
+  /**
+   * Webhook URLs may point at loopback and private networks (10/8, 172.16/12, 192.168/16, fc00::/7):
+   * only where the local stores live in the cloud's own network. Metadata, link-local and other
+   * special addresses stay refused either way.
+   */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: envBool(false),
   WEBHOOK_RETRY_SCHEDULE: durationList('5s,5m,30m,2h,5h,10h,10h'),
   WEBHOOK_CONCURRENCY_PER_TENANT: envInt(32, { min: 1, max: 256 }),
   DISPATCH_POLL_INTERVAL: envDurationMs('1s'),

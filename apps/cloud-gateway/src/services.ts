@@ -4,6 +4,7 @@ import type { Logger } from '@dtg/service-kit';
 import type { CloudConfig } from './config';
 import { openDatabase } from './db/prisma';
 import { createCallbacks } from './features/callbacks/callbacks.feature';
+import { addressPolicy } from './features/delivery/address-policy';
 import { Dispatcher } from './features/delivery/dispatcher';
 import { createDingTalk } from './features/dingtalk/org-clients';
 import { deliveriesService } from './features/delivery/deliveries.service';
@@ -29,13 +30,17 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const secrets = createSecretBox(config.ENCRYPTION_KEY);
   const outbox = new Outbox(sqlite);
   const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now });
-  const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, now: overrides.now });
+  const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
+  const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
   const deliveries = deliveriesService(db);
   const dispatcher = new Dispatcher({
     db,
     tenants,
     logger,
-    send: overrides.send ?? createWebhookSender(config.WEBHOOK_CONCURRENCY_PER_TENANT * 4),
+    send:
+      overrides.send ??
+      createWebhookSender({ policy: webhookAddresses, allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS, maxSockets: config.WEBHOOK_CONCURRENCY_PER_TENANT * 4 }),
+    addresses: webhookAddresses,
     policy: { scheduleMs: config.WEBHOOK_RETRY_SCHEDULE, jitter: 0.2, retryAfterMinMs: 1_000, retryAfterMaxMs: 3_600_000 },
     timeoutMs: config.WEBHOOK_TIMEOUT,
     concurrencyPerTenant: config.WEBHOOK_CONCURRENCY_PER_TENANT,

@@ -226,6 +226,42 @@ describe('sign-in and tenant boundaries (real processes)', () => {
     });
   });
 
+  describe('webhook URLs (server-side request forgery)', () => {
+    it('when a webhook URL names a metadata, link-local or unspecified address in any spelling, then 400 naming body.webhookUrl on create and on update, and nothing changes', async () => {
+      // This stack allows private networks (its store is on 127.0.0.1): these stay refused all the same.
+      const attempts = [
+        'http://169.254.169.254/latest/meta-data/',
+        'http://[::ffff:169.254.169.254]/latest/meta-data/',
+        'http://[::ffff:a9fe:a9fe]/',
+        'http://[::ffff:0.0.0.0]:3000/webhooks/cloud',
+        'http://[64:ff9b::a9fe:a9fe]/',
+        'http://[2002:a9fe:a9fe::]/',
+        'http://100.100.100.200/latest/meta-data/',
+        'http://[::a9fe:a9fe]/',
+        'http://[fd00:ec2::254]/latest/meta-data/',
+        'http://0.0.0.0:3000/webhooks/cloud',
+      ];
+      const tenants = cloudCount('Tenant');
+      const before = (await stack.admin<{ webhookUrl: string | null }>('GET', `/admin/tenants/${second.id}`)).body.webhookUrl;
+      for (const webhookUrl of attempts) {
+        const created = await stack.admin<{ errors?: Array<{ path: string }> }>('POST', '/admin/tenants', {
+          name: 'SSRF probe',
+          corpId: `dingssrf${cloudCount('Tenant')}`,
+          appKey: 'ssrf-app-key',
+          appSecret: 'ssrf-app-secret-0123456789',
+          agentId: 1,
+          webhookUrl,
+          returnUrls: ['http://127.0.0.1:9/'],
+        });
+        expect([webhookUrl, created.status, created.body.errors?.map((e) => e.path)]).toEqual([webhookUrl, 400, ['body.webhookUrl']]);
+        const updated = await stack.admin<{ errors?: Array<{ path: string }> }>('PATCH', `/admin/tenants/${second.id}`, { webhookUrl });
+        expect([webhookUrl, updated.status, updated.body.errors?.map((e) => e.path)]).toEqual([webhookUrl, 400, ['body.webhookUrl']]);
+      }
+      expect(cloudCount('Tenant')).toBe(tenants);
+      expect((await stack.admin<{ webhookUrl: string | null }>('GET', `/admin/tenants/${second.id}`)).body.webhookUrl).toBe(before);
+    });
+  });
+
   describe('DingTalk failing at the transport level (timeouts and connection resets)', () => {
     const TRANSPORT_FAULTS: FaultKind[] = ['timeout', 'reset'];
     // The simulator holds a `timeout` this long, then drops the connection (the client's own deadline is 10 s).

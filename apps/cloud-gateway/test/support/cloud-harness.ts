@@ -27,6 +27,8 @@ export function testEnv(dbFile: string, extra: Record<string, string> = {}): Rec
     ADMIN_TOKEN,
     USER_TOKEN_SECRET: randomBytes(32).toString('hex'),
     WEBHOOK_TIMEOUT: '2s',
+    // The webhook receivers of these tests listen on 127.0.0.1.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     DISPATCH_POLL_INTERVAL: '100ms',
     LOG_LEVEL: 'warn',
     ...extra,

@@ -34,6 +34,8 @@ export function cloudEnv(options: { port: number; dbFile: string; simUrl: string
     DINGTALK_LOGIN_URL: options.simUrl,
     DINGTALK_API_URL: options.simUrl,
     DINGTALK_OAPI_URL: options.simUrl,
+    // The local store of every test stack listens on 127.0.0.1.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
   };
 }
 

@@ -11,6 +11,7 @@ import type { TenantsService } from '../tenants/tenants.service';
 import { deliveriesRepository, type AttemptResult, type ClaimedDelivery, type EventRow } from './deliveries.repository';
 import { nextStep, parseRetryAfter, type RetryPolicy } from './retry-schedule';
 import type { SendResult, WebhookSender } from './webhook-sender';
+import type { AddressPolicy } from './address-policy';
 import { assertSafeWebhookUrl } from './webhook-url-guard';
 
 export interface DispatcherDeps {
@@ -19,6 +20,8 @@ export interface DispatcherDeps {
   logger: Logger;
   send: WebhookSender;
   policy: RetryPolicy;
+  /** Where pushes may go (see address-policy.ts). */
+  addresses: AddressPolicy;
   timeoutMs: number;
   concurrencyPerTenant: number;
   pollIntervalMs: number;
@@ -154,7 +157,7 @@ export class Dispatcher {
     const row = await this.deps.db.tenant.findUnique({ where: { id: tenantId } });
     if (!row?.webhookUrl) return { error: 'tenant has no webhook URL' };
     try {
-      await assertSafeWebhookUrl(row.webhookUrl);
+      await assertSafeWebhookUrl(row.webhookUrl, this.deps.addresses);
     } catch (err) {
       return { error: `webhook URL refused: ${(err as Error).message}` };
     }

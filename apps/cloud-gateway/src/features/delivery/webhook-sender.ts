@@ -1,9 +1,9 @@
 // One signed POST to a tenant's webhook URL. No redirects are followed (a redirect could point the
-// push at an address the URL guard refused), the response body is read only up to a cap, and the
-// deadline is a hard abort.
-import http from 'node:http';
-import https from 'node:https';
+// push at an address the URL guard refused), no proxy from the environment is used (the proxy, not
+// the guard, would pick the address), every connection goes through the address-checking agents,
+// the response body is read only up to a cap, and the deadline is a hard abort.
 import axios from 'axios';
+import { webhookAgents, type WebhookAgentOptions } from './webhook-agent';
 
 export interface SendResult {
   status?: number;
@@ -17,10 +17,10 @@ export type WebhookSender = (url: string, body: string, headers: Record<string, 
 
 const MAX_RESPONSE_BYTES = 16 * 1024;
 
-export function createWebhookSender(maxSockets: number): WebhookSender {
+export function createWebhookSender(agentOptions: WebhookAgentOptions): WebhookSender {
   const client = axios.create({
-    httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
-    httpsAgent: new https.Agent({ keepAlive: true, maxSockets }),
+    ...webhookAgents(agentOptions),
+    proxy: false,
     maxRedirects: 0,
     maxContentLength: MAX_RESPONSE_BYTES,
     responseType: 'text',

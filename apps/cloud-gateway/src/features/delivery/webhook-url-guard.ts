@@ -1,8 +1,10 @@
-// A tenant's webhook URL is operator input the cloud will POST to: refuse link-local and cloud
-// metadata addresses (the classic SSRF targets). Private ranges and loopback stay allowed — a
-// local-store normally lives in a private network, and in development on the same machine.
+// A tenant's webhook URL is operator input the cloud will POST to: checked when it is saved (a
+// clear 400) and again before pushing. The address policy decides (address-policy.ts); the
+// connect-time check in webhook-agent.ts is what holds against a name that resolves differently
+// later (DNS rebinding).
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import type { AddressPolicy } from './address-policy';
 
 const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata', 'instance-data', 'metadata.azure.internal']);
 
@@ -13,18 +15,12 @@ export class UnsafeWebhookUrlError extends Error {
   }
 }
 
-function isForbiddenAddress(address: string): boolean {
-  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
-  if (isIP(v4) === 4) {
-    const [a, b] = v4.split('.').map(Number);
-    return a === 169 && b === 254 /* link-local incl. 169.254.169.254 */ || a === 0 || (a !== undefined && a >= 224);
-  }
-  const lower = address.toLowerCase();
-  return /^fe[89ab]/.test(lower) /* fe80::/10 */ || lower === '::' || lower.startsWith('ff') || lower === 'fd00:ec2::254';
-}
+export type Resolve = (host: string) => Promise<string[]>;
 
-/** Throws UnsafeWebhookUrlError; resolves the host so a DNS name cannot hide a forbidden address. */
-export async function assertSafeWebhookUrl(raw: string): Promise<URL> {
+const resolveAll: Resolve = async (host) => (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
+
+/** Throws UnsafeWebhookUrlError; resolves the host so a DNS name cannot hide a refused address. */
+export async function assertSafeWebhookUrl(raw: string, policy: AddressPolicy, resolve: Resolve = resolveAll): Promise<URL> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -35,8 +31,9 @@ export async function assertSafeWebhookUrl(raw: string): Promise<URL> {
   if (url.username || url.password) throw new UnsafeWebhookUrlError('must not carry credentials');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (METADATA_HOSTS.has(host.toLowerCase())) throw new UnsafeWebhookUrlError('points at a metadata service');
-  const addresses = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
+  const addresses = isIP(host) ? [host] : await resolve(host);
   if (addresses.length === 0) throw new UnsafeWebhookUrlError(`host ${host} does not resolve`);
-  if (addresses.some(isForbiddenAddress)) throw new UnsafeWebhookUrlError('points at a link-local or metadata address');
+  const refusal = addresses.map((address) => policy.refusal(address)).find((reason) => reason !== undefined);
+  if (refusal) throw new UnsafeWebhookUrlError(`points at ${refusal}`);
   return url;
 }

@@ -6,6 +6,7 @@ import type { Db, DbTx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { SecretBox } from '../../shared/secret-box';
 import { apiKeysService, type IssuedApiKey } from '../api-keys/api-keys.service';
+import type { AddressPolicy } from '../delivery/address-policy';
 import { assertSafeWebhookUrl, UnsafeWebhookUrlError } from '../delivery/webhook-url-guard';
 import {
   CreateTenantSchema,
@@ -24,6 +25,8 @@ export interface TenantsDeps {
   secrets: SecretBox;
   /** How long the previous webhook secret keeps signing after a rotation. */
   rotationGraceMs: number;
+  /** Where webhook URLs may point (see address-policy.ts). */
+  webhookAddresses: AddressPolicy;
   now?: () => number;
 }
 
@@ -34,10 +37,10 @@ export interface CreatedTenant {
   webhookSecret: string;
 }
 
-async function checkWebhookUrl(url: string | null | undefined): Promise<void> {
+async function checkWebhookUrl(url: string | null | undefined, policy: AddressPolicy): Promise<void> {
   if (!url) return;
   try {
-    await assertSafeWebhookUrl(url);
+    await assertSafeWebhookUrl(url, policy);
   } catch (err) {
     if (err instanceof UnsafeWebhookUrlError) {
       throw new AppError('validation_failed', 'webhookUrl is not allowed', {
@@ -66,7 +69,7 @@ export function tenantsService(deps: TenantsDeps) {
     async create(input: CreateTenant, provided: ProvidedCredentials = {}): Promise<CreatedTenant> {
       const parsed = CreateTenantSchema.parse(input);
       const creds = ProvidedCredentialsSchema.parse(provided);
-      await checkWebhookUrl(parsed.webhookUrl);
+      await checkWebhookUrl(parsed.webhookUrl, deps.webhookAddresses);
       const webhookSecret = creds.webhookSecret ?? generateWebhookSecret();
       return db.$transaction(async (tx) => {
         const existing = await tenantsRepository.findByCorp(tx, parsed.corpId, parsed.mode);
@@ -109,7 +112,7 @@ export function tenantsService(deps: TenantsDeps) {
 
     async update(id: string, input: UpdateTenant): Promise<Tenant> {
       const parsed = UpdateTenantSchema.parse(input);
-      await checkWebhookUrl(parsed.webhookUrl);
+      await checkWebhookUrl(parsed.webhookUrl, deps.webhookAddresses);
       const current = await row(db, id);
       if (parsed.callbackMode === 'stream' && current.mode !== 'internal') {
         throw new AppError('validation_failed', 'callbackMode is not allowed', { fields: [{ path: 'body.callbackMode', message: isvStreamIssue.message }] });
