@@ -34,6 +34,7 @@ export function createApp(s: CloudServices): Express {
   return createServiceApp({
     logger: s.logger,
     registry,
+    metricsToken: s.config.METRICS_TOKEN,
     health: {
       version: VERSION,
       logger: s.logger,

@@ -36,6 +36,8 @@ export const CloudConfigSchema = z.object({
   PUBLIC_URL: envUrl('http://localhost:3100'),
   CLOUD_DATABASE_URL: z.string().default(`file:${path.join(repoRoot, '.data', 'cloud-gateway.db')}`),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  /** Bearer token for GET /metrics; without it the route does not exist. */
+  METRICS_TOKEN: envSecret({ minLength: 16 }).optional(),
   /** 32 bytes, base64: seals DingTalk and webhook secrets at rest (AES-256-GCM). */
   ENCRYPTION_KEY: envSecret({ minLength: 44 }),
   ADMIN_TOKEN: envSecret({ minLength: 24 }),

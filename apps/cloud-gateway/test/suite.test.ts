@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { DEMO, startSimulator, type RequestLogEntry, type RunningSim } from '@dtg/dingtalk-sim';
 import { createLogger } from '@dtg/service-kit';
 import { suiteTicketAlarm } from '../src/features/suite/suite-ticket-alarm';
-import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
+import { ADMIN_TOKEN, METRICS_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
 import { waitFor } from './support/webhook-receiver';
 import { adminCall, pullEvents, simControl, warmUp, type PushOutcome } from './support/dingtalk-callbacks';
 
@@ -162,7 +162,7 @@ describe('third-party suite mode', () => {
     ]);
     expect(lines[1]?.ageSeconds).toBeGreaterThanOrEqual(121);
 
-    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    const metrics = await (await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     const age = /suite_ticket_age_seconds\{[^}]*suite="suitedemokey0001"[^}]*\} ([\d.e+-]+)/.exec(metrics);
     expect(Number(age?.[1])).toBeGreaterThanOrEqual(0);
     expect(Number(age?.[1])).toBeLessThan(60);

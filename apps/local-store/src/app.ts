@@ -30,6 +30,7 @@ export function createApp(deps: AppDeps): Express {
   return createServiceApp({
     logger: deps.logger,
     registry: deps.registry,
+    metricsToken: config.metricsToken,
     rawBodyPaths: [WEBHOOK_PATH],
     health: {
       version: deps.version,

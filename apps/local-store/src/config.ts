@@ -38,6 +38,8 @@ export const ConfigSchema = z
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     /** Bearer token for the admin endpoints when no admin session is at hand (scripts, ops). */
     LOCAL_ADMIN_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long'),
+    /** Bearer token for GET /metrics; without it the route does not exist. */
+    METRICS_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long'),
   })
   .superRefine((env, ctx) => {
     if (env.DELIVERY_MODE === 'push' && env.WEBHOOK_SECRETS.length === 0) {
@@ -59,6 +61,7 @@ export const ConfigSchema = z
     cookieSecure: env.COOKIE_SECURE,
     logLevel: env.LOG_LEVEL,
     localAdminToken: env.LOCAL_ADMIN_TOKEN,
+    metricsToken: env.METRICS_TOKEN,
   }));
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

@@ -4,10 +4,12 @@ import { documentedRoutes, routeTable } from '@dtg/service-kit';
 import { user, userUpserted } from './support/events';
 import { startTestStore, type TestStore } from './support/test-store';
 
+const METRICS_TOKEN = 'test-metrics-token-0123456789';
+
 let store: TestStore;
 
 beforeAll(async () => {
-  store = await startTestStore();
+  store = await startTestStore({ env: { METRICS_TOKEN } });
 });
 afterAll(() => store.close());
 
@@ -61,7 +63,7 @@ describe('ops endpoints', () => {
     await store.push(userUpserted(1, user('metered')));
     await store.push(userUpserted(1, user('metered')));
     await store.services.tracker.advance();
-    const res = await request(store.app).get('/metrics');
+    const res = await request(store.app).get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('http_request_duration_seconds');
     expect(res.text).toMatch(/local_store_events_total\{source="push",outcome="applied",service="local-store"\} 1/);

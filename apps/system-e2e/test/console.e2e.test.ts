@@ -139,4 +139,23 @@ describe('the console in a browser', () => {
     });
     expect(browser.pageErrors).toEqual([]);
   }, 60_000);
+
+  it('when the API docs and the sign-in error page are opened, then they render under their CSP without a violation', async () => {
+    const { page } = browser;
+    await withFailureScreenshot(page, 'html-pages-csp', async () => {
+      for (const [url, operation] of [
+        [`${stack.cloud.url}/docs`, '/v1/messages'],
+        [`${stack.local.url}/docs`, '/api/session'],
+      ] as const) {
+        await page.goto(url);
+        // The list is built by the page's inline script: it ran, so the policy's hash matches it.
+        await page.getByRole('heading', { name: operation }).first().waitFor();
+      }
+      await page.goto(`${stack.cloud.url}/auth/dingtalk?tenant=ten_nobody&returnTo=${encodeURIComponent(`${stack.local.url}/`)}`);
+      await page.getByRole('heading', { name: 'Sign-in with DingTalk failed' }).waitFor();
+      // The inline style applied (the policy allows it by hash): the page is centred, not full width.
+      expect(await page.evaluate('getComputedStyle(document.body).maxWidth')).not.toBe('none');
+    });
+    expect(browser.pageErrors).toEqual([]);
+  });
 });

@@ -226,6 +226,38 @@ describe('sign-in and tenant boundaries (real processes)', () => {
     });
   });
 
+  describe('response headers', () => {
+    const cspOf = (header: string | null) => new Map((header ?? '').split(';').map((part) => part.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+
+    it('when any HTML page of either service is served, then it carries a CSP that nothing may frame, and /metrics is not public', async () => {
+      const pages: Array<[string, RequestInit?]> = [
+        [`${stack.cloud.url}/docs`],
+        // A refused sign-in start: the cloud's HTML error page.
+        [loginUrl(stack.cloud.url, 'ten_nobody', returnTo()), { headers: { accept: 'text/html' } }],
+        [`${stack.local.url}/`],
+        [`${stack.local.url}/docs`],
+      ];
+      for (const [url, init] of pages) {
+        const res = await fetch(url, { redirect: 'manual', ...init });
+        const csp = cspOf(res.headers.get('content-security-policy'));
+        expect([url, res.headers.get('content-type')?.startsWith('text/html'), csp.get('default-src'), csp.get('frame-ancestors'), res.headers.get('x-frame-options')]).toEqual([
+          url,
+          true,
+          ["'none'"],
+          ["'none'"],
+          'DENY',
+        ]);
+        expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      }
+      // No METRICS_TOKEN in this stack: neither service has a /metrics route.
+      for (const base of [stack.cloud.url, stack.local.url]) {
+        const res = await fetch(`${base}/metrics`);
+        expect([base, res.status, res.headers.get('content-type')?.split(';')[0]]).toEqual([base, 404, PROBLEM]);
+      }
+    });
+  });
+
   describe('webhook URLs (server-side request forgery)', () => {
     it('when a webhook URL names a metadata, link-local or unspecified address in any spelling, then 400 naming body.webhookUrl on create and on update, and nothing changes', async () => {
       // This stack allows private networks (its store is on 127.0.0.1): these stay refused all the same.

@@ -58,6 +58,7 @@ export { sha256Hex } from './crypto/sha256';
 
 export { createServiceApp, type ServiceAppOptions } from './app/create-service-app';
 export { onlyUnder } from './app/only-under';
+export { inlineSource, pageSecurity, type CspDirectives } from './app/page-security';
 export { serve, type RunningServer, type ServeOptions, type ShutdownHook } from './server/serve';
 
 export { ApiRegistry, type ApiResponseSpec, type ApiRouteSpec, type HttpMethod } from './openapi/api-registry';

@@ -11,6 +11,7 @@ import { CloudConfigSchema } from '../../src/config';
 import { buildServices, type CloudServices, type ServiceOverrides } from '../../src/services';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const METRICS_TOKEN = 'test-metrics-token-0123456789';
 
 export interface CloudHarness {
   url: string;
@@ -25,6 +26,7 @@ export function testEnv(dbFile: string, extra: Record<string, string> = {}): Rec
     CLOUD_DATABASE_URL: `file:${dbFile}`,
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_TOKEN,
+    METRICS_TOKEN,
     USER_TOKEN_SECRET: randomBytes(32).toString('hex'),
     WEBHOOK_TIMEOUT: '2s',
     // The webhook receivers of these tests listen on 127.0.0.1.

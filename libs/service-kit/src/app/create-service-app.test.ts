@@ -261,12 +261,28 @@ describe('raw body', () => {
 });
 
 describe('app basics', () => {
-  it('mounts /healthz, /readyz and /metrics', async () => {
-    const { app } = buildApp({ health: { version: '1.2.3', checks: { db: async () => undefined } } });
+  it('mounts /healthz, /readyz and /metrics (for the metrics token)', async () => {
+    const { app } = buildApp({ health: { version: '1.2.3', checks: { db: async () => undefined } }, metricsToken: 'metrics-token-0123456789' });
     await request(app).get('/v1/users/u1');
     expect((await request(app).get('/healthz')).body).toEqual({ status: 'ok', version: '1.2.3' });
     expect((await request(app).get('/readyz')).body).toMatchObject({ status: 'ready', checks: { db: 'ok' } });
-    expect((await request(app).get('/metrics')).text).toContain('route="/v1/users/:id"');
+    expect((await request(app).get('/metrics').set('authorization', 'Bearer metrics-token-0123456789')).text).toContain('route="/v1/users/:id"');
+  });
+
+  it('when /metrics is asked without the token or with another, then 401 problem+json and no metric', async () => {
+    const { app } = buildApp({ metricsToken: 'metrics-token-0123456789' });
+    for (const authorization of [undefined, 'Bearer metrics-token-012345678', 'Bearer metrics-token-0123456789x', 'metrics-token-0123456789']) {
+      const req = request(app).get('/metrics');
+      const res = await (authorization ? req.set('authorization', authorization) : req);
+      expect([authorization, res.status, res.headers['www-authenticate']]).toEqual([authorization, 401, 'Bearer realm="metrics"']);
+      expectProblem(res.body, 'unauthorized', 401);
+      expect(res.text).not.toContain('http_request_duration_seconds');
+    }
+  });
+
+  it('when no metrics token is configured, then /metrics does not exist', async () => {
+    const { app } = buildApp();
+    expectProblem((await request(app).get('/metrics')).body, 'route_not_found', 404);
   });
 
   it('does not send x-powered-by', async () => {

@@ -22,6 +22,8 @@ export interface ServiceAppOptions {
   rawBodyPaths?: string[];
   /** Express 'trust proxy' setting, e.g. 1 behind one reverse proxy. Not set by default. */
   trustProxy?: boolean | number | string;
+  /** Bearer token for GET /metrics (METRICS_TOKEN); without one the route does not exist. */
+  metricsToken?: string;
 }
 
 /** The shared Express skeleton; the order matters (context first so every later line has a request id). */
@@ -35,7 +37,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(accessLog(options.logger));
   app.use(jsonBody({ limit: options.jsonLimit ?? '1mb', rawBodyPaths: options.rawBodyPaths }));
   app.use(onlyUnder(healthRoutes({ logger: options.logger, ...options.health })));
-  app.use(onlyUnder(metricsRoutes(options.registry)));
+  app.use(onlyUnder(metricsRoutes(options.registry, options.metricsToken)));
   options.routes(app);
   app.use(notFoundHandler());
   app.use(errorHandler(options.logger));

@@ -7,6 +7,9 @@ import { httpMetrics } from './http-metrics.middleware';
 import { createMetricsRegistry } from './metrics-registry';
 import { metricsRoutes } from './metrics.routes';
 
+const TOKEN = 'metrics-token-0123456789';
+const scrape = (app: express.Express) => request(app).get('/metrics').set('authorization', `Bearer ${TOKEN}`);
+
 function buildApp() {
   const registry = createMetricsRegistry('test-service');
   const users = Router();
@@ -16,7 +19,7 @@ function buildApp() {
   });
   const app = express()
     .use(httpMetrics(registry))
-    .use(metricsRoutes(registry))
+    .use(metricsRoutes(registry, TOKEN))
     .use('/v1', users)
     .use(notFoundHandler())
     .use(errorHandler(captureLogs().logger));
@@ -34,7 +37,7 @@ describe('http metrics', () => {
     await request(app).get('/v1/users/missing');
     await request(app).get('/random/path/1');
     await request(app).get('/random/path/2');
-    const res = await request(app).get('/metrics');
+    const res = await scrape(app);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.text).toContain('# TYPE http_request_duration_seconds histogram');
@@ -47,7 +50,7 @@ describe('http metrics', () => {
   });
 
   it('exposes default Node metrics labelled with the service', async () => {
-    const res = await request(buildApp()).get('/metrics');
+    const res = await scrape(buildApp());
     expect(res.text).toMatch(/process_cpu_user_seconds_total\{service="test-service"\}/);
   });
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ProblemSchema } from '../errors/problem.schema';
 import type { ApiRouteSpec } from './api-registry';
+import { METRICS_SECURITY_SCHEME } from './service-routes.docs';
 
 export interface OpenApiInfo {
   title: string;
@@ -75,7 +76,9 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly ApiRout
     openapi: '3.1.0',
     info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
     paths,
-    components: { securitySchemes: info.securitySchemes ?? {} },
+    components: {
+      securitySchemes: { ...info.securitySchemes, [METRICS_SECURITY_SCHEME]: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' } },
+    },
   });
 }
 

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { inlineSource, pageSecurity } from '../app/page-security';
 import { buildOpenApiDocument, type OpenApiInfo } from './openapi-document';
 import type { ApiRegistry } from './api-registry';
 import { documentServiceRoutes } from './service-routes.docs';
@@ -12,20 +13,19 @@ export function openApiRoutes(info: OpenApiInfo, registry: ApiRegistry): Router 
   router.get('/openapi.json', (_req, res) => {
     res.json(document());
   });
-  router.get('/docs', (_req, res) => {
-    res.type('html').send(docsPage(info.title));
+  // The page's only script and style are inline: the policy allows exactly those (by hash).
+  const page = docsPage(info.title);
+  router.get('/docs', pageSecurity({ 'script-src': [inlineSource(DOCS_SCRIPT)], 'style-src': [inlineSource(DOCS_STYLE)], 'connect-src': ["'self'"] }), (_req, res) => {
+    res.type('html').send(page);
   });
   return router;
 }
 
-function docsPage(title: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} API</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
+const DOCS_STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1f24}
 h2{margin-top:2rem;border-bottom:1px solid #ddd}code,pre{background:#f4f5f7;border-radius:4px}pre{padding:.75rem;overflow:auto;font-size:13px}
-.m{display:inline-block;min-width:4.5rem;font-weight:600;text-transform:uppercase}details{margin:.5rem 0}</style></head>
-<body><h1>${title} API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p><main id="ops">Loading…</main>
-<script>
+.m{display:inline-block;min-width:4.5rem;font-weight:600;text-transform:uppercase}details{margin:.5rem 0}`;
+
+const DOCS_SCRIPT = `
 fetch('/openapi.json').then(r=>r.json()).then(doc=>{
   const esc=s=>String(s).replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'}[c]));
   const html=[];
@@ -37,5 +37,12 @@ fetch('/openapi.json').then(r=>r.json()).then(doc=>{
   }}
   document.getElementById('ops').innerHTML=html.join('');
 });
-</script></body></html>`;
+`;
+
+function docsPage(title: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>${DOCS_STYLE}</style></head>
+<body><h1>${title} API</h1><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p><main id="ops">Loading…</main>
+<script>${DOCS_SCRIPT}</script></body></html>`;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
 import { z } from 'zod';
@@ -65,5 +66,24 @@ describe('OpenAPI from the route registry', () => {
   it('serves a readable docs page', async () => {
     const res = await request(app()).get('/docs').expect(200);
     expect(res.text).toContain('/openapi.json');
+  });
+
+  it('serves the docs page under a CSP that runs exactly its own inline script and style, and that nothing may frame', async () => {
+    const res = await request(app()).get('/docs').expect(200);
+    const csp = new Map((res.headers['content-security-policy'] ?? '').split(';').map((part: string) => part.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+    const hash = (tag: string) => `'sha256-${createHash('sha256').update(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(res.text)?.[1] ?? '').digest('base64')}'`;
+    expect(csp.get('default-src')).toEqual(["'none'"]);
+    expect(csp.get('script-src')).toEqual([hash('script')]);
+    expect(csp.get('style-src')).toEqual([hash('style')]);
+    expect(csp.get('connect-src')).toEqual(["'self'"]);
+    expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('documents /metrics behind its bearer scheme', async () => {
+    const doc = (await request(app()).get('/openapi.json').expect(200)).body;
+    expect(doc.paths['/metrics'].get.security).toEqual([{ metricsToken: [] }]);
+    expect(doc.components.securitySchemes.metricsToken).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 });

@@ -10,6 +10,9 @@ export const ReadinessSchema = z.object({
   checks: z.record(z.string(), z.enum(['ok', 'failed', 'timeout'])),
 });
 
+/** The security scheme /metrics is documented with; buildOpenApiDocument adds it to every document. */
+export const METRICS_SECURITY_SCHEME = 'metricsToken';
+
 export function documentServiceRoutes(api: ApiRegistry): void {
   const tags = ['ops'];
   api.document({ method: 'get', path: '/healthz', summary: 'Liveness.', tags, responses: { 200: { description: 'Alive.', schema: HealthSchema } } });
@@ -23,9 +26,14 @@ export function documentServiceRoutes(api: ApiRegistry): void {
   api.document({
     method: 'get',
     path: '/metrics',
-    summary: 'Prometheus metrics.',
+    summary: 'Prometheus metrics, for the METRICS_TOKEN only (the route does not exist while it is unset).',
     tags,
-    responses: { 200: { description: 'Prometheus text format.', schema: z.string(), contentType: 'text/plain' } },
+    security: [METRICS_SECURITY_SCHEME],
+    responses: {
+      200: { description: 'Prometheus text format.', schema: z.string(), contentType: 'text/plain' },
+      401: { description: 'No or another bearer token.' },
+      404: { description: 'METRICS_TOKEN is not set.' },
+    },
   });
   api.document({
     method: 'get',

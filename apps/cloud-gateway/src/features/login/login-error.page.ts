@@ -2,9 +2,13 @@
 // redirect — the URL it came with is exactly what cannot be trusted). API clients asking for JSON
 // still get problem+json from the shared error handler.
 import type { ErrorRequestHandler } from 'express';
-import { REQUEST_ID_HEADER, toAppError, type AppError, type Logger } from '@dtg/service-kit';
+import { inlineSource, pageSecurity, REQUEST_ID_HEADER, toAppError, type AppError, type Logger } from '@dtg/service-kit';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const STYLE = 'body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}.ref{color:#555;font-size:.9rem}';
+// The page loads nothing; its one inline style is allowed by hash.
+const security = pageSecurity({ 'style-src': [inlineSource(STYLE)] });
 
 export function renderLoginError(error: AppError, requestId: string): string {
   const fields = error.fields?.length
@@ -13,7 +17,7 @@ export function renderLoginError(error: AppError, requestId: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign-in failed</title>
-<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5}.ref{color:#555;font-size:.9rem}</style>
+<style>${STYLE}</style>
 </head><body><main>
 <h1>Sign-in with DingTalk failed</h1>
 <p role="alert">${escapeHtml(error.detail)}</p>${fields}
@@ -30,10 +34,12 @@ export function loginErrorPages(logger: Logger): ErrorRequestHandler {
     const fields = { problem: error.code, status: error.status, method: req.method, path: req.path };
     if (error.status >= 500) logger.error('login page failed', { ...fields, err });
     else logger.info(error.detail, fields);
-    res
-      .status(error.status)
-      .set('Cache-Control', 'no-store')
-      .type('html')
-      .send(renderLoginError(error, String(res.getHeader(REQUEST_ID_HEADER) ?? '')));
+    security(req, res, () => {
+      res
+        .status(error.status)
+        .set('Cache-Control', 'no-store')
+        .type('html')
+        .send(renderLoginError(error, String(res.getHeader(REQUEST_ID_HEADER) ?? '')));
+    });
   };
 }

@@ -7,7 +7,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Access } from '../../http/access';
 import { loadConsoleAssets, type ConsoleAssets, type ConsoleFile } from './console-assets';
-import { consolePageHeaders, IMMUTABLE_ASSET } from './console-headers';
+import { consolePageSecurity, IMMUTABLE_ASSET, PAGE_CACHE } from './console-headers';
 
 const AssetParamsSchema = z.object({
   build: z.string().regex(/^[0-9a-f]{1,64}$/),
@@ -35,7 +35,7 @@ function send(res: Response, file: ConsoleFile, headers: Record<string, string>)
 export function consoleRoutes(api: ApiRegistry, access: Access, settings: ConsoleSettings, assets: ConsoleAssets = loadConsoleAssets()): Router {
   const router = Router();
   const tags = ['console'];
-  const pageHeaders = consolePageHeaders(new URL(settings.cloudPublicUrl).origin);
+  const pageSecurity = consolePageSecurity(new URL(settings.cloudPublicUrl).origin);
   const config = ConsoleConfigSchema.parse(consoleConfig(settings));
 
   api.add(
@@ -46,9 +46,10 @@ export function consoleRoutes(api: ApiRegistry, access: Access, settings: Consol
       path: '/',
       summary: 'The console (HTML): sign in with DingTalk, directory, send a notification, watch receipts.',
       tags,
+      before: [pageSecurity],
       responses: { 200: { description: 'The page.', schema: z.string(), contentType: 'text/html' } },
     },
-    async (_input, _req, res) => send(res, assets.page, pageHeaders),
+    async (_input, _req, res) => send(res, assets.page, { 'Cache-Control': PAGE_CACHE }),
   );
 
   api.add(
