@@ -8,6 +8,7 @@ import { cors } from './features/auth/cors.middleware';
 import { callbackRoutes } from './features/callbacks/callback.routes';
 import { directoryRoutes } from './features/directory/directory.routes';
 import { loginTicketsRoutes } from './features/login/login-tickets.routes';
+import { loginRateLimit } from './features/login/login-rate-limit';
 import { loginRoutes } from './features/login/login.routes';
 import { messagesRoutes } from './features/messages/messages.routes';
 import { eventsRoutes } from './features/outbox/events.routes';
@@ -35,6 +36,7 @@ export function createApp(s: CloudServices): Express {
     logger: s.logger,
     registry,
     metricsToken: s.config.METRICS_TOKEN,
+    trustProxy: s.config.TRUST_PROXY,
     health: {
       version: VERSION,
       logger: s.logger,
@@ -50,7 +52,8 @@ export function createApp(s: CloudServices): Express {
       app.use(onlyUnder(openApiRoutes(OPENAPI_INFO, api)));
       app.use(onlyUnder(adminRoutes(s, api)));
       app.use(onlyUnder(callbackRoutes(s, api, registry)));
-      app.use(onlyUnder(loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger }, api)));
+      const rateLimit = loginRateLimit({ perClient: s.config.RATE_LIMIT_LOGIN_PER_CLIENT, perTenant: s.config.RATE_LIMIT_LOGIN_PER_TENANT });
+      app.use(onlyUnder(loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger, rateLimit }, api)));
       app.use('/v1', cors());
       const auth = authenticate({ sqlite: s.sqlite, userTokenSecret: s.config.USER_TOKEN_SECRET });
       // Before the blanket authenticate: this route must have matched when a refusal is logged,

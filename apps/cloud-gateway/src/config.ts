@@ -1,7 +1,7 @@
 // The cloud's whole configuration, parsed once at start (a bad env exits listing every problem).
 import path from 'node:path';
 import { z } from 'zod';
-import { envBool, envDurationMs, envInt, envList, envPort, envSecret, envUrl, parseDurationMs } from '@dtg/service-kit';
+import { envBool, envDurationMs, envInt, envList, envPort, envRateLimit, envSecret, envTrustProxy, envUrl, parseDurationMs } from '@dtg/service-kit';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 
@@ -34,6 +34,8 @@ export const CloudConfigSchema = z.object({
   PORT: envPort(3100),
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: envUrl('http://localhost:3100'),
+  /** Which proxies' X-Forwarded-For to believe for the client's address (rate limits): off, a hop count, or their addresses. */
+  TRUST_PROXY: envTrustProxy(),
   CLOUD_DATABASE_URL: z.string().default(`file:${path.join(repoRoot, '.data', 'cloud-gateway.db')}`),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   /** Bearer token for GET /metrics; without it the route does not exist. */
@@ -43,6 +45,9 @@ export const CloudConfigSchema = z.object({
   ADMIN_TOKEN: envSecret({ minLength: 24 }),
   USER_TOKEN_SECRET: envSecret({ minLength: 32 }),
   USER_TOKEN_TTL: envDurationMs('15m'),
+  /** GET /auth/dingtalk and its callback per client address, and the start per tenant. */
+  RATE_LIMIT_LOGIN_PER_CLIENT: envRateLimit('120/1m'),
+  RATE_LIMIT_LOGIN_PER_TENANT: envRateLimit('1200/1m'),
   DINGTALK_LOGIN_URL: envUrl('https://login.dingtalk.com'),
   DINGTALK_API_URL: envUrl('https://api.dingtalk.com'),
   DINGTALK_OAPI_URL: envUrl('https://oapi.dingtalk.com'),

@@ -12,6 +12,7 @@ import { createDirectory } from './features/directory/directory.feature';
 import { createWebhookSender, type WebhookSender } from './features/delivery/webhook-sender';
 import { JobRunner } from './features/jobs/job-runner';
 import { createLogin } from './features/login/login.feature';
+import { OAUTH_STATE_SWEEP_JOB, oauthStateSweeper } from './features/login/oauth-state-sweeper';
 import { createMessages } from './features/messages/messages.feature';
 import { Outbox } from './features/outbox/outbox';
 import { testEvents } from './features/outbox/test-events';
@@ -54,6 +55,9 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
   const users = usersService({ db, outbox, dingtalk, tenants, now: overrides.now });
   const login = createLogin({ config, db, outbox, dingtalk, tenants, users, now: overrides.now });
+  const stateSweeper = oauthStateSweeper({ db, logger, now: overrides.now ?? Date.now });
+  jobs.register(OAUTH_STATE_SWEEP_JOB, () => stateSweeper.run());
+  await stateSweeper.schedule();
   const directory = createDirectory({
     db,
     outbox,

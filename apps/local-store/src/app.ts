@@ -31,6 +31,7 @@ export function createApp(deps: AppDeps): Express {
     logger: deps.logger,
     registry: deps.registry,
     metricsToken: config.metricsToken,
+    trustProxy: config.trustProxy,
     rawBodyPaths: [WEBHOOK_PATH],
     health: {
       version: deps.version,
@@ -47,7 +48,7 @@ export function createApp(deps: AppDeps): Express {
     routes: (app) => {
       app.use(WEBHOOK_PATH, events.bodyErrors);
       app.use(events.router);
-      app.use(sessionRoutes(api, access, services.sessions, config.cookieSecure));
+      app.use(sessionRoutes(api, access, services.sessions, { cookieSecure: config.cookieSecure, rateLimit: config.sessionRateLimit }));
       app.use(directoryRoutes(api, access, services.directory));
       app.use(messagesRoutes(api, access, services.messages));
       app.use(deadEventsRoutes(api, access, db));

@@ -1,5 +1,5 @@
 // The only place that reads the environment. Everything else receives the frozen `Config`.
-import { envBool, envDurationMs, envList, envPort, envUrl, loadConfig, parseConfigOrExit } from '@dtg/service-kit';
+import { envBool, envDurationMs, envList, envPort, envRateLimit, envTrustProxy, envUrl, loadConfig, parseConfigOrExit } from '@dtg/service-kit';
 import { z } from 'zod';
 
 const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -35,6 +35,10 @@ export const ConfigSchema = z
     PULL_INTERVAL: envDurationMs('5s').refine((ms) => ms >= 100, 'must be at least 100ms'),
     SESSION_TTL: envDurationMs('8h').refine((ms) => ms >= 60_000, 'must be at least 1m'),
     COOKIE_SECURE: envBool(false),
+    /** Which proxies' X-Forwarded-For to believe for the client's address (rate limits): off, a hop count, or their addresses. */
+    TRUST_PROXY: envTrustProxy(),
+    /** POST /api/session (each unknown ticket costs a call to the cloud) and /api/logout, per client address. */
+    RATE_LIMIT_SESSION_PER_CLIENT: envRateLimit('60/1m'),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     /** Bearer token for the admin endpoints when no admin session is at hand (scripts, ops). */
     LOCAL_ADMIN_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long'),
@@ -59,6 +63,8 @@ export const ConfigSchema = z
     pullIntervalMs: env.PULL_INTERVAL,
     sessionTtlMs: env.SESSION_TTL,
     cookieSecure: env.COOKIE_SECURE,
+    trustProxy: env.TRUST_PROXY,
+    sessionRateLimit: env.RATE_LIMIT_SESSION_PER_CLIENT,
     logLevel: env.LOG_LEVEL,
     localAdminToken: env.LOCAL_ADMIN_TOKEN,
     metricsToken: env.METRICS_TOKEN,

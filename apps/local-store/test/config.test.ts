@@ -32,8 +32,11 @@ describe('config', () => {
       pullIntervalMs: 5000,
       sessionTtlMs: 8 * 3_600_000,
       cookieSecure: false,
+      trustProxy: false,
+      sessionRateLimit: { points: 60, durationMs: 60_000 },
       logLevel: 'info',
       localAdminToken: undefined,
+      metricsToken: undefined,
     });
   });
 

@@ -17,6 +17,7 @@ import { clearFaults, setFaults, simControl, simRequests } from './support/sim-c
 import { waitFor } from './support/stack';
 
 const PROBLEM = 'application/problem+json';
+const METRICS_TOKEN = randomBytes(24).toString('base64url');
 
 describe('sign-in and tenant boundaries (real processes)', () => {
   let stack: DrillStack;
@@ -24,7 +25,14 @@ describe('sign-in and tenant boundaries (real processes)', () => {
   const handled = new HandledSecrets();
 
   beforeAll(async () => {
-    stack = await startDrillStack({ logLevel: 'debug' });
+    stack = await startDrillStack({
+      logLevel: 'debug',
+      // Clients are told apart by X-Forwarded-For from this machine (a proxy in front, as deployed);
+      // the budgets are the test's, sized so the other tests here stay well within them.
+      cloudEnv: { TRUST_PROXY: 'loopback', RATE_LIMIT_LOGIN_PER_CLIENT: '100/1m', RATE_LIMIT_LOGIN_PER_TENANT: '300/1m', METRICS_TOKEN },
+      localEnv: { TRUST_PROXY: 'loopback', RATE_LIMIT_SESSION_PER_CLIENT: '60/1m' },
+    });
+    handled.keep('METRICS_TOKEN', METRICS_TOKEN);
     second = await provisionSecondTenant(stack, 'http://127.0.0.1:9/second-app/');
     handled.keep('second tenant API key', second.apiKey);
     handled.keep('second tenant webhook secret', second.webhookSecret);
@@ -229,7 +237,7 @@ describe('sign-in and tenant boundaries (real processes)', () => {
   describe('response headers', () => {
     const cspOf = (header: string | null) => new Map((header ?? '').split(';').map((part) => part.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
 
-    it('when any HTML page of either service is served, then it carries a CSP that nothing may frame, and /metrics is not public', async () => {
+    it('when any HTML page of either service is served, then it carries a CSP that nothing may frame, and /metrics is for the metrics token only', async () => {
       const pages: Array<[string, RequestInit?]> = [
         [`${stack.cloud.url}/docs`],
         // A refused sign-in start: the cloud's HTML error page.
@@ -250,11 +258,13 @@ describe('sign-in and tenant boundaries (real processes)', () => {
         expect(res.headers.get('referrer-policy')).toBe('no-referrer');
         expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       }
-      // No METRICS_TOKEN in this stack: neither service has a /metrics route.
-      for (const base of [stack.cloud.url, stack.local.url]) {
-        const res = await fetch(`${base}/metrics`);
-        expect([base, res.status, res.headers.get('content-type')?.split(';')[0]]).toEqual([base, 404, PROBLEM]);
+      // The cloud has a METRICS_TOKEN: /metrics is for it alone. The store has none: no /metrics at all.
+      for (const [authorization, status] of [[undefined, 401], ['Bearer not-the-token-0123456789', 401], [`Bearer ${METRICS_TOKEN}`, 200]] as const) {
+        const res = await fetch(`${stack.cloud.url}/metrics`, { headers: authorization ? { authorization } : {} });
+        expect([authorization === undefined ? 'none' : authorization.length, res.status]).toEqual([authorization === undefined ? 'none' : authorization.length, status]);
       }
+      const store = await fetch(`${stack.local.url}/metrics`);
+      expect([store.status, store.headers.get('content-type')?.split(';')[0]]).toEqual([404, PROBLEM]);
     });
   });
 
@@ -356,6 +366,61 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       }, 'the retried sync to finish', 60_000);
       expect(status).toBe('completed');
     }, 150_000);
+  });
+
+  // Last: these spend the budgets of made-up client addresses and of the second tenant.
+  describe('rate limits on what anyone may call', () => {
+    const startFrom = (address: string, tenantId: string, to: string) => hop(loginUrl(stack.cloud.url, tenantId, to), { headers: { 'x-forwarded-for': address } });
+
+    it('when one address floods the sign-in start, then past its budget 429 with Retry-After and no OAuthState row, and other addresses go on', async () => {
+      const states = cloudCount('OAuthState');
+      const statuses: number[] = [];
+      for (let i = 0; i < 110; i++) statuses.push((await startFrom('203.0.113.66', stack.tenant.id, returnTo())).status);
+      expect(statuses.filter((s) => s === 302)).toHaveLength(100);
+      expect(statuses.slice(100)).toEqual(Array(10).fill(429));
+      const refused = await fetch(loginUrl(stack.cloud.url, stack.tenant.id, returnTo()), { redirect: 'manual', headers: { 'x-forwarded-for': '203.0.113.66', accept: 'text/html' } });
+      expect([refused.status, refused.headers.get('content-type')?.split(';')[0], refused.headers.get('location')]).toEqual([429, 'text/html', null]);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      const json = await jsonCall(stack.cloud.url, 'GET', `/auth/dingtalk?tenant=${stack.tenant.id}&returnTo=${encodeURIComponent(returnTo())}`, undefined, undefined, { 'x-forwarded-for': '203.0.113.66' });
+      expect([json.status, json.contentType, json.body.code]).toEqual([429, PROBLEM, 'rate_limited']);
+      expect(cloudCount('OAuthState')).toBe((states ?? 0) + 100);
+      expect((await startFrom('203.0.113.67', stack.tenant.id, returnTo())).status).toBe(302);
+    });
+
+    it('when many addresses flood one tenant’s sign-in start, then past the tenant’s budget 429 for it alone', async () => {
+      const statuses: number[] = [];
+      for (const address of ['198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4']) {
+        for (let i = 0; i < 90; i++) statuses.push((await startFrom(address, second.id, second.returnTo)).status);
+      }
+      const firstRefusal = statuses.indexOf(429);
+      // 300 a minute for the tenant, the few earlier sign-ins of this file included.
+      expect(firstRefusal).toBeGreaterThan(290);
+      expect(firstRefusal).toBeLessThanOrEqual(300);
+      expect(statuses.slice(0, firstRefusal).every((s) => s === 302)).toBe(true);
+      expect(statuses.slice(firstRefusal).every((s) => s === 429)).toBe(true);
+      const refused = await jsonCall(stack.cloud.url, 'GET', `/auth/dingtalk?tenant=${second.id}&returnTo=${encodeURIComponent(second.returnTo)}`, undefined, undefined, { 'x-forwarded-for': '198.51.100.5' });
+      expect([refused.status, refused.body.detail]).toEqual([429, expect.stringContaining('organisation')]);
+      expect((await startFrom('198.51.100.6', stack.tenant.id, returnTo())).status).toBe(302);
+    });
+
+    it('when one address redeems made-up tickets at the store in a flood, then past its budget 429 and the store stops asking the cloud', async () => {
+      const lookups = async () => {
+        const text = await (await fetch(`${stack.cloud.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+        return [...text.matchAll(/http_request_duration_seconds_count\{[^}]*route="\/v1\/login-tickets\/:ticket"[^}]*\} (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+      };
+      const before = await lookups();
+      const statuses: number[] = [];
+      for (let i = 0; i < 65; i++) {
+        const ticket = handled.keep('made-up ticket', randomBytes(32).toString('base64url'));
+        statuses.push((await jsonCall(stack.local.url, 'POST', '/api/session', undefined, { ticket }, { 'x-forwarded-for': '203.0.113.88' })).status);
+      }
+      expect(statuses.filter((s) => s === 401)).toHaveLength(60);
+      expect(statuses.slice(60)).toEqual(Array(5).fill(429));
+      expect((await lookups()) - before).toBe(60);
+      // Another address is still heard (and costs a lookup).
+      expect((await jsonCall(stack.local.url, 'POST', '/api/session', undefined, { ticket: randomBytes(32).toString('base64url') }, { 'x-forwarded-for': '203.0.113.89' })).status).toBe(401);
+    });
   });
 
   it('when all of the above ran at LOG_LEVEL=debug, then no ticket, code, state, token, key or secret appears in any service’s output', async () => {

@@ -6,9 +6,12 @@ export {
   envInt,
   envList,
   envPort,
+  envRateLimit,
   envSecret,
+  envTrustProxy,
   envUrl,
   parseDurationMs,
+  type RateLimitSetting,
 } from './config/env-schemas';
 
 export { createLogger, type Logger, type LoggerOptions } from './logging/create-logger';
@@ -55,6 +58,9 @@ export { metricsRoutes } from './metrics/metrics.routes';
 export type { Registry } from 'prom-client';
 
 export { sha256Hex } from './crypto/sha256';
+
+export { memoryRateLimiter, type RateDecision, type RateLimiter } from './rate-limit/rate-limiter';
+export { clientAddress, rateLimit, type RateLimitRule } from './rate-limit/rate-limit.middleware';
 
 export { createServiceApp, type ServiceAppOptions } from './app/create-service-app';
 export { onlyUnder } from './app/only-under';

@@ -13,10 +13,12 @@ export interface CallOptions {
   /** Cookie header (the local store's session). */
   cookie?: string;
   body?: unknown;
+  /** More request headers (e.g. X-Forwarded-For through a trusted proxy). */
+  headers?: Record<string, string>;
 }
 
 export async function call<T = unknown>(base: string, method: string, path: string, options: CallOptions = {}): Promise<Reply<T>> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.token) headers['authorization'] = `Bearer ${options.token}`;
   if (options.cookie) headers['cookie'] = options.cookie;
   if (options.body !== undefined) headers['content-type'] = 'application/json';

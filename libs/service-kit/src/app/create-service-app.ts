@@ -21,7 +21,7 @@ export interface ServiceAppOptions {
   /** Path prefixes that keep `req.rawBody`; every path when omitted. */
   rawBodyPaths?: string[];
   /** Express 'trust proxy' setting, e.g. 1 behind one reverse proxy. Not set by default. */
-  trustProxy?: boolean | number | string;
+  trustProxy?: boolean | number | string | string[];
   /** Bearer token for GET /metrics (METRICS_TOKEN); without one the route does not exist. */
   metricsToken?: string;
 }

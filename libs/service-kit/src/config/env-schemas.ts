@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -88,4 +89,49 @@ export function envSecret(options: { minLength?: number } = {}) {
 /** Comma-separated list; items are trimmed and blanks dropped. */
 export function envList(fallback?: string[]) {
   return envVar((text) => ok(text.split(',').map((item) => item.trim()).filter((item) => item !== '')), fallback);
+}
+
+export interface RateLimitSetting {
+  points: number;
+  durationMs: number;
+}
+
+/** "60/1m" → at most 60 per minute (the duration takes the units of envDurationMs). */
+export function envRateLimit(fallback: string) {
+  const parse = (text: string): Parsed<RateLimitSetting> => {
+    const [count = '', window = ''] = text.split('/');
+    const points = parseInteger(count.trim(), 1, 1_000_000);
+    const durationMs = parseDurationMs(window.trim());
+    if (!points.ok || durationMs === undefined || durationMs < 1000) return fail('must be <count>/<duration> of at least 1s, e.g. 60/1m');
+    return ok({ points: points.value, durationMs });
+  };
+  const initial = parse(fallback);
+  if (!initial.ok) throw new Error(`bad fallback rate limit ${fallback}`);
+  return envVar(parse, initial.value);
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrSubnet(item: string): boolean {
+  const [address = '', prefix, ...rest] = item.split('/');
+  if (rest.length > 0 || isIP(address) === 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (isIP(address) === 4 ? 32 : 128);
+}
+
+/**
+ * Express's `trust proxy`, explicitly: off (the default: the socket's address is the client's), a
+ * number of proxies in front, or the proxies' addresses/subnets (`loopback`, `uniquelocal`,
+ * `10.0.0.0/8`…). `true` is refused: it would believe any client's X-Forwarded-For.
+ */
+export function envTrustProxy() {
+  return envVar((text): Parsed<false | number | string[]> => {
+    const word = text.toLowerCase();
+    if (/^\d+$/.test(text)) return text === '0' ? ok(false) : parseInteger(text, 1, 10);
+    if (FALSE_WORDS.has(word)) return ok(false);
+    if (TRUE_WORDS.has(word)) return fail('would trust any client’s X-Forwarded-For: give the number of proxies in front, or their addresses');
+    const items = text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    if (items.every((item) => PROXY_NAMES.has(item) || isAddressOrSubnet(item))) return ok(items);
+    return fail('must be off, a number of proxies, or a list of addresses/subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8…)');
+  }, false);
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import { envBool, envDurationMs, envInt, envList, envPort, envSecret, envUrl } from './env-schemas';
+import { envBool, envDurationMs, envInt, envList, envPort, envRateLimit, envSecret, envTrustProxy, envUrl } from './env-schemas';
 import { loadConfig } from './load-config';
 
 const ConfigSchema = z.object({
@@ -116,6 +116,26 @@ describe('loadConfig', () => {
     const schema = z.object({ DATABASE_URL: envUrl().optional() });
     expect(loadConfig(schema, {})).toEqual({});
     expect(loadConfig(schema, { DATABASE_URL: 'postgres://u@127.0.0.1:5432/db' }).DATABASE_URL).toBe('postgres://u@127.0.0.1:5432/db');
+  });
+});
+
+describe('rate limits and trust proxy', () => {
+  const Schema = z.object({ LIMIT: envRateLimit('60/1m'), TRUST_PROXY: envTrustProxy() });
+  const load = (env: Record<string, string>) => loadConfig(Schema, env);
+
+  it('reads <count>/<duration>, and defaults', () => {
+    expect(load({}).LIMIT).toEqual({ points: 60, durationMs: 60_000 });
+    expect(load({ LIMIT: '5/10s' }).LIMIT).toEqual({ points: 5, durationMs: 10_000 });
+    for (const bad of ['60', '0/1m', '10/5ms', 'x/1m', '10/soon']) expect(() => load({ LIMIT: bad })).toThrow(/LIMIT: must be <count>\/<duration>/);
+  });
+
+  it('trusts no proxy by default, a number of hops or named addresses when told, and refuses "true"', () => {
+    expect(load({}).TRUST_PROXY).toBe(false);
+    expect(load({ TRUST_PROXY: 'off' }).TRUST_PROXY).toBe(false);
+    expect(load({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
+    expect(load({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(load({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.168.1.7' }).TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.168.1.7']);
+    for (const bad of ['true', 'yes', 'everything', '10.0.0.0/33', '11']) expect(() => load({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
   });
 });
 

@@ -35,6 +35,7 @@ export function loginErrorPages(logger: Logger): ErrorRequestHandler {
     if (error.status >= 500) logger.error('login page failed', { ...fields, err });
     else logger.info(error.detail, fields);
     security(req, res, () => {
+      if (error.headers) res.set(error.headers);
       res
         .status(error.status)
         .set('Cache-Control', 'no-store')

@@ -2,7 +2,7 @@
 // GET /auth/dingtalk/callback, which ends at returnTo with `ticket=` (or `error=`). Nothing here
 // redirects anywhere but DingTalk or an allowlisted returnTo: until the state is spent the only
 // answer to a bad request is an error page.
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import passport from 'passport';
 import { z } from 'zod';
 import { AppError, input, validate, type ApiRegistry, type Logger } from '@dtg/service-kit';
@@ -25,13 +25,14 @@ const CallbackQuerySchema = z.object({
   error: z.string().max(512).optional(),
 });
 const htmlError = { description: 'Refused (HTML page for browsers, problem+json otherwise); never a redirect', contentType: 'text/html' };
+const rateLimited = { ...htmlError, description: 'Too many sign-ins from this address (or, at the start, for this tenant): Retry-After says when to try again' };
 
-export function loginRoutes(deps: { login: LoginService; strategies: LoginStrategies; logger: Logger }, api: ApiRegistry): Router {
-  const { login, strategies, logger } = deps;
+export function loginRoutes(deps: { login: LoginService; strategies: LoginStrategies; logger: Logger; rateLimit: RequestHandler }, api: ApiRegistry): Router {
+  const { login, strategies, logger, rateLimit } = deps;
   const router = Router();
   const authenticator = new passport.Passport();
 
-  router.get('/auth/dingtalk', validate({ query: StartQuerySchema }), async (req, res, next) => {
+  router.get('/auth/dingtalk', rateLimit, validate({ query: StartQuerySchema }), async (req, res, next) => {
     try {
       const { query } = input<{ query: typeof StartQuerySchema }>(res);
       const start = await login.start(query.tenant, query.returnTo);
@@ -49,10 +50,10 @@ export function loginRoutes(deps: { login: LoginService; strategies: LoginStrate
     tags: ['login'],
     security: [],
     input: { query: StartQuerySchema },
-    responses: { 302: { description: 'To DingTalk’s login page (state: random, single use, 10 min)' }, 400: htmlError, 403: htmlError },
+    responses: { 302: { description: 'To DingTalk’s login page (state: random, single use, 10 min)' }, 400: htmlError, 403: htmlError, 429: rateLimited },
   });
 
-  router.get('/auth/dingtalk/callback', validate({ query: CallbackQuerySchema }), (req, res, next) => {
+  router.get('/auth/dingtalk/callback', rateLimit, validate({ query: CallbackQuerySchema }), (req, res, next) => {
     const attempt: LoginAttempt = {};
     const finish = (err: unknown, user: { ticket: string } | false, info?: StateRefusal | DingTalkDenial | { reason: 'missing_code' }) => {
       res.set('Cache-Control', 'no-store');
@@ -75,6 +76,7 @@ export function loginRoutes(deps: { login: LoginService; strategies: LoginStrate
     responses: {
       302: { description: 'To returnTo with `ticket=<one-time ticket>` or `error=access_denied|not_in_org|invalid_code|dingtalk_unavailable|server_error`' },
       400: { ...htmlError, description: 'Forged, reused or expired state, or no code: nothing was created' },
+      429: rateLimited,
     },
   });
 

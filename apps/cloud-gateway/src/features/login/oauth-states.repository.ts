@@ -4,8 +4,12 @@ import type { Db } from '../../db/prisma';
 import { newSecret, secretKey } from './secure-token';
 
 export const STATE_TTL_MS = 10 * 60_000;
-/** Spent and expired rows are kept this long (to tell "used" and "expired" apart), then swept. */
-const KEEP_SPENT_MS = 24 * 3_600_000;
+/**
+ * Spent and expired rows are kept this long past their expiry (to tell "used" and "expired" apart
+ * for someone coming back late), then swept (oauth-state-sweeper.ts). An hour, not a day: that
+ * difference matters for minutes, and every row kept is one more an attacker's starts can add.
+ */
+export const STATE_RETENTION_MS = 3_600_000;
 
 export interface LoginState {
   tenantId: string;
@@ -21,7 +25,7 @@ export function oauthStates(db: Db, now: () => number) {
       const secret = newSecret();
       const at = now();
       await db.$transaction([
-        db.oAuthState.deleteMany({ where: { expiresAt: { lt: new Date(at - KEEP_SPENT_MS) } } }),
+        db.oAuthState.deleteMany({ where: { expiresAt: { lt: new Date(at - STATE_RETENTION_MS) } } }),
         db.oAuthState.create({
           data: { id: secretKey(secret), tenantId: state.tenantId, returnTo: state.returnTo, expiresAt: new Date(at + STATE_TTL_MS), createdAt: new Date(at) },
         }),

@@ -1,19 +1,28 @@
 import { CreateSessionRequestSchema, MeResponseSchema, SessionResponseSchema } from '@dtg/contracts';
-import type { ApiRegistry } from '@dtg/service-kit';
+import { clientAddress, memoryRateLimiter, rateLimit, type ApiRegistry, type RateLimitSetting } from '@dtg/service-kit';
 import { Router, type CookieOptions } from 'express';
 import type { Access } from '../../http/access';
 import { readSessionCookie, SESSION_COOKIE, sessionUser } from './session.middleware';
 import type { SessionService } from './session.service';
 
-export function sessionRoutes(api: ApiRegistry, access: Access, sessions: SessionService, cookieSecure: boolean): Router {
+export interface SessionRouteSettings {
+  cookieSecure: boolean;
+  /** Per client address, for the two routes anyone may call that cost a write or a call to the cloud. */
+  rateLimit: RateLimitSetting;
+}
+
+export function sessionRoutes(api: ApiRegistry, access: Access, sessions: SessionService, settings: SessionRouteSettings): Router {
   const router = Router();
   const tags = ['session'];
-  const cookie: CookieOptions = { httpOnly: true, sameSite: 'lax', path: '/', secure: cookieSecure };
+  const cookie: CookieOptions = { httpOnly: true, sameSite: 'lax', path: '/', secure: settings.cookieSecure };
+  // Every unknown ticket is a lookup at the cloud: without a limit, anyone could make the store ask it endlessly.
+  const limited = rateLimit([{ limiter: memoryRateLimiter(settings.rateLimit), key: clientAddress, scope: 'from your address' }]);
 
   api.add(
     router,
     {
       ...access.public,
+      before: [limited],
       method: 'post',
       path: '/api/session',
       summary: 'Redeem a one-time login ticket for a session cookie (dtg_session) and a short-lived cloud token.',
@@ -23,6 +32,7 @@ export function sessionRoutes(api: ApiRegistry, access: Access, sessions: Sessio
         200: { description: 'Signed in; the cookie is set.', schema: SessionResponseSchema },
         400: { description: 'Bad body.' },
         401: { description: 'The ticket is unknown, expired or already used.' },
+        429: { description: 'Too many attempts from this address: Retry-After says when to try again.' },
         502: { description: 'The ticket was not pushed yet and the cloud could not be asked.' },
       },
     },
@@ -52,11 +62,12 @@ export function sessionRoutes(api: ApiRegistry, access: Access, sessions: Sessio
     router,
     {
       ...access.public,
+      before: [limited],
       method: 'post',
       path: '/api/logout',
       summary: 'End the session and clear its cookie.',
       tags,
-      responses: { 204: { description: 'Signed out (also when there was no session).' } },
+      responses: { 204: { description: 'Signed out (also when there was no session).' }, 429: { description: 'Too many attempts from this address.' } },
     },
     async (_input, req, res) => {
       const sessionId = readSessionCookie(req);
