@@ -17,6 +17,22 @@ describe('start-up configuration', () => {
     }
     expect(result.stderr).not.toContain('short-secret-value');
   }, 60_000);
+
+  it('when given the secrets docker-compose.yml once shipped, then it exits non-zero naming each as published', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', main], {
+      env: {
+        PATH: process.env.PATH,
+        ENCRYPTION_KEY: 'MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+        ADMIN_TOKEN: 'change-me-admin-token-0123456789',
+        USER_TOKEN_SECRET: 'change-me-user-token-secret-0123456789abcdef',
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).not.toBe(0);
+    for (const name of ['ENCRYPTION_KEY', 'ADMIN_TOKEN', 'USER_TOKEN_SECRET']) expect(result.stderr).toMatch(new RegExp(`${name}:.*published in this repository`));
+    expect(result.stderr).not.toMatch(/MDEyMzQ1|change-me-/);
+  }, 60_000);
 });
 
 describe('bad input on the HTTP API', () => {

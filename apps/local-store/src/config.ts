@@ -1,5 +1,5 @@
 // The only place that reads the environment. Everything else receives the frozen `Config`.
-import { envBool, envDurationMs, envList, envPort, envRateLimit, envTrustProxy, envUrl, loadConfig, parseConfigOrExit } from '@dtg/service-kit';
+import { envBool, envDurationMs, envList, envPort, envRateLimit, envTrustProxy, envUrl, isPublishedSecret, loadConfig, parseConfigOrExit, PUBLISHED_SECRET_MESSAGE } from '@dtg/service-kit';
 import { z } from 'zod';
 
 const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -17,20 +17,25 @@ const optionalText = z
 const requiredText = (what: string) =>
   z.string({ error: 'is required but not set' }).trim().min(1, `${what} must not be blank`);
 
+const notPublished = (value: string | undefined) => value === undefined || !isPublishedSecret(value);
+/** The password of a database URL, if it has one. */
+const urlPassword = (url: string | undefined) => (url !== undefined && URL.canParse(url) ? decodeURIComponent(new URL(url).password) || undefined : undefined);
+
 export const ConfigSchema = z
   .object({
     PORT: envPort(3000),
     HOST: optionalText,
-    DATABASE_URL: optionalText.refine((url) => url === undefined || URL.canParse(url), 'must be an absolute URL'),
+    DATABASE_URL: optionalText
+      .refine((url) => url === undefined || URL.canParse(url), 'must be an absolute URL')
+      .refine((url) => notPublished(urlPassword(url)), `has a password that ${PUBLISHED_SECRET_MESSAGE}`),
     CLOUD_URL: envUrl('http://127.0.0.1:3100'),
     /** The cloud as the console's browser reaches it (login, sending); CLOUD_URL when unset. */
     CLOUD_PUBLIC_URL: optionalText.refine((url) => url === undefined || (/^https?:\/\//.test(url) && URL.canParse(url)), 'must be an http(s) URL'),
-    CLOUD_API_KEY: requiredText('the API key'),
+    CLOUD_API_KEY: requiredText('the API key').refine(notPublished, PUBLISHED_SECRET_MESSAGE),
     TENANT_ID: requiredText('the tenant id'),
-    WEBHOOK_SECRETS: envList([]).refine(
-      (secrets) => secrets.every(isWebhookSecret),
-      `each secret must be whsec_ followed by at least ${MIN_SECRET_BYTES} base64 bytes`,
-    ),
+    WEBHOOK_SECRETS: envList([])
+      .refine((secrets) => secrets.every(isWebhookSecret), `each secret must be whsec_ followed by at least ${MIN_SECRET_BYTES} base64 bytes`)
+      .refine((secrets) => secrets.every(notPublished), `holds a secret that ${PUBLISHED_SECRET_MESSAGE}`),
     DELIVERY_MODE: z.enum(['push', 'pull']).default('push'),
     PULL_INTERVAL: envDurationMs('5s').refine((ms) => ms >= 100, 'must be at least 100ms'),
     SESSION_TTL: envDurationMs('8h').refine((ms) => ms >= 60_000, 'must be at least 1m'),
@@ -41,9 +46,9 @@ export const ConfigSchema = z
     RATE_LIMIT_SESSION_PER_CLIENT: envRateLimit('60/1m'),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     /** Bearer token for the admin endpoints when no admin session is at hand (scripts, ops). */
-    LOCAL_ADMIN_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long'),
+    LOCAL_ADMIN_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long').refine(notPublished, PUBLISHED_SECRET_MESSAGE),
     /** Bearer token for GET /metrics; without it the route does not exist. */
-    METRICS_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long'),
+    METRICS_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long').refine(notPublished, PUBLISHED_SECRET_MESSAGE),
   })
   .superRefine((env, ctx) => {
     if (env.DELIVERY_MODE === 'push' && env.WEBHOOK_SECRETS.length === 0) {

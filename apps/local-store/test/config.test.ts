@@ -91,4 +91,28 @@ describe('start-up with a bad environment', () => {
     }
     expect(stderr).not.toContain('c2VjcmV0');
   });
+
+  it('when given the values docker-compose.yml once shipped, then it exits non-zero naming each as published', async () => {
+    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+    const child = spawn(tsx, [path.join(APP_ROOT, 'src', 'main.ts')], {
+      cwd: APP_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        TENANT_ID: 'ten_demo',
+        DATABASE_URL: 'postgresql://local_store:local-store-demo-password@127.0.0.1:9/local_store',
+        CLOUD_API_KEY: 'dtg_demo_compose_api_key_0123456789abcdef',
+        WEBHOOK_SECRETS: 'whsec_ZGVtby1jb21wb3NlLXdlYmhvb2stc2VjcmV0LTAxMjM0NTY3',
+        LOCAL_ADMIN_TOKEN: 'change-me-local-admin-token',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).not.toBe(0);
+    for (const variable of ['DATABASE_URL', 'CLOUD_API_KEY', 'WEBHOOK_SECRETS', 'LOCAL_ADMIN_TOKEN']) {
+      expect(stderr).toMatch(new RegExp(`${variable}:.*published in this repository`));
+    }
+    expect(stderr).not.toMatch(/demo-password|compose_api_key|ZGVtby1/);
+  });
 });

@@ -13,6 +13,7 @@ export {
   parseDurationMs,
   type RateLimitSetting,
 } from './config/env-schemas';
+export { isPublishedSecret, PUBLISHED_SECRET_MESSAGE } from './config/published-secrets';
 
 export { createLogger, type Logger, type LoggerOptions } from './logging/create-logger';
 export { redact, redactText, REDACTED } from './logging/redact';

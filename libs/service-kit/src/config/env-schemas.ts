@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isPublishedSecret, PUBLISHED_SECRET_MESSAGE } from './published-secrets';
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -81,9 +82,14 @@ export function envDurationMs(fallback?: number | string) {
 }
 
 /** Required secret. Only its length is ever described, never its content. */
+/** A secret: long enough, and never one of the values this repository has published (published-secrets.ts). */
 export function envSecret(options: { minLength?: number } = {}) {
   const minLength = options.minLength ?? 1;
-  return envVar((text) => (text.length >= minLength ? ok(text) : fail(`must be at least ${minLength} characters long`)), undefined);
+  return envVar((text) => {
+    if (text.length < minLength) return fail(`must be at least ${minLength} characters long`);
+    if (isPublishedSecret(text)) return fail(PUBLISHED_SECRET_MESSAGE);
+    return ok(text);
+  }, undefined);
 }
 
 /** Comma-separated list; items are trimmed and blanks dropped. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDurationMs } from '@dtg/service-kit';
+import { isPublishedSecret, parseDurationMs, PUBLISHED_SECRET_MESSAGE } from '@dtg/service-kit';
 
 export const TenantModeSchema = z.enum(['internal', 'isv']);
 export const TenantStatusSchema = z.enum(['active', 'suspended']);
@@ -90,8 +90,16 @@ export type UpdateTenant = z.input<typeof UpdateTenantSchema>;
 
 export const ProvidedCredentialsSchema = z.object({
   id: z.string().regex(/^ten_[A-Za-z0-9_-]{1,60}$/, 'must look like ten_<letters/digits>').optional(),
-  apiKey: z.string().regex(/^dtg_[A-Za-z0-9_-]{32,}$/, 'must be dtg_ followed by at least 32 URL-safe characters').optional(),
-  webhookSecret: z.string().regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, 'must be whsec_ followed by base64 (24–64 bytes)').optional(),
+  apiKey: z
+    .string()
+    .regex(/^dtg_[A-Za-z0-9_-]{32,}$/, 'must be dtg_ followed by at least 32 URL-safe characters')
+    .refine((key) => !isPublishedSecret(key), PUBLISHED_SECRET_MESSAGE)
+    .optional(),
+  webhookSecret: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]{32,}$/, 'must be whsec_ followed by base64 (24–64 bytes)')
+    .refine((secret) => !isPublishedSecret(secret), PUBLISHED_SECRET_MESSAGE)
+    .optional(),
 });
 export type ProvidedCredentials = z.infer<typeof ProvidedCredentialsSchema>;
 
