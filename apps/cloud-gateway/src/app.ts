@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import path from 'node:path';
 import { ApiRegistry, createMetricsRegistry, createServiceApp, onlyUnder, openApiRoutes } from '@dtg/service-kit';
 import { pendingMigrations } from '@dtg/prisma-migrate';
+import { registerLockWaitMetrics } from './db/lock-wait-metrics';
 import { adminRoutes } from './features/admin/admin.routes';
 import { authenticate } from './features/auth/authenticate.middleware';
 import { cors } from './features/auth/cors.middleware';
@@ -32,6 +33,7 @@ const OPENAPI_INFO = {
 export function createApp(s: CloudServices): Express {
   const registry = createMetricsRegistry('cloud-gateway');
   registerStreamGauge(registry, s.stream);
+  registerLockWaitMetrics(registry, s.lockWaits);
   return createServiceApp({
     logger: s.logger,
     registry,

@@ -37,6 +37,11 @@ export const CloudConfigSchema = z.object({
   /** Which proxies' X-Forwarded-For to believe for the client's address (rate limits): off, a hop count, or their addresses. */
   TRUST_PROXY: envTrustProxy(),
   CLOUD_DATABASE_URL: z.string().default(`file:${path.join(repoRoot, '.data', 'cloud-gateway.db')}`),
+  /**
+   * How long a request (or background step) waits for another process's write lock on the SQLite
+   * file — waited for without blocking — before `database_busy` (503, Retry-After).
+   */
+  CLOUD_DATABASE_LOCK_WAIT: envDurationMs('3s'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   /** Bearer token for GET /metrics; without it the route does not exist. */
   METRICS_TOKEN: envSecret({ minLength: 16 }).optional(),

@@ -2,6 +2,7 @@
 // tests all build the same graph from a config.
 import type { Logger } from '@dtg/service-kit';
 import type { CloudConfig } from './config';
+import { lockWaitCounts } from './db/lock-wait-metrics';
 import { openDatabase } from './db/prisma';
 import { createCallbacks } from './features/callbacks/callbacks.feature';
 import { addressPolicy } from './features/delivery/address-policy';
@@ -27,7 +28,8 @@ export interface ServiceOverrides {
 }
 
 export async function buildServices(config: CloudConfig, logger: Logger, overrides: ServiceOverrides = {}) {
-  const { db, sqlite } = await openDatabase(config.CLOUD_DATABASE_URL);
+  const lockWaits = lockWaitCounts();
+  const { db, sqlite } = await openDatabase(config.CLOUD_DATABASE_URL, { lockWaitMs: config.CLOUD_DATABASE_LOCK_WAIT, observer: lockWaits });
   const secrets = createSecretBox(config.ENCRYPTION_KEY);
   const outbox = new Outbox(sqlite);
   const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now });
@@ -78,7 +80,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     superviseIntervalMs: config.STREAM_SUPERVISE_INTERVAL,
     logger,
   });
-  return { config, logger, db, sqlite, secrets, outbox, tenants, deliveries, dispatcher, dingtalk, jobs, testEvents: testEvents(db, outbox), callbacks, messages, users, login, directory, stream };
+  return { config, logger, db, sqlite, lockWaits, secrets, outbox, tenants, deliveries, dispatcher, dingtalk, jobs, testEvents: testEvents(db, outbox), callbacks, messages, users, login, directory, stream };
 }
 
 export type CloudServices = Awaited<ReturnType<typeof buildServices>>;

@@ -2,6 +2,8 @@
 // outside a transaction can neither see nor be rolled back with another request's open transaction.
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
+import { AppError } from '@dtg/service-kit';
 import { openDatabase, type CloudDatabase, type Sql } from '../src/db/prisma';
 import { migratedDbFile } from './support/cloud-harness';
 
@@ -14,7 +16,7 @@ describe('SqliteConnection', () => {
 
   beforeEach(async () => {
     file = await migratedDbFile();
-    cloud = await openDatabase(`file:${file}`);
+    cloud = await openDatabase(`file:${file}`, { lockWaitMs: 1_000 });
   });
 
   afterEach(async () => {
@@ -120,5 +122,66 @@ describe('SqliteConnection', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
     expect(String((results[3] as PromiseRejectedResult).reason)).toMatch(/UNIQUE constraint failed/);
     expect(await names()).toEqual(['ten_1', 'ten_3']);
+  });
+
+  describe('while another connection holds the write lock (BEGIN IMMEDIATE)', () => {
+    let other: Database.Database;
+    beforeEach(() => {
+      // A second connection, as another process would open it; its lock is taken and given back by the test.
+      other = new Database(file);
+      other.prepare('BEGIN IMMEDIATE').run();
+    });
+    afterEach(() => {
+      if (other.inTransaction) other.prepare('ROLLBACK').run();
+      other.close();
+    });
+    const insert = (id: string) => (sql: Sql) =>
+      sql.run(`INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES (?, ?, ?, 'internal', 'x', ?, ?)`, id, id, `corp-${id}`, now, now);
+
+    it('waits without blocking the event loop, lets reads through, and writes everything once the lock is released', async () => {
+      const order: string[] = [];
+      const direct = cloud.sqlite.write(insert('ten_direct')).then(() => order.push('direct write'));
+      const prismaWrite = cloud.db.tenant.create({ data: tenantRow('ten_prisma') }).then(() => order.push('prisma write'));
+      const prismaTx = cloud.db.$transaction(async (tx) => tx.tenant.create({ data: tenantRow('ten_tx') })).then(() => order.push('prisma transaction'));
+      // A timer fires, and reads answer (WAL), while all three wait: the event loop is free.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push('timer');
+      expect(await cloud.sqlite.read((sql) => sql.all('SELECT id FROM Tenant'))).toEqual([]);
+      expect(await cloud.db.tenant.count()).toBe(0);
+      order.push('reads');
+      other.prepare('COMMIT').run();
+      await Promise.all([direct, prismaWrite, prismaTx]);
+      expect(order.slice(0, 2)).toEqual(['timer', 'reads']);
+      expect(order.slice(2).sort()).toEqual(['direct write', 'prisma transaction', 'prisma write']);
+      expect(await names()).toEqual(['ten_direct', 'ten_prisma', 'ten_tx']);
+    });
+
+    it('when the lock is not released within the wait, then each kind of write fails with database_busy and writes nothing', async () => {
+      const outcomes = await Promise.allSettled([
+        cloud.sqlite.write(insert('ten_direct'), { lockWaitMs: 100 }),
+        cloud.db.tenant.create({ data: tenantRow('ten_prisma') }),
+        cloud.db.$transaction(async (tx) => tx.tenant.create({ data: tenantRow('ten_tx') })),
+        cloud.db.$executeRawUnsafe("INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_raw', 'r', 'corp-r', 'internal', 'x', ?, ?)", now, now),
+      ]);
+      for (const outcome of outcomes) {
+        expect(outcome.status).toBe('rejected');
+        const reason = (outcome as PromiseRejectedResult).reason as AppError;
+        expect(reason).toBeInstanceOf(AppError);
+        expect([reason.code, reason.status, reason.headers]).toEqual(['database_busy', 503, { 'Retry-After': '1' }]);
+      }
+      other.prepare('COMMIT').run();
+      expect(await names()).toEqual([]);
+      // And the connection is not left in a transaction: the next write goes through.
+      await cloud.sqlite.write(insert('ten_after'));
+      expect(await names()).toEqual(['ten_after']);
+    });
+  });
+
+  it('commits a durable write with synchronous=FULL and everything else with NORMAL', async () => {
+    const level = (sql: Sql) => sql.get<{ synchronous: number }>('PRAGMA synchronous')?.synchronous;
+    // 1 = NORMAL, 2 = FULL (sqlite.org/pragma.html#pragma_synchronous).
+    expect(await cloud.sqlite.write(level)).toBe(1);
+    expect(await cloud.sqlite.write(level, { durable: true })).toBe(2);
+    expect(await cloud.sqlite.write(level)).toBe(1);
   });
 });

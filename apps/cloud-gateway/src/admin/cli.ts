@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { AppError, createLogger, loadConfig } from '@dtg/service-kit';
 import { migrateDeploy } from '@dtg/prisma-migrate';
 import { AdminCliConfigSchema } from '../config';
+import { backupDatabase } from '../db/backup';
 import { apiKeysService } from '../features/api-keys/api-keys.service';
 import { buildServices } from '../services';
 import { VERSION } from '../version';
@@ -87,6 +88,7 @@ async function run(argv: string[]): Promise<unknown> {
       'from-seq': { type: 'string' },
       status: { type: 'string' },
       limit: { type: 'string' },
+      to: { type: 'string' },
     },
   });
   const flags = values as Flags;
@@ -136,6 +138,8 @@ async function run(argv: string[]): Promise<unknown> {
         return await apiKeysService.revoke(s.db, id ?? need(flags, 'name'));
       case 'events replay':
         return await s.deliveries.replay(need(flags, 'tenant'), int(flags, 'from-seq') ?? 1);
+      case 'backup':
+        return backupDatabase(s.sqlite, need(flags, 'to'));
       case 'deliveries list':
         return { items: await s.deliveries.list({ status: str(flags, 'status'), tenantId: str(flags, 'tenant'), limit: int(flags, 'limit') }) };
       default:

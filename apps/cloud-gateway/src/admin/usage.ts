@@ -14,4 +14,5 @@ export const USAGE = [
   'apikey revoke <keyId>',
   'events replay --tenant <tenantId> --from-seq <n>',
   'deliveries list [--status pending|delivering|delivered|dead] [--tenant <tenantId>] [--limit <n>]',
+  'backup --to <file>   (a consistent copy of the database while the cloud runs; never overwrites)',
 ];

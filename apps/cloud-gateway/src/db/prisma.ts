@@ -1,10 +1,11 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type Database from 'better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client';
-import { SqliteConnection, SqliteGate } from './sqlite-connection';
+import { BUSY_TIMEOUT_MS, databaseBusy, NO_OBSERVER } from './lock-wait';
+import { SqliteConnection, SqliteGate, type LockWaitOptions } from './sqlite-connection';
 
 export type { PrismaClient } from '../generated/prisma/client';
-export type { Sql, SqlParam } from './sqlite-connection';
+export type { LockWaitOptions, Sql, SqlParam, WriteOptions } from './sqlite-connection';
 export { SqliteConnection };
 export type Db = PrismaClient;
 /** A client or the `tx` of an interactive transaction: repositories accept either. */
@@ -22,19 +23,36 @@ export interface CloudDatabase {
   sqlite: SqliteConnection;
 }
 
-export async function openDatabase(databaseUrl: string): Promise<CloudDatabase> {
+export async function openDatabase(databaseUrl: string, lockWait: LockWaitOptions): Promise<CloudDatabase> {
   let database: Database.Database | undefined;
-  // Timestamps as integer milliseconds: what Prisma's native engine writes, so both agree.
-  const inner = new PrismaBetterSqlite3({ url: sqlitePath(databaseUrl) }, { timestampFormat: 'unixepoch-ms' });
-  const gate = new SqliteGate();
-  const db = new PrismaClient({ adapter: gate.factory(inner, (connected) => (database = connected)) });
-  await db.$connect();
+  // Timestamps as integer milliseconds: what Prisma's native engine writes, so both agree. The
+  // driver's own busy wait (default 5 s) would block the event loop: see lock-wait.ts.
+  const inner = new PrismaBetterSqlite3({ url: sqlitePath(databaseUrl), timeout: BUSY_TIMEOUT_MS }, { timestampFormat: 'unixepoch-ms' });
+  const gate = new SqliteGate({ lockWaitMs: lockWait.lockWaitMs, observer: lockWait.observer ?? NO_OBSERVER });
+  const client = new PrismaClient({ adapter: gate.factory(inner, (connected) => (database = connected)) });
+  await client.$connect();
+  // Prisma turns an error its adapter throws into its own, keeping only the `code`: the adapter's
+  // database_busy (lock-wait.ts) is given its message and Retry-After back here. The extension
+  // changes no operation's types, so the client keeps PrismaClient's.
+  const db = client.$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        try {
+          return await query(args);
+        } catch (err) {
+          throw (err as { code?: unknown }).code === 'database_busy' ? databaseBusy() : err;
+        }
+      },
+    },
+  }) as unknown as PrismaClient;
   if (!database) throw new Error('the SQLite adapter did not connect');
   const sqlite = new SqliteConnection(database, gate);
-  // WAL lets readers (pull, admin) run while the dispatcher writes; busy_timeout rides out the
-  // short write locks of another process (the admin CLI) instead of failing with SQLITE_BUSY.
+  // WAL lets readers (pull, admin) run while the dispatcher writes. Another process's write lock is
+  // waited for asynchronously (lock-wait.ts): SQLite's own wait, which blocks, is kept to a few ms.
+  // synchronous=NORMAL: a crash loses nothing committed, a power loss may lose the last commits;
+  // the few writes that must survive one commit with FULL (WriteOptions.durable).
   database.pragma('journal_mode = WAL');
-  database.pragma('busy_timeout = 5000');
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   database.pragma('synchronous = NORMAL');
   // Each write in a group commit runs in a savepoint; SQLite copies every page a savepoint first
   // touches into a statement journal, by default a temporary FILE. In memory, accepting a message

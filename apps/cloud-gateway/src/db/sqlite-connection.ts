@@ -10,10 +10,17 @@
 // The direct path exists because Prisma's query interpreter costs ~10× the SQL it runs: accepting a
 // message is a handful of prepared statements in one synchronous better-sqlite3 transaction, which
 // nothing can interleave with.
+//
+// Another PROCESS may hold the write lock (the admin CLI, a backup, a sqlite3 shell). Nothing here
+// waits for it on the event loop (lock-wait.ts): every transaction starts with BEGIN IMMEDIATE —
+// the lock is taken up front, never half-way through — and a BEGIN or a single statement that
+// finds the database locked is retried after an asynchronous backoff, without holding the gate,
+// until its deadline.
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { Mutex } from 'async-mutex';
-import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
+import { DriverAdapterError, type IsolationLevel, type SqlDriverAdapter, type SqlDriverAdapterFactory, type SqlQuery, type Transaction } from '@prisma/driver-adapter-utils';
+import { backoffMs, databaseBusy, isBusy, retryWhileBusy, type LockWaitObserver } from './lock-wait';
 
 export type SqlParam = string | number | bigint | null | Buffer;
 
@@ -44,23 +51,32 @@ class StatementCache {
   }
 }
 
+export interface LockWaitOptions {
+  /** How long a statement may wait for another process's write lock before `database_busy`, in ms. */
+  lockWaitMs: number;
+  observer?: LockWaitObserver;
+}
+
 /** Held by a Prisma transaction from BEGIN to its end, and by each batch of direct statements. */
 export class SqliteGate {
   readonly mutex = new Mutex();
 
-  /** Wraps Prisma's adapter factory so its transactions hold the gate. */
+  constructor(readonly lockWait: Required<LockWaitOptions>) {}
+
+  /** Wraps Prisma's adapter factory so its transactions hold the gate and nothing waits for a lock on the event loop. */
   factory(inner: SqlDriverAdapterFactory, onConnect: (database: Database.Database) => void): SqlDriverAdapterFactory {
-    const mutex = this.mutex;
-    return {
-      provider: inner.provider,
-      adapterName: inner.adapterName,
-      async connect(): Promise<SqlDriverAdapter> {
-        const adapter = await inner.connect();
-        // The adapter keeps its better-sqlite3 Database as `client`: the connection we share.
-        onConnect((adapter as unknown as { client: Database.Database }).client);
-        return gatedAdapter(adapter, mutex);
-      },
+    const connect = async (): Promise<SqlDriverAdapter> => {
+      const adapter = await inner.connect();
+      // The adapter keeps its better-sqlite3 Database as `client`: the connection we share.
+      const database = (adapter as unknown as { client: Database.Database }).client;
+      onConnect(database);
+      return gatedAdapter(adapter, database, this);
     };
+    return { provider: inner.provider, adapterName: inner.adapterName, connect };
+  }
+
+  deadline(lockWaitMs = this.lockWait.lockWaitMs): number {
+    return Date.now() + lockWaitMs;
   }
 }
 
@@ -68,6 +84,21 @@ interface PendingWrite {
   fn: (sql: Sql) => unknown;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
+  /** When it stops waiting for another process's lock (epoch ms). */
+  deadline: number;
+  durable: boolean;
+  /** Found the database locked at least once (counted by the lock-wait observer). */
+  waited?: boolean;
+}
+
+export interface WriteOptions {
+  /** Waits this long for another process's write lock instead of the connection's default, in ms. */
+  lockWaitMs?: number;
+  /**
+   * Commits with synchronous=FULL: the commit survives a power loss, not only a crash of the
+   * process (WAL with synchronous=NORMAL may lose the last commits to a power loss).
+   */
+  durable?: boolean;
 }
 
 export class SqliteConnection {
@@ -75,6 +106,8 @@ export class SqliteConnection {
   private readonly sql: Sql;
   private readonly pending: PendingWrite[] = [];
   private flushScheduled = false;
+  /** BEGIN IMMEDIATE attempts in a row that found the database locked (0: not waiting). */
+  private busyAttempts = 0;
 
   constructor(
     readonly database: Database.Database,
@@ -98,10 +131,11 @@ export class SqliteConnection {
    * each inside its own savepoint. A commit is most of what a small write costs, so under load
    * this multiplies what the connection can accept; alone, a write is a transaction of its own.
    */
-  write<T>(fn: (sql: Sql) => T): Promise<T> {
+  write<T>(fn: (sql: Sql) => T, options: WriteOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.flushScheduled) {
+      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject, deadline: this.gate.deadline(options.lockWaitMs), durable: options.durable === true });
+      // While waiting for another process's lock, the retry timer flushes whatever has gathered.
+      if (!this.flushScheduled && this.busyAttempts === 0) {
         this.flushScheduled = true;
         setImmediate(() => void this.atTurn(() => this.flush()));
       }
@@ -111,9 +145,18 @@ export class SqliteConnection {
   private flush(): void {
     this.flushScheduled = false;
     const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
     const outcomes: { ok: boolean; value: unknown }[] = [];
+    const durable = batch.some((item) => item.durable);
     try {
-      this.cache.get('BEGIN IMMEDIATE').run();
+      if (durable) this.cache.get('PRAGMA synchronous = FULL').run();
+      try {
+        this.cache.get('BEGIN IMMEDIATE').run();
+      } catch (err) {
+        if (isBusy(err)) return this.waitForLock(batch);
+        throw err;
+      }
+      this.lockAcquired(batch);
       for (const item of batch) {
         this.cache.get('SAVEPOINT write').run();
         try {
@@ -126,10 +169,12 @@ export class SqliteConnection {
       }
       this.cache.get('COMMIT').run();
     } catch (err) {
-      // The transaction itself failed (lock timeout, disk): nothing in it was committed.
+      // The transaction itself failed (disk, a constraint at COMMIT): nothing in it was committed.
       if (this.database.inTransaction) this.cache.get('ROLLBACK').run();
       for (const item of batch) item.reject(err);
       return;
+    } finally {
+      if (durable && !this.database.inTransaction) this.cache.get('PRAGMA synchronous = NORMAL').run();
     }
     batch.forEach((item, i) => {
       const outcome = outcomes[i];
@@ -138,9 +183,35 @@ export class SqliteConnection {
     });
   }
 
+  /**
+   * Another process holds the write lock: the batch waits (without the gate, so reads and
+   * Prisma go on) and is tried again after a backoff, with whatever joins it meanwhile; a write
+   * past its deadline is refused with `database_busy`, nothing of it written.
+   */
+  private waitForLock(batch: PendingWrite[]): void {
+    const { observer } = this.gate.lockWait;
+    const now = Date.now();
+    for (const item of batch) {
+      if (!item.waited) observer.waiting();
+      item.waited = true;
+      if (item.deadline > now) continue;
+      observer.done('gave_up');
+      item.reject(databaseBusy());
+    }
+    this.pending.unshift(...batch.filter((item) => item.deadline > now));
+    this.busyAttempts = this.pending.length === 0 ? 0 : this.busyAttempts + 1;
+    if (this.busyAttempts > 0) setTimeout(() => void this.atTurn(() => this.flush()), backoffMs(this.busyAttempts));
+  }
+
+  private lockAcquired(batch: PendingWrite[]): void {
+    for (const item of batch) if (item.waited) this.gate.lockWait.observer.done('acquired');
+    this.busyAttempts = 0;
+  }
+
   /** Synchronous reads on a consistent, committed state. */
   read<T>(fn: (sql: Sql) => T): Promise<T> {
-    return this.atTurn(() => fn(this.sql));
+    // WAL readers do not wait for writers; SQLITE_BUSY here is rare (recovery), and retried the same way.
+    return retryWhileBusy(() => this.atTurn(() => fn(this.sql)), this.gate.deadline(), this.gate.lockWait.observer);
   }
 
   /**
@@ -167,41 +238,67 @@ export class SqliteConnection {
   }
 }
 
-function gatedAdapter(adapter: SqlDriverAdapter, gate: Mutex): SqlDriverAdapter {
+function gatedAdapter(adapter: SqlDriverAdapter, database: Database.Database, gate: SqliteGate): SqlDriverAdapter {
+  const { observer } = gate.lockWait;
+  // Prisma's statements outside a transaction: a write that finds the lock taken is tried again.
+  const unlessBusy = <T>(run: () => Promise<T>) => retryWhileBusy(run, gate.deadline(), observer);
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
-    queryRaw: (q: SqlQuery) => adapter.queryRaw(q),
-    executeRaw: (q: SqlQuery) => adapter.executeRaw(q),
-    executeScript: (script: string) => adapter.executeScript(script),
+    queryRaw: (q: SqlQuery) => unlessBusy(() => adapter.queryRaw(q)),
+    executeRaw: (q: SqlQuery) => unlessBusy(() => adapter.executeRaw(q)),
+    executeScript: (script: string) => unlessBusy(() => adapter.executeScript(script)),
     getConnectionInfo: adapter.getConnectionInfo?.bind(adapter),
     dispose: () => adapter.dispose(),
-    async startTransaction(isolationLevel): Promise<Transaction> {
-      const release = await gate.acquire();
-      try {
-        const tx = await adapter.startTransaction(isolationLevel);
-        let released = false;
-        const done = () => {
-          if (!released) release();
-          released = true;
-        };
-        // Prisma sends COMMIT/ROLLBACK as SQL through the transaction, then calls commit()/rollback().
-        return {
-          provider: tx.provider,
-          adapterName: tx.adapterName,
-          options: tx.options,
-          queryRaw: (q: SqlQuery) => tx.queryRaw(q),
-          executeRaw: (q: SqlQuery) => tx.executeRaw(q),
-          createSavepoint: tx.createSavepoint?.bind(tx),
-          rollbackToSavepoint: tx.rollbackToSavepoint?.bind(tx),
-          releaseSavepoint: tx.releaseSavepoint?.bind(tx),
-          commit: () => tx.commit().finally(done),
-          rollback: () => tx.rollback().finally(done),
-        };
-      } catch (err) {
-        release();
-        throw err;
-      }
-    },
+    startTransaction: (isolationLevel?: IsolationLevel) => beginImmediate(adapter, database, gate, isolationLevel),
   };
+}
+
+/**
+ * Prisma's adapter opens transactions with a deferred BEGIN: the write lock would be taken at the
+ * first write, half-way through, where waiting for it means holding the gate (every other
+ * statement of this process queued behind) and a stale snapshot can never get it. So a
+ * transaction takes the lock up front; when another process holds it, the gate is let go during
+ * each backoff.
+ */
+async function beginImmediate(adapter: SqlDriverAdapter, database: Database.Database, gate: SqliteGate, isolationLevel?: IsolationLevel): Promise<Transaction> {
+  if (isolationLevel && isolationLevel !== 'SERIALIZABLE') throw new DriverAdapterError({ kind: 'InvalidIsolationLevel', level: isolationLevel });
+  const deadline = gate.deadline();
+  const { observer } = gate.lockWait;
+  for (let attempt = 0; ; attempt++) {
+    const release = await gate.mutex.acquire();
+    try {
+      database.prepare('BEGIN IMMEDIATE').run();
+    } catch (err) {
+      release();
+      if (!isBusy(err)) throw err;
+      if (attempt === 0) observer.waiting();
+      if (Date.now() >= deadline) {
+        observer.done('gave_up');
+        throw databaseBusy();
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
+      continue;
+    }
+    if (attempt > 0) observer.done('acquired');
+    let released = false;
+    const done = async () => {
+      if (!released) release();
+      released = true;
+    };
+    const savepoint = (sql: string) => adapter.executeRaw({ sql, args: [], argTypes: [] }).then(() => undefined);
+    // Prisma sends COMMIT/ROLLBACK as SQL through the transaction (usePhantomQuery: false), then calls commit()/rollback().
+    return {
+      provider: adapter.provider,
+      adapterName: adapter.adapterName,
+      options: { usePhantomQuery: false },
+      queryRaw: (q: SqlQuery) => adapter.queryRaw(q),
+      executeRaw: (q: SqlQuery) => adapter.executeRaw(q),
+      createSavepoint: (name: string) => savepoint(`SAVEPOINT ${name}`),
+      rollbackToSavepoint: (name: string) => savepoint(`ROLLBACK TO ${name}`),
+      releaseSavepoint: (name: string) => savepoint(`RELEASE SAVEPOINT ${name}`),
+      commit: done,
+      rollback: done,
+    };
+  }
 }

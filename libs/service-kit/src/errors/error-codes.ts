@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   internal: 500,
   upstream_error: 502,
   unavailable: 503,
+  database_busy: 503,
   upstream_timeout: 504,
 } as const satisfies Record<string, number>;
 

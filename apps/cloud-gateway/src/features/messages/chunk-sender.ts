@@ -11,10 +11,16 @@ export type ChunkOutcome = 'sent' | 'unknown' | 'failed' | 'retry' | 'skipped';
 
 export const unknownReason = (cause: string) => `send_outcome_unknown:${cause}`;
 
+/** Well within the job runner's 120 s lease. */
+const TASK_ID_LOCK_WAIT_MS = 60_000;
+
 /** Sends one pending chunk. `lastTry`: a definite rejection fails the chunk instead of asking for a retry. */
 export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: MessageRecord, chunk: ChunkRecord, lastTry: boolean): Promise<ChunkOutcome> {
   const claimedAt = new Date(deps.now());
-  if (!(await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { status: 'sending', sentAt: claimedAt }, ['pending'])))) return 'skipped';
+  // Durable (synchronous=FULL): after a power loss the chunk must still read `sending`, never
+  // `pending` again, or it would be sent a second time.
+  const claimed = await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { status: 'sending', sentAt: claimedAt }, ['pending']), { durable: true });
+  if (!claimed) return 'skipped';
   let taskId: number;
   try {
     taskId = await org.messages.send({ userIds: chunk.userids, msg: message.msg });
@@ -22,12 +28,17 @@ export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: Mes
     return recordFailure(deps, message, chunk, failureOf(deps, err), lastTry);
   }
   const now = deps.now();
-  await deps.sqlite.write((sql) => {
-    // `unknown` too: a second run that found this chunk mid-call may have given up on it meanwhile.
-    const changes = { status: 'sent' as const, taskId, sentAt: new Date(now), nextPollAt: new Date(now + progressPollDelay(deps.settings, 0)), lastError: null };
-    repo.updateChunk(sql, chunk.id, changes, ['sending', 'unknown']);
-    repo.setRecipients(sql, message.id, chunk.userids, { status: 'sent', from: ['pending', 'unknown'] });
-  });
+  await deps.sqlite.write(
+    (sql) => {
+      // `unknown` too: a second run that found this chunk mid-call may have given up on it meanwhile.
+      const changes = { status: 'sent' as const, taskId, sentAt: new Date(now), nextPollAt: new Date(now + progressPollDelay(deps.settings, 0)), lastError: null };
+      repo.updateChunk(sql, chunk.id, changes, ['sending', 'unknown']);
+      repo.setRecipients(sql, message.id, chunk.userids, { status: 'sent', from: ['pending', 'unknown'] });
+    },
+    // DingTalk has the message: without its task id the chunk could only be reconciled by probing,
+    // so this write outwaits another process's lock far longer than a request would.
+    { lockWaitMs: TASK_ID_LOCK_WAIT_MS },
+  );
   return 'sent';
 }
 
