@@ -210,8 +210,10 @@ export class SqliteConnection {
 
   /** Synchronous reads on a consistent, committed state. */
   read<T>(fn: (sql: Sql) => T): Promise<T> {
-    // WAL readers do not wait for writers; SQLITE_BUSY here is rare (recovery), and retried the same way.
-    return retryWhileBusy(() => this.atTurn(() => fn(this.sql)), this.gate.deadline(), this.gate.lockWait.observer);
+    const attempt = () => this.atTurn(() => fn(this.sql));
+    // WAL readers do not wait for writers; SQLITE_BUSY here is rare (recovery), and retried the same
+    // way. Every API request reads its key here, so the usual path stays a single call.
+    return attempt().catch((err: unknown) => (isBusy(err) ? retryWhileBusy(attempt, this.gate.deadline(), this.gate.lockWait.observer) : Promise.reject(err)));
   }
 
   /**
@@ -241,7 +243,8 @@ export class SqliteConnection {
 function gatedAdapter(adapter: SqlDriverAdapter, database: Database.Database, gate: SqliteGate): SqlDriverAdapter {
   const { observer } = gate.lockWait;
   // Prisma's statements outside a transaction: a write that finds the lock taken is tried again.
-  const unlessBusy = <T>(run: () => Promise<T>) => retryWhileBusy(run, gate.deadline(), observer);
+  const unlessBusy = <T>(run: () => Promise<T>): Promise<T> =>
+    run().catch((err: unknown) => (isBusy(err) ? retryWhileBusy(run, gate.deadline(), observer) : Promise.reject(err)));
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
