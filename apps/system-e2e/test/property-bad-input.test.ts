@@ -61,7 +61,14 @@ describe('bad input to every published operation (property, real processes)', ()
 
   it('when ≥ 10,000 generated bad requests hit both services, then no 5xx, problem+json for every refusal, no row written and no credential logged', async () => {
     // At info every request is logged: the final scan proves no credential, valid or mangled, got there.
-    stack = await startDrillStack({ logLevel: 'info', cloudEnv: { DINGTALK_QPS: '1000' } });
+    // Rate limits are not what this is about either: past them the sign-in and session routes would
+    // answer 429 to everything, and their input validation would go unexercised.
+    const unlimited = '1000000/1m';
+    stack = await startDrillStack({
+      logLevel: 'info',
+      cloudEnv: { DINGTALK_QPS: '1000', RATE_LIMIT_LOGIN_PER_CLIENT: unlimited, RATE_LIMIT_LOGIN_PER_TENANT: unlimited },
+      localEnv: { RATE_LIMIT_SESSION_PER_CLIENT: unlimited },
+    });
     // Random user lookups reach DingTalk: its QPS limit is not what this test is about.
     await simControl(stack.sim.url, 'PUT', '/rate-limits', { defaultQps: 1000 });
     const login = await signIn(stack.cloud.url, stack.tenant.id, `${stack.local.url}/`, 'user002');
