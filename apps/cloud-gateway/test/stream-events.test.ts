@@ -1,7 +1,7 @@
 // Events without a public URL: a stream tenant's Stream connection and the suite's (Stream or
 // SyncHTTP) feed the same inbox and processing as HTTP callbacks, against the simulator.
 import { DEMO, startSimulator, type RunningSim, type StreamMessage } from '@dtg/dingtalk-sim';
-import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
+import { ADMIN_TOKEN, METRICS_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
 import { waitFor } from './support/webhook-receiver';
 import { adminCall, pullEvents, simControl, warmUp } from './support/dingtalk-callbacks';
 
@@ -57,7 +57,7 @@ describe('an internal-app tenant in Stream mode', () => {
 
     const connections = await adminCall(h, ADMIN_TOKEN, 'GET', '/admin/stream/connections');
     expect(connections.body.items).toEqual([expect.objectContaining({ source: `app:${tenantId}`, tenantId, clientId: DEMO.app.appKey, state: 'open', connects: 1, eventsReceived: 1, lastError: null })]);
-    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    const metrics = await (await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(metrics).toMatch(new RegExp(`^dingtalk_stream_connection\\{source="app:${tenantId}",state="open"[^}]*\\} 1$`, 'm'));
     expect(metrics).toMatch(new RegExp(`^dingtalk_stream_connection\\{source="app:${tenantId}",state="backoff"[^}]*\\} 0$`, 'm'));
   });
