@@ -33,6 +33,7 @@ export {
   AppError,
   conflict,
   forbidden,
+  missingPermission,
   notFound,
   unauthorized,
   validationError,

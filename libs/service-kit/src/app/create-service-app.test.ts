@@ -4,7 +4,7 @@ import express, { Router } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
 import { currentRequestId, setContextValue } from '../context/request-context';
-import { AppError, notFound } from '../errors/app-error';
+import { AppError, missingPermission, notFound } from '../errors/app-error';
 import { ProblemSchema } from '../errors/problem.schema';
 import { createMetricsRegistry } from '../metrics/metrics-registry';
 import { captureLogs } from '../testing/log-capture';
@@ -57,6 +57,9 @@ function buildApp(overrides: Partial<ServiceAppOptions> = {}) {
       });
       app.get('/rate-limited', () => {
         throw new AppError('rate_limited', 'Slow down.', { headers: { 'Retry-After': '7' } });
+      });
+      app.get('/refused', () => {
+        throw missingPermission('messages:send:departments', 'Members may not send to departments');
       });
       app.post('/webhooks/cloud', (req, res) => {
         res.json({ raw: req.rawBody?.toString('utf8') ?? null });
@@ -168,6 +171,16 @@ describe('problem+json errors', () => {
     const { app } = buildApp({ jsonLimit: '1kb' });
     const res = await request(app).post('/v1/users').send({ name: 'x'.repeat(2000) });
     expectProblem(res.body, 'payload_too_large', 413);
+  });
+
+  it('when a permission is missing, then 403 missing_permission names it in the detail and as missingPermission', async () => {
+    const { app, logs } = buildApp();
+    const res = await request(app).get('/refused');
+    expect(res.status).toBe(403);
+    const problem = expectProblem(res.body, 'missing_permission', 403);
+    expect(problem.missingPermission).toBe('messages:send:departments');
+    expect(problem.detail).toBe('Members may not send to departments (missing permission: messages:send:departments)');
+    expect(logs.lines().find((entry) => entry.problem === 'missing_permission')).toMatchObject({ missingPermission: 'messages:send:departments' });
   });
 
   it('when the route is unknown, then 404 route_not_found', async () => {

@@ -11,6 +11,8 @@ export interface AppErrorOptions {
   cause?: unknown;
   /** Extra response headers, e.g. `Retry-After` for rate_limited or `WWW-Authenticate` for unauthorized. */
   headers?: Record<string, string>;
+  /** The permission a refused caller lacks (code missing_permission); sent as `missingPermission`. */
+  permission?: string;
 }
 
 /** An expected failure with a stable code; the status comes from ERROR_STATUS, never from the throw site. */
@@ -21,6 +23,7 @@ export class AppError extends Error {
   readonly detail: string;
   readonly fields?: FieldError[];
   readonly headers?: Record<string, string>;
+  readonly permission?: string;
 
   constructor(code: ErrorCode, detail: string, options: AppErrorOptions = {}) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
@@ -29,6 +32,7 @@ export class AppError extends Error {
     this.detail = detail;
     if (options.fields) this.fields = options.fields;
     if (options.headers) this.headers = options.headers;
+    if (options.permission) this.permission = options.permission;
   }
 }
 
@@ -36,6 +40,11 @@ export const notFound = (detail: string): AppError => new AppError('not_found', 
 export const unauthorized = (detail: string): AppError => new AppError('unauthorized', detail);
 export const forbidden = (detail: string): AppError => new AppError('forbidden', detail);
 export const conflict = (detail: string): AppError => new AppError('conflict', detail);
+
+/** 403 naming the permission the caller lacks, in the detail and as the problem's `missingPermission`. */
+export function missingPermission(permission: string, detail: string): AppError {
+  return new AppError('missing_permission', `${detail} (missing permission: ${permission})`, { permission });
+}
 
 export function validationError(fields: FieldError[], detail = describeFields(fields)): AppError {
   return new AppError('validation_failed', detail, { fields });

@@ -7,6 +7,7 @@ const EXPECTED: Record<ErrorCode, number> = {
   malformed_json: 400,
   unauthorized: 401,
   forbidden: 403,
+  missing_permission: 403,
   not_found: 404,
   route_not_found: 404,
   conflict: 409,

@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   malformed_json: 400,
   unauthorized: 401,
   forbidden: 403,
+  missing_permission: 403,
   not_found: 404,
   route_not_found: 404,
   conflict: 409,

@@ -39,6 +39,7 @@ export function problemOf(error: AppError, requestId: string): Problem {
     requestId,
   };
   if (error.fields) problem.errors = error.fields;
+  if (error.permission) problem.missingPermission = error.permission;
   return problem;
 }
 
@@ -53,6 +54,6 @@ function logOnce(logger: Logger, req: Request, error: AppError, thrown: unknown)
   if (error.status >= 500) {
     logger.error(error.status === 500 ? 'unhandled error' : error.detail, { ...fields, err: thrown });
   } else {
-    logger.info(error.detail, { ...fields, ...(error.fields ? { errors: error.fields } : {}) });
+    logger.info(error.detail, { ...fields, ...(error.fields ? { errors: error.fields } : {}), ...(error.permission ? { missingPermission: error.permission } : {}) });
   }
 }

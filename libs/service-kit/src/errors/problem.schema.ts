@@ -16,6 +16,8 @@ export const ProblemSchema = z.object({
   code: z.string(),
   requestId: z.string(),
   errors: z.array(FieldErrorSchema).optional(),
+  /** With code missing_permission: the permission (scope or role right) the caller lacks, e.g. `messages:send:departments`. */
+  missingPermission: z.string().optional(),
 });
 
 export type Problem = z.infer<typeof ProblemSchema>;
