@@ -64,7 +64,7 @@ export function createApp(s: CloudServices): Express {
       app.use('/v1', auth);
       app.use(onlyUnder(eventsRoutes(s.db, api)));
       app.use(onlyUnder(usersRoutes(s.users, api)));
-      app.use(onlyUnder(directoryRoutes({ directory: s.directory, users: s.users }, api)));
+      app.use(onlyUnder(directoryRoutes(s.directory, api)));
       app.use(onlyUnder(messagesRoutes(s.messages, api)));
     },
   });

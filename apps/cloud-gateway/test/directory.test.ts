@@ -139,13 +139,14 @@ describe('directory sync', () => {
     expect((await finished(next.id)).status).toBe('completed');
   });
 
-  it('when a user token starts a sync, then only an org admin may', async () => {
-    const token = (userid: string) => mintUserToken(stack.cloud.services.config.USER_TOKEN_SECRET, { tenantId: tenant.id, userid }, 60_000).token;
-    const refused = await stack.call('POST', '/v1/directory/sync', { token: token('user002') });
+  it('when a user token starts a sync, then only an org admin may; a member is told directory:sync is missing', async () => {
+    const token = (userid: string, role: 'admin' | 'member') => mintUserToken(stack.cloud.services.config.USER_TOKEN_SECRET, { tenantId: tenant.id, userid, role }, 60_000).token;
+    const refused = await stack.call('POST', '/v1/directory/sync', { token: token('user002', 'member') });
     expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'missing_permission', missingPermission: 'directory:sync' });
     expect(await stack.cloud.services.db.directorySync.count()).toBe(0);
-    const started = await startSync(token(DEMO.adminUserid));
-    expect((await stack.call('GET', `/v1/directory/sync/${started.id}`, { token: token('user002') })).status).toBe(200);
+    const started = await startSync(token(DEMO.adminUserid, 'admin'));
+    expect((await stack.call('GET', `/v1/directory/sync/${started.id}`, { token: token('user002', 'member') })).status).toBe(200);
     expect((await stack.call('GET', '/v1/directory/sync/dsync_nope', { token: tenant.apiKey })).status).toBe(404);
     await finished(started.id);
   });

@@ -82,7 +82,7 @@ describe('/v1/messages: validation, idempotency, tenancy, recall', () => {
     expect(accepted).toHaveLength(1);
   });
 
-  it('when another tenant asks for a message, then it does not exist for them; a user token needs messages:send to send', async () => {
+  it('when another tenant asks for a message, then it does not exist for them; an API key acts only within the scopes it was issued with', async () => {
     const sent = await s.send({ recipients: { userIds: ['user033'] }, msg: text('tenant A only') });
     const id = AcceptedMessageSchema.parse(sent.body).id;
     const other = await s.call<{ apiKey: { key: string } }>('POST', '/admin/tenants', { name: 'Other', corpId: 'dingothercorp', appKey: 'k', appSecret: 'secret-value', agentId: 1 });
@@ -93,16 +93,91 @@ describe('/v1/messages: validation, idempotency, tenancy, recall', () => {
     expect(await s.eventsOf(id, otherKey)).toEqual([]);
     expect((await s.call('GET', `/v1/messages/${id}`, undefined, { token: s.tenant.apiKey })).status).toBe(200);
 
-    const secret = s.cloud.services.config.USER_TOKEN_SECRET;
-    const reader = mintUserToken(secret, { tenantId: s.tenant.id, userid: 'user001', scopes: ['messages:read'] }, HOUR).token;
-    const refused = await s.call('POST', '/v1/messages', { recipients: { userIds: ['user034'] }, msg: text('hi') }, { token: reader });
-    expect(refused.status).toBe(403);
+    const issued = await s.call<{ key: string; scopes: string[] }>('POST', `/admin/tenants/${s.tenant.id}/api-keys`, { name: 'reader', scopes: ['messages:read'] });
+    expect(issued.status).toBe(201);
+    expect(issued.body.scopes).toEqual(['messages:read']);
+    const reader = issued.body.key;
+    const before = await rowCounts();
+    for (const [method, path, body, scope] of [
+      ['POST', '/v1/messages', { recipients: { userIds: ['user034'] }, msg: text('hi') }, 'messages:send'],
+      ['DELETE', `/v1/messages/${id}`, undefined, 'messages:send'],
+      ['GET', '/v1/events?after=0', undefined, 'events:read'],
+      ['POST', '/v1/directory/sync', {}, 'directory:sync'],
+    ] as const) {
+      const refused = await s.call(method, path, body, { token: reader });
+      expect([method, path, refused.status]).toEqual([method, path, 403]);
+      expect(ProblemSchema.parse(refused.body)).toMatchObject({ code: 'missing_permission', missingPermission: scope });
+      expect(ProblemSchema.parse(refused.body).detail).toContain(scope);
+    }
+    expect(await rowCounts()).toEqual(before);
     expect((await s.call('GET', `/v1/messages/${id}`, undefined, { token: reader })).status).toBe(200);
-    const sender = mintUserToken(secret, { tenantId: s.tenant.id, userid: 'user001', scopes: ['messages:send'] }, HOUR).token;
-    const byUser = await s.call('POST', '/v1/messages', { recipients: { userIds: ['user034'] }, msg: text('from a person') }, { token: sender });
-    expect(byUser.status).toBe(202);
-    const row = await s.cloud.services.db.message.findUniqueOrThrow({ where: { id: AcceptedMessageSchema.parse(byUser.body).id } });
-    expect(row.createdBy).toBe('user001');
+    const view = await s.call<{ apiKeys: { name: string; scopes: string[] }[] }>('GET', `/admin/tenants/${s.tenant.id}`);
+    expect(view.body.apiKeys.map((k) => [k.name, k.scopes])).toEqual([
+      ['default', ['messages:send', 'messages:read', 'directory:read', 'directory:sync', 'events:read']],
+      ['reader', ['messages:read']],
+    ]);
+    const unknownScope = await s.call('POST', `/admin/tenants/${s.tenant.id}/api-keys`, { name: 'x', scopes: ['messages:everything'] });
+    expect(unknownScope.status).toBe(400);
+    expect(ProblemSchema.parse(unknownScope.body).errors?.map((e) => e.path)).toEqual(['body.scopes.0']);
+  });
+
+  it('when members send, then the tenant’s member policy bounds them, they see and recall only their own messages, and an org admin has no such bounds', async () => {
+    const secret = s.cloud.services.config.USER_TOKEN_SECRET;
+    const member = mintUserToken(secret, { tenantId: s.tenant.id, userid: 'user061', role: 'member' }, HOUR).token;
+    const colleague = mintUserToken(secret, { tenantId: s.tenant.id, userid: 'user062', role: 'member' }, HOUR).token;
+    const admin = mintUserToken(secret, { tenantId: s.tenant.id, userid: 'user001', role: 'admin' }, HOUR).token;
+    const sendAs = (token: string, recipients: Record<string, unknown>, content = 'policy check') => s.call('POST', '/v1/messages', { recipients, msg: text(content) }, { token });
+    const people = (n: number) => Array.from({ length: n }, (_, i) => `user${String(i + 1).padStart(3, '0')}`);
+
+    // The default policy: up to 100 named people, no departments, not the whole org.
+    const before = await rowCounts();
+    for (const [recipients, permission] of [
+      [{ toAll: true }, 'messages:send:everyone'],
+      [{ deptIds: [2] }, 'messages:send:departments'],
+      [{ userIds: ['user063'], deptIds: [2] }, 'messages:send:departments'],
+      [{ userIds: people(101) }, 'messages:send:any-people'],
+    ] as const) {
+      const refused = await sendAs(member, recipients);
+      expect([recipients, refused.status]).toEqual([recipients, 403]);
+      expect(ProblemSchema.parse(refused.body)).toMatchObject({ code: 'missing_permission', missingPermission: permission });
+    }
+    expect(await rowCounts()).toEqual(before);
+
+    const own = AcceptedMessageSchema.parse((await sendAs(member, { userIds: people(100) }, 'to a hundred people')).body).id;
+    expect((await s.cloud.services.db.message.findUniqueOrThrow({ where: { id: own } })).createdBy).toBe('user061');
+    const byAdmin = await sendAs(admin, { deptIds: [2], userIds: people(150) }, 'from an admin');
+    expect(byAdmin.status).toBe(202);
+    const adminMessage = AcceptedMessageSchema.parse(byAdmin.body).id;
+
+    // Reading and recalling: members their own only; admins and API keys everything.
+    expect((await s.call('GET', `/v1/messages/${own}`, undefined, { token: member })).status).toBe(200);
+    for (const [method, id, token] of [
+      ['GET', adminMessage, member],
+      ['DELETE', adminMessage, member],
+      ['GET', own, colleague],
+      ['DELETE', own, colleague],
+    ] as const) {
+      const refused = await s.call(method, `/v1/messages/${id}`, undefined, { token });
+      expect([method, refused.status]).toEqual([method, 403]);
+      expect(ProblemSchema.parse(refused.body)).toMatchObject({ code: 'missing_permission', missingPermission: 'messages:manage' });
+    }
+    expect((await s.call('GET', `/v1/messages/${own}`, undefined, { token: admin })).status).toBe(200);
+    expect((await s.call('GET', `/v1/messages/${adminMessage}`, undefined, { token: s.tenant.apiKey })).status).toBe(200);
+    await s.waitForEvent('message.completed', own);
+    expect((await s.call('DELETE', `/v1/messages/${own}`, undefined, { token: member })).status).toBe(200);
+
+    // The operator widens the policy (departments), then closes it: each change applies to the next request.
+    const widened = await s.call<{ memberSendPolicy: unknown }>('PATCH', `/admin/tenants/${s.tenant.id}`, { memberSendPolicy: { departments: true } });
+    expect(widened.body.memberSendPolicy).toEqual({ enabled: true, maxUserIds: 100, departments: true, toAll: false });
+    expect((await sendAs(member, { deptIds: [3] }, 'to a department')).status).toBe(202);
+    await s.call('PATCH', `/admin/tenants/${s.tenant.id}`, { memberSendPolicy: { enabled: false } });
+    const closed = await sendAs(member, { userIds: ['user063'] });
+    expect(closed.status).toBe(403);
+    expect(ProblemSchema.parse(closed.body)).toMatchObject({ code: 'missing_permission', missingPermission: 'messages:send' });
+    expect((await sendAs(admin, { userIds: ['user063'] }, 'admins still may')).status).toBe(202);
+    const badPolicy = await s.call('PATCH', `/admin/tenants/${s.tenant.id}`, { memberSendPolicy: { maxUserIds: 0 } });
+    expect(ProblemSchema.parse(badPolicy.body).errors?.map((e) => e.path)).toEqual(['body.memberSendPolicy.maxUserIds']);
+    await s.call('PATCH', `/admin/tenants/${s.tenant.id}`, { memberSendPolicy: { enabled: true, departments: false } });
   });
 
   it('when a sent message is recalled, then every chunk is recalled in DingTalk and message.recalled follows; after 24 h it is 410', async () => {

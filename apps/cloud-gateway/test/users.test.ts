@@ -16,8 +16,7 @@ describe('user info (GET /v1/users)', () => {
 
   const userGets = () => stack.sim.sim.requestLog({ pathPrefix: '/topapi/v2/user/get' }).length;
   const upserts = async () => (await stack.events(tenant)).filter((e): e is EventEnvelope<'user.upserted'> => e.type === 'user.upserted');
-  const tokenFor = (userid: string, scopes?: string[]) =>
-    mintUserToken(stack.cloud.services.config.USER_TOKEN_SECRET, { tenantId: tenant.id, userid, scopes }, 60_000).token;
+  const tokenFor = (userid: string) => mintUserToken(stack.cloud.services.config.USER_TOKEN_SECRET, { tenantId: tenant.id, userid, role: 'member' }, 60_000).token;
 
   it('when a person is looked up, then the profile comes from DingTalk and is published once while unchanged', async () => {
     const first = await stack.call<UserProfile>('GET', '/v1/users/user010', { token: tenant.apiKey });
@@ -58,8 +57,11 @@ describe('user info (GET /v1/users)', () => {
     expect(await stack.events(tenant)).toEqual([]);
   });
 
-  it('when the token lacks users:read, then 403; when DingTalk refuses, then a 502 problem', async () => {
-    expect((await stack.call('GET', '/v1/users/user010', { token: tokenFor('user002', ['messages:send']) })).status).toBe(403);
+  it('when the API key was issued without directory:read, then 403 naming it; when DingTalk refuses, then a 502 problem', async () => {
+    const issued = await stack.call<{ key: string }>('POST', `/admin/tenants/${tenant.id}/api-keys`, { body: { name: 'sender', scopes: ['messages:send'] } });
+    const unscoped = await stack.call('GET', '/v1/users/user010', { token: issued.body.key });
+    expect(unscoped.status).toBe(403);
+    expect(unscoped.body).toMatchObject({ code: 'missing_permission', missingPermission: 'directory:read' });
     await simControl(stack.sim.url, 'POST', '/faults', { rules: [{ path: '/topapi/v2/user/get', kind: 'monthly-quota', times: 1 }] });
     const refused = await stack.call('GET', '/v1/users/user010', { token: tenant.apiKey });
     expect(refused.status).toBe(502);

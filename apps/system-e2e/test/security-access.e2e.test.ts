@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { startDrillStack, type DrillStack } from './support/drill-stack';
 import { jsonCall } from './support/json-call';
+import { adminCli, cliEnv } from './support/admin-cli';
 import { beginLogin, consent, hop, loginUrl, signIn, type SignedIn } from './support/login-flow';
 import { postgresRowCounts, sqliteRowCounts } from './support/row-counts';
 import { expectCleanLogs, HandledSecrets } from './support/secret-scan';
@@ -161,8 +162,9 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       const bUser = handled.keep('user token', (await cloud('GET', `/v1/login-tickets/${bLogin.ticket}`, second.apiKey)).body.cloudToken as string);
 
       const text = (content: string) => ({ msgtype: 'text', text: { content } });
-      const aMessage = (await cloud('POST', '/v1/messages', a.apiKey, { recipients: { userIds: ['user005'] }, msg: text('for A') })).body.id as string;
-      const bMessage = (await cloud('POST', '/v1/messages', second.apiKey, { recipients: { userIds: ['second010'] }, msg: text('for B') })).body.id as string;
+      // Sent by the signed-in people themselves: members read only what they sent.
+      const aMessage = (await cloud('POST', '/v1/messages', aUser, { recipients: { userIds: ['user005'] }, msg: text('for A') })).body.id as string;
+      const bMessage = (await cloud('POST', '/v1/messages', bUser, { recipients: { userIds: ['second010'] }, msg: text('for B') })).body.id as string;
       const aSync = (await cloud('POST', '/v1/directory/sync', a.apiKey, {})).body.id as string;
       const bSync = (await cloud('POST', '/v1/directory/sync', second.apiKey, {})).body.id as string;
 
@@ -366,6 +368,48 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       }, 'the retried sync to finish', 60_000);
       expect(status).toBe('completed');
     }, 150_000);
+  });
+
+  describe('org admins and members (issue #17 item 4)', () => {
+    it('when a member signs in, then their token may not send to everyone or to departments nor read or recall an admin’s message; the CLI widens the policy at once and issues scoped keys', async () => {
+      const tokenOf = async (userid: string) => {
+        const login = keepLogin(await signIn(stack.cloud.url, stack.tenant.id, returnTo(), userid));
+        return handled.keep('user token', (await cloud('GET', `/v1/login-tickets/${login.ticket}`, stack.tenant.apiKey)).body.cloudToken as string);
+      };
+      const member = await tokenOf('user020');
+      const admin = await tokenOf('user001');
+      const send = (token: string, recipients: Record<string, unknown>) => cloud('POST', '/v1/messages', token, { recipients, msg: { msgtype: 'text', text: { content: 'roles' } } });
+      const refusedFor = (answer: { status: number; contentType: string; body: Record<string, unknown> }) => [answer.status, answer.contentType, answer.body['code'], answer.body['missingPermission']];
+
+      const messages = cloudCount('Message');
+      expect(refusedFor(await send(member, { toAll: true }))).toEqual([403, PROBLEM, 'missing_permission', 'messages:send:everyone']);
+      expect(refusedFor(await send(member, { deptIds: [2] }))).toEqual([403, PROBLEM, 'missing_permission', 'messages:send:departments']);
+      expect(cloudCount('Message')).toBe(messages);
+
+      const byAdmin = await send(admin, { deptIds: [11] });
+      expect(byAdmin.status).toBe(202);
+      const adminMessage = byAdmin.body['id'] as string;
+      expect(refusedFor(await cloud('GET', `/v1/messages/${adminMessage}`, member))).toEqual([403, PROBLEM, 'missing_permission', 'messages:manage']);
+      expect(refusedFor(await cloud('DELETE', `/v1/messages/${adminMessage}`, member))).toEqual([403, PROBLEM, 'missing_permission', 'messages:manage']);
+      const own = await send(member, { userIds: ['user021', 'user022'] });
+      expect(own.status).toBe(202);
+      expect((await cloud('GET', `/v1/messages/${own.body['id'] as string}`, member)).status).toBe(200);
+      expect(refusedFor(await cloud('POST', '/v1/directory/sync', member, {}))).toEqual([403, PROBLEM, 'missing_permission', 'directory:sync']);
+
+      // The operator widens the member policy with the CLI (another process, same SQLite file): the next request sees it.
+      const widened = await adminCli<{ memberSendPolicy: Record<string, unknown> }>(cliEnv(stack), ['tenant', 'update', stack.tenant.id, '--member-departments', 'on']);
+      expect([widened.code, widened.json.memberSendPolicy]).toEqual([0, { enabled: true, maxUserIds: 100, departments: true, toAll: false }]);
+      expect((await send(member, { deptIds: [11] })).status).toBe(202);
+
+      const issued = await adminCli<{ key: string; scopes: string[] }>(cliEnv(stack), ['apikey', 'create', stack.tenant.id, '--name', 'reader', '--scope', 'messages:read']);
+      expect([issued.code, issued.json.scopes]).toEqual([0, ['messages:read']]);
+      const reader = handled.keep('read-only API key', issued.json.key);
+      expect(refusedFor(await send(reader, { userIds: ['user021'] }))).toEqual([403, PROBLEM, 'missing_permission', 'messages:send']);
+      expect(refusedFor(await cloud('GET', '/v1/events?after=0', reader))).toEqual([403, PROBLEM, 'missing_permission', 'events:read']);
+      expect((await cloud('GET', `/v1/messages/${adminMessage}`, reader)).status).toBe(200);
+      const badScope = await adminCli(cliEnv(stack), ['apikey', 'create', stack.tenant.id, '--scope', 'everything']);
+      expect([badScope.code, badScope.json['code']]).toEqual([2, 'validation_failed']);
+    });
   });
 
   // Last: these spend the budgets of made-up client addresses and of the second tenant.

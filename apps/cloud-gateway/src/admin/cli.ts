@@ -7,6 +7,8 @@ import { migrateDeploy } from '@dtg/prisma-migrate';
 import { AdminCliConfigSchema } from '../config';
 import { backupDatabase } from '../db/backup';
 import { apiKeysService } from '../features/api-keys/api-keys.service';
+import { ScopeSchema, type Scope } from '../features/auth/permissions';
+import type { MemberSendPolicyChange } from '../features/tenants/tenant';
 import { buildServices } from '../services';
 import { VERSION } from '../version';
 import { USAGE } from './usage';
@@ -31,6 +33,35 @@ function int(flags: Flags, name: string): number | undefined {
   return Number(v);
 }
 
+function onOff(flags: Flags, name: string): boolean | undefined {
+  const v = str(flags, name);
+  if (v === undefined) return undefined;
+  if (v !== 'on' && v !== 'off') throw new AppError('validation_failed', `--${name} must be on or off`);
+  return v === 'on';
+}
+
+/** --member-send, --member-max-people, --member-departments, --member-to-all: only the flags given change. */
+function memberSendPolicy(flags: Flags): MemberSendPolicyChange | undefined {
+  const change = {
+    enabled: onOff(flags, 'member-send'),
+    maxUserIds: int(flags, 'member-max-people'),
+    departments: onOff(flags, 'member-departments'),
+    toAll: onOff(flags, 'member-to-all'),
+  };
+  const given = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)) as MemberSendPolicyChange;
+  return Object.keys(given).length > 0 ? given : undefined;
+}
+
+function scopes(flags: Flags): Scope[] | undefined {
+  const given = flags['scope'];
+  if (!Array.isArray(given)) return undefined;
+  return given.map((scope) => {
+    const parsed = ScopeSchema.safeParse(scope);
+    if (!parsed.success) throw new AppError('validation_failed', `--scope ${scope} is not one of ${ScopeSchema.options.join(', ')}`);
+    return parsed.data;
+  });
+}
+
 function tenantInput(flags: Flags) {
   const returnUrls = flags['return-url'];
   return {
@@ -46,6 +77,7 @@ function tenantInput(flags: Flags) {
     callbackAesKey: str(flags, 'callback-aes-key'),
     callbackMode: callbackMode(flags),
     reconcileInterval: reconcileInterval(flags),
+    memberSendPolicy: memberSendPolicy(flags),
   };
 }
 
@@ -84,6 +116,11 @@ async function run(argv: string[]): Promise<unknown> {
       'callback-aes-key': { type: 'string' },
       'callback-mode': { type: 'string' },
       'reconcile-interval': { type: 'string' },
+      'member-send': { type: 'string' },
+      'member-max-people': { type: 'string' },
+      'member-departments': { type: 'string' },
+      'member-to-all': { type: 'string' },
+      scope: { type: 'string', multiple: true },
       tenant: { type: 'string' },
       'from-seq': { type: 'string' },
       status: { type: 'string' },
@@ -123,6 +160,7 @@ async function run(argv: string[]): Promise<unknown> {
           callbackAesKey: str(flags, 'callback-aes-key'),
           callbackMode: callbackMode(flags),
           reconcileInterval: reconcileInterval(flags),
+          memberSendPolicy: memberSendPolicy(flags),
         });
       case 'tenant suspend':
         return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'suspended');
@@ -132,7 +170,7 @@ async function run(argv: string[]): Promise<unknown> {
         return await s.tenants.rotateSecret(id ?? need(flags, 'tenant'));
       case 'apikey create': {
         const tenant = await s.tenants.get(id ?? need(flags, 'tenant'));
-        return await apiKeysService.issue(s.db, tenant.id, str(flags, 'name') ?? 'default');
+        return await apiKeysService.issue(s.db, tenant.id, { name: str(flags, 'name') ?? 'default', scopes: scopes(flags) });
       }
       case 'apikey revoke':
         return await apiKeysService.revoke(s.db, id ?? need(flags, 'name'));

@@ -5,6 +5,7 @@ import type { ApiRegistry, ApiRouteSpec } from '@dtg/service-kit';
 import type { CloudServices } from '../../services';
 import { apiKeysService } from '../api-keys/api-keys.service';
 import { requireAdmin } from '../auth/authenticate.middleware';
+import { SCOPES, ScopeSchema } from '../auth/permissions';
 import { DeliveryViewSchema } from '../delivery/deliveries.service';
 import { CreateTenantSchema, ProvidedCredentialsSchema, TenantViewSchema, UpdateTenantSchema } from '../tenants/tenant';
 
@@ -21,12 +22,13 @@ const StreamConnectionViewSchema = z.object({
 });
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
-const IssuedKeySchema = z.object({ id: z.string(), name: z.string(), prefix: z.string(), key: z.string() });
+const IssuedKeySchema = z.object({ id: z.string(), name: z.string(), prefix: z.string(), scopes: z.array(ScopeSchema), key: z.string() });
 const ApiKeyViewSchema = z.object({
   id: z.string(),
   tenantId: z.string(),
   name: z.string(),
   prefix: z.string(),
+  scopes: z.array(ScopeSchema),
   createdAt: z.date(),
   lastUsedAt: z.date().nullable(),
   revokedAt: z.date().nullable(),
@@ -68,7 +70,7 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     res.json({ ...tenant, apiKeys: await apiKeysService.list(s.db, tenant.id) });
   });
   api.add(router, spec({
-    method: 'patch', path: '/admin/tenants/:id', summary: 'Update a tenant',
+    method: 'patch', path: '/admin/tenants/:id', summary: 'Update a tenant (`memberSendPolicy`: the fields given replace the current ones)',
     input: { params: IdParams, body: UpdateTenantSchema },
     responses: { 200: { description: 'Updated', schema: TenantViewSchema }, ...errors },
   }), async ({ params, body }, _req, res) => {
@@ -94,12 +96,15 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     res.json(await s.tenants.rotateSecret(params.id));
   });
   api.add(router, spec({
-    method: 'post', path: '/admin/tenants/:id/api-keys', summary: 'Issue an API key (shown once)',
-    input: { params: IdParams, body: z.object({ name: z.string().trim().min(1).max(100).default('default') }) },
+    method: 'post', path: '/admin/tenants/:id/api-keys', summary: `Issue an API key (shown once) with the scopes given (${SCOPES.join(', ')}; all of them when none are given)`,
+    input: {
+      params: IdParams,
+      body: z.object({ name: z.string().trim().min(1).max(100).default('default'), scopes: z.array(ScopeSchema).min(1).max(SCOPES.length).optional() }),
+    },
     responses: { 201: { description: 'Issued', schema: IssuedKeySchema }, ...errors },
   }), async ({ params, body }, _req, res) => {
     await s.tenants.get(params.id);
-    res.status(201).json(await apiKeysService.issue(s.db, params.id, body.name));
+    res.status(201).json(await apiKeysService.issue(s.db, params.id, body));
   });
   api.add(router, spec({
     method: 'delete', path: '/admin/api-keys/:id', summary: 'Revoke an API key',

@@ -3,7 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import { notFound, sha256Hex } from '@dtg/service-kit';
 import type { DbTx, SqliteConnection } from '../../db/prisma';
+import type { ApiKey as ApiKeyRow } from '../../generated/prisma/client';
 import { newId } from '../../shared/ids';
+import { parseScopes, SCOPES, type Scope } from '../auth/permissions';
 
 const API_KEY_PREFIX = 'dtg_';
 
@@ -11,6 +13,7 @@ export interface IssuedApiKey {
   id: string;
   name: string;
   prefix: string;
+  scopes: Scope[];
   /** The only time the full key exists outside the caller's hands. */
   key: string;
 }
@@ -20,6 +23,7 @@ export interface ApiKeyView {
   tenantId: string;
   name: string;
   prefix: string;
+  scopes: Scope[];
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -31,34 +35,38 @@ const hashApiKey = sha256Hex;
 /** lastUsedAt is a hint for operators; writing it on every request would double the write load. */
 const LAST_USED_PRECISION_MS = 60_000;
 
+function toView({ hash: _hash, scopes, ...row }: ApiKeyRow): ApiKeyView {
+  return { ...row, scopes: parseScopes(scopes) };
+}
+
 export const apiKeysService = {
-  async issue(db: DbTx, tenantId: string, name: string, given?: string): Promise<IssuedApiKey> {
-    const key = given ?? API_KEY_PREFIX + randomBytes(24).toString('base64url');
+  /** `scopes` are fixed for the key's life (issue another key to change them); every scope when not chosen. */
+  async issue(db: DbTx, tenantId: string, options: { name: string; scopes?: readonly Scope[]; key?: string }): Promise<IssuedApiKey> {
+    const key = options.key ?? API_KEY_PREFIX + randomBytes(24).toString('base64url');
+    // In the order of SCOPES, without repeats: the stored list reads the same whatever order was asked.
+    const scopes = SCOPES.filter((scope) => (options.scopes ?? SCOPES).includes(scope));
     const row = await db.apiKey.create({
-      data: { id: newId('key'), tenantId, name, prefix: key.slice(0, 12), hash: hashApiKey(key) },
+      data: { id: newId('key'), tenantId, name: options.name, prefix: key.slice(0, 12), hash: hashApiKey(key), scopes: scopes.join(' ') },
     });
-    return { id: row.id, name: row.name, prefix: row.prefix, key };
+    return { id: row.id, name: row.name, prefix: row.prefix, scopes, key };
   },
 
   async list(db: DbTx, tenantId: string): Promise<ApiKeyView[]> {
-    return db.apiKey.findMany({
-      where: { tenantId },
-      orderBy: { createdAt: 'asc' },
-      select: { id: true, tenantId: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, revokedAt: true },
-    });
+    const rows = await db.apiKey.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
+    return rows.map(toView);
   },
 
   async revoke(db: DbTx, id: string, at = new Date()): Promise<ApiKeyView> {
     const found = await db.apiKey.findUnique({ where: { id } });
     if (!found) throw notFound(`api key ${id} not found`);
-    const { hash: _hash, ...view } = await db.apiKey.update({ where: { id }, data: { revokedAt: found.revokedAt ?? at } });
-    return view;
+    return toView(await db.apiKey.update({ where: { id }, data: { revokedAt: found.revokedAt ?? at } }));
   },
 };
 
 interface ApiKeyAuth {
   tenantId: string;
   keyId: string;
+  scopes: Scope[];
   tenantStatus: string;
 }
 
@@ -90,12 +98,12 @@ export function apiKeyAuthenticator(sqlite: SqliteConnection) {
       }
       const remembered = known.get(key);
       if (remembered) return remembered;
-      const row = sql.get<{ id: string; tenantId: string; revokedAt: number | null; lastUsedAt: number | null; status: string }>(
-        'SELECT k.id, k.tenantId, k.revokedAt, k.lastUsedAt, t.status FROM ApiKey k JOIN Tenant t ON t.id = k.tenantId WHERE k.hash = ?',
+      const row = sql.get<{ id: string; tenantId: string; scopes: string; revokedAt: number | null; lastUsedAt: number | null; status: string }>(
+        'SELECT k.id, k.tenantId, k.scopes, k.revokedAt, k.lastUsedAt, t.status FROM ApiKey k JOIN Tenant t ON t.id = k.tenantId WHERE k.hash = ?',
         hashApiKey(key),
       );
       if (!row || row.revokedAt !== null) return null;
-      const found = { auth: { tenantId: row.tenantId, keyId: row.id, tenantStatus: row.status }, lastUsedAt: row.lastUsedAt };
+      const found = { auth: { tenantId: row.tenantId, keyId: row.id, scopes: parseScopes(row.scopes), tenantStatus: row.status }, lastUsedAt: row.lastUsedAt };
       // Without the version row (it comes with the migration) nothing could tell a change: look up every time.
       if (version !== undefined) known.set(key, found);
       return found;

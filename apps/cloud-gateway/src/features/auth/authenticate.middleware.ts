@@ -1,19 +1,15 @@
-// Who is calling: a tenant API key (server-to-server, every scope) or a user token (browser,
-// limited scopes). Everything downstream reads `principal(res)` and scopes its queries by tenant.
+// Who is calling: a tenant API key (server-to-server, the scopes it was issued with) or a user
+// token (browser, its role's scopes). Everything downstream reads `principal(res)` and scopes its
+// queries by tenant.
 import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
-import { AppError, forbidden, setContextValue, unauthorized } from '@dtg/service-kit';
+import { forbidden, setContextValue, unauthorized } from '@dtg/service-kit';
 import type { SqliteConnection } from '../../db/prisma';
 import { apiKeyAuthenticator } from '../api-keys/api-keys.service';
-import { verifyUserToken, type Scope } from './user-tokens';
+import { scopeRefusal, type Principal, type Scope } from './permissions';
+import { verifyUserToken } from './user-tokens';
 
-export interface Principal {
-  tenantId: string;
-  kind: 'api_key' | 'user';
-  userid?: string;
-  /** undefined = every scope (API keys) */
-  scopes?: string[];
-}
+export type { Principal };
 
 export function principal(res: Response): Principal {
   const found = res.locals.principal as Principal | undefined;
@@ -33,12 +29,12 @@ export function authenticate(deps: { sqlite: SqliteConnection; userTokenSecret: 
       let status: string | undefined;
       const claims = verifyUserToken(deps.userTokenSecret, token);
       if (claims) {
-        found = { tenantId: claims.tenantId, kind: 'user', userid: claims.userid, scopes: claims.scopes };
+        found = { kind: 'user', tenantId: claims.tenantId, userid: claims.userid, role: claims.role, scopes: claims.scopes };
         const tenantId = found.tenantId;
         status = await deps.sqlite.read((sql) => sql.get<{ status: string }>('SELECT status FROM Tenant WHERE id = ?', tenantId)?.status);
       } else {
         const key = await apiKey(token);
-        if (key) [found, status] = [{ tenantId: key.tenantId, kind: 'api_key' }, key.tenantStatus];
+        if (key) [found, status] = [{ kind: 'api_key', tenantId: key.tenantId, keyId: key.keyId, scopes: key.scopes }, key.tenantStatus];
       }
       if (!found || status === undefined) throw unauthorized('the API key or user token is not valid');
       if (status !== 'active') throw forbidden('this tenant is suspended');
@@ -52,11 +48,7 @@ export function authenticate(deps: { sqlite: SqliteConnection; userTokenSecret: 
 }
 
 export function requireScope(scope: Scope): RequestHandler {
-  return (_req, res, next) => {
-    const p = principal(res);
-    if (p.scopes && !p.scopes.includes(scope)) next(new AppError('forbidden', `this token lacks the ${scope} scope`));
-    else next();
-  };
+  return (_req, res, next) => next(scopeRefusal(principal(res), scope));
 }
 
 /** Guards operator routes with the ADMIN_TOKEN (constant-time compare). */

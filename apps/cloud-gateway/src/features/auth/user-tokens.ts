@@ -1,16 +1,17 @@
 // Short-lived bearer tokens for browsers, minted at login: HMAC-SHA256 over a small JSON payload.
 // Stateless on purpose (no table to hit per request); the short TTL bounds what a leak can do.
+// The token carries the person's role (from DingTalk at login); its scopes follow from the role
+// when it is verified, so they are never more than the role's.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { ROLE_SCOPES, RoleSchema, type Role, type Scope } from './permissions';
 
 export const USER_TOKEN_PREFIX = 'dtgu_';
-export const USER_SCOPES = ['users:read', 'messages:send', 'messages:read'] as const;
-export type Scope = (typeof USER_SCOPES)[number] | 'directory:sync' | 'events:read';
 
 const PayloadSchema = z.object({
   tid: z.string(),
   sub: z.string(),
-  scp: z.array(z.string()),
+  role: RoleSchema,
   iat: z.number(),
   exp: z.number(),
 });
@@ -18,7 +19,8 @@ const PayloadSchema = z.object({
 export interface UserTokenClaims {
   tenantId: string;
   userid: string;
-  scopes: string[];
+  role: Role;
+  scopes: readonly Scope[];
   expiresAt: Date;
 }
 
@@ -28,12 +30,12 @@ function sign(secret: string, body: string): string {
 
 export function mintUserToken(
   secret: string,
-  claims: { tenantId: string; userid: string; scopes?: readonly string[] },
+  claims: { tenantId: string; userid: string; role: Role },
   ttlMs: number,
   now = Date.now(),
 ): { token: string; expiresAt: Date } {
   const exp = now + ttlMs;
-  const payload = { tid: claims.tenantId, sub: claims.userid, scp: [...(claims.scopes ?? USER_SCOPES)], iat: now, exp };
+  const payload = { tid: claims.tenantId, sub: claims.userid, role: claims.role, iat: now, exp };
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return { token: `${USER_TOKEN_PREFIX}${body}.${sign(secret, body)}`, expiresAt: new Date(exp) };
 }
@@ -54,5 +56,6 @@ export function verifyUserToken(secret: string, token: string, now = Date.now())
   }
   const parsed = PayloadSchema.safeParse(json);
   if (!parsed.success || parsed.data.exp <= now) return null;
-  return { tenantId: parsed.data.tid, userid: parsed.data.sub, scopes: parsed.data.scp, expiresAt: new Date(parsed.data.exp) };
+  const { tid, sub, role, exp } = parsed.data;
+  return { tenantId: tid, userid: sub, role, scopes: ROLE_SCOPES[role], expiresAt: new Date(exp) };
 }

@@ -1,14 +1,9 @@
 import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { LoginTicketSchema } from '@dtg/contracts';
-import { forbidden, notFound, type ApiRegistry } from '@dtg/service-kit';
-import { principal } from '../auth/authenticate.middleware';
+import { notFound, type ApiRegistry } from '@dtg/service-kit';
+import { principal, requireScope } from '../auth/authenticate.middleware';
 import type { LoginService } from './login.service';
-
-// A ticket hands out a cloud token for its user: only the tenant's server (its API key) may read it.
-const apiKeyOnly: RequestHandler = (_req, res, next) => {
-  next(principal(res).kind === 'api_key' ? undefined : forbidden('login tickets are readable with the tenant API key only'));
-};
 
 /** Pull fallback for the local store when the pushed user.authenticated has not arrived yet. */
 export function loginTicketsRoutes(login: LoginService, api: ApiRegistry, authenticate: RequestHandler): Router {
@@ -21,12 +16,13 @@ export function loginTicketsRoutes(login: LoginService, api: ApiRegistry, authen
       summary: 'The user.authenticated data of an unexpired login ticket (single use is enforced by the redeemer)',
       tags: ['login'],
       security: ['bearer'],
-      before: [authenticate, apiKeyOnly],
+      // The ticket's data is its user.authenticated event: read with events:read, a scope of API keys only.
+      before: [authenticate, requireScope('events:read')],
       input: { params: z.object({ ticket: z.string().min(16).max(128) }) },
       responses: {
         200: { description: 'The ticket’s data', schema: LoginTicketSchema },
         401: { description: 'Missing or invalid credentials' },
-        403: { description: 'Not an API key, or a suspended tenant' },
+        403: { description: 'No events:read scope (user tokens never have it), or a suspended tenant' },
         404: { description: 'Unknown, expired, or another tenant’s ticket' },
       },
     },

@@ -90,7 +90,9 @@ export function loginService(deps: LoginDeps) {
       const at = now();
       const ticket = newSecret();
       const expiresAt = new Date(at + TICKET_TTL_MS);
-      const cloud = mintUserToken(deps.userTokenSecret, { tenantId, userid: user.userid }, deps.userTokenTtlMs, at);
+      // The role is DingTalk's org-admin flag as of this login; the token's scopes follow from it.
+      const role = user.admin === true ? 'admin' : 'member';
+      const cloud = mintUserToken(deps.userTokenSecret, { tenantId, userid: user.userid, role }, deps.userTokenTtlMs, at);
       const data = { ticket, expiresAt: expiresAt.toISOString(), user, cloudToken: cloud.token, cloudTokenExpiresAt: cloud.expiresAt.toISOString() };
       await db.$transaction(async (tx) => {
         const event = outbox.append(tenantId, 'user.authenticated', data);

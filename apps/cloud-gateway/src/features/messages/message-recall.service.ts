@@ -3,6 +3,7 @@
 // Chunks whose outcome stayed unknown have no task id and cannot be recalled; their recipients stay `unknown`.
 import type { OrgClient } from '@dtg/dingtalk-client';
 import { AppError, conflict, notFound } from '@dtg/service-kit';
+import { manageRefusal, type Principal } from '../auth/permissions';
 import { classifyCallFailure } from './dingtalk-failure';
 import { messageEventId } from './message-jobs';
 import { messageView } from './message-view';
@@ -36,9 +37,12 @@ export function messageRecallService(deps: MessagesDeps) {
   }
 
   return {
-    async recall(tenantId: string, id: string): Promise<MessageView> {
+    async recall(principal: Principal, id: string): Promise<MessageView> {
+      const { tenantId } = principal;
       const message = await sqlite.read((sql) => repo.findForTenant(sql, tenantId, id));
       if (!message) throw notFound(`message ${id} not found`);
+      const refusal = manageRefusal(principal, message.createdBy);
+      if (refusal) throw refusal;
       if (message.status === 'recalled') return sqlite.read((sql) => messageView(sql, message));
       if (message.status === 'queued' || message.status === 'sending') throw conflict('the message is still being dispatched; recall it once it is sent');
       const withTask = (await sqlite.read((sql) => repo.chunks(sql, id))).filter((c) => c.taskId !== null);

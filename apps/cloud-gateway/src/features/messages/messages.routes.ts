@@ -5,7 +5,7 @@ import type { MessagesFeature } from './messages.feature';
 import { AcceptedMessageSchema, MessageIdParamsSchema, MessageViewSchema, SendMessageBodySchema, SendMessageHeadersSchema } from './messages.schemas';
 
 const common = { tags: ['messages'], security: ['bearer'] };
-const denied = { 401: { description: 'Missing or invalid credentials' }, 403: { description: 'Suspended tenant or missing scope' } };
+const denied = { 401: { description: 'Missing or invalid credentials' }, 403: { description: 'Suspended tenant, or a missing permission (named in `missingPermission`)' } };
 const missing = { 404: { description: 'No such message for this tenant' } };
 
 /** Work notifications: send (202, then events), read the cloud's view, recall. */
@@ -13,7 +13,8 @@ export function messagesRoutes(messages: MessagesFeature, api: ApiRegistry): Rou
   const router = Router();
   api.add(router, {
     ...common,
-    method: 'post', path: '/v1/messages', summary: 'Send a work notification (asynchronously; Idempotency-Key honoured)',
+    method: 'post', path: '/v1/messages',
+    summary: 'Send a work notification (asynchronously; Idempotency-Key honoured). Members (user tokens of people who are not org admins) send within the tenant’s member policy',
     before: [requireScope('messages:send')],
     input: { body: SendMessageBodySchema, headers: SendMessageHeadersSchema },
     responses: {
@@ -28,16 +29,16 @@ export function messagesRoutes(messages: MessagesFeature, api: ApiRegistry): Rou
   });
   api.add(router, {
     ...common,
-    method: 'get', path: '/v1/messages/:id', summary: "The cloud's view of a message: status, counts, chunks with task ids, recipients",
+    method: 'get', path: '/v1/messages/:id', summary: "The cloud's view of a message: status, counts, chunks with task ids, recipients (members: only messages they sent)",
     before: [requireScope('messages:read')],
     input: { params: MessageIdParamsSchema },
     responses: { 200: { description: 'The message', schema: MessageViewSchema }, ...denied, ...missing },
   }, async ({ params }, _req, res) => {
-    res.json(await messages.service.get(principal(res).tenantId, params.id));
+    res.json(await messages.service.get(principal(res), params.id));
   });
   api.add(router, {
     ...common,
-    method: 'delete', path: '/v1/messages/:id', summary: 'Recall every sent chunk (within 24 h of sending)',
+    method: 'delete', path: '/v1/messages/:id', summary: 'Recall every sent chunk (within 24 h of sending; members: only messages they sent)',
     before: [requireScope('messages:send')],
     input: { params: MessageIdParamsSchema },
     responses: {
@@ -49,7 +50,7 @@ export function messagesRoutes(messages: MessagesFeature, api: ApiRegistry): Rou
       ...missing,
     },
   }, async ({ params }, _req, res) => {
-    res.json(await messages.recalls.recall(principal(res).tenantId, params.id));
+    res.json(await messages.recalls.recall(principal(res), params.id));
   });
   return router;
 }

@@ -6,8 +6,9 @@
 // Idempotency-Key: the same key and body give the same message; another body is a 409.
 import { AppError, notFound } from '@dtg/service-kit';
 import { newId } from '../../shared/ids';
-import type { Principal } from '../auth/authenticate.middleware';
+import { manageRefusal, type Principal } from '../auth/permissions';
 import { canonicalSha256 } from './canonical-hash';
+import { memberSendRefusal, readMemberSendPolicy } from './member-send-policy';
 import { messageView } from './message-view';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo } from './messages.repository';
@@ -33,7 +34,11 @@ export function messagesService(deps: MessagesDeps) {
           if (existing.requestHash !== requestHash) throw new AppError('idempotency_conflict', 'this Idempotency-Key was used with a different request body');
           return { id: existing.id, status: existing.status, replayed: true };
         }
-        const record = { id, tenantId: principal.tenantId, idempotencyKey: idempotencyKey ?? null, requestHash, msgtype: body.msg.msgtype, msg: body.msg, recipientsSpec: body.recipients, createdBy: principal.userid ?? null, createdAt };
+        const member = principal.kind === 'user' && principal.role === 'member';
+        const refusal = member ? memberSendRefusal(readMemberSendPolicy(sql, principal.tenantId), body.recipients) : undefined;
+        if (refusal) throw refusal;
+        const createdBy = principal.kind === 'user' ? principal.userid : null;
+        const record = { id, tenantId: principal.tenantId, idempotencyKey: idempotencyKey ?? null, requestHash, msgtype: body.msg.msgtype, msg: body.msg, recipientsSpec: body.recipients, createdBy, createdAt };
         repo.create(sql, record);
         const event = { messageId: id, msgtype: body.msg.msgtype, msg: body.msg, recipients: body.recipients, createdAt: createdAt.toISOString() };
         // No deterministic event id: the message id is new, so there is nothing to look up first.
@@ -48,10 +53,14 @@ export function messagesService(deps: MessagesDeps) {
       return { id: accepted.id, status: accepted.status };
     },
 
-    async get(tenantId: string, id: string): Promise<MessageView> {
+    /** Members see only what they sent (manageRefusal); API keys and org admins every message of the tenant. */
+    async get(principal: Principal, id: string): Promise<MessageView> {
       const view = await sqlite.read((sql) => {
-        const message = repo.findForTenant(sql, tenantId, id);
-        return message && messageView(sql, message);
+        const message = repo.findForTenant(sql, principal.tenantId, id);
+        if (!message) return null;
+        const refusal = manageRefusal(principal, message.createdBy);
+        if (refusal) throw refusal;
+        return messageView(sql, message);
       });
       if (!view) throw notFound(`message ${id} not found`);
       return view;

@@ -6,6 +6,26 @@ export const TenantStatusSchema = z.enum(['active', 'suspended']);
 /** How DingTalk events reach an internal app's tenant: encrypted HTTP callbacks, or a Stream connection the cloud opens. */
 export const CallbackModeSchema = z.enum(['http', 'stream']);
 
+/**
+ * What a member (someone who is not an org admin) may send with their user token. Org admins and
+ * API keys with messages:send are not limited. The default lets members notify a few named people.
+ */
+export const MemberSendPolicySchema = z.object({
+  /** false: members may not send at all. */
+  enabled: z.boolean(),
+  /** Most named people (userIds) a member may address in one message. */
+  maxUserIds: z.number().int().min(1).max(5000),
+  /** Whether members may address departments. */
+  departments: z.boolean(),
+  /** Whether members may address the whole organisation. */
+  toAll: z.boolean(),
+});
+export type MemberSendPolicy = z.infer<typeof MemberSendPolicySchema>;
+
+/** A change to the policy: the fields given replace the current ones. */
+export const MemberSendPolicyChangeSchema = MemberSendPolicySchema.partial();
+export type MemberSendPolicyChange = z.infer<typeof MemberSendPolicyChangeSchema>;
+
 /** A tenant as the rest of the cloud sees it: no secrets (those are opened on demand). */
 export interface Tenant {
   id: string;
@@ -21,6 +41,7 @@ export interface Tenant {
   /** Scheduled reconcile: null = the deployment default, 0 = off. */
   reconcileIntervalMs: number | null;
   nextReconcileAt: Date | null;
+  memberSendPolicy: MemberSendPolicy;
   lastSeq: number;
   createdAt: Date;
 }
@@ -63,6 +84,7 @@ export const CreateTenantSchema = z
     callbackAesKey: CallbackAesKey.optional(),
     callbackMode: CallbackModeSchema.default('http'),
     reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
+    memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
   })
   .refine((t) => t.mode === 'isv' || (t.appKey !== undefined && t.appSecret !== undefined), {
     message: 'an internal-app tenant needs appKey and appSecret',
@@ -84,6 +106,7 @@ export const UpdateTenantSchema = z
     callbackAesKey: CallbackAesKey.nullable().optional(),
     callbackMode: CallbackModeSchema.optional(),
     reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
+    memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
   })
   .refine(bothOrNeither, bothOrNeitherIssue);
 export type UpdateTenant = z.input<typeof UpdateTenantSchema>;
@@ -117,6 +140,7 @@ export const TenantViewSchema = z.object({
   callbackMode: CallbackModeSchema,
   reconcileIntervalMs: z.number().int().nullable().describe('Scheduled directory reconcile: null = DIRECTORY_RECONCILE_INTERVAL, 0 = off'),
   nextReconcileAt: z.date().nullable(),
+  memberSendPolicy: MemberSendPolicySchema,
   lastSeq: z.number().int(),
   createdAt: z.date(),
 });

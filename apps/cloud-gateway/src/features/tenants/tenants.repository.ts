@@ -1,6 +1,6 @@
 import type { DbTx } from '../../db/prisma';
 import type { Tenant as TenantRow } from '../../generated/prisma/client';
-import type { Tenant } from './tenant';
+import type { MemberSendPolicyChange, Tenant } from './tenant';
 
 export type { TenantRow };
 
@@ -18,8 +18,24 @@ export function toTenant(row: TenantRow): Tenant {
     callbackMode: row.callbackMode === 'stream' ? 'stream' : 'http',
     reconcileIntervalMs: row.reconcileIntervalMs,
     nextReconcileAt: row.nextReconcileAt,
+    memberSendPolicy: {
+      enabled: row.memberSendEnabled,
+      maxUserIds: row.memberSendMaxUserIds,
+      departments: row.memberSendDepartments,
+      toAll: row.memberSendToAll,
+    },
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
+  };
+}
+
+/** The columns a policy change writes (undefined leaves a column as it is). */
+export function memberSendColumns(change: MemberSendPolicyChange | undefined) {
+  return {
+    memberSendEnabled: change?.enabled,
+    memberSendMaxUserIds: change?.maxUserIds,
+    memberSendDepartments: change?.departments,
+    memberSendToAll: change?.toAll,
   };
 }
 

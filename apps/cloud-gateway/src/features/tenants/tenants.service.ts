@@ -18,7 +18,7 @@ import {
   type Tenant,
   type UpdateTenant,
 } from './tenant';
-import { tenantsRepository, toTenant, type TenantRow } from './tenants.repository';
+import { memberSendColumns, tenantsRepository, toTenant, type TenantRow } from './tenants.repository';
 
 export interface TenantsDeps {
   db: Db;
@@ -90,9 +90,11 @@ export function tenantsService(deps: TenantsDeps) {
             callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey) : null,
             callbackMode: parsed.callbackMode,
             reconcileIntervalMs: parsed.reconcileInterval ?? null,
+            ...memberSendColumns(parsed.memberSendPolicy),
           },
         });
-        const apiKey = await apiKeysService.issue(tx, created.id, 'default', creds.apiKey);
+        // The tenant's first key is what its local store runs on: every scope (pull, tickets, sending).
+        const apiKey = await apiKeysService.issue(tx, created.id, { name: 'default', key: creds.apiKey });
         return { tenant: toTenant(created), apiKey, webhookSecret };
       });
     },
@@ -130,6 +132,7 @@ export function tenantsService(deps: TenantsDeps) {
           callbackMode: parsed.callbackMode,
           // A new interval is scheduled afresh by the reconcile scheduler.
           ...(parsed.reconcileInterval !== undefined ? { reconcileIntervalMs: parsed.reconcileInterval, nextReconcileAt: null } : {}),
+          ...memberSendColumns(parsed.memberSendPolicy),
         },
       });
       return toTenant(updated);

@@ -7,7 +7,7 @@ import type { UsersService } from './users.service';
 
 const errors = {
   401: { description: 'Missing or invalid credentials' },
-  403: { description: 'Suspended tenant or missing users:read scope' },
+  403: { description: 'Suspended tenant or missing directory:read scope' },
   404: { description: 'No such person in the caller’s organisation' },
   502: { description: 'DingTalk refused the lookup' },
   503: { description: 'DingTalk busy or unreachable; retry later' },
@@ -16,7 +16,7 @@ const errors = {
 /** Profiles from the caller's own org (the principal's tenant decides which org is asked). */
 export function usersRoutes(users: UsersService, api: ApiRegistry): Router {
   const router = Router();
-  const common = { tags: ['users'], security: ['bearer'], before: [requireScope('users:read')] };
+  const common = { tags: ['users'], security: ['bearer'], before: [requireScope('directory:read')] };
   api.add(
     router,
     {

@@ -151,7 +151,8 @@ export function renderCompose(root, ctx) {
         const unplaced = showServerErrors(error.fieldErrors);
         fail('The cloud gateway refused the message. ', error.problem?.detail ?? '', unplaced.length > 0 ? h('ul', {}, unplaced.map((line) => h('li', {}, line))) : undefined);
       } else if (error.status === 403) {
-        fail('You are not allowed to send notifications: ', error.message);
+        // The cloud names what is missing (a member's limits, or sending closed to members).
+        fail('You may not send this notification: ', error.message);
       } else {
         fail(...cloudFailure(ctx, error, 'send a notification'));
       }
