@@ -47,6 +47,8 @@ export const CloudConfigSchema = z.object({
   METRICS_TOKEN: envSecret({ minLength: 16 }).optional(),
   /** 32 bytes, base64: seals DingTalk and webhook secrets at rest (AES-256-GCM). */
   ENCRYPTION_KEY: envSecret({ minLength: 44 }),
+  /** During a key rotation: the key being replaced, so what it sealed still opens until `admin keys rotate` has re-sealed it. */
+  ENCRYPTION_KEY_PREVIOUS: envSecret({ minLength: 44 }).optional(),
   ADMIN_TOKEN: envSecret({ minLength: 24 }),
   USER_TOKEN_SECRET: envSecret({ minLength: 32 }),
   USER_TOKEN_TTL: envDurationMs('15m'),

@@ -20,7 +20,7 @@ import { testEvents } from './features/outbox/test-events';
 import { tenantsService } from './features/tenants/tenants.service';
 import { streamConnections } from './features/stream/stream-connections';
 import { usersService } from './features/users/users.service';
-import { createSecretBox } from './shared/secret-box';
+import { secretsAtStart } from './features/keys/secrets-at-start';
 
 export interface ServiceOverrides {
   send?: WebhookSender;
@@ -30,7 +30,10 @@ export interface ServiceOverrides {
 export async function buildServices(config: CloudConfig, logger: Logger, overrides: ServiceOverrides = {}) {
   const lockWaits = lockWaitCounts();
   const { db, sqlite } = await openDatabase(config.CLOUD_DATABASE_URL, { lockWaitMs: config.CLOUD_DATABASE_LOCK_WAIT, observer: lockWaits });
-  const secrets = createSecretBox(config.ENCRYPTION_KEY);
+  const secrets = await secretsAtStart(sqlite, config, logger).catch(async (err: unknown) => {
+    await db.$disconnect();
+    throw err;
+  });
   const outbox = new Outbox(sqlite);
   const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now });
   const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });

@@ -6,6 +6,7 @@ import { AppError, createLogger, loadConfig } from '@dtg/service-kit';
 import { migrateDeploy } from '@dtg/prisma-migrate';
 import { AdminCliConfigSchema } from '../config';
 import { backupDatabase } from '../db/backup';
+import { reseal } from '../features/keys/reseal';
 import { apiKeysService } from '../features/api-keys/api-keys.service';
 import { ScopeSchema, type Scope } from '../features/auth/permissions';
 import type { MemberSendPolicyChange } from '../features/tenants/tenant';
@@ -178,6 +179,8 @@ async function run(argv: string[]): Promise<unknown> {
         return await s.deliveries.replay(need(flags, 'tenant'), int(flags, 'from-seq') ?? 1);
       case 'backup':
         return backupDatabase(s.sqlite, need(flags, 'to'));
+      case 'keys rotate':
+        return await reseal(s.sqlite, s.secrets, 'not-current');
       case 'deliveries list':
         return { items: await s.deliveries.list({ status: str(flags, 'status'), tenantId: str(flags, 'tenant'), limit: int(flags, 'limit') }) };
       default:

@@ -17,4 +17,5 @@ export const USAGE = [
   'events replay --tenant <tenantId> --from-seq <n>',
   'deliveries list [--status pending|delivering|delivered|dead] [--tenant <tenantId>] [--limit <n>]',
   'backup --to <file>   (a consistent copy of the database while the cloud runs; never overwrites)',
+  'keys rotate   (re-seals every secret at rest under ENCRYPTION_KEY; run with the old key as ENCRYPTION_KEY_PREVIOUS, after the cloud was restarted with both)',
 ];

@@ -24,7 +24,7 @@ export class ServiceProcess {
   constructor(
     readonly name: string,
     private readonly entry: string,
-    private readonly env: Record<string, string>,
+    private env: Record<string, string>,
     readonly url: string,
     private readonly options: {
       /** Answers 2xx once the service is up. */
@@ -97,8 +97,11 @@ export class ServiceProcess {
     });
   }
 
-  async restart(): Promise<void> {
+  /** `env` changes the environment for this start and the later ones (undefined removes a variable). */
+  async restart(env: Record<string, string | undefined> = {}): Promise<void> {
     await this.kill();
+    const next = { ...this.env, ...env };
+    this.env = Object.fromEntries(Object.entries(next).filter((entry): entry is [string, string] => entry[1] !== undefined));
     await this.start();
   }
 

@@ -33,7 +33,7 @@ export function createDingTalk(config: CloudConfig, db: Db, secrets: SecretBox, 
   async function appSecret(tenant: Tenant): Promise<string> {
     const row = await db.tenant.findUnique({ where: { id: tenant.id }, select: { appSecretEnc: true } });
     if (!row?.appSecretEnc || !tenant.appKey) throw new AppError('unavailable', `tenant ${tenant.id} has no app credentials`);
-    return secrets.open(row.appSecretEnc);
+    return secrets.open(row.appSecretEnc, 'Tenant.appSecretEnc', tenant.id);
   }
 
   async function credentials(tenant: Tenant): Promise<AppCredentials> {

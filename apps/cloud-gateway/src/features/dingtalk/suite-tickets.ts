@@ -14,10 +14,10 @@ export function suiteTickets(db: Db, secrets: SecretBox): SuiteTickets {
   return {
     async current(suiteKey) {
       const row = await db.suiteTicket.findUnique({ where: { suiteKey } });
-      return row ? secrets.open(row.ticketEnc) : undefined;
+      return row ? secrets.open(row.ticketEnc, 'SuiteTicket.ticketEnc', suiteKey) : undefined;
     },
     async save(suiteKey, ticket, receivedAt = new Date()) {
-      const data = { ticketEnc: secrets.seal(ticket), receivedAt };
+      const data = { ticketEnc: secrets.seal(ticket, 'SuiteTicket.ticketEnc', suiteKey), receivedAt };
       await db.suiteTicket.upsert({ where: { suiteKey }, create: { suiteKey, ...data }, update: data });
     },
     async lastReceivedAt(suiteKey) {

@@ -28,14 +28,15 @@ export function isvTenants(deps: { secrets: SecretBox; outbox: Outbox }) {
     async authorize(tx: DbTx, auth: Authorization): Promise<'created' | 'changed' | 'unchanged'> {
       const current = await find(tx, auth.corpId);
       if (!current) {
+        const id = newId('ten');
         const created = await tx.tenant.create({
           data: {
-            id: newId('ten'),
+            id,
             name: auth.corpName,
             corpId: auth.corpId,
             mode: 'isv',
             agentId: auth.agentId,
-            webhookSecretEnc: deps.secrets.seal(generateWebhookSecret()),
+            webhookSecretEnc: deps.secrets.seal(generateWebhookSecret(), 'Tenant.webhookSecretEnc', id),
           },
         });
         await announce(tx, created.id, auth.corpId, 'active', auth.agentId);

@@ -71,23 +71,24 @@ export function tenantsService(deps: TenantsDeps) {
       const creds = ProvidedCredentialsSchema.parse(provided);
       await checkWebhookUrl(parsed.webhookUrl, deps.webhookAddresses);
       const webhookSecret = creds.webhookSecret ?? generateWebhookSecret();
+      const id = creds.id ?? newId('ten');
       return db.$transaction(async (tx) => {
         const existing = await tenantsRepository.findByCorp(tx, parsed.corpId, parsed.mode);
         if (existing) throw new AppError('conflict', `a ${parsed.mode} tenant for corp ${parsed.corpId} exists (${existing.id})`);
         const created = await tx.tenant.create({
           data: {
-            id: creds.id ?? newId('ten'),
+            id,
             name: parsed.name,
             corpId: parsed.corpId,
             mode: parsed.mode,
             appKey: parsed.appKey ?? null,
-            appSecretEnc: parsed.appSecret ? secrets.seal(parsed.appSecret) : null,
+            appSecretEnc: parsed.appSecret ? secrets.seal(parsed.appSecret, 'Tenant.appSecretEnc', id) : null,
             agentId: parsed.agentId ?? null,
             webhookUrl: parsed.webhookUrl ?? null,
-            webhookSecretEnc: secrets.seal(webhookSecret),
+            webhookSecretEnc: secrets.seal(webhookSecret, 'Tenant.webhookSecretEnc', id),
             returnUrls: JSON.stringify(parsed.returnUrls),
-            callbackToken: parsed.callbackToken ?? null,
-            callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey) : null,
+            callbackTokenEnc: parsed.callbackToken ? secrets.seal(parsed.callbackToken, 'Tenant.callbackTokenEnc', id) : null,
+            callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey, 'Tenant.callbackAesKeyEnc', id) : null,
             callbackMode: parsed.callbackMode,
             reconcileIntervalMs: parsed.reconcileInterval ?? null,
             ...memberSendColumns(parsed.memberSendPolicy),
@@ -126,9 +127,10 @@ export function tenantsService(deps: TenantsDeps) {
           agentId: parsed.agentId,
           webhookUrl: parsed.webhookUrl,
           returnUrls: parsed.returnUrls ? JSON.stringify(parsed.returnUrls) : undefined,
-          appSecretEnc: parsed.appSecret ? secrets.seal(parsed.appSecret) : undefined,
-          callbackToken: parsed.callbackToken,
-          callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey) : parsed.callbackAesKey,
+          appSecretEnc: parsed.appSecret ? secrets.seal(parsed.appSecret, 'Tenant.appSecretEnc', id) : undefined,
+          // null clears the setting; undefined leaves it.
+          callbackTokenEnc: parsed.callbackToken ? secrets.seal(parsed.callbackToken, 'Tenant.callbackTokenEnc', id) : parsed.callbackToken,
+          callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey, 'Tenant.callbackAesKeyEnc', id) : parsed.callbackAesKey,
           callbackMode: parsed.callbackMode,
           // A new interval is scheduled afresh by the reconcile scheduler.
           ...(parsed.reconcileInterval !== undefined ? { reconcileIntervalMs: parsed.reconcileInterval, nextReconcileAt: null } : {}),
@@ -151,8 +153,9 @@ export function tenantsService(deps: TenantsDeps) {
       const updated = await db.tenant.update({
         where: { id },
         data: {
-          webhookSecretEnc: secrets.seal(webhookSecret),
-          previousSecretEnc: current.webhookSecretEnc,
+          webhookSecretEnc: secrets.seal(webhookSecret, 'Tenant.webhookSecretEnc', id),
+          // Sealed values are bound to their column: the old secret is opened and sealed again as the previous one.
+          previousSecretEnc: secrets.seal(secrets.open(current.webhookSecretEnc, 'Tenant.webhookSecretEnc', id), 'Tenant.previousSecretEnc', id),
           previousSecretExpiresAt,
         },
       });
@@ -161,9 +164,9 @@ export function tenantsService(deps: TenantsDeps) {
 
     /** Secrets to sign a push with right now: the current one, plus the previous during its grace. */
     signingSecrets(tenantRow: TenantRow): string[] {
-      const list = [secrets.open(tenantRow.webhookSecretEnc)];
+      const list = [secrets.open(tenantRow.webhookSecretEnc, 'Tenant.webhookSecretEnc', tenantRow.id)];
       const prevValid = tenantRow.previousSecretEnc && tenantRow.previousSecretExpiresAt && tenantRow.previousSecretExpiresAt.getTime() > now();
-      if (prevValid && tenantRow.previousSecretEnc) list.push(secrets.open(tenantRow.previousSecretEnc));
+      if (prevValid && tenantRow.previousSecretEnc) list.push(secrets.open(tenantRow.previousSecretEnc, 'Tenant.previousSecretEnc', tenantRow.id));
       return list;
     },
 
@@ -171,8 +174,11 @@ export function tenantsService(deps: TenantsDeps) {
     async withCallbackSettings(id: string): Promise<{ tenant: Tenant; settings?: { token: string; aesKey: string } }> {
       const found = await row(db, id);
       const tenant = toTenant(found);
-      if (!found.callbackToken || !found.callbackAesKeyEnc) return { tenant };
-      return { tenant, settings: { token: found.callbackToken, aesKey: secrets.open(found.callbackAesKeyEnc) } };
+      if (!found.callbackTokenEnc || !found.callbackAesKeyEnc) return { tenant };
+      return {
+        tenant,
+        settings: { token: secrets.open(found.callbackTokenEnc, 'Tenant.callbackTokenEnc', id), aesKey: secrets.open(found.callbackAesKeyEnc, 'Tenant.callbackAesKeyEnc', id) },
+      };
     },
   };
 }
