@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { EventEnvelope, LoginTicket } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
+import { openWithTicket } from '@dtg/service-kit';
 import { RETURN_TO, startIdentityStack, type IdentityStack } from './support/identity-stack';
 import { beginLogin, consent, hop, signIn } from './support/login-browser';
 import { simControl } from './support/dingtalk-callbacks';
@@ -37,7 +39,7 @@ describe('sign in with DingTalk (third-party suite) and tenant isolation', () =>
     const ticket = await ticketOf(await hop(stack, await consent(stack, authorizeUrl.toString(), { userid: 'user004', corpId: DEMO.corpId })));
     const [auth] = (await stack.events(tenant)) as EventEnvelope<'user.authenticated'>[];
     expect(auth?.type).toBe('user.authenticated');
-    expect(auth?.data.ticket).toBe(ticket);
+    expect(auth?.data.login?.ticketHash).toBe(createHash('sha256').update(ticket).digest('hex'));
     expect(auth?.data.user).toMatchObject({ userid: 'user004', unionId: 'isvunion-user004', deptIds: [6] });
     // DingTalk never shows contact details to suites.
     expect(auth?.data.user.mobile).toBeUndefined();
@@ -64,7 +66,7 @@ describe('sign in with DingTalk (third-party suite) and tenant isolation', () =>
 
     const ticketA = await ticketOf(await signIn(stack, a.id, RETURN_TO, { userid: 'user002' }));
     const ticketB = await ticketOf(await signIn(stack, b.id, RETURN_TO, { userid: 'second006', corpId: DEMO.secondCorpId }));
-    const tokenA = (await stack.call<LoginTicket>('GET', `/v1/login-tickets/${ticketA}`, { token: a.apiKey })).body.cloudToken;
+    const tokenA = openWithTicket(ticketA, (await stack.call<LoginTicket>('GET', `/v1/login-tickets/${ticketA}`, { token: a.apiKey })).body.login.sealedCloudToken);
 
     expect((await stack.call('GET', `/v1/login-tickets/${ticketB}`, { token: a.apiKey })).status).toBe(404);
     expect((await stack.call<LoginTicket>('GET', `/v1/login-tickets/${ticketB}`, { token: b.apiKey })).body.user.userid).toBe('second006');

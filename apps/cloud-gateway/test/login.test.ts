@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LoginTicketSchema, type EventEnvelope } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
+import { openWithTicket } from '@dtg/service-kit';
 import { PUBLIC_URL, RETURN_TO, startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
 import { beginLogin, consent, hop, signIn } from './support/login-browser';
 
@@ -56,7 +57,16 @@ describe('sign in with DingTalk (internal app)', () => {
     expect(events.map((e) => e.type)).toEqual(['user.authenticated', 'user.upserted']);
     const auth = events[0] as EventEnvelope<'user.authenticated'>;
     const m = member('user002');
-    expect(auth.data.ticket).toBe(ticket);
+    const login = auth.data.login;
+    if (!login) throw new Error('no login in user.authenticated');
+    expect(login.ticketHash).toBe(sha256(ticket));
+    expect(login.ttlMs).toBe(60_000);
+    // The event is kept in the outbox and pushed: no live credential in it, only the token sealed with the ticket.
+    const cloudToken = openWithTicket(ticket, login.sealedCloudToken);
+    expect(cloudToken).toMatch(/^dtgu_/);
+    const outbox = JSON.stringify(await stack.cloud.services.db.event.findMany());
+    expect(outbox).not.toContain(ticket);
+    expect(outbox).not.toContain(cloudToken);
     expect(auth.data.user).toMatchObject({
       userid: 'user002',
       unionId: 'union-user002',
@@ -69,21 +79,26 @@ describe('sign in with DingTalk (internal app)', () => {
       active: true,
     });
     expect(auth.data.user.mobile).toMatch(/^138/);
-    expect(Date.parse(auth.data.expiresAt) - Date.now()).toBeLessThanOrEqual(60_000);
     expect((events[1] as EventEnvelope<'user.upserted'>).data.users).toEqual([auth.data.user]);
 
     const row = await stack.cloud.services.db.loginTicket.findFirstOrThrow();
     expect(row).toMatchObject({ id: sha256(ticket), tenantId: tenant.id, userid: 'user002', eventId: auth.id });
     expect((await stack.cloud.services.db.oAuthState.findFirstOrThrow()).usedAt).not.toBeNull();
 
+    // The lookup answers the same, with what is left of the ticket's minute.
+    stack.clock.offsetMs = 20_000;
     const pulled = await stack.call('GET', `/v1/login-tickets/${ticket}`, { token: tenant.apiKey });
     expect(pulled.status).toBe(200);
-    expect(LoginTicketSchema.parse(pulled.body)).toEqual(auth.data);
+    const { ttlMs, ...rest } = LoginTicketSchema.parse(pulled.body).login;
+    expect({ ...rest, ttlMs: 0 }).toEqual({ ...login, ttlMs: 0 });
+    expect(ttlMs).toBeLessThanOrEqual(40_000);
+    expect(ttlMs).toBeGreaterThan(30_000);
+    stack.clock.offsetMs = 0;
 
-    const asUser = await stack.call('GET', '/v1/users/user002', { token: auth.data.cloudToken });
+    const asUser = await stack.call('GET', '/v1/users/user002', { token: cloudToken });
     expect(asUser.status).toBe(200);
     expect(asUser.body).toEqual(auth.data.user);
-    expect((await stack.call('GET', `/v1/login-tickets/${ticket}`, { token: auth.data.cloudToken })).status).toBe(403);
+    expect((await stack.call('GET', `/v1/login-tickets/${ticket}`, { token: cloudToken })).status).toBe(403);
 
     const dingtalkCalls = stack.sim.sim.requestLog().map((r) => `${r.method} ${r.path}`);
     expect(dingtalkCalls).toEqual(

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { EventDataSchemas } from '@dtg/contracts';
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../prisma/migrations');
 const MIGRATIONS = readdirSync(MIGRATIONS_DIR).filter((name) => /^\d{14}_/.test(name)).sort();
@@ -64,5 +65,25 @@ describe('cloud migrations on existing data', () => {
     db.prepare("UPDATE ApiKey SET revokedAt = ? WHERE id = 'key_old'").run(now);
     db.prepare("UPDATE Tenant SET status = 'suspended' WHERE id = 'ten_old'").run();
     expect(db.prepare('SELECT version FROM AuthVersion').pluck().get()).toBe(versionBefore + 2);
+  });
+
+  it('when the outbox holds user.authenticated events with a plaintext ticket and user token, then they keep only the profile (login: null), which today’s contract reads', () => {
+    const scrub = migrationNamed('scrub_login_credentials');
+    migrate(db, { upTo: before(scrub) });
+    tenant('ten_login');
+    const profile = { userid: 'user002', name: 'Li Na', deptIds: [2], admin: false, active: true };
+    const old = { ticket: 'plaintext-ticket-0123456789abcdef', expiresAt: new Date(now).toISOString(), user: profile, cloudToken: 'dtgu_plaintext.token', cloudTokenExpiresAt: new Date(now).toISOString() };
+    const insert = db.prepare("INSERT INTO Event (id, tenantId, seq, type, occurredAt, data) VALUES (?, 'ten_login', ?, ?, ?, ?)");
+    insert.run('evt_login', 1, 'user.authenticated', now, JSON.stringify(old));
+    insert.run('evt_upsert', 2, 'user.upserted', now, JSON.stringify({ users: [profile] }));
+    db.prepare("INSERT INTO LoginTicket (id, tenantId, userid, eventId, expiresAt, createdAt) VALUES ('hash', 'ten_login', 'user002', 'evt_login', ?, ?)").run(now + 60_000, now);
+
+    migrate(db, { after: before(scrub), upTo: scrub });
+
+    const rows = db.prepare('SELECT id, data FROM Event ORDER BY seq').all() as { id: string; data: string }[];
+    expect(rows.map((r) => r.data).join()).not.toMatch(/plaintext/);
+    expect(EventDataSchemas['user.authenticated'].parse(JSON.parse(rows[0]?.data ?? ''))).toEqual({ user: profile, login: null });
+    expect(JSON.parse(rows[1]?.data ?? '')).toEqual({ users: [profile] });
+    expect(db.prepare('SELECT count(*) FROM LoginTicket').pluck().get()).toBe(0);
   });
 });

@@ -61,7 +61,7 @@ export function createServices(deps: ServicesDeps): Services {
     messages: createMessagesService(db, config.tenantId),
     start() {
       catchUp.start();
-      stopSweeper ??= startSessionSweeper(db.prisma, logger);
+      stopSweeper ??= startSessionSweeper(db, logger);
     },
     async stop() {
       stopSweeper?.();

@@ -1,9 +1,10 @@
 import { MeResponseSchema, SessionResponseSchema } from '@dtg/contracts';
-import { ProblemSchema } from '@dtg/service-kit';
+import { ProblemSchema, sha256Hex } from '@dtg/service-kit';
 import request from 'supertest';
 import { event, loginTicket, user } from './support/events';
 import { startFakeCloud, type FakeCloud } from './support/fake-cloud';
 import { startTestStore, type TestStore } from './support/test-store';
+import { sweepExpired } from '../src/features/session/session-sweeper';
 
 let cloud: FakeCloud;
 let store: TestStore;
@@ -20,11 +21,16 @@ afterAll(async () => {
 
 const ticketValue = (name: string) => `ticket-${name}-${'x'.repeat(24)}`;
 
-async function pushTicket(name: string, profile = user(name), expiresInMs = 60_000) {
-  const data = loginTicket(ticketValue(name), profile, expiresInMs);
+async function pushTicket(name: string, profile = user(name), ttlMs = 60_000) {
+  const login = loginTicket(ticketValue(name), profile, ttlMs);
   seq += 1;
-  expect((await store.push(event('user.authenticated', seq, data))).body.status).toBe('applied');
-  return data;
+  expect((await store.push(event('user.authenticated', seq, login.data))).body.status).toBe('applied');
+  return login;
+}
+
+/** Time passes for one ticket: its expiry, on this database's clock, is moved into the past. */
+async function expire(ticket: string) {
+  await store.database.db.sql.query("UPDATE login_tickets SET expires_at = now() - interval '1 second' WHERE ticket_hash = $1", [sha256Hex(ticket)]);
 }
 
 const signIn = (ticket: string) => request(store.app).post('/api/session').send({ ticket });
@@ -48,7 +54,7 @@ describe('sessions from login tickets', () => {
     const res = await signIn(ticket.ticket);
     expect(res.status).toBe(200);
     const body = SessionResponseSchema.parse(res.body);
-    expect(body).toEqual({ user: expect.objectContaining({ userid: 'dana', name: 'Dana' }), cloudToken: ticket.cloudToken, cloudTokenExpiresAt: ticket.cloudTokenExpiresAt });
+    expect(body).toEqual({ user: expect.objectContaining({ userid: 'dana', name: 'Dana' }), cloudToken: ticket.cloudToken, cloudTokenExpiresAt: ticket.data.login.cloudTokenExpiresAt });
     const cookie = sessionCookie(res);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
@@ -79,7 +85,8 @@ describe('sessions from login tickets', () => {
   });
 
   it('when the ticket has expired, then 401 and nothing is created', async () => {
-    const ticket = await pushTicket('gina', user('gina'), -1000);
+    const ticket = await pushTicket('gina', user('gina'));
+    await expire(ticket.ticket);
     const before = await sessionCount();
     expectUnauthorized(await signIn(ticket.ticket));
     expect(await sessionCount()).toBe(before);
@@ -94,7 +101,7 @@ describe('sessions from login tickets', () => {
 
   it('when the ticket has not been pushed yet, then it is fetched from the cloud and redeemed once', async () => {
     const ticket = loginTicket(ticketValue('hugo'), user('hugo', { name: 'Hugo' }));
-    cloud.tickets.set(ticket.ticket, ticket);
+    cloud.tickets.set(ticket.ticket, ticket.data);
     const res = await signIn(ticket.ticket);
     expect(res.status).toBe(200);
     expect(SessionResponseSchema.parse(res.body).user.name).toBe('Hugo');
@@ -102,8 +109,70 @@ describe('sessions from login tickets', () => {
 
     // The event arriving afterwards must not make the ticket usable again.
     seq += 1;
-    expect((await store.push(event('user.authenticated', seq, ticket))).body.status).toBe('applied');
+    expect((await store.push(event('user.authenticated', seq, ticket.data))).body.status).toBe('applied');
     expectUnauthorized(await signIn(ticket.ticket));
+  });
+
+  it('when the cloud answers a ticket of another ticket (its hash differs), then 401 and nothing is created', async () => {
+    const genuine = loginTicket(ticketValue('hanna'), user('hanna'));
+    cloud.tickets.set(ticketValue('hanna-alias'), genuine.data);
+    const before = await store.rowCounts();
+    expectUnauthorized(await signIn(ticketValue('hanna-alias')));
+    expect(await store.rowCounts()).toEqual(before);
+  });
+
+  it('when a ticket arrives, then it is redeemable for its TTL from its arrival on this database’s clock, whatever the cloud’s clock said', async () => {
+    // The event was stamped by a cloud whose clock is ten minutes behind this store's: the TTL still counts from arrival.
+    const login = loginTicket(ticketValue('clock'), user('clock'), 60_000);
+    seq += 1;
+    const stale = new Date(Date.now() - 10 * 60_000).toISOString();
+    expect((await store.push(event('user.authenticated', seq, login.data, { occurredAt: stale }))).body.status).toBe('applied');
+    const [row] = await store.database.db.sql.query<{ left_ms: number }>(
+      'SELECT extract(epoch FROM expires_at - now()) * 1000 AS left_ms FROM login_tickets WHERE ticket_hash = $1',
+      [sha256Hex(login.ticket)],
+    );
+    expect(Number(row?.left_ms)).toBeGreaterThan(50_000);
+    expect(Number(row?.left_ms)).toBeLessThanOrEqual(60_000);
+    expect((await signIn(login.ticket)).status).toBe(200);
+  });
+
+  it('when a ticket is stored and redeemed, then no column holds the cloud token or the ticket, and the sealed token is dropped at redemption', async () => {
+    const login = await pushTicket('olga');
+    const table = async () => JSON.stringify(await store.database.db.sql.query('SELECT * FROM login_tickets'));
+    expect(await table()).not.toContain(login.cloudToken);
+    expect(await table()).not.toContain(login.ticket);
+    expect((await signIn(login.ticket)).body.cloudToken).toBe(login.cloudToken);
+    const [row] = await store.database.db.sql.query<{ sealed_cloud_token: string | null; redeemed_at: Date | null }>(
+      'SELECT sealed_cloud_token, redeemed_at FROM login_tickets WHERE ticket_hash = $1',
+      [sha256Hex(login.ticket)],
+    );
+    expect(row?.sealed_cloud_token).toBeNull();
+    expect(row?.redeemed_at).not.toBeNull();
+  });
+
+  it('when the sweep runs, then expired login tickets are deleted and live ones stay', async () => {
+    const expired = await pushTicket('pia');
+    const live = await pushTicket('quinn');
+    await expire(expired.ticket);
+    expect((await sweepExpired(store.database.db)).loginTickets).toBeGreaterThanOrEqual(1);
+    const hashes = (await store.database.db.sql.query<{ ticket_hash: string }>('SELECT ticket_hash FROM login_tickets')).map((r) => r.ticket_hash);
+    expect(hashes).not.toContain(sha256Hex(expired.ticket));
+    expect(hashes).toContain(sha256Hex(live.ticket));
+  });
+
+  it('when an event from before tickets were sealed arrives, then a scrubbed one (login: null) updates the profile only, and one with a plaintext ticket and token is parked, not stored', async () => {
+    seq += 1;
+    expect((await store.push(event('user.authenticated', seq, { user: user('rita', { name: 'Rita' }), login: null }))).body.status).toBe('applied');
+    const [rita] = await store.database.db.sql.query<{ name: string }>("SELECT name FROM users WHERE userid = 'rita'");
+    expect(rita?.name).toBe('Rita');
+
+    const before = await store.rowCounts();
+    const legacy = { ticket: ticketValue('sam'), expiresAt: new Date(Date.now() + 60_000).toISOString(), user: user('sam'), cloudToken: 'dtgu_legacy-plaintext-token-0123456789', cloudTokenExpiresAt: new Date().toISOString() };
+    seq += 1;
+    expect((await store.push({ ...event('user.authenticated', seq, legacy as never) })).body.status).toBe('parked');
+    const after = await store.rowCounts();
+    expect([after.login_tickets, after.dead_events]).toEqual([before.login_tickets, before.dead_events + 1]);
+    expectUnauthorized(await signIn(ticketValue('sam')));
   });
 
   it('when the cloud cannot be asked about an unpushed ticket, then 502 and nothing is created', async () => {
@@ -169,9 +238,9 @@ describe('secure cookies', () => {
   it('when COOKIE_SECURE=true, then the session cookie is marked Secure', async () => {
     const secureStore = await startTestStore({ env: { COOKIE_SECURE: 'true' } });
     try {
-      const data = loginTicket(ticketValue('nina'), user('nina'));
-      await secureStore.push(event('user.authenticated', 1, data));
-      const res = await request(secureStore.app).post('/api/session').send({ ticket: data.ticket });
+      const login = loginTicket(ticketValue('nina'), user('nina'));
+      await secureStore.push(event('user.authenticated', 1, login.data));
+      const res = await request(secureStore.app).post('/api/session').send({ ticket: login.ticket });
       expect(sessionCookie(res)).toMatch(/; Secure/);
     } finally {
       await secureStore.close();

@@ -12,6 +12,9 @@ import { beginLogin, consent, hop, loginStartUrl, returnParams, sessionCookie, s
 import { call, count } from './support/calls';
 import { demoOrg } from './support/demo-org';
 import { startStack, waitFor, type Stack } from './support/stack';
+import { ROOT } from './support/service-process';
+
+const CLOCK_SKEW = path.join(ROOT, 'apps/system-e2e/test/support/clock-skew.mjs');
 import { cloudEvents, localRows, type LocalRows } from './support/tenant-state';
 
 /** The profile the local store must show for a demo-org member, from the simulator's fixture. */
@@ -31,9 +34,13 @@ describe('sign in with DingTalk across real processes (push)', () => {
   const returnTo = () => `${stack.local.url}/`;
 
   beforeAll(async () => {
-    // The cloud's SQLite file is ours to name, so the expired-state test can age a state in it.
+    // The cloud's SQLite file is ours to name, so the expired-state test can age a state in it. Its
+    // clock runs 90 s behind the local store's (as if the store's ran ahead): ticket expiry must not
+    // depend on the two agreeing.
     dir = mkdtempSync(path.join(tmpdir(), 'e2e-login-'));
-    stack = await startStack({ cloudEnv: { CLOUD_DATABASE_URL: `file:${path.join(dir, 'cloud.db')}` } });
+    stack = await startStack({
+      cloudEnv: { CLOUD_DATABASE_URL: `file:${path.join(dir, 'cloud.db')}`, NODE_OPTIONS: `--import ${CLOCK_SKEW}`, CLOCK_SKEW_MS: String(-90_000) },
+    });
   }, 90_000);
   afterAll(async () => {
     await stack?.close();
@@ -47,11 +54,14 @@ describe('sign in with DingTalk across real processes (push)', () => {
     expect(await localRows(stack)).toEqual(before);
   }
 
-  it('when a member signs in, then the local store opens a session with their org profile and the cloud token works on the cloud', async () => {
+  it('when a member signs in (the cloud’s clock 90 s behind the store’s), then the local store opens a session with their org profile and the cloud token works on the cloud', async () => {
     const callback = await signIn(stack, { userid: 'user002' });
     expect(callback.location?.startsWith(returnTo())).toBe(true);
     const ticket = returnParams(callback).get('ticket');
     expect(ticket).toBeTruthy();
+    // The skew is real: the cloud stamped its login event 90 s in the local store's past.
+    const stamped = (await cloudEvents(stack)).find((e) => e.type === 'user.authenticated')?.occurredAt ?? '';
+    expect(Date.now() - Date.parse(stamped)).toBeGreaterThan(80_000);
 
     // Redeemed at once, racing the push of user.authenticated: either path must give the session.
     const created = await createSession(stack, ticket ?? '');
@@ -128,9 +138,10 @@ describe('sign in with DingTalk across real processes (push)', () => {
     const cloudDb = new Database(path.join(dir, 'cloud.db'));
     try {
       cloudDb.pragma('busy_timeout = 5000');
+      // An hour back: well past the state's 10 minutes on the cloud's clock, which runs behind.
       const aged = cloudDb
         .prepare('UPDATE OAuthState SET expiresAt = ? WHERE id = ?')
-        .run(Date.now() - 1_000, createHash('sha256').update(state).digest('hex'));
+        .run(Date.now() - 3_600_000, createHash('sha256').update(state).digest('hex'));
       expect(aged.changes).toBe(1);
     } finally {
       cloudDb.close();

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { startDrillStack, type DrillStack } from './support/drill-stack';
 import { jsonCall } from './support/json-call';
 import { adminCli, cliEnv } from './support/admin-cli';
-import { beginLogin, consent, hop, loginUrl, signIn, type SignedIn } from './support/login-flow';
+import { beginLogin, cloudTokenOf, consent, hop, loginUrl, signIn, type SignedIn } from './support/login-flow';
 import { postgresRowCounts, sqliteRowCounts } from './support/row-counts';
 import { expectCleanLogs, HandledSecrets } from './support/secret-scan';
 import type { FaultKind, IssuedToken } from '@dtg/dingtalk-sim';
@@ -158,8 +158,8 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       // Both tenants sign someone in: a ticket and a cloud user token each.
       const aLogin = keepLogin(await signIn(stack.cloud.url, a.id, returnTo(), 'user005'));
       const bLogin = keepLogin(await signIn(stack.cloud.url, second.id, second.returnTo, 'second010'));
-      const aUser = handled.keep('user token', (await cloud('GET', `/v1/login-tickets/${aLogin.ticket}`, a.apiKey)).body.cloudToken as string);
-      const bUser = handled.keep('user token', (await cloud('GET', `/v1/login-tickets/${bLogin.ticket}`, second.apiKey)).body.cloudToken as string);
+      const aUser = handled.keep('user token', await cloudTokenOf(stack.cloud.url, a.apiKey, aLogin.ticket));
+      const bUser = handled.keep('user token', await cloudTokenOf(stack.cloud.url, second.apiKey, bLogin.ticket));
 
       const text = (content: string) => ({ msgtype: 'text', text: { content } });
       // Sent by the signed-in people themselves: members read only what they sent.
@@ -374,7 +374,7 @@ describe('sign-in and tenant boundaries (real processes)', () => {
     it('when a member signs in, then their token may not send to everyone or to departments nor read or recall an admin’s message; the CLI widens the policy at once and issues scoped keys', async () => {
       const tokenOf = async (userid: string) => {
         const login = keepLogin(await signIn(stack.cloud.url, stack.tenant.id, returnTo(), userid));
-        return handled.keep('user token', (await cloud('GET', `/v1/login-tickets/${login.ticket}`, stack.tenant.apiKey)).body.cloudToken as string);
+        return handled.keep('user token', await cloudTokenOf(stack.cloud.url, stack.tenant.apiKey, login.ticket));
       };
       const member = await tokenOf('user020');
       const admin = await tokenOf('user001');

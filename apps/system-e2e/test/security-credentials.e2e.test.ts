@@ -1,11 +1,13 @@
-// Credentials at rest and their lifetime, across the real processes (issue #17 items 9 and 10):
-// ENCRYPTION_KEY rotated with `admin keys rotate` while the stack keeps working. At
-// LOG_LEVEL=debug; the last test scans every line printed for every secret handled here.
+// Credentials at rest and their lifetime, across the real processes (issue #17 items 9 and 10): no
+// login ticket or user token is kept anywhere in the clear, and ENCRYPTION_KEY is rotated with
+// `admin keys rotate` while the stack keeps working. At LOG_LEVEL=debug; the last test scans every
+// line printed for every secret handled here.
 import { randomBytes } from 'node:crypto';
 import { adminCli, cliEnv } from './support/admin-cli';
 import { startDrillStack, type DrillStack } from './support/drill-stack';
 import { jsonCall } from './support/json-call';
 import { signIn } from './support/login-flow';
+import { storedText } from './support/stored-text';
 import { expectCleanLogs, HandledSecrets } from './support/secret-scan';
 import { simControl } from './support/sim-control';
 import { waitFor } from './support/stack';
@@ -28,6 +30,34 @@ describe('credentials at rest and their lifetime (real processes)', () => {
     handled.keep('OAuth state', login.state);
     return login;
   };
+
+  describe('login credentials at rest', () => {
+    it('when someone signs in and the store redeems the ticket, then neither database holds the ticket or the cloud token, only the token sealed with the ticket until its redemption', async () => {
+      const login = keepLogin(await signIn(stack.cloud.url, stack.tenant.id, returnTo(), 'user040'));
+      // Pushed: the store knows the ticket before the browser brings it.
+      await waitFor(async () => (await stack.db.query("SELECT 1 FROM processed_events WHERE type = 'user.authenticated'")).rowCount === 1, 'the login event pushed');
+      const waiting = JSON.stringify((await stack.db.query('SELECT * FROM login_tickets')).rows);
+      expect(waiting).not.toContain('dtgu_');
+      expect(waiting).toContain('"sealed_cloud_token":"v1.');
+
+      const session = await fetch(`${stack.local.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: login.ticket }) });
+      expect(session.status).toBe(200);
+      const cloudToken = handled.keep('user token', ((await session.json()) as { cloudToken: string }).cloudToken);
+      handled.keep('session cookie', /dtg_session=([^;]+)/.exec(session.headers.get('set-cookie') ?? '')?.[1] ?? '');
+      expect((await jsonCall(stack.cloud.url, 'GET', '/v1/users/user040', cloudToken)).status).toBe(200);
+
+      const stored = await storedText(stack);
+      for (const [name, value] of [
+        ['login ticket', login.ticket],
+        ['cloud user token', cloudToken],
+        ['signature of the cloud user token', cloudToken.split('.')[1] ?? cloudToken],
+      ] as const) {
+        expect([name, stored.includes(value)]).toEqual([name, false]);
+      }
+      const redeemed = await stack.db.query<{ sealed: string | null }>('SELECT sealed_cloud_token AS sealed FROM login_tickets');
+      expect(redeemed.rows).toEqual([{ sealed: null }]);
+    });
+  });
 
   describe('ENCRYPTION_KEY rotation', () => {
     it('when the key is rotated with `admin keys rotate`, then the cloud refuses the new key alone before, runs on both during, and on the new key alone after', async () => {

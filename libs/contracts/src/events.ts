@@ -6,15 +6,35 @@ import { MessageStatusSchema, RecipientResultSchema, RecipientsSpecSchema } from
 
 const MessageRef = { messageId: z.string().min(1) };
 
+const Sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex');
+
+/** The redeemable part of a login (see user.authenticated). */
+const LoginGrantSchema = z.object({
+  /** SHA-256 of the one-time ticket the browser brings back to the local store; the ticket itself never travels in an event. */
+  ticketHash: Sha256HexSchema,
+  /**
+   * How long the ticket may be redeemed, counted by the local store from when it learns of the
+   * ticket: nothing compares the cloud's clock with the store's.
+   */
+  ttlMs: z.number().int().positive().max(600_000),
+  /** Id (jti) of the cloud user token; not a secret. The store keeps it with the session to revoke the token at sign-out. */
+  cloudTokenId: z.string().min(16).max(64),
+  /**
+   * The short-lived cloud user token, sealed with a key derived from the ticket (HKDF-SHA256,
+   * AES-256-GCM; service-kit's openWithTicket): only the holder of the ticket can open it.
+   */
+  sealedCloudToken: z.string().min(16).max(4096),
+  cloudTokenExpiresAt: z.iso.datetime(),
+});
+
 export const EventDataSchemas = {
   'user.authenticated': z.object({
-    /** One-time login ticket the browser brings back to the local store (single use, ~60 s). */
-    ticket: z.string().min(16),
-    expiresAt: z.iso.datetime(),
     user: UserProfileSchema,
-    /** Short-lived bearer token for the cloud API, handed to the browser when the ticket is redeemed. */
-    cloudToken: z.string().min(16),
-    cloudTokenExpiresAt: z.iso.datetime(),
+    /**
+     * What the local store needs to redeem the login's one-time ticket, with no live credential in
+     * it. null on events written before 2026-12, whose ticket and token were scrubbed: nothing to redeem.
+     */
+    login: LoginGrantSchema.nullable(),
   }),
   'user.upserted': z.object({ users: z.array(UserProfileSchema).min(1).max(500) }),
   'user.removed': z.object({ userids: z.array(z.string().min(1)).min(1).max(500) }),
@@ -83,6 +103,9 @@ export const EventsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-/** `GET /v1/login-tickets/:ticket` on the cloud: the same data as the `user.authenticated` event. */
-export const LoginTicketSchema = EventDataSchemas['user.authenticated'];
+/**
+ * `GET /v1/login-tickets/:ticket` on the cloud: the ticket's user.authenticated data, always with its
+ * login (the redeeming store asked with the ticket itself); `ttlMs` is what is left of it.
+ */
+export const LoginTicketSchema = z.object({ user: UserProfileSchema, login: LoginGrantSchema });
 export type LoginTicket = z.infer<typeof LoginTicketSchema>;

@@ -1,5 +1,7 @@
 // Small factories for cloud events; each test builds exactly the events it needs.
-import type { EventData, EventEnvelope, EventType, UserProfile } from '@dtg/contracts';
+import { randomBytes } from 'node:crypto';
+import type { EventData, EventEnvelope, EventType, LoginTicket, UserProfile } from '@dtg/contracts';
+import { sealWithTicket, sha256Hex } from '@dtg/service-kit';
 import { signWebhook } from '@dtg/webhook-signing';
 
 export const TENANT_ID = 'ten_local_test';
@@ -22,13 +24,31 @@ export function user(userid: string, overrides: Partial<UserProfile> = {}): User
 
 export const userUpserted = (seq: number, ...users: UserProfile[]) => event('user.upserted', seq, { users });
 
-export function loginTicket(ticket: string, profile: UserProfile, expiresInMs = 60_000) {
+export interface IssuedLogin {
+  /** What the browser holds. */
+  ticket: string;
+  /** What the cloud sealed into the event. */
+  cloudToken: string;
+  /** The user.authenticated data (and the cloud's GET /v1/login-tickets answer). */
+  data: LoginTicket;
+}
+
+/** A login as the cloud issues it: the event names the ticket by hash and carries the token sealed with it. */
+export function loginTicket(ticket: string, profile: UserProfile, ttlMs = 60_000): IssuedLogin {
+  const cloudToken = `dtgu_cloud-token-for-${profile.userid}-${randomBytes(8).toString('hex')}`;
   return {
     ticket,
-    expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
-    user: profile,
-    cloudToken: `cloud-token-for-${profile.userid}-0123456789`,
-    cloudTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    cloudToken,
+    data: {
+      user: profile,
+      login: {
+        ticketHash: sha256Hex(ticket),
+        ttlMs,
+        cloudTokenId: `jti-${profile.userid}-${randomBytes(8).toString('hex')}`,
+        sealedCloudToken: sealWithTicket(ticket, cloudToken),
+        cloudTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    },
   };
 }
 

@@ -11,6 +11,7 @@ export interface FakeCloud {
   apiKey: string;
   /** Events the cloud has, any order; served sorted by seq. Typed loosely so tests can add invalid ones. */
   events: unknown[];
+  /** By the ticket itself, as the cloud looks it up. */
   tickets: Map<string, LoginTicket>;
   /** While true every request answers 503. */
   down: boolean;

@@ -4,10 +4,10 @@ import type { TestStore } from './test-store';
 
 /** Pushes a login ticket for a fresh viewer and returns the session cookie (`dtg_session=…`). */
 export async function signedInCookie(store: TestStore, seq: number, userid = `viewer${seq}`): Promise<string> {
-  const data = loginTicket(`ticket-${userid}-${'y'.repeat(24)}`, user(userid, { name: `Viewer ${userid}` }));
-  const pushed = await store.push(event('user.authenticated', seq, data));
+  const login = loginTicket(`ticket-${userid}-${'y'.repeat(24)}`, user(userid, { name: `Viewer ${userid}` }));
+  const pushed = await store.push(event('user.authenticated', seq, login.data));
   if (pushed.body.status !== 'applied') throw new Error(`login ticket not applied: ${JSON.stringify(pushed.body)}`);
-  const res = await request(store.app).post('/api/session').send({ ticket: data.ticket });
+  const res = await request(store.app).post('/api/session').send({ ticket: login.ticket });
   const header = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((line) => line.startsWith('dtg_session='));
   if (!header) throw new Error(`sign-in failed: ${res.status}`);
   return header.split(';')[0] ?? '';

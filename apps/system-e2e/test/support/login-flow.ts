@@ -1,5 +1,7 @@
 // "Sign in with DingTalk" as a browser without JavaScript does it: one redirect hop at a time (so
 // each hop can be asserted), reading the simulator's consent form and submitting it.
+import { LoginTicketSchema } from '@dtg/contracts';
+import { openWithTicket } from '@dtg/service-kit';
 
 export interface Hop {
   status: number;
@@ -65,4 +67,14 @@ export async function signIn(cloudUrl: string, tenantId: string, returnTo: strin
   if (!ticket) throw new Error(`login of ${userid} ended with ${end.status} ${location}: ${end.text.slice(0, 300)}`);
   const params = new URL(callbackUrl).searchParams;
   return { ticket, callbackUrl, state: params.get('state') ?? '', code: params.get('authCode') ?? params.get('code') ?? '', location };
+}
+
+/**
+ * The cloud user token a login ticket carries, as a local store gets it: the ticket looked up with
+ * the tenant's API key, its sealed token opened with the ticket.
+ */
+export async function cloudTokenOf(cloudUrl: string, apiKey: string, ticket: string): Promise<string> {
+  const res = await fetch(`${cloudUrl}/v1/login-tickets/${encodeURIComponent(ticket)}`, { headers: { authorization: `Bearer ${apiKey}` } });
+  if (res.status !== 200) throw new Error(`ticket lookup answered ${res.status}`);
+  return openWithTicket(ticket, LoginTicketSchema.parse(await res.json()).login.sealedCloudToken);
 }

@@ -2,13 +2,15 @@
 // Stateless on purpose (no table to hit per request); the short TTL bounds what a leak can do.
 // The token carries the person's role (from DingTalk at login); its scopes follow from the role
 // when it is verified, so they are never more than the role's.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ROLE_SCOPES, RoleSchema, type Role, type Scope } from './permissions';
 
 export const USER_TOKEN_PREFIX = 'dtgu_';
 
 const PayloadSchema = z.object({
+  /** The token's id: what a revocation names (not a secret). */
+  jti: z.string(),
   tid: z.string(),
   sub: z.string(),
   role: RoleSchema,
@@ -17,6 +19,7 @@ const PayloadSchema = z.object({
 });
 
 export interface UserTokenClaims {
+  tokenId: string;
   tenantId: string;
   userid: string;
   role: Role;
@@ -33,11 +36,12 @@ export function mintUserToken(
   claims: { tenantId: string; userid: string; role: Role },
   ttlMs: number,
   now = Date.now(),
-): { token: string; expiresAt: Date } {
+): { token: string; tokenId: string; expiresAt: Date } {
   const exp = now + ttlMs;
-  const payload = { tid: claims.tenantId, sub: claims.userid, role: claims.role, iat: now, exp };
+  const jti = randomBytes(16).toString('base64url');
+  const payload = { jti, tid: claims.tenantId, sub: claims.userid, role: claims.role, iat: now, exp };
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return { token: `${USER_TOKEN_PREFIX}${body}.${sign(secret, body)}`, expiresAt: new Date(exp) };
+  return { token: `${USER_TOKEN_PREFIX}${body}.${sign(secret, body)}`, tokenId: jti, expiresAt: new Date(exp) };
 }
 
 /** The claims of a valid, unexpired token; null for anything else (never throws on bad input). */
@@ -56,6 +60,6 @@ export function verifyUserToken(secret: string, token: string, now = Date.now())
   }
   const parsed = PayloadSchema.safeParse(json);
   if (!parsed.success || parsed.data.exp <= now) return null;
-  const { tid, sub, role, exp } = parsed.data;
-  return { tenantId: tid, userid: sub, role, scopes: ROLE_SCOPES[role], expiresAt: new Date(exp) };
+  const { jti, tid, sub, role, exp } = parsed.data;
+  return { tokenId: jti, tenantId: tid, userid: sub, role, scopes: ROLE_SCOPES[role], expiresAt: new Date(exp) };
 }

@@ -1,6 +1,6 @@
 // One-time login tickets: keyed by SHA-256 of the ticket; the data is the user.authenticated event
 // they were issued with (single use is enforced by the local store that redeems them).
-import { LoginTicketSchema, type LoginTicket } from '@dtg/contracts';
+import { EventDataSchemas, type LoginTicket } from '@dtg/contracts';
 import type { DbTx } from '../../db/prisma';
 import { secretKey } from './secure-token';
 
@@ -15,11 +15,16 @@ export const loginTicketsRepository = {
     });
   },
 
-  /** The ticket's data if it belongs to the tenant and has not expired. */
+  /**
+   * The ticket's data if it belongs to the tenant and has not expired, its ttlMs being what is left
+   * of it (by this clock: the store counts it from when it asked).
+   */
   async find(db: DbTx, tenantId: string, secret: string, now: number): Promise<LoginTicket | null> {
     const row = await db.loginTicket.findUnique({ where: { id: secretKey(secret) } });
     if (!row || row.tenantId !== tenantId || row.expiresAt.getTime() <= now) return null;
     const event = await db.event.findFirst({ where: { id: row.eventId, tenantId } });
-    return event ? LoginTicketSchema.parse(JSON.parse(event.data)) : null;
+    const data = event ? EventDataSchemas['user.authenticated'].parse(JSON.parse(event.data)) : null;
+    if (!data?.login) return null;
+    return { user: data.user, login: { ...data.login, ttlMs: row.expiresAt.getTime() - now } };
   },
 };

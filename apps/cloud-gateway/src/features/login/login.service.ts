@@ -3,7 +3,7 @@
 // app/corp token), a one-time ticket, a cloud user token and the events, all in one transaction.
 import type { LoginTicket, UserProfile } from '@dtg/contracts';
 import type { UserProfile as DingTalkMe } from '@dtg/dingtalk-client';
-import { AppError } from '@dtg/service-kit';
+import { AppError, sealWithTicket } from '@dtg/service-kit';
 import type { Db } from '../../db/prisma';
 import { mintUserToken } from '../auth/user-tokens';
 import type { DingTalk } from '../dingtalk/org-clients';
@@ -14,7 +14,7 @@ import { toUserProfile } from '../users/user-profile.mapper';
 import type { UsersService } from '../users/users.service';
 import { loginTicketsRepository } from './login-tickets.repository';
 import { oauthStates } from './oauth-states.repository';
-import { newSecret } from './secure-token';
+import { newSecret, secretKey } from './secure-token';
 
 export const TICKET_TTL_MS = 60_000;
 
@@ -93,7 +93,16 @@ export function loginService(deps: LoginDeps) {
       // The role is DingTalk's org-admin flag as of this login; the token's scopes follow from it.
       const role = user.admin === true ? 'admin' : 'member';
       const cloud = mintUserToken(deps.userTokenSecret, { tenantId, userid: user.userid, role }, deps.userTokenTtlMs, at);
-      const data = { ticket, expiresAt: expiresAt.toISOString(), user, cloudToken: cloud.token, cloudTokenExpiresAt: cloud.expiresAt.toISOString() };
+      // The event is kept in the outbox and pushed: it names the ticket by hash and carries the token
+      // sealed with the ticket, so only the browser that holds the ticket gets a usable token.
+      const login = {
+        ticketHash: secretKey(ticket),
+        ttlMs: TICKET_TTL_MS,
+        cloudTokenId: cloud.tokenId,
+        sealedCloudToken: sealWithTicket(ticket, cloud.token),
+        cloudTokenExpiresAt: cloud.expiresAt.toISOString(),
+      };
+      const data = { user, login };
       await db.$transaction(async (tx) => {
         const event = outbox.append(tenantId, 'user.authenticated', data);
         if (!event) throw new Error('user.authenticated was not appended');

@@ -38,15 +38,19 @@ describe('planApply', () => {
     expect(plan.recipientUpdates.map(({ value, seq }) => `${seq}:${value.status}`)).toEqual(['2:sent', '4:failed', '3:unread']);
   });
 
-  it('turns a login into a ticket and a profile write, and keeps the newest tenant authorization', () => {
-    const ticket = { ticket: 't'.repeat(16), expiresAt: '2026-01-01T00:00:00Z', user: profile('u', 'U'), cloudToken: 'c'.repeat(16), cloudTokenExpiresAt: '2026-01-01T00:00:00Z' };
+  it('turns a login into a ticket and a profile write, a scrubbed one (login: null) into the profile write only, and keeps the newest tenant authorization', () => {
+    const login = { ticketHash: 'a'.repeat(64), ttlMs: 60_000, cloudTokenId: 'j'.repeat(22), sealedCloudToken: 'v1.sealed-token', cloudTokenExpiresAt: '2026-01-01T00:00:00Z' };
     const plan = planApply([
-      envelope(10, 'user.authenticated', ticket),
+      envelope(10, 'user.authenticated', { user: profile('u', 'U'), login }),
+      envelope(9, 'user.authenticated', { user: profile('old', 'Old'), login: null }),
       envelope(12, 'tenant.authorization.changed', { corpId: 'c', status: 'active' }),
       envelope(11, 'tenant.authorization.changed', { corpId: 'c', status: 'suspended' }),
     ]);
-    expect(plan.loginTickets).toEqual([ticket]);
-    expect(plan.userProfiles).toEqual([{ value: profile('u', 'U'), seq: 10 }]);
+    expect(plan.loginTickets).toEqual([{ user: profile('u', 'U'), login }]);
+    expect(plan.userProfiles).toEqual([
+      { value: profile('u', 'U'), seq: 10 },
+      { value: profile('old', 'Old'), seq: 9 },
+    ]);
     expect(plan.tenantAuthorization).toEqual({ value: { corpId: 'c', status: 'active' }, seq: 12 });
   });
 });

@@ -64,7 +64,8 @@ export function planApply(events: readonly EventEnvelope[]): ApplyPlan {
         for (const userid of event.data.userids) removals.offer(userid, userid, seq);
         break;
       case 'user.authenticated':
-        loginTickets.push(event.data);
+        // Events from before 2026-12 had their ticket scrubbed (login: null): only the profile is left.
+        if (event.data.login) loginTickets.push({ user: event.data.user, login: event.data.login });
         users.offer(event.data.user.userid, event.data.user, seq);
         break;
       case 'department.upserted':

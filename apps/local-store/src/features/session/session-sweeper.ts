@@ -1,15 +1,23 @@
 import type { Logger } from '@dtg/service-kit';
-import type { PrismaClient } from '../../generated/prisma/client';
+import type { Database } from '../../db/database';
+import { loginTicketsRepository } from './login-tickets.repository';
 import { sessionsRepository } from './sessions.repository';
 
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
-/** Expired sessions are already refused on lookup; this only keeps the table from growing forever. */
-export function startSessionSweeper(prisma: PrismaClient, logger: Logger): () => void {
+/**
+ * Expired sessions and login tickets are already refused on lookup; this keeps the tables from
+ * growing forever, and drops the sealed cloud token an unredeemed ticket still held.
+ */
+export async function sweepExpired(db: Database): Promise<{ sessions: number; loginTickets: number }> {
+  return { sessions: await sessionsRepository.deleteExpired(db.prisma), loginTickets: await loginTicketsRepository.deleteExpired(db.sql) };
+}
+
+export function startSessionSweeper(db: Database, logger: Logger): () => void {
   const timer = setInterval(() => {
-    sessionsRepository.deleteExpired(prisma).then(
+    sweepExpired(db).then(
       (count) => {
-        if (count > 0) logger.debug('expired sessions removed', { count });
+        if (count.sessions > 0 || count.loginTickets > 0) logger.debug('expired sessions and login tickets removed', count);
       },
       (error: unknown) => logger.warn('session sweep failed', { err: error }),
     );

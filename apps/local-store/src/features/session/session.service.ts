@@ -3,7 +3,7 @@
 // create nothing.
 import { randomBytes } from 'node:crypto';
 import type { LoginTicket, UserProfile } from '@dtg/contracts';
-import { AppError, unauthorized } from '@dtg/service-kit';
+import { AppError, openWithTicket, unauthorized } from '@dtg/service-kit';
 import type { Pool } from 'pg';
 import { CloudRequestError, type CloudClient } from '../../cloud/cloud-client';
 import type { Database } from '../../db/database';
@@ -40,7 +40,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       await ensureTicketKnown(deps, ticket, ticketHash);
       const sessionId = randomBytes(32).toString('base64url');
       const expiresAt = new Date(Date.now() + deps.sessionTtlMs);
-      const redeemed = await redeem(db.pool, tenantId, ticketHash, { idHash: hashSessionId(sessionId), expiresAt });
+      const redeemed = await redeem(db.pool, tenantId, ticket, { idHash: hashSessionId(sessionId), expiresAt });
       const user = await usersRepository.find(db.prisma, tenantId, redeemed.userid);
       if (!user) throw new AppError('internal', 'The signed-in user could not be loaded.');
       return { sessionId, expiresAt, user, cloudToken: redeemed.cloudToken, cloudTokenExpiresAt: redeemed.cloudTokenExpiresAt };
@@ -65,7 +65,7 @@ export type SessionService = ReturnType<typeof createSessionService>;
 async function ensureTicketKnown(deps: SessionServiceDeps, ticket: string, ticketHash: string): Promise<void> {
   if (await loginTicketsRepository.exists(deps.db.sql, deps.tenantId, ticketHash)) return;
   const fetched = await fetchFromCloud(deps.cloud, ticket);
-  if (!fetched || fetched.ticket !== ticket) throw unauthorized(TICKET_REFUSED);
+  if (!fetched || fetched.login.ticketHash !== ticketHash) throw unauthorized(TICKET_REFUSED);
   await runStatements(deps.db.sql, loginTicketsRepository.insert(deps.tenantId, [fetched]));
 }
 
@@ -84,10 +84,17 @@ interface Redeemed {
   cloudTokenExpiresAt: string;
 }
 
-async function redeem(pool: Pool, tenantId: string, ticketHash: string, session: { idHash: string; expiresAt: Date }): Promise<Redeemed> {
+async function redeem(pool: Pool, tenantId: string, secret: string, session: { idHash: string; expiresAt: Date }): Promise<Redeemed> {
   return inTransaction(pool, async (sql) => {
-    const ticket = await loginTicketsRepository.redeem(sql, tenantId, ticketHash);
+    const ticket = await loginTicketsRepository.redeem(sql, tenantId, hashTicket(secret));
     if (!ticket) throw unauthorized(TICKET_REFUSED);
+    // Only the ticket opens the token; a value that does not open was not sealed for this ticket.
+    let cloudToken: string;
+    try {
+      cloudToken = openWithTicket(secret, ticket.sealedCloudToken);
+    } catch (error) {
+      throw new AppError('internal', 'The login’s cloud token could not be opened with its ticket.', { cause: error });
+    }
     // The user.authenticated event also upserts the user; a ticket fetched ahead of it has no seq,
     // so it only fills in a user not known yet (version 0 loses to any event).
     await runStatements(sql, userWritesRepository.upsertProfiles(tenantId, [{ profile: ticket.user, seq: 0 }]));
@@ -97,6 +104,6 @@ async function redeem(pool: Pool, tenantId: string, ticketHash: string, session:
     ]);
     if (!state?.active) throw unauthorized('This user is no longer active in the organisation.');
     await sessionsRepository.insert(sql, { ...session, tenantId, userid: ticket.user.userid });
-    return { userid: ticket.user.userid, cloudToken: ticket.cloudToken, cloudTokenExpiresAt: ticket.cloudTokenExpiresAt.toISOString() };
+    return { userid: ticket.user.userid, cloudToken, cloudTokenExpiresAt: ticket.cloudTokenExpiresAt.toISOString() };
   });
 }
