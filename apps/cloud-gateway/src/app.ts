@@ -6,6 +6,7 @@ import { registerLockWaitMetrics } from './db/lock-wait-metrics';
 import { adminRoutes } from './features/admin/admin.routes';
 import { authenticate } from './features/auth/authenticate.middleware';
 import { cors } from './features/auth/cors.middleware';
+import { userTokensRoutes } from './features/auth/user-tokens.routes';
 import { callbackRoutes } from './features/callbacks/callback.routes';
 import { directoryRoutes } from './features/directory/directory.routes';
 import { loginTicketsRoutes } from './features/login/login-tickets.routes';
@@ -66,6 +67,7 @@ export function createApp(s: CloudServices): Express {
       app.use(onlyUnder(usersRoutes(s.users, api)));
       app.use(onlyUnder(directoryRoutes(s.directory, api)));
       app.use(onlyUnder(messagesRoutes(s.messages, api)));
+      app.use(onlyUnder(userTokensRoutes(s.revocations, api)));
     },
   });
 }

@@ -4,6 +4,7 @@ import type { Logger } from '@dtg/service-kit';
 import type { CloudConfig } from './config';
 import { lockWaitCounts } from './db/lock-wait-metrics';
 import { openDatabase } from './db/prisma';
+import { userTokenRevocations } from './features/auth/user-token-revocations';
 import { createCallbacks } from './features/callbacks/callbacks.feature';
 import { addressPolicy } from './features/delivery/address-policy';
 import { Dispatcher } from './features/delivery/dispatcher';
@@ -35,6 +36,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     throw err;
   });
   const outbox = new Outbox(sqlite);
+  const revocations = userTokenRevocations(sqlite, { ttlMs: config.USER_TOKEN_TTL, now: overrides.now ?? Date.now });
   const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now });
   const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
   const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
@@ -55,7 +57,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   });
   outbox.onCommitted(() => dispatcher.kick());
   const jobs = new JobRunner({ sqlite, logger, pollIntervalMs: config.JOB_POLL_INTERVAL, concurrency: config.JOB_CONCURRENCY, leaseMs: 120_000, maxAttempts: 8, now: overrides.now });
-  const callbacks = createCallbacks({ config, logger, db, secrets, outbox, jobs, dingtalk, tenants, now: overrides.now });
+  const callbacks = createCallbacks({ config, logger, db, secrets, outbox, revocations, jobs, dingtalk, tenants, now: overrides.now });
   await callbacks.start();
   const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
   const users = usersService({ db, outbox, dingtalk, tenants, now: overrides.now });
@@ -66,6 +68,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const directory = createDirectory({
     db,
     outbox,
+    revocations,
     dingtalk,
     tenants,
     jobs,
@@ -83,7 +86,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     superviseIntervalMs: config.STREAM_SUPERVISE_INTERVAL,
     logger,
   });
-  return { config, logger, db, sqlite, lockWaits, secrets, outbox, tenants, deliveries, dispatcher, dingtalk, jobs, testEvents: testEvents(db, outbox), callbacks, messages, users, login, directory, stream };
+  return { config, logger, db, sqlite, lockWaits, secrets, outbox, revocations, tenants, deliveries, dispatcher, dingtalk, jobs, testEvents: testEvents(db, outbox), callbacks, messages, users, login, directory, stream };
 }
 
 export type CloudServices = Awaited<ReturnType<typeof buildServices>>;

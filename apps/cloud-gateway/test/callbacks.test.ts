@@ -1,5 +1,6 @@
 import { DingTalkCallbackCrypto } from '@dtg/dingtalk-client';
 import { DEMO, startSimulator, type RunningSim } from '@dtg/dingtalk-sim';
+import { mintUserToken } from '../src/features/auth/user-tokens';
 import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
 import { waitFor } from './support/webhook-receiver';
 import {
@@ -63,7 +64,11 @@ describe('DingTalk callbacks of an internal app', () => {
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/callbacks/dingtalk', '/callbacks/dingtalk/suite']));
   });
 
-  it('when a user changes in the org, then the current record reaches the tenant as user.upserted, and a leaver as user.removed', async () => {
+  it('when a user changes in the org, then the current record reaches the tenant as user.upserted, and a leaver as user.removed whose user tokens stop working', async () => {
+    const tokenOf = (userid: string) => mintUserToken(h.services.config.USER_TOKEN_SECRET, { tenantId, userid, role: 'member' }, 60_000).token;
+    const [leaver, stayer] = [tokenOf('user008'), tokenOf('user007')];
+    const works = async (token: string) => (await fetch(`${h.url}/v1/messages/msg_none`, { headers: { authorization: `Bearer ${token}` } })).status;
+    expect([await works(leaver), await works(stayer)]).toEqual([404, 404]);
     const patched = await simControl<{ pushes: PushOutcome[] }>(sim.url, 'PATCH', `/orgs/${DEMO.corpId}/users/user007?notify=1`, { title: 'Chief Tester' });
     expect(patched.pushes).toEqual([expect.objectContaining({ acknowledged: true })]);
     await processed(1);
@@ -75,6 +80,8 @@ describe('DingTalk callbacks of an internal app', () => {
     expect(events.map((e) => e.type)).toEqual(['user.upserted', 'user.removed']);
     expect(events[0]?.data).toEqual({ users: [expect.objectContaining({ userid: 'user007', title: 'Chief Tester', unionId: expect.any(String) })] });
     expect(events[1]?.data).toEqual({ userids: ['user008'] });
+    // Revoked in the transaction that emitted user.removed: the leaver's token is refused, the others' are not.
+    expect([await works(leaver), await works(stayer)]).toEqual([401, 404]);
   });
 
   it('when departments are created and removed, then department.upserted and department.removed follow', async () => {

@@ -12,15 +12,17 @@ import { createEventIngest, type EventIngest } from './features/events/event-ing
 import { createMessagesService, type MessagesService } from './features/messages/messages.service';
 import { startSessionSweeper } from './features/session/session-sweeper';
 import { createSessionService, type SessionService } from './features/session/session.service';
+import { createTokenRevoker, type TokenRevoker } from './features/session/token-revoker';
 
 export interface Services {
   ingest: EventIngest;
   tracker: CursorTracker;
   catchUp: CatchUpWorker;
   sessions: SessionService;
+  revoker: TokenRevoker;
   directory: DirectoryService;
   messages: MessagesService;
-  /** Starts background work: catch-up now and on its timer, and the session sweeper. */
+  /** Starts background work: catch-up now and on its timer, the cloud-token revoker and the session sweeper. */
   start(): void;
   /** Stops background work; the database stays open. */
   stop(): Promise<void>;
@@ -51,20 +53,24 @@ export function createServices(deps: ServicesDeps): Services {
   });
   const ingest = createEventIngest({ pool: db.pool, tenantId: config.tenantId, logger, metrics, onSettled: (seqs) => tracker.noteSettled(seqs) });
   const catchUp = createCatchUpWorker({ cloud, ingest, tracker, logger, intervalMs: config.pullIntervalMs });
+  const revoker = createTokenRevoker({ sql: db.sql, cloud, tenantId: config.tenantId, logger });
   let stopSweeper: (() => void) | undefined;
   return {
     ingest,
     tracker,
     catchUp,
-    sessions: createSessionService({ db, cloud, tenantId: config.tenantId, sessionTtlMs: config.sessionTtlMs }),
+    sessions: createSessionService({ db, cloud, tenantId: config.tenantId, sessionTtlMs: config.sessionTtlMs, onRevocation: () => revoker.trigger() }),
+    revoker,
     directory: createDirectoryService(db, config.tenantId),
     messages: createMessagesService(db, config.tenantId),
     start() {
       catchUp.start();
+      revoker.start();
       stopSweeper ??= startSessionSweeper(db, logger);
     },
     async stop() {
       stopSweeper?.();
+      await revoker.stop();
       await catchUp.stop();
       await tracker.stop();
     },

@@ -1,6 +1,7 @@
 import { event, TENANT_ID, user, userUpserted } from './support/events';
 import { startFakeCloud, type FakeCloud } from './support/fake-cloud';
 import { startTestStore, type TestStore } from './support/test-store';
+import { waitFor } from './support/wait-for';
 
 let cloud: FakeCloud;
 let store: TestStore;
@@ -16,14 +17,6 @@ afterEach(async () => {
 
 const cursor = () => store.services.tracker.advance();
 const userCount = async () => Number((await store.database.db.sql.query<{ n: string }>('SELECT count(*) AS n FROM users'))[0]?.n);
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('catch-up by pull', () => {
   it('when the store starts from zero, then every page is pulled and applied and the cursor reaches the end', async () => {
@@ -104,10 +97,10 @@ describe('catch-up by pull', () => {
 
       cloud = await startFakeCloud(port);
       cloud.events.push(userUpserted(1, user('after-outage')));
-      await waitFor(async () => (await unreachable.rowCounts()).users === 1, 10_000);
+      await waitFor(async () => (await unreachable.rowCounts()).users === 1, 'the user applied', 10_000);
       // The line follows the cursor update that ends the run, a moment after the row is visible.
       const recovered = () => unreachable.logLines().some((line) => line.message === 'catch-up recovered');
-      await waitFor(async () => recovered(), 5_000).catch(() => undefined);
+      await waitFor(async () => recovered(), 'recovered', 5_000).catch(() => undefined);
       expect(recovered()).toBe(true);
     } finally {
       await unreachable.close();

@@ -5,6 +5,7 @@ import { event, loginTicket, user } from './support/events';
 import { startFakeCloud, type FakeCloud } from './support/fake-cloud';
 import { startTestStore, type TestStore } from './support/test-store';
 import { sweepExpired } from '../src/features/session/session-sweeper';
+import { waitFor } from './support/wait-for';
 
 let cloud: FakeCloud;
 let store: TestStore;
@@ -188,13 +189,50 @@ describe('sessions from login tickets', () => {
     }
   });
 
-  it('when the user was removed after logging in, then the session no longer works', async () => {
+  it('when the user was removed after logging in, then their sessions end with the event; a late, older removal does not end a newer sign-in', async () => {
     const ticket = await pushTicket('jack');
     const cookie = sessionCookie(await signIn(ticket.ticket)).split(';')[0] ?? '';
     expect((await request(store.app).get('/api/me').set('cookie', cookie)).status).toBe(200);
+    const sessionsOf = async (userid: string) => Number((await store.database.db.sql.query<{ n: string }>('SELECT count(*) AS n FROM sessions WHERE userid = $1', [userid]))[0]?.n);
+    expect(await sessionsOf('jack')).toBe(1);
     seq += 1;
     await store.push(event('user.removed', seq, { userids: ['jack'] }));
+    expect(await sessionsOf('jack')).toBe(0);
     expectUnauthorized(await request(store.app).get('/api/me').set('cookie', cookie));
+
+    // Jack comes back (a newer upsert) and signs in; the removal arriving again, out of order, changes nothing.
+    const removedAt = seq;
+    seq += 1;
+    await store.push(event('user.upserted', seq, { users: [user('jack')] }));
+    const back = await pushTicket('jack-again', user('jack'));
+    expect((await signIn(back.ticket)).status).toBe(200);
+    await store.push(event('user.removed', removedAt, { userids: ['jack'] }, { id: 'evt_late_removal' }));
+    expect(await sessionsOf('jack')).toBe(1);
+  });
+
+  it('when signing out, then the cloud token handed out with the session is revoked at the cloud; while the cloud is down the revocation is kept and retried', async () => {
+    const revocations = () => store.database.db.sql.query<{ token_id: string; attempts: number; last_error: string | null }>('SELECT token_id, attempts, last_error FROM cloud_token_revocations');
+    const online = await pushTicket('ulla');
+    const cookie = sessionCookie(await signIn(online.ticket)).split(';')[0] ?? '';
+    expect((await request(store.app).post('/api/logout').set('cookie', cookie)).status).toBe(204);
+    await waitFor(() => cloud.revokedTokens.includes(online.data.login.cloudTokenId), 'the revocation sent');
+    await waitFor(async () => (await revocations()).length === 0, 'the revocation confirmed');
+
+    const offline = await pushTicket('vera');
+    const offlineCookie = sessionCookie(await signIn(offline.ticket)).split(';')[0] ?? '';
+    cloud.down = true;
+    try {
+      expect((await request(store.app).post('/api/logout').set('cookie', offlineCookie)).status).toBe(204);
+      await waitFor(async () => (await revocations())[0]?.attempts === 1, 'a failed attempt');
+      expect(await revocations()).toEqual([{ token_id: offline.data.login.cloudTokenId, attempts: 1, last_error: expect.stringContaining('503') }]);
+    } finally {
+      cloud.down = false;
+    }
+    // Its backoff has passed (moved, instead of waited for): the next run sends it.
+    await store.database.db.sql.query('UPDATE cloud_token_revocations SET next_attempt_at = now()');
+    await store.services.revoker.runOnce();
+    expect(cloud.revokedTokens).toContain(offline.data.login.cloudTokenId);
+    expect(await revocations()).toEqual([]);
   });
 
   it('when signing out, then the session row is deleted, the cookie cleared and /api/me is 401', async () => {

@@ -1,8 +1,10 @@
 // Credentials at rest and their lifetime, across the real processes (issue #17 items 9 and 10): no
-// login ticket or user token is kept anywhere in the clear, and ENCRYPTION_KEY is rotated with
+// login ticket or user token is kept anywhere in the clear; a sign-out or a person leaving the
+// organisation revokes their cloud tokens and ends their sessions; ENCRYPTION_KEY is rotated with
 // `admin keys rotate` while the stack keeps working. At LOG_LEVEL=debug; the last test scans every
 // line printed for every secret handled here.
 import { randomBytes } from 'node:crypto';
+import { DEMO } from '@dtg/dingtalk-sim';
 import { adminCli, cliEnv } from './support/admin-cli';
 import { startDrillStack, type DrillStack } from './support/drill-stack';
 import { jsonCall } from './support/json-call';
@@ -56,6 +58,56 @@ describe('credentials at rest and their lifetime (real processes)', () => {
       }
       const redeemed = await stack.db.query<{ sealed: string | null }>('SELECT sealed_cloud_token AS sealed FROM login_tickets');
       expect(redeemed.rows).toEqual([{ sealed: null }]);
+    });
+  });
+
+  describe('revoking user tokens (issue #17 item 10)', () => {
+    /** A whole sign-in into the local store: its session cookie and the cloud token it handed out. */
+    async function storeSession(userid: string): Promise<{ cookie: string; cloudToken: string }> {
+      const login = keepLogin(await signIn(stack.cloud.url, stack.tenant.id, returnTo(), userid));
+      const res = await fetch(`${stack.local.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: login.ticket }) });
+      if (res.status !== 200) throw new Error(`session for ${userid}: ${res.status}`);
+      const cookie = /dtg_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
+      handled.keep('session cookie', cookie.slice('dtg_session='.length));
+      return { cookie, cloudToken: handled.keep('user token', ((await res.json()) as { cloudToken: string }).cloudToken) };
+    }
+    const onCloud = async (token: string) => (await jsonCall(stack.cloud.url, 'GET', '/v1/users/user001', token)).status;
+    const me = async (cookie: string) => (await fetch(`${stack.local.url}/api/me`, { headers: { cookie } })).status;
+    const signOut = async (cookie: string) => (await fetch(`${stack.local.url}/api/logout`, { method: 'POST', headers: { cookie } })).status;
+    const pendingRevocations = async () => (await stack.db.query<{ attempts: number }>('SELECT attempts FROM cloud_token_revocations')).rows;
+
+    it('when someone signs out at the store, then their cloud token is refused at once, even when the store could not reach the cloud at that moment', async () => {
+      const online = await storeSession('user041');
+      expect(await onCloud(online.cloudToken)).toBe(200);
+      expect(await signOut(online.cookie)).toBe(204);
+      await waitFor(async () => (await onCloud(online.cloudToken)) === 401, 'the token refused after sign-out', 10_000);
+      expect(await me(online.cookie)).toBe(401);
+
+      const offline = await storeSession('user042');
+      const gates = stack.gates;
+      if (!gates) throw new Error('needs gates');
+      gates.toCloud.cut();
+      try {
+        expect(await signOut(offline.cookie)).toBe(204);
+        await waitFor(async () => (await pendingRevocations())[0]?.attempts === 2, 'two failed attempts while the cloud is out of reach', 15_000);
+        expect(await onCloud(offline.cloudToken)).toBe(200);
+      } finally {
+        gates.toCloud.restore();
+      }
+      await waitFor(async () => (await onCloud(offline.cloudToken)) === 401, 'the kept revocation sent once the cloud is back', 20_000);
+      expect(await pendingRevocations()).toEqual([]);
+    });
+
+    it('when DingTalk reports that someone left the organisation, then their cloud tokens are refused and their store sessions end', async () => {
+      const leaver = await storeSession('user043');
+      const stayer = await storeSession('user044');
+      await simControl(stack.sim.url, 'PUT', '/callbacks', { appUrl: `${stack.cloud.url}/callbacks/dingtalk?tenant=${stack.tenant.id}` });
+      const pushed = await simControl<{ pushes: { acknowledged: boolean }[] }>(stack.sim.url, 'DELETE', `/orgs/${DEMO.corpId}/users/user043?notify=1`);
+      expect(pushed.pushes.map((p) => p.acknowledged)).toEqual([true]);
+      await waitFor(async () => (await onCloud(leaver.cloudToken)) === 401, 'the leaver’s token refused', 10_000);
+      await waitFor(async () => (await me(leaver.cookie)) === 401, 'the leaver’s session ended');
+      expect((await stack.db.query("SELECT count(*)::int AS n FROM sessions WHERE userid = 'user043'")).rows[0]).toEqual({ n: 0 });
+      expect([await onCloud(stayer.cloudToken), await me(stayer.cookie)]).toEqual([200, 200]);
     });
   });
 

@@ -1,5 +1,5 @@
-// The store's only outbound dependency: the cloud gateway's pull API and login-ticket lookup,
-// authenticated with the tenant API key.
+// The store's only outbound dependency: the cloud gateway's pull API, login-ticket lookup and
+// user-token revocation, authenticated with the tenant API key.
 import { LoginTicketSchema, type LoginTicket } from '@dtg/contracts';
 import { currentRequestId, REQUEST_ID_HEADER } from '@dtg/service-kit';
 import { z } from 'zod';
@@ -20,6 +20,8 @@ export interface CloudClient {
   fetchEvents(after: number, limit: number): Promise<RawEventsPage>;
   /** Undefined when the cloud does not know the ticket (unknown, expired or already fetched). */
   fetchLoginTicket(ticket: string): Promise<LoginTicket | undefined>;
+  /** Resolves once the cloud has revoked the user token with this id (it refuses it from then on). */
+  revokeUserToken(tokenId: string): Promise<void>;
 }
 
 /** The cloud could not be reached or answered something unusable. Never carries the API key. */
@@ -43,19 +45,20 @@ export interface CloudClientOptions {
 }
 
 export function createCloudClient(options: CloudClientOptions): CloudClient {
-  const get = async (path: string): Promise<{ status: number; body: unknown }> => {
+  const request = async (method: 'GET' | 'DELETE', path: string): Promise<{ status: number; body: unknown }> => {
     const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
     const requestId = currentRequestId();
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     let response: Response;
     try {
-      response = await fetch(`${options.baseUrl}${path}`, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+      response = await fetch(`${options.baseUrl}${path}`, { method, headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
     } catch (error) {
-      throw new CloudRequestError(`cloud unreachable: GET ${pathOnly(path)}: ${describeFetchError(error)}`, undefined, { cause: error });
+      throw new CloudRequestError(`cloud unreachable: ${method} ${pathOnly(path)}: ${describeFetchError(error)}`, undefined, { cause: error });
     }
     const text = await response.text();
     return { status: response.status, body: parseJson(text) };
   };
+  const get = (path: string) => request('GET', path);
 
   return {
     async fetchEvents(after, limit) {
@@ -74,6 +77,11 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
       const parsed = LoginTicketSchema.safeParse(body);
       if (!parsed.success) throw new CloudRequestError('cloud sent a login ticket that does not match the contract', status);
       return parsed.data;
+    },
+
+    async revokeUserToken(tokenId) {
+      const { status } = await request('DELETE', `/v1/user-tokens/${encodeURIComponent(tokenId)}`);
+      if (status !== 204) throw new CloudRequestError(`cloud answered ${status} to DELETE /v1/user-tokens/:tokenId`, status);
     },
   };
 }

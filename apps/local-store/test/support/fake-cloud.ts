@@ -1,6 +1,6 @@
 // A test double of the cloud gateway's pull side, faithful to its contract: `GET /v1/events?after&limit`
 // (Bearer API key, `{events, next}` in seq order, `next` = last seq or `after`) and
-// `GET /v1/login-tickets/:ticket` (404 when unknown).
+// `GET /v1/login-tickets/:ticket` (404 when unknown) and `DELETE /v1/user-tokens/:tokenId` (204, recorded).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventsQuerySchema, type LoginTicket } from '@dtg/contracts';
@@ -13,6 +13,8 @@ export interface FakeCloud {
   events: unknown[];
   /** By the ticket itself, as the cloud looks it up. */
   tickets: Map<string, LoginTicket>;
+  /** Ids of the user tokens revoked through DELETE /v1/user-tokens/:tokenId, in order. */
+  revokedTokens: string[];
   /** While true every request answers 503. */
   down: boolean;
   /** Requests received (method + path with query), for assertions. */
@@ -23,7 +25,7 @@ export interface FakeCloud {
 /** `port` 0 picks a free one; a test reopens a closed cloud on its old port to simulate an outage. */
 export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123456789'): Promise<FakeCloud> {
   const app = express();
-  const state: Omit<FakeCloud, 'url' | 'close'> = { apiKey, events: [], tickets: new Map(), down: false, requests: [] };
+  const state: Omit<FakeCloud, 'url' | 'close'> = { apiKey, events: [], tickets: new Map(), revokedTokens: [], down: false, requests: [] };
   app.use((req, res, next) => {
     state.requests.push(`${req.method} ${req.originalUrl}`);
     if (state.down) return void res.status(503).json({ code: 'unavailable' });
@@ -45,6 +47,10 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
     const ticket = state.tickets.get(req.params.ticket);
     if (!ticket) return void res.status(404).json({ code: 'not_found' });
     res.json(ticket);
+  });
+  app.delete('/v1/user-tokens/:tokenId', (req, res) => {
+    state.revokedTokens.push(req.params.tokenId);
+    res.status(204).end();
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(port, '127.0.0.1', () => resolve(listening));

@@ -7,6 +7,7 @@ import { forbidden, setContextValue, unauthorized } from '@dtg/service-kit';
 import type { SqliteConnection } from '../../db/prisma';
 import { apiKeyAuthenticator } from '../api-keys/api-keys.service';
 import { scopeRefusal, type Principal, type Scope } from './permissions';
+import { userTokenAuthenticator } from './user-token-authenticator';
 import { verifyUserToken } from './user-tokens';
 
 export type { Principal };
@@ -19,6 +20,7 @@ export function principal(res: Response): Principal {
 
 export function authenticate(deps: { sqlite: SqliteConnection; userTokenSecret: string }): RequestHandler {
   const apiKey = apiKeyAuthenticator(deps.sqlite);
+  const userToken = userTokenAuthenticator(deps.sqlite);
   return async (req, res, next) => {
     try {
       const header = req.headers.authorization ?? '';
@@ -29,9 +31,12 @@ export function authenticate(deps: { sqlite: SqliteConnection; userTokenSecret: 
       let status: string | undefined;
       const claims = verifyUserToken(deps.userTokenSecret, token);
       if (claims) {
-        found = { kind: 'user', tenantId: claims.tenantId, userid: claims.userid, role: claims.role, scopes: claims.scopes };
-        const tenantId = found.tenantId;
-        status = await deps.sqlite.read((sql) => sql.get<{ status: string }>('SELECT status FROM Tenant WHERE id = ?', tenantId)?.status);
+        const checked = await userToken(claims);
+        // A revoked token is as good as a forged one: signed out, or its person left the organisation.
+        if (!checked.revoked) {
+          found = { kind: 'user', tenantId: claims.tenantId, userid: claims.userid, role: claims.role, scopes: claims.scopes };
+          status = checked.tenantStatus;
+        }
       } else {
         const key = await apiKey(token);
         if (key) [found, status] = [{ kind: 'api_key', tenantId: key.tenantId, keyId: key.keyId, scopes: key.scopes }, key.tenantStatus];

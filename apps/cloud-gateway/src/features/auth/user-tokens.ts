@@ -20,6 +20,7 @@ const PayloadSchema = z.object({
 
 export interface UserTokenClaims {
   tokenId: string;
+  issuedAt: Date;
   tenantId: string;
   userid: string;
   role: Role;
@@ -60,6 +61,6 @@ export function verifyUserToken(secret: string, token: string, now = Date.now())
   }
   const parsed = PayloadSchema.safeParse(json);
   if (!parsed.success || parsed.data.exp <= now) return null;
-  const { jti, tid, sub, role, exp } = parsed.data;
-  return { tokenId: jti, tenantId: tid, userid: sub, role, scopes: ROLE_SCOPES[role], expiresAt: new Date(exp) };
+  const { jti, tid, sub, role, iat, exp } = parsed.data;
+  return { tokenId: jti, issuedAt: new Date(iat), tenantId: tid, userid: sub, role, scopes: ROLE_SCOPES[role], expiresAt: new Date(exp) };
 }

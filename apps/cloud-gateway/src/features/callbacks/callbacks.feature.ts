@@ -4,6 +4,7 @@ import type { Logger } from '@dtg/service-kit';
 import type { CloudConfig } from '../../config';
 import type { Db } from '../../db/prisma';
 import type { SecretBox } from '../../shared/secret-box';
+import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobRunner } from '../jobs/job-runner';
 import type { Outbox } from '../outbox/outbox';
@@ -24,6 +25,7 @@ export interface CallbacksDeps {
   db: Db;
   secrets: SecretBox;
   outbox: Outbox;
+  revocations: UserTokenRevocations;
   jobs: JobRunner;
   dingtalk: DingTalk;
   tenants: TenantsService;
@@ -48,7 +50,7 @@ export function createCallbacks(deps: CallbacksDeps) {
       logger.error('could not schedule callback housekeeping', { err });
     }));
 
-  const contacts = contactEvents({ dingtalk, outbox });
+  const contacts = contactEvents({ dingtalk, outbox, revocations: deps.revocations });
   const processor = callbackProcessor({
     db,
     outbox,

@@ -1,6 +1,7 @@
 // Contact events (user_add_org, user_leave_org, org_dept_modify, …) → the current records read with
 // the tenant's org client → user.upserted / user.removed / department.upserted / department.removed.
 import { z } from 'zod';
+import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { Outbox } from '../outbox/outbox';
 import type { Tenant } from '../tenants/tenant';
@@ -25,6 +26,7 @@ function idsOf<T>(payload: CallbackPayload, keys: [string, string], schema: z.Zo
 export interface ContactEventsDeps {
   dingtalk: DingTalk;
   outbox: Outbox;
+  revocations: UserTokenRevocations;
 }
 
 export type ContactKind = 'users' | 'departments';
@@ -43,6 +45,8 @@ export function contactEvents(deps: ContactEventsDeps) {
         for (const [i, batch] of inBatches(read.gone, MAX_BATCH).entries()) {
           outbox.append(tenant.id, 'user.removed', { userids: batch }, { id: derivedEventId(eventId, `${part}ur${i}`) });
         }
+        // Someone who left the organisation keeps no working token (the store ends their sessions on user.removed).
+        deps.revocations.revokeUsers(tenant.id, read.gone);
       },
     };
   }

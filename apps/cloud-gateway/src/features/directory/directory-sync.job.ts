@@ -9,6 +9,7 @@ import { AppError, type Logger } from '@dtg/service-kit';
 import type { Db } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobHandler } from '../jobs/job-runner';
+import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { Outbox } from '../outbox/outbox';
 import type { TenantsService } from '../tenants/tenants.service';
 import { walkStep } from './directory-walk';
@@ -30,6 +31,7 @@ function isPermanent(err: unknown): boolean {
 export interface DirectorySyncJobDeps {
   db: Db;
   outbox: Outbox;
+  revocations: UserTokenRevocations;
   dingtalk: DingTalk;
   tenants: TenantsService;
   logger: Logger;
@@ -44,7 +46,7 @@ export function directorySyncJob(deps: DirectorySyncJobDeps): JobHandler {
     if (!sync || sync.status !== 'running') return { done: true };
     try {
       const tenant = await deps.tenants.get(sync.tenantId);
-      const ctx = { db, outbox: deps.outbox, org: await deps.dingtalk.forTenant(tenant), tenant, syncId, now };
+      const ctx = { db, outbox: deps.outbox, revocations: deps.revocations, org: await deps.dingtalk.forTenant(tenant), tenant, syncId, now };
       const progress: SyncProgress = SyncProgressSchema.parse(JSON.parse(sync.progress));
       return (await walkStep(ctx, progress)) ? { runAgainInMs: 0 } : { done: true };
     } catch (err) {

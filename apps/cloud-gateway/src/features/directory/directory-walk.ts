@@ -5,6 +5,7 @@
 import type { Department } from '@dtg/contracts';
 import { DingTalkApiError, type OrgClient } from '@dtg/dingtalk-client';
 import type { Db, DbTx } from '../../db/prisma';
+import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { Outbox } from '../outbox/outbox';
 import type { Tenant } from '../tenants/tenant';
 import { isNotFound } from '../users/dingtalk-failure';
@@ -19,6 +20,7 @@ export const BATCH_SIZE = 100;
 export interface WalkContext {
   db: Db;
   outbox: Outbox;
+  revocations: UserTokenRevocations;
   org: OrgClient;
   tenant: Tenant;
   syncId: string;
@@ -102,6 +104,8 @@ async function removeGoneUsers(ctx: WalkContext, p: SyncProgress): Promise<SyncP
     const gone = await repo.goneUsers(tx, ctx.tenant.id, ctx.syncId, BATCH_SIZE);
     if (gone.length === 0) return { progress: { ...p, phase: 'remove-departments' } };
     ctx.outbox.append(ctx.tenant.id, 'user.removed', { userids: gone });
+    // Gone from the organisation since the last sync: their tokens stop working with this event.
+    ctx.revocations.revokeUsers(ctx.tenant.id, gone);
     await repo.removeUsers(tx, ctx.tenant.id, gone);
     return { progress: p, counts: { usersRemoved: gone.length } };
   });

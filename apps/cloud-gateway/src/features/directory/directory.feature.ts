@@ -2,6 +2,7 @@
 // registered on the runner here.
 import type { Logger } from '@dtg/service-kit';
 import type { Db } from '../../db/prisma';
+import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobRunner } from '../jobs/job-runner';
 import type { Outbox } from '../outbox/outbox';
@@ -13,6 +14,7 @@ import { RECONCILE_SCHEDULER_JOB, reconcileScheduler } from './reconcile-schedul
 export interface DirectoryFeatureDeps {
   db: Db;
   outbox: Outbox;
+  revocations: UserTokenRevocations;
   dingtalk: DingTalk;
   tenants: TenantsService;
   jobs: JobRunner;

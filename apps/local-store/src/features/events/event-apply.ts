@@ -7,6 +7,7 @@ import { departmentWritesRepository } from '../directory/department-writes.repos
 import { userWritesRepository } from '../directory/user-writes.repository';
 import { messageWritesRepository } from '../messages/message-writes.repository';
 import { loginTicketsRepository } from '../session/login-tickets.repository';
+import { sessionsRepository } from '../session/sessions.repository';
 import { tenantInfoRepository } from '../tenant/tenant-info.repository';
 import { planApply } from './apply-plan';
 
@@ -17,6 +18,8 @@ export function applyStatements(tenantId: string, events: readonly EventEnvelope
     ...loginTicketsRepository.insert(tenantId, plan.loginTickets),
     ...userWritesRepository.upsertProfiles(tenantId, plan.userProfiles.map(({ value, seq }) => ({ profile: value, seq }))),
     ...userWritesRepository.deactivate(tenantId, plan.userRemovals.map(({ value, seq }) => ({ userid: value, seq }))),
+    // After the deactivation: someone who left is signed out (the cloud revoked their tokens with the same event).
+    ...sessionsRepository.endForRemoved(tenantId, plan.userRemovals.map(({ value }) => value)),
     ...departmentWritesRepository.upsert(tenantId, plan.departments.map(({ value, seq }) => ({ department: value, seq }))),
     ...departmentWritesRepository.remove(tenantId, plan.departmentRemovals.map(({ value, seq }) => ({ deptId: value, seq }))),
     ...messageWritesRepository.accept(tenantId, plan.messagesAccepted.map(({ value, seq }) => ({ ...value, seq }))),

@@ -12,6 +12,7 @@ import { userWritesRepository } from '../directory/user-writes.repository';
 import { usersRepository } from '../directory/users.repository';
 import { hashTicket, loginTicketsRepository } from './login-tickets.repository';
 import { hashSessionId, sessionsRepository } from './sessions.repository';
+import { tokenRevocationsRepository } from './token-revocations.repository';
 
 export interface CreatedSession {
   /** The cookie value; never stored. */
@@ -27,6 +28,8 @@ export interface SessionServiceDeps {
   cloud: CloudClient;
   tenantId: string;
   sessionTtlMs: number;
+  /** Called after a sign-out committed a cloud-token revocation (the revoker sends it). */
+  onRevocation?: () => void;
 }
 
 const TICKET_REFUSED = 'The login ticket is unknown, expired or already used.';
@@ -54,8 +57,15 @@ export function createSessionService(deps: SessionServiceDeps) {
       return user?.active ? user : undefined;
     },
 
+    /** Ends the session and, in the same transaction, queues the revocation of its cloud token. */
     async end(sessionId: string): Promise<void> {
-      await sessionsRepository.delete(db.prisma, hashSessionId(sessionId));
+      const queued = await inTransaction(db.pool, async (sql) => {
+        const ended = await sessionsRepository.delete(sql, tenantId, hashSessionId(sessionId));
+        if (!ended?.cloudTokenId) return false;
+        await tokenRevocationsRepository.add(sql, tenantId, ended.cloudTokenId);
+        return true;
+      });
+      if (queued) deps.onRevocation?.();
     },
   };
 }
@@ -103,7 +113,7 @@ async function redeem(pool: Pool, tenantId: string, secret: string, session: { i
       ticket.user.userid,
     ]);
     if (!state?.active) throw unauthorized('This user is no longer active in the organisation.');
-    await sessionsRepository.insert(sql, { ...session, tenantId, userid: ticket.user.userid });
+    await sessionsRepository.insert(sql, { ...session, tenantId, userid: ticket.user.userid, cloudTokenId: ticket.cloudTokenId });
     return { userid: ticket.user.userid, cloudToken, cloudTokenExpiresAt: ticket.cloudTokenExpiresAt.toISOString() };
   });
 }

@@ -1,0 +1,48 @@
+// Revoking user tokens. They are stateless (HMAC over their claims), so a revocation is a row the
+// authenticator checks: one token by its id (a sign-out at a local store), or every token issued to
+// a person up to a moment (they left the organisation). A row is kept as long as a token it revokes
+// could still live (USER_TOKEN_TTL), then swept. Triggers on both tables move AuthVersion, so the
+// authenticator's memory (user-token-authenticator.ts) forgets at once, whoever wrote the row.
+import type { Sql, SqliteConnection } from '../../db/prisma';
+import { inBatches } from '../../shared/batches';
+
+/** Rows per INSERT: 4 parameters each, well under SQLite's bound-parameter limit. */
+const ROWS_PER_INSERT = 400;
+
+export function userTokenRevocations(sqlite: SqliteConnection, options: { ttlMs: number; now: () => number }) {
+  const sweep = (sql: Sql, at: number) => {
+    sql.run('DELETE FROM RevokedUserToken WHERE expiresAt < ?', at);
+    sql.run('DELETE FROM UserTokenCutoff WHERE expiresAt < ?', at);
+  };
+
+  return {
+    /** One token of the tenant; revoking it again changes nothing. Any id is accepted: tokens are not stored. */
+    async revokeToken(tenantId: string, tokenId: string): Promise<void> {
+      const at = options.now();
+      await sqlite.write((sql) => {
+        sweep(sql, at);
+        sql.run('INSERT OR IGNORE INTO RevokedUserToken (tenantId, jti, revokedAt, expiresAt) VALUES (?, ?, ?, ?)', tenantId, tokenId, at, at + options.ttlMs);
+      });
+    },
+
+    /**
+     * Every token issued to these people up to now, inside the caller's open Prisma transaction —
+     * the one that emits their user.removed, so both happen or neither does.
+     */
+    revokeUsers(tenantId: string, userids: readonly string[]): void {
+      if (userids.length === 0) return;
+      const sql = sqlite.inTransaction();
+      const at = options.now();
+      sweep(sql, at);
+      for (const batch of inBatches(userids, ROWS_PER_INSERT)) {
+        sql.run(
+          `INSERT INTO UserTokenCutoff (tenantId, userid, revokedBefore, expiresAt) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}
+           ON CONFLICT (tenantId, userid) DO UPDATE SET revokedBefore = excluded.revokedBefore, expiresAt = excluded.expiresAt`,
+          ...batch.flatMap((userid) => [tenantId, userid, at, at + options.ttlMs]),
+        );
+      }
+    },
+  };
+}
+
+export type UserTokenRevocations = ReturnType<typeof userTokenRevocations>;
