@@ -56,7 +56,8 @@ export function createApp(s: CloudServices): Express {
       app.use(onlyUnder(adminRoutes(s, api)));
       app.use(onlyUnder(callbackRoutes(s, api, registry)));
       const rateLimit = loginRateLimit({ perClient: s.config.RATE_LIMIT_LOGIN_PER_CLIENT, perTenant: s.config.RATE_LIMIT_LOGIN_PER_TENANT });
-      app.use(onlyUnder(loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger, rateLimit }, api)));
+      const secureCookies = new URL(s.config.PUBLIC_URL).protocol === 'https:';
+      app.use(onlyUnder(loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger, rateLimit, secureCookies }, api)));
       app.use('/v1', cors());
       const auth = authenticate({ sqlite: s.sqlite, userTokenSecret: s.config.USER_TOKEN_SECRET });
       // Before the blanket authenticate: this route must have matched when a refusal is logged,

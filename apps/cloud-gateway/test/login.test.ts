@@ -3,7 +3,8 @@ import { LoginTicketSchema, type EventEnvelope } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { openWithTicket } from '@dtg/service-kit';
 import { PUBLIC_URL, RETURN_TO, startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
-import { beginLogin, consent, hop, signIn } from './support/login-browser';
+import { startCloud } from './support/cloud-harness';
+import { beginLogin, consent, hop, otherBrowser, signIn } from './support/login-browser';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -104,6 +105,63 @@ describe('sign in with DingTalk (internal app)', () => {
     expect(dingtalkCalls).toEqual(
       expect.arrayContaining(['POST /v1.0/oauth2/userAccessToken', 'GET /v1.0/contact/users/me', 'POST /topapi/user/getbyunionid', 'POST /topapi/v2/user/get']),
     );
+  });
+
+  it('when the login starts, then the browser gets an httpOnly, SameSite=Lax nonce cookie for the callback path only, bound to the state; a binding comes back in the ticket', async () => {
+    const binding = sha256('the local store’s browser binding');
+    const start = await fetch(`${stack.cloud.url}/auth/dingtalk?${new URLSearchParams({ tenant: tenant.id, returnTo: RETURN_TO, binding })}`, { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    const [cookie, ...others] = start.headers.getSetCookie();
+    expect(others).toEqual([]);
+    const [pair = '', ...attributes] = (cookie ?? '').split('; ');
+    const [name = '', value = ''] = pair.split('=');
+    expect(name).toMatch(/^dtg_login_[0-9a-f]{16}$/);
+    expect(attributes).toEqual(expect.arrayContaining(['Path=/auth/dingtalk/callback', 'HttpOnly', 'SameSite=Lax', 'Max-Age=600']));
+    expect(attributes).not.toContain('Secure');
+    const state = await stack.cloud.services.db.oAuthState.findFirstOrThrow();
+    expect(state).toMatchObject({ nonceHash: sha256(value), binding });
+    expect(name).toBe(`dtg_login_${sha256(value).slice(0, 16)}`);
+
+    const bad = await hop(stack, `${PUBLIC_URL}/auth/dingtalk?${new URLSearchParams({ tenant: tenant.id, returnTo: RETURN_TO, binding: 'not-a-hash' })}`, { headers: { accept: 'application/json' } });
+    expect(JSON.parse(bad.text)).toMatchObject({ status: 400, errors: [{ path: 'query.binding' }] });
+
+    const bound = await hop(stack, await consent(stack, await beginLogin(stack, tenant.id, RETURN_TO, binding), { userid: 'user002' }));
+    expect(bound.status).toBe(302);
+    const [auth] = (await stack.events(tenant)).filter((e): e is EventEnvelope<'user.authenticated'> => e.type === 'user.authenticated');
+    expect(auth?.data.login?.binding).toBe(binding);
+  });
+
+  it('when the callback is opened in a browser that did not start the login (login CSRF), then 400 without a redirect, nothing is created and the state is spent', async () => {
+    // The attacker consents as themselves and hands their callback URL to a victim.
+    const callbackUrl = await consent(stack, await beginLogin(stack, tenant.id, RETURN_TO), { userid: 'user002' });
+    const victim = otherBrowser();
+    for (const accept of ['text/html', 'application/json']) {
+      const page = await hop(stack, callbackUrl, { headers: { accept } }, victim);
+      expect([accept, page.status, page.location]).toEqual([accept, 400, null]);
+      if (accept === 'text/html') expect(page.text).toContain('started in another browser');
+    }
+    await nothingCreated();
+    expect(stack.sim.sim.requestLog({ pathPrefix: '/v1.0/oauth2/userAccessToken' })).toHaveLength(0);
+    const attacker = await hop(stack, callbackUrl);
+    expect([attacker.status, attacker.location]).toEqual([400, null]);
+    expect(attacker.text).toContain('already used');
+  });
+
+  it('when the cloud is served over https, then the nonce cookie is Secure', async () => {
+    const secure = await startCloud({ env: { PUBLIC_URL: 'https://gateway.example' }, dispatcher: false });
+    try {
+      const created = await fetch(`${secure.url}/admin/tenants`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-admin-token-0123456789abcdef', 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Secure', corpId: DEMO.corpId, appKey: DEMO.app.appKey, appSecret: DEMO.app.appSecret, agentId: 1, returnUrls: [RETURN_TO] }),
+      });
+      const id = ((await created.json()) as { tenant: { id: string } }).tenant.id;
+      const start = await fetch(`${secure.url}/auth/dingtalk?${new URLSearchParams({ tenant: id, returnTo: RETURN_TO })}`, { redirect: 'manual' });
+      expect(start.status).toBe(302);
+      expect(start.headers.getSetCookie()[0]?.split('; ')).toContain('Secure');
+    } finally {
+      await secure.close();
+    }
   });
 
   it('when DingTalk names the code `code` only, then the login completes too', async () => {

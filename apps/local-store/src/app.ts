@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps): Express {
     routes: (app) => {
       app.use(WEBHOOK_PATH, events.bodyErrors);
       app.use(events.router);
-      app.use(sessionRoutes(api, access, services.sessions, { cookieSecure: config.cookieSecure, rateLimit: config.sessionRateLimit }));
+      app.use(sessionRoutes(api, access, services.sessions, { cookieSecure: config.cookieSecure, rateLimit: config.sessionRateLimit, publicUrl: config.localPublicUrl }));
       app.use(directoryRoutes(api, access, services.directory));
       app.use(messagesRoutes(api, access, services.messages));
       app.use(deadEventsRoutes(api, access, db));

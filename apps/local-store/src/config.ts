@@ -32,6 +32,8 @@ export const ConfigSchema = z
     /** The cloud as the console's browser reaches it (login, sending); CLOUD_URL when unset. */
     CLOUD_PUBLIC_URL: optionalText.refine((url) => url === undefined || (/^https?:\/\//.test(url) && URL.canParse(url)), 'must be an http(s) URL'),
     CLOUD_API_KEY: requiredText('the API key').refine(notPublished, PUBLISHED_SECRET_MESSAGE),
+    /** The store as browsers reach it; a login returns to LOCAL_PUBLIC_URL/. Unset: the origin the browser used. */
+    LOCAL_PUBLIC_URL: optionalText.refine((url) => url === undefined || (/^https?:\/\//.test(url) && URL.canParse(url)), 'must be an http(s) URL'),
     TENANT_ID: requiredText('the tenant id'),
     WEBHOOK_SECRETS: envList([])
       .refine((secrets) => secrets.every(isWebhookSecret), `each secret must be whsec_ followed by at least ${MIN_SECRET_BYTES} base64 bytes`)
@@ -62,6 +64,7 @@ export const ConfigSchema = z
     cloudUrl: env.CLOUD_URL.replace(/\/+$/, ''),
     cloudPublicUrl: (env.CLOUD_PUBLIC_URL ?? env.CLOUD_URL).replace(/\/+$/, ''),
     cloudApiKey: env.CLOUD_API_KEY,
+    localPublicUrl: env.LOCAL_PUBLIC_URL?.replace(/\/+$/, ''),
     tenantId: env.TENANT_ID,
     webhookSecrets: env.WEBHOOK_SECRETS,
     deliveryMode: env.DELIVERY_MODE,

@@ -1,10 +1,11 @@
 import { MeResponseSchema, SessionResponseSchema } from '@dtg/contracts';
 import { ProblemSchema, sha256Hex } from '@dtg/service-kit';
 import request from 'supertest';
-import { event, loginTicket, user } from './support/events';
+import { event, loginTicket, TENANT_ID, user } from './support/events';
 import { startFakeCloud, type FakeCloud } from './support/fake-cloud';
 import { startTestStore, type TestStore } from './support/test-store';
 import { sweepExpired } from '../src/features/session/session-sweeper';
+import { startLogin } from './support/browser-login';
 import { waitFor } from './support/wait-for';
 
 let cloud: FakeCloud;
@@ -22,11 +23,13 @@ afterAll(async () => {
 
 const ticketValue = (name: string) => `ticket-${name}-${'x'.repeat(24)}`;
 
+/** A login started at the store by a browser (its binding cookie: `browser`), finished at the cloud, pushed. */
 async function pushTicket(name: string, profile = user(name), ttlMs = 60_000) {
-  const login = loginTicket(ticketValue(name), profile, ttlMs);
+  const started = await startLogin(store.app);
+  const login = loginTicket(ticketValue(name), profile, { ttlMs, binding: started.binding });
   seq += 1;
   expect((await store.push(event('user.authenticated', seq, login.data))).body.status).toBe('applied');
-  return login;
+  return { ...login, browser: started.cookie };
 }
 
 /** Time passes for one ticket: its expiry, on this database's clock, is moved into the past. */
@@ -34,7 +37,11 @@ async function expire(ticket: string) {
   await store.database.db.sql.query("UPDATE login_tickets SET expires_at = now() - interval '1 second' WHERE ticket_hash = $1", [sha256Hex(ticket)]);
 }
 
-const signIn = (ticket: string) => request(store.app).post('/api/session').send({ ticket });
+/** POST /api/session from the browser whose cookies are `browser` (none: a browser that started no login). */
+const signIn = (ticket: string, browser?: string) => {
+  const post = request(store.app).post('/api/session');
+  return (browser ? post.set('cookie', browser) : post).send({ ticket });
+};
 const sessionCount = async () => (await store.rowCounts()).sessions;
 
 function sessionCookie(res: request.Response): string {
@@ -52,7 +59,7 @@ function expectUnauthorized(res: request.Response) {
 describe('sessions from login tickets', () => {
   it('when a pushed ticket is redeemed, then a session cookie is set and /api/me answers with the user', async () => {
     const ticket = await pushTicket('dana', user('dana', { name: 'Dana', admin: true }));
-    const res = await signIn(ticket.ticket);
+    const res = await signIn(ticket.ticket, ticket.browser);
     expect(res.status).toBe(200);
     const body = SessionResponseSchema.parse(res.body);
     expect(body).toEqual({ user: expect.objectContaining({ userid: 'dana', name: 'Dana' }), cloudToken: ticket.cloudToken, cloudTokenExpiresAt: ticket.data.login.cloudTokenExpiresAt });
@@ -71,17 +78,69 @@ describe('sessions from login tickets', () => {
     expect(cookie).not.toContain(stored?.id_hash);
   });
 
+  it('when a browser starts a login, then it gets an httpOnly binding cookie and is sent to the cloud with the cookie’s hash and this store as returnTo', async () => {
+    const res = await request(store.app).get('/auth/login').set('host', 'store.example:3000');
+    expect(res.status).toBe(302);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const location = new URL(String(res.headers['location']));
+    expect(location.origin + location.pathname).toBe(`${cloud.url}/auth/dingtalk`);
+    const [cookie, ...others] = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    expect(others).toEqual([]);
+    const [pair = '', ...attributes] = (cookie ?? '').split('; ');
+    const [name = '', value = ''] = pair.split('=');
+    expect(Object.fromEntries(location.searchParams)).toEqual({ tenant: TENANT_ID, returnTo: 'http://store.example:3000/', binding: sha256Hex(value) });
+    expect(name).toBe(`dtg_bind_${sha256Hex(value).slice(0, 16)}`);
+    expect(attributes).toEqual(expect.arrayContaining(['Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=600']));
+  });
+
+  it('when LOCAL_PUBLIC_URL is set, then logins return there whatever Host the request named', async () => {
+    const published = await startTestStore({ cloudUrl: cloud.url, env: { LOCAL_PUBLIC_URL: 'https://store.acme.example/' } });
+    try {
+      const res = await request(published.app).get('/auth/login').set('host', 'evil.example');
+      expect(new URL(String(res.headers['location'])).searchParams.get('returnTo')).toBe('https://store.acme.example/');
+    } finally {
+      await published.close();
+    }
+  });
+
+  it('when a ticket is brought by a browser that did not start its login (login CSRF), then 403, no session, and the ticket still works in the right browser', async () => {
+    const attackers = await pushTicket('mallory');
+    const victim = await startLogin(store.app);
+    const before = await store.rowCounts();
+    for (const browser of [undefined, victim.cookie, `${victim.cookie.split('=')[0]}=forged-binding-value`]) {
+      const refused = await signIn(attackers.ticket, browser);
+      expect([browser, refused.status]).toEqual([browser, 403]);
+      expect(ProblemSchema.parse(refused.body)).toMatchObject({ code: 'forbidden', detail: expect.stringContaining('started in another browser') });
+      expect(refused.headers['set-cookie']).toBeUndefined();
+    }
+    expect(await store.rowCounts()).toEqual(before);
+    const own = await signIn(attackers.ticket, attackers.browser);
+    expect(own.status).toBe(200);
+    // The binding cookie is spent with the ticket.
+    expect(([] as string[]).concat(own.headers['set-cookie'] ?? []).find((line) => line.startsWith(attackers.browser.split('=')[0] ?? '-'))).toMatch(/Expires=Thu, 01 Jan 1970/);
+  });
+
+  it('when a ticket carries no binding (a login not started at this store), then 403 and nothing is created', async () => {
+    const login = loginTicket(ticketValue('unbound'), user('unbound'));
+    seq += 1;
+    expect((await store.push(event('user.authenticated', seq, login.data))).body.status).toBe('applied');
+    const browser = await startLogin(store.app);
+    const before = await store.rowCounts();
+    expect((await signIn(login.ticket, browser.cookie)).status).toBe(403);
+    expect(await store.rowCounts()).toEqual(before);
+  });
+
   it('when a ticket is redeemed a second time, then 401 and no second session', async () => {
     const ticket = await pushTicket('erin');
-    expect((await signIn(ticket.ticket)).status).toBe(200);
+    expect((await signIn(ticket.ticket, ticket.browser)).status).toBe(200);
     const before = await sessionCount();
-    expectUnauthorized(await signIn(ticket.ticket));
+    expectUnauthorized(await signIn(ticket.ticket, ticket.browser));
     expect(await sessionCount()).toBe(before);
   });
 
   it('when the same ticket is redeemed concurrently, then exactly one request wins', async () => {
     const ticket = await pushTicket('fritz');
-    const results = await Promise.all(Array.from({ length: 5 }, () => signIn(ticket.ticket)));
+    const results = await Promise.all(Array.from({ length: 5 }, () => signIn(ticket.ticket, ticket.browser)));
     expect(results.map((res) => res.status).sort()).toEqual([200, 401, 401, 401, 401]);
   });
 
@@ -89,7 +148,7 @@ describe('sessions from login tickets', () => {
     const ticket = await pushTicket('gina', user('gina'));
     await expire(ticket.ticket);
     const before = await sessionCount();
-    expectUnauthorized(await signIn(ticket.ticket));
+    expectUnauthorized(await signIn(ticket.ticket, ticket.browser));
     expect(await sessionCount()).toBe(before);
   });
 
@@ -101,17 +160,18 @@ describe('sessions from login tickets', () => {
   });
 
   it('when the ticket has not been pushed yet, then it is fetched from the cloud and redeemed once', async () => {
-    const ticket = loginTicket(ticketValue('hugo'), user('hugo', { name: 'Hugo' }));
+    const started = await startLogin(store.app);
+    const ticket = { ...loginTicket(ticketValue('hugo'), user('hugo', { name: 'Hugo' }), { binding: started.binding }), browser: started.cookie };
     cloud.tickets.set(ticket.ticket, ticket.data);
-    const res = await signIn(ticket.ticket);
+    const res = await signIn(ticket.ticket, ticket.browser);
     expect(res.status).toBe(200);
     expect(SessionResponseSchema.parse(res.body).user.name).toBe('Hugo');
-    expectUnauthorized(await signIn(ticket.ticket));
+    expectUnauthorized(await signIn(ticket.ticket, ticket.browser));
 
     // The event arriving afterwards must not make the ticket usable again.
     seq += 1;
     expect((await store.push(event('user.authenticated', seq, ticket.data))).body.status).toBe('applied');
-    expectUnauthorized(await signIn(ticket.ticket));
+    expectUnauthorized(await signIn(ticket.ticket, ticket.browser));
   });
 
   it('when the cloud answers a ticket of another ticket (its hash differs), then 401 and nothing is created', async () => {
@@ -124,7 +184,8 @@ describe('sessions from login tickets', () => {
 
   it('when a ticket arrives, then it is redeemable for its TTL from its arrival on this database’s clock, whatever the cloud’s clock said', async () => {
     // The event was stamped by a cloud whose clock is ten minutes behind this store's: the TTL still counts from arrival.
-    const login = loginTicket(ticketValue('clock'), user('clock'), 60_000);
+    const started = await startLogin(store.app);
+    const login = { ...loginTicket(ticketValue('clock'), user('clock'), { binding: started.binding }), browser: started.cookie };
     seq += 1;
     const stale = new Date(Date.now() - 10 * 60_000).toISOString();
     expect((await store.push(event('user.authenticated', seq, login.data, { occurredAt: stale }))).body.status).toBe('applied');
@@ -134,7 +195,7 @@ describe('sessions from login tickets', () => {
     );
     expect(Number(row?.left_ms)).toBeGreaterThan(50_000);
     expect(Number(row?.left_ms)).toBeLessThanOrEqual(60_000);
-    expect((await signIn(login.ticket)).status).toBe(200);
+    expect((await signIn(login.ticket, login.browser)).status).toBe(200);
   });
 
   it('when a ticket is stored and redeemed, then no column holds the cloud token or the ticket, and the sealed token is dropped at redemption', async () => {
@@ -142,7 +203,7 @@ describe('sessions from login tickets', () => {
     const table = async () => JSON.stringify(await store.database.db.sql.query('SELECT * FROM login_tickets'));
     expect(await table()).not.toContain(login.cloudToken);
     expect(await table()).not.toContain(login.ticket);
-    expect((await signIn(login.ticket)).body.cloudToken).toBe(login.cloudToken);
+    expect((await signIn(login.ticket, login.browser)).body.cloudToken).toBe(login.cloudToken);
     const [row] = await store.database.db.sql.query<{ sealed_cloud_token: string | null; redeemed_at: Date | null }>(
       'SELECT sealed_cloud_token, redeemed_at FROM login_tickets WHERE ticket_hash = $1',
       [sha256Hex(login.ticket)],
@@ -191,7 +252,7 @@ describe('sessions from login tickets', () => {
 
   it('when the user was removed after logging in, then their sessions end with the event; a late, older removal does not end a newer sign-in', async () => {
     const ticket = await pushTicket('jack');
-    const cookie = sessionCookie(await signIn(ticket.ticket)).split(';')[0] ?? '';
+    const cookie = sessionCookie(await signIn(ticket.ticket, ticket.browser)).split(';')[0] ?? '';
     expect((await request(store.app).get('/api/me').set('cookie', cookie)).status).toBe(200);
     const sessionsOf = async (userid: string) => Number((await store.database.db.sql.query<{ n: string }>('SELECT count(*) AS n FROM sessions WHERE userid = $1', [userid]))[0]?.n);
     expect(await sessionsOf('jack')).toBe(1);
@@ -205,7 +266,7 @@ describe('sessions from login tickets', () => {
     seq += 1;
     await store.push(event('user.upserted', seq, { users: [user('jack')] }));
     const back = await pushTicket('jack-again', user('jack'));
-    expect((await signIn(back.ticket)).status).toBe(200);
+    expect((await signIn(back.ticket, back.browser)).status).toBe(200);
     await store.push(event('user.removed', removedAt, { userids: ['jack'] }, { id: 'evt_late_removal' }));
     expect(await sessionsOf('jack')).toBe(1);
   });
@@ -213,13 +274,13 @@ describe('sessions from login tickets', () => {
   it('when signing out, then the cloud token handed out with the session is revoked at the cloud; while the cloud is down the revocation is kept and retried', async () => {
     const revocations = () => store.database.db.sql.query<{ token_id: string; attempts: number; last_error: string | null }>('SELECT token_id, attempts, last_error FROM cloud_token_revocations');
     const online = await pushTicket('ulla');
-    const cookie = sessionCookie(await signIn(online.ticket)).split(';')[0] ?? '';
+    const cookie = sessionCookie(await signIn(online.ticket, online.browser)).split(';')[0] ?? '';
     expect((await request(store.app).post('/api/logout').set('cookie', cookie)).status).toBe(204);
     await waitFor(() => cloud.revokedTokens.includes(online.data.login.cloudTokenId), 'the revocation sent');
     await waitFor(async () => (await revocations()).length === 0, 'the revocation confirmed');
 
     const offline = await pushTicket('vera');
-    const offlineCookie = sessionCookie(await signIn(offline.ticket)).split(';')[0] ?? '';
+    const offlineCookie = sessionCookie(await signIn(offline.ticket, offline.browser)).split(';')[0] ?? '';
     cloud.down = true;
     try {
       expect((await request(store.app).post('/api/logout').set('cookie', offlineCookie)).status).toBe(204);
@@ -237,7 +298,7 @@ describe('sessions from login tickets', () => {
 
   it('when signing out, then the session row is deleted, the cookie cleared and /api/me is 401', async () => {
     const ticket = await pushTicket('kim');
-    const cookie = sessionCookie(await signIn(ticket.ticket)).split(';')[0] ?? '';
+    const cookie = sessionCookie(await signIn(ticket.ticket, ticket.browser)).split(';')[0] ?? '';
     const before = await sessionCount();
     const out = await request(store.app).post('/api/logout').set('cookie', cookie);
     expect(out.status).toBe(204);
@@ -263,8 +324,9 @@ describe('sessions from login tickets', () => {
   });
 
   it('when an admin signs in, then the dead-event list is open to the session; a non-admin gets 403', async () => {
-    const admin = sessionCookie(await signIn((await pushTicket('lena', user('lena', { admin: true }))).ticket)).split(';')[0] ?? '';
-    const member = sessionCookie(await signIn((await pushTicket('mo', user('mo', { admin: false }))).ticket)).split(';')[0] ?? '';
+    const [lena, mo] = [await pushTicket('lena', user('lena', { admin: true })), await pushTicket('mo', user('mo', { admin: false }))];
+    const admin = sessionCookie(await signIn(lena.ticket, lena.browser)).split(';')[0] ?? '';
+    const member = sessionCookie(await signIn(mo.ticket, mo.browser)).split(';')[0] ?? '';
     expect((await request(store.app).get('/api/admin/dead-events').set('cookie', admin)).status).toBe(200);
     const denied = await request(store.app).get('/api/admin/dead-events').set('cookie', member);
     expect(denied.status).toBe(403);
@@ -273,12 +335,15 @@ describe('sessions from login tickets', () => {
 });
 
 describe('secure cookies', () => {
-  it('when COOKIE_SECURE=true, then the session cookie is marked Secure', async () => {
+  it('when COOKIE_SECURE=true, then the binding and session cookies are marked Secure', async () => {
     const secureStore = await startTestStore({ env: { COOKIE_SECURE: 'true' } });
     try {
-      const login = loginTicket(ticketValue('nina'), user('nina'));
+      const started = await request(secureStore.app).get('/auth/login');
+      const binding = ([] as string[]).concat(started.headers['set-cookie'] ?? []).find((line) => line.startsWith('dtg_bind_')) ?? '';
+      expect(binding).toMatch(/; Secure/);
+      const login = loginTicket(ticketValue('nina'), user('nina'), { binding: new URL(String(started.headers['location'])).searchParams.get('binding') ?? '' });
       await secureStore.push(event('user.authenticated', 1, login.data));
-      const res = await request(secureStore.app).post('/api/session').send({ ticket: login.ticket });
+      const res = await request(secureStore.app).post('/api/session').set('cookie', binding.split(';')[0] ?? '').send({ ticket: login.ticket });
       expect(sessionCookie(res)).toMatch(/; Secure/);
     } finally {
       await secureStore.close();

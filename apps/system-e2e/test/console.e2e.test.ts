@@ -158,4 +158,92 @@ describe('the console in a browser', () => {
     });
     expect(browser.pageErrors).toEqual([]);
   });
+
+  describe('login CSRF: an attacker’s sign-in opened in a victim’s browser (issue #17 item 7)', () => {
+    /** A browser of its own (cookies, storage): the attacker's or the victim's. */
+    async function ownBrowser(): Promise<{ page: Page; close: () => Promise<void> }> {
+      const context = await browser.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      return { page, close: () => context.close() };
+    }
+
+    /**
+     * The attacker signs in as themselves in their own browser, up to DingTalk's answer to their
+     * consent: the redirect to the cloud's callback (code and state) is taken, not followed.
+     */
+    async function attackersCallback(attacker: { page: Page }): Promise<string> {
+      let callbackUrl: string | undefined;
+      await attacker.page.route(
+        (url) => url.origin === stack.sim.url,
+        async (route) => {
+          if (route.request().method() !== 'POST') return route.continue();
+          const answer = await route.fetch({ maxRedirects: 0 });
+          callbackUrl = answer.headers()['location'];
+          await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>stopped before the callback</p>' });
+        },
+      );
+      await attacker.page.goto(`${stack.local.url}/`);
+      await attacker.page.getByRole('link', { name: 'Sign in with DingTalk' }).click();
+      await attacker.page.getByLabel('Person').selectOption('user003');
+      await attacker.page.getByRole('button', { name: 'Allow' }).click();
+      return waitFor(() => callbackUrl, 'the attacker’s callback URL', 20_000);
+    }
+
+    /** The attacker's browser runs the callback (its nonce cookie goes along) but does not follow it back to the store: the finished return URL. */
+    async function attackersReturnUrl(attacker: { page: Page }): Promise<string> {
+      const end = await attacker.page.request.get(await attackersCallback(attacker), { maxRedirects: 0 });
+      expect(end.status()).toBe(302);
+      return end.headers()['location'] ?? '';
+    }
+
+    const sessionsOf = async (userid: string) => (await stack.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE userid = $1', [userid])).rows[0]?.n;
+
+    it('when the victim opens the attacker’s finished return URL (?ticket=), then the victim is not signed in as the attacker; their own sign-in still works', async () => {
+      const attacker = await ownBrowser();
+      const returnUrl = await attackersReturnUrl(attacker).finally(() => attacker.close());
+      expect(new URL(returnUrl).searchParams.get('ticket')).toBeTruthy();
+      const victim = await ownBrowser();
+      try {
+        await withFailureScreenshot(victim.page, 'login-csrf-ticket', async () => {
+          await victim.page.goto(returnUrl);
+          await victim.page.getByRole('alert').filter({ hasText: 'started in another browser' }).waitFor();
+          await victim.page.getByRole('link', { name: 'Sign in with DingTalk' }).waitFor();
+          expect(await victim.page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(false);
+          expect(await sessionsOf('user003')).toBe(0);
+          expect((await victim.page.request.get(`${stack.local.url}/api/me`)).status()).toBe(401);
+
+          await signIn(victim.page, stack, 'user002');
+          await victim.page.getByRole('button', { name: 'Sign out' }).waitFor();
+          const name = (await stack.pg.query<{ name: string }>("SELECT name FROM users WHERE userid = 'user002'")).rows[0]?.name ?? '';
+          expect(await victim.page.getByRole('banner').textContent()).toContain(name);
+          expect(await sessionsOf('user003')).toBe(0);
+        });
+      } finally {
+        await victim.close();
+      }
+    }, 90_000);
+
+    it('when the victim opens the attacker’s DingTalk callback URL (code and state), then the cloud refuses it and the victim is not signed in as the attacker', async () => {
+      const attacker = await ownBrowser();
+      const callbackUrl = await attackersCallback(attacker).finally(() => attacker.close());
+      expect(new URL(callbackUrl).origin + new URL(callbackUrl).pathname).toBe(`${stack.cloud.url}/auth/dingtalk/callback`);
+      const victim = await ownBrowser();
+      try {
+        await withFailureScreenshot(victim.page, 'login-csrf-callback', async () => {
+          const answer = await victim.page.goto(callbackUrl);
+          expect(answer?.status()).toBe(400);
+          await victim.page.getByRole('heading', { name: 'Sign-in with DingTalk failed' }).waitFor();
+          await victim.page.getByText('started in another browser').waitFor();
+          expect(new URL(victim.page.url()).origin).toBe(stack.cloud.url);
+          expect(await sessionsOf('user003')).toBe(0);
+          await victim.page.goto(`${stack.local.url}/`);
+          await victim.page.getByRole('link', { name: 'Sign in with DingTalk' }).waitFor();
+          expect((await victim.page.request.get(`${stack.local.url}/api/me`)).status()).toBe(401);
+        });
+      } finally {
+        await victim.close();
+      }
+    }, 90_000);
+  });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MeResponseSchema, SessionResponseSchema, UserProfileSchema, type UserProfile } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
-import { beginLogin, consent, hop, loginStartUrl, returnParams, sessionCookie, signIn } from './support/browser';
+import { beginLogin, consent, hop, loginStartUrl, redeemAtStore, returnParams, sessionCookie, signIn } from './support/browser';
 import { call, count } from './support/calls';
 import { demoOrg } from './support/demo-org';
 import { startStack, waitFor, type Stack } from './support/stack';
@@ -24,8 +24,11 @@ async function fixtureProfile(stack: Stack, userid: string): Promise<UserProfile
   return profile;
 }
 
+/** POST /api/session from the test's browser (the one that started the logins: its binding cookies go along). */
 async function createSession(stack: Stack, ticket: string) {
-  return call(stack.local.url, 'POST', '/api/session', { body: { ticket } });
+  const res = await redeemAtStore(stack.local.url, ticket);
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as unknown, res };
 }
 
 describe('sign in with DingTalk across real processes (push)', () => {

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { badRequestsFor, bodyOf, operationsOf, type BadRequest, type Credentials, type OpenApiDoc, type Operation } from './support/bad-requests';
 import { startDrillStack, type DrillStack } from './support/drill-stack';
-import { signIn } from './support/login-flow';
+import { Browser, redeemAtStore, signInAtStore } from './support/login-flow';
 import { RawClient, type RawResponse } from './support/raw-http';
 import { rowCounts } from './support/row-counts';
 import { expectNoSecretsInLogs, knownSecrets } from './support/secret-scan';
@@ -71,8 +71,9 @@ describe('bad input to every published operation (property, real processes)', ()
     });
     // Random user lookups reach DingTalk: its QPS limit is not what this test is about.
     await simControl(stack.sim.url, 'PUT', '/rate-limits', { defaultQps: 1000 });
-    const login = await signIn(stack.cloud.url, stack.tenant.id, `${stack.local.url}/`, 'user002');
-    const session = await fetch(`${stack.local.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: login.ticket }) });
+    const browser = new Browser();
+    const login = await signInAtStore(stack.local.url, 'user002', browser);
+    const session = await redeemAtStore(stack.local.url, login.ticket, browser);
     expect(session.status).toBe(200);
     const cookie = /dtg_session=[^;]+/.exec(session.headers.get('set-cookie') ?? '')?.[0] ?? '';
     // Nothing may still be in flight when the "before" snapshot is taken.

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { startDrillStack, type DrillStack } from './support/drill-stack';
 import { jsonCall } from './support/json-call';
 import { adminCli, cliEnv } from './support/admin-cli';
-import { beginLogin, cloudTokenOf, consent, hop, loginUrl, signIn, type SignedIn } from './support/login-flow';
+import { beginLogin, Browser, cloudTokenOf, consent, hop, loginUrl, redeemAtStore, signIn, signInAtStore, type SignedIn } from './support/login-flow';
 import { postgresRowCounts, sqliteRowCounts } from './support/row-counts';
 import { expectCleanLogs, HandledSecrets } from './support/secret-scan';
 import type { FaultKind, IssuedToken } from '@dtg/dingtalk-sim';
@@ -223,16 +223,18 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       // Tenant credentials are not admin credentials.
       await refused('GET', '/admin/tenants', a.apiKey, [401]);
 
-      // Tenant A's store opens no session for tenant B's ticket, and its own ticket only once.
+      // Tenant A's store opens no session for tenant B's ticket, and its own ticket only once (in the browser that started it there).
       const sessions = async () => (await postgresRowCounts(stack.db))['local.sessions'];
       const before = await sessions();
       const foreign = await jsonCall(stack.local.url, 'POST', '/api/session', undefined, { ticket: bLogin.ticket });
       expect([foreign.status, foreign.contentType]).toEqual([401, PROBLEM]);
       expect(await sessions()).toBe(before);
-      const own = await fetch(`${stack.local.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: aLogin.ticket }) });
+      const browser = new Browser();
+      const atStore = keepLogin(await signInAtStore(stack.local.url, 'user006', browser));
+      const own = await redeemAtStore(stack.local.url, atStore.ticket, browser);
       expect(own.status).toBe(200);
       handled.keep('session cookie', /dtg_session=([^;]+)/.exec(own.headers.get('set-cookie') ?? '')?.[1] ?? '');
-      expect((await jsonCall(stack.local.url, 'POST', '/api/session', undefined, { ticket: aLogin.ticket })).status).toBe(401);
+      expect((await redeemAtStore(stack.local.url, atStore.ticket, browser)).status).toBe(401);
     });
   });
 

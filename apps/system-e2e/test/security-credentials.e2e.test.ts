@@ -8,7 +8,7 @@ import { DEMO } from '@dtg/dingtalk-sim';
 import { adminCli, cliEnv } from './support/admin-cli';
 import { startDrillStack, type DrillStack } from './support/drill-stack';
 import { jsonCall } from './support/json-call';
-import { signIn } from './support/login-flow';
+import { Browser, redeemAtStore, signIn, signInAtStore } from './support/login-flow';
 import { storedText } from './support/stored-text';
 import { expectCleanLogs, HandledSecrets } from './support/secret-scan';
 import { simControl } from './support/sim-control';
@@ -35,14 +35,15 @@ describe('credentials at rest and their lifetime (real processes)', () => {
 
   describe('login credentials at rest', () => {
     it('when someone signs in and the store redeems the ticket, then neither database holds the ticket or the cloud token, only the token sealed with the ticket until its redemption', async () => {
-      const login = keepLogin(await signIn(stack.cloud.url, stack.tenant.id, returnTo(), 'user040'));
+      const browser = new Browser();
+      const login = keepLogin(await signInAtStore(stack.local.url, 'user040', browser));
       // Pushed: the store knows the ticket before the browser brings it.
       await waitFor(async () => (await stack.db.query("SELECT 1 FROM processed_events WHERE type = 'user.authenticated'")).rowCount === 1, 'the login event pushed');
       const waiting = JSON.stringify((await stack.db.query('SELECT * FROM login_tickets')).rows);
       expect(waiting).not.toContain('dtgu_');
       expect(waiting).toContain('"sealed_cloud_token":"v1.');
 
-      const session = await fetch(`${stack.local.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: login.ticket }) });
+      const session = await redeemAtStore(stack.local.url, login.ticket, browser);
       expect(session.status).toBe(200);
       const cloudToken = handled.keep('user token', ((await session.json()) as { cloudToken: string }).cloudToken);
       handled.keep('session cookie', /dtg_session=([^;]+)/.exec(session.headers.get('set-cookie') ?? '')?.[1] ?? '');
@@ -64,8 +65,9 @@ describe('credentials at rest and their lifetime (real processes)', () => {
   describe('revoking user tokens (issue #17 item 10)', () => {
     /** A whole sign-in into the local store: its session cookie and the cloud token it handed out. */
     async function storeSession(userid: string): Promise<{ cookie: string; cloudToken: string }> {
-      const login = keepLogin(await signIn(stack.cloud.url, stack.tenant.id, returnTo(), userid));
-      const res = await fetch(`${stack.local.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ticket: login.ticket }) });
+      const browser = new Browser();
+      const login = keepLogin(await signInAtStore(stack.local.url, userid, browser));
+      const res = await redeemAtStore(stack.local.url, login.ticket, browser);
       if (res.status !== 200) throw new Error(`session for ${userid}: ${res.status}`);
       const cookie = /dtg_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
       handled.keep('session cookie', cookie.slice('dtg_session='.length));

@@ -8,6 +8,9 @@ const MessageRef = { messageId: z.string().min(1) };
 
 const Sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex');
 
+/** A user token's id (jti) as the cloud mints them: 128 random bits, base64url. */
+export const UserTokenIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'must be a user token id (22 base64url characters)');
+
 /** The redeemable part of a login (see user.authenticated). */
 const LoginGrantSchema = z.object({
   /** SHA-256 of the one-time ticket the browser brings back to the local store; the ticket itself never travels in an event. */
@@ -17,8 +20,14 @@ const LoginGrantSchema = z.object({
    * ticket: nothing compares the cloud's clock with the store's.
    */
   ttlMs: z.number().int().positive().max(600_000),
+  /**
+   * SHA-256 of the browser-binding cookie the local store set when it started this login
+   * (`binding` of GET /auth/dingtalk): the store redeems the ticket only for the browser holding
+   * that cookie. Absent when the login was started without one; the store refuses those.
+   */
+  binding: Sha256HexSchema.optional(),
   /** Id (jti) of the cloud user token; not a secret. The store keeps it with the session to revoke the token at sign-out. */
-  cloudTokenId: z.string().min(16).max(64),
+  cloudTokenId: UserTokenIdSchema,
   /**
    * The short-lived cloud user token, sealed with a key derived from the ticket (HKDF-SHA256,
    * AES-256-GCM; service-kit's openWithTicket): only the holder of the ticket can open it.

@@ -21,8 +21,11 @@ export const ConsoleConfigSchema = z.object({
   tenantId: z.string(),
   /** The cloud's public base URL: the browser calls its /v1 API there with the user's cloud token. */
   cloudUrl: z.url(),
-  /** Starts "Sign in with DingTalk"; the console appends `&returnTo=<its own origin>/`. */
-  loginUrl: z.url(),
+  /**
+   * Starts "Sign in with DingTalk" at this store (a path of it): the store binds the login to the
+   * browser, then sends it to the cloud, which sends it back to `/?ticket=…`.
+   */
+  loginUrl: z.string().startsWith('/'),
 });
 export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;
 

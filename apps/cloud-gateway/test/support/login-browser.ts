@@ -1,6 +1,22 @@
 // A browser without JavaScript, enough for the login: follows redirects one hop at a time (so each
-// hop can be asserted), reads the simulator's consent form and submits it like a person would.
+// hop can be asserted), keeps cookies like a browser (`cookiejar`, as superagent does), reads the
+// simulator's consent form and submits it like a person would. Each stack has one such browser;
+// `otherBrowser()` makes another (an attacker's, a victim's).
+import { CookieAccessInfo, CookieJar } from 'cookiejar';
 import { PUBLIC_URL, type IdentityStack } from './identity-stack';
+
+const browsers = new WeakMap<IdentityStack, CookieJar>();
+
+function jarOf(stack: IdentityStack): CookieJar {
+  let jar = browsers.get(stack);
+  if (!jar) browsers.set(stack, (jar = new CookieJar()));
+  return jar;
+}
+
+/** A browser with cookies of its own. */
+export function otherBrowser(): CookieJar {
+  return new CookieJar();
+}
 
 export interface Hop {
   status: number;
@@ -14,18 +30,23 @@ function route(stack: IdentityStack, url: string): string {
   return url.startsWith(`${PUBLIC_URL}/`) ? stack.cloud.url + url.slice(PUBLIC_URL.length) : url;
 }
 
-export async function hop(stack: IdentityStack, url: string, init: RequestInit = {}): Promise<Hop> {
-  const res = await fetch(route(stack, url), { redirect: 'manual', ...init, headers: { accept: 'text/html,application/xhtml+xml', ...init.headers } });
+export async function hop(stack: IdentityStack, url: string, init: RequestInit = {}, jar = jarOf(stack)): Promise<Hop> {
+  // Cookies are the browser's view: the URL it was sent to, before the harness maps the public origin.
+  const { hostname, pathname, protocol } = new URL(url);
+  const cookie = jar.getCookies(new CookieAccessInfo(hostname, pathname, protocol === 'https:')).toValueString();
+  const headers = { accept: 'text/html,application/xhtml+xml', ...(cookie ? { cookie } : {}), ...init.headers };
+  const res = await fetch(route(stack, url), { redirect: 'manual', ...init, headers });
+  jar.setCookies(res.headers.getSetCookie(), hostname, pathname);
   return { status: res.status, location: res.headers.get('location'), text: await res.text(), contentType: res.headers.get('content-type') ?? '' };
 }
 
-function startUrl(tenantId: string, returnTo: string): string {
-  return `${PUBLIC_URL}/auth/dingtalk?${new URLSearchParams({ tenant: tenantId, returnTo })}`;
+function startUrl(tenantId: string, returnTo: string, binding?: string): string {
+  return `${PUBLIC_URL}/auth/dingtalk?${new URLSearchParams({ tenant: tenantId, returnTo, ...(binding ? { binding } : {}) })}`;
 }
 
 /** GET /auth/dingtalk → the DingTalk authorize URL it redirects to. */
-export async function beginLogin(stack: IdentityStack, tenantId: string, returnTo: string): Promise<string> {
-  const start = await hop(stack, startUrl(tenantId, returnTo));
+export async function beginLogin(stack: IdentityStack, tenantId: string, returnTo: string, binding?: string): Promise<string> {
+  const start = await hop(stack, startUrl(tenantId, returnTo, binding));
   if (start.status !== 302 || !start.location) throw new Error(`login start answered ${start.status}: ${start.text}`);
   return start.location;
 }

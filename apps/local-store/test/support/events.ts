@@ -33,8 +33,12 @@ export interface IssuedLogin {
   data: LoginTicket;
 }
 
-/** A login as the cloud issues it: the event names the ticket by hash and carries the token sealed with it. */
-export function loginTicket(ticket: string, profile: UserProfile, ttlMs = 60_000): IssuedLogin {
+/**
+ * A login as the cloud issues it: the event names the ticket by hash and carries the token sealed
+ * with it, and the binding of the browser that started it at the store (see support/browser-login.ts).
+ */
+export function loginTicket(ticket: string, profile: UserProfile, options: { ttlMs?: number; binding?: string } = {}): IssuedLogin {
+  const { ttlMs = 60_000, binding } = options;
   const cloudToken = `dtgu_cloud-token-for-${profile.userid}-${randomBytes(8).toString('hex')}`;
   return {
     ticket,
@@ -44,7 +48,8 @@ export function loginTicket(ticket: string, profile: UserProfile, ttlMs = 60_000
       login: {
         ticketHash: sha256Hex(ticket),
         ttlMs,
-        cloudTokenId: `jti-${profile.userid}-${randomBytes(8).toString('hex')}`,
+        ...(binding ? { binding } : {}),
+        cloudTokenId: randomBytes(16).toString('base64url'),
         sealedCloudToken: sealWithTicket(ticket, cloudToken),
         cloudTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
       },

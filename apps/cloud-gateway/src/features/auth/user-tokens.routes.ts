@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { UserTokenIdSchema } from '@dtg/contracts';
 import type { ApiRegistry } from '@dtg/service-kit';
 import { principal, requireScope } from './authenticate.middleware';
 import type { UserTokenRevocations } from './user-token-revocations';
@@ -18,7 +19,7 @@ export function userTokensRoutes(revocations: UserTokenRevocations, api: ApiRegi
       tags: ['login'],
       security: ['bearer'],
       before: [requireScope('events:read')],
-      input: { params: z.object({ tokenId: z.string().min(16).max(64) }) },
+      input: { params: z.object({ tokenId: UserTokenIdSchema }) },
       responses: {
         204: { description: 'Revoked' },
         401: { description: 'Missing or invalid credentials' },

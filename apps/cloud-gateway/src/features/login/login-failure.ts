@@ -24,6 +24,7 @@ export function loginErrorCode(thrown: unknown, logger: Logger): LoginErrorCode 
 
 const REFUSALS: Record<StateRefusal['reason'] | 'missing_code', string> = {
   unknown: 'This sign-in response is not one we started (unknown or forged state).',
+  other_browser: 'This sign-in was started in another browser (or this browser did not keep its sign-in cookie), so it cannot finish here.',
   used: 'This sign-in response was already used; a sign-in link works only once.',
   expired: 'This sign-in took too long (more than 10 minutes) and has expired.',
   missing_code: 'The sign-in response carries no authorization code.',

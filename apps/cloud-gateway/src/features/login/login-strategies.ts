@@ -6,12 +6,12 @@ import type { DingTalk } from '../dingtalk/org-clients';
 import type { TenantsService } from '../tenants/tenants.service';
 import { DingTalkStrategy } from './dingtalk.strategy';
 import type { LoginService, LoginStart } from './login.service';
-import type { LoginState } from './oauth-states.repository';
+import type { BoundState } from './oauth-states.repository';
 import { PassportStateStore } from './passport-state-store';
 
 /** What one callback request learns as it goes: the spent state, then the OAuth client. */
 export interface LoginAttempt {
-  state?: LoginState;
+  state?: BoundState;
   clientId?: string;
 }
 
@@ -34,7 +34,7 @@ export function loginStrategies(deps: {
   };
 
   function build(attempt: LoginAttempt, start?: LoginStart): DingTalkStrategy {
-    const spent = (): LoginState => {
+    const spent = (): BoundState => {
       if (!attempt.state) throw new Error('the login state was not verified before use');
       return attempt.state;
     };
@@ -44,7 +44,7 @@ export function loginStrategies(deps: {
       scope: start?.scope ?? 'openid',
       ...(start?.corpId ? { corpId: start.corpId } : {}),
       store: new PassportStateStore(login.states, {
-        ...(start ? { bind: { tenantId: start.tenantId, returnTo: start.returnTo } } : {}),
+        ...(start ? { bind: { tenantId: start.tenantId, returnTo: start.returnTo, nonceHash: start.nonceHash, binding: start.binding } } : {}),
         onConsumed: (state) => {
           attempt.state = state;
         },
@@ -55,7 +55,7 @@ export function loginStrategies(deps: {
         return dingtalk.client.oauth.exchangeCode({ ...client, code });
       },
       currentUser: (accessToken) => dingtalk.client.oauth.currentUser(accessToken, attempt.clientId ?? CLIENT_FROM_STATE),
-      verify: (me) => login.signIn(spent().tenantId, me),
+      verify: (me) => login.signIn(spent().tenantId, me, spent().binding),
     });
   }
 

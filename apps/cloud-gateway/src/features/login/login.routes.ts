@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { AppError, input, validate, type ApiRegistry, type Logger } from '@dtg/service-kit';
 import type { DingTalkAuthenticateOptions, DingTalkDenial } from './dingtalk.strategy';
 import { loginErrorPages } from './login-error.page';
+import { clearNonceOptions, newBrowserNonce, nonceCookieName, nonceCookieOptions } from './browser-nonce';
 import { loginErrorCode, refusalDetail } from './login-failure';
 import type { LoginStrategies, LoginAttempt } from './login-strategies';
 import type { LoginService } from './login.service';
@@ -17,6 +18,8 @@ import { withParams } from './return-url';
 const StartQuerySchema = z.object({
   tenant: z.string().min(1).max(64),
   returnTo: z.string().min(1).max(2048),
+  /** The local store's browser binding: SHA-256 (hex) of a cookie it set; it comes back in the ticket's data. */
+  binding: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex').optional(),
 });
 const CallbackQuerySchema = z.object({
   authCode: z.string().max(512).optional(),
@@ -27,16 +30,21 @@ const CallbackQuerySchema = z.object({
 const htmlError = { description: 'Refused (HTML page for browsers, problem+json otherwise); never a redirect', contentType: 'text/html' };
 const rateLimited = { ...htmlError, description: 'Too many sign-ins from this address (or, at the start, for this tenant): Retry-After says when to try again' };
 
-export function loginRoutes(deps: { login: LoginService; strategies: LoginStrategies; logger: Logger; rateLimit: RequestHandler }, api: ApiRegistry): Router {
-  const { login, strategies, logger, rateLimit } = deps;
+export function loginRoutes(
+  deps: { login: LoginService; strategies: LoginStrategies; logger: Logger; rateLimit: RequestHandler; secureCookies: boolean },
+  api: ApiRegistry,
+): Router {
+  const { login, strategies, logger, rateLimit, secureCookies } = deps;
   const router = Router();
   const authenticator = new passport.Passport();
 
   router.get('/auth/dingtalk', rateLimit, validate({ query: StartQuerySchema }), async (req, res, next) => {
     try {
       const { query } = input<{ query: typeof StartQuerySchema }>(res);
-      const start = await login.start(query.tenant, query.returnTo);
+      const nonce = newBrowserNonce();
+      const start = await login.start(query.tenant, query.returnTo, { nonceHash: nonce.hash, binding: query.binding });
       res.set('Cache-Control', 'no-store');
+      res.cookie(nonce.name, nonce.value, nonceCookieOptions(secureCookies));
       const options: DingTalkAuthenticateOptions = { session: false, phase: 'authorize' };
       authenticator.authenticate(strategies.forAuthorize(start), options)(req, res, next);
     } catch (err) {
@@ -46,11 +54,13 @@ export function loginRoutes(deps: { login: LoginService; strategies: LoginStrate
   api.document({
     method: 'get',
     path: '/auth/dingtalk',
-    summary: 'Start “Sign in with DingTalk” for a tenant; returnTo must exactly match one of the tenant’s return URLs',
+    summary:
+      'Start “Sign in with DingTalk” for a tenant; returnTo must exactly match one of the tenant’s return URLs. Sets an httpOnly nonce cookie ' +
+      'the callback checks (the login finishes only in this browser); `binding` (optional) is passed on in the ticket’s data',
     tags: ['login'],
     security: [],
     input: { query: StartQuerySchema },
-    responses: { 302: { description: 'To DingTalk’s login page (state: random, single use, 10 min)' }, 400: htmlError, 403: htmlError, 429: rateLimited },
+    responses: { 302: { description: 'To DingTalk’s login page (state: random, single use, 10 min, bound to this browser)' }, 400: htmlError, 403: htmlError, 429: rateLimited },
   });
 
   router.get('/auth/dingtalk/callback', rateLimit, validate({ query: CallbackQuerySchema }), (req, res, next) => {
@@ -59,6 +69,7 @@ export function loginRoutes(deps: { login: LoginService; strategies: LoginStrate
       res.set('Cache-Control', 'no-store');
       const state = attempt.state;
       if (!state) return next(err ?? new AppError('bad_request', refusalDetail(info && 'reason' in info ? info.reason : undefined)));
+      if (state.nonceHash) res.clearCookie(nonceCookieName(state.nonceHash), clearNonceOptions(secureCookies));
       if (err) return res.redirect(302, withParams(state.returnTo, { error: loginErrorCode(err, logger) }));
       if (!user) return res.redirect(302, withParams(state.returnTo, { error: 'access_denied' }));
       res.redirect(302, withParams(state.returnTo, { ticket: user.ticket }));
@@ -75,7 +86,7 @@ export function loginRoutes(deps: { login: LoginService; strategies: LoginStrate
     input: { query: CallbackQuerySchema },
     responses: {
       302: { description: 'To returnTo with `ticket=<one-time ticket>` or `error=access_denied|not_in_org|invalid_code|dingtalk_unavailable|server_error`' },
-      400: { ...htmlError, description: 'Forged, reused or expired state, or no code: nothing was created' },
+      400: { ...htmlError, description: 'Forged, reused or expired state, a state started in another browser (no nonce cookie), or no code: nothing was created' },
       429: rateLimited,
     },
   });

@@ -32,6 +32,10 @@ export class LoginRefusedError extends Error {
 export interface LoginStart {
   tenantId: string;
   returnTo: string;
+  /** SHA-256 of the nonce cookie set in the browser that starts the login. */
+  nonceHash: string;
+  /** The local store's browser binding, passed on in the ticket's data. */
+  binding?: string;
   clientId: string;
   scope: 'openid' | 'openid corpid';
   corpId?: string;
@@ -69,7 +73,7 @@ export function loginService(deps: LoginDeps) {
     states: oauthStates(db, now),
 
     /** Checks that a login may start for this tenant and returnTo (exact match on the allowlist). */
-    async start(tenantId: string, returnTo: string): Promise<LoginStart> {
+    async start(tenantId: string, returnTo: string, browser: { nonceHash: string; binding?: string }): Promise<LoginStart> {
       const tenant = await tenants.get(tenantId).catch((err: unknown) => {
         throw err instanceof AppError && err.code === 'not_found' ? new AppError('bad_request', `unknown tenant "${tenantId}"`) : err;
       });
@@ -81,11 +85,11 @@ export function loginService(deps: LoginDeps) {
       }
       const { clientId } = await dingtalk.oauthClient(tenant);
       const isv = tenant.mode === 'isv';
-      return { tenantId, returnTo, clientId, scope: isv ? 'openid corpid' : 'openid', ...(isv ? { corpId: tenant.corpId } : {}) };
+      return { tenantId, returnTo, ...browser, clientId, scope: isv ? 'openid corpid' : 'openid', ...(isv ? { corpId: tenant.corpId } : {}) };
     },
 
     /** The DingTalk identity is an org member: issue the ticket, the cloud token and the events. */
-    async signIn(tenantId: string, me: DingTalkMe): Promise<{ ticket: string }> {
+    async signIn(tenantId: string, me: DingTalkMe, binding?: string): Promise<{ ticket: string }> {
       const user = await memberOf(tenantId, me);
       const at = now();
       const ticket = newSecret();
@@ -98,6 +102,7 @@ export function loginService(deps: LoginDeps) {
       const login = {
         ticketHash: secretKey(ticket),
         ttlMs: TICKET_TTL_MS,
+        ...(binding ? { binding } : {}),
         cloudTokenId: cloud.tokenId,
         sealedCloudToken: sealWithTicket(ticket, cloud.token),
         cloudTokenExpiresAt: cloud.expiresAt.toISOString(),

@@ -1,5 +1,7 @@
-// OAuth `state` persistence: random, single use, 10 minutes, bound to the tenant and returnTo.
-// Only its SHA-256 is stored, in SQLite, so it survives restarts and works across instances.
+// OAuth `state` persistence: random, single use, 10 minutes, bound to the tenant, returnTo and the
+// browser that started the login (the hash of its nonce cookie), carrying the local store's browser
+// binding on to the ticket. Only its SHA-256 is stored, in SQLite, so it survives restarts and
+// works across instances.
 import type { Db } from '../../db/prisma';
 import { newSecret, secretKey } from './secure-token';
 
@@ -14,20 +16,36 @@ export const STATE_RETENTION_MS = 3_600_000;
 export interface LoginState {
   tenantId: string;
   returnTo: string;
+  /** SHA-256 of the local store's browser-binding cookie, when the login was started with one. */
+  binding?: string;
+}
+
+/** What the state is bound to when it is created, and what it gives back when it is spent. */
+export interface BoundState extends LoginState {
+  /** SHA-256 of the nonce cookie of the browser that started the login; null on states from before it existed. */
+  nonceHash: string | null;
 }
 
 export type StateRejection = 'unknown' | 'used' | 'expired';
-export type ConsumedState = { ok: true; state: LoginState } | { ok: false; reason: StateRejection };
+export type ConsumedState = { ok: true; state: BoundState } | { ok: false; reason: StateRejection };
 
 export function oauthStates(db: Db, now: () => number) {
   return {
-    async create(state: LoginState): Promise<string> {
+    async create(state: BoundState): Promise<string> {
       const secret = newSecret();
       const at = now();
       await db.$transaction([
         db.oAuthState.deleteMany({ where: { expiresAt: { lt: new Date(at - STATE_RETENTION_MS) } } }),
         db.oAuthState.create({
-          data: { id: secretKey(secret), tenantId: state.tenantId, returnTo: state.returnTo, expiresAt: new Date(at + STATE_TTL_MS), createdAt: new Date(at) },
+          data: {
+            id: secretKey(secret),
+            tenantId: state.tenantId,
+            returnTo: state.returnTo,
+            nonceHash: state.nonceHash,
+            binding: state.binding ?? null,
+            expiresAt: new Date(at + STATE_TTL_MS),
+            createdAt: new Date(at),
+          },
         }),
       ]);
       return secret;
@@ -41,7 +59,7 @@ export function oauthStates(db: Db, now: () => number) {
       const row = await db.oAuthState.findUnique({ where: { id } });
       if (!row) return { ok: false, reason: 'unknown' };
       if (count !== 1) return { ok: false, reason: row.usedAt ? 'used' : 'expired' };
-      return { ok: true, state: { tenantId: row.tenantId, returnTo: row.returnTo } };
+      return { ok: true, state: { tenantId: row.tenantId, returnTo: row.returnTo, nonceHash: row.nonceHash, ...(row.binding ? { binding: row.binding } : {}) } };
     },
   };
 }

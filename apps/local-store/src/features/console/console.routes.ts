@@ -21,9 +21,8 @@ export interface ConsoleSettings {
 }
 
 function consoleConfig(settings: ConsoleSettings): ConsoleConfig {
-  // Appended, not resolved: a cloud published under a path prefix keeps it.
-  const loginUrl = `${settings.cloudPublicUrl}/auth/dingtalk?${new URLSearchParams({ tenant: settings.tenantId })}`;
-  return { tenantId: settings.tenantId, cloudUrl: settings.cloudPublicUrl, loginUrl };
+  // The store starts every login itself (session feature, GET /auth/login): never a link straight to the cloud.
+  return { tenantId: settings.tenantId, cloudUrl: settings.cloudPublicUrl, loginUrl: '/auth/login' };
 }
 
 function send(res: Response, file: ConsoleFile, headers: Record<string, string>): void {

@@ -1,21 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { UserProfile } from '@dtg/contracts';
-import { forbidden, unauthorized } from '@dtg/service-kit';
+import { forbidden, readCookie, unauthorized } from '@dtg/service-kit';
 import type { Request, RequestHandler, Response } from 'express';
 import type { SessionService } from './session.service';
 
 export const SESSION_COOKIE = 'dtg_session';
 
-/** The session id from the Cookie header (no cookie-parser needed for one cookie). */
+/** The session id from the Cookie header. */
 export function readSessionCookie(req: Request): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const separator = part.indexOf('=');
-    if (separator > 0 && part.slice(0, separator).trim() === SESSION_COOKIE) {
-      const value = part.slice(separator + 1).trim();
-      return value === '' ? undefined : value;
-    }
-  }
-  return undefined;
+  return readCookie(req, SESSION_COOKIE);
 }
 
 /** The signed-in user of the request's session cookie, if any. */

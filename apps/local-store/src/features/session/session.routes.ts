@@ -1,6 +1,6 @@
 import { CreateSessionRequestSchema, MeResponseSchema, SessionResponseSchema } from '@dtg/contracts';
-import { clientAddress, memoryRateLimiter, rateLimit, type ApiRegistry, type RateLimitSetting } from '@dtg/service-kit';
-import { Router, type CookieOptions } from 'express';
+import { clientAddress, memoryRateLimiter, rateLimit, readCookie, type ApiRegistry, type RateLimitSetting } from '@dtg/service-kit';
+import { Router, type CookieOptions, type Request } from 'express';
 import type { Access } from '../../http/access';
 import { readSessionCookie, SESSION_COOKIE, sessionUser } from './session.middleware';
 import type { SessionService } from './session.service';
@@ -9,6 +9,8 @@ export interface SessionRouteSettings {
   cookieSecure: boolean;
   /** Per client address, for the two routes anyone may call that cost a write or a call to the cloud. */
   rateLimit: RateLimitSetting;
+  /** The store as browsers reach it (LOCAL_PUBLIC_URL); unset: the origin of the request. */
+  publicUrl?: string;
 }
 
 export function sessionRoutes(api: ApiRegistry, access: Access, sessions: SessionService, settings: SessionRouteSettings): Router {
@@ -18,6 +20,30 @@ export function sessionRoutes(api: ApiRegistry, access: Access, sessions: Sessio
   // Every unknown ticket is a lookup at the cloud: without a limit, anyone could make the store ask it endlessly.
   const limited = rateLimit([{ limiter: memoryRateLimiter(settings.rateLimit), key: clientAddress, scope: 'from your address' }]);
 
+  // Where the cloud sends the browser back: this store's page. The cloud accepts it only when it is
+  // one of the tenant's registered return URLs, so a forged Host header gets no further than a 400 there.
+  const returnTo = (req: Request) => `${settings.publicUrl ?? `${req.protocol}://${req.get('host') ?? ''}`}/`;
+
+  api.add(
+    router,
+    {
+      ...access.public,
+      method: 'get',
+      path: '/auth/login',
+      summary:
+        'Start “Sign in with DingTalk”: binds the login to this browser (an httpOnly cookie whose SHA-256 the cloud keeps with it) and redirects to the cloud; ' +
+        'the cloud sends the browser back to `/?ticket=…`, which POST /api/session redeems for this browser only.',
+      tags,
+      responses: { 302: { description: 'To the cloud’s GET /auth/dingtalk (tenant, returnTo, binding).' } },
+    },
+    async (_input, req, res) => {
+      const begun = sessions.beginLogin(returnTo(req));
+      res.set('Cache-Control', 'no-store');
+      res.cookie(begun.cookie.name, begun.cookie.value, begun.cookie.options);
+      res.redirect(302, begun.location);
+    },
+  );
+
   api.add(
     router,
     {
@@ -25,19 +51,22 @@ export function sessionRoutes(api: ApiRegistry, access: Access, sessions: Sessio
       before: [limited],
       method: 'post',
       path: '/api/session',
-      summary: 'Redeem a one-time login ticket for a session cookie (dtg_session) and a short-lived cloud token.',
+      summary:
+        'Redeem a one-time login ticket for a session cookie (dtg_session) and a short-lived cloud token — only in the browser that started the login at GET /auth/login.',
       tags,
       input: { body: CreateSessionRequestSchema },
       responses: {
         200: { description: 'Signed in; the cookie is set.', schema: SessionResponseSchema },
         400: { description: 'Bad body.' },
         401: { description: 'The ticket is unknown, expired or already used.' },
+        403: { description: 'The login was started in another browser (its binding cookie is missing here), or not at this store.' },
         429: { description: 'Too many attempts from this address: Retry-After says when to try again.' },
         502: { description: 'The ticket was not pushed yet and the cloud could not be asked.' },
       },
     },
-    async ({ body }, _req, res) => {
-      const session = await sessions.create(body.ticket);
+    async ({ body }, req, res) => {
+      const session = await sessions.create(body.ticket, (name) => readCookie(req, name));
+      res.clearCookie(session.clearCookie.name, session.clearCookie.options);
       res.cookie(SESSION_COOKIE, session.sessionId, { ...cookie, expires: session.expiresAt });
       res.json({ user: session.user, cloudToken: session.cloudToken, cloudTokenExpiresAt: session.cloudTokenExpiresAt });
     },
@@ -65,7 +94,7 @@ export function sessionRoutes(api: ApiRegistry, access: Access, sessions: Sessio
       before: [limited],
       method: 'post',
       path: '/api/logout',
-      summary: 'End the session and clear its cookie.',
+      summary: 'End the session and clear its cookie; the session’s cloud token is revoked at the cloud (queued, retried until the cloud confirms).',
       tags,
       responses: { 204: { description: 'Signed out (also when there was no session).' }, 429: { description: 'Too many attempts from this address.' } },
     },

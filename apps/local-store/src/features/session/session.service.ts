@@ -1,16 +1,14 @@
-// Login ticket → local session. The ticket is looked up among pushed ones, fetched from the cloud
-// when the push has not arrived yet, then redeemed atomically: reused, expired or unknown tickets
-// create nothing.
+// Sessions at this store. Signing in is "Sign in with DingTalk" through the cloud (dingtalk-login.ts);
+// a finished login becomes a session row, in the transaction that redeems its ticket. Signing out
+// ends the session and queues the revocation of its cloud token, in one transaction.
 import { randomBytes } from 'node:crypto';
-import type { LoginTicket, UserProfile } from '@dtg/contracts';
-import { AppError, openWithTicket, unauthorized } from '@dtg/service-kit';
-import type { Pool } from 'pg';
-import { CloudRequestError, type CloudClient } from '../../cloud/cloud-client';
+import type { UserProfile } from '@dtg/contracts';
+import { AppError } from '@dtg/service-kit';
+import type { CloudClient } from '../../cloud/cloud-client';
 import type { Database } from '../../db/database';
-import { inTransaction, runStatements } from '../../db/sql';
-import { userWritesRepository } from '../directory/user-writes.repository';
+import { inTransaction } from '../../db/sql';
 import { usersRepository } from '../directory/users.repository';
-import { hashTicket, loginTicketsRepository } from './login-tickets.repository';
+import { beginDingTalkLogin, finishDingTalkLogin, type Cookie, type DingTalkLoginSettings, type LoginBegun } from './dingtalk-login';
 import { hashSessionId, sessionsRepository } from './sessions.repository';
 import { tokenRevocationsRepository } from './token-revocations.repository';
 
@@ -21,32 +19,40 @@ export interface CreatedSession {
   user: UserProfile;
   cloudToken: string;
   cloudTokenExpiresAt: string;
+  /** The login's binding cookie, spent now. */
+  clearCookie: Cookie;
 }
 
 export interface SessionServiceDeps {
   db: Database;
   cloud: CloudClient;
-  tenantId: string;
+  login: DingTalkLoginSettings;
   sessionTtlMs: number;
   /** Called after a sign-out committed a cloud-token revocation (the revoker sends it). */
   onRevocation?: () => void;
 }
 
-const TICKET_REFUSED = 'The login ticket is unknown, expired or already used.';
-
 export function createSessionService(deps: SessionServiceDeps) {
-  const { db, tenantId } = deps;
+  const { db } = deps;
+  const { tenantId } = deps.login;
 
   return {
-    async create(ticket: string): Promise<CreatedSession> {
-      const ticketHash = hashTicket(ticket);
-      await ensureTicketKnown(deps, ticket, ticketHash);
+    /** Starts "Sign in with DingTalk" for a browser that comes back to `returnTo` with a ticket. */
+    beginLogin(returnTo: string): LoginBegun {
+      return beginDingTalkLogin(deps.login, returnTo);
+    },
+
+    /** `cookieOf` reads the browser's cookies: the ticket is redeemed only for the browser that started the login. */
+    async create(ticket: string, cookieOf: (name: string) => string | undefined): Promise<CreatedSession> {
       const sessionId = randomBytes(32).toString('base64url');
       const expiresAt = new Date(Date.now() + deps.sessionTtlMs);
-      const redeemed = await redeem(db.pool, tenantId, ticket, { idHash: hashSessionId(sessionId), expiresAt });
-      const user = await usersRepository.find(db.prisma, tenantId, redeemed.userid);
+      const { result: signedIn, clearCookie } = await finishDingTalkLogin({ db, cloud: deps.cloud, settings: deps.login }, ticket, cookieOf, async (sql, login) => {
+        await sessionsRepository.insert(sql, { idHash: hashSessionId(sessionId), tenantId, userid: login.user.userid, cloudTokenId: login.cloudTokenId, expiresAt });
+        return login;
+      });
+      const user = await usersRepository.find(db.prisma, tenantId, signedIn.user.userid);
       if (!user) throw new AppError('internal', 'The signed-in user could not be loaded.');
-      return { sessionId, expiresAt, user, cloudToken: redeemed.cloudToken, cloudTokenExpiresAt: redeemed.cloudTokenExpiresAt };
+      return { sessionId, expiresAt, user, cloudToken: signedIn.cloudToken, cloudTokenExpiresAt: signedIn.cloudTokenExpiresAt.toISOString(), clearCookie };
     },
 
     /** The signed-in, still active user of a session cookie; undefined when there is none. */
@@ -71,49 +77,3 @@ export function createSessionService(deps: SessionServiceDeps) {
 }
 
 export type SessionService = ReturnType<typeof createSessionService>;
-
-async function ensureTicketKnown(deps: SessionServiceDeps, ticket: string, ticketHash: string): Promise<void> {
-  if (await loginTicketsRepository.exists(deps.db.sql, deps.tenantId, ticketHash)) return;
-  const fetched = await fetchFromCloud(deps.cloud, ticket);
-  if (!fetched || fetched.login.ticketHash !== ticketHash) throw unauthorized(TICKET_REFUSED);
-  await runStatements(deps.db.sql, loginTicketsRepository.insert(deps.tenantId, [fetched]));
-}
-
-async function fetchFromCloud(cloud: CloudClient, ticket: string): Promise<LoginTicket | undefined> {
-  try {
-    return await cloud.fetchLoginTicket(ticket);
-  } catch (error) {
-    if (!(error instanceof CloudRequestError)) throw error;
-    throw new AppError('upstream_error', 'The cloud gateway could not be asked about the login ticket.', { cause: error });
-  }
-}
-
-interface Redeemed {
-  userid: string;
-  cloudToken: string;
-  cloudTokenExpiresAt: string;
-}
-
-async function redeem(pool: Pool, tenantId: string, secret: string, session: { idHash: string; expiresAt: Date }): Promise<Redeemed> {
-  return inTransaction(pool, async (sql) => {
-    const ticket = await loginTicketsRepository.redeem(sql, tenantId, hashTicket(secret));
-    if (!ticket) throw unauthorized(TICKET_REFUSED);
-    // Only the ticket opens the token; a value that does not open was not sealed for this ticket.
-    let cloudToken: string;
-    try {
-      cloudToken = openWithTicket(secret, ticket.sealedCloudToken);
-    } catch (error) {
-      throw new AppError('internal', 'The login’s cloud token could not be opened with its ticket.', { cause: error });
-    }
-    // The user.authenticated event also upserts the user; a ticket fetched ahead of it has no seq,
-    // so it only fills in a user not known yet (version 0 loses to any event).
-    await runStatements(sql, userWritesRepository.upsertProfiles(tenantId, [{ profile: ticket.user, seq: 0 }]));
-    const [state] = await sql.query<{ active: boolean }>('SELECT active FROM users WHERE tenant_id = $1 AND userid = $2', [
-      tenantId,
-      ticket.user.userid,
-    ]);
-    if (!state?.active) throw unauthorized('This user is no longer active in the organisation.');
-    await sessionsRepository.insert(sql, { ...session, tenantId, userid: ticket.user.userid, cloudTokenId: ticket.cloudTokenId });
-    return { userid: ticket.user.userid, cloudToken, cloudTokenExpiresAt: ticket.cloudTokenExpiresAt.toISOString() };
-  });
-}

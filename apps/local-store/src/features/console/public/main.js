@@ -114,6 +114,7 @@ async function start() {
     try {
       user = await redeemTicket(ticket);
     } catch (failure) {
+      // 403: the sign-in was started in another browser (someone else's link); the store says so.
       message = { kind: 'error', text: failure.status === 401 ? 'That sign-in has expired or was already used. Please sign in again.' : failure.message };
     }
   }

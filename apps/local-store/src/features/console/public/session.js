@@ -19,9 +19,12 @@ export function loginErrorMessage(code) {
   return LOGIN_ERRORS[code] ?? `The sign-in failed (${code}). Please try again.`;
 }
 
-/** Where "Sign in with DingTalk" goes: the cloud, which sends the browser back to `/?ticket=…`. */
+/**
+ * Where "Sign in with DingTalk" goes: this store's /auth/login, which binds the sign-in to this
+ * browser and sends it on to the cloud; the cloud sends it back to `/?ticket=…`.
+ */
 export function loginHref(config) {
-  return `${config.loginUrl}&${new URLSearchParams({ returnTo: `${location.origin}/` })}`;
+  return config.loginUrl;
 }
 
 /**
@@ -40,7 +43,7 @@ export function takeReturnParams() {
   return { ticket, error };
 }
 
-/** POST /api/session: the cookie is set by the answer; the cloud token is kept for this tab. */
+/** POST /api/session: redeemed only in the browser that started the sign-in; the cookie is set by the answer, the cloud token kept for this tab. */
 export async function redeemTicket(ticket) {
   const session = await store.post('/api/session', { ticket });
   sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ token: session.cloudToken, expiresAt: session.cloudTokenExpiresAt }));
