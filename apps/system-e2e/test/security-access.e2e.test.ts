@@ -233,6 +233,7 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       const atStore = keepLogin(await signInAtStore(stack.local.url, 'user006', browser));
       const own = await redeemAtStore(stack.local.url, atStore.ticket, browser);
       expect(own.status).toBe(200);
+      for (const value of browser.cookieValues()) handled.keep('browser cookie', value);
       handled.keep('session cookie', /dtg_session=([^;]+)/.exec(own.headers.get('set-cookie') ?? '')?.[1] ?? '');
       expect((await redeemAtStore(stack.local.url, atStore.ticket, browser)).status).toBe(401);
     });

@@ -69,6 +69,7 @@ describe('credentials at rest and their lifetime (real processes)', () => {
       const login = keepLogin(await signInAtStore(stack.local.url, userid, browser));
       const res = await redeemAtStore(stack.local.url, login.ticket, browser);
       if (res.status !== 200) throw new Error(`session for ${userid}: ${res.status}`);
+      for (const value of browser.cookieValues()) handled.keep('browser cookie', value);
       const cookie = /dtg_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
       handled.keep('session cookie', cookie.slice('dtg_session='.length));
       return { cookie, cloudToken: handled.keep('user token', ((await res.json()) as { cloudToken: string }).cloudToken) };

@@ -16,6 +16,7 @@ export interface Hop {
 
 export class Browser {
   private readonly jar = new CookieJar();
+  private readonly seen = new Set<string>();
 
   /** The Cookie header this browser sends with a request to `url` ('' when none). */
   cookieFor(url: string): string {
@@ -23,12 +24,22 @@ export class Browser {
     return this.jar.getCookies(new CookieAccessInfo(hostname, pathname, protocol === 'https:')).toValueString();
   }
 
+  /** Every cookie value this browser was ever given (nonces, bindings, sessions), for the log scan. */
+  cookieValues(): string[] {
+    return [...this.seen];
+  }
+
   /** One request, redirects not followed; cookies sent and kept. */
   async fetch(url: string, init: RequestInit = {}): Promise<Response> {
     const cookie = this.cookieFor(url);
     const res = await fetch(url, { redirect: 'manual', ...init, headers: { ...(cookie ? { cookie } : {}), ...init.headers } });
     const { hostname, pathname } = new URL(url);
-    this.jar.setCookies(res.headers.getSetCookie(), hostname, pathname);
+    const set = res.headers.getSetCookie();
+    for (const line of set) {
+      const value = /^[^=]+=([^;]*)/.exec(line)?.[1];
+      if (value) this.seen.add(value);
+    }
+    this.jar.setCookies(set, hostname, pathname);
     return res;
   }
 }
