@@ -9,7 +9,7 @@ import type { Outbox } from '../outbox/outbox';
 import type { TenantsService } from '../tenants/tenants.service';
 import { DIRECTORY_SYNC_JOB, directorySyncJob } from './directory-sync.job';
 import { directoryService } from './directory.service';
-import { RECONCILE_SCHEDULER_JOB, reconcileScheduler } from './reconcile-scheduler.job';
+import { RECONCILE_SCHEDULER_JOB, reconcileScheduler, SCHEDULER_JOB_ID } from './reconcile-scheduler.job';
 
 export interface DirectoryFeatureDeps {
   db: Db;
@@ -32,10 +32,7 @@ export function createDirectory(deps: DirectoryFeatureDeps) {
   return {
     ...service,
     scheduleReconciles: () => scheduler.schedule(),
-    /** Tenants changed: the scheduler looks at once. */
-    async wakeReconciles(): Promise<void> {
-      await scheduler.wake();
-      deps.jobs.kick();
-    },
+    /** Tenants changed: the scheduler looks at once (also when a pass that may have missed the change is running). */
+    wakeReconciles: () => deps.jobs.runSoon(SCHEDULER_JOB_ID),
   };
 }

@@ -12,7 +12,7 @@ import { nextSlotMs, tenantOffsetMs } from './reconcile-slots';
 
 export const RECONCILE_SCHEDULER_JOB = 'directory.reconcile-scheduler';
 /** One row for the whole deployment, found again after a restart. */
-const SCHEDULER_JOB_ID = 'job_directory_reconcile_scheduler';
+export const SCHEDULER_JOB_ID = 'job_directory_reconcile_scheduler';
 /** The scheduler looks again at least this often (and when the next tenant is due, if sooner). */
 const MAX_CHECK_MS = 60_000;
 const MIN_CHECK_MS = 1000;
@@ -55,11 +55,6 @@ export function reconcileScheduler(deps: ReconcileSchedulerDeps) {
         soonest = Math.min(soonest, next);
       }
       return { runAgainInMs: Math.min(MAX_CHECK_MS, Math.max(MIN_CHECK_MS, soonest - now)) };
-    },
-
-    /** After a tenant was created or changed: look now rather than at the next check. */
-    async wake(): Promise<void> {
-      await db.job.updateMany({ where: { id: SCHEDULER_JOB_ID, status: 'queued' }, data: { runAt: new Date(deps.now()) } });
     },
 
     /** At start-up: make sure the job exists and is runnable (one that failed for good is revived). */

@@ -65,6 +65,8 @@ export class JobRunner {
   private pumping = false;
   private again = false;
   private readonly active = new Set<Promise<void>>();
+  /** Jobs asked to run again at once while they were running (see runSoon). */
+  private readonly soon = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly opts: JobRunnerOptions) {
@@ -114,6 +116,18 @@ export class JobRunner {
     await Promise.allSettled([...this.active]);
   }
 
+  /**
+   * A queued job runs now instead of at its runAt. One that is running when asked is queued for now
+   * when it settles, whatever runAt it asks for: its run may have read the state before the change
+   * that prompted this (a wake lost between its end and its settle would wait for its next runAt).
+   */
+  async runSoon(id: string): Promise<void> {
+    this.soon.add(id);
+    const now = this.now();
+    await this.opts.sqlite.write((sql) => sql.run("UPDATE Job SET runAt = ? WHERE id = ? AND status = 'queued'", now, id));
+    this.kick();
+  }
+
   /** Look for due jobs now (call after committing an enqueue). */
   kick(): void {
     if (this.stopped) return;
@@ -153,6 +167,8 @@ export class JobRunner {
         );
       });
       for (const job of claimed) {
+        // This run starts after the request: it sees what prompted it.
+        this.soon.delete(job.id);
         this.running += 1;
         const run = this.run(job).finally(() => {
           this.running -= 1;
@@ -193,7 +209,7 @@ export class JobRunner {
         const result = await handler(JSON.parse(job.payload), { jobId: job.id, tenantId: job.tenantId, attempts });
         // A step that asks to run again is progress, not a failure: attempts reset.
         if ('done' in result) await this.settle(job.id, { status: 'done', attempts, runAt: null, lastError: null });
-        else await this.settle(job.id, { status: 'queued', attempts: 0, runAt: this.now() + result.runAgainInMs, lastError: null });
+        else await this.settle(job.id, { status: 'queued', attempts: 0, runAt: this.now() + (this.soon.delete(job.id) ? 0 : result.runAgainInMs), lastError: null });
       } catch (err) {
         const failed = attempts >= this.opts.maxAttempts;
         const delay = Math.min(2 ** attempts * 1000, 300_000);
