@@ -1,6 +1,7 @@
 // The cloud's composition root: plain factories, no DI framework. main.ts, the admin CLI and the
 // tests all build the same graph from a config.
 import type { Logger } from '@dtg/service-kit';
+import { retryPolicy } from '@dtg/webhook-signing';
 import type { CloudConfig } from './config';
 import { lockWaitCounts } from './db/lock-wait-metrics';
 import { openDatabase } from './db/prisma';
@@ -49,7 +50,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
       overrides.send ??
       createWebhookSender({ policy: webhookAddresses, allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS, maxSockets: config.WEBHOOK_CONCURRENCY_PER_TENANT * 4 }),
     addresses: webhookAddresses,
-    policy: { scheduleMs: config.WEBHOOK_RETRY_SCHEDULE, jitter: 0.2, retryAfterMinMs: 1_000, retryAfterMaxMs: 3_600_000 },
+    policy: retryPolicy(config.WEBHOOK_RETRY_SCHEDULE),
     timeoutMs: config.WEBHOOK_TIMEOUT,
     concurrencyPerTenant: config.WEBHOOK_CONCURRENCY_PER_TENANT,
     pollIntervalMs: config.DISPATCH_POLL_INTERVAL,

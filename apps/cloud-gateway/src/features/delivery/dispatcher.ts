@@ -3,13 +3,12 @@
 // push, so a crash never loses a delivery (the lease runs out and the row is claimed again) and the
 // receiver's idempotent apply absorbs the duplicate. Finished attempts are written in batches (one
 // SQLite transaction per flush) — per-row bookkeeping, not HTTP, was what limited throughput.
-import { signWebhook } from '@dtg/webhook-signing';
+import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
 import { runWithContext, type Logger } from '@dtg/service-kit';
 import type { Db } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { TenantsService } from '../tenants/tenants.service';
 import { deliveriesRepository, type AttemptResult, type ClaimedDelivery, type EventRow } from './deliveries.repository';
-import { nextStep, parseRetryAfter, type RetryPolicy } from './retry-schedule';
 import type { SendResult, WebhookSender } from './webhook-sender';
 import type { AddressPolicy } from './address-policy';
 import { assertSafeWebhookUrl } from './webhook-url-guard';

@@ -1,5 +1,6 @@
-// When to try a failed delivery again. Default like Svix: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h;
-// after the last step the delivery is dead (kept, listed, replayable — never dropped).
+// When to try a failed webhook delivery again; both senders (the cloud's push to local stores, the
+// store's push to subscription endpoints) follow it. Default like Svix: 5 s, 5 min, 30 min, 2 h,
+// 5 h, 10 h, 10 h; after the last step the delivery is dead (kept, listed, replayable — never dropped).
 
 export interface RetryPolicy {
   /** Delays in ms after the 1st, 2nd, … failed attempt. */
@@ -12,6 +13,11 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY_SCHEDULE_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+
+/** The policy both services use: ±20 % jitter, a receiver's Retry-After honoured between 1 s and 1 h. */
+export function retryPolicy(scheduleMs: readonly number[] = DEFAULT_RETRY_SCHEDULE_MS): RetryPolicy {
+  return { scheduleMs, jitter: 0.2, retryAfterMinMs: 1_000, retryAfterMaxMs: 3_600_000 };
+}
 
 export type NextStep = { kind: 'retry'; delayMs: number } | { kind: 'dead' };
 
