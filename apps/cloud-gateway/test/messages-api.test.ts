@@ -1,6 +1,7 @@
 import { ProblemSchema } from '@dtg/service-kit';
 import { mintUserToken } from '../src/features/auth/user-tokens';
-import { AcceptedMessageSchema, MessageViewSchema } from '../src/features/messages/messages.schemas';
+import { AcceptedMessageSchema } from '@dtg/contracts';
+import { MessageViewSchema } from '../src/features/messages/messages.schemas';
 import { markdown, startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
 import { waitFor } from './support/webhook-receiver';
 

@@ -1,6 +1,6 @@
-import type { RecipientResult } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
-import { AcceptedMessageSchema, MessageViewSchema } from '../src/features/messages/messages.schemas';
+import { AcceptedMessageSchema, type RecipientResult } from '@dtg/contracts';
+import { MessageViewSchema } from '../src/features/messages/messages.schemas';
 import { markdown, startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
 
 const pad = (n: number) => String(n).padStart(3, '0');

@@ -2,7 +2,7 @@
 // runner makes them from message.accepted events when it has room, tenants taking turns.
 import { DEMO } from '@dtg/dingtalk-sim';
 import { dispatchJobId } from '../src/features/messages/message-jobs';
-import { AcceptedMessageSchema } from '../src/features/messages/messages.schemas';
+import { AcceptedMessageSchema } from '@dtg/contracts';
 import { startCloud } from './support/cloud-harness';
 import { startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
 

@@ -1,5 +1,4 @@
-import type { RecipientResult } from '@dtg/contracts';
-import { AcceptedMessageSchema } from '../src/features/messages/messages.schemas';
+import { AcceptedMessageSchema, type RecipientResult } from '@dtg/contracts';
 import { startCloud } from './support/cloud-harness';
 import { SEND_PATH, startMessagingStack, text, type MessagingStack, type SimTask } from './support/messaging-stack';
 import { waitFor } from './support/webhook-receiver';

@@ -1,5 +1,5 @@
 import { DEMO } from '@dtg/dingtalk-sim';
-import { AcceptedMessageSchema } from '../src/features/messages/messages.schemas';
+import { AcceptedMessageSchema } from '@dtg/contracts';
 import { startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
 
 // DingTalk's caps made small on both sides, so the guard's decisions can be checked against

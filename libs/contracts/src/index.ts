@@ -1,4 +1,6 @@
 export * from './directory';
 export * from './messages';
+export * from './work-notification';
+export * from './send-message';
 export * from './events';
 export * from './local-api';

@@ -62,6 +62,7 @@ export type { Registry } from 'prom-client';
 export { sha256Hex } from './crypto/sha256';
 export { openWithTicket, sealWithTicket } from './crypto/ticket-seal';
 export { readCookie } from './http/cookies';
+export { canonicalJson, canonicalSha256 } from './crypto/canonical-json';
 
 export { memoryRateLimiter, type RateDecision, type RateLimiter } from './rate-limit/rate-limiter';
 export { clientAddress, rateLimit, type RateLimitRule } from './rate-limit/rate-limit.middleware';

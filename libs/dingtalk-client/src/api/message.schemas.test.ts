@@ -1,6 +1,6 @@
 import { validMessages } from '../test/messages.fixture';
-import { AsyncSendRequestSchema, MSG_MAX_BYTES, WorkNotificationMessageSchema } from './message.schemas';
-
+import { MSG_MAX_BYTES, WorkNotificationMessageSchema } from '@dtg/contracts';
+import { AsyncSendRequestSchema } from './message.schemas';
 
 const issues = (value: unknown) => {
   const result = WorkNotificationMessageSchema.safeParse(value);

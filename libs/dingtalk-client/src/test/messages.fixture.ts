@@ -1,4 +1,4 @@
-import type { WorkNotificationMessage } from '../api/message.schemas';
+import type { WorkNotificationMessage } from '@dtg/contracts';
 
 /** One valid sample per msgtype of §4.2. */
 export const validMessages: Record<WorkNotificationMessage['msgtype'], WorkNotificationMessage> = {

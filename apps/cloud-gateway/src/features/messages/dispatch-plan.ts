@@ -2,9 +2,9 @@
 // decided once, in one transaction that also moves the message from `queued` to `sending`. A crash
 // before the commit leaves nothing behind (expansion is read-only), so the next run redoes it.
 import type { OrgClient } from '@dtg/dingtalk-client';
+import { canonicalSha256 } from '@dtg/service-kit';
 import { newId } from '../../shared/ids';
 import type { Tenant } from '../tenants/tenant';
-import { canonicalSha256 } from './canonical-hash';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type MessageRecord } from './messages.repository';
 import { applyQuotaGuard, shanghaiDay, type QuotaRejection } from './quota-guard';

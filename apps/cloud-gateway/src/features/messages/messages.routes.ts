@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { ApiRegistry } from '@dtg/service-kit';
 import { principal, requireScope } from '../auth/authenticate.middleware';
 import type { MessagesFeature } from './messages.feature';
-import { AcceptedMessageSchema, MessageIdParamsSchema, MessageViewSchema, SendMessageBodySchema, SendMessageHeadersSchema } from './messages.schemas';
+import { AcceptedMessageSchema, SendMessageBodySchema, SendMessageHeadersSchema } from '@dtg/contracts';
+import { MessageIdParamsSchema, MessageViewSchema } from './messages.schemas';
 
 const common = { tags: ['messages'], security: ['bearer'] };
 const denied = { 401: { description: 'Missing or invalid credentials' }, 403: { description: 'Suspended tenant, or a missing permission (named in `missingPermission`)' } };

@@ -1,30 +1,9 @@
-// The public contract of /v1/messages: the body is DingTalk's typed msg union (field limits and the
-// 2,048-byte cap come from @dtg/dingtalk-client) plus who receives it.
+// The cloud's own views of /v1/messages. The request body (DingTalk's typed msg union plus who
+// receives it) is in @dtg/contracts: the local store accepts the same body and relays it here.
 import { z } from 'zod';
 import { MessageStatusSchema, RecipientResultSchema, RecipientStatusSchema, RecipientsSpecSchema } from '@dtg/contracts';
-import { MAX_STATUS_BAR_RECIPIENTS, WorkNotificationMessageSchema } from '@dtg/dingtalk-client';
-
-export const SendMessageBodySchema = z
-  .strictObject({ recipients: RecipientsSpecSchema, msg: WorkNotificationMessageSchema })
-  .superRefine((body, ctx) => {
-    // DingTalk shows an OA status bar only on a send to a few userids; chunking cannot make that true later.
-    const { recipients, msg } = body;
-    const fewUsers = !recipients.toAll && !recipients.deptIds?.length && (recipients.userIds?.length ?? 0) <= MAX_STATUS_BAR_RECIPIENTS;
-    if (msg.msgtype === 'oa' && msg.oa.status_bar !== undefined && !fewUsers) {
-      ctx.addIssue({ code: 'custom', path: ['msg', 'oa', 'status_bar'], message: `status_bar needs ≤ ${MAX_STATUS_BAR_RECIPIENTS} userIds and no deptIds or toAll` });
-    }
-  });
-export type SendMessageBody = z.infer<typeof SendMessageBodySchema>;
-
-export const SendMessageHeadersSchema = z.object({
-  /** Same key + same body → the same message again; same key + another body → 409. */
-  'idempotency-key': z.string().min(1).max(255).optional(),
-});
 
 export const MessageIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
-
-export const AcceptedMessageSchema = z.object({ id: z.string(), status: MessageStatusSchema });
-export type AcceptedMessage = z.infer<typeof AcceptedMessageSchema>;
 
 export const ChunkStatusSchema = z.enum(['pending', 'sending', 'sent', 'unknown', 'done', 'failed', 'recalled']);
 export type ChunkStatus = z.infer<typeof ChunkStatusSchema>;

@@ -4,15 +4,15 @@
 // (dispatch-feed.ts). The per-recipient rows come with the dispatch plan, which also expands
 // departments: the accept path, where callers wait, writes one message row and one event row.
 // Idempotency-Key: the same key and body give the same message; another body is a 409.
-import { AppError, notFound } from '@dtg/service-kit';
+import type { AcceptedMessage, SendMessageBody } from '@dtg/contracts';
+import { AppError, canonicalSha256, notFound } from '@dtg/service-kit';
 import { newId } from '../../shared/ids';
 import { manageRefusal, type Principal } from '../auth/permissions';
-import { canonicalSha256 } from './canonical-hash';
 import { memberSendRefusal, readMemberSendPolicy } from './member-send-policy';
 import { messageView } from './message-view';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo } from './messages.repository';
-import type { AcceptedMessage, MessageView, SendMessageBody } from './messages.schemas';
+import type { MessageView } from './messages.schemas';
 
 export function messagesService(deps: MessagesDeps) {
   const { sqlite } = deps;

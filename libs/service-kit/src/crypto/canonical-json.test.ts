@@ -1,4 +1,4 @@
-import { canonicalJson, canonicalSha256 } from './canonical-hash';
+import { canonicalJson, canonicalSha256 } from './canonical-json';
 
 describe('canonical hashing', () => {
   it('when two values differ only in key order, then they hash the same; array order still counts', () => {

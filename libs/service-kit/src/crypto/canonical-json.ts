@@ -1,4 +1,4 @@
-import { sha256Hex } from '@dtg/service-kit';
+import { sha256Hex } from './sha256';
 
 /** JSON with object keys sorted at every level, so equal values hash equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
@@ -9,6 +9,7 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/** What an Idempotency-Key is bound to in both services: the same request body in any key order. */
 export function canonicalSha256(value: unknown): string {
   return sha256Hex(canonicalJson(value));
 }
