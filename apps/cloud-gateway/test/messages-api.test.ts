@@ -187,6 +187,19 @@ describe('/v1/messages: validation, idempotency, tenancy, recall', () => {
     await s.call('PATCH', `/admin/tenants/${s.tenant.id}`, { memberSendPolicy: { enabled: true, departments: false } });
   });
 
+  it('when a message is accepted, then message.accepted names who asked: the userid of a user token, the id of an API key', async () => {
+    const secret = s.cloud.services.config.USER_TOKEN_SECRET;
+    const sender = mintUserToken(secret, { tenantId: s.tenant.id, userid: 'user002', role: 'member' }, HOUR).token;
+    const byUser = AcceptedMessageSchema.parse((await s.call('POST', '/v1/messages', { recipients: { userIds: ['user035'] }, msg: text('by a person') }, { token: sender })).body).id;
+    const byKey = AcceptedMessageSchema.parse((await s.send({ recipients: { userIds: ['user036'] }, msg: text('by a service') })).body).id;
+    const key = await s.cloud.services.db.apiKey.findFirstOrThrow({ where: { tenantId: s.tenant.id, name: 'default' } });
+
+    const createdBy = async (id: string) => (await s.eventsOf(id)).find((e) => e.type === 'message.accepted')?.data;
+    expect(await createdBy(byUser)).toMatchObject({ messageId: byUser, createdBy: 'user002' });
+    expect(await createdBy(byKey)).toMatchObject({ messageId: byKey, createdBy: key.id });
+    expect((await s.cloud.services.db.message.findUniqueOrThrow({ where: { id: byKey } })).createdBy).toBe(key.id);
+  });
+
   it('when a sent message is recalled, then every chunk is recalled in DingTalk and message.recalled follows; after 24 h it is 410', async () => {
     const sent = await s.send({ recipients: { userIds: ['user041', 'user042', 'user043'] }, msg: markdown('Recall me') });
     const id = AcceptedMessageSchema.parse(sent.body).id;

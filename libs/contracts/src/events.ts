@@ -55,6 +55,11 @@ export const EventDataSchemas = {
     msg: z.record(z.string(), z.unknown()),
     recipients: RecipientsSpecSchema,
     createdAt: z.iso.datetime(),
+    /**
+     * Who asked for the send: the userid behind a user token, or the API key's id. Events from
+     * before this field existed have none; a local store then treats the message as nobody's own.
+     */
+    createdBy: z.string().min(1).max(128).optional(),
   }),
   'message.dispatched': z.object({
     ...MessageRef,

@@ -37,10 +37,11 @@ export function messagesService(deps: MessagesDeps) {
         const member = principal.kind === 'user' && principal.role === 'member';
         const refusal = member ? memberSendRefusal(readMemberSendPolicy(sql, principal.tenantId), body.recipients) : undefined;
         if (refusal) throw refusal;
-        const createdBy = principal.kind === 'user' ? principal.userid : null;
+        // Who asked: the person behind a user token, or the API key (what members' own-message checks and the local store's views compare).
+        const createdBy = principal.kind === 'user' ? principal.userid : principal.keyId;
         const record = { id, tenantId: principal.tenantId, idempotencyKey: idempotencyKey ?? null, requestHash, msgtype: body.msg.msgtype, msg: body.msg, recipientsSpec: body.recipients, createdBy, createdAt };
         repo.create(sql, record);
-        const event = { messageId: id, msgtype: body.msg.msgtype, msg: body.msg, recipients: body.recipients, createdAt: createdAt.toISOString() };
+        const event = { messageId: id, msgtype: body.msg.msgtype, msg: body.msg, recipients: body.recipients, createdAt: createdAt.toISOString(), createdBy };
         // No deterministic event id: the message id is new, so there is nothing to look up first.
         deps.outbox.appendSync(sql, principal.tenantId, [{ type: 'message.accepted', data: event, occurredAt: createdAt }]);
         return { id, status: 'queued', replayed: false };
