@@ -9,7 +9,9 @@ import { deadEventsRoutes } from './features/events/dead-events.routes';
 import { eventsRoutes, WEBHOOK_PATH } from './features/events/events.routes';
 import { messagesRoutes } from './features/messages/messages.routes';
 import { sessionRoutes } from './features/session/session.routes';
+import { tokensRoutes } from './features/tokens/tokens.routes';
 import { createAccess, SECURITY_SCHEMES } from './http/access';
+import { callerResolver } from './http/caller';
 import type { Services } from './services';
 
 export interface AppDeps {
@@ -25,7 +27,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const { config, db, services } = deps;
   const api = new ApiRegistry();
-  const access = createAccess(services.sessions, config.localAdminToken);
+  const access = createAccess(callerResolver({ tokens: services.tokens, sessions: services.sessions, adminToken: config.localAdminToken }), services.sessions);
   const events = eventsRoutes(api, access, services.ingest, config.webhookSecrets);
   return createServiceApp({
     logger: deps.logger,
@@ -52,6 +54,7 @@ export function createApp(deps: AppDeps): Express {
       app.use(directoryRoutes(api, access, services.directory));
       app.use(messagesRoutes(api, access, services.messages));
       app.use(deadEventsRoutes(api, access, db));
+      app.use(tokensRoutes(api, access, services.tokens));
       app.use(consoleRoutes(api, access, config));
       app.use(openApiRoutes({ title: 'DingTalk gateway — local store', version: deps.version, securitySchemes: SECURITY_SCHEMES }, api));
     },

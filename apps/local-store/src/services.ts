@@ -13,6 +13,7 @@ import { createMessagesService, type MessagesService } from './features/messages
 import { startSessionSweeper } from './features/session/session-sweeper';
 import { createSessionService, type SessionService } from './features/session/session.service';
 import { createTokenRevoker, type TokenRevoker } from './features/session/token-revoker';
+import { createServiceTokens, type ServiceTokens } from './features/tokens/service-tokens.service';
 
 export interface Services {
   ingest: EventIngest;
@@ -20,6 +21,7 @@ export interface Services {
   catchUp: CatchUpWorker;
   sessions: SessionService;
   revoker: TokenRevoker;
+  tokens: ServiceTokens;
   directory: DirectoryService;
   messages: MessagesService;
   /** Starts background work: catch-up now and on its timer, the cloud-token revoker and the session sweeper. */
@@ -67,6 +69,7 @@ export function createServices(deps: ServicesDeps): Services {
       onRevocation: () => revoker.trigger(),
     }),
     revoker,
+    tokens: createServiceTokens(db.sql, config.tenantId),
     directory: createDirectoryService(db, config.tenantId),
     messages: createMessagesService(db, config.tenantId),
     start() {

@@ -27,7 +27,8 @@ describe('GET /openapi.json', () => {
   it('describes inputs, security and response bodies with schemas a JSON Schema validator can compile', async () => {
     const document = (await request(store.app).get('/openapi.json')).body;
     const users = document.paths['/api/users'].get;
-    expect(users.security).toEqual([{ session: [] }]);
+    expect(users.security).toEqual([{ bearer: ['directory:read'] }, { session: ['directory:read'] }]);
+    expect(document.paths['/api/me'].get.security).toEqual([{ session: [] }]);
     expect(users.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual(['cursor', 'includeInactive', 'limit', 'q']);
     // Resolved inside the whole document, as OpenAPI tools do: the tree schema's own `#/$defs/…`
     // references must resolve within that schema, not against the document root.

@@ -4,3 +4,4 @@ export * from './work-notification';
 export * from './send-message';
 export * from './events';
 export * from './local-api';
+export * from './store-access';

@@ -22,6 +22,8 @@ export interface ApiRouteSpec<S extends InputSchemas = InputSchemas> {
   tags?: string[];
   /** Names of security schemes from the document's components; [] = public. */
   security?: string[];
+  /** What each of those schemes must carry (OAuth scopes, or roles for other schemes). */
+  scopes?: string[];
   input?: S;
   responses: Record<number, ApiResponseSpec>;
   /** Middlewares that run before validation (auth, scopes). */

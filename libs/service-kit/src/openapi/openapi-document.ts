@@ -64,7 +64,7 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly ApiRout
       summary: spec.summary,
       operationId: `${spec.method}${toOpenApiPath(spec.path).replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       ...(spec.tags ? { tags: spec.tags } : {}),
-      ...(spec.security ? { security: spec.security.map((name) => ({ [name]: [] })) } : {}),
+      ...(spec.security ? { security: spec.security.map((name) => ({ [name]: spec.scopes ?? [] })) } : {}),
       parameters: parameters(spec),
       ...(body ? { requestBody: { required: bodyRequired(body), content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
       responses,

@@ -24,7 +24,7 @@ function app() {
   );
   registry.add(
     router,
-    { method: 'post', path: '/v1/things', summary: 'Make', input: { body: z.object({ n: z.number().int() }) }, responses: { 201: { description: 'made' } } },
+    { method: 'post', path: '/v1/things', summary: 'Make', security: ['bearer'], scopes: ['things:write'], input: { body: z.object({ n: z.number().int() }) }, responses: { 201: { description: 'made' } } },
     ({ body }, _req, res) => {
       res.status(201).json({ n: body.n });
     },
@@ -56,6 +56,7 @@ describe('OpenAPI from the route registry', () => {
     expect(get.responses['200'].content['application/json'].schema.properties.name).toEqual({ type: 'string' });
     expect(get.responses['404'].content['application/problem+json'].schema.properties.requestId).toBeDefined();
     expect(get.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/v1/things'].post.security).toEqual([{ bearer: ['things:write'] }]);
     expect(doc.paths['/v1/things'].post.requestBody.content['application/json'].schema.required).toEqual(['n']);
     expect(doc.paths['/v1/things'].post.requestBody.required).toBe(true);
     // A body the route does without is documented as optional.

@@ -1,7 +1,7 @@
 import { DepartmentTreeSchema, UserParamsSchema, UserProfileSchema, UsersPageSchema, UsersQuerySchema } from '@dtg/contracts';
 import type { ApiRegistry } from '@dtg/service-kit';
 import { Router } from 'express';
-import type { Access } from '../../http/access';
+import { REFUSALS, type Access } from '../../http/access';
 import type { DirectoryService } from './directory.service';
 
 export function directoryRoutes(api: ApiRegistry, access: Access, directory: DirectoryService): Router {
@@ -10,13 +10,13 @@ export function directoryRoutes(api: ApiRegistry, access: Access, directory: Dir
   api.add(
     router,
     {
-      ...access.session,
+      ...access.scope('directory:read'),
       method: 'get',
       path: '/api/users',
       summary: 'Users of the organisation by userid; `q` searches name and userid (case-insensitive).',
       tags,
       input: { query: UsersQuerySchema },
-      responses: { 200: { description: 'One page.', schema: UsersPageSchema }, 400: { description: 'Bad query.' }, 401: { description: 'No session.' } },
+      responses: { 200: { description: 'One page.', schema: UsersPageSchema }, 400: { description: 'Bad query.' }, ...REFUSALS },
     },
     async ({ query }, _req, res) => {
       res.json(await directory.listUsers(query));
@@ -25,13 +25,13 @@ export function directoryRoutes(api: ApiRegistry, access: Access, directory: Dir
   api.add(
     router,
     {
-      ...access.session,
+      ...access.scope('directory:read'),
       method: 'get',
       path: '/api/users/:userid',
       summary: 'One user (also when inactive).',
       tags,
       input: { params: UserParamsSchema },
-      responses: { 200: { description: 'The user.', schema: UserProfileSchema }, 401: { description: 'No session.' }, 404: { description: 'Unknown user.' } },
+      responses: { 200: { description: 'The user.', schema: UserProfileSchema }, ...REFUSALS, 404: { description: 'Unknown user.' } },
     },
     async ({ params }, _req, res) => {
       res.json(await directory.getUser(params.userid));
@@ -40,12 +40,12 @@ export function directoryRoutes(api: ApiRegistry, access: Access, directory: Dir
   api.add(
     router,
     {
-      ...access.session,
+      ...access.scope('directory:read'),
       method: 'get',
       path: '/api/departments',
       summary: 'The department tree (a department whose parent is unknown or removed is a root).',
       tags,
-      responses: { 200: { description: 'Roots with nested children.', schema: DepartmentTreeSchema }, 401: { description: 'No session.' } },
+      responses: { 200: { description: 'Roots with nested children.', schema: DepartmentTreeSchema }, ...REFUSALS },
     },
     async (_input, _req, res) => {
       res.json(await directory.departmentTree());
