@@ -29,13 +29,13 @@ describe('GET /openapi.json', () => {
     const users = document.paths['/api/users'].get;
     expect(users.security).toEqual([{ bearer: ['directory:read'] }, { session: ['directory:read'] }]);
     expect(document.paths['/api/me'].get.security).toEqual([{ session: [] }]);
-    expect(users.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual(['cursor', 'includeInactive', 'limit', 'q']);
+    expect(users.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual(['active', 'cursor', 'deptId', 'includeInactive', 'includeSubDepartments', 'limit', 'q', 'updatedSince']);
     // Resolved inside the whole document, as OpenAPI tools do: the tree schema's own `#/$defs/…`
     // references must resolve within that schema, not against the document root.
     const ajv = new Ajv2020({ strict: false, validateSchema: false });
     ajv.addSchema(document, 'https://local-store.test/openapi.json');
     const validate = ajv.compile({ $ref: 'https://local-store.test/openapi.json#/paths/~1api~1departments/get/responses/200/content/application~1json/schema' });
-    expect(validate({ items: [{ deptId: 1, name: 'Root', parentId: null, children: [{ deptId: 2, name: 'Child', parentId: 1, children: [] }] }] })).toBe(true);
+    expect(validate({ items: [{ deptId: 1, name: 'Root', parentId: null, memberCount: 0, children: [{ deptId: 2, name: 'Child', parentId: 1, memberCount: 3, children: [] }] }] })).toBe(true);
     expect(validate({ items: [{ deptId: 1, name: 'Root', parentId: null, children: [{ deptId: 'two' }] }] })).toBe(false);
     expect(document.paths['/webhooks/cloud'].post.requestBody.content['application/json'].schema).toBeDefined();
     expect(document.components.securitySchemes.session).toEqual(expect.objectContaining({ in: 'cookie', name: 'dtg_session' }));

@@ -100,8 +100,14 @@ async function usersViaApi(stack: Stack, cookie: string, includeInactive: boolea
   return users;
 }
 
-const flatten = (nodes: DepartmentNode[]): Array<Omit<DepartmentNode, 'children'>> =>
-  nodes.flatMap(({ children, ...node }) => [node, ...flatten(children)]);
+const flatten = (nodes: DepartmentNode[]): Array<Omit<DepartmentNode, 'children' | 'memberCount'>> =>
+  nodes.flatMap(({ children, memberCount: _count, ...node }) => [node, ...flatten(children)]);
+
+/** Direct active members per department, as the tree's memberCount should report them. */
+const memberCounts = (nodes: DepartmentNode[]): Map<number, number> =>
+  new Map(nodes.flatMap(function walk(node): [number, number][] {
+    return [[node.deptId, node.memberCount], ...node.children.flatMap(walk)];
+  }));
 
 describe('directory sync across real processes', () => {
   let stack: Stack;
@@ -132,6 +138,8 @@ describe('directory sync across real processes', () => {
     const tree = DepartmentTreeSchema.parse((await call(stack.local.url, 'GET', '/api/departments', { cookie })).body);
     expect(tree.items.map((d) => d.deptId)).toEqual([1]);
     expect(flatten(tree.items).sort((a, b) => a.deptId - b.deptId)).toEqual(demo.departments);
+    const members = (deptId: number) => [...expectedUsers.values()].filter((u) => u.deptIds.includes(deptId)).length;
+    expect(memberCounts(tree.items)).toEqual(new Map(demo.departments.map((d) => [d.deptId, members(d.deptId)])));
 
     const leavers = ['user050', 'user120', 'user199'];
     for (const userid of leavers) await simControl(stack.sim.url, 'DELETE', `/orgs/${DEMO.corpId}/users/${userid}`);

@@ -45,16 +45,35 @@ export type SessionResponse = z.infer<typeof SessionResponseSchema>;
 export const MeResponseSchema = z.object({ user: UserProfileSchema });
 export type MeResponse = z.infer<typeof MeResponseSchema>;
 
-export const UsersQuerySchema = z.object({
-  cursor: CursorSchema.optional(),
-  limit: PageLimitSchema,
-  /** Case-insensitive substring of the name or the userid. */
-  q: z.string().trim().min(1).max(100).regex(NO_NUL, noNul).optional(),
-  includeInactive: BooleanFlagSchema,
-});
+/** DingTalk department ids are positive integers (the root is 1). */
+const DeptIdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const UsersQuerySchema = z
+  .object({
+    cursor: CursorSchema.optional(),
+    limit: PageLimitSchema,
+    /** Case-insensitive substring of the name, the userid or the job number. */
+    q: z.string().trim().min(1).max(100).regex(NO_NUL, noNul).optional(),
+    /** Only members of this department … */
+    deptId: DeptIdSchema.optional(),
+    /** … or of any department below it (with deptId). */
+    includeSubDepartments: BooleanFlagSchema,
+    /** Only users whose row changed at or after this time (the store's clock). */
+    updatedSince: z.iso.datetime({ offset: true }).optional(),
+    /** `true` (the default): active users; `false`: only those who left; `any`: both. */
+    active: z.enum(['true', 'false', 'any']).optional(),
+    /** Older name of `active=any`; `active` wins when both are given. */
+    includeInactive: BooleanFlagSchema,
+  })
+  .superRefine((query, ctx) => {
+    if (query.includeSubDepartments && query.deptId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['includeSubDepartments'], message: 'needs deptId' });
+    }
+  });
 export type UsersQuery = z.infer<typeof UsersQuerySchema>;
 
 export const UserParamsSchema = z.object({ userid: z.string().min(1).max(64).regex(NO_NUL, noNul) });
+export const UnionIdParamsSchema = z.object({ unionId: z.string().min(1).max(128).regex(NO_NUL, noNul) });
 
 export const UsersPageSchema = z.object({
   items: z.array(UserProfileSchema),
@@ -66,6 +85,8 @@ export interface DepartmentNode {
   deptId: number;
   name: string;
   parentId: number | null;
+  /** Active users directly in this department (not counting sub-departments). */
+  memberCount: number;
   children: DepartmentNode[];
 }
 
@@ -74,6 +95,7 @@ export const DepartmentNodeSchema: z.ZodType<DepartmentNode> = z
     deptId: z.number().int().positive(),
     name: z.string(),
     parentId: z.number().int().nonnegative().nullable(),
+    memberCount: z.number().int().nonnegative(),
     get children() {
       return z.array(DepartmentNodeSchema);
     },
@@ -81,9 +103,29 @@ export const DepartmentNodeSchema: z.ZodType<DepartmentNode> = z
   // Names the recursive definition in generated JSON Schema (instead of `__schema0`).
   .meta({ id: 'DepartmentNode' });
 
+export const DepartmentTreeQuerySchema = z.object({
+  /** Only this department and what is below it. */
+  rootId: DeptIdSchema.optional(),
+});
+
 /** Roots first; a department whose parent is unknown or removed is shown as a root. */
 export const DepartmentTreeSchema = z.object({ items: z.array(DepartmentNodeSchema) });
 export type DepartmentTree = z.infer<typeof DepartmentTreeSchema>;
+
+export const DepartmentParamsSchema = z.object({ deptId: DeptIdSchema });
+
+export const DepartmentDetailSchema = z.object({
+  deptId: z.number().int().positive(),
+  name: z.string(),
+  parentId: z.number().int().nonnegative().nullable(),
+  /** Active users directly in it. */
+  memberCount: z.number().int().nonnegative(),
+  /** Active users in it or in any department below it, each counted once. */
+  totalMemberCount: z.number().int().nonnegative(),
+  /** Its departments from the root down to its parent. */
+  path: z.array(z.object({ deptId: z.number().int().positive(), name: z.string() })),
+});
+export type DepartmentDetail = z.infer<typeof DepartmentDetailSchema>;
 
 export const MessagesQuerySchema = z.object({
   cursor: CursorSchema.optional(),

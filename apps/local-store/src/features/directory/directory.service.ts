@@ -1,23 +1,30 @@
-import type { DepartmentTree, UserProfile, UsersPage, UsersQuery } from '@dtg/contracts';
+import type { DepartmentDetail, DepartmentTree, UserProfile, UsersPage, UsersQuery } from '@dtg/contracts';
 import { notFound } from '@dtg/service-kit';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
 import { decodeCursor, nextCursor } from '../../http/page-cursor';
-import { buildDepartmentTree } from './department-tree';
+import { buildDepartmentTree, findNode } from './department-tree';
 import { departmentsRepository } from './departments.repository';
 import { usersRepository } from './users.repository';
 
 const UserCursorSchema = z.object({ after: z.string().min(1) });
 
+export type DepartmentTreeQuery = { rootId?: number };
+
 export function createDirectoryService(db: Database, tenantId: string) {
   return {
     async listUsers(query: UsersQuery): Promise<UsersPage> {
       const afterUserid = query.cursor === undefined ? undefined : decodeCursor(query.cursor, UserCursorSchema).after;
-      const { items, hasMore } = await usersRepository.list(db.prisma, tenantId, {
+      const deptIds =
+        query.deptId === undefined ? undefined : query.includeSubDepartments ? await departmentsRepository.subtreeIds(db.sql, tenantId, query.deptId) : [query.deptId];
+      const active = query.active ?? (query.includeInactive ? 'any' : 'true');
+      const { items, hasMore } = await usersRepository.list(db.sql, tenantId, {
         afterUserid,
         limit: query.limit,
         q: query.q,
-        includeInactive: query.includeInactive,
+        deptIds,
+        updatedSince: query.updatedSince === undefined ? undefined : new Date(query.updatedSince),
+        active: active === 'any' ? undefined : active === 'true',
       });
       return { items, nextCursor: nextCursor(items, hasMore, (last) => ({ after: last.userid })) };
     },
@@ -28,10 +35,49 @@ export function createDirectoryService(db: Database, tenantId: string) {
       return user;
     },
 
-    async departmentTree(): Promise<DepartmentTree> {
-      return { items: buildDepartmentTree(await departmentsRepository.listCurrent(db.prisma, tenantId)) };
+    async getUserByUnionId(unionId: string): Promise<UserProfile> {
+      const user = await usersRepository.findByUnionId(db.prisma, tenantId, unionId);
+      if (!user) throw notFound(`No user with unionId ${unionId} is known here.`);
+      return user;
+    },
+
+    /** The whole tree, or the subtree under `rootId` (404 when that department is not current). */
+    async departmentTree(query: DepartmentTreeQuery = {}): Promise<DepartmentTree> {
+      const [departments, counts] = await Promise.all([departmentsRepository.listCurrent(db.prisma, tenantId), departmentsRepository.memberCounts(db.sql, tenantId)]);
+      const roots = buildDepartmentTree(departments, counts);
+      if (query.rootId === undefined) return { items: roots };
+      const root = findNode(roots, query.rootId);
+      if (!root) throw notFound(`Department ${query.rootId} is not known here.`);
+      return { items: [root] };
+    },
+
+    async getDepartment(deptId: number): Promise<DepartmentDetail> {
+      const departments = await departmentsRepository.listCurrent(db.prisma, tenantId);
+      const byId = new Map(departments.map((dept) => [dept.deptId, dept]));
+      const dept = byId.get(deptId);
+      if (!dept) throw notFound(`Department ${deptId} is not known here.`);
+      const subtree = await departmentsRepository.subtreeIds(db.sql, tenantId, deptId);
+      const [memberCount, totalMemberCount] = await Promise.all([
+        departmentsRepository.countMembers(db.sql, tenantId, [deptId]),
+        departmentsRepository.countMembers(db.sql, tenantId, subtree),
+      ]);
+      return { ...dept, memberCount, totalMemberCount, path: pathTo(dept.parentId, byId) };
     },
   };
 }
 
 export type DirectoryService = ReturnType<typeof createDirectoryService>;
+
+/** Root first; stops at an unknown parent or a cycle. */
+function pathTo(parentId: number | null, byId: ReadonlyMap<number, { deptId: number; name: string; parentId: number | null }>): { deptId: number; name: string }[] {
+  const path: { deptId: number; name: string }[] = [];
+  const seen = new Set<number>();
+  for (let id = parentId; id !== null && !seen.has(id); ) {
+    seen.add(id);
+    const dept = byId.get(id);
+    if (!dept) break;
+    path.unshift({ deptId: dept.deptId, name: dept.name });
+    id = dept.parentId;
+  }
+  return path;
+}

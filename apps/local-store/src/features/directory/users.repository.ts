@@ -1,49 +1,110 @@
+// Directory reads. Every list is a keyset page on the primary key (tenant_id, userid): stable while
+// rows change underneath (no offsets), and each filter has an index — a GIN on dept_ids, a btree on
+// updated_at, trigram GINs for the substring search — so the planner can start from whichever is
+// most selective or walk the primary key and stop after one page.
 import type { UserProfile } from '@dtg/contracts';
-import type { Prisma, PrismaClient, User } from '../../generated/prisma/client';
+import type { Sql } from '../../db/sql';
+import type { PrismaClient, User } from '../../generated/prisma/client';
 
-export interface UserListOptions {
+export interface UserFilter {
   /** Keyset: only userids after this one. */
   afterUserid?: string;
   limit: number;
+  /** Substring of name, userid or job number, case-insensitive. */
   q?: string;
-  includeInactive: boolean;
+  /** Members of any of these departments. */
+  deptIds?: readonly number[];
+  updatedSince?: Date;
+  /** undefined = active and inactive. */
+  active?: boolean;
 }
 
+interface UserRow {
+  userid: string;
+  union_id: string | null;
+  name: string;
+  avatar: string | null;
+  title: string | null;
+  job_number: string | null;
+  mobile: string | null;
+  email: string | null;
+  dept_ids: string[];
+  manager_userid: string | null;
+  admin: boolean | null;
+  boss: boolean | null;
+  active: boolean;
+}
+
+// dept_ids come back as text: bigint[] would otherwise arrive as strings anyway.
+const COLUMNS = 'userid, union_id, name, avatar, title, job_number, mobile, email, dept_ids::text[] AS dept_ids, manager_userid, admin, boss, active';
 /** Tombstones (a removal seen before any profile) have no profile and are never shown. */
-const HAS_PROFILE = { profileVersion: { not: null } } satisfies Prisma.UserWhereInput;
+const HAS_PROFILE = 'profile_version IS NOT NULL';
 
 export const usersRepository = {
   async find(prisma: PrismaClient, tenantId: string, userid: string): Promise<UserProfile | undefined> {
-    const row = await prisma.user.findFirst({ where: { tenantId, userid, ...HAS_PROFILE } });
-    return row ? toUserProfile(row) : undefined;
+    const row = await prisma.user.findFirst({ where: { tenantId, userid, profileVersion: { not: null } } });
+    return row ? fromPrisma(row) : undefined;
   },
 
-  /** One extra row is read to know whether another page exists. */
-  async list(prisma: PrismaClient, tenantId: string, options: UserListOptions): Promise<{ items: UserProfile[]; hasMore: boolean }> {
-    const where: Prisma.UserWhereInput = { tenantId, ...HAS_PROFILE };
-    if (!options.includeInactive) where.active = true;
-    if (options.afterUserid !== undefined) where.userid = { gt: options.afterUserid };
-    if (options.q !== undefined) {
-      where.OR = [
-        { name: { contains: options.q, mode: 'insensitive' } },
-        { userid: { contains: options.q, mode: 'insensitive' } },
-      ];
+  async findByUnionId(prisma: PrismaClient, tenantId: string, unionId: string): Promise<UserProfile | undefined> {
+    const row = await prisma.user.findFirst({ where: { tenantId, unionId, profileVersion: { not: null } } });
+    return row ? fromPrisma(row) : undefined;
+  },
+
+  /** Plain SQL: the array overlap and an escaped ILIKE are what keep the plan on the indexes. One extra row tells whether another page exists. */
+  async list(sql: Sql, tenantId: string, filter: UserFilter): Promise<{ items: UserProfile[]; hasMore: boolean }> {
+    const values: unknown[] = [tenantId];
+    const param = (value: unknown) => `$${values.push(value)}`;
+    const where = ['tenant_id = $1', HAS_PROFILE];
+    if (filter.active !== undefined) where.push(`active = ${param(filter.active)}`);
+    if (filter.afterUserid !== undefined) where.push(`userid > ${param(filter.afterUserid)}`);
+    if (filter.deptIds !== undefined) where.push(`dept_ids && ${param(filter.deptIds)}::bigint[]`);
+    if (filter.updatedSince !== undefined) where.push(`updated_at >= ${param(filter.updatedSince)}`);
+    if (filter.q !== undefined) {
+      const pattern = param(`%${escapeLike(filter.q)}%`);
+      where.push(`(name ILIKE ${pattern} OR userid ILIKE ${pattern} OR job_number ILIKE ${pattern})`);
     }
-    const rows = await prisma.user.findMany({ where, orderBy: { userid: 'asc' }, take: options.limit + 1 });
-    return { items: rows.slice(0, options.limit).map(toUserProfile), hasMore: rows.length > options.limit };
+    const rows = await sql.query<UserRow>(
+      `SELECT ${COLUMNS} FROM users WHERE ${where.join(' AND ')} ORDER BY userid LIMIT ${param(filter.limit + 1)}`,
+      values,
+    );
+    return { items: rows.slice(0, filter.limit).map(toUserProfile), hasMore: rows.length > filter.limit };
   },
 };
 
-function toUserProfile(row: User): UserProfile {
-  const profile: UserProfile = { userid: row.userid, name: row.name, deptIds: row.deptIds.map(Number), active: row.active };
-  if (row.unionId !== null) profile.unionId = row.unionId;
+/** The search text is matched literally: `%`, `_` and the escape character lose their LIKE meaning. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+function toUserProfile(row: UserRow): UserProfile {
+  const profile: UserProfile = { userid: row.userid, name: row.name, deptIds: row.dept_ids.map(Number), active: row.active };
+  if (row.union_id !== null) profile.unionId = row.union_id;
   if (row.avatar !== null) profile.avatar = row.avatar;
   if (row.title !== null) profile.title = row.title;
-  if (row.jobNumber !== null) profile.jobNumber = row.jobNumber;
+  if (row.job_number !== null) profile.jobNumber = row.job_number;
   if (row.mobile !== null) profile.mobile = row.mobile;
   if (row.email !== null) profile.email = row.email;
-  if (row.managerUserid !== null) profile.managerUserid = row.managerUserid;
+  if (row.manager_userid !== null) profile.managerUserid = row.manager_userid;
   if (row.admin !== null) profile.admin = row.admin;
   if (row.boss !== null) profile.boss = row.boss;
   return profile;
+}
+
+function fromPrisma(row: User): UserProfile {
+  return toUserProfile({
+    userid: row.userid,
+    union_id: row.unionId,
+    name: row.name,
+    avatar: row.avatar,
+    title: row.title,
+    job_number: row.jobNumber,
+    mobile: row.mobile,
+    email: row.email,
+    dept_ids: row.deptIds.map(String),
+    manager_userid: row.managerUserid,
+    admin: row.admin,
+    boss: row.boss,
+    active: row.active,
+  });
 }
