@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { pendingMigrationNames } from './db/migrate';
+import { changesRoutes } from './features/changes/changes.routes';
 import { consoleRoutes } from './features/console/console.routes';
 import { directoryRoutes } from './features/directory/directory.routes';
 import { deadEventsRoutes } from './features/events/dead-events.routes';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
       app.use(messagesRoutes(api, access, services.messages));
       app.use(deadEventsRoutes(api, access, db));
       app.use(tokensRoutes(api, access, services.tokens));
+      app.use(changesRoutes(api, access, services.changes));
       app.use(consoleRoutes(api, access, config));
       app.use(openApiRoutes({ title: 'DingTalk gateway — local store', version: deps.version, securitySchemes: SECURITY_SCHEMES }, api));
     },

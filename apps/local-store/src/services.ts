@@ -5,6 +5,7 @@ import type { CloudClient } from './cloud/cloud-client';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { createCatchUpWorker, type CatchUpWorker } from './features/catch-up/catch-up.worker';
+import { createChangesService, type ChangesService } from './features/changes/changes.service';
 import { createCursorTracker, type CursorTracker } from './features/catch-up/cursor-tracker';
 import { createDirectoryService, type DirectoryService } from './features/directory/directory.service';
 import { createDeliveryMetrics } from './features/events/delivery-metrics';
@@ -22,6 +23,7 @@ export interface Services {
   sessions: SessionService;
   revoker: TokenRevoker;
   tokens: ServiceTokens;
+  changes: ChangesService;
   directory: DirectoryService;
   messages: MessagesService;
   /** Starts background work: catch-up now and on its timer, the cloud-token revoker and the session sweeper. */
@@ -70,6 +72,7 @@ export function createServices(deps: ServicesDeps): Services {
     }),
     revoker,
     tokens: createServiceTokens(db.sql, config.tenantId),
+    changes: createChangesService(db.sql, config.tenantId),
     directory: createDirectoryService(db, config.tenantId),
     messages: createMessagesService(db, config.tenantId),
     start() {

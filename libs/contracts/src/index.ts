@@ -5,3 +5,4 @@ export * from './send-message';
 export * from './events';
 export * from './local-api';
 export * from './store-access';
+export * from './store-changes';

@@ -17,6 +17,8 @@ export interface Access {
   session: AccessRule;
   /** A service token holding `scope`, the LOCAL_ADMIN_TOKEN, or a session whose role grants it. */
   scope(scope: Scope): AccessRule;
+  /** Any one of `scopes` (the route filters what it answers by which ones the caller holds). */
+  anyScope(scopes: readonly Scope[]): AccessRule;
   /** The LOCAL_ADMIN_TOKEN or an org admin's session: managing service tokens, parked events. */
   admin: AccessRule;
   webhook: AccessRule;
@@ -61,6 +63,14 @@ export function createAccess(resolve: CallerResolver, sessions: SessionService):
       before: [
         withCaller((caller) => {
           if (!caller.scopes.has(scope)) throw forbidden(`This credential lacks the ${scope} scope.`);
+        }),
+      ],
+    }),
+    anyScope: (scopes) => ({
+      security: ['bearer', 'session'],
+      before: [
+        withCaller((caller) => {
+          if (!scopes.some((scope) => caller.scopes.has(scope))) throw forbidden(`This credential lacks all of the scopes ${scopes.join(', ')}; one is needed.`);
         }),
       ],
     }),

@@ -1,8 +1,12 @@
 // Event-driven writes to `users`, as bulk SQL statements for one batch of events. The profile and
 // the active flag carry separate versions: a late upsert still brings a newer profile but can never
-// revive a user removed by a newer event.
+// revive a user removed by a newer event. Each statement also writes a change event (user.created,
+// .updated, .removed) for every row whose profile it actually changed: the rows it wrote
+// (RETURNING) compared with the same rows before the statement, which `lock` has row-locked first
+// so nothing else can change them in between.
 import type { UserProfile } from '@dtg/contracts';
 import { jsonParam, type Statement } from '../../db/sql';
+import { userJson } from '../changes/change-json';
 
 export interface VersionedProfile {
   profile: UserProfile;
@@ -27,10 +31,19 @@ const PROFILE_COLUMNS = [
 const NEWER_PROFILE = 'coalesce(u.profile_version, -1) < excluded.profile_version';
 const NEWER_ACTIVE = 'u.active_version < excluded.active_version';
 
+const INCOMING_USERIDS = 'SELECT i.userid FROM jsonb_to_recordset($2::jsonb) AS i(userid text)';
+
+// The rows this batch is about to write, locked in key order (the order every batch takes them in).
+const LOCK = `SELECT 1 FROM users WHERE tenant_id = $1 AND userid IN (${INCOMING_USERIDS}) ORDER BY userid FOR UPDATE`;
+
+const BEFORE = `SELECT b.userid, b.profile_version, b.active, ${userJson('b')} AS profile
+  FROM users b WHERE b.tenant_id = $1 AND b.userid IN (${INCOMING_USERIDS})`;
+
 // A unionId names one person and is unique per tenant. The upsert leaves it out while another
 // user holds it; the release and claim statements then move it to the claimant when the claimant's
 // stored profile is the one just upserted and the holder's profile is older.
 const UPSERT_PROFILES = `
+  WITH before AS MATERIALIZED (${BEFORE}), written AS (
   INSERT INTO users AS u (tenant_id, userid, ${PROFILE_COLUMNS.join(', ')}, active, profile_version, active_version, updated_at)
   SELECT $1, i.userid,
     CASE WHEN EXISTS (SELECT 1 FROM users o WHERE o.tenant_id = $1 AND o.union_id = i.union_id AND o.userid <> i.userid)
@@ -47,7 +60,18 @@ const UPSERT_PROFILES = `
     active = CASE WHEN ${NEWER_ACTIVE} THEN excluded.active ELSE u.active END,
     active_version = GREATEST(u.active_version, excluded.active_version),
     updated_at = now()
-  WHERE ${NEWER_PROFILE} OR ${NEWER_ACTIVE}`;
+  WHERE ${NEWER_PROFILE} OR ${NEWER_ACTIVE}
+    RETURNING u.userid, u.profile_version, ${userJson('u')} AS profile
+  )
+  INSERT INTO changes (tenant_id, type, data)
+  SELECT $1,
+    CASE WHEN b.profile_version IS NULL THEN 'user.created'
+         WHEN b.active AND NOT (w.profile->>'active')::boolean THEN 'user.removed'
+         ELSE 'user.updated' END,
+    jsonb_build_object('user', w.profile)
+  FROM written w LEFT JOIN before b ON b.userid = w.userid
+  WHERE w.profile_version IS NOT NULL AND (b.profile_version IS NULL OR b.profile IS DISTINCT FROM w.profile)
+  ORDER BY w.userid`;
 
 // Claims whose profile write took effect but that did not get their unionId (another user has it).
 // The scalar subquery is evaluated per incoming row on the primary key, and the statements below
@@ -60,33 +84,53 @@ const CLAIMS = `
     AND (SELECT c.profile_version = i.seq AND c.union_id IS DISTINCT FROM i.union_id
          FROM users c WHERE c.tenant_id = $1 AND c.userid = i.userid)`;
 
-const RELEASE_UNION_IDS = `
-  WITH claims AS MATERIALIZED (${CLAIMS})
+// Both change union_id on every row they touch, so each row they return is a change.
+const unionIdChanges = (update: string) => `
+  WITH claims AS MATERIALIZED (${CLAIMS}), changed AS (${update}
+    RETURNING u.userid, u.profile_version, ${userJson('u')} AS profile
+  )
+  INSERT INTO changes (tenant_id, type, data)
+  SELECT $1, 'user.updated', jsonb_build_object('user', profile) FROM changed WHERE profile_version IS NOT NULL ORDER BY userid`;
+
+const RELEASE_UNION_IDS = unionIdChanges(`
   UPDATE users u SET union_id = NULL, updated_at = now()
   FROM claims i
   WHERE EXISTS (SELECT 1 FROM claims)
     AND u.tenant_id = $1 AND u.union_id = i.union_id AND u.userid <> i.userid
-    AND coalesce(u.profile_version, -1) < i.seq`;
+    AND coalesce(u.profile_version, -1) < i.seq`);
 
-const CLAIM_UNION_IDS = `
-  WITH claims AS MATERIALIZED (${CLAIMS})
+const CLAIM_UNION_IDS = unionIdChanges(`
   UPDATE users u SET union_id = i.union_id, updated_at = now()
   FROM claims i
   WHERE EXISTS (SELECT 1 FROM claims)
     AND u.tenant_id = $1 AND u.userid = i.userid
-    AND NOT EXISTS (SELECT 1 FROM users o WHERE o.tenant_id = $1 AND o.union_id = i.union_id)`;
+    AND NOT EXISTS (SELECT 1 FROM users o WHERE o.tenant_id = $1 AND o.union_id = i.union_id)`);
 
 // A removal seen before any profile leaves a tombstone (no profile, inactive) so the older upsert
 // arriving later cannot make the user active.
+// Only a user who had a profile and was active is reported removed (a tombstone is nobody yet).
 const DEACTIVATE = `
-  INSERT INTO users AS u (tenant_id, userid, dept_ids, active, profile_version, active_version, updated_at)
-  SELECT $1, i.userid, '{}', false, NULL, i.seq, now()
-  FROM jsonb_to_recordset($2::jsonb) AS i(userid text, seq int)
-  ORDER BY i.userid
-  ON CONFLICT (tenant_id, userid) DO UPDATE SET active = false, active_version = excluded.active_version, updated_at = now()
-  WHERE ${NEWER_ACTIVE}`;
+  WITH before AS MATERIALIZED (${BEFORE}), written AS (
+    INSERT INTO users AS u (tenant_id, userid, dept_ids, active, profile_version, active_version, updated_at)
+    SELECT $1, i.userid, '{}', false, NULL, i.seq, now()
+    FROM jsonb_to_recordset($2::jsonb) AS i(userid text, seq int)
+    ORDER BY i.userid
+    ON CONFLICT (tenant_id, userid) DO UPDATE SET active = false, active_version = excluded.active_version, updated_at = now()
+    WHERE ${NEWER_ACTIVE}
+    RETURNING u.userid, ${userJson('u')} AS profile
+  )
+  INSERT INTO changes (tenant_id, type, data)
+  SELECT $1, 'user.removed', jsonb_build_object('user', w.profile)
+  FROM written w JOIN before b ON b.userid = w.userid
+  WHERE b.active AND b.profile_version IS NOT NULL
+  ORDER BY w.userid`;
 
 export const userWritesRepository = {
+  /** Row-locks the users a batch will write; runs before the writes so their before-images are exact. */
+  lock(tenantId: string, userids: readonly string[]): Statement[] {
+    return userids.length === 0 ? [] : [{ text: LOCK, values: [tenantId, jsonParam(userids.map((userid) => ({ userid })))] }];
+  },
+
   /** Profile upserts, plus the unionId hand-over when any incoming profile names one. */
   upsertProfiles(tenantId: string, items: readonly VersionedProfile[]): Statement[] {
     if (items.length === 0) return [];

@@ -14,6 +14,7 @@ import type { CookieOptions } from 'express';
 import { CloudRequestError, type CloudClient } from '../../cloud/cloud-client';
 import type { Database } from '../../db/database';
 import { inTransaction, runStatements, type Sql } from '../../db/sql';
+import { changesRepository } from '../changes/changes.repository';
 import { userWritesRepository } from '../directory/user-writes.repository';
 import { hashTicket, loginTicketsRepository } from './login-tickets.repository';
 
@@ -102,7 +103,12 @@ export async function finishDingTalkLogin<T>(
     await loginTicketsRepository.markRedeemed(sql, ticketHash);
     // The user.authenticated event also upserts the user; a ticket fetched ahead of it has no seq,
     // so it only fills in a user not known yet (version 0 loses to any event).
-    await runStatements(sql, userWritesRepository.upsertProfiles(tenantId, [{ profile: found.user, seq: 0 }]));
+    // A user first seen here is a change customer services hear about (user.created), numbered in this transaction.
+    await runStatements(sql, [
+      ...userWritesRepository.lock(tenantId, [found.user.userid]),
+      ...userWritesRepository.upsertProfiles(tenantId, [{ profile: found.user, seq: 0 }]),
+      changesRepository.finalize(tenantId),
+    ]);
     const [state] = await sql.query<{ active: boolean }>('SELECT active FROM users WHERE tenant_id = $1 AND userid = $2', [tenantId, found.user.userid]);
     if (!state?.active) throw unauthorized('This user is no longer active in the organisation.');
     const result = await signIn(sql, { user: found.user, cloudToken, cloudTokenId: found.cloudTokenId, cloudTokenExpiresAt: found.cloudTokenExpiresAt });
