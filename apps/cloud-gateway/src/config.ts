@@ -1,19 +1,9 @@
 // The cloud's whole configuration, parsed once at start (a bad env exits listing every problem).
 import path from 'node:path';
 import { z } from 'zod';
-import { envBool, envDurationMs, envInt, envList, envPort, envRateLimit, envSecret, envTrustProxy, envUrl, parseDurationMs } from '@dtg/service-kit';
+import { envBool, envDurationList, envDurationMs, envInt, envPort, envRateLimit, envSecret, envTrustProxy, envUrl, parseDurationMs } from '@dtg/service-kit';
 
 const repoRoot = path.resolve(__dirname, '../../..');
-
-const durationList = (fallback: string) =>
-  envList(fallback.split(',')).transform((items, ctx) => {
-    const ms = items.map((item) => parseDurationMs(item));
-    if (ms.some((v) => v === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of durations (5s,5m,30m,…)' });
-      return z.NEVER;
-    }
-    return ms as number[];
-  });
 
 /** A duration, or `off` (0). */
 const durationOrOff = (fallback: string) =>
@@ -86,7 +76,7 @@ export const CloudConfigSchema = z.object({
    * special addresses stay refused either way.
    */
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: envBool(false),
-  WEBHOOK_RETRY_SCHEDULE: durationList('5s,5m,30m,2h,5h,10h,10h'),
+  WEBHOOK_RETRY_SCHEDULE: envDurationList('5s,5m,30m,2h,5h,10h,10h'),
   WEBHOOK_CONCURRENCY_PER_TENANT: envInt(32, { min: 1, max: 256 }),
   DISPATCH_POLL_INTERVAL: envDurationMs('1s'),
   JOB_POLL_INTERVAL: envDurationMs('500ms'),
@@ -110,7 +100,7 @@ export const CloudConfigSchema = z.object({
   MESSAGE_DAILY_CAP_INTERNAL: envInt(500, { min: 1, max: 100_000 }),
   MESSAGE_DAILY_CAP_ISV: envInt(100, { min: 1, max: 100_000 }),
   /** Waits before each getsendprogress poll of a running task; the last one repeats. */
-  MESSAGE_RECEIPT_SCHEDULE: durationList('1s,2s,5s,15s,1m,5m'),
+  MESSAGE_RECEIPT_SCHEDULE: envDurationList('1s,2s,5s,15s,1m,5m'),
   /** Unread recipients are re-polled at intervals that grow with the message's age, capped at this. */
   MESSAGE_READ_POLL_MAX_INTERVAL: envDurationMs('2h'),
   /** No task query after this long past the send (DingTalk answers for 24 h). */

@@ -10,6 +10,7 @@ import { deadEventsRoutes } from './features/events/dead-events.routes';
 import { eventsRoutes, WEBHOOK_PATH } from './features/events/events.routes';
 import { messagesRoutes } from './features/messages/messages.routes';
 import { sessionRoutes } from './features/session/session.routes';
+import { subscriptionsRoutes } from './features/subscriptions/subscriptions.routes';
 import { tokensRoutes } from './features/tokens/tokens.routes';
 import { createAccess, SECURITY_SCHEMES } from './http/access';
 import { callerResolver } from './http/caller';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
       app.use(deadEventsRoutes(api, access, db));
       app.use(tokensRoutes(api, access, services.tokens));
       app.use(changesRoutes(api, access, services.changes));
+      app.use(subscriptionsRoutes(api, access, services.subscriptions));
       app.use(consoleRoutes(api, access, config));
       app.use(openApiRoutes({ title: 'DingTalk gateway — local store', version: deps.version, securitySchemes: SECURITY_SCHEMES }, api));
     },

@@ -1,5 +1,19 @@
 // The only place that reads the environment. Everything else receives the frozen `Config`.
-import { envBool, envDurationMs, envList, envPort, envRateLimit, envTrustProxy, envUrl, isPublishedSecret, loadConfig, parseConfigOrExit, PUBLISHED_SECRET_MESSAGE } from '@dtg/service-kit';
+import {
+  envBool,
+  envDurationList,
+  envDurationMs,
+  envInt,
+  envList,
+  envPort,
+  envRateLimit,
+  envTrustProxy,
+  envUrl,
+  isPublishedSecret,
+  loadConfig,
+  parseConfigOrExit,
+  PUBLISHED_SECRET_MESSAGE,
+} from '@dtg/service-kit';
 import { z } from 'zod';
 
 const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -51,6 +65,13 @@ export const ConfigSchema = z
     LOCAL_ADMIN_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long').refine(notPublished, PUBLISHED_SECRET_MESSAGE),
     /** Bearer token for GET /metrics; without it the route does not exist. */
     METRICS_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long').refine(notPublished, PUBLISHED_SECRET_MESSAGE),
+    /** Pushes to subscription endpoints: the cloud's retry schedule by default, then dead. */
+    SUBSCRIPTION_RETRY_SCHEDULE: envDurationList('5s,5m,30m,2h,5h,10h,10h'),
+    SUBSCRIPTION_TIMEOUT: envDurationMs('10s').refine((ms) => ms >= 100, 'must be at least 100ms'),
+    /** Pushes in flight per endpoint. */
+    SUBSCRIPTION_CONCURRENCY: envInt(16, { min: 1, max: 256 }),
+    /** How often due retries are looked for (new changes are pushed at once). */
+    SUBSCRIPTION_POLL_INTERVAL: envDurationMs('1s').refine((ms) => ms >= 50, 'must be at least 50ms'),
   })
   .superRefine((env, ctx) => {
     if (env.DELIVERY_MODE === 'push' && env.WEBHOOK_SECRETS.length === 0) {
@@ -76,6 +97,12 @@ export const ConfigSchema = z
     logLevel: env.LOG_LEVEL,
     localAdminToken: env.LOCAL_ADMIN_TOKEN,
     metricsToken: env.METRICS_TOKEN,
+    subscriptions: {
+      retryScheduleMs: env.SUBSCRIPTION_RETRY_SCHEDULE,
+      timeoutMs: env.SUBSCRIPTION_TIMEOUT,
+      concurrency: env.SUBSCRIPTION_CONCURRENCY,
+      pollIntervalMs: env.SUBSCRIPTION_POLL_INTERVAL,
+    },
   }));
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

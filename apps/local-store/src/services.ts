@@ -1,6 +1,7 @@
 // Plain factories wiring the store's services together (no DI framework): main.ts and the tests
 // build the same graph.
 import type { Logger, Registry } from '@dtg/service-kit';
+import { retryPolicy } from '@dtg/webhook-signing';
 import type { CloudClient } from './cloud/cloud-client';
 import type { Config } from './config';
 import type { Database } from './db/database';
@@ -12,6 +13,9 @@ import { createDeliveryMetrics } from './features/events/delivery-metrics';
 import { createEventIngest, type EventIngest } from './features/events/event-ingest.service';
 import { createMessagesService, type MessagesService } from './features/messages/messages.service';
 import { startSessionSweeper } from './features/session/session-sweeper';
+import { sendToEndpoint, type EndpointSender } from './features/subscriptions/endpoint-sender';
+import { SubscriptionDispatcher } from './features/subscriptions/subscription-dispatcher';
+import { createSubscriptions, type Subscriptions } from './features/subscriptions/subscriptions.service';
 import { createSessionService, type SessionService } from './features/session/session.service';
 import { createTokenRevoker, type TokenRevoker } from './features/session/token-revoker';
 import { createServiceTokens, type ServiceTokens } from './features/tokens/service-tokens.service';
@@ -24,9 +28,11 @@ export interface Services {
   revoker: TokenRevoker;
   tokens: ServiceTokens;
   changes: ChangesService;
+  subscriptions: Subscriptions;
+  dispatcher: SubscriptionDispatcher;
   directory: DirectoryService;
   messages: MessagesService;
-  /** Starts background work: catch-up now and on its timer, the cloud-token revoker and the session sweeper. */
+  /** Starts background work: catch-up now and on its timer, subscription pushes, the cloud-token revoker and the session sweeper. */
   start(): void;
   /** Stops background work; the database stays open. */
   stop(): Promise<void>;
@@ -41,6 +47,8 @@ export interface ServicesDeps {
   registry: Registry;
   /** How long a gap behind pushed events may last before it is pulled. Default 2000 ms. */
   gapGraceMs?: number;
+  /** How subscription pushes leave (tests count or hold them). Default: fetch. */
+  send?: EndpointSender;
 }
 
 export function createServices(deps: ServicesDeps): Services {
@@ -55,7 +63,24 @@ export function createServices(deps: ServicesDeps): Services {
     onGap: () => catchUp.trigger(),
     onCursor: (seq) => metrics.cursor(seq),
   });
-  const ingest = createEventIngest({ pool: db.pool, tenantId: config.tenantId, logger, metrics, onSettled: (seqs) => tracker.noteSettled(seqs) });
+  const dispatcher = new SubscriptionDispatcher({
+    sql: db.sql,
+    tenantId: config.tenantId,
+    logger,
+    send: deps.send ?? sendToEndpoint,
+    policy: retryPolicy(config.subscriptions.retryScheduleMs),
+    timeoutMs: config.subscriptions.timeoutMs,
+    concurrency: config.subscriptions.concurrency,
+    pollIntervalMs: config.subscriptions.pollIntervalMs,
+  });
+  const ingest = createEventIngest({
+    pool: db.pool,
+    tenantId: config.tenantId,
+    logger,
+    metrics,
+    onSettled: (seqs) => tracker.noteSettled(seqs),
+    onChanged: () => dispatcher.kick(),
+  });
   const catchUp = createCatchUpWorker({ cloud, ingest, tracker, logger, intervalMs: config.pullIntervalMs });
   const revoker = createTokenRevoker({ sql: db.sql, cloud, tenantId: config.tenantId, logger });
   let stopSweeper: (() => void) | undefined;
@@ -73,10 +98,13 @@ export function createServices(deps: ServicesDeps): Services {
     revoker,
     tokens: createServiceTokens(db.sql, config.tenantId),
     changes: createChangesService(db.sql, config.tenantId),
+    subscriptions: createSubscriptions(db, config.tenantId, () => dispatcher.kick()),
+    dispatcher,
     directory: createDirectoryService(db, config.tenantId),
     messages: createMessagesService(db, config.tenantId),
     start() {
       catchUp.start();
+      dispatcher.start();
       revoker.start();
       stopSweeper ??= startSessionSweeper(db, logger);
     },
@@ -85,6 +113,7 @@ export function createServices(deps: ServicesDeps): Services {
       await revoker.stop();
       await catchUp.stop();
       await tracker.stop();
+      await dispatcher.stop();
     },
   };
 }

@@ -37,6 +37,7 @@ describe('config', () => {
       logLevel: 'info',
       localAdminToken: undefined,
       metricsToken: undefined,
+      subscriptions: { retryScheduleMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000], timeoutMs: 10_000, concurrency: 16, pollIntervalMs: 1000 },
     });
   });
 

@@ -6,3 +6,4 @@ export * from './events';
 export * from './local-api';
 export * from './store-access';
 export * from './store-changes';
+export * from './store-subscriptions';

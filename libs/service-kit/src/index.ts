@@ -2,6 +2,7 @@ export { loadConfig, parseConfigOrExit } from './config/load-config';
 export { ConfigError, type ConfigProblem } from './config/config-error';
 export {
   envBool,
+  envDurationList,
   envDurationMs,
   envInt,
   envList,

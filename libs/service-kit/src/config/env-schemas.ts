@@ -141,3 +141,15 @@ export function envTrustProxy() {
     return fail('must be off, a number of proxies, or a list of addresses/subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8…)');
   }, false);
 }
+
+/** Comma-separated durations ("5s,5m,30m") → milliseconds each, e.g. a retry schedule. */
+export function envDurationList(fallback: string) {
+  return envList(fallback.split(',')).transform((items, ctx) => {
+    const ms = items.map((item) => parseDurationMs(item));
+    if (ms.some((v) => v === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of durations (5s,5m,30m,…)' });
+      return z.NEVER;
+    }
+    return ms as number[];
+  });
+}

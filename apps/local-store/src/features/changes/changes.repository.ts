@@ -21,7 +21,8 @@ const FINALIZE = `
   )
   UPDATE changes c SET seq = numbered.seq, data = c.data || jsonb_build_object('version', numbered.seq)
   FROM (SELECT p.id, counter.last_seq - p.total + p.n AS seq FROM pending p, counter) AS numbered
-  WHERE c.id = numbered.id`;
+  WHERE c.id = numbered.id
+  RETURNING c.seq`;
 
 interface ChangeRow {
   event_id: string;
@@ -32,6 +33,7 @@ interface ChangeRow {
 }
 
 export const changesRepository = {
+  /** Returns a row per change it numbered (none when the transaction changed nothing). */
   finalize(tenantId: string): Statement {
     return { text: FINALIZE, values: [tenantId] };
   },

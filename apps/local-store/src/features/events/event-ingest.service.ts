@@ -47,6 +47,8 @@ export interface EventIngestDeps {
   logger: Logger;
   /** Told about every seq settled by a committed transaction (drives the cursor). */
   onSettled: (seqs: number[]) => void;
+  /** Told when a committed transaction wrote change events (wakes the subscription dispatcher). */
+  onChanged?: () => void;
   metrics: DeliveryMetrics;
 }
 
@@ -96,11 +98,15 @@ async function settleWithFallback(deps: EventIngestDeps, deliveries: readonly De
 }
 
 async function settleBatch(deps: EventIngestDeps, deliveries: readonly Delivery[], source: EventSource): Promise<IngestOutcome[]> {
-  const [recorded = []] = await runScript(deps.pool, [
+  // The apply statements go last: their final statement (numbering change events) returns a row per event.
+  const apply = applyStatements(deps.tenantId, validEvents(deliveries));
+  const results = await runScript(deps.pool, [
     processedEventsRepository.insertNew(deps.tenantId, deliveries.flatMap(processedRow)),
-    ...applyStatements(deps.tenantId, validEvents(deliveries)),
     ...deadEventsRepository.insert(deadEvents(deliveries, source)),
+    ...apply,
   ]);
+  const recorded = results[0] ?? [];
+  if (apply.length > 0 && (results.at(-1)?.length ?? 0) > 0) deps.onChanged?.();
   /** Ids recorded by this script: the events it applied or parked (the others were duplicates). */
   const fresh = new Set((recorded as { event_id: string }[]).map((row) => row.event_id));
   const settledSeqs = deliveries.flatMap(({ classified }) => settledSeq(classified, fresh) ?? []);

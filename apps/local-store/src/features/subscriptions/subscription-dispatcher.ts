@@ -1,0 +1,217 @@
+// Pushes change events to subscription endpoints, the way the cloud's dispatcher pushes to local
+// stores: a fan-out step turns new changes into delivery rows, then one worker per endpoint with
+// due work claims rows with a lease (FOR UPDATE SKIP LOCKED: another store process on the same
+// database takes other rows, never the same one), pushes at most `concurrency` at a time and
+// records each attempt in batches. A push that fails is retried on the shared schedule (jitter,
+// Retry-After), then dead; a process that dies mid-push leaves leased rows that are claimed again
+// when the lease runs out (so an endpoint may see an event twice: it deduplicates on webhook-id).
+import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
+import type { Logger } from '@dtg/service-kit';
+import type { Sql } from '../../db/sql';
+import { newId } from '../../shared/ids';
+import { deliveriesRepository, type AttemptResult, type ClaimedDelivery, type PushableEvent } from './deliveries.repository';
+import type { EndpointSender, SendResult } from './endpoint-sender';
+import { subscriptionsRepository, type SigningTarget } from './subscriptions.repository';
+
+export interface SubscriptionDispatcherDeps {
+  sql: Sql;
+  tenantId: string;
+  logger: Logger;
+  send: EndpointSender;
+  policy: RetryPolicy;
+  timeoutMs: number;
+  /** Pushes in flight per endpoint. */
+  concurrency: number;
+  pollIntervalMs: number;
+}
+
+const FLUSH_EVERY_MS = 10;
+const FLUSH_AT = 200;
+
+export class SubscriptionDispatcher {
+  private readonly owner = newId('sdp');
+  private readonly workers = new Map<string, Promise<void>>();
+  private readonly signals = new Map<string, Signal>();
+  private results: AttemptResult[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private flushTimer?: NodeJS.Timeout;
+  private timer?: NodeJS.Timeout;
+  private scanning = false;
+  private rescan = false;
+  private stopped = true;
+
+  constructor(private readonly deps: SubscriptionDispatcherDeps) {}
+
+  start(): void {
+    this.stopped = false;
+    const tick = () => {
+      this.kick();
+      this.timer = setTimeout(tick, this.deps.pollIntervalMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Changes were committed (or a retry may be due): look for work now. Cheap to call often. */
+  kick(): void {
+    if (this.stopped) return;
+    for (const signal of this.signals.values()) signal.notify();
+    if (this.scanning) {
+      this.rescan = true;
+      return;
+    }
+    this.scanning = true;
+    void this.scan().finally(() => {
+      this.scanning = false;
+      if (this.rescan) {
+        this.rescan = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Stops claiming, waits for pushes in flight (each bounded by the timeout) and records them. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    for (const signal of this.signals.values()) signal.notify();
+    await Promise.allSettled([...this.workers.values()]);
+    await this.flush();
+  }
+
+  private async scan(): Promise<void> {
+    const { sql, tenantId } = this.deps;
+    try {
+      while ((await deliveriesRepository.fanOut(sql, tenantId)).behind > 0 && !this.stopped);
+      for (const id of await deliveriesRepository.subscriptionsWithDueWork(sql, tenantId)) {
+        if (this.workers.has(id) || this.stopped) continue;
+        const worker = this.runSubscription(id).then((wokenWhileEnding) => {
+          this.workers.delete(id);
+          // Work committed between the worker's last empty claim and its exit must not wait for the poll.
+          if (wokenWhileEnding) this.kick();
+        });
+        this.workers.set(id, worker);
+      }
+    } catch (err) {
+      this.deps.logger.error('subscription dispatch scan failed', { err });
+    }
+  }
+
+  /** Resolves true when new work was signalled while the worker was ending. */
+  private async runSubscription(id: string): Promise<boolean> {
+    const { concurrency, timeoutMs, sql, tenantId } = this.deps;
+    const leaseMs = timeoutMs * 2 + 5_000;
+    const batch = Math.max(1, Math.floor(concurrency / 4));
+    let inFlight = 0;
+    const signal = new Signal();
+    this.signals.set(id, signal);
+    try {
+      while (!this.stopped) {
+        const free = concurrency - inFlight;
+        if (free >= batch || inFlight === 0) {
+          const target = await subscriptionsRepository.target(sql, id);
+          // Deleted or paused: stop claiming; pushes already out finish and are recorded.
+          if (!target || target.status !== 'active') {
+            if (inFlight === 0) break;
+          } else {
+            const claimed = await deliveriesRepository.claim(sql, id, this.owner, free, leaseMs);
+            if (claimed.length === 0 && inFlight === 0) break;
+            if (claimed.length > 0) {
+              const events = await deliveriesRepository.events(sql, tenantId, claimed.map((c) => c.seq));
+              for (const delivery of claimed) {
+                inFlight += 1;
+                void this.deliver(id, delivery, events.get(delivery.seq), target).finally(() => {
+                  inFlight -= 1;
+                  signal.notify();
+                });
+              }
+              if (claimed.length === free) continue;
+            }
+          }
+        }
+        await signal.wait();
+      }
+      while (inFlight > 0) await signal.wait();
+      return signal.isPending();
+    } catch (err) {
+      this.deps.logger.error('subscription worker failed', { subscriptionId: id, err });
+      while (inFlight > 0) await signal.wait();
+      return true;
+    } finally {
+      this.signals.delete(id);
+    }
+  }
+
+  private async deliver(subscriptionId: string, delivery: ClaimedDelivery, event: PushableEvent | undefined, target: SigningTarget): Promise<void> {
+    const attempts = delivery.attempts + 1;
+    const result: SendResult = event ? await this.push(target, event) : { body: '', durationMs: 0, error: `change ${delivery.seq} is gone` };
+    const attempt = { deliveryId: delivery.id, httpStatus: result.status, durationMs: result.durationMs, response: result.body, error: result.error };
+    if (result.status !== undefined && result.status >= 200 && result.status < 300) {
+      this.record({ ...attempt, outcome: { status: 'delivered' } });
+      return;
+    }
+    const lastError = result.error ?? `HTTP ${result.status}`;
+    const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.retryAfter, Date.now()) : undefined;
+    const step = nextStep(this.deps.policy, attempts, retryAfter);
+    this.record({
+      ...attempt,
+      outcome: step.kind === 'dead' ? { status: 'dead', lastError } : { status: 'pending', lastError, nextAttemptAt: new Date(Date.now() + step.delayMs) },
+    });
+    // The URL is the customer's own configuration, not a secret; the signature never is logged.
+    this.deps.logger.warn(step.kind === 'dead' ? 'subscription delivery dead' : 'subscription delivery failed, will retry', {
+      subscriptionId,
+      seq: delivery.seq,
+      attempts,
+      error: lastError,
+    });
+  }
+
+  private push(target: SigningTarget, event: PushableEvent): Promise<SendResult> {
+    const signed = signWebhook({ id: event.eventId, timestampSec: Math.floor(Date.now() / 1000), body: event.body, secrets: target.secrets });
+    const headers = { ...signed, 'content-type': 'application/json', 'user-agent': 'dingtalk-gateway-local-store/1' };
+    return this.deps.send(target.url, event.body, headers, this.deps.timeoutMs);
+  }
+
+  private record(result: AttemptResult): void {
+    this.results.push(result);
+    if (this.results.length >= FLUSH_AT) void this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
+  }
+
+  /** Writes the buffered attempts; on failure they stay leased and are pushed again after the lease. */
+  private flush(): Promise<void> {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.results;
+    this.results = [];
+    this.flushing = this.flushing.then(async () => {
+      try {
+        await deliveriesRepository.record(this.deps.sql, this.owner, batch);
+      } catch (err) {
+        this.deps.logger.error('recording subscription attempts failed; the leases will run out and the events will be pushed again', { count: batch.length, err });
+      }
+    });
+    return this.flushing;
+  }
+}
+
+/** A wake-up that is not lost when it fires before anyone waits. */
+class Signal {
+  private pending = false;
+  private resolve?: () => void;
+
+  isPending(): boolean {
+    return this.pending;
+  }
+
+  notify(): void {
+    this.pending = true;
+    this.resolve?.();
+  }
+
+  async wait(): Promise<void> {
+    if (!this.pending) await new Promise<void>((resolve) => (this.resolve = resolve));
+    this.pending = false;
+    this.resolve = undefined;
+  }
+}
