@@ -5,6 +5,7 @@ import type { Database } from './db/database';
 import { pendingMigrationNames } from './db/migrate';
 import { changesRoutes } from './features/changes/changes.routes';
 import { consoleRoutes } from './features/console/console.routes';
+import { directorySyncRoutes } from './features/directory/directory-sync.routes';
 import { directoryRoutes } from './features/directory/directory.routes';
 import { deadEventsRoutes } from './features/events/dead-events.routes';
 import { eventsRoutes, WEBHOOK_PATH } from './features/events/events.routes';
@@ -54,7 +55,8 @@ export function createApp(deps: AppDeps): Express {
       app.use(events.router);
       app.use(sessionRoutes(api, access, services.sessions, { cookieSecure: config.cookieSecure, rateLimit: config.sessionRateLimit, publicUrl: config.localPublicUrl }));
       app.use(directoryRoutes(api, access, services.directory));
-      app.use(messagesRoutes(api, access, services.messages));
+      app.use(messagesRoutes(api, access, services.messages, services.sending));
+      app.use(directorySyncRoutes(api, access, services.cloud));
       app.use(deadEventsRoutes(api, access, db));
       app.use(tokensRoutes(api, access, services.tokens));
       app.use(changesRoutes(api, access, services.changes));

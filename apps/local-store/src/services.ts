@@ -11,6 +11,8 @@ import { createCursorTracker, type CursorTracker } from './features/catch-up/cur
 import { createDirectoryService, type DirectoryService } from './features/directory/directory.service';
 import { createDeliveryMetrics } from './features/events/delivery-metrics';
 import { createEventIngest, type EventIngest } from './features/events/event-ingest.service';
+import { MessageRelay } from './features/messages/message-relay.worker';
+import { createMessageSending, type MessageSending } from './features/messages/message-send.service';
 import { createMessagesService, type MessagesService } from './features/messages/messages.service';
 import { startSessionSweeper } from './features/session/session-sweeper';
 import { sendToEndpoint, type EndpointSender } from './features/subscriptions/endpoint-sender';
@@ -21,6 +23,8 @@ import { createTokenRevoker, type TokenRevoker } from './features/session/token-
 import { createServiceTokens, type ServiceTokens } from './features/tokens/service-tokens.service';
 
 export interface Services {
+  /** The cloud's API with the tenant key (relays of directory syncs use it directly). */
+  cloud: CloudClient;
   ingest: EventIngest;
   tracker: CursorTracker;
   catchUp: CatchUpWorker;
@@ -32,7 +36,9 @@ export interface Services {
   dispatcher: SubscriptionDispatcher;
   directory: DirectoryService;
   messages: MessagesService;
-  /** Starts background work: catch-up now and on its timer, subscription pushes, the cloud-token revoker and the session sweeper. */
+  sending: MessageSending;
+  relay: MessageRelay;
+  /** Starts background work: catch-up now and on its timer, subscription pushes, relaying sends, the cloud-token revoker and the session sweeper. */
   start(): void;
   /** Stops background work; the database stays open. */
   stop(): Promise<void>;
@@ -81,10 +87,20 @@ export function createServices(deps: ServicesDeps): Services {
     onSettled: (seqs) => tracker.noteSettled(seqs),
     onChanged: () => dispatcher.kick(),
   });
+  const relay = new MessageRelay({
+    pool: db.pool,
+    sql: db.sql,
+    cloud,
+    tenantId: config.tenantId,
+    logger,
+    pollIntervalMs: 1_000,
+    onChanged: () => dispatcher.kick(),
+  });
   const catchUp = createCatchUpWorker({ cloud, ingest, tracker, logger, intervalMs: config.pullIntervalMs });
   const revoker = createTokenRevoker({ sql: db.sql, cloud, tenantId: config.tenantId, logger });
   let stopSweeper: (() => void) | undefined;
   return {
+    cloud,
     ingest,
     tracker,
     catchUp,
@@ -102,9 +118,19 @@ export function createServices(deps: ServicesDeps): Services {
     dispatcher,
     directory: createDirectoryService(db, config.tenantId),
     messages: createMessagesService(db, config.tenantId),
+    sending: createMessageSending({
+      pool: db.pool,
+      tenantId: config.tenantId,
+      onQueued: () => {
+        relay.kick();
+        dispatcher.kick();
+      },
+    }),
+    relay,
     start() {
       catchUp.start();
       dispatcher.start();
+      relay.start();
       revoker.start();
       stopSweeper ??= startSessionSweeper(db, logger);
     },
@@ -113,6 +139,7 @@ export function createServices(deps: ServicesDeps): Services {
       await revoker.stop();
       await catchUp.stop();
       await tracker.stop();
+      await relay.stop();
       await dispatcher.stop();
     },
   };

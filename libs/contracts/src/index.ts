@@ -1,4 +1,5 @@
 export * from './directory';
+export * from './directory-sync';
 export * from './messages';
 export * from './work-notification';
 export * from './send-message';

@@ -140,10 +140,15 @@ export const RecipientCountsSchema = z.record(RecipientStatusSchema, z.number().
 export type RecipientCounts = z.infer<typeof RecipientCountsSchema>;
 
 export const MessageSummarySchema = z.object({
+  /** The store's own id for a message sent through it (lmsg_…), else the cloud's. Either works in GET /api/messages/:id. */
   id: z.string(),
+  /** The cloud's id; null while a message sent through the store waits to be relayed (or was refused). */
+  cloudMessageId: z.string().nullable(),
   msgtype: z.string(),
   status: MessageStatusSchema,
   createdAt: z.iso.datetime(),
+  /** Who asked for the send (a userid, a service token id, `local-admin`, or the cloud API key's id); null for messages from before this was recorded. */
+  createdBy: z.string().nullable(),
   counts: RecipientCountsSchema,
 });
 export type MessageSummary = z.infer<typeof MessageSummarySchema>;
@@ -160,6 +165,8 @@ export const MessageDetailSchema = MessageSummarySchema.extend({
   recipientsSpec: RecipientsSpecSchema,
   /** Every recipient known so far with its latest status (and reason for forbidden/failed ones). */
   recipients: z.array(RecipientResultSchema),
+  /** Why a message sent through the store is not with the cloud yet (last relay attempt), or why the cloud refused it. */
+  relayError: z.string().nullable(),
 });
 export type MessageDetail = z.infer<typeof MessageDetailSchema>;
 

@@ -1,6 +1,6 @@
-// The store's only outbound dependency: the cloud gateway's pull API, login-ticket lookup and
-// user-token revocation, authenticated with the tenant API key.
-import { LoginTicketSchema, type LoginTicket } from '@dtg/contracts';
+// The store's only outbound dependency: the cloud gateway's pull API, login-ticket lookup, user-token
+// revocation, and the sends and directory syncs it relays, authenticated with the tenant API key.
+import { AcceptedMessageSchema, LoginTicketSchema, type AcceptedMessage, type LoginTicket, type SendMessageBody } from '@dtg/contracts';
 import { currentRequestId, REQUEST_ID_HEADER } from '@dtg/service-kit';
 import { z } from 'zod';
 import { parseJson } from '../shared/parse-json';
@@ -16,12 +16,20 @@ const RawEventsPageSchema = z.object({
 
 export type RawEventsPage = z.infer<typeof RawEventsPageSchema>;
 
+/** What the cloud answered a relayed call with, for the store to pass on or act on. */
+export type CloudAnswer<T> = { ok: true; value: T } | { ok: false; status: number; body: unknown };
+
 export interface CloudClient {
   fetchEvents(after: number, limit: number): Promise<RawEventsPage>;
   /** Undefined when the cloud does not know the ticket (unknown, expired or already fetched). */
   fetchLoginTicket(ticket: string): Promise<LoginTicket | undefined>;
   /** Resolves once the cloud has revoked the user token with this id (it refuses it from then on). */
   revokeUserToken(tokenId: string): Promise<void>;
+  /** POST /v1/messages; a non-2xx answer is returned (the caller decides whether it is final), a transport failure thrown. */
+  sendMessage(body: SendMessageBody, idempotencyKey: string): Promise<CloudAnswer<AcceptedMessage>>;
+  /** POST /v1/directory/sync and GET /v1/directory/sync/:id, answered as the cloud answers them. */
+  startDirectorySync(body: unknown): Promise<CloudAnswer<unknown>>;
+  directorySync(id: string): Promise<CloudAnswer<unknown>>;
 }
 
 /** The cloud could not be reached or answered something unusable. Never carries the API key. */
@@ -45,20 +53,28 @@ export interface CloudClientOptions {
 }
 
 export function createCloudClient(options: CloudClientOptions): CloudClient {
-  const request = async (method: 'GET' | 'DELETE', path: string): Promise<{ status: number; body: unknown }> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
+  const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, extra: Record<string, string> = {}): Promise<{ status: number; body: unknown }> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json', ...extra };
+    if (body !== undefined) headers['content-type'] = 'application/json';
     const requestId = currentRequestId();
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     let response: Response;
     try {
-      response = await fetch(`${options.baseUrl}${path}`, { method, headers, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+      response = await fetch(`${options.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+      });
     } catch (error) {
       throw new CloudRequestError(`cloud unreachable: ${method} ${pathOnly(path)}: ${describeFetchError(error)}`, undefined, { cause: error });
     }
     const text = await response.text();
     return { status: response.status, body: parseJson(text) };
   };
-  const get = (path: string) => request('GET', path);
+  const get = (path: string) => call('GET', path);
+  const answer = <T>(reply: { status: number; body: unknown }, parse: (body: unknown) => T): CloudAnswer<T> =>
+    reply.status >= 200 && reply.status < 300 ? { ok: true, value: parse(reply.body) } : { ok: false, status: reply.status, body: reply.body };
 
   return {
     async fetchEvents(after, limit) {
@@ -80,8 +96,25 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
     },
 
     async revokeUserToken(tokenId) {
-      const { status } = await request('DELETE', `/v1/user-tokens/${encodeURIComponent(tokenId)}`);
+      const { status } = await call('DELETE', `/v1/user-tokens/${encodeURIComponent(tokenId)}`);
       if (status !== 204) throw new CloudRequestError(`cloud answered ${status} to DELETE /v1/user-tokens/:tokenId`, status);
+    },
+
+    async sendMessage(body, idempotencyKey) {
+      const reply = await call('POST', '/v1/messages', body, { 'idempotency-key': idempotencyKey });
+      return answer(reply, (value) => {
+        const parsed = AcceptedMessageSchema.safeParse(value);
+        if (!parsed.success) throw new CloudRequestError('cloud accepted a message with an answer that does not match the contract', reply.status);
+        return parsed.data;
+      });
+    },
+
+    async startDirectorySync(body) {
+      return answer(await call('POST', '/v1/directory/sync', body), (value) => value);
+    },
+
+    async directorySync(id) {
+      return answer(await get(`/v1/directory/sync/${encodeURIComponent(id)}`), (value) => value);
     },
   };
 }
@@ -95,5 +128,5 @@ function describeFetchError(error: unknown): string {
 
 /** Ticket values are credentials; error messages name the route, never the path's secret part. */
 function pathOnly(path: string): string {
-  return path.startsWith('/v1/login-tickets/') ? '/v1/login-tickets/:ticket' : path.split('?')[0] ?? path;
+  return path.startsWith('/v1/login-tickets/') ? '/v1/login-tickets/:ticket' : (path.split('?')[0] ?? path);
 }

@@ -1,6 +1,8 @@
-// A test double of the cloud gateway's pull side, faithful to its contract: `GET /v1/events?after&limit`
-// (Bearer API key, `{events, next}` in seq order, `next` = last seq or `after`) and
-// `GET /v1/login-tickets/:ticket` (404 when unknown) and `DELETE /v1/user-tokens/:tokenId` (204, recorded).
+// A test double of the cloud gateway, faithful to its contract: `GET /v1/events?after&limit`
+// (Bearer API key, `{events, next}` in seq order, `next` = last seq or `after`),
+// `GET /v1/login-tickets/:ticket` (404 when unknown), `DELETE /v1/user-tokens/:tokenId` (204, recorded),
+// `POST /v1/messages` (202 `{id, status}`, the same id again for a repeated Idempotency-Key) and the
+// directory sync endpoints.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventsQuerySchema, type LoginTicket } from '@dtg/contracts';
@@ -19,13 +21,19 @@ export interface FakeCloud {
   down: boolean;
   /** Requests received (method + path with query), for assertions. */
   requests: string[];
+  /** Every POST /v1/messages with its Idempotency-Key and body. */
+  sends: { key: string | undefined; body: unknown }[];
+  /** When set, POST /v1/messages answers this status with a problem body instead of accepting. */
+  refuseSends?: number;
   close(): Promise<void>;
 }
 
 /** `port` 0 picks a free one; a test reopens a closed cloud on its old port to simulate an outage. */
 export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123456789'): Promise<FakeCloud> {
   const app = express();
-  const state: Omit<FakeCloud, 'url' | 'close'> = { apiKey, events: [], tickets: new Map(), revokedTokens: [], down: false, requests: [] };
+  const state: Omit<FakeCloud, 'url' | 'close'> = { apiKey, events: [], tickets: new Map(), revokedTokens: [], down: false, requests: [], sends: [] };
+  const accepted = new Map<string, string>();
+  let messages = 0;
   app.use((req, res, next) => {
     state.requests.push(`${req.method} ${req.originalUrl}`);
     if (state.down) return void res.status(503).json({ code: 'unavailable' });
@@ -51,6 +59,21 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
   app.delete('/v1/user-tokens/:tokenId', (req, res) => {
     state.revokedTokens.push(req.params.tokenId);
     res.status(204).end();
+  });
+  app.post('/v1/messages', express.json(), (req, res) => {
+    const key = req.get('idempotency-key');
+    state.sends.push({ key, body: req.body });
+    if (state.refuseSends) return void res.status(state.refuseSends).json({ code: 'validation_failed', detail: 'refused by the fake cloud' });
+    const id = (key && accepted.get(key)) ?? `msg_fake_${++messages}`;
+    if (key) accepted.set(key, id);
+    res.status(202).json({ id, status: 'queued' });
+  });
+  app.post('/v1/directory/sync', (_req, res) => {
+    res.status(202).json({ id: 'sync_fake_1', status: 'running' });
+  });
+  app.get('/v1/directory/sync/:id', (req, res) => {
+    if (req.params.id !== 'sync_fake_1') return void res.status(404).json({ code: 'not_found' });
+    res.json({ id: 'sync_fake_1', status: 'completed', departmentsSeen: 3, usersSeen: 9, usersRemoved: 0, startedAt: new Date(0).toISOString(), finishedAt: new Date(0).toISOString(), error: null });
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(port, '127.0.0.1', () => resolve(listening));

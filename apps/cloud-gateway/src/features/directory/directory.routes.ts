@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { ApiRegistry } from '@dtg/service-kit';
 import { principal, requireScope } from '../auth/authenticate.middleware';
-import { DirectorySyncViewSchema, StartedSyncSchema, StartSyncBodySchema } from './directory.schemas';
+import { DirectorySyncViewSchema, StartedSyncSchema, StartSyncBodySchema } from '@dtg/contracts';
 import type { DirectoryService } from './directory.service';
 
 const errors = {

@@ -1,11 +1,11 @@
 // Directory sync requests: at most one running sync per tenant (asking again returns it), each a
 // durable job enqueued in the same transaction that records the sync.
+import { DirectorySyncStatusSchema, type DirectorySyncView } from '@dtg/contracts';
 import { notFound } from '@dtg/service-kit';
 import type { Db, DbTx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { JobRunner } from '../jobs/job-runner';
 import { DIRECTORY_SYNC_JOB, directorySyncJobId } from './directory-sync.job';
-import { DirectorySyncStatusSchema, type DirectorySyncView } from './directory.schemas';
 import { initialProgress } from './sync-progress';
 
 interface SyncRow {

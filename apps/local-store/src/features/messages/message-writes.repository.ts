@@ -5,7 +5,7 @@
 // with the recipients whose status or reason changed (compared under the locks `lock` takes first).
 import type { EventData, MessageStatus, RecipientResult } from '@dtg/contracts';
 import { jsonParam, type Statement } from '../../db/sql';
-import { messageJson, messageVisible } from '../changes/change-json';
+import { messageJson, messageRefJson, messageVisible } from '../changes/change-json';
 
 export type AcceptedMessage = EventData<'message.accepted'> & { seq: number };
 export type RecipientReport = RecipientResult & { messageId: string; seq: number };
@@ -21,16 +21,19 @@ const LOCK_RECIPIENTS = `
 
 const BEFORE = `SELECT b.id, ${messageVisible('b')} AS visible, ${messageJson('b')} AS message FROM messages b WHERE b.id IN (${INCOMING_IDS})`;
 
-/** A message whose row exists only because of status events becomes visible here: created. */
+// A message whose row exists only because of status events becomes visible here: created. One
+// sent through this store was visible already (message_requests): its own id, author and time stay.
 const ACCEPT = `
-  WITH written AS (
+  WITH before AS MATERIALIZED (${BEFORE}), written AS (
     INSERT INTO messages AS m (id, tenant_id, msgtype, msg, recipients_spec, created_at, created_by, accepted_seq, status, status_version, updated_at)
     SELECT i.id, $1, i.msgtype, i.msg, i.recipients_spec, i.created_at, i.created_by, i.seq, 'queued', i.seq, now()
     FROM jsonb_to_recordset($2::jsonb) AS i(id text, msgtype text, msg jsonb, recipients_spec jsonb, created_at timestamptz, created_by text, seq int)
     ORDER BY i.id
     ON CONFLICT (id) DO UPDATE SET
       msgtype = excluded.msgtype, msg = excluded.msg, recipients_spec = excluded.recipients_spec,
-      created_at = excluded.created_at, created_by = excluded.created_by, accepted_seq = excluded.accepted_seq,
+      created_at = CASE WHEN m.local_id IS NULL THEN excluded.created_at ELSE m.created_at END,
+      created_by = CASE WHEN m.local_id IS NULL THEN excluded.created_by ELSE m.created_by END,
+      accepted_seq = excluded.accepted_seq,
       status = CASE WHEN m.status_version < excluded.status_version THEN excluded.status ELSE m.status END,
       status_version = GREATEST(m.status_version, excluded.status_version),
       updated_at = now()
@@ -38,7 +41,10 @@ const ACCEPT = `
     RETURNING m.id, ${messageJson('m')} AS message
   )
   INSERT INTO changes (tenant_id, type, data)
-  SELECT $1, 'message.created', jsonb_build_object('message', message) FROM written ORDER BY id`;
+  SELECT $1, CASE WHEN b.visible THEN 'message.updated' ELSE 'message.created' END, jsonb_build_object('message', w.message)
+  FROM written w LEFT JOIN before b ON b.id = w.id
+  WHERE b.visible IS NOT TRUE OR b.message IS DISTINCT FROM w.message
+  ORDER BY w.id`;
 
 const SET_STATUS = `
   WITH before AS MATERIALIZED (${BEFORE}), written AS (
@@ -95,7 +101,7 @@ const RECORD_RECIPIENTS = `
   )
   INSERT INTO changes (tenant_id, type, data)
   SELECT $2, 'message.recipients.updated', jsonb_build_object(
-    'message', jsonb_build_object('id', c.message_id, 'cloudMessageId', c.message_id),
+    'message', ${messageRefJson('c.message_id')},
     'recipients', jsonb_agg(jsonb_strip_nulls(jsonb_build_object('userid', c.userid, 'status', c.status, 'reason', c.reason)) ORDER BY c.userid))
   FROM changed c GROUP BY c.message_id ORDER BY c.message_id`;
 

@@ -1,13 +1,9 @@
-import {
-  MessageStatusSchema,
-  RecipientStatusSchema,
-  RecipientsSpecSchema,
-  type MessageStatus,
-  type RecipientResult,
-  type RecipientsSpec,
-  type RecipientStatus,
-} from '@dtg/contracts';
-import type { Message, Prisma, PrismaClient } from '../../generated/prisma/client';
+// Reads of work notifications: the cloud's messages (content from message.accepted) and, until the
+// cloud has them, the sends asked of this store (message_requests). One id space: a message sent
+// through the store is known by the store's id (local_id), every other by the cloud's.
+import { MessageStatusSchema, RecipientStatusSchema, RecipientsSpecSchema, type MessageStatus, type RecipientResult, type RecipientsSpec, type RecipientStatus } from '@dtg/contracts';
+import type { Sql } from '../../db/sql';
+import type { PrismaClient } from '../../generated/prisma/client';
 
 export interface MessagePosition {
   createdAt: string;
@@ -16,31 +12,68 @@ export interface MessagePosition {
 
 export interface StoredMessage {
   id: string;
+  cloudMessageId: string | null;
   msgtype: string;
   msg: Record<string, unknown>;
   recipientsSpec: RecipientsSpec;
   status: MessageStatus;
   createdAt: Date;
+  createdBy: string | null;
+  relayError: string | null;
 }
 
-/** Rows whose `message.accepted` has not arrived yet have no content and are not listed. */
-const ACCEPTED = { acceptedSeq: { not: null } } satisfies Prisma.MessageWhereInput;
+interface MessageRow {
+  id: string;
+  cloud_message_id: string | null;
+  msgtype: string;
+  msg: Record<string, unknown>;
+  recipients_spec: unknown;
+  status: string;
+  created_at: Date;
+  created_by: string | null;
+  relay_error: string | null;
+}
+
+// Status-only rows (no message.accepted yet, not sent through here) are not shown. A request is
+// shown from message_requests only while the cloud has not accepted it: relaying it makes its
+// messages row in the same transaction, so nothing appears twice or not at all.
+const VISIBLE_MESSAGES = `
+  SELECT coalesce(m.local_id, m.id) AS id, m.id AS cloud_message_id, m.msgtype, m.msg, m.recipients_spec, m.status, m.created_at, m.created_by,
+    NULL::text AS relay_error
+  FROM messages m WHERE m.tenant_id = $1 AND (m.accepted_seq IS NOT NULL OR m.local_id IS NOT NULL)`;
+const PENDING_REQUESTS = `
+  SELECT r.id, NULL::text AS cloud_message_id, r.msgtype, r.msg, r.recipients_spec, CASE WHEN r.state = 'failed' THEN 'failed' ELSE 'queued' END AS status,
+    r.created_at, r.created_by, r.last_error AS relay_error
+  FROM message_requests r WHERE r.tenant_id = $1 AND r.state IN ('queued', 'failed')`;
 
 export const messagesRepository = {
-  /** Newest first; keyset on (createdAt, id). One extra row tells whether another page exists. */
-  async list(prisma: PrismaClient, tenantId: string, limit: number, after?: MessagePosition): Promise<{ items: StoredMessage[]; hasMore: boolean }> {
-    const where: Prisma.MessageWhereInput = { tenantId, ...ACCEPTED };
-    if (after) {
-      const createdAt = new Date(after.createdAt);
-      where.OR = [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: after.id } }];
-    }
-    const rows = await prisma.message.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
-    return { items: rows.slice(0, limit).map(toStoredMessage), hasMore: rows.length > limit };
+  /** Newest first; keyset on (createdAt, id). One extra row tells whether another page exists. `createdBy` limits to one author. */
+  async list(sql: Sql, tenantId: string, options: { limit: number; after?: MessagePosition; createdBy?: string }): Promise<{ items: StoredMessage[]; hasMore: boolean }> {
+    const values: unknown[] = [tenantId];
+    const param = (value: unknown) => `$${values.push(value)}`;
+    const author = options.createdBy === undefined ? '' : param(options.createdBy);
+    const position = options.after && [param(options.after.createdAt), param(options.after.id)];
+    const own = (alias: string) => (author ? ` AND ${alias}.created_by = ${author}` : '');
+    const before = (alias: string, id: string) =>
+      position ? ` AND (${alias}.created_at < ${position[0]} OR (${alias}.created_at = ${position[0]} AND ${id} < ${position[1]}))` : '';
+    const rows = await sql.query<MessageRow>(
+      `SELECT * FROM (
+         ${VISIBLE_MESSAGES}${own('m')}${before('m', 'coalesce(m.local_id, m.id)')}
+         UNION ALL
+         ${PENDING_REQUESTS}${own('r')}${before('r', 'r.id')}
+       ) x ORDER BY x.created_at DESC, x.id DESC LIMIT ${param(options.limit + 1)}`,
+      values,
+    );
+    return { items: rows.slice(0, options.limit).map(toStoredMessage), hasMore: rows.length > options.limit };
   },
 
-  async find(prisma: PrismaClient, tenantId: string, id: string): Promise<StoredMessage | undefined> {
-    const row = await prisma.message.findFirst({ where: { id, tenantId, ...ACCEPTED } });
-    return row ? toStoredMessage(row) : undefined;
+  /** By the store's id or the cloud's. */
+  async find(sql: Sql, tenantId: string, id: string): Promise<StoredMessage | undefined> {
+    const [row] = await sql.query<MessageRow>(
+      `SELECT * FROM (${VISIBLE_MESSAGES} AND (m.id = $2 OR m.local_id = $2) UNION ALL ${PENDING_REQUESTS} AND r.id = $2) x LIMIT 1`,
+      [tenantId, id],
+    );
+    return row && toStoredMessage(row);
   },
 
   async recipients(prisma: PrismaClient, messageId: string): Promise<RecipientResult[]> {
@@ -52,7 +85,7 @@ export const messagesRepository = {
     });
   },
 
-  /** Recipients per status for each message, in one grouped query. */
+  /** Recipients per status for each message (by the cloud's id), in one grouped query. */
   async countsByStatus(prisma: PrismaClient, messageIds: readonly string[]): Promise<Map<string, Map<RecipientStatus, number>>> {
     const counts = new Map<string, Map<RecipientStatus, number>>();
     if (messageIds.length === 0) return counts;
@@ -70,15 +103,18 @@ export const messagesRepository = {
   },
 };
 
-// Content columns are non-null for accepted rows (the query filters on acceptedSeq); the parses
-// guard the JSON columns, which the database does not type.
-function toStoredMessage(row: Message): StoredMessage {
+// Content columns are set for every visible row; the parses guard the JSON columns, which the
+// database does not type.
+function toStoredMessage(row: MessageRow): StoredMessage {
   return {
     id: row.id,
-    msgtype: row.msgtype ?? '',
-    msg: (row.msg ?? {}) as Record<string, unknown>,
-    recipientsSpec: RecipientsSpecSchema.parse(row.recipientsSpec),
+    cloudMessageId: row.cloud_message_id,
+    msgtype: row.msgtype,
+    msg: row.msg,
+    recipientsSpec: RecipientsSpecSchema.parse(row.recipients_spec),
     status: MessageStatusSchema.parse(row.status),
-    createdAt: row.createdAt ?? row.updatedAt,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    relayError: row.relay_error,
   };
 }

@@ -1,3 +1,5 @@
+// A directory sync (a cloud job): started with POST /v1/directory/sync at the cloud, or through a
+// local store's POST /api/directory/sync, which relays it.
 import { z } from 'zod';
 
 export const StartSyncBodySchema = z
