@@ -20,7 +20,7 @@ afterAll(() => store.close());
 const directives = (csp: string) => new Map(csp.split(';').map((part) => part.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
 
 describe('GET /', () => {
-  it('serves the page under a CSP that allows only own scripts and styles, and calls to this origin and the public cloud', async () => {
+  it('serves the page under a CSP that allows only own scripts and styles, and calls to this origin only (sends and syncs go through the store)', async () => {
     const res = await request(store.app).get('/?ticket=abc');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -28,7 +28,7 @@ describe('GET /', () => {
     expect(csp.get('default-src')).toEqual(["'none'"]);
     expect(csp.get('script-src')).toEqual(["'self'"]);
     expect(csp.get('style-src')).toEqual(["'self'"]);
-    expect(csp.get('connect-src')).toEqual(["'self'", 'https://gateway.example.com']);
+    expect(csp.get('connect-src')).toEqual(["'self'"]);
     expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
     expect(csp.get('require-trusted-types-for')).toEqual(["'script'"]);
     expect(res.headers['referrer-policy']).toBe('no-referrer');

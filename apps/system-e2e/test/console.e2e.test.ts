@@ -77,7 +77,13 @@ describe('the console in a browser', () => {
       await page.getByRole('button', { name: 'Send notification' }).click();
 
       await page.waitForURL(/#\/messages\/.+/);
-      const messageId = decodeURIComponent(page.url().split('#/messages/')[1] ?? '');
+      // The console sends through the store: the page shows the store's id; receipts are stored under the cloud's.
+      const localId = decodeURIComponent(page.url().split('#/messages/')[1] ?? '');
+      expect(localId).toMatch(/^lmsg_/);
+      const messageId = await waitFor(
+        async () => (await stack.pg.query<{ id: string }>('SELECT id FROM messages WHERE local_id = $1', [localId])).rows[0]?.id,
+        'the send relayed to the cloud',
+      );
       await page.getByRole('heading', { name: 'Text notification' }).waitFor();
       await page.getByText('Release 4.2 goes out tonight').waitFor();
       await page.evaluate('window.notReloaded = true');

@@ -1,6 +1,5 @@
 // The console: one HTML page at `/`, its static files, and the little it must know before anyone
-// signs in (GET /api/config). Everything else the page does goes through the store's /api and,
-// with the user's cloud token, the cloud's /v1 API.
+// signs in (GET /api/config). Everything else the page does goes through the store's /api.
 import { ConsoleConfigSchema, type ConsoleConfig } from '@dtg/contracts';
 import { notFound, type ApiRegistry } from '@dtg/service-kit';
 import { Router, type Response } from 'express';
@@ -34,7 +33,7 @@ function send(res: Response, file: ConsoleFile, headers: Record<string, string>)
 export function consoleRoutes(api: ApiRegistry, access: Access, settings: ConsoleSettings, assets: ConsoleAssets = loadConsoleAssets()): Router {
   const router = Router();
   const tags = ['console'];
-  const pageSecurity = consolePageSecurity(new URL(settings.cloudPublicUrl).origin);
+  const pageSecurity = consolePageSecurity();
   const config = ConsoleConfigSchema.parse(consoleConfig(settings));
 
   api.add(

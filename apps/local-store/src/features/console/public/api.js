@@ -1,5 +1,6 @@
-// HTTP to the local store (same origin, session cookie) and to the cloud gateway (cross-origin,
-// bearer token, never cookies). Failures become ApiError with the problem+json body when there is one.
+// HTTP to the local store (same origin, session cookie): everything the console does goes through
+// it, sending and directory syncs included (the store relays them to the cloud with its own key).
+// Failures become ApiError with the problem+json body when there is one.
 
 class ApiError extends Error {
   /** status 0 = the server could not be reached. */
@@ -34,16 +35,10 @@ const jsonHeaders = (body) => (body === undefined ? {} : { 'content-type': 'appl
 /** The local store's /api (the session cookie goes along: same origin). */
 export const store = {
   get: (path) => call(path, { headers: { accept: 'application/json' } }, 'local store'),
-  post: (path, body) =>
-    call(path, { method: 'POST', headers: { accept: 'application/json', ...jsonHeaders(body) }, body: body === undefined ? undefined : JSON.stringify(body) }, 'local store'),
+  post: (path, body, extra = {}) =>
+    call(
+      path,
+      { method: 'POST', headers: { accept: 'application/json', ...jsonHeaders(body), ...extra }, body: body === undefined ? undefined : JSON.stringify(body) },
+      'local store',
+    ),
 };
-
-/** The cloud's /v1 API with the signed-in user's cloud token. */
-export function cloudApi(baseUrl, token) {
-  const headers = (extra) => ({ accept: 'application/json', authorization: `Bearer ${token}`, ...extra });
-  return {
-    get: (path) => call(baseUrl + path, { headers: headers(), credentials: 'omit' }, 'cloud gateway'),
-    post: (path, body, extra = {}) =>
-      call(baseUrl + path, { method: 'POST', credentials: 'omit', headers: headers({ ...jsonHeaders(body), ...extra }), body: JSON.stringify(body) }, 'cloud gateway'),
-  };
-}

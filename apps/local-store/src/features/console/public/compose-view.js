@@ -1,10 +1,11 @@
-// Compose and send a work notification. The browser sends it to the cloud directly (POST /v1/messages
-// with the user's cloud token and an Idempotency-Key); the store learns of it through events.
+// Compose and send a work notification: POST /api/messages at the store (with an Idempotency-Key,
+// reused when the same body is sent again), which records it and relays it to the cloud.
+import { store } from './api.js';
 import { checkMessage, MESSAGE_TYPES, MSG_MAX_BYTES } from './compose-model.js';
 import { announce, h, uid } from './dom.js';
 import { formatNumber } from './format.js';
 import { recipientsPicker } from './recipients-picker.js';
-import { cloudFailure, noCloudToken, pageHead } from './ui.js';
+import { failure, pageHead } from './ui.js';
 
 /** One input per field of the chosen type, wired to its label, hint and error. */
 function fieldControl(field, value, onInput, onBlur) {
@@ -100,7 +101,7 @@ export function renderCompose(root, ctx) {
     refresh();
   }
 
-  /** Puts the cloud's 400 field errors next to their fields; returns the ones that have no field. */
+  /** Puts the 400 field errors next to their fields; returns the ones that have no field. */
   function showServerErrors(errors) {
     const unplaced = [];
     for (const { path, message } of errors) {
@@ -132,16 +133,13 @@ export function renderCompose(root, ctx) {
       else (controls[fieldErrors[0]]?.control ?? typeSelect).focus();
       return;
     }
-    const cloud = ctx.cloud();
-    if (!cloud) return fail(...noCloudToken(ctx, 'send a notification'));
-
     const body = JSON.stringify({ recipients: picker.value(), msg: check.msg });
     const key = lastAttempt?.body === body ? lastAttempt.key : crypto.randomUUID();
     lastAttempt = { body, key };
     submit.disabled = true;
     submit.textContent = 'Sending…';
     try {
-      const accepted = await cloud.post('/v1/messages', JSON.parse(body), { 'Idempotency-Key': key });
+      const accepted = await store.post('/api/messages', JSON.parse(body), { 'Idempotency-Key': key });
       announce('Notification accepted. Opening its receipts.');
       ctx.navigate(`#/messages/${encodeURIComponent(accepted.id)}`);
     } catch (error) {
@@ -149,12 +147,12 @@ export function renderCompose(root, ctx) {
       submit.textContent = 'Send notification';
       if (error.status === 400 && error.fieldErrors.length > 0) {
         const unplaced = showServerErrors(error.fieldErrors);
-        fail('The cloud gateway refused the message. ', error.problem?.detail ?? '', unplaced.length > 0 ? h('ul', {}, unplaced.map((line) => h('li', {}, line))) : undefined);
+        fail('The message was refused. ', error.problem?.detail ?? '', unplaced.length > 0 ? h('ul', {}, unplaced.map((line) => h('li', {}, line))) : undefined);
       } else if (error.status === 403) {
         // The cloud names what is missing (a member's limits, or sending closed to members).
         fail('You may not send this notification: ', error.message);
       } else {
-        fail(...cloudFailure(ctx, error, 'send a notification'));
+        fail(...failure(ctx, error));
       }
     }
   }

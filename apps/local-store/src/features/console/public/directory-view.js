@@ -1,11 +1,11 @@
 // Directory: the people and departments this store holds, and "Sync directory" (a cloud job the
-// store then receives as events).
+// store starts for the admin and then receives as events).
 import { store } from './api.js';
 import { departmentNames, departmentTree } from './department-tree.js';
 import { h, notice, poll, setStatus } from './dom.js';
 import { plural } from './format.js';
 import { peopleTable } from './people-table.js';
-import { cloudFailure, noCloudToken, pageHead } from './ui.js';
+import { failure, pageHead } from './ui.js';
 
 const SYNC_POLL_MS = 1000;
 /** After a sync the store is still applying its events: reload until two reads agree, at most this often. */
@@ -63,14 +63,12 @@ export function renderDirectory(root, ctx) {
   }
 
   async function startSync() {
-    const cloud = ctx.cloud();
-    if (!cloud) return setStatus(status, 'error', ...noCloudToken(ctx, 'sync the directory'));
     syncButton.disabled = true;
     setStatus(status, 'info', 'Starting the directory sync…');
     try {
-      const started = await cloud.post('/v1/directory/sync', {});
+      const started = await store.post('/api/directory/sync', {});
       const stop = poll(async () => {
-        const sync = await cloud.get(`/v1/directory/sync/${encodeURIComponent(started.id)}`).catch((error) => ({ status: 'error', error }));
+        const sync = await store.get(`/api/directory/sync/${encodeURIComponent(started.id)}`).catch((error) => ({ status: 'error', error }));
         if (sync.status === 'running') {
           setStatus(status, 'info', `Syncing… ${plural(sync.departmentsSeen, 'department')} and ${plural(sync.usersSeen, 'person', 'people')} so far.`);
           return true;
@@ -83,7 +81,7 @@ export function renderDirectory(root, ctx) {
         } else if (sync.status === 'failed') {
           setStatus(status, 'error', `The directory sync failed: ${sync.error ?? 'no reason given'}.`);
         } else {
-          setStatus(status, 'error', ...cloudFailure(ctx, sync.error, 'follow the sync'));
+          setStatus(status, 'error', ...failure(ctx, sync.error));
         }
         return false;
       }, SYNC_POLL_MS);
@@ -91,7 +89,7 @@ export function renderDirectory(root, ctx) {
     } catch (error) {
       syncButton.disabled = false;
       if (error.status === 403) setStatus(status, 'error', 'Only an organisation admin can sync the directory. Ask an admin to sign in here and press “Sync directory”.');
-      else setStatus(status, 'error', ...cloudFailure(ctx, error, 'sync the directory'));
+      else setStatus(status, 'error', ...failure(ctx, error));
     }
   }
 

@@ -1,13 +1,13 @@
 // The console's entry: reads the config, finishes a sign-in (`?ticket=`) or shows why it failed
 // (`?error=`), then runs the signed-in views under hash routes (#/directory, #/compose,
 // #/messages, #/messages/<id>) — the store serves one page at `/`.
-import { cloudApi, store } from './api.js';
+import { store } from './api.js';
 import { renderCompose } from './compose-view.js';
 import { renderDirectory } from './directory-view.js';
 import { h, notice } from './dom.js';
 import { renderMessage } from './message-view.js';
 import { renderMessages } from './messages-view.js';
-import { cloudToken, loginErrorMessage, loginHref, redeemTicket, signOut, takeReturnParams } from './session.js';
+import { loginErrorMessage, loginHref, redeemTicket, signOut, takeReturnParams } from './session.js';
 
 const ROUTES = {
   directory: { title: 'Directory', render: renderDirectory },
@@ -52,15 +52,11 @@ function renderSignIn(message) {
   );
 }
 
-/** What every view gets: config, user, the cloud API (when this tab holds a valid token), navigation. */
+/** What every view gets: config, user, navigation. */
 function viewContext(user) {
   return {
     config,
     user,
-    cloud: () => {
-      const token = cloudToken();
-      return token ? cloudApi(config.cloudUrl, token) : undefined;
-    },
     navigate: (hash) => {
       location.hash = hash;
     },

@@ -30,6 +30,15 @@ function preview(message) {
   return h('dl', { class: 'preview' }, [...labelled, ...others].map(([label, value]) => [h('dt', {}, label), h('dd', {}, show(value))]));
 }
 
+/** Before the cloud has a message sent through the store, say why; then the receipts. */
+function summaryText(message, all) {
+  if (message.status === 'failed' && message.cloudMessageId === null) return `Not sent: ${message.relayError ?? 'the cloud gateway refused it'}.`;
+  if (message.cloudMessageId === null) {
+    return message.relayError ? `Waiting for the cloud gateway (${message.relayError}); it goes out as soon as the gateway answers.` : 'Handing it to the cloud gateway…';
+  }
+  return all === 0 ? 'Working out who receives it…' : `${plural(all, 'recipient')}: ${countsSentence(message.counts)}.`;
+}
+
 function audience(spec, deptNames) {
   const parts = [];
   if (spec.toAll) parts.push('everyone in the organisation');
@@ -118,8 +127,7 @@ export function renderMessage(root, ctx, id) {
     const [label, tone] = MESSAGE_STATUS[message.status] ?? [message.status, 'neutral'];
     parts.meta.replaceChildren(badge([label, tone]), ` Sent ${formatDate(message.createdAt)} to ${audience(message.recipientsSpec, deptNames)}`);
     const all = total(message.counts);
-    parts.summary.textContent =
-      all === 0 ? 'Working out who receives it…' : `${plural(all, 'recipient')}: ${countsSentence(message.counts)}.`;
+    parts.summary.textContent = summaryText(message, all);
     parts.stats.replaceChildren(tiles(message.counts), bar(message.counts));
     parts.table.update(message.recipients, names);
   }

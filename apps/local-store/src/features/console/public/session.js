@@ -1,11 +1,6 @@
-// Signing in and out. The local session is an httpOnly cookie the page never sees; the short-lived
-// cloud token (for sending and syncing) lives in sessionStorage: it survives a reload of this tab,
-// is never shared with other tabs and is never sent as a cookie.
+// Signing in and out. The local session is an httpOnly cookie the page never sees; the page keeps
+// no credential of its own (sending and syncing go through the store).
 import { store } from './api.js';
-
-const TOKEN_KEY = 'dtg.cloudToken';
-/** Treat the token as gone slightly early rather than have a send refused mid-way. */
-const EXPIRY_MARGIN_MS = 30_000;
 
 const LOGIN_ERRORS = {
   access_denied: 'You declined the sign-in on DingTalk, so you are not signed in.',
@@ -43,29 +38,12 @@ export function takeReturnParams() {
   return { ticket, error };
 }
 
-/** POST /api/session: redeemed only in the browser that started the sign-in; the cookie is set by the answer, the cloud token kept for this tab. */
+/** POST /api/session: redeemed only in the browser that started the sign-in; the cookie is set by the answer. */
 export async function redeemTicket(ticket) {
   const session = await store.post('/api/session', { ticket });
-  sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ token: session.cloudToken, expiresAt: session.cloudTokenExpiresAt }));
   return session.user;
 }
 
-/** The cloud token while it is valid; undefined when there is none (another tab, or expired). */
-export function cloudToken() {
-  try {
-    const saved = JSON.parse(sessionStorage.getItem(TOKEN_KEY) ?? 'null');
-    if (saved && Date.parse(saved.expiresAt) - EXPIRY_MARGIN_MS > Date.now()) return saved.token;
-  } catch {
-    // A value this page did not write: treat it as no token.
-  }
-  return undefined;
-}
-
-export function forgetCloudToken() {
-  sessionStorage.removeItem(TOKEN_KEY);
-}
-
 export async function signOut() {
-  forgetCloudToken();
   await store.post('/api/logout');
 }
