@@ -28,6 +28,7 @@ const optionalText = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+
 const requiredText = (what: string) =>
   z.string({ error: 'is required but not set' }).trim().min(1, `${what} must not be blank`);
 
@@ -35,13 +36,15 @@ const notPublished = (value: string | undefined) => value === undefined || !isPu
 /** The password of a database URL, if it has one. */
 const urlPassword = (url: string | undefined) => (url !== undefined && URL.canParse(url) ? decodeURIComponent(new URL(url).password) || undefined : undefined);
 
+const DatabaseUrlSchema = optionalText
+  .refine((url) => url === undefined || URL.canParse(url), 'must be an absolute URL')
+  .refine((url) => notPublished(urlPassword(url)), `has a password that ${PUBLISHED_SECRET_MESSAGE}`);
+
 export const ConfigSchema = z
   .object({
     PORT: envPort(3000),
     HOST: optionalText,
-    DATABASE_URL: optionalText
-      .refine((url) => url === undefined || URL.canParse(url), 'must be an absolute URL')
-      .refine((url) => notPublished(urlPassword(url)), `has a password that ${PUBLISHED_SECRET_MESSAGE}`),
+    DATABASE_URL: DatabaseUrlSchema,
     CLOUD_URL: envUrl('http://127.0.0.1:3100'),
     /** The cloud as the console's browser reaches it (login, sending); CLOUD_URL when unset. */
     CLOUD_PUBLIC_URL: optionalText.refine((url) => url === undefined || (/^https?:\/\//.test(url) && URL.canParse(url)), 'must be an http(s) URL'),
@@ -115,4 +118,22 @@ export function loadLocalStoreConfig(env: Record<string, string | undefined>): C
 /** For main.ts: a bad environment prints every problem and exits non-zero. */
 export function configFromProcessEnv(): Config {
   return parseConfigOrExit(ConfigSchema, process.env);
+}
+
+/**
+ * `npm run store-admin`: only the database (DATABASE_URL, else the embedded Postgres `npm start`
+ * runs) and, when the database cannot tell, the tenant.
+ */
+export const StoreAdminConfigSchema = z
+  .object({
+    DATABASE_URL: DatabaseUrlSchema,
+    /** Needed only for a store that has not received anything yet (otherwise read from the database). */
+    TENANT_ID: optionalText,
+  })
+  .transform((env) => ({ databaseUrl: env.DATABASE_URL, tenantId: env.TENANT_ID }));
+
+export type StoreAdminConfig = Readonly<z.infer<typeof StoreAdminConfigSchema>>;
+
+export function storeAdminConfigFromProcessEnv(): StoreAdminConfig {
+  return loadConfig(StoreAdminConfigSchema, process.env);
 }

