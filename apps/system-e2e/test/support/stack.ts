@@ -39,6 +39,8 @@ export interface StackOptions {
   runtime?: Runtime;
   /** Node flags for the cloud and the local store (the benchmarks run them as deployed). */
   nodeArgs?: readonly string[];
+  /** More admin-API fields for the demo tenant (e.g. its DingTalk callback token and key). */
+  tenantExtra?: Record<string, unknown>;
 }
 
 export interface Stack {
@@ -81,7 +83,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const admin = cloudAdmin(cloudUrl, adminToken);
   const localUrl = `http://127.0.0.1:${localPort}`;
   const pull = options.deliveryMode === 'pull';
-  const tenant = await createDemoTenant(admin, { webhookUrl: pull ? undefined : `${localUrl}/webhooks/cloud`, returnTo: `${localUrl}/` }).catch(abort);
+  const tenant = await createDemoTenant(admin, { webhookUrl: pull ? undefined : `${localUrl}/webhooks/cloud`, returnTo: `${localUrl}/`, extra: options.tenantExtra }).catch(abort);
 
   const dbName = `e2e_${randomBytes(6).toString('hex')}`;
   const maintenance = new Client({ connectionString: maintenanceUrl() });
