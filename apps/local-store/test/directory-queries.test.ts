@@ -53,6 +53,7 @@ describe('GET /api/users filters', () => {
     expect(ids(await get('/api/users?deptId=999'))).toEqual([]);
   });
 
+
   it('when filtered by active, then active ones by default, only leavers with false, both with any (or the older includeInactive)', async () => {
     expect(ids(await get('/api/users?active=false'))).toEqual(['frank']);
     expect(ids(await get('/api/users?active=any'))).toHaveLength(6);
@@ -174,3 +175,15 @@ describe('departments', () => {
   });
 });
 
+describe('big subtrees', () => {
+  it('when a subtree has many departments, then its members are found all the same (the query takes another form above 16)', async () => {
+    const chain = Array.from({ length: 20 }, (_, i) => ({ deptId: 100 + i, name: `Level ${i}`, parentId: i === 0 ? 5 : 99 + i }));
+    await store.push(event('department.upserted', next(), { departments: chain }));
+    await store.push(userUpserted(next(), user('deep-down', { deptIds: [119] }), user('half-way', { deptIds: [110] })));
+    expect(ids(await get('/api/users?deptId=100&includeSubDepartments=true'))).toEqual(['deep-down', 'half-way']);
+    expect(ids(await get('/api/users?deptId=110&includeSubDepartments=true&q=half'))).toEqual(['half-way']);
+    // The tree (read and kept by earlier tests) is built anew after the change.
+    const tree = DepartmentTreeSchema.parse((await get('/api/departments?rootId=110')).body);
+    expect(tree.items[0]).toMatchObject({ deptId: 110, memberCount: 1 });
+  });
+});

@@ -1,8 +1,9 @@
-import type { DepartmentDetail, DepartmentTree, UserProfile, UsersPage, UsersQuery } from '@dtg/contracts';
+import type { DepartmentDetail, DepartmentNode, DepartmentTree, UserProfile, UsersPage, UsersQuery } from '@dtg/contracts';
 import { notFound } from '@dtg/service-kit';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
 import { decodeCursor, nextCursor } from '../../http/page-cursor';
+import { changesRepository } from '../changes/changes.repository';
 import { buildDepartmentTree, findNode } from './department-tree';
 import { departmentsRepository } from './departments.repository';
 import { usersRepository } from './users.repository';
@@ -12,6 +13,18 @@ const UserCursorSchema = z.object({ after: z.string().min(1) });
 export type DepartmentTreeQuery = { rootId?: number };
 
 export function createDirectoryService(db: Database, tenantId: string) {
+  // Every change to a user or department that the tree shows (a name, a parent, who is active in
+  // which department) writes a change event, so the tree can be reused while the change sequence
+  // has not moved: one indexed read instead of counting every user's departments.
+  let tree: { seq: number; roots: DepartmentNode[] } | undefined;
+  const currentTree = async (): Promise<DepartmentNode[]> => {
+    const seq = await changesRepository.lastSeq(db.sql, tenantId);
+    if (tree?.seq === seq) return tree.roots;
+    const [departments, counts] = await Promise.all([departmentsRepository.listCurrent(db.prisma, tenantId), departmentsRepository.memberCounts(db.sql, tenantId)]);
+    tree = { seq, roots: buildDepartmentTree(departments, counts) };
+    return tree.roots;
+  };
+
   return {
     async listUsers(query: UsersQuery): Promise<UsersPage> {
       const afterUserid = query.cursor === undefined ? undefined : decodeCursor(query.cursor, UserCursorSchema).after;
@@ -43,8 +56,7 @@ export function createDirectoryService(db: Database, tenantId: string) {
 
     /** The whole tree, or the subtree under `rootId` (404 when that department is not current). */
     async departmentTree(query: DepartmentTreeQuery = {}): Promise<DepartmentTree> {
-      const [departments, counts] = await Promise.all([departmentsRepository.listCurrent(db.prisma, tenantId), departmentsRepository.memberCounts(db.sql, tenantId)]);
-      const roots = buildDepartmentTree(departments, counts);
+      const roots = await currentTree();
       if (query.rootId === undefined) return { items: roots };
       const root = findNode(roots, query.rootId);
       if (!root) throw notFound(`Department ${query.rootId} is not known here.`);

@@ -29,6 +29,8 @@ const PROFILE_COLUMNS = [
 ] as const;
 
 const NEWER_PROFILE = 'coalesce(u.profile_version, -1) < excluded.profile_version';
+/** What GET /api/users?q= searches (users.search_text). */
+const SEARCH_TEXT = (i: string) => `lower(${i}.name || ' ' || ${i}.userid || ' ' || coalesce(${i}.job_number, ''))`;
 const NEWER_ACTIVE = 'u.active_version < excluded.active_version';
 
 const INCOMING_USERIDS = 'SELECT i.userid FROM jsonb_to_recordset($2::jsonb) AS i(userid text)';
@@ -44,18 +46,18 @@ const BEFORE = `SELECT b.userid, b.profile_version, b.active, ${userJson('b')} A
 // stored profile is the one just upserted and the holder's profile is older.
 const UPSERT_PROFILES = `
   WITH before AS MATERIALIZED (${BEFORE}), written AS (
-  INSERT INTO users AS u (tenant_id, userid, ${PROFILE_COLUMNS.join(', ')}, active, profile_version, active_version, updated_at)
+  INSERT INTO users AS u (tenant_id, userid, ${PROFILE_COLUMNS.join(', ')}, search_text, active, profile_version, active_version, updated_at)
   SELECT $1, i.userid,
     CASE WHEN EXISTS (SELECT 1 FROM users o WHERE o.tenant_id = $1 AND o.union_id = i.union_id AND o.userid <> i.userid)
       THEN NULL ELSE i.union_id END,
     i.name, i.avatar, i.title, i.job_number, i.mobile, i.email, coalesce(i.dept_ids, '{}'), i.manager_userid, i.admin, i.boss,
-    i.active, i.seq, i.seq, now()
+    ${SEARCH_TEXT('i')}, i.active, i.seq, i.seq, now()
   FROM jsonb_to_recordset($2::jsonb) AS i(
     userid text, union_id text, name text, avatar text, title text, job_number text, mobile text, email text,
     dept_ids bigint[], manager_userid text, admin boolean, boss boolean, active boolean, seq int)
   ORDER BY i.userid
   ON CONFLICT (tenant_id, userid) DO UPDATE SET
-    ${PROFILE_COLUMNS.map((column) => `${column} = CASE WHEN ${NEWER_PROFILE} THEN excluded.${column} ELSE u.${column} END`).join(',\n    ')},
+    ${[...PROFILE_COLUMNS, 'search_text'].map((column) => `${column} = CASE WHEN ${NEWER_PROFILE} THEN excluded.${column} ELSE u.${column} END`).join(',\n    ')},
     profile_version = GREATEST(u.profile_version, excluded.profile_version),
     active = CASE WHEN ${NEWER_ACTIVE} THEN excluded.active ELSE u.active END,
     active_version = GREATEST(u.active_version, excluded.active_version),
@@ -111,8 +113,8 @@ const CLAIM_UNION_IDS = unionIdChanges(`
 // Only a user who had a profile and was active is reported removed (a tombstone is nobody yet).
 const DEACTIVATE = `
   WITH before AS MATERIALIZED (${BEFORE}), written AS (
-    INSERT INTO users AS u (tenant_id, userid, dept_ids, active, profile_version, active_version, updated_at)
-    SELECT $1, i.userid, '{}', false, NULL, i.seq, now()
+    INSERT INTO users AS u (tenant_id, userid, dept_ids, search_text, active, profile_version, active_version, updated_at)
+    SELECT $1, i.userid, '{}', lower(i.userid), false, NULL, i.seq, now()
     FROM jsonb_to_recordset($2::jsonb) AS i(userid text, seq int)
     ORDER BY i.userid
     ON CONFLICT (tenant_id, userid) DO UPDATE SET active = false, active_version = excluded.active_version, updated_at = now()

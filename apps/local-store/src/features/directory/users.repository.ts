@@ -1,7 +1,7 @@
 // Directory reads. Every list is a keyset page on the primary key (tenant_id, userid): stable while
 // rows change underneath (no offsets), and each filter has an index — a GIN on dept_ids, a btree on
-// updated_at, trigram GINs for the substring search — so the planner can start from whichever is
-// most selective or walk the primary key and stop after one page.
+// updated_at, a trigram GIN on search_text — so the planner can start from whichever is most
+// selective or walk the primary key and stop after one page.
 import type { UserProfile } from '@dtg/contracts';
 import type { Sql } from '../../db/sql';
 import type { PrismaClient, User } from '../../generated/prisma/client';
@@ -58,12 +58,9 @@ export const usersRepository = {
     const where = ['tenant_id = $1', HAS_PROFILE];
     if (filter.active !== undefined) where.push(`active = ${param(filter.active)}`);
     if (filter.afterUserid !== undefined) where.push(`userid > ${param(filter.afterUserid)}`);
-    if (filter.deptIds !== undefined) where.push(`dept_ids && ${param(filter.deptIds)}::bigint[]`);
+    if (filter.deptIds !== undefined) where.push(departmentFilter(param(filter.deptIds), filter.deptIds.length));
     if (filter.updatedSince !== undefined) where.push(`updated_at >= ${param(filter.updatedSince)}`);
-    if (filter.q !== undefined) {
-      const pattern = param(`%${escapeLike(filter.q)}%`);
-      where.push(`(name ILIKE ${pattern} OR userid ILIKE ${pattern} OR job_number ILIKE ${pattern})`);
-    }
+    if (filter.q !== undefined) where.push(`search_text LIKE lower(${param(`%${escapeLike(filter.q)}%`)})`);
     const rows = await sql.query<UserRow>(
       `SELECT ${COLUMNS} FROM users WHERE ${where.join(' AND ')} ORDER BY userid LIMIT ${param(filter.limit + 1)}`,
       values,
@@ -71,6 +68,21 @@ export const usersRepository = {
     return { items: rows.slice(0, filter.limit).map(toUserProfile), hasMore: rows.length > filter.limit };
   },
 };
+
+/**
+ * A few departments: `&&` with the array as a value, which the planner estimates from the array
+ * statistics, starting from the GIN index when they have few members. Many departments (a big
+ * subtree) have many members: the planner underestimates a long array, would fetch every member
+ * through the GIN and sort them, and `&&` compares each row against the whole array. Asked as
+ * "one of the user's departments is in the set" instead, the set becomes a hash lookup and the
+ * planner walks the primary key in order, stopping after a page.
+ */
+const MANY_DEPARTMENTS = 16;
+function departmentFilter(placeholder: string, count: number): string {
+  return count > MANY_DEPARTMENTS
+    ? `EXISTS (SELECT 1 FROM unnest(dept_ids) AS d(dept_id) WHERE d.dept_id = ANY(${placeholder}::bigint[]))`
+    : `dept_ids && ${placeholder}::bigint[]`;
+}
 
 /** The search text is matched literally: `%`, `_` and the escape character lose their LIKE meaning. */
 function escapeLike(text: string): string {
