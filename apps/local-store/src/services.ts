@@ -15,7 +15,7 @@ import { MessageRelay } from './features/messages/message-relay.worker';
 import { createMessageSending, type MessageSending } from './features/messages/message-send.service';
 import { createMessagesService, type MessagesService } from './features/messages/messages.service';
 import { startSessionSweeper } from './features/session/session-sweeper';
-import { sendToEndpoint, type EndpointSender } from './features/subscriptions/endpoint-sender';
+import { createEndpointSender, type EndpointSender } from './features/subscriptions/endpoint-sender';
 import { SubscriptionDispatcher } from './features/subscriptions/subscription-dispatcher';
 import { createSubscriptions, type Subscriptions } from './features/subscriptions/subscriptions.service';
 import { createSessionService, type SessionService } from './features/session/session.service';
@@ -53,7 +53,7 @@ export interface ServicesDeps {
   registry: Registry;
   /** How long a gap behind pushed events may last before it is pulled. Default 2000 ms. */
   gapGraceMs?: number;
-  /** How subscription pushes leave (tests count or hold them). Default: fetch. */
+  /** How subscription pushes leave (tests count them). Default: node:http(s) with keep-alive. */
   send?: EndpointSender;
 }
 
@@ -73,7 +73,7 @@ export function createServices(deps: ServicesDeps): Services {
     sql: db.sql,
     tenantId: config.tenantId,
     logger,
-    send: deps.send ?? sendToEndpoint,
+    send: deps.send ?? createEndpointSender(config.subscriptions.concurrency * 2),
     policy: retryPolicy(config.subscriptions.retryScheduleMs),
     timeoutMs: config.subscriptions.timeoutMs,
     concurrency: config.subscriptions.concurrency,

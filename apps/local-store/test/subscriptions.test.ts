@@ -6,7 +6,7 @@ import { ProblemSchema } from '@dtg/service-kit';
 import { retryPolicy, verifyWebhook } from '@dtg/webhook-signing';
 import request from 'supertest';
 import { SubscriptionDispatcher } from '../src/features/subscriptions/subscription-dispatcher';
-import { sendToEndpoint } from '../src/features/subscriptions/endpoint-sender';
+import { createEndpointSender } from '../src/features/subscriptions/endpoint-sender';
 import { event, user, userUpserted } from './support/events';
 import { signedInCookie } from './support/session-helper';
 import { startEndpoint, waitFor, type Endpoint, type Push } from './support/subscription-endpoint';
@@ -164,6 +164,7 @@ describe('two store processes on one database', () => {
   it('when two dispatchers share the deliveries, then each of 300 events is pushed exactly once, never twice at the same time', async () => {
     const sub = await subscribe(['user.created']);
     let pushedBySecond = 0;
+    const sendToEndpoint = createEndpointSender(32);
     const second = new SubscriptionDispatcher({
       sql: store.database.db.sql,
       tenantId: store.config.tenantId,

@@ -33,7 +33,7 @@ export function generateWebhookSecret(): string {
 export function signWebhook(input: { id: string; timestampSec: number; body: string; secrets: readonly string[] }): SignedWebhookHeaders {
   if (input.secrets.length === 0) throw new Error('signWebhook needs at least one secret');
   const at = new Date(input.timestampSec * 1000);
-  const signatures = input.secrets.map((secret) => new Webhook(secret).sign(input.id, at, input.body));
+  const signatures = input.secrets.map((secret) => webhookFor(secret).sign(input.id, at, input.body));
   return {
     'webhook-id': input.id,
     'webhook-timestamp': String(input.timestampSec),
@@ -46,16 +46,20 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** One verifier per secret (decoding a whsec_ key each time was per delivery); a store has one or two. */
-const verifiers = new Map<string, Webhook>();
+/**
+ * One signer/verifier per secret (decoding a whsec_ key each time was per delivery). A receiver has
+ * one or two; a sender one or two per endpoint, so the map is bounded by a small LRU.
+ */
+const webhooks = new Map<string, Webhook>();
+const MAX_CACHED_SECRETS = 1000;
 
-function verifierFor(secret: string): Webhook {
-  let verifier = verifiers.get(secret);
-  if (!verifier) {
-    verifier = new Webhook(secret);
-    verifiers.set(secret, verifier);
-  }
-  return verifier;
+function webhookFor(secret: string): Webhook {
+  let webhook = webhooks.get(secret);
+  if (webhook) return webhook;
+  webhook = new Webhook(secret);
+  if (webhooks.size >= MAX_CACHED_SECRETS) webhooks.delete(webhooks.keys().next().value as string);
+  webhooks.set(secret, webhook);
+  return webhook;
 }
 
 /**
@@ -80,7 +84,7 @@ export function verifyWebhook(
   let lastError: unknown;
   for (const secret of secrets) {
     try {
-      verifierFor(secret).verify(body, required, { jsonParse: false });
+      webhookFor(secret).verify(body, required, { jsonParse: false });
       return { id, timestampSec: Number(timestamp) };
     } catch (err) {
       lastError = err;

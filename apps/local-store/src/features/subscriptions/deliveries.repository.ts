@@ -10,11 +10,13 @@ export interface ClaimedDelivery {
   id: string;
   seq: number;
   attempts: number;
+  /** Undefined when the change is gone (it never is, short of someone deleting rows). */
+  event?: PushableEvent;
 }
 
 export interface PushableEvent {
   eventId: string;
-  /** The exact JSON body that is signed and sent. */
+  /** The exact JSON body that is signed and sent: assembled from the stored JSON text, not re-serialised. */
   body: string;
 }
 
@@ -58,15 +60,33 @@ const FAN_OUT = `
 
 const DUE = `(d.status = 'pending' AND d.next_attempt_at <= now()) OR (d.status = 'delivering' AND d.lease_until < now())`;
 
+// Due rows and rows whose lease ran out, each read in index order so a claim costs its batch, not
+// the backlog (an OR of the two would be sorted whole every time). Locking clauses are not allowed
+// in UNION branches, hence the CTEs. The claimed events' bodies come back in the same round trip.
 const CLAIM = `
-  UPDATE subscription_deliveries d SET status = 'delivering', lease_owner = $2, lease_until = now() + make_interval(secs => $4::double precision / 1000), updated_at = now()
-  WHERE d.id IN (
-    SELECT d.id FROM subscription_deliveries d
-    WHERE d.subscription_id = $1 AND (${DUE})
-    ORDER BY d.change_seq LIMIT $3
-    FOR UPDATE SKIP LOCKED
+  WITH pending AS (
+    SELECT p.id FROM subscription_deliveries p
+    WHERE p.subscription_id = $1 AND p.status = 'pending' AND p.next_attempt_at <= now()
+    ORDER BY p.next_attempt_at, p.change_seq LIMIT $3 FOR UPDATE SKIP LOCKED
+  ), expired AS (
+    SELECT l.id FROM subscription_deliveries l
+    WHERE l.subscription_id = $1 AND l.status = 'delivering' AND l.lease_until < now()
+    ORDER BY l.lease_until LIMIT $3 FOR UPDATE SKIP LOCKED
+  ), claimed AS (
+    UPDATE subscription_deliveries d SET status = 'delivering', lease_owner = $2, lease_until = now() + make_interval(secs => $4::double precision / 1000), updated_at = now()
+    WHERE d.id IN (SELECT id FROM (SELECT id FROM pending UNION ALL SELECT id FROM expired) due LIMIT $3)
+    RETURNING d.id, d.change_seq, d.attempts
   )
-  RETURNING d.id::text AS id, d.change_seq::text AS seq, d.attempts`;
+  SELECT d.id::text AS id, d.change_seq::text AS seq, d.attempts, c.event_id,
+    '{"id":' || to_json(c.event_id)::text || ',"type":' || to_json(c.type)::text || ',"seq":' || c.seq::text
+    || ',"occurredAt":"' || ${isoJson('c.occurred_at')} || '","data":' || c.data::text || '}' AS body
+  FROM claimed d LEFT JOIN changes c ON c.tenant_id = $5 AND c.seq = d.change_seq
+  ORDER BY d.change_seq`;
+
+/** Claimed but not pushed (a stop, a pause): back to pending at once, not after the lease. */
+const RELEASE = `
+  UPDATE subscription_deliveries SET status = 'pending', lease_owner = NULL, lease_until = NULL, updated_at = now()
+  WHERE id = ANY($1::bigint[]) AND lease_owner = $2 AND status = 'delivering'`;
 
 // Only rows this process still holds: after its lease ran out another one may have them.
 const RECORD = `
@@ -116,22 +136,18 @@ export const deliveriesRepository = {
     return rows.map((row) => row.id);
   },
 
-  async claim(sql: Sql, subscriptionId: string, owner: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows = await sql.query<{ id: string; seq: string; attempts: number }>(CLAIM, [subscriptionId, owner, limit, leaseMs]);
-    return rows.map((row) => ({ id: row.id, seq: Number(row.seq), attempts: row.attempts }));
+  async claim(sql: Sql, tenantId: string, subscriptionId: string, owner: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    const rows = await sql.query<{ id: string; seq: string; attempts: number; event_id: string | null; body: string | null }>(CLAIM, [subscriptionId, owner, limit, leaseMs, tenantId]);
+    return rows.map((row) => ({
+      id: row.id,
+      seq: Number(row.seq),
+      attempts: row.attempts,
+      event: row.event_id === null || row.body === null ? undefined : { eventId: row.event_id, body: row.body },
+    }));
   },
 
-  /** The envelopes to push, by seq. The body is assembled from the stored JSON text: no re-serialisation. */
-  async events(sql: Sql, tenantId: string, seqs: readonly number[]): Promise<Map<number, PushableEvent>> {
-    if (seqs.length === 0) return new Map();
-    const rows = await sql.query<{ seq: string; event_id: string; body: string }>(
-      `SELECT c.seq::text AS seq, c.event_id,
-         '{"id":' || to_json(c.event_id)::text || ',"type":' || to_json(c.type)::text || ',"seq":' || c.seq::text
-         || ',"occurredAt":"' || ${isoJson('c.occurred_at')} || '","data":' || c.data::text || '}' AS body
-       FROM changes c WHERE c.tenant_id = $1 AND c.seq = ANY($2::bigint[])`,
-      [tenantId, seqs],
-    );
-    return new Map(rows.map((row) => [Number(row.seq), { eventId: row.event_id, body: row.body }]));
+  async release(sql: Sql, owner: string, deliveryIds: readonly string[]): Promise<void> {
+    if (deliveryIds.length > 0) await sql.query(RELEASE, [deliveryIds, owner]);
   },
 
   async record(sql: Sql, owner: string, results: readonly AttemptResult[]): Promise<void> {

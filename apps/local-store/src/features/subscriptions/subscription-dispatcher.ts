@@ -2,7 +2,9 @@
 // stores: a fan-out step turns new changes into delivery rows, then one worker per endpoint with
 // due work claims rows with a lease (FOR UPDATE SKIP LOCKED: another store process on the same
 // database takes other rows, never the same one), pushes at most `concurrency` at a time and
-// records each attempt in batches. A push that fails is retried on the shared schedule (jitter,
+// records each attempt in batches. Unlike SQLite's, a Postgres claim is a network round trip: a
+// worker claims twice its concurrency at once (with the events' bodies) and keeps the second half
+// queued, so the endpoint never waits for the database; the lease covers the queue. A push that fails is retried on the shared schedule (jitter,
 // Retry-After), then dead; a process that dies mid-push leaves leased rows that are claimed again
 // when the lease runs out (so an endpoint may see an event twice: it deduplicates on webhook-id).
 import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
@@ -27,11 +29,14 @@ export interface SubscriptionDispatcherDeps {
 
 const FLUSH_EVERY_MS = 10;
 const FLUSH_AT = 200;
+/** A subscription's URL, status and secrets are reused this long. */
+const TARGET_TTL_MS = 1_000;
 
 export class SubscriptionDispatcher {
   private readonly owner = newId('sdp');
   private readonly workers = new Map<string, Promise<void>>();
   private readonly signals = new Map<string, Signal>();
+  private readonly targets = new Map<string, { target: SigningTarget | undefined; at: number }>();
   private results: AttemptResult[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private flushTimer?: NodeJS.Timeout;
@@ -100,37 +105,39 @@ export class SubscriptionDispatcher {
   /** Resolves true when new work was signalled while the worker was ending. */
   private async runSubscription(id: string): Promise<boolean> {
     const { concurrency, timeoutMs, sql, tenantId } = this.deps;
-    const leaseMs = timeoutMs * 2 + 5_000;
-    const batch = Math.max(1, Math.floor(concurrency / 4));
+    // The queued half waits for at most one push of the half before it.
+    const leaseMs = timeoutMs * 3 + 5_000;
+    const queue: ClaimedDelivery[] = [];
     let inFlight = 0;
+    let drained = false;
     const signal = new Signal();
     this.signals.set(id, signal);
     try {
       while (!this.stopped) {
-        const free = concurrency - inFlight;
-        if (free >= batch || inFlight === 0) {
-          const target = await subscriptionsRepository.target(sql, id);
-          // Deleted or paused: stop claiming; pushes already out finish and are recorded.
-          if (!target || target.status !== 'active') {
-            if (inFlight === 0) break;
-          } else {
-            const claimed = await deliveriesRepository.claim(sql, id, this.owner, free, leaseMs);
-            if (claimed.length === 0 && inFlight === 0) break;
-            if (claimed.length > 0) {
-              const events = await deliveriesRepository.events(sql, tenantId, claimed.map((c) => c.seq));
-              for (const delivery of claimed) {
-                inFlight += 1;
-                void this.deliver(id, delivery, events.get(delivery.seq), target).finally(() => {
-                  inFlight -= 1;
-                  signal.notify();
-                });
-              }
-              if (claimed.length === free) continue;
-            }
+        const target = await this.target(id);
+        // Deleted or paused: claim nothing more, hand back what is queued; pushes out finish and are recorded.
+        if (!target || target.status !== 'active') {
+          await deliveriesRepository.release(sql, this.owner, queue.splice(0).map((delivery) => delivery.id));
+          if (inFlight === 0) break;
+        } else {
+          if (queue.length < concurrency) {
+            const claimed = await deliveriesRepository.claim(sql, tenantId, id, this.owner, 2 * concurrency - queue.length, leaseMs);
+            queue.push(...claimed);
+            drained = claimed.length === 0;
           }
+          while (inFlight < concurrency && queue.length > 0) {
+            const delivery = queue.shift() as ClaimedDelivery;
+            inFlight += 1;
+            void this.deliver(id, delivery, target).finally(() => {
+              inFlight -= 1;
+              signal.notify();
+            });
+          }
+          if (drained && inFlight === 0 && queue.length === 0) break;
         }
         await signal.wait();
       }
+      await deliveriesRepository.release(sql, this.owner, queue.splice(0).map((delivery) => delivery.id));
       while (inFlight > 0) await signal.wait();
       return signal.isPending();
     } catch (err) {
@@ -142,8 +149,18 @@ export class SubscriptionDispatcher {
     }
   }
 
-  private async deliver(subscriptionId: string, delivery: ClaimedDelivery, event: PushableEvent | undefined, target: SigningTarget): Promise<void> {
+  /** Where and how to push, reused for TARGET_TTL_MS (a pause or a rotation applies within it). */
+  private async target(id: string): Promise<SigningTarget | undefined> {
+    const cached = this.targets.get(id);
+    if (cached && Date.now() - cached.at < TARGET_TTL_MS) return cached.target;
+    const target = await subscriptionsRepository.target(this.deps.sql, id);
+    this.targets.set(id, { target, at: Date.now() });
+    return target;
+  }
+
+  private async deliver(subscriptionId: string, delivery: ClaimedDelivery, target: SigningTarget): Promise<void> {
     const attempts = delivery.attempts + 1;
+    const { event } = delivery;
     const result: SendResult = event ? await this.push(target, event) : { body: '', durationMs: 0, error: `change ${delivery.seq} is gone` };
     const attempt = { deliveryId: delivery.id, httpStatus: result.status, durationMs: result.durationMs, response: result.body, error: result.error };
     if (result.status !== undefined && result.status >= 200 && result.status < 300) {
