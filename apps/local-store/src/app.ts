@@ -1,3 +1,4 @@
+import { CHANGE_SUMMARIES, CHANGE_TYPES, ChangeEventSchemas } from '@dtg/contracts';
 import { ApiRegistry, createServiceApp, openApiRoutes, type Logger, type Registry } from '@dtg/service-kit';
 import type { Express } from 'express';
 import type { Config } from './config';
@@ -62,7 +63,18 @@ export function createApp(deps: AppDeps): Express {
       app.use(changesRoutes(api, access, services.changes));
       app.use(subscriptionsRoutes(api, access, services.subscriptions));
       app.use(consoleRoutes(api, access, config));
-      app.use(openApiRoutes({ title: 'DingTalk gateway — local store', version: deps.version, securitySchemes: SECURITY_SCHEMES }, api));
+      app.use(
+        openApiRoutes(
+          {
+            title: 'DingTalk gateway — local store',
+            version: deps.version,
+            securitySchemes: SECURITY_SCHEMES,
+            // Change events, pushed to subscription endpoints as Standard Webhooks (also served by GET /api/changes).
+            webhooks: Object.fromEntries(CHANGE_TYPES.map((type) => [type, { summary: CHANGE_SUMMARIES[type], schema: ChangeEventSchemas[type] }])),
+          },
+          api,
+        ),
+      );
     },
   });
 }

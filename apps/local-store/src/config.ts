@@ -28,7 +28,6 @@ const optionalText = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
-
 const requiredText = (what: string) =>
   z.string({ error: 'is required but not set' }).trim().min(1, `${what} must not be blank`);
 

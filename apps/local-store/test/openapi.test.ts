@@ -1,5 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import request from 'supertest';
+import { CHANGE_TYPES } from '@dtg/contracts';
 import { documentedRoutes, routeTable } from '@dtg/service-kit';
 import { user, userUpserted } from './support/events';
 import { startTestStore, type TestStore } from './support/test-store';
@@ -39,6 +40,17 @@ describe('GET /openapi.json', () => {
     expect(validate({ items: [{ deptId: 1, name: 'Root', parentId: null, children: [{ deptId: 'two' }] }] })).toBe(false);
     expect(document.paths['/webhooks/cloud'].post.requestBody.content['application/json'].schema).toBeDefined();
     expect(document.components.securitySchemes.session).toEqual(expect.objectContaining({ in: 'cookie', name: 'dtg_session' }));
+  });
+
+  it('lists every change event a subscription can receive, with a schema that accepts a real one', async () => {
+    const document = (await request(store.app).get('/openapi.json')).body;
+    expect(Object.keys(document.webhooks).sort()).toEqual([...CHANGE_TYPES].sort());
+    const ajv = new Ajv2020({ strict: false, validateSchema: false });
+    ajv.addSchema(document, 'https://local-store.test/openapi.json');
+    const validate = ajv.compile({ $ref: 'https://local-store.test/openapi.json#/webhooks/user.updated/post/requestBody/content/application~1json/schema' });
+    const event = { id: 'chg_1', type: 'user.updated', seq: 4, occurredAt: '2026-12-06T10:00:00.000Z', data: { user: { userid: 'u', name: 'U', deptIds: [1], active: true }, version: 4 } };
+    expect(validate(event)).toBe(true);
+    expect(validate({ ...event, type: 'user.created' })).toBe(false);
   });
 });
 

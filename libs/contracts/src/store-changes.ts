@@ -62,6 +62,22 @@ const changeEnvelope = <T extends ChangeType>(type: T) =>
     data: ChangeDataSchemas[type],
   });
 
+/** One envelope schema per type (the OpenAPI document lists each as a webhook). */
+export const ChangeEventSchemas = Object.fromEntries(CHANGE_TYPES.map((type) => [type, changeEnvelope(type)])) as { [T in ChangeType]: ReturnType<typeof changeEnvelope<T>> };
+
+/** What each event means, in a sentence (API docs). */
+export const CHANGE_SUMMARIES: Record<ChangeType, string> = {
+  'user.created': 'A user appeared in the directory: data.user is the profile.',
+  'user.updated': 'A field of a user changed (also active becoming true again): data.user is the profile after the change.',
+  'user.removed': 'A user left the organisation: data.user is the last profile, active false.',
+  'department.created': 'A department appeared (or came back after a removal): data.department.',
+  'department.updated': 'A department was renamed or moved: data.department after the change.',
+  'department.removed': 'A department is gone: data.department holds its last fields.',
+  'message.created': 'A work notification became known: sent through this store (queued) or accepted by the cloud. data.message.',
+  'message.updated': 'A message changed status, or one sent through the store got its cloud id. data.message after the change.',
+  'message.recipients.updated': 'Recipients whose status or reason changed, with their new values: data.recipients, data.message (ids).',
+};
+
 export const ChangeEventSchema = z.discriminatedUnion(
   'type',
   CHANGE_TYPES.map((type) => changeEnvelope(type)) as unknown as [ReturnType<typeof changeEnvelope<'user.created'>>],

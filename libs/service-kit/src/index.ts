@@ -74,6 +74,6 @@ export { inlineSource, pageSecurity, type CspDirectives } from './app/page-secur
 export { serve, type RunningServer, type ServeOptions, type ShutdownHook } from './server/serve';
 
 export { ApiRegistry, type ApiResponseSpec, type ApiRouteSpec, type HttpMethod } from './openapi/api-registry';
-export { buildOpenApiDocument, type OpenApiInfo } from './openapi/openapi-document';
+export { buildOpenApiDocument, type OpenApiInfo, type OutgoingWebhookSpec } from './openapi/openapi-document';
 export { openApiRoutes } from './openapi/openapi.routes';
 export { documentedRoutes, routeTable } from './openapi/route-table';

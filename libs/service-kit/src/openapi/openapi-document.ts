@@ -4,11 +4,20 @@ import { ProblemSchema } from '../errors/problem.schema';
 import type { ApiRouteSpec } from './api-registry';
 import { METRICS_SECURITY_SCHEME } from './service-routes.docs';
 
+/** A request the service sends (OpenAPI 3.1 `webhooks`), e.g. an event pushed to subscribers. */
+export interface OutgoingWebhookSpec {
+  summary: string;
+  /** The JSON body it carries. */
+  schema: z.ZodType;
+}
+
 export interface OpenApiInfo {
   title: string;
   version: string;
   description?: string;
   securitySchemes?: Record<string, unknown>;
+  /** Keyed by name (the event type). */
+  webhooks?: Record<string, OutgoingWebhookSpec>;
 }
 
 type Json = Record<string, unknown>;
@@ -72,10 +81,24 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly ApiRout
     const path = toOpenApiPath(spec.path);
     paths[path] = { ...(paths[path] ?? {}), [spec.method]: operation };
   }
+  const webhooks = Object.fromEntries(
+    Object.entries(info.webhooks ?? {}).map(([name, hook]) => [
+      name,
+      {
+        post: {
+          summary: hook.summary,
+          operationId: `webhook${name.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase())}`,
+          requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(hook.schema, 'output') } } },
+          responses: { '2XX': { description: 'Received; any other answer (or none) is retried.' } },
+        },
+      },
+    ]),
+  );
   return hoistLocalDefs({
     openapi: '3.1.0',
     info: { title: info.title, version: info.version, ...(info.description ? { description: info.description } : {}) },
     paths,
+    ...(info.webhooks ? { webhooks } : {}),
     components: {
       securitySchemes: { ...info.securitySchemes, [METRICS_SECURITY_SCHEME]: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' } },
     },
@@ -107,6 +130,7 @@ function hoistLocalDefs(document: Json): Json {
     Object.values(schema).forEach(visit);
   };
   visit(document.paths);
+  visit(document.webhooks);
   return document;
 }
 
