@@ -1,6 +1,6 @@
 // The console in a real browser (Chromium) across real processes: sign in through the simulator's
 // DingTalk login page, sync the directory, send a notification to a department, watch its receipts
-// arrive without reloading, sign out. Assertions go through what a person sees: roles, labels, text.
+// arrive without reloading, issue and revoke a service token, sign out. Assertions go through what a person sees: roles, labels, text.
 import type { Page } from 'playwright-core';
 import { openBrowser, saveScreenshot, withFailureScreenshot, type BrowserSession } from './support/chromium';
 import { startStack, waitFor, type Stack } from './support/stack';
@@ -48,7 +48,7 @@ describe('the console in a browser', () => {
     await stack?.close();
   });
 
-  it('when an admin signs in, syncs, sends to a department and waits, then the receipts appear live; sign out ends the session', async () => {
+  it('when an admin signs in, syncs, sends to a department and waits, then the receipts appear live; a service token is issued and revoked; sign out ends the session', async () => {
     const { page } = browser;
     await withFailureScreenshot(page, 'console-flow', async () => {
       await signIn(page, stack, 'user001');
@@ -116,6 +116,20 @@ describe('the console in a browser', () => {
       await page.getByRole('row').filter({ hasText: 'Completed' }).filter({ hasText: 'Text' }).waitFor();
       expect(await page.getByRole('row').count()).toBe(2);
 
+      // A service token, issued and revoked on the console's own page.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service tokens' }).click();
+      await page.getByLabel('What it is for').fill('intranet directory');
+      await page.getByRole('checkbox', { name: /directory:read/ }).check();
+      await page.getByRole('button', { name: 'Issue token' }).click();
+      const secret = (await page.getByLabel('The new token').textContent()) ?? '';
+      expect(secret).toMatch(/^dtgs_/);
+      const withToken = () => fetch(`${stack.local.url}/api/users?limit=1`, { headers: { authorization: `Bearer ${secret}` } }).then((res) => res.status);
+      expect(await withToken()).toBe(200);
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Revoke intranet directory' }).click();
+      await page.getByRole('status').filter({ hasText: 'is revoked' }).waitFor();
+      expect(await withToken()).toBe(401);
+
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('link', { name: 'Sign in with DingTalk' }).waitFor();
       expect(await page.evaluate(async () => (await fetch('/api/me')).status)).toBe(401);
@@ -138,6 +152,7 @@ describe('the console in a browser', () => {
 
       await signIn(page, stack, 'user002');
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      expect(await page.getByRole('link', { name: 'Service tokens' }).count()).toBe(0);
       await page.getByRole('button', { name: 'Sync directory' }).click();
       await page.getByRole('status').filter({ hasText: 'Only an organisation admin can sync the directory' }).waitFor();
       await page.getByRole('button', { name: 'Sign out' }).click();

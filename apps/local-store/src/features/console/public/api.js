@@ -41,4 +41,5 @@ export const store = {
       { method: 'POST', headers: { accept: 'application/json', ...jsonHeaders(body), ...extra }, body: body === undefined ? undefined : JSON.stringify(body) },
       'local store',
     ),
+  del: (path) => call(path, { method: 'DELETE', headers: { accept: 'application/json' } }, 'local store'),
 };

@@ -1,6 +1,6 @@
 // The console's entry: reads the config, finishes a sign-in (`?ticket=`) or shows why it failed
 // (`?error=`), then runs the signed-in views under hash routes (#/directory, #/compose,
-// #/messages, #/messages/<id>) — the store serves one page at `/`.
+// #/messages, #/messages/<id>, #/tokens) — the store serves one page at `/`.
 import { store } from './api.js';
 import { renderCompose } from './compose-view.js';
 import { renderDirectory } from './directory-view.js';
@@ -8,12 +8,14 @@ import { h, notice } from './dom.js';
 import { renderMessage } from './message-view.js';
 import { renderMessages } from './messages-view.js';
 import { loginErrorMessage, loginHref, redeemTicket, signOut, takeReturnParams } from './session.js';
+import { renderTokens } from './tokens-view.js';
 
 const ROUTES = {
   directory: { title: 'Directory', render: renderDirectory },
   compose: { title: 'Send a notification', render: renderCompose },
   messages: { title: 'Messages', render: renderMessages },
   message: { title: 'Notification', nav: 'messages', render: renderMessage },
+  tokens: { title: 'Service tokens', render: renderTokens },
 };
 const DEFAULT_ROUTE = '#/directory';
 
@@ -88,6 +90,8 @@ function renderSignedIn(user) {
   document.getElementById('account-name').textContent = user.name;
   document.getElementById('account-initial').textContent = (user.name.trim()[0] ?? '?').toUpperCase();
   document.getElementById('nav').hidden = false;
+  // Only org admins issue tokens; the store refuses everyone else anyway.
+  document.getElementById('nav-tokens').hidden = user.admin !== true;
   document.getElementById('account').hidden = false;
   route(viewContext(user), false);
 }
