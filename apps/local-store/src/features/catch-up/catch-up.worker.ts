@@ -11,7 +11,10 @@ const PAGES_IN_FLIGHT = 2;
 
 export interface CatchUpWorker {
   start(): void;
-  /** Pull as soon as possible (coalesced with a run in progress). */
+  /**
+   * Pull as soon as possible. While a run is pulling this does nothing: that run pulls to the end,
+   * and the cursor advance after its last page re-arms the gap watch if a gap is left.
+   */
   trigger(): void;
   /** Runs one catch-up to the end now; resolves when caught up, rejects if the cloud failed. */
   runOnce(): Promise<void>;
@@ -139,7 +142,9 @@ export function createCatchUpWorker(options: CatchUpOptions): CatchUpWorker {
       runInBackground();
     },
     trigger() {
-      if (!stopped) runInBackground();
+      // A gap seen while pages of this run are still being written (they are written two at a time,
+      // so a later page can settle first) is the run's own to fill; a second run would only re-read.
+      if (!stopped && !running) runInBackground();
     },
     runOnce: () => run(),
     async stop() {
