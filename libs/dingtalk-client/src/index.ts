@@ -41,6 +41,7 @@ export {
   type ErrorClassRule,
   type ErrorKind,
 } from './errors/error-classification';
+export { isDingTalkBusy, isDingTalkNotFound } from './errors/error-predicates';
 
 export { DingTalkStreamClient, type StreamClientOptions, type StreamState, type StreamStateChange, type StreamStats } from './stream/stream-client';
 export { DEFAULT_RECONNECT, reconnectDelayMs, type ReconnectOptions } from './stream/reconnect-backoff';

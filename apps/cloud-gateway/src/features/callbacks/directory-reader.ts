@@ -1,8 +1,7 @@
 // The current record behind a contact event: a callback only names ids, and DingTalk's advice is to
 // read the latest state rather than trust event order. Someone who no longer exists is "gone".
-import type { OrgClient } from '@dtg/dingtalk-client';
+import { isDingTalkNotFound, type OrgClient } from '@dtg/dingtalk-client';
 import type { Department, UserProfile } from '@dtg/contracts';
-import { isNotFound } from '../users/dingtalk-failure';
 import { toUserProfile } from '../users/user-profile.mapper';
 
 export async function readUsers(org: OrgClient, userids: readonly string[]): Promise<{ users: UserProfile[]; gone: string[] }> {
@@ -12,7 +11,7 @@ export async function readUsers(org: OrgClient, userids: readonly string[]): Pro
     try {
       users.push(toUserProfile(await org.contacts.getUser(userid)));
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      if (!isDingTalkNotFound(err)) throw err;
       gone.push(userid);
     }
   }
@@ -27,7 +26,7 @@ export async function readDepartments(org: OrgClient, deptIds: readonly number[]
       const dept = await org.contacts.getDepartment(deptId);
       departments.push({ deptId: dept.dept_id, name: dept.name, parentId: dept.parent_id ?? null });
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      if (!isDingTalkNotFound(err)) throw err;
       gone.push(deptId);
     }
   }

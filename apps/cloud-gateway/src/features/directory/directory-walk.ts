@@ -3,12 +3,11 @@
 // transaction — so a crash between steps resumes exactly where the last commit left off and
 // nothing is emitted twice.
 import type { Department } from '@dtg/contracts';
-import { DingTalkApiError, type OrgClient } from '@dtg/dingtalk-client';
+import { DingTalkApiError, isDingTalkNotFound, type OrgClient } from '@dtg/dingtalk-client';
 import type { Db, DbTx } from '../../db/prisma';
 import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { Outbox } from '../outbox/outbox';
 import type { Tenant } from '../tenants/tenant';
-import { isNotFound } from '../users/dingtalk-failure';
 import { toUserProfile } from '../users/user-profile.mapper';
 import { directoryRepository as repo } from './directory.repository';
 import { inBatches } from '../../shared/batches';
@@ -36,7 +35,7 @@ interface Counts {
 /** A department deleted while the walk was on its way to it answers 60003: nothing left to read. */
 async function unlessVanished<T>(call: Promise<T>): Promise<T | null> {
   return call.catch((err: unknown) => {
-    if (isNotFound(err)) return null;
+    if (isDingTalkNotFound(err)) return null;
     throw err;
   });
 }

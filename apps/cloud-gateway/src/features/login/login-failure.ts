@@ -1,9 +1,8 @@
 // What the app behind returnTo is told when a login fails after its state was accepted:
 // a short stable code in `error=`; the details stay in our log.
 import OAuth2Strategy from 'passport-oauth2';
-import { DingTalkApiError } from '@dtg/dingtalk-client';
+import { DingTalkApiError, isDingTalkBusy } from '@dtg/dingtalk-client';
 import type { Logger } from '@dtg/service-kit';
-import { isBusy } from '../users/dingtalk-failure';
 import { LoginRefusedError } from './login.service';
 import type { StateRefusal } from './passport-state-store';
 
@@ -18,7 +17,7 @@ export function loginErrorCode(thrown: unknown, logger: Logger): LoginErrorCode 
   }
   logger.warn('login failed after its state was accepted', { err });
   if (err instanceof DingTalkApiError && err.kind === 'fail-invalid-code') return 'invalid_code';
-  if (isBusy(err)) return 'dingtalk_unavailable';
+  if (isDingTalkBusy(err)) return 'dingtalk_unavailable';
   return 'server_error';
 }
 

@@ -2,14 +2,13 @@
 // successful DingTalk identity becomes — an org member (membership enforced with the tenant's own
 // app/corp token), a one-time ticket, a cloud user token and the events, all in one transaction.
 import type { LoginTicket, UserProfile } from '@dtg/contracts';
-import type { UserProfile as DingTalkMe } from '@dtg/dingtalk-client';
+import { isDingTalkNotFound, type UserProfile as DingTalkMe } from '@dtg/dingtalk-client';
 import { AppError, sealWithTicket } from '@dtg/service-kit';
 import type { Db } from '../../db/prisma';
 import { mintUserToken } from '../auth/user-tokens';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { Outbox } from '../outbox/outbox';
 import type { TenantsService } from '../tenants/tenants.service';
-import { isNotFound } from '../users/dingtalk-failure';
 import { toUserProfile } from '../users/user-profile.mapper';
 import type { UsersService } from '../users/users.service';
 import { loginTicketsRepository } from './login-tickets.repository';
@@ -62,7 +61,7 @@ export function loginService(deps: LoginDeps) {
     const org = await dingtalk.forTenant(tenant);
     const notInOrg = () => new LoginRefusedError('not_in_org', `unionId ${me.unionId} is not a member of ${tenant.corpId}`);
     const found = await org.contacts.getUserIdByUnionId(me.unionId).catch((err: unknown) => {
-      throw isNotFound(err) ? notInOrg() : err;
+      throw isDingTalkNotFound(err) ? notInOrg() : err;
     });
     // contact_type 1 = an external contact of the org, not a member.
     if (found.contact_type === 1) throw notInOrg();

@@ -1,8 +1,7 @@
 // Departments → userids, the way DingTalk itself expands dept_id_list (the whole sub-tree,
 // de-duplicated), but done by us so every recipient passes the quota guard and gets a status.
 import type { RecipientsSpec } from '@dtg/contracts';
-import type { OrgClient } from '@dtg/dingtalk-client';
-import { isNotFound } from '../users/dingtalk-failure';
+import { isDingTalkNotFound, type OrgClient } from '@dtg/dingtalk-client';
 
 const ROOT_DEPT = 1;
 
@@ -42,7 +41,7 @@ async function walkDepartments(org: OrgClient, roots: number[]): Promise<{ deptI
       deptIds.push(deptId);
       queue.push(...children);
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      if (!isDingTalkNotFound(err)) throw err;
       missingDeptIds.push(deptId);
     }
   }

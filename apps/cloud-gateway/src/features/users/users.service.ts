@@ -7,7 +7,7 @@ import type { Db } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { Outbox } from '../outbox/outbox';
 import type { TenantsService } from '../tenants/tenants.service';
-import { toApiError } from './dingtalk-failure';
+import { toApiError } from './lookup-failure';
 import { TtlCache } from './ttl-cache';
 import { profileHash, toUserProfile } from './user-profile.mapper';
 
