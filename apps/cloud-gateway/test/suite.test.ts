@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { DEMO, startSimulator, type RequestLogEntry, type RunningSim } from '@dtg/dingtalk-sim';
 import { createLogger } from '@dtg/service-kit';
-import { suiteTicketAlarm } from '../src/features/suite/suite-ticket-alarm';
+import { suiteTicketAlarm } from '../src/features/dingtalk/suite-ticket-alarm';
 import { ADMIN_TOKEN, METRICS_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
 import { waitFor } from './support/webhook-receiver';
 import { adminCall, pullEvents, simControl, warmUp, type PushOutcome } from './support/dingtalk-callbacks';

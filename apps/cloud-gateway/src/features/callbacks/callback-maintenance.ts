@@ -3,7 +3,7 @@
 import type { Logger } from '@dtg/service-kit';
 import type { Db } from '../../db/prisma';
 import type { JobResult } from '../jobs/job-runner';
-import type { SuiteTicketAlarm } from '../suite/suite-ticket-alarm';
+import type { SuiteTicketAlarm } from '../dingtalk/suite-ticket-alarm';
 import { callbackEventsRepository } from './callback-events.repository';
 
 export const MAINTENANCE_JOB = 'callbacks.maintenance';

@@ -5,14 +5,14 @@ import { AppError, type Logger } from '@dtg/service-kit';
 import type { Db } from '../../db/prisma';
 import type { JobResult } from '../jobs/job-runner';
 import type { Outbox } from '../outbox/outbox';
-import type { SuiteEvents } from '../suite/suite-events.service';
+import type { SuiteEvents } from './suite-events.service';
 import type { Tenant } from '../tenants/tenant';
 import { tenantsRepository } from '../tenants/tenants.repository';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { EventEffect } from './callback-effect';
 import { callbackEventsRepository as events, type StoredCallbackEvent } from './callback-events.repository';
 import type { ContactEvents } from './contact-events.service';
-import { keyedSerializer } from './keyed-serializer';
+import { keyedSerializer } from '../../shared/keyed-serializer';
 
 const JobPayloadSchema = z.object({ eventId: z.string().min(1) });
 

@@ -5,7 +5,7 @@ import { Counter } from 'prom-client';
 import { z } from 'zod';
 import type { ApiRegistry, ApiRouteSpec, InputSchemas, Registry } from '@dtg/service-kit';
 import type { CloudServices } from '../../services';
-import { registerSuiteTicketGauge } from '../suite/suite-ticket-alarm';
+import { registerSuiteTicketGauge } from '../dingtalk/suite-ticket-alarm';
 import { appEndpoint, suiteEndpoint, type CallbackEndpoint } from './callback-endpoint';
 import { CallbackRejected } from './callback-verifier';
 

@@ -2,7 +2,7 @@
 // read the latest state rather than trust event order. Someone who no longer exists is "gone".
 import { isDingTalkNotFound, type OrgClient } from '@dtg/dingtalk-client';
 import type { Department, UserProfile } from '@dtg/contracts';
-import { toUserProfile } from '../users/user-profile.mapper';
+import { toUserProfile } from '../dingtalk/user-profile.mapper';
 
 export async function readUsers(org: OrgClient, userids: readonly string[]): Promise<{ users: UserProfile[]; gone: string[] }> {
   const users: UserProfile[] = [];

@@ -8,7 +8,7 @@ import type { Db, DbTx } from '../../db/prisma';
 import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { Outbox } from '../outbox/outbox';
 import type { Tenant } from '../tenants/tenant';
-import { toUserProfile } from '../users/user-profile.mapper';
+import { toUserProfile } from '../dingtalk/user-profile.mapper';
 import { directoryRepository as repo } from './directory.repository';
 import { inBatches } from '../../shared/batches';
 import { nextDepartment, ROOT_DEPT_ID, type SyncProgress } from './sync-progress';

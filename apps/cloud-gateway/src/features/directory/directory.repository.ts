@@ -3,7 +3,7 @@
 // people listed in several departments; "not seen by this sync" at the end means gone.
 import type { Department, UserProfile } from '@dtg/contracts';
 import type { DbTx } from '../../db/prisma';
-import { profileHash } from '../users/user-profile.mapper';
+import { profileHash } from '../dingtalk/user-profile.mapper';
 
 export interface Marked<T> {
   /** Seen for the first time in this sync. */

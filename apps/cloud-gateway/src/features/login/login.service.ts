@@ -9,7 +9,7 @@ import { mintUserToken } from '../auth/user-tokens';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { Outbox } from '../outbox/outbox';
 import type { TenantsService } from '../tenants/tenants.service';
-import { toUserProfile } from '../users/user-profile.mapper';
+import { toUserProfile } from '../dingtalk/user-profile.mapper';
 import type { UsersService } from '../users/users.service';
 import { loginTicketsRepository } from './login-tickets.repository';
 import { oauthStates } from './oauth-states.repository';

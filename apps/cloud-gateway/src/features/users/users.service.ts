@@ -9,7 +9,7 @@ import type { Outbox } from '../outbox/outbox';
 import type { TenantsService } from '../tenants/tenants.service';
 import { toApiError } from './lookup-failure';
 import { TtlCache } from './ttl-cache';
-import { profileHash, toUserProfile } from './user-profile.mapper';
+import { profileHash, toUserProfile } from '../dingtalk/user-profile.mapper';
 
 export interface UsersDeps {
   db: Db;

@@ -1,7 +1,7 @@
 // Stores pushed suite_tickets so that the newest ISSUED wins, not the last to arrive: a retry of
 // an older ticket (DingTalk re-pushes unacknowledged ones for a while) must not replace a newer one.
-import { keyedSerializer } from '../callbacks/keyed-serializer';
-import type { SuiteTickets } from '../dingtalk/suite-tickets';
+import { keyedSerializer } from '../../shared/keyed-serializer';
+import type { SuiteTickets } from './suite-tickets';
 
 export type TicketOutcome = 'stored' | 'older';
 

@@ -7,13 +7,13 @@ import { z } from 'zod';
 import { DingTalkApiError, type SuiteApi } from '@dtg/dingtalk-client';
 import type { Logger } from '@dtg/service-kit';
 import type { DbTx } from '../../db/prisma';
-import type { EventEffect } from '../callbacks/callback-effect';
-import type { StoredCallbackEvent } from '../callbacks/callback-events.repository';
-import type { CallbackPayload } from '../callbacks/callback-payload';
-import type { ContactEvents, ContactKind } from '../callbacks/contact-events.service';
+import type { EventEffect } from './callback-effect';
+import type { StoredCallbackEvent } from './callback-events.repository';
+import type { CallbackPayload } from './callback-payload';
+import type { ContactEvents, ContactKind } from './contact-events.service';
 import type { Tenant } from '../tenants/tenant';
-import type { IsvTenants } from './isv-tenants.service';
-import type { SuiteTicketIntake } from './suite-ticket-intake';
+import type { IsvTenants } from '../tenants/isv-tenants.service';
+import type { SuiteTicketIntake } from '../dingtalk/suite-ticket-intake';
 
 // Legacy HTTP spells the ticket SuiteTicket; Stream's data spells it suiteTicket.
 const TicketEventSchema = z

@@ -3,7 +3,7 @@
 // a log line (warn after SUITE_TICKET_ALARM_AFTER, error after twice that) and a gauge to alert on.
 import { Gauge } from 'prom-client';
 import type { Logger, Registry } from '@dtg/service-kit';
-import type { SuiteTickets } from '../dingtalk/suite-tickets';
+import type { SuiteTickets } from './suite-tickets';
 
 export interface SuiteTicketAlarmDeps {
   suiteKey: string;
