@@ -18,7 +18,7 @@ import { createLogin } from './features/login/login.feature';
 import { OAUTH_STATE_SWEEP_JOB, oauthStateSweeper } from './features/login/oauth-state-sweeper';
 import { createMessages } from './features/messages/messages.feature';
 import { Outbox } from './features/outbox/outbox';
-import { testEvents } from './features/outbox/test-events';
+import { pingEvents } from './features/outbox/ping-events';
 import { tenantsService } from './features/tenants/tenants.service';
 import { streamConnections } from './features/stream/stream-connections';
 import { usersService } from './features/users/users.service';
@@ -87,7 +87,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     superviseIntervalMs: config.STREAM_SUPERVISE_INTERVAL,
     logger,
   });
-  return { config, logger, db, sqlite, lockWaits, secrets, outbox, revocations, tenants, deliveries, dispatcher, dingtalk, jobs, testEvents: testEvents(db, outbox), callbacks, messages, users, login, directory, stream };
+  return { config, logger, db, sqlite, lockWaits, secrets, outbox, revocations, tenants, deliveries, dispatcher, dingtalk, jobs, pingEvents: pingEvents(db, outbox), callbacks, messages, users, login, directory, stream };
 }
 
 export type CloudServices = Awaited<ReturnType<typeof buildServices>>;

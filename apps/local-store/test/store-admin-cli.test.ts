@@ -22,7 +22,7 @@ afterAll(() => store.close());
 async function cli(...args: string[]): Promise<{ code: number; out: unknown; err: unknown }> {
   const env = { ...process.env, DATABASE_URL: store.database.url, TENANT_ID: '' };
   try {
-    const { stdout } = await exec(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'apps/local-store/src/admin/cli.ts'), ...args], { cwd: REPO_ROOT, env });
+    const { stdout } = await exec(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'apps/local-store/src/cli/cli.ts'), ...args], { cwd: REPO_ROOT, env });
     return { code: 0, out: JSON.parse(stdout), err: undefined };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

@@ -90,7 +90,7 @@ describe('the cloud beside another process holding its SQLite write lock (real p
   it('when the admin CLI issues a key and makes a backup while the cloud is busy writing, then both succeed and the cloud refuses nothing', async () => {
     const admin = (...args: string[]) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/cloud-gateway/src/admin/cli.ts'), ...args], {
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'apps/cloud-gateway/src/cli/cli.ts'), ...args], {
           cwd: ROOT,
           env: { ...process.env, CLOUD_DATABASE_URL: `file:${dbFile}`, ENCRYPTION_KEY: secrets.encryptionKey },
         });

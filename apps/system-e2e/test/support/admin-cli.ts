@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from './service-process';
 
-const CLI = path.join(ROOT, 'apps/cloud-gateway/src/admin/cli.ts');
+const CLI = path.join(ROOT, 'apps/cloud-gateway/src/cli/cli.ts');
 
 export interface CliAnswer<T> {
   code: number;

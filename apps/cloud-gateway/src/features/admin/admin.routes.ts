@@ -126,7 +126,7 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     input: { params: IdParams, body: z.object({ count: z.number().int().min(1).max(100_000).default(1), note: z.string().max(200).optional() }) },
     responses: { 202: { description: 'Emitted', schema: z.object({ emitted: z.number().int(), lastSeq: z.number().int() }) }, ...errors },
   }), async ({ params, body }, _req, res) => {
-    res.status(202).json(await s.testEvents.emit(params.id, body.count, body.note));
+    res.status(202).json(await s.pingEvents.emit(params.id, body.count, body.note));
   });
   api.add(router, spec({
     method: 'get', path: '/admin/stream/connections', summary: 'Stream connections the cloud holds (stream tenants, the suite) and their state',

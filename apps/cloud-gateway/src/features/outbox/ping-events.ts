@@ -7,7 +7,7 @@ import type { NewEvent, Outbox } from './outbox';
 /** Events per transaction: a 100,000-event request must not hold SQLite's writer lock for long. */
 const BATCH = 2000;
 
-export function testEvents(db: Db, outbox: Outbox) {
+export function pingEvents(db: Db, outbox: Outbox) {
   return {
     async emit(tenantId: string, count: number, note?: string): Promise<{ emitted: number; lastSeq: number }> {
       if (!(await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw notFound(`tenant ${tenantId} not found`);
