@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { ParsedBody } from '../core/body-reader';
+import type { ParsedBody } from '../core/http-locals';
 import { SimError } from '../core/sim-error';
 import type { World } from '../world';
 import type { Principal, TokenKind } from './principal';

@@ -1,11 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { locals } from './http-locals';
-
-export type ParsedBody =
-  | { kind: 'none' }
-  | { kind: 'json'; value: unknown }
-  | { kind: 'form'; value: Record<string, string> }
-  | { kind: 'invalid'; problem: 'malformed' | 'content_type' | 'too_large'; text: string };
+import { locals, type ParsedBody } from './http-locals';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 

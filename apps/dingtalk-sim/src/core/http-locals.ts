@@ -1,6 +1,12 @@
 import type { Response } from 'express';
-import type { ParsedBody } from './body-reader';
 import type { RequestLogEntry } from './request-log';
+
+/** The request body as `bodyReader` parsed it (or why it could not). */
+export type ParsedBody =
+  | { kind: 'none' }
+  | { kind: 'json'; value: unknown }
+  | { kind: 'form'; value: Record<string, string> }
+  | { kind: 'invalid'; problem: 'malformed' | 'content_type' | 'too_large'; text: string };
 
 /** Per-request state the simulator's middleware chain shares (kept off `req`, which Express owns). */
 export interface SimLocals {

@@ -1,5 +1,9 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { EventSource, IngestOutcome } from './event-ingest.service';
+
+/** How an event settled: the vocabulary ingest reports in and the metrics count by. */
+export type IngestOutcome = 'applied' | 'duplicate' | 'parked';
+/** Which delivery path brought the event. */
+export type EventSource = 'push' | 'pull';
 
 /** What an operator watches: events by outcome (a rising `parked` needs a look) and the cursor (lag). */
 export interface DeliveryMetrics {

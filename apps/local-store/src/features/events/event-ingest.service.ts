@@ -6,13 +6,10 @@ import type { Logger } from '@dtg/service-kit';
 import type { Pool } from 'pg';
 import { isDataRejection, runScript, sqlState } from '../../db/sql';
 import { deadEventsRepository, type NewDeadEvent } from './dead-events.repository';
-import type { DeliveryMetrics } from './delivery-metrics';
+import type { DeliveryMetrics, EventSource, IngestOutcome } from './delivery-metrics';
 import { applyStatements } from './event-apply';
 import { classifyEvent, unparseable, type Classified } from './event-classify';
 import { processedEventsRepository, type ProcessedEventRow } from './processed-events.repository';
-
-export type IngestOutcome = 'applied' | 'duplicate' | 'parked';
-export type EventSource = 'push' | 'pull';
 
 export interface Delivery {
   classified: Classified;
