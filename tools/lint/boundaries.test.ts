@@ -17,6 +17,8 @@ const probes = {
   deepImport: ['apps/cloud-gateway/src', "import { route } from '@dtg/service-kit/src/validation/route';\nexport const r = route;\n"],
   cloudImportsClient: ['apps/cloud-gateway/src', "import { DingTalkClient } from '@dtg/dingtalk-client';\nexport const c = DingTalkClient;\n"],
   localImportsContracts: ['apps/local-store/src', "import { EVENT_TYPES } from '@dtg/contracts';\nexport const e = EVENT_TYPES;\n"],
+  cloudRawFetch: ['apps/cloud-gateway/src/features', "export const get = () => fetch('https://oapi.dingtalk.com/gettoken');\n"],
+  cloudAxios: ['apps/cloud-gateway/src/features', "import axios from 'axios';\nexport const get = () => axios.get('https://oapi.dingtalk.com/gettoken');\n"],
 } as const;
 
 type Probe = keyof typeof probes;
@@ -40,7 +42,7 @@ beforeAll(() => {
     const results = JSON.parse(out) as { filePath: string; messages: { ruleId: string | null; message: string }[] }[];
     for (const [name, file] of files) {
       const messages = results.find((r) => r.filePath === file)?.messages ?? [];
-      errors[name] = messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries' || m.ruleId === 'no-restricted-imports').map((m) => m.message).join('\n');
+      errors[name] = messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries' || m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals').map((m) => m.message).join('\n');
     }
   } finally {
     for (const [, file] of files) rmSync(file, { force: true });
@@ -59,6 +61,10 @@ describe('module boundaries (lint)', () => {
   });
   it('refuses deep imports into a lib', () => {
     expect(errors.deepImport).toMatch(/public entry/);
+  });
+  it('refuses a raw HTTP call from the cloud (DingTalk goes through the client)', () => {
+    expect(errors.cloudRawFetch).toMatch(/dingtalk-client/);
+    expect(errors.cloudAxios).toMatch(/dingtalk-client/);
   });
   it('allows what the architecture allows', () => {
     expect(errors.cloudImportsClient).toBe('');
