@@ -38,6 +38,12 @@ describe('login page', () => {
     expect(r.text).not.toContain('name="corpId"');
   });
 
+  it('preselects the demo org\'s admin (the person the README names), not the alphabetically first outsider', async () => {
+    const r = await sim().request('GET', authorizeUrl());
+    expect(r.text).toContain(`<option value="${DEMO.adminUserid}" selected>`);
+    expect(r.text).not.toContain(`<option value="${DEMO.outsiderId}" selected>`);
+  });
+
   it('offers an org picker only for the "openid corpid" scope', async () => {
     const r = await sim().request('GET', authorizeUrl({ scope: 'openid corpid', corpId: DEMO.secondCorpId }));
     expect(r.text).toContain('<select id="corpId" name="corpId"');

@@ -9,6 +9,7 @@ export interface LoginPageModel {
   people: LoginOption[];
   orgs?: LoginOption[];
   selectedOrg?: string;
+  selectedPerson?: string | undefined;
   error?: string;
 }
 
@@ -44,7 +45,7 @@ export function renderLoginPage(m: LoginPageModel): string {
     `<h1>Log in to ${escapeHtml(m.appName)}</h1>
 <p>DingTalk simulator: choose who is logging in. ${escapeHtml(m.appName)} will receive your DingTalk identity.</p>${error}
 <form id="consent-form" method="post" action="/oauth2/consent">${hidden}
-<label for="userid">Person</label><select id="userid" name="userid" required>${options(m.people)}</select>${orgPicker}
+<label for="userid">Person</label><select id="userid" name="userid" required>${options(m.people, m.selectedPerson)}</select>${orgPicker}
 <p><button type="submit" name="decision" value="allow">Allow</button><button type="submit" name="decision" value="deny">Deny</button></p>
 </form>`,
   );

@@ -36,12 +36,22 @@ function pageModel(world: World, login: LoginRequest, selectedOrg?: string, erro
   const orgs = login.withCorp ? world.orgs.corpIds().map((c) => ({ value: c, label: world.orgs.org(c)?.corpName ?? c })) : undefined;
   return {
     appName: login.client.name,
+    selectedPerson: firstAdmin(world),
     hidden: { client_id: login.client.clientId, redirect_uri: login.redirectUri, scope: login.scope, ...(login.state !== undefined ? { state: login.state } : {}) },
     people,
     ...(orgs ? { orgs } : {}),
     ...(selectedOrg !== undefined ? { selectedOrg } : {}),
     ...(error !== undefined ? { error } : {}),
   };
+}
+
+/**
+ * The first org's first admin is preselected (in the demo that is user001, whom the README names):
+ * alphabetical order would put the outsider first, who is refused by design and puzzles newcomers.
+ */
+function firstAdmin(world: World): string | undefined {
+  const corpId = world.orgs.corpIds()[0];
+  return corpId === undefined ? undefined : world.orgs.members(corpId).find((m) => m.admin)?.personId;
 }
 
 function redirectBack(res: Response, login: LoginRequest, params: Record<string, string>): void {
