@@ -70,6 +70,7 @@ export { clientAddress, rateLimit, type RateLimitRule } from './rate-limit/rate-
 
 export { createServiceApp, type ServiceAppOptions } from './app/create-service-app';
 export { onlyUnder } from './app/only-under';
+export { logAsRoutine } from './app/access-log.middleware';
 export { inlineSource, pageSecurity, type CspDirectives } from './app/page-security';
 export { serve, type RunningServer, type ServeOptions, type ShutdownHook } from './server/serve';
 

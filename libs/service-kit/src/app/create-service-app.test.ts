@@ -10,6 +10,7 @@ import { createMetricsRegistry } from '../metrics/metrics-registry';
 import { captureLogs } from '../testing/log-capture';
 import { input, validate } from '../validation/validate.middleware';
 import { route } from '../validation/route';
+import { logAsRoutine } from './access-log.middleware';
 import { createServiceApp, type ServiceAppOptions } from './create-service-app';
 
 const CreateUserSchema = z.object({ name: z.string().min(1), age: z.number().int().optional() });
@@ -47,6 +48,10 @@ function buildApp(overrides: Partial<ServiceAppOptions> = {}) {
       const limitQuery = { query: z.object({ limit: z.coerce.number().int().max(100) }) };
       app.get('/plain', validate(limitQuery), (_req, res) => {
         res.json({ limit: input<typeof limitQuery>(res).query.limit });
+      });
+      app.get('/poll', (req, res) => {
+        if (req.query['empty'] === 'yes') logAsRoutine(res);
+        res.json({ events: [] });
       });
       app.get('/boom', async () => {
         await new Promise((resolve) => setTimeout(resolve, 1));
@@ -139,6 +144,13 @@ describe('request id', () => {
     const { app, logs } = buildApp();
     await request(app).get('/healthz');
     expect(logs.lines().find((entry) => entry.message === 'request')).toMatchObject({ level: 'debug', path: '/healthz' });
+  });
+
+  it('logs a request its route marked as routine (an empty poll) at debug, the same route doing work at info', async () => {
+    const { app, logs } = buildApp();
+    await request(app).get('/poll?empty=yes');
+    await request(app).get('/poll');
+    expect(logs.lines().filter((entry) => entry.message === 'request').map((entry) => entry.level)).toEqual(['debug', 'info']);
   });
 });
 

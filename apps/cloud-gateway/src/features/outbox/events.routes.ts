@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { EventsPageSchema, EventsQuerySchema } from '@dtg/contracts';
-import type { ApiRegistry } from '@dtg/service-kit';
+import { logAsRoutine, type ApiRegistry } from '@dtg/service-kit';
 import type { Db } from '../../db/prisma';
 import { principal, requireScope } from '../auth/authenticate.middleware';
 import { eventsRepository } from './events.repository';
@@ -26,6 +26,8 @@ export function eventsRoutes(db: Db, api: ApiRegistry): Router {
     },
     async ({ query }, _req, res) => {
       const events = await eventsRepository.page(db, principal(res).tenantId, query.after, query.limit);
+      // A store polls every few seconds; an empty page is routine, not worth an info line each time.
+      if (events.length === 0) logAsRoutine(res);
       res.json({ events, next: events.at(-1)?.seq ?? query.after });
     },
   );
