@@ -2,7 +2,7 @@
 // Uses the same services as the admin API, so both enforce the same rules.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError, createLogger, loadConfig } from '@dtg/service-kit';
+import { AppError, ConfigError, createLogger, loadConfig } from '@dtg/service-kit';
 import { migrateDeploy } from '@dtg/prisma-migrate';
 import { AdminCliConfigSchema } from '../config';
 import { backupDatabase } from '../db/backup';
@@ -12,6 +12,7 @@ import { ScopeSchema, type Scope } from '../features/auth/permissions';
 import type { MemberSendPolicyChange } from '../features/tenants/tenant';
 import { buildServices } from '../services';
 import { VERSION } from '../version';
+import { withStackSecrets } from './stack-secrets';
 import { USAGE } from './usage';
 
 type Flags = Record<string, string | string[] | boolean | undefined>;
@@ -133,7 +134,8 @@ async function run(argv: string[]): Promise<unknown> {
   const [group, command, id] = positionals;
   if (!group || group === 'help') return { usage: USAGE };
 
-  const config = loadConfig(AdminCliConfigSchema);
+  const { CLOUD_DATABASE_URL } = loadConfig(AdminCliConfigSchema.pick({ CLOUD_DATABASE_URL: true }));
+  const config = loadConfig(AdminCliConfigSchema, withStackSecrets(process.env, CLOUD_DATABASE_URL));
   await migrateDeploy(path.resolve(__dirname, '../../prisma.config.ts'), { CLOUD_DATABASE_URL: config.CLOUD_DATABASE_URL });
   const logger = createLogger({ service: 'cloud-admin', version: VERSION, level: 'warn' });
   const s = await buildServices(config, logger);
@@ -196,6 +198,12 @@ run(process.argv.slice(2)).then(
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   },
   (err: unknown) => {
+    // A configuration problem is the operator's to fix, not a fault: its own code, every variable
+    // named, and sysexits' EX_CONFIG (78) so scripts can tell it from bad arguments (2) and faults (1).
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${JSON.stringify({ error: 'invalid configuration', code: 'config_invalid', problems: err.problems })}\n`);
+      process.exit(78);
+    }
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`${JSON.stringify({ error: message, code: err instanceof AppError ? err.code : 'internal' })}\n`);
     process.exit(err instanceof AppError ? 2 : 1);
