@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
@@ -162,5 +164,42 @@ describe('parseConfigOrExit', () => {
       '  PORT: must be an integer',
       '  API_SECRET: must be at least 20 characters long',
     ]);
+  });
+});
+
+describe('loadConfig with <NAME>_FILE (Docker and Kubernetes secrets)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'config-files-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function secretFile(content: string): string {
+    const file = path.join(dir, `secret-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(file, content);
+    return file;
+  }
+
+  it('reads the variable from the file, dropping the one trailing newline an editor adds', () => {
+    const config = loadConfig(ConfigSchema, { PUBLIC_URL: 'https://gw.example.test', SESSION_SECRET_FILE: secretFile(`${'f'.repeat(40)}\n`) });
+    expect(config.SESSION_SECRET).toBe('f'.repeat(40));
+  });
+
+  it('refuses a variable given both ways, and a file that cannot be read, naming the variable and never the content', () => {
+    const both = configError({ ...goodEnv, SESSION_SECRET_FILE: secretFile('x'.repeat(40)) });
+    expect(both.problems).toContainEqual({ variable: 'SESSION_SECRET_FILE', reason: 'is set together with SESSION_SECRET; set only one of them' });
+    const missing = configError({ PUBLIC_URL: 'https://gw.example.test', SESSION_SECRET_FILE: path.join(dir, 'absent') });
+    expect(missing.problems).toContainEqual({ variable: 'SESSION_SECRET_FILE', reason: 'cannot be read (ENOENT)' });
+    const short = configError({ PUBLIC_URL: 'https://gw.example.test', SESSION_SECRET_FILE: secretFile('tooshort-secret') });
+    expect(short.message).not.toContain('tooshort-secret');
+  });
+
+  it('ignores _FILE variables the schema does not know', () => {
+    expect(() => loadConfig(ConfigSchema, { ...goodEnv, UNRELATED_FILE: path.join(dir, 'absent') })).not.toThrow();
+  });
+
+  it('works through a schema that transforms its object (the local store\'s)', () => {
+    const Piped = z.object({ TOKEN: envSecret({ minLength: 8 }) }).transform((env) => ({ token: env.TOKEN }));
+    expect(loadConfig(Piped, { TOKEN_FILE: secretFile('piped-secret') })).toEqual({ token: 'piped-secret' });
   });
 });

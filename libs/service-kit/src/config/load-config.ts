@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError, formatProblem, type ConfigProblem } from './config-error';
+import { resolveSecretFiles, schemaKeys } from './secret-files';
 
 type Env = Record<string, string | undefined>;
 
@@ -7,9 +8,11 @@ type Env = Record<string, string | undefined>;
  * Parses the environment once at start. The result is deeply frozen so nothing downstream can
  * "adjust" config at runtime. Reasons never include values: env vars hold secrets and DSNs.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodType>(schema: S, given: Env = process.env): z.infer<S> {
+  const { env, problems } = resolveSecretFiles(given, schemaKeys(schema));
   const result = schema.safeParse(env);
-  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => toProblem(issue, env)));
+  const issues = result.success ? [] : result.error.issues.map((issue) => toProblem(issue, env));
+  if (problems.length > 0 || !result.success) throw new ConfigError([...problems, ...issues]);
   return deepFreeze(result.data);
 }
 
