@@ -169,8 +169,8 @@ describe('the console in a browser', () => {
         [`${stack.local.url}/docs`, '/api/session'],
       ] as const) {
         await page.goto(url);
-        // The list is built by the page's inline script: it ran, so the policy's hash matches it.
-        await page.getByRole('heading', { name: operation }).first().waitFor();
+        // Swagger UI (its bundle and our init script, both from this origin) ran and rendered the operations.
+        await page.locator(`.opblock-summary-path[data-path="${operation}"]`).first().waitFor();
       }
       await page.goto(`${stack.cloud.url}/auth/dingtalk?tenant=ten_nobody&returnTo=${encodeURIComponent(`${stack.local.url}/`)}`);
       await page.getByRole('heading', { name: 'Sign-in with DingTalk failed' }).waitFor();
