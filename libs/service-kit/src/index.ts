@@ -47,6 +47,7 @@ export { FieldErrorSchema, PROBLEM_TYPE_BASE, ProblemSchema, type Problem } from
 
 export {
   input,
+  parseValue,
   validate,
   type InputLocation,
   type InputSchemas,

@@ -8,7 +8,7 @@ import { AppError, missingPermission, notFound } from '../errors/app-error';
 import { ProblemSchema } from '../errors/problem.schema';
 import { createMetricsRegistry } from '../metrics/metrics-registry';
 import { captureLogs } from '../testing/log-capture';
-import { input, validate } from '../validation/validate.middleware';
+import { input, parseValue, validate } from '../validation/validate.middleware';
 import { route } from '../validation/route';
 import { logAsRoutine } from './access-log.middleware';
 import { createServiceApp, type ServiceAppOptions } from './create-service-app';
@@ -59,6 +59,9 @@ function buildApp(overrides: Partial<ServiceAppOptions> = {}) {
       });
       app.get('/zod', () => {
         z.object({ count: z.number() }).parse({ count: 'x' });
+      });
+      app.get('/parse-value', () => {
+        parseValue(z.object({ count: z.number() }), { count: 'x' }, 'flags');
       });
       app.get('/rate-limited', () => {
         throw new AppError('rate_limited', 'Slow down.', { headers: { 'Retry-After': '7' } });
@@ -223,10 +226,17 @@ describe('problem+json errors', () => {
     expect(errors[0]).toMatchObject({ problem: 'internal', requestId: res.headers['x-request-id'], err: { stack: expect.stringContaining('database exploded') } });
   });
 
-  it('when a ZodError escapes a handler, then 400 validation_failed with its paths', async () => {
-    const { app } = buildApp();
+  it('when a ZodError escapes a handler, then it is the service failing to parse its own data: 500, logged as an error', async () => {
+    const { app, logs } = buildApp();
     const res = await request(app).get('/zod');
-    expect(expectProblem(res.body, 'validation_failed', 400).errors).toEqual([{ path: 'count', message: expect.any(String) }]);
+    expect(expectProblem(res.body, 'internal', 500).errors).toBeUndefined();
+    expect(logs.lines().filter((entry) => entry.level === 'error')).toEqual([expect.objectContaining({ problem: 'internal', err: expect.objectContaining({ name: 'ZodError' }) })]);
+  });
+
+  it('when input reaching a handler another way fails parseValue, then 400 validation_failed naming the fields', async () => {
+    const { app } = buildApp();
+    const res = await request(app).get('/parse-value');
+    expect(expectProblem(res.body, 'validation_failed', 400).errors).toEqual([{ path: 'flags.count', message: expect.any(String) }]);
   });
 
   it('when an AppError carries headers, then they are sent', async () => {

@@ -28,12 +28,15 @@ const BODY_PARSER_DETAILS: Partial<Record<ErrorCode, string>> = {
   unsupported_media_type: 'The request body encoding or charset is not supported.',
 };
 
-/** Classifies anything thrown; whatever is not recognised is a bug and becomes a generic 500. */
+/**
+ * Classifies anything thrown; whatever is not recognised is a bug and becomes a generic 500.
+ * A ZodError is one of those: only the input parser (validation/validate.middleware.ts) turns a
+ * failed parse into a 400, as an AppError naming the fields. A schema that fails anywhere else is
+ * parsing the service's own data (an event, a job payload, a row, an upstream answer), and
+ * reporting that as the client's mistake would hide the bug behind an info line.
+ */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  if (error instanceof z.ZodError) {
-    return new AppError('validation_failed', 'The request is invalid.', { fields: fieldErrors(error.issues), cause: error });
-  }
   const clientCode = bodyParserCode(error);
   if (clientCode) {
     return new AppError(clientCode, BODY_PARSER_DETAILS[clientCode] ?? 'The request could not be read.', { cause: error });

@@ -47,6 +47,17 @@ export function parseInput<S extends InputSchemas>(schemas: S, req: Request): Pa
   return parsed as ParsedInput<S>;
 }
 
+/**
+ * Input that reaches a service other than through a route (the admin CLI's flags): parsed like a
+ * request location, so a bad value is a validation_failed naming its fields, never a bare
+ * ZodError (which the error handler treats as a bug: see to-app-error.ts).
+ */
+export function parseValue<T extends z.ZodType>(schema: T, value: unknown, location?: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(fieldErrors(result.error.issues, location));
+  return result.data;
+}
+
 export function validate<S extends InputSchemas>(schemas: S): RequestHandler {
   return (req, res, next) => {
     try {

@@ -1,7 +1,7 @@
 // Tenant lifecycle for operators (admin CLI and admin API): create, update, suspend, rotate the
 // webhook secret, and open the secrets other features need. Secrets are sealed at rest.
 import { generateWebhookSecret } from '@dtg/webhook-signing';
-import { AppError, notFound } from '@dtg/service-kit';
+import { AppError, notFound, parseValue } from '@dtg/service-kit';
 import type { Db, DbTx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { SecretBox } from '../../shared/secret-box';
@@ -67,8 +67,8 @@ export function tenantsService(deps: TenantsDeps) {
      * and webhook secret instead of reading them back once.
      */
     async create(input: CreateTenant, provided: ProvidedCredentials = {}): Promise<CreatedTenant> {
-      const parsed = CreateTenantSchema.parse(input);
-      const creds = ProvidedCredentialsSchema.parse(provided);
+      const parsed = parseValue(CreateTenantSchema, input);
+      const creds = parseValue(ProvidedCredentialsSchema, provided, 'credentials');
       await checkWebhookUrl(parsed.webhookUrl, deps.webhookAddresses);
       const webhookSecret = creds.webhookSecret ?? generateWebhookSecret();
       const id = creds.id ?? newId('ten');
@@ -114,7 +114,7 @@ export function tenantsService(deps: TenantsDeps) {
     list: () => tenantsRepository.list(db),
 
     async update(id: string, input: UpdateTenant): Promise<Tenant> {
-      const parsed = UpdateTenantSchema.parse(input);
+      const parsed = parseValue(UpdateTenantSchema, input);
       await checkWebhookUrl(parsed.webhookUrl, deps.webhookAddresses);
       const current = await row(db, id);
       if (parsed.callbackMode === 'stream' && current.mode !== 'internal') {
