@@ -31,12 +31,12 @@ export interface ServiceOverrides {
 
 export async function buildServices(config: CloudConfig, logger: Logger, overrides: ServiceOverrides = {}) {
   const lockWaits = lockWaitCounts();
-  const { db, sqlite } = await openDatabase(config.CLOUD_DATABASE_URL, { lockWaitMs: config.CLOUD_DATABASE_LOCK_WAIT, observer: lockWaits });
+  const { db, sqlite, transaction } = await openDatabase(config.CLOUD_DATABASE_URL, { lockWaitMs: config.CLOUD_DATABASE_LOCK_WAIT, observer: lockWaits });
   const secrets = await secretsAtStart(sqlite, config, logger).catch(async (err: unknown) => {
     await db.$disconnect();
     throw err;
   });
-  const outbox = new Outbox(sqlite);
+  const outbox = new Outbox();
   const revocations = userTokenRevocations(sqlite, { ttlMs: config.USER_TOKEN_TTL, now: overrides.now ?? Date.now });
   const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now });
   const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
@@ -58,16 +58,17 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   });
   outbox.onCommitted(() => dispatcher.kick());
   const jobs = new JobRunner({ sqlite, logger, pollIntervalMs: config.JOB_POLL_INTERVAL, concurrency: config.JOB_CONCURRENCY, leaseMs: 120_000, maxAttempts: 8, now: overrides.now });
-  const callbacks = createCallbacks({ config, logger, db, secrets, outbox, revocations, jobs, dingtalk, tenants, now: overrides.now });
+  const callbacks = createCallbacks({ config, logger, db, transaction, secrets, outbox, revocations, jobs, dingtalk, tenants, now: overrides.now });
   await callbacks.start();
   const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
-  const users = usersService({ db, outbox, dingtalk, tenants, now: overrides.now });
-  const login = createLogin({ config, db, outbox, dingtalk, tenants, users, now: overrides.now });
+  const users = usersService({ sqlite, outbox, dingtalk, tenants, now: overrides.now });
+  const login = createLogin({ config, db, transaction, outbox, dingtalk, tenants, users, now: overrides.now });
   const stateSweeper = oauthStateSweeper({ db, logger, now: overrides.now ?? Date.now });
   jobs.register(OAUTH_STATE_SWEEP_JOB, () => stateSweeper.run());
   await stateSweeper.schedule();
   const directory = createDirectory({
     db,
+    transaction,
     outbox,
     revocations,
     dingtalk,
@@ -87,7 +88,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     superviseIntervalMs: config.STREAM_SUPERVISE_INTERVAL,
     logger,
   });
-  return { config, logger, db, sqlite, lockWaits, secrets, outbox, revocations, tenants, deliveries, dispatcher, dingtalk, jobs, pingEvents: pingEvents(db, outbox), callbacks, messages, users, login, directory, stream };
+  return { config, logger, db, sqlite, lockWaits, secrets, outbox, revocations, tenants, deliveries, dispatcher, dingtalk, jobs, pingEvents: pingEvents(sqlite, outbox), callbacks, messages, users, login, directory, stream };
 }
 
 export type CloudServices = Awaited<ReturnType<typeof buildServices>>;

@@ -14,11 +14,10 @@ async function call(h: CloudHarness, method: string, path: string, body?: unknow
 
 async function emit(h: CloudHarness, tenantId: string, n: number, userPrefix = 'user') {
   for (let i = 0; i < n; i++) {
-    await h.services.db.$transaction(async () =>
-      h.services.outbox.append(tenantId, 'user.upserted', { users: [{ userid: `${userPrefix}${i}`, name: `N${i}`, deptIds: [1], active: true }] }),
+    await h.services.sqlite.write((tx) =>
+      h.services.outbox.append(tx, tenantId, 'user.upserted', { users: [{ userid: `${userPrefix}${i}`, name: `N${i}`, deptIds: [1], active: true }] }),
     );
   }
-  h.services.outbox.committed();
 }
 
 describe('event spine (cloud side)', () => {

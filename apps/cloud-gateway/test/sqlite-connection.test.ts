@@ -89,21 +89,41 @@ describe('SqliteConnection', () => {
     expect(await names()).toEqual([]);
   });
 
-  it('joins an open Prisma transaction from inside it, and refuses to run outside one', async () => {
-    expect(() => cloud.sqlite.inTransaction()).toThrow(/outside a transaction/);
+  it('a Prisma transaction hands out its own Tx: Prisma models and direct SQL commit or roll back together', async () => {
+    const woken: string[] = [];
     await expect(
-      cloud.db.$transaction(async (tx) => {
+      cloud.transaction(async (tx, sql) => {
         await tx.tenant.create({ data: tenantRow('ten_a') });
-        cloud.sqlite.inTransaction().run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
+        sql.run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
+        sql.afterCommit(() => woken.push('rolled back'));
         throw new Error('undo both');
       }),
     ).rejects.toThrow('undo both');
     expect(await names()).toEqual([]);
-    await cloud.db.$transaction(async (tx) => {
+    await cloud.transaction(async (tx, sql) => {
       await tx.tenant.create({ data: tenantRow('ten_a') });
-      cloud.sqlite.inTransaction().run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
+      sql.run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
+      sql.afterCommit(() => woken.push(`committed: ${sql.get<{ name: string }>('SELECT name FROM Tenant')?.name ?? 'none'}`));
     });
     expect((await cloud.db.tenant.findUniqueOrThrow({ where: { id: 'ten_a' } })).name).toBe('joined');
+    // The hook ran after COMMIT (outside the transaction, so its read saw the committed row), and only for the commit.
+    expect(woken).toEqual(['committed: joined']);
+  });
+
+  it('runs after-commit hooks once per group commit, and never those of a write that rolled back', async () => {
+    const woken: string[] = [];
+    const wake = () => woken.push('wake');
+    const results = await Promise.allSettled([
+      cloud.sqlite.write((tx) => tx.afterCommit(wake)),
+      cloud.sqlite.write((tx) => tx.afterCommit(wake)),
+      cloud.sqlite.write((tx) => {
+        tx.afterCommit(() => woken.push('rolled back'));
+        throw new Error('this write fails');
+      }),
+      cloud.sqlite.write((tx) => tx.afterCommit(() => woken.push('other'))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(woken).toEqual(['wake', 'other']);
   });
 
   it('commits writes that arrive together as a group, each atomic on its own', async () => {

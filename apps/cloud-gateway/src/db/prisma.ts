@@ -2,10 +2,10 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type Database from 'better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client';
 import { BUSY_TIMEOUT_MS, databaseBusy, NO_OBSERVER } from './lock-wait';
-import { SqliteConnection, SqliteGate, type LockWaitOptions } from './sqlite-connection';
+import { AfterCommit, SqliteConnection, SqliteGate, type LockWaitOptions, type Tx } from './sqlite-connection';
 
 export type { PrismaClient } from '../generated/prisma/client';
-export type { LockWaitOptions, Sql, SqlParam, WriteOptions } from './sqlite-connection';
+export type { LockWaitOptions, Sql, SqlParam, Tx, WriteOptions } from './sqlite-connection';
 export { SqliteConnection };
 export type Db = PrismaClient;
 /** A client or the `tx` of an interactive transaction: repositories accept either. */
@@ -16,11 +16,19 @@ export function sqlitePath(url: string): string {
   return url.replace(/^file:/, '');
 }
 
+/**
+ * A Prisma interactive transaction that writes through Prisma's models (`tx`) and through the same
+ * transaction's synchronous SQL (`sql`: the outbox, the job runner, token revocations), so both
+ * commit together. Hooks registered on `sql` (wake-ups) run once it has committed.
+ */
+export type Transact = <T>(fn: (tx: DbTx, sql: Tx) => Promise<T>) => Promise<T>;
+
 export interface CloudDatabase {
   /** Prisma, for everything that is not a hot path. */
   db: Db;
   /** The same connection for synchronous SQL (see sqlite-connection.ts). */
   sqlite: SqliteConnection;
+  transaction: Transact;
 }
 
 export async function openDatabase(databaseUrl: string, lockWait: LockWaitOptions): Promise<CloudDatabase> {
@@ -58,5 +66,11 @@ export async function openDatabase(databaseUrl: string, lockWait: LockWaitOption
   // touches into a statement journal, by default a temporary FILE. In memory, accepting a message
   // costs ~half the SQL time (the Job insert went from ~23 µs to ~7 µs under the send benchmark).
   database.pragma('temp_store = MEMORY');
-  return { db, sqlite };
+  const transaction: Transact = async (fn) => {
+    const hooks = new AfterCommit();
+    const result = await db.$transaction((tx) => fn(tx, sqlite.prismaTx(hooks)));
+    hooks.run();
+    return result;
+  };
+  return { db, sqlite, transaction };
 }

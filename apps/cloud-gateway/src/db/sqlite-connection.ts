@@ -31,6 +31,46 @@ export interface Sql {
   run(text: string, ...params: SqlParam[]): { changes: number };
 }
 
+/**
+ * An open write transaction: its SQL, and what to do once it has committed. Writes that must commit
+ * together take it as a parameter (Outbox.append, JobRunner.enqueue); there is no ambient one.
+ */
+export interface Tx extends Sql {
+  /**
+   * Runs `hook` after COMMIT, never after a rollback: the wake-ups of whatever reads what this
+   * transaction wrote (the dispatcher, the job runner). The same function registered twice in one
+   * commit runs once, so a group commit of a hundred sends wakes each reader once. Hooks must not throw.
+   */
+  afterCommit(hook: () => void): void;
+}
+
+/** The hooks of one transaction (or of one write in a group commit, dropped if its savepoint rolls back). */
+export class AfterCommit {
+  private readonly hooks = new Set<() => void>();
+
+  add(hook: () => void): void {
+    this.hooks.add(hook);
+  }
+
+  /** Moves these hooks into `into` (a write whose savepoint was released joins the group's commit). */
+  moveTo(into: AfterCommit): void {
+    for (const hook of this.hooks) into.add(hook);
+    this.hooks.clear();
+  }
+
+  run(): void {
+    for (const hook of this.hooks) {
+      try {
+        hook();
+      } catch (err) {
+        // The data is committed; a failing wake-up only delays work until the next poll.
+        process.emitWarning(err instanceof Error ? err : new Error(String(err)), 'AfterCommitHookFailed');
+      }
+    }
+    this.hooks.clear();
+  }
+}
+
 /** Prepared statements by SQL text. Multi-row inserts vary their text by row count, so it is bounded. */
 class StatementCache {
   private readonly statements = new Map<string, Statement>();
@@ -81,7 +121,7 @@ export class SqliteGate {
 }
 
 interface PendingWrite {
-  fn: (sql: Sql) => unknown;
+  fn: (tx: Tx) => unknown;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
   /** When it stops waiting for another process's lock (epoch ms). */
@@ -131,7 +171,7 @@ export class SqliteConnection {
    * each inside its own savepoint. A commit is most of what a small write costs, so under load
    * this multiplies what the connection can accept; alone, a write is a transaction of its own.
    */
-  write<T>(fn: (sql: Sql) => T, options: WriteOptions = {}): Promise<T> {
+  write<T>(fn: (tx: Tx) => T, options: WriteOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject, deadline: this.gate.deadline(options.lockWaitMs), durable: options.durable === true });
       // While waiting for another process's lock, the retry timer flushes whatever has gathered.
@@ -147,6 +187,7 @@ export class SqliteConnection {
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
     const outcomes: { ok: boolean; value: unknown }[] = [];
+    const committed = new AfterCommit();
     const durable = batch.some((item) => item.durable);
     try {
       if (durable) this.cache.get('PRAGMA synchronous = FULL').run();
@@ -159,8 +200,10 @@ export class SqliteConnection {
       this.lockAcquired(batch);
       for (const item of batch) {
         this.cache.get('SAVEPOINT write').run();
+        const hooks = new AfterCommit();
         try {
-          outcomes.push({ ok: true, value: item.fn(this.sql) });
+          outcomes.push({ ok: true, value: item.fn(this.tx(hooks)) });
+          hooks.moveTo(committed);
         } catch (err) {
           this.cache.get('ROLLBACK TO write').run();
           outcomes.push({ ok: false, value: err });
@@ -176,11 +219,16 @@ export class SqliteConnection {
     } finally {
       if (durable && !this.database.inTransaction) this.cache.get('PRAGMA synchronous = NORMAL').run();
     }
+    committed.run();
     batch.forEach((item, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) item.resolve(outcome.value);
       else item.reject(outcome?.value);
     });
+  }
+
+  private tx(hooks: AfterCommit): Tx {
+    return { ...this.sql, afterCommit: (hook) => hooks.add(hook) };
   }
 
   /**
@@ -231,12 +279,13 @@ export class SqliteConnection {
   }
 
   /**
-   * The same connection from inside a Prisma interactive transaction (`db.$transaction(async tx => …)`):
-   * that transaction holds the gate, so these statements are part of it. Throws when no transaction is open.
+   * The Tx of the Prisma interactive transaction that is open on this connection: it holds the gate,
+   * so these statements are part of it. Only db/prisma.ts's `transaction` calls this, from inside the
+   * transaction it opened, and runs `hooks` once that has committed. Throws when none is open.
    */
-  inTransaction(): Sql {
-    if (!this.database.inTransaction) throw new Error('SqliteConnection.inTransaction() called outside a transaction');
-    return this.sql;
+  prismaTx(hooks: AfterCommit): Tx {
+    if (!this.database.inTransaction) throw new Error('SqliteConnection.prismaTx() called outside a transaction');
+    return this.tx(hooks);
   }
 }
 

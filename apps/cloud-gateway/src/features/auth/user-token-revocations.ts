@@ -3,7 +3,7 @@
 // a person up to a moment (they left the organisation). A row is kept as long as a token it revokes
 // could still live (USER_TOKEN_TTL), then swept. Triggers on both tables move AuthVersion, so the
 // authenticator's memory (user-token-authenticator.ts) forgets at once, whoever wrote the row.
-import type { Sql, SqliteConnection } from '../../db/prisma';
+import type { Sql, SqliteConnection, Tx } from '../../db/prisma';
 import { inBatches } from '../../shared/batches';
 
 /** Rows per INSERT: 4 parameters each, well under SQLite's bound-parameter limit. */
@@ -26,12 +26,11 @@ export function userTokenRevocations(sqlite: SqliteConnection, options: { ttlMs:
     },
 
     /**
-     * Every token issued to these people up to now, inside the caller's open Prisma transaction —
-     * the one that emits their user.removed, so both happen or neither does.
+     * Every token issued to these people up to now, in the caller's transaction — the one that
+     * emits their user.removed, so both happen or neither does.
      */
-    revokeUsers(tenantId: string, userids: readonly string[]): void {
+    revokeUsers(sql: Tx, tenantId: string, userids: readonly string[]): void {
       if (userids.length === 0) return;
-      const sql = sqlite.inTransaction();
       const at = options.now();
       sweep(sql, at);
       for (const batch of inBatches(userids, ROWS_PER_INSERT)) {

@@ -2,9 +2,8 @@
 // is skipped, and its outbox events are written in the transaction that marks it processed.
 import { z } from 'zod';
 import { AppError, type Logger } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import type { Db, Transact } from '../../db/prisma';
 import type { JobResult } from '../jobs/job-runner';
-import type { Outbox } from '../outbox/outbox';
 import type { SuiteEvents } from './suite-events.service';
 import type { Tenant } from '../tenants/tenant';
 import { tenantsRepository } from '../tenants/tenants.repository';
@@ -18,7 +17,7 @@ const JobPayloadSchema = z.object({ eventId: z.string().min(1) });
 
 export interface CallbackProcessorDeps {
   db: Db;
-  outbox: Outbox;
+  transaction: Transact;
   tenants: TenantsService;
   contacts: ContactEvents;
   /** Present when a suite is configured. */
@@ -64,11 +63,10 @@ export function callbackProcessor(deps: CallbackProcessorDeps) {
       await events.noteError(db, event.id, err instanceof Error ? err.message : String(err));
       throw err;
     }
-    await db.$transaction(async (tx) => {
-      await effect.commit?.(tx);
+    await deps.transaction(async (tx, sql) => {
+      await effect.commit?.(tx, sql);
       await events.finish(tx, event.id, effect.failed ? 'failed' : 'processed', new Date(deps.now()), effect.failed ?? null);
     });
-    deps.outbox.committed();
     if (effect.failed) logger.warn('callback event not applied', { callbackEventId: event.id, eventType: event.eventType, reason: effect.failed });
     return { done: true };
   }

@@ -2,7 +2,7 @@
 // the routes use, the processing job, and the housekeeping job.
 import type { Logger } from '@dtg/service-kit';
 import type { CloudConfig } from '../../config';
-import type { Db } from '../../db/prisma';
+import type { Db, Transact } from '../../db/prisma';
 import type { SecretBox } from '../../shared/secret-box';
 import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { DingTalk } from '../dingtalk/org-clients';
@@ -23,6 +23,7 @@ export interface CallbacksDeps {
   config: CloudConfig;
   logger: Logger;
   db: Db;
+  transaction: Transact;
   secrets: SecretBox;
   outbox: Outbox;
   revocations: UserTokenRevocations;
@@ -33,7 +34,7 @@ export interface CallbacksDeps {
 }
 
 export function createCallbacks(deps: CallbacksDeps) {
-  const { config, logger, db, outbox, jobs, dingtalk } = deps;
+  const { config, logger, db, transaction, outbox, jobs, dingtalk } = deps;
   const now = deps.now ?? Date.now;
   const suite = dingtalk.suite;
   const ticketAlarm = suite
@@ -53,7 +54,7 @@ export function createCallbacks(deps: CallbacksDeps) {
   const contacts = contactEvents({ dingtalk, outbox, revocations: deps.revocations });
   const processor = callbackProcessor({
     db,
-    outbox,
+    transaction,
     tenants: deps.tenants,
     contacts,
     suite: suite && {
@@ -75,7 +76,7 @@ export function createCallbacks(deps: CallbacksDeps) {
   jobs.register(MAINTENANCE_JOB, () => maintenance.run());
 
   return {
-    inbox: callbackInbox({ db, jobs, windowMs: config.CALLBACK_TIMESTAMP_WINDOW, now, onStored: () => void scheduleHousekeeping() }),
+    inbox: callbackInbox({ transaction, jobs, windowMs: config.CALLBACK_TIMESTAMP_WINDOW, now, onStored: () => void scheduleHousekeeping() }),
     /** The clock callbacks are judged by (tests move it). */
     now,
     /** Call once at start-up. */

@@ -38,15 +38,15 @@ export function contactEvents(deps: ContactEventsDeps) {
   async function users(tenant: Tenant, userids: string[], eventId: string, part: string): Promise<EventEffect> {
     const read = await readUsers(await deps.dingtalk.forTenant(tenant), [...new Set(userids)]);
     return {
-      commit: async () => {
+      commit: async (_tx, sql) => {
         for (const [i, batch] of inBatches(read.users, MAX_BATCH).entries()) {
-          outbox.append(tenant.id, 'user.upserted', { users: batch }, { id: derivedEventId(eventId, `${part}uu${i}`) });
+          outbox.append(sql, tenant.id, 'user.upserted', { users: batch }, { id: derivedEventId(eventId, `${part}uu${i}`) });
         }
         for (const [i, batch] of inBatches(read.gone, MAX_BATCH).entries()) {
-          outbox.append(tenant.id, 'user.removed', { userids: batch }, { id: derivedEventId(eventId, `${part}ur${i}`) });
+          outbox.append(sql, tenant.id, 'user.removed', { userids: batch }, { id: derivedEventId(eventId, `${part}ur${i}`) });
         }
         // Someone who left the organisation keeps no working token (the store ends their sessions on user.removed).
-        deps.revocations.revokeUsers(tenant.id, read.gone);
+        deps.revocations.revokeUsers(sql, tenant.id, read.gone);
       },
     };
   }
@@ -54,12 +54,12 @@ export function contactEvents(deps: ContactEventsDeps) {
   async function departments(tenant: Tenant, deptIds: number[], eventId: string, part: string): Promise<EventEffect> {
     const read = await readDepartments(await deps.dingtalk.forTenant(tenant), [...new Set(deptIds)]);
     return {
-      commit: async () => {
+      commit: async (_tx, sql) => {
         for (const [i, batch] of inBatches(read.departments, MAX_BATCH).entries()) {
-          outbox.append(tenant.id, 'department.upserted', { departments: batch }, { id: derivedEventId(eventId, `${part}du${i}`) });
+          outbox.append(sql, tenant.id, 'department.upserted', { departments: batch }, { id: derivedEventId(eventId, `${part}du${i}`) });
         }
         for (const [i, batch] of inBatches(read.gone, MAX_BATCH).entries()) {
-          outbox.append(tenant.id, 'department.removed', { deptIds: batch }, { id: derivedEventId(eventId, `${part}dr${i}`) });
+          outbox.append(sql, tenant.id, 'department.removed', { deptIds: batch }, { id: derivedEventId(eventId, `${part}dr${i}`) });
         }
       },
     };

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DingTalkApiError } from '@dtg/dingtalk-client';
 import { AppError, type Logger } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import type { Db, Transact } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobHandler } from '../jobs/job-runner';
 import type { UserTokenRevocations } from '../auth/user-token-revocations';
@@ -30,6 +30,7 @@ function isPermanent(err: unknown): boolean {
 
 export interface DirectorySyncJobDeps {
   db: Db;
+  transaction: Transact;
   outbox: Outbox;
   revocations: UserTokenRevocations;
   dingtalk: DingTalk;
@@ -46,7 +47,7 @@ export function directorySyncJob(deps: DirectorySyncJobDeps): JobHandler {
     if (!sync || sync.status !== 'running') return { done: true };
     try {
       const tenant = await deps.tenants.get(sync.tenantId);
-      const ctx = { db, outbox: deps.outbox, revocations: deps.revocations, org: await deps.dingtalk.forTenant(tenant), tenant, syncId, now };
+      const ctx = { transaction: deps.transaction, outbox: deps.outbox, revocations: deps.revocations, org: await deps.dingtalk.forTenant(tenant), tenant, syncId, now };
       const progress: SyncProgress = SyncProgressSchema.parse(JSON.parse(sync.progress));
       return (await walkStep(ctx, progress)) ? { runAgainInMs: 0 } : { done: true };
     } catch (err) {

@@ -4,7 +4,7 @@
 // nothing is emitted twice.
 import type { Department } from '@dtg/contracts';
 import { DingTalkApiError, isDingTalkNotFound, type OrgClient } from '@dtg/dingtalk-client';
-import type { Db, DbTx } from '../../db/prisma';
+import type { DbTx, Transact, Tx } from '../../db/prisma';
 import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { Outbox } from '../outbox/outbox';
 import type { Tenant } from '../tenants/tenant';
@@ -17,7 +17,7 @@ import { nextDepartment, ROOT_DEPT_ID, type SyncProgress } from './sync-progress
 export const BATCH_SIZE = 100;
 
 export interface WalkContext {
-  db: Db;
+  transaction: Transact;
   outbox: Outbox;
   revocations: UserTokenRevocations;
   org: OrgClient;
@@ -40,9 +40,9 @@ async function unlessVanished<T>(call: Promise<T>): Promise<T | null> {
   });
 }
 
-async function commit(ctx: WalkContext, work: (tx: DbTx) => Promise<{ progress: SyncProgress | null; counts?: Counts }>): Promise<SyncProgress | null> {
-  const progress = await ctx.db.$transaction(async (tx) => {
-    const result = await work(tx);
+async function commit(ctx: WalkContext, work: (tx: DbTx, sql: Tx) => Promise<{ progress: SyncProgress | null; counts?: Counts }>): Promise<SyncProgress | null> {
+  return ctx.transaction(async (tx, sql) => {
+    const result = await work(tx, sql);
     const done = result.progress === null;
     await tx.directorySync.update({
       where: { id: ctx.syncId },
@@ -56,8 +56,6 @@ async function commit(ctx: WalkContext, work: (tx: DbTx) => Promise<{ progress: 
     });
     return result.progress;
   });
-  ctx.outbox.committed();
-  return progress;
 }
 
 async function listChildren(ctx: WalkContext, p: SyncProgress, head: number): Promise<SyncProgress | null> {
@@ -72,9 +70,9 @@ async function listChildren(ctx: WalkContext, p: SyncProgress, head: number): Pr
   const departments: Department[] = children.map((d) => ({ deptId: d.dept_id, name: d.name, parentId: d.parent_id ?? head }));
   // listsub never returns the root itself; the walk names it after the tenant rather than spend a department/get per walk.
   if (head === ROOT_DEPT_ID) departments.unshift({ deptId: ROOT_DEPT_ID, name: tenant.name, parentId: null });
-  return commit(ctx, async (tx) => {
+  return commit(ctx, async (tx, sql) => {
     const marked = await repo.markDepartments(tx, tenant.id, syncId, departments, p.full);
-    for (const batch of inBatches(marked.changed, BATCH_SIZE)) ctx.outbox.append(tenant.id, 'department.upserted', { departments: batch });
+    for (const batch of inBatches(marked.changed, BATCH_SIZE)) ctx.outbox.append(sql, tenant.id, 'department.upserted', { departments: batch });
     // Only departments met for the first time are queued, so a cycle or a repeat cannot loop the walk.
     const queued = marked.firstSeen.map((d) => d.deptId).filter((id) => id !== head);
     return { progress: { ...p, queue: [...p.queue, ...queued], listed: true }, counts: { departmentsSeen: marked.firstSeen.length } };
@@ -87,34 +85,34 @@ async function listMembers(ctx: WalkContext, p: SyncProgress, head: number): Pro
     throw new DingTalkApiError({ method: 'POST', path: '/topapi/v2/user/list', kind: 'unexpected-response', dingtalkMessage: `has_more without an advancing next_cursor (cursor ${p.cursor})` });
   }
   const next = page?.has_more && page.next_cursor !== undefined ? { ...p, cursor: page.next_cursor } : nextDepartment(p);
-  return commit(ctx, async (tx) => {
+  return commit(ctx, async (tx, sql) => {
     if (page === null) {
       await repo.unmarkDepartment(tx, ctx.tenant.id, head);
       return { progress: next };
     }
     const marked = await repo.markUsers(tx, ctx.tenant.id, ctx.syncId, page.list.map(toUserProfile), p.full);
-    for (const batch of inBatches(marked.changed, BATCH_SIZE)) ctx.outbox.append(ctx.tenant.id, 'user.upserted', { users: batch });
+    for (const batch of inBatches(marked.changed, BATCH_SIZE)) ctx.outbox.append(sql, ctx.tenant.id, 'user.upserted', { users: batch });
     return { progress: next, counts: { usersSeen: marked.firstSeen.length } };
   });
 }
 
 async function removeGoneUsers(ctx: WalkContext, p: SyncProgress): Promise<SyncProgress | null> {
-  return commit(ctx, async (tx) => {
+  return commit(ctx, async (tx, sql) => {
     const gone = await repo.goneUsers(tx, ctx.tenant.id, ctx.syncId, BATCH_SIZE);
     if (gone.length === 0) return { progress: { ...p, phase: 'remove-departments' } };
-    ctx.outbox.append(ctx.tenant.id, 'user.removed', { userids: gone });
+    ctx.outbox.append(sql, ctx.tenant.id, 'user.removed', { userids: gone });
     // Gone from the organisation since the last sync: their tokens stop working with this event.
-    ctx.revocations.revokeUsers(ctx.tenant.id, gone);
+    ctx.revocations.revokeUsers(sql, ctx.tenant.id, gone);
     await repo.removeUsers(tx, ctx.tenant.id, gone);
     return { progress: p, counts: { usersRemoved: gone.length } };
   });
 }
 
 async function removeGoneDepartments(ctx: WalkContext, p: SyncProgress): Promise<SyncProgress | null> {
-  return commit(ctx, async (tx) => {
+  return commit(ctx, async (tx, sql) => {
     const gone = await repo.goneDepartments(tx, ctx.tenant.id, ctx.syncId, BATCH_SIZE);
     if (gone.length === 0) return { progress: null };
-    ctx.outbox.append(ctx.tenant.id, 'department.removed', { deptIds: gone });
+    ctx.outbox.append(sql, ctx.tenant.id, 'department.removed', { deptIds: gone });
     await repo.removeDepartments(tx, ctx.tenant.id, gone);
     return { progress: p };
   });

@@ -1,7 +1,7 @@
 // Directory sync as the composition root sees it: its durable job and the reconcile scheduler are
 // registered on the runner here.
 import type { Logger } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import type { Db, Transact } from '../../db/prisma';
 import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobRunner } from '../jobs/job-runner';
@@ -13,6 +13,7 @@ import { RECONCILE_SCHEDULER_JOB, reconcileScheduler, SCHEDULER_JOB_ID } from '.
 
 export interface DirectoryFeatureDeps {
   db: Db;
+  transaction: Transact;
   outbox: Outbox;
   revocations: UserTokenRevocations;
   dingtalk: DingTalk;
@@ -26,7 +27,7 @@ export interface DirectoryFeatureDeps {
 export function createDirectory(deps: DirectoryFeatureDeps) {
   const now = deps.now ?? Date.now;
   deps.jobs.register(DIRECTORY_SYNC_JOB, directorySyncJob({ ...deps, now }));
-  const service = directoryService({ db: deps.db, jobs: deps.jobs, now });
+  const service = directoryService({ db: deps.db, transaction: deps.transaction, jobs: deps.jobs, now });
   const scheduler = reconcileScheduler({ db: deps.db, directory: service, ...deps.reconcile, logger: deps.logger, now });
   deps.jobs.register(RECONCILE_SCHEDULER_JOB, () => scheduler.run());
   return {

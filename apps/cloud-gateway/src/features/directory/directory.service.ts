@@ -2,7 +2,7 @@
 // durable job enqueued in the same transaction that records the sync.
 import { DirectorySyncStatusSchema, type DirectorySyncView } from '@dtg/contracts';
 import { notFound } from '@dtg/service-kit';
-import type { Db, DbTx } from '../../db/prisma';
+import type { Db, DbTx, Transact } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { JobRunner } from '../jobs/job-runner';
 import { DIRECTORY_SYNC_JOB, directorySyncJobId } from './directory-sync.job';
@@ -39,14 +39,14 @@ async function jobAlive(tx: DbTx, syncId: string): Promise<boolean> {
   return job?.status === 'queued' || job?.status === 'running';
 }
 
-export function directoryService(deps: { db: Db; jobs: JobRunner; now?: () => number }) {
+export function directoryService(deps: { db: Db; transaction: Transact; jobs: JobRunner; now?: () => number }) {
   const { db, jobs } = deps;
   const now = deps.now ?? Date.now;
   return {
     async start(tenantId: string, options: { full: boolean }): Promise<DirectorySyncView> {
-      const { row, created } = await db.$transaction(async (tx) => {
+      const row = await deps.transaction(async (tx, sql) => {
         const running = await tx.directorySync.findFirst({ where: { tenantId, status: 'running' }, orderBy: { startedAt: 'desc' } });
-        if (running && (await jobAlive(tx, running.id))) return { row: running, created: false };
+        if (running && (await jobAlive(tx, running.id))) return running;
         if (running) {
           await tx.directorySync.update({ where: { id: running.id }, data: { status: 'failed', finishedAt: new Date(now()), error: 'its job ended before the sync finished' } });
         }
@@ -54,10 +54,9 @@ export function directoryService(deps: { db: Db; jobs: JobRunner; now?: () => nu
         const started = await tx.directorySync.create({
           data: { id, tenantId, status: 'running', startedAt: new Date(now()), progress: JSON.stringify(initialProgress(options.full)) },
         });
-        jobs.enqueue(DIRECTORY_SYNC_JOB, { syncId: id }, { tenantId, id: directorySyncJobId(id) });
-        return { row: started, created: true };
+        jobs.enqueue(sql, DIRECTORY_SYNC_JOB, { syncId: id }, { tenantId, id: directorySyncJobId(id) });
+        return started;
       });
-      if (created) jobs.kick();
       return toView(row);
     },
 

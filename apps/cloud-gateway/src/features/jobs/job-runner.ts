@@ -2,7 +2,7 @@
 // processing. A job is claimed with an expiring lease, so a crash mid-job means the job runs
 // again after the lease — handlers are written to resume (they re-read their own progress).
 import { runWithContext, type Logger } from '@dtg/service-kit';
-import type { Sql, SqliteConnection } from '../../db/prisma';
+import type { SqliteConnection, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 
 export interface JobContext {
@@ -34,12 +34,12 @@ export interface EnqueueOptions {
 export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<JobResult>;
 
 /**
- * Makes up to `room` jobs (with enqueueSync, inside the runner's transaction) from work recorded
+ * Makes up to `room` jobs (with enqueue, inside the runner's transaction) from work recorded
  * elsewhere, each with runAt = when that work was recorded, and says how many it made. The runner
  * asks only when it has room, so work that waits anyway (DingTalk's rate limits) costs no Job row
- * until it can run.
+ * until it can run. Whoever records such work calls `workRecorded(tx)` in that transaction.
  */
-export type JobSource = (sql: Sql, room: number) => number;
+export type JobSource = (tx: Tx, room: number) => number;
 
 export interface JobRunnerOptions {
   sqlite: SqliteConnection;
@@ -68,6 +68,8 @@ export class JobRunner {
   /** Jobs asked to run again at once while they were running (see runSoon). */
   private readonly soon = new Set<string>();
   private readonly now: () => number;
+  /** One function for every transaction, so a group commit of many enqueues wakes the runner once. */
+  private readonly wake = () => this.kick();
 
   constructor(private readonly opts: JobRunnerOptions) {
     this.now = opts.now ?? Date.now;
@@ -82,22 +84,23 @@ export class JobRunner {
   }
 
   /**
-   * Inside the caller's open Prisma transaction (it holds the shared connection), so the job
-   * exists exactly when the change that needs it does. Throws when no transaction is open.
+   * In the caller's transaction, so the job exists exactly when the change that needs it does; the
+   * runner looks for it as soon as that commits (the wake-up is registered here, not by the caller).
    */
-  enqueue(kind: string, payload: unknown, opts: EnqueueOptions = {}): string {
-    return this.enqueueSync(this.opts.sqlite.inTransaction(), kind, payload, opts);
-  }
-
-  /** enqueue() for a synchronous transaction on the shared connection (SqliteConnection.write). */
-  enqueueSync(sql: Sql, kind: string, payload: unknown, opts: EnqueueOptions = {}): string {
+  enqueue(tx: Tx, kind: string, payload: unknown, opts: EnqueueOptions = {}): string {
     const id = opts.id ?? newId('job');
     const now = this.now();
-    sql.run(
+    tx.run(
       `INSERT INTO Job (id, kind, tenantId, payload, status, runAt, attempts, createdAt, updatedAt) VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?)${opts.ifAbsent ? ' ON CONFLICT (id) DO NOTHING' : ''}`,
       id, kind, opts.tenantId ?? null, JSON.stringify(payload), opts.runAt?.getTime() ?? now, now, now,
     );
+    this.workRecorded(tx);
     return id;
+  }
+
+  /** Work a source turns into jobs was recorded in `tx`: the runner asks its sources once that commits. */
+  workRecorded(tx: Tx): void {
+    tx.afterCommit(this.wake);
   }
 
   start(): void {
@@ -128,7 +131,7 @@ export class JobRunner {
     this.kick();
   }
 
-  /** Look for due jobs now (call after committing an enqueue). */
+  /** Look for due jobs now (enqueue and workRecorded do this after their commit; the poll every pollIntervalMs). */
   kick(): void {
     if (this.stopped) return;
     if (this.pumping) {
@@ -187,7 +190,7 @@ export class JobRunner {
    * first served between them and jobs already queued. A failing source is rolled back to its
    * savepoint and logged, and the claim goes on without it.
    */
-  private fromSources(sql: Sql, room: number): void {
+  private fromSources(sql: Tx, room: number): void {
     if (this.sources.length === 0) return;
     sql.run('SAVEPOINT sources');
     try {

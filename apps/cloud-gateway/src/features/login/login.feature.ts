@@ -1,6 +1,6 @@
 // Sign in with DingTalk as the composition root sees it: the service and the per-request strategies.
 import type { CloudConfig } from '../../config';
-import type { Db } from '../../db/prisma';
+import type { Db, Transact } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { Outbox } from '../outbox/outbox';
 import type { TenantsService } from '../tenants/tenants.service';
@@ -11,6 +11,7 @@ import { loginService } from './login.service';
 export interface LoginFeatureDeps {
   config: CloudConfig;
   db: Db;
+  transaction: Transact;
   outbox: Outbox;
   dingtalk: DingTalk;
   tenants: TenantsService;

@@ -4,7 +4,7 @@
 import type { LoginTicket, UserProfile } from '@dtg/contracts';
 import { isDingTalkNotFound, type UserProfile as DingTalkMe } from '@dtg/dingtalk-client';
 import { AppError, sealWithTicket } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import type { Db, Transact } from '../../db/prisma';
 import { mintUserToken } from '../auth/user-tokens';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { Outbox } from '../outbox/outbox';
@@ -42,6 +42,7 @@ export interface LoginStart {
 
 export interface LoginDeps {
   db: Db;
+  transaction: Transact;
   outbox: Outbox;
   dingtalk: DingTalk;
   tenants: TenantsService;
@@ -107,13 +108,12 @@ export function loginService(deps: LoginDeps) {
         cloudTokenExpiresAt: cloud.expiresAt.toISOString(),
       };
       const data = { user, login };
-      await db.$transaction(async (tx) => {
-        const event = outbox.append(tenantId, 'user.authenticated', data);
+      await deps.transaction(async (tx, sql) => {
+        const event = outbox.append(sql, tenantId, 'user.authenticated', data);
         if (!event) throw new Error('user.authenticated was not appended');
-        outbox.append(tenantId, 'user.upserted', { users: [user] });
+        outbox.append(sql, tenantId, 'user.upserted', { users: [user] });
         await loginTicketsRepository.create(tx, { secret: ticket, tenantId, userid: user.userid, eventId: event.id, expiresAt }, at);
       });
-      outbox.committed();
       users.remember(tenantId, user);
       return { ticket };
     },

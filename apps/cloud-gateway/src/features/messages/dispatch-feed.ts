@@ -33,7 +33,7 @@ export function acceptedMessagesSource(deps: Pick<MessagesDeps, 'jobs'>): JobSou
       for (const { occurredAt, messageId } of accepted) {
         // Due since it was accepted: sends keep their place ahead of receipt polls that came due later.
         // ifAbsent: a job already there is the state this wants, not a reason to stop every tenant's sends.
-        deps.jobs.enqueueSync(sql, DISPATCH_JOB, { messageId }, { tenantId: tenant.id, runAt: new Date(occurredAt), id: dispatchJobId(messageId), ifAbsent: true });
+        deps.jobs.enqueue(sql, DISPATCH_JOB, { messageId }, { tenantId: tenant.id, runAt: new Date(occurredAt), id: dispatchJobId(messageId), ifAbsent: true });
       }
       // Fewer than asked: every accepted event up to lastSeq (read in this transaction) has its job.
       const upTo = accepted.length < want ? tenant.lastSeq : (accepted[accepted.length - 1] as { seq: number }).seq;

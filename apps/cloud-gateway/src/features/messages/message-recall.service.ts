@@ -27,13 +27,11 @@ export function messageRecallService(deps: MessagesDeps) {
   }
 
   async function markRecalled(message: MessageRecord): Promise<void> {
-    const recalled = await sqlite.write((sql) => {
-      if (!repo.setStatus(sql, message.id, ['sent', 'completed'], 'recalled')) return false;
-      repo.setRecipients(sql, message.id, repo.recipientIds(sql, message.id), { status: 'recalled', from: ['sent', 'read', 'unread'] });
-      deps.outbox.appendSync(sql, message.tenantId, [{ type: 'message.recalled', data: { messageId: message.id }, id: messageEventId.recalled(message.id) }]);
-      return true;
+    await sqlite.write((tx) => {
+      if (!repo.setStatus(tx, message.id, ['sent', 'completed'], 'recalled')) return;
+      repo.setRecipients(tx, message.id, repo.recipientIds(tx, message.id), { status: 'recalled', from: ['sent', 'read', 'unread'] });
+      deps.outbox.append(tx, message.tenantId, 'message.recalled', { messageId: message.id }, { id: messageEventId.recalled(message.id) });
     });
-    if (recalled) deps.outbox.committed();
   }
 
   return {

@@ -28,29 +28,26 @@ export function messagesService(deps: MessagesDeps) {
       const requestHash = idempotencyKey === undefined ? null : canonicalSha256(body);
       const id = newId('msg');
       const createdAt = new Date(deps.now());
-      const accepted = await sqlite.write((sql): AcceptedMessage & { replayed: boolean } => {
-        const existing = idempotencyKey === undefined ? undefined : repo.idempotent(sql, principal.tenantId, idempotencyKey);
+      const accepted = await sqlite.write((tx): AcceptedMessage => {
+        const existing = idempotencyKey === undefined ? undefined : repo.idempotent(tx, principal.tenantId, idempotencyKey);
         if (existing) {
           if (existing.requestHash !== requestHash) throw new AppError('idempotency_conflict', 'this Idempotency-Key was used with a different request body');
-          return { id: existing.id, status: existing.status, replayed: true };
+          return { id: existing.id, status: existing.status };
         }
         const member = principal.kind === 'user' && principal.role === 'member';
-        const refusal = member ? memberSendRefusal(readMemberSendPolicy(sql, principal.tenantId), body.recipients) : undefined;
+        const refusal = member ? memberSendRefusal(readMemberSendPolicy(tx, principal.tenantId), body.recipients) : undefined;
         if (refusal) throw refusal;
         // Who asked: the person behind a user token, or the API key (what members' own-message checks and the local store's views compare).
         const createdBy = principal.kind === 'user' ? principal.userid : principal.keyId;
         const record = { id, tenantId: principal.tenantId, idempotencyKey: idempotencyKey ?? null, requestHash, msgtype: body.msg.msgtype, msg: body.msg, recipientsSpec: body.recipients, createdBy, createdAt };
-        repo.create(sql, record);
+        repo.create(tx, record);
         const event = { messageId: id, msgtype: body.msg.msgtype, msg: body.msg, recipients: body.recipients, createdAt: createdAt.toISOString(), createdBy };
         // No deterministic event id: the message id is new, so there is nothing to look up first.
-        deps.outbox.appendSync(sql, principal.tenantId, [{ type: 'message.accepted', data: event, occurredAt: createdAt }]);
-        return { id, status: 'queued', replayed: false };
+        deps.outbox.append(tx, principal.tenantId, 'message.accepted', event, { occurredAt: createdAt });
+        // The runner has room? Then it makes this message's dispatch job as soon as this commits.
+        deps.jobs.workRecorded(tx);
+        return { id, status: 'queued' };
       });
-      if (!accepted.replayed) {
-        deps.outbox.committed();
-        // The runner has room? Then it makes this message's dispatch job now.
-        deps.jobs.kick();
-      }
       return { id: accepted.id, status: accepted.status };
     },
 

@@ -65,18 +65,16 @@ export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, messa
     return;
   }
   const readNow = new Set(result.read_user_id_list);
-  const changed = await deps.sqlite.write((sql) => {
-    const unread = repo.recipients(sql, message.id, { chunkId: chunk.id, status: ['unread'] });
+  await deps.sqlite.write((tx) => {
+    const unread = repo.recipients(tx, message.id, { chunkId: chunk.id, status: ['unread'] });
     const newlyRead = unread.filter((r) => readNow.has(r.userid)).map((r) => r.userid);
-    repo.setRecipients(sql, message.id, newlyRead, { status: 'read', from: ['unread'] });
+    repo.setRecipients(tx, message.id, newlyRead, { status: 'read', from: ['unread'] });
     const stillUnread = unread.length > newlyRead.length;
-    repo.updateChunk(sql, chunk.id, { polls: chunk.polls + 1, nextPollAt: stillUnread ? nextReadPoll(deps, chunk, now) : null });
-    if (newlyRead.length === 0) return false;
+    repo.updateChunk(tx, chunk.id, { polls: chunk.polls + 1, nextPollAt: stillUnread ? nextReadPoll(deps, chunk, now) : null });
+    if (newlyRead.length === 0) return;
     const recipients = newlyRead.map((userid) => ({ userid, status: 'read' as const }));
-    deps.outbox.appendSync(sql, message.tenantId, [{ type: 'message.receipts.updated', data: { messageId: message.id, recipients } }]);
-    return true;
+    deps.outbox.append(tx, message.tenantId, 'message.receipts.updated', { messageId: message.id, recipients });
   });
-  if (changed) deps.outbox.committed();
 }
 
 /** No result will come (window over, task refused): recipients still `sent` end `unknown` with the reason. */

@@ -2,7 +2,7 @@
 // updated (agentId, name) on later ones, suspended when the org removes the suite. Each change of
 // status or agentId is told to the tenant as `tenant.authorization.changed`, in the same transaction.
 import { generateWebhookSecret } from '@dtg/webhook-signing';
-import type { DbTx } from '../../db/prisma';
+import type { DbTx, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { SecretBox } from '../../shared/secret-box';
 import type { Outbox } from '../outbox/outbox';
@@ -17,15 +17,15 @@ export interface Authorization {
 export function isvTenants(deps: { secrets: SecretBox; outbox: Outbox }) {
   const { outbox } = deps;
   const find = (tx: DbTx, corpId: string) => tx.tenant.findUnique({ where: { corpId_mode: { corpId, mode: 'isv' } } });
-  const announce = (tx: DbTx, tenantId: string, corpId: string, status: 'active' | 'suspended', agentId: number | null) =>
-    outbox.append(tenantId, 'tenant.authorization.changed', { corpId, status, ...(agentId !== null ? { agentId } : {}) });
+  const announce = (sql: Tx, tenantId: string, corpId: string, status: 'active' | 'suspended', agentId: number | null) =>
+    outbox.append(sql, tenantId, 'tenant.authorization.changed', { corpId, status, ...(agentId !== null ? { agentId } : {}) });
 
   return {
     /**
      * Created without a webhook URL (events wait for pull until an operator sets one) and without an
      * API key: the operator issues one with `POST /admin/tenants/:id/api-keys`.
      */
-    async authorize(tx: DbTx, auth: Authorization): Promise<'created' | 'changed' | 'unchanged'> {
+    async authorize(tx: DbTx, sql: Tx, auth: Authorization): Promise<'created' | 'changed' | 'unchanged'> {
       const current = await find(tx, auth.corpId);
       if (!current) {
         const id = newId('ten');
@@ -39,21 +39,21 @@ export function isvTenants(deps: { secrets: SecretBox; outbox: Outbox }) {
             webhookSecretEnc: deps.secrets.seal(generateWebhookSecret(), 'Tenant.webhookSecretEnc', id),
           },
         });
-        await announce(tx, created.id, auth.corpId, 'active', auth.agentId);
+        announce(sql, created.id, auth.corpId, 'active', auth.agentId);
         return 'created';
       }
       const changed = current.status !== 'active' || current.agentId !== auth.agentId;
       await tx.tenant.update({ where: { id: current.id }, data: { name: auth.corpName, agentId: auth.agentId, status: 'active' } });
       if (!changed) return 'unchanged';
-      await announce(tx, current.id, auth.corpId, 'active', auth.agentId);
+      announce(sql, current.id, auth.corpId, 'active', auth.agentId);
       return 'changed';
     },
 
-    async suspend(tx: DbTx, corpId: string): Promise<'suspended' | 'unchanged'> {
+    async suspend(tx: DbTx, sql: Tx, corpId: string): Promise<'suspended' | 'unchanged'> {
       const current = await find(tx, corpId);
       if (!current || current.status === 'suspended') return 'unchanged';
       await tx.tenant.update({ where: { id: current.id }, data: { status: 'suspended' } });
-      await announce(tx, current.id, corpId, 'suspended', current.agentId);
+      announce(sql, current.id, corpId, 'suspended', current.agentId);
       return 'suspended';
     },
   };

@@ -3,7 +3,7 @@
 // so local stores learn about changes without being flooded by repeated lookups.
 import type { UserProfile } from '@dtg/contracts';
 import { notFound } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import type { SqliteConnection } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { Outbox } from '../outbox/outbox';
 import type { TenantsService } from '../tenants/tenants.service';
@@ -12,7 +12,7 @@ import { TtlCache } from './ttl-cache';
 import { profileHash, toUserProfile } from '../dingtalk/user-profile.mapper';
 
 export interface UsersDeps {
-  db: Db;
+  sqlite: SqliteConnection;
   outbox: Outbox;
   dingtalk: DingTalk;
   tenants: TenantsService;
@@ -24,7 +24,7 @@ export interface UsersDeps {
 const MAX_CACHED = 10_000;
 
 export function usersService(deps: UsersDeps) {
-  const { db, outbox, dingtalk, tenants } = deps;
+  const { sqlite, outbox, dingtalk, tenants } = deps;
   const now = deps.now ?? Date.now;
   const ttl = deps.cacheTtlMs ?? 30_000;
   const profiles = new TtlCache<{ profile: UserProfile; hash: string }>(ttl, MAX_CACHED, now);
@@ -37,8 +37,7 @@ export function usersService(deps: UsersDeps) {
 
   async function publishIfChanged(tenantId: string, profile: UserProfile): Promise<void> {
     if (profiles.last(key(tenantId, profile.userid))?.hash !== profileHash(profile)) {
-      await db.$transaction(async () => outbox.append(tenantId, 'user.upserted', { users: [profile] }));
-      outbox.committed();
+      await sqlite.write((tx) => outbox.append(tx, tenantId, 'user.upserted', { users: [profile] }));
     }
     remember(tenantId, profile);
   }
