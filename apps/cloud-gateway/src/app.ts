@@ -45,7 +45,7 @@ export function createApp(s: CloudServices): Express {
       logger: s.logger,
       checks: {
         db: async () => {
-          const pending = await pendingMigrations(MIGRATIONS_DIR, (sql) => s.db.$queryRawUnsafe(sql));
+          const pending = await pendingMigrations(MIGRATIONS_DIR, (text) => s.sqlite.read((sql) => sql.all(text)));
           if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
         },
       },

@@ -44,6 +44,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const deliveries = deliveriesService(db);
   const dispatcher = new Dispatcher({
     db,
+    sqlite,
     tenants,
     logger,
     send:

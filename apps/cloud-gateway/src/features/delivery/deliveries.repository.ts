@@ -3,7 +3,10 @@
 // milliseconds in SQLite (the adapter's unixepoch-ms format), hence the numeric comparisons.
 // The queries name `status` explicitly so SQLite walks the (tenantId, status, nextAttemptAt)
 // index instead of every delivered row: claiming stays O(batch), not O(history).
-import type { Db, DbTx } from '../../db/prisma';
+// Synchronous SQL on the shared connection, like the outbox that writes these rows: the dispatcher
+// is a hot path, and these statements are set-based SQL Prisma's models cannot express. Lists go in
+// as one JSON parameter (json_each), so each statement has one text and stays prepared.
+import type { Sql } from '../../db/prisma';
 
 export interface ClaimedDelivery {
   id: string;
@@ -30,13 +33,11 @@ export interface AttemptResult {
   outcome: { status: 'delivered' | 'dead' | 'pending'; attempts: number; nextAttemptAt?: number; lastError?: string };
 }
 
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',');
-
 export const deliveriesRepository = {
   /** Tenants (active ones only: a suspended tenant gets nothing) with something due now. */
-  async tenantsWithDueWork(db: DbTx, now: number): Promise<string[]> {
+  tenantsWithDueWork(sql: Sql, now: number): string[] {
     // One index probe per active tenant, rather than reading every due row.
-    const rows = await db.$queryRawUnsafe<{ id: string }[]>(
+    const rows = sql.all<{ id: string }>(
       `SELECT t.id FROM Tenant t WHERE t.status = 'active' AND (
          EXISTS (SELECT 1 FROM Delivery d WHERE d.tenantId = t.id AND d.status = 'pending' AND d.nextAttemptAt <= ?)
          OR EXISTS (SELECT 1 FROM Delivery d WHERE d.tenantId = t.id AND d.status = 'delivering' AND d.leaseUntil < ?))`,
@@ -46,8 +47,8 @@ export const deliveriesRepository = {
     return rows.map((r) => r.id);
   },
 
-  async claim(db: DbTx, tenantId: string, owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    return db.$queryRawUnsafe<ClaimedDelivery[]>(
+  claim(sql: Sql, tenantId: string, owner: string, limit: number, now: number, leaseMs: number): ClaimedDelivery[] {
+    return sql.all<ClaimedDelivery>(
       `UPDATE Delivery SET status = 'delivering', leaseOwner = ?, leaseUntil = ?, updatedAt = ?
        WHERE id IN (
          SELECT id FROM (
@@ -67,29 +68,27 @@ export const deliveriesRepository = {
     );
   },
 
-  async events(db: DbTx, ids: readonly string[]): Promise<Map<string, EventRow>> {
+  events(sql: Sql, ids: readonly string[]): Map<string, EventRow> {
     if (ids.length === 0) return new Map();
-    const rows = await db.$queryRawUnsafe<EventRow[]>(
-      `SELECT id, tenantId, seq, type, occurredAt, data, requestId FROM Event WHERE id IN (${placeholders(ids.length)})`,
-      ...ids,
-    );
-    return new Map(rows.map((r) => [r.id, { ...r, seq: Number(r.seq), occurredAt: Number(r.occurredAt) }]));
+    const rows = sql.all<EventRow>('SELECT id, tenantId, seq, type, occurredAt, data, requestId FROM Event WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(ids));
+    return new Map(rows.map((r) => [r.id, r]));
   },
 
   /**
-   * Records a batch of finished attempts in one transaction: an attempt row each, and the new
-   * state of each delivery. Until this commits the rows stay leased, so a crash only re-sends.
+   * Records a batch of finished attempts in one transaction (the caller's): an attempt row each, and
+   * the new state of each delivery. Until this commits the rows stay leased, so a crash only re-sends.
    */
-  async record(db: Db, results: readonly AttemptResult[], now: number): Promise<void> {
+  record(sql: Sql, results: readonly AttemptResult[], now: number): void {
     if (results.length === 0) return;
-    const attempts = db.$executeRawUnsafe(
-      `INSERT INTO DeliveryAttempt (deliveryId, at, httpStatus, durationMs, response, error) VALUES ${results.map(() => '(?,?,?,?,?,?)').join(',')}`,
-      ...results.flatMap((r) => [r.deliveryId, now, r.httpStatus ?? null, r.durationMs, r.response?.slice(0, 1024) ?? null, r.error?.slice(0, 1024) ?? null]),
+    sql.run(
+      `INSERT INTO DeliveryAttempt (deliveryId, at, httpStatus, durationMs, response, error)
+       SELECT value ->> 0, ?, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)`,
+      now,
+      JSON.stringify(results.map((r) => [r.deliveryId, r.httpStatus ?? null, r.durationMs, r.response?.slice(0, 1024) ?? null, r.error?.slice(0, 1024) ?? null])),
     );
-    const delivered = results.filter((r) => r.outcome.status === 'delivered');
-    const others = results.filter((r) => r.outcome.status !== 'delivered');
-    const updates = others.map((r) =>
-      db.$executeRawUnsafe(
+    for (const r of results) {
+      if (r.outcome.status === 'delivered') continue;
+      sql.run(
         `UPDATE Delivery SET status = ?, attempts = ?, nextAttemptAt = COALESCE(?, nextAttemptAt), lastError = ?, leaseOwner = NULL, leaseUntil = NULL, updatedAt = ? WHERE id = ?`,
         r.outcome.status,
         r.outcome.attempts,
@@ -97,17 +96,14 @@ export const deliveriesRepository = {
         r.outcome.lastError ?? null,
         now,
         r.deliveryId,
-      ),
+      );
+    }
+    const delivered = results.filter((r) => r.outcome.status === 'delivered').map((r) => r.deliveryId);
+    if (delivered.length === 0) return;
+    sql.run(
+      `UPDATE Delivery SET status = 'delivered', attempts = attempts + 1, lastError = NULL, leaseOwner = NULL, leaseUntil = NULL, updatedAt = ? WHERE id IN (SELECT value FROM json_each(?))`,
+      now,
+      JSON.stringify(delivered),
     );
-    const done = delivered.length
-      ? [
-          db.$executeRawUnsafe(
-            `UPDATE Delivery SET status = 'delivered', attempts = attempts + 1, lastError = NULL, leaseOwner = NULL, leaseUntil = NULL, updatedAt = ? WHERE id IN (${placeholders(delivered.length)})`,
-            now,
-            ...delivered.map((r) => r.deliveryId),
-          ),
-        ]
-      : [];
-    await db.$transaction([attempts, ...updates, ...done]);
   },
 };

@@ -5,7 +5,7 @@
 // SQLite transaction per flush) — per-row bookkeeping, not HTTP, was what limited throughput.
 import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
 import { runWithContext, type Logger } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import type { Db, SqliteConnection } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { TenantsService } from '../tenants/tenants.service';
 import { deliveriesRepository, type AttemptResult, type ClaimedDelivery, type EventRow } from './deliveries.repository';
@@ -14,7 +14,10 @@ import type { AddressPolicy } from './address-policy';
 import { assertSafeWebhookUrl } from './webhook-url-guard';
 
 export interface DispatcherDeps {
+  /** Tenants (their webhook URL and secrets) through Prisma's models. */
   db: Db;
+  /** Deliveries and their events as synchronous SQL (deliveries.repository.ts). */
+  sqlite: SqliteConnection;
   tenants: TenantsService;
   logger: Logger;
   send: WebhookSender;
@@ -91,7 +94,8 @@ export class Dispatcher {
 
   private async scan(): Promise<void> {
     try {
-      const tenantIds = await deliveriesRepository.tenantsWithDueWork(this.deps.db, this.now());
+      const now = this.now();
+      const tenantIds = await this.deps.sqlite.read((sql) => deliveriesRepository.tenantsWithDueWork(sql, now));
       for (const tenantId of tenantIds) {
         if (this.workers.has(tenantId) || this.stopped) continue;
         const worker = this.runTenant(tenantId).then((wokenWhileEnding) => {
@@ -119,10 +123,11 @@ export class Dispatcher {
       while (!this.stopped) {
         const free = concurrencyPerTenant - inFlight;
         if (free >= batch || inFlight === 0) {
-          const claimed = await deliveriesRepository.claim(this.deps.db, tenantId, this.owner, free, this.now(), leaseMs);
+          const now = this.now();
+          const claimed = await this.deps.sqlite.write((tx) => deliveriesRepository.claim(tx, tenantId, this.owner, free, now, leaseMs));
           if (claimed.length === 0 && inFlight === 0) break;
           if (claimed.length > 0) {
-            const [target, events] = await Promise.all([this.target(tenantId), deliveriesRepository.events(this.deps.db, claimed.map((c) => c.eventId))]);
+            const [target, events] = await Promise.all([this.target(tenantId), this.deps.sqlite.read((sql) => deliveriesRepository.events(sql, claimed.map((c) => c.eventId)))]);
             for (const delivery of claimed) {
               inFlight += 1;
               void this.deliver(delivery, events.get(delivery.eventId), target).finally(() => {
@@ -211,7 +216,8 @@ export class Dispatcher {
     this.results = [];
     this.flushing = this.flushing.then(async () => {
       try {
-        await deliveriesRepository.record(this.deps.db, batch, this.now());
+        const now = this.now();
+        await this.deps.sqlite.write((tx) => deliveriesRepository.record(tx, batch, now));
       } catch (err) {
         this.deps.logger.error('recording webhook attempts failed; the leases will expire and the events will be pushed again', { count: batch.length, err });
       }
