@@ -39,7 +39,7 @@ async function ensureDemoTenant(cloudUrl: string, adminToken: string, tenant: De
       appSecret: DEMO.app.appSecret,
       agentId: DEMO.app.agentId,
       webhookUrl: `http://127.0.0.1:${ports.local}/webhooks/cloud`,
-      returnUrls: [`${urls.local}/`, `http://127.0.0.1:${ports.local}/`],
+      returnUrls: [`${urls.local}/`, `http://127.0.0.1:${ports.local}/`, `${urls.local}/oidc/callback`],
       credentials: { id: tenant.tenantId, apiKey: tenant.apiKey, webhookSecret: tenant.webhookSecret },
     }),
   });
@@ -86,6 +86,8 @@ async function main(): Promise<void> {
     CLOUD_URL: `http://127.0.0.1:${ports.cloud}`,
     // The console's browser signs in and sends through the cloud under the name it prints.
     CLOUD_PUBLIC_URL: urls.cloud,
+    // The OpenID Connect issuer (apps sign people in through the store under this name).
+    LOCAL_PUBLIC_URL: urls.local,
     CLOUD_API_KEY: tenant.apiKey,
     TENANT_ID: tenant.tenantId,
     WEBHOOK_SECRETS: tenant.webhookSecret,

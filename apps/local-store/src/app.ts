@@ -11,6 +11,8 @@ import { directoryRoutes } from './features/directory/directory.routes';
 import { deadEventsRoutes } from './features/events/dead-events.routes';
 import { eventsRoutes, WEBHOOK_PATH } from './features/events/events.routes';
 import { messagesRoutes } from './features/messages/messages.routes';
+import { oidcClientsRoutes } from './features/oidc/oidc-clients.routes';
+import { oidcRoutes } from './features/oidc/oidc.routes';
 import { sessionRoutes } from './features/session/session.routes';
 import { subscriptionsRoutes } from './features/subscriptions/subscriptions.routes';
 import { tokensRoutes } from './features/tokens/tokens.routes';
@@ -62,6 +64,8 @@ export function createApp(deps: AppDeps): Express {
       app.use(tokensRoutes(api, access, services.tokens));
       app.use(changesRoutes(api, access, services.changes));
       app.use(subscriptionsRoutes(api, access, services.subscriptions));
+      app.use(oidcClientsRoutes(api, access, services.oidc.clients));
+      app.use(oidcRoutes(api, access, services.oidc, services.sessions, { cookieSecure: config.cookieSecure }));
       app.use(consoleRoutes(api, access, config));
       app.use(
         openApiRoutes(

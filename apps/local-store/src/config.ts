@@ -7,6 +7,7 @@ import {
   envList,
   envPort,
   envRateLimit,
+  envSecret,
   envTrustProxy,
   envUrl,
   isPublishedSecret,
@@ -65,6 +66,14 @@ export const ConfigSchema = z
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     /** Bearer token for the admin endpoints when no admin session is at hand (scripts, ops). */
     LOCAL_ADMIN_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long').refine(notPublished, PUBLISHED_SECRET_MESSAGE),
+    /**
+     * Seals the OpenID Connect provider's private signing keys in the database (32 bytes, base64:
+     * `openssl rand -base64 32`). Unset: a key derived from CLOUD_API_KEY, which the database does
+     * not hold either; set it to rotate the API key without re-keying the provider.
+     */
+    ENCRYPTION_KEY: envSecret({ minLength: 44 })
+      .optional()
+      .refine((key) => key === undefined || Buffer.from(key, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)'),
     /** Bearer token for GET /metrics; without it the route does not exist. */
     METRICS_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long').refine(notPublished, PUBLISHED_SECRET_MESSAGE),
     /** Pushes to subscription endpoints: the cloud's retry schedule by default, then dead. */
@@ -99,6 +108,7 @@ export const ConfigSchema = z
     logLevel: env.LOG_LEVEL,
     localAdminToken: env.LOCAL_ADMIN_TOKEN,
     metricsToken: env.METRICS_TOKEN,
+    encryptionKey: env.ENCRYPTION_KEY,
     subscriptions: {
       retryScheduleMs: env.SUBSCRIPTION_RETRY_SCHEDULE,
       timeoutMs: env.SUBSCRIPTION_TIMEOUT,

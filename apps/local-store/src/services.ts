@@ -21,6 +21,8 @@ import { createSubscriptions, type Subscriptions } from './features/subscription
 import { createSessionService, type SessionService } from './features/session/session.service';
 import { createTokenRevoker, type TokenRevoker } from './features/session/token-revoker';
 import { createServiceTokens, type ServiceTokens } from './features/tokens/service-tokens.service';
+import { createOidcService, type OidcService } from './features/oidc/oidc.service';
+import { createSecretBox, storeEncryptionKey } from './shared/secret-box';
 
 export interface Services {
   /** The cloud's API with the tenant key (relays of directory syncs use it directly). */
@@ -38,6 +40,8 @@ export interface Services {
   messages: MessagesService;
   sending: MessageSending;
   relay: MessageRelay;
+  /** The OpenID Connect provider (when LOCAL_PUBLIC_URL names the issuer) and its clients. */
+  oidc: OidcService;
   /** Starts background work: catch-up now and on its timer, subscription pushes, relaying sends, the cloud-token revoker and the session sweeper. */
   start(): void;
   /** Stops background work; the database stays open. */
@@ -98,19 +102,31 @@ export function createServices(deps: ServicesDeps): Services {
   });
   const catchUp = createCatchUpWorker({ cloud, ingest, tracker, logger, intervalMs: config.pullIntervalMs });
   const revoker = createTokenRevoker({ sql: db.sql, cloud, tenantId: config.tenantId, logger });
+  const sessions = createSessionService({
+    db,
+    cloud,
+    login: { tenantId: config.tenantId, cloudPublicUrl: config.cloudPublicUrl, cookieSecure: config.cookieSecure },
+    sessionTtlMs: config.sessionTtlMs,
+    onRevocation: () => revoker.trigger(),
+  });
+  const secretKey = storeEncryptionKey(config.encryptionKey, config.cloudApiKey);
+  const oidc = createOidcService({
+    db,
+    tenantId: config.tenantId,
+    box: createSecretBox(secretKey),
+    secretKey,
+    settings: { issuer: config.localPublicUrl, trustProxy: config.trustProxy !== undefined && config.trustProxy !== false },
+    logger,
+    // Signing out of an app (RP-initiated logout) signs out of the store too: one sign-in, one sign-out.
+    endStoreSession: (sessionId) => sessions.end(sessionId),
+  });
   let stopSweeper: (() => void) | undefined;
   return {
     cloud,
     ingest,
     tracker,
     catchUp,
-    sessions: createSessionService({
-      db,
-      cloud,
-      login: { tenantId: config.tenantId, cloudPublicUrl: config.cloudPublicUrl, cookieSecure: config.cookieSecure },
-      sessionTtlMs: config.sessionTtlMs,
-      onRevocation: () => revoker.trigger(),
-    }),
+    sessions,
     revoker,
     tokens: createServiceTokens(db.sql, config.tenantId),
     changes: createChangesService(db.sql, config.tenantId),
@@ -127,15 +143,18 @@ export function createServices(deps: ServicesDeps): Services {
       },
     }),
     relay,
+    oidc,
     start() {
       catchUp.start();
       dispatcher.start();
       relay.start();
       revoker.start();
+      oidc.start();
       stopSweeper ??= startSessionSweeper(db, logger);
     },
     async stop() {
       stopSweeper?.();
+      oidc.stop();
       await revoker.stop();
       await catchUp.stop();
       await tracker.stop();

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { IssuedServiceTokenSchema, ServiceTokenListSchema, ServiceTokenSchema, SubscriptionSchema, SubscriptionWithSecretSchema } from '@dtg/contracts';
+import { IssuedServiceTokenSchema, OidcClientListSchema, RegisteredOidcClientSchema, ServiceTokenListSchema, ServiceTokenSchema, SubscriptionSchema, SubscriptionWithSecretSchema } from '@dtg/contracts';
 import request from 'supertest';
 import { REPO_ROOT } from '../src/paths';
 import { user, userUpserted } from './support/events';
@@ -67,4 +67,22 @@ describe('store-admin', () => {
     const seen = SubscriptionSchema.parse((await request(store.app).get(`/api/subscriptions/${created.subscription.id}`).set('authorization', `Bearer ${admin}`)).body);
     expect(seen.status).toBe('paused');
   }, 60_000);
+
+  it('when an app is registered as an OpenID Connect client from the command line, then its secret is shown once, kept hashed, and the client can be listed and removed', async () => {
+    const created = await cli('client', 'create', '--name', 'Expense reports', '--redirect-uris', 'https://expenses.example.test/cb', '--scopes', 'openid,profile,dingtalk', '--first-party');
+    expect(created.code).toBe(0);
+    const { client, clientSecret } = RegisteredOidcClientSchema.parse(created.out);
+    expect(client).toMatchObject({ name: 'Expense reports', public: false, firstParty: true, scopes: ['openid', 'profile', 'dingtalk'], createdBy: 'local-admin' });
+    expect(clientSecret).toMatch(/^dtgc_/);
+    const [row] = await store.database.db.sql.query<{ secret_hash: string }>('SELECT secret_hash FROM oidc_clients WHERE client_id = $1', [client.clientId]);
+    expect(row?.secret_hash).not.toContain(clientSecret);
+    expect(OidcClientListSchema.parse((await cli('client', 'list')).out).items.map((item) => item.clientId)).toContain(client.clientId);
+
+    const bad = await cli('client', 'create', '--name', 'Bad', '--redirect-uris', 'http://evil.example.test/cb');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatchObject({ code: 'validation_failed', errors: [{ path: '--redirect-uris' }] });
+
+    expect((await cli('client', 'remove', client.clientId)).code).toBe(0);
+    expect(await count('oidc_clients')).toBe(0);
+  });
 });

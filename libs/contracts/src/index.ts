@@ -6,5 +6,6 @@ export * from './send-message';
 export * from './events';
 export * from './local-api';
 export * from './store-access';
+export * from './oidc-clients';
 export * from './store-changes';
 export * from './store-subscriptions';

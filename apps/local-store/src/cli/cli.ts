@@ -3,7 +3,9 @@
 // rules are the same; what is done here is authored `local-admin`.
 import { parseArgs } from 'node:util';
 import {
+  CreateOidcClientRequestSchema,
   CreateServiceTokenRequestSchema,
+  OidcClientParamsSchema,
   CreateSubscriptionRequestSchema,
   DeliveriesQuerySchema,
   ReplayRequestSchema,
@@ -16,6 +18,7 @@ import { storeAdminConfigFromProcessEnv } from '../config';
 import { openDatabase, type Database } from '../db/database';
 import { applyMigrations, pendingMigrationNames } from '../db/migrate';
 import { selectDatabaseForTool } from '../db/select-database';
+import { createOidcClients } from '../features/oidc/oidc-clients';
 import { createSubscriptions } from '../features/subscriptions/subscriptions.service';
 import { createServiceTokens } from '../features/tokens/service-tokens.service';
 import { LOCAL_ADMIN } from '../http/caller';
@@ -63,9 +66,14 @@ async function run(argv: string[]): Promise<unknown> {
       description: { type: 'string' },
       'from-seq': { type: 'string' },
       status: { type: 'string' },
+      'redirect-uris': { type: 'string' },
+      'post-logout-uris': { type: 'string' },
+      public: { type: 'boolean' },
+      'first-party': { type: 'boolean' },
     },
   });
   const flags = values as Flags;
+  const switches = values as Record<string, boolean | undefined>;
   const [group, command, id] = positionals;
   if (!group || group === 'help') return { usage: USAGE };
 
@@ -108,6 +116,26 @@ async function run(argv: string[]): Promise<unknown> {
       }
       case 'subscription deliveries':
         return await subscriptions.deliveries(subscriptionId(), parse(DeliveriesQuerySchema, { status: flags.status }, (field) => `--${field}`));
+      case 'client create': {
+        const flagOf: Record<string, string> = { redirectUris: '--redirect-uris', postLogoutRedirectUris: '--post-logout-uris', firstParty: '--first-party' };
+        const request = parse(
+          CreateOidcClientRequestSchema,
+          {
+            name: flags.name,
+            redirectUris: list(flags['redirect-uris']),
+            postLogoutRedirectUris: list(flags['post-logout-uris']),
+            scopes: list(flags.scopes),
+            public: switches.public === true,
+            firstParty: switches['first-party'] === true,
+          },
+          (field) => flagOf[field] ?? `--${field}`,
+        );
+        return await createOidcClients(db.sql, tenantId).register(request, LOCAL_ADMIN);
+      }
+      case 'client list':
+        return { items: await createOidcClients(db.sql, tenantId).list() };
+      case 'client remove':
+        return await createOidcClients(db.sql, tenantId).remove(parse(OidcClientParamsSchema, { clientId: id }, () => '<clientId>').clientId);
       default:
         throw new AppError('validation_failed', `unknown command "${group} ${command ?? ''}"; run with "help"`);
     }

@@ -8,5 +8,9 @@ export const USAGE = [
   'subscription pause <subscriptionId> | subscription resume <subscriptionId>',
   'subscription replay <subscriptionId> --from-seq <n>',
   'subscription deliveries <subscriptionId> [--status pending|delivering|delivered|dead]',
+  'client create --name <name> --redirect-uris <uri,uri…> [--post-logout-uris <uri,…>] [--scopes openid,profile,email,phone,dingtalk,offline_access] [--public] [--first-party]',
+  '  an app that signs people in through this store (OpenID Connect). Prints a confidential client’s secret once.',
+  'client list',
+  'client remove <clientId>',
   'Database: DATABASE_URL, else the embedded Postgres of `npm start` (running or not). TENANT_ID only for a store that has received nothing yet.',
 ];

@@ -5,8 +5,10 @@
 // directory sync endpoints.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EventsQuerySchema, type LoginTicket } from '@dtg/contracts';
+import { randomBytes } from 'node:crypto';
+import { EventsQuerySchema, type LoginTicket, type UserProfile } from '@dtg/contracts';
 import express from 'express';
+import { loginTicket } from './events';
 
 export interface FakeCloud {
   url: string;
@@ -17,6 +19,13 @@ export interface FakeCloud {
   tickets: Map<string, LoginTicket>;
   /** Ids of the user tokens revoked through DELETE /v1/user-tokens/:tokenId, in order. */
   revokedTokens: string[];
+  /**
+   * Who "signs in with DingTalk" at `GET /auth/dingtalk` (the browser's side of the cloud's login):
+   * a ticket for them, bound like the cloud binds it, goes back to returnTo. Unset: error=access_denied.
+   */
+  signInAs?: UserProfile;
+  /** Every returnTo a browser was sent back to, in order. */
+  returns: string[];
   /** While true every request answers 503. */
   down: boolean;
   /** Requests received (method + path with query), for assertions. */
@@ -31,9 +40,22 @@ export interface FakeCloud {
 /** `port` 0 picks a free one; a test reopens a closed cloud on its old port to simulate an outage. */
 export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123456789'): Promise<FakeCloud> {
   const app = express();
-  const state: Omit<FakeCloud, 'url' | 'close'> = { apiKey, events: [], tickets: new Map(), revokedTokens: [], down: false, requests: [], sends: [] };
+  const state: Omit<FakeCloud, 'url' | 'close'> = { apiKey, events: [], tickets: new Map(), revokedTokens: [], down: false, requests: [], sends: [], returns: [] };
   const accepted = new Map<string, string>();
   let messages = 0;
+  app.get('/auth/dingtalk', (req, res) => {
+    const returnTo = new URL(String(req.query['returnTo']));
+    state.returns.push(returnTo.toString());
+    const person = (state as FakeCloud).signInAs;
+    if (!person) {
+      returnTo.searchParams.set('error', 'access_denied');
+      return void res.redirect(302, returnTo.toString());
+    }
+    const issued = loginTicket(randomBytes(32).toString('base64url'), person, { binding: String(req.query['binding']) });
+    state.tickets.set(issued.ticket, issued.data);
+    returnTo.searchParams.set('ticket', issued.ticket);
+    res.redirect(302, returnTo.toString());
+  });
   app.use((req, res, next) => {
     state.requests.push(`${req.method} ${req.originalUrl}`);
     if (state.down) return void res.status(503).json({ code: 'unavailable' });
