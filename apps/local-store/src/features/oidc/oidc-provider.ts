@@ -113,6 +113,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     jwks: { keys: deps.keys as never },
     enabledJWA: { idTokenSigningAlgValues: [SIGNING_ALG], userinfoSigningAlgValues: [SIGNING_ALG] },
     extraClientMetadata: { properties: ['first_party'] },
+    // Code flow only (no implicit or hybrid: tokens never travel in a URL).
+    responseTypes: ['code'],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     cookies: {
       keys: [cookieKey],
