@@ -18,6 +18,7 @@ import { userTokenRoutes } from './oauth/user-token.routes';
 import { directoryRoutes } from './org/directory.routes';
 import { streamRoutes } from './stream/stream.routes';
 import type { Simulator } from './simulator';
+import { accessRoutes } from './access/access.routes';
 
 /** Whatever no route claimed, answered the way the host it belongs to would (PROBE P12/P14). */
 const unknownPath: RequestHandler = (req, res) => {
@@ -55,7 +56,7 @@ export function createApp(sim: Simulator, logger?: winston.Logger): Express {
   app.use(bodyReader);
   app.use(requestRecorder(world, logger));
   app.use(trafficGuard(world));
-  app.use(controlRoutes(sim), worldControlRoutes(sim));
+  app.use(controlRoutes(sim), worldControlRoutes(sim), accessRoutes(sim));
   app.use(loginRoutes(world), userTokenRoutes(world), tokenRoutes(world), isvAuthRoutes(world));
   app.use(directoryRoutes(world), messageRoutes(world), callbackFailureRoutes(world), streamRoutes(world));
   app.use(unknownPath);

@@ -1,3 +1,4 @@
+import { AccessPolicy } from './access/access-policy';
 import { CredentialRegistry } from './auth/credential-registry';
 import { TokenStore } from './auth/token-store';
 import { CallbackPusher } from './callbacks/callback-pusher';
@@ -53,6 +54,7 @@ export function createWorld(fixture: Fixture, config: SimConfig, clock: SimClock
     faults: new FaultInjector(new SeededRandom(config.faultSeed)),
     requests: new RequestLog(config.requestLogLimit),
     ...wiring,
+    access: new AccessPolicy(),
     ipBans: new Map(),
   };
   return world;

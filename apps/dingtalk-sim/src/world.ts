@@ -1,3 +1,4 @@
+import type { AccessPolicy } from './access/access-policy';
 import type { CredentialRegistry } from './auth/credential-registry';
 import type { OAuthStore } from './oauth/oauth-store';
 import type { TokenStore } from './auth/token-store';
@@ -46,6 +47,8 @@ export interface World {
   eventModes: EventModes;
   /** Stream connections are wiring as well: reset() keeps them and clears their messages. */
   stream: StreamGateway;
+  /** Granted permissions, IP allow-lists and ISV contact scopes (all open unless switched on). */
+  access: AccessPolicy;
   /** Per-IP ban (ip-ban fault) end times, in sim ms. */
   ipBans: Map<string, number>;
 }

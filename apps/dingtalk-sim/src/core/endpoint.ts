@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { authenticate, extractToken, type Host } from '../auth/token-guard';
 import { clientKeyOf, type Principal, type TokenKind } from '../auth/principal';
 import type { World } from '../world';
+import { checkAccess } from '../access/access-check';
 import { checkRateLimits } from '../limits/rate-check';
 import { locals } from './http-locals';
 import { ParamReader } from './params';
@@ -80,6 +81,7 @@ export function endpoint(world: World, host: Host, apiPath: string, spec: Endpoi
       const clientKey = input.principal ? clientKeyOf(input.principal) : (spec.clientKey?.(input) ?? `ip:${req.socket.remoteAddress ?? ''}`);
       if (state.logEntry) state.logEntry.clientKey = clientKey;
       checkRateLimits(world, clientKey, apiPath);
+      checkAccess(world, input.principal, apiPath, req.socket.remoteAddress ?? '');
       ok(res, await spec.handle(input));
     } catch (err) {
       if (err instanceof SimError) return fail(res, err);

@@ -19,6 +19,11 @@ export const ERROR_TABLE: Record<SimErrorReason, { oapi: OapiShape; api: ApiShap
   token_invalid: { oapi: { errcode: 88, subCode: '40014' }, api: { status: 400, code: 'InvalidAuthentication' } },
   token_expired: { oapi: { errcode: 42001 }, api: { status: 400, code: 'InvalidAuthentication' } },
   permission_denied: { oapi: { errcode: 88, subCode: '60011' }, api: { status: 403, code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied' } },
+  ip_not_allowed: { oapi: { errcode: 88, subCode: '60020' }, api: { status: 403, code: 'Forbidden.AccessDenied.IpNotInWhiteList' } },
+  // [UNVERIFIED] dingtalk-api.md names no code for reads outside an ISV install's contact scope;
+  // DingTalk's global error table has 50004 (department) and 50002 (member) "not in the authorised range".
+  dept_outside_scope: { oapi: { errcode: 50004 }, api: { status: 403, code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied' } },
+  user_outside_scope: { oapi: { errcode: 50002 }, api: { status: 403, code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied' } },
   qps_limited: { oapi: { errcode: 88, subCode: '90018' }, api: { status: 403, code: 'Forbidden.AccessDenied.QpsLimitForAppkeyAndApi' } },
   api_qps_limited: { oapi: { errcode: 88, subCode: '90002' }, api: { status: 403, code: 'Forbidden.AccessDenied.QpsLimitForApi' } },
   monthly_quota: { oapi: { errcode: 88, subCode: '90020' }, api: { status: 403, code: 'Forbidden.AccessDenied.ApiCountLimitForOrg' } },
@@ -78,7 +83,9 @@ export function oapiErrorBody(err: SimError): OapiErrorBody {
   return { errcode, errmsg: err.message };
 }
 
-export function apiErrorShape(err: SimError): { status: number; body: { code: string; message: string } } {
+export function apiErrorShape(err: SimError): { status: number; body: { code: string; message: string; accessdenieddetail?: { requiredScopes: string[] } } } {
   const shape = ERROR_TABLE[err.reason].api;
-  return { status: shape.status, body: { code: err.overrides.apiCode ?? shape.code, message: err.message } };
+  const body = { code: err.overrides.apiCode ?? shape.code, message: err.message };
+  const requiredScopes = err.overrides.requiredScopes;
+  return { status: shape.status, body: requiredScopes ? { ...body, accessdenieddetail: { requiredScopes } } : body };
 }

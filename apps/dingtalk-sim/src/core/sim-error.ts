@@ -7,6 +7,9 @@ export type SimErrorReason =
   | 'token_invalid'
   | 'token_expired'
   | 'permission_denied'
+  | 'ip_not_allowed'
+  | 'dept_outside_scope'
+  | 'user_outside_scope'
   | 'qps_limited'
   | 'api_qps_limited'
   | 'monthly_quota'
@@ -44,6 +47,8 @@ export interface SimErrorOverrides {
   errcode?: number;
   /** New-host `code` when it depends on the request (e.g. `MissingappKey`). */
   apiCode?: string;
+  /** The permissions a refused call needed (new host: `accessdenieddetail.requiredScopes`). */
+  requiredScopes?: string[];
 }
 
 export class SimError extends Error {

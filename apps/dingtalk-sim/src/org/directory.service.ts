@@ -6,7 +6,19 @@ import { personIdFromUnionId, type Viewer } from './viewer';
 function requireDept(world: World, viewer: Viewer, deptId: number) {
   const dept = world.orgs.department(viewer.corpId, deptId);
   if (!dept) throw new SimError('dept_not_found', `department ${deptId} not found`);
+  if (viewer.scope && !viewer.scope.has(deptId)) throw new SimError('dept_outside_scope', `部门不在授权范围内 (department ${deptId} is outside the app's contact scope)`);
   return dept;
+}
+
+/** A member the viewer may read: found, and (for a scoped ISV install) in one of its departments. */
+function requireMember(world: World, viewer: Viewer, userid: string) {
+  const member = world.orgs.member(viewer.corpId, userid);
+  if (!member) throw new SimError('user_not_found', `userid ${userid} not found`);
+  const scope = viewer.scope;
+  if (scope && !member.deptIds.some((deptId) => scope.has(deptId))) {
+    throw new SimError('user_outside_scope', `员工不在授权范围内 (userid ${userid} is outside the app's contact scope)`);
+  }
+  return member;
 }
 
 /** 60121 when the person is not a member of the viewer's org, or the unionId is another developer's. */
@@ -14,12 +26,11 @@ export function useridByUnionId(world: World, viewer: Viewer, unionId: string) {
   const personId = personIdFromUnionId(viewer, unionId);
   const member = personId !== undefined ? world.orgs.memberByPerson(viewer.corpId, personId) : undefined;
   if (!member) throw new SimError('user_not_found', 'user not found in this org');
-  return { contact_type: 0, userid: member.userid };
+  return { contact_type: 0, userid: requireMember(world, viewer, member.userid).userid };
 }
 
 export function getUser(world: World, viewer: Viewer, userid: string) {
-  const member = world.orgs.member(viewer.corpId, userid);
-  if (!member) throw new SimError('user_not_found', `userid ${userid} not found`);
+  const member = requireMember(world, viewer, userid);
   return userDetail(member, world.orgs.person(member.personId), viewer);
 }
 

@@ -6,13 +6,17 @@ export interface Viewer {
   corpId: string;
   isv: boolean;
   unionIdPrefix: string;
+  /** ISV installs limited by the org admin: the departments readable (each scoped one and its subtree). */
+  scope?: ReadonlySet<number>;
 }
 
 export function viewerOf(world: World, principal: OrgPrincipal): Viewer {
   if (principal.kind === 'app') {
     return { corpId: principal.corpId, isv: false, unionIdPrefix: world.registry.app(principal.appKey)?.unionIdPrefix ?? '' };
   }
-  return { corpId: principal.corpId, isv: true, unionIdPrefix: world.registry.suite(principal.suiteKey)?.unionIdPrefix ?? '' };
+  const viewer: Viewer = { corpId: principal.corpId, isv: true, unionIdPrefix: world.registry.suite(principal.suiteKey)?.unionIdPrefix ?? '' };
+  const scoped = world.access.contactScope(principal.suiteKey, principal.corpId);
+  return scoped ? { ...viewer, scope: new Set(scoped.flatMap((deptId) => world.orgs.subtree(principal.corpId, deptId))) } : viewer;
 }
 
 /** unionId is stable per developer account and differs between accounts (dingtalk-api.md §0.2). */
