@@ -42,6 +42,7 @@ export {
   type ErrorKind,
 } from './errors/error-classification';
 export { isDingTalkBusy, isDingTalkNotFound } from './errors/error-predicates';
+export { diagnoseSetup, type SetupProblem, type SetupProblemKind } from './errors/setup-diagnosis';
 
 export { DingTalkStreamClient, type StreamClientOptions, type StreamState, type StreamStateChange, type StreamStats } from './stream/stream-client';
 export { DEFAULT_RECONNECT, reconnectDelayMs, type ReconnectOptions } from './stream/reconnect-backoff';

@@ -19,6 +19,8 @@ export interface DingTalkApiErrorInit {
   /** DingTalk's own message (new API). */
   dingtalkMessage?: string;
   requestId?: string;
+  /** Permissions DingTalk says the app lacks (60011 / AccessTokenPermissionDenied). */
+  requiredScopes?: string[];
   /** Overrides the classification (used for unreadable answers). */
   kind?: ErrorKind;
 }
@@ -41,6 +43,8 @@ export class DingTalkApiError extends Error {
   readonly code?: string;
   /** DingTalk's request id (`request_id` on oapi, `requestid` on api) for support tickets. */
   readonly requestId?: string;
+  /** Permissions DingTalk says the app lacks, when it names them. */
+  readonly requiredScopes?: string[];
   readonly kind: ErrorKind;
   readonly outcome: CallOutcome;
 
@@ -55,6 +59,7 @@ export class DingTalkApiError extends Error {
     this.errmsg = init.errmsg;
     this.code = init.code;
     this.requestId = init.requestId;
+    if (init.requiredScopes) this.requiredScopes = init.requiredScopes;
     this.kind = init.kind ?? classify(init);
     const ambiguous = this.kind === 'retry-backoff' || this.kind === 'unexpected-response' || (init.httpStatus ?? 0) >= 500;
     this.outcome = ambiguous ? 'unknown' : 'rejected';

@@ -66,7 +66,7 @@ export const ERROR_CLASSIFICATION: readonly ErrorClassRule[] = [
   { kind: 'refresh-suite-ticket', errcodes: [40085], codes: ['invalidSuiteTicket'], meaning: 'suite_ticket stale or unknown' },
   {
     kind: 'fail-config',
-    errcodes: [60011, 60020, 40089, 40096, 41004, 40080, 40083, 71009, 853001, 853002, 853003, 853004],
+    errcodes: [60011, 60020, 50002, 50004, 40089, 40096, 41004, 40080, 40083, 71009, 853001, 853002, 853003, 853004],
     codes: [
       'invalidClientIdOrSecret',
       'invalid.client',
@@ -75,7 +75,7 @@ export const ERROR_CLASSIFICATION: readonly ErrorClassRule[] = [
       'Forbidden.AccessDenied.AccessTokenPermissionDenied',
       'Forbidden.AccessDenied.IpNotInWhiteList',
     ],
-    meaning: 'credentials, permission scope, IP whitelist, clock or callback configuration',
+    meaning: 'credentials, permission scope, IP whitelist, contact scope, clock or callback configuration',
   },
   {
     kind: 'fail-bad-request',

@@ -50,8 +50,23 @@ function oldStyleError(json: Json, status: number, ctx: ParseContext): DingTalkA
     subCode: str(json.sub_code) ?? errmsg?.match(/subcode=(-?\d+)/)?.[1],
     subMsg: str(json.sub_msg),
     errmsg,
+    requiredScopes: scopesInText(str(json.sub_msg) ?? errmsg),
     requestId: str(json.request_id),
   });
+}
+
+/** The old host names missing permissions only in prose: "…requiredScopes:[qyapi_get_member]". */
+function scopesInText(text: string | undefined): string[] | undefined {
+  const list = text?.match(/requiredScopes\W*\[([^\]]*)\]/)?.[1];
+  const scopes = list?.split(/[\s,"']+/).filter((scope) => scope !== '');
+  return scopes && scopes.length > 0 ? scopes : undefined;
+}
+
+/** The new host's 403 carries them as data: `accessdenieddetail.requiredScopes`. */
+function scopesInDetail(json: Json): string[] | undefined {
+  const detail = json.accessdenieddetail;
+  const scopes = typeof detail === 'object' && detail !== null ? (detail as Json).requiredScopes : undefined;
+  return Array.isArray(scopes) && scopes.every((scope) => typeof scope === 'string') && scopes.length > 0 ? (scopes as string[]) : undefined;
 }
 
 function newStyleError(json: Json, status: number, ctx: ParseContext): DingTalkApiError {
@@ -60,6 +75,7 @@ function newStyleError(json: Json, status: number, ctx: ParseContext): DingTalkA
     httpStatus: status,
     code: str(json.code),
     dingtalkMessage: str(json.message),
+    requiredScopes: scopesInDetail(json) ?? scopesInText(str(json.message)),
     requestId: str(json.requestid) ?? str(json.requestId) ?? str(json.request_id),
   });
 }
