@@ -9,6 +9,7 @@ import { userTokenRevocations } from './features/auth/user-token-revocations';
 import { createCallbacks } from './features/callbacks/callbacks.feature';
 import { addressPolicy } from './features/delivery/address-policy';
 import { Dispatcher } from './features/delivery/dispatcher';
+import { tenantCheck } from './features/diagnostics/tenant-check';
 import { createDingTalk } from './features/dingtalk/org-clients';
 import { deliveriesService } from './features/delivery/deliveries.service';
 import { createDirectory } from './features/directory/directory.feature';
@@ -89,7 +90,8 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     superviseIntervalMs: config.STREAM_SUPERVISE_INTERVAL,
     logger,
   });
-  return { config, logger, db, sqlite, lockWaits, secrets, outbox, revocations, tenants, deliveries, dispatcher, dingtalk, jobs, pingEvents: pingEvents(sqlite, outbox), callbacks, messages, users, login, directory, stream };
+  const check = tenantCheck({ db, secrets, dingtalk, tenants, config, now: overrides.now ?? Date.now });
+  return { config, logger, db, sqlite, lockWaits, secrets, outbox, revocations, tenants, deliveries, dispatcher, dingtalk, jobs, pingEvents: pingEvents(sqlite, outbox), callbacks, messages, users, login, directory, stream, check };
 }
 
 export type CloudServices = Awaited<ReturnType<typeof buildServices>>;

@@ -39,6 +39,7 @@ export {
   unauthorized,
   validationError,
   type AppErrorOptions,
+  type DingTalkSetup,
   type FieldError,
 } from './errors/app-error';
 export { toAppError } from './errors/to-app-error';

@@ -12,6 +12,7 @@ import { ScopeSchema, type Scope } from '../features/auth/permissions';
 import type { MemberSendPolicyChange } from '../features/tenants/tenant';
 import { buildServices } from '../services';
 import { VERSION } from '../version';
+import { checkTable } from './check-table';
 import { withStackSecrets } from './stack-secrets';
 import { USAGE } from './usage';
 
@@ -94,6 +95,21 @@ function callbackMode(flags: Flags): 'http' | 'stream' | undefined {
   return str(flags, 'callback-mode') as 'http' | 'stream' | undefined;
 }
 
+/** Output already formatted; `ok: false` exits 3 (the command ran, and found problems). */
+class Printed {
+  constructor(
+    readonly text: string,
+    readonly ok: boolean,
+  ) {}
+}
+
+/** `--format table|json`; without it, a table at a terminal and JSON in a pipe or script. */
+function output(flags: Flags): 'table' | 'json' {
+  const format = str(flags, 'format');
+  if (format !== undefined && format !== 'table' && format !== 'json') throw new AppError('validation_failed', '--format must be table or json');
+  return format ?? (process.stdout.isTTY ? 'table' : 'json');
+}
+
 function provided(flags: Flags) {
   return { id: str(flags, 'id'), apiKey: str(flags, 'api-key'), webhookSecret: str(flags, 'webhook-secret') };
 }
@@ -128,6 +144,7 @@ async function run(argv: string[]): Promise<unknown> {
       status: { type: 'string' },
       limit: { type: 'string' },
       to: { type: 'string' },
+      format: { type: 'string' },
     },
   });
   const flags = values as Flags;
@@ -165,6 +182,10 @@ async function run(argv: string[]): Promise<unknown> {
           reconcileInterval: reconcileInterval(flags),
           memberSendPolicy: memberSendPolicy(flags),
         });
+      case 'tenant check': {
+        const report = await s.check.run(id ?? need(flags, 'tenant'));
+        return new Printed(output(flags) === 'table' ? checkTable(report) : `${JSON.stringify(report, null, 2)}\n`, report.ok);
+      }
       case 'tenant suspend':
         return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'suspended');
       case 'tenant activate':
@@ -195,6 +216,11 @@ async function run(argv: string[]): Promise<unknown> {
 
 run(process.argv.slice(2)).then(
   (result) => {
+    if (result instanceof Printed) {
+      process.stdout.write(result.text);
+      if (!result.ok) process.exitCode = 3;
+      return;
+    }
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   },
   (err: unknown) => {

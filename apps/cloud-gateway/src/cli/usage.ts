@@ -9,6 +9,7 @@ export const USAGE = [
   'tenant ensure --id <ten_x> <same flags as create>   (creates once; a second run changes nothing)',
   'tenant list',
   'tenant show <tenantId>',
+  'tenant check <tenantId> [--format table|json]   (probes credentials, AgentId, each DingTalk permission the gateway uses and event delivery; a table at a terminal, JSON otherwise; exit 3 when a check fails)',
   'tenant update <tenantId> [--name] [--agent-id] [--webhook-url] [--return-url]… [--app-secret] [--callback-token --callback-aes-key] [--callback-mode http|stream] [--reconcile-interval 12h|off|default] [--member-… as above]',
   'tenant suspend <tenantId> | tenant activate <tenantId>',
   'tenant rotate-secret <tenantId>',

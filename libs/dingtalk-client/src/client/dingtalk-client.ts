@@ -10,7 +10,7 @@ import { RateLimiter } from '../rate-limit/rate-limiter';
 import { TokenBroker, type Clock, type TokenSource } from '../tokens/token-broker';
 import { InMemoryTokenStore } from '../tokens/token-store';
 import { DingTalkStreamClient, type StreamClientOptions } from '../stream/stream-client';
-import { StreamEndpointSchema } from '../stream/stream-frames';
+import { StreamEndpointSchema, type StreamEndpoint } from '../stream/stream-frames';
 import { DEFAULT_BASE_URLS, DEFAULT_TIMEOUT_MS, type DingTalkClientOptions } from './client-options';
 import { tokenKeys, type AppCredentials, type SuiteCredentials } from './credentials';
 import { OrgClient } from './org-client';
@@ -86,17 +86,27 @@ export class DingTalkClient {
    * `start()` to connect and `stop()` to close.
    */
   stream(options: StreamClientOptions): DingTalkStreamClient {
-    const open = (body: object) =>
-      this.caller.call({
-        host: 'api',
-        method: 'POST',
-        path: '/v1.0/gateway/connections/open',
-        idempotent: true,
-        rateKey: `stream:${options.clientId}`,
-        body,
-        schema: StreamEndpointSchema,
-      });
-    return new DingTalkStreamClient(open, options);
+    return new DingTalkStreamClient((body) => this.openStream(options.clientId, body), options);
+  }
+
+  /**
+   * Whether DingTalk would open a Stream connection for these credentials (a diagnostic): asks for
+   * an endpoint and ticket, connects nothing. Throws DingTalk's refusal as a DingTalkApiError.
+   */
+  async probeStream(clientId: string, clientSecret: string): Promise<void> {
+    await this.openStream(clientId, { clientId, clientSecret, subscriptions: [{ type: 'EVENT', topic: '*' }], ua: 'dtg-tenant-check' });
+  }
+
+  private openStream(clientId: string, body: object): Promise<StreamEndpoint> {
+    return this.caller.call({
+      host: 'api',
+      method: 'POST',
+      path: '/v1.0/gateway/connections/open',
+      idempotent: true,
+      rateKey: `stream:${clientId}`,
+      body,
+      schema: StreamEndpointSchema,
+    });
   }
 
   private get legacy(): boolean {

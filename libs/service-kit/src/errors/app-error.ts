@@ -13,6 +13,14 @@ export interface AppErrorOptions {
   headers?: Record<string, string>;
   /** The permission a refused caller lacks (code missing_permission); sent as `missingPermission`. */
   permission?: string;
+  /** What to fix in DingTalk's consoles (code dingtalk_setup); sent as `dingtalk`. */
+  dingtalk?: DingTalkSetup;
+}
+
+export interface DingTalkSetup {
+  problem: string;
+  permissions?: string[];
+  fix: string;
 }
 
 /** An expected failure with a stable code; the status comes from ERROR_STATUS, never from the throw site. */
@@ -24,6 +32,7 @@ export class AppError extends Error {
   readonly fields?: FieldError[];
   readonly headers?: Record<string, string>;
   readonly permission?: string;
+  readonly dingtalk?: DingTalkSetup;
 
   constructor(code: ErrorCode, detail: string, options: AppErrorOptions = {}) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
@@ -33,6 +42,7 @@ export class AppError extends Error {
     if (options.fields) this.fields = options.fields;
     if (options.headers) this.headers = options.headers;
     if (options.permission) this.permission = options.permission;
+    if (options.dingtalk) this.dingtalk = options.dingtalk;
   }
 }
 

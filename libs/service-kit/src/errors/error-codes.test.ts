@@ -19,6 +19,7 @@ const EXPECTED: Record<ErrorCode, number> = {
   rate_limited: 429,
   internal: 500,
   upstream_error: 502,
+  dingtalk_setup: 502,
   unavailable: 503,
   database_busy: 503,
   upstream_timeout: 504,

@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal: 500,
   upstream_error: 502,
+  /** DingTalk refused because of its own setup (a permission, the IP allow-list, credentials): fixed in DingTalk's consoles. */
+  dingtalk_setup: 502,
   unavailable: 503,
   database_busy: 503,
   upstream_timeout: 504,

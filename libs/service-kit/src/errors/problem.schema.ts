@@ -18,6 +18,8 @@ export const ProblemSchema = z.object({
   errors: z.array(FieldErrorSchema).optional(),
   /** With code missing_permission: the permission (scope or role right) the caller lacks, e.g. `messages:send:departments`. */
   missingPermission: z.string().optional(),
+  /** With code dingtalk_setup: what DingTalk refused and where to fix it (`permissions` names the API permissions to grant). */
+  dingtalk: z.object({ problem: z.string(), permissions: z.array(z.string()).optional(), fix: z.string() }).optional(),
 });
 
 export type Problem = z.infer<typeof ProblemSchema>;

@@ -7,6 +7,7 @@ import { apiKeysService } from '../api-keys/api-keys.service';
 import { requireAdmin } from '../auth/authenticate.middleware';
 import { SCOPES, ScopeSchema } from '../auth/permissions';
 import { DeliveryViewSchema } from '../delivery/deliveries.service';
+import { TenantCheckReportSchema } from '../diagnostics/tenant-check';
 import { CreateTenantSchema, ProvidedCredentialsSchema, TenantViewSchema, UpdateTenantSchema } from '../tenants/tenant';
 
 const StreamConnectionViewSchema = z.object({
@@ -127,6 +128,14 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     responses: { 202: { description: 'Emitted', schema: z.object({ emitted: z.number().int(), lastSeq: z.number().int() }) }, ...errors },
   }), async ({ params, body }, _req, res) => {
     res.status(202).json(await s.pingEvents.emit(params.id, body.count, body.note));
+  });
+  api.add(router, spec({
+    method: 'get', path: '/admin/tenants/:id/check',
+    summary: "Probe a tenant's DingTalk setup (credentials, AgentId, each permission the gateway uses, events): pass/fail per check, with the fix for each failure",
+    input: { params: IdParams },
+    responses: { 200: { description: 'The report (ok is false when any check failed)', schema: TenantCheckReportSchema }, ...errors },
+  }), async ({ params }, _req, res) => {
+    res.json(await s.check.run(params.id));
   });
   api.add(router, spec({
     method: 'get', path: '/admin/stream/connections', summary: 'Stream connections the cloud holds (stream tenants, the suite) and their state',

@@ -4,7 +4,7 @@
 // however many tenants walk at once — never holds a slot for more than one DingTalk call. Every
 // step has committed its progress, so a crashed run is simply picked up again from the last commit.
 import { z } from 'zod';
-import { DingTalkApiError } from '@dtg/dingtalk-client';
+import { DingTalkApiError, diagnoseSetup } from '@dtg/dingtalk-client';
 import { AppError, type Logger } from '@dtg/service-kit';
 import type { Db, Transact } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
@@ -52,7 +52,10 @@ export function directorySyncJob(deps: DirectorySyncJobDeps): JobHandler {
       return (await walkStep(ctx, progress)) ? { runAgainInMs: 0 } : { done: true };
     } catch (err) {
       if (!isPermanent(err) && job.attempts < MAX_ATTEMPTS) throw err;
-      const error = err instanceof Error ? err.message.slice(0, 1000) : String(err).slice(0, 1000);
+      // A refusal caused by the app's DingTalk setup says what to fix, where the sync's status shows it.
+      const setup = diagnoseSetup(err);
+      const message = err instanceof Error ? err.message : String(err);
+      const error = (setup ? `${message} — ${setup.fix}` : message).slice(0, 1000);
       await db.directorySync.update({ where: { id: syncId }, data: { status: 'failed', finishedAt: new Date(now()), error } });
       logger.warn('directory sync failed', { syncId, tenantId: sync.tenantId, attempts: job.attempts, err });
       return { done: true };
