@@ -2,8 +2,38 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-const LIB_ENTRY_ONLY = [{ group: ['@dtg/*/src/*', '@dtg/*/src'], message: 'Import a lib through its public entry only.' }];
+// Import by package name only: a relative path into another project (../../apps/x/src/...) would
+// skip both the public entry and the tag rules below.
+const LIB_ENTRY_ONLY = [
+  { group: ['@dtg/*/src/*', '@dtg/*/src'], message: 'Import a lib through its public entry only.' },
+  { group: ['**/apps/*', '**/apps/*/**', '**/libs/*', '**/libs/*/**'], message: 'Import another project by its package name (@dtg/...), not by a relative path.' },
+];
 const OUTBOUND_HTTP = 'DingTalk calls go through @dtg/dingtalk-client; customer webhooks through features/delivery/webhook-sender.';
+
+// Who may import whom. Apps never import apps and libs never import apps; the local store never
+// talks to DingTalk, so it may not even import the client; shared libs use shared libs only.
+// @dtg/testkit (type:testkit) drives the product from outside (processes, the simulator's control
+// plane), so production code never imports it; tests and tools/ (type:tool) do.
+const PRODUCTION = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+  { sourceTag: 'scope:local', notDependOnLibsWithTags: ['scope:dingtalk'] },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:lib', 'type:testkit', 'scope:sim'] },
+  // Tools read apps through their public entries (config schemas) and run them as processes.
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:testkit', 'type:app'] },
+];
+// Tests may also start the DingTalk simulator in-process (a test double, tagged scope:sim) and use
+// the testkit; every other rule holds for them as for production code.
+const TEST_DOUBLES = ['scope:sim', 'type:testkit'];
+const TESTS = PRODUCTION.map((rule) =>
+  rule.onlyDependOnLibsWithTags && rule.sourceTag !== 'type:tool' ? { ...rule, onlyDependOnLibsWithTags: [...rule.onlyDependOnLibsWithTags, ...TEST_DOUBLES] } : rule,
+);
+
+const boundaries = (depConstraints) => [
+  'error',
+  { enforceBuildableLibDependency: false, banTransitiveDependencies: false, allow: [], depConstraints },
+];
 
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/src/generated/**', '.nx/**', '.data/**', 'tmp/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
@@ -12,25 +42,14 @@ export default [
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          banTransitiveDependencies: false,
-          allow: [],
-          depConstraints: [
-            // Apps never import apps; libs never import apps (type:lib may only use type:lib).
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            // The local store never talks to DingTalk, so it may not even import the client.
-            { sourceTag: 'scope:local', notDependOnLibsWithTags: ['scope:dingtalk'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries(PRODUCTION),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', { patterns: LIB_ENTRY_ONLY }],
     },
+  },
+  {
+    files: ['**/*.test.ts', '**/test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': boundaries(TESTS) },
   },
   {
     // The cloud reaches DingTalk only through @dtg/dingtalk-client (tokens, rate limits, retries,
@@ -51,23 +70,5 @@ export default [
   {
     files: ['apps/cloud-gateway/src/features/delivery/webhook-sender.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: LIB_ENTRY_ONLY }] },
-  },
-  {
-    // Tests may start the DingTalk simulator in-process (it is a test double, tagged scope:sim).
-    files: ['**/*.test.ts', '**/test/**/*.ts'],
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'scope:sim'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'scope:sim'] },
-            { sourceTag: 'scope:local', notDependOnLibsWithTags: ['scope:dingtalk'] },
-          ],
-        },
-      ],
-    },
   },
 ];

@@ -4,8 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { generateWebhookSecret } from '@dtg/webhook-signing';
-import { entryOf, ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
-import { databaseUrl, freePort } from '../../apps/system-e2e/test/support/stack';
+import { databaseUrl, entryOf, freePort, ServiceProcess } from '@dtg/testkit';
 import { SERVICE_NODE_ARGS } from '../build/bundle';
 
 export const BENCH_TENANT = 'ten_bench';

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '../../apps/local-store/src/db/embedded-postgres';
+import { PrivatePostgres } from '@dtg/testkit';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -30,12 +30,12 @@ export async function withPostgres<T>(fn: () => Promise<T>): Promise<T> {
     process.env.TEST_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
     return fn();
   }
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(ROOT, '.data', `bench-pg-${process.pid}`), persistent: false });
-  process.env.TEST_DATABASE_URL = pg.url;
+  const pg = await PrivatePostgres.start();
+  process.env.TEST_DATABASE_URL = pg.url('postgres');
   try {
     return await fn();
   } finally {
-    await pg.stop();
+    await pg.close();
   }
 }
 

@@ -1,6 +1,6 @@
 // `npm run bench:delivery`: 10,000 events cloud → local store with both services and Postgres on
 // this machine — push throughput and lag, then pull catch-up of 10,000 events.
-import { startStack, waitFor, type Stack } from '../../apps/system-e2e/test/support/stack';
+import { type Stack, startStack, waitFor } from '@dtg/testkit';
 import { SERVICE_NODE_ARGS } from '../build/bundle';
 import { percentile, progress, report, withPostgres, type BenchRow } from './bench-support';
 

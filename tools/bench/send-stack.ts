@@ -3,10 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cloudAdmin, cloudEnv, createDemoTenant, freshCloudSecrets } from '../../apps/system-e2e/test/support/cloud-env';
-import { entryOf, ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
-import { simControl } from '../../apps/system-e2e/test/support/sim-control';
-import { freePort } from '../../apps/system-e2e/test/support/stack';
+import { cloudAdmin, cloudEnv, createDemoTenant, entryOf, freePort, freshCloudSecrets, ServiceProcess, simControl } from '@dtg/testkit';
 import { SERVICE_NODE_ARGS } from '../build/bundle';
 
 export interface SendStack {

@@ -5,9 +5,7 @@
 //       each round starts a fresh simulator + cloud, loads bare Express and then the cloud, and the
 //       median round is reported (one 10 s pair swings ±15 % with the host, too much for one sample).
 import { DEMO, type RequestLogEntry } from '@dtg/dingtalk-sim';
-import { call } from '../../apps/system-e2e/test/support/calls';
-import { ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
-import { freePort } from '../../apps/system-e2e/test/support/stack';
+import { call, freePort, ServiceProcess } from '@dtg/testkit';
 import { progress, report, type BenchRow } from './bench-support';
 import { measureLoad, type LoadResult } from './http-load';
 import { startSendStack, type SendStack } from './send-stack';

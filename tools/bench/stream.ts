@@ -5,10 +5,8 @@
 // WARM_UP events go first and are not counted: the first ones after start-up also fetch the app
 // token and warm the JIT (about 200–300 ms each here), which is start-up cost, not Stream latency.
 import { DEMO } from '@dtg/dingtalk-sim';
-import { derivedEventId } from '../../apps/cloud-gateway/src/features/callbacks/callback-effect';
-import { streamEventKey } from '../../apps/cloud-gateway/src/features/callbacks/callback-payload';
-import { simControl } from '../../apps/system-e2e/test/support/sim-control';
-import { startStack, waitFor, type Stack } from '../../apps/system-e2e/test/support/stack';
+import { derivedEventId, streamEventKey } from '@dtg/cloud-gateway';
+import { simControl, startStack, waitFor, type Stack } from '@dtg/testkit';
 import { SERVICE_NODE_ARGS } from '../build/bundle';
 import { percentile, progress, report, withPostgres, type BenchRow } from './bench-support';
 

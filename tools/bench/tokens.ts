@@ -2,9 +2,7 @@
 // token cache, against the simulator as its own process — how many token requests reach "DingTalk".
 import { DingTalkClient } from '@dtg/dingtalk-client';
 import { DEMO } from '@dtg/dingtalk-sim';
-import { entryOf, ServiceProcess } from '../../apps/system-e2e/test/support/service-process';
-import { simControl, simRequests } from '../../apps/system-e2e/test/support/sim-control';
-import { freePort } from '../../apps/system-e2e/test/support/stack';
+import { entryOf, freePort, ServiceProcess, simControl, simRequests } from '@dtg/testkit';
 import { percentile, progress, report, type BenchRow } from './bench-support';
 
 const CALLS = Number(process.env.BENCH_TOKEN_CALLS ?? 1_000);

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { SimEnvSchema } from '@dtg/dingtalk-sim';
-import { CloudConfigSchema } from '../../apps/cloud-gateway/src/config';
-import { ConfigSchema as LocalConfigSchema } from '../../apps/local-store/src/config';
+import { CloudConfigSchema } from '@dtg/cloud-gateway';
+import { ConfigSchema as LocalConfigSchema } from '@dtg/local-store';
 import { envNames } from '../test/env-names';
 
 const root = path.resolve(__dirname, '../..');

@@ -17,9 +17,15 @@ const probes = {
   deepImport: ['apps/cloud-gateway/src', "import { route } from '@dtg/service-kit/src/validation/route';\nexport const r = route;\n"],
   cloudImportsClient: ['apps/cloud-gateway/src', "import { DingTalkClient } from '@dtg/dingtalk-client';\nexport const c = DingTalkClient;\n"],
   localImportsContracts: ['apps/local-store/src', "import { EVENT_TYPES } from '@dtg/contracts';\nexport const e = EVENT_TYPES;\n"],
+  toolRelativeApp: ['tools/bench', "import { ConfigSchema } from '../../apps/local-store/src/config';\nexport const c = ConfigSchema;\n"],
+  testRelativeApp: ['apps/system-e2e/test', "import { ConfigSchema } from '../../local-store/src/config';\nexport const c = ConfigSchema;\n"],
+  productionImportsTestkit: ['apps/cloud-gateway/src', "import { waitFor } from '@dtg/testkit';\nexport const w = waitFor;\n"],
+  sharedLibImportsClient: ['libs/webhook-signing/src', "import { DingTalkClient } from '@dtg/dingtalk-client';\nexport const c = DingTalkClient;\n", '.test'],
+  testImportsTestkit: ['apps/cloud-gateway/test', "import { waitFor } from '@dtg/testkit';\nexport const w = waitFor;\n"],
+  toolImportsTestkit: ['tools/bench', "import { startStack } from '@dtg/testkit';\nimport { ConfigSchema } from '@dtg/local-store';\nexport const s = [startStack, ConfigSchema];\n"],
   cloudRawFetch: ['apps/cloud-gateway/src/features', "export const get = () => fetch('https://oapi.dingtalk.com/gettoken');\n"],
   cloudAxios: ['apps/cloud-gateway/src/features', "import axios from 'axios';\nexport const get = () => axios.get('https://oapi.dingtalk.com/gettoken');\n"],
-} as const;
+} as const satisfies Record<string, readonly [dir: string, code: string, suffix?: string]>;
 
 type Probe = keyof typeof probes;
 const errors = {} as Record<Probe, string>;
@@ -27,8 +33,9 @@ const errors = {} as Record<Probe, string>;
 beforeAll(() => {
   const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
   execFileSync(process.execPath, [path.join(root, 'node_modules/nx/dist/bin/nx.js'), 'show', 'projects'], { cwd: root, env, stdio: 'ignore' });
-  const files = Object.entries(probes).map(([name, [dir, code]]) => {
-    const file = path.join(root, dir, `boundary-probe-${tag}-${name}.ts`);
+  const files = Object.entries(probes).map(([name, [dir, code, suffix]]: [string, readonly [string, string, string?]]) => {
+    // A `.test` suffix makes the probe a test file, which the test rules cover.
+    const file = path.join(root, dir, `boundary-probe-${tag}-${name}${suffix ?? ''}.ts`);
     writeFileSync(file, code);
     return [name as Probe, file] as const;
   });
@@ -62,6 +69,16 @@ describe('module boundaries (lint)', () => {
   it('refuses deep imports into a lib', () => {
     expect(errors.deepImport).toMatch(/public entry/);
   });
+  it('refuses a relative import into another project, from tools and from tests', () => {
+    expect(errors.toolRelativeApp).toMatch(/package name|relative/);
+    expect(errors.testRelativeApp).toMatch(/package name|relative/);
+  });
+  it('refuses the testkit in production code', () => {
+    expect(errors.productionImportsTestkit).toMatch(/type:app.*type:lib/s);
+  });
+  it('keeps the shared-scope rule in tests (a shared lib test may not use the DingTalk client)', () => {
+    expect(errors.sharedLibImportsClient).toMatch(/scope:shared/);
+  });
   it('refuses a raw HTTP call from the cloud (DingTalk goes through the client)', () => {
     expect(errors.cloudRawFetch).toMatch(/dingtalk-client/);
     expect(errors.cloudAxios).toMatch(/dingtalk-client/);
@@ -69,5 +86,7 @@ describe('module boundaries (lint)', () => {
   it('allows what the architecture allows', () => {
     expect(errors.cloudImportsClient).toBe('');
     expect(errors.localImportsContracts).toBe('');
+    expect(errors.testImportsTestkit).toBe('');
+    expect(errors.toolImportsTestkit).toBe('');
   });
 });

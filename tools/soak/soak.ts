@@ -5,8 +5,7 @@
 //   kill-cloud, kill-local, restart-postgres: 10,000 events (SOAK_EVENTS), disrupted at 20 %
 //   outage: the store cut off for 60 s (SOAK_OUTAGE) while 50 events/s are produced; catch-up ≤ 30 s
 import { parseDurationMs } from '@dtg/service-kit';
-import { disruptionDrill, outageDrill, type Disruption } from '../../apps/system-e2e/test/support/delivery-drills';
-import { startDrillStack, type DrillStack } from '../../apps/system-e2e/test/support/drill-stack';
+import { type Disruption, disruptionDrill, type DrillStack, outageDrill, startDrillStack } from '@dtg/testkit';
 
 const EVENTS = Number(process.env.SOAK_EVENTS ?? 10_000);
 const OUTAGE_MS = parseDurationMs(process.env.SOAK_OUTAGE ?? '60s') ?? 60_000;

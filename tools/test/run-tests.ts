@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../apps/local-store/src/db/embedded-postgres';
+import { PrivatePostgres } from '@dtg/testkit';
 
 const root = path.resolve(__dirname, '../..');
 /** apps/system-e2e/test/support/chromium.ts launches this binary through playwright-core. */
@@ -40,12 +40,11 @@ async function ensureChromium(): Promise<void> {
 
 async function main(): Promise<number> {
   await ensureChromium();
-  let embedded: EmbeddedPostgresHandle | undefined;
+  let embedded: PrivatePostgres | undefined;
   const env = { ...process.env };
   if (!env.TEST_DATABASE_URL) {
-    const dataDir = path.join(root, '.data', `test-pg-${process.pid}`);
-    embedded = await startEmbeddedPostgres({ dataDir, persistent: false });
-    env.TEST_DATABASE_URL = embedded.url;
+    embedded = await PrivatePostgres.start();
+    env.TEST_DATABASE_URL = embedded.url('postgres');
     console.log(`[test] embedded Postgres on port ${embedded.port} (set TEST_DATABASE_URL to use another server)`);
   }
   const resultsDir = path.join(root, '.data');
@@ -57,7 +56,7 @@ async function main(): Promise<number> {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
   });
-  await embedded?.stop();
+  await embedded?.close();
   if (!existsSync(resultsFile)) {
     console.log('0 passed, 1 failed');
     return code || 1;

@@ -2,7 +2,6 @@
 export { createApp, type AppDeps } from './app';
 export { ConfigSchema, loadLocalStoreConfig, type Config } from './config';
 export { openDatabase, type Database } from './db/database';
-export { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded-postgres';
 export { applyMigrations } from './db/migrate';
 export { createServices, type Services } from './services';
 export { createCloudClient, type CloudClient } from './cloud/cloud-client';

@@ -2,8 +2,7 @@
 // Builds them, starts the whole stack from them and pushes events through it — so a bundle that
 // lost a path (migrations, the console's files) or a module fails here, not in production.
 import { execFileSync } from 'node:child_process';
-import { ROOT } from './support/service-process';
-import { startStack, waitFor, type Stack } from './support/stack';
+import { ROOT, type Stack, startStack, waitFor } from '@dtg/testkit';
 
 describe('built bundles (npm run build)', () => {
   let stack: Stack | undefined;

@@ -3,7 +3,7 @@
 // arrive without reloading, issue and revoke a service token, sign out. Assertions go through what a person sees: roles, labels, text.
 import type { Page } from 'playwright-core';
 import { openBrowser, saveScreenshot, withFailureScreenshot, type BrowserSession } from './support/chromium';
-import { startStack, waitFor, type Stack } from './support/stack';
+import { type Stack, startStack, waitFor } from '@dtg/testkit';
 
 async function advanceSimClock(stack: Stack, advanceMs: number): Promise<void> {
   const res = await fetch(`${stack.sim.url}/_sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs }) });

@@ -5,10 +5,8 @@ import { z } from 'zod';
 import { DepartmentTreeSchema, UsersPageSchema, type DepartmentNode, type UserProfile } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { localSession } from './support/browser';
-import { call } from './support/calls';
-import { simControl } from './support/sim-control';
+import { call, simControl, type Stack, startStack, waitFor } from '@dtg/testkit';
 import { demoOrg, listedProfile, type DemoOrg } from './support/demo-org';
-import { startStack, waitFor, type Stack } from './support/stack';
 import { settled } from './support/tenant-state';
 
 const SyncViewSchema = z.object({

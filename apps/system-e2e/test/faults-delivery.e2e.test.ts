@@ -1,8 +1,7 @@
 // Delivery through failures the spine test does not cover: the store's Postgres restarting
 // mid-delivery, and the store cut off from the network while events keep coming. The 10,000-event
 // and 60 s versions run in `npm run soak` (tools/soak).
-import { disruptionDrill, outageDrill } from './support/delivery-drills';
-import { startDrillStack, type DrillStack } from './support/drill-stack';
+import { disruptionDrill, type DrillStack, outageDrill, startDrillStack } from '@dtg/testkit';
 
 describe('delivery through failures (real processes)', () => {
   let stack: DrillStack | undefined;

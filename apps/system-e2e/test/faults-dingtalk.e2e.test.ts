@@ -3,10 +3,8 @@
 // every message still ends final, the store learns the same final state, and nobody receives a
 // message twice. (The cloud's in-process test scripts one storm; this one is probabilistic.)
 import type { InboxEntry } from '@dtg/dingtalk-sim';
-import { startDrillStack, type DrillStack } from './support/drill-stack';
+import { clearFaults, type DrillStack, setFaults, simControl, simInbox, simRequests, simTasks, startDrillStack, waitFor } from '@dtg/testkit';
 import { expectNoSecretsInLogs, knownSecrets, secretsSeenBySim } from './support/secret-scan';
-import { clearFaults, setFaults, simControl, simInbox, simRequests, simTasks } from './support/sim-control';
-import { waitFor } from './support/stack';
 
 interface MessageView {
   id: string;

@@ -9,10 +9,8 @@ import Database from 'better-sqlite3';
 import { MeResponseSchema, SessionResponseSchema, UserProfileSchema, type UserProfile } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { beginLogin, consent, hop, loginStartUrl, redeemAtStore, returnParams, sessionCookie, signIn } from './support/browser';
-import { call, count } from './support/calls';
+import { call, count, ROOT, type Stack, startStack, waitFor } from '@dtg/testkit';
 import { demoOrg } from './support/demo-org';
-import { startStack, waitFor, type Stack } from './support/stack';
-import { ROOT } from './support/service-process';
 
 const CLOCK_SKEW = path.join(ROOT, 'apps/system-e2e/test/support/clock-skew.mjs');
 import { cloudEvents, localRows, type LocalRows } from './support/tenant-state';

@@ -4,11 +4,9 @@
 import { MessageDetailSchema, MessagesPageSchema, type MessageDetail, type RecipientStatus } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { localSession, returnParams, signIn } from './support/browser';
-import { call, count } from './support/calls';
+import { call, count, simControl, simRequests, type Stack, startStack, waitFor } from '@dtg/testkit';
 import { cloudTokenOf } from './support/login-flow';
-import { simControl, simRequests } from './support/sim-control';
 import { provisionSecondTenant, type SecondTenant } from './support/second-tenant';
-import { startStack, waitFor, type Stack } from './support/stack';
 
 const SEND_PATH = '/topapi/message/corpconversation/asyncsend_v2';
 

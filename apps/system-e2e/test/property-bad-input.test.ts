@@ -4,13 +4,11 @@
 // line. Over 10,000 generated requests, over keep-alive to the real processes.
 import fc from 'fast-check';
 import { badRequestsFor, bodyOf, operationsOf, type BadRequest, type Credentials, type OpenApiDoc, type Operation } from './support/bad-requests';
-import { startDrillStack, type DrillStack } from './support/drill-stack';
+import { type DrillStack, simControl, startDrillStack, waitFor } from '@dtg/testkit';
 import { Browser, redeemAtStore, signInAtStore } from './support/login-flow';
 import { RawClient, type RawResponse } from './support/raw-http';
 import { rowCounts } from './support/row-counts';
 import { expectNoSecretsInLogs, knownSecrets } from './support/secret-scan';
-import { simControl } from './support/sim-control';
-import { waitFor } from './support/stack';
 
 const TOTAL = 10_200;
 const PLUMBING = ['/healthz', '/readyz', '/metrics', '/openapi.json'];

@@ -6,7 +6,7 @@
 // printed for every ticket, code, state, token, key and secret handled here or by the simulator.
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { startDrillStack, type DrillStack } from './support/drill-stack';
+import { clearFaults, type DrillStack, setFaults, simControl, simRequests, startDrillStack, waitFor } from '@dtg/testkit';
 import { jsonCall } from './support/json-call';
 import { adminCli, cliEnv } from './support/admin-cli';
 import { beginLogin, Browser, cloudTokenOf, consent, hop, loginUrl, redeemAtStore, signIn, signInAtStore, type SignedIn } from './support/login-flow';
@@ -14,8 +14,6 @@ import { postgresRowCounts, sqliteRowCounts } from './support/row-counts';
 import { expectCleanLogs, HandledSecrets } from './support/secret-scan';
 import type { FaultKind, IssuedToken } from '@dtg/dingtalk-sim';
 import { provisionSecondTenant, type SecondTenant } from './support/second-tenant';
-import { clearFaults, setFaults, simControl, simRequests } from './support/sim-control';
-import { waitFor } from './support/stack';
 
 const PROBLEM = 'application/problem+json';
 const METRICS_TOKEN = randomBytes(24).toString('base64url');

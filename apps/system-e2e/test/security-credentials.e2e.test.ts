@@ -6,13 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { adminCli, cliEnv } from './support/admin-cli';
-import { startDrillStack, type DrillStack } from './support/drill-stack';
+import { type DrillStack, simControl, startDrillStack, waitFor } from '@dtg/testkit';
 import { jsonCall } from './support/json-call';
 import { Browser, redeemAtStore, signIn, signInAtStore } from './support/login-flow';
 import { storedText } from './support/stored-text';
 import { expectCleanLogs, HandledSecrets } from './support/secret-scan';
-import { simControl } from './support/sim-control';
-import { waitFor } from './support/stack';
 
 describe('credentials at rest and their lifetime (real processes)', () => {
   let stack: DrillStack;

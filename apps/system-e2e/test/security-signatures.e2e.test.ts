@@ -3,14 +3,12 @@
 // bound to another org, replayed. At LOG_LEVEL=debug; the last test scans every line printed.
 import { DEMO } from '@dtg/dingtalk-sim';
 import { generateWebhookSecret } from '@dtg/webhook-signing';
-import { startDrillStack, type DrillStack } from './support/drill-stack';
+import { type DrillStack, simControl, startDrillStack, waitFor } from '@dtg/testkit';
 import { jsonCall } from './support/json-call';
 import { postgresRowCounts, sqliteRowCounts } from './support/row-counts';
 import { expectCleanLogs, HandledSecrets } from './support/secret-scan';
 import { provisionSecondTenant, type SecondTenant } from './support/second-tenant';
 import { postCallback, postWebhook, signEnvelope, signPush, type CallbackKeys, type SignedWebhook } from './support/signed-requests';
-import { simControl } from './support/sim-control';
-import { waitFor } from './support/stack';
 
 const PROBLEM = 'application/problem+json';
 

@@ -1,6 +1,6 @@
 // The event spine across real processes: cloud (SQLite) → local store (Postgres), by push and by
 // pull, through crashes of either side. Events are test.ping events emitted by the admin API.
-import { startStack, waitFor, type Stack } from './support/stack';
+import { type Stack, startStack, waitFor } from '@dtg/testkit';
 
 const processed = async (s: Stack) => Number((await s.pg.query('SELECT count(*)::int AS n FROM processed_events')).rows[0].n);
 const distinctProcessed = async (s: Stack) =>

@@ -8,11 +8,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { call } from './support/calls';
-import { cloudAdmin, cloudEnv, createDemoTenant, freshCloudSecrets, type CreatedTenant } from './support/cloud-env';
-import { ROOT, ServiceProcess } from './support/service-process';
+import { call, cloudAdmin, cloudEnv, createDemoTenant, type CreatedTenant, freePort, freshCloudSecrets, ROOT, ServiceProcess, waitFor } from '@dtg/testkit';
 import { SqliteLocker } from './support/sqlite-locker';
-import { freePort, waitFor } from './support/stack';
 
 const METRICS_TOKEN = 'lock-test-metrics-token-0123456789';
 const text = (content: string) => ({ recipients: { userIds: ['user020'] }, msg: { msgtype: 'text', text: { content } } });

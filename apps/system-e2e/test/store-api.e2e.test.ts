@@ -5,11 +5,9 @@
 // cloud is down for 30 s when it is sent; bad input is refused with the field named, nothing written.
 import { createLocalStoreClient, LocalStoreError, type ChangeEvent, type LocalStoreClient } from '@dtg/local-client';
 import { DEMO } from '@dtg/dingtalk-sim';
-import { count } from './support/calls';
+import { count, simControl, simRequests, type Stack, startStack, waitFor } from '@dtg/testkit';
 import { startChangeEndpoint, type ChangeEndpoint } from './support/change-endpoint';
 import { demoOrg, type DemoOrg } from './support/demo-org';
-import { simControl, simRequests } from './support/sim-control';
-import { startStack, waitFor, type Stack } from './support/stack';
 import { settled } from './support/tenant-state';
 
 const ADMIN_TOKEN = 'e2e-local-admin-token-0123456789';

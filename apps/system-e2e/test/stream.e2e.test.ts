@@ -3,11 +3,8 @@
 // DingTalk → Stream → cloud inbox → outbox → webhook → store; a socket dropped as the cloud acks
 // gets the event redelivered, and the store still applies the change exactly once.
 import { DEMO, type StreamMessage } from '@dtg/dingtalk-sim';
-import { call } from './support/calls';
+import { call, simControl, simRequests, type Stack, startStack, waitFor } from '@dtg/testkit';
 import { expectNoSecretsInLogs, secretsSeenBySim } from './support/secret-scan';
-import { simRequests } from './support/sim-control';
-import { simControl } from './support/sim-control';
-import { startStack, waitFor, type Stack } from './support/stack';
 
 interface StreamState {
   connections: Array<{ connectionId: string; closing: boolean }>;

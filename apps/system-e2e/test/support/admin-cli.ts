@@ -2,7 +2,7 @@
 // file, beside the running cloud. Answers the exit code and the JSON it printed.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from './service-process';
+import { ROOT } from '@dtg/testkit';
 
 const CLI = path.join(ROOT, 'apps/cloud-gateway/src/cli/cli.ts');
 

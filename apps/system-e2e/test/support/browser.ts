@@ -3,7 +3,7 @@
 // person would, cookies kept like a browser keeps them. Logins start at the local store, as the
 // console starts them, unless a test names another tenant or returnTo.
 import * as flow from './login-flow';
-import type { Stack } from './stack';
+import type { Stack } from '@dtg/testkit';
 
 // The hop-level steps live in login-flow.ts; these take a Stack and its defaults.
 export { Browser, hop, redeemAtStore, type Hop } from './login-flow';

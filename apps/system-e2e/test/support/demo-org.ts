@@ -2,8 +2,7 @@
 // fixture (`GET /_sim/fixture`, the baseline it started from) rather than restated here.
 import type { Department, UserProfile } from '@dtg/contracts';
 import { DEMO, type Fixture, type Org } from '@dtg/dingtalk-sim';
-import { simControl } from './sim-control';
-import type { Stack } from './stack';
+import { simControl, type Stack } from '@dtg/testkit';
 
 export interface DemoOrg {
   org: Org;

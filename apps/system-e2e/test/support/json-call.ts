@@ -1,6 +1,6 @@
 // One JSON call with an optional bearer token, answering status, content type and parsed body
 // (the shape the security and property suites compare).
-import { call } from './calls';
+import { call } from '@dtg/testkit';
 
 export interface JsonAnswer {
   status: number;

@@ -4,8 +4,7 @@
 // a DrillStack: it needs only the simulator's URL and the cloud's admin API.
 import { randomBytes } from 'node:crypto';
 import { DEMO } from '@dtg/dingtalk-sim';
-import { createTenant, type AdminCall, type CreatedTenant } from './cloud-env';
-import { simControl } from './sim-control';
+import { type AdminCall, type CreatedTenant, createTenant, simControl } from '@dtg/testkit';
 
 export interface SecondTenant extends CreatedTenant {
   appSecret: string;

@@ -2,8 +2,7 @@
 // wire to DingTalk) is searched for in the services' output, and so is anything shaped like one of
 // our credentials. A failure names the secret and shows where, with the value itself masked.
 import { DEMO, type IssuedToken, type RequestLogEntry } from '@dtg/dingtalk-sim';
-import type { DrillStack } from './drill-stack';
-import { simControl, simRequests } from './sim-control';
+import { type DrillStack, simControl, simRequests } from '@dtg/testkit';
 
 export interface KnownSecret {
   name: string;

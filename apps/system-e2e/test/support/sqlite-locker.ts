@@ -1,7 +1,7 @@
 // Another OS process holding the cloud's SQLite write lock (BEGIN IMMEDIATE), as the admin CLI, a
 // backup or an operator's sqlite3 shell can: until told to release it, or for `holdMs` at most.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ROOT } from './service-process';
+import { ROOT } from '@dtg/testkit';
 
 const SCRIPT = `
 const Database = require('better-sqlite3');

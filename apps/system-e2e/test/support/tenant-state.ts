@@ -1,8 +1,7 @@
 // What a login or sync left behind, on both sides: the cloud's event log (the source of truth for
 // what the local store will be told) and the local store's rows.
 import { EventsPageSchema, type EventEnvelope } from '@dtg/contracts';
-import { call, count } from './calls';
-import { waitFor, type Stack } from './stack';
+import { call, count, type Stack, waitFor } from '@dtg/testkit';
 
 export async function cloudEvents(stack: Stack, after = 0): Promise<EventEnvelope[]> {
   const events: EventEnvelope[] = [];

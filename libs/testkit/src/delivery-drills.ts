@@ -2,7 +2,7 @@
 // (10,000 events, 60 s outages): produce test.ping events, break something mid-way, and prove
 // every event was applied exactly once. Each drill throws on a broken promise and returns timings.
 import type { DrillStack } from './drill-stack';
-import { waitFor } from './stack';
+import { waitFor } from './wait-for';
 
 export type Disruption = 'kill-cloud' | 'kill-local' | 'restart-postgres';
 

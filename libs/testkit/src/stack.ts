@@ -2,23 +2,12 @@
 // and local store (own fresh Postgres database), wired like `npm start` wires them.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { cloudAdmin, cloudEnv, COMPRESSED_DELIVERY, createDemoTenant, freshCloudSecrets, type CreatedTenant } from './cloud-env';
+import { freePort } from './ports';
 import { entryOf, ServiceProcess, type Runtime } from './service-process';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** npm test sets TEST_DATABASE_URL (see tools/test/run-tests.ts); a direct Jest run uses the local server. */
 function maintenanceUrl(): string {
@@ -132,14 +121,4 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-export async function waitFor<T>(fn: () => Promise<T> | T, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

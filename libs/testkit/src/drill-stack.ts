@@ -10,9 +10,10 @@ import path from 'node:path';
 import { Client, Pool } from 'pg';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { cloudAdmin, cloudEnv, COMPRESSED_DELIVERY, createDemoTenant, freshCloudSecrets, type AdminAnswer, type CloudSecrets, type CreatedTenant } from './cloud-env';
+import { freePort } from './ports';
 import { PrivatePostgres } from './private-postgres';
 import { ServiceProcess } from './service-process';
-import { databaseUrl, freePort } from './stack';
+import { databaseUrl } from './stack';
 import { TcpGate } from './tcp-gate';
 
 export interface DrillStackOptions {

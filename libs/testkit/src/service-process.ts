@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const ROOT = path.resolve(__dirname, '../../../..');
+/** The repository root: services run from there, as `npm start` runs them. */
+export const ROOT = path.resolve(__dirname, '../../..');
 
 export type Runtime = 'source' | 'bundle';
 export type App = 'cloud-gateway' | 'local-store' | 'dingtalk-sim';
