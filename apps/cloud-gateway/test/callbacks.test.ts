@@ -2,7 +2,6 @@ import { DingTalkCallbackCrypto } from '@dtg/dingtalk-client';
 import { DEMO, startSimulator, type RunningSim } from '@dtg/dingtalk-sim';
 import { mintUserToken } from '../src/features/auth/user-tokens';
 import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
-import { waitFor } from './support/webhook-receiver';
 import {
   adminCall,
   callbackFootprint,
@@ -14,6 +13,7 @@ import {
   warmUp,
   type PushOutcome,
 } from './support/dingtalk-callbacks';
+import { waitFor } from '@dtg/testkit';
 
 const appKeys: CallbackKeys = { token: DEMO.app.callbackToken, aesKey: DEMO.app.aesKey, ownerKey: DEMO.corpId };
 

@@ -2,8 +2,8 @@ import type { Department, EventEnvelope, UserProfile } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { mintUserToken } from '../src/features/auth/user-tokens';
 import { startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
-import { waitFor } from './support/webhook-receiver';
 import { simControl } from './support/dingtalk-callbacks';
+import { waitFor } from '@dtg/testkit';
 
 interface SyncView {
   id: string;

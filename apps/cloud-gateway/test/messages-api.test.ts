@@ -3,7 +3,7 @@ import { mintUserToken } from '../src/features/auth/user-tokens';
 import { AcceptedMessageSchema } from '@dtg/contracts';
 import { MessageViewSchema } from '../src/features/messages/messages.schemas';
 import { markdown, startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
-import { waitFor } from './support/webhook-receiver';
+import { waitFor } from '@dtg/testkit';
 
 const HOUR = 3_600_000;
 

@@ -1,7 +1,7 @@
 import { AcceptedMessageSchema, type RecipientResult } from '@dtg/contracts';
 import { startCloud } from './support/cloud-harness';
 import { SEND_PATH, startMessagingStack, text, type MessagingStack, type SimTask } from './support/messaging-stack';
-import { waitFor } from './support/webhook-receiver';
+import { waitFor } from '@dtg/testkit';
 
 const MSG_PATH = '/topapi/message/corpconversation';
 const users = (from: number, count: number) => Array.from({ length: count }, (_, i) => `user${String(from + i).padStart(3, '0')}`);

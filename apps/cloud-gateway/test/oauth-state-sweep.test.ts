@@ -4,6 +4,7 @@ import { STATE_RETENTION_MS } from '../src/features/login/oauth-states.repositor
 import { OAUTH_STATE_SWEEP_JOB_ID } from '../src/features/login/oauth-state-sweeper';
 import { RETURN_TO, startIdentityStack, type IdentityStack } from './support/identity-stack';
 import { beginLogin } from './support/login-browser';
+import { waitFor } from '@dtg/testkit';
 
 describe('OAuth state sweeper', () => {
   let stack: IdentityStack;
@@ -13,15 +14,8 @@ describe('OAuth state sweeper', () => {
     stack = await startIdentityStack();
     const tenant = await stack.createTenant();
     const { db, jobs } = stack.cloud.services;
-    const waitFor = async (what: string, done: () => Promise<boolean>) => {
-      const deadline = Date.now() + 10_000;
-      while (!(await done())) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
     // Its start-up run is over (it queued its next run) before anything is aged.
-    await waitFor('the start-up sweep', async () => (await db.job.findUniqueOrThrow({ where: { id: OAUTH_STATE_SWEEP_JOB_ID } })).runAt.getTime() > Date.now());
+    await waitFor(async () => (await db.job.findUniqueOrThrow({ where: { id: OAUTH_STATE_SWEEP_JOB_ID } })).runAt.getTime() > Date.now(), 'the start-up sweep');
     for (let i = 0; i < 5; i++) await beginLogin(stack, tenant.id, RETURN_TO);
     expect(await db.oAuthState.count()).toBe(5);
     // Three of them expired longer ago than the retention; nobody starts a sign-in any more.
@@ -31,7 +25,7 @@ describe('OAuth state sweeper', () => {
     // The sweep is due now (it runs every ten minutes) and the job runner is told to look.
     await db.job.update({ where: { id: OAUTH_STATE_SWEEP_JOB_ID }, data: { runAt: new Date() } });
     jobs.kick();
-    await waitFor('the sweep', async () => (await db.oAuthState.count()) <= 2);
+    await waitFor(async () => (await db.oAuthState.count()) <= 2, 'the sweep');
     expect((await db.oAuthState.findMany()).map((row) => row.id).filter((id) => aged.includes(id))).toEqual([]);
     expect(await db.oAuthState.count()).toBe(2);
     expect(await db.job.findUniqueOrThrow({ where: { id: OAUTH_STATE_SWEEP_JOB_ID } })).toMatchObject({ status: 'queued', attempts: 0 });

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
-import { startReceiver, waitFor, type WebhookReceiver } from './support/webhook-receiver';
+import { startReceiver, type WebhookReceiver } from './support/webhook-receiver';
+import { waitFor } from '@dtg/testkit';
 
 async function call(h: CloudHarness, method: string, path: string, body?: unknown, token = ADMIN_TOKEN) {
   const res = await fetch(h.url + path, {

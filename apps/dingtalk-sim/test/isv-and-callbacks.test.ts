@@ -1,6 +1,7 @@
 import { CallbackCrypto, DEMO, demoFixture, signTimestamp } from '../src';
 import { CallbackReceiver } from './callback-receiver';
 import { useSimulator } from './sim-client';
+import { waitFor } from '@dtg/testkit';
 
 const sim = useSimulator();
 const appReceiver = new CallbackReceiver(new CallbackCrypto(DEMO.app.callbackToken, DEMO.app.aesKey, DEMO.corpId));
@@ -62,7 +63,7 @@ describe('suite tickets and ISV tokens', () => {
 
   it('rotates the ticket on its own every 5 h of sim time while a suite URL is set', async () => {
     sim().running.sim.clock.advance(5 * 3600_000);
-    await waitFor(() => suiteReceiver.events('suite_ticket').length === 1);
+    await waitFor(() => suiteReceiver.events('suite_ticket').length === 1, 'the rotated ticket pushed');
     const pushed = suiteReceiver.events('suite_ticket')[0]?.['SuiteTicket'];
     expect(pushed).toBe(sim().running.sim.currentSuiteTicket());
     expect(pushed).not.toBe(DEMO.suite.initialTicket);
@@ -155,9 +156,9 @@ describe('callback pushes', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(appReceiver.received).toHaveLength(1);
     sim().running.sim.clock.advance(1_000);
-    await waitFor(() => appReceiver.received.length === 2);
+    await waitFor(() => appReceiver.received.length === 2, 'the second push');
     sim().running.sim.clock.advance(20_000);
-    await waitFor(() => appReceiver.received.length === 3);
+    await waitFor(() => appReceiver.received.length === 3, 'the third push');
     const failed = await sim().oapi('/call_back/get_call_back_failed_result', await sim().appToken());
     expect(failed.body).toMatchObject({ errcode: 0, has_more: false, failed_list: [{ call_back_tag: 'user_add_org', event_time: expect.any(Number), user_add_org: { UserId: ['user002'] } }] });
     expect((await sim().oapi('/call_back/get_call_back_failed_result', await sim().appToken())).body['failed_list']).toEqual([]);
@@ -168,7 +169,7 @@ describe('callback pushes', () => {
     await sim().control('POST', '/callbacks/push', { target: 'app', event: { EventType: 'check_url' } });
     appReceiver.mode = 'ack';
     sim().running.sim.clock.advance(10_000);
-    await waitFor(() => appReceiver.received.length === 2);
+    await waitFor(() => appReceiver.received.length === 2, 'the second push');
     sim().running.sim.clock.advance(30_000);
     await new Promise((r) => setTimeout(r, 300));
     expect(appReceiver.received).toHaveLength(2);
@@ -198,10 +199,3 @@ describe('callback pushes', () => {
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

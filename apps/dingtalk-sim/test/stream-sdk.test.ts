@@ -7,18 +7,10 @@ import axios from 'axios';
 import { DWClient, EventAck, GATEWAY_URL, type DWClientDownStream } from 'dingtalk-stream';
 import { DEMO } from '../src';
 import { useSimulator } from './sim-client';
+import { waitFor } from '@dtg/testkit';
 
 const sim = useSimulator({ config: { streamAckTimeoutMs: 500, streamRedeliveryDelayMs: 50, streamDisconnectGraceMs: 50 } });
 
-async function waitFor<T>(fn: () => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('the official dingtalk-stream SDK against the simulator', () => {
   let interceptor: number;

@@ -3,6 +3,7 @@ import { CallbackCrypto, DEMO, type StreamMessage } from '../src';
 import { CallbackReceiver } from './callback-receiver';
 import { RawStreamClient, type Frame } from './raw-stream-client';
 import { useSimulator } from './sim-client';
+import { waitFor } from '@dtg/testkit';
 
 const sim = useSimulator({ config: { streamAckTimeoutMs: 400, streamRedeliveryDelayMs: 50, streamDisconnectGraceMs: 100 } });
 const appCreds = { clientId: DEMO.app.appKey, clientSecret: DEMO.app.appSecret };
@@ -19,15 +20,6 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.close();
 });
 
-async function waitFor<T>(fn: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const message = (id: string): StreamMessage | undefined => sim().running.sim.world.stream.message(id);
 const pushEvent = (body: Record<string, unknown>) => sim().control<{ messageId: string; eventId: string }>('POST', '/stream/events', body);

@@ -3,8 +3,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLocalStoreClient, LocalStoreError, verifyChangeWebhook, type ChangeEvent } from '@dtg/local-client';
 import { event, user, userUpserted } from './support/events';
-import { startEndpoint, waitFor } from './support/subscription-endpoint';
+import { startEndpoint } from './support/subscription-endpoint';
 import { startTestStore, type TestStore } from './support/test-store';
+import { waitFor } from '@dtg/testkit';
 
 const ADMIN_TOKEN = 'local-admin-token-for-tests-0123';
 let store: TestStore;

@@ -7,8 +7,8 @@ import request from 'supertest';
 import { event } from './support/events';
 import { startFakeCloud, type FakeCloud } from './support/fake-cloud';
 import { signedInCookie } from './support/session-helper';
-import { waitFor } from './support/subscription-endpoint';
 import { startTestStore, type TestStore } from './support/test-store';
+import { waitFor } from '@dtg/testkit';
 
 const ADMIN_TOKEN = 'local-admin-token-for-tests-0123';
 let cloud: FakeCloud;

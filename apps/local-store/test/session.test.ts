@@ -6,7 +6,7 @@ import { startFakeCloud, type FakeCloud } from './support/fake-cloud';
 import { startTestStore, type TestStore } from './support/test-store';
 import { sweepExpired } from '../src/features/session/session-sweeper';
 import { startLogin } from './support/browser-login';
-import { waitFor } from './support/wait-for';
+import { waitFor } from '@dtg/testkit';
 
 let cloud: FakeCloud;
 let store: TestStore;

@@ -9,8 +9,9 @@ import { SubscriptionDispatcher } from '../src/features/subscriptions/subscripti
 import { createEndpointSender } from '../src/features/subscriptions/endpoint-sender';
 import { event, user, userUpserted } from './support/events';
 import { signedInCookie } from './support/session-helper';
-import { startEndpoint, waitFor, type Endpoint, type Push } from './support/subscription-endpoint';
+import { startEndpoint, type Endpoint, type Push } from './support/subscription-endpoint';
 import { startTestStore, type TestStore } from './support/test-store';
+import { waitFor } from '@dtg/testkit';
 
 const ADMIN_TOKEN = 'local-admin-token-for-tests-0123';
 let store: TestStore;

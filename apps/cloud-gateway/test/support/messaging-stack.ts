@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventEnvelope, EventType } from '@dtg/contracts';
 import { DEMO, startSimulator, type RequestLogEntry, type RunningSim, type SimConfigInput } from '@dtg/dingtalk-sim';
 import { ADMIN_TOKEN, startCloud, type CloudHarness } from './cloud-harness';
-import { waitFor } from './webhook-receiver';
+import { waitFor } from '@dtg/testkit';
 
 export const SEND_PATH = '/topapi/message/corpconversation/asyncsend_v2';
 

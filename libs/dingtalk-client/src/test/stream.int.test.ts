@@ -1,6 +1,7 @@
 import type { StreamMessage } from '@dtg/dingtalk-sim';
 import type { DingTalkStreamClient, EventAckStatus, StreamEvent, StreamStateChange } from '../index';
 import { DEMO, SimHarness } from './sim-harness';
+import { waitFor } from '@dtg/testkit';
 
 let sim: SimHarness;
 beforeAll(async () => {
@@ -14,15 +15,6 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((c) => c.stop()));
 });
 
-async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 interface Harness {
   client: DingTalkStreamClient;
