@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { DEMO, startSimulator, type RunningSim } from '@dtg/dingtalk-sim';
 import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
-import { startReceiver, waitFor, type WebhookReceiver } from './support/webhook-receiver';
+import { waitFor } from '@dtg/testkit';
+import { startReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 const AN_HOUR = '1h';
 /** Far below the polls: nothing here may wait for one. */
