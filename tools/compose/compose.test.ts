@@ -21,9 +21,12 @@ import { interpolate, MissingVariableError, references } from './interpolate';
 
 const root = path.resolve(__dirname, '../..');
 type Compose = {
-  services: Record<string, { environment?: Record<string, string>; build?: { dockerfile: string }; healthcheck?: unknown; ports?: string[]; command?: string[] }>;
+  services: Record<string, { environment?: Record<string, string>; build?: { context: string; dockerfile?: string; target?: string }; healthcheck?: unknown; ports?: string[]; command?: string[] }>;
 };
 const composeText = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+/** One stage of the Dockerfile: from its FROM line to the next one. */
+const stage = (name: string): string => new RegExp(`^FROM \\S+ AS ${name}$[\\s\\S]*?(?=^FROM |(?![\\s\\S]))`, 'm').exec(dockerfile)?.[0] ?? '';
 const compose = parse(composeText, { merge: true }) as Compose;
 /** The compose file as compose sees it with `env` (its .env): variables interpolated, then parsed. */
 const composeWith = (env: Record<string, string>) => parse(interpolate(composeText, env), { merge: true }) as Compose;
@@ -161,29 +164,36 @@ describe('docker-compose.yml', () => {
   it('gives each long-running service a healthcheck or a Dockerfile HEALTHCHECK', () => {
     for (const [name, svc] of Object.entries(compose.services)) {
       if (name === 'cloud-init') continue;
-      const dockerfile = svc.build ? readFileSync(path.join(root, svc.build.dockerfile), 'utf8') : '';
-      expect({ name, health: Boolean(svc.healthcheck) || dockerfile.includes('HEALTHCHECK') }).toEqual({ name, health: true });
+      const image = svc.build ? stage(svc.build.target ?? '') : '';
+      expect({ name, health: Boolean(svc.healthcheck) || image.includes('HEALTHCHECK') }).toEqual({ name, health: true });
     }
   });
 });
 
-describe('Dockerfiles', () => {
+describe('Dockerfile', () => {
   const workspaces = ['apps', 'libs'].flatMap((group) =>
     readdirSync(path.join(root, group))
       .filter((name) => existsSync(path.join(root, group, name, 'package.json')))
       .map((name) => `${group}/${name}/package.json`),
   );
 
-  it.each(['cloud-gateway', 'local-store', 'dingtalk-sim'])('%s builds in stages, runs its bundle as non-root, has a healthcheck and copies every workspace manifest', (app) => {
-    const text = readFileSync(path.join(root, 'apps', app, 'Dockerfile'), 'utf8');
-    expect(text.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+  it('builds once for every service, in stages, copying every workspace manifest before npm ci', () => {
+    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+    const build = stage('build');
+    expect(build).toMatch(/^RUN .*npm run build/m);
+    const missing = workspaces.filter((manifest) => !build.includes(`COPY ${manifest}`));
+    expect(missing).toEqual([]);
+  });
+
+  it.each(['cloud-gateway', 'local-store', 'dingtalk-sim'])('%s is a target that runs its bundle as non-root, with a healthcheck', (app) => {
+    const text = stage(app);
+    expect(text).toMatch(/^FROM runtime AS /m);
     expect(text).toMatch(/^USER node$/m);
     expect(text).toMatch(/^HEALTHCHECK /m);
     // The image runs what `npm run build` makes, with the node flags npm start and the benchmarks use.
-    expect(text).toMatch(/^RUN .*npm run build/m);
     const cmd = /^CMD (\[.*\])$/m.exec(text)?.[1];
     expect(cmd && JSON.parse(cmd)).toEqual(['node', ...SERVICE_NODE_ARGS, `apps/${app}/dist/main.js`]);
-    const missing = workspaces.filter((manifest) => !text.includes(`COPY ${manifest}`));
-    expect(missing).toEqual([]);
+    // docker-compose builds it by that target.
+    expect(compose.services[app]?.build).toEqual({ context: '.', target: app });
   });
 });
