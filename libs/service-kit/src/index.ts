@@ -65,6 +65,7 @@ export type { Registry } from 'prom-client';
 export { sha256Hex } from './crypto/sha256';
 export { openWithTicket, sealWithTicket } from './crypto/ticket-seal';
 export { readCookie } from './http/cookies';
+export { LOCALE_COOKIE, negotiateLocale, parseUiLocale, requestLocale, UI_LOCALES, type UiLocale } from './http/locale';
 export { canonicalJson, canonicalSha256 } from './crypto/canonical-json';
 
 export { memoryRateLimiter, type RateDecision, type RateLimiter } from './rate-limit/rate-limiter';
