@@ -29,6 +29,16 @@ const optionalText = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+/** An IANA time zone name Intl knows (Asia/Shanghai, Europe/Berlin…). */
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const requiredText = (what: string) =>
   z.string({ error: 'is required but not set' }).trim().min(1, `${what} must not be blank`);
 
@@ -52,6 +62,8 @@ export const ConfigSchema = z
     /** The store as browsers reach it; a login returns to LOCAL_PUBLIC_URL/. Unset: the origin the browser used. */
     LOCAL_PUBLIC_URL: optionalText.refine((url) => url === undefined || (/^https?:\/\//.test(url) && URL.canParse(url)), 'must be an http(s) URL'),
     TENANT_ID: requiredText('the tenant id'),
+    /** The organisation's time zone: the console shows every date in it, whatever the browser's or server's zone. */
+    ORG_TIME_ZONE: z.string().trim().default('Asia/Shanghai').refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai'),
     WEBHOOK_SECRETS: envList([])
       .refine((secrets) => secrets.every(isWebhookSecret), `each secret must be whsec_ followed by at least ${MIN_SECRET_BYTES} base64 bytes`)
       .refine((secrets) => secrets.every(notPublished), `holds a secret that ${PUBLISHED_SECRET_MESSAGE}`),
@@ -98,6 +110,7 @@ export const ConfigSchema = z
     cloudApiKey: env.CLOUD_API_KEY,
     localPublicUrl: env.LOCAL_PUBLIC_URL?.replace(/\/+$/, ''),
     tenantId: env.TENANT_ID,
+    timeZone: env.ORG_TIME_ZONE,
     webhookSecrets: env.WEBHOOK_SECRETS,
     deliveryMode: env.DELIVERY_MODE,
     pullIntervalMs: env.PULL_INTERVAL,

@@ -27,6 +27,7 @@ describe('config', () => {
       cloudPublicUrl: 'http://127.0.0.1:3100',
       cloudApiKey: 'dtg_key',
       tenantId: 'ten_1',
+      timeZone: 'Asia/Shanghai',
       webhookSecrets: [minimal.WEBHOOK_SECRETS],
       deliveryMode: 'push',
       pullIntervalMs: 5000,
@@ -60,6 +61,12 @@ describe('config', () => {
     expect(config).toMatchObject({ cloudUrl: 'http://cloud-gateway:3100', cloudPublicUrl: 'https://gateway.example.com' });
     expect(problemsOf({ ...minimal, CLOUD_PUBLIC_URL: 'ftp://gateway.example.com' })).toEqual(['CLOUD_PUBLIC_URL']);
     expect(problemsOf({ ...minimal, CLOUD_PUBLIC_URL: 'gateway.example.com' })).toEqual(['CLOUD_PUBLIC_URL']);
+  });
+
+  it('takes the organisation\'s time zone by its IANA name, and refuses a zone Intl does not know', () => {
+    expect(loadLocalStoreConfig({ ...minimal, ORG_TIME_ZONE: ' Europe/Berlin ' }).timeZone).toBe('Europe/Berlin');
+    expect(problemsOf({ ...minimal, ORG_TIME_ZONE: 'Mars/Olympus' })).toEqual(['ORG_TIME_ZONE']);
+    expect(problemsOf({ ...minimal, ORG_TIME_ZONE: 'GMT+8 Beijing' })).toEqual(['ORG_TIME_ZONE']);
   });
 
   it('needs webhook secrets only in push mode', () => {

@@ -48,6 +48,24 @@ describe('GET /', () => {
     expect(html).not.toContain('{{build}}');
   });
 
+  it('is in Simplified Chinese when the browser prefers any Chinese, in English otherwise, and in the language the switch chose (dtg_lang) above both', async () => {
+    const langOf = async (headers: Record<string, string>) => {
+      const res = await request(store.app).get('/').set(headers);
+      expect(res.headers['vary']).toMatch(/Accept-Language.*Cookie/);
+      return /<html lang="([^"]+)">/.exec(res.text)?.[1];
+    };
+    expect(await langOf({ 'accept-language': 'zh-TW,zh;q=0.9' })).toBe('zh-CN');
+    expect(await langOf({ 'accept-language': 'fr-FR, zh-CN;q=0.5, en;q=0.3' })).toBe('zh-CN');
+    expect(await langOf({ 'accept-language': 'en-GB,en;q=0.9' })).toBe('en');
+    expect(await langOf({})).toBe('en');
+    expect(await langOf({ 'accept-language': 'zh-CN', cookie: 'dtg_lang=en' })).toBe('en');
+    expect(await langOf({ 'accept-language': 'en', cookie: 'dtg_lang=zh-CN' })).toBe('zh-CN');
+    expect(await langOf({ 'accept-language': 'zh-CN', cookie: 'dtg_lang=xx' })).toBe('zh-CN');
+    const zh = (await request(store.app).get('/').set('accept-language', 'zh-CN')).text;
+    expect(zh).toContain('<a href="#/directory" data-route="directory">通讯录</a>');
+    expect(zh).not.toMatch(/\{\{/);
+  });
+
   it('answers a repeated load with 304 by its ETag', async () => {
     const first = await request(store.app).get('/');
     const again = await request(store.app).get('/').set('if-none-match', first.headers.etag ?? '');
@@ -81,7 +99,7 @@ describe('GET /assets/:build/:file', () => {
       expect({ url, status: res.status }).toEqual({ url, status: 200 });
       expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      const type = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml' }[url.split('.').pop() ?? ''];
+      const type = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml', json: 'application/json; charset=utf-8' }[url.split('.').pop() ?? ''];
       expect(res.headers['content-type']).toBe(type);
     }
     // Every module in the folder is reachable from main.js: none is dead.
@@ -118,6 +136,6 @@ describe('GET /api/config', () => {
   it('gives the tenant and the cloud the browser uses (CLOUD_PUBLIC_URL, not CLOUD_URL), with the login start at this store', async () => {
     const res = await request(store.app).get('/api/config');
     expect(res.status).toBe(200);
-    expect(ConsoleConfigSchema.parse(res.body)).toEqual({ tenantId: TENANT_ID, cloudUrl: CLOUD_PUBLIC_URL, loginUrl: '/auth/login' });
+    expect(ConsoleConfigSchema.parse(res.body)).toEqual({ tenantId: TENANT_ID, cloudUrl: CLOUD_PUBLIC_URL, loginUrl: '/auth/login', timeZone: 'Asia/Shanghai' });
   });
 });

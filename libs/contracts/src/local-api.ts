@@ -26,6 +26,8 @@ export const ConsoleConfigSchema = z.object({
    * browser, then sends it to the cloud, which sends it back to `/?ticket=…`.
    */
   loginUrl: z.string().startsWith('/'),
+  /** The organisation's IANA time zone (the store's ORG_TIME_ZONE, Asia/Shanghai by default): dates are shown in it. */
+  timeZone: z.string().min(1),
 });
 export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;
 

@@ -1,7 +1,7 @@
 // The console: one HTML page at `/`, its static files, and the little it must know before anyone
 // signs in (GET /api/config). Everything else the page does goes through the store's /api.
 import { ConsoleConfigSchema, type ConsoleConfig } from '@dtg/contracts';
-import { notFound, type ApiRegistry } from '@dtg/service-kit';
+import { notFound, requestLocale, type ApiRegistry } from '@dtg/service-kit';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Access } from '../../http/access';
@@ -17,11 +17,13 @@ export interface ConsoleSettings {
   tenantId: string;
   /** The cloud as the browser reaches it (CLOUD_PUBLIC_URL). */
   cloudPublicUrl: string;
+  /** The organisation's IANA time zone (ORG_TIME_ZONE): the console shows dates in it. */
+  timeZone: string;
 }
 
 function consoleConfig(settings: ConsoleSettings): ConsoleConfig {
   // The store starts every login itself (session feature, GET /auth/login): never a link straight to the cloud.
-  return { tenantId: settings.tenantId, cloudUrl: settings.cloudPublicUrl, loginUrl: '/auth/login' };
+  return { tenantId: settings.tenantId, cloudUrl: settings.cloudPublicUrl, loginUrl: '/auth/login', timeZone: settings.timeZone };
 }
 
 function send(res: Response, file: ConsoleFile, headers: Record<string, string>): void {
@@ -42,12 +44,13 @@ export function consoleRoutes(api: ApiRegistry, access: Access, settings: Consol
       ...access.public,
       method: 'get',
       path: '/',
-      summary: 'The console (HTML): sign in with DingTalk, directory, send a notification, watch receipts.',
+      summary:
+        'The console (HTML): sign in with DingTalk, directory, send a notification, watch receipts. In English or Simplified Chinese: the dtg_lang cookie (the page\'s language switch), else Accept-Language (any Chinese → zh-CN).',
       tags,
       before: [pageSecurity],
       responses: { 200: { description: 'The page.', schema: z.string(), contentType: 'text/html' } },
     },
-    async (_input, _req, res) => send(res, assets.page, { 'Cache-Control': PAGE_CACHE }),
+    async (_input, req, res) => send(res, assets.pages[requestLocale(req)], { 'Cache-Control': PAGE_CACHE, Vary: 'Accept-Language, Cookie' }),
   );
 
   api.add(
@@ -56,7 +59,7 @@ export function consoleRoutes(api: ApiRegistry, access: Access, settings: Consol
       ...access.public,
       method: 'get',
       path: '/assets/:build/:file',
-      summary: "The console's scripts, styles and icon; cached for good under the current build id.",
+      summary: "The console's scripts, styles, icon and language catalogs; cached for good under the current build id.",
       tags,
       input: { params: AssetParamsSchema },
       responses: {
@@ -80,7 +83,7 @@ export function consoleRoutes(api: ApiRegistry, access: Access, settings: Consol
       ...access.public,
       method: 'get',
       path: '/api/config',
-      summary: 'What the console needs before sign-in: the tenant, the cloud URL and the "Sign in with DingTalk" URL.',
+      summary: 'What the console needs before sign-in: the tenant, the cloud URL, the "Sign in with DingTalk" URL and the organisation\'s time zone.',
       tags,
       responses: { 200: { description: 'The settings.', schema: ConsoleConfigSchema } },
     },

@@ -1,41 +1,38 @@
 // The work-notification types the console composes, with DingTalk's rules for them (the cloud
 // checks the same rules; checking here as the user types saves a round trip and a lost draft).
+import { formatNumber, t } from './i18n.js';
 
 /** DingTalk refuses a msg whose JSON is longer than this many UTF-8 bytes. */
 export const MSG_MAX_BYTES = 2048;
 
 /**
- * Fields per msgtype: `key` is DingTalk's field name, `max` a length limit in characters, `url`
- * asks for an absolute URL. Action cards use the single-button form.
+ * Fields per msgtype: `key` is DingTalk's field name, `label` and `hint` catalog keys, `max` a
+ * length limit in characters, `url` asks for an absolute URL. Action cards use the single-button form.
  */
 export const MESSAGE_TYPES = {
   text: {
-    label: 'Text',
-    fields: [{ key: 'content', label: 'Content', multiline: true, required: true }],
+    fields: [{ key: 'content', label: 'field.content', multiline: true, required: true }],
   },
   markdown: {
-    label: 'Markdown',
     fields: [
-      { key: 'title', label: 'Title', required: true, hint: 'Shown in the conversation list.' },
-      { key: 'text', label: 'Text', multiline: true, required: true, max: 5000, hint: 'Markdown: # headings, **bold**, [links](https://…), lists.' },
+      { key: 'title', label: 'field.title', required: true, hint: 'hint.conversationTitle' },
+      { key: 'text', label: 'field.text', multiline: true, required: true, max: 5000, hint: 'hint.markdownSyntax' },
     ],
   },
   link: {
-    label: 'Link',
     fields: [
-      { key: 'title', label: 'Title', required: true, max: 100 },
-      { key: 'text', label: 'Text', multiline: true, required: true, max: 500 },
-      { key: 'messageUrl', label: 'Link URL', required: true, url: true, hint: 'Opened when the card is tapped.' },
-      { key: 'picUrl', label: 'Picture', required: true, hint: 'An image URL, or a DingTalk media id (@lA…).' },
+      { key: 'title', label: 'field.title', required: true, max: 100 },
+      { key: 'text', label: 'field.text', multiline: true, required: true, max: 500 },
+      { key: 'messageUrl', label: 'field.messageUrl', required: true, url: true, hint: 'hint.linkUrl' },
+      { key: 'picUrl', label: 'field.picUrl', required: true, hint: 'hint.picUrl' },
     ],
   },
   action_card: {
-    label: 'Action card',
     fields: [
-      { key: 'title', label: 'Title', max: 64 },
-      { key: 'markdown', label: 'Text', multiline: true, required: true, max: 1000, hint: 'Markdown.' },
-      { key: 'single_title', label: 'Button label', required: true, max: 20 },
-      { key: 'single_url', label: 'Button URL', required: true, max: 500, url: true },
+      { key: 'title', label: 'field.title', max: 64 },
+      { key: 'markdown', label: 'field.text', multiline: true, required: true, max: 1000, hint: 'hint.markdown' },
+      { key: 'single_title', label: 'field.single_title', required: true, max: 20 },
+      { key: 'single_url', label: 'field.single_url', required: true, max: 500, url: true },
     ],
   },
 };
@@ -55,14 +52,16 @@ function buildMsg(type, values) {
   return { msgtype: type, [type]: body };
 }
 
+/** → { text, missing } or undefined; `missing` marks "required" (shown only once the field was left). */
 function fieldError(field, value) {
-  if (value.trim() === '') return field.required ? `${field.label} is required.` : undefined;
-  if (field.max !== undefined && value.length > field.max) return `${field.label} is ${value.length} characters; the limit is ${field.max}.`;
-  if (field.url && !isAbsoluteUrl(value.trim())) return `${field.label} must be a full URL, such as https://example.com/page.`;
+  const name = t(field.label);
+  if (value.trim() === '') return field.required ? { text: t('compose.required', { field: name }), missing: true } : undefined;
+  if (field.max !== undefined && value.length > field.max) return { text: t('compose.tooLong', { field: name, length: value.length, max: field.max }), missing: false };
+  if (field.url && !isAbsoluteUrl(value.trim())) return { text: t('compose.notUrl', { field: name }), missing: false };
   return undefined;
 }
 
-/** → { msg, bytes, sizeError, errors: { [key]: message } } */
+/** → { msg, bytes, sizeError, errors: { [key]: { text, missing } } } */
 export function checkMessage(type, values) {
   const errors = {};
   for (const field of MESSAGE_TYPES[type].fields) {
@@ -71,6 +70,6 @@ export function checkMessage(type, values) {
   }
   const msg = buildMsg(type, values);
   const bytes = utf8Bytes(JSON.stringify(msg));
-  const sizeError = bytes > MSG_MAX_BYTES ? `The message is ${bytes.toLocaleString()} bytes; DingTalk accepts at most ${MSG_MAX_BYTES.toLocaleString()}. Shorten it.` : undefined;
+  const sizeError = bytes > MSG_MAX_BYTES ? t('compose.tooBig', { bytes: formatNumber(bytes), max: formatNumber(MSG_MAX_BYTES) }) : undefined;
   return { msg, bytes, sizeError, errors };
 }

@@ -3,7 +3,8 @@
 import { store } from './api.js';
 import { checkMessage, MESSAGE_TYPES, MSG_MAX_BYTES } from './compose-model.js';
 import { announce, h, uid } from './dom.js';
-import { formatNumber } from './format.js';
+import { formatNumber, messageTypeLabel } from './format.js';
+import { t } from './i18n.js';
 import { recipientsPicker } from './recipients-picker.js';
 import { failure, pageHead } from './ui.js';
 
@@ -23,8 +24,8 @@ function fieldControl(field, value, onInput, onBlur) {
   };
   const control = field.multiline ? h('textarea', { ...attrs, rows: 5 }) : h('input', { ...attrs, type: field.url ? 'url' : 'text', inputmode: field.url ? 'url' : undefined });
   const error = h('p', { id: errorId, class: 'field-error' });
-  const label = h('label', { for: id }, field.label, field.required ? undefined : h('span', { class: 'muted' }, ' (optional)'));
-  const element = h('div', { class: 'field' }, label, control, field.hint ? h('p', { id: hintId, class: 'hint' }, field.hint) : undefined, error);
+  const label = h('label', { for: id }, t(field.label), field.required ? undefined : h('span', { class: 'muted' }, ' ', t('common.optional')));
+  const element = h('div', { class: 'field' }, label, control, field.hint ? h('p', { id: hintId, class: 'hint' }, t(field.hint)) : undefined, error);
   return {
     element,
     control,
@@ -49,7 +50,7 @@ export function renderCompose(root, ctx) {
   const typeSelect = h(
     'select',
     { id: typeId, class: 'input', on: { change: () => switchType(typeSelect.value) } },
-    Object.entries(MESSAGE_TYPES).map(([value, spec]) => h('option', { value }, spec.label)),
+    Object.keys(MESSAGE_TYPES).map((value) => h('option', { value }, messageTypeLabel(value))),
   );
   const fieldsBox = h('div', { class: 'fields' });
   const sizeId = uid('size');
@@ -57,21 +58,21 @@ export function renderCompose(root, ctx) {
   const sizeText = h('span', { class: 'size-text' });
   const sizeError = h('p', { class: 'field-error', role: 'alert' });
   const formError = h('div', { class: 'form-error' });
-  const submit = h('button', { type: 'submit', class: 'button primary' }, 'Send notification');
+  const submit = h('button', { type: 'submit', class: 'button primary' }, t('compose.send'));
   const picker = recipientsPicker(ctx, () => {
-    if (attempted && picker.isEmpty()) picker.setError('Choose at least one department or person.');
+    if (attempted && picker.isEmpty()) picker.setError(t('compose.noRecipients'));
   });
 
   function refresh() {
     const check = checkMessage(type, values[type]);
     meter.value = check.bytes;
-    sizeText.textContent = `${formatNumber(check.bytes)} of ${formatNumber(MSG_MAX_BYTES)} bytes`;
+    sizeText.textContent = t('compose.size', { bytes: formatNumber(check.bytes), max: formatNumber(MSG_MAX_BYTES) });
     sizeError.textContent = check.sizeError ?? '';
     for (const [key, control] of Object.entries(controls)) {
-      const message = check.errors[key];
+      const error = check.errors[key];
       // Say "required" only once the user left the field (or tried to send); a broken limit at once.
-      const show = attempted || touched.has(key) || (message !== undefined && !message.endsWith('is required.'));
-      control.showError(show ? message : undefined);
+      const show = attempted || touched.has(key) || (error !== undefined && !error.missing);
+      control.showError(show ? error?.text : undefined);
     }
     return check;
   }
@@ -110,7 +111,7 @@ export function renderCompose(root, ctx) {
       else if (path.startsWith('body.recipients')) picker.setError(message);
       else if (path === 'body.msg') {
         sizeError.textContent = message;
-      } else unplaced.push(`${path.replace(/^body\.?/, '') || 'message'}: ${message}`);
+      } else unplaced.push(`${path.replace(/^body\.?/, '') || t('compose.wholeMessage')}: ${message}`);
     }
     return unplaced;
   }
@@ -125,10 +126,10 @@ export function renderCompose(root, ctx) {
     formError.replaceChildren();
     const check = refresh();
     const fieldErrors = Object.keys(check.errors);
-    if (picker.isEmpty()) picker.setError('Choose at least one department or person.');
+    if (picker.isEmpty()) picker.setError(t('compose.noRecipients'));
     if (picker.isEmpty() || fieldErrors.length > 0 || check.sizeError) {
       const count = fieldErrors.length + (picker.isEmpty() ? 1 : 0) + (check.sizeError ? 1 : 0);
-      fail(`Please fix ${count === 1 ? 'the problem' : `the ${count} problems`} marked above before sending.`);
+      fail(t('compose.fixProblems', { count }));
       if (picker.isEmpty()) picker.focus();
       else (controls[fieldErrors[0]]?.control ?? typeSelect).focus();
       return;
@@ -137,20 +138,20 @@ export function renderCompose(root, ctx) {
     const key = lastAttempt?.body === body ? lastAttempt.key : crypto.randomUUID();
     lastAttempt = { body, key };
     submit.disabled = true;
-    submit.textContent = 'Sending…';
+    submit.textContent = t('compose.sending');
     try {
       const accepted = await store.post('/api/messages', JSON.parse(body), { 'Idempotency-Key': key });
-      announce('Notification accepted. Opening its receipts.');
+      announce(t('compose.accepted'));
       ctx.navigate(`#/messages/${encodeURIComponent(accepted.id)}`);
     } catch (error) {
       submit.disabled = false;
-      submit.textContent = 'Send notification';
+      submit.textContent = t('compose.send');
       if (error.status === 400 && error.fieldErrors.length > 0) {
         const unplaced = showServerErrors(error.fieldErrors);
-        fail('The message was refused. ', error.problem?.detail ?? '', unplaced.length > 0 ? h('ul', {}, unplaced.map((line) => h('li', {}, line))) : undefined);
+        fail(t('compose.refused'), ' ', error.problem?.detail ?? '', unplaced.length > 0 ? h('ul', {}, unplaced.map((line) => h('li', {}, line))) : undefined);
       } else if (error.status === 403) {
         // The cloud names what is missing (a member's limits, or sending closed to members).
-        fail('You may not send this notification: ', error.message);
+        fail(t('compose.forbidden', { reason: error.message }));
       } else {
         fail(...failure(ctx, error));
       }
@@ -158,7 +159,7 @@ export function renderCompose(root, ctx) {
   }
 
   root.append(
-    pageHead('Send a notification', 'A DingTalk work notification from your organisation’s app. Receipts appear on the message’s page as DingTalk reports them.'),
+    pageHead(t('title.compose'), t('compose.lede')),
     h(
       'form',
       { class: 'compose', novalidate: true, on: { submit: send } },
@@ -166,14 +167,14 @@ export function renderCompose(root, ctx) {
       h(
         'fieldset',
         { class: 'card' },
-        h('legend', {}, 'Message'),
-        h('div', { class: 'field' }, h('label', { for: typeId }, 'Message type'), typeSelect),
+        h('legend', {}, t('compose.message')),
+        h('div', { class: 'field' }, h('label', { for: typeId }, t('compose.type')), typeSelect),
         fieldsBox,
-        h('div', { class: 'size' }, h('label', { for: sizeId }, 'Size'), meter, sizeText),
+        h('div', { class: 'size' }, h('label', { for: sizeId }, t('compose.sizeLabel')), meter, sizeText),
         sizeError,
       ),
       formError,
-      h('div', { class: 'form-actions' }, submit, h('a', { href: '#/messages', class: 'button quiet' }, 'Cancel')),
+      h('div', { class: 'form-actions' }, submit, h('a', { href: '#/messages', class: 'button quiet' }, t('common.cancel'))),
     ),
   );
   switchType(type);

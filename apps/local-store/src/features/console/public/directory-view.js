@@ -4,6 +4,7 @@ import { store } from './api.js';
 import { departmentNames, departmentTree } from './department-tree.js';
 import { h, notice, poll, setStatus } from './dom.js';
 import { plural } from './format.js';
+import { t } from './i18n.js';
 import { peopleTable } from './people-table.js';
 import { failure, pageHead } from './ui.js';
 
@@ -14,20 +15,20 @@ const SETTLE_MAX_READS = 20;
 
 export function renderDirectory(root, ctx) {
   const status = h('p', { role: 'status', class: 'status' });
-  const syncButton = h('button', { type: 'button', class: 'button primary', on: { click: () => startSync() } }, 'Sync directory');
+  const syncButton = h('button', { type: 'button', class: 'button primary', on: { click: () => startSync() } }, t('directory.sync'));
   const deptCount = h('p', { class: 'section-meta' });
   const treeBox = h('div', { class: 'tree-box' });
   const people = peopleTable(ctx);
   const stops = new Set();
 
   root.append(
-    pageHead('Directory', 'People and departments of your organisation, as this local store holds them.', syncButton),
+    pageHead(t('title.directory'), t('directory.lede'), syncButton),
     status,
     h(
       'div',
       { class: 'columns directory' },
-      h('section', { class: 'card', 'aria-labelledby': 'departments-heading' }, h('h2', { id: 'departments-heading' }, 'Departments'), deptCount, treeBox),
-      h('section', { class: 'card', 'aria-labelledby': 'people-heading' }, h('h2', { id: 'people-heading' }, 'People'), people.element),
+      h('section', { class: 'card', 'aria-labelledby': 'departments-heading' }, h('h2', { id: 'departments-heading' }, t('directory.departments')), deptCount, treeBox),
+      h('section', { class: 'card', 'aria-labelledby': 'people-heading' }, h('h2', { id: 'people-heading' }, t('directory.people')), people.element),
     ),
   );
 
@@ -38,13 +39,13 @@ export function renderDirectory(root, ctx) {
       const names = departmentNames(tree.items);
       deptCount.textContent = names.size === 0 ? '' : plural(names.size, 'department');
       treeBox.replaceChildren(
-        tree.items.length === 0 ? h('p', { class: 'empty' }, 'No departments yet. Sync the directory to bring them in.') : departmentTree(tree.items),
+        tree.items.length === 0 ? h('p', { class: 'empty' }, t('directory.noDepartments')) : departmentTree(tree.items),
       );
       const shown = await people.load(names);
       return JSON.stringify([tree.items, shown]);
     } catch (error) {
       if (error.status === 401) ctx.sessionEnded();
-      else treeBox.replaceChildren(notice('error', `The directory could not be loaded: ${error.message}`));
+      else treeBox.replaceChildren(notice('error', t('directory.loadFailed', { reason: error.message })));
       return undefined;
     }
   }
@@ -64,22 +65,23 @@ export function renderDirectory(root, ctx) {
 
   async function startSync() {
     syncButton.disabled = true;
-    setStatus(status, 'info', 'Starting the directory sync…');
+    setStatus(status, 'info', t('sync.starting'));
     try {
       const started = await store.post('/api/directory/sync', {});
       const stop = poll(async () => {
         const sync = await store.get(`/api/directory/sync/${encodeURIComponent(started.id)}`).catch((error) => ({ status: 'error', error }));
         if (sync.status === 'running') {
-          setStatus(status, 'info', `Syncing… ${plural(sync.departmentsSeen, 'department')} and ${plural(sync.usersSeen, 'person', 'people')} so far.`);
+          setStatus(status, 'info', t('sync.running', { departments: plural(sync.departmentsSeen, 'department'), people: plural(sync.usersSeen, 'person') }));
           return true;
         }
         syncButton.disabled = false;
         if (sync.status === 'completed') {
-          const removed = sync.usersRemoved > 0 ? `, ${plural(sync.usersRemoved, 'person', 'people')} removed` : '';
-          setStatus(status, 'success', `Directory synced: ${plural(sync.departmentsSeen, 'department')}, ${plural(sync.usersSeen, 'person', 'people')}${removed}.`);
+          const seen = { departments: plural(sync.departmentsSeen, 'department'), people: plural(sync.usersSeen, 'person') };
+          const done = sync.usersRemoved > 0 ? t('sync.doneRemoved', { ...seen, removed: plural(sync.usersRemoved, 'person') }) : t('sync.done', seen);
+          setStatus(status, 'success', done);
           settle();
         } else if (sync.status === 'failed') {
-          setStatus(status, 'error', `The directory sync failed: ${sync.error ?? 'no reason given'}.`);
+          setStatus(status, 'error', t('sync.failed', { reason: sync.error ?? t('sync.noReason') }));
         } else {
           setStatus(status, 'error', ...failure(ctx, sync.error));
         }
@@ -88,7 +90,7 @@ export function renderDirectory(root, ctx) {
       stops.add(stop);
     } catch (error) {
       syncButton.disabled = false;
-      if (error.status === 403) setStatus(status, 'error', 'Only an organisation admin can sync the directory. Ask an admin to sign in here and press “Sync directory”.');
+      if (error.status === 403) setStatus(status, 'error', t('sync.adminOnly'));
       else setStatus(status, 'error', ...failure(ctx, error));
     }
   }

@@ -5,17 +5,18 @@ import { store } from './api.js';
 import { renderCompose } from './compose-view.js';
 import { renderDirectory } from './directory-view.js';
 import { h, notice } from './dom.js';
+import { locale, setTimeZone, switchLocale, t, tParts } from './i18n.js';
 import { renderMessage } from './message-view.js';
 import { renderMessages } from './messages-view.js';
 import { loginErrorMessage, loginHref, redeemTicket, signOut, takeReturnParams } from './session.js';
 import { renderTokens } from './tokens-view.js';
 
 const ROUTES = {
-  directory: { title: 'Directory', render: renderDirectory },
-  compose: { title: 'Send a notification', render: renderCompose },
-  messages: { title: 'Messages', render: renderMessages },
-  message: { title: 'Notification', nav: 'messages', render: renderMessage },
-  tokens: { title: 'Service tokens', render: renderTokens },
+  directory: { title: 'title.directory', render: renderDirectory },
+  compose: { title: 'title.compose', render: renderCompose },
+  messages: { title: 'title.messages', render: renderMessages },
+  message: { title: 'title.message', nav: 'messages', render: renderMessage },
+  tokens: { title: 'title.tokens', render: renderTokens },
 };
 const DEFAULT_ROUTE = '#/directory';
 
@@ -40,16 +41,16 @@ function renderSignIn(message) {
   signedIn = false;
   document.getElementById('nav').hidden = true;
   document.getElementById('account').hidden = true;
-  document.title = 'Sign in — DingTalk gateway console';
+  document.title = t('app.docTitle', { view: t('signin.docTitle') });
   show(
     h(
       'section',
       { class: 'card signin', 'aria-labelledby': 'signin-heading' },
-      h('h1', { id: 'signin-heading', tabindex: '-1' }, 'Sign in'),
-      h('p', {}, 'Sign in with your DingTalk account to browse the directory, send work notifications and follow their receipts.'),
+      h('h1', { id: 'signin-heading', tabindex: '-1' }, t('signin.heading')),
+      h('p', {}, t('signin.intro')),
       message ? notice(message.kind, message.text) : undefined,
-      h('a', { class: 'button primary large', href: loginHref(config) }, 'Sign in with DingTalk'),
-      h('p', { class: 'hint' }, 'Tenant ', h('code', {}, config.tenantId), ' · cloud gateway ', h('code', {}, config.cloudUrl)),
+      h('a', { class: 'button primary large', href: loginHref(config) }, t('signin.button')),
+      h('p', { class: 'hint' }, tParts('signin.hint', { tenant: h('code', {}, config.tenantId), cloud: h('code', {}, config.cloudUrl) })),
     ),
   );
 }
@@ -62,7 +63,7 @@ function viewContext(user) {
     navigate: (hash) => {
       location.hash = hash;
     },
-    sessionEnded: () => renderSignIn({ kind: 'warning', text: 'Your session has ended. Please sign in again.' }),
+    sessionEnded: () => renderSignIn({ kind: 'warning', text: t('session.ended') }),
   };
 }
 
@@ -79,7 +80,7 @@ function route(ctx, focus) {
     if (link.dataset.route === active) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  document.title = `${view.title} — DingTalk gateway console`;
+  document.title = t('app.docTitle', { view: t(view.title) });
   show();
   stopView = view.render(main, ctx, param) ?? (() => {});
   if (focus) main.querySelector('h1')?.focus();
@@ -96,6 +97,14 @@ function renderSignedIn(user) {
   route(viewContext(user), false);
 }
 
+/** Why a returned ticket did not sign this browser in. */
+function ticketFailure(failure) {
+  if (failure.status === 401) return t('signin.expired');
+  // The sign-in was started in another browser (someone else's link): the store refuses it.
+  if (failure.status === 403) return t('signin.otherBrowser');
+  return t('signin.failed', { reason: failure.message });
+}
+
 async function currentUser() {
   try {
     return (await store.get('/api/me')).user;
@@ -107,6 +116,7 @@ async function currentUser() {
 
 async function start() {
   config = await store.get('/api/config');
+  setTimeZone(config.timeZone);
   const { ticket, error } = takeReturnParams();
   let message = error ? { kind: 'error', text: loginErrorMessage(error) } : undefined;
   let user;
@@ -114,8 +124,7 @@ async function start() {
     try {
       user = await redeemTicket(ticket);
     } catch (failure) {
-      // 403: the sign-in was started in another browser (someone else's link); the store says so.
-      message = { kind: 'error', text: failure.status === 401 ? 'That sign-in has expired or was already used. Please sign in again.' : failure.message };
+      message = { kind: 'error', text: ticketFailure(failure) };
     }
   }
   user ??= await currentUser();
@@ -131,12 +140,13 @@ async function start() {
   document.getElementById('sign-out').addEventListener('click', async () => {
     try {
       await signOut();
-      renderSignIn({ kind: 'success', text: 'You are signed out.' });
+      renderSignIn({ kind: 'success', text: t('signout.done') });
       history.replaceState(history.state, '', '/');
     } catch (failure) {
-      main.prepend(notice('error', `Signing out failed: ${failure.message}`));
+      main.prepend(notice('error', t('signout.failed', { reason: failure.message })));
     }
   });
+  document.getElementById('language').addEventListener('click', () => switchLocale(locale === 'zh-CN' ? 'en' : 'zh-CN'));
   document.getElementById('skip-link').addEventListener('click', (event) => {
     // The hash is the router's: move focus without touching it.
     event.preventDefault();
@@ -145,5 +155,5 @@ async function start() {
 }
 
 start().catch((error) => {
-  main.replaceChildren(notice('error', `The console could not start: ${error.message}`));
+  main.replaceChildren(notice('error', t('start.failed', { reason: error.message })));
 });

@@ -4,7 +4,8 @@ import { store } from './api.js';
 import { MESSAGE_TYPES } from './compose-model.js';
 import { departmentNames } from './department-tree.js';
 import { h, notice, poll, setStatus } from './dom.js';
-import { countsSentence, formatDate, formatNumber, MESSAGE_STATUS, MESSAGE_TYPE_LABELS, plural, RECIPIENT_STATUS, total } from './format.js';
+import { countsSentence, formatDate, formatNumber, formatRelative, messageStatus, messageTypeLabel, plural, RECIPIENT_STATUSES, recipientStatus, total } from './format.js';
+import { list, listAnd, t } from './i18n.js';
 import { peopleNames } from './people-names.js';
 import { recipientsTable } from './recipients-table.js';
 import { badge, pageHead } from './ui.js';
@@ -15,8 +16,7 @@ const MAIN_TILES = ['read', 'unread'];
 
 function titleOf(message) {
   const body = message.msg[message.msgtype] ?? {};
-  const label = MESSAGE_TYPE_LABELS[message.msgtype] ?? message.msgtype;
-  return body.title || `${label} notification`;
+  return body.title || t('message.titleFallback', { type: messageTypeLabel(message.msgtype) });
 }
 
 /** The message's fields in the order they were composed (text only: nothing is rendered as markup). */
@@ -24,7 +24,7 @@ function preview(message) {
   const body = message.msg[message.msgtype];
   if (!body || typeof body !== 'object') return h('pre', { class: 'preview-raw' }, JSON.stringify(message.msg, null, 2));
   const known = MESSAGE_TYPES[message.msgtype]?.fields ?? [];
-  const labelled = known.filter((field) => body[field.key] !== undefined).map((field) => [field.label, body[field.key]]);
+  const labelled = known.filter((field) => body[field.key] !== undefined).map((field) => [t(field.label), body[field.key]]);
   const others = Object.entries(body).filter(([key]) => !known.some((field) => field.key === key));
   const show = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
   return h('dl', { class: 'preview' }, [...labelled, ...others].map(([label, value]) => [h('dt', {}, label), h('dd', {}, show(value))]));
@@ -32,29 +32,29 @@ function preview(message) {
 
 /** Before the cloud has a message sent through the store, say why; then the receipts. */
 function summaryText(message, all) {
-  if (message.status === 'failed' && message.cloudMessageId === null) return `Not sent: ${message.relayError ?? 'the cloud gateway refused it'}.`;
+  if (message.status === 'failed' && message.cloudMessageId === null) return t('message.notSent', { reason: message.relayError ?? t('message.cloudRefused') });
   if (message.cloudMessageId === null) {
-    return message.relayError ? `Waiting for the cloud gateway (${message.relayError}); it goes out as soon as the gateway answers.` : 'Handing it to the cloud gateway…';
+    return message.relayError ? t('message.waitingCloud', { reason: message.relayError }) : t('message.handing');
   }
-  return all === 0 ? 'Working out who receives it…' : `${plural(all, 'recipient')}: ${countsSentence(message.counts)}.`;
+  return all === 0 ? t('message.resolving') : t('message.summary', { recipients: plural(all, 'recipient'), counts: countsSentence(message.counts) });
 }
 
 function audience(spec, deptNames) {
   const parts = [];
-  if (spec.toAll) parts.push('everyone in the organisation');
-  if (spec.deptIds?.length) parts.push(`${spec.deptIds.length === 1 ? 'department' : 'departments'} ${spec.deptIds.map((id) => deptNames.get(id) ?? `#${id}`).join(', ')}`);
-  if (spec.userIds?.length) parts.push(plural(spec.userIds.length, 'person', 'people'));
-  return parts.join(' and ');
+  if (spec.toAll) parts.push(t('message.everyone'));
+  if (spec.deptIds?.length) parts.push(t('message.departments', { count: spec.deptIds.length, names: list(spec.deptIds.map((id) => deptNames.get(id) ?? `#${id}`)) }));
+  if (spec.userIds?.length) parts.push(plural(spec.userIds.length, 'person'));
+  return listAnd(parts);
 }
 
 function tiles(counts) {
-  const statuses = Object.keys(RECIPIENT_STATUS).filter((status) => MAIN_TILES.includes(status) || (counts[status] ?? 0) > 0);
+  const statuses = RECIPIENT_STATUSES.filter((status) => MAIN_TILES.includes(status) || (counts[status] ?? 0) > 0);
   return h(
     'ul',
     { class: 'stats' },
-    h('li', { class: 'stat' }, h('span', { class: 'stat-value' }, formatNumber(total(counts))), h('span', { class: 'stat-label' }, 'Recipients')),
+    h('li', { class: 'stat' }, h('span', { class: 'stat-value' }, formatNumber(total(counts))), h('span', { class: 'stat-label' }, t('message.recipients'))),
     statuses.map((status) => {
-      const [label, tone] = RECIPIENT_STATUS[status];
+      const [label, tone] = recipientStatus(status);
       return h('li', { class: `stat ${tone}` }, h('span', { class: 'stat-value' }, formatNumber(counts[status] ?? 0)), h('span', { class: 'stat-label' }, label));
     }),
   );
@@ -63,10 +63,8 @@ function tiles(counts) {
 /** A stacked bar of the statuses (decoration: the tiles and the summary carry the same facts). */
 function bar(counts) {
   const all = total(counts);
-  const segments = Object.entries(RECIPIENT_STATUS)
-    .filter(([status]) => all > 0 && (counts[status] ?? 0) > 0)
-    .map(([status, [, tone]]) => {
-      const segment = h('span', { class: `segment ${tone}` });
+  const segments = RECIPIENT_STATUSES.filter((status) => all > 0 && (counts[status] ?? 0) > 0).map((status) => {
+      const segment = h('span', { class: `segment ${recipientStatus(status)[1]}` });
       // CSSOM, not a style attribute: the CSP allows no inline styles.
       segment.style.flexGrow = String(counts[status]);
       return segment;
@@ -75,8 +73,8 @@ function bar(counts) {
 }
 
 export function renderMessage(root, ctx, id) {
-  const heading = pageHead('Notification');
-  const crumbs = h('nav', { 'aria-label': 'Breadcrumb', class: 'crumbs' }, h('ol', {}, h('li', {}, h('a', { href: '#/messages' }, 'Messages')), h('li', { 'aria-current': 'page' }, id)));
+  const heading = pageHead(t('title.message'));
+  const crumbs = h('nav', { 'aria-label': t('message.breadcrumb'), class: 'crumbs' }, h('ol', {}, h('li', {}, h('a', { href: '#/messages' }, t('nav.messages'))), h('li', { 'aria-current': 'page' }, id)));
   const status = h('p', { role: 'status', class: 'status' });
   const body = h('div', { class: 'message-body' });
   root.append(crumbs, heading, status, body);
@@ -111,21 +109,21 @@ export function renderMessage(root, ctx, id) {
         h(
           'section',
           { class: 'card', 'aria-labelledby': 'receipts-heading' },
-          h('div', { class: 'section-head' }, h('h2', { id: 'receipts-heading' }, 'Receipts'), h('span', { class: 'live' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), 'Live')),
+          h('div', { class: 'section-head' }, h('h2', { id: 'receipts-heading' }, t('message.receipts')), h('span', { class: 'live' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), t('message.live'))),
           summary,
           stats,
         ),
-        h('section', { class: 'card', 'aria-labelledby': 'preview-heading' }, h('h2', { id: 'preview-heading' }, 'Message'), preview(message)),
+        h('section', { class: 'card', 'aria-labelledby': 'preview-heading' }, h('h2', { id: 'preview-heading' }, t('compose.message')), preview(message)),
       ),
-      h('section', { class: 'card flush', 'aria-labelledby': 'recipients-heading' }, h('h2', { id: 'recipients-heading', class: 'card-title' }, 'Recipients'), table.element),
+      h('section', { class: 'card flush', 'aria-labelledby': 'recipients-heading' }, h('h2', { id: 'recipients-heading', class: 'card-title' }, t('message.recipients')), table.element),
     );
     return { summary, meta, stats, table };
   }
 
   function update(message) {
     parts ??= build(message);
-    const [label, tone] = MESSAGE_STATUS[message.status] ?? [message.status, 'neutral'];
-    parts.meta.replaceChildren(badge([label, tone]), ` Sent ${formatDate(message.createdAt)} to ${audience(message.recipientsSpec, deptNames)}`);
+    const sent = t('message.meta', { date: formatDate(message.createdAt), ago: formatRelative(message.createdAt), audience: audience(message.recipientsSpec, deptNames) });
+    parts.meta.replaceChildren(badge(messageStatus(message.status)), ' ', sent);
     const all = total(message.counts);
     parts.summary.textContent = summaryText(message, all);
     parts.stats.replaceChildren(tiles(message.counts), bar(message.counts));
@@ -137,7 +135,8 @@ export function renderMessage(root, ctx, id) {
       const message = await store.get(`/api/messages/${encodeURIComponent(id)}`);
       await loadNames(message.recipients);
       setStatus(status, 'info');
-      const fingerprint = JSON.stringify([message, names.size, deptNames.size]);
+      // The relative time ("2 minutes ago") is part of what is shown: redraw when it changes too.
+      const fingerprint = JSON.stringify([message, names.size, deptNames.size, formatRelative(message.createdAt)]);
       if (fingerprint !== shown) {
         shown = fingerprint;
         update(message);
@@ -147,8 +146,8 @@ export function renderMessage(root, ctx, id) {
         ctx.sessionEnded();
         return false;
       }
-      if (error.status === 404) setStatus(status, 'info', 'Waiting for the cloud gateway to deliver this message to the local store…');
-      else body.replaceChildren(notice('error', `The message could not be loaded: ${error.message}`));
+      if (error.status === 404) setStatus(status, 'info', t('message.waitingStore'));
+      else body.replaceChildren(notice('error', t('message.loadFailed', { reason: error.message })));
     }
     return true;
   }, REFRESH_MS);

@@ -1,7 +1,8 @@
 // The list of work notifications, newest first, with their receipt counts; refreshed while open.
 import { store } from './api.js';
 import { h, notice, poll } from './dom.js';
-import { formatDate, formatNumber, MESSAGE_STATUS, MESSAGE_TYPE_LABELS, problems, total } from './format.js';
+import { formatDate, formatNumber, formatRelative, messageStatus, messageTypeLabel, problems, total } from './format.js';
+import { t, tParts } from './i18n.js';
 import { badge, pageHead } from './ui.js';
 
 const PAGE_SIZE = 50;
@@ -15,9 +16,14 @@ function row(message) {
   return h(
     'tr',
     {},
-    h('td', {}, h('a', { href: `#/messages/${encodeURIComponent(message.id)}` }, formatDate(message.createdAt))),
-    h('td', {}, MESSAGE_TYPE_LABELS[message.msgtype] ?? message.msgtype),
-    h('td', {}, badge(MESSAGE_STATUS[message.status] ?? [message.status, 'neutral'])),
+    h(
+      'td',
+      {},
+      h('a', { href: `#/messages/${encodeURIComponent(message.id)}` }, formatDate(message.createdAt)),
+      h('span', { class: 'muted ago' }, formatRelative(message.createdAt)),
+    ),
+    h('td', {}, messageTypeLabel(message.msgtype)),
+    h('td', {}, badge(messageStatus(message.status))),
     h('td', { class: 'num' }, formatNumber(total(message.counts))),
     h('td', { class: 'num' }, count(message.counts.read ?? 0, 'good')),
     h('td', { class: 'num' }, count(message.counts.unread ?? 0, 'info')),
@@ -30,21 +36,21 @@ export function renderMessages(root, ctx) {
   const table = h(
     'table',
     { class: 'table', hidden: true },
-    h('caption', { class: 'visually-hidden' }, 'Work notifications, newest first'),
+    h('caption', { class: 'visually-hidden' }, t('messages.caption')),
     h(
       'thead',
       {},
       h(
         'tr',
         {},
-        ['Sent', 'Type', 'Status'].map((title) => h('th', { scope: 'col' }, title)),
-        ['Recipients', 'Read', 'Unread', 'Problems'].map((title) => h('th', { scope: 'col', class: 'num' }, title)),
+        ['col.sent', 'col.type', 'col.status'].map((key) => h('th', { scope: 'col' }, t(key))),
+        ['col.recipients', 'col.read', 'col.unread', 'col.problems'].map((key) => h('th', { scope: 'col', class: 'num' }, t(key))),
       ),
     ),
     rows,
   );
   const message = h('div');
-  const older = h('button', { type: 'button', class: 'button', hidden: true, on: { click: () => loadOlder() } }, 'Show older');
+  const older = h('button', { type: 'button', class: 'button', hidden: true, on: { click: () => loadOlder() } }, t('messages.older'));
   let shown = [];
   let nextCursor = null;
 
@@ -52,7 +58,7 @@ export function renderMessages(root, ctx) {
     rows.replaceChildren(...shown.map(row));
     table.hidden = shown.length === 0;
     message.replaceChildren(
-      shown.length > 0 ? '' : h('p', { class: 'empty' }, 'No notifications yet. ', h('a', { href: '#/compose' }, 'Send the first one'), '.'),
+      shown.length > 0 ? '' : h('p', { class: 'empty' }, tParts('messages.empty', { link: h('a', { href: '#/compose' }, t('messages.sendFirst')) })),
     );
     older.hidden = nextCursor === null;
   }
@@ -62,7 +68,7 @@ export function renderMessages(root, ctx) {
       return await store.get(`/api/messages?${new URLSearchParams(params)}`);
     } catch (error) {
       if (error.status === 401) ctx.sessionEnded();
-      else message.replaceChildren(notice('error', `Messages could not be loaded: ${error.message}`));
+      else message.replaceChildren(notice('error', t('messages.loadFailed', { reason: error.message })));
       return undefined;
     }
   }
@@ -86,7 +92,7 @@ export function renderMessages(root, ctx) {
   }, REFRESH_MS);
 
   root.append(
-    pageHead('Messages', 'Work notifications sent for your organisation, with what DingTalk reported for their recipients.', h('a', { href: '#/compose', class: 'button primary' }, 'New notification')),
+    pageHead(t('title.messages'), t('messages.lede'), h('a', { href: '#/compose', class: 'button primary' }, t('messages.new'))),
     h('section', { class: 'card flush' }, message, h('div', { class: 'table-wrap' }, table)),
     h('div', { class: 'pager' }, older),
   );

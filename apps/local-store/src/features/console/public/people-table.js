@@ -1,6 +1,7 @@
 // The people list of the directory: search (name or user ID), pages of PAGE_SIZE by user ID.
 import { store } from './api.js';
 import { debounce, h, notice, uid } from './dom.js';
+import { t } from './i18n.js';
 
 const PAGE_SIZE = 20;
 
@@ -9,20 +10,20 @@ const initial = (name) => (name.trim()[0] ?? '?').toUpperCase();
 export function peopleTable(ctx) {
   const searchId = uid('people-search');
   const tableId = uid('people');
-  const search = h('input', { type: 'search', id: searchId, class: 'input', autocomplete: 'off', placeholder: 'Name or user ID', 'aria-controls': tableId });
+  const search = h('input', { type: 'search', id: searchId, class: 'input', autocomplete: 'off', placeholder: t('people.placeholder'), 'aria-controls': tableId });
   const rows = h('tbody');
-  const caption = h('caption', { class: 'visually-hidden' }, 'People');
+  const caption = h('caption', { class: 'visually-hidden' });
   const table = h(
     'table',
     { class: 'table', id: tableId, hidden: true },
     caption,
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'User ID'), h('th', { scope: 'col' }, 'Title'), h('th', { scope: 'col' }, 'Departments'))),
+    h('thead', {}, h('tr', {}, ['col.name', 'col.userid', 'col.title', 'col.departments'].map((key) => h('th', { scope: 'col' }, t(key))))),
     rows,
   );
   const message = h('div');
   const pageInfo = h('p', { class: 'pager-info' });
-  const previous = h('button', { type: 'button', class: 'button', on: { click: () => turn(-1) } }, 'Previous page');
-  const next = h('button', { type: 'button', class: 'button', on: { click: () => turn(1) } }, 'Next page');
+  const previous = h('button', { type: 'button', class: 'button', on: { click: () => turn(-1) } }, t('people.previous'));
+  const next = h('button', { type: 'button', class: 'button', on: { click: () => turn(1) } }, t('people.next'));
 
   /** The cursor each page starts at; the last one is the page shown. */
   let cursors = [undefined];
@@ -39,7 +40,7 @@ export function peopleTable(ctx) {
         'td',
         {},
         h('span', { class: 'person' }, h('span', { class: 'avatar small', 'aria-hidden': 'true' }, initial(user.name)), user.name),
-        user.admin ? h('span', { class: 'badge info' }, 'Admin') : undefined,
+        user.admin ? h('span', { class: 'badge info' }, t('people.admin')) : undefined,
       ),
       h('td', {}, h('code', {}, user.userid)),
       h('td', {}, user.title ?? ''),
@@ -51,14 +52,14 @@ export function peopleTable(ctx) {
     nextCursor = page.nextCursor;
     rows.replaceChildren(...page.items.map(row));
     const pageNumber = cursors.length;
-    caption.textContent = `People${query ? ` matching “${query}”` : ''}, page ${pageNumber}`;
+    caption.textContent = query ? t('people.captionMatching', { query, page: pageNumber }) : t('people.caption', { page: pageNumber });
     table.hidden = page.items.length === 0;
     message.replaceChildren(
       page.items.length > 0
         ? ''
-        : h('p', { class: 'empty' }, query ? `No one matches “${query}”.` : 'No people yet. Sync the directory to bring in your organisation.'),
+        : h('p', { class: 'empty' }, query ? t('people.noMatch', { query }) : t('people.none')),
     );
-    pageInfo.textContent = page.items.length > 0 ? `Page ${pageNumber}` : '';
+    pageInfo.textContent = page.items.length > 0 ? t('people.page', { page: pageNumber }) : '';
     previous.disabled = cursors.length === 1;
     next.disabled = nextCursor === null;
   }
@@ -76,7 +77,7 @@ export function peopleTable(ctx) {
       return page.items;
     } catch (error) {
       if (error.status === 401) ctx.sessionEnded();
-      else message.replaceChildren(notice('error', `People could not be loaded: ${error.message}`));
+      else message.replaceChildren(notice('error', t('people.loadFailed', { reason: error.message })));
       return undefined;
     }
   }
@@ -99,7 +100,7 @@ export function peopleTable(ctx) {
   const element = h(
     'div',
     { class: 'people' },
-    h('div', { class: 'field inline' }, h('label', { for: searchId }, 'Search people'), search),
+    h('div', { class: 'field inline' }, h('label', { for: searchId }, t('people.search')), search),
     message,
     h('div', { class: 'table-wrap' }, table),
     h('div', { class: 'pager' }, previous, pageInfo, next),

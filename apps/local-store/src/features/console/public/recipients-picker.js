@@ -3,6 +3,7 @@ import { store } from './api.js';
 import { departmentCheckboxes } from './department-tree.js';
 import { debounce, h, notice, uid } from './dom.js';
 import { plural } from './format.js';
+import { listAnd, t } from './i18n.js';
 
 const RESULTS = 8;
 
@@ -13,20 +14,20 @@ export function recipientsPicker(ctx, onChange) {
   const summaryId = uid('recipients-summary');
   const errorId = uid('recipients-error');
   const treeBox = h('div', { class: 'tree-box scroll' });
-  const search = h('input', { type: 'search', id: searchId, class: 'input', autocomplete: 'off', placeholder: 'Name or user ID' });
-  const results = h('ul', { class: 'results', 'aria-label': 'Matching people' });
-  const chips = h('ul', { class: 'chips', 'aria-label': 'Selected people' });
+  const search = h('input', { type: 'search', id: searchId, class: 'input', autocomplete: 'off', placeholder: t('people.placeholder') });
+  const results = h('ul', { class: 'results', 'aria-label': t('picker.matching') });
+  const chips = h('ul', { class: 'chips', 'aria-label': t('picker.selectedPeople') });
   const summary = h('p', { id: summaryId, class: 'summary' });
   const error = h('p', { id: errorId, class: 'field-error' });
 
   const changed = () => {
     const parts = [];
     if (departments.size > 0) parts.push(plural(departments.size, 'department'));
-    if (people.size > 0) parts.push(plural(people.size, 'person', 'people'));
-    summary.textContent = parts.length > 0 ? `Selected: ${parts.join(' and ')}.` : 'No recipients selected yet.';
+    if (people.size > 0) parts.push(plural(people.size, 'person'));
+    summary.textContent = parts.length > 0 ? t('picker.selected', { parts: listAnd(parts) }) : t('picker.none');
     chips.replaceChildren(
       ...[...people].map(([userid, name]) =>
-        h('li', { class: 'chip' }, name, h('button', { type: 'button', class: 'chip-remove', 'aria-label': `Remove ${name}`, on: { click: () => togglePerson(userid, name, false) } }, '×')),
+        h('li', { class: 'chip' }, name, h('button', { type: 'button', class: 'chip-remove', 'aria-label': t('picker.remove', { name }), on: { click: () => togglePerson(userid, name, false) } }, '×')),
       ),
     );
     chips.hidden = people.size === 0;
@@ -60,10 +61,10 @@ export function recipientsPicker(ctx, onChange) {
           ),
         ),
       );
-      if (page.items.length === 0) results.replaceChildren(h('li', { class: 'empty' }, 'No one found.'));
+      if (page.items.length === 0) results.replaceChildren(h('li', { class: 'empty' }, t('picker.noOne')));
     } catch (failure) {
       if (failure.status === 401) ctx.sessionEnded();
-      else results.replaceChildren(h('li', {}, notice('error', `People could not be loaded: ${failure.message}`)));
+      else results.replaceChildren(h('li', {}, notice('error', t('people.loadFailed', { reason: failure.message }))));
     }
   }
 
@@ -77,11 +78,11 @@ export function recipientsPicker(ctx, onChange) {
               else departments.delete(node.deptId);
               changed();
             })
-          : h('p', { class: 'empty' }, 'No departments yet: sync the directory first.'),
+          : h('p', { class: 'empty' }, t('picker.noDepartments')),
       );
     } catch (failure) {
       if (failure.status === 401) ctx.sessionEnded();
-      else treeBox.replaceChildren(notice('error', `Departments could not be loaded: ${failure.message}`));
+      else treeBox.replaceChildren(notice('error', t('picker.departmentsFailed', { reason: failure.message })));
     }
     await findPeople();
   }
@@ -98,12 +99,12 @@ export function recipientsPicker(ctx, onChange) {
   const element = h(
     'fieldset',
     { class: 'card recipients', 'aria-describedby': `${summaryId} ${errorId}` },
-    h('legend', {}, 'Recipients'),
+    h('legend', {}, t('picker.legend')),
     h(
       'div',
       { class: 'columns' },
-      h('div', {}, h('h3', {}, 'Departments'), h('p', { class: 'hint' }, 'Everyone in a department and its sub-departments.'), treeBox),
-      h('div', {}, h('h3', {}, 'People'), h('div', { class: 'field' }, h('label', { for: searchId }, 'Find people'), search), results, chips),
+      h('div', {}, h('h3', {}, t('directory.departments')), h('p', { class: 'hint' }, t('picker.departmentsHint')), treeBox),
+      h('div', {}, h('h3', {}, t('directory.people')), h('div', { class: 'field' }, h('label', { for: searchId }, t('picker.find')), search), results, chips),
     ),
     summary,
     error,

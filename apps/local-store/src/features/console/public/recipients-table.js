@@ -1,16 +1,18 @@
 // The recipients of one message, filterable by outcome. `update` is called on every change of the
 // receipts; the filter keeps its place (and its focus) across updates.
 import { h, uid } from './dom.js';
-import { formatNumber, PROBLEM_STATUSES, reasonText, RECIPIENT_STATUS } from './format.js';
+import { formatNumber, PROBLEM_STATUSES, reasonText, recipientStatus } from './format.js';
+import { t } from './i18n.js';
 import { badge } from './ui.js';
 
+/** [key, matches]; the label is group.<key> in the catalog. */
 const GROUPS = [
-  ['all', 'Everyone', () => true],
-  ['read', 'Read', (status) => status === 'read'],
-  ['unread', 'Unread', (status) => status === 'unread'],
-  ['waiting', 'Waiting', (status) => status === 'pending' || status === 'sent'],
-  ['problems', 'Problems', (status) => PROBLEM_STATUSES.includes(status)],
-  ['recalled', 'Recalled', (status) => status === 'recalled'],
+  ['all', () => true],
+  ['read', (status) => status === 'read'],
+  ['unread', (status) => status === 'unread'],
+  ['waiting', (status) => status === 'pending' || status === 'sent'],
+  ['problems', (status) => PROBLEM_STATUSES.includes(status)],
+  ['recalled', (status) => status === 'recalled'],
 ];
 
 const initial = (name) => (name.trim()[0] ?? '?').toUpperCase();
@@ -24,11 +26,11 @@ function row(recipient, names) {
       'td',
       {},
       name === undefined
-        ? h('span', { class: 'muted' }, 'Not in the directory')
+        ? h('span', { class: 'muted' }, t('recipients.notInDirectory'))
         : h('span', { class: 'person' }, h('span', { class: 'avatar small', 'aria-hidden': 'true' }, initial(name)), name),
     ),
     h('td', {}, h('code', {}, recipient.userid)),
-    h('td', {}, badge(RECIPIENT_STATUS[recipient.status] ?? [recipient.status, 'neutral'])),
+    h('td', {}, badge(recipientStatus(recipient.status))),
     h('td', {}, reasonText(recipient.reason)),
   );
 }
@@ -39,35 +41,35 @@ export function recipientsTable() {
   let selected = 'all';
   const group = uid('show');
   const rows = h('tbody');
-  const empty = h('p', { class: 'empty', hidden: true }, 'No recipients in this group.');
+  const empty = h('p', { class: 'empty', hidden: true }, t('recipients.emptyGroup'));
   const render = () => {
-    const matches = GROUPS.find(([key]) => key === selected)?.[2] ?? (() => true);
+    const matches = GROUPS.find(([key]) => key === selected)?.[1] ?? (() => true);
     const shown = recipients.filter((recipient) => matches(recipient.status));
     rows.replaceChildren(...shown.map((recipient) => row(recipient, names)));
     empty.hidden = shown.length > 0 || recipients.length === 0;
   };
-  const options = GROUPS.map(([key, label, matches]) => {
+  const options = GROUPS.map(([key, matches]) => {
     const count = h('span', { class: 'pill-count' });
     const choose = () => {
       selected = key;
       render();
     };
     const input = h('input', { type: 'radio', name: group, value: key, checked: key === selected, on: { change: choose } });
-    return { key, matches, count, element: h('label', { class: 'pill' }, input, label, ' ', count) };
+    return { key, matches, count, element: h('label', { class: 'pill' }, input, t(`group.${key}`), ' ', count) };
   });
 
   const element = h(
     'div',
     {},
-    h('fieldset', { class: 'pills' }, h('legend', { class: 'visually-hidden' }, 'Show recipients'), options.map((option) => option.element)),
+    h('fieldset', { class: 'pills' }, h('legend', { class: 'visually-hidden' }, t('recipients.show')), options.map((option) => option.element)),
     h(
       'div',
       { class: 'table-wrap' },
       h(
         'table',
         { class: 'table' },
-        h('caption', { class: 'visually-hidden' }, 'Recipients with their latest status'),
-        h('thead', {}, h('tr', {}, ['Person', 'User ID', 'Status', 'Details'].map((title) => h('th', { scope: 'col' }, title)))),
+        h('caption', { class: 'visually-hidden' }, t('recipients.caption')),
+        h('thead', {}, h('tr', {}, ['col.person', 'col.userid', 'col.status', 'col.details'].map((key) => h('th', { scope: 'col' }, t(key))))),
         rows,
       ),
     ),

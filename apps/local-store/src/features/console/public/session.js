@@ -1,17 +1,11 @@
 // Signing in and out. The local session is an httpOnly cookie the page never sees; the page keeps
 // no credential of its own (sending and syncing go through the store).
 import { store } from './api.js';
+import { has, t } from './i18n.js';
 
-const LOGIN_ERRORS = {
-  access_denied: 'You declined the sign-in on DingTalk, so you are not signed in.',
-  not_in_org: 'Your DingTalk account is not a member of this organisation. Sign in with an account of the organisation.',
-  invalid_code: 'DingTalk did not accept the sign-in (the code was invalid or expired). Please try again.',
-  dingtalk_unavailable: 'DingTalk could not be reached to finish the sign-in. Please try again in a moment.',
-  server_error: 'The gateway could not finish the sign-in. Please try again.',
-};
-
+/** The cloud's `?error=` codes (access_denied, not_in_org, invalid_code, …) → what to tell the person. */
 export function loginErrorMessage(code) {
-  return LOGIN_ERRORS[code] ?? `The sign-in failed (${code}). Please try again.`;
+  return /^[a-z_]+$/.test(code) && has(`login.${code}`) ? t(`login.${code}`) : t('login.other', { code });
 }
 
 /**

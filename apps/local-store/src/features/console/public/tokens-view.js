@@ -3,21 +3,21 @@
 // store keeps only a hash); revoke one: it stops working at once.
 import { store } from './api.js';
 import { h, notice, setStatus, uid } from './dom.js';
-import { formatDate } from './format.js';
-import { failure, pageHead } from './ui.js';
+import { formatDate, formatRelative } from './format.js';
+import { t } from './i18n.js';
+import { failure, pageHead, problemDetail } from './ui.js';
 
-const SCOPES = [
-  ['directory:read', 'Read the directory (users, departments)'],
-  ['messages:send', 'Send work notifications'],
-  ['messages:read', 'Read messages and receipts'],
-  ['subscriptions:manage', 'Manage change subscriptions (webhooks)'],
-];
+/** The scopes a token can have; each is described by scope.<name> in the catalog. */
+const SCOPES = ['directory:read', 'messages:send', 'messages:read', 'subscriptions:manage'];
 
 function stateOf(token) {
-  if (token.revokedAt) return 'Revoked';
-  if (token.expiresAt && Date.parse(token.expiresAt) <= Date.now()) return 'Expired';
-  return token.expiresAt ? `Until ${formatDate(token.expiresAt)}` : 'Active';
+  if (token.revokedAt) return t('tokens.revoked');
+  if (token.expiresAt && Date.parse(token.expiresAt) <= Date.now()) return t('tokens.expired');
+  return token.expiresAt ? t('tokens.until', { date: formatDate(token.expiresAt) }) : t('tokens.active');
 }
+
+/** "2 minutes ago", with the exact time on hover and for assistive technology. */
+const when = (iso) => h('time', { datetime: iso, title: formatDate(iso) }, formatRelative(iso));
 
 export function renderTokens(root, ctx) {
   const status = h('div', { role: 'status', class: 'status' });
@@ -26,8 +26,8 @@ export function renderTokens(root, ctx) {
   const table = h(
     'table',
     { class: 'table' },
-    h('caption', { class: 'visually-hidden' }, 'Service tokens, oldest first'),
-    h('thead', {}, h('tr', {}, ['Name', 'Starts with', 'Scopes', 'Issued', 'Last used', 'State', ''].map((title) => h('th', { scope: 'col' }, title)))),
+    h('caption', { class: 'visually-hidden' }, t('tokens.caption')),
+    h('thead', {}, h('tr', {}, ['col.name', 'col.prefix', 'col.scopes', 'col.issued', 'col.lastUsed', 'col.state'].map((key) => h('th', { scope: 'col' }, t(key))), h('th', { scope: 'col' }))),
     rows,
   );
 
@@ -35,20 +35,20 @@ export function renderTokens(root, ctx) {
   const expiryId = uid('token-expiry');
   const name = h('input', { id: nameId, class: 'input', name: 'name', required: true, maxlength: '100', autocomplete: 'off' });
   const expiry = h('input', { id: expiryId, class: 'input', name: 'expires', type: 'date' });
-  const scopeBoxes = SCOPES.map(([scope, label]) => {
+  const scopeBoxes = SCOPES.map((scope) => {
     const id = uid('scope');
-    return { scope, element: h('div', { class: 'check' }, h('input', { id, type: 'checkbox', value: scope }), h('label', { for: id }, h('code', {}, scope), ' ', label)) };
+    return { scope, element: h('div', { class: 'check' }, h('input', { id, type: 'checkbox', value: scope }), h('label', { for: id }, h('code', {}, scope), ' ', t(`scope.${scope}`))) };
   });
   const formError = h('div');
   const form = h(
     'form',
     { class: 'card', novalidate: true, on: { submit: (event) => issue(event) } },
-    h('h2', {}, 'Issue a token'),
-    h('div', { class: 'field' }, h('label', { for: nameId }, 'What it is for'), name),
-    h('fieldset', {}, h('legend', {}, 'Scopes'), scopeBoxes.map((box) => box.element)),
-    h('div', { class: 'field' }, h('label', { for: expiryId }, 'Expires on ', h('span', { class: 'muted' }, '(optional)')), expiry),
+    h('h2', {}, t('tokens.issueHeading')),
+    h('div', { class: 'field' }, h('label', { for: nameId }, t('tokens.purpose')), name),
+    h('fieldset', {}, h('legend', {}, t('tokens.scopes')), scopeBoxes.map((box) => box.element)),
+    h('div', { class: 'field' }, h('label', { for: expiryId }, t('tokens.expires'), ' ', h('span', { class: 'muted' }, t('common.optional'))), expiry),
     formError,
-    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button primary' }, 'Issue token')),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button primary' }, t('tokens.issue'))),
   );
 
   async function load() {
@@ -63,15 +63,15 @@ export function renderTokens(root, ctx) {
             h('td', {}, h('code', {}, `${token.prefix}…`)),
             h('td', {}, token.scopes.join(', ')),
             h('td', {}, formatDate(token.createdAt)),
-            h('td', {}, token.lastUsedAt ? formatDate(token.lastUsedAt) : 'Never'),
+            h('td', {}, token.lastUsedAt ? when(token.lastUsedAt) : t('tokens.never')),
             h('td', {}, stateOf(token)),
-            h('td', {}, token.revokedAt ? '' : h('button', { type: 'button', class: 'button quiet', on: { click: () => revoke(token) } }, `Revoke ${token.name}`)),
+            h('td', {}, token.revokedAt ? '' : h('button', { type: 'button', class: 'button quiet', on: { click: () => revoke(token) } }, t('tokens.revoke', { name: token.name }))),
           ),
         ),
       );
       table.hidden = items.length === 0;
     } catch (error) {
-      if (error.status === 403) root.replaceChildren(pageHead('Service tokens'), notice('error', 'Only an organisation admin can manage service tokens.'));
+      if (error.status === 403) root.replaceChildren(pageHead(t('title.tokens')), notice('error', t('tokens.adminOnly')));
       else setStatus(status, 'error', ...failure(ctx, error));
     }
   }
@@ -90,22 +90,22 @@ export function renderTokens(root, ctx) {
         h(
           'div',
           { class: 'notice success', role: 'alert' },
-          h('p', {}, `Token “${created.token.name}” issued. Copy it now: it is not shown again.`),
-          h('p', {}, h('code', { class: 'secret', 'aria-label': 'The new token' }, created.secret)),
+          h('p', {}, t('tokens.issued', { name: created.token.name })),
+          h('p', {}, h('code', { class: 'secret', 'aria-label': t('tokens.newToken') }, created.secret)),
         ),
       );
       await load();
     } catch (error) {
       const fields = error.fieldErrors.map((field) => `${field.path.replace(/^body\./, '')}: ${field.message}`);
-      formError.replaceChildren(notice('error', error.status === 400 ? `The token was not issued. ${fields.join('; ')}` : error.message));
+      formError.replaceChildren(notice('error', error.status === 400 ? t('tokens.notIssued', { fields: fields.join('; ') }) : error.message, problemDetail(error)));
     }
   }
 
   async function revoke(token) {
-    if (!confirm(`Revoke “${token.name}”? Services using it are refused at once.`)) return;
+    if (!confirm(t('tokens.confirmRevoke', { name: token.name }))) return;
     try {
       await store.del(`/api/tokens/${encodeURIComponent(token.id)}`);
-      setStatus(status, 'success', `“${token.name}” is revoked.`);
+      setStatus(status, 'success', t('tokens.revokedDone', { name: token.name }));
       await load();
     } catch (error) {
       setStatus(status, 'error', ...failure(ctx, error));
@@ -113,7 +113,7 @@ export function renderTokens(root, ctx) {
   }
 
   root.append(
-    pageHead('Service tokens', 'Credentials for your own services to call this store (Authorization: Bearer …). Each is limited to the scopes you choose.'),
+    pageHead(t('title.tokens'), t('tokens.lede')),
     status,
     issued,
     form,

@@ -1,5 +1,6 @@
 // Small pieces shared by the views: page headings, badges, and what to say when a call fails.
 import { h } from './dom.js';
+import { t, tParts } from './i18n.js';
 
 /** The view's heading block; the h1 takes focus after navigation so screen readers announce it. */
 export function pageHead(title, lede, ...actions) {
@@ -14,11 +15,20 @@ export function pageHead(title, lede, ...actions) {
 /** [label, tone] → a coloured status badge. */
 export const badge = ([label, tone]) => h('span', { class: `badge ${tone}` }, label);
 
+/**
+ * The server's own explanation under the localized message, when it says more: it is English (the
+ * API's language) and marked lang="en", for screen readers to pronounce it right.
+ */
+export function problemDetail(error) {
+  if (!error.detail || error.detail === error.message) return undefined;
+  return h('small', { class: 'problem-detail' }, tParts('problem.detail', { detail: h('span', { lang: 'en' }, error.detail) }));
+}
+
 /** Content describing a failed call to the store; an ended session is handed to the view's context. */
 export function failure(ctx, error) {
   if (error.status === 401) {
     ctx.sessionEnded();
-    return ['Your session has ended. Please sign in again.'];
+    return [t('session.ended')];
   }
-  return [error.message];
+  return [error.message, problemDetail(error)];
 }
