@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { requestLocale } from '@dtg/service-kit';
 import type winston from 'winston';
 import { isvAuthRoutes } from './auth/isv-auth.routes';
 import { tokenRoutes } from './auth/token.routes';
@@ -25,7 +26,7 @@ const unknownPath: RequestHandler = (req, res) => {
   const host = hostOf(req.path);
   if (host === 'api') return sendApiUnknownPath(res);
   if (host === 'control') return void res.status(404).json({ error: `no control endpoint ${req.method} ${req.path}` });
-  if (host === 'login') return sendHtml(res, 404, renderErrorPage('Page not found.'));
+  if (host === 'login') return sendHtml(res, 404, renderErrorPage(requestLocale(req), { key: 'error.notFound' }));
   const apiName = `dingtalk.oapi${req.path.replace(/^\/topapi/, '').replace(/\//g, '.')}`;
   sendOapiError(res, new SimError('unknown_error', `Invalid method, ApiName = ${apiName}`, { errcode: 22 }));
 };
@@ -42,7 +43,7 @@ const lastResort: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   const simError = new SimError(reason, status < 500 ? 'bad request' : 'system error');
   if (host === 'api') return sendApiError(res, simError);
   if (host === 'oapi') return sendOapiError(res, simError);
-  if (host === 'login') return sendHtml(res, status, renderErrorPage('Bad request.'));
+  if (host === 'login') return sendHtml(res, status, renderErrorPage(requestLocale(req), { key: 'error.badRequest' }));
   res.status(status).json({ error: status < 500 ? 'bad request' : 'internal simulator error' });
 };
 

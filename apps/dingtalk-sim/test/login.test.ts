@@ -65,6 +65,45 @@ describe('login page', () => {
   });
 });
 
+describe('login page language', () => {
+  const visibleText = (html: string) => html.replace(/<(style|script)\b[\s\S]*?<\/\1>/g, '').replace(/<[^>]+>/g, ' ');
+
+  it('when the browser prefers any Chinese, then the page is in Simplified Chinese, with a switch to English', async () => {
+    const r = await sim().request('GET', authorizeUrl(), { headers: { 'accept-language': 'zh-TW,zh;q=0.9,en;q=0.5' } });
+    expect(r.status).toBe(200);
+    expect(r.text).toContain('<html lang="zh-CN">');
+    expect(r.text).toContain('<label for="userid">成员</label>');
+    expect(r.text).toContain('<button type="submit" name="decision" value="allow">同意</button>');
+    const english = new URL(/<a href="([^"]+)" lang="en"/.exec(r.text)?.[1]?.replace(/&#38;/g, '&') ?? '', 'http://sim');
+    expect(Object.fromEntries(english.searchParams)).toMatchObject({ lang: 'en', client_id: DEMO.app.appKey, state: 's-123', prompt: 'consent' });
+  });
+
+  it('when the switch is used, then the choice is remembered for the login host over Accept-Language, down to the consent answer', async () => {
+    const switched = await sim().request('GET', authorizeUrl({ lang: 'zh-CN' }), { headers: { 'accept-language': 'en' } });
+    expect(switched.text).toContain('<html lang="zh-CN">');
+    const cookie = (switched.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(cookie).toBe('dtg_lang=zh-CN');
+    const again = await sim().request('GET', authorizeUrl(), { headers: { 'accept-language': 'en', cookie } });
+    expect(again.text).toContain('<html lang="zh-CN">');
+    const refused = await sim().request('POST', '/oauth2/consent', {
+      form: { client_id: DEMO.app.appKey, redirect_uri: REDIRECT, scope: 'openid', decision: 'allow', userid: 'nobody' },
+      headers: { 'accept-language': 'en', cookie },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('请选择一位成员。');
+  });
+
+  it('when the request is refused, then the error page is in the visitor’s language too, with no English sentence left', async () => {
+    const r = await sim().request('GET', authorizeUrl({ client_id: 'nobody' }), { headers: { 'accept-language': 'zh-CN' } });
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('<html lang="zh-CN">');
+    expect(r.text).toContain('无效的 client_id');
+    expect(visibleText(r.text)).not.toMatch(/[A-Za-z]{3,} [a-z]{3,}/);
+    const english = await sim().request('GET', authorizeUrl({ client_id: 'nobody' }));
+    expect(english.text).toContain('Invalid client_id');
+  });
+});
+
 describe('consent and token exchange', () => {
   it('when allowed, then redirects with the same value in code and authCode plus state; the code works once', async () => {
     const { status, location } = await consent(sim(), { userid: 'user002' });
