@@ -189,6 +189,10 @@ describe('sign in with DingTalk (internal app)', () => {
     expect(page.location).toBeNull();
     expect(page.contentType).toContain('text/html');
     expect(page.text).toContain('not one we started');
+    const chinese = await hop(stack, forged.toString(), { headers: { accept: 'text/html', 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' } });
+    expect(chinese.status).toBe(400);
+    expect(chinese.text).toContain('<html lang="zh-CN">');
+    expect(chinese.text).toContain('<p role="alert">这次登录响应不是由本网关发起的（state 未知或被伪造）。</p>');
     const json = await hop(stack, forged.toString(), { headers: { accept: 'application/json' } });
     expect(json.status).toBe(400);
     expect(json.contentType).toContain('application/problem+json');

@@ -4,6 +4,7 @@ import OAuth2Strategy from 'passport-oauth2';
 import { DingTalkApiError, isDingTalkBusy } from '@dtg/dingtalk-client';
 import type { Logger } from '@dtg/service-kit';
 import { LoginRefusedError } from './login.service';
+import { pageText, type PageTextKey } from '../../shared/page-text';
 import type { StateRefusal } from './passport-state-store';
 
 export type LoginErrorCode = 'access_denied' | 'not_in_org' | 'tenant_suspended' | 'invalid_code' | 'dingtalk_unavailable' | 'server_error';
@@ -21,14 +22,16 @@ export function loginErrorCode(thrown: unknown, logger: Logger): LoginErrorCode 
   return 'server_error';
 }
 
-const REFUSALS: Record<StateRefusal['reason'] | 'missing_code', string> = {
-  unknown: 'This sign-in response is not one we started (unknown or forged state).',
-  other_browser: 'This sign-in was started in another browser (or this browser did not keep its sign-in cookie), so it cannot finish here.',
-  used: 'This sign-in response was already used; a sign-in link works only once.',
-  expired: 'This sign-in took too long (more than 10 minutes) and has expired.',
-  missing_code: 'The sign-in response carries no authorization code.',
-};
+type Refusal = StateRefusal['reason'] | 'missing_code';
+const REFUSALS: readonly Refusal[] = ['unknown', 'other_browser', 'used', 'expired', 'missing_code'];
 
-export function refusalDetail(reason: StateRefusal['reason'] | 'missing_code' | undefined): string {
-  return REFUSALS[reason ?? 'unknown'];
+/** The problem's detail (English, as the API speaks) for a refused callback. */
+export function refusalDetail(reason: Refusal | undefined): string {
+  return pageText('en', `refusal.${reason ?? 'unknown'}`);
+}
+
+/** The refusal a detail was made from, so the error page can say it in the reader's language. */
+export function refusalKey(detail: string): PageTextKey | undefined {
+  const reason = REFUSALS.find((candidate) => refusalDetail(candidate) === detail);
+  return reason === undefined ? undefined : `refusal.${reason}`;
 }
