@@ -10,6 +10,8 @@ import { PrivatePostgres } from '@dtg/testkit';
 const root = path.resolve(__dirname, '../..');
 /** apps/system-e2e/test/support/chromium.ts launches this binary through playwright-core. */
 const CHROMIUM = '/usr/bin/chromium';
+/** A Chinese font (Debian's fonts-wqy-microhei, 5 MB): without one the zh-CN screenshots show empty boxes. */
+const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 
 interface JestSummary {
   numPassedTests: number;
@@ -28,14 +30,19 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
 }
 
 async function ensureChromium(): Promise<void> {
-  if (existsSync(CHROMIUM)) return;
+  const missing = [...(existsSync(CHROMIUM) ? [] : ['chromium']), ...(existsSync(CJK_FONT) ? [] : ['fonts-wqy-microhei'])];
+  if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`${CHROMIUM} is missing; the browser tests need it. Install it as root (apt-get install -y chromium) and run npm test again.`);
+    if (missing.includes('chromium')) {
+      throw new Error(`${CHROMIUM} is missing; the browser tests need it. Install it as root (apt-get install -y chromium) and run npm test again.`);
+    }
+    console.log(`[test] no Chinese font (${CJK_FONT}): the zh-CN screenshots will show boxes; apt-get install -y fonts-wqy-microhei as root fixes that`);
+    return;
   }
-  console.log(`[test] ${CHROMIUM} is missing: installing Debian's chromium package for the browser tests`);
+  console.log(`[test] installing Debian's ${missing.join(' and ')} for the browser tests`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await run('apt-get', ['update'], env);
-  await run('apt-get', ['install', '-y', 'chromium'], env);
+  await run('apt-get', ['install', '-y', ...missing], env);
 }
 
 async function main(): Promise<number> {
