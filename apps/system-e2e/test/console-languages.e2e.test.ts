@@ -142,7 +142,7 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
   /** In Chinese, nothing the catalog says in English may be on screen; then the screenshot. */
   async function shot(page: Page, name: string): Promise<void> {
     if (locale === 'zh-CN') {
-      const visible = await page.evaluate(() => document.body.innerText);
+      const visible = await page.evaluate<string>('document.body.innerText');
       expect({ name, english: phrases.filter((phrase) => visible.includes(phrase)) }).toEqual({ name, english: [] });
     }
     await page.mouse.move(0, 0);
@@ -153,12 +153,12 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
     const { page } = browser;
     await withFailureScreenshot(page, `console-${locale}`, async () => {
       await page.goto(`${stack.local.url}/`);
-      expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
+      expect(await page.evaluate<string>('document.documentElement.lang')).toBe(locale);
       await page.getByRole('link', { name: words.signIn }).waitFor();
       await shot(page, 'sign-in');
       await page.getByRole('link', { name: words.signIn }).click();
       // The simulator's DingTalk page follows the browser's language too.
-      expect(await page.evaluate(() => document.documentElement.lang)).toBe(locale);
+      expect(await page.evaluate<string>('document.documentElement.lang')).toBe(locale);
       await page.getByLabel(words.person).selectOption('user001');
       await page.getByRole('button', { name: words.allow }).click();
       await page.getByRole('button', { name: words.signOut }).waitFor();
@@ -209,7 +209,7 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
         expect(Number((await tile.textContent())?.replace(/\D/g, ''))).toBe(n);
       }
       // The time the message was sent, as the org (Asia/Shanghai) reads it — the browser is in London.
-      const createdAt = await page.evaluate(async (id) => (await (await fetch(`/api/messages/${encodeURIComponent(id)}`)).json()).createdAt as string, localId);
+      const createdAt = await page.evaluate(async (id) => ((await (await fetch(`/api/messages/${encodeURIComponent(id)}`)).json()) as { createdAt: string }).createdAt, localId);
       const options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
       const inShanghai = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'Asia/Shanghai' }).format(new Date(createdAt));
       const inLondon = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'Europe/London' }).format(new Date(createdAt));
@@ -231,7 +231,7 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
       await page.getByRole('link', { name: words.switchedSignIn }).waitFor();
       await page.reload();
       await page.getByRole('link', { name: words.switchedSignIn }).waitFor();
-      expect(await page.evaluate(() => document.documentElement.lang)).not.toBe(locale);
+      expect(await page.evaluate<string>('document.documentElement.lang')).not.toBe(locale);
     });
     expect(browser.pageErrors).toEqual([]);
   }, 120_000);
