@@ -1,30 +1,32 @@
 // Passport strategy for DingTalk's new-style login. passport-oauth2 drives the flow (authorize
-// redirect, state store, code → token → profile → verify); DingTalk differs from plain OAuth2 in
-// three places, handled here:
+// redirect, state store, code → token → profile → verify) through its extension points; DingTalk
+// differs from plain OAuth2 in three places, handled here:
 // - the callback names the code `authCode` (some docs and integrations `code`) and denials come
-//   back as `error` + `state`, whose state must still be checked and spent;
+//   back as `error` + `state`, whose state must still be checked and spent (authenticate);
 // - the token exchange is a JSON POST to /v1.0/oauth2/userAccessToken (not a form), and the profile
-//   is read with the `x-acs-dingtalk-access-token` header: both go through @dtg/dingtalk-client;
-// - the authorize URL needs `prompt=consent` (and `corpId` for suites).
+//   is read with the `x-acs-dingtalk-access-token` header: both go through @dtg/dingtalk-client
+//   (DingTalkTokenClient below, userProfile);
+// - the authorize URL needs `prompt=consent` (and `corpId` for suites) (authorizationParams).
+// One strategy per login request, built with that request's tenant's OAuth client (login-strategies.ts).
 import type { Request } from 'express';
 import type { StrategyCreated } from 'passport';
 import OAuth2Strategy from 'passport-oauth2';
-import type { oauth2tokenCallback as OAuth2TokenCallback } from 'oauth';
-import type { UserAccessToken, UserProfile as DingTalkMe } from '@dtg/dingtalk-client';
+// The OAuth2 client passport-oauth2 is built on (its own dependency): subclassed, not patched.
+import { OAuth2, type oauth2tokenCallback as OAuth2TokenCallback } from 'oauth';
+import type { ClientSecretPair, OAuthApi, UserProfile as DingTalkMe } from '@dtg/dingtalk-client';
 import type { PassportStateStore, StateRefusal } from './passport-state-store';
 
 export interface DingTalkStrategyOptions {
   authorizationURL: string;
   tokenURL: string;
   callbackURL: string;
-  /** The tenant's AppKey or SuiteKey; on the callback the tenant is only known once the state is spent. */
-  clientID: string;
+  /** The tenant's OAuth client: its AppKey (a suite's SuiteKey) and the matching secret. */
+  client: ClientSecretPair;
   scope: 'openid' | 'openid corpid';
   /** Pre-selects the org on DingTalk's page (suites, scope `openid corpid`). */
   corpId?: string;
   store: PassportStateStore;
-  exchangeCode(code: string): Promise<UserAccessToken>;
-  currentUser(accessToken: string): Promise<DingTalkMe>;
+  oauth: Pick<OAuthApi, 'exchangeCode' | 'currentUser'>;
   /** Turns the DingTalk identity into our login result (the passport "user"). */
   verify(me: DingTalkMe): Promise<Express.User>;
 }
@@ -47,6 +49,34 @@ function withQuery(req: Request, query: Record<string, string>): Request {
   return Object.create(req, { query: { value: query, enumerable: true } }) as Request;
 }
 
+/**
+ * Where DingTalk's JSON token endpoint forces a choice. passport-oauth2 exchanges the code through
+ * its OAuth2 client (`_oauth2.getOAuthAccessToken`), which POSTs a form and reads `access_token`;
+ * DingTalk's endpoint takes only JSON (`clientId`, `clientSecret`, `code`, `grantType`) and answers
+ * `accessToken`/`refreshToken`/`expireIn`. passport-oauth2 offers no option for the request's
+ * encoding, but documents `_oauth2` as the protected member subclasses may use: so the strategy's
+ * client is this subclass, whose one token exchange is @dtg/dingtalk-client's (timeouts, retries,
+ * redacted logs, DingTalk's error codes), and everything else (the authorize URL) stays passport's.
+ */
+class DingTalkTokenClient extends OAuth2 {
+  constructor(
+    private readonly opts: Pick<DingTalkStrategyOptions, 'client' | 'oauth' | 'authorizationURL' | 'tokenURL'>,
+  ) {
+    super(opts.client.clientId, opts.client.clientSecret, '', opts.authorizationURL, opts.tokenURL);
+  }
+
+  // passport-oauth2 passes form parameters (grant_type, redirect_uri) DingTalk does not take: the client sends its own body.
+  override getOAuthAccessToken(code: string, params: unknown, callback: OAuth2TokenCallback): void;
+  override getOAuthAccessToken(code: string, callback: OAuth2TokenCallback): void;
+  override getOAuthAccessToken(code: string, paramsOrCallback: unknown, maybeCallback?: OAuth2TokenCallback): void {
+    const callback = maybeCallback ?? (paramsOrCallback as OAuth2TokenCallback);
+    this.opts.oauth.exchangeCode({ ...this.opts.client, code }).then(
+      (token) => callback(null as never, token.accessToken, token.refreshToken, token),
+      (err: unknown) => callback(err as never, '', '', undefined),
+    );
+  }
+}
+
 export class DingTalkStrategy extends OAuth2Strategy {
   constructor(readonly opts: DingTalkStrategyOptions) {
     super(
@@ -54,9 +84,8 @@ export class DingTalkStrategy extends OAuth2Strategy {
         authorizationURL: opts.authorizationURL,
         tokenURL: opts.tokenURL,
         callbackURL: opts.callbackURL,
-        clientID: opts.clientID,
-        // The secret never travels through passport: exchangeCode opens it when needed.
-        clientSecret: '',
+        clientID: opts.client.clientId,
+        clientSecret: opts.client.clientSecret,
         scope: opts.scope,
         store: opts.store,
       },
@@ -65,14 +94,7 @@ export class DingTalkStrategy extends OAuth2Strategy {
       },
     );
     this.name = 'dingtalk';
-    // passport-oauth2 always calls the 3-argument form; the 2-argument overload is never used.
-    const exchange = (code: string, _params: unknown, callback: OAuth2TokenCallback) => {
-      opts.exchangeCode(code).then(
-        (token) => callback(null as never, token.accessToken, token.refreshToken, token),
-        (err: unknown) => callback(err as never, '', '', undefined),
-      );
-    };
-    this._oauth2.getOAuthAccessToken = exchange as typeof this._oauth2.getOAuthAccessToken;
+    this._oauth2 = new DingTalkTokenClient(opts);
   }
 
   override authenticate(this: StrategyCreated<this>, req: Request, options?: DingTalkAuthenticateOptions): void {
@@ -82,7 +104,7 @@ export class DingTalkStrategy extends OAuth2Strategy {
     const denied = text(query['error']);
     if (denied) {
       // Spend the state even on a denial: it proves the request came back from our own redirect.
-      const meta = { authorizationURL: this.opts.authorizationURL, tokenURL: this.opts.tokenURL, clientID: this.opts.clientID };
+      const meta = { authorizationURL: this.opts.authorizationURL, tokenURL: this.opts.tokenURL, clientID: this.opts.client.clientId };
       return this.opts.store.verify(req, state, meta, (err: Error | null, ok: boolean, info: StateRefusal) => {
         if (err) return this.error(err);
         this.fail(ok ? ({ denied } satisfies DingTalkDenial) : info, 400);
@@ -94,7 +116,7 @@ export class DingTalkStrategy extends OAuth2Strategy {
   }
 
   override userProfile(accessToken: string, done: (err?: unknown, profile?: DingTalkMe) => void): void {
-    this.opts.currentUser(accessToken).then((me) => done(null, me), done);
+    this.opts.oauth.currentUser(accessToken, this.opts.client.clientId).then((me) => done(null, me), done);
   }
 
   override authorizationParams(): object {

@@ -1,46 +1,42 @@
-// Builds the DingTalk strategy for one login request. Per request because the OAuth client
-// (AppKey or SuiteKey) is the tenant's, and on the callback the tenant is only known once the
-// state has been spent — `attempt` carries it from the state store to the later steps.
+// Builds the DingTalk strategy for one login request, with that request's tenant's OAuth client
+// (AppKey or SuiteKey, and its secret). On the callback the tenant is the one the state was issued
+// for: it is looked up (not spent) first, so the strategy is built with the real client; the state
+// store then spends the state and `attempt` carries what it was bound to on to the later steps.
+import type { ClientSecretPair } from '@dtg/dingtalk-client';
 import type { CloudConfig } from '../../config';
 import type { DingTalk } from '../dingtalk/org-clients';
-import type { TenantsService } from '../tenants/tenants.service';
 import { DingTalkStrategy } from './dingtalk.strategy';
 import type { LoginService, LoginStart } from './login.service';
 import type { BoundState } from './oauth-states.repository';
 import { PassportStateStore } from './passport-state-store';
 
-/** What one callback request learns as it goes: the spent state, then the OAuth client. */
+/** What one callback request learns as it goes: the spent state. */
 export interface LoginAttempt {
   state?: BoundState;
-  clientId?: string;
 }
-
-// passport-oauth2 requires a client id up front; on the callback the real one comes from the state.
-const CLIENT_FROM_STATE = 'resolved-from-state';
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 export function loginStrategies(deps: {
   config: Pick<CloudConfig, 'PUBLIC_URL' | 'DINGTALK_LOGIN_URL' | 'DINGTALK_API_URL'>;
   dingtalk: DingTalk;
-  tenants: TenantsService;
   login: LoginService;
 }) {
-  const { config, dingtalk, tenants, login } = deps;
+  const { config, dingtalk, login } = deps;
   const urls = {
     authorizationURL: `${trimSlash(config.DINGTALK_LOGIN_URL)}/oauth2/auth`,
     tokenURL: `${trimSlash(config.DINGTALK_API_URL)}/v1.0/oauth2/userAccessToken`,
     callbackURL: `${trimSlash(config.PUBLIC_URL)}/auth/dingtalk/callback`,
   };
 
-  function build(attempt: LoginAttempt, start?: LoginStart): DingTalkStrategy {
+  function build(client: ClientSecretPair, attempt: LoginAttempt, start?: LoginStart): DingTalkStrategy {
     const spent = (): BoundState => {
       if (!attempt.state) throw new Error('the login state was not verified before use');
       return attempt.state;
     };
     return new DingTalkStrategy({
       ...urls,
-      clientID: start?.clientId ?? CLIENT_FROM_STATE,
+      client,
       scope: start?.scope ?? 'openid',
       ...(start?.corpId ? { corpId: start.corpId } : {}),
       store: new PassportStateStore(login.states, {
@@ -49,20 +45,19 @@ export function loginStrategies(deps: {
           attempt.state = state;
         },
       }),
-      async exchangeCode(code) {
-        const client = await dingtalk.oauthClient(await tenants.get(spent().tenantId));
-        attempt.clientId = client.clientId;
-        return dingtalk.client.oauth.exchangeCode({ ...client, code });
-      },
-      currentUser: (accessToken) => dingtalk.client.oauth.currentUser(accessToken, attempt.clientId ?? CLIENT_FROM_STATE),
+      oauth: dingtalk.client.oauth,
       verify: (me) => login.signIn(spent().tenantId, me, spent().binding),
     });
   }
 
   return {
     /** Redirects to DingTalk with a new state bound to `start`'s tenant and returnTo. */
-    forAuthorize: (start: LoginStart) => build({}, start),
-    forCallback: (attempt: LoginAttempt) => build(attempt),
+    forAuthorize: (start: LoginStart) => build(start.client, {}, start),
+    /** The strategy for the tenant `state` was issued for; undefined when it is not a state we issued. */
+    async forCallback(attempt: LoginAttempt, state: string | undefined): Promise<DingTalkStrategy | undefined> {
+      const client = state === undefined ? undefined : await login.callbackClient(state);
+      return client && build(client, attempt);
+    },
   };
 }
 

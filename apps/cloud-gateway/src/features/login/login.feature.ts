@@ -21,9 +21,9 @@ export interface LoginFeatureDeps {
 }
 
 export function createLogin(deps: LoginFeatureDeps) {
-  const { config, dingtalk, tenants } = deps;
+  const { config, dingtalk } = deps;
   const service = loginService({ ...deps, userTokenSecret: config.USER_TOKEN_SECRET, userTokenTtlMs: config.USER_TOKEN_TTL });
-  return { service, strategies: loginStrategies({ config, dingtalk, tenants, login: service }) };
+  return { service, strategies: loginStrategies({ config, dingtalk, login: service }) };
 }
 
 export type LoginFeature = ReturnType<typeof createLogin>;

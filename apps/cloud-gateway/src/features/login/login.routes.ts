@@ -63,7 +63,7 @@ export function loginRoutes(
     responses: { 302: { description: 'To DingTalk’s login page (state: random, single use, 10 min, bound to this browser)' }, 400: htmlError, 403: htmlError, 429: rateLimited },
   });
 
-  router.get('/auth/dingtalk/callback', rateLimit, validate({ query: CallbackQuerySchema }), (req, res, next) => {
+  router.get('/auth/dingtalk/callback', rateLimit, validate({ query: CallbackQuerySchema }), async (req, res, next) => {
     const attempt: LoginAttempt = {};
     const finish = (err: unknown, user: { ticket: string } | false, info?: StateRefusal | DingTalkDenial | { reason: 'missing_code' }) => {
       res.set('Cache-Control', 'no-store');
@@ -74,8 +74,18 @@ export function loginRoutes(
       if (!user) return res.redirect(302, withParams(state.returnTo, { error: 'access_denied' }));
       res.redirect(302, withParams(state.returnTo, { ticket: user.ticket }));
     };
-    const options: DingTalkAuthenticateOptions = { session: false, phase: 'callback' };
-    authenticator.authenticate(strategies.forCallback(attempt), options, finish)(req, res, next);
+    try {
+      const { query } = input<{ query: typeof CallbackQuerySchema }>(res);
+      // Refused in the order the strategy would: a request with no code is that, whatever its state.
+      if (!query.error && !query.authCode && !query.code) return finish(null, false, { reason: 'missing_code' });
+      const strategy = await strategies.forCallback(attempt, query.state || undefined);
+      // No state we issued: nothing to spend, no tenant whose client could take the code.
+      if (!strategy) return finish(null, false, { reason: 'unknown' });
+      const options: DingTalkAuthenticateOptions = { session: false, phase: 'callback' };
+      authenticator.authenticate(strategy, options, finish)(req, res, next);
+    } catch (err) {
+      next(err);
+    }
   });
   api.document({
     method: 'get',

@@ -2,7 +2,7 @@
 // successful DingTalk identity becomes — an org member (membership enforced with the tenant's own
 // app/corp token), a one-time ticket, a cloud user token and the events, all in one transaction.
 import type { LoginTicket, UserProfile } from '@dtg/contracts';
-import { isDingTalkNotFound, type UserProfile as DingTalkMe } from '@dtg/dingtalk-client';
+import { isDingTalkNotFound, type ClientSecretPair, type UserProfile as DingTalkMe } from '@dtg/dingtalk-client';
 import { AppError, sealWithTicket } from '@dtg/service-kit';
 import type { Db, Transact } from '../../db/prisma';
 import { mintUserToken } from '../auth/user-tokens';
@@ -35,7 +35,8 @@ export interface LoginStart {
   nonceHash: string;
   /** The local store's browser binding, passed on in the ticket's data. */
   binding?: string;
-  clientId: string;
+  /** The tenant's OAuth client: its AppKey (a suite's SuiteKey) and secret. */
+  client: ClientSecretPair;
   scope: 'openid' | 'openid corpid';
   corpId?: string;
 }
@@ -55,6 +56,7 @@ export interface LoginDeps {
 export function loginService(deps: LoginDeps) {
   const { db, outbox, dingtalk, tenants, users } = deps;
   const now = deps.now ?? Date.now;
+  const states = oauthStates(db, now);
 
   async function memberOf(tenantId: string, me: DingTalkMe): Promise<UserProfile> {
     const tenant = await tenants.get(tenantId);
@@ -70,7 +72,7 @@ export function loginService(deps: LoginDeps) {
   }
 
   return {
-    states: oauthStates(db, now),
+    states,
 
     /** Checks that a login may start for this tenant and returnTo (exact match on the allowlist). */
     async start(tenantId: string, returnTo: string, browser: { nonceHash: string; binding?: string }): Promise<LoginStart> {
@@ -83,9 +85,23 @@ export function loginService(deps: LoginDeps) {
           fields: [{ path: 'query.returnTo', message: 'must exactly match a URL registered for the tenant' }],
         });
       }
-      const { clientId } = await dingtalk.oauthClient(tenant);
+      const client = await dingtalk.oauthClient(tenant);
       const isv = tenant.mode === 'isv';
-      return { tenantId, returnTo, ...browser, clientId, scope: isv ? 'openid corpid' : 'openid', ...(isv ? { corpId: tenant.corpId } : {}) };
+      return { tenantId, returnTo, ...browser, client, scope: isv ? 'openid corpid' : 'openid', ...(isv ? { corpId: tenant.corpId } : {}) };
+    },
+
+    /**
+     * The OAuth client of the tenant a callback's state was issued for, read without spending the
+     * state (the strategy spends it). Undefined for a state we never issued, or whose tenant is gone.
+     */
+    async callbackClient(state: string): Promise<ClientSecretPair | undefined> {
+      const tenantId = await states.tenantOf(state);
+      if (tenantId === undefined) return undefined;
+      const tenant = await tenants.get(tenantId).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'not_found') return undefined;
+        throw err;
+      });
+      return tenant && dingtalk.oauthClient(tenant);
     },
 
     /** The DingTalk identity is an org member: issue the ticket, the cloud token and the events. */

@@ -51,6 +51,12 @@ export function oauthStates(db: Db, now: () => number) {
       return secret;
     },
 
+    /** The tenant a state was issued for, spent or not; undefined for one never issued (or swept). */
+    async tenantOf(secret: string): Promise<string | undefined> {
+      const row = await db.oAuthState.findUnique({ where: { id: secretKey(secret) }, select: { tenantId: true } });
+      return row?.tenantId;
+    },
+
     /** Marks the state used in one conditional UPDATE: of two racing callbacks exactly one wins. */
     async consume(secret: string): Promise<ConsumedState> {
       const id = secretKey(secret);
