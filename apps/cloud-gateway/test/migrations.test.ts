@@ -67,6 +67,27 @@ describe('cloud migrations on existing data', () => {
     expect(db.prepare('SELECT version FROM AuthVersion').pluck().get()).toBe(versionBefore + 2);
   });
 
+  it('when accepted messages were still waiting behind the dispatch cursor, then each becomes a dispatch request in order, and the cursor is gone', () => {
+    const requests = migrationNamed('message_dispatch_requests');
+    migrate(db, { upTo: before(requests) });
+    tenant('ten_msg');
+    const insert = db.prepare("INSERT INTO Event (id, tenantId, seq, type, occurredAt, data) VALUES (?, 'ten_msg', ?, ?, ?, ?)");
+    const accepted = (seq: number, messageId: string) => insert.run(`evt_${seq}`, seq, 'message.accepted', now + seq, JSON.stringify({ messageId }));
+    accepted(1, 'msg_has_job');
+    insert.run('evt_2', 2, 'test.ping', now, JSON.stringify({ n: 1 }));
+    accepted(3, 'msg_waiting_a');
+    accepted(4, 'msg_waiting_b');
+    db.prepare("UPDATE Tenant SET lastSeq = 4, dispatchSeq = 2 WHERE id = 'ten_msg'").run();
+
+    migrate(db, { after: before(requests), upTo: requests });
+
+    expect(db.prepare('SELECT tenantId, messageId, acceptedAt FROM MessageDispatchRequest ORDER BY id').all()).toEqual([
+      { tenantId: 'ten_msg', messageId: 'msg_waiting_a', acceptedAt: now + 3 },
+      { tenantId: 'ten_msg', messageId: 'msg_waiting_b', acceptedAt: now + 4 },
+    ]);
+    expect((db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('Tenant') as string[]).includes('dispatchSeq')).toBe(false);
+  });
+
   it('when the outbox holds user.authenticated events with a plaintext ticket and user token, then they keep only the profile (login: null), which today’s contract reads', () => {
     const scrub = migrationNamed('scrub_login_credentials');
     migrate(db, { upTo: before(scrub) });

@@ -1,7 +1,7 @@
 // The work-notification feature as the composition root sees it: its two durable jobs (and where
 // dispatch jobs come from) are registered on the runner here, and the routes get the two services.
 import type { CloudConfig } from '../../config';
-import { acceptedMessagesSource } from './dispatch-feed';
+import { dispatchQueue } from './dispatch-queue';
 import { dispatchJob } from './dispatch.job';
 import { messageRecallService } from './message-recall.service';
 import { DISPATCH_JOB, RECEIPTS_JOB } from './message-jobs';
@@ -16,10 +16,11 @@ export type MessagesFeatureDeps = Omit<MessagesDeps, 'settings' | 'now'> & { con
 export function createMessages(input: MessagesFeatureDeps) {
   const { config, ...rest } = input;
   const deps: MessagesDeps = { ...rest, settings: messageSettings(config), now: input.now ?? Date.now };
+  const queue = dispatchQueue(deps);
+  deps.jobs.addSource(queue.source);
   deps.jobs.register(DISPATCH_JOB, dispatchJob(deps));
-  deps.jobs.addSource(acceptedMessagesSource(deps));
   deps.jobs.register(RECEIPTS_JOB, receiptsJob(deps));
-  return { service: messagesService(deps), recalls: messageRecallService(deps), settings: deps.settings };
+  return { service: messagesService(deps, queue), recalls: messageRecallService(deps), settings: deps.settings };
 }
 
 export type MessagesFeature = ReturnType<typeof createMessages>;

@@ -1,8 +1,9 @@
 // Accepting a work notification: stored (with its recipients spec), answered 202, and in the SAME
-// transaction the `message.accepted` event — so a message exists exactly when it will be sent. The
-// event is the promise to send it: the job runner turns it into a dispatch job when it has room
-// (dispatch-feed.ts). The per-recipient rows come with the dispatch plan, which also expands
-// departments: the accept path, where callers wait, writes one message row and one event row.
+// transaction the `message.accepted` event and a dispatch request — so a message exists exactly
+// when it will be sent. The request is the promise to send it: the job runner turns it into the
+// message's dispatch job when it has room (dispatch-queue.ts). The per-recipient rows come with the
+// dispatch plan, which also expands departments: the accept path, where callers wait, writes one
+// message row, one event row and one request row.
 // Idempotency-Key: the same key and body give the same message; another body is a 409.
 import type { AcceptedMessage, SendMessageBody } from '@dtg/contracts';
 import { AppError, canonicalSha256, notFound } from '@dtg/service-kit';
@@ -10,11 +11,12 @@ import { newId } from '../../shared/ids';
 import { manageRefusal, type Principal } from '../auth/permissions';
 import { memberSendRefusal, readMemberSendPolicy } from './member-send-policy';
 import { messageView } from './message-view';
+import type { DispatchQueue } from './dispatch-queue';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo } from './messages.repository';
 import type { MessageView } from './messages.schemas';
 
-export function messagesService(deps: MessagesDeps) {
+export function messagesService(deps: MessagesDeps, queue: Pick<DispatchQueue, 'request'>) {
   const { sqlite } = deps;
 
   return {
@@ -44,8 +46,7 @@ export function messagesService(deps: MessagesDeps) {
         const event = { messageId: id, msgtype: body.msg.msgtype, msg: body.msg, recipients: body.recipients, createdAt: createdAt.toISOString(), createdBy };
         // No deterministic event id: the message id is new, so there is nothing to look up first.
         deps.outbox.append(tx, principal.tenantId, 'message.accepted', event, { occurredAt: createdAt });
-        // The runner has room? Then it makes this message's dispatch job as soon as this commits.
-        deps.jobs.workRecorded(tx);
+        queue.request(tx, record);
         return { id, status: 'queued' };
       });
       return { id: accepted.id, status: accepted.status };
