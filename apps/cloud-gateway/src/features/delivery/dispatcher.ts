@@ -7,6 +7,7 @@ import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/w
 import { runWithContext, type Logger } from '@dtg/service-kit';
 import type { Db, SqliteConnection } from '../../db/prisma';
 import { newId } from '../../shared/ids';
+import { Pump } from '../../shared/pump';
 import type { TenantsService } from '../tenants/tenants.service';
 import { deliveriesRepository, type AttemptResult, type ClaimedDelivery, type EventRow } from './deliveries.repository';
 import type { SendResult, WebhookSender } from './webhook-sender';
@@ -45,68 +46,67 @@ export class Dispatcher {
   private results: AttemptResult[] = [];
   private flushing: Promise<void> = Promise.resolve();
   private flushTimer?: NodeJS.Timeout;
-  private timer?: NodeJS.Timeout;
-  private scanning = false;
-  private rescan = false;
-  private stopped = true;
+  private readonly pump: Pump;
   private readonly now: () => number;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.now = deps.now ?? Date.now;
+    this.pump = new Pump(() => this.scan(), {
+      pollIntervalMs: deps.pollIntervalMs,
+      onError: (err) => deps.logger.error('dispatcher scan failed', { err }),
+    });
+  }
+
+  private get stopped(): boolean {
+    return !this.pump.running;
   }
 
   start(): void {
-    this.stopped = false;
-    const tick = () => {
-      this.kick();
-      this.timer = setTimeout(tick, this.deps.pollIntervalMs);
-      this.timer.unref();
-    };
-    tick();
+    this.pump.start();
   }
 
   /** New events were committed (or a retry may be due): look for work now. */
   kick(): void {
     if (this.stopped) return;
     for (const signal of this.signals.values()) signal.notify();
-    if (this.scanning) {
-      this.rescan = true;
-      return;
-    }
-    this.scanning = true;
-    void this.scan().finally(() => {
-      this.scanning = false;
-      if (this.rescan) {
-        this.rescan = false;
-        this.kick();
-      }
-    });
+    this.pump.kick();
   }
 
   /** Stops claiming, waits for pushes in flight (each bounded by the webhook timeout) and records them. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.pump.stop();
     for (const signal of this.signals.values()) signal.notify();
+    await this.pump.idle();
     await Promise.allSettled([...this.workers.values()]);
     await this.flush();
   }
 
+  /**
+   * Resolves once every push due now has been attempted and its outcome recorded: no scan, no
+   * worker, no attempt waiting to be written. For tests and drills that assert on delivery state.
+   */
+  async drain(): Promise<void> {
+    this.kick();
+    for (;;) {
+      await this.pump.idle();
+      if (this.workers.size === 0) break;
+      await Promise.allSettled([...this.workers.values()]);
+    }
+    await this.flush();
+  }
+
+  /** One pass of the pump: a worker for each tenant with due work and none yet (a failure is logged by the pump). */
   private async scan(): Promise<void> {
-    try {
-      const now = this.now();
-      const tenantIds = await this.deps.sqlite.read((sql) => deliveriesRepository.tenantsWithDueWork(sql, now));
-      for (const tenantId of tenantIds) {
-        if (this.workers.has(tenantId) || this.stopped) continue;
-        const worker = this.runTenant(tenantId).then((wokenWhileEnding) => {
-          this.workers.delete(tenantId);
-          // Work committed between the worker's last empty claim and its exit must not wait for the poll.
-          if (wokenWhileEnding) this.kick();
-        });
-        this.workers.set(tenantId, worker);
-      }
-    } catch (err) {
-      this.deps.logger.error('dispatcher scan failed', { err });
+    const now = this.now();
+    const tenantIds = await this.deps.sqlite.read((sql) => deliveriesRepository.tenantsWithDueWork(sql, now));
+    for (const tenantId of tenantIds) {
+      if (this.workers.has(tenantId) || this.stopped) continue;
+      const worker = this.runTenant(tenantId).then((wokenWhileEnding) => {
+        this.workers.delete(tenantId);
+        // Work committed between the worker's last empty claim and its exit must not wait for the poll.
+        if (wokenWhileEnding) this.kick();
+      });
+      this.workers.set(tenantId, worker);
     }
   }
 

@@ -4,6 +4,7 @@
 import { runWithContext, type Logger } from '@dtg/service-kit';
 import type { SqliteConnection, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
+import { Pump } from '../../shared/pump';
 
 export interface JobContext {
   jobId: string;
@@ -60,10 +61,7 @@ export class JobRunner {
   private readonly sources: JobSource[] = [];
   private readonly owner = newId('run');
   private running = 0;
-  private timer?: NodeJS.Timeout;
-  private stopped = true;
-  private pumping = false;
-  private again = false;
+  private readonly pump: Pump;
   private readonly active = new Set<Promise<void>>();
   /** Jobs asked to run again at once while they were running (see runSoon). */
   private readonly soon = new Set<string>();
@@ -73,6 +71,10 @@ export class JobRunner {
 
   constructor(private readonly opts: JobRunnerOptions) {
     this.now = opts.now ?? Date.now;
+    this.pump = new Pump(() => this.claimDue(), {
+      pollIntervalMs: opts.pollIntervalMs,
+      onError: (err) => opts.logger.error('job runner poll failed', { err }),
+    });
   }
 
   register(kind: string, handler: JobHandler): void {
@@ -104,19 +106,26 @@ export class JobRunner {
   }
 
   start(): void {
-    this.stopped = false;
-    const tick = () => {
-      this.kick();
-      this.timer = setTimeout(tick, this.opts.pollIntervalMs);
-      this.timer.unref();
-    };
-    tick();
+    this.pump.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.pump.stop();
+    await this.pump.idle();
     await Promise.allSettled([...this.active]);
+  }
+
+  /**
+   * Resolves once no claim runs and no job is running: every job due now has run (and every due
+   * job those enqueued). For tests and drills that assert on what the jobs left behind.
+   */
+  async drain(): Promise<void> {
+    this.kick();
+    for (;;) {
+      await this.pump.idle();
+      if (this.active.size === 0) return;
+      await Promise.allSettled([...this.active]);
+    }
   }
 
   /**
@@ -133,25 +142,11 @@ export class JobRunner {
 
   /** Look for due jobs now (enqueue and workRecorded do this after their commit; the poll every pollIntervalMs). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.pumping) {
-      this.again = true;
-      return;
-    }
-    this.pumping = true;
-    void this.pump()
-      .catch((err: unknown) => this.opts.logger.error('job runner poll failed', { err }))
-      .finally(() => {
-        this.pumping = false;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.pump.kick();
   }
 
-  private async pump(): Promise<void> {
-    while (!this.stopped) {
+  private async claimDue(): Promise<void> {
+    while (this.pump.running) {
       const free = this.opts.concurrency - this.running;
       if (free <= 0) return;
       const now = this.now();
