@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openBrowser, saveScreenshot, withFailureScreenshot, type BrowserSession } from './support/chromium';
-import { ROOT } from './support/service-process';
-import { startStack, waitFor, type Stack } from './support/stack';
+import { ROOT, startStack, waitFor, type Stack } from '@dtg/testkit';
 
 const CATALOG_DIR = path.join(ROOT, 'apps', 'local-store', 'src', 'features', 'console', 'public');
 const catalog = (file: string) => JSON.parse(readFileSync(path.join(CATALOG_DIR, file), 'utf8')) as Record<string, string | Record<string, string>>;
