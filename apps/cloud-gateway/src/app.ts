@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import path from 'node:path';
-import { ApiRegistry, createMetricsRegistry, createServiceApp, onlyUnder, openApiRoutes } from '@dtg/service-kit';
+import { ApiRegistry, createMetricsRegistry, createServiceApp, openApiRoutes } from '@dtg/service-kit';
 import { pendingMigrations } from '@dtg/prisma-migrate';
 import { registerLockWaitMetrics } from './db/lock-wait-metrics';
 import { adminRoutes } from './features/admin/admin.routes';
@@ -52,23 +52,26 @@ export function createApp(s: CloudServices): Express {
     },
     routes: (app) => {
       const api = new ApiRegistry();
-      app.use(onlyUnder(openApiRoutes(OPENAPI_INFO, api)));
-      app.use(onlyUnder(adminRoutes(s, api)));
-      app.use(onlyUnder(callbackRoutes(s, api, registry)));
+      // Each feature's router is mounted under its own prefix (ApiRegistry.mount): Express enters it
+      // only for paths under that prefix.
+      api.mount(app, adminRoutes(s, api));
+      api.mount(app, callbackRoutes(s, api, registry));
       const rateLimit = loginRateLimit({ perClient: s.config.RATE_LIMIT_LOGIN_PER_CLIENT, perTenant: s.config.RATE_LIMIT_LOGIN_PER_TENANT });
       const secureCookies = new URL(s.config.PUBLIC_URL).protocol === 'https:';
-      app.use(onlyUnder(loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger, rateLimit, secureCookies }, api)));
+      api.mount(app, loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger, rateLimit, secureCookies }, api));
       app.use('/v1', cors());
       const auth = authenticate({ sqlite: s.sqlite, userTokenSecret: s.config.USER_TOKEN_SECRET });
       // Before the blanket authenticate: this route must have matched when a refusal is logged,
       // so its path is logged as /v1/login-tickets/:ticket and never with the ticket in it.
-      app.use(onlyUnder(loginTicketsRoutes(s.login.service, api, auth)));
+      api.mount(app, loginTicketsRoutes(s.login.service, api, auth));
       app.use('/v1', auth);
-      app.use(onlyUnder(eventsRoutes(s.db, api)));
-      app.use(onlyUnder(usersRoutes(s.users, api)));
-      app.use(onlyUnder(directoryRoutes(s.directory, api)));
-      app.use(onlyUnder(messagesRoutes(s.messages, api)));
-      app.use(onlyUnder(userTokensRoutes(s.revocations, api)));
+      api.mount(app, eventsRoutes(s.db, api));
+      api.mount(app, usersRoutes(s.users, api));
+      api.mount(app, directoryRoutes(s.directory, api));
+      api.mount(app, messagesRoutes(s.messages, api));
+      api.mount(app, userTokensRoutes(s.revocations, api));
+      // Last: its document lists every route added above.
+      app.use(openApiRoutes(OPENAPI_INFO, api));
     },
   });
 }

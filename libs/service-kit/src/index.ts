@@ -72,7 +72,6 @@ export { memoryRateLimiter, type RateDecision, type RateLimiter } from './rate-l
 export { clientAddress, rateLimit, type RateLimitRule } from './rate-limit/rate-limit.middleware';
 
 export { createServiceApp, type ServiceAppOptions } from './app/create-service-app';
-export { onlyUnder } from './app/only-under';
 export { logAsRoutine } from './app/access-log.middleware';
 export { inlineSource, pageSecurity, type CspDirectives } from './app/page-security';
 export { serve, type RunningServer, type ServeOptions, type ShutdownHook } from './server/serve';
@@ -80,4 +79,4 @@ export { serve, type RunningServer, type ServeOptions, type ShutdownHook } from 
 export { ApiRegistry, type ApiResponseSpec, type ApiRouteSpec, type HttpMethod } from './openapi/api-registry';
 export { buildOpenApiDocument, type OpenApiInfo, type OutgoingWebhookSpec } from './openapi/openapi-document';
 export { openApiRoutes } from './openapi/openapi.routes';
-export { documentedRoutes, routeTable } from './openapi/route-table';
+export { documentedRoutes, unservedRoutes, type ProbeRequest } from './openapi/route-probe';

@@ -8,7 +8,6 @@ import { httpMetrics } from '../metrics/http-metrics.middleware';
 import { metricsRoutes } from '../metrics/metrics.routes';
 import { accessLog } from './access-log.middleware';
 import { jsonBody } from './json-body.middleware';
-import { onlyUnder } from './only-under';
 
 export interface ServiceAppOptions {
   logger: Logger;
@@ -36,8 +35,9 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(httpMetrics(options.registry));
   app.use(accessLog(options.logger));
   app.use(jsonBody({ limit: options.jsonLimit ?? '1mb', rawBodyPaths: options.rawBodyPaths }));
-  app.use(onlyUnder(healthRoutes({ logger: options.logger, ...options.health })));
-  app.use(onlyUnder(metricsRoutes(options.registry, options.metricsToken)));
+  // Three routes at the root, ahead of the app's prefixed routers (ApiRegistry.mount).
+  app.use(healthRoutes({ logger: options.logger, ...options.health }));
+  app.use(metricsRoutes(options.registry, options.metricsToken));
   options.routes(app);
   app.use(notFoundHandler());
   app.use(errorHandler(options.logger));

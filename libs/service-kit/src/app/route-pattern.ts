@@ -21,7 +21,8 @@ Object.defineProperty(express.request, 'route', {
   },
   set(this: Tracked, value: { path?: unknown } | undefined) {
     this[ROUTE] = value;
-    if (value?.path !== undefined) this[PATTERN] = `${this.baseUrl}${String(value.path)}`;
+    // A router's route at `/` is its prefix itself: `/v1/messages`, not `/v1/messages/`.
+    if (value?.path !== undefined) this[PATTERN] = value.path === '/' && this.baseUrl ? this.baseUrl : `${this.baseUrl}${String(value.path)}`;
   },
 });
 

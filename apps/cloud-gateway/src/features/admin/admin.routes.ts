@@ -1,5 +1,5 @@
 // Operator API (admin token): the same operations as the admin CLI, over HTTP.
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { ApiRegistry, ApiRouteSpec } from '@dtg/service-kit';
 import type { CloudServices } from '../../services';
@@ -43,7 +43,7 @@ function tenantsChanged(s: CloudServices): void {
 }
 
 export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
-  const router = Router();
+  const router = api.router('/admin');
   const before = [requireAdmin(s.config.ADMIN_TOKEN)];
   const spec = <T extends Omit<ApiRouteSpec, 'before' | 'security' | 'tags'>>(x: T) => ({ ...x, before, security: ['admin'], tags: ['admin'] });
 

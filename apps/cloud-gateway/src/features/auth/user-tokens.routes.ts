@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { UserTokenIdSchema } from '@dtg/contracts';
 import type { ApiRegistry } from '@dtg/service-kit';
@@ -7,7 +7,7 @@ import type { UserTokenRevocations } from './user-token-revocations';
 
 /** Revoking one user token by its id: what a local store does when someone signs out there. */
 export function userTokensRoutes(revocations: UserTokenRevocations, api: ApiRegistry): Router {
-  const router = Router();
+  const router = api.router('/v1/user-tokens');
   api.add(
     router,
     {

@@ -1,6 +1,6 @@
 // DingTalk's encrypted HTTP pushes: POST /callbacks/dingtalk?tenant=<id> (an internal app) and
 // POST /callbacks/dingtalk/suite (the suite configured in env). Public: the signature is the auth.
-import { Router, type Response } from 'express';
+import type { Router, Response } from 'express';
 import { Counter } from 'prom-client';
 import { z } from 'zod';
 import type { ApiRegistry, ApiRouteSpec, InputSchemas, Registry } from '@dtg/service-kit';
@@ -44,7 +44,7 @@ const responses = {
 };
 
 export function callbackRoutes(s: CloudServices, api: ApiRegistry, registry: Registry): Router {
-  const router = Router();
+  const router = api.router('/callbacks/dingtalk');
   const counter = new Counter({
     name: 'dingtalk_callbacks_total',
     help: 'DingTalk callback pushes by endpoint and result (accepted, duplicate, verified, ignored, or the rejection reason)',

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import type { ApiRegistry } from '@dtg/service-kit';
 import { principal, requireScope } from '../auth/authenticate.middleware';
@@ -11,7 +11,7 @@ const errors = {
 };
 
 export function directoryRoutes(directory: DirectoryService, api: ApiRegistry): Router {
-  const router = Router();
+  const router = api.router('/v1/directory/sync');
   api.add(
     router,
     {

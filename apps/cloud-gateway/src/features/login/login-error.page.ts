@@ -50,7 +50,7 @@ export function loginErrorPages(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent || req.accepts(['application/json', 'text/html']) !== 'text/html') return next(err);
     const error = toAppError(err);
-    const fields = { problem: error.code, status: error.status, method: req.method, path: req.path };
+    const fields = { problem: error.code, status: error.status, method: req.method, path: `${req.baseUrl}${req.path}` };
     if (error.status >= 500) logger.error('login page failed', { ...fields, err });
     else logger.info(error.detail, fields);
     security(req, res, () => {

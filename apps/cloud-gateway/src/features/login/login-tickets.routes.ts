@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import type { Router, RequestHandler } from 'express';
 import { z } from 'zod';
 import { LoginTicketSchema } from '@dtg/contracts';
 import { notFound, type ApiRegistry } from '@dtg/service-kit';
@@ -7,7 +7,7 @@ import type { LoginService } from './login.service';
 
 /** Pull fallback for the local store when the pushed user.authenticated has not arrived yet. */
 export function loginTicketsRoutes(login: LoginService, api: ApiRegistry, authenticate: RequestHandler): Router {
-  const router = Router();
+  const router = api.router('/v1/login-tickets');
   api.add(
     router,
     {

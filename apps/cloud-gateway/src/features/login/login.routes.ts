@@ -2,7 +2,7 @@
 // GET /auth/dingtalk/callback, which ends at returnTo with `ticket=` (or `error=`). Nothing here
 // redirects anywhere but DingTalk or an allowlisted returnTo: until the state is spent the only
 // answer to a bad request is an error page.
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
 import passport from 'passport';
 import { z } from 'zod';
 import { AppError, input, validate, type ApiRegistry, type Logger } from '@dtg/service-kit';
@@ -35,10 +35,10 @@ export function loginRoutes(
   api: ApiRegistry,
 ): Router {
   const { login, strategies, logger, rateLimit, secureCookies } = deps;
-  const router = Router();
+  const router = api.router('/auth/dingtalk');
   const authenticator = new passport.Passport();
 
-  router.get('/auth/dingtalk', rateLimit, validate({ query: StartQuerySchema }), async (req, res, next) => {
+  const startHandler: RequestHandler = async (req, res, next) => {
     try {
       const { query } = input<{ query: typeof StartQuerySchema }>(res);
       const nonce = newBrowserNonce();
@@ -50,20 +50,26 @@ export function loginRoutes(
     } catch (err) {
       next(err);
     }
-  });
-  api.document({
-    method: 'get',
-    path: '/auth/dingtalk',
-    summary:
-      'Start “Sign in with DingTalk” for a tenant; returnTo must exactly match one of the tenant’s return URLs. Sets an httpOnly nonce cookie ' +
-      'the callback checks (the login finishes only in this browser); `binding` (optional) is passed on in the ticket’s data',
-    tags: ['login'],
-    security: [],
-    input: { query: StartQuerySchema },
-    responses: { 302: { description: 'To DingTalk’s login page (state: random, single use, 10 min, bound to this browser)' }, 400: htmlError, 403: htmlError, 429: rateLimited },
-  });
+  };
+  api.raw(
+    router,
+    {
+      method: 'get',
+      path: '/auth/dingtalk',
+      summary:
+        'Start “Sign in with DingTalk” for a tenant; returnTo must exactly match one of the tenant’s return URLs. Sets an httpOnly nonce cookie ' +
+        'the callback checks (the login finishes only in this browser); `binding` (optional) is passed on in the ticket’s data',
+      tags: ['login'],
+      security: [],
+      input: { query: StartQuerySchema },
+      responses: { 302: { description: 'To DingTalk’s login page (state: random, single use, 10 min, bound to this browser)' }, 400: htmlError, 403: htmlError, 429: rateLimited },
+    },
+    rateLimit,
+    validate({ query: StartQuerySchema }),
+    startHandler,
+  );
 
-  router.get('/auth/dingtalk/callback', rateLimit, validate({ query: CallbackQuerySchema }), async (req, res, next) => {
+  const callbackHandler: RequestHandler = async (req, res, next) => {
     const attempt: LoginAttempt = {};
     const finish = (err: unknown, user: { ticket: string } | false, info?: StateRefusal | DingTalkDenial | { reason: 'missing_code' }) => {
       res.set('Cache-Control', 'no-store');
@@ -86,21 +92,27 @@ export function loginRoutes(
     } catch (err) {
       next(err);
     }
-  });
-  api.document({
-    method: 'get',
-    path: '/auth/dingtalk/callback',
-    summary: 'DingTalk’s redirect back (authCode or code, state; or error): ends at returnTo with ticket= or error=',
-    tags: ['login'],
-    security: [],
-    input: { query: CallbackQuerySchema },
-    responses: {
-      302: { description: 'To returnTo with `ticket=<one-time ticket>` or `error=access_denied|not_in_org|invalid_code|dingtalk_unavailable|server_error`' },
-      400: { ...htmlError, description: 'Forged, reused or expired state, a state started in another browser (no nonce cookie), or no code: nothing was created' },
-      429: rateLimited,
+  };
+  api.raw(
+    router,
+    {
+      method: 'get',
+      path: '/auth/dingtalk/callback',
+      summary: 'DingTalk’s redirect back (authCode or code, state; or error): ends at returnTo with ticket= or error=',
+      tags: ['login'],
+      security: [],
+      input: { query: CallbackQuerySchema },
+      responses: {
+        302: { description: 'To returnTo with `ticket=<one-time ticket>` or `error=access_denied|not_in_org|invalid_code|dingtalk_unavailable|server_error`' },
+        400: { ...htmlError, description: 'Forged, reused or expired state, a state started in another browser (no nonce cookie), or no code: nothing was created' },
+        429: rateLimited,
+      },
     },
-  });
+    rateLimit,
+    validate({ query: CallbackQuerySchema }),
+    callbackHandler,
+  );
 
-  router.use('/auth', loginErrorPages(logger));
+  router.use(loginErrorPages(logger));
   return router;
 }

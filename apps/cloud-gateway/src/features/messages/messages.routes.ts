@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import type { ApiRegistry } from '@dtg/service-kit';
 import { principal, requireScope } from '../auth/authenticate.middleware';
 import type { MessagesFeature } from './messages.feature';
@@ -11,7 +11,7 @@ const missing = { 404: { description: 'No such message for this tenant' } };
 
 /** Work notifications: send (202, then events), read the cloud's view, recall. */
 export function messagesRoutes(messages: MessagesFeature, api: ApiRegistry): Router {
-  const router = Router();
+  const router = api.router('/v1/messages');
   api.add(router, {
     ...common,
     method: 'post', path: '/v1/messages',

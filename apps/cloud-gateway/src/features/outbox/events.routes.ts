@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { EventsPageSchema, EventsQuerySchema } from '@dtg/contracts';
 import { logAsRoutine, type ApiRegistry } from '@dtg/service-kit';
 import type { Db } from '../../db/prisma';
@@ -7,7 +7,7 @@ import { eventsRepository } from './events.repository';
 
 /** Pull: the same envelopes as push, in seq order, for stores that cannot (or did not) receive pushes. */
 export function eventsRoutes(db: Db, api: ApiRegistry): Router {
-  const router = Router();
+  const router = api.router('/v1/events');
   api.add(
     router,
     {

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { UserProfileSchema } from '@dtg/contracts';
 import type { ApiRegistry } from '@dtg/service-kit';
@@ -15,7 +15,7 @@ const errors = {
 
 /** Profiles from the caller's own org (the principal's tenant decides which org is asked). */
 export function usersRoutes(users: UsersService, api: ApiRegistry): Router {
-  const router = Router();
+  const router = api.router('/v1/users');
   const common = { tags: ['users'], security: ['bearer'], before: [requireScope('directory:read')] };
   api.add(
     router,
