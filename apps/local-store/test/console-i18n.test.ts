@@ -9,6 +9,7 @@ import { MessageStatusSchema, RecipientStatusSchema, SCOPES } from '@dtg/contrac
 import { ERROR_CODES, UI_LOCALES } from '@dtg/service-kit';
 import ts from 'typescript';
 import { catalogFile, CONSOLE_PUBLIC_DIR, type ConsoleCatalog } from '../src/features/console/console-assets';
+import { SCOPE_CLAIMS } from '../src/features/oidc/oidc-accounts';
 
 const catalogs = Object.fromEntries(
   UI_LOCALES.map((locale) => [locale, JSON.parse(readFileSync(path.join(CONSOLE_PUBLIC_DIR, catalogFile(locale)), 'utf8')) as ConsoleCatalog]),
@@ -16,9 +17,15 @@ const catalogs = Object.fromEntries(
 const en = catalogs['en'] ?? {};
 const keys = Object.keys(en);
 const html = readFileSync(path.join(CONSOLE_PUBLIC_DIR, 'index.html'), 'utf8');
+const parse = (file: string) => ts.createSourceFile(path.basename(file), readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
 const scripts = readdirSync(CONSOLE_PUBLIC_DIR)
   .filter((name) => name.endsWith('.js'))
-  .map((name) => ({ name, source: ts.createSourceFile(name, readFileSync(path.join(CONSOLE_PUBLIC_DIR, name), 'utf8'), ts.ScriptTarget.Latest, true) }));
+  .map((name) => ({ name, source: parse(path.join(CONSOLE_PUBLIC_DIR, name)) }));
+/** The store's server code, which renders pages from the same catalog (index.html, the OIDC provider's pages). */
+const SRC_DIR = path.join(__dirname, '..', 'src');
+const serverFiles = (readdirSync(SRC_DIR, { recursive: true }) as string[])
+  .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.includes('generated'))
+  .map((file) => ({ name: file, source: parse(path.join(SRC_DIR, file)) }));
 
 const placeholders = (value: string | Record<string, string>) =>
   [...new Set(Object.values(typeof value === 'string' ? { other: value } : value).flatMap((text) => [...text.matchAll(/\{([a-zA-Z]+)\}/g)].map((m) => m[1])))].sort();
@@ -45,11 +52,11 @@ function literalText(node: ts.Node): string | undefined {
 
 /** Template-literal keys such as t(`group.${key}`): their prefix names a family of keys filled from data. */
 const dynamicPrefixes = new Set(
-  scripts.flatMap(({ source }) =>
+  [...scripts, ...serverFiles].flatMap(({ source }) =>
     nodes(source)
       .filter(ts.isTemplateExpression)
       .map((node) => node.head.text)
-      .filter((head) => /^[a-z][A-Za-z]*\.$/.test(head) && keys.some((key) => key.startsWith(head))),
+      .filter((head) => /^[a-z][A-Za-z.]*\.$/.test(head) && keys.some((key) => key.startsWith(head))),
   ),
 );
 
@@ -111,6 +118,8 @@ describe('the console catalogs', () => {
       // The cloud's ?error= codes (apps/cloud-gateway/src/features/login/login-failure.ts).
       ...['access_denied', 'not_in_org', 'tenant_suspended', 'invalid_code', 'dingtalk_unavailable', 'server_error'].map((code) => `login.${code}`),
       ...['text', 'markdown', 'link', 'action_card', 'oa', 'image', 'voice', 'file'].map((type) => `type.${type}`),
+      // What the OIDC consent page lists: every scope the provider serves.
+      ...[...Object.keys(SCOPE_CLAIMS), 'offline_access'].map((scope) => `oidc.scope.${scope}`),
     ];
     expect(needed.filter((key) => !(key in en))).toEqual([]);
   });
@@ -118,7 +127,10 @@ describe('the console catalogs', () => {
   it('have every key the page and the scripts use, and no key nothing uses', () => {
     expect(usedKeys.length).toBeGreaterThan(100);
     expect(usedKeys.filter(({ key }) => !(key in en))).toEqual([]);
-    const used = new Set(usedKeys.map(({ key }) => key));
+    // The server's pages use keys too; there a key-like literal may be something else (an event type), so only those in the catalog count.
+    const serverUsed = serverFiles.flatMap(({ source }) => nodes(source).map(literalText)).filter((text): text is string => text !== undefined && text in en);
+    expect(serverUsed).toEqual(expect.arrayContaining(['oidc.consentTitle', 'oidc.refusedTitle']));
+    const used = new Set([...usedKeys.map(({ key }) => key), ...serverUsed]);
     expect(keys.filter((key) => !used.has(key) && ![...dynamicPrefixes].some((prefix) => key.startsWith(prefix)))).toEqual([]);
   });
 });

@@ -9,9 +9,12 @@ import type { Database } from '../../db/database';
 import { SESSION_COOKIE } from '../session/session.middleware';
 import { claimsOf, SCOPE_CLAIMS, type OidcAccounts } from './oidc-accounts';
 import { PostgresAdapter } from './oidc-adapter';
-import { refusedPage, signedOutPage, signOutPage } from './oidc-pages';
+import { LOCALE_COOKIE, pageLocale, refusedPage, signedOutPage, signOutPage } from './oidc-pages';
 import type { OidcClients } from './oidc-clients';
 import { SIGNING_ALG, type PrivateJwk } from './signing-keys';
+
+/** The language of the provider's own pages: the console's choice (its cookie, unsigned, on this origin) or Accept-Language. */
+const koaLocale = (ctx: KoaContextWithOIDC) => pageLocale(ctx.cookies.get(LOCALE_COOKIE, { signed: false }), ctx.get('accept-language'));
 
 export const OIDC_PREFIX = '/oidc';
 
@@ -130,11 +133,11 @@ export function createProvider(deps: ProviderDeps): Provider {
         enabled: true,
         logoutSource: async (ctx, form) => {
           ctx.type = 'html';
-          ctx.body = signOutPage(form);
+          ctx.body = signOutPage(koaLocale(ctx), form);
         },
         postLogoutSuccessSource: async (ctx) => {
           ctx.type = 'html';
-          ctx.body = signedOutPage();
+          ctx.body = signedOutPage(koaLocale(ctx));
         },
       },
       userinfo: { enabled: true },
@@ -175,7 +178,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = refusedPage(String(out.error), String(out.error_description ?? ''));
+      ctx.body = refusedPage(koaLocale(ctx), String(out.error), String(out.error_description ?? ''));
     },
   };
   const provider = new Provider(deps.issuer, configuration);

@@ -13,8 +13,11 @@ import type { Access } from '../../http/access';
 import { readSessionCookie, SESSION_COOKIE } from '../session/session.middleware';
 import type { SessionService } from '../session/session.service';
 import { isFirstParty, OIDC_PREFIX } from './oidc-provider';
-import { consentPage, expiredPage, oidcPageSecurity } from './oidc-pages';
+import { consentPage, expiredPage, LOCALE_COOKIE, oidcPageSecurity, pageLocale } from './oidc-pages';
 import type { OidcService } from './oidc.service';
+
+/** The pages' language: the console's choice (same origin) or Accept-Language. */
+const localeOf = (req: Request) => pageLocale(readCookie(req, LOCALE_COOKIE), req.get('accept-language'));
 
 const CALLBACK_PATH = `${OIDC_PREFIX}/callback`;
 const UID_COOKIE = 'dtg_oidc_uid';
@@ -43,7 +46,7 @@ export function oidcRoutes(api: ApiRegistry, _access: Access, oidc: OidcService,
         await work(req, res, await oidc.provider());
       } catch (error) {
         // The interaction cookie is missing or expired (another browser, an old tab): nothing to resume.
-        if ((error as { name?: string }).name === 'SessionNotFound') return void res.status(400).type('html').send(expiredPage());
+        if ((error as { name?: string }).name === 'SessionNotFound') return void res.status(400).type('html').send(expiredPage(localeOf(req)));
         next(error);
       }
     };
@@ -94,7 +97,7 @@ export function oidcRoutes(api: ApiRegistry, _access: Access, oidc: OidcService,
       const origins = [...new Set((client?.redirectUris ?? []).map((uri) => new URL(uri).origin))];
       // The consent form's answer redirects to the app: its origins are allowed form targets.
       oidcPageSecurity(origins)(req, res, () => {
-        res.type('html').send(consentPage(`${OIDC_PREFIX}/interaction/${details.uid}/consent`, client?.clientName ?? String(details.params['client_id']), scopes));
+        res.type('html').send(consentPage(localeOf(req), `${OIDC_PREFIX}/interaction/${details.uid}/consent`, client?.clientName ?? String(details.params['client_id']), scopes));
       });
     }),
   );
@@ -114,7 +117,7 @@ export function oidcRoutes(api: ApiRegistry, _access: Access, oidc: OidcService,
     security,
     handle(async (req, res) => {
       const uid = readCookie(req, UID_COOKIE);
-      if (!uid || !/^[A-Za-z0-9_-]{1,64}$/.test(uid)) return void res.status(400).type('html').send(expiredPage());
+      if (!uid || !/^[A-Za-z0-9_-]{1,64}$/.test(uid)) return void res.status(400).type('html').send(expiredPage(localeOf(req)));
       res.clearCookie(UID_COOKIE, { ...uidCookie, maxAge: undefined });
       const back = `${OIDC_PREFIX}/interaction/${uid}`;
       const ticket = typeof req.query['ticket'] === 'string' ? req.query['ticket'] : undefined;
