@@ -46,7 +46,12 @@ export default [
   {
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
+    // Type-aware rules need the program: typescript-eslint's project service finds each file's tsconfig.
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
+      // A promise nobody awaits loses its rejection and its ordering; a deliberate one says `void` and why.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
       '@nx/enforce-module-boundaries': boundaries(PRODUCTION, TEST_ONLY_CIRCLES),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', { patterns: LIB_ENTRY_ONLY }],

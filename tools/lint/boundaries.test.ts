@@ -23,6 +23,8 @@ const probes = {
   sharedLibImportsClient: ['libs/webhook-signing/src', "import { DingTalkClient } from '@dtg/dingtalk-client';\nexport const c = DingTalkClient;\n", '.test'],
   testImportsTestkit: ['apps/cloud-gateway/test', "import { waitFor } from '@dtg/testkit';\nexport const w = waitFor;\n"],
   toolImportsTestkit: ['tools/bench', "import { startStack } from '@dtg/testkit';\nimport { ConfigSchema } from '@dtg/local-store';\nexport const s = [startStack, ConfigSchema];\n"],
+  floatingPromise: ['apps/cloud-gateway/src', "const later = async (): Promise<number> => 1;\nexport function f(): void {\n  later();\n}\n"],
+  misusedPromise: ['apps/cloud-gateway/src', "export const t = setInterval(async () => undefined, 1000);\nexport const ok = [1].filter(async () => true);\n"],
   cloudRawFetch: ['apps/cloud-gateway/src/features', "export const get = () => fetch('https://oapi.dingtalk.com/gettoken');\n"],
   cloudAxios: ['apps/cloud-gateway/src/features', "import axios from 'axios';\nexport const get = () => axios.get('https://oapi.dingtalk.com/gettoken');\n"],
 } as const satisfies Record<string, readonly [dir: string, code: string, suffix?: string]>;
@@ -49,7 +51,7 @@ beforeAll(() => {
     const results = JSON.parse(out) as { filePath: string; messages: { ruleId: string | null; message: string }[] }[];
     for (const [name, file] of files) {
       const messages = results.find((r) => r.filePath === file)?.messages ?? [];
-      errors[name] = messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries' || m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals').map((m) => m.message).join('\n');
+      errors[name] = messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries' || m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals' || m.ruleId?.startsWith('@typescript-eslint/no-') === true).map((m) => m.message).join('\n');
     }
   } finally {
     for (const [, file] of files) rmSync(file, { force: true });
@@ -78,6 +80,10 @@ describe('module boundaries (lint)', () => {
   });
   it('keeps the shared-scope rule in tests (a shared lib test may not use the DingTalk client)', () => {
     expect(errors.sharedLibImportsClient).toMatch(/scope:shared/);
+  });
+  it('refuses a promise nobody handles, and a promise where a plain value is expected (type-aware)', () => {
+    expect(errors.floatingPromise).toMatch(/Promises must be awaited/);
+    expect(errors.misusedPromise).toMatch(/Promise/);
   });
   it('refuses a raw HTTP call from the cloud (DingTalk goes through the client)', () => {
     expect(errors.cloudRawFetch).toMatch(/dingtalk-client/);

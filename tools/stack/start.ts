@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     await stopAll(children);
     process.exit(code);
   };
+  // Signal handlers cannot wait; stop() ends the process itself.
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
 

@@ -6,19 +6,19 @@ import { markdown, startMessagingStack, text, type MessagingStack } from './supp
 const pad = (n: number) => String(n).padStart(3, '0');
 
 /** Two new departments (one with a sub-department) holding 250 people; five are in both. */
-function addLaunchDepartments(s: MessagingStack): string[] {
+async function addLaunchDepartments(s: MessagingStack): Promise<string[]> {
   const sim = s.sim.sim;
-  sim.addDepartment(DEMO.corpId, { deptId: 20, name: 'Launch A', parentId: 1 });
-  sim.addDepartment(DEMO.corpId, { deptId: 21, name: 'Launch A West', parentId: 20 });
-  sim.addDepartment(DEMO.corpId, { deptId: 22, name: 'Launch B', parentId: 1 });
+  await sim.addDepartment(DEMO.corpId, { deptId: 20, name: 'Launch A', parentId: 1 });
+  await sim.addDepartment(DEMO.corpId, { deptId: 21, name: 'Launch A West', parentId: 20 });
+  await sim.addDepartment(DEMO.corpId, { deptId: 22, name: 'Launch B', parentId: 1 });
   const people: string[] = [];
-  const add = (userid: string, deptIds: number[]) => {
-    sim.addUser(DEMO.corpId, { userid, name: `Launch ${userid}`, deptIds });
+  const add = async (userid: string, deptIds: number[]) => {
+    await sim.addUser(DEMO.corpId, { userid, name: `Launch ${userid}`, deptIds });
     people.push(userid);
   };
-  for (let i = 1; i <= 100; i++) add(`a${pad(i)}`, i <= 5 ? [20, 22] : [20]);
-  for (let i = 1; i <= 50; i++) add(`w${pad(i)}`, [21]);
-  for (let i = 1; i <= 100; i++) add(`b${pad(i)}`, [22]);
+  for (let i = 1; i <= 100; i++) await add(`a${pad(i)}`, i <= 5 ? [20, 22] : [20]);
+  for (let i = 1; i <= 50; i++) await add(`w${pad(i)}`, [21]);
+  for (let i = 1; i <= 100; i++) await add(`b${pad(i)}`, [22]);
   return people;
 }
 
@@ -35,7 +35,7 @@ describe('work notification delivery and receipts (cloud ↔ simulator)', () => 
   });
 
   it('when a markdown notification goes to two departments of 250 people, then 3 sends (100/100/50) carry it and message.completed matches DingTalk per recipient', async () => {
-    const people = addLaunchDepartments(s);
+    const people = await addLaunchDepartments(s);
     s.sim.sim.clearRequestLog();
     const sent = await s.send({ recipients: { deptIds: [20, 22] }, msg: markdown('Launch day', '## Launch\nThe **new** release ships today.') });
     expect(sent.status).toBe(202);

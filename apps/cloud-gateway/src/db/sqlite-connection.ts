@@ -177,6 +177,7 @@ export class SqliteConnection {
       // While waiting for another process's lock, the retry timer flushes whatever has gathered.
       if (!this.flushScheduled && this.busyAttempts === 0) {
         this.flushScheduled = true;
+        // A timer callback has no one to await it: flush() settles every queued write's own promise.
         setImmediate(() => void this.atTurn(() => this.flush()));
       }
     });
@@ -248,6 +249,7 @@ export class SqliteConnection {
     }
     this.pending.unshift(...batch.filter((item) => item.deadline > now));
     this.busyAttempts = this.pending.length === 0 ? 0 : this.busyAttempts + 1;
+    // As above: the retry's outcome reaches each waiting write through its own promise.
     if (this.busyAttempts > 0) setTimeout(() => void this.atTurn(() => this.flush()), backoffMs(this.busyAttempts));
   }
 

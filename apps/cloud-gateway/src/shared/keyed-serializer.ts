@@ -9,6 +9,7 @@ export function keyedSerializer() {
     const current = (tails.get(key) ?? Promise.resolve()).then(task);
     const tail = current.catch(() => undefined);
     tails.set(key, tail);
+    // Bookkeeping only: `tail` has its rejection caught above, so this chain cannot reject.
     void tail.then(() => {
       if (tails.get(key) === tail) tails.delete(key);
     });

@@ -68,6 +68,7 @@ export class CallbackPusher {
     for (const d of this.deliveries) {
       if (d.state !== 'retrying' || d.nextAttemptAtMs === undefined || d.nextAttemptAtMs > now || this.inFlight.has(d.id)) continue;
       const to = resolve(d);
+      // Retries run on their own; attemptPush turns a network failure into a recorded attempt, never a rejection.
       if (to) void this.attempt(d, to);
     }
   }

@@ -94,6 +94,7 @@ export function rotateDueTickets(world: World): void {
   const now = world.clock.now();
   for (const suite of world.registry.allSuites()) {
     const issuedAt = world.registry.ticketIssuedAtMs(suite.suiteKey) ?? now;
+    // A clock listener cannot wait: the ticket rotates at once, and a failed push is recorded by the pusher.
     if (now - issuedAt >= interval) void rotateSuiteTicket(world, suite.suiteKey);
   }
 }

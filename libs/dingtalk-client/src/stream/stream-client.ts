@@ -166,6 +166,7 @@ export class DingTalkStreamClient {
       if (socket.readyState === socket.OPEN) socket.send(ackFrame(frame.headers.messageId, ackData));
     });
     this.inFlight.add(handled);
+    // Bookkeeping only: stop() awaits what is in flight, and the handlers report their own failures.
     void handled.finally(() => this.inFlight.delete(handled));
   }
 

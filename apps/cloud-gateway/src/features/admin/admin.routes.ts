@@ -38,6 +38,7 @@ const errors = { 400: { description: 'Invalid input' }, 401: { description: 'Adm
 
 /** What follows the tenants table: Stream connections and reconcile slots (both also re-read it on their own timers). */
 function tenantsChanged(s: CloudServices): void {
+  // Not awaited: the admin answer does not wait for DingTalk connections; reconcile() logs its own failures and never rejects.
   void s.stream.reconcile();
   s.directory.wakeReconciles().catch((err: unknown) => s.logger.warn('could not wake the reconcile scheduler; it looks again within a minute', { err }));
 }

@@ -76,6 +76,7 @@ export function createCallbacks(deps: CallbacksDeps) {
   jobs.register(MAINTENANCE_JOB, () => maintenance.run());
 
   return {
+    // onStored does not wait for housekeeping to be scheduled; scheduleHousekeeping() logs its own failure.
     inbox: callbackInbox({ transaction, jobs, windowMs: config.CALLBACK_TIMESTAMP_WINDOW, now, onStored: () => void scheduleHousekeeping() }),
     /** The clock callbacks are judged by (tests move it). */
     now,

@@ -130,6 +130,7 @@ export class Dispatcher {
             const [target, events] = await Promise.all([this.target(tenantId), this.deps.sqlite.read((sql) => deliveriesRepository.events(sql, claimed.map((c) => c.eventId)))]);
             for (const delivery of claimed) {
               inFlight += 1;
+              // Not awaited: pushes run side by side up to the slots; deliver() records every outcome and never rejects.
               void this.deliver(delivery, events.get(delivery.eventId), target).finally(() => {
                 inFlight -= 1;
                 signal.notify();
@@ -204,6 +205,7 @@ export class Dispatcher {
 
   private record(result: AttemptResult): void {
     this.results.push(result);
+    // Not awaited: attempts are written in batches behind the pushes; flush() logs a failed write and never rejects.
     if (this.results.length >= FLUSH_AT) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }

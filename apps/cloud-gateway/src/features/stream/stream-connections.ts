@@ -122,6 +122,7 @@ export function streamConnections(deps: StreamConnectionsDeps) {
     /** Opens what should be open, then keeps re-reading. */
     async start(): Promise<void> {
       await this.reconcile();
+      // reconcile() is serialised and never rejects (it logs); the interval only starts it.
       timer = setInterval(() => void this.reconcile(), deps.superviseIntervalMs);
       timer.unref();
     },

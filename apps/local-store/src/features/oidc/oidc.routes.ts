@@ -140,7 +140,8 @@ export function oidcRoutes(api: ApiRegistry, _access: Access, oidc: OidcService,
     if (req.path !== DISCOVERY && !req.path.startsWith(`${OIDC_PREFIX}/`)) return next();
     try {
       const provider = await oidc.provider();
-      provider.callback()(req, res);
+      // Koa's request handler answers its own errors and never rejects: nothing is left to await.
+      void provider.callback()(req, res);
     } catch (error) {
       next(error);
     }

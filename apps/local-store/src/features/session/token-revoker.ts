@@ -74,12 +74,13 @@ export function createTokenRevoker(options: TokenRevokerOptions): TokenRevoker {
 
   return {
     start() {
+      // run() logs its own failures and never rejects; start() and trigger() only set it going.
       timer ??= setInterval(() => void run(), options.intervalMs ?? 5000);
       timer.unref();
       void run();
     },
     trigger() {
-      void run();
+      void run(); // as in start()
     },
     runOnce: run,
     async stop() {

@@ -66,6 +66,7 @@ export class SubscriptionDispatcher {
       return;
     }
     this.scanning = true;
+    // scan() catches and logs its own failures; the poll and the kicks only start it.
     void this.scan().finally(() => {
       this.scanning = false;
       if (this.rescan) {
@@ -128,6 +129,7 @@ export class SubscriptionDispatcher {
           while (inFlight < concurrency && queue.length > 0) {
             const delivery = queue.shift() as ClaimedDelivery;
             inFlight += 1;
+            // Not awaited: deliveries run side by side up to the slots; deliver() records every outcome.
             void this.deliver(id, delivery, target).finally(() => {
               inFlight -= 1;
               signal.notify();
@@ -191,6 +193,7 @@ export class SubscriptionDispatcher {
 
   private record(result: AttemptResult): void {
     this.results.push(result);
+    // Not awaited: results are written in batches; flush() logs a failed write.
     if (this.results.length >= FLUSH_AT) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
   }
