@@ -12,6 +12,7 @@ import { directoryRoutes } from './features/directory/directory.routes';
 import { loginTicketsRoutes } from './features/login/login-tickets.routes';
 import { loginRateLimit } from './features/login/login-rate-limit';
 import { loginRoutes } from './features/login/login.routes';
+import { mediaRoutes } from './features/media/media.routes';
 import { messagesRoutes } from './features/messages/messages.routes';
 import { eventsRoutes } from './features/outbox/events.routes';
 import { registerStreamGauge } from './features/stream/stream-metrics';
@@ -69,6 +70,7 @@ export function createApp(s: CloudServices): Express {
       api.mount(app, usersRoutes(s.users, api));
       api.mount(app, directoryRoutes(s.directory, api));
       api.mount(app, messagesRoutes(s.messages, api));
+      api.mount(app, mediaRoutes({ dingtalk: s.dingtalk, tenants: s.tenants }, api));
       api.mount(app, userTokensRoutes(s.revocations, api));
       // Last: its document lists every route added above.
       app.use(openApiRoutes(OPENAPI_INFO, api));

@@ -20,6 +20,7 @@ import { directoryRoutes } from './org/directory.routes';
 import { streamRoutes } from './stream/stream.routes';
 import type { Simulator } from './simulator';
 import { accessRoutes } from './access/access.routes';
+import { mediaRoutes } from './media/upload.routes';
 
 /** Whatever no route claimed, answered the way the host it belongs to would (PROBE P12/P14). */
 const unknownPath: RequestHandler = (req, res) => {
@@ -59,7 +60,7 @@ export function createApp(sim: Simulator, logger?: winston.Logger): Express {
   app.use(trafficGuard(world));
   app.use(controlRoutes(sim), worldControlRoutes(sim), accessRoutes(sim));
   app.use(loginRoutes(world), userTokenRoutes(world), tokenRoutes(world), isvAuthRoutes(world));
-  app.use(directoryRoutes(world), messageRoutes(world), callbackFailureRoutes(world), streamRoutes(world));
+  app.use(directoryRoutes(world), messageRoutes(world), mediaRoutes(world), callbackFailureRoutes(world), streamRoutes(world));
   app.use(unknownPath);
   app.use(lastResort);
   return app;

@@ -8,6 +8,7 @@ import { RequestLog } from './core/request-log';
 import type { Fixture } from './fixture/fixture.schema';
 import { FaultInjector } from './limits/faults';
 import { RateLimiter } from './limits/rate-limiter';
+import { MediaStore } from './media/media-store';
 import { DeliveryLimits } from './messages/delivery-limits';
 import { TaskStore } from './messages/task-store';
 import { OAuthStore } from './oauth/oauth-store';
@@ -48,6 +49,7 @@ export function createWorld(fixture: Fixture, config: SimConfig, clock: SimClock
     tokens: new TokenStore(),
     oauth: new OAuthStore(),
     tasks: new TaskStore(() => world.config.readPercent),
+    media: new MediaStore(),
     limits: new DeliveryLimits(),
     callbacks: new CallbackPusher(clock, () => ({ timeoutMs: world.config.callbackTimeoutMs, retryDelaysMs: world.config.callbackRetryDelaysMs })),
     limiter: new RateLimiter(),

@@ -8,6 +8,7 @@ import type { RequestLog } from './core/request-log';
 import type { Fixture } from './fixture/fixture.schema';
 import type { FaultInjector } from './limits/faults';
 import type { RateLimiter } from './limits/rate-limiter';
+import type { MediaStore } from './media/media-store';
 import type { DeliveryLimits } from './messages/delivery-limits';
 import type { TaskStore } from './messages/task-store';
 import type { OrgStore } from './org/org-store';
@@ -36,6 +37,8 @@ export interface World {
   tokens: TokenStore;
   oauth: OAuthStore;
   tasks: TaskStore;
+  /** Uploaded media (metadata only): sends refuse a media_id not uploaded by the sender. */
+  media: MediaStore;
   limits: DeliveryLimits;
   callbacks: CallbackPusher;
   limiter: RateLimiter;

@@ -1,4 +1,5 @@
 import { DEMO } from '../src';
+import { uploadMedia } from './media-upload';
 import { useSimulator } from './sim-client';
 
 const sim = useSimulator();
@@ -94,10 +95,12 @@ describe('asyncsend_v2 validation', () => {
       { text: { content: 'no type' } },
     ];
     for (const msg of bad) expect([400002, 40035]).toContain((await send({ userid_list: 'user002', msg })).body.errcode);
+    const token = await sim().appToken();
+    const media = async (type: string, filename: string) => (await uploadMedia(sim(), token, type, filename)).media_id;
     const good = [
-      { msgtype: 'image', image: { media_id: '@lADO' } },
-      { msgtype: 'voice', voice: { media_id: '@lADO', duration: '10' } },
-      { msgtype: 'file', file: { media_id: '@lADO' } },
+      { msgtype: 'image', image: { media_id: await media('image', 'a.png') } },
+      { msgtype: 'voice', voice: { media_id: await media('voice', 'a.amr'), duration: '10' } },
+      { msgtype: 'file', file: { media_id: await media('file', 'a.pdf') } },
       { msgtype: 'link', link: { messageUrl: 'https://x', picUrl: '@lADO', title: 't', text: 't' } },
       { msgtype: 'oa', oa: { message_url: 'https://x', head: { bgcolor: 'FFBBBBBB', text: 'h' }, body: { title: 'b' } } },
       { msgtype: 'markdown', markdown: { title: 't', text: '# hi' } },

@@ -21,7 +21,7 @@ const STATUS_BY_ERROR: Array<[new (...args: never[]) => Error, (err: Error) => n
 
 function bodyOf(res: Response): unknown {
   const body = locals(res).body;
-  if (body.kind === 'invalid') throw new SyntaxError('request body must be JSON');
+  if (body.kind === 'invalid' || body.kind === 'multipart') throw new SyntaxError('request body must be JSON');
   return body.kind === 'none' ? {} : body.value;
 }
 

@@ -8,6 +8,12 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * host's own error answer (errcode 43009 / 400 invalidParameter), never Express's HTML error page.
  */
 export function bodyReader(req: Request, res: Response, next: NextFunction): void {
+  // Media uploads are up to 20 MB and streamed by their route (media/upload.routes.ts).
+  if (/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
+    locals(res).body = { kind: 'multipart' };
+    next();
+    return;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;

@@ -16,6 +16,8 @@ export interface EndpointInput {
   pathParams: Record<string, string>;
   /** The Host the caller used (answers that name a URL of this simulator use it). */
   requestHost: string;
+  /** The request itself, for a multipart endpoint to stream its file from. */
+  request: Request;
   principal?: Principal;
 }
 
@@ -27,19 +29,25 @@ export interface EndpointSpec {
   /** Rate-limit identity of an unauthenticated call (e.g. the appKey asking for a token). */
   clientKey?: (input: EndpointInput) => string | undefined;
   handle: (input: EndpointInput) => object | Promise<object>;
+  /** Takes multipart/form-data (its parameters in the query; the handler reads the file from `request`). */
+  multipart?: boolean;
 }
 
 export function queryOf(req: Request): Record<string, string> {
   return Object.fromEntries(new URL(req.originalUrl, 'http://sim').searchParams);
 }
 
-function bodyFields(host: Host, res: Response, query: Record<string, string>, tokenParam: string): Record<string, unknown> {
+function bodyFields(host: Host, res: Response, query: Record<string, string>, tokenParam: string, multipart: boolean): Record<string, unknown> {
   const body = locals(res).body;
   if (body.kind === 'invalid') {
     if (body.problem === 'content_type') throw new SimError('bad_content_type', 'unsupported content-type, send application/json');
     throw new SimError('malformed_body', body.problem === 'too_large' ? 'request body too large' : 'request body is not valid JSON');
   }
   if (body.kind === 'form' && host === 'api') throw new SimError('bad_content_type', 'unsupported content-type, send application/json');
+  if (body.kind === 'multipart') {
+    if (!multipart) throw new SimError('bad_content_type', 'unsupported content-type, send application/json');
+    return host === 'oapi' ? Object.fromEntries(Object.entries(query).filter(([key]) => key !== tokenParam)) : {};
+  }
   if (body.kind === 'json' && (body.value === null || typeof body.value !== 'object' || Array.isArray(body.value))) {
     throw new SimError('malformed_body', 'request body must be a JSON object');
   }
@@ -72,7 +80,8 @@ export function endpoint(world: World, host: Host, apiPath: string, spec: Endpoi
       const token = spec.auth ? extractToken(host, req, query, state.body, tokenParam) : undefined;
       const input: EndpointInput = {
         world,
-        params: new ParamReader(bodyFields(host, res, query, tokenParam), host === 'oapi' ? 'loose' : 'strict'),
+        params: new ParamReader(bodyFields(host, res, query, tokenParam, spec.multipart === true), host === 'oapi' ? 'loose' : 'strict'),
+        request: req,
         query,
         pathParams: req.params as Record<string, string>,
         requestHost: req.headers.host ?? `${req.socket.localAddress ?? '127.0.0.1'}:${req.socket.localPort ?? ''}`,

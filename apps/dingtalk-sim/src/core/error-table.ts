@@ -59,6 +59,12 @@ export const ERROR_TABLE: Record<SimErrorReason, { oapi: OapiShape; api: ApiShap
   // [UNVERIFIED code] asyncsend_v2 documents to_all_user for internal apps only; 40035 is the
   // old host's "invalid parameter" (不合法的参数).
   isv_to_all_user: { oapi: { errcode: 40035 }, api: { status: 400, code: 'invalidParameter' } },
+  // [UNVERIFIED codes] dingtalk-api.md §4.9 names no errors for media; these are the legacy global
+  // table's 不合法的媒体文件类型 / 文件类型 / 文件大小 / 媒体文件id.
+  invalid_media_type: { oapi: { errcode: 40004 }, api: { status: 400, code: 'invalidParameter' } },
+  invalid_file_type: { oapi: { errcode: 40005 }, api: { status: 400, code: 'invalidParameter' } },
+  invalid_file_size: { oapi: { errcode: 40006 }, api: { status: 400, code: 'invalidParameter' } },
+  invalid_media_id: { oapi: { errcode: 40007 }, api: { status: 400, code: 'invalidParameter' } },
   unknown_error: { oapi: { errcode: -1 }, api: { status: 500, code: 'unknownError' } },
 };
 

@@ -6,6 +6,8 @@ export type ParsedBody =
   | { kind: 'none' }
   | { kind: 'json'; value: unknown }
   | { kind: 'form'; value: Record<string, string> }
+  /** Not read: a multipart upload streams straight from the request into its route. */
+  | { kind: 'multipart' }
   | { kind: 'invalid'; problem: 'malformed' | 'content_type' | 'too_large'; text: string };
 
 /** Per-request state the simulator's middleware chain shares (kept off `req`, which Express owns). */

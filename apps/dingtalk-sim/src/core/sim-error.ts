@@ -40,6 +40,10 @@ export type SimErrorReason =
   | 'unauthorized_client'
   | 'post_required'
   | 'isv_to_all_user'
+  | 'invalid_media_type'
+  | 'invalid_file_type'
+  | 'invalid_file_size'
+  | 'invalid_media_id'
   | 'unknown_error';
 
 export interface SimErrorOverrides {

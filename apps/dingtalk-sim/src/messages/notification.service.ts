@@ -42,6 +42,10 @@ export function sendNotification(world: World, sender: Sender, input: SendInput)
   if (userids && userids.length > config.maxUseridsPerSend) throw invalidParam('userid_list', `at most ${config.maxUseridsPerSend} userids`);
   if (deptIds && deptIds.length > config.maxDeptsPerSend) throw invalidParam('dept_id_list', `at most ${config.maxDeptsPerSend} departments`);
   const msgtype = validateMsg(input.msg, input.msgWireBytes, config.msgMaxBytes);
+  if (msgtype === 'image' || msgtype === 'file' || msgtype === 'voice') {
+    const mediaId = (input.msg[msgtype] as Record<string, unknown>)['media_id'] as string;
+    if (!world.media.ownedBy(mediaId, sender.key)) throw new SimError('invalid_media_id', `media_id ${mediaId} was not uploaded by this app`);
+  }
   if (msgtype === 'oa' && input.msg['oa'] && (input.msg['oa'] as Record<string, unknown>)['status_bar'] !== undefined && !(userids && userids.length <= 5 && !deptIds?.length && !toAllUser)) {
     throw invalidParam('msg.oa.status_bar', 'only for userid_list recipients, at most 5');
   }

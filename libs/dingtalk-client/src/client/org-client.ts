@@ -1,4 +1,5 @@
 import { ContactsApi } from '../api/contacts.api';
+import { MediaApi } from '../api/media.api';
 import { MessagesApi } from '../api/messages.api';
 import type { OrgBinding } from '../api/org-binding';
 
@@ -10,6 +11,7 @@ import type { OrgBinding } from '../api/org-binding';
 export class OrgClient {
   readonly contacts: ContactsApi;
   readonly messages: MessagesApi;
+  readonly media: MediaApi;
 
   constructor(
     private readonly binding: OrgBinding,
@@ -20,6 +22,7 @@ export class OrgClient {
   ) {
     this.contacts = new ContactsApi(binding);
     this.messages = new MessagesApi(binding, agentId, isv);
+    this.media = new MediaApi(binding);
   }
 
   /** The cached app/corp access token, for calls this client does not wrap. */

@@ -5,7 +5,8 @@ import type { RateLimiter } from '../rate-limit/rate-limiter';
 import type { TokenSource } from '../tokens/token-broker';
 import { parseResponse } from './response-parser';
 import { decideRetry, type RetryOptions } from './retry-policy';
-import type { HttpSend } from './transport';
+import { multipartBody, type MultipartFile } from './multipart';
+import type { HttpRequest, HttpSend } from './transport';
 import { describeTransportFailure } from './transport-failure';
 import { buildQuery, type QueryValue } from './url';
 
@@ -42,6 +43,10 @@ export interface CallSpec<T> {
   auth?: TokenSource | string;
   /** Old-host query parameter for the token; `/service/*` calls use `suite_access_token`. Default `access_token`. */
   tokenParam?: string;
+  /** A file sent as multipart/form-data instead of a JSON body. Its stream is read once: the call is never retried. */
+  upload?: MultipartFile;
+  /** Deadline for this call instead of the client's default (uploads take longer). */
+  timeoutMs?: number;
 }
 
 /** Runs one DingTalk call: rate limit, token placement, deadline, parsing, retries, one token refresh. */
@@ -55,6 +60,7 @@ export class ApiCaller {
       try {
         return await this.attempt(spec, token);
       } catch (err) {
+        if (spec.upload) throw err;
         const decision = decideRetry(err, { attempt, idempotent: spec.idempotent, canRefreshToken }, this.config.retry);
         if (decision.action === 'fail') throw err;
         if (decision.action === 'refresh-token') {
@@ -78,12 +84,16 @@ export class ApiCaller {
     if (token !== undefined && spec.host === 'api') headers['x-acs-dingtalk-access-token'] = token;
     const requestId = this.config.requestId();
     if (requestId) headers['x-request-id'] = requestId;
-    let body: string | undefined;
-    if (spec.body !== undefined) {
+    let body: HttpRequest['body'];
+    if (spec.upload) {
+      const multipart = multipartBody(spec.upload);
+      body = multipart.body;
+      headers['content-type'] = multipart.contentType;
+    } else if (spec.body !== undefined) {
       body = JSON.stringify(spec.body);
       headers['content-type'] = 'application/json';
     }
-    const deadline = AbortSignal.timeout(this.config.timeoutMs);
+    const deadline = AbortSignal.timeout(spec.timeoutMs ?? this.config.timeoutMs);
     const url = `${base.replace(/\/+$/, '')}${spec.path}${buildQuery(query)}`;
     let response;
     try {

@@ -1,10 +1,12 @@
+import { Readable } from 'node:stream';
 import axios, { type AxiosInstance } from 'axios';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
   url: string;
   headers: Record<string, string>;
-  body?: string;
+  /** JSON text, or a stream (a multipart upload), which can be sent only once. */
+  body?: string | Readable;
   signal: AbortSignal;
 }
 
@@ -17,7 +19,7 @@ export interface HttpResponse {
 /** Minimal shape of the WHATWG `fetch` (Node's global fetch, undici, or a test double). */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+  init: { method: string; headers: Record<string, string>; body?: string | ReadableStream; duplex?: 'half'; signal: AbortSignal },
 ) => Promise<{ status: number; text(): Promise<string> }>;
 
 /** An axios instance (the default is a fresh `axios.create()`) or a fetch-like function. */
@@ -56,7 +58,8 @@ function fetchSend(fetchLike: FetchLike): HttpSend {
     const response = await fetchLike(request.url, {
       method: request.method,
       headers: request.headers,
-      body: request.body,
+      // fetch streams a request body only as a web stream, and only with duplex 'half'.
+      ...(request.body instanceof Readable ? { body: Readable.toWeb(request.body) as ReadableStream, duplex: 'half' as const } : { body: request.body }),
       signal: request.signal,
     });
     return { status: response.status, body: await response.text() };

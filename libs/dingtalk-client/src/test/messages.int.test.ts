@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { ZodError } from 'zod';
 import { DingTalkApiError, DingTalkTransportError, type DingTalkClient } from '../index';
 import { validMessages } from './messages.fixture';
@@ -25,8 +26,23 @@ interface SimTask {
   status: string;
 }
 
+const MEDIA_FILES: Record<string, { type: 'image' | 'voice' | 'file'; filename: string }> = {
+  image: { type: 'image', filename: 'chart.png' },
+  voice: { type: 'voice', filename: 'memo.amr' },
+  file: { type: 'file', filename: 'report.pdf' },
+};
+
+/** Image, voice and file messages carry a media_id the sending app uploaded: upload one and put it in. */
+async function withUploadedMedia<M extends { msgtype: string }>(msgtype: string, msg: M): Promise<M> {
+  const media = MEDIA_FILES[msgtype];
+  if (!media) return msg;
+  const { mediaId } = await client.forOrg(internalApp).media.upload({ ...media, content: Readable.from([Buffer.from('file bytes')]) });
+  return { ...msg, [msgtype]: { ...(msg as unknown as Record<string, object>)[msgtype], media_id: mediaId } };
+}
+
 describe('work notifications against the simulator', () => {
-  it.each(Object.entries(validMessages))('sends a %s message and the simulator records that msgtype', async (msgtype, msg) => {
+  it.each(Object.entries(validMessages))('sends a %s message and the simulator records that msgtype', async (msgtype, fixture) => {
+    const msg = await withUploadedMedia(msgtype, fixture);
     const taskId = await client.forOrg(internalApp).messages.send({ userIds: ['user020'], msg });
     const task = await sim.control<SimTask>('GET', `/tasks/${taskId}`);
     expect(task.msgtype).toBe(msgtype);
