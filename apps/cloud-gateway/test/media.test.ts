@@ -1,8 +1,8 @@
 // POST /v1/media against the simulator over HTTP: the file streams through to DingTalk's
 // /media/upload, and what DingTalk would refuse is refused here first, before DingTalk is called.
 import { createHash, randomBytes } from 'node:crypto';
+import { waitFor } from '@dtg/testkit';
 import { startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
-import { waitFor } from './support/webhook-receiver';
 
 describe('POST /v1/media', () => {
   let stack: IdentityStack;
