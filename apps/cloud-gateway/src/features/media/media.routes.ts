@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { MEDIA_LIMITS, MEDIA_TYPES } from '@dtg/dingtalk-client';
 import type { ApiRegistry } from '@dtg/service-kit';
@@ -13,7 +13,7 @@ const UploadedSchema = z.object({ mediaId: z.string(), type: z.enum(MEDIA_TYPES)
 
 /** Media for image, voice and file messages: the media id goes into `msg.image.media_id` etc. of POST /v1/messages. */
 export function mediaRoutes(deps: { dingtalk: DingTalk; tenants: TenantsService }, api: ApiRegistry): Router {
-  const router = Router();
+  const router = api.router('/v1/media');
   api.add(
     router,
     {
