@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One build for the three services; each is a target of its own, built from the repository root:
 #   docker build --target cloud-gateway .   (or local-store, dingtalk-sim; docker-compose.yml names them)
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /repo
 # better-sqlite3 compiles from source; the toolchain stays in this stage only.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -23,7 +23,7 @@ COPY . .
 RUN npm run prisma:generate && npm run build && npm prune --omit=dev --ignore-scripts
 
 # What every service image shares: the pruned repository with the bundles, owned by `node`.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build --chown=node:node /repo /app

@@ -185,6 +185,15 @@ describe('Dockerfile', () => {
     expect(missing).toEqual([]);
   });
 
+  it('builds and runs on a Node.js LTS line that package.json engines allows (Node 20 left LTS in April 2026)', () => {
+    const majors = [...dockerfile.matchAll(/^FROM node:(\d+)-/gm)].map((m) => Number(m[1]));
+    expect(majors.length).toBeGreaterThanOrEqual(2);
+    // LTS lines are the even ones; 20 is end of life.
+    for (const major of majors) expect([major % 2, major > 20]).toEqual([0, true]);
+    const engines = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    expect(engines).toMatch(/>=22/);
+  });
+
   it.each(['cloud-gateway', 'local-store', 'dingtalk-sim'])('%s is a target that runs its bundle as non-root, with a healthcheck', (app) => {
     const text = stage(app);
     expect(text).toMatch(/^FROM runtime AS /m);
