@@ -42,7 +42,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now });
   const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
   const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
-  const deliveries = deliveriesService(db);
+  const deliveries = deliveriesService({ db, transaction, outbox });
   const dispatcher = new Dispatcher({
     db,
     sqlite,

@@ -68,6 +68,15 @@ describe('wake-ups registered by the write itself (polls an hour apart)', () => 
     expect(receiver.received.every((r) => r.verified)).toBe(true);
   });
 
+  it('when an operator replays events, then they are pushed again without a poll', async () => {
+    expect((await call('POST', `/admin/tenants/${tenant.id}/test-events`, { count: 2 })).status).toBe(202);
+    await waitFor(() => pushed('test.ping').length === 2, 'two pushed test.ping', WITHIN_MS);
+    // Their attempts recorded (a replay of a push still in flight would be overwritten by its outcome).
+    await cloud.services.dispatcher.drain();
+    expect((await call('POST', `/admin/tenants/${tenant.id}/replay`, { fromSeq: 1 })).status).toBe(200);
+    await waitFor(() => pushed('test.ping').length === 4, 'both pushed again', WITHIN_MS);
+  });
+
   it('when a message is accepted, then its dispatch job is made, run and reported without a poll', async () => {
     const sent = await call<{ id: string }>('POST', '/v1/messages', { msg: { msgtype: 'text', text: { content: 'wake' } }, recipients: { userIds: ['user001'] } }, tenant.apiKey);
     expect(sent.status).toBe(202);

@@ -121,7 +121,6 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     responses: { 200: { description: 'Requeued', schema: z.object({ requeued: z.number().int(), created: z.number().int() }) }, ...errors },
   }), async ({ params, body }, _req, res) => {
     res.json(await s.deliveries.replay(params.id, body.fromSeq));
-    s.dispatcher.kick();
   });
   api.add(router, spec({
     method: 'post', path: '/admin/tenants/:id/test-events', summary: 'Emit test.ping events (check the webhook path end to end)',

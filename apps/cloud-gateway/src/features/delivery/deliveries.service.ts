@@ -1,7 +1,8 @@
 // Operator views and actions on the delivery log: list by status, replay from a seq.
 import { z } from 'zod';
 import { notFound } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import type { Db, Transact } from '../../db/prisma';
+import type { Outbox } from '../outbox/outbox';
 import { newId } from '../../shared/ids';
 
 export const DeliveryViewSchema = z.object({
@@ -18,7 +19,8 @@ export const DeliveryViewSchema = z.object({
 });
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>;
 
-export function deliveriesService(db: Db) {
+export function deliveriesService(deps: { db: Db; transaction: Transact; outbox: Outbox }) {
+  const { db } = deps;
   return {
     async list(filter: { status?: string; tenantId?: string; limit?: number }): Promise<DeliveryView[]> {
       const rows = await db.delivery.findMany({
@@ -46,10 +48,12 @@ export function deliveriesService(db: Db) {
      * restart their schedule, events that never had one (no webhook URL at the time) get one.
      */
     async replay(tenantId: string, fromSeq: number): Promise<{ requeued: number; created: number }> {
-      return db.$transaction(async (tx) => {
+      return deps.transaction(async (tx, sql) => {
         const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { webhookUrl: true } });
         if (!tenant) throw notFound(`tenant ${tenantId} not found`);
         const now = new Date();
+        // The dispatcher looks for them as soon as this commits.
+        deps.outbox.deliveriesWritten(sql);
         const requeued = await tx.delivery.updateMany({
           where: { tenantId, event: { seq: { gte: fromSeq } } },
           data: { status: 'pending', attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseUntil: null, lastError: null },

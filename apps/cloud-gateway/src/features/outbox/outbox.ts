@@ -82,10 +82,15 @@ export class Outbox {
           `INSERT INTO Delivery (id, eventId, tenantId, status, attempts, nextAttemptAt, createdAt, updatedAt) VALUES ${batch.map(() => "(?,?,?,'pending',0,?,?,?)").join(',')}`,
           ...batch.flatMap((e) => [newId('dlv'), e.id, tenantId, Date.parse(e.occurredAt), now, now]),
         );
-        tx.afterCommit(this.wake);
+        this.deliveriesWritten(tx);
       }
     }
     return envelopes;
+  }
+
+  /** Deliveries were written in `tx` other than by append (a replay): the listeners run once it commits. */
+  deliveriesWritten(tx: Tx): void {
+    tx.afterCommit(this.wake);
   }
 
   /**
