@@ -15,6 +15,7 @@ import { loginRoutes } from './features/login/login.routes';
 import { mediaRoutes } from './features/media/media.routes';
 import { messagesRoutes } from './features/messages/messages.routes';
 import { eventsRoutes } from './features/outbox/events.routes';
+import { registerOpsMetrics } from './features/ops/ops-metrics';
 import { registerStreamGauge } from './features/stream/stream-metrics';
 import { usersRoutes } from './features/users/users.routes';
 import type { CloudServices } from './services';
@@ -36,6 +37,8 @@ export function createApp(s: CloudServices): Express {
   const registry = createMetricsRegistry('cloud-gateway');
   registerStreamGauge(registry, s.stream);
   registerLockWaitMetrics(registry, s.lockWaits);
+  registerOpsMetrics(registry, s.sqlite);
+  s.dingtalkCalls.register(registry);
   return createServiceApp({
     logger: s.logger,
     registry,

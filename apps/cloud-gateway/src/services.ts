@@ -10,6 +10,7 @@ import { createCallbacks } from './features/callbacks/callbacks.feature';
 import { addressPolicy } from './features/delivery/address-policy';
 import { Dispatcher } from './features/delivery/dispatcher';
 import { tenantCheck } from './features/diagnostics/tenant-check';
+import { dingtalkCallMetrics } from './features/dingtalk/dingtalk-call-metrics';
 import { createDingTalk } from './features/dingtalk/org-clients';
 import { deliveriesService } from './features/delivery/deliveries.service';
 import { createDirectory } from './features/directory/directory.feature';
@@ -39,7 +40,8 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   });
   const outbox = new Outbox();
   const revocations = userTokenRevocations(sqlite, { ttlMs: config.USER_TOKEN_TTL, now: overrides.now ?? Date.now });
-  const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now });
+  const dingtalkCalls = dingtalkCallMetrics();
+  const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now, onCall: (call) => dingtalkCalls.record(call) });
   const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
   const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
   const deliveries = deliveriesService({ db, transaction, outbox });
@@ -91,7 +93,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     logger,
   });
   const check = tenantCheck({ db, secrets, dingtalk, tenants, config, now: overrides.now ?? Date.now });
-  return { config, logger, db, sqlite, lockWaits, secrets, outbox, revocations, tenants, deliveries, dispatcher, dingtalk, jobs, pingEvents: pingEvents(sqlite, outbox), callbacks, messages, users, login, directory, stream, check };
+  return { config, logger, db, sqlite, lockWaits, secrets, outbox, revocations, tenants, deliveries, dispatcher, dingtalk, jobs, pingEvents: pingEvents(sqlite, outbox), callbacks, messages, users, login, directory, stream, check, dingtalkCalls };
 }
 
 export type CloudServices = Awaited<ReturnType<typeof buildServices>>;

@@ -10,6 +10,7 @@ import { createChangesService, type ChangesService } from './features/changes/ch
 import { createCursorTracker, type CursorTracker } from './features/catch-up/cursor-tracker';
 import { createDirectoryService, type DirectoryService } from './features/directory/directory.service';
 import { createDeliveryMetrics } from './features/events/delivery-metrics';
+import { registerStoreHealthMetrics } from './features/events/store-health-metrics';
 import { createEventIngest, type EventIngest } from './features/events/event-ingest.service';
 import { MessageRelay } from './features/messages/message-relay.worker';
 import { createMessageSending, type MessageSending } from './features/messages/message-send.service';
@@ -64,6 +65,7 @@ export interface ServicesDeps {
 export function createServices(deps: ServicesDeps): Services {
   const { config, db, cloud, logger } = deps;
   const metrics = createDeliveryMetrics(deps.registry);
+  registerStoreHealthMetrics(deps.registry, db.sql);
   const tracker = createCursorTracker({
     sql: db.sql,
     tenantId: config.tenantId,

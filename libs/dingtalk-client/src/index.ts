@@ -18,7 +18,7 @@ export * from './api/contacts.schemas';
 export * from './api/message.schemas';
 export * from './api/message-results.schemas';
 
-export type { BaseUrls } from './http/api-caller';
+export type { BaseUrls, CallRecord } from './http/api-caller';
 export type { FetchLike, Transport } from './http/transport';
 export { DEFAULT_RETRY, type RetryOptions } from './http/retry-policy';
 export { DEFAULT_QPS, type RateLimitOptions } from './rate-limit/rate-limiter';

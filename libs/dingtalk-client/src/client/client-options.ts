@@ -1,3 +1,4 @@
+import type { CallRecord } from '../http/api-caller';
 import type { BaseUrls } from '../http/api-caller';
 import type { RetryOptions } from '../http/retry-policy';
 import type { Transport } from '../http/transport';
@@ -37,4 +38,6 @@ export interface DingTalkClientOptions {
   requestId?: () => string | undefined;
   /** Which token endpoints the caching layer uses: `v1` (api host, default) or `legacy` (oapi host, signed for ISV). */
   tokenEndpoints?: 'v1' | 'legacy';
+  /** Told about every HTTP attempt once it ends (metrics): no tokens, no bodies. */
+  onCall?: (call: CallRecord) => void;
 }

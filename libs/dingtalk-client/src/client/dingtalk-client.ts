@@ -36,6 +36,7 @@ export class DingTalkClient {
       retry: { ...DEFAULT_RETRY, ...options.retry },
       limiter: options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit),
       requestId: options.requestId ?? (() => undefined),
+      onCall: options.onCall,
     });
     this.broker = new TokenBroker(options.tokenStore ?? new InMemoryTokenStore(), this.clock, options.refreshMarginMs);
     this.tokens = new TokensApi(this.caller, this.clock);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
-import { DingTalkTransportError } from '../errors/dingtalk-errors';
+import { DingTalkApiError, DingTalkTransportError } from '../errors/dingtalk-errors';
 import type { RateLimiter } from '../rate-limit/rate-limiter';
 import type { TokenSource } from '../tokens/token-broker';
 import { parseResponse } from './response-parser';
@@ -19,6 +19,16 @@ export interface BaseUrls {
   oapiBaseUrl: string;
 }
 
+/** One HTTP attempt, as metrics see it. */
+export interface CallRecord {
+  host: 'api' | 'oapi';
+  /** The API path (no query: tokens travel there on the old host). */
+  path: string;
+  /** `ok`, DingTalk's code (`90018`, `60011`, `InvalidAuthentication`, `http_502`), or the transport failure (`timeout`). */
+  result: string;
+  durationMs: number;
+}
+
 export interface ApiCallerConfig {
   baseUrls: BaseUrls;
   send: HttpSend;
@@ -26,6 +36,7 @@ export interface ApiCallerConfig {
   retry: Required<RetryOptions>;
   limiter: RateLimiter | undefined;
   requestId: () => string | undefined;
+  onCall?: (call: CallRecord) => void;
 }
 
 export interface CallSpec<T> {
@@ -95,15 +106,33 @@ export class ApiCaller {
     }
     const deadline = AbortSignal.timeout(spec.timeoutMs ?? this.config.timeoutMs);
     const url = `${base.replace(/\/+$/, '')}${spec.path}${buildQuery(query)}`;
+    const started = performance.now();
+    const record = (result: string) => this.config.onCall?.({ host: spec.host, path: spec.path, result, durationMs: performance.now() - started });
     let response;
     try {
       response = await this.config.send({ method: spec.method, url, headers, body, signal: deadline });
     } catch (failure) {
       // Described, not wrapped: the transport's error holds the URL and body with their credentials.
-      throw new DingTalkTransportError({ method: spec.method, path: spec.path, ...describeTransportFailure(failure, deadline) });
+      const error = new DingTalkTransportError({ method: spec.method, path: spec.path, ...describeTransportFailure(failure, deadline) });
+      record(error.reason);
+      throw error;
     }
-    return parseResponse(response, spec.schema, { method: spec.method, path: spec.path });
+    try {
+      const parsed = parseResponse(response, spec.schema, { method: spec.method, path: spec.path });
+      record('ok');
+      return parsed;
+    } catch (error) {
+      record(error instanceof DingTalkApiError ? resultCode(error) : 'error');
+      throw error;
+    }
   }
+}
+
+/** The code DingTalk answered with: the wrapped sub_code, the errcode, the new host's code, else the HTTP status. */
+function resultCode(error: DingTalkApiError): string {
+  if (error.errcode === 88 && error.subCode !== undefined) return error.subCode;
+  if (error.errcode !== undefined) return String(error.errcode);
+  return error.code ?? `http_${error.httpStatus ?? 'error'}`;
 }
 
 async function resolveToken(auth: TokenSource | string | undefined): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 // One DingTalk client per process (its token cache and rate limiter must be shared), and the
 // org view for a tenant: the app token for an internal app, the suite's corp token for an ISV install.
-import { DingTalkClient, type AppCredentials, type OrgClient } from '@dtg/dingtalk-client';
+import { DingTalkClient, type AppCredentials, type CallRecord, type OrgClient } from '@dtg/dingtalk-client';
 import { AppError, currentRequestId } from '@dtg/service-kit';
 import type { CloudConfig } from '../../config';
 import type { Db } from '../../db/prisma';
@@ -18,7 +18,7 @@ export interface DingTalk {
   suite?: { suiteKey: string; suiteSecret: string };
 }
 
-export function createDingTalk(config: CloudConfig, db: Db, secrets: SecretBox, options: { clock?: () => number } = {}): DingTalk {
+export function createDingTalk(config: CloudConfig, db: Db, secrets: SecretBox, options: { clock?: () => number; onCall?: (call: CallRecord) => void } = {}): DingTalk {
   const tickets = suiteTickets(db, secrets);
   const client = new DingTalkClient({
     baseUrls: { loginBaseUrl: config.DINGTALK_LOGIN_URL, apiBaseUrl: config.DINGTALK_API_URL, oapiBaseUrl: config.DINGTALK_OAPI_URL },
@@ -27,6 +27,7 @@ export function createDingTalk(config: CloudConfig, db: Db, secrets: SecretBox, 
     requestId: currentRequestId,
     clock: options.clock ? { now: options.clock } : undefined,
     rateLimit: { qps: config.DINGTALK_QPS },
+    onCall: options.onCall,
   });
   const suite = config.SUITE_KEY && config.SUITE_SECRET ? { suiteKey: config.SUITE_KEY, suiteSecret: config.SUITE_SECRET } : undefined;
 
