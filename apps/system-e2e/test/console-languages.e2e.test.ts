@@ -50,6 +50,11 @@ interface Words {
   signedOut: string;
   switchTo: string;
   switchedSignIn: string;
+  tokens: string;
+  purpose: string;
+  expires: RegExp;
+  issue: string;
+  newToken: string;
 }
 
 const WALKS: Record<'zh-CN' | 'en', Words> = {
@@ -80,6 +85,11 @@ const WALKS: Record<'zh-CN' | 'en', Words> = {
     signedOut: '您已退出登录。',
     switchTo: 'English',
     switchedSignIn: 'Sign in with DingTalk',
+    tokens: '服务令牌',
+    purpose: '用途',
+    expires: /^到期日/,
+    issue: '签发令牌',
+    newToken: '新令牌',
   },
   en: {
     browserLocale: 'en-GB',
@@ -108,6 +118,11 @@ const WALKS: Record<'zh-CN' | 'en', Words> = {
     signedOut: 'You are signed out.',
     switchTo: '中文',
     switchedSignIn: '使用钉钉登录',
+    tokens: 'Service tokens',
+    purpose: 'What it is for',
+    expires: /^Expires on/,
+    issue: 'Issue token',
+    newToken: 'The new token',
   },
 };
 
@@ -148,7 +163,7 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
     await saveScreenshot(page, `console-${locale}-${name}`, { fullPage: false });
   }
 
-  it('when a person signs in, syncs, sends to a department, watches the receipts and signs out, then every step is in their language, with times in the org’s zone', async () => {
+  it('when a person signs in, syncs, sends to a department, watches the receipts, issues a token expiring on a day and signs out, then every step is in their language, with times and days in the org’s zone', async () => {
     const { page } = browser;
     await withFailureScreenshot(page, `console-${locale}`, async () => {
       await page.goto(`${stack.local.url}/`);
@@ -220,6 +235,16 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
       await page.getByRole('row').filter({ hasText: words.completed }).filter({ hasText: words.text }).waitFor();
       expect(await page.getByRole('row').filter({ hasText: inShanghai }).count()).toBe(1);
       await shot(page, 'messages');
+
+      // A token that expires "on 31 Jan 2030" expires at the end of that day in Shanghai, not in London.
+      await page.getByRole('navigation', { name: words.nav }).getByRole('link', { name: words.tokens, exact: true }).click();
+      await page.getByLabel(words.purpose).fill('intranet');
+      await page.getByRole('checkbox', { name: /directory:read/ }).check();
+      await page.getByLabel(words.expires).fill('2030-01-31');
+      await page.getByRole('button', { name: words.issue, exact: true }).click();
+      await page.getByLabel(words.newToken).waitFor();
+      const expiry = await stack.pg.query<{ expires_at: Date }>("SELECT expires_at FROM service_tokens WHERE name = 'intranet'");
+      expect(expiry.rows[0]?.expires_at.toISOString()).toBe('2030-01-31T15:59:59.000Z');
 
       await page.getByRole('button', { name: words.signOut }).click();
       await page.getByText(words.signedOut).waitFor();

@@ -27,18 +27,20 @@ const pluralRules = new Intl.PluralRules(locale);
 const numberFormat = new Intl.NumberFormat(locale);
 const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
 let dateTimeFormat;
-let dateFormat;
+let orgTimeZone;
 
 /** The organisation's IANA time zone (GET /api/config); dates are shown in it. */
 export function setTimeZone(timeZone) {
+  orgTimeZone = timeZone;
   dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone });
-  dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone });
 }
 setTimeZone('Asia/Shanghai');
 
+/** The organisation's time zone (Asia/Shanghai until /api/config says otherwise). */
+export const timeZone = () => orgTimeZone;
+
 export const formatNumber = (n) => numberFormat.format(n);
 export const formatDate = (iso) => dateTimeFormat.format(new Date(iso));
-export const formatDay = (iso) => dateFormat.format(new Date(iso));
 
 const RELATIVE_UNITS = [
   ['year', 365 * 24 * 3600],

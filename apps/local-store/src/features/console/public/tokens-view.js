@@ -4,8 +4,9 @@
 import { store } from './api.js';
 import { h, notice, setStatus, uid } from './dom.js';
 import { formatDate, formatRelative } from './format.js';
-import { t } from './i18n.js';
+import { t, timeZone } from './i18n.js';
 import { failure, pageHead, problemDetail } from './ui.js';
+import { endOfDayIn } from './zoned-time.js';
 
 /** The scopes a token can have; each is described by scope.<name> in the catalog. */
 const SCOPES = ['directory:read', 'messages:send', 'messages:read', 'subscriptions:manage'];
@@ -80,8 +81,8 @@ export function renderTokens(root, ctx) {
     event.preventDefault();
     const scopes = scopeBoxes.filter((box) => box.element.querySelector('input').checked).map((box) => box.scope);
     const body = { name: name.value.trim(), scopes };
-    // The end of the chosen day, in the admin's own time zone.
-    if (expiry.value) body.expiresAt = new Date(`${expiry.value}T23:59:59`).toISOString();
+    // The end of the chosen day where the organisation is (ORG_TIME_ZONE), as every date here reads.
+    if (expiry.value) body.expiresAt = endOfDayIn(expiry.value, timeZone());
     try {
       const created = await store.post('/api/tokens', body);
       formError.replaceChildren();
