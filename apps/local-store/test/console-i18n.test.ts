@@ -28,7 +28,9 @@ const serverFiles = (readdirSync(SRC_DIR, { recursive: true }) as string[])
   .map((file) => ({ name: file, source: parse(path.join(SRC_DIR, file)) }));
 
 const placeholders = (value: string | Record<string, string>) =>
-  [...new Set(Object.values(typeof value === 'string' ? { other: value } : value).flatMap((text) => [...text.matchAll(/\{([a-zA-Z]+)\}/g)].map((m) => m[1])))].sort();
+  [
+    ...new Set(Object.values(typeof value === 'string' ? { other: value } : value).flatMap((text) => [...text.matchAll(/\{([a-zA-Z]+)\}/g)].map((m) => m[1]))),
+  ].sort();
 
 /** Every node of a script, depth first. */
 function nodes(source: ts.SourceFile): ts.Node[] {
@@ -41,7 +43,8 @@ function nodes(source: ts.SourceFile): ts.Node[] {
   return all;
 }
 
-const calleeName = (call: ts.CallExpression) => (ts.isIdentifier(call.expression) ? call.expression.text : ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : '');
+const calleeName = (call: ts.CallExpression) =>
+  ts.isIdentifier(call.expression) ? call.expression.text : ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : '';
 
 /** String literals, and template literals (with their `${}` parts as "{}"). */
 function literalText(node: ts.Node): string | undefined {

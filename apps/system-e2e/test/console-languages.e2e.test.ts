@@ -20,7 +20,9 @@ function englishPhrases(): string[] {
   const texts = Object.entries(en)
     .filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(zh[key]))
     .flatMap(([, value]) => (typeof value === 'string' ? [value] : Object.values(value)));
-  return [...new Set(texts.flatMap((text) => text.split(/\{[a-zA-Z]+\}/)).map((part) => part.trim()))].filter((part) => /[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(part));
+  return [...new Set(texts.flatMap((text) => text.split(/\{[a-zA-Z]+\}/)).map((part) => part.trim()))].filter((part) =>
+    /[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(part),
+  );
 }
 
 interface Words {
@@ -127,12 +129,19 @@ const WALKS: Record<'zh-CN' | 'en', Words> = {
 };
 
 async function advanceSimClock(stack: Stack, advanceMs: number): Promise<void> {
-  const res = await fetch(`${stack.sim.url}/_sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs }) });
+  const res = await fetch(`${stack.sim.url}/_sim/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceMs }),
+  });
   expect(res.status).toBe(200);
 }
 
 async function recipientCounts(stack: Stack, messageId: string): Promise<Record<string, number>> {
-  const { rows } = await stack.pg.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM message_recipients WHERE message_id = $1 GROUP BY status', [messageId]);
+  const { rows } = await stack.pg.query<{ status: string; n: number }>(
+    'SELECT status, count(*)::int AS n FROM message_recipients WHERE message_id = $1 GROUP BY status',
+    [messageId],
+  );
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
 }
 
@@ -190,7 +199,9 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
       const content = page.getByLabel(words.content, { exact: true });
       await content.fill('界'.repeat(700));
       await page.getByText(words.tooBig).waitFor();
-      await content.fill(locale === 'zh-CN' ? '4.2 版本今晚 22:00 发布，请在 20:00 前合并代码。' : 'Release 4.2 goes out tonight at 22:00. Please merge before 20:00.');
+      await content.fill(
+        locale === 'zh-CN' ? '4.2 版本今晚 22:00 发布，请在 20:00 前合并代码。' : 'Release 4.2 goes out tonight at 22:00. Please merge before 20:00.',
+      );
       await page.getByText(words.tooBig).waitFor({ state: 'hidden' });
       await shot(page, 'compose');
       await page.getByRole('button', { name: words.submit }).click();
@@ -223,7 +234,10 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
         expect(Number((await tile.textContent())?.replace(/\D/g, ''))).toBe(n);
       }
       // The time the message was sent, as the org (Asia/Shanghai) reads it — the browser is in London.
-      const createdAt = await page.evaluate(async (id) => ((await (await fetch(`/api/messages/${encodeURIComponent(id)}`)).json()) as { createdAt: string }).createdAt, localId);
+      const createdAt = await page.evaluate(
+        async (id) => ((await (await fetch(`/api/messages/${encodeURIComponent(id)}`)).json()) as { createdAt: string }).createdAt,
+        localId,
+      );
       const options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
       const inShanghai = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'Asia/Shanghai' }).format(new Date(createdAt));
       const inLondon = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'Europe/London' }).format(new Date(createdAt));

@@ -24,7 +24,9 @@ describe('the sign-in error page', () => {
     expect(page).toContain('<p role="alert">这次登录是在另一个浏览器中发起的（或本浏览器未保留登录 Cookie），无法在此完成。</p>');
     expect(page).toContain('错误 <code>bad_request</code>，请求 <code>req_1</code>');
     expect(englishWords(page)).toEqual([]);
-    expect(page).toMatch(/<details lang="en"><summary>English<\/summary>\s*<h2>Sign-in with DingTalk failed<\/h2>\s*<p>This sign-in was started in another browser/);
+    expect(page).toMatch(
+      /<details lang="en"><summary>English<\/summary>\s*<h2>Sign-in with DingTalk failed<\/h2>\s*<p>This sign-in was started in another browser/,
+    );
   });
 
   it('when the reader prefers English, then the page is English with Chinese behind the switch', () => {

@@ -16,7 +16,11 @@ function wallClock(timeZone) {
 
 /** How far the zone's clock is ahead of UTC at `instant` (ms since the epoch), in ms. */
 function offsetAt(timeZone, instant) {
-  const parts = Object.fromEntries(wallClock(timeZone).formatToParts(new Date(instant)).map((part) => [part.type, Number(part.value)]));
+  const parts = Object.fromEntries(
+    wallClock(timeZone)
+      .formatToParts(new Date(instant))
+      .map((part) => [part.type, Number(part.value)]),
+  );
   return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - instant;
 }
 
