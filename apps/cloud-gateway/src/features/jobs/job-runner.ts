@@ -187,9 +187,12 @@ export class JobRunner {
    */
   private fromSources(sql: Tx, room: number): void {
     if (this.sources.length === 0) return;
+    // The claim that follows in this transaction takes what the sources make: their enqueues need
+    // no wake-up (one would only run another, empty, claim after this commit).
+    const inClaim: Tx = { ...sql, afterCommit: () => undefined };
     sql.run('SAVEPOINT sources');
     try {
-      this.sources.reduce((made, source) => (made < room ? made + source(sql, room - made) : made), 0);
+      this.sources.reduce((made, source) => (made < room ? made + source(inClaim, room - made) : made), 0);
     } catch (err) {
       sql.run('ROLLBACK TO sources');
       this.opts.logger.error('job source failed; it is asked again at the next claim', { err });
