@@ -44,22 +44,30 @@ export interface Tx extends Sql {
   afterCommit(hook: () => void): void;
 }
 
-/** The hooks of one transaction (or of one write in a group commit, dropped if its savepoint rolls back). */
+/**
+ * The after-commit hooks of one transaction. A group commit keeps one list for all its writes and
+ * cuts a write's hooks off again when its savepoint rolls back (`mark`/`dropSince`); each distinct
+ * hook runs once. A plain array, not a Set per write: the accept path pays for this on every request.
+ */
 export class AfterCommit {
-  private readonly hooks = new Set<() => void>();
+  private readonly hooks: (() => void)[] = [];
 
-  add(hook: () => void): void {
-    this.hooks.add(hook);
+  add = (hook: () => void): void => {
+    this.hooks.push(hook);
+  };
+
+  mark(): number {
+    return this.hooks.length;
   }
 
-  /** Moves these hooks into `into` (a write whose savepoint was released joins the group's commit). */
-  moveTo(into: AfterCommit): void {
-    for (const hook of this.hooks) into.add(hook);
-    this.hooks.clear();
+  dropSince(mark: number): void {
+    this.hooks.length = mark;
   }
 
   run(): void {
-    for (const hook of this.hooks) {
+    const hooks = this.hooks.length > 1 ? [...new Set(this.hooks)] : this.hooks.slice();
+    this.hooks.length = 0;
+    for (const hook of hooks) {
       try {
         hook();
       } catch (err) {
@@ -67,7 +75,6 @@ export class AfterCommit {
         process.emitWarning(err instanceof Error ? err : new Error(String(err)), 'AfterCommitHookFailed');
       }
     }
-    this.hooks.clear();
   }
 }
 
@@ -146,6 +153,9 @@ export class SqliteConnection {
   private readonly sql: Sql;
   private readonly pending: PendingWrite[] = [];
   private flushScheduled = false;
+  /** The group commit's hooks, and the one Tx every write of a group gets (it writes them there). */
+  private readonly hooks = new AfterCommit();
+  private readonly writeTx: Tx;
   /** BEGIN IMMEDIATE attempts in a row that found the database locked (0: not waiting). */
   private busyAttempts = 0;
 
@@ -159,6 +169,7 @@ export class SqliteConnection {
       get: <T>(text: string, ...params: SqlParam[]) => this.cache.get(text).get(...params) as T | undefined,
       run: (text: string, ...params: SqlParam[]) => ({ changes: this.cache.get(text).run(...params).changes }),
     };
+    this.writeTx = this.tx(this.hooks);
   }
 
   /**
@@ -188,7 +199,6 @@ export class SqliteConnection {
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
     const outcomes: { ok: boolean; value: unknown }[] = [];
-    const committed = new AfterCommit();
     const durable = batch.some((item) => item.durable);
     try {
       if (durable) this.cache.get('PRAGMA synchronous = FULL').run();
@@ -201,11 +211,11 @@ export class SqliteConnection {
       this.lockAcquired(batch);
       for (const item of batch) {
         this.cache.get('SAVEPOINT write').run();
-        const hooks = new AfterCommit();
+        const mark = this.hooks.mark();
         try {
-          outcomes.push({ ok: true, value: item.fn(this.tx(hooks)) });
-          hooks.moveTo(committed);
+          outcomes.push({ ok: true, value: item.fn(this.writeTx) });
         } catch (err) {
+          this.hooks.dropSince(mark);
           this.cache.get('ROLLBACK TO write').run();
           outcomes.push({ ok: false, value: err });
         }
@@ -214,13 +224,14 @@ export class SqliteConnection {
       this.cache.get('COMMIT').run();
     } catch (err) {
       // The transaction itself failed (disk, a constraint at COMMIT): nothing in it was committed.
+      this.hooks.dropSince(0);
       if (this.database.inTransaction) this.cache.get('ROLLBACK').run();
       for (const item of batch) item.reject(err);
       return;
     } finally {
       if (durable && !this.database.inTransaction) this.cache.get('PRAGMA synchronous = NORMAL').run();
     }
-    committed.run();
+    this.hooks.run();
     batch.forEach((item, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) item.resolve(outcome.value);
@@ -229,7 +240,7 @@ export class SqliteConnection {
   }
 
   private tx(hooks: AfterCommit): Tx {
-    return { ...this.sql, afterCommit: (hook) => hooks.add(hook) };
+    return { all: this.sql.all, get: this.sql.get, run: this.sql.run, afterCommit: hooks.add };
   }
 
   /**
