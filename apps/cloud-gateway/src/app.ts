@@ -9,6 +9,7 @@ import { cors } from './features/auth/cors.middleware';
 import { userTokensRoutes } from './features/auth/user-tokens.routes';
 import { callbackRoutes } from './features/callbacks/callback.routes';
 import { directoryRoutes } from './features/directory/directory.routes';
+import { inAppRoutes } from './features/login/in-app.routes';
 import { loginTicketsRoutes } from './features/login/login-tickets.routes';
 import { loginRateLimit } from './features/login/login-rate-limit';
 import { loginRoutes } from './features/login/login.routes';
@@ -68,6 +69,7 @@ export function createApp(s: CloudServices): Express {
       // Before the blanket authenticate: this route must have matched when a refusal is logged,
       // so its path is logged as /v1/login-tickets/:ticket and never with the ticket in it.
       api.mount(app, loginTicketsRoutes(s.login.service, api, auth));
+      api.mount(app, inAppRoutes({ login: s.login.service, dingtalk: s.dingtalk, tenants: s.tenants }, api, auth));
       app.use('/v1', auth);
       api.mount(app, eventsRoutes(s.db, api));
       api.mount(app, usersRoutes(s.users, api));

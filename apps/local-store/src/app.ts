@@ -13,6 +13,7 @@ import { eventsRoutes, WEBHOOK_PATH } from './features/events/events.routes';
 import { messagesRoutes } from './features/messages/messages.routes';
 import { oidcClientsRoutes } from './features/oidc/oidc-clients.routes';
 import { oidcRoutes } from './features/oidc/oidc.routes';
+import { inAppRoutes } from './features/session/in-app.page';
 import { sessionRoutes } from './features/session/session.routes';
 import { subscriptionsRoutes } from './features/subscriptions/subscriptions.routes';
 import { tokensRoutes } from './features/tokens/tokens.routes';
@@ -56,7 +57,8 @@ export function createApp(deps: AppDeps): Express {
     routes: (app) => {
       app.use(WEBHOOK_PATH, events.bodyErrors);
       app.use(events.router);
-      app.use(sessionRoutes(api, access, services.sessions, { cookieSecure: config.cookieSecure, rateLimit: config.sessionRateLimit, publicUrl: config.localPublicUrl }));
+      app.use(sessionRoutes(api, access, services.sessions, { cookieSecure: config.cookieSecure, rateLimit: config.sessionRateLimit, publicUrl: config.localPublicUrl, jsapiUrl: config.dingtalkJsapiUrl }));
+      app.use(inAppRoutes(api, access, config.dingtalkJsapiUrl));
       app.use(directoryRoutes(api, access, services.directory));
       app.use(messagesRoutes(api, access, services.messages, services.sending));
       app.use(directorySyncRoutes(api, access, services.cloud));

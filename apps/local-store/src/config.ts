@@ -86,6 +86,8 @@ export const ConfigSchema = z
     ENCRYPTION_KEY: envSecret({ minLength: 44 })
       .optional()
       .refine((key) => key === undefined || Buffer.from(key, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)'),
+    /** DingTalk's JSAPI script, which the console loads only when opened inside the DingTalk client (the simulator serves a stand-in at /_sim/client/dingtalk.open.js). */
+    DINGTALK_JSAPI_URL: envUrl('https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.25/dingtalk.open.js'),
     /** Bearer token for GET /metrics; without it the route does not exist. */
     METRICS_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long').refine(notPublished, PUBLISHED_SECRET_MESSAGE),
     /** Pushes to subscription endpoints: the cloud's retry schedule by default, then dead. */
@@ -122,6 +124,7 @@ export const ConfigSchema = z
     localAdminToken: env.LOCAL_ADMIN_TOKEN,
     metricsToken: env.METRICS_TOKEN,
     encryptionKey: env.ENCRYPTION_KEY,
+    dingtalkJsapiUrl: env.DINGTALK_JSAPI_URL,
     subscriptions: {
       retryScheduleMs: env.SUBSCRIPTION_RETRY_SCHEDULE,
       timeoutMs: env.SUBSCRIPTION_TIMEOUT,

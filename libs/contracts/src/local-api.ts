@@ -200,3 +200,24 @@ export const DeadEventsPageSchema = z.object({
   nextCursor: CursorSchema.nullable(),
 });
 export type DeadEventsPage = z.infer<typeof DeadEventsPageSchema>;
+
+/** POST /api/session/in-app: the auth code the DingTalk client gave the page (dd.runtime.permission.requestAuthCode). */
+export const InAppSessionRequestSchema = z.strictObject({ authCode: z.string().min(1).max(256) });
+
+/** POST /api/session/in-app/config: the page's own URL, to sign for dd.config. */
+export const InAppConfigRequestSchema = z.strictObject({
+  url: z
+    .string()
+    .max(2048)
+    .refine((url) => /^https?:\/\//.test(url) && URL.canParse(url), 'must be an absolute http(s) URL'),
+});
+
+/** What a page opened inside DingTalk needs: the JSAPI script to load, and dd.config's arguments (corpId also for requestAuthCode). */
+export const InAppConfigSchema = z.object({
+  jsapiUrl: z.string(),
+  corpId: z.string(),
+  agentId: z.number().int().nullable(),
+  timeStamp: z.string(),
+  nonceStr: z.string(),
+  signature: z.string(),
+});

@@ -10,6 +10,7 @@ export { SuiteApi } from './api/suite.api';
 export { ContactsApi, type Language, type ListUsersOptions } from './api/contacts.api';
 export { MessagesApi } from './api/messages.api';
 export { checkMediaLimits, MEDIA_LIMITS, MEDIA_TYPES, MediaApi, MediaLimitError, type MediaType, type MediaUpload, type UploadedMedia } from './api/media.api';
+export { InAppApi, InAppUserSchema, jsapiSignature, type InAppUser, type JsapiSignatureInput } from './api/in-app.api';
 
 export * from './api/token.schemas';
 export * from './api/oauth.schemas';

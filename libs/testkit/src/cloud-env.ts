@@ -67,7 +67,10 @@ export async function createTenant(admin: AdminCall, body: Record<string, unknow
 }
 
 /** The demo org's internal app as a tenant (pull-only when no webhookUrl); `extra` adds admin-API fields. */
-export async function createDemoTenant(admin: AdminCall, options: { webhookUrl?: string; returnTo: string; extra?: Record<string, unknown> }): Promise<CreatedTenant> {
+export async function createDemoTenant(
+  admin: AdminCall,
+  options: { webhookUrl?: string; returnTo: string; moreReturnUrls?: string[]; extra?: Record<string, unknown> },
+): Promise<CreatedTenant> {
   return createTenant(admin, {
     name: DEMO.corpName,
     corpId: DEMO.corpId,
@@ -75,7 +78,7 @@ export async function createDemoTenant(admin: AdminCall, options: { webhookUrl?:
     appSecret: DEMO.app.appSecret,
     agentId: DEMO.app.agentId,
     webhookUrl: options.webhookUrl,
-    returnUrls: [options.returnTo],
+    returnUrls: [options.returnTo, ...(options.moreReturnUrls ?? [])],
     ...options.extra,
   });
 }

@@ -72,7 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const admin = cloudAdmin(cloudUrl, adminToken);
   const localUrl = `http://127.0.0.1:${localPort}`;
   const pull = options.deliveryMode === 'pull';
-  const tenant = await createDemoTenant(admin, { webhookUrl: pull ? undefined : `${localUrl}/webhooks/cloud`, returnTo: `${localUrl}/`, extra: options.tenantExtra }).catch(abort);
+  const tenant = await createDemoTenant(admin, { webhookUrl: pull ? undefined : `${localUrl}/webhooks/cloud`, returnTo: `${localUrl}/`, moreReturnUrls: [`${localUrl}/oidc/callback`], extra: options.tenantExtra }).catch(abort);
 
   const dbName = `e2e_${randomBytes(6).toString('hex')}`;
   const maintenance = new Client({ connectionString: maintenanceUrl() });
@@ -92,6 +92,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       DELIVERY_MODE: pull ? 'pull' : 'push',
       PULL_INTERVAL: '500ms',
       LOG_LEVEL: 'warn',
+      // The OpenID Connect issuer, and the simulator's stand-in for DingTalk's JSAPI script (免登).
+      LOCAL_PUBLIC_URL: localUrl,
+      DINGTALK_JSAPI_URL: `${simUrl}/_sim/client/dingtalk.open.js`,
       ...options.localEnv,
     },
     localUrl,

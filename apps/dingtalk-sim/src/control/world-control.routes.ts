@@ -46,6 +46,8 @@ export function worldControlRoutes(sim: Simulator): Router {
     sim.updateUser(params['corpId'] ?? '', params['userid'] ?? '', UserPatchSchema.parse(body), notify(query)),
   ));
   router.delete(`${org}/users/:userid`, control(({ params, query }) => sim.removeUser(params['corpId'] ?? '', params['userid'] ?? '', notify(query))));
+  // The JSAPI ticket the org's dd.config signatures must use now (null before any was asked for).
+  router.get(`${org}/jsapi-ticket`, control(({ params }) => ({ ticket: sim.world.oauth.currentJsapiTicket(params['corpId'] ?? '', sim.world.clock.now()) ?? null })));
   router.post(`${org}/users/:userid/auth-code`, control(({ params }) => ({ code: sim.issueInAppCode(params['corpId'] ?? '', params['userid'] ?? '') })));
   router.post(`${org}/departments`, control(({ params, body, query }) => sim.addDepartment(params['corpId'] ?? '', DeptCreateSchema.parse(body), notify(query))));
   router.patch(`${org}/departments/:deptId`, control(({ params, body, query }) =>

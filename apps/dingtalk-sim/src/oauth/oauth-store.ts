@@ -18,6 +18,7 @@ export class OAuthStore {
   /** Rotation deletes a used refresh token; the control plane still lists it (log scans look for it). */
   private readonly everyRefreshToken: string[] = [];
   private readonly inAppCodes = new Map<string, { corpId: string; userid: string; expiresAtMs: number }>();
+  private readonly jsapiTickets = new Map<string, { ticket: string; expiresAtMs: number }>();
 
   issueCode(grant: LoginGrant, nowMs: number, lifetimeMs: number): string {
     const code = randomAlnum(32);
@@ -44,6 +45,25 @@ export class OAuthStore {
     const entry = this.inAppCodes.get(code);
     this.inAppCodes.delete(code);
     return entry && entry.corpId === corpId && entry.expiresAtMs > nowMs ? entry.userid : undefined;
+  }
+
+  /**
+   * An org's JSAPI ticket (dingtalk-api.md §2.6): 7200 s; asking again within that time gives the
+   * same ticket, as DingTalk does for its tokens. `rotate` (control plane) replaces it early.
+   */
+  jsapiTicket(corpId: string, nowMs: number, rotate = false): { ticket: string; expiresInS: number } {
+    let entry = this.jsapiTickets.get(corpId);
+    if (!entry || rotate || entry.expiresAtMs <= nowMs) {
+      entry = { ticket: randomAlnum(64), expiresAtMs: nowMs + 7_200_000 };
+      this.jsapiTickets.set(corpId, entry);
+    }
+    return { ticket: entry.ticket, expiresInS: Math.ceil((entry.expiresAtMs - nowMs) / 1000) };
+  }
+
+  /** The ticket an org's signatures must use now, if one was issued (for tests checking a signature). */
+  currentJsapiTicket(corpId: string, nowMs: number): string | undefined {
+    const entry = this.jsapiTickets.get(corpId);
+    return entry && entry.expiresAtMs > nowMs ? entry.ticket : undefined;
   }
 
   issueRefreshToken(grant: LoginGrant, nowMs: number, lifetimeMs: number): string {

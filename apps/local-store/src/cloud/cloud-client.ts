@@ -30,7 +30,21 @@ export interface CloudClient {
   /** POST /v1/directory/sync and GET /v1/directory/sync/:id, answered as the cloud answers them. */
   startDirectorySync(body: unknown): Promise<CloudAnswer<unknown>>;
   directorySync(id: string): Promise<CloudAnswer<unknown>>;
+  /** POST /v1/in-app-logins: an in-app auth code (免登) → a login ticket bound to `binding`; the cloud's refusal is returned. */
+  inAppLogin(authCode: string, binding: string): Promise<CloudAnswer<{ ticket: string }>>;
+  /** POST /v1/jsapi-signatures: what an H5 page at `url` passes to dd.config. */
+  jsapiSignature(url: string): Promise<CloudAnswer<JsapiSignature>>;
 }
+
+export const JsapiSignatureSchema = z.object({
+  corpId: z.string(),
+  agentId: z.number().int().nullable(),
+  timeStamp: z.string(),
+  nonceStr: z.string(),
+  signature: z.string(),
+});
+export type JsapiSignature = z.infer<typeof JsapiSignatureSchema>;
+const InAppLoginSchema = z.object({ ticket: z.string().min(1) });
 
 /** The cloud could not be reached or answered something unusable. Never carries the API key. */
 export class CloudRequestError extends Error {
@@ -105,6 +119,24 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
       return answer(reply, (value) => {
         const parsed = AcceptedMessageSchema.safeParse(value);
         if (!parsed.success) throw new CloudRequestError('cloud accepted a message with an answer that does not match the contract', reply.status);
+        return parsed.data;
+      });
+    },
+
+    async inAppLogin(authCode, binding) {
+      const reply = await call('POST', '/v1/in-app-logins', { authCode, binding });
+      return answer(reply, (value) => {
+        const parsed = InAppLoginSchema.safeParse(value);
+        if (!parsed.success) throw new CloudRequestError('cloud answered an in-app login with an answer that does not match the contract', reply.status);
+        return parsed.data;
+      });
+    },
+
+    async jsapiSignature(url) {
+      const reply = await call('POST', '/v1/jsapi-signatures', { url });
+      return answer(reply, (value) => {
+        const parsed = JsapiSignatureSchema.safeParse(value);
+        if (!parsed.success) throw new CloudRequestError('cloud answered a JSAPI signature that does not match the contract', reply.status);
         return parsed.data;
       });
     },

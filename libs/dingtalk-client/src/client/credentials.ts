@@ -13,4 +13,6 @@ export const tokenKeys = {
   app: (appKey: string) => `app:${appKey}`,
   suite: (suiteKey: string) => `suite:${suiteKey}`,
   corp: (suiteKey: string, corpId: string) => `corp:${suiteKey}:${corpId}`,
+  /** An org's JSAPI ticket, next to the token (`tokenKey`) it is fetched with. */
+  jsapi: (tokenKey: string) => `jsapi:${tokenKey}`,
 };

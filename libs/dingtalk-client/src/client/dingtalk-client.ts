@@ -14,6 +14,8 @@ import { StreamEndpointSchema, type StreamEndpoint } from '../stream/stream-fram
 import { DEFAULT_BASE_URLS, DEFAULT_TIMEOUT_MS, type DingTalkClientOptions } from './client-options';
 import { tokenKeys, type AppCredentials, type SuiteCredentials } from './credentials';
 import { OrgClient } from './org-client';
+import { InAppApi } from '../api/in-app.api';
+import type { OrgBinding } from '../api/org-binding';
 
 /**
  * Entry point. `tokens` and `oauth` are the raw, uncached endpoints; `forOrg` and `forSuite`
@@ -52,7 +54,7 @@ export class DingTalkClient {
       const { appKey, appSecret } = credentials;
       const fetch = () => (this.legacy ? this.tokens.appTokenLegacy({ appKey, appSecret }) : this.tokens.appToken({ appKey, appSecret }));
       const token = this.broker.source(tokenKeys.app(appKey), fetch);
-      return new OrgClient({ caller: this.caller, rateKey: tokenKeys.app(appKey), token }, credentials.corpId, credentials.agentId);
+      return this.orgClient({ caller: this.caller, rateKey: tokenKeys.app(appKey), token }, credentials.corpId, credentials.agentId, false);
     }
     const { suiteKey, suiteSecret, corpId: authCorpId } = credentials;
     const fetch = () =>
@@ -61,7 +63,13 @@ export class DingTalkClient {
         return this.legacy ? this.tokens.corpTokenSigned(request) : this.tokens.corpToken(request);
       });
     const token = this.broker.source(tokenKeys.corp(suiteKey, authCorpId), fetch);
-    return new OrgClient({ caller: this.caller, rateKey: tokenKeys.corp(suiteKey, authCorpId), token }, authCorpId, credentials.agentId, true);
+    return this.orgClient({ caller: this.caller, rateKey: tokenKeys.corp(suiteKey, authCorpId), token }, authCorpId, credentials.agentId, true);
+  }
+
+  /** The org view with its JSAPI ticket cached under `jsapi:<token key>`, like the token itself. */
+  private orgClient(binding: OrgBinding, corpId: string | undefined, agentId: number | undefined, isv: boolean): OrgClient {
+    const jsapi = this.broker.source(tokenKeys.jsapi(binding.rateKey), () => new InAppApi(binding).fetchJsapiTicket());
+    return new OrgClient(binding, corpId, agentId, isv, jsapi);
   }
 
   forSuite({ suiteKey, suiteSecret }: SuiteCredentials): SuiteApi {

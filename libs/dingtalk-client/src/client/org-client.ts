@@ -1,7 +1,9 @@
 import { ContactsApi } from '../api/contacts.api';
 import { MediaApi } from '../api/media.api';
+import { InAppApi } from '../api/in-app.api';
 import { MessagesApi } from '../api/messages.api';
 import type { OrgBinding } from '../api/org-binding';
+import type { TokenSource } from '../tokens/token-broker';
 
 /**
  * One org as seen by one app: every call gets the right token automatically (the app token for
@@ -12,6 +14,7 @@ export class OrgClient {
   readonly contacts: ContactsApi;
   readonly messages: MessagesApi;
   readonly media: MediaApi;
+  readonly inApp: InAppApi;
 
   constructor(
     private readonly binding: OrgBinding,
@@ -19,8 +22,11 @@ export class OrgClient {
     readonly corpId: string | undefined,
     agentId: number | undefined,
     isv = false,
+    /** The org's JSAPI ticket, cached and refreshed like its token (one fetch at a time). */
+    private readonly jsapi?: TokenSource,
   ) {
     this.contacts = new ContactsApi(binding);
+    this.inApp = new InAppApi(binding);
     this.messages = new MessagesApi(binding, agentId, isv);
     this.media = new MediaApi(binding);
   }
@@ -28,5 +34,11 @@ export class OrgClient {
   /** The cached app/corp access token, for calls this client does not wrap. */
   accessToken(): Promise<string> {
     return this.binding.token.get();
+  }
+
+  /** The cached JSAPI ticket for dd.config signatures. */
+  jsapiTicket(): Promise<string> {
+    if (!this.jsapi) throw new Error('this org client has no JSAPI ticket source');
+    return this.jsapi.get();
   }
 }

@@ -10,6 +10,7 @@ import { AppError, readCookie, type ApiRegistry } from '@dtg/service-kit';
 import express, { Router, type CookieOptions, type Request, type RequestHandler, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import type { Access } from '../../http/access';
+import { inAppUrl, insideDingTalk } from '../session/in-app.page';
 import { readSessionCookie, SESSION_COOKIE } from '../session/session.middleware';
 import type { SessionService } from '../session/session.service';
 import { isFirstParty, OIDC_PREFIX } from './oidc-provider';
@@ -60,6 +61,8 @@ export function oidcRoutes(api: ApiRegistry, _access: Access, oidc: OidcService,
       await provider.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false });
       return;
     }
+    // Inside the DingTalk client: the in-app sign-in, no click, then back here.
+    if (insideDingTalk(req)) return res.redirect(303, inAppUrl(`${OIDC_PREFIX}/interaction/${uid}`));
     const begun = sessions.beginLogin(oidcReturnUrl(oidc.issuer));
     res.cookie(begun.cookie.name, begun.cookie.value, begun.cookie.options);
     res.cookie(UID_COOKIE, uid, uidCookie);

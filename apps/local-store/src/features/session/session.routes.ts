@@ -1,4 +1,4 @@
-import { CreateSessionRequestSchema, MeResponseSchema, SessionResponseSchema } from '@dtg/contracts';
+import { CreateSessionRequestSchema, InAppConfigRequestSchema, InAppConfigSchema, InAppSessionRequestSchema, MeResponseSchema, SessionResponseSchema } from '@dtg/contracts';
 import { clientAddress, memoryRateLimiter, rateLimit, readCookie, type ApiRegistry, type RateLimitSetting } from '@dtg/service-kit';
 import { Router, type CookieOptions, type Request } from 'express';
 import type { Access } from '../../http/access';
@@ -11,6 +11,8 @@ export interface SessionRouteSettings {
   rateLimit: RateLimitSetting;
   /** The store as browsers reach it (LOCAL_PUBLIC_URL); unset: the origin of the request. */
   publicUrl?: string;
+  /** DingTalk's JSAPI script (dingtalk.open.js), loaded by the console only inside the DingTalk client. */
+  jsapiUrl: string;
 }
 
 export function sessionRoutes(api: ApiRegistry, access: Access, sessions: SessionService, settings: SessionRouteSettings): Router {
@@ -69,6 +71,56 @@ export function sessionRoutes(api: ApiRegistry, access: Access, sessions: Sessio
       res.clearCookie(session.clearCookie.name, session.clearCookie.options);
       res.cookie(SESSION_COOKIE, session.sessionId, { ...cookie, expires: session.expiresAt });
       res.json({ user: session.user, cloudToken: session.cloudToken, cloudTokenExpiresAt: session.cloudTokenExpiresAt });
+    },
+  );
+
+  api.add(
+    router,
+    {
+      ...access.public,
+      before: [limited],
+      method: 'post',
+      path: '/api/session/in-app',
+      summary:
+        'Sign in inside the DingTalk client without a click (免登): the auth code from dd.runtime.permission.requestAuthCode, exchanged by the cloud for a ' +
+        'login ticket that this store redeems at once. Answers like POST /api/session.',
+      tags,
+      input: { body: InAppSessionRequestSchema },
+      responses: {
+        200: { description: 'Signed in; the cookie is set.', schema: SessionResponseSchema },
+        400: { description: 'Bad body.' },
+        401: { description: 'DingTalk does not know the code (unknown, expired or already used), or the person is no longer active.' },
+        403: { description: 'The person is not a member of the organisation.' },
+        429: { description: 'Too many attempts from this address.' },
+        502: { description: 'The cloud or DingTalk could not be asked.' },
+      },
+    },
+    async ({ body }, _req, res) => {
+      const session = await sessions.createInApp(body.authCode);
+      res.cookie(SESSION_COOKIE, session.sessionId, { ...cookie, expires: session.expiresAt });
+      res.json({ user: session.user, cloudToken: session.cloudToken, cloudTokenExpiresAt: session.cloudTokenExpiresAt });
+    },
+  );
+
+  api.add(
+    router,
+    {
+      ...access.public,
+      before: [limited],
+      method: 'post',
+      path: '/api/session/in-app/config',
+      summary: 'For a page of this store opened inside DingTalk: the JSAPI script URL, the corpId for requestAuthCode and the dd.config signature for the page URL (signed by the cloud).',
+      tags,
+      input: { body: InAppConfigRequestSchema },
+      responses: {
+        200: { description: 'dd.config’s arguments.', schema: InAppConfigSchema },
+        400: { description: 'Bad URL, or not on an origin registered for the tenant.' },
+        429: { description: 'Too many attempts from this address.' },
+        502: { description: 'The cloud could not be asked.' },
+      },
+    },
+    async ({ body }, _req, res) => {
+      res.set('Cache-Control', 'no-store').json({ jsapiUrl: settings.jsapiUrl, ...(await sessions.inAppConfig(body.url)) });
     },
   );
 

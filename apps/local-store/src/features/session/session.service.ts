@@ -3,7 +3,8 @@
 // ends the session and queues the revocation of its cloud token, in one transaction.
 import { randomBytes } from 'node:crypto';
 import type { UserProfile } from '@dtg/contracts';
-import { AppError } from '@dtg/service-kit';
+import { AppError, sha256Hex } from '@dtg/service-kit';
+import { CloudRequestError, type JsapiSignature } from '../../cloud/cloud-client';
 import type { CloudClient } from '../../cloud/cloud-client';
 import type { Database } from '../../db/database';
 import { inTransaction } from '../../db/sql';
@@ -53,6 +54,36 @@ export function createSessionService(deps: SessionServiceDeps) {
       const user = await usersRepository.find(db.prisma, tenantId, signedIn.user.userid);
       if (!user) throw new AppError('internal', 'The signed-in user could not be loaded.');
       return { sessionId, expiresAt, user, cloudToken: signedIn.cloudToken, cloudTokenExpiresAt: signedIn.cloudTokenExpiresAt.toISOString(), clearCookie };
+    },
+
+    /**
+     * Sign-in inside the DingTalk client (免登): the page's in-app auth code, exchanged by the cloud
+     * for a login ticket on the QR login's path. The store plays the browser's part itself — it makes
+     * the binding and holds its value — so the ticket is redeemed here, in this request, and nowhere else.
+     */
+    async createInApp(authCode: string): Promise<CreatedSession> {
+      const value = randomBytes(32).toString('base64url');
+      const exchanged = await deps.cloud.inAppLogin(authCode, sha256Hex(value)).catch((error: unknown) => {
+        throw error instanceof CloudRequestError ? new AppError('upstream_error', 'The cloud gateway could not be asked about the auth code.', { cause: error }) : error;
+      });
+      if (!exchanged.ok) {
+        const detail = (exchanged.body as { detail?: unknown } | undefined)?.detail;
+        const why = typeof detail === 'string' ? detail : `the cloud answered ${exchanged.status}`;
+        if (exchanged.status === 401) throw new AppError('unauthorized', `The auth code was refused: ${why}`);
+        if (exchanged.status === 403) throw new AppError('forbidden', `The sign-in was refused: ${why}`);
+        throw new AppError('upstream_error', `The in-app sign-in failed: ${why}`);
+      }
+      return this.create(exchanged.value.ticket, () => value);
+    },
+
+    /** dd.config's arguments for a page at `url`, from the cloud (which checks the URL's origin). */
+    async inAppConfig(url: string): Promise<JsapiSignature> {
+      const signed = await deps.cloud.jsapiSignature(url).catch((error: unknown) => {
+        throw error instanceof CloudRequestError ? new AppError('upstream_error', 'The cloud gateway could not be asked for the JSAPI signature.', { cause: error }) : error;
+      });
+      if (signed.ok) return signed.value;
+      if (signed.status === 400) throw new AppError('bad_request', 'This page is not on an origin registered for the tenant at the cloud.', { fields: [{ path: 'body.url', message: 'must be on a registered origin' }] });
+      throw new AppError('upstream_error', `The cloud answered ${signed.status} to the JSAPI signature request.`);
     },
 
     /** The signed-in, still active user of a session cookie; undefined when there is none. */

@@ -128,6 +128,11 @@ async function start() {
     }
   }
   user ??= await currentUser();
+  // Opened inside the DingTalk client: sign in without a click (免登) on the store's in-app page.
+  if (!user && !ticket && !error && /\bDingTalk\b/i.test(navigator.userAgent)) {
+    location.replace('/in-app');
+    return;
+  }
   let ctx;
   if (user) {
     ctx = viewContext(user);
