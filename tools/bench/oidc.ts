@@ -5,14 +5,40 @@
 // code, then the code exchanged (PKCE) for tokens. 20 sign-ins, one after another; median and p90.
 import { randomBytes } from 'node:crypto';
 import { SERVICE_NODE_ARGS } from '../build/bundle';
-import { Browser, consent, hop } from '../../apps/system-e2e/test/support/login-flow';
-import { call } from '../../apps/system-e2e/test/support/calls';
-import { startStack } from '../../apps/system-e2e/test/support/stack';
+import { CookieAccessInfo, CookieJar } from 'cookiejar';
+import { call, startStack } from '@dtg/testkit';
 import { percentile, progress, report, withPostgres, type BenchRow } from './bench-support';
 
 const SIGN_INS = Number(process.env.BENCH_OIDC_SIGN_INS ?? 20);
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
 const REDIRECT_URI = 'http://127.0.0.1:9/cb';
+
+/** A browser without JavaScript: one request at a time, redirects not followed, cookies kept. */
+class Browser {
+  private readonly jar = new CookieJar();
+
+  async hop(url: string, init: RequestInit = {}): Promise<{ status: number; location: string | null; text: string }> {
+    const { hostname, pathname, protocol } = new URL(url);
+    const cookie = this.jar.getCookies(new CookieAccessInfo(hostname, pathname, protocol === 'https:')).toValueString();
+    const res = await fetch(url, { redirect: 'manual', ...init, headers: { accept: 'text/html', ...(cookie ? { cookie } : {}), ...init.headers } });
+    this.jar.setCookies(res.headers.getSetCookie(), hostname, pathname);
+    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+  }
+
+  /** The simulator's DingTalk login page: pick the person, allow; returns where it redirects. */
+  async consent(pageUrl: string, html: string, userid: string): Promise<string> {
+    const action = /<form id="consent-form" method="post" action="([^"]+)">/.exec(html)?.[1];
+    if (!action) throw new Error('no consent form on the login page');
+    const fields: Record<string, string> = {};
+    for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+      if (name !== undefined && value !== undefined) fields[name] = value.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code)));
+    }
+    const body = new URLSearchParams({ ...fields, userid, decision: 'allow' }).toString();
+    const answer = await this.hop(new URL(action, pageUrl).toString(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    if (!answer.location) throw new Error(`consent answered ${answer.status}`);
+    return new URL(answer.location, pageUrl).toString();
+  }
+}
 
 const challengeOf = async (verifier: string) => Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))).toString('base64url');
 
@@ -24,10 +50,10 @@ async function signIn(issuer: string, clientId: string, clientSecret: string, us
   let url = `${issuer}/oidc/auth?${new URLSearchParams({ client_id: clientId, redirect_uri: REDIRECT_URI, response_type: 'code', scope: 'openid profile', state: 's', code_challenge: await challengeOf(verifier), code_challenge_method: 'S256' })}`;
   for (let hops = 0; !url.startsWith(REDIRECT_URI); hops++) {
     if (hops > 20) throw new Error(`no way back to the app after 20 hops (at ${url})`);
-    const answer = await hop(url, {}, browser);
+    const answer = await browser.hop(url);
     // The simulator's DingTalk login page: the person picks themselves and allows.
     if (answer.status === 200 && answer.text.includes('consent-form')) {
-      url = await consent(url, userid, 'allow', browser);
+      url = await browser.consent(url, answer.text, userid);
       continue;
     }
     if (!answer.location) throw new Error(`${url} answered ${answer.status}: ${answer.text.slice(0, 300)}`);

@@ -38,6 +38,8 @@ describe('config', () => {
       logLevel: 'info',
       localAdminToken: undefined,
       metricsToken: undefined,
+      encryptionKey: undefined,
+      dingtalkJsapiUrl: 'https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.25/dingtalk.open.js',
       subscriptions: { retryScheduleMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000], timeoutMs: 10_000, concurrency: 16, pollIntervalMs: 1000 },
     });
   });

@@ -5,8 +5,7 @@
 import { createHash } from 'node:crypto';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { openBrowser, withFailureScreenshot, type BrowserSession } from './support/chromium';
-import { call } from './support/calls';
-import { startStack, type Stack } from './support/stack';
+import { call, startStack, type Stack } from '@dtg/testkit';
 
 const DINGTALK_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 DingTalk(7.6.0) nw Channel/201200 language/en-US';
 

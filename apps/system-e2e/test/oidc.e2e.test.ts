@@ -8,8 +8,7 @@ import { DEMO } from '@dtg/dingtalk-sim';
 import express from 'express';
 import * as client from 'openid-client';
 import { openBrowser, withFailureScreenshot, type BrowserSession } from './support/chromium';
-import { call } from './support/calls';
-import { freePort, startStack, type Stack } from './support/stack';
+import { call, freePort, startStack, type Stack } from '@dtg/testkit';
 
 const ADMIN_TOKEN = 'e2e-local-admin-token-0123456789';
 const DINGTALK_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 DingTalk(7.6.0) nw Channel/201200';
