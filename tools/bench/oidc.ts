@@ -34,7 +34,11 @@ class Browser {
       if (name !== undefined && value !== undefined) fields[name] = value.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code)));
     }
     const body = new URLSearchParams({ ...fields, userid, decision: 'allow' }).toString();
-    const answer = await this.hop(new URL(action, pageUrl).toString(), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const answer = await this.hop(new URL(action, pageUrl).toString(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
     if (!answer.location) throw new Error(`consent answered ${answer.status}`);
     return new URL(answer.location, pageUrl).toString();
   }

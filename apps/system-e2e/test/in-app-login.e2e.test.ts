@@ -7,7 +7,8 @@ import { DEMO } from '@dtg/dingtalk-sim';
 import { openBrowser, withFailureScreenshot, type BrowserSession } from './support/chromium';
 import { call, startStack, type Stack } from '@dtg/testkit';
 
-const DINGTALK_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 DingTalk(7.6.0) nw Channel/201200 language/en-US';
+const DINGTALK_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 DingTalk(7.6.0) nw Channel/201200 language/en-US';
 
 describe('sign-in inside the DingTalk client', () => {
   let stack: Stack;
@@ -46,10 +47,15 @@ describe('sign-in inside the DingTalk client', () => {
     const body = signed.body as { corpId: string; timeStamp: string; nonceStr: string; signature: string };
     expect(body.corpId).toBe(DEMO.corpId);
     const ticket = ((await (await fetch(`${stack.sim.url}/_sim/orgs/${DEMO.corpId}/jsapi-ticket`)).json()) as { ticket: string }).ticket;
-    const expected = createHash('sha1').update(`jsapi_ticket=${ticket}&noncestr=${body.nonceStr}&timestamp=${body.timeStamp}&url=${stack.local.url}/in-app?next=x`).digest('hex');
+    const expected = createHash('sha1')
+      .update(`jsapi_ticket=${ticket}&noncestr=${body.nonceStr}&timestamp=${body.timeStamp}&url=${stack.local.url}/in-app?next=x`)
+      .digest('hex');
     expect(body.signature).toBe(expected);
 
-    const foreign = await call(stack.cloud.url, 'POST', '/v1/jsapi-signatures', { token: stack.tenant.apiKey, body: { url: 'https://evil.example.test/page' } });
+    const foreign = await call(stack.cloud.url, 'POST', '/v1/jsapi-signatures', {
+      token: stack.tenant.apiKey,
+      body: { url: 'https://evil.example.test/page' },
+    });
     expect(foreign.status).toBe(400);
   });
 

@@ -11,7 +11,8 @@ import { openBrowser, withFailureScreenshot, type BrowserSession } from './suppo
 import { call, freePort, startStack, type Stack } from '@dtg/testkit';
 
 const ADMIN_TOKEN = 'e2e-local-admin-token-0123456789';
-const DINGTALK_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 DingTalk(7.6.0) nw Channel/201200';
+const DINGTALK_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 DingTalk(7.6.0) nw Channel/201200';
 
 interface App {
   url: string;
@@ -21,7 +22,9 @@ interface App {
 
 /** The integrator's app: /login starts the code flow with PKCE, /cb finishes it (id_token verified by openid-client). */
 async function startApp(issuer: string, port: number, clientId: string, clientSecret: string): Promise<App> {
-  const config = await client.discovery(new URL(issuer), clientId, undefined, client.ClientSecretBasic(clientSecret), { execute: [client.allowInsecureRequests] });
+  const config = await client.discovery(new URL(issuer), clientId, undefined, client.ClientSecretBasic(clientSecret), {
+    execute: [client.allowInsecureRequests],
+  });
   const url = `http://127.0.0.1:${port}`;
   const pending = new Map<string, string>();
   const signedIn: client.IDToken[] = [];
@@ -31,7 +34,15 @@ async function startApp(issuer: string, port: number, clientId: string, clientSe
     const state = client.randomState();
     pending.set(state, verifier);
     const challenge = await client.calculatePKCECodeChallenge(verifier);
-    res.redirect(client.buildAuthorizationUrl(config, { redirect_uri: `${url}/cb`, scope: 'openid profile dingtalk', state, code_challenge: challenge, code_challenge_method: 'S256' }).href);
+    res.redirect(
+      client.buildAuthorizationUrl(config, {
+        redirect_uri: `${url}/cb`,
+        scope: 'openid profile dingtalk',
+        state,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      }).href,
+    );
   });
   app.get('/cb', async (req, res) => {
     const current = new URL(req.originalUrl, url);

@@ -29,7 +29,15 @@ export class InAppApi {
 
   /** `GET /get_jsapi_ticket` with the org token; uncached (OrgClient.jsapiTicket caches it like a token). */
   async fetchJsapiTicket(): Promise<FetchedToken> {
-    const answer = await this.org.caller.call({ host: 'oapi', method: 'GET', path: '/get_jsapi_ticket', idempotent: true, rateKey: this.org.rateKey, auth: this.org.token, schema: JsapiTicketAnswer });
+    const answer = await this.org.caller.call({
+      host: 'oapi',
+      method: 'GET',
+      path: '/get_jsapi_ticket',
+      idempotent: true,
+      rateKey: this.org.rateKey,
+      auth: this.org.token,
+      schema: JsapiTicketAnswer,
+    });
     return { accessToken: answer.ticket, expireIn: answer.expires_in };
   }
 }

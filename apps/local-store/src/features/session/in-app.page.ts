@@ -63,7 +63,11 @@ const SCRIPT = `(function () {
 
 export function inAppRoutes(api: ApiRegistry, access: Access, jsapiUrl: string): Router {
   const router = Router();
-  const security = pageSecurity({ 'script-src': ["'self'", new URL(jsapiUrl).origin], 'connect-src': ["'self'", new URL(jsapiUrl).origin], 'style-src': ["'self'"] });
+  const security = pageSecurity({
+    'script-src': ["'self'", new URL(jsapiUrl).origin],
+    'connect-src': ["'self'", new URL(jsapiUrl).origin],
+    'style-src': ["'self'"],
+  });
   const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const page =
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(IN_APP_TEXT.title)}</title>` +
@@ -78,10 +82,18 @@ export function inAppRoutes(api: ApiRegistry, access: Access, jsapiUrl: string):
     ...access.public,
     method: 'get',
     path: IN_APP_PATH,
-    summary: 'Sign-in inside the DingTalk client without a click (HTML): dd.config, requestAuthCode, POST /api/session/in-app, then on to `next` (the console or a provider interaction).',
+    summary:
+      'Sign-in inside the DingTalk client without a click (HTML): dd.config, requestAuthCode, POST /api/session/in-app, then on to `next` (the console or a provider interaction).',
     tags: ['session'],
     responses: { 200: { description: 'The page.' } },
   });
-  api.document({ ...access.public, method: 'get', path: `${IN_APP_PATH}.js`, summary: 'The script of GET /in-app.', tags: ['session'], responses: { 200: { description: 'JavaScript.' } } });
+  api.document({
+    ...access.public,
+    method: 'get',
+    path: `${IN_APP_PATH}.js`,
+    summary: 'The script of GET /in-app.',
+    tags: ['session'],
+    responses: { 200: { description: 'JavaScript.' } },
+  });
   return router;
 }
