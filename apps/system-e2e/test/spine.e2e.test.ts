@@ -6,6 +6,10 @@ const processed = async (s: Stack) => Number((await s.pg.query('SELECT count(*):
 const distinctProcessed = async (s: Stack) =>
   Number((await s.pg.query('SELECT count(DISTINCT event_id)::int AS n FROM processed_events')).rows[0].n);
 
+/** Deliveries of the tenant not yet settled (pending, or leased for a push in flight). */
+const unsettled = async (s: Stack) =>
+  (await s.admin('GET', `/admin/deliveries?status=pending&tenantId=${s.tenant.id}`)).body.items as { attempts: number; lastError: string | null }[];
+
 async function emit(s: Stack, count: number): Promise<void> {
   const res = await s.admin('POST', `/admin/tenants/${s.tenant.id}/test-events`, { count });
   expect(res.status).toBe(202);
@@ -47,7 +51,8 @@ describe('event spine end to end (real processes)', () => {
     await waitFor(async () => (await processed(stack!)) === 2000, 'all 2,000 applied', 90_000);
     expect(atCrash).toBeLessThan(2000);
     expect(await distinctProcessed(stack)).toBe(2000);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Once no push is left to settle, nothing more can arrive: the count is final, and exact.
+    await waitFor(async () => (await unsettled(stack!)).length === 0, 'every delivery settled');
     expect(await processed(stack)).toBe(2000);
   }, 180_000);
 
@@ -57,7 +62,8 @@ describe('event spine end to end (real processes)', () => {
     await waitFor(async () => (await processed(stack!)) >= 200, 'delivery under way');
     await stack.local.kill('SIGKILL');
     const atCrash = await processed(stack);
-    await new Promise((r) => setTimeout(r, 1000));
+    // The store stays down until the cloud has seen a push fail, so the restart recovers real failures.
+    await waitFor(async () => (await unsettled(stack!)).some((d) => d.lastError !== null), 'a push failed while the store was down');
     await stack.local.start();
     await waitFor(async () => (await processed(stack!)) === 2000, 'all 2,000 applied', 90_000);
     expect(atCrash).toBeLessThan(2000);
