@@ -8,10 +8,11 @@ export const UnionIdLookupSchema = z.object({
 export type UnionIdLookup = z.infer<typeof UnionIdLookupSchema>;
 
 /**
- * `/topapi/v2/user/get` result. Fields other than the ids and name are optional: DingTalk omits
- * unset ones and never shows mobile, email, state_code, hired_date … to ISV apps.
+ * The fields `/topapi/v2/user/get` and `/topapi/v2/user/list` both return. Fields other than the
+ * ids and name are optional: DingTalk omits unset ones and never shows mobile, email, state_code,
+ * hired_date … to ISV apps.
  */
-export const UserDetailSchema = z.object({
+const UserFieldsSchema = z.object({
   userid: z.string().min(1),
   unionid: z.string().optional(),
   name: z.string(),
@@ -29,16 +30,20 @@ export const UserDetailSchema = z.object({
   extension: z.string().optional(),
   hired_date: z.number().optional(),
   dept_id_list: z.array(z.number().int()).default([]),
+  active: z.boolean().optional(),
+  admin: z.boolean().optional(),
+  boss: z.boolean().optional(),
+  exclusive_account: z.boolean().optional(),
+});
+
+/** `/topapi/v2/user/get` result: the common fields and the per-department details. */
+export const UserDetailSchema = UserFieldsSchema.extend({
   dept_order_list: z.array(z.object({ dept_id: z.number().int(), order: z.number() })).optional(),
   leader_in_dept: z.array(z.object({ dept_id: z.number().int(), leader: z.boolean() })).optional(),
   manager_userid: z.string().optional(),
   role_list: z.array(z.object({ id: z.number().int(), name: z.string(), group_name: z.string().optional() })).optional(),
-  active: z.boolean().optional(),
   real_authed: z.boolean().optional(),
   senior: z.boolean().optional(),
-  admin: z.boolean().optional(),
-  boss: z.boolean().optional(),
-  exclusive_account: z.boolean().optional(),
 });
 export type UserDetail = z.infer<typeof UserDetailSchema>;
 
@@ -84,31 +89,10 @@ export const DepartmentDetailSchema = z.object({
 });
 export type DepartmentDetail = z.infer<typeof DepartmentDetailSchema>;
 
-/** One entry of `/topapi/v2/user/list` (direct members of a department). */
-export const UserListItemSchema = z.object({
-  userid: z.string().min(1),
-  unionid: z.string().optional(),
-  name: z.string(),
-  avatar: z.string().optional(),
-  state_code: z.string().optional(),
-  mobile: z.string().optional(),
-  hide_mobile: z.boolean().optional(),
-  telephone: z.string().optional(),
-  job_number: z.string().optional(),
-  title: z.string().optional(),
-  email: z.string().optional(),
-  org_email: z.string().optional(),
-  work_place: z.string().optional(),
-  remark: z.string().optional(),
-  dept_id_list: z.array(z.number().int()).default([]),
+/** One entry of `/topapi/v2/user/list` (direct members of a department): its order and leadership there. */
+export const UserListItemSchema = UserFieldsSchema.extend({
   dept_order: z.number().optional(),
-  extension: z.string().optional(),
-  hired_date: z.number().optional(),
-  active: z.boolean().optional(),
-  admin: z.boolean().optional(),
-  boss: z.boolean().optional(),
   leader: z.boolean().optional(),
-  exclusive_account: z.boolean().optional(),
 });
 export type UserListItem = z.infer<typeof UserListItemSchema>;
 
