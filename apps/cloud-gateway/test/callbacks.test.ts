@@ -2,18 +2,8 @@ import { DingTalkCallbackCrypto } from '@dtg/dingtalk-client';
 import { DEMO, startSimulator, type RunningSim } from '@dtg/dingtalk-sim';
 import { mintUserToken } from '../src/features/auth/user-tokens';
 import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
-import {
-  adminCall,
-  callbackFootprint,
-  postCallback,
-  pullEvents,
-  signPush,
-  simControl,
-  type CallbackKeys,
-  warmUp,
-  type PushOutcome,
-} from './support/dingtalk-callbacks';
-import { waitFor } from '@dtg/testkit';
+import { adminCall, callbackFootprint, pullEvents, warmUp, type PushOutcome } from './support/dingtalk-callbacks';
+import { postCallback, signPush, simControl, waitFor, type CallbackKeys } from '@dtg/testkit';
 
 const appKeys: CallbackKeys = { token: DEMO.app.callbackToken, aesKey: DEMO.app.aesKey, ownerKey: DEMO.corpId };
 
@@ -132,7 +122,7 @@ describe('DingTalk callbacks of an internal app', () => {
     const good = signPush(appKeys, event);
 
     const tampered = await postCallback(callbackUrl, { ...good, signature: good.signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) });
-    expect(tampered).toMatchObject({ status: 401, type: expect.stringContaining('application/problem+json') });
+    expect(tampered).toMatchObject({ status: 401, contentType: expect.stringContaining('application/problem+json') });
     expect(tampered.body.detail).toMatch(/signature/);
 
     const otherKey = signPush({ ...appKeys, aesKey: 'Z'.repeat(43) }, event);

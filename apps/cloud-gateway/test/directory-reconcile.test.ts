@@ -3,8 +3,8 @@
 // so one tenant's walk never holds up another tenant's sends.
 import { DEMO, startSimulator, type RunningSim } from '@dtg/dingtalk-sim';
 import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
-import { adminCall, pullEvents, simControl } from './support/dingtalk-callbacks';
-import { waitFor } from '@dtg/testkit';
+import { adminCall, pullEvents } from './support/dingtalk-callbacks';
+import { simControl, waitFor } from '@dtg/testkit';
 
 let sim: RunningSim;
 let h: CloudHarness;

@@ -2,8 +2,7 @@ import type { Department, EventEnvelope, UserProfile } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { mintUserToken } from '../src/features/auth/user-tokens';
 import { startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
-import { simControl } from './support/dingtalk-callbacks';
-import { waitFor } from '@dtg/testkit';
+import { simControl, waitFor } from '@dtg/testkit';
 
 interface SyncView {
   id: string;

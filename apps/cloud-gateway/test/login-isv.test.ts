@@ -4,7 +4,7 @@ import { DEMO } from '@dtg/dingtalk-sim';
 import { openWithTicket } from '@dtg/service-kit';
 import { RETURN_TO, startIdentityStack, type IdentityStack } from './support/identity-stack';
 import { beginLogin, consent, hop, signIn } from './support/login-browser';
-import { simControl } from './support/dingtalk-callbacks';
+import { simControl } from '@dtg/testkit';
 
 const ISV_TENANT = { mode: 'isv', appKey: undefined, appSecret: undefined, agentId: DEMO.suite.agentId };
 

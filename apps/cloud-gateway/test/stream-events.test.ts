@@ -2,8 +2,8 @@
 // SyncHTTP) feed the same inbox and processing as HTTP callbacks, against the simulator.
 import { DEMO, startSimulator, type RunningSim, type StreamMessage } from '@dtg/dingtalk-sim';
 import { ADMIN_TOKEN, METRICS_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
-import { adminCall, pullEvents, simControl, warmUp } from './support/dingtalk-callbacks';
-import { waitFor } from '@dtg/testkit';
+import { adminCall, pullEvents, warmUp } from './support/dingtalk-callbacks';
+import { simControl, waitFor } from '@dtg/testkit';
 
 const SECOND = DEMO.secondCorpId;
 const FAST_STREAM = { streamAckTimeoutMs: 1000, streamRedeliveryDelayMs: 50, streamDisconnectGraceMs: 50 };

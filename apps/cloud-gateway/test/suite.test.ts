@@ -3,8 +3,8 @@ import { DEMO, startSimulator, type RequestLogEntry, type RunningSim } from '@dt
 import { createLogger } from '@dtg/service-kit';
 import { suiteTicketAlarm } from '../src/features/dingtalk/suite-ticket-alarm';
 import { ADMIN_TOKEN, METRICS_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
-import { adminCall, pullEvents, simControl, warmUp, type PushOutcome } from './support/dingtalk-callbacks';
-import { waitFor } from '@dtg/testkit';
+import { adminCall, pullEvents, warmUp, type PushOutcome } from './support/dingtalk-callbacks';
+import { simControl, waitFor } from '@dtg/testkit';
 
 const SECOND = DEMO.secondCorpId;
 

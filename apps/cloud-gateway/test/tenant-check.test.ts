@@ -1,8 +1,8 @@
 // `tenant check` against the simulator over HTTP: each setup problem a first deployment trips over is
 // switched on in the simulator, and the report names it with its fix; the API lookups say the same.
 import { DEMO } from '@dtg/dingtalk-sim';
-import { simControl } from './support/dingtalk-callbacks';
 import { startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
+import { simControl } from '@dtg/testkit';
 
 interface Check {
   check: string;

@@ -2,7 +2,7 @@ import type { EventEnvelope, UserProfile } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { mintUserToken } from '../src/features/auth/user-tokens';
 import { startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
-import { simControl } from './support/dingtalk-callbacks';
+import { simControl } from '@dtg/testkit';
 
 describe('user info (GET /v1/users)', () => {
   let stack: IdentityStack;

@@ -3,12 +3,12 @@
 // bound to another org, replayed. At LOG_LEVEL=debug; the last test scans every line printed.
 import { DEMO } from '@dtg/dingtalk-sim';
 import { generateWebhookSecret } from '@dtg/webhook-signing';
-import { type DrillStack, simControl, startDrillStack, waitFor } from '@dtg/testkit';
+import { postCallback, signPush, simControl, startDrillStack, waitFor, type CallbackKeys, type DrillStack } from '@dtg/testkit';
 import { jsonCall } from './support/json-call';
 import { postgresRowCounts, sqliteRowCounts } from './support/row-counts';
 import { expectCleanLogs, HandledSecrets } from './support/secret-scan';
 import { provisionSecondTenant, type SecondTenant } from './support/second-tenant';
-import { postCallback, postWebhook, signEnvelope, signPush, type CallbackKeys, type SignedWebhook } from './support/signed-requests';
+import { postWebhook, signEnvelope, type SignedWebhook } from './support/signed-requests';
 
 const PROBLEM = 'application/problem+json';
 
@@ -129,8 +129,8 @@ describe('signed webhooks and DingTalk callbacks (real processes)', () => {
           'another nonce': { ...good, nonce: `${good.nonce}0` },
           'wrong token': signPush({ ...keys, token: 'notTheToken' }, event),
           'wrong EncodingAESKey': signPush({ ...keys, aesKey: 'Z'.repeat(43) }, event),
-          'stale (10 min old)': signPush(keys, event, Date.now() - 600_000),
-          'from the future (10 min)': signPush(keys, event, Date.now() + 600_000),
+          'stale (10 min old)': signPush(keys, event, { timestamp: Date.now() - 600_000 }),
+          'from the future (10 min)': signPush(keys, event, { timestamp: Date.now() + 600_000 }),
           'another owner (CorpId/SuiteKey)': signPush({ ...keys, ownerKey: 'dingsomeothercorp' }, event),
         };
         for (const [what, push] of Object.entries(attempts)) {

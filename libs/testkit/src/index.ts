@@ -8,6 +8,7 @@ export { PrivatePostgres } from './private-postgres';
 export { TcpGate } from './tcp-gate';
 export { clearFaults, setFaults, simControl, simInbox, simRequests, simTasks, type SimTask } from './sim-control';
 export { call, count, type CallOptions, type Reply } from './calls';
+export { postCallback, signPush, type CallbackKeys, type PostCallbackOptions, type SignedPush } from './signed-callbacks';
 export {
   cloudAdmin,
   cloudEnv,

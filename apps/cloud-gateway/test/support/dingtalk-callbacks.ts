@@ -1,63 +1,7 @@
-// Test helpers for DingTalk callbacks: sign a push exactly as DingTalk does (to forge, tamper or
-// replay one), post it, and drive the simulator's control plane.
-import { randomBytes } from 'node:crypto';
-import { DingTalkCallbackCrypto } from '@dtg/dingtalk-client';
+// Test helpers around DingTalk callbacks into an in-process cloud: what was stored, the tenant's
+// events, a warm-up push. Signing and posting a push is @dtg/testkit's (signPush, postCallback).
+import { postCallback, signPush, type CallbackKeys } from '@dtg/testkit';
 import type { CloudHarness } from './cloud-harness';
-
-export interface CallbackKeys {
-  token: string;
-  aesKey: string;
-  ownerKey: string;
-}
-
-export interface SignedPush {
-  signature: string;
-  timestamp: string;
-  nonce: string;
-  encrypt: string;
-}
-
-export function signPush(keys: CallbackKeys, event: object, options: { timestamp?: string; nonce?: string } = {}): SignedPush {
-  const crypto = new DingTalkCallbackCrypto(keys.token, keys.aesKey, keys.ownerKey);
-  const timestamp = options.timestamp ?? String(Date.now());
-  const nonce = options.nonce ?? randomBytes(8).toString('hex');
-  const encrypt = crypto.encrypt(JSON.stringify(event));
-  return { signature: crypto.sign(timestamp, nonce, encrypt), timestamp, nonce, encrypt };
-}
-
-export interface PostOptions {
-  /** Query parameter names: DingTalk's (signature, timestamp) or the alternative spelling (msg_signature, timeStamp). */
-  spelling?: 'signature' | 'msg_signature';
-  /** Sent instead of {"encrypt"}. */
-  rawBody?: string;
-}
-
-export async function postCallback(url: string, push: SignedPush, options: PostOptions = {}) {
-  const target = new URL(url);
-  const alt = options.spelling === 'msg_signature';
-  target.searchParams.set(alt ? 'msg_signature' : 'signature', push.signature);
-  target.searchParams.set(alt ? 'timeStamp' : 'timestamp', push.timestamp);
-  target.searchParams.set('nonce', push.nonce);
-  const res = await fetch(target, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: options.rawBody ?? JSON.stringify({ encrypt: push.encrypt }),
-  });
-  const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
-
-/** `/_sim/...` over HTTP, as any external tool would drive the simulator. */
-export async function simControl<T = Record<string, unknown>>(simUrl: string, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${simUrl}/_sim${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`sim ${method} ${path} → ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 export interface PushOutcome {
   httpStatus: number;
