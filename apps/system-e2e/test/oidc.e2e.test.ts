@@ -113,4 +113,28 @@ describe('apps signing people in through the store (OpenID Connect) across real 
     expect(app.signedIn.length).toBe(before + 1);
     expect(app.signedIn.at(-1)).toMatchObject({ iss: stack.local.url, userid: 'user003' });
   });
+
+  it('when an org admin registers an app on the console, then its secret is shown once and the app is listed, then removed', async () => {
+    const page = await (await browser.browser.newContext({ locale: 'en-GB' })).newPage();
+    page.setDefaultTimeout(20_000);
+    await withFailureScreenshot(page, 'oidc-console-apps', async () => {
+      await page.goto(`${stack.local.url}/`);
+      await page.getByRole('link', { name: 'Sign in with DingTalk' }).click();
+      await page.getByLabel('Person').selectOption('user001');
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('link', { name: 'Sign-in apps' }).click();
+      await page.getByLabel('App name (shown on the consent screen)').fill('Expense reports');
+      await page.getByLabel(/^Redirect URIs, one per line/).fill('https://expenses.corp.example/callback');
+      await page.getByRole('button', { name: 'Register app' }).click();
+      const secret = await page.getByLabel('The new client secret').textContent();
+      expect(secret).toMatch(/^dtgc_/);
+      await page.getByRole('cell', { name: 'https://expenses.corp.example/callback' }).waitFor();
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Remove Expense reports' }).click();
+      await page.getByText('“Expense reports” is removed.').waitFor();
+    });
+    const { rows } = await stack.pg.query<{ n: number }>("SELECT count(*)::int AS n FROM oidc_clients WHERE name = 'Expense reports'");
+    expect(rows[0]?.n).toBe(0);
+  });
 });

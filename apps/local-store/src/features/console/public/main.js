@@ -1,6 +1,6 @@
 // The console's entry: reads the config, finishes a sign-in (`?ticket=`) or shows why it failed
 // (`?error=`), then runs the signed-in views under hash routes (#/directory, #/compose,
-// #/messages, #/messages/<id>, #/tokens) — the store serves one page at `/`.
+// #/messages, #/messages/<id>, #/tokens, #/apps) — the store serves one page at `/`.
 import { store } from './api.js';
 import { renderCompose } from './compose-view.js';
 import { renderDirectory } from './directory-view.js';
@@ -10,6 +10,7 @@ import { renderMessage } from './message-view.js';
 import { renderMessages } from './messages-view.js';
 import { loginErrorMessage, loginHref, redeemTicket, signOut, takeReturnParams } from './session.js';
 import { renderTokens } from './tokens-view.js';
+import { renderApps } from './apps-view.js';
 
 const ROUTES = {
   directory: { title: 'title.directory', render: renderDirectory },
@@ -17,6 +18,7 @@ const ROUTES = {
   messages: { title: 'title.messages', render: renderMessages },
   message: { title: 'title.message', nav: 'messages', render: renderMessage },
   tokens: { title: 'title.tokens', render: renderTokens },
+  apps: { title: 'title.apps', render: renderApps },
 };
 const DEFAULT_ROUTE = '#/directory';
 
@@ -93,6 +95,7 @@ function renderSignedIn(user) {
   document.getElementById('nav').hidden = false;
   // Only org admins issue tokens; the store refuses everyone else anyway.
   document.getElementById('nav-tokens').hidden = user.admin !== true;
+  document.getElementById('nav-apps').hidden = user.admin !== true;
   document.getElementById('account').hidden = false;
   route(viewContext(user), false);
 }
