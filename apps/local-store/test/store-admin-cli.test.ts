@@ -84,5 +84,5 @@ describe('store-admin', () => {
 
     expect((await cli('client', 'remove', client.clientId)).code).toBe(0);
     expect(await count('oidc_clients')).toBe(0);
-  });
+  }, 60_000);
 });

@@ -136,7 +136,7 @@ describe('credentials at rest and their lifetime (real processes)', () => {
       await waitFor(async () => (await stack.db.query('SELECT 1 FROM processed_events WHERE seq = $1', [seq])).rowCount === 1, 'the push signed after the rotation');
       await simControl(stack.sim.url, 'PUT', '/callbacks', { appUrl: `${stack.cloud.url}/callbacks/dingtalk?tenant=${stack.tenant.id}` });
       expect((await simControl<{ acknowledged: boolean }>(stack.sim.url, 'POST', '/callbacks/push', { target: 'app', event: { EventType: 'check_url' } })).acknowledged).toBe(true);
-    });
+    }, 90_000); // three cloud restarts (each waits for /healthz) and a CLI process: 30 s is too tight on a loaded 2-core machine
   });
 
   it('when all of the above ran at LOG_LEVEL=debug, then no ticket, code, token, key or secret appears in any service’s output', async () => {
