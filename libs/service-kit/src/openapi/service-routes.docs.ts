@@ -45,8 +45,22 @@ export function documentServiceRoutes(api: ApiRegistry): void {
   api.document({
     method: 'get',
     path: '/docs',
-    summary: 'This document as a readable page.',
+    summary: 'This document as an interactive page (Swagger UI, served by this service).',
     tags,
     responses: { 200: { description: 'HTML.', schema: z.string(), contentType: 'text/html' } },
+  });
+  api.document({
+    method: 'get',
+    path: '/docs/init.js',
+    summary: "The docs page's start-up script (points Swagger UI at /openapi.json).",
+    tags,
+    responses: { 200: { description: 'JavaScript.', schema: z.string(), contentType: 'text/javascript' } },
+  });
+  api.document({
+    method: 'get',
+    path: '/docs/:asset',
+    summary: "Swagger UI's own files for the docs page (swagger-ui.css, swagger-ui-bundle.js); nothing else is served.",
+    tags,
+    responses: { 200: { description: 'CSS or JavaScript.', schema: z.string(), contentType: 'text/css' }, 404: { description: 'Not one of its files.' } },
   });
 }
