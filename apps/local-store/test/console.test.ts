@@ -132,6 +132,22 @@ describe('GET /assets/:build/:file', () => {
   });
 });
 
+describe('GET /in-app (免登 inside the DingTalk client)', () => {
+  it('is in the reader’s language, its failure words in the page for its script (the same script for every language)', async () => {
+    const zh = await request(store.app).get('/in-app').set('accept-language', 'zh-CN');
+    expect(zh.status).toBe(200);
+    expect(zh.headers['vary']).toMatch(/Accept-Language.*Cookie/);
+    expect(zh.text).toContain('<html lang="zh-CN">');
+    expect(zh.text).toContain('data-failed="在钉钉内免登失败：" data-fallback="改用钉钉账号登录">正在通过钉钉免登为您登录…</p>');
+    const en = await request(store.app).get('/in-app').set('cookie', 'dtg_lang=en').set('accept-language', 'zh-CN');
+    expect(en.text).toContain('<html lang="en">');
+    expect(en.text).toContain('>Signing you in with DingTalk…</p>');
+    const script = await request(store.app).get('/in-app.js');
+    expect(script.text).toContain('status.dataset.failed');
+    expect(script.text).not.toMatch(/Signing|登录/);
+  });
+});
+
 describe('GET /api/config', () => {
   it('gives the tenant and the cloud the browser uses (CLOUD_PUBLIC_URL, not CLOUD_URL), with the login start at this store', async () => {
     const res = await request(store.app).get('/api/config');

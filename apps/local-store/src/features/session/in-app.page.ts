@@ -4,18 +4,15 @@
 // (dd.runtime.permission.requestAuthCode), signs in with it (POST /api/session/in-app) and goes on to
 // `next` — the console, or the provider's interaction that sent it here. A separate page: the
 // console's own CSP (Trusted Types, this origin only) rightly allows no third-party script.
-import { pageSecurity, type ApiRegistry } from '@dtg/service-kit';
+// In the reader's language (the store's catalog, inApp.* keys; the console's dtg_lang or
+// Accept-Language): the page carries its failure words in data attributes, so the script is the
+// same for every language.
+import { pageSecurity, requestLocale, type ApiRegistry, type UiLocale } from '@dtg/service-kit';
 import { Router, type Request } from 'express';
 import type { Access } from '../../http/access';
+import { storeText } from '../console/store-text';
 
 export const IN_APP_PATH = '/in-app';
-
-export const IN_APP_TEXT = {
-  title: 'Signing in…',
-  working: 'Signing you in with DingTalk…',
-  failed: 'Signing in inside DingTalk failed:',
-  fallback: 'Sign in with DingTalk instead',
-};
 
 /** Where the page may send the browser once signed in: the console, or a provider interaction. */
 const NEXT = /^\/oidc\/interaction\/[A-Za-z0-9_-]{1,64}$/;
@@ -30,8 +27,6 @@ export function inAppUrl(next?: string): string {
 }
 
 const SCRIPT = `(function () {
-  var TEXT = ${JSON.stringify(IN_APP_TEXT)};
-  var status = document.getElementById('status');
   var next = new URL(location.href).searchParams.get('next');
   var target = next && ${NEXT.toString()}.test(next) ? next : '/';
   function post(path, body) {
@@ -52,10 +47,12 @@ const SCRIPT = `(function () {
     .then(function (result) { return post('/api/session/in-app', { authCode: result.code }); })
     .then(function () { location.replace(target); })
     .catch(function (error) {
-      status.textContent = TEXT.failed + ' ' + (error.message || error.errorMessage || String(error)) + ' ';
+      // Read here, not at the top: this script runs in <head>, before the page's body exists.
+      var status = document.getElementById('status');
+      status.textContent = status.dataset.failed + ' ' + (error.message || error.errorMessage || String(error)) + ' ';
       var link = document.createElement('a');
       link.href = '/auth/login';
-      link.textContent = TEXT.fallback;
+      link.textContent = status.dataset.fallback;
       status.appendChild(link);
     });
 })();
@@ -69,11 +66,19 @@ export function inAppRoutes(api: ApiRegistry, access: Access, jsapiUrl: string):
     'style-src': ["'self'"],
   });
   const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const page =
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(IN_APP_TEXT.title)}</title>` +
-    `<script src="${escape(jsapiUrl)}"></script><script src="${IN_APP_PATH}.js"></script></head><body><main><p id="status" role="status">${escape(IN_APP_TEXT.working)}</p></main></body></html>`;
-  router.get(IN_APP_PATH, security, (_req, res) => {
-    res.set('Cache-Control', 'no-store').type('html').send(page);
+  const page = (locale: UiLocale) => {
+    const text = (key: string) => escape(storeText(locale, key));
+    return (
+      `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${text('inApp.title')}</title>` +
+      `<script src="${escape(jsapiUrl)}"></script><script src="${IN_APP_PATH}.js"></script></head><body><main>` +
+      `<p id="status" role="status" data-failed="${text('inApp.failed')}" data-fallback="${text('inApp.fallback')}">${text('inApp.working')}</p></main></body></html>`
+    );
+  };
+  router.get(IN_APP_PATH, security, (req, res) => {
+    res
+      .set({ 'Cache-Control': 'no-store', Vary: 'Accept-Language, Cookie' })
+      .type('html')
+      .send(page(requestLocale(req)));
   });
   router.get(`${IN_APP_PATH}.js`, (_req, res) => {
     res.set('Cache-Control', 'no-cache').type('application/javascript').send(SCRIPT);
