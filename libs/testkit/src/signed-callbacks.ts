@@ -1,7 +1,10 @@
 // DingTalk's encrypted HTTP callbacks, signed exactly as DingTalk signs them, so tests can forge,
-// tamper with, age and replay one, and post it as DingTalk would.
+// tamper with, age and replay one, and post it as DingTalk would. Sealed with the simulator's
+// crypto (DingTalk's side), not the client's: the gateway's verification is then checked against an
+// independent implementation, and the testkit stays usable by the local store's tests, which may not
+// depend on the DingTalk client.
 import { randomBytes } from 'node:crypto';
-import { DingTalkCallbackCrypto } from '@dtg/dingtalk-client';
+import { CallbackCrypto } from '@dtg/dingtalk-sim';
 
 export interface CallbackKeys {
   token: string;
@@ -18,7 +21,7 @@ export interface SignedPush {
 
 /** `timestamp` in milliseconds as DingTalk sends it (default now); `nonce` random by default. */
 export function signPush(keys: CallbackKeys, event: object, options: { timestamp?: number | string; nonce?: string } = {}): SignedPush {
-  const crypto = new DingTalkCallbackCrypto(keys.token, keys.aesKey, keys.ownerKey);
+  const crypto = new CallbackCrypto(keys.token, keys.aesKey, keys.ownerKey);
   const timestamp = String(options.timestamp ?? Date.now());
   const nonce = options.nonce ?? randomBytes(8).toString('hex');
   const encrypt = crypto.encrypt(JSON.stringify(event));
