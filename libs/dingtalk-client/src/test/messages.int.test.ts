@@ -199,7 +199,9 @@ describe('errors and retries per class, using simulator faults', () => {
 
 describe('client-side rate limiting against the simulator', () => {
   it('when the client does not throttle, then a burst meets 90018 (the simulator limit is real)', async () => {
-    await sim.control('PUT', '/rate-limits', { defaultQps: 20 });
+    // 2 QPS, not 20: on a loaded machine 40 concurrent calls can take over 2 s to arrive, and a
+    // 20 QPS bucket refills meanwhile; 40 calls within 20 s always overrun 2 QPS.
+    await sim.control('PUT', '/rate-limits', { defaultQps: 2 });
     const raw = sim.client({ rateLimit: false, retry: { maxAttempts: 1 } }).forOrg(internalApp).contacts;
     await raw.getUser('user001');
     const results = await Promise.allSettled(Array.from({ length: 40 }, () => raw.getUser('user001')));
