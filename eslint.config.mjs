@@ -6,7 +6,10 @@ import tseslint from 'typescript-eslint';
 // skip both the public entry and the tag rules below.
 const LIB_ENTRY_ONLY = [
   { group: ['@dtg/*/src/*', '@dtg/*/src'], message: 'Import a lib through its public entry only.' },
-  { group: ['**/apps/*', '**/apps/*/**', '**/libs/*', '**/libs/*/**'], message: 'Import another project by its package name (@dtg/...), not by a relative path.' },
+  {
+    group: ['**/apps/*', '**/apps/*/**', '**/libs/*', '**/libs/*/**'],
+    message: 'Import another project by its package name (@dtg/...), not by a relative path.',
+  },
 ];
 const OUTBOUND_HTTP = 'DingTalk calls go through @dtg/dingtalk-client; customer webhooks through features/delivery/webhook-sender.';
 
@@ -27,7 +30,9 @@ const PRODUCTION = [
 // the testkit; every other rule holds for them as for production code.
 const TEST_DOUBLES = ['scope:sim', 'type:testkit'];
 const TESTS = PRODUCTION.map((rule) =>
-  rule.onlyDependOnLibsWithTags && rule.sourceTag !== 'type:tool' ? { ...rule, onlyDependOnLibsWithTags: [...rule.onlyDependOnLibsWithTags, ...TEST_DOUBLES] } : rule,
+  rule.onlyDependOnLibsWithTags && rule.sourceTag !== 'type:tool'
+    ? { ...rule, onlyDependOnLibsWithTags: [...rule.onlyDependOnLibsWithTags, ...TEST_DOUBLES] }
+    : rule,
 );
 
 const boundaries = (depConstraints, ignoredCircularDependencies = []) => [

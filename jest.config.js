@@ -3,15 +3,26 @@
 const { readdirSync, existsSync } = require('node:fs');
 const path = require('node:path');
 
-const swc = [
-  '@swc/jest',
-  { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' },
-];
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' }];
 
 // ESM-only packages (panva's OpenID Connect libraries and what they import, request-filtering-agent). Jest's CommonJS
 // runtime cannot load ESM without --experimental-vm-modules, so swc turns them into CommonJS, as it
 // does our TypeScript; plain node (tsx, the bundles) loads them natively.
-const ESM_PACKAGES = ['oidc-provider', 'openid-client', 'oauth4webapi', 'jose', 'koa', '@koa', 'nanoid', 'quick-lru', 'eta', 'koa-compose', 'jsesc', 'raw-body', 'request-filtering-agent'];
+const ESM_PACKAGES = [
+  'oidc-provider',
+  'openid-client',
+  'oauth4webapi',
+  'jose',
+  'koa',
+  '@koa',
+  'nanoid',
+  'quick-lru',
+  'eta',
+  'koa-compose',
+  'jsesc',
+  'raw-body',
+  'request-filtering-agent',
+];
 const transform = { '^.+\\.(ts|js|mjs)$': swc };
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`];
 

@@ -36,7 +36,7 @@ async function waitApplied(stack: Stack, label: string): Promise<void> {
 /** Lag of each event: applied in Postgres minus occurredAt in the cloud (same machine clock). */
 async function lagsMs(stack: Stack): Promise<number[]> {
   const occurred = new Map<string, number>();
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const res = await fetch(`${stack.cloud.url}/v1/events?after=${after}&limit=1000`, { headers: { authorization: `Bearer ${stack.tenant.apiKey}` } });
     const page = (await res.json()) as { events: { id: string; occurredAt: string }[]; next: number };
     for (const e of page.events) occurred.set(e.id, Date.parse(e.occurredAt));
@@ -44,7 +44,10 @@ async function lagsMs(stack: Stack): Promise<number[]> {
     after = page.next;
   }
   const rows = (await stack.pg.query('SELECT event_id, processed_at FROM processed_events')).rows as { event_id: string; processed_at: Date }[];
-  return rows.map((r) => r.processed_at.getTime() - (occurred.get(r.event_id) ?? Number.NaN)).filter(Number.isFinite).sort((a, b) => a - b);
+  return rows
+    .map((r) => r.processed_at.getTime() - (occurred.get(r.event_id) ?? Number.NaN))
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
 }
 
 async function pushPhase(rows: BenchRow[]): Promise<void> {
@@ -62,9 +65,18 @@ async function pushPhase(rows: BenchRow[]): Promise<void> {
     rows.push({ metric: 'push throughput', value: Math.round(rate), unit: 'events/s', target: '≥ 1,500', verdict: rate >= 1500 ? 'met' : 'missed' });
     rows.push({ metric: 'push lag p50', value: percentile(lags, 50), unit: 'ms' });
     rows.push({ metric: 'push lag p99', value: percentile(lags, 99), unit: 'ms' });
-    for (const [label, service] of [['cloud', stack.cloud], ['local store', stack.local]] as const) {
+    for (const [label, service] of [
+      ['cloud', stack.cloud],
+      ['local store', stack.local],
+    ] as const) {
       const rss = service.peakRssMb();
-      rows.push({ metric: `${label} peak RSS`, value: rss ?? 'n/a', unit: 'MB', target: '≤ 200', verdict: rss === undefined ? '' : rss <= 200 ? 'met' : 'missed' });
+      rows.push({
+        metric: `${label} peak RSS`,
+        value: rss ?? 'n/a',
+        unit: 'MB',
+        target: '≤ 200',
+        verdict: rss === undefined ? '' : rss <= 200 ? 'met' : 'missed',
+      });
     }
   } finally {
     await stack.close();
@@ -73,7 +85,12 @@ async function pushPhase(rows: BenchRow[]): Promise<void> {
 
 async function pullPhase(rows: BenchRow[]): Promise<void> {
   console.log(`pull: ${N} events waiting before the store starts`);
-  const stack = await startStack({ ...deployed, deliveryMode: 'pull', cloudEnv: { LOG_LEVEL: 'error' }, localEnv: { LOG_LEVEL: 'error', PULL_INTERVAL: '60s' } });
+  const stack = await startStack({
+    ...deployed,
+    deliveryMode: 'pull',
+    cloudEnv: { LOG_LEVEL: 'error' },
+    localEnv: { LOG_LEVEL: 'error', PULL_INTERVAL: '60s' },
+  });
   try {
     await stack.local.stop();
     await emit(stack);

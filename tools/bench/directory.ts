@@ -14,8 +14,54 @@ const WARMUP = 300;
 /** Departments form an 8-ary tree: 1 is the root, depth ~4 at 2,000. */
 const FANOUT = 8;
 
-const SURNAMES = ['Wang', 'Li', 'Zhang', 'Liu', 'Chen', 'Yang', 'Huang', 'Zhao', 'Wu', 'Zhou', 'Xu', 'Sun', 'Ma', 'Zhu', 'Hu', 'Guo', 'He', 'Lin', 'Gao', 'Luo'];
-const GIVEN = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Li', 'Qiang', 'Lei', 'Jun', 'Yang', 'Yong', 'Yan', 'Jie', 'Tao', 'Ming', 'Chao', 'Xiu', 'Xia', 'Ping', 'Gang', 'Hui', 'Hua', 'Dan', 'Bo'];
+const SURNAMES = [
+  'Wang',
+  'Li',
+  'Zhang',
+  'Liu',
+  'Chen',
+  'Yang',
+  'Huang',
+  'Zhao',
+  'Wu',
+  'Zhou',
+  'Xu',
+  'Sun',
+  'Ma',
+  'Zhu',
+  'Hu',
+  'Guo',
+  'He',
+  'Lin',
+  'Gao',
+  'Luo',
+];
+const GIVEN = [
+  'Wei',
+  'Fang',
+  'Na',
+  'Min',
+  'Jing',
+  'Li',
+  'Qiang',
+  'Lei',
+  'Jun',
+  'Yang',
+  'Yong',
+  'Yan',
+  'Jie',
+  'Tao',
+  'Ming',
+  'Chao',
+  'Xiu',
+  'Xia',
+  'Ping',
+  'Gang',
+  'Hui',
+  'Hua',
+  'Dan',
+  'Bo',
+];
 
 async function seed(store: BenchStore): Promise<void> {
   const sql = (text: string, values: unknown[] = []) => store.pg.query(text, values);
@@ -41,7 +87,16 @@ async function seed(store: BenchStore): Promise<void> {
   await sql('ANALYZE departments');
 }
 
-type Kind = 'department' | 'department + subtree' | 'search (3+ chars)' | 'search (1-2 chars)' | 'job number prefix' | 'updatedSince' | 'left (active=false)' | 'department + search' | 'next page (cursor)';
+type Kind =
+  | 'department'
+  | 'department + subtree'
+  | 'search (3+ chars)'
+  | 'search (1-2 chars)'
+  | 'job number prefix'
+  | 'updatedSince'
+  | 'left (active=false)'
+  | 'department + search'
+  | 'next page (cursor)';
 
 function randomInt(max: number): number {
   return Math.floor(Math.random() * max);
@@ -89,17 +144,38 @@ async function main(): Promise<void> {
       rows.push({ metric: 'load average (1 min) during the run', value: loadavg()[0] ?? 0, unit: '' });
       const sorted = all.sort((a, b) => a - b);
       const p99 = percentile(sorted, 99);
-      rows.push({ metric: `filtered page p99 (${USERS.toLocaleString('en-US')} users, ${DEPARTMENTS.toLocaleString('en-US')} departments)`, value: p99, unit: 'ms', target: '≤ 20', verdict: p99 <= 20 ? 'met' : 'missed' });
+      rows.push({
+        metric: `filtered page p99 (${USERS.toLocaleString('en-US')} users, ${DEPARTMENTS.toLocaleString('en-US')} departments)`,
+        value: p99,
+        unit: 'ms',
+        target: '≤ 20',
+        verdict: p99 <= 20 ? 'met' : 'missed',
+      });
       rows.push({ metric: 'filtered page p50', value: percentile(sorted, 50), unit: 'ms' });
       rows.push({ metric: 'filtered page p95', value: percentile(sorted, 95), unit: 'ms' });
-      for (const [kind, values] of latencies) rows.push({ metric: `  p99 ${kind}`, value: percentile(values.sort((a, b) => a - b), 99), unit: 'ms' });
+      for (const [kind, values] of latencies)
+        rows.push({
+          metric: `  p99 ${kind}`,
+          value: percentile(
+            values.sort((a, b) => a - b),
+            99,
+          ),
+          unit: 'ms',
+        });
       const tree: number[] = [];
       for (let n = 0; n < 30; n++) {
         const started = performance.now();
         await client.departments.tree();
         tree.push(performance.now() - started);
       }
-      rows.push({ metric: 'department tree with member counts, p50 (30 reads)', value: percentile(tree.sort((a, b) => a - b), 50), unit: 'ms' });
+      rows.push({
+        metric: 'department tree with member counts, p50 (30 reads)',
+        value: percentile(
+          tree.sort((a, b) => a - b),
+          50,
+        ),
+        unit: 'ms',
+      });
     } finally {
       await store.close();
     }

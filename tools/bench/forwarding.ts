@@ -39,10 +39,11 @@ async function startEndpoint(secret: () => string): Promise<Endpoint> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/changes`,
     received,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -60,11 +61,21 @@ async function main(): Promise<void> {
       const startedAt = Date.now();
       for (let e = 0; e < N / PER_EVENT; e++) {
         const users = Array.from({ length: PER_EVENT }, (_, i) => ({ userid: `fw${e}-${i}`, name: `Forwarded ${e}-${i}`, deptIds: [1], active: true }));
-        const envelope = { id: `evt_bench_${e}`, type: 'user.upserted', tenantId: BENCH_TENANT, seq: e + 1, occurredAt: new Date().toISOString(), data: { users } };
+        const envelope = {
+          id: `evt_bench_${e}`,
+          type: 'user.upserted',
+          tenantId: BENCH_TENANT,
+          seq: e + 1,
+          occurredAt: new Date().toISOString(),
+          data: { users },
+        };
         const body = JSON.stringify(envelope);
         const res = await fetch(`${store.url}/webhooks/cloud`, {
           method: 'POST',
-          headers: { ...signWebhook({ id: envelope.id, timestampSec: Math.floor(Date.now() / 1000), body, secrets: [store.webhookSecret] }), 'content-type': 'application/json' },
+          headers: {
+            ...signWebhook({ id: envelope.id, timestampSec: Math.floor(Date.now() / 1000), body, secrets: [store.webhookSecret] }),
+            'content-type': 'application/json',
+          },
           body,
         });
         if (res.status !== 200) throw new Error(`push ${e} answered ${res.status}: ${await res.text()}`);
@@ -82,9 +93,16 @@ async function main(): Promise<void> {
       const written = new Map(
         (await store.pg.query<{ event_id: string; at: Date }>('SELECT event_id, occurred_at AS at FROM changes')).rows.map((r) => [r.event_id, r.at.getTime()]),
       );
-      const lags = [...endpoint.received].map(([id, at]) => at - (written.get(id) ?? Number.NaN)).filter(Number.isFinite).sort((a, b) => a - b);
+      const lags = [...endpoint.received]
+        .map(([id, at]) => at - (written.get(id) ?? Number.NaN))
+        .filter(Number.isFinite)
+        .sort((a, b) => a - b);
       const rate = N / seconds;
-      rows.push({ metric: `forwarding throughput, ${N.toLocaleString('en-US')} changes to one endpoint (${process.env.BENCH_FORWARD_CONCURRENCY ?? 16} in flight)`, value: Math.round(rate), unit: 'events/s' });
+      rows.push({
+        metric: `forwarding throughput, ${N.toLocaleString('en-US')} changes to one endpoint (${process.env.BENCH_FORWARD_CONCURRENCY ?? 16} in flight)`,
+        value: Math.round(rate),
+        unit: 'events/s',
+      });
       rows.push({ metric: 'cloud events applied (changes written), same run', value: Math.round(N / (appliedMs / 1000)), unit: 'changes/s' });
       rows.push({ metric: 'forwarding lag p50 (written → received)', value: percentile(lags, 50), unit: 'ms' });
       rows.push({ metric: 'forwarding lag p99', value: percentile(lags, 99), unit: 'ms' });

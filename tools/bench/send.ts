@@ -106,7 +106,13 @@ async function largeSend(s: SendStack, rows: BenchRow[]): Promise<void> {
   rows.push({ metric: `${RECIPIENTS} recipients: asyncsend_v2 calls (acknowledged)`, value: `${sends} (${event.data.taskIds?.length ?? 0})`, unit: 'calls' });
   rows.push({ metric: `${RECIPIENTS} recipients: quota bound (${calls} calls / ${SIM_QPS} QPS)`, value: boundMs, unit: 'ms' });
   rows.push({ metric: `${RECIPIENTS} recipients: POST → message.dispatched`, value: ms, unit: 'ms' });
-  rows.push({ metric: 'dispatch time / quota bound', value: Math.round(ratio * 100) / 100, unit: '×', target: '≤ 1.10', verdict: ratio <= 1.1 ? 'met' : 'missed' });
+  rows.push({
+    metric: 'dispatch time / quota bound',
+    value: Math.round(ratio * 100) / 100,
+    unit: '×',
+    target: '≤ 1.10',
+    verdict: ratio <= 1.1 ? 'met' : 'missed',
+  });
   rows.push({ metric: 'sim 90018 / QpsLimit answers', value: limited, unit: '', target: '0', verdict: limited === 0 ? 'met' : 'missed' });
 }
 
@@ -147,7 +153,8 @@ async function acceptanceRound(peaks: number[]): Promise<Round> {
       connections: CONNECTIONS,
       durationS: DURATION_S,
     });
-    if (cloud.failures > 0 || base.failures > 0) throw new Error(`load run had failures (cloud ${cloud.failures}, bare ${base.failures}):\n${s.cloud.tail(20)}`);
+    if (cloud.failures > 0 || base.failures > 0)
+      throw new Error(`load run had failures (cloud ${cloud.failures}, bare ${base.failures}):\n${s.cloud.tail(20)}`);
     return { base, cloud, share: cloud.reqPerSec / base.reqPerSec };
   } finally {
     notePeak(s, peaks);
@@ -170,9 +177,21 @@ async function acceptance(rows: BenchRow[], peaks: number[]): Promise<void> {
   rows.push({ metric: 'bare Express 5 endpoint p99', value: median.base.p99Ms, unit: 'ms' });
   rows.push({ metric: 'POST /v1/messages (median round)', value: Math.round(median.cloud.reqPerSec), unit: 'req/s' });
   rows.push({ metric: 'POST /v1/messages / bare, each round', value: rounds.map((r) => Math.round(r.share * 100)).join(' / '), unit: '%' });
-  rows.push({ metric: 'POST /v1/messages / bare, median round', value: Math.round(median.share * 100), unit: '%', target: '≥ 40 %', verdict: median.share >= 0.4 ? 'met' : 'missed' });
+  rows.push({
+    metric: 'POST /v1/messages / bare, median round',
+    value: Math.round(median.share * 100),
+    unit: '%',
+    target: '≥ 40 %',
+    verdict: median.share >= 0.4 ? 'met' : 'missed',
+  });
   rows.push({ metric: 'POST /v1/messages p50 (median round)', value: median.cloud.p50Ms, unit: 'ms' });
-  rows.push({ metric: 'POST /v1/messages p99, worst round', value: Math.max(...p99s), unit: 'ms', target: '≤ 50', verdict: Math.max(...p99s) <= 50 ? 'met' : 'missed' });
+  rows.push({
+    metric: 'POST /v1/messages p99, worst round',
+    value: Math.max(...p99s),
+    unit: 'ms',
+    target: '≤ 50',
+    verdict: Math.max(...p99s) <= 50 ? 'met' : 'missed',
+  });
 }
 
 /** Adds the cloud's peak RSS (MB) while it still runs; Linux only. */
@@ -194,7 +213,13 @@ async function main(): Promise<void> {
   }
   await acceptance(rows, peaks);
   const peak = peaks.length > 0 ? Math.max(...peaks) : undefined;
-  rows.push({ metric: 'cloud peak RSS (send bench)', value: peak ?? 'n/a', unit: 'MB', target: '≤ 200', verdict: peak === undefined ? '' : peak <= 200 ? 'met' : 'missed' });
+  rows.push({
+    metric: 'cloud peak RSS (send bench)',
+    value: peak ?? 'n/a',
+    unit: 'MB',
+    target: '≤ 200',
+    verdict: peak === undefined ? '' : peak <= 200 ? 'met' : 'missed',
+  });
   report('send', rows);
 }
 

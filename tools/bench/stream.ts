@@ -18,11 +18,17 @@ async function streamTenant(stack: Stack): Promise<void> {
   await simControl(stack.sim.url, 'PUT', '/callbacks', { appMode: 'stream' });
   const switched = await stack.admin('PATCH', `/admin/tenants/${stack.tenant.id}`, { callbackMode: 'stream' });
   if (switched.status !== 200) throw new Error(`could not switch the tenant to stream: ${JSON.stringify(switched.body)}`);
-  await waitFor(async () => (await simControl<{ connections: unknown[] }>(stack.sim.url, 'GET', `/stream?clientId=${DEMO.app.appKey}`)).connections.length === 1, 'the Stream connection', 30_000);
+  await waitFor(
+    async () => (await simControl<{ connections: unknown[] }>(stack.sim.url, 'GET', `/stream?clientId=${DEMO.app.appKey}`)).connections.length === 1,
+    'the Stream connection',
+    30_000,
+  );
 }
 
 async function appliedAt(stack: Stack, outboxIds: string[]): Promise<Map<string, number>> {
-  const rows = (await stack.pg.query<{ event_id: string; processed_at: Date }>('SELECT event_id, processed_at FROM processed_events WHERE event_id = ANY($1)', [outboxIds])).rows;
+  const rows = (
+    await stack.pg.query<{ event_id: string; processed_at: Date }>('SELECT event_id, processed_at FROM processed_events WHERE event_id = ANY($1)', [outboxIds])
+  ).rows;
   return new Map(rows.map((r) => [r.event_id, r.processed_at.getTime()]));
 }
 
@@ -49,10 +55,14 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, Math.max(0, atMs + GAP_MS - Date.now())));
       }
       const ids = sent.map((s) => s.outboxId);
-      const applied = await waitFor(async () => {
-        const found = await appliedAt(stack, ids);
-        return found.size === N ? found : undefined;
-      }, `${N} events applied at the local store`, 120_000);
+      const applied = await waitFor(
+        async () => {
+          const found = await appliedAt(stack, ids);
+          return found.size === N ? found : undefined;
+        },
+        `${N} events applied at the local store`,
+        120_000,
+      );
       const latencies = sent.map((s) => (applied.get(s.outboxId) ?? Number.NaN) - s.atMs).sort((a, b) => a - b);
       const duplicates = Number((await stack.pg.query('SELECT count(*)::int - count(DISTINCT event_id)::int AS d FROM processed_events')).rows[0].d);
       rows.push({ metric: `Stream event → local store applied, median (${N} events)`, value: percentile(latencies, 50), unit: 'ms' });

@@ -42,9 +42,15 @@ describe('the built @dtg/local-client package', () => {
       const body = JSON.stringify({ id: 'chg_1', type: 'user.updated', seq: 3, occurredAt: '2026-12-06T10:00:00.000Z', data: { user: { userid: 'u1', name: 'U', deptIds: [1], active: true }, version: 3 } });
       const headers = { 'webhook-id': 'chg_1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)) };
       headers['webhook-signature'] = new Webhook(secret).sign('chg_1', new Date(), body);`;
-    const cjs = node(['-e', `${sign}\nconst client = require('@dtg/local-client'); console.log(client.verifyChangeWebhook(body, headers, secret).data.user.userid, typeof client.createLocalStoreClient);`]);
+    const cjs = node([
+      '-e',
+      `${sign}\nconst client = require('@dtg/local-client'); console.log(client.verifyChangeWebhook(body, headers, secret).data.user.userid, typeof client.createLocalStoreClient);`,
+    ]);
     expect(cjs.trim()).toBe('u1 function');
-    writeFileSync(path.join(project, 'esm.mjs'), `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${sign}\nconst { verifyChangeWebhook } = await import('@dtg/local-client');\nconsole.log(verifyChangeWebhook(body, headers, [secret]).type);\n`);
+    writeFileSync(
+      path.join(project, 'esm.mjs'),
+      `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${sign}\nconst { verifyChangeWebhook } = await import('@dtg/local-client');\nconsole.log(verifyChangeWebhook(body, headers, [secret]).type);\n`,
+    );
     expect(node(['esm.mjs']).trim()).toBe('user.updated');
   });
 
@@ -66,11 +72,17 @@ export function onPush(raw: string, headers: Record<string, string>): string | u
 `,
     );
     // A misuse must be caught: were the declarations unresolved, everything would be \`any\` and compile.
-    writeFileSync(path.join(project, 'misuse.ts'), `import { createLocalStoreClient } from '@dtg/local-client';\nexport const wrong: number = createLocalStoreClient({ baseUrl: 'x', token: 'y' }).users.get('u1');\n`);
+    writeFileSync(
+      path.join(project, 'misuse.ts'),
+      `import { createLocalStoreClient } from '@dtg/local-client';\nexport const wrong: number = createLocalStoreClient({ baseUrl: 'x', token: 'y' }).users.get('u1');\n`,
+    );
     writeFileSync(
       path.join(project, 'tsconfig.json'),
       // skipLibCheck as most projects have it (checking zod's and Node's own declarations is not the point here).
-      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] }, files: ['consumer.ts', 'misuse.ts'] }),
+      JSON.stringify({
+        compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+        files: ['consumer.ts', 'misuse.ts'],
+      }),
     );
     let output = '';
     try {

@@ -21,7 +21,16 @@ import { interpolate, MissingVariableError, references } from './interpolate';
 
 const root = path.resolve(__dirname, '../..');
 type Compose = {
-  services: Record<string, { environment?: Record<string, string>; build?: { context: string; dockerfile?: string; target?: string }; healthcheck?: unknown; ports?: string[]; command?: string[] }>;
+  services: Record<
+    string,
+    {
+      environment?: Record<string, string>;
+      build?: { context: string; dockerfile?: string; target?: string };
+      healthcheck?: unknown;
+      ports?: string[];
+      command?: string[];
+    }
+  >;
 };
 const composeText = readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
 const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
@@ -50,7 +59,9 @@ function generatedEnv(): Record<string, string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'compose-env-'));
   try {
     execFileSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir });
-    const lines = readFileSync(path.join(dir, '.env'), 'utf8').split('\n').filter((line) => line.includes('='));
+    const lines = readFileSync(path.join(dir, '.env'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('='));
     return Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -127,7 +138,9 @@ describe('docker-compose.yml', () => {
     const generated = generatedEnv();
     for (const name of SECRETS) {
       const { [name]: _missing, ...rest } = generated;
-      expect(() => composeWith(rest)).toThrow(new MissingVariableError(`required variable ${name} is missing a value: generate the secrets first (README, Docker)`));
+      expect(() => composeWith(rest)).toThrow(
+        new MissingVariableError(`required variable ${name} is missing a value: generate the secrets first (README, Docker)`),
+      );
       expect(() => composeWith({ ...rest, [name]: '' })).toThrow(MissingVariableError);
     }
   });
@@ -150,7 +163,11 @@ describe('docker-compose.yml', () => {
     expect(problems['cloud-gateway']?.every((line) => line.includes('published in this repository'))).toBe(true);
     expect(named('cloud-gateway')).toEqual(['ADMIN_TOKEN', 'ENCRYPTION_KEY', 'USER_TOKEN_SECRET']);
     expect(named('local-store')).toEqual(['CLOUD_API_KEY', 'DATABASE_URL', 'WEBHOOK_SECRETS']);
-    expect(provisionedCredentials(file).error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['apiKey', 'webhookSecret']);
+    expect(
+      provisionedCredentials(file)
+        .error?.issues.map((i) => i.path.join('.'))
+        .sort(),
+    ).toEqual(['apiKey', 'webhookSecret']);
   });
 
   it('publishes every port on 127.0.0.1 unless PUBLISH_ADDRESS widens it', () => {

@@ -22,9 +22,12 @@ const probes = {
   productionImportsTestkit: ['apps/cloud-gateway/src', "import { waitFor } from '@dtg/testkit';\nexport const w = waitFor;\n"],
   sharedLibImportsClient: ['libs/webhook-signing/src', "import { DingTalkClient } from '@dtg/dingtalk-client';\nexport const c = DingTalkClient;\n", '.test'],
   testImportsTestkit: ['apps/cloud-gateway/test', "import { waitFor } from '@dtg/testkit';\nexport const w = waitFor;\n"],
-  toolImportsTestkit: ['tools/bench', "import { startStack } from '@dtg/testkit';\nimport { ConfigSchema } from '@dtg/local-store';\nexport const s = [startStack, ConfigSchema];\n"],
-  floatingPromise: ['apps/cloud-gateway/src', "const later = async (): Promise<number> => 1;\nexport function f(): void {\n  later();\n}\n"],
-  misusedPromise: ['apps/cloud-gateway/src', "export const t = setInterval(async () => undefined, 1000);\nexport const ok = [1].filter(async () => true);\n"],
+  toolImportsTestkit: [
+    'tools/bench',
+    "import { startStack } from '@dtg/testkit';\nimport { ConfigSchema } from '@dtg/local-store';\nexport const s = [startStack, ConfigSchema];\n",
+  ],
+  floatingPromise: ['apps/cloud-gateway/src', 'const later = async (): Promise<number> => 1;\nexport function f(): void {\n  later();\n}\n'],
+  misusedPromise: ['apps/cloud-gateway/src', 'export const t = setInterval(async () => undefined, 1000);\nexport const ok = [1].filter(async () => true);\n'],
   cloudRawFetch: ['apps/cloud-gateway/src/features', "export const get = () => fetch('https://oapi.dingtalk.com/gettoken');\n"],
   cloudAxios: ['apps/cloud-gateway/src/features', "import axios from 'axios';\nexport const get = () => axios.get('https://oapi.dingtalk.com/gettoken');\n"],
 } as const satisfies Record<string, readonly [dir: string, code: string, suffix?: string]>;
@@ -44,14 +47,27 @@ beforeAll(() => {
   try {
     let out: string;
     try {
-      out = execFileSync(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', ...files.map(([, f]) => f)], { cwd: root, env, encoding: 'utf8' });
+      out = execFileSync(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', ...files.map(([, f]) => f)], {
+        cwd: root,
+        env,
+        encoding: 'utf8',
+      });
     } catch (err) {
       out = (err as { stdout: string }).stdout; // eslint exits 1 when it finds errors
     }
     const results = JSON.parse(out) as { filePath: string; messages: { ruleId: string | null; message: string }[] }[];
     for (const [name, file] of files) {
       const messages = results.find((r) => r.filePath === file)?.messages ?? [];
-      errors[name] = messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries' || m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals' || m.ruleId?.startsWith('@typescript-eslint/no-') === true).map((m) => m.message).join('\n');
+      errors[name] = messages
+        .filter(
+          (m) =>
+            m.ruleId === '@nx/enforce-module-boundaries' ||
+            m.ruleId === 'no-restricted-imports' ||
+            m.ruleId === 'no-restricted-globals' ||
+            m.ruleId?.startsWith('@typescript-eslint/no-') === true,
+        )
+        .map((m) => m.message)
+        .join('\n');
     }
   } finally {
     for (const [, file] of files) rmSync(file, { force: true });

@@ -27,7 +27,7 @@ function importGraph(): Map<string, string[]> {
     const { importedFiles } = ts.preProcessFile(text, true, true);
     const targets = importedFiles
       .map((i) => ts.resolveModuleName(i.fileName, file, options, ts.sys).resolvedModule?.resolvedFileName)
-      .map((r) => (r === undefined ? undefined : ts.sys.realpath?.(r) ?? r))
+      .map((r) => (r === undefined ? undefined : (ts.sys.realpath?.(r) ?? r)))
       .filter((r): r is string => r !== undefined && r !== file && known.has(r));
     graph.set(file, targets);
   }

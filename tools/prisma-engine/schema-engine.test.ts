@@ -56,7 +56,10 @@ describe('the schema-engine command line', () => {
   });
 
   test('when a Postgres database is missing or the server unreachable, then the codes are P1003 and P1001', async () => {
-    const missing = await runEngine(['--datasource', JSON.stringify({ url: pgUrl(`absent_${randomUUID().slice(0, 8)}`) }), 'cli', 'can-connect-to-database'], dir);
+    const missing = await runEngine(
+      ['--datasource', JSON.stringify({ url: pgUrl(`absent_${randomUUID().slice(0, 8)}`) }), 'cli', 'can-connect-to-database'],
+      dir,
+    );
     expect(sideCommandError(missing.stderr)).toMatchObject({ error_code: 'P1003' });
     const closed = await runEngine(['--datasource', JSON.stringify({ url: 'postgresql://postgres@127.0.0.1:1/x' }), 'cli', 'can-connect-to-database'], dir);
     expect(sideCommandError(closed.stderr)).toMatchObject({ error_code: 'P1001' });

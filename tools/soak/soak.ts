@@ -33,7 +33,8 @@ async function run(drill: Drill): Promise<string> {
     // The product's own delivery timing (retry schedule, pull interval), not the compressed one
     // the e2e stacks use: "caught up within 30 s" must hold for a real deployment.
     const r = await withStack({ gates: true, timing: 'product' }, (stack) => outageDrill(stack, { outageMs: OUTAGE_MS, perSecond: 50, timeoutMs: 180_000 }));
-    if (r.catchUpMs > CATCH_UP_TARGET_MS) throw new Error(`caught up ${seconds(r.catchUpMs)} after the network returned (target ≤ ${seconds(CATCH_UP_TARGET_MS)})`);
+    if (r.catchUpMs > CATCH_UP_TARGET_MS)
+      throw new Error(`caught up ${seconds(r.catchUpMs)} after the network returned (target ≤ ${seconds(CATCH_UP_TARGET_MS)})`);
     return `${r.events} events produced during a ${seconds(OUTAGE_MS)} outage; all applied once, ${seconds(r.catchUpMs)} after the network returned (target ≤ 30 s)`;
   }
   const r = await withStack({}, (stack) => disruptionDrill(stack, { events: EVENTS, disruption: drill, disruptAt: 0.2, downMs: 3000, timeoutMs: 600_000 }));

@@ -54,7 +54,10 @@ export const CloudConfigSchema = z.object({
   SUITE_KEY: z.string().min(1).optional(),
   SUITE_SECRET: envSecret({ minLength: 8 }).optional(),
   SUITE_CALLBACK_TOKEN: z.string().min(3).max(64).optional(),
-  SUITE_CALLBACK_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters/digits').optional(),
+  SUITE_CALLBACK_AES_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters/digits')
+    .optional(),
   /**
    * How the suite's events (suite_ticket, authorisations, contacts) arrive: `http` = encrypted pushes
    * to /callbacks/dingtalk/suite (legacy HTTP or SyncHTTP), `stream` = a Stream connection the cloud

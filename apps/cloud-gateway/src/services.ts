@@ -52,7 +52,11 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     logger,
     send:
       overrides.send ??
-      createWebhookSender({ policy: webhookAddresses, allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS, maxSockets: config.WEBHOOK_CONCURRENCY_PER_TENANT * 4 }),
+      createWebhookSender({
+        policy: webhookAddresses,
+        allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+        maxSockets: config.WEBHOOK_CONCURRENCY_PER_TENANT * 4,
+      }),
     addresses: webhookAddresses,
     policy: retryPolicy(config.WEBHOOK_RETRY_SCHEDULE),
     timeoutMs: config.WEBHOOK_TIMEOUT,
@@ -61,7 +65,15 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     now: overrides.now,
   });
   outbox.onCommitted(() => dispatcher.kick());
-  const jobs = new JobRunner({ sqlite, logger, pollIntervalMs: config.JOB_POLL_INTERVAL, concurrency: config.JOB_CONCURRENCY, leaseMs: 120_000, maxAttempts: 8, now: overrides.now });
+  const jobs = new JobRunner({
+    sqlite,
+    logger,
+    pollIntervalMs: config.JOB_POLL_INTERVAL,
+    concurrency: config.JOB_CONCURRENCY,
+    leaseMs: 120_000,
+    maxAttempts: 8,
+    now: overrides.now,
+  });
   const callbacks = createCallbacks({ config, logger, db, transaction, secrets, outbox, revocations, jobs, dingtalk, tenants, now: overrides.now });
   await callbacks.start();
   const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
@@ -93,7 +105,30 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     logger,
   });
   const check = tenantCheck({ db, secrets, dingtalk, tenants, config, now: overrides.now ?? Date.now });
-  return { config, logger, db, sqlite, lockWaits, secrets, outbox, revocations, tenants, deliveries, dispatcher, dingtalk, jobs, pingEvents: pingEvents(sqlite, outbox), callbacks, messages, users, login, directory, stream, check, dingtalkCalls };
+  return {
+    config,
+    logger,
+    db,
+    sqlite,
+    lockWaits,
+    secrets,
+    outbox,
+    revocations,
+    tenants,
+    deliveries,
+    dispatcher,
+    dingtalk,
+    jobs,
+    pingEvents: pingEvents(sqlite, outbox),
+    callbacks,
+    messages,
+    users,
+    login,
+    directory,
+    stream,
+    check,
+    dingtalkCalls,
+  };
 }
 
 export type CloudServices = Awaited<ReturnType<typeof buildServices>>;

@@ -44,7 +44,8 @@ describe('DingTalk callbacks of an internal app', () => {
     await h.close();
   });
 
-  const processed = (n: number) => waitFor(async () => (await h.services.db.callbackEvent.count({ where: { status: { not: 'received' } } })) >= n, `${n} processed callback events`);
+  const processed = (n: number) =>
+    waitFor(async () => (await h.services.db.callbackEvent.count({ where: { status: { not: 'received' } } })) >= n, `${n} processed callback events`);
 
   it('when DingTalk checks the URL, then the encrypted success verifies and nothing is stored', async () => {
     const push = await simControl<PushOutcome>(sim.url, 'POST', '/callbacks/push', { target: 'app', event: { EventType: 'check_url' } });
@@ -196,20 +197,25 @@ describe('the reference test vector A (dingtalk-api.md §6.5)', () => {
 
   // Its owner key is the placeholder DingTalk uses while a suite is created: accepted both as the
   // configured SuiteKey and (for check_create_suite_url only) next to a real SuiteKey.
-  it.each([vector.ownerKey, DEMO.suite.suiteKey])('when the suite endpoint (SUITE_KEY %s) receives it, then it replies an encrypted success', async (suiteKey) => {
-    const h = await startCloud({
-      env: { SUITE_KEY: suiteKey, SUITE_SECRET: 'vector-suite-secret', SUITE_CALLBACK_TOKEN: vector.token, SUITE_CALLBACK_AES_KEY: vector.aesKey },
-      overrides: { now: () => Number(vector.timestamp) + 1_000 },
-    });
-    try {
-      const answer = await postCallback(`${h.url}/callbacks/dingtalk/suite`, vector);
-      expect(answer.status).toBe(200);
-      const reply = answer.body as { msg_signature: string; timeStamp: string; nonce: string; encrypt: string };
-      const crypto = new DingTalkCallbackCrypto(vector.token, vector.aesKey, vector.ownerKey);
-      expect(crypto.decryptRequest({ signature: reply.msg_signature, timestamp: reply.timeStamp, nonce: reply.nonce, encrypt: reply.encrypt })).toBe('success');
-      expect(await h.services.db.callbackEvent.count()).toBe(0);
-    } finally {
-      await h.close();
-    }
-  });
+  it.each([vector.ownerKey, DEMO.suite.suiteKey])(
+    'when the suite endpoint (SUITE_KEY %s) receives it, then it replies an encrypted success',
+    async (suiteKey) => {
+      const h = await startCloud({
+        env: { SUITE_KEY: suiteKey, SUITE_SECRET: 'vector-suite-secret', SUITE_CALLBACK_TOKEN: vector.token, SUITE_CALLBACK_AES_KEY: vector.aesKey },
+        overrides: { now: () => Number(vector.timestamp) + 1_000 },
+      });
+      try {
+        const answer = await postCallback(`${h.url}/callbacks/dingtalk/suite`, vector);
+        expect(answer.status).toBe(200);
+        const reply = answer.body as { msg_signature: string; timeStamp: string; nonce: string; encrypt: string };
+        const crypto = new DingTalkCallbackCrypto(vector.token, vector.aesKey, vector.ownerKey);
+        expect(crypto.decryptRequest({ signature: reply.msg_signature, timestamp: reply.timeStamp, nonce: reply.nonce, encrypt: reply.encrypt })).toBe(
+          'success',
+        );
+        expect(await h.services.db.callbackEvent.count()).toBe(0);
+      } finally {
+        await h.close();
+      }
+    },
+  );
 });

@@ -36,17 +36,25 @@ describe('scheduled directory reconcile', () => {
   it('when the schedule comes round, then the whole directory is walked unasked, and changes whose callbacks were lost arrive', async () => {
     h = await startCloud({ env: env({ DIRECTORY_RECONCILE_INTERVAL: '2s' }) });
     const { id, apiKey } = await internalTenant();
-    const first = await waitFor(async () => h.services.db.directorySync.findFirst({ where: { tenantId: id, status: 'completed' } }), 'a scheduled reconcile', 20_000);
+    const first = await waitFor(
+      async () => h.services.db.directorySync.findFirst({ where: { tenantId: id, status: 'completed' } }),
+      'a scheduled reconcile',
+      20_000,
+    );
     expect(first.usersSeen).toBe(DEMO.userCount);
     // No callback is configured: these changes reach the cloud only through the next reconcile.
     await simControl(sim.url, 'PATCH', `/orgs/${DEMO.corpId}/users/user050`, { title: 'Found by the reconcile' });
     await simControl(sim.url, 'DELETE', `/orgs/${DEMO.corpId}/users/user051`);
-    const events = await waitFor(async () => {
-      const all = await pullEvents(h, apiKey);
-      const changed = all.some((e) => e.type === 'user.upserted' && JSON.stringify(e.data).includes('Found by the reconcile'));
-      const removed = all.some((e) => e.type === 'user.removed' && (e.data['userids'] as string[]).includes('user051'));
-      return changed && removed ? all : undefined;
-    }, 'the lost changes', 20_000);
+    const events = await waitFor(
+      async () => {
+        const all = await pullEvents(h, apiKey);
+        const changed = all.some((e) => e.type === 'user.upserted' && JSON.stringify(e.data).includes('Found by the reconcile'));
+        const removed = all.some((e) => e.type === 'user.removed' && (e.data['userids'] as string[]).includes('user051'));
+        return changed && removed ? all : undefined;
+      },
+      'the lost changes',
+      20_000,
+    );
     expect(events.filter((e) => e.type === 'user.removed').flatMap((e) => e.data['userids'] as string[])).toEqual(['user051']);
     expect((await tenantRow(id)).nextReconcileAt?.getTime()).toBeGreaterThan(first.startedAt.getTime());
   }, 40_000);
@@ -100,11 +108,20 @@ describe('fairness between tenants', () => {
     });
     const walker = await internalTenant();
     await h.services.dingtalk.tickets.save(DEMO.suite.suiteKey, DEMO.suite.initialTicket);
-    const isv = await adminCall(h, ADMIN_TOKEN, 'POST', '/admin/tenants', { name: 'Demo via the suite', corpId: DEMO.corpId, mode: 'isv', agentId: DEMO.suite.agentId });
+    const isv = await adminCall(h, ADMIN_TOKEN, 'POST', '/admin/tenants', {
+      name: 'Demo via the suite',
+      corpId: DEMO.corpId,
+      mode: 'isv',
+      agentId: DEMO.suite.agentId,
+    });
     expect(isv.status).toBe(201);
     const sender = { id: (isv.body.tenant as { id: string }).id, apiKey: (isv.body.apiKey as { key: string }).key };
 
-    const sync = await fetch(`${h.url}/v1/directory/sync`, { method: 'POST', headers: { authorization: `Bearer ${walker.apiKey}`, 'content-type': 'application/json' }, body: '{}' });
+    const sync = await fetch(`${h.url}/v1/directory/sync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${walker.apiKey}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(sync.status).toBe(202);
     await waitFor(async () => (await h.services.db.directorySync.findFirst({ where: { tenantId: walker.id } }))?.departmentsSeen, 'the walk under way');
 
@@ -114,12 +131,20 @@ describe('fairness between tenants', () => {
       body: JSON.stringify({ recipients: { userIds: ['user003'] }, msg: { msgtype: 'text', text: { content: 'not behind the walk' } } }),
     });
     expect(sent.status).toBe(202);
-    await waitFor(async () => {
-      const tasks = await simControl<Array<{ sender: { key: string } }>>(sim.url, 'GET', '/tasks');
-      return tasks.some((t) => t.sender.key === `${DEMO.suite.suiteKey}:${DEMO.corpId}`);
-    }, 'the other tenant’s notification at DingTalk', 20_000);
+    await waitFor(
+      async () => {
+        const tasks = await simControl<Array<{ sender: { key: string } }>>(sim.url, 'GET', '/tasks');
+        return tasks.some((t) => t.sender.key === `${DEMO.suite.suiteKey}:${DEMO.corpId}`);
+      },
+      'the other tenant’s notification at DingTalk',
+      20_000,
+    );
     const walk = await h.services.db.directorySync.findFirstOrThrow({ where: { tenantId: walker.id } });
     expect(walk.status).toBe('running');
-    await waitFor(async () => (await h.services.db.directorySync.findFirst({ where: { tenantId: walker.id, status: 'completed' } })), 'the walk completes', 60_000);
+    await waitFor(
+      async () => await h.services.db.directorySync.findFirst({ where: { tenantId: walker.id, status: 'completed' } }),
+      'the walk completes',
+      60_000,
+    );
   }, 90_000);
 });

@@ -72,7 +72,11 @@ describe('directory sync', () => {
     expect(view.finishedAt).not.toBeNull();
 
     const seen = await eventsAfter(0);
-    const expectedDepartments: Department[] = demoOrg().departments.map((d) => ({ deptId: d.deptId, name: d.deptId === 1 ? 'Demo Org' : d.name, parentId: d.parentId ?? null }));
+    const expectedDepartments: Department[] = demoOrg().departments.map((d) => ({
+      deptId: d.deptId,
+      name: d.deptId === 1 ? 'Demo Org' : d.name,
+      parentId: d.parentId ?? null,
+    }));
     expect([...seen.departments].sort((a, b) => a.deptId - b.deptId)).toEqual(expectedDepartments);
     const userids = seen.users.map((u: UserProfile) => u.userid);
     expect(new Set(userids).size).toBe(200);
@@ -139,7 +143,8 @@ describe('directory sync', () => {
   });
 
   it('when a user token starts a sync, then only an org admin may; a member is told directory:sync is missing', async () => {
-    const token = (userid: string, role: 'admin' | 'member') => mintUserToken(stack.cloud.services.config.USER_TOKEN_SECRET, { tenantId: tenant.id, userid, role }, 60_000).token;
+    const token = (userid: string, role: 'admin' | 'member') =>
+      mintUserToken(stack.cloud.services.config.USER_TOKEN_SECRET, { tenantId: tenant.id, userid, role }, 60_000).token;
     const refused = await stack.call('POST', '/v1/directory/sync', { token: token('user002', 'member') });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 'missing_permission', missingPermission: 'directory:sync' });

@@ -66,7 +66,10 @@ describe('sign in with DingTalk (third-party suite) and tenant isolation', () =>
 
     const ticketA = await ticketOf(await signIn(stack, a.id, RETURN_TO, { userid: 'user002' }));
     const ticketB = await ticketOf(await signIn(stack, b.id, RETURN_TO, { userid: 'second006', corpId: DEMO.secondCorpId }));
-    const tokenA = openWithTicket(ticketA, (await stack.call<LoginTicket>('GET', `/v1/login-tickets/${ticketA}`, { token: a.apiKey })).body.login.sealedCloudToken);
+    const tokenA = openWithTicket(
+      ticketA,
+      (await stack.call<LoginTicket>('GET', `/v1/login-tickets/${ticketA}`, { token: a.apiKey })).body.login.sealedCloudToken,
+    );
 
     expect((await stack.call('GET', `/v1/login-tickets/${ticketB}`, { token: a.apiKey })).status).toBe(404);
     expect((await stack.call<LoginTicket>('GET', `/v1/login-tickets/${ticketB}`, { token: b.apiKey })).body.user.userid).toBe('second006');

@@ -24,7 +24,10 @@ describe('sign in with DingTalk (internal app)', () => {
   }
 
   function member(userid: string) {
-    const found = stack.sim.sim.fixture().orgs.find((o) => o.corpId === DEMO.corpId)?.members.find((m) => m.userid === userid);
+    const found = stack.sim.sim
+      .fixture()
+      .orgs.find((o) => o.corpId === DEMO.corpId)
+      ?.members.find((m) => m.userid === userid);
     if (!found) throw new Error(`no fixture member ${userid}`);
     return found;
   }
@@ -109,7 +112,9 @@ describe('sign in with DingTalk (internal app)', () => {
 
   it('when the login starts, then the browser gets an httpOnly, SameSite=Lax nonce cookie for the callback path only, bound to the state; a binding comes back in the ticket', async () => {
     const binding = sha256('the local store’s browser binding');
-    const start = await fetch(`${stack.cloud.url}/auth/dingtalk?${new URLSearchParams({ tenant: tenant.id, returnTo: RETURN_TO, binding })}`, { redirect: 'manual' });
+    const start = await fetch(`${stack.cloud.url}/auth/dingtalk?${new URLSearchParams({ tenant: tenant.id, returnTo: RETURN_TO, binding })}`, {
+      redirect: 'manual',
+    });
     expect(start.status).toBe(302);
     const [cookie, ...others] = start.headers.getSetCookie();
     expect(others).toEqual([]);
@@ -122,7 +127,9 @@ describe('sign in with DingTalk (internal app)', () => {
     expect(state).toMatchObject({ nonceHash: sha256(value), binding });
     expect(name).toBe(`dtg_login_${sha256(value).slice(0, 16)}`);
 
-    const bad = await hop(stack, `${PUBLIC_URL}/auth/dingtalk?${new URLSearchParams({ tenant: tenant.id, returnTo: RETURN_TO, binding: 'not-a-hash' })}`, { headers: { accept: 'application/json' } });
+    const bad = await hop(stack, `${PUBLIC_URL}/auth/dingtalk?${new URLSearchParams({ tenant: tenant.id, returnTo: RETURN_TO, binding: 'not-a-hash' })}`, {
+      headers: { accept: 'application/json' },
+    });
     expect(JSON.parse(bad.text)).toMatchObject({ status: 400, errors: [{ path: 'query.binding' }] });
 
     const bound = await hop(stack, await consent(stack, await beginLogin(stack, tenant.id, RETURN_TO, binding), { userid: 'user002' }));
@@ -153,7 +160,14 @@ describe('sign in with DingTalk (internal app)', () => {
       const created = await fetch(`${secure.url}/admin/tenants`, {
         method: 'POST',
         headers: { authorization: 'Bearer test-admin-token-0123456789abcdef', 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'Secure', corpId: DEMO.corpId, appKey: DEMO.app.appKey, appSecret: DEMO.app.appSecret, agentId: 1, returnUrls: [RETURN_TO] }),
+        body: JSON.stringify({
+          name: 'Secure',
+          corpId: DEMO.corpId,
+          appKey: DEMO.app.appKey,
+          appSecret: DEMO.app.appSecret,
+          agentId: 1,
+          returnUrls: [RETURN_TO],
+        }),
       });
       const id = ((await created.json()) as { tenant: { id: string } }).tenant.id;
       const start = await fetch(`${secure.url}/auth/dingtalk?${new URLSearchParams({ tenant: id, returnTo: RETURN_TO })}`, { redirect: 'manual' });

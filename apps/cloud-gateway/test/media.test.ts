@@ -19,20 +19,35 @@ describe('POST /v1/media', () => {
   async function upload(type: string, filename: string, bytes: Buffer, options: { token?: string; field?: string } = {}) {
     const form = new FormData();
     form.append(options.field ?? 'media', new Blob([bytes]), filename);
-    const res = await fetch(`${stack.cloud.url}/v1/media?type=${type}`, { method: 'POST', headers: { authorization: `Bearer ${options.token ?? tenant.apiKey}` }, body: form });
+    const res = await fetch(`${stack.cloud.url}/v1/media?type=${type}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${options.token ?? tenant.apiKey}` },
+      body: form,
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
 
   it('streams the file to DingTalk and answers its media_id, which an image message then carries to the recipients', async () => {
     const bytes = randomBytes(3 * 1024 * 1024);
     const answer = await upload('image', 'quarterly chart.png', bytes);
-    expect(answer).toMatchObject({ status: 201, body: { mediaId: expect.stringMatching(/^@/), type: 'image', filename: 'quarterly chart.png', size: bytes.length } });
+    expect(answer).toMatchObject({
+      status: 201,
+      body: { mediaId: expect.stringMatching(/^@/), type: 'image', filename: 'quarterly chart.png', size: bytes.length },
+    });
     // DingTalk got the very bytes, under the name recipients will see.
     expect(stack.sim.sim.world.media.list()).toEqual([
-      expect.objectContaining({ mediaId: answer.body['mediaId'], filename: 'quarterly chart.png', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }),
+      expect.objectContaining({
+        mediaId: answer.body['mediaId'],
+        filename: 'quarterly chart.png',
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      }),
     ]);
 
-    const sent = await stack.call<{ id: string }>('POST', '/v1/messages', { token: tenant.apiKey, body: { recipients: { userIds: ['user010'] }, msg: { msgtype: 'image', image: { media_id: answer.body['mediaId'] } } } });
+    const sent = await stack.call<{ id: string }>('POST', '/v1/messages', {
+      token: tenant.apiKey,
+      body: { recipients: { userIds: ['user010'] }, msg: { msgtype: 'image', image: { media_id: answer.body['mediaId'] } } },
+    });
     expect(sent.status).toBe(202);
     const task = await waitFor(async () => stack.sim.sim.tasks().find((t) => t.msgtype === 'image'), 'the image message at DingTalk', 10_000);
     expect(task.recipients).toEqual(['user010']);

@@ -41,14 +41,23 @@ describe('/v1/messages: validation, idempotency, tenancy, recall', () => {
       [{ recipients: { userIds: ['user001'] }, msg: { msgtype: 'video', video: { media_id: 'x' } } }, 'body.msg.msgtype'],
       [{ recipients: { userIds: ['user001'] }, msg: { msgtype: 'markdown', markdown: { text: 'no title' } } }, 'body.msg.markdown.title'],
       [{ recipients: { userIds: ['user001'] }, msg: text('x'.repeat(2100)) }, 'body.msg'],
-      [{ recipients: { userIds: ['user001'] }, msg: { msgtype: 'link', link: { messageUrl: 'https://a.example', picUrl: '@lA', title: 't'.repeat(101), text: 'x' } } }, 'body.msg.link.title'],
+      [
+        {
+          recipients: { userIds: ['user001'] },
+          msg: { msgtype: 'link', link: { messageUrl: 'https://a.example', picUrl: '@lA', title: 't'.repeat(101), text: 'x' } },
+        },
+        'body.msg.link.title',
+      ],
       [{ recipients: {}, msg: text('hello') }, 'body.recipients'],
       [{ recipients: { userIds: [] }, msg: text('hello') }, 'body.recipients'],
       [{ recipients: { userIds: Array.from({ length: 5001 }, (_, i) => `u${i}`) }, msg: text('hello') }, 'body.recipients.userIds'],
       [
         {
           recipients: { userIds: ['user001', 'user002', 'user003', 'user004', 'user005', 'user006'] },
-          msg: { msgtype: 'oa', oa: { message_url: 'https://a.example', head: { bgcolor: 'FFBBBBBB', text: 'App' }, status_bar: { status_value: 'Open' }, body: { title: 'T' } } },
+          msg: {
+            msgtype: 'oa',
+            oa: { message_url: 'https://a.example', head: { bgcolor: 'FFBBBBBB', text: 'App' }, status_bar: { status_value: 'Open' }, body: { title: 'T' } },
+          },
         },
         'body.msg.oa.status_bar',
       ],
@@ -92,7 +101,13 @@ describe('/v1/messages: validation, idempotency, tenancy, recall', () => {
   it('when another tenant asks for a message, then it does not exist for them; an API key acts only within the scopes it was issued with', async () => {
     const sent = await s.send({ recipients: { userIds: ['user033'] }, msg: text('tenant A only') });
     const id = AcceptedMessageSchema.parse(sent.body).id;
-    const other = await s.call<{ apiKey: { key: string } }>('POST', '/admin/tenants', { name: 'Other', corpId: 'dingothercorp', appKey: 'k', appSecret: 'secret-value', agentId: 1 });
+    const other = await s.call<{ apiKey: { key: string } }>('POST', '/admin/tenants', {
+      name: 'Other',
+      corpId: 'dingothercorp',
+      appKey: 'k',
+      appSecret: 'secret-value',
+      agentId: 1,
+    });
     const otherKey = other.body.apiKey.key;
 
     expect((await s.call('GET', `/v1/messages/${id}`, undefined, { token: otherKey })).status).toBe(404);
@@ -100,7 +115,10 @@ describe('/v1/messages: validation, idempotency, tenancy, recall', () => {
     expect(await s.eventsOf(id, otherKey)).toEqual([]);
     expect((await s.call('GET', `/v1/messages/${id}`, undefined, { token: s.tenant.apiKey })).status).toBe(200);
 
-    const issued = await s.call<{ key: string; scopes: string[] }>('POST', `/admin/tenants/${s.tenant.id}/api-keys`, { name: 'reader', scopes: ['messages:read'] });
+    const issued = await s.call<{ key: string; scopes: string[] }>('POST', `/admin/tenants/${s.tenant.id}/api-keys`, {
+      name: 'reader',
+      scopes: ['messages:read'],
+    });
     expect(issued.status).toBe(201);
     expect(issued.body.scopes).toEqual(['messages:read']);
     const reader = issued.body.key;
@@ -133,7 +151,8 @@ describe('/v1/messages: validation, idempotency, tenancy, recall', () => {
     const member = mintUserToken(secret, { tenantId: s.tenant.id, userid: 'user061', role: 'member' }, HOUR).token;
     const colleague = mintUserToken(secret, { tenantId: s.tenant.id, userid: 'user062', role: 'member' }, HOUR).token;
     const admin = mintUserToken(secret, { tenantId: s.tenant.id, userid: 'user001', role: 'admin' }, HOUR).token;
-    const sendAs = (token: string, recipients: Record<string, unknown>, content = 'policy check') => s.call('POST', '/v1/messages', { recipients, msg: text(content) }, { token });
+    const sendAs = (token: string, recipients: Record<string, unknown>, content = 'policy check') =>
+      s.call('POST', '/v1/messages', { recipients, msg: text(content) }, { token });
     const people = (n: number) => Array.from({ length: n }, (_, i) => `user${String(i + 1).padStart(3, '0')}`);
 
     // The default policy: up to 100 named people, no departments, not the whole org.
@@ -190,7 +209,9 @@ describe('/v1/messages: validation, idempotency, tenancy, recall', () => {
   it('when a message is accepted, then message.accepted names who asked: the userid of a user token, the id of an API key', async () => {
     const secret = s.cloud.services.config.USER_TOKEN_SECRET;
     const sender = mintUserToken(secret, { tenantId: s.tenant.id, userid: 'user002', role: 'member' }, HOUR).token;
-    const byUser = AcceptedMessageSchema.parse((await s.call('POST', '/v1/messages', { recipients: { userIds: ['user035'] }, msg: text('by a person') }, { token: sender })).body).id;
+    const byUser = AcceptedMessageSchema.parse(
+      (await s.call('POST', '/v1/messages', { recipients: { userIds: ['user035'] }, msg: text('by a person') }, { token: sender })).body,
+    ).id;
     const byKey = AcceptedMessageSchema.parse((await s.send({ recipients: { userIds: ['user036'] }, msg: text('by a service') })).body).id;
     const key = await s.cloud.services.db.apiKey.findFirstOrThrow({ where: { tenantId: s.tenant.id, name: 'default' } });
 

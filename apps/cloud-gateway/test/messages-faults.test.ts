@@ -118,11 +118,21 @@ describe('work notifications under DingTalk faults', () => {
   });
 
   it('when the tenant has no agentId, then the message fails before sending and each userid given fails with the reason', async () => {
-    const created = await s.call<{ apiKey: { key: string } }>('POST', '/admin/tenants', { name: 'No agent yet', corpId: 'ding-no-agent', appKey: 'no-agent-key', appSecret: 'no-agent-secret' });
+    const created = await s.call<{ apiKey: { key: string } }>('POST', '/admin/tenants', {
+      name: 'No agent yet',
+      corpId: 'ding-no-agent',
+      appKey: 'no-agent-key',
+      appSecret: 'no-agent-secret',
+    });
     expect(created.status).toBe(201);
     const token = created.body.apiKey.key;
     const before = s.sendCalls().length;
-    const accepted = await s.call('POST', '/v1/messages', { recipients: { userIds: ['user002', 'user001', 'user002'] }, msg: text('Nobody can send this') }, { token });
+    const accepted = await s.call(
+      'POST',
+      '/v1/messages',
+      { recipients: { userIds: ['user002', 'user001', 'user002'] }, msg: text('Nobody can send this') },
+      { token },
+    );
     const id = AcceptedMessageSchema.parse(accepted.body).id;
     const completed = await s.waitForEvent('message.completed', id, { token });
     const failed = (userid: string) => ({ userid, status: 'failed', reason: 'agent_id_missing' });

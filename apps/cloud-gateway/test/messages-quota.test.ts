@@ -23,7 +23,12 @@ describe('pre-flight quota guard', () => {
       simConfig: { dailyCapInternal: CAP, dailyCapIsv: ISV_CAP, taskRunningAfterMs: 50, taskDoneAfterMs: 150 },
     });
     await s.cloud.services.dingtalk.tickets.save(DEMO.suite.suiteKey, DEMO.suite.initialTicket);
-    const isv = await s.call<{ apiKey: { key: string } }>('POST', '/admin/tenants', { name: 'Demo Org via suite', corpId: DEMO.corpId, mode: 'isv', agentId: DEMO.suite.agentId });
+    const isv = await s.call<{ apiKey: { key: string } }>('POST', '/admin/tenants', {
+      name: 'Demo Org via suite',
+      corpId: DEMO.corpId,
+      mode: 'isv',
+      agentId: DEMO.suite.agentId,
+    });
     expect(isv.status).toBe(201);
     isvKey = isv.body.apiKey.key;
   });
@@ -63,7 +68,12 @@ describe('pre-flight quota guard', () => {
     const second = await deliver(['user101', 'user103'], 'Standup at 10:00');
     expect(second.user101).toBe('rejected_by_quota:duplicate_content');
     expect(delivered(second.user103)).toBe(true);
-    expect(s.sendCalls().slice(before).map((c) => c.userids)).toEqual([['user103']]);
+    expect(
+      s
+        .sendCalls()
+        .slice(before)
+        .map((c) => c.userids),
+    ).toEqual([['user103']]);
     expect(await expectNothingDroppedSilently(['user101', 'user102', 'user103'])).toBe(3);
   });
 

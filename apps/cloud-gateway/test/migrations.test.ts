@@ -8,7 +8,9 @@ import Database from 'better-sqlite3';
 import { EventDataSchemas } from '@dtg/contracts';
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../prisma/migrations');
-const MIGRATIONS = readdirSync(MIGRATIONS_DIR).filter((name) => /^\d{14}_/.test(name)).sort();
+const MIGRATIONS = readdirSync(MIGRATIONS_DIR)
+  .filter((name) => /^\d{14}_/.test(name))
+  .sort();
 
 function migrate(db: Database.Database, range: { after?: string; upTo: string }): void {
   for (const name of MIGRATIONS) {
@@ -43,7 +45,9 @@ describe('cloud migrations on existing data', () => {
 
   const now = Date.now();
   const tenant = (id: string) =>
-    db.prepare("INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES (?, 'T', ?, 'internal', 'v1.a.b.c', ?, ?)").run(id, `corp-${id}`, now, now);
+    db
+      .prepare("INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES (?, 'T', ?, 'internal', 'v1.a.b.c', ?, ?)")
+      .run(id, `corp-${id}`, now, now);
 
   it('when API keys were issued before scopes existed, then they keep every scope, and tenants get the default member policy', () => {
     const roles = migrationNamed('roles_and_scopes');
@@ -54,7 +58,9 @@ describe('cloud migrations on existing data', () => {
 
     migrate(db, { after: before(roles), upTo: roles });
 
-    expect(db.prepare('SELECT scopes FROM ApiKey WHERE id = ?').pluck().get('key_old')).toBe('messages:send messages:read directory:read directory:sync events:read');
+    expect(db.prepare('SELECT scopes FROM ApiKey WHERE id = ?').pluck().get('key_old')).toBe(
+      'messages:send messages:read directory:read directory:sync events:read',
+    );
     expect(db.prepare('SELECT memberSendEnabled, memberSendMaxUserIds, memberSendDepartments, memberSendToAll FROM Tenant').get()).toEqual({
       memberSendEnabled: 1,
       memberSendMaxUserIds: 100,
@@ -93,11 +99,20 @@ describe('cloud migrations on existing data', () => {
     migrate(db, { upTo: before(scrub) });
     tenant('ten_login');
     const profile = { userid: 'user002', name: 'Li Na', deptIds: [2], admin: false, active: true };
-    const old = { ticket: 'plaintext-ticket-0123456789abcdef', expiresAt: new Date(now).toISOString(), user: profile, cloudToken: 'dtgu_plaintext.token', cloudTokenExpiresAt: new Date(now).toISOString() };
+    const old = {
+      ticket: 'plaintext-ticket-0123456789abcdef',
+      expiresAt: new Date(now).toISOString(),
+      user: profile,
+      cloudToken: 'dtgu_plaintext.token',
+      cloudTokenExpiresAt: new Date(now).toISOString(),
+    };
     const insert = db.prepare("INSERT INTO Event (id, tenantId, seq, type, occurredAt, data) VALUES (?, 'ten_login', ?, ?, ?, ?)");
     insert.run('evt_login', 1, 'user.authenticated', now, JSON.stringify(old));
     insert.run('evt_upsert', 2, 'user.upserted', now, JSON.stringify({ users: [profile] }));
-    db.prepare("INSERT INTO LoginTicket (id, tenantId, userid, eventId, expiresAt, createdAt) VALUES ('hash', 'ten_login', 'user002', 'evt_login', ?, ?)").run(now + 60_000, now);
+    db.prepare("INSERT INTO LoginTicket (id, tenantId, userid, eventId, expiresAt, createdAt) VALUES ('hash', 'ten_login', 'user002', 'evt_login', ?, ?)").run(
+      now + 60_000,
+      now,
+    );
 
     migrate(db, { after: before(scrub), upTo: scrub });
 

@@ -60,7 +60,15 @@ describe('secrets at rest', () => {
     const res = await fetch(`${h.url}/admin/tenants`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: corpId, corpId, appKey: `key-${corpId}`, appSecret: `secret-of-${corpId}`, agentId: 1, callbackToken: `tok${corpId}`, callbackAesKey: 'a'.repeat(43) }),
+      body: JSON.stringify({
+        name: corpId,
+        corpId,
+        appKey: `key-${corpId}`,
+        appSecret: `secret-of-${corpId}`,
+        agentId: 1,
+        callbackToken: `tok${corpId}`,
+        callbackAesKey: 'a'.repeat(43),
+      }),
     });
     const body = (await res.json()) as { tenant: { id: string }; webhookSecret: string };
     return { id: body.tenant.id, webhookSecret: body.webhookSecret };
@@ -83,11 +91,12 @@ describe('secrets at rest', () => {
     const restarted = await start({ ENCRYPTION_KEY: key });
     const [row] = rows();
     expect(row?.['callbackToken']).toBeNull();
-    for (const column of ['appSecretEnc', 'webhookSecretEnc', 'callbackTokenEnc', 'callbackAesKeyEnc']) expect([column, row?.[column]?.slice(0, 3)]).toEqual([column, 'v2.']);
+    for (const column of ['appSecretEnc', 'webhookSecretEnc', 'callbackTokenEnc', 'callbackAesKeyEnc'])
+      expect([column, row?.[column]?.slice(0, 3)]).toEqual([column, 'v2.']);
     expect(JSON.stringify(rows())).not.toContain('plaintoken');
     const s = restarted.services;
     expect((await s.tenants.withCallbackSettings(tenant.id)).settings).toEqual({ token: 'plaintoken', aesKey: 'a'.repeat(43) });
-    expect(s.tenants.signingSecrets((await s.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })))).toEqual([tenant.webhookSecret]);
+    expect(s.tenants.signingSecrets(await s.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } }))).toEqual([tenant.webhookSecret]);
     expect((await s.dingtalk.oauthClient(await s.tenants.get(tenant.id))).clientSecret).toBe('secret-of-dingold');
   });
 
@@ -110,7 +119,11 @@ describe('secrets at rest', () => {
     const tenant = await createTenant(first, 'dingrot');
     await first.services.tenants.rotateSecret(tenant.id);
     await first.services.dingtalk.tickets.save('suitekey', 'suite-ticket-value');
-    await sqliteTokenStore(first.services.db, first.services.secrets).set('app:key-dingrot', { accessToken: 'access-token-value', obtainedAt: Date.now(), expireIn: 7200 });
+    await sqliteTokenStore(first.services.db, first.services.secrets).set('app:key-dingrot', {
+      accessToken: 'access-token-value',
+      obtainedAt: Date.now(),
+      expireIn: 7200,
+    });
     const secretsBefore = first.services.tenants.signingSecrets(await first.services.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } }));
 
     await expect(start({ ENCRYPTION_KEY: newer })).rejects.toThrow();

@@ -69,7 +69,11 @@ describe('event spine (cloud side)', () => {
     await emit(h, b.tenant.id, 3);
     await waitFor(() => receiver.received.length >= 8, '8 pushes');
     expect(receiver.received.every((r) => r.verified)).toBe(true);
-    const seqs = (tenantId: string) => receiver.received.filter((r) => r.headers['webhook-id'] && (r.body as { tenantId?: string }).tenantId === tenantId).map((r) => r.body.seq).sort((x, y) => x - y);
+    const seqs = (tenantId: string) =>
+      receiver.received
+        .filter((r) => r.headers['webhook-id'] && (r.body as { tenantId?: string }).tenantId === tenantId)
+        .map((r) => r.body.seq)
+        .sort((x, y) => x - y);
     expect(seqs(a.tenant.id)).toEqual([1, 2, 3, 4, 5]);
     expect(seqs(b.tenant.id)).toEqual([1, 2, 3]);
     expect(receiver.received[0]?.headers['webhook-signature']).toMatch(/^v1,/);
@@ -185,7 +189,13 @@ describe('event spine (cloud side)', () => {
   });
 
   it('when a webhook URL points at a metadata address, then the tenant is refused naming the field', async () => {
-    const res = await call(h, 'POST', '/admin/tenants', { name: 'x', corpId: 'dingx', appKey: 'k', appSecret: 's', webhookUrl: 'http://169.254.169.254/latest' });
+    const res = await call(h, 'POST', '/admin/tenants', {
+      name: 'x',
+      corpId: 'dingx',
+      appKey: 'k',
+      appSecret: 's',
+      webhookUrl: 'http://169.254.169.254/latest',
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].path).toBe('body.webhookUrl');
     expect(await h.services.db.tenant.count()).toBe(0);

@@ -46,7 +46,11 @@ describe('SqliteConnection', () => {
     );
     const prismaRead = cloud.db.$queryRawUnsafe<{ id: string }[]>('SELECT id FROM Tenant');
     const directWrite = cloud.sqlite.write((sql) =>
-      sql.run("INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_direct_outside', 'd', 'corp-d', 'internal', 'x', ?, ?)", now, now),
+      sql.run(
+        "INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_direct_outside', 'd', 'corp-d', 'internal', 'x', ?, ?)",
+        now,
+        now,
+      ),
     );
     const seenOutside = cloud.sqlite.read((sql) => sql.all<{ id: string }>('SELECT id FROM Tenant').map((r) => r.id));
     // Long enough for Prisma's pipeline to reach the connection while the transaction is still open.
@@ -82,7 +86,11 @@ describe('SqliteConnection', () => {
   it('rolls a synchronous write back as a whole when it throws', async () => {
     await expect(
       cloud.sqlite.write((sql) => {
-        sql.run("INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_half', 'h', 'corp-h', 'internal', 'x', ?, ?)", now, now);
+        sql.run(
+          "INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_half', 'h', 'corp-h', 'internal', 'x', ?, ?)",
+          now,
+          now,
+        );
         throw new Error('half-way');
       }),
     ).rejects.toThrow('half-way');
@@ -128,7 +136,14 @@ describe('SqliteConnection', () => {
 
   it('commits writes that arrive together as a group, each atomic on its own', async () => {
     const insert = (id: string) => (sql: Sql) =>
-      sql.run(`INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES (?, ?, ?, 'internal', 'x', ?, ?)`, id, id, `corp-${id}`, now, now);
+      sql.run(
+        `INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES (?, ?, ?, 'internal', 'x', ?, ?)`,
+        id,
+        id,
+        `corp-${id}`,
+        now,
+        now,
+      );
     const results = await Promise.allSettled([
       cloud.sqlite.write(insert('ten_1')),
       cloud.sqlite.write((sql) => {
@@ -156,7 +171,14 @@ describe('SqliteConnection', () => {
       other.close();
     });
     const insert = (id: string) => (sql: Sql) =>
-      sql.run(`INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES (?, ?, ?, 'internal', 'x', ?, ?)`, id, id, `corp-${id}`, now, now);
+      sql.run(
+        `INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES (?, ?, ?, 'internal', 'x', ?, ?)`,
+        id,
+        id,
+        `corp-${id}`,
+        now,
+        now,
+      );
 
     it('waits without blocking the event loop, lets reads through, and writes everything once the lock is released', async () => {
       const order: string[] = [];
@@ -181,7 +203,11 @@ describe('SqliteConnection', () => {
         cloud.sqlite.write(insert('ten_direct'), { lockWaitMs: 100 }),
         cloud.db.tenant.create({ data: tenantRow('ten_prisma') }),
         cloud.db.$transaction(async (tx) => tx.tenant.create({ data: tenantRow('ten_tx') })),
-        cloud.db.$executeRawUnsafe("INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_raw', 'r', 'corp-r', 'internal', 'x', ?, ?)", now, now),
+        cloud.db.$executeRawUnsafe(
+          "INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_raw', 'r', 'corp-r', 'internal', 'x', ?, ?)",
+          now,
+          now,
+        ),
       ]);
       for (const outcome of outcomes) {
         expect(outcome.status).toBe('rejected');

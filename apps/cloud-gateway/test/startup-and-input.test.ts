@@ -30,7 +30,8 @@ describe('start-up configuration', () => {
       timeout: 60_000,
     });
     expect(result.status).not.toBe(0);
-    for (const name of ['ENCRYPTION_KEY', 'ADMIN_TOKEN', 'USER_TOKEN_SECRET']) expect(result.stderr).toMatch(new RegExp(`${name}:.*published in this repository`));
+    for (const name of ['ENCRYPTION_KEY', 'ADMIN_TOKEN', 'USER_TOKEN_SECRET'])
+      expect(result.stderr).toMatch(new RegExp(`${name}:.*published in this repository`));
     expect(result.stderr).not.toMatch(/MDEyMzQ1|change-me-/);
   }, 60_000);
 });

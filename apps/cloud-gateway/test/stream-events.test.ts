@@ -20,7 +20,8 @@ afterEach(async () => {
 });
 
 const dingtalkEnv = () => ({ DINGTALK_LOGIN_URL: sim.url, DINGTALK_API_URL: sim.url, DINGTALK_OAPI_URL: sim.url, STREAM_SUPERVISE_INTERVAL: '200ms' });
-const simStream = (clientId?: string) => simControl<{ connections: Array<{ closing: boolean }>; messages: StreamMessage[] }>(sim.url, 'GET', `/stream${clientId ? `?clientId=${clientId}` : ''}`);
+const simStream = (clientId?: string) =>
+  simControl<{ connections: Array<{ closing: boolean }>; messages: StreamMessage[] }>(sim.url, 'GET', `/stream${clientId ? `?clientId=${clientId}` : ''}`);
 const openConnections = async (clientId: string) => (await simStream(clientId)).connections.filter((c) => !c.closing).length;
 const settled = () => waitFor(async () => (await h.services.db.callbackEvent.count({ where: { status: 'received' } })) === 0, 'callback events processed');
 
@@ -56,7 +57,17 @@ describe('an internal-app tenant in Stream mode', () => {
     expect(stored.map((e) => [e.source, e.eventType, e.corpId, e.status])).toEqual([[`app:${tenantId}`, 'user_modify_org', DEMO.corpId, 'processed']]);
 
     const connections = await adminCall(h, ADMIN_TOKEN, 'GET', '/admin/stream/connections');
-    expect(connections.body.items).toEqual([expect.objectContaining({ source: `app:${tenantId}`, tenantId, clientId: DEMO.app.appKey, state: 'open', connects: 1, eventsReceived: 1, lastError: null })]);
+    expect(connections.body.items).toEqual([
+      expect.objectContaining({
+        source: `app:${tenantId}`,
+        tenantId,
+        clientId: DEMO.app.appKey,
+        state: 'open',
+        connects: 1,
+        eventsReceived: 1,
+        lastError: null,
+      }),
+    ]);
     const metrics = await (await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(metrics).toMatch(new RegExp(`^dingtalk_stream_connection\\{source="app:${tenantId}",state="open"[^}]*\\} 1$`, 'm'));
     expect(metrics).toMatch(new RegExp(`^dingtalk_stream_connection\\{source="app:${tenantId}",state="backoff"[^}]*\\} 0$`, 'm'));
@@ -64,14 +75,24 @@ describe('an internal-app tenant in Stream mode', () => {
 
   it('when the socket drops as the cloud acknowledges, then the redelivered event changes nothing: one stored event, one outbox event', async () => {
     await simControl(sim.url, 'POST', '/stream/drop', { when: 'on-ack' });
-    const pushed = await simControl<{ messageId: string }>(sim.url, 'POST', '/stream/events', { target: 'app', eventType: 'user_modify_org', data: { timeStamp: '1', userId: ['user031'] } });
-    await waitFor(async () => (await simStream()).messages.find((m) => m.messageId === pushed.messageId)?.state === 'acked', 'acknowledged after the reconnect');
+    const pushed = await simControl<{ messageId: string }>(sim.url, 'POST', '/stream/events', {
+      target: 'app',
+      eventType: 'user_modify_org',
+      data: { timeStamp: '1', userId: ['user031'] },
+    });
+    await waitFor(
+      async () => (await simStream()).messages.find((m) => m.messageId === pushed.messageId)?.state === 'acked',
+      'acknowledged after the reconnect',
+    );
     const message = (await simStream()).messages.find((m) => m.messageId === pushed.messageId);
     expect(message?.deliveries.map((d) => d.outcome)).toEqual(['dropped', 'SUCCESS']);
     await settled();
     expect(await h.services.db.callbackEvent.count()).toBe(1);
     expect((await pullEvents(h, apiKey)).map((e) => e.type)).toEqual(['user.upserted']);
-    const [connection] = (await adminCall(h, ADMIN_TOKEN, 'GET', '/admin/stream/connections')).body.items as Array<{ connects: number; eventsReceived: number }>;
+    const [connection] = (await adminCall(h, ADMIN_TOKEN, 'GET', '/admin/stream/connections')).body.items as Array<{
+      connects: number;
+      eventsReceived: number;
+    }>;
     expect(connection).toMatchObject({ connects: 2, eventsReceived: 2 });
   });
 

@@ -80,7 +80,10 @@ describe('third-party suite mode', () => {
     ]);
     // The legacy push was followed through too: the single-use code exchanged, the suite activated.
     const legacy = await simControl<RequestLogEntry[]>(sim.url, 'GET', '/requests?pathPrefix=/service/');
-    expect(legacy.map((r) => [r.path, r.errcode ?? 0])).toEqual([['/service/get_permanent_code', 0], ['/service/activate_suite', 0]]);
+    expect(legacy.map((r) => [r.path, r.errcode ?? 0])).toEqual([
+      ['/service/get_permanent_code', 0],
+      ['/service/activate_suite', 0],
+    ]);
 
     await simControl(sim.url, 'DELETE', '/requests');
     const sent = await fetch(`${h.url}/v1/messages`, {
@@ -106,13 +109,19 @@ describe('third-party suite mode', () => {
     await start();
     await pushTicket();
     const { apiKey } = await installSecondOrg();
-    const added = await simControl<{ pushes: PushOutcome[] }>(sim.url, 'POST', `/orgs/${SECOND}/users?notify=1`, { userid: 'second021', name: 'Xin Ren', deptIds: [1] });
+    const added = await simControl<{ pushes: PushOutcome[] }>(sim.url, 'POST', `/orgs/${SECOND}/users?notify=1`, {
+      userid: 'second021',
+      name: 'Xin Ren',
+      deptIds: [1],
+    });
     expect(added.pushes.map((p) => p.acknowledged)).toEqual([true]);
     await simControl(sim.url, 'DELETE', `/orgs/${SECOND}/users/second020?notify=1`);
     await settled();
     const events = await pullEvents(h, apiKey);
     expect(events.map((e) => e.type)).toEqual(['tenant.authorization.changed', 'user.upserted', 'user.removed']);
-    expect(events[1]?.data).toEqual({ users: [expect.objectContaining({ userid: 'second021', name: 'Xin Ren', deptIds: [1], unionId: expect.stringMatching(/^isvunion-/) })] });
+    expect(events[1]?.data).toEqual({
+      users: [expect.objectContaining({ userid: 'second021', name: 'Xin Ren', deptIds: [1], unionId: expect.stringMatching(/^isvunion-/) })],
+    });
     expect(events[2]?.data).toEqual({ userids: ['second020'] });
   });
 
@@ -139,7 +148,15 @@ describe('third-party suite mode', () => {
     await start({ CALLBACK_MAINTENANCE_INTERVAL: '100ms' });
     const lines: Array<{ level: string; message: string; ageSeconds?: number }> = [];
     const destination = new PassThrough();
-    destination.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').trim().split('\n').map((l) => JSON.parse(l))));
+    destination.on('data', (chunk: Buffer) =>
+      lines.push(
+        ...chunk
+          .toString('utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      ),
+    );
     let now = Date.now();
     const alarm = suiteTicketAlarm({
       suiteKey: DEMO.suite.suiteKey,

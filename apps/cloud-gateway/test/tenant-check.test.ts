@@ -53,7 +53,11 @@ describe('tenant check', () => {
     expect(byId(report)['members']).toMatchObject({ status: 'fail', fix: expect.stringContaining('qyapi_get_member') });
     expect(byId(report)['departments']?.status).toBe('pass');
 
-    const lookup = await stack.call<{ code: string; dingtalk: { problem: string; permissions: string[]; fix: string } }>('GET', `/v1/users/${DEMO.adminUserid}`, { token: tenant.apiKey });
+    const lookup = await stack.call<{ code: string; dingtalk: { problem: string; permissions: string[]; fix: string } }>(
+      'GET',
+      `/v1/users/${DEMO.adminUserid}`,
+      { token: tenant.apiKey },
+    );
     expect(lookup.status).toBe(502);
     expect(lookup.body).toMatchObject({ code: 'dingtalk_setup', dingtalk: { problem: 'missing_permission', permissions: ['qyapi_get_member'] } });
     expect(lookup.body.dingtalk.fix).toContain('权限管理');

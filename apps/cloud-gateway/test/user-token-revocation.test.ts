@@ -69,7 +69,9 @@ describe('revoking user tokens', () => {
     try {
       const now = Date.now();
       other.prepare('INSERT INTO RevokedUserToken (tenantId, jti, revokedAt, expiresAt) VALUES (?, ?, ?, ?)').run(tenants.a.id, byId.id, now, now + 60_000);
-      other.prepare('INSERT INTO UserTokenCutoff (tenantId, userid, revokedBefore, expiresAt) VALUES (?, ?, ?, ?)').run(tenants.a.id, 'user005', now, now + 60_000);
+      other
+        .prepare('INSERT INTO UserTokenCutoff (tenantId, userid, revokedBefore, expiresAt) VALUES (?, ?, ?, ?)')
+        .run(tenants.a.id, 'user005', now, now + 60_000);
     } finally {
       other.close();
     }

@@ -16,7 +16,8 @@ describe('user info (GET /v1/users)', () => {
 
   const userGets = () => stack.sim.sim.requestLog({ pathPrefix: '/topapi/v2/user/get' }).length;
   const upserts = async () => (await stack.events(tenant)).filter((e): e is EventEnvelope<'user.upserted'> => e.type === 'user.upserted');
-  const tokenFor = (userid: string) => mintUserToken(stack.cloud.services.config.USER_TOKEN_SECRET, { tenantId: tenant.id, userid, role: 'member' }, 60_000).token;
+  const tokenFor = (userid: string) =>
+    mintUserToken(stack.cloud.services.config.USER_TOKEN_SECRET, { tenantId: tenant.id, userid, role: 'member' }, 60_000).token;
 
   it('when a person is looked up, then the profile comes from DingTalk and is published once while unchanged', async () => {
     const first = await stack.call<UserProfile>('GET', '/v1/users/user010', { token: tenant.apiKey });

@@ -78,7 +78,12 @@ describe('wake-ups registered by the write itself (polls an hour apart)', () => 
   });
 
   it('when a message is accepted, then its dispatch job is made, run and reported without a poll', async () => {
-    const sent = await call<{ id: string }>('POST', '/v1/messages', { msg: { msgtype: 'text', text: { content: 'wake' } }, recipients: { userIds: ['user001'] } }, tenant.apiKey);
+    const sent = await call<{ id: string }>(
+      'POST',
+      '/v1/messages',
+      { msg: { msgtype: 'text', text: { content: 'wake' } }, recipients: { userIds: ['user001'] } },
+      tenant.apiKey,
+    );
     expect(sent.status).toBe(202);
     // accepted: the accept's own commit; dispatched: the job runner woken by it, then the dispatch job's commit.
     const dispatched = await waitFor(() => pushed('message.dispatched')[0], 'message.dispatched pushed', WITHIN_MS);
@@ -89,10 +94,14 @@ describe('wake-ups registered by the write itself (polls an hour apart)', () => 
   it('when a directory sync is started, then its job runs step after step and the directory is pushed without a poll', async () => {
     const started = await call<{ id: string }>('POST', '/v1/directory/sync', {}, tenant.apiKey);
     expect(started.status).toBe(202);
-    const sync = await waitFor(async () => {
-      const view = await call<{ status: string }>('GET', `/v1/directory/sync/${started.body.id}`, undefined, tenant.apiKey);
-      return view.body.status === 'completed' ? view.body : undefined;
-    }, 'the sync to complete', WITHIN_MS);
+    const sync = await waitFor(
+      async () => {
+        const view = await call<{ status: string }>('GET', `/v1/directory/sync/${started.body.id}`, undefined, tenant.apiKey);
+        return view.body.status === 'completed' ? view.body : undefined;
+      },
+      'the sync to complete',
+      WITHIN_MS,
+    );
     expect(sync.status).toBe('completed');
     await waitFor(() => pushed('user.upserted').length > 0 && pushed('department.upserted').length > 0, 'the directory pushed', WITHIN_MS);
   });

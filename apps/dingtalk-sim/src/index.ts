@@ -2,7 +2,17 @@ export { startSimulator, type RunningSim, type SimOptions } from './start-simula
 export { Simulator, SimulatorError, type IssuedToken, type RateLimitSettings } from './simulator';
 export { DEMO } from './fixture/demo-constants';
 export { demoFixture } from './fixture/demo-fixture';
-export { FixtureSchema, type Fixture, type FixtureInput, type Person, type Member, type Department, type Org, type InternalApp, type Suite } from './fixture/fixture.schema';
+export {
+  FixtureSchema,
+  type Fixture,
+  type FixtureInput,
+  type Person,
+  type Member,
+  type Department,
+  type Org,
+  type InternalApp,
+  type Suite,
+} from './fixture/fixture.schema';
 export { SimConfigSchema, type SimConfig, type SimConfigInput } from './sim-config';
 export type { FaultRule, FaultRuleInput, FaultKind } from './limits/faults';
 export type { RequestLogEntry, RequestLogFilter } from './core/request-log';

@@ -37,10 +37,19 @@ export class Simulator {
   private baseline: Fixture;
   private readonly ticker: NodeJS.Timeout;
 
-  constructor(fixture: Fixture, private readonly initialConfig: SimConfigInput = {}, startTimeMs?: number) {
+  constructor(
+    fixture: Fixture,
+    private readonly initialConfig: SimConfigInput = {},
+    startTimeMs?: number,
+  ) {
     this.clock = new SimClock(startTimeMs);
     this.baseline = fixture;
-    this.world = createWorld(structuredClone(fixture), buildConfig(initialConfig), this.clock, freshWiring(this.clock, () => this.world.config));
+    this.world = createWorld(
+      structuredClone(fixture),
+      buildConfig(initialConfig),
+      this.clock,
+      freshWiring(this.clock, () => this.world.config),
+    );
     // Sim-time work (task completion, callback retries, ticket cadence) runs as time passes and at
     // once whenever a test moves the clock.
     this.clock.onChange(() => this.tick());
@@ -146,7 +155,18 @@ export class Simulator {
     const pending = this.world.tasks
       .all()
       .filter((t) => !t.completed && t.delivered.includes(userid) && (opts.corpId === undefined || t.sender.corpId === opts.corpId))
-      .map((t) => ({ taskId: t.taskId, corpId: t.sender.corpId, userid, agentId: t.sender.agentId, sender: t.sender.key, msgtype: t.msgtype, msg: t.msg, deliveredAtMs: t.doneAtMs, read: false, recalled: t.recalledAtMs !== undefined }));
+      .map((t) => ({
+        taskId: t.taskId,
+        corpId: t.sender.corpId,
+        userid,
+        agentId: t.sender.agentId,
+        sender: t.sender.key,
+        msgtype: t.msgtype,
+        msg: t.msg,
+        deliveredAtMs: t.doneAtMs,
+        read: false,
+        recalled: t.recalledAtMs !== undefined,
+      }));
     return [...delivered, ...pending];
   }
 

@@ -32,7 +32,10 @@ export interface RunningSim {
 function requestLogger(): winston.Logger {
   return winston.createLogger({
     level: 'info',
-    format: winston.format.combine(winston.format.timestamp(), winston.format.printf((i) => `${String(i['timestamp'])} dingtalk-sim ${String(i.message)}`)),
+    format: winston.format.combine(
+      winston.format.timestamp(),
+      winston.format.printf((i) => `${String(i['timestamp'])} dingtalk-sim ${String(i.message)}`),
+    ),
     transports: [new winston.transports.Console()],
   });
 }

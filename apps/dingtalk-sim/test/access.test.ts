@@ -22,7 +22,7 @@ describe('what first deployments trip over (all open until switched on through /
     expect((await sim().oapi('/topapi/v2/department/listsub', token, { dept_id: 1 })).body).toMatchObject({ errcode: 0 });
   });
 
-  it('a caller outside the app\'s IP allow-list gets 88/60020 with its address; a listed address passes', async () => {
+  it("a caller outside the app's IP allow-list gets 88/60020 with its address; a listed address passes", async () => {
     const token = await sim().appToken();
     await sim().control('PUT', `/access/apps/${DEMO.app.appKey}`, { ipAllowlist: ['203.0.113.7'] });
     const refused = await sim().oapi<{ errcode: number; sub_code: string; sub_msg: string }>('/topapi/v2/user/get', token, { userid: DEMO.adminUserid });

@@ -26,7 +26,10 @@ export class CallbackReceiver {
       req.on('end', () => {
         const query = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
         const { encrypt } = JSON.parse(body) as { encrypt: string };
-        const event = JSON.parse(this.crypto.open(query['signature'] ?? '', query['timestamp'] ?? '', query['nonce'] ?? '', encrypt)) as Record<string, unknown>;
+        const event = JSON.parse(this.crypto.open(query['signature'] ?? '', query['timestamp'] ?? '', query['nonce'] ?? '', encrypt)) as Record<
+          string,
+          unknown
+        >;
         this.received.push({ query, event });
         if (this.mode === 'http-500') return void res.writeHead(500).end();
         if (this.mode === 'plain-ok') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
@@ -34,7 +37,9 @@ export class CallbackReceiver {
         const nonce = 'replynonce123456';
         const sealed = this.crypto.seal('success', timeStamp, nonce);
         const tsKey = this.mode === 'ack-lowercase-timestamp' ? 'timestamp' : 'timeStamp';
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ msg_signature: sealed.signature, [tsKey]: timeStamp, nonce, encrypt: sealed.encrypt }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ msg_signature: sealed.signature, [tsKey]: timeStamp, nonce, encrypt: sealed.encrypt }));
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));

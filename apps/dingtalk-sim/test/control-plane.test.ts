@@ -22,7 +22,9 @@ describe('control plane', () => {
   it('keeps a request log with sequence numbers, filters by prefix and sequence, never stores secrets', async () => {
     await sim().appToken();
     await sim().oapi('/topapi/v2/user/get', 'bad', { userid: 'user002' });
-    const all = (await sim().control<Array<{ seq: number; path: string; query: Record<string, string>; errcode?: number; httpStatus: number }>>('GET', '/requests')).body;
+    const all = (
+      await sim().control<Array<{ seq: number; path: string; query: Record<string, string>; errcode?: number; httpStatus: number }>>('GET', '/requests')
+    ).body;
     expect(all.map((e) => [e.path, e.errcode, e.httpStatus])).toEqual([
       ['/gettoken', 0, 200],
       ['/topapi/v2/user/get', 88, 200],
@@ -47,7 +49,14 @@ describe('control plane', () => {
     const base = demoFixture();
     const small: FixtureInput = {
       ...base,
-      orgs: [{ corpId: DEMO.corpId, corpName: 'Tiny', departments: [{ deptId: 1, name: 'Tiny' }], members: [{ userid: 'solo', personId: 'user001', name: 'Solo', deptIds: [1] }] }],
+      orgs: [
+        {
+          corpId: DEMO.corpId,
+          corpName: 'Tiny',
+          departments: [{ deptId: 1, name: 'Tiny' }],
+          members: [{ userid: 'solo', personId: 'user001', name: 'Solo', deptIds: [1] }],
+        },
+      ],
       suites: [],
     };
     expect((await sim().control('POST', '/fixture', small)).status).toBe(200);
@@ -55,7 +64,10 @@ describe('control plane', () => {
     expect((await sim().oapi('/topapi/user/listid', token, { dept_id: 1 })).body['result']).toEqual({ userid_list: ['solo'] });
     await sim().control('POST', '/reset');
     expect((await sim().oapi('/topapi/user/listid', await sim().appToken(), { dept_id: 1 })).body['result']).toEqual({ userid_list: ['solo'] });
-    const bad = await sim().control<{ issues: Array<{ path: string }> }>('POST', '/fixture', { ...small, orgs: [{ ...small.orgs[0], members: [{ userid: 'x', personId: 'ghost', name: 'X', deptIds: [9] }] }] });
+    const bad = await sim().control<{ issues: Array<{ path: string }> }>('POST', '/fixture', {
+      ...small,
+      orgs: [{ ...small.orgs[0], members: [{ userid: 'x', personId: 'ghost', name: 'X', deptIds: [9] }] }],
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.issues.map((i) => i.path)).toEqual(['orgs.0.members.0.personId', 'orgs.0.members.0.deptIds']);
     await sim().control('POST', '/fixture', base);

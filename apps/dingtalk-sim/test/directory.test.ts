@@ -22,7 +22,9 @@ describe('directory reads', () => {
       cursor = r.body.result.next_cursor;
       pages++;
     }
-    const direct = sim().running.sim.world.orgs.directMembers(DEMO.corpId, 2).map((m) => m.userid);
+    const direct = sim()
+      .running.sim.world.orgs.directMembers(DEMO.corpId, 2)
+      .map((m) => m.userid);
     expect(seen).toEqual(direct);
     expect(pages).toBe(Math.ceil(direct.length / 7));
     // Platform (5) is under Engineering (2) but its members are not direct members of 2.
@@ -66,7 +68,10 @@ describe('directory reads', () => {
       auto_approve_apply: false,
       group_contain_sub_dept: false,
       order: 1,
-      dept_manager_userid_list: orgs.members(DEMO.corpId).filter((m) => m.leaderInDepts.includes(2)).map((m) => m.userid),
+      dept_manager_userid_list: orgs
+        .members(DEMO.corpId)
+        .filter((m) => m.leaderInDepts.includes(2))
+        .map((m) => m.userid),
       outer_dept: false,
       hide_dept: false,
       member_count: orgs.members(DEMO.corpId).filter((m) => m.deptIds.some((d) => subtree.has(d))).length,
@@ -80,7 +85,15 @@ describe('directory reads', () => {
 
   it('hides mobile, email, state_code and hired_date from ISV tokens, and each developer sees its own unionId', async () => {
     const internal = await sim().oapi<{ result: Record<string, unknown> }>('/topapi/v2/user/get', await sim().appToken(), { userid: 'user002' });
-    expect(internal.body.result).toMatchObject({ userid: 'user002', unionid: 'union-user002', mobile: '13800000002', state_code: '86', email: expect.any(String), hired_date: expect.any(Number), dept_id_list: [2] });
+    expect(internal.body.result).toMatchObject({
+      userid: 'user002',
+      unionid: 'union-user002',
+      mobile: '13800000002',
+      state_code: '86',
+      email: expect.any(String),
+      hired_date: expect.any(Number),
+      dept_id_list: [2],
+    });
     const corpToken = await sim().corpToken();
     const isv = await sim().oapi<{ result: Record<string, unknown> }>('/topapi/v2/user/get', corpToken, { userid: 'user002' });
     expect(isv.body.result).toMatchObject({ userid: 'user002', unionid: 'isvunion-user002', name: internal.body.result['name'] });
@@ -89,9 +102,12 @@ describe('directory reads', () => {
     for (const user of list.body.result.list) expect(user).not.toHaveProperty('mobile');
   });
 
-  it('getbyunionid maps a unionId of the same developer to the userid of this org; other developers\' unionIds → 60121', async () => {
+  it("getbyunionid maps a unionId of the same developer to the userid of this org; other developers' unionIds → 60121", async () => {
     const appToken = await sim().appToken();
-    expect((await sim().oapi('/topapi/user/getbyunionid', appToken, { unionid: 'union-user007' })).body['result']).toEqual({ contact_type: 0, userid: 'user007' });
+    expect((await sim().oapi('/topapi/user/getbyunionid', appToken, { unionid: 'union-user007' })).body['result']).toEqual({
+      contact_type: 0,
+      userid: 'user007',
+    });
     expect((await sim().oapi('/topapi/user/getbyunionid', appToken, { unionid: 'isvunion-user007' })).body['errcode']).toBe(60121);
     expect((await sim().oapi('/topapi/v2/user/get', appToken, { userid: 'nobody' })).body['errcode']).toBe(60121);
   });

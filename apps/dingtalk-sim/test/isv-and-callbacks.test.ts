@@ -52,12 +52,16 @@ describe('suite tickets and ISV tokens', () => {
   it('rotating the ticket pushes suite_ticket and only the newest ticket is valid on both hosts', async () => {
     const rotated = await sim().control<{ ticket: string; push: { acknowledged: boolean } }>('POST', '/suite/ticket', {});
     expect(rotated.body.push.acknowledged).toBe(true);
-    expect(suiteReceiver.events('suite_ticket')).toEqual([{ EventType: 'suite_ticket', SuiteKey: DEMO.suite.suiteKey, SuiteTicket: rotated.body.ticket, TimeStamp: expect.any(String) }]);
+    expect(suiteReceiver.events('suite_ticket')).toEqual([
+      { EventType: 'suite_ticket', SuiteKey: DEMO.suite.suiteKey, SuiteTicket: rotated.body.ticket, TimeStamp: expect.any(String) },
+    ]);
     const suiteBody = (ticket: string) => ({ suiteKey: DEMO.suite.suiteKey, suiteSecret: DEMO.suite.suiteSecret, suiteTicket: ticket });
     const stale = await sim().api('POST', '/v1.0/oauth2/suiteAccessToken', undefined, suiteBody(DEMO.suite.initialTicket));
     expect([stale.status, stale.body['code']]).toEqual([400, 'invalidSuiteTicket']);
     expect((await sim().api('POST', '/v1.0/oauth2/suiteAccessToken', undefined, suiteBody(rotated.body.ticket))).status).toBe(200);
-    const old = await sim().request('POST', '/service/get_suite_token', { body: { suite_key: DEMO.suite.suiteKey, suite_secret: DEMO.suite.suiteSecret, suite_ticket: rotated.body.ticket } });
+    const old = await sim().request('POST', '/service/get_suite_token', {
+      body: { suite_key: DEMO.suite.suiteKey, suite_secret: DEMO.suite.suiteSecret, suite_ticket: rotated.body.ticket },
+    });
     expect(old.body).toMatchObject({ errcode: 0, suite_access_token: expect.any(String), expires_in: 7200 });
   });
 
@@ -73,7 +77,11 @@ describe('suite tickets and ISV tokens', () => {
     const fixture = demoFixture();
     const sim2 = sim().running.sim;
     sim2.loadFixture({ ...fixture, suites: fixture.suites.map((s) => ({ ...s, customApp: true })) });
-    const r = await sim().api('POST', '/v1.0/oauth2/suiteAccessToken', undefined, { suiteKey: DEMO.suite.suiteKey, suiteSecret: DEMO.suite.suiteSecret, suiteTicket: 'test' });
+    const r = await sim().api('POST', '/v1.0/oauth2/suiteAccessToken', undefined, {
+      suiteKey: DEMO.suite.suiteKey,
+      suiteSecret: DEMO.suite.suiteSecret,
+      suiteTicket: 'test',
+    });
     expect(r.status).toBe(200);
     sim2.loadFixture(fixture);
   });
@@ -102,25 +110,56 @@ describe('suite tickets and ISV tokens', () => {
     expect(tmp).toMatchObject({ SuiteKey: DEMO.suite.suiteKey, AuthCorpId: DEMO.secondCorpId, AuthCode: installed.body.tmpAuthCode });
     const [sync] = suiteReceiver.events('SYNC_HTTP_PUSH_HIGH') as Array<{ bizData: Array<{ biz_type: number; biz_data: string }> }>;
     expect(sync?.bizData[0]?.biz_type).toBe(4);
-    expect(JSON.parse(sync?.bizData[0]?.biz_data ?? '{}')).toMatchObject({ syncAction: 'org_suite_auth', auth_corp_info: { corpid: DEMO.secondCorpId }, auth_info: { agent: [{ agentid: 300003 }] } });
+    expect(JSON.parse(sync?.bizData[0]?.biz_data ?? '{}')).toMatchObject({
+      syncAction: 'org_suite_auth',
+      auth_corp_info: { corpid: DEMO.secondCorpId },
+      auth_info: { agent: [{ agentid: 300003 }] },
+    });
 
-    const suiteToken = (await sim().api<{ accessToken: string }>('POST', '/v1.0/oauth2/suiteAccessToken', undefined, { suiteKey: DEMO.suite.suiteKey, suiteSecret: DEMO.suite.suiteSecret, suiteTicket: DEMO.suite.initialTicket })).body.accessToken;
-    const perm = await sim().request('POST', `/service/get_permanent_code?suite_access_token=${suiteToken}`, { body: { tmp_auth_code: installed.body.tmpAuthCode } });
-    expect(perm.body).toMatchObject({ errcode: 0, permanent_code: expect.any(String), auth_corp_info: { corpid: DEMO.secondCorpId, corp_name: DEMO.secondCorpName } });
-    const reused = await sim().request('POST', `/service/get_permanent_code?suite_access_token=${suiteToken}`, { body: { tmp_auth_code: installed.body.tmpAuthCode } });
+    const suiteToken = (
+      await sim().api<{ accessToken: string }>('POST', '/v1.0/oauth2/suiteAccessToken', undefined, {
+        suiteKey: DEMO.suite.suiteKey,
+        suiteSecret: DEMO.suite.suiteSecret,
+        suiteTicket: DEMO.suite.initialTicket,
+      })
+    ).body.accessToken;
+    const perm = await sim().request('POST', `/service/get_permanent_code?suite_access_token=${suiteToken}`, {
+      body: { tmp_auth_code: installed.body.tmpAuthCode },
+    });
+    expect(perm.body).toMatchObject({
+      errcode: 0,
+      permanent_code: expect.any(String),
+      auth_corp_info: { corpid: DEMO.secondCorpId, corp_name: DEMO.secondCorpName },
+    });
+    const reused = await sim().request('POST', `/service/get_permanent_code?suite_access_token=${suiteToken}`, {
+      body: { tmp_auth_code: installed.body.tmpAuthCode },
+    });
     expect(reused.body['errcode']).toBe(40078);
-    const activate = await sim().request('POST', `/service/activate_suite?suite_access_token=${suiteToken}`, { body: { suite_key: DEMO.suite.suiteKey, auth_corpid: DEMO.secondCorpId, permanent_code: perm.body['permanent_code'] } });
+    const activate = await sim().request('POST', `/service/activate_suite?suite_access_token=${suiteToken}`, {
+      body: { suite_key: DEMO.suite.suiteKey, auth_corpid: DEMO.secondCorpId, permanent_code: perm.body['permanent_code'] },
+    });
     expect(activate.body['errcode']).toBe(0);
 
     const info = await sim().api('GET', `/v1.0/oauth2/apps/authInfo?authCorpId=${DEMO.secondCorpId}`, suiteToken);
-    expect(info.body).toMatchObject({ authCorpInfo: { corpName: DEMO.secondCorpName }, authAppInfo: { agentList: [{ agentId: 300003, appId: DEMO.suite.suiteId }] } });
+    expect(info.body).toMatchObject({
+      authCorpInfo: { corpName: DEMO.secondCorpName },
+      authAppInfo: { agentList: [{ agentId: 300003, appId: DEMO.suite.suiteId }] },
+    });
     const now = sim().running.sim.clock.now();
-    const oldInfo = await sim().request('POST', `/service/get_auth_info?${signedQuery(now, DEMO.suite.initialTicket)}`, { body: { auth_corpid: DEMO.secondCorpId } });
+    const oldInfo = await sim().request('POST', `/service/get_auth_info?${signedQuery(now, DEMO.suite.initialTicket)}`, {
+      body: { auth_corpid: DEMO.secondCorpId },
+    });
     expect(oldInfo.body).toMatchObject({ errcode: 0, auth_info: { agent: [{ agentid: 300003 }] }, auth_corp_info: { corpid: DEMO.secondCorpId } });
   });
 
   it('authInfo: missing corp → invalidCorpId, unknown org → orgNotExist, not installed → orgNotAuthApp, expired suite token → InvalidAuthentication', async () => {
-    const suiteToken = (await sim().api<{ accessToken: string }>('POST', '/v1.0/oauth2/suiteAccessToken', undefined, { suiteKey: DEMO.suite.suiteKey, suiteSecret: DEMO.suite.suiteSecret, suiteTicket: DEMO.suite.initialTicket })).body.accessToken;
+    const suiteToken = (
+      await sim().api<{ accessToken: string }>('POST', '/v1.0/oauth2/suiteAccessToken', undefined, {
+        suiteKey: DEMO.suite.suiteKey,
+        suiteSecret: DEMO.suite.suiteSecret,
+        suiteTicket: DEMO.suite.initialTicket,
+      })
+    ).body.accessToken;
     expect((await sim().api('GET', '/v1.0/oauth2/apps/authInfo', suiteToken)).body['code']).toBe('invalidCorpId');
     expect((await sim().api('GET', '/v1.0/oauth2/apps/authInfo?authCorpId=dingnothing', suiteToken)).body['code']).toBe('orgNotExist');
     expect((await sim().api('GET', `/v1.0/oauth2/apps/authInfo?authCorpId=${DEMO.secondCorpId}`, suiteToken)).body['code']).toBe('orgNotAuthApp');
@@ -136,16 +175,27 @@ describe('callback pushes', () => {
     expect(r.body).toMatchObject({ httpStatus: 200, acknowledged: true });
     const [received] = appReceiver.received;
     expect(received?.event).toEqual({ EventType: 'check_url' });
-    expect(received?.query).toEqual({ signature: expect.stringMatching(/^[0-9a-f]{40}$/), timestamp: expect.stringMatching(/^\d{13}$/), nonce: expect.stringMatching(/^[A-Za-z0-9]{16}$/) });
+    expect(received?.query).toEqual({
+      signature: expect.stringMatching(/^[0-9a-f]{40}$/),
+      timestamp: expect.stringMatching(/^\d{13}$/),
+      nonce: expect.stringMatching(/^[A-Za-z0-9]{16}$/),
+    });
   });
 
   it('accepts a reply spelling the timestamp "timestamp"; a non-encrypted or non-200 reply is not an acknowledgement', async () => {
     appReceiver.mode = 'ack-lowercase-timestamp';
     expect((await sim().control('POST', '/callbacks/push', { target: 'app', event: { EventType: 'check_url' } })).body['acknowledged']).toBe(true);
     appReceiver.mode = 'plain-ok';
-    expect((await sim().control('POST', '/callbacks/push', { target: 'app', event: { EventType: 'check_url' } })).body).toMatchObject({ httpStatus: 200, acknowledged: false, reply: { ok: true } });
+    expect((await sim().control('POST', '/callbacks/push', { target: 'app', event: { EventType: 'check_url' } })).body).toMatchObject({
+      httpStatus: 200,
+      acknowledged: false,
+      reply: { ok: true },
+    });
     appReceiver.mode = 'http-500';
-    expect((await sim().control('POST', '/callbacks/push', { target: 'app', event: { EventType: 'check_url' } })).body).toMatchObject({ httpStatus: 500, acknowledged: false });
+    expect((await sim().control('POST', '/callbacks/push', { target: 'app', event: { EventType: 'check_url' } })).body).toMatchObject({
+      httpStatus: 500,
+      acknowledged: false,
+    });
   });
 
   it('retries an unacknowledged push after 10 s and 30 s of sim time, then keeps it for get_call_back_failed_result', async () => {
@@ -160,7 +210,11 @@ describe('callback pushes', () => {
     sim().running.sim.clock.advance(20_000);
     await waitFor(() => appReceiver.received.length === 3, 'the third push');
     const failed = await sim().oapi('/call_back/get_call_back_failed_result', await sim().appToken());
-    expect(failed.body).toMatchObject({ errcode: 0, has_more: false, failed_list: [{ call_back_tag: 'user_add_org', event_time: expect.any(Number), user_add_org: { UserId: ['user002'] } }] });
+    expect(failed.body).toMatchObject({
+      errcode: 0,
+      has_more: false,
+      failed_list: [{ call_back_tag: 'user_add_org', event_time: expect.any(Number), user_add_org: { UserId: ['user002'] } }],
+    });
     expect((await sim().oapi('/call_back/get_call_back_failed_result', await sim().appToken())).body['failed_list']).toEqual([]);
   });
 
@@ -178,7 +232,11 @@ describe('callback pushes', () => {
   });
 
   it('org mutations with ?notify=1 push contact events to the app and to every suite installed in the org', async () => {
-    const r = await sim().control<{ pushes: Array<{ target: string; acknowledged: boolean }> }>('POST', `/orgs/${DEMO.corpId}/users?notify=1`, { userid: 'hire01', name: 'Gao Jie', deptIds: [2] });
+    const r = await sim().control<{ pushes: Array<{ target: string; acknowledged: boolean }> }>('POST', `/orgs/${DEMO.corpId}/users?notify=1`, {
+      userid: 'hire01',
+      name: 'Gao Jie',
+      deptIds: [2],
+    });
     expect(r.body.pushes.map((p) => [p.target, p.acknowledged]).sort()).toEqual([
       ['app', true],
       ['suite', true],
@@ -198,4 +256,3 @@ describe('callback pushes', () => {
     expect((await sim().control('POST', '/callbacks/push', { target: 'app', event: { EventType: 'check_url' } })).status).toBe(409);
   });
 });
-

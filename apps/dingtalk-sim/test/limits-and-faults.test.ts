@@ -54,7 +54,9 @@ describe('QPS limits', () => {
   it('a global per-API limit answers 90002 / QpsLimitForApi across all callers', async () => {
     await sim().control('PUT', '/rate-limits', { globalPerApi: { [USER_GET]: 2 } });
     const [app, corp] = [await sim().appToken(), await sim().corpToken()];
-    const results = await Promise.all([app, corp, app, corp].map((t) => sim().oapi<{ errcode: number; sub_code?: string }>(USER_GET, t, { userid: 'user002' })));
+    const results = await Promise.all(
+      [app, corp, app, corp].map((t) => sim().oapi<{ errcode: number; sub_code?: string }>(USER_GET, t, { userid: 'user002' })),
+    );
     expect(results.map((r) => r.body.sub_code ?? String(r.body.errcode)).sort()).toEqual(['0', '0', '90002', '90002']);
   });
 });
@@ -106,8 +108,17 @@ describe('injected faults', () => {
     await sim().control('POST', '/faults', { rules: [{ kind: 'reset', path: '/topapi/message' }] });
     const outcomes: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const sent = sim().oapi('/topapi/message/corpconversation/asyncsend_v2', token, { agent_id: DEMO.app.agentId, userid_list: 'user002', msg: { msgtype: 'text', text: { content: `r${i}` } } });
-      outcomes.push(await sent.then(() => 'answered', (err: Error) => String((err.cause as { code?: string } | undefined)?.code)));
+      const sent = sim().oapi('/topapi/message/corpconversation/asyncsend_v2', token, {
+        agent_id: DEMO.app.agentId,
+        userid_list: 'user002',
+        msg: { msgtype: 'text', text: { content: `r${i}` } },
+      });
+      outcomes.push(
+        await sent.then(
+          () => 'answered',
+          (err: Error) => String((err.cause as { code?: string } | undefined)?.code),
+        ),
+      );
     }
     expect(outcomes.every((o) => o === 'ECONNRESET' || o === 'UND_ERR_SOCKET')).toBe(true);
     const tasks = sim().running.sim.tasks();
@@ -122,8 +133,17 @@ describe('injected faults', () => {
     await sim().control('POST', '/faults', { rules: [{ kind: 'timeout', path: '/topapi/message', holdMs: 50 }] });
     const outcomes: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const sent = sim().oapi('/topapi/message/corpconversation/asyncsend_v2', token, { agent_id: DEMO.app.agentId, userid_list: 'user002', msg: { msgtype: 'text', text: { content: `t${i}` } } });
-      outcomes.push(await sent.then(() => 'answered', (err: Error) => err.name));
+      const sent = sim().oapi('/topapi/message/corpconversation/asyncsend_v2', token, {
+        agent_id: DEMO.app.agentId,
+        userid_list: 'user002',
+        msg: { msgtype: 'text', text: { content: `t${i}` } },
+      });
+      outcomes.push(
+        await sent.then(
+          () => 'answered',
+          (err: Error) => err.name,
+        ),
+      );
     }
     expect(outcomes.every((o) => o === 'TypeError')).toBe(true);
     const tasks = sim().running.sim.tasks();

@@ -5,7 +5,15 @@ const sim = useSimulator();
 const REDIRECT = 'http://localhost:4100/auth/callback';
 
 function authorizeUrl(overrides: Record<string, string> = {}): string {
-  const params = new URLSearchParams({ client_id: DEMO.app.appKey, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', prompt: 'consent', state: 's-123', ...overrides });
+  const params = new URLSearchParams({
+    client_id: DEMO.app.appKey,
+    redirect_uri: REDIRECT,
+    response_type: 'code',
+    scope: 'openid',
+    prompt: 'consent',
+    state: 's-123',
+    ...overrides,
+  });
   return `/oauth2/auth?${params.toString()}`;
 }
 
@@ -16,11 +24,16 @@ async function consent(client: SimClient, fields: Record<string, string>) {
 }
 
 async function exchange(client: SimClient, body: Record<string, string>) {
-  return client.api<{ accessToken: string; refreshToken: string; expireIn: number; corpId?: string; code?: string }>('POST', '/v1.0/oauth2/userAccessToken', undefined, {
-    clientId: DEMO.app.appKey,
-    clientSecret: DEMO.app.appSecret,
-    ...body,
-  });
+  return client.api<{ accessToken: string; refreshToken: string; expireIn: number; corpId?: string; code?: string }>(
+    'POST',
+    '/v1.0/oauth2/userAccessToken',
+    undefined,
+    {
+      clientId: DEMO.app.appKey,
+      clientSecret: DEMO.app.appSecret,
+      ...body,
+    },
+  );
 }
 
 describe('login page', () => {
@@ -38,7 +51,7 @@ describe('login page', () => {
     expect(r.text).not.toContain('name="corpId"');
   });
 
-  it('preselects the demo org\'s admin (the person the README names), not the alphabetically first outsider', async () => {
+  it("preselects the demo org's admin (the person the README names), not the alphabetically first outsider", async () => {
     const r = await sim().request('GET', authorizeUrl());
     expect(r.text).toContain(`<option value="${DEMO.adminUserid}" selected>`);
     expect(r.text).not.toContain(`<option value="${DEMO.outsiderId}" selected>`);
@@ -139,7 +152,12 @@ describe('consent and token exchange', () => {
   it('rejects a code redeemed by another client, wrong secrets and unknown grant types', async () => {
     const { location } = await consent(sim(), { userid: 'user002' });
     const code = location.searchParams.get('code') ?? '';
-    const otherClient = await sim().api('POST', '/v1.0/oauth2/userAccessToken', undefined, { clientId: DEMO.suite.suiteKey, clientSecret: DEMO.suite.suiteSecret, grantType: 'authorization_code', code });
+    const otherClient = await sim().api('POST', '/v1.0/oauth2/userAccessToken', undefined, {
+      clientId: DEMO.suite.suiteKey,
+      clientSecret: DEMO.suite.suiteSecret,
+      grantType: 'authorization_code',
+      code,
+    });
     expect(otherClient.body['code']).toBe('invalidCode');
     expect((await exchange(sim(), { clientSecret: 'x', grantType: 'authorization_code', code })).body.code).toBe('invalidClientIdOrSecret');
     expect((await exchange(sim(), { grantType: 'password' })).body.code).toBe('unsupported.grant.type');
@@ -154,7 +172,12 @@ describe('consent and token exchange', () => {
     expect((await exchange(sim(), { grantType: 'refresh_token', refreshToken: first.refreshToken })).status).toBe(400);
     // The control plane lists every token handed out, the rotated refresh token included.
     const issued = (await sim().control<Array<{ kind: string; token: string }>>('GET', '/tokens')).body;
-    for (const [kind, token] of [['user', first.accessToken], ['user', refreshed.body.accessToken], ['refresh', first.refreshToken], ['refresh', refreshed.body.refreshToken]]) {
+    for (const [kind, token] of [
+      ['user', first.accessToken],
+      ['user', refreshed.body.accessToken],
+      ['refresh', first.refreshToken],
+      ['refresh', refreshed.body.refreshToken],
+    ]) {
       expect(issued).toContainEqual({ kind, token });
     }
     sim().running.sim.clock.advance(7200_000);
@@ -164,15 +187,28 @@ describe('consent and token exchange', () => {
 
 describe('current user', () => {
   async function loginAs(clientId: string, secret: string, personId: string) {
-    const r = await sim().request('POST', '/oauth2/consent', { form: { client_id: clientId, redirect_uri: REDIRECT, scope: 'openid', decision: 'allow', userid: personId } });
+    const r = await sim().request('POST', '/oauth2/consent', {
+      form: { client_id: clientId, redirect_uri: REDIRECT, scope: 'openid', decision: 'allow', userid: personId },
+    });
     const code = new URL(r.headers.get('location') ?? '').searchParams.get('code') ?? '';
-    const t = await sim().api<{ accessToken: string }>('POST', '/v1.0/oauth2/userAccessToken', undefined, { clientId, clientSecret: secret, grantType: 'authorization_code', code });
+    const t = await sim().api<{ accessToken: string }>('POST', '/v1.0/oauth2/userAccessToken', undefined, {
+      clientId,
+      clientSecret: secret,
+      grantType: 'authorization_code',
+      code,
+    });
     return t.body.accessToken;
   }
 
   it('internal app sees the full mobile and its own developer unionId; the ISV sees a masked mobile and another unionId', async () => {
     const internal = await sim().api('GET', '/v1.0/contact/users/me', await loginAs(DEMO.app.appKey, DEMO.app.appSecret, 'user002'));
-    expect(internal.body).toMatchObject({ nick: expect.any(String), mobile: '13800000002', stateCode: '86', unionId: 'union-user002', openId: expect.any(String) });
+    expect(internal.body).toMatchObject({
+      nick: expect.any(String),
+      mobile: '13800000002',
+      stateCode: '86',
+      unionId: 'union-user002',
+      openId: expect.any(String),
+    });
     const isv = await sim().api('GET', '/v1.0/contact/users/me', await loginAs(DEMO.suite.suiteKey, DEMO.suite.suiteSecret, 'user002'));
     expect(isv.body).toMatchObject({ mobile: '138****0002', unionId: 'isvunion-user002' });
     expect(isv.body['openId']).not.toBe(internal.body['openId']);

@@ -14,12 +14,24 @@ describe('/media/upload', () => {
     const [stored] = sim().running.sim.world.media.list();
     expect(stored).toMatchObject({ owner: DEMO.app.appKey, filename: 'chart.png', size: 300_000 });
 
-    const sent = await sim().oapi(SEND, token, { agent_id: DEMO.app.agentId, userid_list: 'user002', msg: { msgtype: 'image', image: { media_id: uploaded.media_id } } });
+    const sent = await sim().oapi(SEND, token, {
+      agent_id: DEMO.app.agentId,
+      userid_list: 'user002',
+      msg: { msgtype: 'image', image: { media_id: uploaded.media_id } },
+    });
     expect(sent.body).toMatchObject({ errcode: 0 });
-    const unknown = await sim().oapi(SEND, token, { agent_id: DEMO.app.agentId, userid_list: 'user002', msg: { msgtype: 'file', file: { media_id: '@lADPmadeup' } } });
+    const unknown = await sim().oapi(SEND, token, {
+      agent_id: DEMO.app.agentId,
+      userid_list: 'user002',
+      msg: { msgtype: 'file', file: { media_id: '@lADPmadeup' } },
+    });
     expect(unknown.body).toMatchObject({ errcode: 40007 });
     // The suite's install in the same org did not upload it.
-    const isv = await sim().oapi(SEND, await sim().corpToken(), { agent_id: DEMO.suite.agentId, userid_list: 'user002', msg: { msgtype: 'image', image: { media_id: uploaded.media_id } } });
+    const isv = await sim().oapi(SEND, await sim().corpToken(), {
+      agent_id: DEMO.suite.agentId,
+      userid_list: 'user002',
+      msg: { msgtype: 'image', image: { media_id: uploaded.media_id } },
+    });
     expect(isv.body).toMatchObject({ errcode: 40007 });
   });
 

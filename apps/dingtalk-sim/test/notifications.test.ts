@@ -11,7 +11,11 @@ async function send(body: Record<string, unknown>, token?: string) {
 }
 
 async function result(taskId: number, token?: string) {
-  const r = await sim().oapi<{ errcode: number; send_result: Record<string, unknown> }>('/topapi/message/corpconversation/getsendresult', token ?? (await sim().appToken()), { agent_id: DEMO.app.agentId, task_id: taskId });
+  const r = await sim().oapi<{ errcode: number; send_result: Record<string, unknown> }>(
+    '/topapi/message/corpconversation/getsendresult',
+    token ?? (await sim().appToken()),
+    { agent_id: DEMO.app.agentId, task_id: taskId },
+  );
   return r.body;
 }
 
@@ -49,7 +53,10 @@ describe('asyncsend_v2 validation', () => {
     const r = await send({ userid_list: 'user002,user050', dept_id_list: '7', msg: text('both lists') });
     expect(r.body.errcode).toBe(0);
     const task = sim().running.sim.task(r.body.task_id);
-    const sre = sim().running.sim.world.orgs.members(DEMO.corpId).filter((m) => m.deptIds.some((d) => [7, 8].includes(d))).map((m) => m.userid);
+    const sre = sim()
+      .running.sim.world.orgs.members(DEMO.corpId)
+      .filter((m) => m.deptIds.some((d) => [7, 8].includes(d)))
+      .map((m) => m.userid);
     expect(sre.length).toBeGreaterThan(0);
     expect(new Set(task?.recipients)).toEqual(new Set(['user002', 'user050', ...sre]));
     expect(task?.recipients.length).toBe(new Set(task?.recipients).size);
@@ -57,7 +64,11 @@ describe('asyncsend_v2 validation', () => {
 
   it('when an ISV app sends to_all_user, then it is refused (40035) and no task is made; an internal app may', async () => {
     const before = sim().running.sim.tasks().length;
-    const isv = await sim().oapi<{ errcode: number; errmsg: string }>(SEND, await sim().corpToken(), { agent_id: DEMO.suite.agentId, to_all_user: true, msg: text('all') });
+    const isv = await sim().oapi<{ errcode: number; errmsg: string }>(SEND, await sim().corpToken(), {
+      agent_id: DEMO.suite.agentId,
+      to_all_user: true,
+      msg: text('all'),
+    });
     expect(isv.body).toMatchObject({ errcode: 40035, errmsg: expect.stringContaining('to_all_user') });
     expect(sim().running.sim.tasks().length).toBe(before);
     expect((await send({ to_all_user: true, msg: text('everyone') })).body.errcode).toBe(0);
@@ -116,7 +127,13 @@ describe('task progression and results', () => {
     sim().running.sim.clock.freeze(true);
     const token = await sim().appToken();
     const { task_id } = (await send({ userid_list: 'user002,user003', msg: text('progress') }, token)).body;
-    const progress = async () => (await sim().oapi<{ progress: { status: number; progress_in_percent: number } }>('/topapi/message/corpconversation/getsendprogress', token, { agent_id: DEMO.app.agentId, task_id })).body.progress;
+    const progress = async () =>
+      (
+        await sim().oapi<{ progress: { status: number; progress_in_percent: number } }>('/topapi/message/corpconversation/getsendprogress', token, {
+          agent_id: DEMO.app.agentId,
+          task_id,
+        })
+      ).body.progress;
     expect(await progress()).toEqual({ status: 0, progress_in_percent: 0 });
     sim().running.sim.clock.advance(1500);
     expect(await progress()).toEqual({ status: 1, progress_in_percent: 50 });
@@ -153,7 +170,9 @@ describe('task progression and results', () => {
     const { task_id } = (await send({ dept_id_list: '2,999', msg: text('engineering') })).body;
     const task = (await sim().control<{ recipients: string[]; results: { invalidDepts: number[] } }>('GET', `/tasks/${task_id}`)).body;
     const expected = ['2', '5', '6', '7', '8'].map(Number);
-    const members = sim().running.sim.world.orgs.members(DEMO.corpId).filter((m) => m.deptIds.some((d) => expected.includes(d)));
+    const members = sim()
+      .running.sim.world.orgs.members(DEMO.corpId)
+      .filter((m) => m.deptIds.some((d) => expected.includes(d)));
     expect(task.recipients).toEqual(members.map((m) => m.userid).sort());
     expect(task.results.invalidDepts).toEqual([999]);
     expect(new Set(task.recipients).size).toBe(task.recipients.length);
@@ -177,7 +196,10 @@ describe('task progression and results', () => {
     const first = (await send({ userid_list: 'user002,user003', msg: text('same') }, token)).body;
     const dup = (await send({ userid_list: 'user002', msg: text('same') }, token)).body;
     expect(dup.errcode).toBe(0);
-    expect((await result(dup.task_id, token)).send_result).toMatchObject({ forbidden_user_id_list: ['user002'], forbidden_list: [{ code: '143106', count: 1, userid: 'user002' }] });
+    expect((await result(dup.task_id, token)).send_result).toMatchObject({
+      forbidden_user_id_list: ['user002'],
+      forbidden_list: [{ code: '143106', count: 1, userid: 'user002' }],
+    });
     await send({ userid_list: 'user002', msg: text('second') }, token);
     const capped = (await send({ userid_list: 'user002', msg: text('third') }, token)).body;
     expect((await result(capped.task_id, token)).send_result).toMatchObject({ forbidden_list: [{ code: '143105', count: 2, userid: 'user002' }] });
@@ -194,7 +216,9 @@ describe('task progression and results', () => {
     const body = (i: number) => ({ agent_id: DEMO.suite.agentId, userid_list: 'user010', msg: text(`isv ${i}`) });
     for (let i = 0; i < 100; i++) expect((await sim().oapi(SEND, token, body(i))).body['errcode']).toBe(0);
     const over = (await sim().oapi<{ task_id: number }>(SEND, token, body(100))).body;
-    expect((await sim().control<{ results: { forbidden: unknown[] } }>('GET', `/tasks/${over.task_id}`)).body.results.forbidden).toEqual([{ code: '143105', count: 100, userid: 'user010' }]);
+    expect((await sim().control<{ results: { forbidden: unknown[] } }>('GET', `/tasks/${over.task_id}`)).body.results.forbidden).toEqual([
+      { code: '143105', count: 100, userid: 'user010' },
+    ]);
   });
 
   it('failUserids end up in failed_user_id_list', async () => {
@@ -215,7 +239,11 @@ describe('task progression and results', () => {
     expect((await sim().oapi('/topapi/message/corpconversation/status_bar/update', token, bar)).body['errcode']).toBe(400002);
     const oa = { msgtype: 'oa', oa: { message_url: 'https://x', head: { bgcolor: 'FFBBBBBB', text: 'h' }, body: { title: 'b' } } };
     const oaTask = (await send({ userid_list: 'user002', msg: oa }, token)).body;
-    expect((await sim().oapi('/topapi/message/corpconversation/status_bar/update', token, { ...bar, task_id: oaTask.task_id, status_bg: '0xFF00FF00' })).body['errcode']).toBe(0);
+    expect(
+      (await sim().oapi('/topapi/message/corpconversation/status_bar/update', token, { ...bar, task_id: oaTask.task_id, status_bg: '0xFF00FF00' })).body[
+        'errcode'
+      ],
+    ).toBe(0);
     sim().running.sim.clock.advance(24 * 3600_000 + 1);
     const late = await sim().oapi('/topapi/message/corpconversation/recall', await sim().appToken(), { agent_id: DEMO.app.agentId, msg_task_id: task_id });
     expect(late.body['errcode']).toBe(400002);

@@ -28,7 +28,11 @@ export class RawStreamClient {
   }
 
   /** connections/open with the given credentials, then the WebSocket with its ticket. */
-  static async connect(simUrl: string, credentials: { clientId: string; clientSecret: string }, subscriptions = [{ type: 'EVENT', topic: '*' }]): Promise<RawStreamClient> {
+  static async connect(
+    simUrl: string,
+    credentials: { clientId: string; clientSecret: string },
+    subscriptions = [{ type: 'EVENT', topic: '*' }],
+  ): Promise<RawStreamClient> {
     const opened = await fetch(`${simUrl}/v1.0/gateway/connections/open`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -68,7 +72,9 @@ export class RawStreamClient {
   }
 
   reply(frame: Frame, data: unknown, code = 200): void {
-    this.socket.send(JSON.stringify({ code, headers: { contentType: 'application/json', messageId: frame.headers['messageId'] }, message: 'OK', data: JSON.stringify(data) }));
+    this.socket.send(
+      JSON.stringify({ code, headers: { contentType: 'application/json', messageId: frame.headers['messageId'] }, message: 'OK', data: JSON.stringify(data) }),
+    );
   }
 
   async waitClosed(timeoutMs = 5000): Promise<void> {

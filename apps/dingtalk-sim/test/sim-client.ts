@@ -16,7 +16,11 @@ export class SimClient {
     return this.running.url;
   }
 
-  async request<T = Record<string, unknown>>(method: string, path: string, init: { body?: unknown; form?: Record<string, string>; headers?: Record<string, string>; raw?: string } = {}): Promise<HttpResult<T>> {
+  async request<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    init: { body?: unknown; form?: Record<string, string>; headers?: Record<string, string>; raw?: string } = {},
+  ): Promise<HttpResult<T>> {
     const headers: Record<string, string> = { ...init.headers };
     let body: string | undefined;
     if (init.form) {
@@ -42,11 +46,15 @@ export class SimClient {
   /** A GET with a body, which fetch refuses to send. */
   getWithBody(path: string, body: string, contentType: string): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest(`${this.url}${path}`, { method: 'GET', headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
-      });
+      const req = httpRequest(
+        `${this.url}${path}`,
+        { method: 'GET', headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

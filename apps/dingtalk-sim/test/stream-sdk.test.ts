@@ -11,7 +11,6 @@ import { waitFor } from '@dtg/testkit';
 
 const sim = useSimulator({ config: { streamAckTimeoutMs: 500, streamRedeliveryDelayMs: 50, streamDisconnectGraceMs: 50 } });
 
-
 describe('the official dingtalk-stream SDK against the simulator', () => {
   let interceptor: number;
   let client: DWClient;
@@ -74,7 +73,10 @@ describe('the official dingtalk-stream SDK against the simulator', () => {
       }),
     );
     const [subscribed] = sim().running.sim.streamState(DEMO.app.appKey).connections;
-    expect(subscribed?.subscriptions).toEqual([{ type: 'EVENT', topic: '*' }, { type: 'CALLBACK', topic }]);
+    expect(subscribed?.subscriptions).toEqual([
+      { type: 'EVENT', topic: '*' },
+      { type: 'CALLBACK', topic },
+    ]);
     const pushed = await sim().control<{ messageId: string }>('POST', '/stream/callbacks', { target: 'app', topic, data: { text: { content: 'ping' } } });
     await waitFor(() => sim().running.sim.world.stream.message(pushed.body.messageId)?.state === 'acked', 'the SDK answered the callback');
     expect(sim().running.sim.world.stream.message(pushed.body.messageId)?.reply).toEqual({ response: { text: 'pong' } });
@@ -85,7 +87,14 @@ describe('the official dingtalk-stream SDK against the simulator', () => {
     const before = sim().running.sim.requestLog({ pathPrefix: '/v1.0/gateway/connections/open' }).length;
     await sim().control('POST', '/stream/disconnect', { clientId: DEMO.app.appKey });
     await waitFor(() => sim().running.sim.requestLog({ pathPrefix: '/v1.0/gateway/connections/open' }).length > before, 'the SDK opened a new connection');
-    await waitFor(() => client.registered && sim().running.sim.streamState(DEMO.app.appKey).connections.some((c) => !c.closing), 'registered on the new connection');
+    await waitFor(
+      () =>
+        client.registered &&
+        sim()
+          .running.sim.streamState(DEMO.app.appKey)
+          .connections.some((c) => !c.closing),
+      'registered on the new connection',
+    );
     const pushed = await sim().control<{ eventId: string }>('POST', '/stream/events', { target: 'app', eventType: 'org_dept_create', data: { deptId: [60] } });
     await waitFor(() => received.find((m) => m.headers.eventId === pushed.body.eventId), 'the event after the reconnect');
   });

@@ -11,7 +11,10 @@ const suiteCreds = { clientId: DEMO.suite.suiteKey, clientSecret: DEMO.suite.sui
 const OPEN = '/v1.0/gateway/connections/open';
 
 const clients: RawStreamClient[] = [];
-async function connect(credentials: { clientId: string; clientSecret: string } = appCreds, subscriptions?: Array<{ type: string; topic: string }>): Promise<RawStreamClient> {
+async function connect(
+  credentials: { clientId: string; clientSecret: string } = appCreds,
+  subscriptions?: Array<{ type: string; topic: string }>,
+): Promise<RawStreamClient> {
   const client = await RawStreamClient.connect(sim().url, credentials, subscriptions);
   clients.push(client);
   return client;
@@ -20,14 +23,17 @@ afterEach(() => {
   for (const c of clients.splice(0)) c.close();
 });
 
-
 const message = (id: string): StreamMessage | undefined => sim().running.sim.world.stream.message(id);
 const pushEvent = (body: Record<string, unknown>) => sim().control<{ messageId: string; eventId: string }>('POST', '/stream/events', body);
 const isEvent = (eventId: string) => (f: Frame) => f.type === 'EVENT' && f.headers['eventId'] === eventId;
 
 describe('Stream gateway: connections/open', () => {
   it('when the credentials are right, then it answers a ws endpoint and a ticket', async () => {
-    const r = await sim().api<{ endpoint: string; ticket: string }>('POST', OPEN, undefined, { ...appCreds, subscriptions: [{ type: 'EVENT', topic: '*' }], ua: 'test' });
+    const r = await sim().api<{ endpoint: string; ticket: string }>('POST', OPEN, undefined, {
+      ...appCreds,
+      subscriptions: [{ type: 'EVENT', topic: '*' }],
+      ua: 'test',
+    });
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ endpoint: `ws://${new URL(sim().url).host}/connect`, ticket: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     const logged = sim().running.sim.requestLog({ pathPrefix: OPEN })[0];
@@ -62,7 +68,10 @@ describe('Stream gateway: connections/open', () => {
     expect(await status(url)).toBe(401);
     expect(await status(r.body.endpoint)).toBe(401);
     sim().running.sim.updateConfig({ streamTicketLifetimeMs: 0 });
-    const late = await sim().api<{ endpoint: string; ticket: string }>('POST', OPEN, undefined, { ...appCreds, subscriptions: [{ type: 'EVENT', topic: '*' }] });
+    const late = await sim().api<{ endpoint: string; ticket: string }>('POST', OPEN, undefined, {
+      ...appCreds,
+      subscriptions: [{ type: 'EVENT', topic: '*' }],
+    });
     await new Promise((res) => setTimeout(res, 5));
     expect(await status(`${late.body.endpoint}?ticket=${late.body.ticket}`)).toBe(401);
   });
@@ -140,7 +149,11 @@ describe('Stream gateway: frames', () => {
   it('when only a CALLBACK topic is subscribed, then events wait and the callback arrives; its reply is kept', async () => {
     const client = await connect(appCreds, [{ type: 'CALLBACK', topic: '/v1.0/im/bot/messages/get' }]);
     const event = await pushEvent({ target: 'app', eventType: 'user_add_org', data: {} });
-    const cb = await sim().control<{ messageId: string }>('POST', '/stream/callbacks', { target: 'app', topic: '/v1.0/im/bot/messages/get', data: { text: { content: 'hi' } } });
+    const cb = await sim().control<{ messageId: string }>('POST', '/stream/callbacks', {
+      target: 'app',
+      topic: '/v1.0/im/bot/messages/get',
+      data: { text: { content: 'hi' } },
+    });
     const frame = await client.next((f) => f.type === 'CALLBACK');
     expect(frame.headers['topic']).toBe('/v1.0/im/bot/messages/get');
     client.reply(frame, { response: { ok: true } });
@@ -221,7 +234,10 @@ describe('push modes', () => {
     await sim().control('POST', `/orgs/${DEMO.secondCorpId}/install-suite`, {});
     const auth = await client.next((f) => f.headers['eventType'] === 'org_suite_auth');
     expect(auth.headers['eventCorpId']).toBe(DEMO.secondCorpId);
-    expect(JSON.parse(auth.data)).toMatchObject({ authCorpInfo: { corpid: DEMO.secondCorpId, corpName: DEMO.secondCorpName }, authInfo: { agent: [{ agentid: expect.any(Number) }] } });
+    expect(JSON.parse(auth.data)).toMatchObject({
+      authCorpInfo: { corpid: DEMO.secondCorpId, corpName: DEMO.secondCorpName },
+      authInfo: { agent: [{ agentid: expect.any(Number) }] },
+    });
     await sim().control('DELETE', `/orgs/${DEMO.secondCorpId}/users/second010?notify=1`);
     const left = await client.next((f) => f.headers['eventType'] === 'user_leave_org');
     expect(JSON.parse(left.data)).toMatchObject({ userId: ['second010'] });
@@ -235,7 +251,12 @@ describe('push modes', () => {
     await sim().control('PUT', '/callbacks', { suiteMode: 'synchttp', suiteUrl });
     const rows = () =>
       receiver.received.flatMap((r) =>
-        (r.event['bizData'] as Array<Record<string, unknown>>).map((row) => ({ type: r.event['EventType'], bizType: row['biz_type'], bizId: row['biz_id'], data: JSON.parse(String(row['biz_data'])) as Record<string, unknown> })),
+        (r.event['bizData'] as Array<Record<string, unknown>>).map((row) => ({
+          type: r.event['EventType'],
+          bizType: row['biz_type'],
+          bizId: row['biz_id'],
+          data: JSON.parse(String(row['biz_data'])) as Record<string, unknown>,
+        })),
       );
     const { body: rotated } = await sim().control<{ ticket: string }>('POST', '/suite/ticket', {});
     await sim().control('POST', `/orgs/${DEMO.secondCorpId}/install-suite`, {});

@@ -85,7 +85,7 @@ describe('new host error model', () => {
     }
   });
 
-  it('when the path has broken percent-encoding, then the host\'s JSON error, not an Express HTML page', async () => {
+  it("when the path has broken percent-encoding, then the host's JSON error, not an Express HTML page", async () => {
     const api = await sim().request('POST', '/v1.0/oauth2/ding%E0%A4%A/token', { body: {} });
     expect([api.status, api.body['code']]).toEqual([400, 'invalidParameter']);
     expect(api.headers.get('content-type')).toBe('application/json;charset=utf-8');
@@ -105,10 +105,16 @@ describe('new host error model', () => {
 
 describe('internal app tokens', () => {
   it('when fetched again while valid, then the same token comes back with its expiry extended, on both hosts', async () => {
-    const first = await sim().request<{ access_token: string; expires_in: number }>('GET', `/gettoken?appkey=${DEMO.app.appKey}&appsecret=${DEMO.app.appSecret}`);
+    const first = await sim().request<{ access_token: string; expires_in: number }>(
+      'GET',
+      `/gettoken?appkey=${DEMO.app.appKey}&appsecret=${DEMO.app.appSecret}`,
+    );
     expect(first.body.expires_in).toBe(7200);
     sim().running.sim.clock.advance(3600_000);
-    const again = await sim().api<{ accessToken: string; expireIn: number }>('POST', '/v1.0/oauth2/accessToken', undefined, { appKey: DEMO.app.appKey, appSecret: DEMO.app.appSecret });
+    const again = await sim().api<{ accessToken: string; expireIn: number }>('POST', '/v1.0/oauth2/accessToken', undefined, {
+      appKey: DEMO.app.appKey,
+      appSecret: DEMO.app.appSecret,
+    });
     expect(again.body).toEqual({ accessToken: first.body.access_token, expireIn: 7200 });
     // Extended: still valid 7199 s after the second fetch although 10799 s after the first.
     sim().running.sim.clock.advance(7199_000);
@@ -137,9 +143,17 @@ describe('internal app tokens', () => {
       grant_type: 'client_credentials',
     });
     expect(unified.body.access_token).toBe(await sim().appToken());
-    const grant = await sim().api('POST', `/v1.0/oauth2/${DEMO.corpId}/token`, undefined, { client_id: DEMO.app.appKey, client_secret: DEMO.app.appSecret, grant_type: 'password' });
+    const grant = await sim().api('POST', `/v1.0/oauth2/${DEMO.corpId}/token`, undefined, {
+      client_id: DEMO.app.appKey,
+      client_secret: DEMO.app.appSecret,
+      grant_type: 'password',
+    });
     expect([grant.status, grant.body['code']]).toEqual([400, 'unsupported.grant.type']);
-    const wrongOrg = await sim().api('POST', `/v1.0/oauth2/${DEMO.secondCorpId}/token`, undefined, { client_id: DEMO.app.appKey, client_secret: DEMO.app.appSecret, grant_type: 'client_credentials' });
+    const wrongOrg = await sim().api('POST', `/v1.0/oauth2/${DEMO.secondCorpId}/token`, undefined, {
+      client_id: DEMO.app.appKey,
+      client_secret: DEMO.app.appSecret,
+      grant_type: 'client_credentials',
+    });
     expect([wrongOrg.status, wrongOrg.body['code']]).toEqual([401, 'unauthorized.client']);
   });
 });

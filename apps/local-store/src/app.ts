@@ -57,7 +57,14 @@ export function createApp(deps: AppDeps): Express {
     routes: (app) => {
       app.use(WEBHOOK_PATH, events.bodyErrors);
       app.use(events.router);
-      app.use(sessionRoutes(api, access, services.sessions, { cookieSecure: config.cookieSecure, rateLimit: config.sessionRateLimit, publicUrl: config.localPublicUrl, jsapiUrl: config.dingtalkJsapiUrl }));
+      app.use(
+        sessionRoutes(api, access, services.sessions, {
+          cookieSecure: config.cookieSecure,
+          rateLimit: config.sessionRateLimit,
+          publicUrl: config.localPublicUrl,
+          jsapiUrl: config.dingtalkJsapiUrl,
+        }),
+      );
       app.use(inAppRoutes(api, access, config.dingtalkJsapiUrl));
       app.use(directoryRoutes(api, access, services.directory));
       app.use(messagesRoutes(api, access, services.messages, services.sending));

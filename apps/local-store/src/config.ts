@@ -39,8 +39,7 @@ const isTimeZone = (zone: string): boolean => {
   }
 };
 
-const requiredText = (what: string) =>
-  z.string({ error: 'is required but not set' }).trim().min(1, `${what} must not be blank`);
+const requiredText = (what: string) => z.string({ error: 'is required but not set' }).trim().min(1, `${what} must not be blank`);
 
 const notPublished = (value: string | undefined) => value === undefined || !isPublishedSecret(value);
 /** The password of a database URL, if it has one. */
@@ -77,7 +76,9 @@ export const ConfigSchema = z
     RATE_LIMIT_SESSION_PER_CLIENT: envRateLimit('60/1m'),
     LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
     /** Bearer token for the admin endpoints when no admin session is at hand (scripts, ops). */
-    LOCAL_ADMIN_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long').refine(notPublished, PUBLISHED_SECRET_MESSAGE),
+    LOCAL_ADMIN_TOKEN: optionalText
+      .refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long')
+      .refine(notPublished, PUBLISHED_SECRET_MESSAGE),
     /**
      * Seals the OpenID Connect provider's private signing keys in the database (32 bytes, base64:
      * `openssl rand -base64 32`). Unset: a key derived from CLOUD_API_KEY, which the database does
@@ -89,7 +90,9 @@ export const ConfigSchema = z
     /** DingTalk's JSAPI script, which the console loads only when opened inside the DingTalk client (the simulator serves a stand-in at /_sim/client/dingtalk.open.js). */
     DINGTALK_JSAPI_URL: envUrl('https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.25/dingtalk.open.js'),
     /** Bearer token for GET /metrics; without it the route does not exist. */
-    METRICS_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long').refine(notPublished, PUBLISHED_SECRET_MESSAGE),
+    METRICS_TOKEN: optionalText
+      .refine((token) => token === undefined || token.length >= 16, 'must be at least 16 characters long')
+      .refine(notPublished, PUBLISHED_SECRET_MESSAGE),
     /** Pushes to subscription endpoints: the cloud's retry schedule by default, then dead. */
     SUBSCRIPTION_RETRY_SCHEDULE: envDurationList('5s,5m,30m,2h,5h,10h,10h'),
     SUBSCRIPTION_TIMEOUT: envDurationMs('10s').refine((ms) => ms >= 100, 'must be at least 100ms'),

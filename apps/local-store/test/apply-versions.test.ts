@@ -12,7 +12,12 @@ afterAll(() => store.close());
 
 const query = <R>(text: string, values: unknown[] = []) => store.database.db.sql.query<R>(text, values);
 const userState = async (userid: string) =>
-  (await query<{ name: string; union_id: string | null; active: boolean }>('SELECT name, union_id, active FROM users WHERE tenant_id = $1 AND userid = $2', [TENANT_ID, userid]))[0];
+  (
+    await query<{ name: string; union_id: string | null; active: boolean }>('SELECT name, union_id, active FROM users WHERE tenant_id = $1 AND userid = $2', [
+      TENANT_ID,
+      userid,
+    ])
+  )[0];
 const applyInOneBatch = (...events: unknown[]) => store.services.ingest.ingestPulled(events);
 
 describe('users', () => {
@@ -60,17 +65,48 @@ describe('departments', () => {
 
 describe('messages', () => {
   const accepted = (seq: number, messageId: string) =>
-    event('message.accepted', seq, { messageId, msgtype: 'text', msg: { content: 'hi' }, recipients: { userIds: ['a', 'b'] }, createdAt: new Date().toISOString() });
+    event('message.accepted', seq, {
+      messageId,
+      msgtype: 'text',
+      msg: { content: 'hi' },
+      recipients: { userIds: ['a', 'b'] },
+      createdAt: new Date().toISOString(),
+    });
   const recipients = async (messageId: string) =>
-    query<{ userid: string; status: string; reason: string | null }>('SELECT userid, status, reason FROM message_recipients WHERE message_id = $1 ORDER BY userid', [messageId]);
+    query<{ userid: string; status: string; reason: string | null }>(
+      'SELECT userid, status, reason FROM message_recipients WHERE message_id = $1 ORDER BY userid',
+      [messageId],
+    );
   const history = async (messageId: string) =>
-    query<{ userid: string; status: string; seq: number }>('SELECT userid, status, seq FROM message_recipient_history WHERE message_id = $1 ORDER BY seq, userid', [messageId]);
-  const status = async (messageId: string) => (await query<{ status: string; msgtype: string | null }>('SELECT status, msgtype FROM messages WHERE id = $1', [messageId]))[0];
+    query<{ userid: string; status: string; seq: number }>(
+      'SELECT userid, status, seq FROM message_recipient_history WHERE message_id = $1 ORDER BY seq, userid',
+      [messageId],
+    );
+  const status = async (messageId: string) =>
+    (await query<{ status: string; msgtype: string | null }>('SELECT status, msgtype FROM messages WHERE id = $1', [messageId]))[0];
 
   it('when a late dispatched event arrives after completed, then the final statuses stay', async () => {
     await store.push(accepted(140, 'm-late'));
-    await store.push(event('message.completed', 142, { messageId: 'm-late', status: 'completed', recipients: [{ userid: 'a', status: 'read' }, { userid: 'b', status: 'forbidden', reason: '143106' }] }));
-    await store.push(event('message.dispatched', 141, { messageId: 'm-late', taskIds: [1], recipients: [{ userid: 'a', status: 'sent' }, { userid: 'b', status: 'sent' }] }));
+    await store.push(
+      event('message.completed', 142, {
+        messageId: 'm-late',
+        status: 'completed',
+        recipients: [
+          { userid: 'a', status: 'read' },
+          { userid: 'b', status: 'forbidden', reason: '143106' },
+        ],
+      }),
+    );
+    await store.push(
+      event('message.dispatched', 141, {
+        messageId: 'm-late',
+        taskIds: [1],
+        recipients: [
+          { userid: 'a', status: 'sent' },
+          { userid: 'b', status: 'sent' },
+        ],
+      }),
+    );
     expect(await status('m-late')).toEqual({ status: 'completed', msgtype: 'text' });
     expect(await recipients('m-late')).toEqual([
       { userid: 'a', status: 'read', reason: null },
@@ -118,7 +154,13 @@ describe('data the database refuses', () => {
   it('when one event in a pulled page cannot be stored, then only that event is parked', async () => {
     const bigDept = event('department.upserted', 181, { departments: [{ deptId: 2 ** 53 - 1, name: 'big id', parentId: null }] });
     // A valid ISO timestamp (the schema accepts it) in a year Postgres does not have.
-    const yearZero = event('message.accepted', 182, { messageId: 'm-year-zero', msgtype: 'text', msg: {}, recipients: { toAll: true }, createdAt: '0000-01-01T00:00:00Z' });
+    const yearZero = event('message.accepted', 182, {
+      messageId: 'm-year-zero',
+      msgtype: 'text',
+      msg: {},
+      recipients: { toAll: true },
+      createdAt: '0000-01-01T00:00:00Z',
+    });
     const summary = await applyInOneBatch(userUpserted(180, user('before-bad')), bigDept, yearZero, userUpserted(183, user('after-bad')));
     expect(summary).toEqual({ applied: 3, duplicates: 0, parked: 1 });
     expect(await userState('before-bad')).toBeDefined();

@@ -35,7 +35,10 @@ describe('catch-up by pull', () => {
     for (let seq = 1; seq <= 10_000; seq++) {
       cloud.events.push(
         seq % 5 === 0
-          ? event('message.receipts.updated', seq, { messageId: `m${seq % 40}`, recipients: [{ userid: `bulk${seq % 200}`, status: seq % 2 ? 'read' : 'unread' }] })
+          ? event('message.receipts.updated', seq, {
+              messageId: `m${seq % 40}`,
+              recipients: [{ userid: `bulk${seq % 200}`, status: seq % 2 ? 'read' : 'unread' }],
+            })
           : userUpserted(seq, user(`bulk${seq % 2500}`, { unionId: `bulk-union${seq % 2500}`, name: `v${seq}` })),
       );
     }

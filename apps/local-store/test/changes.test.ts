@@ -19,7 +19,16 @@ async function changes(): Promise<ChangeEvent[]> {
   const rows = await store.database.db.sql.query<{ event_id: string; type: string; seq: string; occurred_at: Date; data: unknown }>(
     'SELECT c.event_id, c.type, c.seq::text AS seq, c.occurred_at, c.data FROM changes c ORDER BY c.seq',
   );
-  return rows.map((row) => ChangeEventSchema.parse({ id: row.event_id, type: row.type, seq: Number(row.seq), occurredAt: row.occurred_at.toISOString(), data: row.data }) as ChangeEvent);
+  return rows.map(
+    (row) =>
+      ChangeEventSchema.parse({
+        id: row.event_id,
+        type: row.type,
+        seq: Number(row.seq),
+        occurredAt: row.occurred_at.toISOString(),
+        data: row.data,
+      }) as ChangeEvent,
+  );
 }
 
 /** What happened since a point, as `type subject` lines. */
@@ -87,19 +96,63 @@ describe('directory changes', () => {
 describe('message changes', () => {
   it('when status and receipts arrive before and after the message itself, then it is created once with its current status, and only changed recipients are reported', async () => {
     const at = await mark();
-    await store.push(event('message.dispatched', 31, { messageId: 'm1', taskIds: [1], recipients: [{ userid: 'ann', status: 'sent' }, { userid: 'ben', status: 'sent' }] }));
     await store.push(
-      event('message.accepted', 30, { messageId: 'm1', msgtype: 'text', msg: { content: 'hi' }, recipients: { userIds: ['ann', 'ben'] }, createdAt: '2026-12-06T10:00:00.000Z', createdBy: 'ann' }),
+      event('message.dispatched', 31, {
+        messageId: 'm1',
+        taskIds: [1],
+        recipients: [
+          { userid: 'ann', status: 'sent' },
+          { userid: 'ben', status: 'sent' },
+        ],
+      }),
     );
-    await store.push(event('message.receipts.updated', 32, { messageId: 'm1', recipients: [{ userid: 'ann', status: 'read' }, { userid: 'ben', status: 'sent' }] }));
+    await store.push(
+      event('message.accepted', 30, {
+        messageId: 'm1',
+        msgtype: 'text',
+        msg: { content: 'hi' },
+        recipients: { userIds: ['ann', 'ben'] },
+        createdAt: '2026-12-06T10:00:00.000Z',
+        createdBy: 'ann',
+      }),
+    );
+    await store.push(
+      event('message.receipts.updated', 32, {
+        messageId: 'm1',
+        recipients: [
+          { userid: 'ann', status: 'read' },
+          { userid: 'ben', status: 'sent' },
+        ],
+      }),
+    );
     await store.push(event('message.receipts.updated', 31, { messageId: 'm1', recipients: [{ userid: 'ann', status: 'sent' }] })); // late
     await store.push(
-      event('message.completed', 33, { messageId: 'm1', status: 'completed', recipients: [{ userid: 'ann', status: 'read' }, { userid: 'ben', status: 'forbidden', reason: '143105' }] }),
+      event('message.completed', 33, {
+        messageId: 'm1',
+        status: 'completed',
+        recipients: [
+          { userid: 'ann', status: 'read' },
+          { userid: 'ben', status: 'forbidden', reason: '143105' },
+        ],
+      }),
     );
     const got = (await changes()).slice(at);
-    expect(got.map((change) => change.type)).toEqual(['message.recipients.updated', 'message.created', 'message.recipients.updated', 'message.updated', 'message.recipients.updated']);
+    expect(got.map((change) => change.type)).toEqual([
+      'message.recipients.updated',
+      'message.created',
+      'message.recipients.updated',
+      'message.updated',
+      'message.recipients.updated',
+    ]);
     const created = got[1] as ChangeEvent<'message.created'>;
-    expect(created.data.message).toEqual({ id: 'm1', cloudMessageId: 'm1', msgtype: 'text', status: 'sent', createdAt: '2026-12-06T10:00:00.000Z', createdBy: 'ann' });
+    expect(created.data.message).toEqual({
+      id: 'm1',
+      cloudMessageId: 'm1',
+      msgtype: 'text',
+      status: 'sent',
+      createdAt: '2026-12-06T10:00:00.000Z',
+      createdBy: 'ann',
+    });
     expect((got[2] as ChangeEvent<'message.recipients.updated'>).data.recipients).toEqual([{ userid: 'ann', status: 'read' }]);
     expect((got[3] as ChangeEvent<'message.updated'>).data.message.status).toBe('completed');
     expect((got[4] as ChangeEvent<'message.recipients.updated'>).data.recipients).toEqual([{ userid: 'ben', status: 'forbidden', reason: '143105' }]);
@@ -110,7 +163,13 @@ describe('the sequence', () => {
   it('when many batches commit at once and one batch is rolled back, then seqs are 1..n with no gap, each data.version its seq', async () => {
     await Promise.all(Array.from({ length: 40 }, (_, i) => store.push(userUpserted(100 + i, user(`par${i}`)))));
     // A page Postgres refuses as a whole (year 0) is rolled back and re-applied event by event.
-    const yearZero = event('message.accepted', 150, { messageId: 'm-bad', msgtype: 'text', msg: {}, recipients: { toAll: true }, createdAt: '0000-01-01T00:00:00Z' });
+    const yearZero = event('message.accepted', 150, {
+      messageId: 'm-bad',
+      msgtype: 'text',
+      msg: {},
+      recipients: { toAll: true },
+      createdAt: '0000-01-01T00:00:00Z',
+    });
     expect(await store.services.ingest.ingestPulled([userUpserted(149, user('in-bad-page')), yearZero])).toEqual({ applied: 1, duplicates: 0, parked: 1 });
     const all = await changes();
     expect(all.map((change) => change.seq)).toEqual(all.map((_, i) => i + 1));
@@ -118,7 +177,9 @@ describe('the sequence', () => {
     expect(new Set(all.map((change) => change.id)).size).toBe(all.length);
     const [counter] = await store.database.db.sql.query<{ last_seq: string }>('SELECT last_seq::text FROM change_sequence');
     expect(Number(counter?.last_seq)).toBe(all.length);
-    expect(all.filter((change) => change.type === 'user.created' && (change as ChangeEvent<'user.created'>).data.user.userid === 'in-bad-page')).toHaveLength(1);
+    expect(all.filter((change) => change.type === 'user.created' && (change as ChangeEvent<'user.created'>).data.user.userid === 'in-bad-page')).toHaveLength(
+      1,
+    );
   });
 
   it('when a person signs in before any event brought them, then user.created is written with the session', async () => {
@@ -130,7 +191,9 @@ describe('the sequence', () => {
 
 describe('GET /api/changes', () => {
   const issue = async (scopes: string[]) =>
-    IssuedServiceTokenSchema.parse((await request(store.app).post('/api/tokens').set('authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'feed', scopes })).body).secret;
+    IssuedServiceTokenSchema.parse(
+      (await request(store.app).post('/api/tokens').set('authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'feed', scopes })).body,
+    ).secret;
   const feed = (token: string, query: string) => request(store.app).get(`/api/changes?${query}`).set('authorization', `Bearer ${token}`);
 
   it('when a service pages through with `next`, then it gets every event once, in seq order', async () => {

@@ -40,7 +40,12 @@ describe('config', () => {
       metricsToken: undefined,
       encryptionKey: undefined,
       dingtalkJsapiUrl: 'https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.25/dingtalk.open.js',
-      subscriptions: { retryScheduleMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000], timeoutMs: 10_000, concurrency: 16, pollIntervalMs: 1000 },
+      subscriptions: {
+        retryScheduleMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
+        timeoutMs: 10_000,
+        concurrency: 16,
+        pollIntervalMs: 1000,
+      },
     });
   });
 
@@ -65,7 +70,7 @@ describe('config', () => {
     expect(problemsOf({ ...minimal, CLOUD_PUBLIC_URL: 'gateway.example.com' })).toEqual(['CLOUD_PUBLIC_URL']);
   });
 
-  it('takes the organisation\'s time zone by its IANA name, and refuses a zone Intl does not know', () => {
+  it("takes the organisation's time zone by its IANA name, and refuses a zone Intl does not know", () => {
     expect(loadLocalStoreConfig({ ...minimal, ORG_TIME_ZONE: ' Europe/Berlin ' }).timeZone).toBe('Europe/Berlin');
     expect(problemsOf({ ...minimal, ORG_TIME_ZONE: 'Mars/Olympus' })).toEqual(['ORG_TIME_ZONE']);
     expect(problemsOf({ ...minimal, ORG_TIME_ZONE: 'GMT+8 Beijing' })).toEqual(['ORG_TIME_ZONE']);

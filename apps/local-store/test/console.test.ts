@@ -17,7 +17,13 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-const directives = (csp: string) => new Map(csp.split(';').map((part) => part.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+const directives = (csp: string) =>
+  new Map(
+    csp
+      .split(';')
+      .map((part) => part.trim().split(/\s+/))
+      .map(([name = '', ...values]) => [name, values]),
+  );
 
 describe('GET /', () => {
   it('serves the page under a CSP that allows only own scripts and styles, and calls to this origin only (sends and syncs go through the store)', async () => {
@@ -68,7 +74,9 @@ describe('GET /', () => {
 
   it('answers a repeated load with 304 by its ETag', async () => {
     const first = await request(store.app).get('/');
-    const again = await request(store.app).get('/').set('if-none-match', first.headers.etag ?? '');
+    const again = await request(store.app)
+      .get('/')
+      .set('if-none-match', first.headers.etag ?? '');
     expect(again.status).toBe(304);
   });
 });
@@ -85,7 +93,8 @@ describe('GET /assets/:build/:file', () => {
       const res = await request(store.app).get(url);
       fetched.set(url, res);
       if (url.endsWith('.js')) {
-        for (const [, spec] of res.text.matchAll(/^\s*(?:import|export)\b[^'";]*?from\s+'([^']+)'/gm)) queue.push(new URL(spec ?? '', `http://x${url}`).pathname);
+        for (const [, spec] of res.text.matchAll(/^\s*(?:import|export)\b[^'";]*?from\s+'([^']+)'/gm))
+          queue.push(new URL(spec ?? '', `http://x${url}`).pathname);
       }
     }
     return fetched;
@@ -99,12 +108,19 @@ describe('GET /assets/:build/:file', () => {
       expect({ url, status: res.status }).toEqual({ url, status: 200 });
       expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
-      const type = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml', json: 'application/json; charset=utf-8' }[url.split('.').pop() ?? ''];
+      const type = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml', json: 'application/json; charset=utf-8' }[
+        url.split('.').pop() ?? ''
+      ];
       expect(res.headers['content-type']).toBe(type);
     }
     // Every module in the folder is reachable from main.js: none is dead.
     const modules = readdirSync(CONSOLE_PUBLIC_DIR).filter((name) => name.endsWith('.js'));
-    expect([...fetched.keys()].filter((url) => url.endsWith('.js')).map((url) => path.basename(url)).sort()).toEqual(modules.sort());
+    expect(
+      [...fetched.keys()]
+        .filter((url) => url.endsWith('.js'))
+        .map((url) => path.basename(url))
+        .sort(),
+    ).toEqual(modules.sort());
   });
 
   it('never builds DOM from strings (the page enforces it with Trusted Types)', () => {
@@ -152,6 +168,11 @@ describe('GET /api/config', () => {
   it('gives the tenant and the cloud the browser uses (CLOUD_PUBLIC_URL, not CLOUD_URL), with the login start at this store', async () => {
     const res = await request(store.app).get('/api/config');
     expect(res.status).toBe(200);
-    expect(ConsoleConfigSchema.parse(res.body)).toEqual({ tenantId: TENANT_ID, cloudUrl: CLOUD_PUBLIC_URL, loginUrl: '/auth/login', timeZone: 'Asia/Shanghai' });
+    expect(ConsoleConfigSchema.parse(res.body)).toEqual({
+      tenantId: TENANT_ID,
+      cloudUrl: CLOUD_PUBLIC_URL,
+      loginUrl: '/auth/login',
+      timeZone: 'Asia/Shanghai',
+    });
   });
 });

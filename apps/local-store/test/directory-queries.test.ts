@@ -11,7 +11,10 @@ let store: TestStore;
 let seq = 0;
 const next = () => ++seq;
 
-const get = (path: string, headers: Record<string, string> = {}) => request(store.app).get(path).set({ authorization: `Bearer ${ADMIN_TOKEN}`, ...headers });
+const get = (path: string, headers: Record<string, string> = {}) =>
+  request(store.app)
+    .get(path)
+    .set({ authorization: `Bearer ${ADMIN_TOKEN}`, ...headers });
 const ids = (res: request.Response) => UsersPageSchema.parse(res.body).items.map((item) => item.userid);
 
 beforeAll(async () => {
@@ -52,7 +55,6 @@ describe('GET /api/users filters', () => {
     expect(ids(await get('/api/users?deptId=1&includeSubDepartments=true'))).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']);
     expect(ids(await get('/api/users?deptId=999'))).toEqual([]);
   });
-
 
   it('when filtered by active, then active ones by default, only leavers with false, both with any (or the older includeInactive)', async () => {
     expect(ids(await get('/api/users?active=false'))).toEqual(['frank']);

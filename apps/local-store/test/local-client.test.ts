@@ -19,8 +19,22 @@ beforeAll(async () => {
     const listening = store.app.listen(0, '127.0.0.1', () => resolve(listening));
   });
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await store.push(event('department.upserted', 1, { departments: [{ deptId: 1, name: 'Co', parentId: null }, { deptId: 2, name: 'Eng', parentId: 1 }, { deptId: 3, name: 'Web', parentId: 2 }] }));
-  await store.push(userUpserted(2, ...Array.from({ length: 12 }, (_, i) => user(`eng${String(i).padStart(2, '0')}`, { deptIds: [i % 2 === 0 ? 2 : 3] })), user('sales01', { deptIds: [1] })));
+  await store.push(
+    event('department.upserted', 1, {
+      departments: [
+        { deptId: 1, name: 'Co', parentId: null },
+        { deptId: 2, name: 'Eng', parentId: 1 },
+        { deptId: 3, name: 'Web', parentId: 2 },
+      ],
+    }),
+  );
+  await store.push(
+    userUpserted(
+      2,
+      ...Array.from({ length: 12 }, (_, i) => user(`eng${String(i).padStart(2, '0')}`, { deptIds: [i % 2 === 0 ? 2 : 3] })),
+      user('sales01', { deptIds: [1] }),
+    ),
+  );
 });
 afterAll(async () => {
   server.closeAllConnections();
@@ -45,10 +59,18 @@ describe('@dtg/local-client', () => {
     const admin = createLocalStoreClient({ baseUrl, token: ADMIN_TOKEN });
     const bad = await admin.users.list({ deptId: 0 }).catch((error: unknown) => error);
     expect(bad).toBeInstanceOf(LocalStoreError);
-    expect(bad).toMatchObject({ status: 400, code: 'validation_failed', errors: [expect.objectContaining({ path: 'query.deptId' })], requestId: expect.any(String) });
+    expect(bad).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+      errors: [expect.objectContaining({ path: 'query.deptId' })],
+      requestId: expect.any(String),
+    });
     const { secret } = await admin.tokens.create({ name: 'reader', scopes: ['directory:read'] });
     await expect(createLocalStoreClient({ baseUrl, token: secret }).messages.list()).rejects.toMatchObject({ status: 403, code: 'forbidden' });
-    await expect(createLocalStoreClient({ baseUrl: 'http://127.0.0.1:9', token: secret, timeoutMs: 2000 }).users.list()).rejects.toMatchObject({ status: 0, code: 'unreachable' });
+    await expect(createLocalStoreClient({ baseUrl: 'http://127.0.0.1:9', token: secret, timeoutMs: 2000 }).users.list()).rejects.toMatchObject({
+      status: 0,
+      code: 'unreachable',
+    });
   });
 
   it('when a subscription endpoint verifies a push with verifyChangeWebhook, then it gets the typed event; a tampered body is refused', async () => {

@@ -8,7 +8,9 @@ import { Client } from 'pg';
 import { MIGRATIONS_DIR } from '../src/paths';
 import { databaseUrl, MAINTENANCE_URL } from './support/test-database';
 
-const MIGRATIONS = readdirSync(MIGRATIONS_DIR).filter((name) => /^\d{14}_/.test(name)).sort();
+const MIGRATIONS = readdirSync(MIGRATIONS_DIR)
+  .filter((name) => /^\d{14}_/.test(name))
+  .sort();
 
 function named(intent: string): string {
   const found = MIGRATIONS.find((name) => name.endsWith(`_${intent}`));
@@ -48,13 +50,20 @@ describe('local-store migrations on existing data', () => {
        VALUES ('h', 'ten_a', 'u', '{}', now() + interval '1 minute', 'dtgu_plaintext.token', now())`,
     );
     const raw = JSON.stringify({ type: 'user.authenticated', data: { ticket: 'plaintext-ticket', cloudToken: 'dtgu_plaintext.token' } });
-    await db.query("INSERT INTO dead_events (dedupe_key, event_id, seq, type, source, reason, raw) VALUES ('k1', 'e1', 1, 'user.authenticated', 'push', 'invalid', $1)", [raw]);
-    await db.query("INSERT INTO dead_events (dedupe_key, event_id, seq, type, source, reason, raw) VALUES ('k2', 'e2', 2, 'user.upserted', 'push', 'invalid', '{\"kept\":true}')");
+    await db.query(
+      "INSERT INTO dead_events (dedupe_key, event_id, seq, type, source, reason, raw) VALUES ('k1', 'e1', 1, 'user.authenticated', 'push', 'invalid', $1)",
+      [raw],
+    );
+    await db.query(
+      "INSERT INTO dead_events (dedupe_key, event_id, seq, type, source, reason, raw) VALUES ('k2', 'e2', 2, 'user.upserted', 'push', 'invalid', '{\"kept\":true}')",
+    );
 
     await migrate({ after: previous, upTo: sealing });
 
     expect((await db.query('SELECT count(*)::int AS n FROM login_tickets')).rows).toEqual([{ n: 0 }]);
-    const columns = (await db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'login_tickets'")).rows.map((r: { column_name: string }) => r.column_name);
+    const columns = (await db.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'login_tickets'")).rows.map(
+      (r: { column_name: string }) => r.column_name,
+    );
     expect(columns).not.toContain('cloud_token');
     expect(columns).toContain('sealed_cloud_token');
     const dead = (await db.query('SELECT type, raw FROM dead_events ORDER BY seq')).rows as { type: string; raw: string }[];

@@ -13,7 +13,14 @@ import { startFakeCloud, type FakeCloud } from './support/fake-cloud';
 import { freePort, listen, startRelyingParty, type RelyingParty } from './support/relying-party';
 import { startTestStore, type TestStore } from './support/test-store';
 
-const ALICE: UserProfile = user('alice01', { name: 'Alice Chen', email: 'alice@example.test', mobile: '+86-13800000001', unionId: 'union-alice', deptIds: [1, 7], admin: false });
+const ALICE: UserProfile = user('alice01', {
+  name: 'Alice Chen',
+  email: 'alice@example.test',
+  mobile: '+86-13800000001',
+  unionId: 'union-alice',
+  deptIds: [1, 7],
+  admin: false,
+});
 
 describe('the local store as an OpenID Connect provider', () => {
   let cloud: FakeCloud;
@@ -50,7 +57,11 @@ describe('the local store as an OpenID Connect provider', () => {
     await cloud?.close();
   });
 
-  async function register(name: string, redirectUris: string[], options: { firstParty?: boolean; public?: boolean; scopes?: string[]; postLogout?: string[] } = {}) {
+  async function register(
+    name: string,
+    redirectUris: string[],
+    options: { firstParty?: boolean; public?: boolean; scopes?: string[]; postLogout?: string[] } = {},
+  ) {
     return store.services.oidc.clients.register(
       {
         name,
@@ -88,7 +99,14 @@ describe('the local store as an OpenID Connect provider', () => {
     expect(protectedHeader.alg).toBe('RS256');
     expect(payload.sub).toBe(signedIn.claims.sub);
     expect(payload.sub).not.toContain('alice01');
-    expect(payload).toMatchObject({ name: 'Alice Chen', email: 'alice@example.test', userid: 'alice01', unionid: 'union-alice', department_ids: [1, 7], org_admin: false });
+    expect(payload).toMatchObject({
+      name: 'Alice Chen',
+      email: 'alice@example.test',
+      userid: 'alice01',
+      unionid: 'union-alice',
+      department_ids: [1, 7],
+      org_admin: false,
+    });
 
     const info = await client.fetchUserInfo(rp.config, signedIn.tokens.access_token, signedIn.claims.sub);
     expect(info).toMatchObject({ sub: payload.sub, name: 'Alice Chen', email: 'alice@example.test', phone_number: '+86-13800000001', userid: 'alice01' });
@@ -139,7 +157,9 @@ describe('the local store as an OpenID Connect provider', () => {
   /** Runs an authorization request in the browser and returns what came back to `redirectUri` (the sink app). */
   async function authorize(clientId: string, redirectUri: string, params: Record<string, string>): Promise<URLSearchParams> {
     const { page } = chromium;
-    await page.goto(`${issuer}/oidc/auth?${new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile', ...params })}`);
+    await page.goto(
+      `${issuer}/oidc/auth?${new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope: 'openid profile', ...params })}`,
+    );
     await page.waitForURL(`${redirectUri}**`, { timeout: 5000 }).catch(async (error: unknown) => {
       throw new Error(`never back at ${redirectUri}: at ${page.url()} showing ${await page.textContent('body')}`, { cause: error });
     });
@@ -160,13 +180,19 @@ describe('the local store as an OpenID Connect provider', () => {
     const spaId = spa.client.clientId;
 
     // Unknown client and an unregistered redirect URI: an error page at the store, never a redirect to the URI.
-    const unknown = await fetch(`${issuer}/oidc/auth?${new URLSearchParams({ client_id: 'cli_nope', redirect_uri: `${sink.url}/spa-cb`, response_type: 'code', scope: 'openid' })}`, { redirect: 'manual' });
+    const unknown = await fetch(
+      `${issuer}/oidc/auth?${new URLSearchParams({ client_id: 'cli_nope', redirect_uri: `${sink.url}/spa-cb`, response_type: 'code', scope: 'openid' })}`,
+      { redirect: 'manual' },
+    );
     expect(unknown.status).toBe(400);
     expect(unknown.headers.get('location')).toBeNull();
     expect(await unknown.text()).toContain('invalid_client');
-    const foreign = await fetch(`${issuer}/oidc/auth?${new URLSearchParams({ client_id: other.client.clientId, redirect_uri: `${sink.url}/spa-cb`, response_type: 'code', scope: 'openid' })}`, {
-      redirect: 'manual',
-    });
+    const foreign = await fetch(
+      `${issuer}/oidc/auth?${new URLSearchParams({ client_id: other.client.clientId, redirect_uri: `${sink.url}/spa-cb`, response_type: 'code', scope: 'openid' })}`,
+      {
+        redirect: 'manual',
+      },
+    );
     expect(foreign.status).toBe(400);
     expect(foreign.headers.get('location')).toBeNull();
     expect(await foreign.text()).toContain('redirect_uri did not match any of the client');
@@ -178,10 +204,17 @@ describe('the local store as an OpenID Connect provider', () => {
 
     const verifier = client.randomPKCECodeVerifier();
     const challenge = await client.calculatePKCECodeChallenge(verifier);
-    const back = await authorize(spaId, `${sink.url}/spa-cb`, { state: 's2', code_challenge: challenge, code_challenge_method: 'S256', scope: 'openid profile offline_access', prompt: 'consent' });
+    const back = await authorize(spaId, `${sink.url}/spa-cb`, {
+      state: 's2',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      scope: 'openid profile offline_access',
+      prompt: 'consent',
+    });
     const code = back.get('code') ?? '';
     expect(code).not.toBe('');
-    const exchange = (codeVerifier: string) => tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: `${sink.url}/spa-cb`, client_id: spaId, code_verifier: codeVerifier });
+    const exchange = (codeVerifier: string) =>
+      tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: `${sink.url}/spa-cb`, client_id: spaId, code_verifier: codeVerifier });
 
     // A wrong verifier is refused; the right one works once; the same code again is refused.
     const wrong = await exchange(client.randomPKCECodeVerifier());
@@ -214,9 +247,20 @@ describe('the local store as an OpenID Connect provider', () => {
     await page.context().clearCookies();
     const spa = await register('Leave board', [`${sink.url}/leave-cb`], { public: true, firstParty: true, scopes: ['openid', 'profile', 'offline_access'] });
     const verifier = client.randomPKCECodeVerifier();
-    const params = { code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', scope: 'openid offline_access', prompt: 'consent' };
+    const params = {
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      scope: 'openid offline_access',
+      prompt: 'consent',
+    };
     const back = await authorize(spa.client.clientId, `${sink.url}/leave-cb`, { ...params, state: 'l1' });
-    const exchanged = await tokenRequest({ grant_type: 'authorization_code', code: back.get('code') ?? '', redirect_uri: `${sink.url}/leave-cb`, client_id: spa.client.clientId, code_verifier: verifier });
+    const exchanged = await tokenRequest({
+      grant_type: 'authorization_code',
+      code: back.get('code') ?? '',
+      redirect_uri: `${sink.url}/leave-cb`,
+      client_id: spa.client.clientId,
+      code_verifier: verifier,
+    });
     const tokens = (await exchanged.json()) as { refresh_token: string };
     expect(tokens.refresh_token).toBeTruthy();
 

@@ -34,13 +34,30 @@ describe('GET /openapi.json', () => {
     const users = document.paths['/api/users'].get;
     expect(users.security).toEqual([{ bearer: ['directory:read'] }, { session: ['directory:read'] }]);
     expect(document.paths['/api/me'].get.security).toEqual([{ session: [] }]);
-    expect(users.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual(['active', 'cursor', 'deptId', 'includeInactive', 'includeSubDepartments', 'limit', 'q', 'updatedSince']);
+    expect(users.parameters.map((parameter: { name: string }) => parameter.name).sort()).toEqual([
+      'active',
+      'cursor',
+      'deptId',
+      'includeInactive',
+      'includeSubDepartments',
+      'limit',
+      'q',
+      'updatedSince',
+    ]);
     // Resolved inside the whole document, as OpenAPI tools do: the tree schema's own `#/$defs/…`
     // references must resolve within that schema, not against the document root.
     const ajv = new Ajv2020({ strict: false, validateSchema: false });
     ajv.addSchema(document, 'https://local-store.test/openapi.json');
-    const validate = ajv.compile({ $ref: 'https://local-store.test/openapi.json#/paths/~1api~1departments/get/responses/200/content/application~1json/schema' });
-    expect(validate({ items: [{ deptId: 1, name: 'Root', parentId: null, memberCount: 0, children: [{ deptId: 2, name: 'Child', parentId: 1, memberCount: 3, children: [] }] }] })).toBe(true);
+    const validate = ajv.compile({
+      $ref: 'https://local-store.test/openapi.json#/paths/~1api~1departments/get/responses/200/content/application~1json/schema',
+    });
+    expect(
+      validate({
+        items: [
+          { deptId: 1, name: 'Root', parentId: null, memberCount: 0, children: [{ deptId: 2, name: 'Child', parentId: 1, memberCount: 3, children: [] }] },
+        ],
+      }),
+    ).toBe(true);
     expect(validate({ items: [{ deptId: 1, name: 'Root', parentId: null, children: [{ deptId: 'two' }] }] })).toBe(false);
     expect(document.paths['/webhooks/cloud'].post.requestBody.content['application/json'].schema).toBeDefined();
     expect(document.components.securitySchemes.session).toEqual(expect.objectContaining({ in: 'cookie', name: 'dtg_session' }));
@@ -52,7 +69,13 @@ describe('GET /openapi.json', () => {
     const ajv = new Ajv2020({ strict: false, validateSchema: false });
     ajv.addSchema(document, 'https://local-store.test/openapi.json');
     const validate = ajv.compile({ $ref: 'https://local-store.test/openapi.json#/webhooks/user.updated/post/requestBody/content/application~1json/schema' });
-    const event = { id: 'chg_1', type: 'user.updated', seq: 4, occurredAt: '2026-12-06T10:00:00.000Z', data: { user: { userid: 'u', name: 'U', deptIds: [1], active: true }, version: 4 } };
+    const event = {
+      id: 'chg_1',
+      type: 'user.updated',
+      seq: 4,
+      occurredAt: '2026-12-06T10:00:00.000Z',
+      data: { user: { userid: 'u', name: 'U', deptIds: [1], active: true }, version: 4 },
+    };
     expect(validate(event)).toBe(true);
     expect(validate({ ...event, type: 'user.created' })).toBe(false);
   });
@@ -66,7 +89,7 @@ describe('ops endpoints', () => {
   });
 
   it('GET /readyz is not ready while a migration is pending', async () => {
-    await store.database.db.sql.query("UPDATE _prisma_migrations SET finished_at = NULL");
+    await store.database.db.sql.query('UPDATE _prisma_migrations SET finished_at = NULL');
     try {
       const res = await request(store.app).get('/readyz');
       expect(res.status).toBe(503);

@@ -1,11 +1,4 @@
-import {
-  DepartmentTreeSchema,
-  MessageDetailSchema,
-  MessagesPageSchema,
-  UserProfileSchema,
-  UsersPageSchema,
-  type DepartmentNode,
-} from '@dtg/contracts';
+import { DepartmentTreeSchema, MessageDetailSchema, MessagesPageSchema, UserProfileSchema, UsersPageSchema, type DepartmentNode } from '@dtg/contracts';
 import { ProblemSchema } from '@dtg/service-kit';
 import request from 'supertest';
 import { event, user, userUpserted } from './support/events';
@@ -123,7 +116,13 @@ describe('read APIs', () => {
 
   it("returns one message with every recipient's status and reason", async () => {
     const detail = MessageDetailSchema.parse((await get('/api/messages/msg_0')).body);
-    expect(detail).toMatchObject({ id: 'msg_0', msgtype: 'text', msg: { content: 'hello 0' }, status: 'completed', recipientsSpec: { userIds: ['u001', 'u002', 'u003'] } });
+    expect(detail).toMatchObject({
+      id: 'msg_0',
+      msgtype: 'text',
+      msg: { content: 'hello 0' },
+      status: 'completed',
+      recipientsSpec: { userIds: ['u001', 'u002', 'u003'] },
+    });
     expect(detail.recipients).toEqual([
       { userid: 'u001', status: 'read' },
       { userid: 'u002', status: 'forbidden', reason: '143105' },
@@ -133,11 +132,14 @@ describe('read APIs', () => {
     expect((await get('/api/messages/msg_unknown')).status).toBe(404);
   });
 
-  it.each(['/api/users', '/api/users/u001', '/api/departments', '/api/messages', '/api/messages/msg_0'])('when %s is called without a session, then 401', async (path) => {
-    const res = await request(store.app).get(path);
-    expect(res.status).toBe(401);
-    expect(ProblemSchema.parse(res.body).code).toBe('unauthorized');
-  });
+  it.each(['/api/users', '/api/users/u001', '/api/departments', '/api/messages', '/api/messages/msg_0'])(
+    'when %s is called without a session, then 401',
+    async (path) => {
+      const res = await request(store.app).get(path);
+      expect(res.status).toBe(401);
+      expect(ProblemSchema.parse(res.body).code).toBe('unauthorized');
+    },
+  );
 });
 
 describe('bad input', () => {

@@ -22,7 +22,12 @@ beforeAll(async () => {
   store = await startTestStore({ cloudUrl: cloud.url, env: { LOCAL_ADMIN_TOKEN: ADMIN_TOKEN } });
   store.services.relay.start();
   sender = IssuedServiceTokenSchema.parse(
-    (await request(store.app).post('/api/tokens').set('authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'notifier', scopes: ['messages:send', 'messages:read'] })).body,
+    (
+      await request(store.app)
+        .post('/api/tokens')
+        .set('authorization', `Bearer ${ADMIN_TOKEN}`)
+        .send({ name: 'notifier', scopes: ['messages:send', 'messages:read'] })
+    ).body,
   ).secret;
 });
 afterAll(async () => {
@@ -47,7 +52,9 @@ async function changesFor(id: string): Promise<ChangeEvent[]> {
     "SELECT event_id, type, seq::text AS seq, occurred_at, data FROM changes c WHERE c.data->'message'->>'id' = $1 ORDER BY c.seq",
     [id],
   );
-  return rows.map((r) => ChangeEventSchema.parse({ id: r.event_id, type: r.type, seq: Number(r.seq), occurredAt: r.occurred_at.toISOString(), data: r.data }) as ChangeEvent);
+  return rows.map(
+    (r) => ChangeEventSchema.parse({ id: r.event_id, type: r.type, seq: Number(r.seq), occurredAt: r.occurred_at.toISOString(), data: r.data }) as ChangeEvent,
+  );
 }
 
 describe('POST /api/messages', () => {
@@ -67,16 +74,46 @@ describe('POST /api/messages', () => {
 
     // The cloud's events name its own id and its own view of the author (the store's API key).
     const cloudId = relayed.cloudMessageId as string;
-    await store.push(event('message.accepted', next(), { messageId: cloudId, msgtype: 'text', msg: text('Build 4711 is green'), recipients: { userIds: ['u1', 'u2'] }, createdAt: new Date().toISOString(), createdBy: 'key_store' }));
-    await store.push(event('message.dispatched', next(), { messageId: cloudId, taskIds: [9], recipients: [{ userid: 'u1', status: 'sent' }, { userid: 'u2', status: 'sent' }] }));
+    await store.push(
+      event('message.accepted', next(), {
+        messageId: cloudId,
+        msgtype: 'text',
+        msg: text('Build 4711 is green'),
+        recipients: { userIds: ['u1', 'u2'] },
+        createdAt: new Date().toISOString(),
+        createdBy: 'key_store',
+      }),
+    );
+    await store.push(
+      event('message.dispatched', next(), {
+        messageId: cloudId,
+        taskIds: [9],
+        recipients: [
+          { userid: 'u1', status: 'sent' },
+          { userid: 'u2', status: 'sent' },
+        ],
+      }),
+    );
     const sent = MessageDetailSchema.parse((await read(id)).body);
-    expect(sent).toMatchObject({ id, cloudMessageId: cloudId, status: 'sent', createdBy: tokenId, createdAt: relayed.createdAt, counts: expect.objectContaining({ sent: 2 }) });
+    expect(sent).toMatchObject({
+      id,
+      cloudMessageId: cloudId,
+      status: 'sent',
+      createdBy: tokenId,
+      createdAt: relayed.createdAt,
+      counts: expect.objectContaining({ sent: 2 }),
+    });
     expect(MessageDetailSchema.parse((await read(cloudId)).body).id).toBe(id);
     const listed = MessagesPageSchema.parse((await request(store.app).get('/api/messages').set('authorization', `Bearer ${sender}`)).body);
     expect(listed.items.filter((m) => m.id === id || m.id === cloudId).map((m) => m.id)).toEqual([id]);
 
     const events = await changesFor(id);
-    expect(events.map((e) => `${e.type} ${(e.data as { message: { cloudMessageId: string | null; status: string } }).message.cloudMessageId} ${(e.data as { message: { status: string } }).message.status}`)).toEqual([
+    expect(
+      events.map(
+        (e) =>
+          `${e.type} ${(e.data as { message: { cloudMessageId: string | null; status: string } }).message.cloudMessageId} ${(e.data as { message: { status: string } }).message.status}`,
+      ),
+    ).toEqual([
       'message.created null queued',
       `message.updated ${cloudId} queued`,
       `message.updated ${cloudId} sent`,
@@ -117,7 +154,8 @@ describe('POST /api/messages', () => {
     ['a msg over 2,048 bytes', { recipients: { userIds: ['u1'] }, msg: { msgtype: 'text', text: { content: 'x'.repeat(2100) } } }, 'body.msg'],
     ['an unknown field', { recipients: { userIds: ['u1'] }, msg: { msgtype: 'text', text: { content: 'x' } }, extra: 1 }, 'body'],
   ])('when the body has %s, then 400 and nothing is stored', async (_what, body, field) => {
-    const count = async () => (await store.database.db.sql.query<{ n: number }>('SELECT (SELECT count(*) FROM message_requests) + (SELECT count(*) FROM changes) AS n'))[0]?.n;
+    const count = async () =>
+      (await store.database.db.sql.query<{ n: number }>('SELECT (SELECT count(*) FROM message_requests) + (SELECT count(*) FROM changes) AS n'))[0]?.n;
     // Earlier sends are relayed first, so the relay writes nothing while this one is refused.
     await waitFor(async () => (await store.database.db.sql.query("SELECT 1 FROM message_requests WHERE state = 'queued'")).length === 0, 'an idle relay');
     const before = await count();
@@ -140,7 +178,14 @@ describe('POST /api/messages', () => {
   });
 
   it('when a token lacks messages:send, then 403', async () => {
-    const reader = IssuedServiceTokenSchema.parse((await request(store.app).post('/api/tokens').set('authorization', `Bearer ${ADMIN_TOKEN}`).send({ name: 'reader', scopes: ['messages:read'] })).body).secret;
+    const reader = IssuedServiceTokenSchema.parse(
+      (
+        await request(store.app)
+          .post('/api/tokens')
+          .set('authorization', `Bearer ${ADMIN_TOKEN}`)
+          .send({ name: 'reader', scopes: ['messages:read'] })
+      ).body,
+    ).secret;
     expect((await send({ recipients: { userIds: ['u1'] }, msg: text('no') }, { authorization: `Bearer ${reader}` })).status).toBe(403);
   });
 });
@@ -152,8 +197,18 @@ describe('who reads which messages', () => {
     const admin = await signedInCookie(store, next(), 'the-admin', { admin: true });
     const byAlice = AcceptedMessageSchema.parse((await send({ recipients: { userIds: ['u1'] }, msg: text('from alice') }, { cookie: alice })).body).id;
     // A message Alice sent straight to the cloud (its event names her).
-    await store.push(event('message.accepted', next(), { messageId: 'msg_direct', msgtype: 'text', msg: text('direct'), recipients: { toAll: true }, createdAt: new Date().toISOString(), createdBy: 'alice-member' }));
-    const list = async (cookie: string) => MessagesPageSchema.parse((await request(store.app).get('/api/messages?limit=200').set('cookie', cookie)).body).items.map((m) => m.id);
+    await store.push(
+      event('message.accepted', next(), {
+        messageId: 'msg_direct',
+        msgtype: 'text',
+        msg: text('direct'),
+        recipients: { toAll: true },
+        createdAt: new Date().toISOString(),
+        createdBy: 'alice-member',
+      }),
+    );
+    const list = async (cookie: string) =>
+      MessagesPageSchema.parse((await request(store.app).get('/api/messages?limit=200').set('cookie', cookie)).body).items.map((m) => m.id);
     expect(await list(alice)).toEqual(expect.arrayContaining([byAlice, 'msg_direct']));
     expect((await list(alice)).every((id) => [byAlice, 'msg_direct'].includes(id))).toBe(true);
     expect(await list(bob)).toEqual([]);

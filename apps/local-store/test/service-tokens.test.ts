@@ -22,7 +22,11 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 const asBearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const issue = (body: unknown, auth: Record<string, string> = asBearer(ADMIN_TOKEN)) => request(store.app).post('/api/tokens').set(auth).send(body as object);
+const issue = (body: unknown, auth: Record<string, string> = asBearer(ADMIN_TOKEN)) =>
+  request(store.app)
+    .post('/api/tokens')
+    .set(auth)
+    .send(body as object);
 
 async function issued(scopes: string[], extra: Record<string, unknown> = {}) {
   const res = await issue({ name: `svc ${scopes.join('+')}`, scopes, ...extra });

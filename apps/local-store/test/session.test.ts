@@ -62,7 +62,11 @@ describe('sessions from login tickets', () => {
     const res = await signIn(ticket.ticket, ticket.browser);
     expect(res.status).toBe(200);
     const body = SessionResponseSchema.parse(res.body);
-    expect(body).toEqual({ user: expect.objectContaining({ userid: 'dana', name: 'Dana' }), cloudToken: ticket.cloudToken, cloudTokenExpiresAt: ticket.data.login.cloudTokenExpiresAt });
+    expect(body).toEqual({
+      user: expect.objectContaining({ userid: 'dana', name: 'Dana' }),
+      cloudToken: ticket.cloudToken,
+      cloudTokenExpiresAt: ticket.data.login.cloudTokenExpiresAt,
+    });
     const cookie = sessionCookie(res);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
@@ -71,7 +75,9 @@ describe('sessions from login tickets', () => {
     const expires = Date.parse(/Expires=([^;]+)/.exec(cookie)?.[1] ?? '');
     expect(expires - Date.now()).toBeGreaterThan(2 * 3_600_000 - 60_000);
 
-    const me = await request(store.app).get('/api/me').set('cookie', cookie.split(';')[0] ?? '');
+    const me = await request(store.app)
+      .get('/api/me')
+      .set('cookie', cookie.split(';')[0] ?? '');
     expect(me.status).toBe(200);
     expect(MeResponseSchema.parse(me.body).user.userid).toBe('dana');
     const [stored] = await store.database.db.sql.query<{ id_hash: string }>('SELECT id_hash FROM sessions');
@@ -117,7 +123,9 @@ describe('sessions from login tickets', () => {
     const own = await signIn(attackers.ticket, attackers.browser);
     expect(own.status).toBe(200);
     // The binding cookie is spent with the ticket.
-    expect(([] as string[]).concat(own.headers['set-cookie'] ?? []).find((line) => line.startsWith(attackers.browser.split('=')[0] ?? '-'))).toMatch(/Expires=Thu, 01 Jan 1970/);
+    expect(([] as string[]).concat(own.headers['set-cookie'] ?? []).find((line) => line.startsWith(attackers.browser.split('=')[0] ?? '-'))).toMatch(
+      /Expires=Thu, 01 Jan 1970/,
+    );
   });
 
   it('when a ticket carries no binding (a login not started at this store), then 403 and nothing is created', async () => {
@@ -229,7 +237,13 @@ describe('sessions from login tickets', () => {
     expect(rita?.name).toBe('Rita');
 
     const before = await store.rowCounts();
-    const legacy = { ticket: ticketValue('sam'), expiresAt: new Date(Date.now() + 60_000).toISOString(), user: user('sam'), cloudToken: 'dtgu_legacy-plaintext-token-0123456789', cloudTokenExpiresAt: new Date().toISOString() };
+    const legacy = {
+      ticket: ticketValue('sam'),
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      user: user('sam'),
+      cloudToken: 'dtgu_legacy-plaintext-token-0123456789',
+      cloudTokenExpiresAt: new Date().toISOString(),
+    };
     seq += 1;
     expect((await store.push({ ...event('user.authenticated', seq, legacy as never) })).body.status).toBe('parked');
     const after = await store.rowCounts();
@@ -254,7 +268,8 @@ describe('sessions from login tickets', () => {
     const ticket = await pushTicket('jack');
     const cookie = sessionCookie(await signIn(ticket.ticket, ticket.browser)).split(';')[0] ?? '';
     expect((await request(store.app).get('/api/me').set('cookie', cookie)).status).toBe(200);
-    const sessionsOf = async (userid: string) => Number((await store.database.db.sql.query<{ n: string }>('SELECT count(*) AS n FROM sessions WHERE userid = $1', [userid]))[0]?.n);
+    const sessionsOf = async (userid: string) =>
+      Number((await store.database.db.sql.query<{ n: string }>('SELECT count(*) AS n FROM sessions WHERE userid = $1', [userid]))[0]?.n);
     expect(await sessionsOf('jack')).toBe(1);
     seq += 1;
     await store.push(event('user.removed', seq, { userids: ['jack'] }));
@@ -272,7 +287,10 @@ describe('sessions from login tickets', () => {
   });
 
   it('when signing out, then the cloud token handed out with the session is revoked at the cloud; while the cloud is down the revocation is kept and retried', async () => {
-    const revocations = () => store.database.db.sql.query<{ token_id: string; attempts: number; last_error: string | null }>('SELECT token_id, attempts, last_error FROM cloud_token_revocations');
+    const revocations = () =>
+      store.database.db.sql.query<{ token_id: string; attempts: number; last_error: string | null }>(
+        'SELECT token_id, attempts, last_error FROM cloud_token_revocations',
+      );
     const online = await pushTicket('ulla');
     const cookie = sessionCookie(await signIn(online.ticket, online.browser)).split(';')[0] ?? '';
     expect((await request(store.app).post('/api/logout').set('cookie', cookie)).status).toBe(204);
@@ -343,7 +361,10 @@ describe('secure cookies', () => {
       expect(binding).toMatch(/; Secure/);
       const login = loginTicket(ticketValue('nina'), user('nina'), { binding: new URL(String(started.headers['location'])).searchParams.get('binding') ?? '' });
       await secureStore.push(event('user.authenticated', 1, login.data));
-      const res = await request(secureStore.app).post('/api/session').set('cookie', binding.split(';')[0] ?? '').send({ ticket: login.ticket });
+      const res = await request(secureStore.app)
+        .post('/api/session')
+        .set('cookie', binding.split(';')[0] ?? '')
+        .send({ ticket: login.ticket });
       expect(sessionCookie(res)).toMatch(/; Secure/);
     } finally {
       await secureStore.close();

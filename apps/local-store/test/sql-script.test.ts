@@ -14,7 +14,10 @@ describe('runScript', () => {
     const tricky = `it's a \\ "test" $1 '); DROP TABLE script_probe; --`;
     const results = await runScript(database.db.pool, [
       { text: 'INSERT INTO script_probe VALUES ($1, $2::jsonb) RETURNING id', values: ['a', JSON.stringify({ tricky })] },
-      { text: 'SELECT body->>$1 AS value, $2::int AS n, $3::boolean AS flag, $4::text AS nothing FROM script_probe WHERE id = $5', values: ['tricky', 7, true, null, 'a'] },
+      {
+        text: 'SELECT body->>$1 AS value, $2::int AS n, $3::boolean AS flag, $4::text AS nothing FROM script_probe WHERE id = $5',
+        values: ['tricky', 7, true, null, 'a'],
+      },
     ]);
     expect(results).toEqual([[{ id: 'a' }], [{ value: tricky, n: 7, flag: true, nothing: null }]]);
   });

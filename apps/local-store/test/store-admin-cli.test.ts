@@ -3,7 +3,15 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { IssuedServiceTokenSchema, OidcClientListSchema, RegisteredOidcClientSchema, ServiceTokenListSchema, ServiceTokenSchema, SubscriptionSchema, SubscriptionWithSecretSchema } from '@dtg/contracts';
+import {
+  IssuedServiceTokenSchema,
+  OidcClientListSchema,
+  RegisteredOidcClientSchema,
+  ServiceTokenListSchema,
+  ServiceTokenSchema,
+  SubscriptionSchema,
+  SubscriptionWithSecretSchema,
+} from '@dtg/contracts';
 import request from 'supertest';
 import { REPO_ROOT } from '../src/paths';
 import { user, userUpserted } from './support/events';
@@ -22,7 +30,10 @@ afterAll(() => store.close());
 async function cli(...args: string[]): Promise<{ code: number; out: unknown; err: unknown }> {
   const env = { ...process.env, DATABASE_URL: store.database.url, TENANT_ID: '' };
   try {
-    const { stdout } = await exec(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'apps/local-store/src/cli/cli.ts'), ...args], { cwd: REPO_ROOT, env });
+    const { stdout } = await exec(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'apps/local-store/src/cli/cli.ts'), ...args], {
+      cwd: REPO_ROOT,
+      env,
+    });
     return { code: 0, out: JSON.parse(stdout), err: undefined };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -57,22 +68,43 @@ describe('store-admin', () => {
   }, 60_000);
 
   it('when a subscription is paused from the command line, then the store’s API shows it paused', async () => {
-    const admin = IssuedServiceTokenSchema.parse(
-      (await cli('token', 'create', '--name', 'ops', '--scopes', 'subscriptions:manage')).out,
-    ).secret;
+    const admin = IssuedServiceTokenSchema.parse((await cli('token', 'create', '--name', 'ops', '--scopes', 'subscriptions:manage')).out).secret;
     const created = SubscriptionWithSecretSchema.parse(
-      (await request(store.app).post('/api/subscriptions').set('authorization', `Bearer ${admin}`).send({ url: 'http://10.0.0.7:8080/hooks', eventTypes: ['user.*'] })).body,
+      (
+        await request(store.app)
+          .post('/api/subscriptions')
+          .set('authorization', `Bearer ${admin}`)
+          .send({ url: 'http://10.0.0.7:8080/hooks', eventTypes: ['user.*'] })
+      ).body,
     );
     expect(SubscriptionSchema.parse((await cli('subscription', 'pause', created.subscription.id)).out).status).toBe('paused');
-    const seen = SubscriptionSchema.parse((await request(store.app).get(`/api/subscriptions/${created.subscription.id}`).set('authorization', `Bearer ${admin}`)).body);
+    const seen = SubscriptionSchema.parse(
+      (await request(store.app).get(`/api/subscriptions/${created.subscription.id}`).set('authorization', `Bearer ${admin}`)).body,
+    );
     expect(seen.status).toBe('paused');
   }, 60_000);
 
   it('when an app is registered as an OpenID Connect client from the command line, then its secret is shown once, kept hashed, and the client can be listed and removed', async () => {
-    const created = await cli('client', 'create', '--name', 'Expense reports', '--redirect-uris', 'https://expenses.example.test/cb', '--scopes', 'openid,profile,dingtalk', '--first-party');
+    const created = await cli(
+      'client',
+      'create',
+      '--name',
+      'Expense reports',
+      '--redirect-uris',
+      'https://expenses.example.test/cb',
+      '--scopes',
+      'openid,profile,dingtalk',
+      '--first-party',
+    );
     expect(created.code).toBe(0);
     const { client, clientSecret } = RegisteredOidcClientSchema.parse(created.out);
-    expect(client).toMatchObject({ name: 'Expense reports', public: false, firstParty: true, scopes: ['openid', 'profile', 'dingtalk'], createdBy: 'local-admin' });
+    expect(client).toMatchObject({
+      name: 'Expense reports',
+      public: false,
+      firstParty: true,
+      scopes: ['openid', 'profile', 'dingtalk'],
+      createdBy: 'local-admin',
+    });
     expect(clientSecret).toMatch(/^dtgc_/);
     const [row] = await store.database.db.sql.query<{ secret_hash: string }>('SELECT secret_hash FROM oidc_clients WHERE client_id = $1', [client.clientId]);
     expect(row?.secret_hash).not.toContain(clientSecret);

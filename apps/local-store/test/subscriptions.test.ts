@@ -1,7 +1,15 @@
 // Change subscriptions end to end on a real Postgres with a real HTTP endpoint: signed pushes,
 // type filters, retries with Retry-After, dead letters, replay, pause/resume, secret rotation,
 // and two dispatchers sharing the work without ever pushing the same event at once.
-import { DeliveriesPageSchema, DeliveryDetailSchema, IssuedServiceTokenSchema, ReplayResultSchema, SubscriptionSchema, SubscriptionWithSecretSchema, type ChangeEvent } from '@dtg/contracts';
+import {
+  DeliveriesPageSchema,
+  DeliveryDetailSchema,
+  IssuedServiceTokenSchema,
+  ReplayResultSchema,
+  SubscriptionSchema,
+  SubscriptionWithSecretSchema,
+  type ChangeEvent,
+} from '@dtg/contracts';
 import { ProblemSchema } from '@dtg/service-kit';
 import { retryPolicy, verifyWebhook } from '@dtg/webhook-signing';
 import request from 'supertest';
@@ -44,7 +52,8 @@ async function subscribe(eventTypes: string[], url = endpoint.url) {
   return created;
 }
 
-const pushesOf = (type: string, userid: string) => endpoint.pushes.filter((p) => p.event.type === type && (p.event as ChangeEvent<'user.created'>).data.user?.userid === userid);
+const pushesOf = (type: string, userid: string) =>
+  endpoint.pushes.filter((p) => p.event.type === type && (p.event as ChangeEvent<'user.created'>).data.user?.userid === userid);
 
 describe('creating subscriptions', () => {
   it.each([
@@ -58,7 +67,7 @@ describe('creating subscriptions', () => {
     const res = await api('post', '/api/subscriptions').send(body);
     expect(res.status).toBe(400);
     expect(ProblemSchema.parse(res.body).errors?.map((e) => e.path)).toContain(field);
-    expect((await store.database.db.sql.query('SELECT 1 FROM subscriptions WHERE url = $1', [body.url]))).toEqual([]);
+    expect(await store.database.db.sql.query('SELECT 1 FROM subscriptions WHERE url = $1', [body.url])).toEqual([]);
   });
 
   it('when a member, a token without subscriptions:manage or nobody tries, then 403 / 401', async () => {
@@ -98,12 +107,17 @@ describe('pushing change events', () => {
     const sub = await subscribe(['user.updated']);
     const id = sub.subscription.id;
     const before = endpoint.pushes.length;
-    endpoint.respond = (push) => (endpoint.pushes.filter((p) => p.id === push.id).length === 1 ? { status: 503, headers: { 'retry-after': '1' } } : { status: 200 });
+    endpoint.respond = (push) =>
+      endpoint.pushes.filter((p) => p.id === push.id).length === 1 ? { status: 503, headers: { 'retry-after': '1' } } : { status: 200 };
     await store.push(userUpserted(next(), user('sub-a', { name: 'Sub A renamed' })));
-    const delivered = await waitFor(async () => {
-      const page = DeliveriesPageSchema.parse((await api('get', `/api/subscriptions/${id}/deliveries`)).body);
-      return page.items.find((d) => d.status === 'delivered');
-    }, 'delivered after a retry', 10_000);
+    const delivered = await waitFor(
+      async () => {
+        const page = DeliveriesPageSchema.parse((await api('get', `/api/subscriptions/${id}/deliveries`)).body);
+        return page.items.find((d) => d.status === 'delivered');
+      },
+      'delivered after a retry',
+      10_000,
+    );
     expect(endpoint.pushes.length - before).toBe(2);
     const detail = DeliveryDetailSchema.parse((await api('get', `/api/subscriptions/${id}/deliveries/${delivered.id}`)).body);
     expect(detail.attemptLog.map((a) => a.httpStatus)).toEqual([503, 200]);
@@ -111,23 +125,36 @@ describe('pushing change events', () => {
 
     endpoint.respond = () => ({ status: 500 });
     await store.push(userUpserted(next(), user('sub-a', { name: 'Sub A again' })));
-    const dead = await waitFor(async () => DeliveriesPageSchema.parse((await api('get', `/api/subscriptions/${id}/deliveries?status=dead`)).body).items[0], 'a dead letter');
+    const dead = await waitFor(
+      async () => DeliveriesPageSchema.parse((await api('get', `/api/subscriptions/${id}/deliveries?status=dead`)).body).items[0],
+      'a dead letter',
+    );
     expect(dead).toMatchObject({ status: 'dead', attempts: 3, lastError: 'HTTP 500' });
 
     endpoint.respond = () => ({ status: 204 });
     const replayed = ReplayResultSchema.parse((await api('post', `/api/subscriptions/${id}/replay`).send({ fromSeq: dead.seq })).body);
     expect(replayed).toEqual({ requeued: 1, fromSeq: dead.seq });
-    await waitFor(async () => DeliveryDetailSchema.parse((await api('get', `/api/subscriptions/${id}/deliveries/${dead.id}`)).body).status === 'delivered', 'the replayed dead letter delivered');
+    await waitFor(
+      async () => DeliveryDetailSchema.parse((await api('get', `/api/subscriptions/${id}/deliveries/${dead.id}`)).body).status === 'delivered',
+      'the replayed dead letter delivered',
+    );
     expect((await api('post', `/api/subscriptions/${id}/replay`).send({ fromSeq: 0 })).status).toBe(400);
     await api('delete', `/api/subscriptions/${id}`).expect(204);
   });
 
   it('when a subscription is replayed from before it existed, then it receives those events too, with their original ids', async () => {
     await store.push(userUpserted(next(), user('history-1')));
-    const [{ seq: historySeq }] = (await store.database.db.sql.query<{ seq: string }>("SELECT seq::text AS seq FROM changes WHERE data->'user'->>'userid' = 'history-1'")) as [{ seq: string }];
+    const [{ seq: historySeq }] = (await store.database.db.sql.query<{ seq: string }>(
+      "SELECT seq::text AS seq FROM changes WHERE data->'user'->>'userid' = 'history-1'",
+    )) as [{ seq: string }];
     const sub = await subscribe(['user.created']);
-    await api('post', `/api/subscriptions/${sub.subscription.id}/replay`).send({ fromSeq: Number(historySeq) }).expect(200);
-    const [push] = await waitFor(() => (pushesOf('user.created', 'history-1').length ? pushesOf('user.created', 'history-1') : undefined), 'the old event pushed');
+    await api('post', `/api/subscriptions/${sub.subscription.id}/replay`)
+      .send({ fromSeq: Number(historySeq) })
+      .expect(200);
+    const [push] = await waitFor(
+      () => (pushesOf('user.created', 'history-1').length ? pushesOf('user.created', 'history-1') : undefined),
+      'the old event pushed',
+    );
     expect(push?.event.seq).toBe(Number(historySeq));
     await api('delete', `/api/subscriptions/${sub.subscription.id}`).expect(204);
   });
@@ -154,7 +181,10 @@ describe('pushing change events', () => {
     expect(rotated.secret).not.toBe(sub.secret);
     expect(Date.parse(rotated.subscription.previousSecretExpiresAt ?? '') - Date.now()).toBeGreaterThan(23 * 3_600_000);
     await store.push(userUpserted(next(), user('sub-a', { name: 'Sub A rotated' })));
-    const push = await waitFor(() => endpoint.pushes.find((p) => (p.event as ChangeEvent<'user.updated'>).data.user?.name === 'Sub A rotated'), 'the push after rotation');
+    const push = await waitFor(
+      () => endpoint.pushes.find((p) => (p.event as ChangeEvent<'user.updated'>).data.user?.name === 'Sub A rotated'),
+      'the push after rotation',
+    );
     expect(String(push.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verifyWith(push, rotated.secret) && verifyWith(push, sub.secret)).toBe(true);
     await api('delete', `/api/subscriptions/${sub.subscription.id}`).expect(204);
@@ -186,14 +216,25 @@ describe('two store processes on one database', () => {
       for (let batch = 0; batch < 3; batch++) {
         await store.push(userUpserted(next(), ...Array.from({ length: 100 }, (_, i) => user(`pair-${batch}-${i}`))));
       }
-      await waitFor(async () => {
-        const page = DeliveriesPageSchema.parse((await api('get', `/api/subscriptions/${sub.subscription.id}/deliveries?status=delivered&limit=200`)).body);
-        return page.items.length === 200 && page.nextCursor !== null;
-      }, 'deliveries recorded', 20_000);
-      await waitFor(async () => {
-        const [row] = await store.database.db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM subscription_deliveries WHERE subscription_id = $1 AND status = 'delivered'", [sub.subscription.id]);
-        return row?.n === 300;
-      }, 'all 300 delivered', 20_000);
+      await waitFor(
+        async () => {
+          const page = DeliveriesPageSchema.parse((await api('get', `/api/subscriptions/${sub.subscription.id}/deliveries?status=delivered&limit=200`)).body);
+          return page.items.length === 200 && page.nextCursor !== null;
+        },
+        'deliveries recorded',
+        20_000,
+      );
+      await waitFor(
+        async () => {
+          const [row] = await store.database.db.sql.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM subscription_deliveries WHERE subscription_id = $1 AND status = 'delivered'",
+            [sub.subscription.id],
+          );
+          return row?.n === 300;
+        },
+        'all 300 delivered',
+        20_000,
+      );
       const ids = endpoint.pushes.slice(before).map((p) => p.id);
       // A push is repeated only after an attempt that failed (on a loaded machine, a 2 s timeout
       // while the endpoint's answer was on its way): a claim lost to the other process, or a lease
@@ -210,7 +251,7 @@ describe('two store processes on one database', () => {
       expect(pushedBySecond).toBeGreaterThan(0);
       expect(pushedBySecond).toBeLessThan(300);
       const owners = await store.database.db.sql.query<{ n: number }>(
-        "SELECT count(DISTINCT a.delivery_id)::int AS n FROM subscription_delivery_attempts a JOIN subscription_deliveries d ON d.id = a.delivery_id WHERE d.subscription_id = $1",
+        'SELECT count(DISTINCT a.delivery_id)::int AS n FROM subscription_delivery_attempts a JOIN subscription_deliveries d ON d.id = a.delivery_id WHERE d.subscription_id = $1',
         [sub.subscription.id],
       );
       expect(owners[0]?.n).toBe(300);

@@ -16,17 +16,36 @@ describe('npm run admin beside a demo stack', () => {
 
   it('reads the stack secrets next to the database it opens: no environment needed beyond the database', async () => {
     const key = randomBytes(32).toString('base64');
-    writeFileSync(path.join(dir, 'stack-secrets.json'), JSON.stringify({ ENCRYPTION_KEY: key, ADMIN_TOKEN: 'a'.repeat(32), USER_TOKEN_SECRET: 'u'.repeat(43) }));
+    writeFileSync(
+      path.join(dir, 'stack-secrets.json'),
+      JSON.stringify({ ENCRYPTION_KEY: key, ADMIN_TOKEN: 'a'.repeat(32), USER_TOKEN_SECRET: 'u'.repeat(43) }),
+    );
     const env = { CLOUD_DATABASE_URL: `file:${path.join(dir, 'cloud-gateway.db')}` };
 
-    const created = await adminCli<{ tenant: { id: string } }>(env, ['tenant', 'create', '--name', 'Acme', '--corp-id', 'dingacme', '--app-key', 'k', '--app-secret', 's', '--agent-id', '1']);
+    const created = await adminCli<{ tenant: { id: string } }>(env, [
+      'tenant',
+      'create',
+      '--name',
+      'Acme',
+      '--corp-id',
+      'dingacme',
+      '--app-key',
+      'k',
+      '--app-secret',
+      's',
+      '--agent-id',
+      '1',
+    ]);
     expect(created.code).toBe(0);
     const listed = await adminCli<{ items: { id: string }[] }>(env, ['tenant', 'list']);
     expect(listed).toMatchObject({ code: 0, json: { items: [{ id: created.json.tenant.id }] } });
   });
 
   it('without the secrets file or ENCRYPTION_KEY, exits 78 with code config_invalid naming the variable', async () => {
-    const answer = await adminCli<{ code: string; problems: { variable: string; reason: string }[] }>({ CLOUD_DATABASE_URL: `file:${path.join(dir, 'cloud-gateway.db')}` }, ['tenant', 'list']);
+    const answer = await adminCli<{ code: string; problems: { variable: string; reason: string }[] }>(
+      { CLOUD_DATABASE_URL: `file:${path.join(dir, 'cloud-gateway.db')}` },
+      ['tenant', 'list'],
+    );
     expect(answer.code).toBe(78);
     expect(answer.json.code).toBe('config_invalid');
     expect(answer.json.problems).toContainEqual({ variable: 'ENCRYPTION_KEY', reason: 'is required but not set' });

@@ -6,7 +6,11 @@ import { openBrowser, saveScreenshot, withFailureScreenshot, type BrowserSession
 import { type Stack, startStack, waitFor } from '@dtg/testkit';
 
 async function advanceSimClock(stack: Stack, advanceMs: number): Promise<void> {
-  const res = await fetch(`${stack.sim.url}/_sim/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs }) });
+  const res = await fetch(`${stack.sim.url}/_sim/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceMs }),
+  });
   expect(res.status).toBe(200);
 }
 
@@ -20,13 +24,19 @@ async function signIn(page: Page, stack: Stack, userid: string, decision: 'Allow
 }
 
 async function recipientCounts(stack: Stack, messageId: string): Promise<Record<string, number>> {
-  const { rows } = await stack.pg.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM message_recipients WHERE message_id = $1 GROUP BY status', [messageId]);
+  const { rows } = await stack.pg.query<{ status: string; n: number }>(
+    'SELECT status, count(*)::int AS n FROM message_recipients WHERE message_id = $1 GROUP BY status',
+    [messageId],
+  );
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
 }
 
 /** The number on a receipt tile ("62" over "Read"). */
 async function tileValue(page: Page, label: string): Promise<number> {
-  const tile = page.getByRole('region', { name: 'Receipts' }).getByRole('listitem').filter({ has: page.getByText(label, { exact: true }) });
+  const tile = page
+    .getByRole('region', { name: 'Receipts' })
+    .getByRole('listitem')
+    .filter({ has: page.getByText(label, { exact: true }) });
   return Number((await tile.textContent())?.replace(/\D/g, ''));
 }
 
@@ -58,7 +68,10 @@ describe('the console in a browser', () => {
       expect(await page.getByRole('banner').textContent()).toContain(admin?.name);
 
       await page.getByRole('button', { name: 'Sync directory' }).click();
-      await page.getByRole('status').filter({ hasText: /Directory synced: 11 departments, 200 people/ }).waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /Directory synced: 11 departments, 200 people/ })
+        .waitFor();
       await page.getByRole('region', { name: 'Departments' }).getByText('Engineering').waitFor();
       await page.getByRole('cell', { name: 'user020' }).waitFor();
       await page.getByLabel('Search people').fill('user150');
@@ -105,7 +118,12 @@ describe('the console in a browser', () => {
       expect(await page.evaluate('window.notReloaded')).toBe(true);
       expect(await tileValue(page, 'Read')).toBe(stored.read);
       expect(await tileValue(page, 'Unread')).toBe(stored.unread);
-      expect(await page.getByRole('row').filter({ has: page.getByText('Read', { exact: true }) }).count()).toBe(stored.read);
+      expect(
+        await page
+          .getByRole('row')
+          .filter({ has: page.getByText('Read', { exact: true }) })
+          .count(),
+      ).toBe(stored.read);
       // The README's walkthrough picture (docs/console-receipts.png) is this screenshot.
       await page.mouse.move(0, 0);
       await saveScreenshot(page, 'console-receipts', { fullPage: false });
@@ -218,7 +236,8 @@ describe('the console in a browser', () => {
       return end.headers()['location'] ?? '';
     }
 
-    const sessionsOf = async (userid: string) => (await stack.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE userid = $1', [userid])).rows[0]?.n;
+    const sessionsOf = async (userid: string) =>
+      (await stack.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE userid = $1', [userid])).rows[0]?.n;
 
     it('when the victim opens the attacker’s finished return URL (?ticket=), then the victim is not signed in as the attacker; their own sign-in still works', async () => {
       const attacker = await ownBrowser();

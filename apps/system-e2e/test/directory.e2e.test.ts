@@ -103,9 +103,11 @@ const flatten = (nodes: DepartmentNode[]): Array<Omit<DepartmentNode, 'children'
 
 /** Direct active members per department, as the tree's memberCount should report them. */
 const memberCounts = (nodes: DepartmentNode[]): Map<number, number> =>
-  new Map(nodes.flatMap(function walk(node): [number, number][] {
-    return [[node.deptId, node.memberCount], ...node.children.flatMap(walk)];
-  }));
+  new Map(
+    nodes.flatMap(function walk(node): [number, number][] {
+      return [[node.deptId, node.memberCount], ...node.children.flatMap(walk)];
+    }),
+  );
 
 describe('directory sync across real processes', () => {
   let stack: Stack;

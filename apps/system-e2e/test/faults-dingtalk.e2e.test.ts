@@ -111,7 +111,11 @@ describe('work notifications while DingTalk fails one call in five (real process
       }
 
       // The store learnt the same final state through the event spine.
-      await waitFor(async () => (await stack.db.query('SELECT status FROM messages WHERE id = $1', [id])).rows[0]?.status === final.status, `store has ${id} ${final.status}`, 30_000);
+      await waitFor(
+        async () => (await stack.db.query('SELECT status FROM messages WHERE id = $1', [id])).rows[0]?.status === final.status,
+        `store has ${id} ${final.status}`,
+        30_000,
+      );
     }
     expectNoSecretsInLogs(stack.transcript(), knownSecrets(stack, secretsSeenBySim(log)));
   }, 240_000);

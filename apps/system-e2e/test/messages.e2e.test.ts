@@ -76,7 +76,10 @@ describe('work notifications across real processes', () => {
     await simControl(stack.sim.url, 'DELETE', '/requests');
     // DingTalk's clock stands still until the sends are seen, so no task can finish before that.
     await simControl(stack.sim.url, 'POST', '/clock', { freeze: true });
-    const sent = await send({ recipients: { deptIds: [20, 22] }, msg: { msgtype: 'markdown', markdown: { title: 'Launch day', text: '## Launch\nThe **new** release ships today.' } } });
+    const sent = await send({
+      recipients: { deptIds: [20, 22] },
+      msg: { msgtype: 'markdown', markdown: { title: 'Launch day', text: '## Launch\nThe **new** release ships today.' } },
+    });
     expect(sent.status).toBe(202);
     const { id } = sent.body;
 
@@ -136,7 +139,13 @@ describe('work notifications across real processes', () => {
   it('when a text holds a lone surrogate or a NUL, then 400 names body.msg.text.content, the cloud emits nothing and nothing reaches the store', async () => {
     const eventsAfter = async (after: number) => {
       const all: Array<{ seq: number; type: string }> = [];
-      for (let page; (page = (await call<{ events: typeof all }>(stack.cloud.url, 'GET', `/v1/events?after=${all.at(-1)?.seq ?? after}&limit=1000`, { token: stack.tenant.apiKey })).body.events).length > 0; ) all.push(...page);
+      for (
+        let page;
+        (page = (
+          await call<{ events: typeof all }>(stack.cloud.url, 'GET', `/v1/events?after=${all.at(-1)?.seq ?? after}&limit=1000`, { token: stack.tenant.apiKey })
+        ).body.events).length > 0;
+      )
+        all.push(...page);
       return all;
     };
     const seqBefore = (await eventsAfter(0)).at(-1)?.seq ?? 0;
@@ -159,7 +168,10 @@ describe('work notifications across real processes', () => {
   });
 
   it('when a user token of tenant A meets tenant B’s resources, then it is refused; B’s ticket opens nothing at A’s local store', async () => {
-    const messageB = await send({ recipients: { userIds: ['second010'] }, msg: { msgtype: 'text', text: { content: 'For the second org only.' } } }, tenantB.apiKey);
+    const messageB = await send(
+      { recipients: { userIds: ['second010'] }, msg: { msgtype: 'text', text: { content: 'For the second org only.' } } },
+      tenantB.apiKey,
+    );
     expect(messageB.status).toBe(202);
     const syncB = await call<{ id: string }>(stack.cloud.url, 'POST', '/v1/directory/sync', { token: tenantB.apiKey, body: {} });
     expect(syncB.status).toBe(202);

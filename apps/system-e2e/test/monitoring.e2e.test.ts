@@ -18,8 +18,12 @@ interface Rule {
   annotations: { summary: string; description: string };
 }
 
-const rules = (parse(readFileSync(path.join(ROOT, 'deploy/prometheus/alerts.yml'), 'utf8')) as { groups: { name: string; rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
-const dashboard = JSON.parse(readFileSync(path.join(ROOT, 'deploy/grafana/dtg-overview.json'), 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+const rules = (parse(readFileSync(path.join(ROOT, 'deploy/prometheus/alerts.yml'), 'utf8')) as { groups: { name: string; rules: Rule[] }[] }).groups.flatMap(
+  (g) => g.rules,
+);
+const dashboard = JSON.parse(readFileSync(path.join(ROOT, 'deploy/grafana/dtg-overview.json'), 'utf8')) as {
+  panels: { title: string; targets: { expr: string }[] }[];
+};
 
 /** Metric names in a PromQL expression: every one of ours carries one of these prefixes. */
 const metricsIn = (expr: string): string[] => [...expr.matchAll(/\b(?:dtg|dingtalk|suite|cloud|local_store|http)_[a-z0-9_]+/g)].map((m) => m[0]);
@@ -54,14 +58,22 @@ describe('monitoring shipped under deploy/', () => {
   let stack: Stack;
   beforeAll(async () => {
     // With the demo suite configured, as an ISV deployment runs: the suite ticket's age is exported then.
-    stack = await startStack({ cloudEnv: { METRICS_TOKEN, SUITE_KEY: DEMO.suite.suiteKey, SUITE_SECRET: DEMO.suite.suiteSecret }, localEnv: { METRICS_TOKEN } });
+    stack = await startStack({
+      cloudEnv: { METRICS_TOKEN, SUITE_KEY: DEMO.suite.suiteKey, SUITE_SECRET: DEMO.suite.suiteSecret },
+      localEnv: { METRICS_TOKEN },
+    });
   }, 120_000);
   afterAll(() => stack.close());
 
   it('every alert has a severity, a summary and a description, and names only metrics the services export', async () => {
     expect(rules.length).toBeGreaterThanOrEqual(8);
     for (const rule of rules) {
-      expect([rule.alert, ['page', 'ticket'].includes(rule.labels.severity), rule.annotations.summary.length > 0, rule.annotations.description.length > 0]).toEqual([rule.alert, true, true, true]);
+      expect([
+        rule.alert,
+        ['page', 'ticket'].includes(rule.labels.severity),
+        rule.annotations.summary.length > 0,
+        rule.annotations.description.length > 0,
+      ]).toEqual([rule.alert, true, true, true]);
     }
     const names = new Set([...exported(await scrape(stack.cloud.url)), ...exported(await scrape(stack.local.url))]);
     const used = [...rules.map((r) => r.expr), ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr))].flatMap(metricsIn);
@@ -77,11 +89,22 @@ describe('monitoring shipped under deploy/', () => {
 
     await stack.local.kill();
     expect((await stack.admin('POST', `/admin/tenants/${stack.tenant.id}/test-events`, { count: 1 })).status).toBe(202);
-    const lag = await waitFor(async () => {
-      const text = await scrape(stack.cloud.url);
-      const seconds = sample(text, 'dtg_delivery_lag_seconds', { tenant: stack.tenant.id });
-      return seconds !== undefined && seconds > 0 ? { seconds, pending: (sample(text, 'dtg_deliveries', { tenant: stack.tenant.id, status: 'pending' }) ?? 0) + (sample(text, 'dtg_deliveries', { tenant: stack.tenant.id, status: 'delivering' }) ?? 0) } : undefined;
-    }, 'delivery lag for the tenant', 20_000);
+    const lag = await waitFor(
+      async () => {
+        const text = await scrape(stack.cloud.url);
+        const seconds = sample(text, 'dtg_delivery_lag_seconds', { tenant: stack.tenant.id });
+        return seconds !== undefined && seconds > 0
+          ? {
+              seconds,
+              pending:
+                (sample(text, 'dtg_deliveries', { tenant: stack.tenant.id, status: 'pending' }) ?? 0) +
+                (sample(text, 'dtg_deliveries', { tenant: stack.tenant.id, status: 'delivering' }) ?? 0),
+            }
+          : undefined;
+      },
+      'delivery lag for the tenant',
+      20_000,
+    );
     expect(lag.pending).toBeGreaterThanOrEqual(1);
   });
 });

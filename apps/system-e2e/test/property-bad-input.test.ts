@@ -75,11 +75,19 @@ describe('bad input to every published operation (property, real processes)', ()
     expect(session.status).toBe(200);
     const cookie = /dtg_session=[^;]+/.exec(session.headers.get('set-cookie') ?? '')?.[0] ?? '';
     // Nothing may still be in flight when the "before" snapshot is taken.
-    const events = ((await (await fetch(`${stack.cloud.url}/v1/events?after=0&limit=1000`, { headers: { authorization: `Bearer ${stack.tenant.apiKey}` } })).json()) as { events: unknown[] }).events.length;
+    const events = (
+      (await (await fetch(`${stack.cloud.url}/v1/events?after=0&limit=1000`, { headers: { authorization: `Bearer ${stack.tenant.apiKey}` } })).json()) as {
+        events: unknown[];
+      }
+    ).events.length;
     await waitFor(async () => (await stack.db.query('SELECT count(*)::int AS n FROM processed_events')).rows[0].n === events, 'the login events applied');
 
     const services: Array<{ service: string; url: string; creds: Credentials }> = [
-      { service: 'cloud', url: stack.cloud.url, creds: { bearer: { authorization: `Bearer ${stack.tenant.apiKey}` }, admin: { authorization: `Bearer ${stack.secrets.adminToken}` } } },
+      {
+        service: 'cloud',
+        url: stack.cloud.url,
+        creds: { bearer: { authorization: `Bearer ${stack.tenant.apiKey}` }, admin: { authorization: `Bearer ${stack.secrets.adminToken}` } },
+      },
       { service: 'local', url: stack.local.url, creds: { session: { cookie }, adminToken: { authorization: `Bearer ${stack.secrets.localAdminToken}` } } },
     ];
     const targets: Target[] = [];
@@ -106,6 +114,12 @@ describe('bad input to every published operation (property, real processes)', ()
     // Work a request could have queued (jobs, deliveries) would show up within this.
     await new Promise((r) => setTimeout(r, 1000));
     expect(await rowCounts(stack)).toEqual(before);
-    expectNoSecretsInLogs(stack.transcript(), knownSecrets(stack, [{ name: 'session cookie', value: cookie.slice('dtg_session='.length) }, { name: 'login ticket', value: login.ticket }]));
+    expectNoSecretsInLogs(
+      stack.transcript(),
+      knownSecrets(stack, [
+        { name: 'session cookie', value: cookie.slice('dtg_session='.length) },
+        { name: 'login ticket', value: login.ticket },
+      ]),
+    );
   }, 240_000);
 });

@@ -238,7 +238,13 @@ describe('sign-in and tenant boundaries (real processes)', () => {
   });
 
   describe('response headers', () => {
-    const cspOf = (header: string | null) => new Map((header ?? '').split(';').map((part) => part.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+    const cspOf = (header: string | null) =>
+      new Map(
+        (header ?? '')
+          .split(';')
+          .map((part) => part.trim().split(/\s+/))
+          .map(([name = '', ...values]) => [name, values]),
+      );
 
     it('when any HTML page of either service is served, then it carries a CSP that nothing may frame, and /metrics is for the metrics token only', async () => {
       const pages: Array<[string, RequestInit?]> = [
@@ -251,20 +257,27 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       for (const [url, init] of pages) {
         const res = await fetch(url, { redirect: 'manual', ...init });
         const csp = cspOf(res.headers.get('content-security-policy'));
-        expect([url, res.headers.get('content-type')?.startsWith('text/html'), csp.get('default-src'), csp.get('frame-ancestors'), res.headers.get('x-frame-options')]).toEqual([
+        expect([
           url,
-          true,
-          ["'none'"],
-          ["'none'"],
-          'DENY',
-        ]);
+          res.headers.get('content-type')?.startsWith('text/html'),
+          csp.get('default-src'),
+          csp.get('frame-ancestors'),
+          res.headers.get('x-frame-options'),
+        ]).toEqual([url, true, ["'none'"], ["'none'"], 'DENY']);
         expect(res.headers.get('referrer-policy')).toBe('no-referrer');
         expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       }
       // The cloud has a METRICS_TOKEN: /metrics is for it alone. The store has none: no /metrics at all.
-      for (const [authorization, status] of [[undefined, 401], ['Bearer not-the-token-0123456789', 401], [`Bearer ${METRICS_TOKEN}`, 200]] as const) {
+      for (const [authorization, status] of [
+        [undefined, 401],
+        ['Bearer not-the-token-0123456789', 401],
+        [`Bearer ${METRICS_TOKEN}`, 200],
+      ] as const) {
         const res = await fetch(`${stack.cloud.url}/metrics`, { headers: authorization ? { authorization } : {} });
-        expect([authorization === undefined ? 'none' : authorization.length, res.status]).toEqual([authorization === undefined ? 'none' : authorization.length, status]);
+        expect([authorization === undefined ? 'none' : authorization.length, res.status]).toEqual([
+          authorization === undefined ? 'none' : authorization.length,
+          status,
+        ]);
       }
       const store = await fetch(`${stack.local.url}/metrics`);
       expect([store.status, store.headers.get('content-type')?.split(';')[0]]).toEqual([404, PROBLEM]);
@@ -321,7 +334,10 @@ describe('sign-in and tenant boundaries (real processes)', () => {
     const faultsSeen = async (pathPrefix: string) => new Set((await simRequests(stack.sim.url, pathPrefix)).map((entry) => entry.fault).filter(Boolean));
 
     it('when the token endpoint times out or resets, then a lookup answers 503 problem+json, and works again once DingTalk answers', async () => {
-      for (const [kind, userid] of [['timeout', 'user030'], ['reset', 'user031']] as const) {
+      for (const [kind, userid] of [
+        ['timeout', 'user030'],
+        ['reset', 'user031'],
+      ] as const) {
         await revokeAppTokens();
         await setFaults(stack.sim.url, [{ path: '/v1.0/oauth2/accessToken', kind, holdMs: HOLD_MS }]);
         const res = await cloud('GET', `/v1/users/${userid}`, stack.tenant.apiKey);
@@ -363,10 +379,14 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       expect(await faultsSeen('/topapi/v2/department/listsub')).toEqual(new Set(TRANSPORT_FAULTS));
       await clearFaults(stack.sim.url);
       expect(sync).not.toBe(earlier);
-      const status = await waitFor(async () => {
-        const now = await syncState(sync);
-        return now === 'running' ? undefined : now;
-      }, 'the retried sync to finish', 60_000);
+      const status = await waitFor(
+        async () => {
+          const now = await syncState(sync);
+          return now === 'running' ? undefined : now;
+        },
+        'the retried sync to finish',
+        60_000,
+      );
       expect(status).toBe('completed');
     }, 150_000);
   });
@@ -379,8 +399,14 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       };
       const member = await tokenOf('user020');
       const admin = await tokenOf('user001');
-      const send = (token: string, recipients: Record<string, unknown>) => cloud('POST', '/v1/messages', token, { recipients, msg: { msgtype: 'text', text: { content: 'roles' } } });
-      const refusedFor = (answer: { status: number; contentType: string; body: Record<string, unknown> }) => [answer.status, answer.contentType, answer.body['code'], answer.body['missingPermission']];
+      const send = (token: string, recipients: Record<string, unknown>) =>
+        cloud('POST', '/v1/messages', token, { recipients, msg: { msgtype: 'text', text: { content: 'roles' } } });
+      const refusedFor = (answer: { status: number; contentType: string; body: Record<string, unknown> }) => [
+        answer.status,
+        answer.contentType,
+        answer.body['code'],
+        answer.body['missingPermission'],
+      ];
 
       const messages = cloudCount('Message');
       expect(refusedFor(await send(member, { toAll: true }))).toEqual([403, PROBLEM, 'missing_permission', 'messages:send:everyone']);
@@ -398,11 +424,25 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       expect(refusedFor(await cloud('POST', '/v1/directory/sync', member, {}))).toEqual([403, PROBLEM, 'missing_permission', 'directory:sync']);
 
       // The operator widens the member policy with the CLI (another process, same SQLite file): the next request sees it.
-      const widened = await adminCli<{ memberSendPolicy: Record<string, unknown> }>(cliEnv(stack), ['tenant', 'update', stack.tenant.id, '--member-departments', 'on']);
+      const widened = await adminCli<{ memberSendPolicy: Record<string, unknown> }>(cliEnv(stack), [
+        'tenant',
+        'update',
+        stack.tenant.id,
+        '--member-departments',
+        'on',
+      ]);
       expect([widened.code, widened.json.memberSendPolicy]).toEqual([0, { enabled: true, maxUserIds: 100, departments: true, toAll: false }]);
       expect((await send(member, { deptIds: [11] })).status).toBe(202);
 
-      const issued = await adminCli<{ key: string; scopes: string[] }>(cliEnv(stack), ['apikey', 'create', stack.tenant.id, '--name', 'reader', '--scope', 'messages:read']);
+      const issued = await adminCli<{ key: string; scopes: string[] }>(cliEnv(stack), [
+        'apikey',
+        'create',
+        stack.tenant.id,
+        '--name',
+        'reader',
+        '--scope',
+        'messages:read',
+      ]);
       expect([issued.code, issued.json.scopes]).toEqual([0, ['messages:read']]);
       const reader = handled.keep('read-only API key', issued.json.key);
       expect(refusedFor(await send(reader, { userIds: ['user021'] }))).toEqual([403, PROBLEM, 'missing_permission', 'messages:send']);
@@ -415,7 +455,8 @@ describe('sign-in and tenant boundaries (real processes)', () => {
 
   // Last: these spend the budgets of made-up client addresses and of the second tenant.
   describe('rate limits on what anyone may call', () => {
-    const startFrom = (address: string, tenantId: string, to: string) => hop(loginUrl(stack.cloud.url, tenantId, to), { headers: { 'x-forwarded-for': address } });
+    const startFrom = (address: string, tenantId: string, to: string) =>
+      hop(loginUrl(stack.cloud.url, tenantId, to), { headers: { 'x-forwarded-for': address } });
 
     it('when one address floods the sign-in start, then past its budget 429 with Retry-After and no OAuthState row, and other addresses go on', async () => {
       const states = cloudCount('OAuthState');
@@ -423,11 +464,21 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       for (let i = 0; i < 110; i++) statuses.push((await startFrom('203.0.113.66', stack.tenant.id, returnTo())).status);
       expect(statuses.filter((s) => s === 302)).toHaveLength(100);
       expect(statuses.slice(100)).toEqual(Array(10).fill(429));
-      const refused = await fetch(loginUrl(stack.cloud.url, stack.tenant.id, returnTo()), { redirect: 'manual', headers: { 'x-forwarded-for': '203.0.113.66', accept: 'text/html' } });
+      const refused = await fetch(loginUrl(stack.cloud.url, stack.tenant.id, returnTo()), {
+        redirect: 'manual',
+        headers: { 'x-forwarded-for': '203.0.113.66', accept: 'text/html' },
+      });
       expect([refused.status, refused.headers.get('content-type')?.split(';')[0], refused.headers.get('location')]).toEqual([429, 'text/html', null]);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-      const json = await jsonCall(stack.cloud.url, 'GET', `/auth/dingtalk?tenant=${stack.tenant.id}&returnTo=${encodeURIComponent(returnTo())}`, undefined, undefined, { 'x-forwarded-for': '203.0.113.66' });
+      const json = await jsonCall(
+        stack.cloud.url,
+        'GET',
+        `/auth/dingtalk?tenant=${stack.tenant.id}&returnTo=${encodeURIComponent(returnTo())}`,
+        undefined,
+        undefined,
+        { 'x-forwarded-for': '203.0.113.66' },
+      );
       expect([json.status, json.contentType, json.body.code]).toEqual([429, PROBLEM, 'rate_limited']);
       expect(cloudCount('OAuthState')).toBe((states ?? 0) + 100);
       expect((await startFrom('203.0.113.67', stack.tenant.id, returnTo())).status).toBe(302);
@@ -444,7 +495,14 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       expect(firstRefusal).toBeLessThanOrEqual(300);
       expect(statuses.slice(0, firstRefusal).every((s) => s === 302)).toBe(true);
       expect(statuses.slice(firstRefusal).every((s) => s === 429)).toBe(true);
-      const refused = await jsonCall(stack.cloud.url, 'GET', `/auth/dingtalk?tenant=${second.id}&returnTo=${encodeURIComponent(second.returnTo)}`, undefined, undefined, { 'x-forwarded-for': '198.51.100.5' });
+      const refused = await jsonCall(
+        stack.cloud.url,
+        'GET',
+        `/auth/dingtalk?tenant=${second.id}&returnTo=${encodeURIComponent(second.returnTo)}`,
+        undefined,
+        undefined,
+        { 'x-forwarded-for': '198.51.100.5' },
+      );
       expect([refused.status, refused.body.detail]).toEqual([429, expect.stringContaining('organisation')]);
       expect((await startFrom('198.51.100.6', stack.tenant.id, returnTo())).status).toBe(302);
     });
@@ -452,7 +510,10 @@ describe('sign-in and tenant boundaries (real processes)', () => {
     it('when one address redeems made-up tickets at the store in a flood, then past its budget 429 and the store stops asking the cloud', async () => {
       const lookups = async () => {
         const text = await (await fetch(`${stack.cloud.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-        return [...text.matchAll(/http_request_duration_seconds_count\{[^}]*route="\/v1\/login-tickets\/:ticket"[^}]*\} (\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+        return [...text.matchAll(/http_request_duration_seconds_count\{[^}]*route="\/v1\/login-tickets\/:ticket"[^}]*\} (\d+)/g)].reduce(
+          (sum, m) => sum + Number(m[1]),
+          0,
+        );
       };
       const before = await lookups();
       const statuses: number[] = [];
@@ -464,7 +525,18 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       expect(statuses.slice(60)).toEqual(Array(5).fill(429));
       expect((await lookups()) - before).toBe(60);
       // Another address is still heard (and costs a lookup).
-      expect((await jsonCall(stack.local.url, 'POST', '/api/session', undefined, { ticket: randomBytes(32).toString('base64url') }, { 'x-forwarded-for': '203.0.113.89' })).status).toBe(401);
+      expect(
+        (
+          await jsonCall(
+            stack.local.url,
+            'POST',
+            '/api/session',
+            undefined,
+            { ticket: randomBytes(32).toString('base64url') },
+            { 'x-forwarded-for': '203.0.113.89' },
+          )
+        ).status,
+      ).toBe(401);
     });
   });
 

@@ -36,7 +36,10 @@ describe('credentials at rest and their lifetime (real processes)', () => {
       const browser = new Browser();
       const login = keepLogin(await signInAtStore(stack.local.url, 'user040', browser));
       // Pushed: the store knows the ticket before the browser brings it.
-      await waitFor(async () => (await stack.db.query("SELECT 1 FROM processed_events WHERE type = 'user.authenticated'")).rowCount === 1, 'the login event pushed');
+      await waitFor(
+        async () => (await stack.db.query("SELECT 1 FROM processed_events WHERE type = 'user.authenticated'")).rowCount === 1,
+        'the login event pushed',
+      );
       const waiting = JSON.stringify((await stack.db.query('SELECT * FROM login_tickets')).rows);
       expect(waiting).not.toContain('dtgu_');
       expect(waiting).toContain('"sealed_cloud_token":"v1.');
@@ -123,19 +126,37 @@ describe('credentials at rest and their lifetime (real processes)', () => {
       await stack.cloud.restart({ ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey });
       keepLogin(await signIn(stack.cloud.url, stack.tenant.id, returnTo(), 'user031'));
 
-      const rotated = await adminCli<{ total: number; remaining: number; resealed: Record<string, number> }>(cliEnv(stack, { ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey }), ['keys', 'rotate']);
+      const rotated = await adminCli<{ total: number; remaining: number; resealed: Record<string, number> }>(
+        cliEnv(stack, { ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: oldKey }),
+        ['keys', 'rotate'],
+      );
       expect(rotated.code).toBe(0);
       expect(rotated.json.remaining).toBe(0);
-      expect(Object.keys(rotated.json.resealed).sort()).toEqual(['DingTalkToken.accessTokenEnc', 'Tenant.appSecretEnc', 'Tenant.callbackAesKeyEnc', 'Tenant.callbackTokenEnc', 'Tenant.webhookSecretEnc']);
+      expect(Object.keys(rotated.json.resealed).sort()).toEqual([
+        'DingTalkToken.accessTokenEnc',
+        'Tenant.appSecretEnc',
+        'Tenant.callbackAesKeyEnc',
+        'Tenant.callbackTokenEnc',
+        'Tenant.webhookSecretEnc',
+      ]);
 
       await stack.cloud.restart({ ENCRYPTION_KEY: newKey, ENCRYPTION_KEY_PREVIOUS: undefined });
       // The app secret and the cached token open (a login), the webhook secret signs (a push arrives), the callback settings verify.
       keepLogin(await signIn(stack.cloud.url, stack.tenant.id, returnTo(), 'user032'));
-      const emitted = await jsonCall(stack.cloud.url, 'POST', `/admin/tenants/${stack.tenant.id}/test-events`, stack.secrets.adminToken, { count: 1, note: 'after rotation' });
+      const emitted = await jsonCall(stack.cloud.url, 'POST', `/admin/tenants/${stack.tenant.id}/test-events`, stack.secrets.adminToken, {
+        count: 1,
+        note: 'after rotation',
+      });
       const seq = emitted.body['lastSeq'] as number;
-      await waitFor(async () => (await stack.db.query('SELECT 1 FROM processed_events WHERE seq = $1', [seq])).rowCount === 1, 'the push signed after the rotation');
+      await waitFor(
+        async () => (await stack.db.query('SELECT 1 FROM processed_events WHERE seq = $1', [seq])).rowCount === 1,
+        'the push signed after the rotation',
+      );
       await simControl(stack.sim.url, 'PUT', '/callbacks', { appUrl: `${stack.cloud.url}/callbacks/dingtalk?tenant=${stack.tenant.id}` });
-      expect((await simControl<{ acknowledged: boolean }>(stack.sim.url, 'POST', '/callbacks/push', { target: 'app', event: { EventType: 'check_url' } })).acknowledged).toBe(true);
+      expect(
+        (await simControl<{ acknowledged: boolean }>(stack.sim.url, 'POST', '/callbacks/push', { target: 'app', event: { EventType: 'check_url' } }))
+          .acknowledged,
+      ).toBe(true);
     }, 90_000); // three cloud restarts (each waits for /healthz) and a CLI process: 30 s is too tight on a loaded 2-core machine
   });
 

@@ -35,9 +35,12 @@ describe('signed webhooks and DingTalk callbacks (real processes)', () => {
     await stack?.close();
   });
 
-  const events = async (after = 0) => (await jsonCall(stack.cloud.url, 'GET', `/v1/events?after=${after}&limit=1000`, stack.tenant.apiKey)).body.events as Envelope[];
+  const events = async (after = 0) =>
+    (await jsonCall(stack.cloud.url, 'GET', `/v1/events?after=${after}&limit=1000`, stack.tenant.apiKey)).body.events as Envelope[];
   const processed = async (eventId?: string) =>
-    Number((await stack.db.query(`SELECT count(*)::int AS n FROM processed_events${eventId ? ' WHERE event_id = $1' : ''}`, eventId ? [eventId] : [])).rows[0].n);
+    Number(
+      (await stack.db.query(`SELECT count(*)::int AS n FROM processed_events${eventId ? ' WHERE event_id = $1' : ''}`, eventId ? [eventId] : [])).rows[0].n,
+    );
 
   /** A new test event the store has not received: the network to the store is cut meanwhile. */
   async function withHeldBackEvent(fn: (event: Envelope) => Promise<void>): Promise<void> {
@@ -118,7 +121,11 @@ describe('signed webhooks and DingTalk callbacks (real processes)', () => {
     it('when a callback is tampered with, forged, stale, from the future or bound to another org, then 401 and nothing is stored', async () => {
       const endpoints = [
         { url: appUrl(), keys: appKeys, event: { EventType: 'user_modify_org', UserId: ['user010'], CorpId: DEMO.corpId, TimeStamp: String(Date.now()) } },
-        { url: suiteUrl(), keys: suiteKeys, event: { EventType: 'suite_ticket', SuiteKey: DEMO.suite.suiteKey, SuiteTicket: 'forged-ticket', TimeStamp: String(Date.now()) } },
+        {
+          url: suiteUrl(),
+          keys: suiteKeys,
+          event: { EventType: 'suite_ticket', SuiteKey: DEMO.suite.suiteKey, SuiteTicket: 'forged-ticket', TimeStamp: String(Date.now()) },
+        },
       ];
       const before = footprint();
       for (const { url, keys, event } of endpoints) {

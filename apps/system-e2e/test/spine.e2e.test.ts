@@ -3,8 +3,7 @@
 import { type Stack, startStack, waitFor } from '@dtg/testkit';
 
 const processed = async (s: Stack) => Number((await s.pg.query('SELECT count(*)::int AS n FROM processed_events')).rows[0].n);
-const distinctProcessed = async (s: Stack) =>
-  Number((await s.pg.query('SELECT count(DISTINCT event_id)::int AS n FROM processed_events')).rows[0].n);
+const distinctProcessed = async (s: Stack) => Number((await s.pg.query('SELECT count(DISTINCT event_id)::int AS n FROM processed_events')).rows[0].n);
 
 /** Deliveries of the tenant not yet settled (pending, or leased for a push in flight). */
 const unsettled = async (s: Stack) =>

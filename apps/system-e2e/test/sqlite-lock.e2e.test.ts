@@ -32,7 +32,13 @@ describe('the cloud beside another process holding its SQLite write lock (real p
     cloud = new ServiceProcess(
       'cloud',
       'apps/cloud-gateway/src/main.ts',
-      { ...cloudEnv({ port: cloudPort, dbFile, simUrl, secrets }), LOG_LEVEL: 'warn', METRICS_TOKEN, CLOUD_DATABASE_LOCK_WAIT: '2s', JOB_POLL_INTERVAL: '200ms' },
+      {
+        ...cloudEnv({ port: cloudPort, dbFile, simUrl, secrets }),
+        LOG_LEVEL: 'warn',
+        METRICS_TOKEN,
+        CLOUD_DATABASE_LOCK_WAIT: '2s',
+        JOB_POLL_INTERVAL: '200ms',
+      },
       `http://127.0.0.1:${cloudPort}`,
     );
     await Promise.all([sim.start(), cloud.start()]);

@@ -47,7 +47,10 @@ describe('building on the local store (real processes, @dtg/local-client)', () =
     const engineering = demo.departments.find((d) => d.name === 'Engineering');
     if (!engineering) throw new Error('the demo org has an Engineering department');
     const inTree = new Set(below(engineering.deptId));
-    const expected = [...demo.profiles.values()].filter((p) => p.deptIds.some((d) => inTree.has(d))).map((p) => p.userid).sort();
+    const expected = [...demo.profiles.values()]
+      .filter((p) => p.deptIds.some((d) => inTree.has(d)))
+      .map((p) => p.userid)
+      .sort();
 
     const first = await service.users.list({ deptId: engineering.deptId, includeSubDepartments: true, limit: 10 });
     expect(first.items.map((u) => u.userid)).toEqual(expected.slice(0, 10));
@@ -64,7 +67,12 @@ describe('building on the local store (real processes, @dtg/local-client)', () =
     endpoint.secrets.push(secret);
     await simControl(stack.sim.url, 'PUT', '/callbacks', { appUrl: `${stack.cloud.url}/callbacks/dingtalk?tenant=${stack.tenant.id}` });
     const updatesOf = (userid: string, title: string) =>
-      endpoint.received.filter((r) => r.event.type === 'user.updated' && (r.event as ChangeEvent<'user.updated'>).data.user.userid === userid && (r.event as ChangeEvent<'user.updated'>).data.user.title === title);
+      endpoint.received.filter(
+        (r) =>
+          r.event.type === 'user.updated' &&
+          (r.event as ChangeEvent<'user.updated'>).data.user.userid === userid &&
+          (r.event as ChangeEvent<'user.updated'>).data.user.title === title,
+      );
 
     // The first push is held by the endpoint while the store is told to stop: it finishes that push
     // and records it before exiting, so nothing is pushed twice after the restart.
@@ -103,7 +111,10 @@ describe('building on the local store (real processes, @dtg/local-client)', () =
 
     await stack.cloud.stop();
     const downAt = Date.now();
-    const sent = await service.messages.send({ recipients: { userIds: ['user020', 'user021'] }, msg: { msgtype: 'text', text: { content: 'Disk almost full on db-3' } } }, { idempotencyKey: 'alert-db3-disk' });
+    const sent = await service.messages.send(
+      { recipients: { userIds: ['user020', 'user021'] }, msg: { msgtype: 'text', text: { content: 'Disk almost full on db-3' } } },
+      { idempotencyKey: 'alert-db3-disk' },
+    );
     expect(sent.status).toBe('queued');
     const waiting = await waitFor(async () => {
       const message = await service.messages.get(sent.id);
@@ -111,23 +122,36 @@ describe('building on the local store (real processes, @dtg/local-client)', () =
     }, 'a failed relay attempt');
     expect(waiting).toMatchObject({ id: sent.id, status: 'queued', cloudMessageId: null });
     // The caller retries (its own timeout, say): the same message, still queued.
-    expect(await service.messages.send({ recipients: { userIds: ['user020', 'user021'] }, msg: { msgtype: 'text', text: { content: 'Disk almost full on db-3' } } }, { idempotencyKey: 'alert-db3-disk' })).toEqual(sent);
+    expect(
+      await service.messages.send(
+        { recipients: { userIds: ['user020', 'user021'] }, msg: { msgtype: 'text', text: { content: 'Disk almost full on db-3' } } },
+        { idempotencyKey: 'alert-db3-disk' },
+      ),
+    ).toEqual(sent);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 30_000 - (Date.now() - downAt))));
     expect(await service.messages.get(sent.id)).toMatchObject({ status: 'queued', cloudMessageId: null });
     await stack.cloud.start();
 
-    const done = await waitFor(async () => {
-      await simControl(stack.sim.url, 'POST', '/clock', { advanceMs: 5_000 });
-      const message = await service.messages.get(sent.id);
-      return message.status === 'completed' ? message : undefined;
-    }, 'the message completed after the outage', 60_000);
+    const done = await waitFor(
+      async () => {
+        await simControl(stack.sim.url, 'POST', '/clock', { advanceMs: 5_000 });
+        const message = await service.messages.get(sent.id);
+        return message.status === 'completed' ? message : undefined;
+      },
+      'the message completed after the outage',
+      60_000,
+    );
     expect(done.recipients.map((r) => r.userid).sort()).toEqual(['user020', 'user021']);
     const sends = await simRequests(stack.sim.url, SEND_PATH);
     expect(sends.map((s) => (s.body as { userid_list?: string }).userid_list)).toEqual(['user020,user021']);
     expect(await count(stack.pg, "message_requests WHERE state = 'relayed'")).toBe(1);
 
     // Its story arrives at the endpoint as message.* events, all under the store's id.
-    await waitFor(() => endpoint.received.some((r) => r.event.type === 'message.updated' && (r.event as ChangeEvent<'message.updated'>).data.message.status === 'completed'), 'message.updated completed');
+    await waitFor(
+      () =>
+        endpoint.received.some((r) => r.event.type === 'message.updated' && (r.event as ChangeEvent<'message.updated'>).data.message.status === 'completed'),
+      'message.updated completed',
+    );
     const story = endpoint.received.filter((r) => r.event.type.startsWith('message.')).map((r) => r.event);
     expect(story[0]).toMatchObject({ type: 'message.created', data: { message: { id: sent.id, status: 'queued', cloudMessageId: null } } });
     expect(story.every((e) => (e.data as { message: { id: string } }).message.id === sent.id)).toBe(true);
@@ -138,25 +162,42 @@ describe('building on the local store (real processes, @dtg/local-client)', () =
   it('when input is bad — unknown scope, revoked or expired token, non-http(s) subscription URL, filter out of range — then 4xx names the field and nothing is written', async () => {
     const before = [await count(stack.pg, 'service_tokens'), await count(stack.pg, 'subscriptions'), await count(stack.pg, 'message_requests')];
     const refusal = async (call: Promise<unknown>) => {
-      const error = await call.then(() => undefined, (e: unknown) => e);
+      const error = await call.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       if (!(error instanceof LocalStoreError)) throw new Error(`expected a refusal, got ${String(error)}`);
       return { status: error.status, fields: error.errors.map((e) => e.path) };
     };
-    expect(await refusal(admin.tokens.create({ name: 'x', scopes: ['directory:write' as 'directory:read'] }))).toEqual({ status: 400, fields: ['body.scopes.0'] });
+    expect(await refusal(admin.tokens.create({ name: 'x', scopes: ['directory:write' as 'directory:read'] }))).toEqual({
+      status: 400,
+      fields: ['body.scopes.0'],
+    });
     expect(await refusal(admin.subscriptions.create({ url: 'ftp://10.1.2.3/hook', eventTypes: ['user.*'] }))).toEqual({ status: 400, fields: ['body.url'] });
     expect(await refusal(admin.users.list({ deptId: -1 }))).toEqual({ status: 400, fields: ['query.deptId'] });
     expect(await refusal(admin.users.list({ limit: 1000 }))).toEqual({ status: 400, fields: ['query.limit'] });
     expect([await count(stack.pg, 'service_tokens'), await count(stack.pg, 'subscriptions'), await count(stack.pg, 'message_requests')]).toEqual(before);
 
-    const { token, secret } = await admin.tokens.create({ name: 'short-lived', scopes: ['messages:send'], expiresAt: new Date(Date.now() + 3_000).toISOString() });
+    const { token, secret } = await admin.tokens.create({
+      name: 'short-lived',
+      scopes: ['messages:send'],
+      expiresAt: new Date(Date.now() + 3_000).toISOString(),
+    });
     const shortLived = createLocalStoreClient({ baseUrl: stack.local.url, token: secret });
     // Valid until it expires: refused for the scope it lacks (403), not as a credential (401).
     expect((await refusal(shortLived.users.list())).status).toBe(403);
     await waitFor(async () => Date.now() > Date.parse(token.expiresAt ?? ''), 'expiry');
-    await expect(shortLived.messages.send({ recipients: { toAll: true }, msg: { msgtype: 'text', text: { content: 'late' } } })).rejects.toMatchObject({ status: 401 });
+    await expect(shortLived.messages.send({ recipients: { toAll: true }, msg: { msgtype: 'text', text: { content: 'late' } } })).rejects.toMatchObject({
+      status: 401,
+    });
     const revocable = await admin.tokens.create({ name: 'to revoke', scopes: ['messages:send'] });
     await admin.tokens.revoke(revocable.token.id);
-    await expect(createLocalStoreClient({ baseUrl: stack.local.url, token: revocable.secret }).messages.send({ recipients: { toAll: true }, msg: { msgtype: 'text', text: { content: 'no' } } })).rejects.toMatchObject({ status: 401 });
+    await expect(
+      createLocalStoreClient({ baseUrl: stack.local.url, token: revocable.secret }).messages.send({
+        recipients: { toAll: true },
+        msg: { msgtype: 'text', text: { content: 'no' } },
+      }),
+    ).rejects.toMatchObject({ status: 401 });
     expect(await count(stack.pg, 'message_requests')).toBe(before[2]);
   }, 60_000);
 });

@@ -56,7 +56,12 @@ describe('Stream mode end to end (real processes)', () => {
     await waitFor(async () => (await title('user041')) === 'Once', 'user041 updated in Postgres');
     await waitFor(async () => (await applied('user.upserted')) === before + 1, 'one more applied event');
     // Two deliveries, one event: the cloud's outbox holds a single user.upserted for user041.
-    const pulled = await call<{ events: Array<{ type: string; data: { users?: Array<{ userid: string }> } }> }>(stack.cloud.url, 'GET', '/v1/events?after=0&limit=1000', { token: stack.tenant.apiKey });
+    const pulled = await call<{ events: Array<{ type: string; data: { users?: Array<{ userid: string }> } }> }>(
+      stack.cloud.url,
+      'GET',
+      '/v1/events?after=0&limit=1000',
+      { token: stack.tenant.apiKey },
+    );
     expect(pulled.body.events.filter((e) => e.type === 'user.upserted' && e.data.users?.some((u) => u.userid === 'user041'))).toHaveLength(1);
   });
 

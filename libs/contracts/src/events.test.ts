@@ -21,9 +21,7 @@ describe('event catalogue', () => {
 
   it('when the type is unknown or seq is not positive, then it is refused', () => {
     expect(EventEnvelopeSchema.safeParse({ ...base, type: 'nope', data: {} }).success).toBe(false);
-    expect(
-      EventEnvelopeSchema.safeParse({ ...base, seq: 0, type: 'message.recalled', data: { messageId: 'm' } }).success,
-    ).toBe(false);
+    expect(EventEnvelopeSchema.safeParse({ ...base, seq: 0, type: 'message.recalled', data: { messageId: 'm' } }).success).toBe(false);
   });
 
   it('lists every type once and pages parse', () => {

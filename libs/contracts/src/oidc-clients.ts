@@ -63,4 +63,10 @@ export type RegisteredOidcClient = z.infer<typeof RegisteredOidcClientSchema>;
 
 export const OidcClientListSchema = z.object({ items: z.array(OidcClientSchema) });
 
-export const OidcClientParamsSchema = z.object({ clientId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'is not a client id') });
+export const OidcClientParamsSchema = z.object({
+  clientId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'is not a client id'),
+});

@@ -48,4 +48,10 @@ export type IssuedServiceToken = z.infer<typeof IssuedServiceTokenSchema>;
 export const ServiceTokenListSchema = z.object({ items: z.array(ServiceTokenSchema) });
 export type ServiceTokenList = z.infer<typeof ServiceTokenListSchema>;
 
-export const ServiceTokenParamsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'is not a token id') });
+export const ServiceTokenParamsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'is not a token id'),
+});

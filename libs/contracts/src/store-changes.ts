@@ -63,7 +63,9 @@ const changeEnvelope = <T extends ChangeType>(type: T) =>
   });
 
 /** One envelope schema per type (the OpenAPI document lists each as a webhook). */
-export const ChangeEventSchemas = Object.fromEntries(CHANGE_TYPES.map((type) => [type, changeEnvelope(type)])) as { [T in ChangeType]: ReturnType<typeof changeEnvelope<T>> };
+export const ChangeEventSchemas = Object.fromEntries(CHANGE_TYPES.map((type) => [type, changeEnvelope(type)])) as {
+  [T in ChangeType]: ReturnType<typeof changeEnvelope<T>>;
+};
 
 /** What each event means, in a sentence (API docs). */
 export const CHANGE_SUMMARIES: Record<ChangeType, string> = {

@@ -49,7 +49,13 @@ export type SubscriptionWithSecret = z.infer<typeof SubscriptionWithSecretSchema
 export const SubscriptionListSchema = z.object({ items: z.array(SubscriptionSchema) });
 export type SubscriptionList = z.infer<typeof SubscriptionListSchema>;
 
-export const SubscriptionParamsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'is not a subscription id') });
+export const SubscriptionParamsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'is not a subscription id'),
+});
 
 export const ReplayRequestSchema = z.strictObject({
   /** Every event from this seq on is pushed again (dead ones included), and any it never had is added. */

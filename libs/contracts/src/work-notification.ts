@@ -33,7 +33,10 @@ export const VoiceMessageSchema = z.strictObject({
   voice: z.strictObject({
     media_id: mediaId,
     /** Seconds as a decimal string, 1..59. */
-    duration: z.string().regex(/^\d+$/, 'duration must be an integer string').refine((d) => Number(d) >= 1 && Number(d) < 60, 'duration must be 1..59 s'),
+    duration: z
+      .string()
+      .regex(/^\d+$/, 'duration must be an integer string')
+      .refine((d) => Number(d) >= 1 && Number(d) < 60, 'duration must be 1..59 s'),
   }),
 });
 
@@ -68,7 +71,10 @@ export const OaMessageSchema = z.strictObject({
     status_bar: z
       .strictObject({
         status_value: z.string().optional(),
-        status_bg: z.string().regex(/^0xFF[0-9A-Fa-f]{6}$/, 'status_bg must be 0xFF followed by 6 hex digits').optional(),
+        status_bg: z
+          .string()
+          .regex(/^0xFF[0-9A-Fa-f]{6}$/, 'status_bg must be 0xFF followed by 6 hex digits')
+          .optional(),
       })
       .optional(),
     body: z.strictObject({

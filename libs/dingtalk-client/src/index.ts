@@ -28,21 +28,8 @@ export { DEFAULT_REFRESH_MARGIN_MS, type Clock } from './tokens/token-broker';
 export { InMemoryTokenStore, type StoredToken, type TokenStore } from './tokens/token-store';
 export { InMemorySuiteTicketSource, type SuiteTicketSource } from './tokens/suite-ticket-source';
 
-export {
-  DingTalkApiError,
-  DingTalkTransportError,
-  SuiteTicketUnavailableError,
-  type CallOutcome,
-  type TransportFailure,
-} from './errors/dingtalk-errors';
-export {
-  ERROR_CLASSIFICATION,
-  IP_BLOCKED_CODE,
-  classify,
-  type DingTalkErrorCodes,
-  type ErrorClassRule,
-  type ErrorKind,
-} from './errors/error-classification';
+export { DingTalkApiError, DingTalkTransportError, SuiteTicketUnavailableError, type CallOutcome, type TransportFailure } from './errors/dingtalk-errors';
+export { ERROR_CLASSIFICATION, IP_BLOCKED_CODE, classify, type DingTalkErrorCodes, type ErrorClassRule, type ErrorKind } from './errors/error-classification';
 export { isDingTalkBusy, isDingTalkNotFound } from './errors/error-predicates';
 export { diagnoseSetup, type SetupProblem, type SetupProblemKind } from './errors/setup-diagnosis';
 

@@ -20,7 +20,9 @@ describe('createLocalStoreClient', () => {
     const { calls, fetchLike } = recording(() => new Response(JSON.stringify({ items: [], nextCursor: null }), { status: 200 }));
     const client = createLocalStoreClient({ baseUrl: 'http://store.internal:3000/base/', token: 'dtgs_t', fetch: fetchLike });
     await client.users.list({ deptId: 2, includeSubDepartments: true, updatedSince: new Date(Date.UTC(2026, 11, 1)), active: 'any', q: 'li wei' });
-    expect(calls[0]?.url).toBe('http://store.internal:3000/base/api/users?deptId=2&includeSubDepartments=true&updatedSince=2026-12-01T00%3A00%3A00.000Z&active=any&q=li+wei');
+    expect(calls[0]?.url).toBe(
+      'http://store.internal:3000/base/api/users?deptId=2&includeSubDepartments=true&updatedSince=2026-12-01T00%3A00%3A00.000Z&active=any&q=li+wei',
+    );
     expect(calls[0]?.init.headers).toMatchObject({ authorization: 'Bearer dtgs_t' });
     await client.messages.send({ recipients: { toAll: true }, msg: { msgtype: 'text', text: { content: 'x' } } }, { idempotencyKey: 'k-1' });
     expect(calls[1]?.init).toMatchObject({ method: 'POST', headers: { 'idempotency-key': 'k-1', 'content-type': 'application/json' } });
@@ -29,21 +31,37 @@ describe('createLocalStoreClient', () => {
   });
 
   it('turns a problem answer into LocalStoreError with code, fields and request id; no answer into "unreachable"', async () => {
-    const problem = { code: 'validation_failed', detail: 'Invalid request: query.deptId.', errors: [{ path: 'query.deptId', message: 'Too small' }], requestId: 'req-1' };
+    const problem = {
+      code: 'validation_failed',
+      detail: 'Invalid request: query.deptId.',
+      errors: [{ path: 'query.deptId', message: 'Too small' }],
+      requestId: 'req-1',
+    };
     const { fetchLike } = recording(() => new Response(JSON.stringify(problem), { status: 400, headers: { 'content-type': 'application/problem+json' } }));
-    const error = await createLocalStoreClient({ baseUrl: 'http://s', token: 't', fetch: fetchLike }).users.list({ deptId: 0 }).catch((e: unknown) => e);
+    const error = await createLocalStoreClient({ baseUrl: 'http://s', token: 't', fetch: fetchLike })
+      .users.list({ deptId: 0 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LocalStoreError);
     expect(error).toMatchObject({ status: 400, code: 'validation_failed', message: problem.detail, errors: problem.errors, requestId: 'req-1' });
     const failing = (async () => {
       throw new TypeError('fetch failed');
     }) as unknown as typeof fetch;
-    await expect(createLocalStoreClient({ baseUrl: 'http://s', token: 't', fetch: failing }).users.list()).rejects.toMatchObject({ status: 0, code: 'unreachable' });
+    await expect(createLocalStoreClient({ baseUrl: 'http://s', token: 't', fetch: failing }).users.list()).rejects.toMatchObject({
+      status: 0,
+      code: 'unreachable',
+    });
   });
 });
 
 describe('verifyChangeWebhook', () => {
   const secret = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
-  const event = { id: 'chg_1', type: 'department.updated', seq: 9, occurredAt: '2026-12-06T10:00:00.000Z', data: { department: { deptId: 2, name: 'Eng', parentId: 1 }, version: 9 } };
+  const event = {
+    id: 'chg_1',
+    type: 'department.updated',
+    seq: 9,
+    occurredAt: '2026-12-06T10:00:00.000Z',
+    data: { department: { deptId: 2, name: 'Eng', parentId: 1 }, version: 9 },
+  };
   const push = (body: string, id = 'chg_1') => ({ body, headers: signWebhook({ id, timestampSec: Math.floor(Date.now() / 1000), body, secrets: [secret] }) });
 
   it('returns the typed event for a genuine push', () => {

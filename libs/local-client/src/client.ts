@@ -86,14 +86,18 @@ export function createLocalStoreClient(options: LocalStoreClientOptions) {
     messages: {
       /** Recorded by the store and relayed to the cloud; answered `queued`. */
       send: (body: SendMessageBody, sendOptions: SendOptions = {}) =>
-        http.request<AcceptedMessage>('POST', '/api/messages', { body, headers: sendOptions.idempotencyKey ? { 'idempotency-key': sendOptions.idempotencyKey } : {} }),
+        http.request<AcceptedMessage>('POST', '/api/messages', {
+          body,
+          headers: sendOptions.idempotencyKey ? { 'idempotency-key': sendOptions.idempotencyKey } : {},
+        }),
       get: (id: string) => http.request<MessageDetail>('GET', `/api/messages/${segment(id)}`),
       list: (query: { cursor?: string; limit?: number } = {}) => http.request<MessagesPage>('GET', '/api/messages', { query }),
     },
     changes,
     subscriptions: {
       /** The answer holds the signing secret; it is not shown again. */
-      create: (request: { url: string; eventTypes: ChangeTypePattern[]; description?: string }) => http.request<SubscriptionWithSecret>('POST', '/api/subscriptions', { body: request }),
+      create: (request: { url: string; eventTypes: ChangeTypePattern[]; description?: string }) =>
+        http.request<SubscriptionWithSecret>('POST', '/api/subscriptions', { body: request }),
       list: async () => (await http.request<{ items: Subscription[] }>('GET', '/api/subscriptions')).items,
       get: (id: string) => http.request<Subscription>('GET', `/api/subscriptions/${segment(id)}`),
       pause: (id: string) => http.request<Subscription>('POST', `/api/subscriptions/${segment(id)}/pause`),

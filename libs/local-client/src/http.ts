@@ -46,7 +46,11 @@ export function createTransport(options: LocalStoreClientOptions): Transport {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 10_000;
   return {
-    async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, request: { query?: Query; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+    async request<T>(
+      method: 'GET' | 'POST' | 'DELETE',
+      path: string,
+      request: { query?: Query; body?: unknown; headers?: Record<string, string> } = {},
+    ): Promise<T> {
       const search = new URLSearchParams();
       for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) search.set(key, String(value));
       const url = `${base}${path}${search.size > 0 ? `?${search}` : ''}`;
@@ -54,7 +58,12 @@ export function createTransport(options: LocalStoreClientOptions): Transport {
       if (request.body !== undefined) headers['content-type'] = 'application/json';
       let res: Response;
       try {
-        res = await doFetch(url, { method, headers, body: request.body === undefined ? undefined : JSON.stringify(request.body), signal: AbortSignal.timeout(timeoutMs) });
+        res = await doFetch(url, {
+          method,
+          headers,
+          body: request.body === undefined ? undefined : JSON.stringify(request.body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
       } catch (error) {
         throw new LocalStoreError(0, 'unreachable', `The local store at ${base} could not be reached.`, [], undefined, { cause: error });
       }

@@ -15,7 +15,11 @@ export class ChangeEventError extends Error {
  * (`reason`: missing_headers, stale_timestamp, bad_signature) or ChangeEventError for a signed body
  * that is not a change event this client knows.
  */
-export function verifyChangeWebhook(rawBody: string | Buffer, headers: Record<string, string | string[] | undefined>, secrets: string | readonly string[]): ChangeEvent {
+export function verifyChangeWebhook(
+  rawBody: string | Buffer,
+  headers: Record<string, string | string[] | undefined>,
+  secrets: string | readonly string[],
+): ChangeEvent {
   const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
   verifyWebhook(text, headers, typeof secrets === 'string' ? [secrets] : secrets);
   let json: unknown;

@@ -19,14 +19,7 @@ export { isPublishedSecret, PUBLISHED_SECRET_MESSAGE } from './config/published-
 export { createLogger, type Logger, type LoggerOptions } from './logging/create-logger';
 export { redact, redactText, REDACTED } from './logging/redact';
 
-export {
-  currentRequestId,
-  getContext,
-  runWithContext,
-  setContextValue,
-  type ContextValues,
-  type RequestContext,
-} from './context/request-context';
+export { currentRequestId, getContext, runWithContext, setContextValue, type ContextValues, type RequestContext } from './context/request-context';
 export { requestContext, REQUEST_ID_HEADER } from './context/request-context.middleware';
 
 export { ERROR_CODES, ERROR_STATUS, errorTitle, type ErrorCode } from './errors/error-codes';
@@ -46,14 +39,7 @@ export { toAppError } from './errors/to-app-error';
 export { errorHandler, notFoundHandler, PROBLEM_CONTENT_TYPE } from './errors/error-handler.middleware';
 export { FieldErrorSchema, PROBLEM_TYPE_BASE, ProblemSchema, type Problem } from './errors/problem.schema';
 
-export {
-  input,
-  parseValue,
-  validate,
-  type InputLocation,
-  type InputSchemas,
-  type ParsedInput,
-} from './validation/validate.middleware';
+export { input, parseValue, validate, type InputLocation, type InputSchemas, type ParsedInput } from './validation/validate.middleware';
 export { route, type RouteHandler } from './validation/route';
 
 export { healthRoutes, type HealthCheck, type HealthOptions } from './health/health.routes';

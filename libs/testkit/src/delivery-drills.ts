@@ -21,7 +21,9 @@ export async function applied(stack: DrillStack): Promise<number> {
 }
 
 export async function appliedOnce(stack: DrillStack): Promise<{ rows: number; distinct: number; maxSeq: number }> {
-  const { rows } = await stack.db.query('SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS distinct, coalesce(max(seq), 0)::int AS max FROM processed_events');
+  const { rows } = await stack.db.query(
+    'SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS distinct, coalesce(max(seq), 0)::int AS max FROM processed_events',
+  );
   return { rows: rows[0].rows, distinct: rows[0].distinct, maxSeq: rows[0].max };
 }
 
@@ -77,7 +79,10 @@ export async function disruptionDrill(
   await expectExactlyOnce(stack, events, options.timeoutMs ?? 120_000);
   const end = performance.now() - 1000;
   // Nobody restarted the store after a database restart: it must have ridden it out.
-  const ready = await fetch(`${stack.local.url}/readyz`).then((res) => res.ok, () => false);
+  const ready = await fetch(`${stack.local.url}/readyz`).then(
+    (res) => res.ok,
+    () => false,
+  );
   if (disruption === 'restart-postgres' && !ready) throw new Error('the store did not ride out the Postgres restart (not ready, or gone)');
   return { events, appliedAtDisruption, recoveryMs: Math.round(end - back), totalMs: Math.round(end - started) };
 }

@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
 import { DEMO } from '@dtg/dingtalk-sim';
-import { cloudAdmin, cloudEnv, COMPRESSED_DELIVERY, createDemoTenant, freshCloudSecrets, type AdminAnswer, type CloudSecrets, type CreatedTenant } from './cloud-env';
+import {
+  cloudAdmin,
+  cloudEnv,
+  COMPRESSED_DELIVERY,
+  createDemoTenant,
+  freshCloudSecrets,
+  type AdminAnswer,
+  type CloudSecrets,
+  type CreatedTenant,
+} from './cloud-env';
 import { freePort } from './ports';
 import { PrivatePostgres } from './private-postgres';
 import { ServiceProcess } from './service-process';
@@ -94,9 +103,16 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
   const cloudUrl = `http://127.0.0.1:${cloudPort}`;
   const localUrl = `http://127.0.0.1:${localPort}`;
   const cloudDbFile = path.join(dir, 'cloud.db');
-  const sim = new ServiceProcess('sim', 'apps/dingtalk-sim/src/main.ts', { SIM_PORT: String(simPort), SIM_LOG: logLevel === 'debug' ? '1' : '0' }, simUrl, { healthPath: '/_sim/clock' });
+  const sim = new ServiceProcess('sim', 'apps/dingtalk-sim/src/main.ts', { SIM_PORT: String(simPort), SIM_LOG: logLevel === 'debug' ? '1' : '0' }, simUrl, {
+    healthPath: '/_sim/clock',
+  });
   const suiteEnv: Record<string, string> = options.suite
-    ? { SUITE_KEY: DEMO.suite.suiteKey, SUITE_SECRET: DEMO.suite.suiteSecret, SUITE_CALLBACK_TOKEN: DEMO.suite.callbackToken, SUITE_CALLBACK_AES_KEY: DEMO.suite.aesKey }
+    ? {
+        SUITE_KEY: DEMO.suite.suiteKey,
+        SUITE_SECRET: DEMO.suite.suiteSecret,
+        SUITE_CALLBACK_TOKEN: DEMO.suite.callbackToken,
+        SUITE_CALLBACK_AES_KEY: DEMO.suite.aesKey,
+      }
     : {};
   const cloud = new ServiceProcess(
     'cloud',

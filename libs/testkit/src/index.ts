@@ -23,4 +23,14 @@ export {
 } from './cloud-env';
 export { databaseUrl, startStack, type Stack, type StackOptions } from './stack';
 export { startDrillStack, type DrillSecrets, type DrillStack, type DrillStackOptions } from './drill-stack';
-export { applied, appliedOnce, disruptionDrill, emit, expectExactlyOnce, outageDrill, type Disruption, type DrillResult, type OutageResult } from './delivery-drills';
+export {
+  applied,
+  appliedOnce,
+  disruptionDrill,
+  emit,
+  expectExactlyOnce,
+  outageDrill,
+  type Disruption,
+  type DrillResult,
+  type OutageResult,
+} from './delivery-drills';

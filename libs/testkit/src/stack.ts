@@ -51,7 +51,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const secrets = freshCloudSecrets();
   const adminToken = secrets.adminToken;
   const simUrl = `http://127.0.0.1:${simPort}`;
-  const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', options.runtime), { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, { healthPath: '/_sim/clock' });
+  const sim = new ServiceProcess('sim', entryOf('dingtalk-sim', options.runtime), { SIM_PORT: String(simPort), SIM_LOG: '0' }, simUrl, {
+    healthPath: '/_sim/clock',
+  });
   const cloudUrl = `http://127.0.0.1:${cloudPort}`;
   const cloud = new ServiceProcess(
     'cloud',
@@ -72,7 +74,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const admin = cloudAdmin(cloudUrl, adminToken);
   const localUrl = `http://127.0.0.1:${localPort}`;
   const pull = options.deliveryMode === 'pull';
-  const tenant = await createDemoTenant(admin, { webhookUrl: pull ? undefined : `${localUrl}/webhooks/cloud`, returnTo: `${localUrl}/`, moreReturnUrls: [`${localUrl}/oidc/callback`], extra: options.tenantExtra }).catch(abort);
+  const tenant = await createDemoTenant(admin, {
+    webhookUrl: pull ? undefined : `${localUrl}/webhooks/cloud`,
+    returnTo: `${localUrl}/`,
+    moreReturnUrls: [`${localUrl}/oidc/callback`],
+    extra: options.tenantExtra,
+  }).catch(abort);
 
   const dbName = `e2e_${randomBytes(6).toString('hex')}`;
   const maintenance = new Client({ connectionString: maintenanceUrl() });

@@ -13,7 +13,10 @@ export type SignedWebhookHeaders = {
 export type WebhookRejection = 'missing_headers' | 'stale_timestamp' | 'bad_signature';
 
 export class WebhookSignatureError extends Error {
-  constructor(readonly reason: WebhookRejection, message: string) {
+  constructor(
+    readonly reason: WebhookRejection,
+    message: string,
+  ) {
     super(message);
     this.name = 'WebhookSignatureError';
   }

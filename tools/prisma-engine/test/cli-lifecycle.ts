@@ -58,17 +58,13 @@ export function describeCliLifecycle(makeTarget: () => DatabaseTarget): void {
 
   test('when a second migration is diffed from the migrations folder and deployed, then no drift remains', async () => {
     project.writeSchema(fixtureSchema(target.provider, 2));
-    const diff = await project.prisma(
-      'migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', 'prisma/schema.prisma', '--script',
-    );
+    const diff = await project.prisma('migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema', 'prisma/schema.prisma', '--script');
     expect(diff).toMatchObject({ code: 0 });
     expect(diff.stdout).toMatch(/ALTER TABLE "Member" ADD COLUMN\s+"nickname" TEXT/);
     project.addMigration('20240102000000_nickname', diff.stdout);
 
     expect(await project.prisma('migrate', 'deploy')).toMatchObject({ code: 0 });
-    const drift = await project.prisma(
-      'migrate', 'diff', '--from-config-datasource', '--to-schema', 'prisma/schema.prisma', '--exit-code',
-    );
+    const drift = await project.prisma('migrate', 'diff', '--from-config-datasource', '--to-schema', 'prisma/schema.prisma', '--exit-code');
     expect(drift).toMatchObject({ code: 0 });
     expect(drift.stdout).toContain('No difference detected.');
   });

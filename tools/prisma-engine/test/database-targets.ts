@@ -19,8 +19,7 @@ export interface DatabaseTarget {
   cleanup(): Promise<void>;
 }
 
-const APPLIED_SQL = (table: string) =>
-  `SELECT migration_name FROM ${table} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`;
+const APPLIED_SQL = (table: string) => `SELECT migration_name FROM ${table} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`;
 
 export function sqliteTarget(): DatabaseTarget {
   const file = (projectDir: string) => path.join(projectDir, 'data', 'dev.db');

@@ -75,6 +75,10 @@ export function startRpcEngine(datasource: { url: string }, cwd: string, datamod
 
 /** The error line the CLI reads after a failed side command (it skips the first stderr line). */
 export function sideCommandError(stderr: string): { error_code?: string; message: string } | undefined {
-  const lines = stderr.trim().split('\n').slice(1).map((line) => JSON.parse(line) as { level: string; target: string; fields: { error_code?: string; message: string } });
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => JSON.parse(line) as { level: string; target: string; fields: { error_code?: string; message: string } });
   return lines.find((line) => line.level === 'ERROR' && line.target === 'schema_engine::logger')?.fields;
 }

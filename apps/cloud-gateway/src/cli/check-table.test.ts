@@ -8,7 +8,13 @@ describe('checkTable', () => {
       ok: false,
       checks: [
         { check: 'credentials', title: 'App credentials and access token', status: 'pass', detail: 'app token obtained' },
-        { check: 'members', title: 'Member ids: qyapi_get_member', status: 'fail', detail: 'missing_permission: …', fix: 'Grant the permission qyapi_get_member …' },
+        {
+          check: 'members',
+          title: 'Member ids: qyapi_get_member',
+          status: 'fail',
+          detail: 'missing_permission: …',
+          fix: 'Grant the permission qyapi_get_member …',
+        },
         { check: 'events', title: 'DingTalk events', status: 'skip', detail: 'needs a token' },
       ],
     });

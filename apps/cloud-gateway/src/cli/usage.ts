@@ -20,7 +20,7 @@ export const USAGE = [
   'backup --to <file>   (a consistent copy of the database while the cloud runs; never overwrites)',
   'keys rotate   (re-seals every secret at rest under ENCRYPTION_KEY; run with the old key as ENCRYPTION_KEY_PREVIOUS, after the cloud was restarted with both)',
   '',
-  'Environment: the cloud\'s own (CLOUD_DATABASE_URL, ENCRYPTION_KEY, …). Beside `npm start` nothing is needed: the demo',
-  'stack\'s generated secrets are read from the stack-secrets.json next to the database file.',
+  "Environment: the cloud's own (CLOUD_DATABASE_URL, ENCRYPTION_KEY, …). Beside `npm start` nothing is needed: the demo",
+  "stack's generated secrets are read from the stack-secrets.json next to the database file.",
   'Exit status: 0 done (JSON on stdout); 2 bad arguments; 78 invalid configuration (code config_invalid, every variable named); 1 fault.',
 ];

@@ -19,7 +19,14 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { Mutex } from 'async-mutex';
-import { DriverAdapterError, type IsolationLevel, type SqlDriverAdapter, type SqlDriverAdapterFactory, type SqlQuery, type Transaction } from '@prisma/driver-adapter-utils';
+import {
+  DriverAdapterError,
+  type IsolationLevel,
+  type SqlDriverAdapter,
+  type SqlDriverAdapterFactory,
+  type SqlQuery,
+  type Transaction,
+} from '@prisma/driver-adapter-utils';
 import { backoffMs, databaseBusy, isBusy, retryWhileBusy, type LockWaitObserver } from './lock-wait';
 
 export type SqlParam = string | number | bigint | null | Buffer;
@@ -184,7 +191,13 @@ export class SqliteConnection {
    */
   write<T>(fn: (tx: Tx) => T, options: WriteOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject, deadline: this.gate.deadline(options.lockWaitMs), durable: options.durable === true });
+      this.pending.push({
+        fn,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        deadline: this.gate.deadline(options.lockWaitMs),
+        durable: options.durable === true,
+      });
       // While waiting for another process's lock, the retry timer flushes whatever has gathered.
       if (!this.flushScheduled && this.busyAttempts === 0) {
         this.flushScheduled = true;

@@ -28,7 +28,11 @@ export interface IdentityStack {
   cloud: CloudHarness;
   /** Added to the cloud's clock (not the simulator's). */
   clock: { offsetMs: number };
-  call<T = Record<string, unknown>>(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Reply<T>>;
+  call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Reply<T>>;
   createTenant(overrides?: Record<string, unknown>): Promise<TestTenant>;
   /** Every event of the tenant, pulled from /v1/events. */
   events(tenant: TestTenant): Promise<EventEnvelope[]>;
@@ -56,7 +60,11 @@ export async function startIdentityStack(options: { env?: Record<string, string>
   async function call<T>(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
     const res = await fetch(cloud.url + path, {
       method,
-      headers: { authorization: `Bearer ${opts.token ?? ADMIN_TOKEN}`, ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers },
+      headers: {
+        authorization: `Bearer ${opts.token ?? ADMIN_TOKEN}`,
+        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...opts.headers,
+      },
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       redirect: 'manual',
     });
@@ -96,4 +104,3 @@ export async function startIdentityStack(options: { env?: Record<string, string>
     },
   };
 }
-

@@ -61,12 +61,21 @@ function hiddenFields(html: string): Record<string, string> {
 }
 
 /** Opens DingTalk's login page, picks the person, submits the consent form → where DingTalk sends the browser. */
-export async function consent(stack: IdentityStack, authorizeUrl: string, choice: { userid: string; decision?: 'allow' | 'deny'; corpId?: string }): Promise<string> {
+export async function consent(
+  stack: IdentityStack,
+  authorizeUrl: string,
+  choice: { userid: string; decision?: 'allow' | 'deny'; corpId?: string },
+): Promise<string> {
   const page = await hop(stack, authorizeUrl);
   if (page.status !== 200) throw new Error(`login page answered ${page.status}: ${page.text}`);
   const action = /<form id="consent-form" method="post" action="([^"]+)">/.exec(page.text)?.[1];
   if (!action) throw new Error('no consent form on the login page');
-  const form = new URLSearchParams({ ...hiddenFields(page.text), userid: choice.userid, decision: choice.decision ?? 'allow', ...(choice.corpId ? { corpId: choice.corpId } : {}) });
+  const form = new URLSearchParams({
+    ...hiddenFields(page.text),
+    userid: choice.userid,
+    decision: choice.decision ?? 'allow',
+    ...(choice.corpId ? { corpId: choice.corpId } : {}),
+  });
   const submitted = await hop(stack, new URL(action, authorizeUrl).toString(), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -77,7 +86,12 @@ export async function consent(stack: IdentityStack, authorizeUrl: string, choice
 }
 
 /** The whole login; returns the final hop (the cloud callback's answer). */
-export async function signIn(stack: IdentityStack, tenantId: string, returnTo: string, choice: { userid: string; decision?: 'allow' | 'deny'; corpId?: string }): Promise<Hop & { callbackUrl: string }> {
+export async function signIn(
+  stack: IdentityStack,
+  tenantId: string,
+  returnTo: string,
+  choice: { userid: string; decision?: 'allow' | 'deny'; corpId?: string },
+): Promise<Hop & { callbackUrl: string }> {
   const callbackUrl = await consent(stack, await beginLogin(stack, tenantId, returnTo), choice);
   return { ...(await hop(stack, callbackUrl)), callbackUrl };
 }

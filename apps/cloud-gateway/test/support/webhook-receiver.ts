@@ -58,4 +58,3 @@ export async function startReceiver(secrets: string[] = []): Promise<WebhookRece
     });
   return receiver;
 }
-

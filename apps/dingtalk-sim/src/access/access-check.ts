@@ -15,10 +15,15 @@ export function checkAccess(world: World, principal: Principal | undefined, apiP
   if (principal?.kind !== 'app' && principal?.kind !== 'corp') return;
   const appId = AccessPolicy.appIdOf(principal);
   if (!world.access.ipAllowed(appId, remoteAddress)) {
-    throw new SimError('ip_not_allowed', `访问ip不在白名单之中，请参考FAQ：https://open.dingtalk.com/document/faq/ip-whitelist, request ip=${remoteAddress.replace(/^::ffff:/, '')}`);
+    throw new SimError(
+      'ip_not_allowed',
+      `访问ip不在白名单之中，请参考FAQ：https://open.dingtalk.com/document/faq/ip-whitelist, request ip=${remoteAddress.replace(/^::ffff:/, '')}`,
+    );
   }
   const permission = permissionFor(apiPath);
   if (permission !== undefined && world.access.isDenied(appId, permission)) {
-    throw new SimError('permission_denied', `没有调用该接口的权限，接口权限申请参考：${APPLY_URL}, requiredScopes:[${permission}]`, { requiredScopes: [permission] });
+    throw new SimError('permission_denied', `没有调用该接口的权限，接口权限申请参考：${APPLY_URL}, requiredScopes:[${permission}]`, {
+      requiredScopes: [permission],
+    });
   }
 }

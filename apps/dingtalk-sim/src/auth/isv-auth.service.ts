@@ -39,7 +39,9 @@ export function oldAuthInfoBody(info: AuthInfo) {
       auth_level: 0,
     },
     auth_user_info: { userId: info.adminUserid },
-    auth_info: { agent: [{ agentid: info.agentId, agent_name: info.agentName, logo_url: '', appid: info.appId, admin_list: info.adminUserid ? [info.adminUserid] : [] }] },
+    auth_info: {
+      agent: [{ agentid: info.agentId, agent_name: info.agentName, logo_url: '', appid: info.appId, admin_list: info.adminUserid ? [info.adminUserid] : [] }],
+    },
     channel_auth_info: {},
   };
 }
@@ -58,6 +60,8 @@ export function newAuthInfoBody(info: AuthInfo) {
       corpLogoUrl: '',
     },
     authUserInfo: { userId: info.adminUserid },
-    authAppInfo: { agentList: [{ agentId: info.agentId, agentName: info.agentName, appId: info.appId, adminList: info.adminUserid ? [info.adminUserid] : [] }] },
+    authAppInfo: {
+      agentList: [{ agentId: info.agentId, agentName: info.agentName, appId: info.appId, adminList: info.adminUserid ? [info.adminUserid] : [] }],
+    },
   };
 }

@@ -33,7 +33,13 @@ export function requireCurrentTicket(world: World, suite: Suite, ticket: string)
   if (world.registry.currentTicket(suite.suiteKey) !== ticket) throw new SimError('invalid_suite_ticket', 'suiteTicket is invalid or stale');
 }
 
-export function suiteToken(world: World, suiteKey: string, suiteSecret: string, ticket: string, unknownKey: 'invalid_suite_key' | 'invalid_credentials'): IssuedToken {
+export function suiteToken(
+  world: World,
+  suiteKey: string,
+  suiteSecret: string,
+  ticket: string,
+  unknownKey: 'invalid_suite_key' | 'invalid_credentials',
+): IssuedToken {
   const suite = requireSuite(world, suiteKey, suiteSecret, unknownKey);
   requireCurrentTicket(world, suite, ticket);
   return issued(world, world.tokens.issue({ kind: 'suite', suiteKey }, world.clock.now(), world.config.tokenLifetimeMs));

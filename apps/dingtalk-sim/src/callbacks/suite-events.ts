@@ -7,7 +7,12 @@ import { syncHttpPush } from './sync-http';
  * Sends a suite lifecycle event over the suite's push mode. HTTP and SyncHTTP need a suite URL
  * (without one the change still happens, silently); Stream queues until a connection is open.
  */
-async function dispatch(world: World, suiteKey: string, corpId: string | undefined, forMode: { http?: object; synchttp?: object; stream?: { eventType: string; data: object } }): Promise<Dispatch | null> {
+async function dispatch(
+  world: World,
+  suiteKey: string,
+  corpId: string | undefined,
+  forMode: { http?: object; synchttp?: object; stream?: { eventType: string; data: object } },
+): Promise<Dispatch | null> {
   const mode = world.eventModes.suite;
   if (mode === 'stream') return forMode.stream ? streamEvent(world, 'suite', suiteKey, forMode.stream.eventType, forMode.stream.data, corpId) : null;
   const event = mode === 'synchttp' ? forMode.synchttp : forMode.http;
@@ -22,7 +27,9 @@ export async function rotateSuiteTicket(world: World, suiteKey: string, ticket?:
   const suite = world.registry.suite(suiteKey);
   const push = await dispatch(world, suiteKey, undefined, {
     http: { EventType: 'suite_ticket', SuiteKey: suiteKey, SuiteTicket: issued, TimeStamp: String(now) },
-    synchttp: suite && syncHttpPush(suite.suiteId, '', [{ bizType: 2, bizId: String(suite.suiteId), bizData: { syncAction: 'suite_ticket', suiteTicket: issued } }], now),
+    synchttp:
+      suite &&
+      syncHttpPush(suite.suiteId, '', [{ bizType: 2, bizId: String(suite.suiteId), bizData: { syncAction: 'suite_ticket', suiteTicket: issued } }], now),
     stream: { eventType: 'suite_ticket', data: { suiteTicket: issued } },
   });
   return { ticket: issued, push };
@@ -66,9 +73,19 @@ export async function installSuite(world: World, suiteKey: string, corpId: strin
   const row = syncHttpPush(suite.suiteId, corpId, [{ bizType: 4, bizId: String(suite.suiteId), bizData: authRow(info, install.permanentCode) }], now);
   const pushes: Array<Dispatch | null> = [];
   if (world.eventModes.suite === 'http') {
-    pushes.push(await dispatch(world, suiteKey, corpId, { http: { EventType: 'tmp_auth_code', SuiteKey: suiteKey, AuthCode: tmpAuthCode, AuthCorpId: corpId, TimeStamp: String(now) } }));
+    pushes.push(
+      await dispatch(world, suiteKey, corpId, {
+        http: { EventType: 'tmp_auth_code', SuiteKey: suiteKey, AuthCode: tmpAuthCode, AuthCorpId: corpId, TimeStamp: String(now) },
+      }),
+    );
   }
-  pushes.push(await dispatch(world, suiteKey, corpId, { http: row, synchttp: row, stream: { eventType: 'org_suite_auth', data: authEvent(info, install.permanentCode) } }));
+  pushes.push(
+    await dispatch(world, suiteKey, corpId, {
+      http: row,
+      synchttp: row,
+      stream: { eventType: 'org_suite_auth', data: authEvent(info, install.permanentCode) },
+    }),
+  );
   return { corpId, agentId: info.agentId, tmpAuthCode, pushes: pushes.filter((p) => p !== null) };
 }
 

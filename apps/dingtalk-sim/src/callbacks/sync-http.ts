@@ -46,12 +46,16 @@ export function contactRows(world: World, suite: Suite, corpId: string, change: 
   const viewer = { corpId, isv: true, unionIdPrefix: suite.unionIdPrefix };
   const users = (change.userIds ?? []).map((userid): SyncRow => {
     const member = world.orgs.member(corpId, userid);
-    const bizData = member ? { errcode: 0, errmsg: 'ok', ...userDetail(member, world.orgs.person(member.personId), viewer), syncAction: change.eventType } : { syncAction: 'user_leave_org' };
+    const bizData = member
+      ? { errcode: 0, errmsg: 'ok', ...userDetail(member, world.orgs.person(member.personId), viewer), syncAction: change.eventType }
+      : { syncAction: 'user_leave_org' };
     return { bizType: 13, bizId: userid, bizData };
   });
   const depts = (change.deptIds ?? []).map((deptId): SyncRow => {
     const exists = world.orgs.department(corpId, deptId) !== undefined;
-    const bizData = exists ? { errcode: 0, errmsg: 'ok', ...getDepartment(world, viewer, deptId), syncAction: change.eventType } : { syncAction: 'org_dept_remove' };
+    const bizData = exists
+      ? { errcode: 0, errmsg: 'ok', ...getDepartment(world, viewer, deptId), syncAction: change.eventType }
+      : { syncAction: 'org_dept_remove' };
     return { bizType: 14, bizId: String(deptId), bizData };
   });
   return [...users, ...depts];

@@ -25,9 +25,7 @@ export function bodyReader(req: Request, res: Response, next: NextFunction): voi
   req.on('error', () => res.destroy());
   req.on('end', () => {
     const raw = Buffer.concat(chunks).toString('utf8');
-    locals(res).body = tooLarge
-      ? { kind: 'invalid', problem: 'too_large', text: '' }
-      : parseBody(raw, req.headers['content-type']);
+    locals(res).body = tooLarge ? { kind: 'invalid', problem: 'too_large', text: '' } : parseBody(raw, req.headers['content-type']);
     next();
   });
 }

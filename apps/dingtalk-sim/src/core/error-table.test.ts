@@ -4,7 +4,15 @@ import { missingParam, SimError, type SimErrorReason } from './sim-error';
 describe('error table', () => {
   it('wraps every 88 reason with its sub_code in sub_code, sub_msg and errmsg', () => {
     const wrapped = (Object.keys(ERROR_TABLE) as SimErrorReason[]).filter((r) => ERROR_TABLE[r].oapi.errcode === 88);
-    expect(wrapped.sort()).toEqual(['api_qps_limited', 'ip_not_allowed', 'monthly_quota', 'permission_denied', 'qps_limited', 'token_invalid', 'token_missing']);
+    expect(wrapped.sort()).toEqual([
+      'api_qps_limited',
+      'ip_not_allowed',
+      'monthly_quota',
+      'permission_denied',
+      'qps_limited',
+      'token_invalid',
+      'token_missing',
+    ]);
     for (const reason of wrapped) {
       const body = oapiErrorBody(new SimError(reason, 'why'));
       const sub = ERROR_TABLE[reason].oapi.subCode;

@@ -26,9 +26,7 @@ const SECRET_KEY = /secret|password/i;
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) ? '[REDACTED]' : redactSecrets(inner)]),
-  );
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) ? '[REDACTED]' : redactSecrets(inner)]));
 }
 
 /** Every DingTalk-facing request in arrival order, bounded so long benchmark runs stay small. */
@@ -53,9 +51,7 @@ export class RequestLog {
 
   list(filter: RequestLogFilter = {}): RequestLogEntry[] {
     return this.entries.filter(
-      (e) =>
-        (filter.pathPrefix === undefined || e.path.startsWith(filter.pathPrefix)) &&
-        (filter.sinceSeq === undefined || e.seq > filter.sinceSeq),
+      (e) => (filter.pathPrefix === undefined || e.path.startsWith(filter.pathPrefix)) && (filter.sinceSeq === undefined || e.seq > filter.sinceSeq),
     );
   }
 

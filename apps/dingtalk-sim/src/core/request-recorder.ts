@@ -27,7 +27,9 @@ export function requestRecorder(world: World, logger?: winston.Logger): RequestH
       res.on('close', () => {
         const outcome = entry.errcode !== undefined ? ` errcode=${entry.errcode}` : entry.code !== undefined ? ` code=${entry.code}` : '';
         const fault = entry.fault !== undefined ? ` fault=${entry.fault}` : '';
-        logger.info(`${req.method} ${req.path} ${entry.httpStatus}${outcome}${fault} client=${entry.clientKey ?? '-'} ${Math.round(performance.now() - started)}ms`);
+        logger.info(
+          `${req.method} ${req.path} ${entry.httpStatus}${outcome}${fault} client=${entry.clientKey ?? '-'} ${Math.round(performance.now() - started)}ms`,
+        );
       });
     }
     next();

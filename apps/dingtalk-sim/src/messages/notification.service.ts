@@ -14,7 +14,14 @@ export interface SendInput {
 }
 
 function splitList(value: string): string[] {
-  return [...new Set(value.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
 }
 
 function parseDeptIds(value: string): number[] {
@@ -46,7 +53,12 @@ export function sendNotification(world: World, sender: Sender, input: SendInput)
     const mediaId = (input.msg[msgtype] as Record<string, unknown>)['media_id'] as string;
     if (!world.media.ownedBy(mediaId, sender.key)) throw new SimError('invalid_media_id', `media_id ${mediaId} was not uploaded by this app`);
   }
-  if (msgtype === 'oa' && input.msg['oa'] && (input.msg['oa'] as Record<string, unknown>)['status_bar'] !== undefined && !(userids && userids.length <= 5 && !deptIds?.length && !toAllUser)) {
+  if (
+    msgtype === 'oa' &&
+    input.msg['oa'] &&
+    (input.msg['oa'] as Record<string, unknown>)['status_bar'] !== undefined &&
+    !(userids && userids.length <= 5 && !deptIds?.length && !toAllUser)
+  ) {
     throw invalidParam('msg.oa.status_bar', 'only for userid_list recipients, at most 5');
   }
 
@@ -54,10 +66,18 @@ export function sendNotification(world: World, sender: Sender, input: SendInput)
   const invalidUserids = (userids ?? []).filter((u) => !orgs.member(corpId, u));
   const invalidDeptIds = (deptIds ?? []).filter((d) => !orgs.department(corpId, d));
   let recipients: string[];
-  if (toAllUser) recipients = orgs.members(corpId).map((m) => m.userid).sort();
+  if (toAllUser)
+    recipients = orgs
+      .members(corpId)
+      .map((m) => m.userid)
+      .sort();
   else {
     const depts = new Set((deptIds ?? []).filter((d) => orgs.department(corpId, d)).flatMap((d) => orgs.subtree(corpId, d)));
-    const fromDepts = orgs.members(corpId).filter((m) => m.deptIds.some((d) => depts.has(d))).map((m) => m.userid).sort();
+    const fromDepts = orgs
+      .members(corpId)
+      .filter((m) => m.deptIds.some((d) => depts.has(d)))
+      .map((m) => m.userid)
+      .sort();
     const direct = (userids ?? []).filter((u) => orgs.member(corpId, u));
     recipients = [...new Set([...direct, ...fromDepts])];
   }

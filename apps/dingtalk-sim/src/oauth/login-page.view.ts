@@ -29,9 +29,7 @@ export interface LoginPageModel {
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function options(items: LoginOption[], selected?: string): string {
-  return items
-    .map((o) => `<option value="${escapeHtml(o.value)}"${o.value === selected ? ' selected' : ''}>${escapeHtml(o.label)}</option>`)
-    .join('');
+  return items.map((o) => `<option value="${escapeHtml(o.value)}"${o.value === selected ? ' selected' : ''}>${escapeHtml(o.label)}</option>`).join('');
 }
 
 const otherLocale = (locale: UiLocale): UiLocale => (locale === 'en' ? 'zh-CN' : 'en');

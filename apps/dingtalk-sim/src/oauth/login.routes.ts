@@ -31,7 +31,13 @@ function parseLoginRequest(world: World, p: Record<string, string>, checkFlowPar
 
 /** The authorize URL of this login in the other language (the page's language switch). */
 function switchUrl(login: LoginRequest, locale: UiLocale, selectedOrg?: string): string {
-  const params = new URLSearchParams({ client_id: login.client.clientId, redirect_uri: login.redirectUri, response_type: 'code', scope: login.scope, prompt: 'consent' });
+  const params = new URLSearchParams({
+    client_id: login.client.clientId,
+    redirect_uri: login.redirectUri,
+    response_type: 'code',
+    scope: login.scope,
+    prompt: 'consent',
+  });
   if (login.state !== undefined) params.set('state', login.state);
   if (selectedOrg !== undefined) params.set('corpId', selectedOrg);
   params.set('lang', locale === 'en' ? 'zh-CN' : 'en');
@@ -49,7 +55,12 @@ function pageModel(world: World, login: LoginRequest, locale: UiLocale, selected
     switchUrl: switchUrl(login, locale, selectedOrg),
     appName: login.client.name,
     selectedPerson: firstAdmin(world),
-    hidden: { client_id: login.client.clientId, redirect_uri: login.redirectUri, scope: login.scope, ...(login.state !== undefined ? { state: login.state } : {}) },
+    hidden: {
+      client_id: login.client.clientId,
+      redirect_uri: login.redirectUri,
+      scope: login.scope,
+      ...(login.state !== undefined ? { state: login.state } : {}),
+    },
     people,
     ...(orgs ? { orgs } : {}),
     ...(selectedOrg !== undefined ? { selectedOrg } : {}),
@@ -75,7 +86,8 @@ function redirectBack(res: Response, login: LoginRequest, params: Record<string,
 
 function formFields(req: Request, res: Response): Record<string, string> {
   const body = locals(res).body;
-  const fields = body.kind === 'form' ? body.value : body.kind === 'json' && body.value && typeof body.value === 'object' ? (body.value as Record<string, string>) : {};
+  const fields =
+    body.kind === 'form' ? body.value : body.kind === 'json' && body.value && typeof body.value === 'object' ? (body.value as Record<string, string>) : {};
   return { ...queryOf(req), ...fields };
 }
 

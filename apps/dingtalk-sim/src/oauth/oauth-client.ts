@@ -13,11 +13,25 @@ export interface OAuthClient {
 export function findOAuthClient(world: World, clientId: string): OAuthClient | undefined {
   const app = world.registry.app(clientId);
   if (app) {
-    return { clientId, clientSecret: app.appSecret, name: app.appName, isv: false, unionIdPrefix: app.unionIdPrefix, redirectUriPatterns: app.redirectUriPatterns };
+    return {
+      clientId,
+      clientSecret: app.appSecret,
+      name: app.appName,
+      isv: false,
+      unionIdPrefix: app.unionIdPrefix,
+      redirectUriPatterns: app.redirectUriPatterns,
+    };
   }
   const suite = world.registry.suite(clientId);
   if (suite) {
-    return { clientId, clientSecret: suite.suiteSecret, name: suite.appName, isv: true, unionIdPrefix: suite.unionIdPrefix, redirectUriPatterns: suite.redirectUriPatterns };
+    return {
+      clientId,
+      clientSecret: suite.suiteSecret,
+      name: suite.appName,
+      isv: true,
+      unionIdPrefix: suite.unionIdPrefix,
+      redirectUriPatterns: suite.redirectUriPatterns,
+    };
   }
   return undefined;
 }

@@ -41,7 +41,11 @@ export function userTokenRoutes(world: World): Router {
         else if (grantType === 'refresh_token') {
           grant = world.oauth.useRefreshToken(params.str('refreshToken'), client.clientId, now, world.config.rotateRefreshTokens);
         } else throw new SimError('unsupported_grant_type', 'grantType must be authorization_code or refresh_token');
-        if (!grant) throw new SimError('invalid_code', grantType === 'authorization_code' ? 'code is invalid, expired or already used' : 'refreshToken is invalid or expired');
+        if (!grant)
+          throw new SimError(
+            'invalid_code',
+            grantType === 'authorization_code' ? 'code is invalid, expired or already used' : 'refreshToken is invalid or expired',
+          );
         return issueUserTokens(world, grant);
       },
     }),

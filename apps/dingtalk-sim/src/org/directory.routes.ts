@@ -26,9 +26,7 @@ export function directoryRoutes(world: World): Router {
   route('/topapi/v2/department/listsubid', ({ params }, viewer) => listSubDepartmentIds(world, viewer, params.int('dept_id')));
   route('/topapi/v2/department/get', ({ params }, viewer) => getDepartment(world, viewer, params.int('dept_id')));
   route('/topapi/user/listid', ({ params }, viewer) => listUserIds(world, viewer, params.int('dept_id')));
-  route('/topapi/v2/user/list', ({ params }, viewer) =>
-    listUsers(world, viewer, params.int('dept_id'), params.int('cursor'), params.int('size')),
-  );
+  route('/topapi/v2/user/list', ({ params }, viewer) => listUsers(world, viewer, params.int('dept_id'), params.int('cursor'), params.int('size')));
   route('/topapi/v2/user/getuserinfo', ({ params }, viewer) => {
     const userid = world.oauth.consumeInAppCode(params.str('code'), viewer.corpId, world.clock.now());
     const member = userid !== undefined ? world.orgs.member(viewer.corpId, userid) : undefined;

@@ -6,7 +6,8 @@ import { personIdFromUnionId, type Viewer } from './viewer';
 function requireDept(world: World, viewer: Viewer, deptId: number) {
   const dept = world.orgs.department(viewer.corpId, deptId);
   if (!dept) throw new SimError('dept_not_found', `department ${deptId} not found`);
-  if (viewer.scope && !viewer.scope.has(deptId)) throw new SimError('dept_outside_scope', `部门不在授权范围内 (department ${deptId} is outside the app's contact scope)`);
+  if (viewer.scope && !viewer.scope.has(deptId))
+    throw new SimError('dept_outside_scope', `部门不在授权范围内 (department ${deptId} is outside the app's contact scope)`);
   return dept;
 }
 

@@ -9,7 +9,13 @@ export interface MutationResult<T> {
   pushes: Dispatch[];
 }
 
-async function maybeNotify(world: World, notify: boolean, corpId: string, eventType: string, ids: { userIds: string[] } | { deptIds: number[] }): Promise<Dispatch[]> {
+async function maybeNotify(
+  world: World,
+  notify: boolean,
+  corpId: string,
+  eventType: string,
+  ids: { userIds: string[] } | { deptIds: number[] },
+): Promise<Dispatch[]> {
   if (!notify) return [];
   return notifyContactChange(world, corpId, { eventType, ...ids });
 }

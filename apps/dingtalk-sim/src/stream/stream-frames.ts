@@ -26,8 +26,18 @@ export type Upstream = z.infer<typeof UpstreamSchema>;
 /** Event acks say SUCCESS, or LATER to have the message delivered again. */
 export const EventAckDataSchema = z.looseObject({ status: z.enum(['SUCCESS', 'LATER']), message: z.string().optional() });
 
-export function systemFrame(topic: 'CONNECTED' | 'REGISTERED' | 'ping' | 'disconnect' | 'KEEPALIVE', messageId: string, nowMs: number, data: object): DownstreamFrame {
-  return { specVersion: '1.0', type: 'SYSTEM', headers: { contentType: 'application/json', messageId, time: String(nowMs), topic }, data: JSON.stringify(data) };
+export function systemFrame(
+  topic: 'CONNECTED' | 'REGISTERED' | 'ping' | 'disconnect' | 'KEEPALIVE',
+  messageId: string,
+  nowMs: number,
+  data: object,
+): DownstreamFrame {
+  return {
+    specVersion: '1.0',
+    type: 'SYSTEM',
+    headers: { contentType: 'application/json', messageId, time: String(nowMs), topic },
+    data: JSON.stringify(data),
+  };
 }
 
 /** An EVENT subscription matches every event (`*`) or one eventType; a CALLBACK one matches its topic exactly. */

@@ -287,10 +287,13 @@ export class StreamGateway {
 
   private setTimer(id: string, ms: number, fn: () => void): void {
     this.clearTimer(id);
-    this.timers.set(id, setTimeout(() => {
-      this.timers.delete(id);
-      fn();
-    }, ms).unref());
+    this.timers.set(
+      id,
+      setTimeout(() => {
+        this.timers.delete(id);
+        fn();
+      }, ms).unref(),
+    );
   }
 
   private clearTimer(id: string): void {
@@ -306,7 +309,9 @@ function matches(c: Connection, filter: { clientId?: string; connectionId?: stri
 
 function refuse(socket: Duplex, status: number, reason: string): void {
   const body = JSON.stringify({ code: status === 401 ? 'invalidTicket' : 'notFound', message: reason });
-  socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 function safeJson(text: string): unknown {

@@ -33,7 +33,13 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, flagOf: (field: s
   throw validationError(result.error.issues.map((issue) => ({ path: flagOf(String(issue.path[0] ?? '')), message: issue.message })));
 }
 
-const list = (text: string | undefined) => (text === undefined ? undefined : text.split(',').map((item) => item.trim()).filter(Boolean));
+const list = (text: string | undefined) =>
+  text === undefined
+    ? undefined
+    : text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
 
 function expiresAt(flags: Flags): string | undefined {
   if (flags['expires-at'] !== undefined) return flags['expires-at'];
@@ -91,7 +97,11 @@ async function run(argv: string[]): Promise<unknown> {
     const subscriptionId = () => parse(SubscriptionParamsSchema, { id }, () => '<subscriptionId>').id;
     switch (`${group} ${command ?? ''}`.trim()) {
       case 'token create': {
-        const request = parse(CreateServiceTokenRequestSchema, { name: flags.name, scopes: list(flags.scopes), expiresAt: expiresAt(flags) }, (field) => `--${field === 'expiresAt' ? 'expires-at' : field}`);
+        const request = parse(
+          CreateServiceTokenRequestSchema,
+          { name: flags.name, scopes: list(flags.scopes), expiresAt: expiresAt(flags) },
+          (field) => `--${field === 'expiresAt' ? 'expires-at' : field}`,
+        );
         return await tokens.issue(request, LOCAL_ADMIN);
       }
       case 'token list':
@@ -115,7 +125,10 @@ async function run(argv: string[]): Promise<unknown> {
         return await subscriptions.replay(subscriptionId(), parse(ReplayRequestSchema, { fromSeq }, () => '--from-seq').fromSeq);
       }
       case 'subscription deliveries':
-        return await subscriptions.deliveries(subscriptionId(), parse(DeliveriesQuerySchema, { status: flags.status }, (field) => `--${field}`));
+        return await subscriptions.deliveries(
+          subscriptionId(),
+          parse(DeliveriesQuerySchema, { status: flags.status }, (field) => `--${field}`),
+        );
       case 'client create': {
         const flagOf: Record<string, string> = { redirectUris: '--redirect-uris', postLogoutRedirectUris: '--post-logout-uris', firstParty: '--first-party' };
         const request = parse(
@@ -152,7 +165,9 @@ run(process.argv.slice(2)).then(
   (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
     const fields = err instanceof AppError ? err.fields : undefined;
-    process.stderr.write(`${JSON.stringify({ error: message, code: err instanceof AppError ? err.code : 'internal', ...(fields ? { errors: fields } : {}) })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ error: message, code: err instanceof AppError ? err.code : 'internal', ...(fields ? { errors: fields } : {}) })}\n`,
+    );
     process.exit(err instanceof AppError ? 2 : 1);
   },
 );

@@ -67,7 +67,12 @@ export interface CloudClientOptions {
 }
 
 export function createCloudClient(options: CloudClientOptions): CloudClient {
-  const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, extra: Record<string, string> = {}): Promise<{ status: number; body: unknown }> => {
+  const call = async (
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<{ status: number; body: unknown }> => {
     const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json', ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const requestId = currentRequestId();

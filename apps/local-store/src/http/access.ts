@@ -42,17 +42,19 @@ export const SECURITY_SCHEMES = {
 const NO_CREDENTIAL = 'Send "Authorization: Bearer <service token>" or sign in to the console.';
 
 export function createAccess(resolve: CallerResolver, sessions: SessionService): Access {
-  const withCaller = (check: (caller: Caller) => void): RequestHandler => async (req, res, next) => {
-    try {
-      const caller = await resolve(req);
-      if (!caller) throw unauthorized(NO_CREDENTIAL);
-      check(caller);
-      res.locals.caller = caller;
-      next();
-    } catch (error) {
-      next(error);
-    }
-  };
+  const withCaller =
+    (check: (caller: Caller) => void): RequestHandler =>
+    async (req, res, next) => {
+      try {
+        const caller = await resolve(req);
+        if (!caller) throw unauthorized(NO_CREDENTIAL);
+        check(caller);
+        res.locals.caller = caller;
+        next();
+      } catch (error) {
+        next(error);
+      }
+    };
   return {
     public: { security: [] },
     session: { security: ['session'], before: [requireSession(sessions)] },
@@ -70,7 +72,8 @@ export function createAccess(resolve: CallerResolver, sessions: SessionService):
       security: ['bearer', 'session'],
       before: [
         withCaller((caller) => {
-          if (!scopes.some((scope) => caller.scopes.has(scope))) throw forbidden(`This credential lacks all of the scopes ${scopes.join(', ')}; one is needed.`);
+          if (!scopes.some((scope) => caller.scopes.has(scope)))
+            throw forbidden(`This credential lacks all of the scopes ${scopes.join(', ')}; one is needed.`);
         }),
       ],
     }),

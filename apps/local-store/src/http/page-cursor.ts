@@ -17,7 +17,6 @@ export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
   return parsed.data;
 }
 
-
 function hasNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
   if (value !== null && typeof value === 'object') return Object.values(value).some(hasNul);

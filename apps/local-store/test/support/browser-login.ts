@@ -15,7 +15,10 @@ export async function startLogin(app: Express): Promise<StartedLogin> {
   const res = await request(app).get('/auth/login');
   if (res.status !== 302) throw new Error(`GET /auth/login answered ${res.status}`);
   const location = new URL(String(res.headers['location']));
-  const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((line) => line.startsWith('dtg_bind_'))?.split(';')[0];
+  const cookie = ([] as string[])
+    .concat(res.headers['set-cookie'] ?? [])
+    .find((line) => line.startsWith('dtg_bind_'))
+    ?.split(';')[0];
   const binding = location.searchParams.get('binding');
   if (!cookie || !binding) throw new Error('GET /auth/login set no binding cookie');
   return { cookie, binding, location };

@@ -40,7 +40,16 @@ export interface FakeCloud {
 /** `port` 0 picks a free one; a test reopens a closed cloud on its old port to simulate an outage. */
 export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123456789'): Promise<FakeCloud> {
   const app = express();
-  const state: Omit<FakeCloud, 'url' | 'close'> = { apiKey, events: [], tickets: new Map(), revokedTokens: [], down: false, requests: [], sends: [], returns: [] };
+  const state: Omit<FakeCloud, 'url' | 'close'> = {
+    apiKey,
+    events: [],
+    tickets: new Map(),
+    revokedTokens: [],
+    down: false,
+    requests: [],
+    sends: [],
+    returns: [],
+  };
   const accepted = new Map<string, string>();
   let messages = 0;
   app.get('/auth/dingtalk', (req, res) => {
@@ -95,7 +104,16 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
   });
   app.get('/v1/directory/sync/:id', (req, res) => {
     if (req.params.id !== 'sync_fake_1') return void res.status(404).json({ code: 'not_found' });
-    res.json({ id: 'sync_fake_1', status: 'completed', departmentsSeen: 3, usersSeen: 9, usersRemoved: 0, startedAt: new Date(0).toISOString(), finishedAt: new Date(0).toISOString(), error: null });
+    res.json({
+      id: 'sync_fake_1',
+      status: 'completed',
+      departmentsSeen: 3,
+      usersSeen: 9,
+      usersRemoved: 0,
+      startedAt: new Date(0).toISOString(),
+      finishedAt: new Date(0).toISOString(),
+      error: null,
+    });
   });
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(port, '127.0.0.1', () => resolve(listening));

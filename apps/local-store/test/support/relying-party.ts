@@ -97,7 +97,10 @@ export async function startRelyingParty(issuer: string, options: RelyingPartyOpt
   });
   app.get('/logout', (_req, res) => {
     const idToken = rp.last?.tokens.id_token;
-    res.redirect(302, client.buildEndSessionUrl(config, { ...(idToken ? { id_token_hint: idToken } : {}), post_logout_redirect_uri: `${server.url}/signed-out` }).href);
+    res.redirect(
+      302,
+      client.buildEndSessionUrl(config, { ...(idToken ? { id_token_hint: idToken } : {}), post_logout_redirect_uri: `${server.url}/signed-out` }).href,
+    );
   });
   app.get('/signed-out', (_req, res) => {
     res.json({ signedOut: true });

@@ -60,4 +60,3 @@ export async function startEndpoint(): Promise<Endpoint> {
     });
   return endpoint;
 }
-

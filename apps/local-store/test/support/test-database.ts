@@ -66,10 +66,9 @@ async function ensureTemplate(client: Client): Promise<string> {
 
 /** Templates of older migration sets; one still being copied by another run is left alone. */
 async function dropStaleTemplates(client: Client, current: string): Promise<void> {
-  const stale = await client.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname LIKE '${TEMPLATE_PREFIX}%' AND datname <> $1`,
-    [current],
-  );
+  const stale = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE '${TEMPLATE_PREFIX}%' AND datname <> $1`, [
+    current,
+  ]);
   for (const { datname } of stale.rows) {
     try {
       await client.query(`DROP DATABASE IF EXISTS ${datname}`);

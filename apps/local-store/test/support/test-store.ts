@@ -93,7 +93,11 @@ export async function startTestStore(options: TestStoreOptions = {}): Promise<Te
     push: (body, pushSecrets = config.webhookSecrets) => {
       const text = typeof body === 'string' ? body : JSON.stringify(body);
       const id = typeof body === 'object' && body !== null && 'id' in body ? String(body.id) : 'msg_test';
-      return request(app).post('/webhooks/cloud').set('content-type', 'application/json').set(signed(text, pushSecrets, id)).send(text);
+      return request(app)
+        .post('/webhooks/cloud')
+        .set('content-type', 'application/json')
+        .set(signed(text, pushSecrets, id))
+        .send(text);
     },
     rowCounts: async () => {
       const counts = await Promise.all(

@@ -15,15 +15,20 @@ export interface CliAnswer<T> {
 /** `env` is the cloud's database and keys (CLOUD_DATABASE_URL, ENCRYPTION_KEY, …); nothing else of this process leaks in but PATH. */
 export function adminCli<T = Record<string, unknown>>(env: Record<string, string>, args: readonly string[]): Promise<CliAnswer<T>> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      const text = code === 0 ? stdout : stderr.trim().split('\n').at(-1) ?? '';
-      try {
-        resolve({ code, json: JSON.parse(text) as T, stderr });
-      } catch {
-        reject(new Error(`admin ${args.join(' ')} exited ${code} without JSON:\n${stdout}\n${stderr}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', CLI, ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        const text = code === 0 ? stdout : (stderr.trim().split('\n').at(-1) ?? '');
+        try {
+          resolve({ code, json: JSON.parse(text) as T, stderr });
+        } catch {
+          reject(new Error(`admin ${args.join(' ')} exited ${code} without JSON:\n${stdout}\n${stderr}`));
+        }
+      },
+    );
   });
 }
 

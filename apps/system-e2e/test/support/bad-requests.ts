@@ -60,7 +60,9 @@ export function operationsOf(doc: OpenApiDoc): Operation[] {
         query: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema ?? {} })),
         headers: params.filter((p) => p.in === 'header').map((p) => ({ name: p.name, schema: p.schema ?? {} })),
         // `$ref`s point into the document's components: compile the schema with them beside it.
-        body: bodySchema ? { required: op.requestBody?.required !== false, schema: bodySchema, validate: ajv.compile({ ...bodySchema, components: doc.components ?? {} }) } : undefined,
+        body: bodySchema
+          ? { required: op.requestBody?.required !== false, schema: bodySchema, validate: ajv.compile({ ...bodySchema, components: doc.components ?? {} }) }
+          : undefined,
         security: (op.security ?? []).map((alternative) => Object.keys(alternative)),
       });
     }
@@ -84,7 +86,9 @@ function badAuthorization(valid: string | undefined): fc.Arbitrary<string | unde
   ];
   if (valid) {
     const token = valid.replace(/^Bearer /, '');
-    options.push(fc.constantFrom(`Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, `Bearer ${token.toUpperCase()}`, `Basic ${token}`, token, `Bearer ${token} ${token}`));
+    options.push(
+      fc.constantFrom(`Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, `Bearer ${token.toUpperCase()}`, `Basic ${token}`, token, `Bearer ${token} ${token}`),
+    );
   }
   return fc.oneof(...options).map((v) => (v === undefined ? v : headerSafe(v)));
 }
@@ -127,7 +131,16 @@ const malformedJson = fc.oneof(
   }),
 );
 
-const wrongContentType = fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'text/html; charset=utf-8', 'application/json; charset=latin9', 'image/png');
+const wrongContentType = fc.constantFrom(
+  'text/plain',
+  'application/xml',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/octet-stream',
+  'text/html; charset=utf-8',
+  'application/json; charset=latin9',
+  'image/png',
+);
 
 function fillPath(template: string, values: Record<string, string>): string {
   return template.replace(/\{([^}]+)\}/g, (_m, name: string) => values[name] ?? 'zz-no-such-thing');
@@ -158,13 +171,18 @@ export function badRequestsFor(op: Operation, creds: Credentials): fc.Arbitrary<
   if (op.method === 'GET' || op.security.length === 0) {
     add(
       5,
-      fc.tuple(junkQuery, fc.dictionary(fc.constantFrom('x-request-id', 'x-junk', 'accept-language', 'if-none-match', 'origin'), unicode.map(headerSafe), { maxKeys: 2 })).map(([query, headers]) => ({
-        kind: 'junk query and headers, no body',
-        method: op.method,
-        target: `${plainTarget}${query.length ? `?${query.map(([k, v]) => `${k}=${v}`).join('&')}` : ''}`,
-        headers: { ...base, ...headers },
-        mustReject: !mayAccept,
-      })),
+      fc
+        .tuple(
+          junkQuery,
+          fc.dictionary(fc.constantFrom('x-request-id', 'x-junk', 'accept-language', 'if-none-match', 'origin'), unicode.map(headerSafe), { maxKeys: 2 }),
+        )
+        .map(([query, headers]) => ({
+          kind: 'junk query and headers, no body',
+          method: op.method,
+          target: `${plainTarget}${query.length ? `?${query.map(([k, v]) => `${k}=${v}`).join('&')}` : ''}`,
+          headers: { ...base, ...headers },
+          mustReject: !mayAccept,
+        })),
     );
   }
   if (op.security.length > 0) {
@@ -177,7 +195,14 @@ export function badRequestsFor(op: Operation, creds: Credentials): fc.Arbitrary<
         if (authorization !== undefined) headers['authorization'] = authorization;
         if (cookie !== undefined) headers['cookie'] = cookie;
         if (sample !== undefined) headers['content-type'] = 'application/json';
-        return { kind: 'bad credentials', method: op.method, target: plainTarget, headers, body: sample === undefined ? undefined : JSON.stringify(sample), mustReject: true };
+        return {
+          kind: 'bad credentials',
+          method: op.method,
+          target: plainTarget,
+          headers,
+          body: sample === undefined ? undefined : JSON.stringify(sample),
+          mustReject: true,
+        };
       }),
     );
   }
@@ -197,13 +222,15 @@ export function badRequestsFor(op: Operation, creds: Credentials): fc.Arbitrary<
   if (op.query.length > 0) {
     add(
       15,
-      fc.tuple(fc.array(fc.tuple(fc.constantFrom(...op.query.map((q) => q.name)), badQueryValue), { minLength: 1, maxLength: 4 }), junkQuery).map(([known, junk]) => ({
-        kind: 'bad query string',
-        method: op.method,
-        target: `${plainTarget}?${[...known, ...junk].map(([k, v]) => `${k}=${v}`).join('&')}`,
-        headers: base,
-        mustReject: !mayAccept,
-      })),
+      fc
+        .tuple(fc.array(fc.tuple(fc.constantFrom(...op.query.map((q) => q.name)), badQueryValue), { minLength: 1, maxLength: 4 }), junkQuery)
+        .map(([known, junk]) => ({
+          kind: 'bad query string',
+          method: op.method,
+          target: `${plainTarget}?${[...known, ...junk].map(([k, v]) => `${k}=${v}`).join('&')}`,
+          headers: base,
+          mustReject: !mayAccept,
+        })),
     );
   }
   if (op.body) {
@@ -211,14 +238,27 @@ export function badRequestsFor(op: Operation, creds: Credentials): fc.Arbitrary<
     add(
       30,
       fc
-        .tuple(mutation, fc.option(fc.oneof(unicode, hugeString.map((s) => s.slice(0, 4000))), { nil: undefined }))
+        .tuple(
+          mutation,
+          fc.option(
+            fc.oneof(
+              unicode,
+              hugeString.map((s) => s.slice(0, 4000)),
+            ),
+            { nil: undefined },
+          ),
+        )
         .map(([m, idempotencyKey]) => ({ value: mutate(sample ?? null, m), idempotencyKey }))
         .filter(({ value }) => !body.validate(value))
         .map(({ value, idempotencyKey }) => ({
           kind: 'body that breaks the schema',
           method: op.method,
           target: plainTarget,
-          headers: { ...base, 'content-type': 'application/json', ...(idempotencyKey && op.headers.length ? { 'idempotency-key': headerSafe(idempotencyKey) } : {}) },
+          headers: {
+            ...base,
+            'content-type': 'application/json',
+            ...(idempotencyKey && op.headers.length ? { 'idempotency-key': headerSafe(idempotencyKey) } : {}),
+          },
           body: JSON.stringify(value),
           mustReject: true,
         })),
@@ -238,7 +278,14 @@ export function badRequestsFor(op: Operation, creds: Credentials): fc.Arbitrary<
     );
     add(
       10,
-      malformedJson.map((text) => ({ kind: 'malformed JSON', method: op.method, target: plainTarget, headers: { ...base, 'content-type': 'application/json' }, body: text, mustReject: true })),
+      malformedJson.map((text) => ({
+        kind: 'malformed JSON',
+        method: op.method,
+        target: plainTarget,
+        headers: { ...base, 'content-type': 'application/json' },
+        body: text,
+        mustReject: true,
+      })),
     );
     add(
       10,

@@ -9,7 +9,10 @@ export type Schema = { [key: string]: unknown };
 const deref = (schema: Schema, root: Schema): Schema => {
   const ref = schema['$ref'];
   if (typeof ref !== 'string' || !ref.startsWith('#/')) return schema;
-  const target = ref.slice(2).split('/').reduce<unknown>((node, key) => (node as Schema | undefined)?.[key], root);
+  const target = ref
+    .slice(2)
+    .split('/')
+    .reduce<unknown>((node, key) => (node as Schema | undefined)?.[key], root);
   return (target as Schema | undefined) ?? {};
 };
 
@@ -81,7 +84,11 @@ const wrongValue: fc.Arbitrary<Json> = fc.oneof(
   fc.constantFrom('__proto__', 'constructor', 'prototype').map((key) => JSON.parse(`{"${key}":{"polluted":true}}`) as Json),
 );
 
-export type Mutation = { at: number; how: 'replace'; value: Json } | { at: number; how: 'delete' } | { at: number; how: 'stretch'; value: string } | { at: number; how: 'root'; value: Json };
+export type Mutation =
+  | { at: number; how: 'replace'; value: Json }
+  | { at: number; how: 'delete' }
+  | { at: number; how: 'stretch'; value: string }
+  | { at: number; how: 'root'; value: Json };
 
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ at: fc.nat(), how: fc.constant('replace' as const), value: wrongValue }),

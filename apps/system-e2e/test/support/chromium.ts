@@ -41,7 +41,11 @@ export async function openBrowser(options: BrowserOptions = {}): Promise<Browser
     throw new Error(`${CHROMIUM_PATH} is missing. \`npm test\` installs it (apt-get install chromium) when run as root; install it by hand otherwise.`);
   }
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: options.locale ?? 'en-GB', timezoneId: options.timezoneId ?? 'Asia/Shanghai' });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: options.locale ?? 'en-GB',
+    timezoneId: options.timezoneId ?? 'Asia/Shanghai',
+  });
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));

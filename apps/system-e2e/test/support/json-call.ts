@@ -8,7 +8,14 @@ export interface JsonAnswer {
   body: Record<string, unknown>;
 }
 
-export async function jsonCall(base: string, method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<JsonAnswer> {
+export async function jsonCall(
+  base: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+): Promise<JsonAnswer> {
   const reply = await call<Record<string, unknown> | undefined>(base, method, path, { token, body, headers });
   return { status: reply.status, contentType: reply.res.headers.get('content-type')?.split(';')[0] ?? '', body: reply.body ?? {} };
 }

@@ -131,7 +131,11 @@ export async function signInAtStore(localUrl: string, userid: string, browser = 
 
 /** POST /api/session from `browser` (its binding cookie goes along; the session cookie it gets is kept). */
 export function redeemAtStore(localUrl: string, ticket: string, browser = shared): Promise<Response> {
-  return browser.fetch(`${localUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ ticket }) });
+  return browser.fetch(`${localUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ ticket }),
+  });
 }
 
 /**

@@ -63,7 +63,8 @@ export function findSecrets(text: string, secrets: KnownSecret[]): SecretFinding
   const mask = (context: string) => secrets.reduce((out, s) => out.split(s.value).join(`<${s.name}>`), context);
   for (const secret of secrets) {
     const at = text.indexOf(secret.value);
-    if (secret.value.length >= 8 && at !== -1) findings.push({ name: secret.name, context: mask(text.slice(Math.max(0, at - 120), at + secret.value.length + 60)) });
+    if (secret.value.length >= 8 && at !== -1)
+      findings.push({ name: secret.name, context: mask(text.slice(Math.max(0, at - 120), at + secret.value.length + 60)) });
   }
   for (const [name, shape] of CREDENTIAL_SHAPES) {
     const match = shape.exec(text);

@@ -7,7 +7,9 @@ function sqliteText(file: string): string {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-    return tables.map((name) => `${name}: ${JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`).join('\n');
+    return tables
+      .map((name) => `${name}: ${JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all(), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`)
+      .join('\n');
   } finally {
     db.close();
   }

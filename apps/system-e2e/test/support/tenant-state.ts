@@ -5,7 +5,7 @@ import { call, count, type Stack, waitFor } from '@dtg/testkit';
 
 export async function cloudEvents(stack: Stack, after = 0): Promise<EventEnvelope[]> {
   const events: EventEnvelope[] = [];
-  for (let cursor = after; ; ) {
+  for (let cursor = after; ;) {
     const reply = await call(stack.cloud.url, 'GET', `/v1/events?after=${cursor}&limit=1000`, { token: stack.tenant.apiKey });
     if (reply.status !== 200) throw new Error(`GET /v1/events answered ${reply.status}`);
     const page = EventsPageSchema.parse(reply.body);

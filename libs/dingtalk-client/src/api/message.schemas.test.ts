@@ -15,7 +15,14 @@ describe('WorkNotificationMessageSchema', () => {
   it('accepts an action card with a button list and orientation', () => {
     const msg = {
       msgtype: 'action_card',
-      action_card: { markdown: 'x', btn_orientation: '1', btn_json_list: [{ title: 'Yes', action_url: 'http://y' }, { title: 'No', action_url: 'http://n' }] },
+      action_card: {
+        markdown: 'x',
+        btn_orientation: '1',
+        btn_json_list: [
+          { title: 'Yes', action_url: 'http://y' },
+          { title: 'No', action_url: 'http://n' },
+        ],
+      },
     };
     expect(issues(msg)).toEqual([]);
   });
@@ -33,14 +40,26 @@ describe('WorkNotificationMessageSchema', () => {
     ['oa bgcolor with 0x', { msgtype: 'oa', oa: { message_url: 'u', head: { bgcolor: '0xFFBBBB', text: 'h' }, body: {} } }],
     ['oa head text over 10 chars', { msgtype: 'oa', oa: { message_url: 'u', head: { bgcolor: 'FFBBBBBB', text: 'x'.repeat(11) }, body: {} } }],
     ['oa without body', { msgtype: 'oa', oa: { message_url: 'u', head: { bgcolor: 'FFBBBBBB', text: 'h' } } }],
-    ['oa status_bg not 0xFF + 6 hex', { msgtype: 'oa', oa: { message_url: 'u', head: { bgcolor: 'FFBBBBBB', text: 'h' }, status_bar: { status_bg: '0x00FF00' }, body: {} } }],
+    [
+      'oa status_bg not 0xFF + 6 hex',
+      { msgtype: 'oa', oa: { message_url: 'u', head: { bgcolor: 'FFBBBBBB', text: 'h' }, status_bar: { status_bg: '0x00FF00' }, body: {} } },
+    ],
     ['oa body title over 50 chars', { msgtype: 'oa', oa: { message_url: 'u', head: { bgcolor: 'FFBBBBBB', text: 'h' }, body: { title: 'x'.repeat(51) } } }],
     ['markdown text over 5000 chars', { msgtype: 'markdown', markdown: { title: 't', text: 'x'.repeat(5001) } }],
     ['action card with neither single nor buttons', { msgtype: 'action_card', action_card: { markdown: 'x' } }],
-    ['action card with both single and buttons', { msgtype: 'action_card', action_card: { markdown: 'x', single_title: 'a', single_url: 'u', btn_orientation: '0', btn_json_list: [{ title: 'a', action_url: 'u' }] } }],
+    [
+      'action card with both single and buttons',
+      {
+        msgtype: 'action_card',
+        action_card: { markdown: 'x', single_title: 'a', single_url: 'u', btn_orientation: '0', btn_json_list: [{ title: 'a', action_url: 'u' }] },
+      },
+    ],
     ['action card single_title without single_url', { msgtype: 'action_card', action_card: { markdown: 'x', single_title: 'a' } }],
     ['action card buttons without orientation', { msgtype: 'action_card', action_card: { markdown: 'x', btn_json_list: [{ title: 'a', action_url: 'u' }] } }],
-    ['action card button title over 20 chars', { msgtype: 'action_card', action_card: { markdown: 'x', btn_orientation: '0', btn_json_list: [{ title: 'x'.repeat(21), action_url: 'u' }] } }],
+    [
+      'action card button title over 20 chars',
+      { msgtype: 'action_card', action_card: { markdown: 'x', btn_orientation: '0', btn_json_list: [{ title: 'x'.repeat(21), action_url: 'u' }] } },
+    ],
     ['action card title over 64 chars', { msgtype: 'action_card', action_card: { title: 'x'.repeat(65), markdown: 'x', single_title: 'a', single_url: 'u' } }],
   ])('rejects %s', (_name, msg) => {
     expect(issues(msg).length).toBeGreaterThan(0);
@@ -87,7 +106,10 @@ describe('AsyncSendRequestSchema', () => {
   });
 
   it('allows an OA status bar only for at most 5 userids without departments', () => {
-    const oa = { msgtype: 'oa', oa: { message_url: 'u', head: { bgcolor: 'FFBBBBBB', text: 'h' }, status_bar: { status_value: 'pending', status_bg: '0xFFF65E5E' }, body: {} } };
+    const oa = {
+      msgtype: 'oa',
+      oa: { message_url: 'u', head: { bgcolor: 'FFBBBBBB', text: 'h' }, status_bar: { status_value: 'pending', status_bg: '0xFFF65E5E' }, body: {} },
+    };
     expect(AsyncSendRequestSchema.safeParse({ msg: oa, userIds: ['a', 'b', 'c', 'd', 'e'] }).success).toBe(true);
     expect(AsyncSendRequestSchema.safeParse({ msg: oa, userIds: ['a', 'b', 'c', 'd', 'e', 'f'] }).success).toBe(false);
     expect(AsyncSendRequestSchema.safeParse({ msg: oa, userIds: ['a'], deptIds: [2] }).success).toBe(false);

@@ -31,7 +31,9 @@ export class MessagesApi {
   async send(request: AsyncSendRequest): Promise<number> {
     const req = AsyncSendRequestSchema.parse(request);
     if (this.isv && req.toAllUser) {
-      throw new z.ZodError([{ code: 'custom', path: ['toAllUser'], message: 'to_all_user is not available to third-party (ISV) apps; give userIds or deptIds', input: true }]);
+      throw new z.ZodError([
+        { code: 'custom', path: ['toAllUser'], message: 'to_all_user is not available to third-party (ISV) apps; give userIds or deptIds', input: true },
+      ]);
     }
     const body = {
       agent_id: this.agentId(req.agentId),

@@ -37,16 +37,26 @@ export class OAuthApi {
   /** Exchanges a login `authCode`. Codes are single use, so this is never blindly retried. */
   exchangeCode({ clientId, clientSecret, code }: ClientSecretPair & { code: string }): Promise<UserAccessToken> {
     return this.caller.call({
-      host: 'api', method: 'POST', path: '/v1.0/oauth2/userAccessToken', idempotent: false, rateKey: tokenKeys.app(clientId),
-      body: { clientId, clientSecret, grantType: 'authorization_code', code }, schema: UserAccessTokenSchema,
+      host: 'api',
+      method: 'POST',
+      path: '/v1.0/oauth2/userAccessToken',
+      idempotent: false,
+      rateKey: tokenKeys.app(clientId),
+      body: { clientId, clientSecret, grantType: 'authorization_code', code },
+      schema: UserAccessTokenSchema,
     });
   }
 
   /** Refreshes a user token (refresh tokens last 30 days). Not retried: rotation behaviour is undocumented. */
   refreshUserToken({ clientId, clientSecret, refreshToken }: ClientSecretPair & { refreshToken: string }): Promise<UserAccessToken> {
     return this.caller.call({
-      host: 'api', method: 'POST', path: '/v1.0/oauth2/userAccessToken', idempotent: false, rateKey: tokenKeys.app(clientId),
-      body: { clientId, clientSecret, grantType: 'refresh_token', refreshToken }, schema: UserAccessTokenSchema,
+      host: 'api',
+      method: 'POST',
+      path: '/v1.0/oauth2/userAccessToken',
+      idempotent: false,
+      rateKey: tokenKeys.app(clientId),
+      body: { clientId, clientSecret, grantType: 'refresh_token', refreshToken },
+      schema: UserAccessTokenSchema,
     });
   }
 
@@ -56,8 +66,13 @@ export class OAuthApi {
    */
   currentUser(userAccessToken: string, clientId: string): Promise<UserProfile> {
     return this.caller.call({
-      host: 'api', method: 'GET', path: '/v1.0/contact/users/me', idempotent: true, rateKey: tokenKeys.app(clientId),
-      auth: userAccessToken, schema: UserProfileSchema,
+      host: 'api',
+      method: 'GET',
+      path: '/v1.0/contact/users/me',
+      idempotent: true,
+      rateKey: tokenKeys.app(clientId),
+      auth: userAccessToken,
+      schema: UserProfileSchema,
     });
   }
 }

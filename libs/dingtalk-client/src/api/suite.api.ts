@@ -32,8 +32,14 @@ export class SuiteApi {
   /** `GET /v1.0/oauth2/apps/authInfo?authCorpId=` with the suite token. */
   authInfo(authCorpId: string): Promise<AuthInfo> {
     return this.deps.caller.call({
-      host: 'api', method: 'GET', path: '/v1.0/oauth2/apps/authInfo', idempotent: true, rateKey: this.rateKey,
-      auth: this.deps.suiteToken, query: { authCorpId }, schema: AuthInfoSchema,
+      host: 'api',
+      method: 'GET',
+      path: '/v1.0/oauth2/apps/authInfo',
+      idempotent: true,
+      rateKey: this.rateKey,
+      auth: this.deps.suiteToken,
+      query: { authCorpId },
+      schema: AuthInfoSchema,
     });
   }
 
@@ -42,25 +48,42 @@ export class SuiteApi {
     const { suiteKey, suiteSecret } = this.deps;
     const ticket = await this.deps.suiteTicket();
     return this.deps.caller.call({
-      host: 'oapi', method: 'POST', path: '/service/get_auth_info', idempotent: true, rateKey: this.rateKey,
+      host: 'oapi',
+      method: 'POST',
+      path: '/service/get_auth_info',
+      idempotent: true,
+      rateKey: this.rateKey,
       query: signedQuery(suiteKey, suiteSecret, ticket, this.deps.clock.now()),
-      body: { suite_key: suiteKey, auth_corpid: authCorpId }, schema: LegacyAuthInfoSchema,
+      body: { suite_key: suiteKey, auth_corpid: authCorpId },
+      schema: LegacyAuthInfoSchema,
     });
   }
 
   /** Legacy `POST /service/get_permanent_code`: consumes the single-use tmp_auth_code, so never blindly retried. */
   permanentCode(tmpAuthCode: string): Promise<PermanentCode> {
     return this.deps.caller.call({
-      host: 'oapi', method: 'POST', path: '/service/get_permanent_code', idempotent: false, rateKey: this.rateKey,
-      auth: this.deps.suiteToken, tokenParam: 'suite_access_token', body: { tmp_auth_code: tmpAuthCode }, schema: PermanentCodeSchema,
+      host: 'oapi',
+      method: 'POST',
+      path: '/service/get_permanent_code',
+      idempotent: false,
+      rateKey: this.rateKey,
+      auth: this.deps.suiteToken,
+      tokenParam: 'suite_access_token',
+      body: { tmp_auth_code: tmpAuthCode },
+      schema: PermanentCodeSchema,
     });
   }
 
   /** Legacy `POST /service/activate_suite`. */
   activateSuite(authCorpId: string, permanentCode: string): Promise<void> {
     return this.deps.caller.call({
-      host: 'oapi', method: 'POST', path: '/service/activate_suite', idempotent: false, rateKey: this.rateKey,
-      auth: this.deps.suiteToken, tokenParam: 'suite_access_token',
+      host: 'oapi',
+      method: 'POST',
+      path: '/service/activate_suite',
+      idempotent: false,
+      rateKey: this.rateKey,
+      auth: this.deps.suiteToken,
+      tokenParam: 'suite_access_token',
       body: { suite_key: this.deps.suiteKey, auth_corpid: authCorpId, permanent_code: permanentCode },
       schema: OkSchema,
     });

@@ -16,14 +16,27 @@ function answer(status: number, body: unknown): DingTalkApiError {
 }
 
 describe('diagnoseSetup', () => {
-  it('names the missing permission from the old host\'s wrapped 60011 prose', () => {
-    const err = answer(200, { errcode: 88, sub_code: '60011', sub_msg: '没有调用该接口的权限，接口权限申请参考：https://open.dingtalk.com/x, requiredScopes:[qyapi_get_member]', errmsg: 'ding talk error[subcode=60011,submsg=…]' });
+  it("names the missing permission from the old host's wrapped 60011 prose", () => {
+    const err = answer(200, {
+      errcode: 88,
+      sub_code: '60011',
+      sub_msg: '没有调用该接口的权限，接口权限申请参考：https://open.dingtalk.com/x, requiredScopes:[qyapi_get_member]',
+      errmsg: 'ding talk error[subcode=60011,submsg=…]',
+    });
     expect(err.requiredScopes).toEqual(['qyapi_get_member']);
-    expect(diagnoseSetup(err)).toMatchObject({ problem: 'missing_permission', permissions: ['qyapi_get_member'], fix: expect.stringContaining('qyapi_get_member') });
+    expect(diagnoseSetup(err)).toMatchObject({
+      problem: 'missing_permission',
+      permissions: ['qyapi_get_member'],
+      fix: expect.stringContaining('qyapi_get_member'),
+    });
   });
 
-  it('names them from the new host\'s accessdenieddetail', () => {
-    const err = answer(403, { code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied', message: 'no permission', accessdenieddetail: { requiredScopes: ['Contact.User.Read', 'Contact.User.mobile'] } });
+  it("names them from the new host's accessdenieddetail", () => {
+    const err = answer(403, {
+      code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied',
+      message: 'no permission',
+      accessdenieddetail: { requiredScopes: ['Contact.User.Read', 'Contact.User.mobile'] },
+    });
     expect(diagnoseSetup(err)).toMatchObject({ problem: 'missing_permission', permissions: ['Contact.User.Read', 'Contact.User.mobile'] });
   });
 

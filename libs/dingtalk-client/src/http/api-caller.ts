@@ -66,7 +66,7 @@ export class ApiCaller {
 
   async call<T>(spec: CallSpec<T>): Promise<T> {
     let canRefreshToken = typeof spec.auth === 'object';
-    for (let attempt = 1; ; ) {
+    for (let attempt = 1; ;) {
       const token = await resolveToken(spec.auth);
       try {
         return await this.attempt(spec, token);

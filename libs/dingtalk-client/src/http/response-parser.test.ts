@@ -4,8 +4,7 @@ import { parseResponse } from './response-parser';
 
 const ctx = { method: 'POST', path: '/topapi/v2/user/get' };
 const schema = z.object({ result: z.object({ userid: z.string() }) });
-const parse = (status: number, body: unknown) =>
-  parseResponse({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }, schema, ctx);
+const parse = (status: number, body: unknown) => parseResponse({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }, schema, ctx);
 
 function errorOf(fn: () => unknown): DingTalkApiError {
   try {
@@ -29,7 +28,13 @@ describe('parseResponse', () => {
 
   it('when errcode 88 wraps sub_code 40014, then the error carries both and means refresh-token', () => {
     const err = errorOf(() =>
-      parse(200, { errcode: 88, sub_code: '40014', sub_msg: '不合法的access_token', errmsg: 'ding talk error[subcode=40014,submsg=…]', request_id: '16l4ew3d47pdp' }),
+      parse(200, {
+        errcode: 88,
+        sub_code: '40014',
+        sub_msg: '不合法的access_token',
+        errmsg: 'ding talk error[subcode=40014,submsg=…]',
+        request_id: '16l4ew3d47pdp',
+      }),
     );
     expect(err).toMatchObject({ errcode: 88, subCode: '40014', requestId: '16l4ew3d47pdp', httpStatus: 200, kind: 'refresh-token', path: ctx.path });
     expect(err.message).toContain('不合法的access_token');
@@ -49,7 +54,9 @@ describe('parseResponse', () => {
   });
 
   it('when the new API answers 400 InvalidAuthentication, then code, message and requestid are kept', () => {
-    const err = errorOf(() => parse(400, { code: 'InvalidAuthentication', requestid: '01A08FE7-CD6B-79BB-8B2E-35D8768AD457', message: 'invalid access_token' }));
+    const err = errorOf(() =>
+      parse(400, { code: 'InvalidAuthentication', requestid: '01A08FE7-CD6B-79BB-8B2E-35D8768AD457', message: 'invalid access_token' }),
+    );
     expect(err).toMatchObject({ code: 'InvalidAuthentication', httpStatus: 400, requestId: '01A08FE7-CD6B-79BB-8B2E-35D8768AD457', kind: 'refresh-token' });
     expect(err.message).toContain('invalid access_token');
   });

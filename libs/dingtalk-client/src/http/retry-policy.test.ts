@@ -2,8 +2,7 @@ import { DingTalkApiError, DingTalkTransportError } from '../errors/dingtalk-err
 import { backoffMs, decideRetry, DEFAULT_RETRY, type AttemptState } from './retry-policy';
 
 const options = { ...DEFAULT_RETRY, baseDelayMs: 100, maxDelayMs: 1000, throttledDelayMs: 1000, jitter: 0 };
-const apiError = (init: Partial<ConstructorParameters<typeof DingTalkApiError>[0]>) =>
-  new DingTalkApiError({ method: 'POST', path: '/p', ...init });
+const apiError = (init: Partial<ConstructorParameters<typeof DingTalkApiError>[0]>) => new DingTalkApiError({ method: 'POST', path: '/p', ...init });
 const transportError = (mayHaveReachedServer: boolean) =>
   new DingTalkTransportError({ method: 'POST', path: '/p', reason: mayHaveReachedServer ? 'timeout' : 'connection', mayHaveReachedServer });
 

@@ -41,12 +41,7 @@ export type RetryDecision = { action: 'fail' } | { action: 'refresh-token' } | {
  * opened. Only idempotent calls are also retried after busy/5xx answers or timeouts/resets,
  * because then DingTalk may already have executed the request.
  */
-export function decideRetry(
-  err: unknown,
-  state: AttemptState,
-  options: Required<RetryOptions>,
-  random: () => number = Math.random,
-): RetryDecision {
+export function decideRetry(err: unknown, state: AttemptState, options: Required<RetryOptions>, random: () => number = Math.random): RetryDecision {
   if (err instanceof DingTalkApiError && err.kind === 'refresh-token') {
     return state.canRefreshToken ? { action: 'refresh-token' } : { action: 'fail' };
   }

@@ -37,7 +37,6 @@ export function describeTransportFailure(err: unknown, deadline: AbortSignal): T
   return { reason: 'connection', mayHaveReachedServer: true, ...withCode };
 }
 
-
 /**
  * Error codes along the `cause` chain (fetch wraps the socket error in a TypeError) and inside
  * AggregateErrors (Node's happy-eyeballs connect reports one error per address tried).

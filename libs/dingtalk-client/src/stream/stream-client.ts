@@ -6,7 +6,18 @@
 // regional host), and in debug mode it prints its whole config, the client secret included.
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { DownstreamFrameSchema, ackFrame, parseData, toStreamEvent, type DownstreamFrame, type EventAckStatus, type StreamCallbackMessage, type StreamEndpoint, type StreamEvent, type StreamSubscription } from './stream-frames';
+import {
+  DownstreamFrameSchema,
+  ackFrame,
+  parseData,
+  toStreamEvent,
+  type DownstreamFrame,
+  type EventAckStatus,
+  type StreamCallbackMessage,
+  type StreamEndpoint,
+  type StreamEvent,
+  type StreamSubscription,
+} from './stream-frames';
 import { DEFAULT_RECONNECT, reconnectDelayMs, type ReconnectOptions } from './reconnect-backoff';
 
 export type StreamState = 'idle' | 'connecting' | 'open' | 'backoff' | 'stopped';

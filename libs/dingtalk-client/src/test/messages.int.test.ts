@@ -175,7 +175,10 @@ describe('errors and retries per class, using simulator faults', () => {
   it('when a read meets 5xx and busy, then it is retried with backoff and succeeds', async () => {
     const taskId = await messages().send({ userIds: ['user035'], msg: text('read retries') });
     const path = '/topapi/message/corpconversation/getsendprogress';
-    await sim.faults([{ path, kind: '5xx', times: 1 }, { path, kind: 'busy', times: 1 }]);
+    await sim.faults([
+      { path, kind: '5xx', times: 1 },
+      { path, kind: 'busy', times: 1 },
+    ]);
     expect(await messages().getSendProgress(taskId)).toEqual(expect.objectContaining({ status: expect.any(Number) }));
     const log = await sim.requests('/topapi/message/corpconversation/getsendprogress');
     expect(log.map((e) => [e.fault, e.httpStatus >= 500 ? '5xx' : e.httpStatus, e.errcode])).toEqual([

@@ -101,7 +101,7 @@ describe('OAuth login against the simulator', () => {
     expect(err).toMatchObject({ errcode: 60121, kind: 'not-found', outcome: 'rejected' });
   });
 
-  it('when logging in through the suite, then unionIds are the suite developer\'s and mobile is masked', async () => {
+  it("when logging in through the suite, then unionIds are the suite developer's and mobile is masked", async () => {
     const suiteLogin = { clientId: DEMO.suite.suiteKey, clientSecret: DEMO.suite.suiteSecret };
     const back = await logIn(client.authorizeUrl({ clientId: DEMO.suite.suiteKey, redirectUri: REDIRECT, state: 's' }), 'user011');
     const token = await client.oauth.exchangeCode({ ...suiteLogin, code: back.searchParams.get('code') ?? '' });

@@ -15,7 +15,6 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((c) => c.stop()));
 });
 
-
 interface Harness {
   client: DingTalkStreamClient;
   events: StreamEvent[];
@@ -41,9 +40,12 @@ function startStream(options: { secret?: string; onEvent?: (e: StreamEvent) => P
   return { client, events, states };
 }
 
-const connections = async () => (await sim.control<{ connections: Array<{ connectionId: string; pongs: number; closing: boolean }> }>('GET', `/stream?clientId=${DEMO.app.appKey}`)).connections;
+const connections = async () =>
+  (await sim.control<{ connections: Array<{ connectionId: string; pongs: number; closing: boolean }> }>('GET', `/stream?clientId=${DEMO.app.appKey}`))
+    .connections;
 const messageState = async (id: string) => (await sim.control<{ messages: StreamMessage[] }>('GET', '/stream')).messages.find((m) => m.messageId === id);
-const push = (eventType: string, data: object) => sim.control<{ messageId: string; eventId: string }>('POST', '/stream/events', { target: 'app', eventType, data });
+const push = (eventType: string, data: object) =>
+  sim.control<{ messageId: string; eventId: string }>('POST', '/stream/events', { target: 'app', eventType, data });
 
 describe('Stream client against the simulator', () => {
   it('when connected, then events reach the handler parsed, are acknowledged, and pings are answered', async () => {
@@ -52,7 +54,14 @@ describe('Stream client against the simulator', () => {
     const pushed = await push('user_modify_org', { timeStamp: '1', userId: ['user020'] });
     await waitFor(async () => (await messageState(pushed.messageId))?.state === 'acked', 'acked');
     expect(events).toEqual([
-      expect.objectContaining({ messageId: pushed.messageId, eventId: pushed.eventId, eventType: 'user_modify_org', corpId: DEMO.corpId, bornAtMs: expect.any(Number), data: { timeStamp: '1', userId: ['user020'] } }),
+      expect.objectContaining({
+        messageId: pushed.messageId,
+        eventId: pushed.eventId,
+        eventType: 'user_modify_org',
+        corpId: DEMO.corpId,
+        bornAtMs: expect.any(Number),
+        data: { timeStamp: '1', userId: ['user020'] },
+      }),
     ]);
     await sim.control('POST', '/stream/ping', {});
     await waitFor(async () => (await connections())[0]?.pongs === 1, 'ping answered');

@@ -156,21 +156,24 @@ describe('token broker against the simulator', () => {
     expect(await tokenStore.get('app:dingdemoappkey01')).toMatchObject({ expireIn: 7200 });
   });
 
-  it.each(['v1', 'legacy'] as const)('when the stored ticket is stale but a newer one arrives meanwhile, then the %s corp token fetch reloads it once', async (tokenEndpoints) => {
-    const { ticket } = await sim.control<{ ticket: string }>('POST', '/suite/ticket', {});
-    const reads: string[] = [];
-    // A source whose first read still returns the old ticket, as a database read racing the push would.
-    const source: SuiteTicketSource = {
-      current: async () => {
-        const value = reads.length === 0 ? DEMO.suite.initialTicket : ticket;
-        reads.push(value);
-        return value;
-      },
-    };
-    const org = sim.client({ suiteTicketSource: source, tokenEndpoints }).forOrg(isvInstall);
-    expect((await org.contacts.getUser('user004')).userid).toBe('user004');
-    expect(reads).toEqual([DEMO.suite.initialTicket, ticket]);
-  });
+  it.each(['v1', 'legacy'] as const)(
+    'when the stored ticket is stale but a newer one arrives meanwhile, then the %s corp token fetch reloads it once',
+    async (tokenEndpoints) => {
+      const { ticket } = await sim.control<{ ticket: string }>('POST', '/suite/ticket', {});
+      const reads: string[] = [];
+      // A source whose first read still returns the old ticket, as a database read racing the push would.
+      const source: SuiteTicketSource = {
+        current: async () => {
+          const value = reads.length === 0 ? DEMO.suite.initialTicket : ticket;
+          reads.push(value);
+          return value;
+        },
+      };
+      const org = sim.client({ suiteTicketSource: source, tokenEndpoints }).forOrg(isvInstall);
+      expect((await org.contacts.getUser('user004')).userid).toBe('user004');
+      expect(reads).toEqual([DEMO.suite.initialTicket, ticket]);
+    },
+  );
 
   it('when no suite ticket is known yet, then ISV calls fail with SuiteTicketUnavailableError', async () => {
     const org = sim.client({ suiteTicketSource: { current: async () => undefined } }).forOrg(isvInstall);

@@ -16,7 +16,12 @@ function tokenEndpoint(expireIn = 7200) {
 }
 
 function manualClock(start = 1_700_000_000_000) {
-  return { ms: start, now() { return this.ms; } };
+  return {
+    ms: start,
+    now() {
+      return this.ms;
+    },
+  };
 }
 
 describe('TokenBroker', () => {

@@ -31,7 +31,14 @@ export function accessLog(logger: Logger): RequestHandler {
     res.on('close', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = QUIET_PATHS.has(path) || (res.locals as Record<symbol, boolean>)[ROUTINE] ? 'debug' : 'info';
-      const fields = { method: req.method, path: loggablePath(req, path), status: res.statusCode, ms: Math.round(ms * 10) / 10, requestId: context?.requestId, tenantId: context?.tenantId };
+      const fields = {
+        method: req.method,
+        path: loggablePath(req, path),
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+        requestId: context?.requestId,
+        tenantId: context?.tenantId,
+      };
       logger.log(level, 'request', res.writableFinished ? fields : { ...fields, aborted: true });
     });
     next();

@@ -32,9 +32,12 @@ function buildApp(overrides: Partial<ServiceAppOptions> = {}) {
           res.status(201).json({ ...body, dryRun: query.dryRun === 'true', requestId: currentRequestId() });
         }),
       );
-      users.get('/users/:id', route({ params: z.object({ id: z.string().regex(/^u\d+$/) }) }, async ({ params }) => {
-        throw notFound(`User ${params.id} does not exist.`);
-      }));
+      users.get(
+        '/users/:id',
+        route({ params: z.object({ id: z.string().regex(/^u\d+$/) }) }, async ({ params }) => {
+          throw notFound(`User ${params.id} does not exist.`);
+        }),
+      );
       users.get('/tickets/:ticket', (req, res) => {
         if (req.params.ticket !== 'ticket-known-0123456789') throw notFound('No such ticket.');
         res.json({ ok: true });
@@ -115,7 +118,9 @@ describe('request id', () => {
     const { app, logs } = buildApp();
     await request(app).get('/plain?limit=5&code=secret-oauth-code').set('x-request-id', 'acc-1');
     const access = logs.lines().filter((entry) => entry.message === 'request');
-    expect(access).toEqual([expect.objectContaining({ level: 'info', method: 'GET', path: '/plain', status: 200, requestId: 'acc-1', ms: expect.any(Number) })]);
+    expect(access).toEqual([
+      expect.objectContaining({ level: 'info', method: 'GET', path: '/plain', status: 200, requestId: 'acc-1', ms: expect.any(Number) }),
+    ]);
     expect(JSON.stringify(logs.lines())).not.toContain('secret-oauth-code');
   });
 
@@ -140,7 +145,12 @@ describe('request id', () => {
     const deadline = Date.now() + 3_000;
     while (!logs.lines().some((entry) => entry.message === 'request') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     server.close();
-    expect(logs.lines().find((entry) => entry.message === 'request')).toMatchObject({ path: '/v1/slow', aborted: true, requestId: 'gone-1', tenantId: 'tenant-s' });
+    expect(logs.lines().find((entry) => entry.message === 'request')).toMatchObject({
+      path: '/v1/slow',
+      aborted: true,
+      requestId: 'gone-1',
+      tenantId: 'tenant-s',
+    });
   });
 
   it('logs probe requests at debug level', async () => {
@@ -153,7 +163,12 @@ describe('request id', () => {
     const { app, logs } = buildApp();
     await request(app).get('/poll?empty=yes');
     await request(app).get('/poll');
-    expect(logs.lines().filter((entry) => entry.message === 'request').map((entry) => entry.level)).toEqual(['debug', 'info']);
+    expect(
+      logs
+        .lines()
+        .filter((entry) => entry.message === 'request')
+        .map((entry) => entry.level),
+    ).toEqual(['debug', 'info']);
   });
 });
 
@@ -184,7 +199,9 @@ describe('problem+json errors', () => {
 
   it('when the body exceeds jsonLimit, then 413', async () => {
     const { app } = buildApp({ jsonLimit: '1kb' });
-    const res = await request(app).post('/v1/users').send({ name: 'x'.repeat(2000) });
+    const res = await request(app)
+      .post('/v1/users')
+      .send({ name: 'x'.repeat(2000) });
     expectProblem(res.body, 'payload_too_large', 413);
   });
 
@@ -223,14 +240,20 @@ describe('problem+json errors', () => {
     expect(JSON.stringify(res.body)).not.toContain('exploded');
     const errors = logs.lines().filter((entry) => entry.level === 'error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ problem: 'internal', requestId: res.headers['x-request-id'], err: { stack: expect.stringContaining('database exploded') } });
+    expect(errors[0]).toMatchObject({
+      problem: 'internal',
+      requestId: res.headers['x-request-id'],
+      err: { stack: expect.stringContaining('database exploded') },
+    });
   });
 
   it('when a ZodError escapes a handler, then it is the service failing to parse its own data: 500, logged as an error', async () => {
     const { app, logs } = buildApp();
     const res = await request(app).get('/zod');
     expect(expectProblem(res.body, 'internal', 500).errors).toBeUndefined();
-    expect(logs.lines().filter((entry) => entry.level === 'error')).toEqual([expect.objectContaining({ problem: 'internal', err: expect.objectContaining({ name: 'ZodError' }) })]);
+    expect(logs.lines().filter((entry) => entry.level === 'error')).toEqual([
+      expect.objectContaining({ problem: 'internal', err: expect.objectContaining({ name: 'ZodError' }) }),
+    ]);
   });
 
   it('when input reaching a handler another way fails parseValue, then 400 validation_failed naming the fields', async () => {
@@ -270,10 +293,17 @@ describe('validation', () => {
   it('when a string holds a lone surrogate or a NUL, in the body or the query, then 400 names it and the handler never runs', async () => {
     const { app, logs } = buildApp();
     // JSON.stringify writes a lone surrogate as the escape \ud800: the body on the wire is plain ASCII JSON.
-    const surrogate = await request(app).post('/v1/users').set('content-type', 'application/json').send(JSON.stringify({ name: 'x\ud800y' }));
+    const surrogate = await request(app)
+      .post('/v1/users')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ name: 'x\ud800y' }));
     expect(expectProblem(surrogate.body, 'validation_failed', 400).errors).toEqual([{ path: 'body.name', message: expect.stringContaining('Unicode') }]);
     const nul = await request(app).post('/v1/users?dryRun=true%00').send({ name: 'Ann\u0000' });
-    expect(expectProblem(nul.body, 'validation_failed', 400).errors?.map((e) => e.path).sort()).toEqual(['body.name', 'query.dryRun']);
+    expect(
+      expectProblem(nul.body, 'validation_failed', 400)
+        .errors?.map((e) => e.path)
+        .sort(),
+    ).toEqual(['body.name', 'query.dryRun']);
     expect(logs.lines().filter((entry) => entry.message === 'creating user')).toEqual([]);
   });
 });

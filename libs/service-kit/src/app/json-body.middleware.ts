@@ -15,8 +15,7 @@ export interface JsonBodyOptions {
 }
 
 export function jsonBody(options: JsonBodyOptions): RequestHandler {
-  const keepRaw = (path: string): boolean =>
-    options.rawBodyPaths === undefined || options.rawBodyPaths.some((prefix) => path.startsWith(prefix));
+  const keepRaw = (path: string): boolean => options.rawBodyPaths === undefined || options.rawBodyPaths.some((prefix) => path.startsWith(prefix));
   return express.json({
     limit: options.limit,
     type: JSON_CONTENT_TYPES,

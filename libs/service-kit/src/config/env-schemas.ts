@@ -94,7 +94,16 @@ export function envSecret(options: { minLength?: number } = {}) {
 
 /** Comma-separated list; items are trimmed and blanks dropped. */
 export function envList(fallback?: string[]) {
-  return envVar((text) => ok(text.split(',').map((item) => item.trim()).filter((item) => item !== '')), fallback);
+  return envVar(
+    (text) =>
+      ok(
+        text
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item !== ''),
+      ),
+    fallback,
+  );
 }
 
 export interface RateLimitSetting {
@@ -136,7 +145,10 @@ export function envTrustProxy() {
     if (/^\d+$/.test(text)) return text === '0' ? ok(false) : parseInteger(text, 1, 10);
     if (FALSE_WORDS.has(word)) return ok(false);
     if (TRUE_WORDS.has(word)) return fail('would trust any client’s X-Forwarded-For: give the number of proxies in front, or their addresses');
-    const items = text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    const items = text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
     if (items.every((item) => PROXY_NAMES.has(item) || isAddressOrSubnet(item))) return ok(items);
     return fail('must be off, a number of proxies, or a list of addresses/subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8…)');
   }, false);

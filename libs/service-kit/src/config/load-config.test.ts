@@ -159,11 +159,7 @@ describe('parseConfigOrExit', () => {
     expect(child.stdout).not.toContain('unreachable');
     expect(child.stderr).not.toContain('tiny-leaked-secret');
     const lines = child.stderr.split('\n').filter((line) => line.trim() !== '');
-    expect(lines).toEqual([
-      'Invalid configuration (2 problem(s)):',
-      '  PORT: must be an integer',
-      '  API_SECRET: must be at least 20 characters long',
-    ]);
+    expect(lines).toEqual(['Invalid configuration (2 problem(s)):', '  PORT: must be an integer', '  API_SECRET: must be at least 20 characters long']);
   });
 });
 
@@ -198,7 +194,7 @@ describe('loadConfig with <NAME>_FILE (Docker and Kubernetes secrets)', () => {
     expect(() => loadConfig(ConfigSchema, { ...goodEnv, UNRELATED_FILE: path.join(dir, 'absent') })).not.toThrow();
   });
 
-  it('works through a schema that transforms its object (the local store\'s)', () => {
+  it("works through a schema that transforms its object (the local store's)", () => {
     const Piped = z.object({ TOKEN: envSecret({ minLength: 8 }) }).transform((env) => ({ token: env.TOKEN }));
     expect(loadConfig(Piped, { TOKEN_FILE: secretFile('piped-secret') })).toEqual({ token: 'piped-secret' });
   });

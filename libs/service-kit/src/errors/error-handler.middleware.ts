@@ -46,7 +46,10 @@ export function problemOf(error: AppError, requestId: string): Problem {
 
 function sendProblem(res: Response, error: AppError): void {
   if (error.headers) res.set(error.headers);
-  res.status(error.status).type(PROBLEM_CONTENT_TYPE).json(problemOf(error, String(res.getHeader(REQUEST_ID_HEADER) ?? '')));
+  res
+    .status(error.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .json(problemOf(error, String(res.getHeader(REQUEST_ID_HEADER) ?? '')));
 }
 
 // Keys avoid the redaction list on purpose: `code`/`statusCode` would be masked as secrets.
@@ -55,6 +58,10 @@ function logOnce(logger: Logger, req: Request, error: AppError, thrown: unknown)
   if (error.status >= 500) {
     logger.error(error.status === 500 ? 'unhandled error' : error.detail, { ...fields, err: thrown });
   } else {
-    logger.info(error.detail, { ...fields, ...(error.fields ? { errors: error.fields } : {}), ...(error.permission ? { missingPermission: error.permission } : {}) });
+    logger.info(error.detail, {
+      ...fields,
+      ...(error.fields ? { errors: error.fields } : {}),
+      ...(error.permission ? { missingPermission: error.permission } : {}),
+    });
   }
 }

@@ -33,9 +33,7 @@ const redaction = winston.format((info) => {
 });
 
 export function createLogger(options: LoggerOptions): Logger {
-  const transport = options.destination
-    ? new winston.transports.Stream({ stream: options.destination })
-    : new winston.transports.Console();
+  const transport = options.destination ? new winston.transports.Stream({ stream: options.destination }) : new winston.transports.Console();
   // winston runs the whole format chain (redaction, JSON) before its transports drop a line below
   // the level; dropping it first makes a debug/info line cost nothing at LOG_LEVEL=warn.
   const enabled = winston.format((info) => (logger.isLevelEnabled(info.level) ? info : false));

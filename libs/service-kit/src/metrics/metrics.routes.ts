@@ -17,7 +17,9 @@ export function metricsRoutes(registry: Registry, token: string | undefined): Ro
   router.get('/metrics', async (req, res) => {
     // Compared as digests: equal lengths, constant time, whatever was sent.
     if (!timingSafeEqual(digest(req.headers.authorization ?? ''), expected)) {
-      throw new AppError('unauthorized', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.', { headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' } });
+      throw new AppError('unauthorized', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.', {
+        headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' },
+      });
     }
     res.type(registry.contentType).send(await registry.metrics());
   });

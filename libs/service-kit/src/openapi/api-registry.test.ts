@@ -21,10 +21,14 @@ function build() {
     patterns.push(routePattern(req));
     res.json([]);
   });
-  api.add(router, { method: 'get', path: '/v1/things/:id', summary: 'One', input: { params: z.object({ id: z.string() }) }, responses: ok }, ({ params }, req, res) => {
-    patterns.push(routePattern(req));
-    res.json({ id: params.id });
-  });
+  api.add(
+    router,
+    { method: 'get', path: '/v1/things/:id', summary: 'One', input: { params: z.object({ id: z.string() }) }, responses: ok },
+    ({ params }, req, res) => {
+      patterns.push(routePattern(req));
+      res.json({ id: params.id });
+    },
+  );
   api.raw(router, { method: 'post', path: '/v1/things/:id/poke', summary: 'Raw', responses: ok }, (_req, res) => res.status(204).end());
   const app = express();
   api.mount(app, router);

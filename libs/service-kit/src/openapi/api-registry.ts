@@ -68,7 +68,7 @@ export class ApiRegistry {
 
   private prefixOf(router: Router): string {
     const prefix = this.prefixes.get(router);
-    if (prefix === undefined) throw new Error('mount() takes a router made by this registry\'s router(prefix)');
+    if (prefix === undefined) throw new Error("mount() takes a router made by this registry's router(prefix)");
     return prefix;
   }
 

@@ -23,14 +23,28 @@ function app() {
   );
   registry.add(
     router,
-    { method: 'post', path: '/v1/things', summary: 'Make', security: ['bearer'], scopes: ['things:write'], input: { body: z.object({ n: z.number().int() }) }, responses: { 201: { description: 'made' } } },
+    {
+      method: 'post',
+      path: '/v1/things',
+      summary: 'Make',
+      security: ['bearer'],
+      scopes: ['things:write'],
+      input: { body: z.object({ n: z.number().int() }) },
+      responses: { 201: { description: 'made' } },
+    },
     ({ body }, _req, res) => {
       res.status(201).json({ n: body.n });
     },
   );
   registry.add(
     router,
-    { method: 'post', path: '/v1/jobs', summary: 'Start', input: { body: z.object({ full: z.boolean() }).optional() }, responses: { 202: { description: 'started' } } },
+    {
+      method: 'post',
+      path: '/v1/jobs',
+      summary: 'Start',
+      input: { body: z.object({ full: z.boolean() }).optional() },
+      responses: { 202: { description: 'started' } },
+    },
     (_input, _req, res) => {
       res.status(202).end();
     },
@@ -50,7 +64,10 @@ describe('OpenAPI from the route registry', () => {
     expect(doc.openapi).toBe('3.1.0');
     const get = doc.paths['/v1/users/{userid}'].get;
     expect(get.parameters).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'userid', in: 'path', required: true }), expect.objectContaining({ name: 'fields', in: 'query', required: false })]),
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'userid', in: 'path', required: true }),
+        expect.objectContaining({ name: 'fields', in: 'query', required: false }),
+      ]),
     );
     expect(get.responses['200'].content['application/json'].schema.properties.name).toEqual({ type: 'string' });
     expect(get.responses['404'].content['application/problem+json'].schema.properties.requestId).toBeDefined();
@@ -77,9 +94,14 @@ describe('OpenAPI from the route registry', () => {
     await request(a).get('/docs/..%2Fpackage.json').expect(404);
   });
 
-  it('serves the docs page under a CSP that runs only this origin\'s scripts, talks only to it, and that nothing may frame', async () => {
+  it("serves the docs page under a CSP that runs only this origin's scripts, talks only to it, and that nothing may frame", async () => {
     const res = await request(app()).get('/docs').expect(200);
-    const csp = new Map((res.headers['content-security-policy'] ?? '').split(';').map((part: string) => part.trim().split(/\s+/)).map(([name = '', ...values]) => [name, values]));
+    const csp = new Map(
+      (res.headers['content-security-policy'] ?? '')
+        .split(';')
+        .map((part: string) => part.trim().split(/\s+/))
+        .map(([name = '', ...values]) => [name, values]),
+    );
     expect(csp.get('default-src')).toEqual(["'none'"]);
     expect(csp.get('script-src')).toEqual(["'self'"]);
     expect(csp.get('connect-src')).toEqual(["'self'"]);

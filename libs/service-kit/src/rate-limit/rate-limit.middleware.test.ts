@@ -27,7 +27,10 @@ function app() {
   return { app: a, handled: () => handled };
 }
 
-const from = (address: string, tenant = 't1') => (a: express.Express) => request(a).get(`/start?tenant=${tenant}`).set('x-forwarded-for', address);
+const from =
+  (address: string, tenant = 't1') =>
+  (a: express.Express) =>
+    request(a).get(`/start?tenant=${tenant}`).set('x-forwarded-for', address);
 
 describe('rateLimit', () => {
   it('when one client spends its budget, then 429 problem+json with Retry-After, the handler is not reached, and other clients go on', async () => {

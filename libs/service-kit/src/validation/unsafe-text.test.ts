@@ -15,7 +15,9 @@ describe('unsafeTextFields', () => {
   });
 
   it('when an object key is bad, then its parent is named', () => {
-    expect(unsafeTextFields({ extra: { 'k\u0000': 1 } }, 'body')).toEqual([{ path: 'body.extra', message: 'has a key that must not contain a NUL character (U+0000)' }]);
+    expect(unsafeTextFields({ extra: { 'k\u0000': 1 } }, 'body')).toEqual([
+      { path: 'body.extra', message: 'has a key that must not contain a NUL character (U+0000)' },
+    ]);
   });
 
   it('when the input is nested very deeply, then it is walked without overflowing the stack', () => {

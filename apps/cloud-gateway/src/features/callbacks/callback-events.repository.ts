@@ -34,7 +34,15 @@ export const callbackEventsRepository = {
     const row = await tx.callbackEvent.findUnique({ where: { id } });
     if (!row) return null;
     const status = row.status === 'processed' || row.status === 'failed' ? row.status : 'received';
-    return { id: row.id, source: row.source, eventType: row.eventType, corpId: row.corpId, status, receivedAt: row.receivedAt, payload: JSON.parse(row.payload) as CallbackPayload };
+    return {
+      id: row.id,
+      source: row.source,
+      eventType: row.eventType,
+      corpId: row.corpId,
+      status,
+      receivedAt: row.receivedAt,
+      payload: JSON.parse(row.payload) as CallbackPayload,
+    };
   },
 
   async finish(tx: DbTx, id: string, status: 'processed' | 'failed', at: Date, note: string | null = null): Promise<void> {

@@ -32,7 +32,14 @@ export function callbackInbox(deps: CallbackInboxDeps) {
   const { transaction, jobs } = deps;
 
   /** Inside the caller's transaction: the event row (unless it is a redelivery) and its processing job. */
-  async function insertEvent(tx: DbTx, sql: Tx, endpoint: Pick<CallbackEndpoint, 'source' | 'tenantId'>, id: string, payload: CallbackPayload, nowMs: number): Promise<'accepted' | 'duplicate'> {
+  async function insertEvent(
+    tx: DbTx,
+    sql: Tx,
+    endpoint: Pick<CallbackEndpoint, 'source' | 'tenantId'>,
+    id: string,
+    payload: CallbackPayload,
+    nowMs: number,
+  ): Promise<'accepted' | 'duplicate'> {
     const event = { id, source: endpoint.source, eventType: payload.EventType, corpId: corpIdOf(payload) ?? null, payload };
     if (!(await callbackEventsRepository.insertIfAbsent(tx, event, new Date(nowMs)))) return 'duplicate';
     const job: CallbackJobPayload = { eventId: event.id };
@@ -54,7 +61,9 @@ export function callbackInbox(deps: CallbackInboxDeps) {
     async acceptStream(endpoint: Pick<CallbackEndpoint, 'kind' | 'source' | 'tenantId'>, event: StreamEvent): Promise<AcceptResult> {
       if (dispositionOf(endpoint.kind, event.eventType) !== 'process') return 'ignored';
       const nowMs = deps.now();
-      return stored(await transaction((tx, sql) => insertEvent(tx, sql, endpoint, streamEventKey(endpoint.source, event.eventId), streamPayload(event), nowMs)));
+      return stored(
+        await transaction((tx, sql) => insertEvent(tx, sql, endpoint, streamEventKey(endpoint.source, event.eventId), streamPayload(event), nowMs)),
+      );
     },
 
     async accept(endpoint: CallbackEndpoint, signed: SignedCallback): Promise<{ result: AcceptResult; eventType: string; reply: EncryptedReply }> {

@@ -54,7 +54,8 @@ export function corpIdOf(payload: CallbackPayload): string | undefined {
  * current pages also give HTTP bodies in camelCase (`userId`, `deptId`).
  */
 export function streamPayload(event: { eventType: string; eventId: string; corpId?: string; bornAtMs?: number; data: unknown }): CallbackPayload {
-  const data = event.data !== null && typeof event.data === 'object' && !Array.isArray(event.data) ? (event.data as Record<string, unknown>) : { value: event.data };
+  const data =
+    event.data !== null && typeof event.data === 'object' && !Array.isArray(event.data) ? (event.data as Record<string, unknown>) : { value: event.data };
   return {
     ...data,
     EventType: event.eventType,
@@ -74,7 +75,9 @@ export function streamEventKey(source: string, eventId: string): string {
  * is a hash of the source and the payload with its keys sorted.
  */
 export function eventKey(source: string, payload: CallbackPayload): string {
-  const digest = createHash('sha256').update(`${source}\n${canonicalJson(payload)}`).digest('base64url');
+  const digest = createHash('sha256')
+    .update(`${source}\n${canonicalJson(payload)}`)
+    .digest('base64url');
   return `cbe_${digest}`;
 }
 

@@ -34,7 +34,13 @@ const AppQuerySchema = z
   .object({ ...signedFields, tenant: z.string().min(1).max(64).describe('The tenant whose internal app this URL was registered for') })
   .transform(normalise);
 const SuiteQuerySchema = z.object(signedFields).transform(normalise);
-const BodySchema = z.object({ encrypt: z.string().min(1).max(1_000_000).regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64') });
+const BodySchema = z.object({
+  encrypt: z
+    .string()
+    .min(1)
+    .max(1_000_000)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be base64'),
+});
 const ReplySchema = z.object({ msg_signature: z.string(), timeStamp: z.string(), nonce: z.string(), encrypt: z.string() });
 const responses = {
   200: { description: 'The encrypted `success` DingTalk requires (the event is stored and processed asynchronously, once)', schema: ReplySchema },
@@ -54,7 +60,11 @@ export function callbackRoutes(s: CloudServices, api: ApiRegistry, registry: Reg
   // The ticket arrives through these routes, so its staleness gauge is registered with them.
   if (s.dingtalk.suite) registerSuiteTicketGauge(registry, { suiteKey: s.dingtalk.suite.suiteKey, tickets: s.dingtalk.tickets, now: s.callbacks.now });
   const spec = <S extends InputSchemas>(x: { path: string; summary: string; input: S }): ApiRouteSpec<S> => ({
-    ...x, method: 'post', tags: ['callbacks'], security: [], responses,
+    ...x,
+    method: 'post',
+    tags: ['callbacks'],
+    security: [],
+    responses,
   });
 
   async function answer(endpoint: CallbackEndpoint, query: { signature: string; timestamp: string; nonce: string }, encrypt: string, res: Response) {
@@ -68,13 +78,23 @@ export function callbackRoutes(s: CloudServices, api: ApiRegistry, registry: Reg
     }
   }
 
-  api.add(router, spec({ path: '/callbacks/dingtalk', summary: 'Event callbacks of a tenant’s internal DingTalk app', input: { query: AppQuerySchema, body: BodySchema } }),
+  api.add(
+    router,
+    spec({ path: '/callbacks/dingtalk', summary: 'Event callbacks of a tenant’s internal DingTalk app', input: { query: AppQuerySchema, body: BodySchema } }),
     async ({ query, body }, _req, res) => {
       await answer(await appEndpoint(s.tenants, query.tenant), query, body.encrypt, res);
-    });
-  api.add(router, spec({ path: '/callbacks/dingtalk/suite', summary: 'Event callbacks of the third-party suite (tickets, authorisations, contacts)', input: { query: SuiteQuerySchema, body: BodySchema } }),
+    },
+  );
+  api.add(
+    router,
+    spec({
+      path: '/callbacks/dingtalk/suite',
+      summary: 'Event callbacks of the third-party suite (tickets, authorisations, contacts)',
+      input: { query: SuiteQuerySchema, body: BodySchema },
+    }),
     async ({ query, body }, _req, res) => {
       await answer(suiteEndpoint(s.config), query, body.encrypt, res);
-    });
+    },
+  );
   return router;
 }

@@ -17,7 +17,12 @@ import type { SuiteTicketIntake } from '../dingtalk/suite-ticket-intake';
 
 // Legacy HTTP spells the ticket SuiteTicket; Stream's data spells it suiteTicket.
 const TicketEventSchema = z
-  .object({ SuiteTicket: z.string().min(1).optional(), suiteTicket: z.string().min(1).optional(), TimeStamp: z.coerce.number().optional(), EventBornTime: z.coerce.number().optional() })
+  .object({
+    SuiteTicket: z.string().min(1).optional(),
+    suiteTicket: z.string().min(1).optional(),
+    TimeStamp: z.coerce.number().optional(),
+    EventBornTime: z.coerce.number().optional(),
+  })
   .transform((t) => ({ ticket: t.SuiteTicket ?? t.suiteTicket, issuedAtMs: t.TimeStamp ?? t.EventBornTime }))
   .refine((t) => t.ticket !== undefined);
 const CorpEventSchema = z.object({ AuthCorpId: z.string().min(1) });
@@ -74,7 +79,10 @@ export function suiteEvents(deps: SuiteEventsDeps) {
     return (tx, sql) => isvTenants.authorize(tx, sql, { corpId, corpName: info.authCorpInfo.corpName, agentId });
   }
 
-  const suspend = (corpId: string): Step => (tx, sql) => isvTenants.suspend(tx, sql, corpId);
+  const suspend =
+    (corpId: string): Step =>
+    (tx, sql) =>
+      isvTenants.suspend(tx, sql, corpId);
 
   /** Legacy flow. The temp code is single use: a rerun after it was spent (40078/40102) goes straight on. */
   async function activate(corpId: string, authCode: string): Promise<void> {

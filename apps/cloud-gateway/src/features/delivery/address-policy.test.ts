@@ -2,7 +2,10 @@ import { addressPolicy } from './address-policy';
 
 const strict = addressPolicy({ allowPrivateNetworks: false });
 const optedIn = addressPolicy({ allowPrivateNetworks: true });
-const verdict = (address: string) => [strict.refusal(address) === undefined ? 'allowed' : 'refused', optedIn.refusal(address) === undefined ? 'allowed' : 'refused'];
+const verdict = (address: string) => [
+  strict.refusal(address) === undefined ? 'allowed' : 'refused',
+  optedIn.refusal(address) === undefined ? 'allowed' : 'refused',
+];
 
 describe('webhook address policy', () => {
   it.each([
@@ -38,13 +41,23 @@ describe('webhook address policy', () => {
     expect(verdict(address)).toEqual(['refused', 'refused']);
   });
 
-  it.each(['127.0.0.1', '10.1.2.3', '172.16.5.4', '172.31.255.255', '192.168.1.1', '::1', 'fc00::1', 'fd12:3456::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:c0a8:101', '64:ff9b::10.0.0.1'])(
-    '%s (loopback or private) is allowed only where private networks are',
-    (address) => {
-      expect(verdict(address)).toEqual(['refused', 'allowed']);
-      expect(strict.refusal(address)).toMatch(/WEBHOOK_ALLOW_PRIVATE_NETWORKS/);
-    },
-  );
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.5.4',
+    '172.31.255.255',
+    '192.168.1.1',
+    '::1',
+    'fc00::1',
+    'fd12:3456::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:c0a8:101',
+    '64:ff9b::10.0.0.1',
+  ])('%s (loopback or private) is allowed only where private networks are', (address) => {
+    expect(verdict(address)).toEqual(['refused', 'allowed']);
+    expect(strict.refusal(address)).toMatch(/WEBHOOK_ALLOW_PRIVATE_NETWORKS/);
+  });
 
   it.each(['8.8.8.8', '203.0.114.7', '172.32.0.1', '2606:4700::1111', '::ffff:808:808', '64:ff9b::808:808'])('%s (public) is allowed', (address) => {
     expect(verdict(address)).toEqual(['allowed', 'allowed']);

@@ -70,7 +70,10 @@ export const deliveriesRepository = {
 
   events(sql: Sql, ids: readonly string[]): Map<string, EventRow> {
     if (ids.length === 0) return new Map();
-    const rows = sql.all<EventRow>('SELECT id, tenantId, seq, type, occurredAt, data, requestId FROM Event WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(ids));
+    const rows = sql.all<EventRow>(
+      'SELECT id, tenantId, seq, type, occurredAt, data, requestId FROM Event WHERE id IN (SELECT value FROM json_each(?))',
+      JSON.stringify(ids),
+    );
     return new Map(rows.map((r) => [r.id, r]));
   },
 
@@ -84,7 +87,9 @@ export const deliveriesRepository = {
       `INSERT INTO DeliveryAttempt (deliveryId, at, httpStatus, durationMs, response, error)
        SELECT value ->> 0, ?, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)`,
       now,
-      JSON.stringify(results.map((r) => [r.deliveryId, r.httpStatus ?? null, r.durationMs, r.response?.slice(0, 1024) ?? null, r.error?.slice(0, 1024) ?? null])),
+      JSON.stringify(
+        results.map((r) => [r.deliveryId, r.httpStatus ?? null, r.durationMs, r.response?.slice(0, 1024) ?? null, r.error?.slice(0, 1024) ?? null]),
+      ),
     );
     for (const r of results) {
       if (r.outcome.status === 'delivered') continue;

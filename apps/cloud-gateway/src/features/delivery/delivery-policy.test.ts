@@ -26,13 +26,17 @@ describe('webhook URL guard', () => {
     await expect(assertSafeWebhookUrl(url, strict)).rejects.toThrow(UnsafeWebhookUrlError);
   });
 
-  it.each(['http://127.0.0.1:3000/webhooks/cloud', 'http://localhost:3000/webhooks/cloud', 'https://10.1.2.3/hook', 'http://[::ffff:7f00:1]/hook', 'http://[::1]:3000/hook', 'http://2130706433/hook'])(
-    'when the URL is %s, then it is allowed only where private networks are',
-    async (url) => {
-      await expect(assertSafeWebhookUrl(url, optedIn)).resolves.toBeInstanceOf(URL);
-      await expect(assertSafeWebhookUrl(url, strict)).rejects.toThrow(/private-network/);
-    },
-  );
+  it.each([
+    'http://127.0.0.1:3000/webhooks/cloud',
+    'http://localhost:3000/webhooks/cloud',
+    'https://10.1.2.3/hook',
+    'http://[::ffff:7f00:1]/hook',
+    'http://[::1]:3000/hook',
+    'http://2130706433/hook',
+  ])('when the URL is %s, then it is allowed only where private networks are', async (url) => {
+    await expect(assertSafeWebhookUrl(url, optedIn)).resolves.toBeInstanceOf(URL);
+    await expect(assertSafeWebhookUrl(url, strict)).rejects.toThrow(/private-network/);
+  });
 
   it('when a name resolves to several addresses and one is refused, then the URL is refused', async () => {
     const resolve = async () => ['203.0.114.7', '169.254.169.254'];

@@ -127,7 +127,15 @@ export class Dispatcher {
           const claimed = await this.deps.sqlite.write((tx) => deliveriesRepository.claim(tx, tenantId, this.owner, free, now, leaseMs));
           if (claimed.length === 0 && inFlight === 0) break;
           if (claimed.length > 0) {
-            const [target, events] = await Promise.all([this.target(tenantId), this.deps.sqlite.read((sql) => deliveriesRepository.events(sql, claimed.map((c) => c.eventId)))]);
+            const [target, events] = await Promise.all([
+              this.target(tenantId),
+              this.deps.sqlite.read((sql) =>
+                deliveriesRepository.events(
+                  sql,
+                  claimed.map((c) => c.eventId),
+                ),
+              ),
+            ]);
             for (const delivery of claimed) {
               inFlight += 1;
               // Not awaited: pushes run side by side up to the slots; deliver() records every outcome and never rejects.
@@ -185,7 +193,8 @@ export class Dispatcher {
       const step = nextStep(this.deps.policy, attempts, retryAfter);
       this.record({
         ...attempt,
-        outcome: step.kind === 'dead' ? { status: 'dead', attempts, lastError } : { status: 'pending', attempts, lastError, nextAttemptAt: this.now() + step.delayMs },
+        outcome:
+          step.kind === 'dead' ? { status: 'dead', attempts, lastError } : { status: 'pending', attempts, lastError, nextAttemptAt: this.now() + step.delayMs },
       });
       this.deps.logger.warn(step.kind === 'dead' ? 'webhook delivery dead' : 'webhook delivery failed, will retry', {
         deliveryId: delivery.id,

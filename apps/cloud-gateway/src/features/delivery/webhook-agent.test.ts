@@ -29,7 +29,8 @@ beforeEach(() => {
 
 /** A resolver that rebinds: every name resolves to 127.0.0.1 when a socket asks. */
 const toLoopback: LookupFunction = (_hostname, options, callback) => {
-  if (options.all) (callback as unknown as (err: null, addresses: Array<{ address: string; family: number }>) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+  if (options.all)
+    (callback as unknown as (err: null, addresses: Array<{ address: string; family: number }>) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
   else callback(null, '127.0.0.1', 4);
 };
 

@@ -20,7 +20,12 @@ export const CheckResultSchema = z.object({
 });
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 
-export const TenantCheckReportSchema = z.object({ tenantId: z.string(), mode: z.enum(['internal', 'isv']), ok: z.boolean(), checks: z.array(CheckResultSchema) });
+export const TenantCheckReportSchema = z.object({
+  tenantId: z.string(),
+  mode: z.enum(['internal', 'isv']),
+  ok: z.boolean(),
+  checks: z.array(CheckResultSchema),
+});
 export type TenantCheckReport = z.infer<typeof TenantCheckReportSchema>;
 
 export interface TenantCheckDeps {
@@ -64,7 +69,14 @@ const PROBES = {
 function permissionProbes(org: OrgClient, agentId: number | null): Array<Promise<CheckResult>> {
   return [
     agentId === null
-      ? Promise.resolve(fail('agent', PROBES.agent, 'no AgentId is configured', 'Set the AgentId from the developer console (npm run admin -- tenant update <id> --agent-id <n>).'))
+      ? Promise.resolve(
+          fail(
+            'agent',
+            PROBES.agent,
+            'no AgentId is configured',
+            'Set the AgentId from the developer console (npm run admin -- tenant update <id> --agent-id <n>).',
+          ),
+        )
       : probeAgent(org, agentId),
     probe('departments', PROBES.departments, 'read the departments under the root', () => org.contacts.listSubDepartments(1)),
     probe('members', PROBES.members, "listed the root department's members", () => org.contacts.listUserIds(1)),
@@ -90,7 +102,14 @@ export function tenantCheck(deps: TenantCheckDeps) {
     try {
       const org = await deps.dingtalk.forTenant(tenant);
       await org.accessToken();
-      return { result: pass('credentials', title, tenant.mode === 'isv' ? `corp token for ${tenant.corpId} obtained through the suite` : `app token for ${tenant.appKey ?? ''} obtained`), org };
+      return {
+        result: pass(
+          'credentials',
+          title,
+          tenant.mode === 'isv' ? `corp token for ${tenant.corpId} obtained through the suite` : `app token for ${tenant.appKey ?? ''} obtained`,
+        ),
+        org,
+      };
     } catch (err) {
       return { result: failed('credentials', title, err) };
     }
@@ -101,18 +120,36 @@ export function tenantCheck(deps: TenantCheckDeps) {
     const suite = deps.dingtalk.suite;
     if (!suite) return fail('suite_ticket', title, 'no suite is configured', 'Set SUITE_KEY and SUITE_SECRET (and restart the cloud).');
     const last = await deps.dingtalk.tickets.lastReceivedAt(suite.suiteKey);
-    const where = deps.config.SUITE_EVENT_MODE === 'stream' ? 'enable Stream mode for the suite' : `set the suite's event URL to ${deps.config.PUBLIC_URL}/callbacks/dingtalk/suite`;
-    if (!last) return fail('suite_ticket', title, 'no suite_ticket has ever been received', `In the developer console (the suite → 事件订阅 / Event subscription), ${where}.`);
+    const where =
+      deps.config.SUITE_EVENT_MODE === 'stream'
+        ? 'enable Stream mode for the suite'
+        : `set the suite's event URL to ${deps.config.PUBLIC_URL}/callbacks/dingtalk/suite`;
+    if (!last)
+      return fail(
+        'suite_ticket',
+        title,
+        'no suite_ticket has ever been received',
+        `In the developer console (the suite → 事件订阅 / Event subscription), ${where}.`,
+      );
     const ageMinutes = Math.round((deps.now() - last.getTime()) / 60_000);
     if (deps.now() - last.getTime() > deps.config.SUITE_TICKET_ALARM_AFTER) {
-      return fail('suite_ticket', title, `the newest suite_ticket is ${ageMinutes} min old`, `DingTalk stopped pushing tickets: check that the suite's event delivery still reaches this gateway (${where}).`);
+      return fail(
+        'suite_ticket',
+        title,
+        `the newest suite_ticket is ${ageMinutes} min old`,
+        `DingTalk stopped pushing tickets: check that the suite's event delivery still reaches this gateway (${where}).`,
+      );
     }
     return pass('suite_ticket', title, `the newest suite_ticket is ${ageMinutes} min old`);
   }
 
   async function events(tenant: Tenant): Promise<CheckResult> {
     const title = `DingTalk events (${tenant.callbackMode === 'stream' ? 'Stream mode' : 'HTTP callbacks'})`;
-    const last = await deps.db.callbackEvent.findFirst({ where: { source: `app:${tenant.id}` }, orderBy: { receivedAt: 'desc' }, select: { receivedAt: true } });
+    const last = await deps.db.callbackEvent.findFirst({
+      where: { source: `app:${tenant.id}` },
+      orderBy: { receivedAt: 'desc' },
+      select: { receivedAt: true },
+    });
     const seen = last ? `; the last event arrived ${last.receivedAt.toISOString()}` : '; no event has arrived yet';
     if (tenant.callbackMode === 'stream') {
       try {
@@ -126,8 +163,12 @@ export function tenantCheck(deps: TenantCheckDeps) {
     const row = await deps.db.tenant.findUnique({ where: { id: tenant.id }, select: { callbackTokenEnc: true, callbackAesKeyEnc: true } });
     const url = `${deps.config.PUBLIC_URL}/callbacks/dingtalk?tenant=${tenant.id}`;
     if (!row?.callbackTokenEnc || !row.callbackAesKeyEnc) {
-      return fail('events', title, 'no callback token and AES key are configured: contact changes reach the gateway only through scheduled reconciles',
-        `In the developer console (the app → 事件订阅 / Event subscription) choose HTTP push to ${url}, then give the gateway the same token and EncodingAESKey (npm run admin -- tenant update ${tenant.id} --callback-token … --callback-aes-key …), or use --callback-mode stream.`);
+      return fail(
+        'events',
+        title,
+        'no callback token and AES key are configured: contact changes reach the gateway only through scheduled reconciles',
+        `In the developer console (the app → 事件订阅 / Event subscription) choose HTTP push to ${url}, then give the gateway the same token and EncodingAESKey (npm run admin -- tenant update ${tenant.id} --callback-token … --callback-aes-key …), or use --callback-mode stream.`,
+      );
     }
     return pass('events', title, `DingTalk must push events to ${url}${seen}`);
   }

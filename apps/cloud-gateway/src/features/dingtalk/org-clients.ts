@@ -18,7 +18,12 @@ export interface DingTalk {
   suite?: { suiteKey: string; suiteSecret: string };
 }
 
-export function createDingTalk(config: CloudConfig, db: Db, secrets: SecretBox, options: { clock?: () => number; onCall?: (call: CallRecord) => void } = {}): DingTalk {
+export function createDingTalk(
+  config: CloudConfig,
+  db: Db,
+  secrets: SecretBox,
+  options: { clock?: () => number; onCall?: (call: CallRecord) => void } = {},
+): DingTalk {
   const tickets = suiteTickets(db, secrets);
   const client = new DingTalkClient({
     baseUrls: { loginBaseUrl: config.DINGTALK_LOGIN_URL, apiBaseUrl: config.DINGTALK_API_URL, oapiBaseUrl: config.DINGTALK_OAPI_URL },

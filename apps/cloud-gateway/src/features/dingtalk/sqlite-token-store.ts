@@ -9,10 +9,18 @@ export function sqliteTokenStore(db: Db, secrets: SecretBox): TokenStore {
     async get(key) {
       const row = await db.dingTalkToken.findUnique({ where: { key } });
       if (!row) return undefined;
-      return { accessToken: secrets.open(row.accessTokenEnc, 'DingTalkToken.accessTokenEnc', key), obtainedAt: row.obtainedAt.getTime(), expireIn: row.expireIn };
+      return {
+        accessToken: secrets.open(row.accessTokenEnc, 'DingTalkToken.accessTokenEnc', key),
+        obtainedAt: row.obtainedAt.getTime(),
+        expireIn: row.expireIn,
+      };
     },
     async set(key, token: StoredToken) {
-      const data = { accessTokenEnc: secrets.seal(token.accessToken, 'DingTalkToken.accessTokenEnc', key), obtainedAt: new Date(token.obtainedAt), expireIn: token.expireIn };
+      const data = {
+        accessTokenEnc: secrets.seal(token.accessToken, 'DingTalkToken.accessTokenEnc', key),
+        obtainedAt: new Date(token.obtainedAt),
+        expireIn: token.expireIn,
+      };
       await db.dingTalkToken.upsert({ where: { key }, create: { key, ...data }, update: data });
     },
     async delete(key) {

@@ -4,7 +4,10 @@ import type { UserDetail, UserListItem } from '@dtg/dingtalk-client';
 import { sha256Hex } from '@dtg/service-kit';
 
 /** The fields both sources share; only v2/user/get carries the manager. */
-export type DingTalkPerson = Pick<UserListItem, 'userid' | 'unionid' | 'name' | 'avatar' | 'title' | 'job_number' | 'mobile' | 'email' | 'org_email' | 'dept_id_list' | 'admin' | 'boss' | 'active'> &
+export type DingTalkPerson = Pick<
+  UserListItem,
+  'userid' | 'unionid' | 'name' | 'avatar' | 'title' | 'job_number' | 'mobile' | 'email' | 'org_email' | 'dept_id_list' | 'admin' | 'boss' | 'active'
+> &
   Pick<UserDetail, 'manager_userid'>;
 
 export function toUserProfile(p: DingTalkPerson): UserProfile {

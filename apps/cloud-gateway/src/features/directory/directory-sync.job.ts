@@ -47,7 +47,15 @@ export function directorySyncJob(deps: DirectorySyncJobDeps): JobHandler {
     if (!sync || sync.status !== 'running') return { done: true };
     try {
       const tenant = await deps.tenants.get(sync.tenantId);
-      const ctx = { transaction: deps.transaction, outbox: deps.outbox, revocations: deps.revocations, org: await deps.dingtalk.forTenant(tenant), tenant, syncId, now };
+      const ctx = {
+        transaction: deps.transaction,
+        outbox: deps.outbox,
+        revocations: deps.revocations,
+        org: await deps.dingtalk.forTenant(tenant),
+        tenant,
+        syncId,
+        now,
+      };
       const progress: SyncProgress = SyncProgressSchema.parse(JSON.parse(sync.progress));
       return (await walkStep(ctx, progress)) ? { runAgainInMs: 0 } : { done: true };
     } catch (err) {

@@ -40,7 +40,10 @@ async function unlessVanished<T>(call: Promise<T>): Promise<T | null> {
   });
 }
 
-async function commit(ctx: WalkContext, work: (tx: DbTx, sql: Tx) => Promise<{ progress: SyncProgress | null; counts?: Counts }>): Promise<SyncProgress | null> {
+async function commit(
+  ctx: WalkContext,
+  work: (tx: DbTx, sql: Tx) => Promise<{ progress: SyncProgress | null; counts?: Counts }>,
+): Promise<SyncProgress | null> {
   return ctx.transaction(async (tx, sql) => {
     const result = await work(tx, sql);
     const done = result.progress === null;
@@ -82,7 +85,12 @@ async function listChildren(ctx: WalkContext, p: SyncProgress, head: number): Pr
 async function listMembers(ctx: WalkContext, p: SyncProgress, head: number): Promise<SyncProgress | null> {
   const page = await unlessVanished(ctx.org.contacts.listUsers({ deptId: head, cursor: p.cursor, size: BATCH_SIZE }));
   if (page?.has_more && !(page.next_cursor !== undefined && page.next_cursor > p.cursor)) {
-    throw new DingTalkApiError({ method: 'POST', path: '/topapi/v2/user/list', kind: 'unexpected-response', dingtalkMessage: `has_more without an advancing next_cursor (cursor ${p.cursor})` });
+    throw new DingTalkApiError({
+      method: 'POST',
+      path: '/topapi/v2/user/list',
+      kind: 'unexpected-response',
+      dingtalkMessage: `has_more without an advancing next_cursor (cursor ${p.cursor})`,
+    });
   }
   const next = page?.has_more && page.next_cursor !== undefined ? { ...p, cursor: page.next_cursor } : nextDepartment(p);
   return commit(ctx, async (tx, sql) => {

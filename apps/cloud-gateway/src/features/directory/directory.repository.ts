@@ -46,18 +46,23 @@ export const directoryRepository = {
   async markUsers(tx: DbTx, tenantId: string, syncId: string, users: UserProfile[], full: boolean): Promise<Marked<UserProfile>> {
     const rows = await tx.directoryMember.findMany({ where: { tenantId, userid: { in: users.map((u) => u.userid) } } });
     const p = plan(users, (u) => u.userid, new Map(rows.map((r) => [r.userid, r])), syncId, full);
-    if (p.created.length > 0) await tx.directoryMember.createMany({ data: p.created.map((c) => ({ tenantId, userid: c.key, lastSyncId: syncId, hash: c.hash })) });
+    if (p.created.length > 0)
+      await tx.directoryMember.createMany({ data: p.created.map((c) => ({ tenantId, userid: c.key, lastSyncId: syncId, hash: c.hash })) });
     if (p.touched.length > 0) await tx.directoryMember.updateMany({ where: { tenantId, userid: { in: p.touched } }, data: { lastSyncId: syncId } });
-    for (const r of p.rehashed) await tx.directoryMember.update({ where: { tenantId_userid: { tenantId, userid: r.key } }, data: { lastSyncId: syncId, hash: r.hash } });
+    for (const r of p.rehashed)
+      await tx.directoryMember.update({ where: { tenantId_userid: { tenantId, userid: r.key } }, data: { lastSyncId: syncId, hash: r.hash } });
     return p;
   },
 
   async markDepartments(tx: DbTx, tenantId: string, syncId: string, departments: Department[], full: boolean): Promise<Marked<Department>> {
     const rows = await tx.directoryDepartment.findMany({ where: { tenantId, deptId: { in: departments.map((d) => d.deptId) } } });
     const p = plan(departments, (d) => String(d.deptId), new Map(rows.map((r) => [String(r.deptId), r])), syncId, full);
-    if (p.created.length > 0) await tx.directoryDepartment.createMany({ data: p.created.map((c) => ({ tenantId, deptId: Number(c.key), lastSyncId: syncId, hash: c.hash })) });
-    if (p.touched.length > 0) await tx.directoryDepartment.updateMany({ where: { tenantId, deptId: { in: p.touched.map(Number) } }, data: { lastSyncId: syncId } });
-    for (const r of p.rehashed) await tx.directoryDepartment.update({ where: { tenantId_deptId: { tenantId, deptId: Number(r.key) } }, data: { lastSyncId: syncId, hash: r.hash } });
+    if (p.created.length > 0)
+      await tx.directoryDepartment.createMany({ data: p.created.map((c) => ({ tenantId, deptId: Number(c.key), lastSyncId: syncId, hash: c.hash })) });
+    if (p.touched.length > 0)
+      await tx.directoryDepartment.updateMany({ where: { tenantId, deptId: { in: p.touched.map(Number) } }, data: { lastSyncId: syncId } });
+    for (const r of p.rehashed)
+      await tx.directoryDepartment.update({ where: { tenantId_deptId: { tenantId, deptId: Number(r.key) } }, data: { lastSyncId: syncId, hash: r.hash } });
     return p;
   },
 
@@ -67,7 +72,12 @@ export const directoryRepository = {
   },
 
   async goneUsers(tx: DbTx, tenantId: string, syncId: string, limit: number): Promise<string[]> {
-    const rows = await tx.directoryMember.findMany({ where: { tenantId, lastSyncId: { not: syncId } }, select: { userid: true }, orderBy: { userid: 'asc' }, take: limit });
+    const rows = await tx.directoryMember.findMany({
+      where: { tenantId, lastSyncId: { not: syncId } },
+      select: { userid: true },
+      orderBy: { userid: 'asc' },
+      take: limit,
+    });
     return rows.map((r) => r.userid);
   },
 
@@ -76,7 +86,12 @@ export const directoryRepository = {
   },
 
   async goneDepartments(tx: DbTx, tenantId: string, syncId: string, limit: number): Promise<number[]> {
-    const rows = await tx.directoryDepartment.findMany({ where: { tenantId, lastSyncId: { not: syncId } }, select: { deptId: true }, orderBy: { deptId: 'asc' }, take: limit });
+    const rows = await tx.directoryDepartment.findMany({
+      where: { tenantId, lastSyncId: { not: syncId } },
+      select: { deptId: true },
+      orderBy: { deptId: 'asc' },
+      take: limit,
+    });
     return rows.map((r) => r.deptId);
   },
 

@@ -24,7 +24,11 @@ export function directoryRoutes(directory: DirectoryService, api: ApiRegistry): 
       security: ['bearer'],
       before: [requireScope('directory:sync')],
       input: { body: StartSyncBodySchema },
-      responses: { 202: { description: 'Accepted (or already running: the same id)', schema: StartedSyncSchema }, 400: { description: 'Invalid body' }, ...errors },
+      responses: {
+        202: { description: 'Accepted (or already running: the same id)', schema: StartedSyncSchema },
+        400: { description: 'Invalid body' },
+        ...errors,
+      },
     },
     async ({ body }, _req, res) => {
       const sync = await directory.start(principal(res).tenantId, { full: body?.full ?? false });

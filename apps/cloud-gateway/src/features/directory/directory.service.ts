@@ -48,7 +48,10 @@ export function directoryService(deps: { db: Db; transaction: Transact; jobs: Jo
         const running = await tx.directorySync.findFirst({ where: { tenantId, status: 'running' }, orderBy: { startedAt: 'desc' } });
         if (running && (await jobAlive(tx, running.id))) return running;
         if (running) {
-          await tx.directorySync.update({ where: { id: running.id }, data: { status: 'failed', finishedAt: new Date(now()), error: 'its job ended before the sync finished' } });
+          await tx.directorySync.update({
+            where: { id: running.id },
+            data: { status: 'failed', finishedAt: new Date(now()), error: 'its job ended before the sync finished' },
+          });
         }
         const id = newId('dsync');
         const started = await tx.directorySync.create({

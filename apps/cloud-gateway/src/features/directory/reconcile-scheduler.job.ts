@@ -60,7 +60,11 @@ export function reconcileScheduler(deps: ReconcileSchedulerDeps) {
     /** At start-up: make sure the job exists and is runnable (one that failed for good is revived). */
     async schedule(): Promise<void> {
       const runAt = new Date(deps.now());
-      await db.job.upsert({ where: { id: SCHEDULER_JOB_ID }, create: { id: SCHEDULER_JOB_ID, kind: RECONCILE_SCHEDULER_JOB, payload: '{}', runAt }, update: {} });
+      await db.job.upsert({
+        where: { id: SCHEDULER_JOB_ID },
+        create: { id: SCHEDULER_JOB_ID, kind: RECONCILE_SCHEDULER_JOB, payload: '{}', runAt },
+        update: {},
+      });
       await db.job.updateMany({ where: { id: SCHEDULER_JOB_ID, status: { in: ['failed', 'done'] } }, data: { status: 'queued', attempts: 0, runAt } });
     },
   };

@@ -94,7 +94,13 @@ export class JobRunner {
     const now = this.now();
     tx.run(
       `INSERT INTO Job (id, kind, tenantId, payload, status, runAt, attempts, createdAt, updatedAt) VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?)${opts.ifAbsent ? ' ON CONFLICT (id) DO NOTHING' : ''}`,
-      id, kind, opts.tenantId ?? null, JSON.stringify(payload), opts.runAt?.getTime() ?? now, now, now,
+      id,
+      kind,
+      opts.tenantId ?? null,
+      JSON.stringify(payload),
+      opts.runAt?.getTime() ?? now,
+      now,
+      now,
     );
     this.workRecorded(tx);
     return id;
@@ -161,7 +167,14 @@ export class JobRunner {
                         SELECT id FROM (SELECT id FROM Job WHERE status = 'queued' AND runAt <= ? ORDER BY runAt LIMIT ?)
                         LIMIT ?)
            RETURNING id, kind, payload, tenantId, attempts`,
-          this.owner, now + this.opts.leaseMs, now, now, free, now, free, free,
+          this.owner,
+          now + this.opts.leaseMs,
+          now,
+          now,
+          free,
+          now,
+          free,
+          free,
         );
       });
       for (const job of claimed) {
@@ -210,7 +223,13 @@ export class JobRunner {
         const result = await handler(JSON.parse(job.payload), { jobId: job.id, tenantId: job.tenantId, attempts });
         // A step that asks to run again is progress, not a failure: attempts reset.
         if ('done' in result) await this.settle(job.id, { status: 'done', attempts, runAt: null, lastError: null });
-        else await this.settle(job.id, { status: 'queued', attempts: 0, runAt: this.now() + (this.soon.delete(job.id) ? 0 : result.runAgainInMs), lastError: null });
+        else
+          await this.settle(job.id, {
+            status: 'queued',
+            attempts: 0,
+            runAt: this.now() + (this.soon.delete(job.id) ? 0 : result.runAgainInMs),
+            lastError: null,
+          });
       } catch (err) {
         const failed = attempts >= this.opts.maxAttempts;
         const delay = Math.min(2 ** attempts * 1000, 300_000);
@@ -228,7 +247,12 @@ export class JobRunner {
     return this.opts.sqlite.write((sql) => {
       sql.run(
         'UPDATE Job SET status = ?, attempts = ?, runAt = COALESCE(?, runAt), lastError = ?, leaseOwner = NULL, leaseUntil = NULL, updatedAt = ? WHERE id = ?',
-        to.status, to.attempts, to.runAt, to.lastError, this.now(), id,
+        to.status,
+        to.attempts,
+        to.runAt,
+        to.lastError,
+        this.now(),
+        id,
       );
     });
   }

@@ -59,7 +59,10 @@ export function reseal(sqlite: SqliteConnection, box: SecretBox, which: Which): 
       const count = resealColumn(sql, box, name, which);
       if (count > 0) resealed[name] = (resealed[name] ?? 0) + count;
     }
-    const remaining = (Object.keys(SEALED_COLUMNS) as SealedColumn[]).reduce((n, name) => n + sealedValues(sql, name).filter((row) => !box.isCurrent(row.value)).length, 0);
+    const remaining = (Object.keys(SEALED_COLUMNS) as SealedColumn[]).reduce(
+      (n, name) => n + sealedValues(sql, name).filter((row) => !box.isCurrent(row.value)).length,
+      0,
+    );
     const total = Object.values(resealed).reduce((n, count) => n + count, 0);
     return { keyId: box.keyId, resealed, total, remaining };
   });

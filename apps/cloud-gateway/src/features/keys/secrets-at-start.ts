@@ -8,7 +8,11 @@ import type { SqliteConnection } from '../../db/prisma';
 import { createSecretBox, type SecretBox } from '../../shared/secret-box';
 import { foreignKeyIds, reseal } from './reseal';
 
-export async function secretsAtStart(sqlite: SqliteConnection, config: Pick<CloudConfig, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_PREVIOUS'>, logger: Logger): Promise<SecretBox> {
+export async function secretsAtStart(
+  sqlite: SqliteConnection,
+  config: Pick<CloudConfig, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_PREVIOUS'>,
+  logger: Logger,
+): Promise<SecretBox> {
   const secrets = createSecretBox(config.ENCRYPTION_KEY, config.ENCRYPTION_KEY_PREVIOUS);
   const foreign = await foreignKeyIds(sqlite, secrets);
   if (foreign.length > 0) {

@@ -59,9 +59,7 @@ function withQuery(req: Request, query: Record<string, string>): Request {
  * redacted logs, DingTalk's error codes), and everything else (the authorize URL) stays passport's.
  */
 class DingTalkTokenClient extends OAuth2 {
-  constructor(
-    private readonly opts: Pick<DingTalkStrategyOptions, 'client' | 'oauth' | 'authorizationURL' | 'tokenURL'>,
-  ) {
+  constructor(private readonly opts: Pick<DingTalkStrategyOptions, 'client' | 'oauth' | 'authorizationURL' | 'tokenURL'>) {
     super(opts.client.clientId, opts.client.clientSecret, '', opts.authorizationURL, opts.tokenURL);
   }
 

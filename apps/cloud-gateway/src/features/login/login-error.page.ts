@@ -4,7 +4,17 @@
 // (Accept-Language; any Chinese → zh-CN), with the other language one click away in a <details>:
 // a language link would replay a request that has just been refused (a spent state, a used code).
 import type { ErrorRequestHandler } from 'express';
-import { inlineSource, pageSecurity, REQUEST_ID_HEADER, requestLocale, toAppError, UI_LOCALES, type AppError, type Logger, type UiLocale } from '@dtg/service-kit';
+import {
+  inlineSource,
+  pageSecurity,
+  REQUEST_ID_HEADER,
+  requestLocale,
+  toAppError,
+  UI_LOCALES,
+  type AppError,
+  type Logger,
+  type UiLocale,
+} from '@dtg/service-kit';
 import { escapeHtml, pageHtml, pageText, problemTextKey } from '../../shared/page-text';
 import { refusalKey } from './login-failure';
 

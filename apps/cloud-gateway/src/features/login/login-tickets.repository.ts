@@ -11,7 +11,14 @@ export const loginTicketsRepository = {
   async create(tx: DbTx, ticket: { secret: string; tenantId: string; userid: string; eventId: string; expiresAt: Date }, now: number): Promise<void> {
     await tx.loginTicket.deleteMany({ where: { expiresAt: { lt: new Date(now - KEEP_EXPIRED_MS) } } });
     await tx.loginTicket.create({
-      data: { id: secretKey(ticket.secret), tenantId: ticket.tenantId, userid: ticket.userid, eventId: ticket.eventId, expiresAt: ticket.expiresAt, createdAt: new Date(now) },
+      data: {
+        id: secretKey(ticket.secret),
+        tenantId: ticket.tenantId,
+        userid: ticket.userid,
+        eventId: ticket.eventId,
+        expiresAt: ticket.expiresAt,
+        createdAt: new Date(now),
+      },
     });
   },
 

@@ -19,7 +19,10 @@ const StartQuerySchema = z.object({
   tenant: z.string().min(1).max(64),
   returnTo: z.string().min(1).max(2048),
   /** The local store's browser binding: SHA-256 (hex) of a cookie it set; it comes back in the ticket's data. */
-  binding: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex').optional(),
+  binding: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex')
+    .optional(),
 });
 const CallbackQuerySchema = z.object({
   authCode: z.string().max(512).optional(),
@@ -28,7 +31,10 @@ const CallbackQuerySchema = z.object({
   error: z.string().max(512).optional(),
 });
 const htmlError = { description: 'Refused (HTML page for browsers, problem+json otherwise); never a redirect', contentType: 'text/html' };
-const rateLimited = { ...htmlError, description: 'Too many sign-ins from this address (or, at the start, for this tenant): Retry-After says when to try again' };
+const rateLimited = {
+  ...htmlError,
+  description: 'Too many sign-ins from this address (or, at the start, for this tenant): Retry-After says when to try again',
+};
 
 export function loginRoutes(
   deps: { login: LoginService; strategies: LoginStrategies; logger: Logger; rateLimit: RequestHandler; secureCookies: boolean },
@@ -62,7 +68,12 @@ export function loginRoutes(
       tags: ['login'],
       security: [],
       input: { query: StartQuerySchema },
-      responses: { 302: { description: 'To DingTalk’s login page (state: random, single use, 10 min, bound to this browser)' }, 400: htmlError, 403: htmlError, 429: rateLimited },
+      responses: {
+        302: { description: 'To DingTalk’s login page (state: random, single use, 10 min, bound to this browser)' },
+        400: htmlError,
+        403: htmlError,
+        429: rateLimited,
+      },
     },
     rateLimit,
     validate({ query: StartQuerySchema }),
@@ -104,7 +115,10 @@ export function loginRoutes(
       input: { query: CallbackQuerySchema },
       responses: {
         302: { description: 'To returnTo with `ticket=<one-time ticket>` or `error=access_denied|not_in_org|invalid_code|dingtalk_unavailable|server_error`' },
-        400: { ...htmlError, description: 'Forged, reused or expired state, a state started in another browser (no nonce cookie), or no code: nothing was created' },
+        400: {
+          ...htmlError,
+          description: 'Forged, reused or expired state, a state started in another browser (no nonce cookie), or no code: nothing was created',
+        },
         429: rateLimited,
       },
     },

@@ -24,7 +24,11 @@ export function oauthStateSweeper(deps: { db: Db; logger: Logger; now: () => num
     /** At start-up: make sure the job exists and is runnable (one that failed for good is revived). */
     async schedule(): Promise<void> {
       const runAt = new Date(deps.now());
-      await db.job.upsert({ where: { id: OAUTH_STATE_SWEEP_JOB_ID }, create: { id: OAUTH_STATE_SWEEP_JOB_ID, kind: OAUTH_STATE_SWEEP_JOB, payload: '{}', runAt }, update: {} });
+      await db.job.upsert({
+        where: { id: OAUTH_STATE_SWEEP_JOB_ID },
+        create: { id: OAUTH_STATE_SWEEP_JOB_ID, kind: OAUTH_STATE_SWEEP_JOB, payload: '{}', runAt },
+        update: {},
+      });
       await db.job.updateMany({ where: { id: OAUTH_STATE_SWEEP_JOB_ID, status: { in: ['failed', 'done'] } }, data: { status: 'queued', attempts: 0, runAt } });
     },
   };

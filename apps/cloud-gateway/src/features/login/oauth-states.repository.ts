@@ -65,7 +65,10 @@ export function oauthStates(db: Db, now: () => number) {
       const row = await db.oAuthState.findUnique({ where: { id } });
       if (!row) return { ok: false, reason: 'unknown' };
       if (count !== 1) return { ok: false, reason: row.usedAt ? 'used' : 'expired' };
-      return { ok: true, state: { tenantId: row.tenantId, returnTo: row.returnTo, nonceHash: row.nonceHash, ...(row.binding ? { binding: row.binding } : {}) } };
+      return {
+        ok: true,
+        state: { tenantId: row.tenantId, returnTo: row.returnTo, nonceHash: row.nonceHash, ...(row.binding ? { binding: row.binding } : {}) },
+      };
     },
   };
 }

@@ -6,7 +6,9 @@ describe('withParams', () => {
   });
 
   it('when returnTo has a query and a fragment, then the query is kept verbatim and the fragment stays last', () => {
-    expect(withParams('http://app.example/cb?next=%2Fhome&x=a+b#top', { error: 'not_in_org' })).toBe('http://app.example/cb?next=%2Fhome&x=a+b&error=not_in_org#top');
+    expect(withParams('http://app.example/cb?next=%2Fhome&x=a+b#top', { error: 'not_in_org' })).toBe(
+      'http://app.example/cb?next=%2Fhome&x=a+b&error=not_in_org#top',
+    );
   });
 
   it('when returnTo ends with ? or &, then no empty parameter is added', () => {

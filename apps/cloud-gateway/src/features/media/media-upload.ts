@@ -6,7 +6,16 @@
 import { Transform } from 'node:stream';
 import type { Request } from 'express';
 import busboy from 'busboy';
-import { checkMediaLimits, diagnoseSetup, DingTalkApiError, isDingTalkBusy, MEDIA_LIMITS, MediaLimitError, type MediaType, type OrgClient } from '@dtg/dingtalk-client';
+import {
+  checkMediaLimits,
+  diagnoseSetup,
+  DingTalkApiError,
+  isDingTalkBusy,
+  MEDIA_LIMITS,
+  MediaLimitError,
+  type MediaType,
+  type OrgClient,
+} from '@dtg/dingtalk-client';
 import { AppError } from '@dtg/service-kit';
 
 export interface UploadedFile {
@@ -87,13 +96,20 @@ export async function uploadMedia(req: Request, type: MediaType, org: () => Prom
       });
       stream.pipe(counted);
       client.media.upload({ type, filename: info.filename, contentType: info.mimeType, content: counted }).then(
-        (uploaded) => finish({ file: { mediaId: uploaded.mediaId, type, filename: info.filename, size, createdAt: new Date(uploaded.createdAt).toISOString() } }),
-        (err: unknown) => finish({ error: tooLarge ? limitError(new MediaLimitError('size', `a ${type} may be at most ${maxBytes / 1024 / 1024} MB`)) : dingTalkError(err) }),
+        (uploaded) =>
+          finish({ file: { mediaId: uploaded.mediaId, type, filename: info.filename, size, createdAt: new Date(uploaded.createdAt).toISOString() } }),
+        (err: unknown) =>
+          finish({ error: tooLarge ? limitError(new MediaLimitError('size', `a ${type} may be at most ${maxBytes / 1024 / 1024} MB`)) : dingTalkError(err) }),
       );
     });
     parser.on('error', () => finish({ error: new AppError('bad_request', 'The multipart/form-data body is malformed.') }));
     parser.on('close', () => {
-      if (!started) finish({ error: new AppError('validation_failed', 'The file is missing: send it in the multipart field "media".', { fields: [{ path: 'body.media', message: 'required' }] }) });
+      if (!started)
+        finish({
+          error: new AppError('validation_failed', 'The file is missing: send it in the multipart field "media".', {
+            fields: [{ path: 'body.media', message: 'required' }],
+          }),
+        });
     });
     req.pipe(parser);
   });

@@ -31,7 +31,13 @@ export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: Mes
   await deps.sqlite.write(
     (sql) => {
       // `unknown` too: a second run that found this chunk mid-call may have given up on it meanwhile.
-      const changes = { status: 'sent' as const, taskId, sentAt: new Date(now), nextPollAt: new Date(now + progressPollDelay(deps.settings, 0)), lastError: null };
+      const changes = {
+        status: 'sent' as const,
+        taskId,
+        sentAt: new Date(now),
+        nextPollAt: new Date(now + progressPollDelay(deps.settings, 0)),
+        lastError: null,
+      };
       repo.updateChunk(sql, chunk.id, changes, ['sending', 'unknown']);
       repo.setRecipients(sql, message.id, chunk.userids, { status: 'sent', from: ['pending', 'unknown'] });
     },

@@ -15,9 +15,7 @@ const QUOTA_REASONS: QuotaRejection[] = ['duplicate_content', 'daily_cap'];
 export async function planDispatch(deps: MessagesDeps, org: OrgClient, tenant: Tenant, message: MessageRecord): Promise<void> {
   const spec = message.recipientsSpec;
   const needsExpansion = spec.toAll === true || (spec.deptIds?.length ?? 0) > 0;
-  const { userids, missingDeptIds } = needsExpansion
-    ? await expandRecipients(org, spec)
-    : { userids: directUserIds(spec), missingDeptIds: [] };
+  const { userids, missingDeptIds } = needsExpansion ? await expandRecipients(org, spec) : { userids: directUserIds(spec), missingDeptIds: [] };
   if (missingDeptIds.length > 0) deps.logger.warn('message departments not found in DingTalk', { messageId: message.id, missingDeptIds });
 
   const now = deps.now();

@@ -27,7 +27,11 @@ export function dispatchQueue(deps: Pick<MessagesDeps, 'jobs'>) {
     let made = 0;
     for (let i = 0; i < tenants.length && made < room; i++) {
       const tenantId = (tenants[(turn + i) % tenants.length] as { id: string }).id;
-      const requests = tx.all<Request>('SELECT id, messageId, acceptedAt FROM MessageDispatchRequest WHERE tenantId = ? ORDER BY id LIMIT ?', tenantId, Math.min(share, room - made));
+      const requests = tx.all<Request>(
+        'SELECT id, messageId, acceptedAt FROM MessageDispatchRequest WHERE tenantId = ? ORDER BY id LIMIT ?',
+        tenantId,
+        Math.min(share, room - made),
+      );
       for (const { messageId, acceptedAt } of requests) {
         // Due since it was accepted: sends keep their place ahead of receipt polls that came due later.
         // ifAbsent: a job already there is the state this wants, not a reason to stop every tenant's sends.
@@ -45,7 +49,12 @@ export function dispatchQueue(deps: Pick<MessagesDeps, 'jobs'>) {
     source,
     /** In the transaction that accepts the message; the runner looks for it once that commits. */
     request(tx: Tx, message: { id: string; tenantId: string; createdAt: Date }): void {
-      tx.run('INSERT INTO MessageDispatchRequest (tenantId, messageId, acceptedAt) VALUES (?, ?, ?)', message.tenantId, message.id, message.createdAt.getTime());
+      tx.run(
+        'INSERT INTO MessageDispatchRequest (tenantId, messageId, acceptedAt) VALUES (?, ?, ?)',
+        message.tenantId,
+        message.id,
+        message.createdAt.getTime(),
+      );
       deps.jobs.workRecorded(tx);
     },
   };

@@ -12,14 +12,20 @@ export function readMemberSendPolicy(sql: Sql, tenantId: string): MemberSendPoli
     tenantId,
   );
   if (!row) throw new Error(`tenant ${tenantId} not found`);
-  return { enabled: row.memberSendEnabled === 1, maxUserIds: row.memberSendMaxUserIds, departments: row.memberSendDepartments === 1, toAll: row.memberSendToAll === 1 };
+  return {
+    enabled: row.memberSendEnabled === 1,
+    maxUserIds: row.memberSendMaxUserIds,
+    departments: row.memberSendDepartments === 1,
+    toAll: row.memberSendToAll === 1,
+  };
 }
 
 /** Why the policy refuses this send, naming the right an org admin has and the member lacks; undefined when allowed. */
 export function memberSendRefusal(policy: MemberSendPolicy, recipients: RecipientsSpec): AppError | undefined {
   if (!policy.enabled) return missingPermission('messages:send', 'This organisation lets only org admins send notifications');
   if (recipients.toAll && !policy.toAll) return missingPermission('messages:send:everyone', 'Members may not send to the whole organisation');
-  if ((recipients.deptIds?.length ?? 0) > 0 && !policy.departments) return missingPermission('messages:send:departments', 'Members may not send to departments');
+  if ((recipients.deptIds?.length ?? 0) > 0 && !policy.departments)
+    return missingPermission('messages:send:departments', 'Members may not send to departments');
   const people = recipients.userIds?.length ?? 0;
   if (people > policy.maxUserIds) {
     return missingPermission('messages:send:any-people', `Members may send to at most ${policy.maxUserIds} people at once; this message names ${people}`);

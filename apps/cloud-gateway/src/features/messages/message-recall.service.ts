@@ -44,7 +44,8 @@ export function messageRecallService(deps: MessagesDeps) {
       if (message.status === 'recalled') return sqlite.read((sql) => messageView(sql, message));
       if (message.status === 'queued' || message.status === 'sending') throw conflict('the message is still being dispatched; recall it once it is sent');
       const withTask = (await sqlite.read((sql) => repo.chunks(sql, id))).filter((c) => c.taskId !== null);
-      if (message.status === 'failed' || withTask.length === 0) throw conflict('no chunk of this message has a DingTalk task id, so there is nothing to recall');
+      if (message.status === 'failed' || withTask.length === 0)
+        throw conflict('no chunk of this message has a DingTalk task id, so there is nothing to recall');
       const oldest = Math.min(...withTask.map((c) => c.sentAt?.getTime() ?? 0));
       if (deps.now() - oldest > deps.settings.recallWindowMs) throw new AppError('gone', 'DingTalk recalls a notification only within 24 h of sending it');
       const org = await deps.dingtalk.forTenant(await deps.tenants.get(tenantId));

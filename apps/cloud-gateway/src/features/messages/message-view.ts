@@ -16,7 +16,9 @@ export function messageView(sql: Sql, message: MessageRecord): MessageView {
   // Before the dispatch plans a message, its recipients are the userids given directly, all pending.
   const recipients =
     message.status === 'queued'
-      ? directUserIds(message.recipientsSpec).sort().map((userid): RecipientResult => ({ userid, status: 'pending' }))
+      ? directUserIds(message.recipientsSpec)
+          .sort()
+          .map((userid): RecipientResult => ({ userid, status: 'pending' }))
       : repo.recipients(sql, message.id);
   return {
     id: message.id,

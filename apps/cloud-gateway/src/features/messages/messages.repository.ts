@@ -129,7 +129,16 @@ export const messagesRepository = {
     const at = m.createdAt.getTime();
     sql.run(
       "INSERT INTO Message (id, tenantId, idempotencyKey, requestHash, msgtype, msg, recipients, status, createdBy, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
-      m.id, m.tenantId, m.idempotencyKey, m.requestHash, m.msgtype, JSON.stringify(m.msg), JSON.stringify(m.recipientsSpec), m.createdBy, at, at,
+      m.id,
+      m.tenantId,
+      m.idempotencyKey,
+      m.requestHash,
+      m.msgtype,
+      JSON.stringify(m.msg),
+      JSON.stringify(m.recipientsSpec),
+      m.createdBy,
+      at,
+      at,
     );
   },
 
@@ -150,7 +159,11 @@ export const messagesRepository = {
   setStatus(sql: Sql, id: string, from: MessageStatus[], to: MessageStatus, completedAt?: Date): boolean {
     const { changes } = sql.run(
       `UPDATE Message SET status = ?, completedAt = COALESCE(?, completedAt), updatedAt = ? WHERE id = ? AND status IN (${marks(from)})`,
-      to, completedAt?.getTime() ?? null, Date.now(), id, ...from,
+      to,
+      completedAt?.getTime() ?? null,
+      Date.now(),
+      id,
+      ...from,
     );
     return changes === 1;
   },
@@ -170,7 +183,10 @@ export const messagesRepository = {
       filters.push(`status IN (${marks(where.status)})`);
       params.push(...where.status);
     }
-    const rows = sql.all<{ userid: string; status: string; reason: string | null }>(`SELECT userid, status, reason FROM MessageRecipient WHERE ${filters.join(' AND ')} ORDER BY userid`, ...params);
+    const rows = sql.all<{ userid: string; status: string; reason: string | null }>(
+      `SELECT userid, status, reason FROM MessageRecipient WHERE ${filters.join(' AND ')} ORDER BY userid`,
+      ...params,
+    );
     return rows.map((r) => ({ userid: r.userid, status: r.status as RecipientStatus, ...(r.reason ? { reason: r.reason } : {}) }));
   },
 
@@ -187,7 +203,13 @@ export const messagesRepository = {
     for (const part of inBatches(userids, SLICE)) {
       changed += sql.run(
         `UPDATE MessageRecipient SET status = ?, reason = ?, chunkId = COALESCE(?, chunkId), updatedAt = ? WHERE messageId = ? AND userid IN (${marks(part)})${from}`,
-        change.status, change.reason ?? null, change.chunkId ?? null, at, messageId, ...part, ...(change.from ?? []),
+        change.status,
+        change.reason ?? null,
+        change.chunkId ?? null,
+        at,
+        messageId,
+        ...part,
+        ...(change.from ?? []),
       ).changes;
     }
     return changed;
@@ -200,7 +222,12 @@ export const messagesRepository = {
   createChunk(sql: Sql, chunk: Pick<ChunkRecord, 'id' | 'messageId' | 'tenantId' | 'index' | 'userids'>): void {
     sql.run(
       'INSERT INTO MessageChunk (id, messageId, tenantId, "index", userids, status, polls, updatedAt) VALUES (?, ?, ?, ?, ?, \'pending\', 0, ?)',
-      chunk.id, chunk.messageId, chunk.tenantId, chunk.index, JSON.stringify(chunk.userids), Date.now(),
+      chunk.id,
+      chunk.messageId,
+      chunk.tenantId,
+      chunk.index,
+      JSON.stringify(chunk.userids),
+      Date.now(),
     );
   },
 

@@ -6,52 +6,73 @@ import { AcceptedMessageSchema, SendMessageBodySchema, SendMessageHeadersSchema 
 import { MessageIdParamsSchema, MessageViewSchema } from './messages.schemas';
 
 const common = { tags: ['messages'], security: ['bearer'] };
-const denied = { 401: { description: 'Missing or invalid credentials' }, 403: { description: 'Suspended tenant, or a missing permission (named in `missingPermission`)' } };
+const denied = {
+  401: { description: 'Missing or invalid credentials' },
+  403: { description: 'Suspended tenant, or a missing permission (named in `missingPermission`)' },
+};
 const missing = { 404: { description: 'No such message for this tenant' } };
 
 /** Work notifications: send (202, then events), read the cloud's view, recall. */
 export function messagesRoutes(messages: MessagesFeature, api: ApiRegistry): Router {
   const router = api.router('/v1/messages');
-  api.add(router, {
-    ...common,
-    method: 'post', path: '/v1/messages',
-    summary: 'Send a work notification (asynchronously; Idempotency-Key honoured). Members (user tokens of people who are not org admins) send within the tenant’s member policy',
-    before: [requireScope('messages:send')],
-    input: { body: SendMessageBodySchema, headers: SendMessageHeadersSchema },
-    responses: {
-      202: { description: 'Accepted: stored and queued (or the earlier message for this Idempotency-Key)', schema: AcceptedMessageSchema },
-      400: { description: 'Invalid message or recipients; nothing stored or sent' },
-      409: { description: 'Idempotency-Key reused with a different body' },
-      ...denied,
+  api.add(
+    router,
+    {
+      ...common,
+      method: 'post',
+      path: '/v1/messages',
+      summary:
+        'Send a work notification (asynchronously; Idempotency-Key honoured). Members (user tokens of people who are not org admins) send within the tenant’s member policy',
+      before: [requireScope('messages:send')],
+      input: { body: SendMessageBodySchema, headers: SendMessageHeadersSchema },
+      responses: {
+        202: { description: 'Accepted: stored and queued (or the earlier message for this Idempotency-Key)', schema: AcceptedMessageSchema },
+        400: { description: 'Invalid message or recipients; nothing stored or sent' },
+        409: { description: 'Idempotency-Key reused with a different body' },
+        ...denied,
+      },
     },
-  }, async ({ body, headers }, _req, res) => {
-    const accepted = await messages.service.send(principal(res), body, headers['idempotency-key']);
-    res.status(202).location(`/v1/messages/${accepted.id}`).json(accepted);
-  });
-  api.add(router, {
-    ...common,
-    method: 'get', path: '/v1/messages/:id', summary: "The cloud's view of a message: status, counts, chunks with task ids, recipients (members: only messages they sent)",
-    before: [requireScope('messages:read')],
-    input: { params: MessageIdParamsSchema },
-    responses: { 200: { description: 'The message', schema: MessageViewSchema }, ...denied, ...missing },
-  }, async ({ params }, _req, res) => {
-    res.json(await messages.service.get(principal(res), params.id));
-  });
-  api.add(router, {
-    ...common,
-    method: 'delete', path: '/v1/messages/:id', summary: 'Recall every sent chunk (within 24 h of sending; members: only messages they sent)',
-    before: [requireScope('messages:send')],
-    input: { params: MessageIdParamsSchema },
-    responses: {
-      200: { description: 'Recalled', schema: MessageViewSchema },
-      409: { description: 'Still being dispatched, or nothing was sent' },
-      410: { description: 'Sent more than 24 h ago: DingTalk no longer recalls it' },
-      502: { description: 'DingTalk refused or did not answer; retry' },
-      ...denied,
-      ...missing,
+    async ({ body, headers }, _req, res) => {
+      const accepted = await messages.service.send(principal(res), body, headers['idempotency-key']);
+      res.status(202).location(`/v1/messages/${accepted.id}`).json(accepted);
     },
-  }, async ({ params }, _req, res) => {
-    res.json(await messages.recalls.recall(principal(res), params.id));
-  });
+  );
+  api.add(
+    router,
+    {
+      ...common,
+      method: 'get',
+      path: '/v1/messages/:id',
+      summary: "The cloud's view of a message: status, counts, chunks with task ids, recipients (members: only messages they sent)",
+      before: [requireScope('messages:read')],
+      input: { params: MessageIdParamsSchema },
+      responses: { 200: { description: 'The message', schema: MessageViewSchema }, ...denied, ...missing },
+    },
+    async ({ params }, _req, res) => {
+      res.json(await messages.service.get(principal(res), params.id));
+    },
+  );
+  api.add(
+    router,
+    {
+      ...common,
+      method: 'delete',
+      path: '/v1/messages/:id',
+      summary: 'Recall every sent chunk (within 24 h of sending; members: only messages they sent)',
+      before: [requireScope('messages:send')],
+      input: { params: MessageIdParamsSchema },
+      responses: {
+        200: { description: 'Recalled', schema: MessageViewSchema },
+        409: { description: 'Still being dispatched, or nothing was sent' },
+        410: { description: 'Sent more than 24 h ago: DingTalk no longer recalls it' },
+        502: { description: 'DingTalk refused or did not answer; retry' },
+        ...denied,
+        ...missing,
+      },
+    },
+    async ({ params }, _req, res) => {
+      res.json(await messages.recalls.recall(principal(res), params.id));
+    },
+  );
   return router;
 }

@@ -41,7 +41,17 @@ export function messagesService(deps: MessagesDeps, queue: Pick<DispatchQueue, '
         if (refusal) throw refusal;
         // Who asked: the person behind a user token, or the API key (what members' own-message checks and the local store's views compare).
         const createdBy = principal.kind === 'user' ? principal.userid : principal.keyId;
-        const record = { id, tenantId: principal.tenantId, idempotencyKey: idempotencyKey ?? null, requestHash, msgtype: body.msg.msgtype, msg: body.msg, recipientsSpec: body.recipients, createdBy, createdAt };
+        const record = {
+          id,
+          tenantId: principal.tenantId,
+          idempotencyKey: idempotencyKey ?? null,
+          requestHash,
+          msgtype: body.msg.msgtype,
+          msg: body.msg,
+          recipientsSpec: body.recipients,
+          createdBy,
+          createdAt,
+        };
         repo.create(tx, record);
         const event = { messageId: id, msgtype: body.msg.msgtype, msg: body.msg, recipients: body.recipients, createdAt: createdAt.toISOString(), createdBy };
         // No deterministic event id: the message id is new, so there is nothing to look up first.

@@ -37,10 +37,21 @@ export function applyQuotaGuard(sql: Sql, input: QuotaInput): QuotaDecision {
   const seen = new Set<string>();
   const usage = new Map<string, number>();
   for (const part of inBatches(userids, 500)) {
-    for (const c of sql.all<{ userid: string }>(`SELECT userid FROM QuotaContent WHERE tenantId = ? AND day = ? AND contentHash = ? AND userid IN (${marks(part)})`, tenantId, day, contentHash, ...part)) {
+    for (const c of sql.all<{ userid: string }>(
+      `SELECT userid FROM QuotaContent WHERE tenantId = ? AND day = ? AND contentHash = ? AND userid IN (${marks(part)})`,
+      tenantId,
+      day,
+      contentHash,
+      ...part,
+    )) {
       seen.add(c.userid);
     }
-    for (const u of sql.all<{ userid: string; count: number }>(`SELECT userid, count FROM QuotaUsage WHERE tenantId = ? AND day = ? AND userid IN (${marks(part)})`, tenantId, day, ...part)) {
+    for (const u of sql.all<{ userid: string; count: number }>(
+      `SELECT userid, count FROM QuotaUsage WHERE tenantId = ? AND day = ? AND userid IN (${marks(part)})`,
+      tenantId,
+      day,
+      ...part,
+    )) {
       usage.set(u.userid, u.count);
     }
   }

@@ -5,14 +5,17 @@ const result = (lists: Partial<Record<string, unknown>>) => SendResultSchema.par
 
 describe('recipientOutcomes', () => {
   it('when DingTalk lists each recipient once, then each gets that status, forbidden ones with the flow-control code', () => {
-    const outcomes = recipientOutcomes(['a', 'b', 'c', 'd', 'e', 'f'], result({
-      read_user_id_list: ['a'],
-      unread_user_id_list: ['b'],
-      failed_user_id_list: ['c'],
-      invalid_user_id_list: ['d'],
-      forbidden_user_id_list: ['e', 'f'],
-      forbidden_list: [{ code: '143106', count: 1, userid: 'e' }],
-    }));
+    const outcomes = recipientOutcomes(
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+      result({
+        read_user_id_list: ['a'],
+        unread_user_id_list: ['b'],
+        failed_user_id_list: ['c'],
+        invalid_user_id_list: ['d'],
+        forbidden_user_id_list: ['e', 'f'],
+        forbidden_list: [{ code: '143106', count: 1, userid: 'e' }],
+      }),
+    );
     expect(outcomes).toEqual([
       { userid: 'a', status: 'read' },
       { userid: 'b', status: 'unread' },
@@ -47,7 +50,9 @@ describe('recipientOutcomes', () => {
   });
 
   it('when asked who a task addressed, then every listed userid counts, whatever its outcome', () => {
-    const addressed = addressedUserids(result({ read_user_id_list: ['a'], forbidden_list: [{ code: '143105', count: 500, userid: 'b' }], invalid_user_id_list: ['c'] }));
+    const addressed = addressedUserids(
+      result({ read_user_id_list: ['a'], forbidden_list: [{ code: '143105', count: 500, userid: 'b' }], invalid_user_id_list: ['c'] }),
+    );
     expect([...addressed].sort()).toEqual(['a', 'b', 'c']);
   });
 });

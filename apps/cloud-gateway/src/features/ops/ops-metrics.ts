@@ -27,7 +27,9 @@ export function registerOpsMetrics(registry: Registry, sqlite: SqliteConnection,
     registers: [registry],
     async collect() {
       const rows = await sqlite.read((sql) =>
-        sql.all<{ tenantId: string; oldest: number }>("SELECT tenantId, min(createdAt) AS oldest FROM Delivery WHERE status IN ('pending', 'delivering') GROUP BY tenantId"),
+        sql.all<{ tenantId: string; oldest: number }>(
+          "SELECT tenantId, min(createdAt) AS oldest FROM Delivery WHERE status IN ('pending', 'delivering') GROUP BY tenantId",
+        ),
       );
       this.reset();
       for (const row of rows) this.set({ tenant: row.tenantId }, Math.max(0, (now() - row.oldest) / 1000));
@@ -40,7 +42,11 @@ export function registerOpsMetrics(registry: Registry, sqlite: SqliteConnection,
     labelNames: ['kind', 'status'],
     registers: [registry],
     async collect() {
-      const rows = await sqlite.read((sql) => sql.all<{ kind: string; status: string; n: number }>("SELECT kind, status, count(*) AS n FROM Job WHERE status IN ('queued', 'running', 'failed') GROUP BY kind, status"));
+      const rows = await sqlite.read((sql) =>
+        sql.all<{ kind: string; status: string; n: number }>(
+          "SELECT kind, status, count(*) AS n FROM Job WHERE status IN ('queued', 'running', 'failed') GROUP BY kind, status",
+        ),
+      );
       this.reset();
       for (const row of rows) this.set({ kind: row.kind, status: row.status }, row.n);
     },
@@ -52,7 +58,9 @@ export function registerOpsMetrics(registry: Registry, sqlite: SqliteConnection,
     labelNames: ['kind'],
     registers: [registry],
     async collect() {
-      const rows = await sqlite.read((sql) => sql.all<{ kind: string; n: number }>("SELECT kind, count(*) AS n FROM Job WHERE status = 'queued' AND runAt <= ? GROUP BY kind", now()));
+      const rows = await sqlite.read((sql) =>
+        sql.all<{ kind: string; n: number }>("SELECT kind, count(*) AS n FROM Job WHERE status = 'queued' AND runAt <= ? GROUP BY kind", now()),
+      );
       this.reset();
       for (const row of rows) this.set({ kind: row.kind }, row.n);
     },
@@ -63,7 +71,9 @@ export function registerOpsMetrics(registry: Registry, sqlite: SqliteConnection,
     help: "The SQLite database file's size (pages × page size)",
     registers: [registry],
     async collect() {
-      const size = await sqlite.read((sql) => sql.get<{ bytes: number }>('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()'));
+      const size = await sqlite.read((sql) =>
+        sql.get<{ bytes: number }>('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()'),
+      );
       this.set(size?.bytes ?? 0);
     },
   });

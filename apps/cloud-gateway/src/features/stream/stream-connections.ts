@@ -69,7 +69,16 @@ export function streamConnections(deps: StreamConnectionsDeps) {
     const list: Wanted[] = rows.flatMap((r) => {
       const { appKey, appSecretEnc } = r;
       if (!appKey || !appSecretEnc) return [];
-      return [{ source: `app:${r.id}`, kind: 'app' as const, tenantId: r.id, clientId: appKey, secret: () => deps.secrets.open(appSecretEnc, 'Tenant.appSecretEnc', r.id), fingerprint: `${appKey}|${appSecretEnc}` }];
+      return [
+        {
+          source: `app:${r.id}`,
+          kind: 'app' as const,
+          tenantId: r.id,
+          clientId: appKey,
+          secret: () => deps.secrets.open(appSecretEnc, 'Tenant.appSecretEnc', r.id),
+          fingerprint: `${appKey}|${appSecretEnc}`,
+        },
+      ];
     });
     const suite = deps.dingtalk.suite;
     if (suite && deps.suiteEventMode === 'stream') {

@@ -56,16 +56,14 @@ const bothOrNeitherIssue = { message: 'callbackToken and callbackAesKey are set 
  * A tenant's scheduled directory reconcile: a duration (at least a minute: each run walks the whole
  * directory) or `off`; null returns to the deployment's DIRECTORY_RECONCILE_INTERVAL. Stored in ms, 0 = off.
  */
-const ReconcileIntervalSchema = z
-  .union([z.number().int(), z.string().trim()])
-  .transform((value, ctx) => {
-    const ms = value === 'off' ? 0 : typeof value === 'number' ? value : parseDurationMs(value);
-    if (ms === undefined || (ms !== 0 && ms < 60_000)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a duration of at least 1m (12h, 1d, or ms), or off' });
-      return z.NEVER;
-    }
-    return ms;
-  });
+const ReconcileIntervalSchema = z.union([z.number().int(), z.string().trim()]).transform((value, ctx) => {
+  const ms = value === 'off' ? 0 : typeof value === 'number' ? value : parseDurationMs(value);
+  if (ms === undefined || (ms !== 0 && ms < 60_000)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration of at least 1m (12h, 1d, or ms), or off' });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 /** A suite install's events come through the suite's own channel (SUITE_EVENT_MODE), not per tenant. */
 export const isvStreamIssue = { message: 'only internal-app tenants choose a callbackMode; suite installs follow SUITE_EVENT_MODE', path: ['callbackMode'] };
@@ -79,7 +77,10 @@ export const CreateTenantSchema = z
     appSecret: z.string().min(1).max(256).optional(),
     agentId: z.number().int().positive().optional(),
     webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
-    returnUrls: z.array(z.url({ protocol: /^https?$/ })).max(50).default([]),
+    returnUrls: z
+      .array(z.url({ protocol: /^https?$/ }))
+      .max(50)
+      .default([]),
     callbackToken: CallbackToken.optional(),
     callbackAesKey: CallbackAesKey.optional(),
     callbackMode: CallbackModeSchema.default('http'),
@@ -98,8 +99,14 @@ export const UpdateTenantSchema = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
     agentId: z.number().int().positive().optional(),
-    webhookUrl: z.url({ protocol: /^https?$/ }).nullable().optional(),
-    returnUrls: z.array(z.url({ protocol: /^https?$/ })).max(50).optional(),
+    webhookUrl: z
+      .url({ protocol: /^https?$/ })
+      .nullable()
+      .optional(),
+    returnUrls: z
+      .array(z.url({ protocol: /^https?$/ }))
+      .max(50)
+      .optional(),
     appSecret: z.string().min(1).max(256).optional(),
     /** null clears the callback settings */
     callbackToken: CallbackToken.nullable().optional(),
@@ -112,7 +119,10 @@ export const UpdateTenantSchema = z
 export type UpdateTenant = z.input<typeof UpdateTenantSchema>;
 
 export const ProvidedCredentialsSchema = z.object({
-  id: z.string().regex(/^ten_[A-Za-z0-9_-]{1,60}$/, 'must look like ten_<letters/digits>').optional(),
+  id: z
+    .string()
+    .regex(/^ten_[A-Za-z0-9_-]{1,60}$/, 'must look like ten_<letters/digits>')
+    .optional(),
   apiKey: z
     .string()
     .regex(/^dtg_[A-Za-z0-9_-]{32,}$/, 'must be dtg_ followed by at least 32 URL-safe characters')

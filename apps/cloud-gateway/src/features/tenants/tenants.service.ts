@@ -177,7 +177,10 @@ export function tenantsService(deps: TenantsDeps) {
       if (!found.callbackTokenEnc || !found.callbackAesKeyEnc) return { tenant };
       return {
         tenant,
-        settings: { token: secrets.open(found.callbackTokenEnc, 'Tenant.callbackTokenEnc', id), aesKey: secrets.open(found.callbackAesKeyEnc, 'Tenant.callbackAesKeyEnc', id) },
+        settings: {
+          token: secrets.open(found.callbackTokenEnc, 'Tenant.callbackTokenEnc', id),
+          aesKey: secrets.open(found.callbackAesKeyEnc, 'Tenant.callbackAesKeyEnc', id),
+        },
       };
     },
   };

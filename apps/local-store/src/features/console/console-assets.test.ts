@@ -7,7 +7,10 @@ describe('loadConsoleAssets', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'console-assets-'));
-    writeFileSync(path.join(dir, 'index.html'), '<html lang="{{lang}}"><script type="module" src="{{build}}/main.js"></script><link href="{{build}}/a.css"><b lang="{{otherLang}}">{{t:greeting}}</b>');
+    writeFileSync(
+      path.join(dir, 'index.html'),
+      '<html lang="{{lang}}"><script type="module" src="{{build}}/main.js"></script><link href="{{build}}/a.css"><b lang="{{otherLang}}">{{t:greeting}}</b>',
+    );
     writeFileSync(path.join(dir, 'main.js'), "import './b.js';");
     writeFileSync(path.join(dir, 'a.css'), 'body{}');
     writeFileSync(path.join(dir, 'catalog-en.json'), JSON.stringify({ greeting: 'Hello <you> & “them”' }));

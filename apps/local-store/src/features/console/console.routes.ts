@@ -45,7 +45,7 @@ export function consoleRoutes(api: ApiRegistry, access: Access, settings: Consol
       method: 'get',
       path: '/',
       summary:
-        'The console (HTML): sign in with DingTalk, directory, send a notification, watch receipts. In English or Simplified Chinese: the dtg_lang cookie (the page\'s language switch), else Accept-Language (any Chinese → zh-CN).',
+        "The console (HTML): sign in with DingTalk, directory, send a notification, watch receipts. In English or Simplified Chinese: the dtg_lang cookie (the page's language switch), else Accept-Language (any Chinese → zh-CN).",
       tags,
       before: [pageSecurity],
       responses: { 200: { description: 'The page.', schema: z.string(), contentType: 'text/html' } },

@@ -30,7 +30,7 @@ export function findNode(roots: readonly DepartmentNode[], deptId: number): Depa
 /** True when `candidate` already sits below `node` (attaching it would close a cycle). */
 function isAncestor(node: DepartmentNode, candidate: DepartmentNode, nodes: Map<number, DepartmentNode>): boolean {
   const seen = new Set<number>();
-  for (let current: DepartmentNode | undefined = candidate; current; ) {
+  for (let current: DepartmentNode | undefined = candidate; current;) {
     if (current === node) return true;
     if (seen.has(current.deptId)) return false;
     seen.add(current.deptId);

@@ -8,7 +8,12 @@ import { Router } from 'express';
 import { CloudRequestError, type CloudAnswer, type CloudClient } from '../../cloud/cloud-client';
 import { REFUSALS, type Access } from '../../http/access';
 
-const SyncParamsSchema = DirectorySyncViewSchema.pick({ id: true }).extend({ id: DirectorySyncViewSchema.shape.id.min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) });
+const SyncParamsSchema = DirectorySyncViewSchema.pick({ id: true }).extend({
+  id: DirectorySyncViewSchema.shape.id
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/),
+});
 
 export function directorySyncRoutes(api: ApiRegistry, access: Access, cloud: CloudClient): Router {
   const router = Router();
@@ -23,7 +28,12 @@ export function directorySyncRoutes(api: ApiRegistry, access: Access, cloud: Clo
       summary: 'Start a directory sync at the cloud (or get the one running). Org admins and LOCAL_ADMIN_TOKEN.',
       tags,
       input: { body: StartSyncBodySchema },
-      responses: { 202: { description: 'Started (or already running).', schema: StartedSyncSchema }, 400: { description: 'Bad body.' }, ...REFUSALS, ...upstream },
+      responses: {
+        202: { description: 'Started (or already running).', schema: StartedSyncSchema },
+        400: { description: 'Bad body.' },
+        ...REFUSALS,
+        ...upstream,
+      },
     },
     async ({ body }, _req, res) => {
       res.status(202).json(StartedSyncSchema.parse(await relay(() => cloud.startDirectorySync(body ?? {}))));
@@ -52,7 +62,8 @@ async function relay(call: () => Promise<CloudAnswer<unknown>>): Promise<unknown
   try {
     answer = await call();
   } catch (error) {
-    if (error instanceof CloudRequestError) throw new AppError('upstream_error', 'The cloud gateway could not be reached for the directory sync.', { cause: error });
+    if (error instanceof CloudRequestError)
+      throw new AppError('upstream_error', 'The cloud gateway could not be reached for the directory sync.', { cause: error });
     throw error;
   }
   if (answer.ok) return answer.value;

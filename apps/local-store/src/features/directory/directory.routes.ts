@@ -39,7 +39,12 @@ export function directoryRoutes(api: ApiRegistry, access: Access, directory: Dir
         'changed since, active or not, and `q` (case-insensitive substring of name, userid or job number).',
       tags,
       input: { query: UsersQuerySchema },
-      responses: { 200: { description: 'One page.', schema: UsersPageSchema }, ...notModified, 400: { description: 'A filter is out of range (named).' }, ...REFUSALS },
+      responses: {
+        200: { description: 'One page.', schema: UsersPageSchema },
+        ...notModified,
+        400: { description: 'A filter is out of range (named).' },
+        ...REFUSALS,
+      },
     },
     async ({ query }, _req, res) => {
       res.json(await directory.listUsers(query));
@@ -105,7 +110,13 @@ export function directoryRoutes(api: ApiRegistry, access: Access, directory: Dir
       summary: 'One department: direct and total (with sub-departments) active member counts, and its path from the root.',
       tags,
       input: { params: DepartmentParamsSchema },
-      responses: { 200: { description: 'The department.', schema: DepartmentDetailSchema }, ...notModified, 400: { description: 'Bad deptId.' }, ...REFUSALS, 404: { description: 'Unknown or removed.' } },
+      responses: {
+        200: { description: 'The department.', schema: DepartmentDetailSchema },
+        ...notModified,
+        400: { description: 'Bad deptId.' },
+        ...REFUSALS,
+        404: { description: 'Unknown or removed.' },
+      },
     },
     async ({ params }, _req, res) => {
       res.json(await directory.getDepartment(params.deptId));

@@ -20,7 +20,10 @@ export function createDirectoryService(db: Database, tenantId: string) {
   const currentTree = async (): Promise<DepartmentNode[]> => {
     const seq = await changesRepository.lastSeq(db.sql, tenantId);
     if (tree?.seq === seq) return tree.roots;
-    const [departments, counts] = await Promise.all([departmentsRepository.listCurrent(db.prisma, tenantId), departmentsRepository.memberCounts(db.sql, tenantId)]);
+    const [departments, counts] = await Promise.all([
+      departmentsRepository.listCurrent(db.prisma, tenantId),
+      departmentsRepository.memberCounts(db.sql, tenantId),
+    ]);
     tree = { seq, roots: buildDepartmentTree(departments, counts) };
     return tree.roots;
   };
@@ -29,7 +32,11 @@ export function createDirectoryService(db: Database, tenantId: string) {
     async listUsers(query: UsersQuery): Promise<UsersPage> {
       const afterUserid = query.cursor === undefined ? undefined : decodeCursor(query.cursor, UserCursorSchema).after;
       const deptIds =
-        query.deptId === undefined ? undefined : query.includeSubDepartments ? await departmentsRepository.subtreeIds(db.sql, tenantId, query.deptId) : [query.deptId];
+        query.deptId === undefined
+          ? undefined
+          : query.includeSubDepartments
+            ? await departmentsRepository.subtreeIds(db.sql, tenantId, query.deptId)
+            : [query.deptId];
       const active = query.active ?? (query.includeInactive ? 'any' : 'true');
       const { items, hasMore } = await usersRepository.list(db.sql, tenantId, {
         afterUserid,
@@ -81,10 +88,13 @@ export function createDirectoryService(db: Database, tenantId: string) {
 export type DirectoryService = ReturnType<typeof createDirectoryService>;
 
 /** Root first; stops at an unknown parent or a cycle. */
-function pathTo(parentId: number | null, byId: ReadonlyMap<number, { deptId: number; name: string; parentId: number | null }>): { deptId: number; name: string }[] {
+function pathTo(
+  parentId: number | null,
+  byId: ReadonlyMap<number, { deptId: number; name: string; parentId: number | null }>,
+): { deptId: number; name: string }[] {
   const path: { deptId: number; name: string }[] = [];
   const seen = new Set<number>();
-  for (let id = parentId; id !== null && !seen.has(id); ) {
+  for (let id = parentId; id !== null && !seen.has(id);) {
     seen.add(id);
     const dept = byId.get(id);
     if (!dept) break;

@@ -14,19 +14,7 @@ export interface VersionedProfile {
   seq: number;
 }
 
-const PROFILE_COLUMNS = [
-  'union_id',
-  'name',
-  'avatar',
-  'title',
-  'job_number',
-  'mobile',
-  'email',
-  'dept_ids',
-  'manager_userid',
-  'admin',
-  'boss',
-] as const;
+const PROFILE_COLUMNS = ['union_id', 'name', 'avatar', 'title', 'job_number', 'mobile', 'email', 'dept_ids', 'manager_userid', 'admin', 'boss'] as const;
 
 const NEWER_PROFILE = 'coalesce(u.profile_version, -1) < excluded.profile_version';
 /** What GET /api/users?q= searches (users.search_text). */

@@ -61,10 +61,7 @@ export const usersRepository = {
     if (filter.deptIds !== undefined) where.push(departmentFilter(param(filter.deptIds), filter.deptIds.length));
     if (filter.updatedSince !== undefined) where.push(`updated_at >= ${param(filter.updatedSince)}`);
     if (filter.q !== undefined) where.push(`search_text LIKE lower(${param(`%${escapeLike(filter.q)}%`)})`);
-    const rows = await sql.query<UserRow>(
-      `SELECT ${COLUMNS} FROM users WHERE ${where.join(' AND ')} ORDER BY userid LIMIT ${param(filter.limit + 1)}`,
-      values,
-    );
+    const rows = await sql.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE ${where.join(' AND ')} ORDER BY userid LIMIT ${param(filter.limit + 1)}`, values);
     return { items: rows.slice(0, filter.limit).map(toUserProfile), hasMore: rows.length > filter.limit };
   },
 };

@@ -39,7 +39,13 @@ describe('planApply', () => {
   });
 
   it('turns a login into a ticket and a profile write, a scrubbed one (login: null) into the profile write only, and keeps the newest tenant authorization', () => {
-    const login = { ticketHash: 'a'.repeat(64), ttlMs: 60_000, cloudTokenId: 'j'.repeat(22), sealedCloudToken: 'v1.sealed-token', cloudTokenExpiresAt: '2026-01-01T00:00:00Z' };
+    const login = {
+      ticketHash: 'a'.repeat(64),
+      ttlMs: 60_000,
+      cloudTokenId: 'j'.repeat(22),
+      sealedCloudToken: 'v1.sealed-token',
+      cloudTokenExpiresAt: '2026-01-01T00:00:00Z',
+    };
     const plan = planApply([
       envelope(10, 'user.authenticated', { user: profile('u', 'U'), login }),
       envelope(9, 'user.authenticated', { user: profile('old', 'Old'), login: null }),

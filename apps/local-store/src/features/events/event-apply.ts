@@ -20,23 +20,57 @@ export function applyStatements(tenantId: string, events: readonly EventEnvelope
   if (events.length === 0) return [];
   const plan = planApply(events);
   const changing = [
-    ...userWritesRepository.lock(tenantId, [...new Set([...plan.userProfiles.map(({ value }) => value.userid), ...plan.userRemovals.map(({ value }) => value)])]),
-    ...userWritesRepository.upsertProfiles(tenantId, plan.userProfiles.map(({ value, seq }) => ({ profile: value, seq }))),
-    ...userWritesRepository.deactivate(tenantId, plan.userRemovals.map(({ value, seq }) => ({ userid: value, seq }))),
+    ...userWritesRepository.lock(tenantId, [
+      ...new Set([...plan.userProfiles.map(({ value }) => value.userid), ...plan.userRemovals.map(({ value }) => value)]),
+    ]),
+    ...userWritesRepository.upsertProfiles(
+      tenantId,
+      plan.userProfiles.map(({ value, seq }) => ({ profile: value, seq })),
+    ),
+    ...userWritesRepository.deactivate(
+      tenantId,
+      plan.userRemovals.map(({ value, seq }) => ({ userid: value, seq })),
+    ),
     // After the deactivation: someone who left is signed out (the cloud revoked their tokens with the same event).
-    ...sessionsRepository.endForRemoved(tenantId, plan.userRemovals.map(({ value }) => value)),
-    ...departmentWritesRepository.lock(tenantId, [...new Set([...plan.departments.map(({ value }) => value.deptId), ...plan.departmentRemovals.map(({ value }) => value)])]),
-    ...departmentWritesRepository.upsert(tenantId, plan.departments.map(({ value, seq }) => ({ department: value, seq }))),
-    ...departmentWritesRepository.remove(tenantId, plan.departmentRemovals.map(({ value, seq }) => ({ deptId: value, seq }))),
-    ...messageWritesRepository.lock(tenantId, messageIds(plan), plan.recipientUpdates.map(({ value }) => value)),
-    ...messageWritesRepository.accept(tenantId, plan.messagesAccepted.map(({ value, seq }) => ({ ...value, seq }))),
-    ...messageWritesRepository.setStatus(tenantId, plan.messageStatuses.map(({ value, seq }) => ({ ...value, seq }))),
-    ...messageWritesRepository.recordRecipients(tenantId, plan.recipientUpdates.map(({ value, seq }) => ({ ...value, seq }))),
+    ...sessionsRepository.endForRemoved(
+      tenantId,
+      plan.userRemovals.map(({ value }) => value),
+    ),
+    ...departmentWritesRepository.lock(tenantId, [
+      ...new Set([...plan.departments.map(({ value }) => value.deptId), ...plan.departmentRemovals.map(({ value }) => value)]),
+    ]),
+    ...departmentWritesRepository.upsert(
+      tenantId,
+      plan.departments.map(({ value, seq }) => ({ department: value, seq })),
+    ),
+    ...departmentWritesRepository.remove(
+      tenantId,
+      plan.departmentRemovals.map(({ value, seq }) => ({ deptId: value, seq })),
+    ),
+    ...messageWritesRepository.lock(
+      tenantId,
+      messageIds(plan),
+      plan.recipientUpdates.map(({ value }) => value),
+    ),
+    ...messageWritesRepository.accept(
+      tenantId,
+      plan.messagesAccepted.map(({ value, seq }) => ({ ...value, seq })),
+    ),
+    ...messageWritesRepository.setStatus(
+      tenantId,
+      plan.messageStatuses.map(({ value, seq }) => ({ ...value, seq })),
+    ),
+    ...messageWritesRepository.recordRecipients(
+      tenantId,
+      plan.recipientUpdates.map(({ value, seq }) => ({ ...value, seq })),
+    ),
   ];
   return [
     ...loginTicketsRepository.insert(tenantId, plan.loginTickets),
     ...changing,
-    ...(plan.tenantAuthorization ? [tenantInfoRepository.recordAuthorization(tenantId, { ...plan.tenantAuthorization.value, seq: plan.tenantAuthorization.seq })] : []),
+    ...(plan.tenantAuthorization
+      ? [tenantInfoRepository.recordAuthorization(tenantId, { ...plan.tenantAuthorization.value, seq: plan.tenantAuthorization.seq })]
+      : []),
     ...(changing.length > 0 ? [changesRepository.finalize(tenantId)] : []),
   ];
 }

@@ -8,7 +8,11 @@ describe('classifyEvent', () => {
   });
 
   it('parks another tenant’s event without settling its seq', () => {
-    expect(classifyEvent({ ...valid, tenantId: 'theirs' }, 'mine')).toMatchObject({ kind: 'invalid', settles: false, reason: expect.stringMatching(/tenant theirs/) });
+    expect(classifyEvent({ ...valid, tenantId: 'theirs' }, 'mine')).toMatchObject({
+      kind: 'invalid',
+      settles: false,
+      reason: expect.stringMatching(/tenant theirs/),
+    });
   });
 
   it('parks a malformed envelope of this tenant and settles its seq, naming the bad field', () => {

@@ -16,11 +16,13 @@ export function registerStoreHealthMetrics(registry: Registry, sql: Sql): void {
   });
   new Gauge({
     name: 'local_store_subscription_deliveries',
-    help: "Change events not yet delivered to subscribed endpoints, by status (pending, delivering, dead)",
+    help: 'Change events not yet delivered to subscribed endpoints, by status (pending, delivering, dead)',
     labelNames: ['status'],
     registers: [registry],
     async collect() {
-      const rows = await sql.query<{ status: string; n: string }>("SELECT status, count(*) AS n FROM subscription_deliveries WHERE status <> 'delivered' GROUP BY status");
+      const rows = await sql.query<{ status: string; n: string }>(
+        "SELECT status, count(*) AS n FROM subscription_deliveries WHERE status <> 'delivered' GROUP BY status",
+      );
       this.reset();
       for (const status of ['pending', 'delivering', 'dead']) this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
     },

@@ -23,7 +23,10 @@ export function createMessageSending(deps: { pool: Pool; tenantId: string; onQue
           return { id: existing.id, status: requestStatus(existing), queued: false };
         }
         const id = newId('lmsg');
-        await runStatements(sql, [repo.insert(tenantId, { id, idempotencyKey: idempotencyKey ?? null, requestHash, createdBy, body }), changesRepository.finalize(tenantId)]);
+        await runStatements(sql, [
+          repo.insert(tenantId, { id, idempotencyKey: idempotencyKey ?? null, requestHash, createdBy, body }),
+          changesRepository.finalize(tenantId),
+        ]);
         return { id, status: 'queued' as const, queued: true };
       });
       if (answer.queued) deps.onQueued();

@@ -110,7 +110,9 @@ export const messageWritesRepository = {
   lock(tenantId: string, messageIds: readonly string[], recipients: readonly { messageId: string; userid: string }[]): Statement[] {
     return [
       ...(messageIds.length === 0 ? [] : [{ text: LOCK_MESSAGES, values: [tenantId, jsonParam(messageIds.map((id) => ({ id })))] }]),
-      ...(recipients.length === 0 ? [] : [{ text: LOCK_RECIPIENTS, values: [jsonParam(recipients.map((r) => ({ message_id: r.messageId, userid: r.userid })))] }]),
+      ...(recipients.length === 0
+        ? []
+        : [{ text: LOCK_RECIPIENTS, values: [jsonParam(recipients.map((r) => ({ message_id: r.messageId, userid: r.userid })))] }]),
     ];
   },
 

@@ -1,7 +1,15 @@
 // Reads of work notifications: the cloud's messages (content from message.accepted) and, until the
 // cloud has them, the sends asked of this store (message_requests). One id space: a message sent
 // through the store is known by the store's id (local_id), every other by the cloud's.
-import { MessageStatusSchema, RecipientStatusSchema, RecipientsSpecSchema, type MessageStatus, type RecipientResult, type RecipientsSpec, type RecipientStatus } from '@dtg/contracts';
+import {
+  MessageStatusSchema,
+  RecipientStatusSchema,
+  RecipientsSpecSchema,
+  type MessageStatus,
+  type RecipientResult,
+  type RecipientsSpec,
+  type RecipientStatus,
+} from '@dtg/contracts';
 import type { Sql } from '../../db/sql';
 import type { PrismaClient } from '../../generated/prisma/client';
 
@@ -48,7 +56,11 @@ const PENDING_REQUESTS = `
 
 export const messagesRepository = {
   /** Newest first; keyset on (createdAt, id). One extra row tells whether another page exists. `createdBy` limits to one author. */
-  async list(sql: Sql, tenantId: string, options: { limit: number; after?: MessagePosition; createdBy?: string }): Promise<{ items: StoredMessage[]; hasMore: boolean }> {
+  async list(
+    sql: Sql,
+    tenantId: string,
+    options: { limit: number; after?: MessagePosition; createdBy?: string },
+  ): Promise<{ items: StoredMessage[]; hasMore: boolean }> {
     const values: unknown[] = [tenantId];
     const param = (value: unknown) => `$${values.push(value)}`;
     const author = options.createdBy === undefined ? '' : param(options.createdBy);

@@ -1,4 +1,12 @@
-import { AcceptedMessageSchema, MessageDetailSchema, MessageParamsSchema, MessagesPageSchema, MessagesQuerySchema, SendMessageBodySchema, SendMessageHeadersSchema } from '@dtg/contracts';
+import {
+  AcceptedMessageSchema,
+  MessageDetailSchema,
+  MessageParamsSchema,
+  MessagesPageSchema,
+  MessagesQuerySchema,
+  SendMessageBodySchema,
+  SendMessageHeadersSchema,
+} from '@dtg/contracts';
 import type { ApiRegistry } from '@dtg/service-kit';
 import { Router } from 'express';
 import { callerOf, REFUSALS, type Access } from '../../http/access';
@@ -28,7 +36,10 @@ export function messagesRoutes(api: ApiRegistry, access: Access, messages: Messa
     },
     async ({ body, headers }, _req, res) => {
       const accepted = await sending.send(callerOf(res).id, body, headers['idempotency-key']);
-      res.status(202).location(`/api/messages/${encodeURIComponent(accepted.id)}`).json(accepted);
+      res
+        .status(202)
+        .location(`/api/messages/${encodeURIComponent(accepted.id)}`)
+        .json(accepted);
     },
   );
   api.add(
@@ -55,7 +66,11 @@ export function messagesRoutes(api: ApiRegistry, access: Access, messages: Messa
       summary: "One work notification (by the store's id or the cloud's) with every recipient's status and reason.",
       tags,
       input: { params: MessageParamsSchema },
-      responses: { 200: { description: 'The message.', schema: MessageDetailSchema }, ...REFUSALS, 404: { description: 'Unknown message (or another person’s, for an org member).' } },
+      responses: {
+        200: { description: 'The message.', schema: MessageDetailSchema },
+        ...REFUSALS,
+        404: { description: 'Unknown message (or another person’s, for an org member).' },
+      },
     },
     async ({ params }, _req, res) => {
       res.json(await messages.get(callerOf(res), params.id));

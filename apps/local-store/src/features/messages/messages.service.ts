@@ -17,7 +17,10 @@ export function createMessagesService(db: Database, tenantId: string) {
     async list(caller: Caller, query: MessagesQuery): Promise<MessagesPage> {
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, MessageCursorSchema);
       const { items, hasMore } = await messagesRepository.list(db.sql, tenantId, { limit: query.limit, after, createdBy: authorFilter(caller) });
-      const counts = await messagesRepository.countsByStatus(db.prisma, items.flatMap((item) => item.cloudMessageId ?? []));
+      const counts = await messagesRepository.countsByStatus(
+        db.prisma,
+        items.flatMap((item) => item.cloudMessageId ?? []),
+      );
       return {
         items: items.map((item) => toSummary(item, item.cloudMessageId === null ? undefined : counts.get(item.cloudMessageId))),
         nextCursor: nextCursor(items, hasMore, (last) => ({ createdAt: last.createdAt.toISOString(), id: last.id })),

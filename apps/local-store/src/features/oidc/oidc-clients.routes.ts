@@ -18,10 +18,15 @@ export function oidcClientsRoutes(api: ApiRegistry, access: Access, clients: Oid
       ...access.admin,
       method: 'post',
       path: '/api/oidc/clients',
-      summary: 'Register an app that signs people in through this store (an OpenID Connect client). A confidential client’s secret is in this answer only; the store keeps its SHA-256.',
+      summary:
+        'Register an app that signs people in through this store (an OpenID Connect client). A confidential client’s secret is in this answer only; the store keeps its SHA-256.',
       tags,
       input: { body: CreateOidcClientRequestSchema },
-      responses: { 201: { description: 'Registered.', schema: RegisteredOidcClientSchema }, 400: { description: 'Bad name, redirect URI or scope; nothing stored.' }, ...refusals },
+      responses: {
+        201: { description: 'Registered.', schema: RegisteredOidcClientSchema },
+        400: { description: 'Bad name, redirect URI or scope; nothing stored.' },
+        ...refusals,
+      },
     },
     async ({ body }, _req, res) => {
       res.status(201).json(await clients.register(body, callerOf(res).id));

@@ -6,7 +6,8 @@ import { inlineSource, LOCALE_COOKIE, negotiateLocale, pageSecurity, parseUiLoca
 import type { RequestHandler } from 'express';
 import { hasStoreText, storeText } from '../console/store-text';
 
-const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1f2329}main{max-width:28rem;margin:10vh auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 3px #0002}button{font:inherit;padding:.5rem 1.25rem;border-radius:6px;border:1px solid #c9cdd4;background:#fff;margin-right:.5rem;cursor:pointer}button[value=allow]{background:#1677ff;border-color:#1677ff;color:#fff}code{background:#f2f3f5;padding:0 .25rem}';
+const STYLE =
+  'body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f5f6f8;color:#1f2329}main{max-width:28rem;margin:10vh auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 3px #0002}button{font:inherit;padding:.5rem 1.25rem;border-radius:6px;border:1px solid #c9cdd4;background:#fff;margin-right:.5rem;cursor:pointer}button[value=allow]{background:#1677ff;border-color:#1677ff;color:#fff}code{background:#f2f3f5;padding:0 .25rem}';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -50,7 +51,11 @@ export function refusedPage(locale: UiLocale, error: string, description: string
 }
 
 export function expiredPage(locale: UiLocale): string {
-  return page(locale, 'oidc.expiredTitle', `<h1>${escapeHtml(storeText(locale, 'oidc.expiredTitle'))}</h1><p>${escapeHtml(storeText(locale, 'oidc.expiredLead'))}</p>`);
+  return page(
+    locale,
+    'oidc.expiredTitle',
+    `<h1>${escapeHtml(storeText(locale, 'oidc.expiredTitle'))}</h1><p>${escapeHtml(storeText(locale, 'oidc.expiredLead'))}</p>`,
+  );
 }
 
 /** RP-initiated logout's confirmation; `form` is the provider's hidden form (id op.logoutForm, with its xsrf token). */

@@ -4,7 +4,13 @@
 // (interactions) is the store's DingTalk login: oidc-interactions.routes.ts.
 import { createHash, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Logger } from '@dtg/service-kit';
-import Provider, { interactionPolicy as oidcInteractionPolicy, type Adapter, type AdapterPayload, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, {
+  interactionPolicy as oidcInteractionPolicy,
+  type Adapter,
+  type AdapterPayload,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import type { Database } from '../../db/database';
 import { SESSION_COOKIE } from '../session/session.middleware';
 import { claimsOf, SCOPE_CLAIMS, type OidcAccounts } from './oidc-accounts';

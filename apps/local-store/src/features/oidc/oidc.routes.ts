@@ -47,7 +47,11 @@ export function oidcRoutes(api: ApiRegistry, _access: Access, oidc: OidcService,
         await work(req, res, await oidc.provider());
       } catch (error) {
         // The interaction cookie is missing or expired (another browser, an old tab): nothing to resume.
-        if ((error as { name?: string }).name === 'SessionNotFound') return void res.status(400).type('html').send(expiredPage(localeOf(req)));
+        if ((error as { name?: string }).name === 'SessionNotFound')
+          return void res
+            .status(400)
+            .type('html')
+            .send(expiredPage(localeOf(req)));
         next(error);
       }
     };
@@ -90,7 +94,12 @@ export function oidcRoutes(api: ApiRegistry, _access: Access, oidc: OidcService,
     handle(async (req, res, provider) => {
       const details = await provider.interactionDetails(req, res);
       if (typeof req.query[FAILED] === 'string') {
-        await provider.interactionFinished(req, res, { error: 'access_denied', error_description: `DingTalk sign-in failed: ${req.query[FAILED]}` }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(
+          req,
+          res,
+          { error: 'access_denied', error_description: `DingTalk sign-in failed: ${req.query[FAILED]}` },
+          { mergeWithLastSubmission: false },
+        );
         return;
       }
       if (details.prompt.name === 'login') return login(req, res, provider, details.uid);
@@ -100,7 +109,11 @@ export function oidcRoutes(api: ApiRegistry, _access: Access, oidc: OidcService,
       const origins = [...new Set((client?.redirectUris ?? []).map((uri) => new URL(uri).origin))];
       // The consent form's answer redirects to the app: its origins are allowed form targets.
       oidcPageSecurity(origins)(req, res, () => {
-        res.type('html').send(consentPage(localeOf(req), `${OIDC_PREFIX}/interaction/${details.uid}/consent`, client?.clientName ?? String(details.params['client_id']), scopes));
+        res
+          .type('html')
+          .send(
+            consentPage(localeOf(req), `${OIDC_PREFIX}/interaction/${details.uid}/consent`, client?.clientName ?? String(details.params['client_id']), scopes),
+          );
       });
     }),
   );
@@ -111,7 +124,12 @@ export function oidcRoutes(api: ApiRegistry, _access: Access, oidc: OidcService,
     handle(async (req, res, provider) => {
       const decision = (req.body as { decision?: unknown } | undefined)?.decision;
       if (decision === 'allow') return grantAll(req, res, provider);
-      await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The person did not allow access.' }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The person did not allow access.' },
+        { mergeWithLastSubmission: false },
+      );
     }),
   );
 
@@ -120,7 +138,11 @@ export function oidcRoutes(api: ApiRegistry, _access: Access, oidc: OidcService,
     security,
     handle(async (req, res) => {
       const uid = readCookie(req, UID_COOKIE);
-      if (!uid || !/^[A-Za-z0-9_-]{1,64}$/.test(uid)) return void res.status(400).type('html').send(expiredPage(localeOf(req)));
+      if (!uid || !/^[A-Za-z0-9_-]{1,64}$/.test(uid))
+        return void res
+          .status(400)
+          .type('html')
+          .send(expiredPage(localeOf(req)));
       res.clearCookie(UID_COOKIE, { ...uidCookie, maxAge: undefined });
       const back = `${OIDC_PREFIX}/interaction/${uid}`;
       const ticket = typeof req.query['ticket'] === 'string' ? req.query['ticket'] : undefined;
@@ -157,19 +179,46 @@ export function oidcRoutes(api: ApiRegistry, _access: Access, oidc: OidcService,
 const PROVIDER_ROUTES: { method: 'get' | 'post'; path: string; summary: string }[] = [
   { method: 'get', path: DISCOVERY, summary: 'OpenID Connect discovery: the issuer (LOCAL_PUBLIC_URL) and every endpoint below.' },
   { method: 'get', path: `${OIDC_PREFIX}/jwks`, summary: 'The public signing keys (JWKS); a retired key stays listed until the id_tokens it signed expire.' },
-  { method: 'get', path: `${OIDC_PREFIX}/auth`, summary: 'Authorization endpoint (code flow; PKCE S256 required for public clients). Signs the person in with DingTalk unless already signed in to the store.' },
-  { method: 'post', path: `${OIDC_PREFIX}/token`, summary: 'Token endpoint: authorization_code (with code_verifier) and refresh_token grants. Confidential clients authenticate with HTTP Basic.' },
+  {
+    method: 'get',
+    path: `${OIDC_PREFIX}/auth`,
+    summary:
+      'Authorization endpoint (code flow; PKCE S256 required for public clients). Signs the person in with DingTalk unless already signed in to the store.',
+  },
+  {
+    method: 'post',
+    path: `${OIDC_PREFIX}/token`,
+    summary: 'Token endpoint: authorization_code (with code_verifier) and refresh_token grants. Confidential clients authenticate with HTTP Basic.',
+  },
   { method: 'get', path: `${OIDC_PREFIX}/me`, summary: 'UserInfo: the claims of the scopes granted (profile, email, phone, dingtalk). Bearer access token.' },
   { method: 'post', path: `${OIDC_PREFIX}/token/revocation`, summary: 'Revoke a refresh or access token (RFC 7009).' },
   { method: 'post', path: `${OIDC_PREFIX}/token/introspection`, summary: 'Token introspection (RFC 7662), for confidential clients.' },
-  { method: 'get', path: `${OIDC_PREFIX}/session/end`, summary: 'RP-initiated logout: ends the provider session and the store session (id_token_hint, post_logout_redirect_uri).' },
-  { method: 'get', path: `${OIDC_PREFIX}/interaction/:uid`, summary: 'The sign-in step (HTML): DingTalk sign-in via the cloud, then consent for apps that are not first-party.' },
-  { method: 'get', path: CALLBACK_PATH, summary: 'Where the cloud returns a DingTalk sign-in started by the provider (ticket=…); register LOCAL_PUBLIC_URL/oidc/callback as a return URL of the tenant.' },
+  {
+    method: 'get',
+    path: `${OIDC_PREFIX}/session/end`,
+    summary: 'RP-initiated logout: ends the provider session and the store session (id_token_hint, post_logout_redirect_uri).',
+  },
+  {
+    method: 'get',
+    path: `${OIDC_PREFIX}/interaction/:uid`,
+    summary: 'The sign-in step (HTML): DingTalk sign-in via the cloud, then consent for apps that are not first-party.',
+  },
+  {
+    method: 'get',
+    path: CALLBACK_PATH,
+    summary:
+      'Where the cloud returns a DingTalk sign-in started by the provider (ticket=…); register LOCAL_PUBLIC_URL/oidc/callback as a return URL of the tenant.',
+  },
 ];
 
 /** The provider's endpoints in the store's OpenAPI document (oidc-provider serves them; their shapes are the OpenID Connect specs'). */
 function documentProvider(api: ApiRegistry): void {
   for (const route of PROVIDER_ROUTES) {
-    api.document({ ...route, tags: ['sign in your own apps (OpenID Connect)'], security: [], responses: { 200: { description: 'As OpenID Connect Core 1.0 and its companions specify.' } } });
+    api.document({
+      ...route,
+      tags: ['sign in your own apps (OpenID Connect)'],
+      security: [],
+      responses: { 200: { description: 'As OpenID Connect Core 1.0 and its companions specify.' } },
+    });
   }
 }

@@ -52,7 +52,17 @@ export function createOidcService(deps: OidcDeps): OidcService {
 
   const kidsOf = (keys: PrivateJwk[]) => keys.map((key) => key.kid).join(',');
   const build = (keys: PrivateJwk[]) => ({
-    provider: createProvider({ db, issuer, keys, secretKey: deps.secretKey, clients, accounts, trustProxy: deps.settings.trustProxy, logger, endStoreSession: deps.endStoreSession }),
+    provider: createProvider({
+      db,
+      issuer,
+      keys,
+      secretKey: deps.secretKey,
+      clients,
+      accounts,
+      trustProxy: deps.settings.trustProxy,
+      logger,
+      endStoreSession: deps.endStoreSession,
+    }),
     kids: kidsOf(keys),
   });
   const current = () => {

@@ -60,7 +60,10 @@ export async function loadSigningKeys(options: SigningKeysOptions, rotate = fals
         keys.push({ row, jwk: JSON.parse(box.open(row.sealed_jwk, aadOf(row.kid))) as PrivateJwk });
       } catch (error) {
         // Sealed under another key (ENCRYPTION_KEY or CLOUD_API_KEY changed): unusable, so retired now.
-        logger.warn('an OpenID Connect signing key does not open with this store’s encryption key; it is dropped', { kid: row.kid, reason: (error as Error).message });
+        logger.warn('an OpenID Connect signing key does not open with this store’s encryption key; it is dropped', {
+          kid: row.kid,
+          reason: (error as Error).message,
+        });
         await sql.query('DELETE FROM oidc_signing_keys WHERE kid = $1', [row.kid]);
       }
     }
@@ -81,6 +84,8 @@ async function retireCurrent(sql: Sql, retiredKeyTtlMs: number): Promise<void> {
 }
 
 async function loadAgain(sql: Sql, box: SecretBox): Promise<PrivateJwk[]> {
-  const rows = await sql.query<KeyRow>('SELECT kid, sealed_jwk, created_at, expires_at FROM oidc_signing_keys ORDER BY (expires_at IS NULL) DESC, created_at DESC');
+  const rows = await sql.query<KeyRow>(
+    'SELECT kid, sealed_jwk, created_at, expires_at FROM oidc_signing_keys ORDER BY (expires_at IS NULL) DESC, created_at DESC',
+  );
   return rows.map((row) => JSON.parse(box.open(row.sealed_jwk, aadOf(row.kid))) as PrivateJwk);
 }

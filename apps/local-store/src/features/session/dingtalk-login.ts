@@ -112,7 +112,10 @@ export async function finishDingTalkLogin<T>(
     const [state] = await sql.query<{ active: boolean }>('SELECT active FROM users WHERE tenant_id = $1 AND userid = $2', [tenantId, found.user.userid]);
     if (!state?.active) throw unauthorized('This user is no longer active in the organisation.');
     const result = await signIn(sql, { user: found.user, cloudToken, cloudTokenId: found.cloudTokenId, cloudTokenExpiresAt: found.cloudTokenExpiresAt });
-    return { result, clearCookie: { name: bindingCookieName(found.binding), value: '', options: { ...bindingCookieOptions(deps.settings), maxAge: undefined } } };
+    return {
+      result,
+      clearCookie: { name: bindingCookieName(found.binding), value: '', options: { ...bindingCookieOptions(deps.settings), maxAge: undefined } },
+    };
   });
 }
 

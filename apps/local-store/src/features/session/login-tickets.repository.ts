@@ -58,10 +58,13 @@ export const loginTicketsRepository = {
 
   /** An unexpired, unredeemed ticket, locked for the caller's transaction. */
   async lockRedeemable(sql: Sql, tenantId: string, ticketHash: string): Promise<RedeemableTicket | undefined> {
-    const [row] = await sql.query<{ user_profile: UserProfile; binding: string | null; sealed_cloud_token: string; cloud_token_id: string; cloud_token_expires_at: Date }>(
-      LOCK,
-      [ticketHash, tenantId],
-    );
+    const [row] = await sql.query<{
+      user_profile: UserProfile;
+      binding: string | null;
+      sealed_cloud_token: string;
+      cloud_token_id: string;
+      cloud_token_expires_at: Date;
+    }>(LOCK, [ticketHash, tenantId]);
     if (!row) return undefined;
     return {
       user: row.user_profile,

@@ -1,4 +1,11 @@
-import { CreateSessionRequestSchema, InAppConfigRequestSchema, InAppConfigSchema, InAppSessionRequestSchema, MeResponseSchema, SessionResponseSchema } from '@dtg/contracts';
+import {
+  CreateSessionRequestSchema,
+  InAppConfigRequestSchema,
+  InAppConfigSchema,
+  InAppSessionRequestSchema,
+  MeResponseSchema,
+  SessionResponseSchema,
+} from '@dtg/contracts';
 import { clientAddress, memoryRateLimiter, rateLimit, readCookie, type ApiRegistry, type RateLimitSetting } from '@dtg/service-kit';
 import { Router, type CookieOptions, type Request } from 'express';
 import type { Access } from '../../http/access';
@@ -109,7 +116,8 @@ export function sessionRoutes(api: ApiRegistry, access: Access, sessions: Sessio
       before: [limited],
       method: 'post',
       path: '/api/session/in-app/config',
-      summary: 'For a page of this store opened inside DingTalk: the JSAPI script URL, the corpId for requestAuthCode and the dd.config signature for the page URL (signed by the cloud).',
+      summary:
+        'For a page of this store opened inside DingTalk: the JSAPI script URL, the corpId for requestAuthCode and the dd.config signature for the page URL (signed by the cloud).',
       tags,
       input: { body: InAppConfigRequestSchema },
       responses: {

@@ -47,10 +47,21 @@ export function createSessionService(deps: SessionServiceDeps) {
     async create(ticket: string, cookieOf: (name: string) => string | undefined): Promise<CreatedSession> {
       const sessionId = randomBytes(32).toString('base64url');
       const expiresAt = new Date(Date.now() + deps.sessionTtlMs);
-      const { result: signedIn, clearCookie } = await finishDingTalkLogin({ db, cloud: deps.cloud, settings: deps.login }, ticket, cookieOf, async (sql, login) => {
-        await sessionsRepository.insert(sql, { idHash: hashSessionId(sessionId), tenantId, userid: login.user.userid, cloudTokenId: login.cloudTokenId, expiresAt });
-        return login;
-      });
+      const { result: signedIn, clearCookie } = await finishDingTalkLogin(
+        { db, cloud: deps.cloud, settings: deps.login },
+        ticket,
+        cookieOf,
+        async (sql, login) => {
+          await sessionsRepository.insert(sql, {
+            idHash: hashSessionId(sessionId),
+            tenantId,
+            userid: login.user.userid,
+            cloudTokenId: login.cloudTokenId,
+            expiresAt,
+          });
+          return login;
+        },
+      );
       const user = await usersRepository.find(db.prisma, tenantId, signedIn.user.userid);
       if (!user) throw new AppError('internal', 'The signed-in user could not be loaded.');
       return { sessionId, expiresAt, user, cloudToken: signedIn.cloudToken, cloudTokenExpiresAt: signedIn.cloudTokenExpiresAt.toISOString(), clearCookie };
@@ -64,7 +75,9 @@ export function createSessionService(deps: SessionServiceDeps) {
     async createInApp(authCode: string): Promise<CreatedSession> {
       const value = randomBytes(32).toString('base64url');
       const exchanged = await deps.cloud.inAppLogin(authCode, sha256Hex(value)).catch((error: unknown) => {
-        throw error instanceof CloudRequestError ? new AppError('upstream_error', 'The cloud gateway could not be asked about the auth code.', { cause: error }) : error;
+        throw error instanceof CloudRequestError
+          ? new AppError('upstream_error', 'The cloud gateway could not be asked about the auth code.', { cause: error })
+          : error;
       });
       if (!exchanged.ok) {
         const detail = (exchanged.body as { detail?: unknown } | undefined)?.detail;
@@ -79,10 +92,15 @@ export function createSessionService(deps: SessionServiceDeps) {
     /** dd.config's arguments for a page at `url`, from the cloud (which checks the URL's origin). */
     async inAppConfig(url: string): Promise<JsapiSignature> {
       const signed = await deps.cloud.jsapiSignature(url).catch((error: unknown) => {
-        throw error instanceof CloudRequestError ? new AppError('upstream_error', 'The cloud gateway could not be asked for the JSAPI signature.', { cause: error }) : error;
+        throw error instanceof CloudRequestError
+          ? new AppError('upstream_error', 'The cloud gateway could not be asked for the JSAPI signature.', { cause: error })
+          : error;
       });
       if (signed.ok) return signed.value;
-      if (signed.status === 400) throw new AppError('bad_request', 'This page is not on an origin registered for the tenant at the cloud.', { fields: [{ path: 'body.url', message: 'must be on a registered origin' }] });
+      if (signed.status === 400)
+        throw new AppError('bad_request', 'This page is not on an origin registered for the tenant at the cloud.', {
+          fields: [{ path: 'body.url', message: 'must be on a registered origin' }],
+        });
       throw new AppError('upstream_error', `The cloud answered ${signed.status} to the JSAPI signature request.`);
     },
 

@@ -137,7 +137,13 @@ export const deliveriesRepository = {
   },
 
   async claim(sql: Sql, tenantId: string, subscriptionId: string, owner: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
-    const rows = await sql.query<{ id: string; seq: string; attempts: number; event_id: string | null; body: string | null }>(CLAIM, [subscriptionId, owner, limit, leaseMs, tenantId]);
+    const rows = await sql.query<{ id: string; seq: string; attempts: number; event_id: string | null; body: string | null }>(CLAIM, [
+      subscriptionId,
+      owner,
+      limit,
+      leaseMs,
+      tenantId,
+    ]);
     return rows.map((row) => ({
       id: row.id,
       seq: Number(row.seq),
@@ -166,7 +172,11 @@ export const deliveriesRepository = {
   },
 
   /** Newest first; `beforeId` is the keyset cursor. */
-  async list(sql: Sql, subscriptionId: string, options: { status?: DeliveryStatus; beforeId?: string; limit: number }): Promise<{ items: Delivery[]; hasMore: boolean }> {
+  async list(
+    sql: Sql,
+    subscriptionId: string,
+    options: { status?: DeliveryStatus; beforeId?: string; limit: number },
+  ): Promise<{ items: Delivery[]; hasMore: boolean }> {
     const rows = await sql.query<DeliveryRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM subscription_deliveries d
        JOIN subscriptions s ON s.id = d.subscription_id JOIN changes c ON c.tenant_id = s.tenant_id AND c.seq = d.change_seq
@@ -208,7 +218,10 @@ export const deliveriesRepository = {
          WHERE subscription_id = $1 AND change_seq >= $2 RETURNING 1`,
         [subscriptionId, fromSeq],
       );
-      await sql.query('UPDATE subscriptions SET fanned_out_through = least(fanned_out_through, $2), updated_at = now() WHERE id = $1', [subscriptionId, fromSeq - 1]);
+      await sql.query('UPDATE subscriptions SET fanned_out_through = least(fanned_out_through, $2), updated_at = now() WHERE id = $1', [
+        subscriptionId,
+        fromSeq - 1,
+      ]);
       return requeued.length;
     });
   },

@@ -42,7 +42,12 @@ export function createEndpointSender(maxSockets: number): EndpointSender {
           let size = 0;
           const done = () => {
             const retryAfter = res.headers['retry-after'];
-            resolve({ status: res.statusCode, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined, body: Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8'), durationMs: elapsed() });
+            resolve({
+              status: res.statusCode,
+              retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+              body: Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8'),
+              durationMs: elapsed(),
+            });
           };
           res.on('data', (chunk: Buffer) => {
             if (size < MAX_RESPONSE_BYTES) chunks.push(chunk);
@@ -54,7 +59,11 @@ export function createEndpointSender(maxSockets: number): EndpointSender {
         },
       );
       req.on('error', (error: Error & { code?: string }) => {
-        resolve({ body: '', durationMs: elapsed(), error: error.name === 'AbortError' || error.name === 'TimeoutError' ? 'timed out' : (error.code ?? error.message) });
+        resolve({
+          body: '',
+          durationMs: elapsed(),
+          error: error.name === 'AbortError' || error.name === 'TimeoutError' ? 'timed out' : (error.code ?? error.message),
+        });
       });
       req.end(body);
     });

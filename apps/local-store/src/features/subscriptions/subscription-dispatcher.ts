@@ -118,7 +118,11 @@ export class SubscriptionDispatcher {
         const target = await this.target(id);
         // Deleted or paused: claim nothing more, hand back what is queued; pushes out finish and are recorded.
         if (!target || target.status !== 'active') {
-          await deliveriesRepository.release(sql, this.owner, queue.splice(0).map((delivery) => delivery.id));
+          await deliveriesRepository.release(
+            sql,
+            this.owner,
+            queue.splice(0).map((delivery) => delivery.id),
+          );
           if (inFlight === 0) break;
         } else {
           if (queue.length < concurrency) {
@@ -139,7 +143,11 @@ export class SubscriptionDispatcher {
         }
         await signal.wait();
       }
-      await deliveriesRepository.release(sql, this.owner, queue.splice(0).map((delivery) => delivery.id));
+      await deliveriesRepository.release(
+        sql,
+        this.owner,
+        queue.splice(0).map((delivery) => delivery.id),
+      );
       while (inFlight > 0) await signal.wait();
       return signal.isPending();
     } catch (err) {
@@ -208,7 +216,10 @@ export class SubscriptionDispatcher {
       try {
         await deliveriesRepository.record(this.deps.sql, this.owner, batch);
       } catch (err) {
-        this.deps.logger.error('recording subscription attempts failed; the leases will run out and the events will be pushed again', { count: batch.length, err });
+        this.deps.logger.error('recording subscription attempts failed; the leases will run out and the events will be pushed again', {
+          count: batch.length,
+          err,
+        });
       }
     });
     return this.flushing;

@@ -26,7 +26,11 @@ const COLUMNS = 'id, url, description, event_types, status, created_by, created_
 
 export const subscriptionsRepository = {
   /** Starts after the newest change: a new endpoint gets what happens from now on (replay reaches back). */
-  async insert(sql: Sql, tenantId: string, row: { id: string; url: string; description: string; eventTypes: readonly string[]; secret: string; createdBy: string }): Promise<SubscriptionRow> {
+  async insert(
+    sql: Sql,
+    tenantId: string,
+    row: { id: string; url: string; description: string; eventTypes: readonly string[]; secret: string; createdBy: string },
+  ): Promise<SubscriptionRow> {
     const [inserted] = await sql.query<SubscriptionRow>(
       `INSERT INTO subscriptions (id, tenant_id, url, description, event_types, secret, status, fanned_out_through, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, 'active', coalesce((SELECT last_seq FROM change_sequence WHERE tenant_id = $2), 0), $7)
@@ -93,6 +97,7 @@ export function toSubscription(row: SubscriptionRow): Subscription {
     status: row.status,
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
-    previousSecretExpiresAt: row.previous_secret_expires_at === null || row.previous_secret_expires_at <= new Date() ? null : row.previous_secret_expires_at.toISOString(),
+    previousSecretExpiresAt:
+      row.previous_secret_expires_at === null || row.previous_secret_expires_at <= new Date() ? null : row.previous_secret_expires_at.toISOString(),
   };
 }

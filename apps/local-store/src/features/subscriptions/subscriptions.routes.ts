@@ -29,9 +29,14 @@ export function subscriptionsRoutes(api: ApiRegistry, access: Access, subscripti
       ...common,
       method: 'post',
       path: '/api/subscriptions',
-      summary: 'Register an endpoint for change events (Standard Webhooks). The signing secret (whsec_…) is in this answer only. It receives what changes from now on.',
+      summary:
+        'Register an endpoint for change events (Standard Webhooks). The signing secret (whsec_…) is in this answer only. It receives what changes from now on.',
       input: { body: CreateSubscriptionRequestSchema },
-      responses: { 201: { description: 'Created.', schema: SubscriptionWithSecretSchema }, 400: { description: 'Bad URL or event type; nothing stored.' }, ...REFUSALS },
+      responses: {
+        201: { description: 'Created.', schema: SubscriptionWithSecretSchema },
+        400: { description: 'Bad URL or event type; nothing stored.' },
+        ...REFUSALS,
+      },
     },
     async ({ body }, _req, res) => {
       res.status(201).json(await subscriptions.create(body, callerOf(res).id));
@@ -39,14 +44,27 @@ export function subscriptionsRoutes(api: ApiRegistry, access: Access, subscripti
   );
   api.add(
     router,
-    { ...common, method: 'get', path: '/api/subscriptions', summary: 'Every subscription, oldest first (never the secrets).', responses: { 200: { description: 'The list.', schema: SubscriptionListSchema }, ...REFUSALS } },
+    {
+      ...common,
+      method: 'get',
+      path: '/api/subscriptions',
+      summary: 'Every subscription, oldest first (never the secrets).',
+      responses: { 200: { description: 'The list.', schema: SubscriptionListSchema }, ...REFUSALS },
+    },
     async (_input, _req, res) => {
       res.json({ items: await subscriptions.list() });
     },
   );
   api.add(
     router,
-    { ...common, method: 'get', path: '/api/subscriptions/:id', summary: 'One subscription.', input: { params }, responses: { 200: { description: 'It.', schema: SubscriptionSchema }, ...REFUSALS, ...unknown } },
+    {
+      ...common,
+      method: 'get',
+      path: '/api/subscriptions/:id',
+      summary: 'One subscription.',
+      input: { params },
+      responses: { 200: { description: 'It.', schema: SubscriptionSchema }, ...REFUSALS, ...unknown },
+    },
     async ({ params: { id } }, _req, res) => {
       res.json(await subscriptions.get(id));
     },
@@ -144,7 +162,11 @@ export function subscriptionsRoutes(api: ApiRegistry, access: Access, subscripti
       path: '/api/subscriptions/:id/deliveries/:deliveryId',
       summary: 'One delivery with every attempt (status, duration, the first KB of the answer or the error).',
       input: { params: DeliveryParamsSchema },
-      responses: { 200: { description: 'The delivery.', schema: DeliveryDetailSchema }, ...REFUSALS, 404: { description: 'No such subscription or delivery.' } },
+      responses: {
+        200: { description: 'The delivery.', schema: DeliveryDetailSchema },
+        ...REFUSALS,
+        404: { description: 'No such subscription or delivery.' },
+      },
     },
     async ({ params: { id, deliveryId } }, _req, res) => {
       res.json(await subscriptions.delivery(id, deliveryId));

@@ -34,7 +34,14 @@ export function createSubscriptions(db: Database, tenantId: string, onChange: ()
   return {
     async create(request: CreateSubscriptionRequest, createdBy: string): Promise<SubscriptionWithSecret> {
       const secret = generateWebhookSecret();
-      const row = await repo.insert(sql, tenantId, { id: newId('sub'), url: request.url, description: request.description, eventTypes: request.eventTypes, secret, createdBy });
+      const row = await repo.insert(sql, tenantId, {
+        id: newId('sub'),
+        url: request.url,
+        description: request.description,
+        eventTypes: request.eventTypes,
+        secret,
+        createdBy,
+      });
       return { subscription: toSubscription(row), secret };
     },
 

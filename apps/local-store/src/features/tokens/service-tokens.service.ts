@@ -13,9 +13,7 @@ export const SERVICE_TOKEN_PREFIX = 'dtgs_';
 const SHOWN_PREFIX_LENGTH = SERVICE_TOKEN_PREFIX.length + 6;
 const LAST_USED_PRECISION_MS = 60_000;
 
-export type TokenCheck =
-  | { ok: true; token: { id: string; scopes: readonly Scope[] } }
-  | { ok: false; reason: 'unknown' | 'revoked' | 'expired' };
+export type TokenCheck = { ok: true; token: { id: string; scopes: readonly Scope[] } } | { ok: false; reason: 'unknown' | 'revoked' | 'expired' };
 
 export function createServiceTokens(sql: Sql, tenantId: string) {
   return {

@@ -1,4 +1,10 @@
-import { CreateServiceTokenRequestSchema, IssuedServiceTokenSchema, ServiceTokenListSchema, ServiceTokenParamsSchema, ServiceTokenSchema } from '@dtg/contracts';
+import {
+  CreateServiceTokenRequestSchema,
+  IssuedServiceTokenSchema,
+  ServiceTokenListSchema,
+  ServiceTokenParamsSchema,
+  ServiceTokenSchema,
+} from '@dtg/contracts';
 import type { ApiRegistry } from '@dtg/service-kit';
 import { Router } from 'express';
 import { callerOf, REFUSALS, type Access } from '../../http/access';
@@ -21,7 +27,11 @@ export function tokensRoutes(api: ApiRegistry, access: Access, tokens: ServiceTo
       summary: 'Issue a service token. The secret is in this answer only; the store keeps its SHA-256.',
       tags,
       input: { body: CreateServiceTokenRequestSchema },
-      responses: { 201: { description: 'Issued.', schema: IssuedServiceTokenSchema }, 400: { description: 'Bad name, scope or expiry; nothing stored.' }, ...refusals },
+      responses: {
+        201: { description: 'Issued.', schema: IssuedServiceTokenSchema },
+        400: { description: 'Bad name, scope or expiry; nothing stored.' },
+        ...refusals,
+      },
     },
     async ({ body }, _req, res) => {
       res.status(201).json(await tokens.issue(body, callerOf(res).id));

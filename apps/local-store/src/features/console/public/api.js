@@ -51,6 +51,10 @@ const jsonHeaders = (body) => (body === undefined ? {} : { 'content-type': 'appl
 export const store = {
   get: (path) => call(path, { headers: { accept: 'application/json' } }),
   post: (path, body, extra = {}) =>
-    call(path, { method: 'POST', headers: { accept: 'application/json', ...jsonHeaders(body), ...extra }, body: body === undefined ? undefined : JSON.stringify(body) }),
+    call(path, {
+      method: 'POST',
+      headers: { accept: 'application/json', ...jsonHeaders(body), ...extra },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
   del: (path) => call(path, { method: 'DELETE', headers: { accept: 'application/json' } }),
 };

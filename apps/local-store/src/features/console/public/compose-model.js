@@ -56,7 +56,8 @@ function buildMsg(type, values) {
 function fieldError(field, value) {
   const name = t(field.label);
   if (value.trim() === '') return field.required ? { text: t('compose.required', { field: name }), missing: true } : undefined;
-  if (field.max !== undefined && value.length > field.max) return { text: t('compose.tooLong', { field: name, length: value.length, max: field.max }), missing: false };
+  if (field.max !== undefined && value.length > field.max)
+    return { text: t('compose.tooLong', { field: name, length: value.length, max: field.max }), missing: false };
   if (field.url && !isAbsoluteUrl(value.trim())) return { text: t('compose.notUrl', { field: name }), missing: false };
   return undefined;
 }

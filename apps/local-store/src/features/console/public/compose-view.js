@@ -22,7 +22,9 @@ function fieldControl(field, value, onInput, onBlur) {
     'aria-describedby': [hintId, errorId].filter(Boolean).join(' '),
     on: { input: onInput, blur: onBlur },
   };
-  const control = field.multiline ? h('textarea', { ...attrs, rows: 5 }) : h('input', { ...attrs, type: field.url ? 'url' : 'text', inputmode: field.url ? 'url' : undefined });
+  const control = field.multiline
+    ? h('textarea', { ...attrs, rows: 5 })
+    : h('input', { ...attrs, type: field.url ? 'url' : 'text', inputmode: field.url ? 'url' : undefined });
   const error = h('p', { id: errorId, class: 'field-error' });
   const label = h('label', { for: id }, t(field.label), field.required ? undefined : h('span', { class: 'muted' }, ' ', t('common.optional')));
   const element = h('div', { class: 'field' }, label, control, field.hint ? h('p', { id: hintId, class: 'hint' }, t(field.hint)) : undefined, error);
@@ -54,7 +56,15 @@ export function renderCompose(root, ctx) {
   );
   const fieldsBox = h('div', { class: 'fields' });
   const sizeId = uid('size');
-  const meter = h('meter', { id: sizeId, min: '0', max: String(MSG_MAX_BYTES), low: String(MSG_MAX_BYTES * 0.8), high: String(MSG_MAX_BYTES * 0.95), optimum: '0', value: '0' });
+  const meter = h('meter', {
+    id: sizeId,
+    min: '0',
+    max: String(MSG_MAX_BYTES),
+    low: String(MSG_MAX_BYTES * 0.8),
+    high: String(MSG_MAX_BYTES * 0.95),
+    optimum: '0',
+    value: '0',
+  });
   const sizeText = h('span', { class: 'size-text' });
   const sizeError = h('p', { class: 'field-error', role: 'alert' });
   const formError = h('div', { class: 'form-error' });
@@ -148,7 +158,18 @@ export function renderCompose(root, ctx) {
       submit.textContent = t('compose.send');
       if (error.status === 400 && error.fieldErrors.length > 0) {
         const unplaced = showServerErrors(error.fieldErrors);
-        fail(t('compose.refused'), ' ', error.problem?.detail ?? '', unplaced.length > 0 ? h('ul', {}, unplaced.map((line) => h('li', {}, line))) : undefined);
+        fail(
+          t('compose.refused'),
+          ' ',
+          error.problem?.detail ?? '',
+          unplaced.length > 0
+            ? h(
+                'ul',
+                {},
+                unplaced.map((line) => h('li', {}, line)),
+              )
+            : undefined,
+        );
       } else if (error.status === 403) {
         // The cloud names what is missing (a member's limits, or sending closed to members).
         fail(t('compose.forbidden', { reason: error.message }));

@@ -31,7 +31,12 @@ export function departmentCheckboxes(roots, isChecked, onToggle) {
       h(
         'label',
         { class: 'check' },
-        h('input', { type: 'checkbox', value: String(node.deptId), checked: isChecked(node.deptId), on: { change: (event) => onToggle(node, event.target.checked) } }),
+        h('input', {
+          type: 'checkbox',
+          value: String(node.deptId),
+          checked: isChecked(node.deptId),
+          on: { change: (event) => onToggle(node, event.target.checked) },
+        }),
         h('span', {}, node.name),
       ),
       node.children.length > 0 ? h('ul', {}, node.children.map(item)) : undefined,

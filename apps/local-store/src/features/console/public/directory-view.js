@@ -27,7 +27,13 @@ export function renderDirectory(root, ctx) {
     h(
       'div',
       { class: 'columns directory' },
-      h('section', { class: 'card', 'aria-labelledby': 'departments-heading' }, h('h2', { id: 'departments-heading' }, t('directory.departments')), deptCount, treeBox),
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'departments-heading' },
+        h('h2', { id: 'departments-heading' }, t('directory.departments')),
+        deptCount,
+        treeBox,
+      ),
       h('section', { class: 'card', 'aria-labelledby': 'people-heading' }, h('h2', { id: 'people-heading' }, t('directory.people')), people.element),
     ),
   );
@@ -38,9 +44,7 @@ export function renderDirectory(root, ctx) {
       const tree = await store.get('/api/departments');
       const names = departmentNames(tree.items);
       deptCount.textContent = names.size === 0 ? '' : plural(names.size, 'department');
-      treeBox.replaceChildren(
-        tree.items.length === 0 ? h('p', { class: 'empty' }, t('directory.noDepartments')) : departmentTree(tree.items),
-      );
+      treeBox.replaceChildren(tree.items.length === 0 ? h('p', { class: 'empty' }, t('directory.noDepartments')) : departmentTree(tree.items));
       const shown = await people.load(names);
       return JSON.stringify([tree.items, shown]);
     } catch (error) {

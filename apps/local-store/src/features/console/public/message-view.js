@@ -4,7 +4,18 @@ import { store } from './api.js';
 import { MESSAGE_TYPES } from './compose-model.js';
 import { departmentNames } from './department-tree.js';
 import { h, notice, poll, setStatus } from './dom.js';
-import { countsSentence, formatDate, formatNumber, formatRelative, messageStatus, messageTypeLabel, plural, RECIPIENT_STATUSES, recipientStatus, total } from './format.js';
+import {
+  countsSentence,
+  formatDate,
+  formatNumber,
+  formatRelative,
+  messageStatus,
+  messageTypeLabel,
+  plural,
+  RECIPIENT_STATUSES,
+  recipientStatus,
+  total,
+} from './format.js';
 import { list, listAnd, t } from './i18n.js';
 import { peopleNames } from './people-names.js';
 import { recipientsTable } from './recipients-table.js';
@@ -27,7 +38,11 @@ function preview(message) {
   const labelled = known.filter((field) => body[field.key] !== undefined).map((field) => [t(field.label), body[field.key]]);
   const others = Object.entries(body).filter(([key]) => !known.some((field) => field.key === key));
   const show = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
-  return h('dl', { class: 'preview' }, [...labelled, ...others].map(([label, value]) => [h('dt', {}, label), h('dd', {}, show(value))]));
+  return h(
+    'dl',
+    { class: 'preview' },
+    [...labelled, ...others].map(([label, value]) => [h('dt', {}, label), h('dd', {}, show(value))]),
+  );
 }
 
 /** Before the cloud has a message sent through the store, say why; then the receipts. */
@@ -42,7 +57,8 @@ function summaryText(message, all) {
 function audience(spec, deptNames) {
   const parts = [];
   if (spec.toAll) parts.push(t('message.everyone'));
-  if (spec.deptIds?.length) parts.push(t('message.departments', { count: spec.deptIds.length, names: list(spec.deptIds.map((id) => deptNames.get(id) ?? `#${id}`)) }));
+  if (spec.deptIds?.length)
+    parts.push(t('message.departments', { count: spec.deptIds.length, names: list(spec.deptIds.map((id) => deptNames.get(id) ?? `#${id}`)) }));
   if (spec.userIds?.length) parts.push(plural(spec.userIds.length, 'person'));
   return listAnd(parts);
 }
@@ -55,7 +71,12 @@ function tiles(counts) {
     h('li', { class: 'stat' }, h('span', { class: 'stat-value' }, formatNumber(total(counts))), h('span', { class: 'stat-label' }, t('message.recipients'))),
     statuses.map((status) => {
       const [label, tone] = recipientStatus(status);
-      return h('li', { class: `stat ${tone}` }, h('span', { class: 'stat-value' }, formatNumber(counts[status] ?? 0)), h('span', { class: 'stat-label' }, label));
+      return h(
+        'li',
+        { class: `stat ${tone}` },
+        h('span', { class: 'stat-value' }, formatNumber(counts[status] ?? 0)),
+        h('span', { class: 'stat-label' }, label),
+      );
     }),
   );
 }
@@ -64,17 +85,21 @@ function tiles(counts) {
 function bar(counts) {
   const all = total(counts);
   const segments = RECIPIENT_STATUSES.filter((status) => all > 0 && (counts[status] ?? 0) > 0).map((status) => {
-      const segment = h('span', { class: `segment ${recipientStatus(status)[1]}` });
-      // CSSOM, not a style attribute: the CSP allows no inline styles.
-      segment.style.flexGrow = String(counts[status]);
-      return segment;
-    });
+    const segment = h('span', { class: `segment ${recipientStatus(status)[1]}` });
+    // CSSOM, not a style attribute: the CSP allows no inline styles.
+    segment.style.flexGrow = String(counts[status]);
+    return segment;
+  });
   return h('div', { class: 'stack-bar', 'aria-hidden': 'true' }, segments);
 }
 
 export function renderMessage(root, ctx, id) {
   const heading = pageHead(t('title.message'));
-  const crumbs = h('nav', { 'aria-label': t('message.breadcrumb'), class: 'crumbs' }, h('ol', {}, h('li', {}, h('a', { href: '#/messages' }, t('nav.messages'))), h('li', { 'aria-current': 'page' }, id)));
+  const crumbs = h(
+    'nav',
+    { 'aria-label': t('message.breadcrumb'), class: 'crumbs' },
+    h('ol', {}, h('li', {}, h('a', { href: '#/messages' }, t('nav.messages'))), h('li', { 'aria-current': 'page' }, id)),
+  );
   const status = h('p', { role: 'status', class: 'status' });
   const body = h('div', { class: 'message-body' });
   root.append(crumbs, heading, status, body);
@@ -109,20 +134,34 @@ export function renderMessage(root, ctx, id) {
         h(
           'section',
           { class: 'card', 'aria-labelledby': 'receipts-heading' },
-          h('div', { class: 'section-head' }, h('h2', { id: 'receipts-heading' }, t('message.receipts')), h('span', { class: 'live' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), t('message.live'))),
+          h(
+            'div',
+            { class: 'section-head' },
+            h('h2', { id: 'receipts-heading' }, t('message.receipts')),
+            h('span', { class: 'live' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), t('message.live')),
+          ),
           summary,
           stats,
         ),
         h('section', { class: 'card', 'aria-labelledby': 'preview-heading' }, h('h2', { id: 'preview-heading' }, t('compose.message')), preview(message)),
       ),
-      h('section', { class: 'card flush', 'aria-labelledby': 'recipients-heading' }, h('h2', { id: 'recipients-heading', class: 'card-title' }, t('message.recipients')), table.element),
+      h(
+        'section',
+        { class: 'card flush', 'aria-labelledby': 'recipients-heading' },
+        h('h2', { id: 'recipients-heading', class: 'card-title' }, t('message.recipients')),
+        table.element,
+      ),
     );
     return { summary, meta, stats, table };
   }
 
   function update(message) {
     parts ??= build(message);
-    const sent = t('message.meta', { date: formatDate(message.createdAt), ago: formatRelative(message.createdAt), audience: audience(message.recipientsSpec, deptNames) });
+    const sent = t('message.meta', {
+      date: formatDate(message.createdAt),
+      ago: formatRelative(message.createdAt),
+      audience: audience(message.recipientsSpec, deptNames),
+    });
     parts.meta.replaceChildren(badge(messageStatus(message.status)), ' ', sent);
     const all = total(message.counts);
     parts.summary.textContent = summaryText(message, all);

@@ -10,14 +10,29 @@ const initial = (name) => (name.trim()[0] ?? '?').toUpperCase();
 export function peopleTable(ctx) {
   const searchId = uid('people-search');
   const tableId = uid('people');
-  const search = h('input', { type: 'search', id: searchId, class: 'input', autocomplete: 'off', placeholder: t('people.placeholder'), 'aria-controls': tableId });
+  const search = h('input', {
+    type: 'search',
+    id: searchId,
+    class: 'input',
+    autocomplete: 'off',
+    placeholder: t('people.placeholder'),
+    'aria-controls': tableId,
+  });
   const rows = h('tbody');
   const caption = h('caption', { class: 'visually-hidden' });
   const table = h(
     'table',
     { class: 'table', id: tableId, hidden: true },
     caption,
-    h('thead', {}, h('tr', {}, ['col.name', 'col.userid', 'col.title', 'col.departments'].map((key) => h('th', { scope: 'col' }, t(key))))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['col.name', 'col.userid', 'col.title', 'col.departments'].map((key) => h('th', { scope: 'col' }, t(key))),
+      ),
+    ),
     rows,
   );
   const message = h('div');
@@ -54,11 +69,7 @@ export function peopleTable(ctx) {
     const pageNumber = cursors.length;
     caption.textContent = query ? t('people.captionMatching', { query, page: pageNumber }) : t('people.caption', { page: pageNumber });
     table.hidden = page.items.length === 0;
-    message.replaceChildren(
-      page.items.length > 0
-        ? ''
-        : h('p', { class: 'empty' }, query ? t('people.noMatch', { query }) : t('people.none')),
-    );
+    message.replaceChildren(page.items.length > 0 ? '' : h('p', { class: 'empty' }, query ? t('people.noMatch', { query }) : t('people.none')));
     pageInfo.textContent = page.items.length > 0 ? t('people.page', { page: pageNumber }) : '';
     previous.disabled = cursors.length === 1;
     next.disabled = nextCursor === null;

@@ -27,7 +27,16 @@ export function recipientsPicker(ctx, onChange) {
     summary.textContent = parts.length > 0 ? t('picker.selected', { parts: listAnd(parts) }) : t('picker.none');
     chips.replaceChildren(
       ...[...people].map(([userid, name]) =>
-        h('li', { class: 'chip' }, name, h('button', { type: 'button', class: 'chip-remove', 'aria-label': t('picker.remove', { name }), on: { click: () => togglePerson(userid, name, false) } }, '×')),
+        h(
+          'li',
+          { class: 'chip' },
+          name,
+          h(
+            'button',
+            { type: 'button', class: 'chip-remove', 'aria-label': t('picker.remove', { name }), on: { click: () => togglePerson(userid, name, false) } },
+            '×',
+          ),
+        ),
       ),
     );
     chips.hidden = people.size === 0;
@@ -55,7 +64,12 @@ export function recipientsPicker(ctx, onChange) {
             h(
               'label',
               { class: 'check' },
-              h('input', { type: 'checkbox', value: user.userid, checked: people.has(user.userid), on: { change: (event) => togglePerson(user.userid, user.name, event.target.checked) } }),
+              h('input', {
+                type: 'checkbox',
+                value: user.userid,
+                checked: people.has(user.userid),
+                on: { change: (event) => togglePerson(user.userid, user.name, event.target.checked) },
+              }),
               h('span', {}, user.name, ' ', h('span', { class: 'muted' }, user.userid)),
             ),
           ),
@@ -73,11 +87,15 @@ export function recipientsPicker(ctx, onChange) {
       const tree = await store.get('/api/departments');
       treeBox.replaceChildren(
         tree.items.length > 0
-          ? departmentCheckboxes(tree.items, (id) => departments.has(id), (node, on) => {
-              if (on) departments.set(node.deptId, node.name);
-              else departments.delete(node.deptId);
-              changed();
-            })
+          ? departmentCheckboxes(
+              tree.items,
+              (id) => departments.has(id),
+              (node, on) => {
+                if (on) departments.set(node.deptId, node.name);
+                else departments.delete(node.deptId);
+                changed();
+              },
+            )
           : h('p', { class: 'empty' }, t('picker.noDepartments')),
       );
     } catch (failure) {

@@ -61,7 +61,12 @@ export function recipientsTable() {
   const element = h(
     'div',
     {},
-    h('fieldset', { class: 'pills' }, h('legend', { class: 'visually-hidden' }, t('recipients.show')), options.map((option) => option.element)),
+    h(
+      'fieldset',
+      { class: 'pills' },
+      h('legend', { class: 'visually-hidden' }, t('recipients.show')),
+      options.map((option) => option.element),
+    ),
     h(
       'div',
       { class: 'table-wrap' },
@@ -69,7 +74,15 @@ export function recipientsTable() {
         'table',
         { class: 'table' },
         h('caption', { class: 'visually-hidden' }, t('recipients.caption')),
-        h('thead', {}, h('tr', {}, ['col.person', 'col.userid', 'col.status', 'col.details'].map((key) => h('th', { scope: 'col' }, t(key))))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['col.person', 'col.userid', 'col.status', 'col.details'].map((key) => h('th', { scope: 'col' }, t(key))),
+          ),
+        ),
         rows,
       ),
     ),

@@ -28,7 +28,16 @@ export function renderTokens(root, ctx) {
     'table',
     { class: 'table' },
     h('caption', { class: 'visually-hidden' }, t('tokens.caption')),
-    h('thead', {}, h('tr', {}, ['col.name', 'col.prefix', 'col.scopes', 'col.issued', 'col.lastUsed', 'col.state'].map((key) => h('th', { scope: 'col' }, t(key))), h('th', { scope: 'col' }))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['col.name', 'col.prefix', 'col.scopes', 'col.issued', 'col.lastUsed', 'col.state'].map((key) => h('th', { scope: 'col' }, t(key))),
+        h('th', { scope: 'col' }),
+      ),
+    ),
     rows,
   );
 
@@ -38,7 +47,15 @@ export function renderTokens(root, ctx) {
   const expiry = h('input', { id: expiryId, class: 'input', name: 'expires', type: 'date' });
   const scopeBoxes = SCOPES.map((scope) => {
     const id = uid('scope');
-    return { scope, element: h('div', { class: 'check' }, h('input', { id, type: 'checkbox', value: scope }), h('label', { for: id }, h('code', {}, scope), ' ', t(`scope.${scope}`))) };
+    return {
+      scope,
+      element: h(
+        'div',
+        { class: 'check' },
+        h('input', { id, type: 'checkbox', value: scope }),
+        h('label', { for: id }, h('code', {}, scope), ' ', t(`scope.${scope}`)),
+      ),
+    };
   });
   const formError = h('div');
   const form = h(
@@ -46,7 +63,12 @@ export function renderTokens(root, ctx) {
     { class: 'card', novalidate: true, on: { submit: (event) => issue(event) } },
     h('h2', {}, t('tokens.issueHeading')),
     h('div', { class: 'field' }, h('label', { for: nameId }, t('tokens.purpose')), name),
-    h('fieldset', {}, h('legend', {}, t('tokens.scopes')), scopeBoxes.map((box) => box.element)),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('tokens.scopes')),
+      scopeBoxes.map((box) => box.element),
+    ),
     h('div', { class: 'field' }, h('label', { for: expiryId }, t('tokens.expires'), ' ', h('span', { class: 'muted' }, t('common.optional'))), expiry),
     formError,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'button primary' }, t('tokens.issue'))),
@@ -66,7 +88,13 @@ export function renderTokens(root, ctx) {
             h('td', {}, formatDate(token.createdAt)),
             h('td', {}, token.lastUsedAt ? when(token.lastUsedAt) : t('tokens.never')),
             h('td', {}, stateOf(token)),
-            h('td', {}, token.revokedAt ? '' : h('button', { type: 'button', class: 'button quiet', on: { click: () => revoke(token) } }, t('tokens.revoke', { name: token.name }))),
+            h(
+              'td',
+              {},
+              token.revokedAt
+                ? ''
+                : h('button', { type: 'button', class: 'button quiet', on: { click: () => revoke(token) } }, t('tokens.revoke', { name: token.name })),
+            ),
           ),
         ),
       );
@@ -98,7 +126,9 @@ export function renderTokens(root, ctx) {
       await load();
     } catch (error) {
       const fields = error.fieldErrors.map((field) => `${field.path.replace(/^body\./, '')}: ${field.message}`);
-      formError.replaceChildren(notice('error', error.status === 400 ? t('tokens.notIssued', { fields: fields.join('; ') }) : error.message, problemDetail(error)));
+      formError.replaceChildren(
+        notice('error', error.status === 400 ? t('tokens.notIssued', { fields: fields.join('; ') }) : error.message, problemDetail(error)),
+      );
     }
   }
 
