@@ -60,6 +60,8 @@ describe('sign in with DingTalk (internal app)', () => {
     const events = await stack.events(tenant);
     expect(events.map((e) => e.type)).toEqual(['user.authenticated', 'user.upserted']);
     const auth = events[0] as EventEnvelope<'user.authenticated'>;
+    // The store learns the organisation's corpId from here (an internal app gets no authorization event).
+    expect(auth.data.corpId).toBe(DEMO.corpId);
     const m = member('user002');
     const login = auth.data.login;
     if (!login) throw new Error('no login in user.authenticated');

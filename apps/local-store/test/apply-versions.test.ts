@@ -1,6 +1,6 @@
 // Per-resource versions: whatever order events arrive in (push is unordered, pull may overlap it),
 // the stored state is the state after applying them in seq order.
-import { event, TENANT_ID, user, userUpserted } from './support/events';
+import { event, loginTicket, TENANT_ID, user, userUpserted } from './support/events';
 import { startTestStore, type TestStore } from './support/test-store';
 
 let store: TestStore;
@@ -142,11 +142,26 @@ describe('messages', () => {
 });
 
 describe('tenant', () => {
+  it('learns its corpId from a sign-in when no authorization event names it (internal apps), and an authorization event still wins', async () => {
+    const signIn = loginTicket('ticket-corp-learning-0123456789abc', user('corp-learner'));
+    await store.push(event('user.authenticated', 169, { ...signIn.data, corpId: 'ding-internal' }));
+    const corp = () => query<{ corp_id: string }>('SELECT corp_id FROM tenant_info WHERE tenant_id = $1', [TENANT_ID]);
+    expect(await corp()).toEqual([{ corp_id: 'ding-internal' }]);
+    // A later sign-in naming another corp changes nothing: only a missing row is filled.
+    await store.push(
+      event('user.authenticated', 172, { ...loginTicket('ticket-corp-learning-abcdef9876543', user('corp-learner')).data, corpId: 'ding-other' }),
+    );
+    expect(await corp()).toEqual([{ corp_id: 'ding-internal' }]);
+  });
+
   it('keeps the newest authorization state', async () => {
     await store.push(event('tenant.authorization.changed', 171, { corpId: 'ding-corp', status: 'suspended', agentId: 3_000_000_001 }));
     await store.push(event('tenant.authorization.changed', 170, { corpId: 'ding-corp', status: 'active' }));
-    const rows = await query<{ status: string; agent_id: string }>('SELECT status, agent_id::text FROM tenant_info WHERE tenant_id = $1', [TENANT_ID]);
-    expect(rows).toEqual([{ status: 'suspended', agent_id: '3000000001' }]);
+    const rows = await query<{ corp_id: string; status: string; agent_id: string }>(
+      'SELECT corp_id, status, agent_id::text FROM tenant_info WHERE tenant_id = $1',
+      [TENANT_ID],
+    );
+    expect(rows).toEqual([{ corp_id: 'ding-corp', status: 'suspended', agent_id: '3000000001' }]);
   });
 });
 

@@ -44,6 +44,11 @@ export const EventDataSchemas = {
      * it. null on events written before 2026-12, whose ticket and token were scrubbed: nothing to redeem.
      */
     login: LoginGrantSchema.nullable(),
+    /**
+     * The organisation's corpId, so a store knows it for an internal app too (ISV tenants also get it
+     * from tenant.authorization.changed). Absent on events written before 2026-12-06.
+     */
+    corpId: z.string().min(1).max(64).optional(),
   }),
   'user.upserted': z.object({ users: z.array(UserProfileSchema).min(1).max(500) }),
   'user.removed': z.object({ userids: z.array(z.string().min(1)).min(1).max(500) }),

@@ -123,7 +123,8 @@ export function loginService(deps: LoginDeps) {
         sealedCloudToken: sealWithTicket(ticket, cloud.token),
         cloudTokenExpiresAt: cloud.expiresAt.toISOString(),
       };
-      const data = { user, login };
+      const { corpId } = await tenants.get(tenantId);
+      const data = { user, login, corpId };
       await deps.transaction(async (tx, sql) => {
         const event = outbox.append(sql, tenantId, 'user.authenticated', data);
         if (!event) throw new Error('user.authenticated was not appended');

@@ -25,6 +25,8 @@ export interface ApplyPlan {
   /** Not folded: every report newer than the stored one is a history entry. */
   recipientUpdates: Versioned<RecipientUpdate>[];
   tenantAuthorization?: Versioned<TenantAuthorization>;
+  /** The corpId a sign-in named (user.authenticated), for a store that has no tenant_info row yet. */
+  corpId?: string;
 }
 
 class NewestByKey<K, T> {
@@ -48,6 +50,7 @@ export function planApply(events: readonly EventEnvelope[]): ApplyPlan {
   const accepted = new NewestByKey<string, MessageAccepted>();
   const statuses = new NewestByKey<string, { messageId: string; status: MessageStatus }>();
   const tenant = new NewestByKey<'tenant', TenantAuthorization>();
+  let corpId: string | undefined;
   const loginTickets: LoginTicket[] = [];
   const recipientUpdates: Versioned<RecipientUpdate>[] = [];
   const recipients = (messageId: string, list: Omit<RecipientUpdate, 'messageId'>[], seq: number) => {
@@ -66,6 +69,7 @@ export function planApply(events: readonly EventEnvelope[]): ApplyPlan {
       case 'user.authenticated':
         // Events from before 2026-12 had their ticket scrubbed (login: null): only the profile is left.
         if (event.data.login) loginTickets.push({ user: event.data.user, login: event.data.login });
+        corpId = event.data.corpId ?? corpId;
         users.offer(event.data.user.userid, event.data.user, seq);
         break;
       case 'department.upserted':
@@ -110,5 +114,6 @@ export function planApply(events: readonly EventEnvelope[]): ApplyPlan {
     messageStatuses: statuses.values(),
     recipientUpdates,
     tenantAuthorization: tenant.values()[0],
+    ...(corpId !== undefined ? { corpId } : {}),
   };
 }

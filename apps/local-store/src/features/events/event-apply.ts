@@ -71,6 +71,7 @@ export function applyStatements(tenantId: string, events: readonly EventEnvelope
     ...(plan.tenantAuthorization
       ? [tenantInfoRepository.recordAuthorization(tenantId, { ...plan.tenantAuthorization.value, seq: plan.tenantAuthorization.seq })]
       : []),
+    ...(plan.corpId !== undefined ? [tenantInfoRepository.learnCorpId(tenantId, plan.corpId)] : []),
     ...(changing.length > 0 ? [changesRepository.finalize(tenantId)] : []),
   ];
 }
