@@ -126,7 +126,13 @@ describe('the local store as an OpenID Connect provider', () => {
     expect(cookies.map((cookie) => cookie.name)).toContain('dtg_session');
 
     // RP-initiated logout: the provider asks, then signs out of the provider and the store.
+    const signOutPage = page.waitForResponse((res) => res.url().startsWith(`${issuer}/oidc/session/end`) && res.request().method() === 'GET');
     await page.goto(`${rp.url}/logout`);
+    // The provider's own page carries the store's page headers; its answer may go back to the app only.
+    const headers = (await signOutPage).headers();
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy']).toContain(`form-action 'self' http://127.0.0.1:${port}`);
     await page.getByRole('button', { name: /yes/i }).click();
     await page.waitForURL(`${rp.url}/signed-out`);
     expect((await page.context().cookies(issuer)).map((cookie) => cookie.name)).not.toContain('dtg_session');

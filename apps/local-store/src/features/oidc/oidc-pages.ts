@@ -3,7 +3,8 @@
 // reader's language: the store's catalog (oidc.* keys) and the console's choice — the dtg_lang
 // cookie is the console's, on this same origin — else Accept-Language.
 import { inlineSource, LOCALE_COOKIE, negotiateLocale, pageSecurity, parseUiLocale, type UiLocale } from '@dtg/service-kit';
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
 import { hasStoreText, storeText } from '../console/store-text';
 
 const STYLE =
@@ -24,6 +25,18 @@ function page(locale: UiLocale, titleKey: string, body: string): string {
 /** Headers for these pages: the form posts here, and its answer redirects to the app (`formTargets`: the app's origins). */
 export function oidcPageSecurity(formTargets: readonly string[] = []): RequestHandler {
   return pageSecurity({ 'style-src': [inlineSource(STYLE)], 'form-action': ["'self'", ...formTargets] });
+}
+
+/**
+ * The same headers on a page oidc-provider renders itself (sign-out, signed-out, errors): Koa answers
+ * on the same Node response, so helmet's headers are set on it before the page is written.
+ */
+export function securePage(req: IncomingMessage, res: ServerResponse, formTargets: readonly string[] = []): Promise<void> {
+  return new Promise((resolve, reject) => {
+    oidcPageSecurity(formTargets)(req as Request, res as Response, (error?: unknown) =>
+      error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+    );
+  });
 }
 
 /** What a scope lets the app see; a scope without words of its own shows as its name. */

@@ -15,11 +15,12 @@ import type { Database } from '../../db/database';
 import { SESSION_COOKIE } from '../session/session.middleware';
 import { claimsOf, SCOPE_CLAIMS, type OidcAccounts } from './oidc-accounts';
 import { PostgresAdapter } from './oidc-adapter';
-import { LOCALE_COOKIE, pageLocale, refusedPage, signedOutPage, signOutPage } from './oidc-pages';
+import { LOCALE_COOKIE, pageLocale, refusedPage, securePage, signedOutPage, signOutPage } from './oidc-pages';
 import type { OidcClients } from './oidc-clients';
 import { SIGNING_ALG, type PrivateJwk } from './signing-keys';
 
 /** The language of the provider's own pages: the console's choice (its cookie, unsigned, on this origin) or Accept-Language. */
+const originOf = (uri: unknown): string[] => (typeof uri === 'string' && URL.canParse(uri) ? [new URL(uri).origin] : []);
 const koaLocale = (ctx: KoaContextWithOIDC) => pageLocale(ctx.cookies.get(LOCALE_COOKIE, { signed: false }), ctx.get('accept-language'));
 
 export const OIDC_PREFIX = '/oidc';
@@ -138,10 +139,13 @@ export function createProvider(deps: ProviderDeps): Provider {
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {
+          // The confirmation's answer redirects to the app's post-logout URI (validated by the provider): a form target.
+          await securePage(ctx.req, ctx.res, originOf(ctx.oidc.params?.['post_logout_redirect_uri']));
           ctx.type = 'html';
           ctx.body = signOutPage(koaLocale(ctx), form);
         },
         postLogoutSuccessSource: async (ctx) => {
+          await securePage(ctx.req, ctx.res);
           ctx.type = 'html';
           ctx.body = signedOutPage(koaLocale(ctx));
         },
@@ -183,6 +187,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     // A SPA may call the token and userinfo endpoints from the origins of its redirect URIs only.
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
     renderError: async (ctx, out) => {
+      await securePage(ctx.req, ctx.res);
       ctx.type = 'html';
       ctx.body = refusedPage(koaLocale(ctx), String(out.error), String(out.error_description ?? ''));
     },
