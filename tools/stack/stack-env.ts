@@ -21,6 +21,15 @@ export interface DemoTenant {
   webhookSecret: string;
 }
 
+/**
+ * The cloud's settings besides its secrets (DingTalk's URLs are the simulator's here), written at
+ * every start so `npm run admin` beside the stack talks to the same DingTalk as the cloud does.
+ */
+export function writeCloudSettings(settings: Record<string, string>): void {
+  mkdirSync(DATA_DIR, { recursive: true });
+  writeFileSync(path.join(DATA_DIR, 'stack-env.json'), JSON.stringify(settings, null, 2));
+}
+
 export function loadOrCreateSecrets(): StackSecrets {
   mkdirSync(DATA_DIR, { recursive: true });
   if (existsSync(SECRETS_FILE)) return JSON.parse(readFileSync(SECRETS_FILE, 'utf8')) as StackSecrets;

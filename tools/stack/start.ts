@@ -6,7 +6,7 @@ import path from 'node:path';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { APPS, bundle, bundlePath } from '../build/bundle';
 import { say, startProcess, stopAll, waitHealthy } from './processes';
-import { loadOrCreateDemoTenant, loadOrCreateSecrets, type DemoTenant } from './stack-env';
+import { loadOrCreateDemoTenant, loadOrCreateSecrets, writeCloudSettings, type DemoTenant } from './stack-env';
 
 const ports = {
   local: Number(process.env.LOCAL_PORT ?? 3000),
@@ -26,8 +26,20 @@ const urls = {
  */
 async function ensureDemoTenant(cloudUrl: string, adminToken: string, tenant: DemoTenant): Promise<void> {
   const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+  const returnUrls = [`${urls.local}/`, `http://127.0.0.1:${ports.local}/`, `${urls.local}/oidc/callback`];
+  // The demo app's event callbacks (the simulator pushes contact changes to the cloud with these).
+  const callbacks = { callbackToken: DEMO.app.callbackToken, callbackAesKey: DEMO.app.aesKey };
   const found = await fetch(`${cloudUrl}/admin/tenants/${tenant.tenantId}`, { headers });
-  if (found.ok) return;
+  if (found.ok) {
+    // A demo tenant made by an older release may lack a return URL added since (the OIDC callback).
+    const updated = await fetch(`${cloudUrl}/admin/tenants/${tenant.tenantId}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ returnUrls, ...callbacks }),
+    });
+    if (!updated.ok) throw new Error(`could not update the demo tenant: ${updated.status} ${await updated.text()}`);
+    return;
+  }
   const created = await fetch(`${cloudUrl}/admin/tenants`, {
     method: 'POST',
     headers,
@@ -39,12 +51,19 @@ async function ensureDemoTenant(cloudUrl: string, adminToken: string, tenant: De
       appSecret: DEMO.app.appSecret,
       agentId: DEMO.app.agentId,
       webhookUrl: `http://127.0.0.1:${ports.local}/webhooks/cloud`,
-      returnUrls: [`${urls.local}/`, `http://127.0.0.1:${ports.local}/`, `${urls.local}/oidc/callback`],
+      returnUrls,
+      ...callbacks,
       credentials: { id: tenant.tenantId, apiKey: tenant.apiKey, webhookSecret: tenant.webhookSecret },
     }),
   });
   if (created.status !== 201) throw new Error(`could not create the demo tenant: ${created.status} ${await created.text()}`);
   say('stack', `provisioned demo tenant ${tenant.tenantId}`);
+}
+
+async function pointSimulatorAtCloud(simUrl: string, tenantId: string): Promise<void> {
+  const appUrl = `http://127.0.0.1:${ports.cloud}/callbacks/dingtalk?tenant=${tenantId}`;
+  const res = await fetch(`${simUrl}/_sim/callbacks`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ appUrl }) });
+  if (!res.ok) throw new Error(`could not point the simulator's callbacks at the cloud: ${res.status} ${await res.text()}`);
 }
 
 async function main(): Promise<void> {
@@ -69,9 +88,7 @@ async function main(): Promise<void> {
   children.push(sim);
 
   const simUrl = `http://127.0.0.1:${ports.sim}`;
-  const cloudEnv = {
-    ...secrets,
-    PORT: String(ports.cloud),
+  const cloudSettings = {
     PUBLIC_URL: urls.cloud,
     DINGTALK_LOGIN_URL: `${urls.sim}`,
     DINGTALK_API_URL: simUrl,
@@ -79,6 +96,8 @@ async function main(): Promise<void> {
     // The demo's local store listens on this machine.
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
   };
+  writeCloudSettings(cloudSettings);
+  const cloudEnv = { ...secrets, ...cloudSettings, PORT: String(ports.cloud) };
   const tenant = loadOrCreateDemoTenant();
   const cloud = startProcess('cloud', bundlePath('cloud-gateway'), cloudEnv);
   children.push(cloud);
@@ -96,7 +115,8 @@ async function main(): Promise<void> {
   children.push(local);
 
   await Promise.all([
-    waitHealthy('sim', `${simUrl}/_sim/clock`, sim),
+    // The simulated org pushes its contact changes to the demo tenant's callback URL, as DingTalk would.
+    waitHealthy('sim', `${simUrl}/_sim/clock`, sim).then(() => pointSimulatorAtCloud(simUrl, tenant.tenantId)),
     waitHealthy('cloud', `http://127.0.0.1:${ports.cloud}/healthz`, cloud).then(() =>
       ensureDemoTenant(`http://127.0.0.1:${ports.cloud}`, secrets.ADMIN_TOKEN, tenant),
     ),

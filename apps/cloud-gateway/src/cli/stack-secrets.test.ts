@@ -16,6 +16,12 @@ describe('withStackSecrets', () => {
     expect(env).toMatchObject({ ENCRYPTION_KEY: 'from-file', ADMIN_TOKEN: 'admin-from-file', OTHER: 'x' });
   });
 
+  it("also takes the stack's other settings (the simulator as DingTalk), below the secrets and the environment", () => {
+    writeFileSync(path.join(dir, 'stack-env.json'), JSON.stringify({ DINGTALK_API_URL: 'http://127.0.0.1:3200', ENCRYPTION_KEY: 'not-this-one' }));
+    const env = withStackSecrets({ DINGTALK_OAPI_URL: 'http://elsewhere' }, `file:${path.join(dir, 'cloud.db')}`);
+    expect(env).toMatchObject({ DINGTALK_API_URL: 'http://127.0.0.1:3200', DINGTALK_OAPI_URL: 'http://elsewhere', ENCRYPTION_KEY: 'from-file' });
+  });
+
   it('never overrides a value the environment sets', () => {
     expect(withStackSecrets({ ENCRYPTION_KEY: 'from-env' }, `file:${path.join(dir, 'cloud.db')}`).ENCRYPTION_KEY).toBe('from-env');
   });
