@@ -61,6 +61,7 @@ describe('the cloud beside another process holding its SQLite write lock (real p
     expect(before.status).toBe(202);
     const acceptedBefore = await accepted();
 
+    const outputBefore = cloud.output.join('').length;
     const locker = await SqliteLocker.lock(dbFile);
     try {
       let writeSettled = false;
@@ -76,6 +77,16 @@ describe('the cloud beside another process holding its SQLite write lock (real p
       expect([refused.status, refused.body.code, refused.res.headers.get('retry-after')]).toEqual([503, 'database_busy', '1']);
       expect(locker.holding).toBe(true);
       expect(await accepted()).toBe(acceptedBefore);
+      // The job runner polls all along (every 200 ms, each poll giving up after 2 s): held until it
+      // has given up twice more than the refused write, it has said so once, at warn, not as an error per poll.
+      const gaveUp = async () => {
+        const text = await (await fetch(`${cloud.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+        return Number(/cloud_db_lock_waits_total\{outcome="gave_up",service="cloud-gateway"\} (\d+)/.exec(text)?.[1] ?? 0);
+      };
+      await waitFor(async () => (await gaveUp()) >= 3, 'two job-runner polls given up while the lock is held', 15_000);
+      const during = cloud.output.join('').slice(outputBefore);
+      expect(during).not.toContain('job runner poll failed');
+      expect(during.split('another process holds the database write lock').length - 1).toBeLessThanOrEqual(1);
     } finally {
       await locker.release();
     }

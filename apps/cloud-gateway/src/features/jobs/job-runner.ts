@@ -1,7 +1,7 @@
 // Durable background jobs in SQLite: message dispatch, receipt polling, directory sync, callback
 // processing. A job is claimed with an expiring lease, so a crash mid-job means the job runs
 // again after the lease — handlers are written to resume (they re-read their own progress).
-import { runWithContext, type Logger } from '@dtg/service-kit';
+import { AppError, runWithContext, type Logger } from '@dtg/service-kit';
 import type { SqliteConnection, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import { Pump } from '../../shared/pump';
@@ -61,6 +61,8 @@ export class JobRunner {
   private readonly sources: JobSource[] = [];
   private readonly owner = newId('run');
   private running = 0;
+  /** The last poll found the write lock held by another process (see pollFailed). */
+  private lockBusy = false;
   private readonly pump: Pump;
   private readonly active = new Set<Promise<void>>();
   /** Jobs asked to run again at once while they were running (see runSoon). */
@@ -73,8 +75,21 @@ export class JobRunner {
     this.now = opts.now ?? Date.now;
     this.pump = new Pump(() => this.claimDue(), {
       pollIntervalMs: opts.pollIntervalMs,
-      onError: (err) => opts.logger.error('job runner poll failed', { err }),
+      onError: (err) => this.pollFailed(err),
     });
+  }
+
+  /**
+   * Another process (the admin CLI, a backup) holding the SQLite write lock is expected and passes:
+   * said once per episode at warn, not as an error on every poll. Anything else is an error.
+   */
+  private pollFailed(err: unknown): void {
+    if (err instanceof AppError && err.code === 'database_busy') {
+      if (!this.lockBusy) this.opts.logger.warn('job runner waiting: another process holds the database write lock; polling on');
+      this.lockBusy = true;
+      return;
+    }
+    this.opts.logger.error('job runner poll failed', { err });
   }
 
   register(kind: string, handler: JobHandler): void {
@@ -157,6 +172,7 @@ export class JobRunner {
       if (free <= 0) return;
       const now = this.now();
       const claimed = await this.opts.sqlite.write((sql) => {
+        this.lockBusy = false;
         this.fromSources(sql, free);
         return sql.all<ClaimedJob>(
           // Two index range scans that stop at the limit: one OR over both would collect and sort
