@@ -7,7 +7,7 @@ import type { Sql } from '../../db/sql';
 export function registerStoreHealthMetrics(registry: Registry, sql: Sql): void {
   new Gauge({
     name: 'local_store_dead_events',
-    help: 'Cloud events the store could not apply, kept for a look (GET /api/dead-events)',
+    help: 'Cloud events the store could not apply, kept for a look (GET /api/admin/dead-events)',
     registers: [registry],
     async collect() {
       const [row] = await sql.query<{ n: string }>('SELECT count(*) AS n FROM dead_events');
