@@ -7,10 +7,10 @@ import {
   SessionResponseSchema,
 } from '@dtg/contracts';
 import { clientAddress, memoryRateLimiter, rateLimit, readCookie, type ApiRegistry, type RateLimitSetting } from '@dtg/service-kit';
-import { Router, type CookieOptions, type Request } from 'express';
+import { Router, type CookieOptions, type Request, type Response } from 'express';
 import type { Access } from '../../http/access';
 import { readSessionCookie, SESSION_COOKIE, sessionUser } from './session.middleware';
-import type { SessionService } from './session.service';
+import type { CreatedSession, SessionService } from './session.service';
 
 export interface SessionRouteSettings {
   cookieSecure: boolean;
@@ -26,6 +26,11 @@ export function sessionRoutes(api: ApiRegistry, access: Access, sessions: Sessio
   const router = Router();
   const tags = ['session'];
   const cookie: CookieOptions = { httpOnly: true, sameSite: 'lax', path: '/', secure: settings.cookieSecure };
+  /** Both sign-ins answer alike: the session cookie, then the person and the short-lived cloud token. */
+  const signedIn = (res: Response, session: CreatedSession) => {
+    res.cookie(SESSION_COOKIE, session.sessionId, { ...cookie, expires: session.expiresAt });
+    res.json({ user: session.user, cloudToken: session.cloudToken, cloudTokenExpiresAt: session.cloudTokenExpiresAt });
+  };
   // Every unknown ticket is a lookup at the cloud: without a limit, anyone could make the store ask it endlessly.
   const limited = rateLimit([{ limiter: memoryRateLimiter(settings.rateLimit), key: clientAddress, scope: 'from your address' }]);
 
@@ -76,8 +81,7 @@ export function sessionRoutes(api: ApiRegistry, access: Access, sessions: Sessio
     async ({ body }, req, res) => {
       const session = await sessions.create(body.ticket, (name) => readCookie(req, name));
       res.clearCookie(session.clearCookie.name, session.clearCookie.options);
-      res.cookie(SESSION_COOKIE, session.sessionId, { ...cookie, expires: session.expiresAt });
-      res.json({ user: session.user, cloudToken: session.cloudToken, cloudTokenExpiresAt: session.cloudTokenExpiresAt });
+      signedIn(res, session);
     },
   );
 
@@ -103,9 +107,7 @@ export function sessionRoutes(api: ApiRegistry, access: Access, sessions: Sessio
       },
     },
     async ({ body }, _req, res) => {
-      const session = await sessions.createInApp(body.authCode);
-      res.cookie(SESSION_COOKIE, session.sessionId, { ...cookie, expires: session.expiresAt });
-      res.json({ user: session.user, cloudToken: session.cloudToken, cloudTokenExpiresAt: session.cloudTokenExpiresAt });
+      signedIn(res, await sessions.createInApp(body.authCode));
     },
   );
 
