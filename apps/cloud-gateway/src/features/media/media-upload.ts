@@ -29,6 +29,9 @@ export interface UploadedFile {
 // Room for the multipart framing around the file (boundaries, part headers).
 const FRAMING_BYTES = 64 * 1024;
 
+/** Past DingTalk's size limit for the type: refused whether the declared length or the streamed count says so. */
+const sizeRefusal = (type: MediaType, maxBytes: number) => limitError(new MediaLimitError('size', `a ${type} may be at most ${maxBytes / 1024 / 1024} MB`));
+
 function limitError(err: MediaLimitError): AppError {
   return new AppError(err.limit === 'size' ? 'payload_too_large' : 'unsupported_media_type', err.message);
 }
@@ -45,7 +48,7 @@ export async function uploadMedia(req: Request, type: MediaType, org: () => Prom
   if (!req.is('multipart/form-data')) throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data, in the field "media".');
   const { maxBytes } = MEDIA_LIMITS[type];
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > maxBytes + FRAMING_BYTES) throw limitError(new MediaLimitError('size', `a ${type} may be at most ${maxBytes / 1024 / 1024} MB`));
+  if (declared > maxBytes + FRAMING_BYTES) throw sizeRefusal(type, maxBytes);
   const client = await org();
 
   return new Promise<UploadedFile>((resolve, reject) => {
@@ -98,8 +101,7 @@ export async function uploadMedia(req: Request, type: MediaType, org: () => Prom
       client.media.upload({ type, filename: info.filename, contentType: info.mimeType, content: counted }).then(
         (uploaded) =>
           finish({ file: { mediaId: uploaded.mediaId, type, filename: info.filename, size, createdAt: new Date(uploaded.createdAt).toISOString() } }),
-        (err: unknown) =>
-          finish({ error: tooLarge ? limitError(new MediaLimitError('size', `a ${type} may be at most ${maxBytes / 1024 / 1024} MB`)) : dingTalkError(err) }),
+        (err: unknown) => finish({ error: tooLarge ? sizeRefusal(type, maxBytes) : dingTalkError(err) }),
       );
     });
     parser.on('error', () => finish({ error: new AppError('bad_request', 'The multipart/form-data body is malformed.') }));
