@@ -97,11 +97,23 @@ export async function uploadMedia(req: Request, type: MediaType, org: () => Prom
         // An error in the body's source aborts the request to DingTalk mid-body: no truncated file arrives there.
         counted.destroy(new Error('file over the size limit'));
       });
+      // Settles when the caller's file part has been read to its end or cut at the limit.
+      const sourceDone = new Promise<void>((resolve) => {
+        stream.on('end', resolve);
+        stream.on('limit', resolve);
+        stream.on('close', resolve);
+      });
       stream.pipe(counted);
       client.media.upload({ type, filename: info.filename, contentType: info.mimeType, content: counted }).then(
         (uploaded) =>
           finish({ file: { mediaId: uploaded.mediaId, type, filename: info.filename, size, createdAt: new Date(uploaded.createdAt).toISOString() } }),
-        (err: unknown) => finish({ error: tooLarge ? sizeRefusal(type, maxBytes) : dingTalkError(err) }),
+        (err: unknown) => {
+          // DingTalk may drop the connection over an oversize file before our own count reaches the
+          // limit: read the rest of the part first, so an oversize file is always answered 413.
+          stream.unpipe(counted);
+          stream.resume();
+          void sourceDone.then(() => finish({ error: tooLarge ? sizeRefusal(type, maxBytes) : dingTalkError(err) }));
+        },
       );
     });
     parser.on('error', () => finish({ error: new AppError('bad_request', 'The multipart/form-data body is malformed.') }));
