@@ -102,10 +102,17 @@ export const CloudConfigSchema = z.object({
   /** Pre-flight quota guard: notifications per user per day (Asia/Shanghai) for internal apps / ISV suites. */
   MESSAGE_DAILY_CAP_INTERNAL: envInt(500, { min: 1, max: 100_000 }),
   MESSAGE_DAILY_CAP_ISV: envInt(100, { min: 1, max: 100_000 }),
-  /** Waits before each getsendprogress poll of a running task; the last one repeats. */
-  MESSAGE_RECEIPT_SCHEDULE: envDurationList('1s,2s,5s,15s,1m,5m'),
-  /** Unread recipients are re-polled at intervals that grow with the message's age, capped at this. */
-  MESSAGE_READ_POLL_MAX_INTERVAL: envDurationMs('2h'),
+  /**
+   * Waits before each delivery poll (getsendresult) of a sent task until every recipient has an
+   * outcome; the last one repeats, so statuses are final within it of DingTalk finishing.
+   */
+  MESSAGE_RECEIPT_SCHEDULE: envDurationList('5s,30s,1m'),
+  /**
+   * Ages of a task (time since it was sent) at which unread recipients are polled for read
+   * receipts; none after the last. Each poll is a DingTalk call the org pays for (5,000 a month on
+   * the standard edition), so the default spends four per chunk over a day.
+   */
+  MESSAGE_READ_POLL_SCHEDULE: envDurationList('30m,2h,6h,20h'),
   /** No task query after this long past the send (DingTalk answers for 24 h). */
   MESSAGE_RESULT_WINDOW: envDurationMs('23h'),
   MESSAGE_RECALL_WINDOW: envDurationMs('24h'),

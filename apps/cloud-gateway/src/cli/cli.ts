@@ -9,7 +9,7 @@ import { backupDatabase } from '../db/backup';
 import { reseal } from '../features/keys/reseal';
 import { apiKeysService } from '../features/api-keys/api-keys.service';
 import { ScopeSchema, type Scope } from '../features/auth/permissions';
-import type { MemberSendPolicyChange } from '../features/tenants/tenant';
+import type { MemberSendPolicyChange, ReceiptLevel } from '../features/tenants/tenant';
 import { buildServices } from '../services';
 import { VERSION } from '../version';
 import { checkTable } from './check-table';
@@ -81,6 +81,7 @@ function tenantInput(flags: Flags) {
     callbackMode: callbackMode(flags),
     reconcileInterval: reconcileInterval(flags),
     memberSendPolicy: memberSendPolicy(flags),
+    receipts: receipts(flags),
   };
 }
 
@@ -88,6 +89,11 @@ function tenantInput(flags: Flags) {
 function reconcileInterval(flags: Flags): string | null | undefined {
   const v = str(flags, 'reconcile-interval');
   return v === 'default' ? null : v;
+}
+
+/** Validated by the tenant schemas (a bad value is a 4xx naming receipts); only the type is narrowed here. */
+function receipts(flags: Flags): ReceiptLevel | undefined {
+  return str(flags, 'receipts') as ReceiptLevel | undefined;
 }
 
 /** Validated by the tenant schemas (a bad value is a 4xx naming callbackMode); only the type is narrowed here. */
@@ -138,6 +144,7 @@ async function run(argv: string[]): Promise<unknown> {
       'member-max-people': { type: 'string' },
       'member-departments': { type: 'string' },
       'member-to-all': { type: 'string' },
+      receipts: { type: 'string' },
       scope: { type: 'string', multiple: true },
       tenant: { type: 'string' },
       'from-seq': { type: 'string' },
@@ -181,6 +188,7 @@ async function run(argv: string[]): Promise<unknown> {
           callbackMode: callbackMode(flags),
           reconcileInterval: reconcileInterval(flags),
           memberSendPolicy: memberSendPolicy(flags),
+          receipts: receipts(flags),
         });
       case 'tenant check': {
         const report = await s.check.run(id ?? need(flags, 'tenant'));

@@ -3,7 +3,7 @@
 // received — answer lost, process crashed mid-call — is never sent again: it becomes `unknown`.
 import type { OrgClient } from '@dtg/dingtalk-client';
 import { classifyCallFailure, type CallFailure } from './dingtalk-failure';
-import { progressPollDelay } from './message-settings';
+import { deliveryPollDelay } from './message-settings';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type ChunkRecord, type MessageRecord } from './messages.repository';
 
@@ -35,7 +35,7 @@ export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: Mes
         status: 'sent' as const,
         taskId,
         sentAt: new Date(now),
-        nextPollAt: new Date(now + progressPollDelay(deps.settings, 0)),
+        nextPollAt: new Date(now + deliveryPollDelay(deps.settings, 0)),
         lastError: null,
       };
       repo.updateChunk(sql, chunk.id, changes, ['sending', 'unknown']);
@@ -82,7 +82,7 @@ async function recordFailure(deps: MessagesDeps, message: MessageRecord, chunk: 
 /** Never resent; the receipts job tries to find its task by probing (see unknown-chunk-reconciler). */
 async function markUnknown(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, cause: string): Promise<void> {
   const now = deps.now();
-  const nextPollAt = deps.settings.reconcileProbes > 0 ? new Date(now + progressPollDelay(deps.settings, 0)) : null;
+  const nextPollAt = deps.settings.reconcileProbes > 0 ? new Date(now + deliveryPollDelay(deps.settings, 0)) : null;
   await deps.sqlite.write((sql) => {
     repo.updateChunk(sql, chunk.id, { status: 'unknown', lastError: cause, nextPollAt }, ['sending']);
     repo.setRecipients(sql, message.id, chunk.userids, { status: 'unknown', reason: unknownReason(cause), from: ['pending'] });

@@ -42,9 +42,18 @@ export interface Tenant {
   reconcileIntervalMs: number | null;
   nextReconcileAt: Date | null;
   memberSendPolicy: MemberSendPolicy;
+  receipts: ReceiptLevel;
   lastSeq: number;
   createdAt: Date;
 }
+
+/**
+ * How much a tenant's messages are followed after sending — each poll is a DingTalk call the org
+ * pays for: `read` (delivery outcomes, then read receipts on MESSAGE_READ_POLL_SCHEDULE),
+ * `delivery` (outcomes only) or `none` (no polls: recipients stay `sent`).
+ */
+export const ReceiptLevelSchema = z.enum(['read', 'delivery', 'none']);
+export type ReceiptLevel = z.infer<typeof ReceiptLevelSchema>;
 
 /** An internal app's callback settings (DingTalk console: token 3–32 chars, legacy API up to 63). */
 const CallbackToken = z.string().min(3).max(64);
@@ -86,6 +95,7 @@ export const CreateTenantSchema = z
     callbackMode: CallbackModeSchema.default('http'),
     reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
     memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
+    receipts: ReceiptLevelSchema.default('read'),
   })
   .refine((t) => t.mode === 'isv' || (t.appKey !== undefined && t.appSecret !== undefined), {
     message: 'an internal-app tenant needs appKey and appSecret',
@@ -114,6 +124,7 @@ export const UpdateTenantSchema = z
     callbackMode: CallbackModeSchema.optional(),
     reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
     memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
+    receipts: ReceiptLevelSchema.optional(),
   })
   .refine(bothOrNeither, bothOrNeitherIssue);
 export type UpdateTenant = z.input<typeof UpdateTenantSchema>;
@@ -151,6 +162,7 @@ export const TenantViewSchema = z.object({
   reconcileIntervalMs: z.number().int().nullable().describe('Scheduled directory reconcile: null = DIRECTORY_RECONCILE_INTERVAL, 0 = off'),
   nextReconcileAt: z.date().nullable(),
   memberSendPolicy: MemberSendPolicySchema,
+  receipts: ReceiptLevelSchema.describe('How far messages are followed after sending: read receipts, delivery outcomes only, or none'),
   lastSeq: z.number().int(),
   createdAt: z.date(),
 });

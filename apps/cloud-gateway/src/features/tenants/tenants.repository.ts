@@ -24,6 +24,7 @@ export function toTenant(row: TenantRow): Tenant {
       departments: row.memberSendDepartments,
       toAll: row.memberSendToAll,
     },
+    receipts: row.receiptLevel === 'delivery' || row.receiptLevel === 'none' ? row.receiptLevel : 'read',
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
   };

@@ -92,6 +92,7 @@ export function tenantsService(deps: TenantsDeps) {
             callbackMode: parsed.callbackMode,
             reconcileIntervalMs: parsed.reconcileInterval ?? null,
             ...memberSendColumns(parsed.memberSendPolicy),
+            receiptLevel: parsed.receipts,
           },
         });
         // The tenant's first key is what its local store runs on: every scope (pull, tickets, sending).
@@ -135,6 +136,7 @@ export function tenantsService(deps: TenantsDeps) {
           // A new interval is scheduled afresh by the reconcile scheduler.
           ...(parsed.reconcileInterval !== undefined ? { reconcileIntervalMs: parsed.reconcileInterval, nextReconcileAt: null } : {}),
           ...memberSendColumns(parsed.memberSendPolicy),
+          receiptLevel: parsed.receipts,
         },
       });
       return toTenant(updated);
