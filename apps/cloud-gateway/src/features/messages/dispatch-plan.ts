@@ -7,7 +7,8 @@ import { newId } from '../../shared/ids';
 import type { Tenant } from '../tenants/tenant';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type MessageRecord } from './messages.repository';
-import { applyQuotaGuard, shanghaiDay, type QuotaRejection } from './quota-guard';
+import { shanghaiDay } from '../../shared/china-time';
+import { applyQuotaGuard, type QuotaRejection } from './quota-guard';
 import { directUserIds, expandRecipients } from './recipient-expansion';
 
 const QUOTA_REASONS: QuotaRejection[] = ['duplicate_content', 'daily_cap'];
