@@ -52,6 +52,8 @@ export const SimConfigSchema = z.object({
   streamPingIntervalMs: z.number().int().positive().default(10_000),
   /** After a SYSTEM `disconnect` the socket closes this much later. */
   streamDisconnectGraceMs: ms.default(1000),
+  /** Counted API calls an org may make per month (standard edition: 5,000); 0 = unlimited. */
+  monthlyCallQuota: z.number().int().min(0).default(0),
   faultSeed: z.number().int().default(1),
   requestLogLimit: z.number().int().positive().default(20_000),
 });

@@ -7,6 +7,7 @@ import { SeededRandom } from './core/random';
 import { RequestLog } from './core/request-log';
 import type { Fixture } from './fixture/fixture.schema';
 import { FaultInjector } from './limits/faults';
+import { MonthlyCallCounter } from './limits/monthly-quota';
 import { RateLimiter } from './limits/rate-limiter';
 import { MediaStore } from './media/media-store';
 import { DeliveryLimits } from './messages/delivery-limits';
@@ -58,6 +59,7 @@ export function createWorld(fixture: Fixture, config: SimConfig, clock: SimClock
     ...wiring,
     access: new AccessPolicy(),
     ipBans: new Map(),
+    monthlyCalls: new MonthlyCallCounter(),
   };
   return world;
 }

@@ -7,6 +7,7 @@ import type { SimClock } from './core/clock';
 import type { RequestLog } from './core/request-log';
 import type { Fixture } from './fixture/fixture.schema';
 import type { FaultInjector } from './limits/faults';
+import type { MonthlyCallCounter } from './limits/monthly-quota';
 import type { RateLimiter } from './limits/rate-limiter';
 import type { MediaStore } from './media/media-store';
 import type { DeliveryLimits } from './messages/delivery-limits';
@@ -54,4 +55,6 @@ export interface World {
   access: AccessPolicy;
   /** Per-IP ban (ip-ban fault) end times, in sim ms. */
   ipBans: Map<string, number>;
+  /** Counted API calls per org and month, against config.monthlyCallQuota. */
+  monthlyCalls: MonthlyCallCounter;
 }
