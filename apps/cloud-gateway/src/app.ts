@@ -40,6 +40,7 @@ export function createApp(s: CloudServices): Express {
   registerLockWaitMetrics(registry, s.lockWaits);
   registerOpsMetrics(registry, s.sqlite);
   s.dingtalkCalls.register(registry);
+  s.callBudget.register(registry, s.tenants);
   return createServiceApp({
     logger: s.logger,
     registry,

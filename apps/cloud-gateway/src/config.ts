@@ -113,6 +113,12 @@ export const CloudConfigSchema = z.object({
    * the standard edition), so the default spends four per chunk over a day.
    */
   MESSAGE_READ_POLL_SCHEDULE: envDurationList('30m,2h,6h,20h'),
+  /**
+   * DingTalk API calls an org may spend a month (DingTalk's standard edition: 5,000, tokens, login
+   * and contacts excluded) before receipt polling stops; sends go on. 0 = no budget. A tenant's
+   * `monthlyCallBudget` overrides it (orgs on paid editions have more).
+   */
+  DINGTALK_MONTHLY_CALL_BUDGET: envInt(5_000, { min: 0, max: 100_000_000 }),
   /** No task query after this long past the send (DingTalk answers for 24 h). */
   MESSAGE_RESULT_WINDOW: envDurationMs('23h'),
   MESSAGE_RECALL_WINDOW: envDurationMs('24h'),

@@ -25,6 +25,8 @@ import { tenantsService } from './features/tenants/tenants.service';
 import { streamConnections } from './features/stream/stream-connections';
 import { usersService } from './features/users/users.service';
 import { secretsAtStart } from './features/keys/secrets-at-start';
+import { CallBudget } from './features/dingtalk/call-budget';
+import type { CallRecord } from '@dtg/dingtalk-client';
 
 export interface ServiceOverrides {
   send?: WebhookSender;
@@ -41,7 +43,18 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const outbox = new Outbox();
   const revocations = userTokenRevocations(sqlite, { ttlMs: config.USER_TOKEN_TTL, now: overrides.now ?? Date.now });
   const dingtalkCalls = dingtalkCallMetrics();
-  const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now, onCall: (call) => dingtalkCalls.record(call) });
+  const callBudget = new CallBudget({
+    sqlite,
+    logger,
+    defaultBudget: config.DINGTALK_MONTHLY_CALL_BUDGET,
+    suiteKey: config.SUITE_KEY,
+    now: overrides.now ?? Date.now,
+  });
+  const onCall = (call: CallRecord) => {
+    dingtalkCalls.record(call);
+    callBudget.record(call);
+  };
+  const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now, onCall });
   const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
   const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
   const deliveries = deliveriesService({ db, transaction, outbox });
@@ -76,7 +89,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   });
   const callbacks = createCallbacks({ config, logger, db, transaction, secrets, outbox, revocations, jobs, dingtalk, tenants, now: overrides.now });
   await callbacks.start();
-  const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
+  const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, callBudget, logger, now: overrides.now });
   const users = usersService({ sqlite, outbox, dingtalk, tenants, now: overrides.now });
   const login = createLogin({ config, db, transaction, outbox, dingtalk, tenants, users, now: overrides.now });
   const stateSweeper = oauthStateSweeper({ db, logger, now: overrides.now ?? Date.now });
@@ -128,6 +141,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     stream,
     check,
     dingtalkCalls,
+    callBudget,
   };
 }
 

@@ -82,6 +82,7 @@ function tenantInput(flags: Flags) {
     reconcileInterval: reconcileInterval(flags),
     memberSendPolicy: memberSendPolicy(flags),
     receipts: receipts(flags),
+    monthlyCallBudget: callBudget(flags),
   };
 }
 
@@ -89,6 +90,11 @@ function tenantInput(flags: Flags) {
 function reconcileInterval(flags: Flags): string | null | undefined {
   const v = str(flags, 'reconcile-interval');
   return v === 'default' ? null : v;
+}
+
+/** `--call-budget <n>|default` (default: back to DINGTALK_MONTHLY_CALL_BUDGET; 0 = no budget). */
+function callBudget(flags: Flags): number | null | undefined {
+  return str(flags, 'call-budget') === 'default' ? null : int(flags, 'call-budget');
 }
 
 /** Validated by the tenant schemas (a bad value is a 4xx naming receipts); only the type is narrowed here. */
@@ -145,6 +151,7 @@ async function run(argv: string[]): Promise<unknown> {
       'member-departments': { type: 'string' },
       'member-to-all': { type: 'string' },
       receipts: { type: 'string' },
+      'call-budget': { type: 'string' },
       scope: { type: 'string', multiple: true },
       tenant: { type: 'string' },
       'from-seq': { type: 'string' },
@@ -189,7 +196,10 @@ async function run(argv: string[]): Promise<unknown> {
           reconcileInterval: reconcileInterval(flags),
           memberSendPolicy: memberSendPolicy(flags),
           receipts: receipts(flags),
+          monthlyCallBudget: callBudget(flags),
         });
+      case 'tenant calls':
+        return await s.callBudget.usage(await s.tenants.get(id ?? need(flags, 'tenant')));
       case 'tenant check': {
         const report = await s.check.run(id ?? need(flags, 'tenant'));
         return new Printed(output(flags) === 'table' ? checkTable(report) : `${JSON.stringify(report, null, 2)}\n`, report.ok);

@@ -7,6 +7,7 @@ import { apiKeysService } from '../api-keys/api-keys.service';
 import { requireAdmin } from '../auth/authenticate.middleware';
 import { SCOPES, ScopeSchema } from '../auth/permissions';
 import { DeliveryViewSchema } from '../delivery/deliveries.service';
+import { CallUsageSchema } from '../dingtalk/call-budget';
 import { TenantCheckReportSchema } from '../diagnostics/tenant-check';
 import { CreateTenantSchema, ProvidedCredentialsSchema, TenantViewSchema, UpdateTenantSchema } from '../tenants/tenant';
 
@@ -105,6 +106,19 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     async ({ params, body }, _req, res) => {
       res.json(await s.tenants.update(params.id, body));
       tenantsChanged(s);
+    },
+  );
+  api.add(
+    router,
+    spec({
+      method: 'get',
+      path: '/admin/tenants/:id/dingtalk-calls',
+      summary: "The org's counted DingTalk calls this month against its budget (receipt polling stops when it is spent; sends go on)",
+      input: { params: IdParams },
+      responses: { 200: { description: 'Usage', schema: CallUsageSchema }, ...errors },
+    }),
+    async ({ params }, _req, res) => {
+      res.json(await s.callBudget.usage(await s.tenants.get(params.id)));
     },
   );
   for (const [action, status] of [

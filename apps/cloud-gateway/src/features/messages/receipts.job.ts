@@ -6,7 +6,7 @@ import { completeMessage } from './message-lifecycle';
 import { MessageJobPayloadSchema, RUN_BUDGET_MS } from './message-jobs';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type ChunkRecord } from './messages.repository';
-import { pollReadReceipts, pollTask, settleUnpolled } from './task-poller';
+import { pollReadReceipts, pollTask, settleUnpolled, stopPolling } from './task-poller';
 import { reconcileChunk } from './unknown-chunk-reconciler';
 
 /** A chunk that can still change the message's final statuses. */
@@ -22,11 +22,14 @@ export function receiptsJob(deps: MessagesDeps): JobHandler {
     const completed = message.status === 'completed';
     const tenant = await deps.tenants.get(message.tenantId);
     const org = await deps.dingtalk.forTenant(tenant);
+    // Every poll below is a DingTalk call billed to the org; once its month is spent, none is made.
+    const { pollingAllowed } = await deps.callBudget.usage(tenant);
     const started = performance.now();
     for (const chunk of await deps.sqlite.read((sql) => repo.chunks(sql, messageId))) {
       if (performance.now() - started > RUN_BUDGET_MS) return { runAgainInMs: 0 };
       if (!chunk.nextPollAt || chunk.nextPollAt.getTime() > deps.now()) continue;
-      if (chunk.status === 'unknown') await reconcileChunk(deps, org, message, chunk);
+      if (!pollingAllowed) await stopPolling(deps, chunk);
+      else if (chunk.status === 'unknown') await reconcileChunk(deps, org, message, chunk);
       else if (chunk.taskId === null) continue;
       else if (chunk.status === 'sent' && tenant.receipts === 'none') await settleUnpolled(deps, chunk);
       else if (chunk.status === 'sent') await pollTask(deps, org, message, chunk, chunk.taskId, tenant.receipts);

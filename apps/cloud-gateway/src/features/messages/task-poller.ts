@@ -53,6 +53,7 @@ export async function pollTask(
     result = await finalResult(org, chunk, taskId, deps.settings.receiptScheduleMs);
   } catch (err) {
     const failure = classifyCallFailure(err);
+    if (QUOTA_SPENT.has(failure.reason)) return stopPolling(deps, chunk);
     if (failure.kind === 'fail') return settleWithoutResult(deps, message, chunk, `result_unavailable:${failure.reason}`);
     deps.logger.warn('message task poll failed; polling again later', { messageId: message.id, taskId, reason: failure.reason });
     await pollAgain(deps, chunk, now);
@@ -72,6 +73,22 @@ export async function pollTask(
   });
 }
 
+/** DingTalk's answer when the org's monthly API calls are spent (90020). */
+const QUOTA_SPENT = new Set(['90020', 'Forbidden.AccessDenied.ApiCountLimitForOrg']);
+export const BUDGET_SPENT = 'receipts_stopped:monthly_call_budget';
+
+/**
+ * The org's monthly DingTalk calls are spent (its budget here, or DingTalk said 90020): no more
+ * polls this month. A sent chunk is done with its recipients left `sent`, an unknown one stays
+ * unknown, and read receipts stop; sends are not affected.
+ */
+export async function stopPolling(deps: MessagesDeps, chunk: ChunkRecord): Promise<void> {
+  const lastError = chunk.status === 'done' ? chunk.lastError : chunk.lastError ? `${chunk.lastError}; ${BUDGET_SPENT}` : BUDGET_SPENT;
+  await deps.sqlite.write((sql) =>
+    repo.updateChunk(sql, chunk.id, { status: chunk.status === 'sent' ? 'done' : chunk.status, nextPollAt: null, lastError }, [chunk.status]),
+  );
+}
+
 /** Receipt level `none`: the chunk is done unpolled; its recipients stay `sent`. */
 export async function settleUnpolled(deps: MessagesDeps, chunk: ChunkRecord): Promise<void> {
   await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { status: 'done', nextPollAt: null }, ['sent']));
@@ -89,6 +106,7 @@ export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, messa
     result = await org.messages.getSendResult(taskId);
   } catch (err) {
     const failure = classifyCallFailure(err);
+    if (QUOTA_SPENT.has(failure.reason)) return stopPolling(deps, chunk);
     deps.logger.warn('read-receipt poll failed', { messageId: message.id, taskId, reason: failure.reason, willRetry: failure.kind !== 'fail' });
     await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: failure.kind === 'fail' ? null : nextReadPoll(deps, chunk, now) }));
     return;

@@ -43,6 +43,8 @@ export interface Tenant {
   nextReconcileAt: Date | null;
   memberSendPolicy: MemberSendPolicy;
   receipts: ReceiptLevel;
+  /** DingTalk calls a month before receipt polling stops: null = the deployment's default, 0 = none. */
+  monthlyCallBudget: number | null;
   lastSeq: number;
   createdAt: Date;
 }
@@ -54,6 +56,8 @@ export interface Tenant {
  */
 export const ReceiptLevelSchema = z.enum(['read', 'delivery', 'none']);
 export type ReceiptLevel = z.infer<typeof ReceiptLevelSchema>;
+/** Counted DingTalk calls a month (0 = no budget); null returns to DINGTALK_MONTHLY_CALL_BUDGET. */
+const MonthlyCallBudgetSchema = z.number().int().min(0).max(100_000_000).nullable();
 
 /** An internal app's callback settings (DingTalk console: token 3–32 chars, legacy API up to 63). */
 const CallbackToken = z.string().min(3).max(64);
@@ -96,6 +100,7 @@ export const CreateTenantSchema = z
     reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
     memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
     receipts: ReceiptLevelSchema.default('read'),
+    monthlyCallBudget: MonthlyCallBudgetSchema.optional(),
   })
   .refine((t) => t.mode === 'isv' || (t.appKey !== undefined && t.appSecret !== undefined), {
     message: 'an internal-app tenant needs appKey and appSecret',
@@ -125,6 +130,7 @@ export const UpdateTenantSchema = z
     reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
     memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
     receipts: ReceiptLevelSchema.optional(),
+    monthlyCallBudget: MonthlyCallBudgetSchema.optional(),
   })
   .refine(bothOrNeither, bothOrNeitherIssue);
 export type UpdateTenant = z.input<typeof UpdateTenantSchema>;
@@ -163,6 +169,11 @@ export const TenantViewSchema = z.object({
   nextReconcileAt: z.date().nullable(),
   memberSendPolicy: MemberSendPolicySchema,
   receipts: ReceiptLevelSchema.describe('How far messages are followed after sending: read receipts, delivery outcomes only, or none'),
+  monthlyCallBudget: z
+    .number()
+    .int()
+    .nullable()
+    .describe('DingTalk calls a month before receipt polling stops: null = DINGTALK_MONTHLY_CALL_BUDGET, 0 = no budget'),
   lastSeq: z.number().int(),
   createdAt: z.date(),
 });

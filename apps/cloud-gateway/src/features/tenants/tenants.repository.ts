@@ -25,6 +25,7 @@ export function toTenant(row: TenantRow): Tenant {
       toAll: row.memberSendToAll,
     },
     receipts: row.receiptLevel === 'delivery' || row.receiptLevel === 'none' ? row.receiptLevel : 'read',
+    monthlyCallBudget: row.monthlyCallBudget,
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
   };

@@ -93,6 +93,7 @@ export function tenantsService(deps: TenantsDeps) {
             reconcileIntervalMs: parsed.reconcileInterval ?? null,
             ...memberSendColumns(parsed.memberSendPolicy),
             receiptLevel: parsed.receipts,
+            monthlyCallBudget: parsed.monthlyCallBudget ?? null,
           },
         });
         // The tenant's first key is what its local store runs on: every scope (pull, tickets, sending).
@@ -137,6 +138,7 @@ export function tenantsService(deps: TenantsDeps) {
           ...(parsed.reconcileInterval !== undefined ? { reconcileIntervalMs: parsed.reconcileInterval, nextReconcileAt: null } : {}),
           ...memberSendColumns(parsed.memberSendPolicy),
           receiptLevel: parsed.receipts,
+          monthlyCallBudget: parsed.monthlyCallBudget,
         },
       });
       return toTenant(updated);
