@@ -9,7 +9,7 @@ import { backupDatabase } from '../db/backup';
 import { reseal } from '../features/keys/reseal';
 import { apiKeysService } from '../features/api-keys/api-keys.service';
 import { ScopeSchema, type Scope } from '../features/auth/permissions';
-import type { MemberSendPolicyChange } from '../features/tenants/tenant';
+import type { MemberSendPolicyChange, MessageTemplateSettingsChange } from '../features/tenants/tenant';
 import { buildServices } from '../services';
 import { VERSION } from '../version';
 import { checkTable } from './check-table';
@@ -55,6 +55,17 @@ function memberSendPolicy(flags: Flags): MemberSendPolicyChange | undefined {
   return Object.keys(given).length > 0 ? given : undefined;
 }
 
+/** --template-required on|off, --default-template <id>|none: only the flags given change. */
+function messageTemplates(flags: Flags): MessageTemplateSettingsChange | undefined {
+  const required = onOff(flags, 'template-required');
+  const template = str(flags, 'default-template');
+  const change = {
+    ...(required !== undefined ? { required } : {}),
+    ...(template !== undefined ? { defaultTemplateId: template === 'none' ? null : template } : {}),
+  };
+  return Object.keys(change).length > 0 ? change : undefined;
+}
+
 function scopes(flags: Flags): Scope[] | undefined {
   const given = flags['scope'];
   if (!Array.isArray(given)) return undefined;
@@ -81,6 +92,7 @@ function tenantInput(flags: Flags) {
     callbackMode: callbackMode(flags),
     reconcileInterval: reconcileInterval(flags),
     memberSendPolicy: memberSendPolicy(flags),
+    messageTemplates: messageTemplates(flags),
   };
 }
 
@@ -138,6 +150,8 @@ async function run(argv: string[]): Promise<unknown> {
       'member-max-people': { type: 'string' },
       'member-departments': { type: 'string' },
       'member-to-all': { type: 'string' },
+      'template-required': { type: 'string' },
+      'default-template': { type: 'string' },
       scope: { type: 'string', multiple: true },
       tenant: { type: 'string' },
       'from-seq': { type: 'string' },
@@ -181,6 +195,7 @@ async function run(argv: string[]): Promise<unknown> {
           callbackMode: callbackMode(flags),
           reconcileInterval: reconcileInterval(flags),
           memberSendPolicy: memberSendPolicy(flags),
+          messageTemplates: messageTemplates(flags),
         });
       case 'tenant check': {
         const report = await s.check.run(id ?? need(flags, 'tenant'));

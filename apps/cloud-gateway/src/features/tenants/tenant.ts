@@ -26,6 +26,23 @@ export type MemberSendPolicy = z.infer<typeof MemberSendPolicySchema>;
 export const MemberSendPolicyChangeSchema = MemberSendPolicySchema.partial();
 export type MemberSendPolicyChange = z.infer<typeof MemberSendPolicyChangeSchema>;
 
+/**
+ * Template sends (DingTalk's sendbytemplate, ISV apps only). `required`: the tenant's suite was
+ * created after 2020-11-27, so DingTalk refuses plain sends and POST /v1/messages takes only the
+ * `template` form. `defaultTemplateId`: the template a `template` send without an id uses.
+ */
+export const MessageTemplateSettingsSchema = z.object({
+  required: z.boolean(),
+  defaultTemplateId: z.string().trim().min(1).max(64).nullable(),
+});
+export type MessageTemplateSettings = z.infer<typeof MessageTemplateSettingsSchema>;
+/** A change to the settings: the fields given replace the current ones (null clears the default). */
+export const MessageTemplateSettingsChangeSchema = MessageTemplateSettingsSchema.partial();
+export type MessageTemplateSettingsChange = z.infer<typeof MessageTemplateSettingsChangeSchema>;
+export const TEMPLATES_ISV_ONLY = 'template sends are for ISV (suite) tenants; an internal app sends with msg';
+export const noTemplateSettings = (change: MessageTemplateSettingsChange | undefined) =>
+  change === undefined || (change.required !== true && (change.defaultTemplateId ?? null) === null);
+
 /** A tenant as the rest of the cloud sees it: no secrets (those are opened on demand). */
 export interface Tenant {
   id: string;
@@ -42,6 +59,7 @@ export interface Tenant {
   reconcileIntervalMs: number | null;
   nextReconcileAt: Date | null;
   memberSendPolicy: MemberSendPolicy;
+  messageTemplates: MessageTemplateSettings;
   lastSeq: number;
   createdAt: Date;
 }
@@ -86,7 +104,9 @@ export const CreateTenantSchema = z
     callbackMode: CallbackModeSchema.default('http'),
     reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
     memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
+    messageTemplates: MessageTemplateSettingsChangeSchema.optional(),
   })
+  .refine((t) => t.mode === 'isv' || noTemplateSettings(t.messageTemplates), { message: TEMPLATES_ISV_ONLY, path: ['messageTemplates'] })
   .refine((t) => t.mode === 'isv' || (t.appKey !== undefined && t.appSecret !== undefined), {
     message: 'an internal-app tenant needs appKey and appSecret',
     path: ['appKey'],
@@ -114,6 +134,7 @@ export const UpdateTenantSchema = z
     callbackMode: CallbackModeSchema.optional(),
     reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
     memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
+    messageTemplates: MessageTemplateSettingsChangeSchema.optional(),
   })
   .refine(bothOrNeither, bothOrNeitherIssue);
 export type UpdateTenant = z.input<typeof UpdateTenantSchema>;
@@ -151,6 +172,7 @@ export const TenantViewSchema = z.object({
   reconcileIntervalMs: z.number().int().nullable().describe('Scheduled directory reconcile: null = DIRECTORY_RECONCILE_INTERVAL, 0 = off'),
   nextReconcileAt: z.date().nullable(),
   memberSendPolicy: MemberSendPolicySchema,
+  messageTemplates: MessageTemplateSettingsSchema,
   lastSeq: z.number().int(),
   createdAt: z.date(),
 });

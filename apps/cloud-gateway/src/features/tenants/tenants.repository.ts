@@ -1,6 +1,6 @@
 import type { DbTx } from '../../db/prisma';
 import type { Tenant as TenantRow } from '../../generated/prisma/client';
-import type { MemberSendPolicyChange, Tenant } from './tenant';
+import type { MemberSendPolicyChange, MessageTemplateSettingsChange, Tenant } from './tenant';
 
 export type { TenantRow };
 
@@ -24,6 +24,7 @@ export function toTenant(row: TenantRow): Tenant {
       departments: row.memberSendDepartments,
       toAll: row.memberSendToAll,
     },
+    messageTemplates: { required: row.templateRequired, defaultTemplateId: row.defaultTemplateId },
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
   };
@@ -37,6 +38,11 @@ export function memberSendColumns(change: MemberSendPolicyChange | undefined) {
     memberSendDepartments: change?.departments,
     memberSendToAll: change?.toAll,
   };
+}
+
+/** The columns a template-settings change writes (undefined leaves a column as it is). */
+export function messageTemplateColumns(change: MessageTemplateSettingsChange | undefined) {
+  return { templateRequired: change?.required, defaultTemplateId: change?.defaultTemplateId };
 }
 
 export const tenantsRepository = {

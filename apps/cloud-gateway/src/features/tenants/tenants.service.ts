@@ -11,6 +11,8 @@ import { assertSafeWebhookUrl, UnsafeWebhookUrlError } from '../delivery/webhook
 import {
   CreateTenantSchema,
   isvStreamIssue,
+  noTemplateSettings,
+  TEMPLATES_ISV_ONLY,
   ProvidedCredentialsSchema,
   UpdateTenantSchema,
   type CreateTenant,
@@ -18,7 +20,7 @@ import {
   type Tenant,
   type UpdateTenant,
 } from './tenant';
-import { memberSendColumns, tenantsRepository, toTenant, type TenantRow } from './tenants.repository';
+import { memberSendColumns, messageTemplateColumns, tenantsRepository, toTenant, type TenantRow } from './tenants.repository';
 
 export interface TenantsDeps {
   db: Db;
@@ -92,6 +94,7 @@ export function tenantsService(deps: TenantsDeps) {
             callbackMode: parsed.callbackMode,
             reconcileIntervalMs: parsed.reconcileInterval ?? null,
             ...memberSendColumns(parsed.memberSendPolicy),
+            ...messageTemplateColumns(parsed.messageTemplates),
           },
         });
         // The tenant's first key is what its local store runs on: every scope (pull, tickets, sending).
@@ -120,6 +123,11 @@ export function tenantsService(deps: TenantsDeps) {
       if (parsed.callbackMode === 'stream' && current.mode !== 'internal') {
         throw new AppError('validation_failed', 'callbackMode is not allowed', { fields: [{ path: 'body.callbackMode', message: isvStreamIssue.message }] });
       }
+      if (current.mode !== 'isv' && !noTemplateSettings(parsed.messageTemplates)) {
+        throw new AppError('validation_failed', 'messageTemplates is not allowed', {
+          fields: [{ path: 'body.messageTemplates', message: TEMPLATES_ISV_ONLY }],
+        });
+      }
       const updated = await db.tenant.update({
         where: { id },
         data: {
@@ -135,6 +143,7 @@ export function tenantsService(deps: TenantsDeps) {
           // A new interval is scheduled afresh by the reconcile scheduler.
           ...(parsed.reconcileInterval !== undefined ? { reconcileIntervalMs: parsed.reconcileInterval, nextReconcileAt: null } : {}),
           ...memberSendColumns(parsed.memberSendPolicy),
+          ...messageTemplateColumns(parsed.messageTemplates),
         },
       });
       return toTenant(updated);
