@@ -4,6 +4,7 @@ export * from './messages';
 export * from './work-notification';
 export * from './send-message';
 export * from './template-message';
+export * from './media';
 export * from './events';
 export * from './local-api';
 export * from './store-access';
