@@ -55,6 +55,11 @@ export function worldControlRoutes(sim: Simulator): Router {
       marked: sim.markRead(intParam(params['taskId']), z.object({ userids: z.array(z.string()) }).parse(body).userids),
     })),
   );
+  // What apps uploaded to /media/upload (metadata and SHA-256, not the bytes), for tests across processes.
+  router.get(
+    '/_sim/media',
+    control(() => sim.world.media.list()),
+  );
   router.get(
     '/_sim/inbox/:userid',
     control(({ params, query }) =>
