@@ -12,6 +12,7 @@ import { RateLimiter } from './limits/rate-limiter';
 import { MediaStore } from './media/media-store';
 import { DeliveryLimits } from './messages/delivery-limits';
 import { TaskStore } from './messages/task-store';
+import { TemplateStore } from './messages/template-store';
 import { OAuthStore } from './oauth/oauth-store';
 import { OrgStore } from './org/org-store';
 import type { SimConfig } from './sim-config';
@@ -50,6 +51,7 @@ export function createWorld(fixture: Fixture, config: SimConfig, clock: SimClock
     tokens: new TokenStore(),
     oauth: new OAuthStore(),
     tasks: new TaskStore(() => world.config.readPercent),
+    templates: new TemplateStore(fixture),
     media: new MediaStore(),
     limits: new DeliveryLimits(),
     callbacks: new CallbackPusher(clock, () => ({ timeoutMs: world.config.callbackTimeoutMs, retryDelaysMs: world.config.callbackRetryDelaysMs })),

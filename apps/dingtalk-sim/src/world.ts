@@ -12,6 +12,7 @@ import type { RateLimiter } from './limits/rate-limiter';
 import type { MediaStore } from './media/media-store';
 import type { DeliveryLimits } from './messages/delivery-limits';
 import type { TaskStore } from './messages/task-store';
+import type { TemplateStore } from './messages/template-store';
 import type { OrgStore } from './org/org-store';
 import type { SimConfig } from './sim-config';
 import type { StreamGateway } from './stream/stream-gateway';
@@ -38,6 +39,8 @@ export interface World {
   tokens: TokenStore;
   oauth: OAuthStore;
   tasks: TaskStore;
+  /** Per-suite work-notification templates and whether the suite must send with them. */
+  templates: TemplateStore;
   /** Uploaded media (metadata only): sends refuse a media_id not uploaded by the sender. */
   media: MediaStore;
   limits: DeliveryLimits;

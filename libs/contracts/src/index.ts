@@ -3,6 +3,8 @@ export * from './directory-sync';
 export * from './messages';
 export * from './work-notification';
 export * from './send-message';
+export * from './template-message';
+export * from './media';
 export * from './events';
 export * from './local-api';
 export * from './store-access';

@@ -9,7 +9,7 @@ import { backupDatabase } from '../db/backup';
 import { reseal } from '../features/keys/reseal';
 import { apiKeysService } from '../features/api-keys/api-keys.service';
 import { ScopeSchema, type Scope } from '../features/auth/permissions';
-import type { MemberSendPolicyChange, ReceiptLevel } from '../features/tenants/tenant';
+import type { MemberSendPolicyChange, MessageTemplateSettingsChange, ReceiptLevel } from '../features/tenants/tenant';
 import { buildServices } from '../services';
 import { VERSION } from '../version';
 import { checkTable } from './check-table';
@@ -55,6 +55,17 @@ function memberSendPolicy(flags: Flags): MemberSendPolicyChange | undefined {
   return Object.keys(given).length > 0 ? given : undefined;
 }
 
+/** --template-required on|off, --default-template <id>|none: only the flags given change. */
+function messageTemplates(flags: Flags): MessageTemplateSettingsChange | undefined {
+  const required = onOff(flags, 'template-required');
+  const template = str(flags, 'default-template');
+  const change = {
+    ...(required !== undefined ? { required } : {}),
+    ...(template !== undefined ? { defaultTemplateId: template === 'none' ? null : template } : {}),
+  };
+  return Object.keys(change).length > 0 ? change : undefined;
+}
+
 function scopes(flags: Flags): Scope[] | undefined {
   const given = flags['scope'];
   if (!Array.isArray(given)) return undefined;
@@ -83,6 +94,7 @@ function tenantInput(flags: Flags) {
     memberSendPolicy: memberSendPolicy(flags),
     receipts: receipts(flags),
     monthlyCallBudget: callBudget(flags),
+    messageTemplates: messageTemplates(flags),
   };
 }
 
@@ -152,6 +164,8 @@ async function run(argv: string[]): Promise<unknown> {
       'member-to-all': { type: 'string' },
       receipts: { type: 'string' },
       'call-budget': { type: 'string' },
+      'template-required': { type: 'string' },
+      'default-template': { type: 'string' },
       scope: { type: 'string', multiple: true },
       tenant: { type: 'string' },
       'from-seq': { type: 'string' },
@@ -197,6 +211,7 @@ async function run(argv: string[]): Promise<unknown> {
           memberSendPolicy: memberSendPolicy(flags),
           receipts: receipts(flags),
           monthlyCallBudget: callBudget(flags),
+          messageTemplates: messageTemplates(flags),
         });
       case 'tenant calls':
         return await s.callBudget.usage(await s.tenants.get(id ?? need(flags, 'tenant')));

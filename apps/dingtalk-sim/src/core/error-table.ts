@@ -59,6 +59,10 @@ export const ERROR_TABLE: Record<SimErrorReason, { oapi: OapiShape; api: ApiShap
   // [UNVERIFIED code] asyncsend_v2 documents to_all_user for internal apps only; 40035 is the
   // old host's "invalid parameter" (不合法的参数).
   isv_to_all_user: { oapi: { errcode: 40035 }, api: { status: 400, code: 'invalidParameter' } },
+  // [UNVERIFIED code] dingtalk-api.md §4.1 says ISV apps created after 2020-11-27 must use
+  // sendbytemplate but names no error for asyncsend_v2; such apps lack the plain-send permission,
+  // so it is answered like a missing permission.
+  template_required: { oapi: { errcode: 88, subCode: '60011' }, api: { status: 403, code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied' } },
   // [UNVERIFIED codes] dingtalk-api.md §4.9 names no errors for media; these are the legacy global
   // table's 不合法的媒体文件类型 / 文件类型 / 文件大小 / 媒体文件id.
   invalid_media_type: { oapi: { errcode: 40004 }, api: { status: 400, code: 'invalidParameter' } },

@@ -40,6 +40,7 @@ export type SimErrorReason =
   | 'unauthorized_client'
   | 'post_required'
   | 'isv_to_all_user'
+  | 'template_required'
   | 'invalid_media_type'
   | 'invalid_file_type'
   | 'invalid_file_size'

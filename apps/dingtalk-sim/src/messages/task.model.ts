@@ -6,6 +6,8 @@ export interface Sender {
   corpId: string;
   agentId: number;
   isv: boolean;
+  /** The suite of an ISV install (template settings are per suite). */
+  suiteKey?: string;
 }
 
 export interface ForbiddenEntry {
@@ -22,6 +24,8 @@ export interface NotificationTask {
   doneAtMs: number;
   msgtype: MsgType;
   msg: Record<string, unknown>;
+  /** sendbytemplate: the template id and data `msg` was rendered from. */
+  template?: { templateId: string; data: Record<string, string> };
   request: { userids?: string[]; deptIds?: number[]; toAllUser: boolean };
   /** Known org members the task addressed (after department expansion, de-duplicated). */
   recipients: string[];
@@ -58,6 +62,7 @@ export function describeTask(task: NotificationTask, status: number) {
     status,
     msgtype: task.msgtype,
     msg: task.msg,
+    template: task.template ?? null,
     request: task.request,
     recipients: task.recipients,
     results: {

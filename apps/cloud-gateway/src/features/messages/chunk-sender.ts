@@ -1,9 +1,11 @@
-// Step 2 of a dispatch: one asyncsend_v2 call per chunk. The chunk is marked `sending` (committed)
+// Step 2 of a dispatch: one asyncsend_v2 (or, for a template send, sendbytemplate) call per chunk. The chunk is marked `sending` (committed)
 // BEFORE the call and only a `pending` chunk is ever claimed, so a chunk that DingTalk may have
 // received — answer lost, process crashed mid-call — is never sent again: it becomes `unknown`.
+import type { WorkNotificationMessage } from '@dtg/contracts';
 import type { OrgClient } from '@dtg/dingtalk-client';
 import { classifyCallFailure, type CallFailure } from './dingtalk-failure';
 import { deliveryPollDelay } from './message-settings';
+import { templateOf } from './template-sends';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type ChunkRecord, type MessageRecord } from './messages.repository';
 
@@ -23,7 +25,10 @@ export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: Mes
   if (!claimed) return 'skipped';
   let taskId: number;
   try {
-    taskId = await org.messages.send({ userIds: chunk.userids, msg: message.msg });
+    const template = templateOf(message.msg);
+    taskId = template
+      ? await org.messages.sendByTemplate({ userIds: chunk.userids, templateId: template.id, data: template.data })
+      : await org.messages.send({ userIds: chunk.userids, msg: message.msg as WorkNotificationMessage });
   } catch (err) {
     return recordFailure(deps, message, chunk, failureOf(deps, err), lastTry);
   }

@@ -3,11 +3,12 @@
 // transaction) or read. A send's lifecycle is a few hundred statements per message and its jobs run
 // beside the API; through Prisma's query interpreter they cost several times the SQL itself.
 // Status changes are compare-and-set (`from`) so two runs of a job cannot both act.
-import type { MessageStatus, RecipientResult, RecipientStatus, RecipientsSpec, WorkNotificationMessage } from '@dtg/contracts';
+import type { MessageStatus, RecipientResult, RecipientStatus, RecipientsSpec } from '@dtg/contracts';
 
 import type { Sql, SqlParam } from '../../db/prisma';
 import { inBatches, marks } from '../../shared/batches';
 import type { ChunkStatus } from './messages.schemas';
+import type { StoredMessage } from './template-sends';
 
 export interface MessageRecord {
   id: string;
@@ -16,7 +17,8 @@ export interface MessageRecord {
   /** Set exactly when idempotencyKey is. */
   requestHash: string | null;
   msgtype: string;
-  msg: WorkNotificationMessage;
+  /** DingTalk's msg, or `{msgtype: 'template', template}` for a template send (template-sends.ts). */
+  msg: StoredMessage;
   recipientsSpec: RecipientsSpec;
   status: MessageStatus;
   createdBy: string | null;
@@ -79,7 +81,7 @@ function toMessage(row: MessageRow): MessageRecord {
     idempotencyKey: row.idempotencyKey,
     requestHash: row.requestHash,
     msgtype: row.msgtype,
-    msg: JSON.parse(row.msg) as WorkNotificationMessage,
+    msg: JSON.parse(row.msg) as StoredMessage,
     recipientsSpec: JSON.parse(row.recipients) as RecipientsSpec,
     status: row.status as MessageStatus,
     createdBy: row.createdBy,

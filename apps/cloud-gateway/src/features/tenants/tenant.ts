@@ -26,6 +26,23 @@ export type MemberSendPolicy = z.infer<typeof MemberSendPolicySchema>;
 export const MemberSendPolicyChangeSchema = MemberSendPolicySchema.partial();
 export type MemberSendPolicyChange = z.infer<typeof MemberSendPolicyChangeSchema>;
 
+/**
+ * Template sends (DingTalk's sendbytemplate, ISV apps only). `required`: the tenant's suite was
+ * created after 2020-11-27, so DingTalk refuses plain sends and POST /v1/messages takes only the
+ * `template` form. `defaultTemplateId`: the template a `template` send without an id uses.
+ */
+export const MessageTemplateSettingsSchema = z.object({
+  required: z.boolean(),
+  defaultTemplateId: z.string().trim().min(1).max(64).nullable(),
+});
+export type MessageTemplateSettings = z.infer<typeof MessageTemplateSettingsSchema>;
+/** A change to the settings: the fields given replace the current ones (null clears the default). */
+export const MessageTemplateSettingsChangeSchema = MessageTemplateSettingsSchema.partial();
+export type MessageTemplateSettingsChange = z.infer<typeof MessageTemplateSettingsChangeSchema>;
+export const TEMPLATES_ISV_ONLY = 'template sends are for ISV (suite) tenants; an internal app sends with msg';
+export const noTemplateSettings = (change: MessageTemplateSettingsChange | undefined) =>
+  change === undefined || (change.required !== true && (change.defaultTemplateId ?? null) === null);
+
 /** A tenant as the rest of the cloud sees it: no secrets (those are opened on demand). */
 export interface Tenant {
   id: string;
@@ -45,6 +62,7 @@ export interface Tenant {
   receipts: ReceiptLevel;
   /** DingTalk calls a month before receipt polling stops: null = the deployment's default, 0 = none. */
   monthlyCallBudget: number | null;
+  messageTemplates: MessageTemplateSettings;
   lastSeq: number;
   createdAt: Date;
 }
@@ -101,7 +119,9 @@ export const CreateTenantSchema = z
     memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
     receipts: ReceiptLevelSchema.default('read'),
     monthlyCallBudget: MonthlyCallBudgetSchema.optional(),
+    messageTemplates: MessageTemplateSettingsChangeSchema.optional(),
   })
+  .refine((t) => t.mode === 'isv' || noTemplateSettings(t.messageTemplates), { message: TEMPLATES_ISV_ONLY, path: ['messageTemplates'] })
   .refine((t) => t.mode === 'isv' || (t.appKey !== undefined && t.appSecret !== undefined), {
     message: 'an internal-app tenant needs appKey and appSecret',
     path: ['appKey'],
@@ -131,6 +151,7 @@ export const UpdateTenantSchema = z
     memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
     receipts: ReceiptLevelSchema.optional(),
     monthlyCallBudget: MonthlyCallBudgetSchema.optional(),
+    messageTemplates: MessageTemplateSettingsChangeSchema.optional(),
   })
   .refine(bothOrNeither, bothOrNeitherIssue);
 export type UpdateTenant = z.input<typeof UpdateTenantSchema>;
@@ -174,6 +195,7 @@ export const TenantViewSchema = z.object({
     .int()
     .nullable()
     .describe('DingTalk calls a month before receipt polling stops: null = DINGTALK_MONTHLY_CALL_BUDGET, 0 = no budget'),
+  messageTemplates: MessageTemplateSettingsSchema,
   lastSeq: z.number().int(),
   createdAt: z.date(),
 });

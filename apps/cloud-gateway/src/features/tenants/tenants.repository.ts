@@ -1,6 +1,6 @@
 import type { DbTx } from '../../db/prisma';
 import type { Tenant as TenantRow } from '../../generated/prisma/client';
-import type { MemberSendPolicyChange, Tenant } from './tenant';
+import type { MemberSendPolicyChange, MessageTemplateSettingsChange, Tenant } from './tenant';
 
 export type { TenantRow };
 
@@ -26,6 +26,7 @@ export function toTenant(row: TenantRow): Tenant {
     },
     receipts: row.receiptLevel === 'delivery' || row.receiptLevel === 'none' ? row.receiptLevel : 'read',
     monthlyCallBudget: row.monthlyCallBudget,
+    messageTemplates: { required: row.templateRequired, defaultTemplateId: row.defaultTemplateId },
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
   };
@@ -39,6 +40,11 @@ export function memberSendColumns(change: MemberSendPolicyChange | undefined) {
     memberSendDepartments: change?.departments,
     memberSendToAll: change?.toAll,
   };
+}
+
+/** The columns a template-settings change writes (undefined leaves a column as it is). */
+export function messageTemplateColumns(change: MessageTemplateSettingsChange | undefined) {
+  return { templateRequired: change?.required, defaultTemplateId: change?.defaultTemplateId };
 }
 
 export const tenantsRepository = {

@@ -11,6 +11,8 @@ import { assertSafeWebhookUrl, UnsafeWebhookUrlError } from '../delivery/webhook
 import {
   CreateTenantSchema,
   isvStreamIssue,
+  noTemplateSettings,
+  TEMPLATES_ISV_ONLY,
   ProvidedCredentialsSchema,
   UpdateTenantSchema,
   type CreateTenant,
@@ -18,7 +20,7 @@ import {
   type Tenant,
   type UpdateTenant,
 } from './tenant';
-import { memberSendColumns, tenantsRepository, toTenant, type TenantRow } from './tenants.repository';
+import { memberSendColumns, messageTemplateColumns, tenantsRepository, toTenant, type TenantRow } from './tenants.repository';
 
 export interface TenantsDeps {
   db: Db;
@@ -94,6 +96,7 @@ export function tenantsService(deps: TenantsDeps) {
             ...memberSendColumns(parsed.memberSendPolicy),
             receiptLevel: parsed.receipts,
             monthlyCallBudget: parsed.monthlyCallBudget ?? null,
+            ...messageTemplateColumns(parsed.messageTemplates),
           },
         });
         // The tenant's first key is what its local store runs on: every scope (pull, tickets, sending).
@@ -122,6 +125,11 @@ export function tenantsService(deps: TenantsDeps) {
       if (parsed.callbackMode === 'stream' && current.mode !== 'internal') {
         throw new AppError('validation_failed', 'callbackMode is not allowed', { fields: [{ path: 'body.callbackMode', message: isvStreamIssue.message }] });
       }
+      if (current.mode !== 'isv' && !noTemplateSettings(parsed.messageTemplates)) {
+        throw new AppError('validation_failed', 'messageTemplates is not allowed', {
+          fields: [{ path: 'body.messageTemplates', message: TEMPLATES_ISV_ONLY }],
+        });
+      }
       const updated = await db.tenant.update({
         where: { id },
         data: {
@@ -139,6 +147,7 @@ export function tenantsService(deps: TenantsDeps) {
           ...memberSendColumns(parsed.memberSendPolicy),
           receiptLevel: parsed.receipts,
           monthlyCallBudget: parsed.monthlyCallBudget,
+          ...messageTemplateColumns(parsed.messageTemplates),
         },
       });
       return toTenant(updated);

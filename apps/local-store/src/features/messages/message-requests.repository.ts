@@ -1,7 +1,7 @@
 // Sends asked of this store (POST /api/messages) until the cloud has them. Each state change that
 // a customer service sees writes its change event in the same transaction (message.created when
 // asked, message.updated when the cloud's id is known or the cloud refused it for good).
-import type { MessageStatus, RecipientsSpec, SendMessageBody } from '@dtg/contracts';
+import { storedMessageOf, type MessageStatus, type RecipientsSpec, type SendMessageBody } from '@dtg/contracts';
 import { jsonParam, type Sql, type Statement } from '../../db/sql';
 import { isoJson, messageJson } from '../changes/change-json';
 
@@ -86,13 +86,15 @@ export const messageRequestsRepository = {
   },
 
   insert(tenantId: string, request: NewRequest): Statement {
+    // A template send is kept as msgtype `template` with its template in `msg` (sendBodyOf reverses it).
+    const { msgtype, msg } = storedMessageOf(request.body);
     const row = {
       id: request.id,
       idempotency_key: request.idempotencyKey,
       request_hash: request.requestHash,
       created_by: request.createdBy,
-      msgtype: request.body.msg.msgtype,
-      msg: request.body.msg,
+      msgtype,
+      msg,
       recipients_spec: request.body.recipients,
     };
     return { text: INSERT, values: [tenantId, jsonParam(row)] };
