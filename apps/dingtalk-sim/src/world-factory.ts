@@ -10,6 +10,7 @@ import { FaultInjector } from './limits/faults';
 import { RateLimiter } from './limits/rate-limiter';
 import { MediaStore } from './media/media-store';
 import { DeliveryLimits } from './messages/delivery-limits';
+import { RobotMinuteCounter } from './robot/robot-minute';
 import { TaskStore } from './messages/task-store';
 import { OAuthStore } from './oauth/oauth-store';
 import { OrgStore } from './org/org-store';
@@ -51,6 +52,7 @@ export function createWorld(fixture: Fixture, config: SimConfig, clock: SimClock
     tasks: new TaskStore(() => world.config.readPercent),
     media: new MediaStore(),
     limits: new DeliveryLimits(),
+    robotMinute: new RobotMinuteCounter(),
     callbacks: new CallbackPusher(clock, () => ({ timeoutMs: world.config.callbackTimeoutMs, retryDelaysMs: world.config.callbackRetryDelaysMs })),
     limiter: new RateLimiter(),
     faults: new FaultInjector(new SeededRandom(config.faultSeed)),
