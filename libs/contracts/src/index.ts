@@ -3,6 +3,7 @@ export * from './directory-sync';
 export * from './messages';
 export * from './work-notification';
 export * from './send-message';
+export * from './message-channel';
 export * from './events';
 export * from './local-api';
 export * from './store-access';

@@ -6,6 +6,7 @@ import { completeMessage } from './message-lifecycle';
 import { MessageJobPayloadSchema, RUN_BUDGET_MS } from './message-jobs';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type ChunkRecord } from './messages.repository';
+import { pollRobotReads, pollRobotSend } from './robot-receipts';
 import { pollReadReceipts, pollTask } from './task-poller';
 import { reconcileChunk } from './unknown-chunk-reconciler';
 
@@ -26,7 +27,11 @@ export function receiptsJob(deps: MessagesDeps): JobHandler {
       if (performance.now() - started > RUN_BUDGET_MS) return { runAgainInMs: 0 };
       if (!chunk.nextPollAt || chunk.nextPollAt.getTime() > deps.now()) continue;
       if (chunk.status === 'unknown') await reconcileChunk(deps, org, message, chunk);
-      else if (chunk.taskId === null) continue;
+      else if (message.channel === 'robot') {
+        if (chunk.processQueryKey === null) continue;
+        if (chunk.status === 'sent') await pollRobotSend(deps, org, message, chunk, chunk.processQueryKey);
+        else if (chunk.status === 'done' && completed) await pollRobotReads(deps, org, message, chunk, chunk.processQueryKey);
+      } else if (chunk.taskId === null) continue;
       else if (chunk.status === 'sent') await pollTask(deps, org, message, chunk, chunk.taskId);
       // Read receipts only after message.completed, so they always follow the final statuses.
       else if (chunk.status === 'done' && completed) await pollReadReceipts(deps, org, message, chunk, chunk.taskId);

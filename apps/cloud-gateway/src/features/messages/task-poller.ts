@@ -11,13 +11,13 @@ import { groupOutcomes, recipientOutcomes } from './receipt-results';
 const TASK_DONE = 2;
 
 /** The next read-receipt poll, or null when the window would be over by then. */
-function nextReadPoll(deps: MessagesDeps, chunk: ChunkRecord, now: number): Date | null {
+export function nextReadPoll(deps: MessagesDeps, chunk: ChunkRecord, now: number): Date | null {
   const sentAt = chunk.sentAt?.getTime() ?? now;
   const at = now + readPollDelay(deps.settings, now - sentAt);
   return at < sentAt + deps.settings.resultWindowMs ? new Date(at) : null;
 }
 
-const windowOver = (deps: MessagesDeps, chunk: ChunkRecord, now: number) => now >= (chunk.sentAt?.getTime() ?? now) + deps.settings.resultWindowMs;
+export const windowOver = (deps: MessagesDeps, chunk: ChunkRecord, now: number) => now >= (chunk.sentAt?.getTime() ?? now) + deps.settings.resultWindowMs;
 
 /** A running task: one progress poll, and the result once it is done. */
 export async function pollTask(deps: MessagesDeps, org: OrgClient, message: MessageRecord, chunk: ChunkRecord, taskId: number): Promise<void> {
@@ -64,7 +64,11 @@ export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, messa
     await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: failure.kind === 'fail' ? null : nextReadPoll(deps, chunk, now) }));
     return;
   }
-  const readNow = new Set(result.read_user_id_list);
+  await recordReads(deps, message, chunk, new Set(result.read_user_id_list), now);
+}
+
+/** Unread recipients of the chunk found in `readNow` become `read`, reported as message.receipts.updated. */
+export async function recordReads(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, readNow: Set<string>, now: number): Promise<void> {
   await deps.sqlite.write((tx) => {
     const unread = repo.recipients(tx, message.id, { chunkId: chunk.id, status: ['unread'] });
     const newlyRead = unread.filter((r) => readNow.has(r.userid)).map((r) => r.userid);
@@ -78,7 +82,7 @@ export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, messa
 }
 
 /** No result will come (window over, task refused): recipients still `sent` end `unknown` with the reason. */
-async function settleWithoutResult(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, reason: string): Promise<void> {
+export async function settleWithoutResult(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, reason: string): Promise<void> {
   await deps.sqlite.write((sql) => {
     repo.setRecipients(sql, message.id, chunk.userids, { status: 'unknown', reason, from: ['sent'] });
     repo.updateChunk(sql, chunk.id, { status: 'done', nextPollAt: null, lastError: chunk.lastError ? `${chunk.lastError}; ${reason}` : reason }, ['sent']);
@@ -86,7 +90,7 @@ async function settleWithoutResult(deps: MessagesDeps, message: MessageRecord, c
 }
 
 /** DingTalk has no answer yet (or failed for now): the next progress poll, further out each time. */
-async function pollAgain(deps: MessagesDeps, chunk: ChunkRecord, now: number): Promise<void> {
+export async function pollAgain(deps: MessagesDeps, chunk: ChunkRecord, now: number): Promise<void> {
   const nextPollAt = new Date(now + progressPollDelay(deps.settings, chunk.polls + 1));
   await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { polls: chunk.polls + 1, nextPollAt }));
 }

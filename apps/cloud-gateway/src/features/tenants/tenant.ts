@@ -42,6 +42,8 @@ export interface Tenant {
   reconcileIntervalMs: number | null;
   nextReconcileAt: Date | null;
   memberSendPolicy: MemberSendPolicy;
+  /** The robot of robot-channel messages; null = DingTalk's default (AppKey, or SuiteKey for suite installs). */
+  robotCode: string | null;
   lastSeq: number;
   createdAt: Date;
 }
@@ -65,6 +67,9 @@ const ReconcileIntervalSchema = z.union([z.number().int(), z.string().trim()]).t
   return ms;
 });
 
+/** The app robot's code (DingTalk console → robot); for an internal app's robot DingTalk uses the AppKey. */
+const RobotCodeSchema = z.string().trim().min(1).max(128);
+
 /** A suite install's events come through the suite's own channel (SUITE_EVENT_MODE), not per tenant. */
 export const isvStreamIssue = { message: 'only internal-app tenants choose a callbackMode; suite installs follow SUITE_EVENT_MODE', path: ['callbackMode'] };
 
@@ -86,6 +91,7 @@ export const CreateTenantSchema = z
     callbackMode: CallbackModeSchema.default('http'),
     reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
     memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
+    robotCode: RobotCodeSchema.optional(),
   })
   .refine((t) => t.mode === 'isv' || (t.appKey !== undefined && t.appSecret !== undefined), {
     message: 'an internal-app tenant needs appKey and appSecret',
@@ -114,6 +120,8 @@ export const UpdateTenantSchema = z
     callbackMode: CallbackModeSchema.optional(),
     reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
     memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
+    /** null returns to DingTalk's default robot (the AppKey / SuiteKey). */
+    robotCode: RobotCodeSchema.nullable().optional(),
   })
   .refine(bothOrNeither, bothOrNeitherIssue);
 export type UpdateTenant = z.input<typeof UpdateTenantSchema>;
@@ -151,6 +159,7 @@ export const TenantViewSchema = z.object({
   reconcileIntervalMs: z.number().int().nullable().describe('Scheduled directory reconcile: null = DIRECTORY_RECONCILE_INTERVAL, 0 = off'),
   nextReconcileAt: z.date().nullable(),
   memberSendPolicy: MemberSendPolicySchema,
+  robotCode: z.string().nullable().describe("Robot of robot-channel messages: null = DingTalk's default (the AppKey; the SuiteKey for suite installs)"),
   lastSeq: z.number().int(),
   createdAt: z.date(),
 });

@@ -24,6 +24,7 @@ export function toTenant(row: TenantRow): Tenant {
       departments: row.memberSendDepartments,
       toAll: row.memberSendToAll,
     },
+    robotCode: row.robotCode,
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
   };
