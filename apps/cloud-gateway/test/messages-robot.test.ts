@@ -152,6 +152,34 @@ describe('robot 1:1 messages through /v1/messages (cloud ↔ simulator)', () => 
     }
   });
 
+  it('when DingTalk throttles a batchSend, then the client tries it again; when one then fails with 5xx, its chunk ends unknown and is never sent again', async () => {
+    s.sim.sim.setFaults([
+      { path: BATCH_SEND, kind: 'qps', times: 2 },
+      { path: BATCH_SEND, kind: '5xx', times: 1 },
+    ]);
+    try {
+      const users = Array.from({ length: 30 }, (_, i) => `user${pad(i + 110)}`);
+      const id = AcceptedMessageSchema.parse((await s.send({ recipients: { userIds: users }, msg: text('Robot storm drill'), channel: 'robot' })).body).id;
+      await s.waitForEvent('message.dispatched', id, { timeoutMs: 30_000 });
+      s.sim.sim.clock.advance(5_000);
+      const completed = await s.waitForEvent('message.completed', id, { timeoutMs: 30_000 });
+      const seen = await view(id);
+      // Chunk 0 was throttled twice (the client's own retries), then met the 5xx: DingTalk may have it.
+      expect(seen.chunks.map((c) => c.status)).toEqual(['unknown', 'done']);
+      const first = new Set(users.slice(0, 20));
+      for (const r of completed.data.recipients) {
+        if (first.has(r.userid)) expect(r).toEqual({ userid: r.userid, status: 'unknown', reason: 'send_outcome_unknown:http_503' });
+        else expect(['read', 'unread']).toContain(r.status);
+      }
+      const attempts = robotCalls().filter((c) => JSON.stringify(c.body).includes('Robot storm drill'));
+      const carrying = (userid: string) => attempts.filter((c) => (c.body as { userIds: string[] }).userIds.includes(userid));
+      expect(carrying(users[0] ?? '')).toHaveLength(3);
+      expect(carrying(users[25] ?? '')).toHaveLength(1);
+    } finally {
+      s.sim.sim.setFaults([]);
+    }
+  });
+
   it('when no channel is given, then it is a work notification as before', async () => {
     const id = AcceptedMessageSchema.parse((await s.send({ recipients: { userIds: ['user091'] }, msg: text('Plain notification') })).body).id;
     await s.waitForEvent('message.dispatched', id);

@@ -81,7 +81,14 @@ function tenantInput(flags: Flags) {
     callbackMode: callbackMode(flags),
     reconcileInterval: reconcileInterval(flags),
     memberSendPolicy: memberSendPolicy(flags),
+    robotCode: robotCode(flags) ?? undefined,
   };
+}
+
+/** `--robot-code <code>|default` (default: DingTalk's, the AppKey or the SuiteKey). */
+function robotCode(flags: Flags): string | null | undefined {
+  const v = str(flags, 'robot-code');
+  return v === 'default' ? null : v;
 }
 
 /** `--reconcile-interval 12h|off|default` (default: back to DIRECTORY_RECONCILE_INTERVAL). */
@@ -181,6 +188,7 @@ async function run(argv: string[]): Promise<unknown> {
           callbackMode: callbackMode(flags),
           reconcileInterval: reconcileInterval(flags),
           memberSendPolicy: memberSendPolicy(flags),
+          robotCode: robotCode(flags),
         });
       case 'tenant check': {
         const report = await s.check.run(id ?? need(flags, 'tenant'));
