@@ -11,6 +11,7 @@ import { MonthlyCallCounter } from './limits/monthly-quota';
 import { RateLimiter } from './limits/rate-limiter';
 import { MediaStore } from './media/media-store';
 import { DeliveryLimits } from './messages/delivery-limits';
+import { RobotMinuteCounter } from './robot/robot-minute';
 import { TaskStore } from './messages/task-store';
 import { TemplateStore } from './messages/template-store';
 import { OAuthStore } from './oauth/oauth-store';
@@ -54,6 +55,7 @@ export function createWorld(fixture: Fixture, config: SimConfig, clock: SimClock
     templates: new TemplateStore(fixture),
     media: new MediaStore(),
     limits: new DeliveryLimits(),
+    robotMinute: new RobotMinuteCounter(),
     callbacks: new CallbackPusher(clock, () => ({ timeoutMs: world.config.callbackTimeoutMs, retryDelaysMs: world.config.callbackRetryDelaysMs })),
     limiter: new RateLimiter(),
     faults: new FaultInjector(new SeededRandom(config.faultSeed)),

@@ -14,6 +14,7 @@ import type { DeliveryLimits } from './messages/delivery-limits';
 import type { TaskStore } from './messages/task-store';
 import type { TemplateStore } from './messages/template-store';
 import type { OrgStore } from './org/org-store';
+import type { RobotMinuteCounter } from './robot/robot-minute';
 import type { SimConfig } from './sim-config';
 import type { StreamGateway } from './stream/stream-gateway';
 
@@ -44,6 +45,8 @@ export interface World {
   /** Uploaded media (metadata only): sends refuse a media_id not uploaded by the sender. */
   media: MediaStore;
   limits: DeliveryLimits;
+  /** Robot 1:1 recipients per robot per minute (flow control). */
+  robotMinute: RobotMinuteCounter;
   callbacks: CallbackPusher;
   limiter: RateLimiter;
   faults: FaultInjector;

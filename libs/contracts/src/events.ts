@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { DepartmentSchema, UserProfileSchema } from './directory';
 import { MessageStatusSchema, RecipientResultSchema, RecipientsSpecSchema } from './messages';
+import { MessageChannelSchema } from './message-channel';
 
 const MessageRef = { messageId: z.string().min(1) };
 
@@ -65,6 +66,8 @@ export const EventDataSchemas = {
      * before this field existed have none; a local store then treats the message as nobody's own.
      */
     createdBy: z.string().min(1).max(128).optional(),
+    /** The DingTalk channel; absent (events from before channels existed) = work_notification. */
+    channel: MessageChannelSchema.optional(),
   }),
   'message.dispatched': z.object({
     ...MessageRef,

@@ -5,6 +5,7 @@ export * from './work-notification';
 export * from './send-message';
 export * from './template-message';
 export * from './media';
+export * from './message-channel';
 export * from './events';
 export * from './local-api';
 export * from './store-access';

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { UserProfileSchema } from './directory';
 import { MessageStatusSchema, RecipientResultSchema, RecipientStatusSchema, RecipientsSpecSchema } from './messages';
+import { MessageChannelSchema } from './message-channel';
 
 /** Postgres text cannot hold NUL: a value with one matches nothing and would make the query fail. */
 const NO_NUL = /^[^\u0000]*$/;
@@ -147,6 +148,8 @@ export const MessageSummarySchema = z.object({
   /** The cloud's id; null while a message sent through the store waits to be relayed (or was refused). */
   cloudMessageId: z.string().nullable(),
   msgtype: z.string(),
+  /** The DingTalk channel: a work notification, or the app robot's 1:1 chat. */
+  channel: MessageChannelSchema.default('work_notification'),
   status: MessageStatusSchema,
   createdAt: z.iso.datetime(),
   /** Who asked for the send (a userid, a service token id, `local-admin`, or the cloud API key's id); null for messages from before this was recorded. */

@@ -1,6 +1,7 @@
 // Sending a work notification: the body and Idempotency-Key of the cloud's POST /v1/messages, which
 // the local store's POST /api/messages accepts unchanged and relays.
 import { z } from 'zod';
+import { MessageChannelSchema, robotChannelIssue } from './message-channel';
 import { MessageStatusSchema, RecipientsSpecSchema } from './messages';
 import { TEMPLATE_MSGTYPE, TemplateMessageSchema, type TemplateMessage } from './template-message';
 import { MAX_STATUS_BAR_RECIPIENTS, WorkNotificationMessageSchema } from './work-notification';
@@ -12,11 +13,18 @@ export const SendMessageBodySchema = z
     msg: WorkNotificationMessageSchema.optional(),
     /** An ISV app's template and its data (sendbytemplate) instead of `msg`. */
     template: TemplateMessageSchema.optional(),
+    /** `work_notification` when absent; `robot`: the app robot's 1:1 chat (templates only). */
+    channel: MessageChannelSchema.optional(),
   })
   .superRefine((body, ctx) => {
     if (body.msg === undefined && body.template === undefined) ctx.addIssue({ code: 'custom', path: ['msg'], message: 'give msg or template' });
     if (body.msg !== undefined && body.template !== undefined)
       ctx.addIssue({ code: 'custom', path: ['template'], message: 'give either msg or template, not both' });
+    // DingTalk's work-notification templates (sendbytemplate) are not the robot's message templates.
+    if (body.channel === 'robot' && body.template !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['channel'], message: 'a template send goes as a work notification; the robot channel takes msg' });
+    const robotIssue = body.channel === 'robot' && body.msg !== undefined ? robotChannelIssue(body.msg) : undefined;
+    if (robotIssue) ctx.addIssue({ code: 'custom', ...robotIssue });
   })
   .superRefine((body, ctx) => {
     // DingTalk shows an OA status bar only on a send to a few userids; chunking cannot make that true later.

@@ -9,6 +9,7 @@ export { OAuthApi, type AuthorizeUrlOptions, type ClientSecretPair } from './api
 export { SuiteApi } from './api/suite.api';
 export { ContactsApi, type Language, type ListUsersOptions } from './api/contacts.api';
 export { MessagesApi } from './api/messages.api';
+export { RobotApi } from './api/robot.api';
 export { checkMediaLimits, MEDIA_LIMITS, MEDIA_TYPES, MediaApi, MediaLimitError, type MediaType, type MediaUpload, type UploadedMedia } from './api/media.api';
 export { InAppApi, InAppUserSchema, jsapiSignature, type InAppUser, type JsapiSignatureInput } from './api/in-app.api';
 
@@ -18,6 +19,7 @@ export * from './api/suite.schemas';
 export * from './api/contacts.schemas';
 export * from './api/message.schemas';
 export * from './api/message-results.schemas';
+export * from './api/robot.schemas';
 
 export type { BaseUrls, CallRecord } from './http/api-caller';
 export type { FetchLike, Transport } from './http/transport';

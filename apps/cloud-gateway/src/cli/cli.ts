@@ -95,7 +95,14 @@ function tenantInput(flags: Flags) {
     receipts: receipts(flags),
     monthlyCallBudget: callBudget(flags),
     messageTemplates: messageTemplates(flags),
+    robotCode: robotCode(flags) ?? undefined,
   };
+}
+
+/** `--robot-code <code>|default` (default: DingTalk's, the AppKey or the SuiteKey). */
+function robotCode(flags: Flags): string | null | undefined {
+  const v = str(flags, 'robot-code');
+  return v === 'default' ? null : v;
 }
 
 /** `--reconcile-interval 12h|off|default` (default: back to DIRECTORY_RECONCILE_INTERVAL). */
@@ -212,6 +219,7 @@ async function run(argv: string[]): Promise<unknown> {
           receipts: receipts(flags),
           monthlyCallBudget: callBudget(flags),
           messageTemplates: messageTemplates(flags),
+          robotCode: robotCode(flags),
         });
       case 'tenant calls':
         return await s.callBudget.usage(await s.tenants.get(id ?? need(flags, 'tenant')));

@@ -69,6 +69,11 @@ export const ERROR_TABLE: Record<SimErrorReason, { oapi: OapiShape; api: ApiShap
   invalid_file_type: { oapi: { errcode: 40005 }, api: { status: 400, code: 'invalidParameter' } },
   invalid_file_size: { oapi: { errcode: 40006 }, api: { status: 400, code: 'invalidParameter' } },
   invalid_media_id: { oapi: { errcode: 40007 }, api: { status: 400, code: 'invalidParameter' } },
+  // Robot 1:1 messages live on the new host only (dingtalk-api.md §4.8: `invalidParameter.*`,
+  // `template.not.existed`); the old-host shapes are never rendered. [UNVERIFIED] exact sub-codes.
+  robot_not_found: { oapi: { errcode: 400002 }, api: { status: 400, code: 'invalidParameter.robotCode' } },
+  robot_template_not_found: { oapi: { errcode: 400002 }, api: { status: 400, code: 'template.not.existed' } },
+  robot_query_key_not_found: { oapi: { errcode: 400002 }, api: { status: 400, code: 'invalidParameter.processQueryKey' } },
   unknown_error: { oapi: { errcode: -1 }, api: { status: 500, code: 'unknownError' } },
 };
 

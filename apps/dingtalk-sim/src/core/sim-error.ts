@@ -45,6 +45,9 @@ export type SimErrorReason =
   | 'invalid_file_type'
   | 'invalid_file_size'
   | 'invalid_media_id'
+  | 'robot_not_found'
+  | 'robot_template_not_found'
+  | 'robot_query_key_not_found'
   | 'unknown_error';
 
 export interface SimErrorOverrides {

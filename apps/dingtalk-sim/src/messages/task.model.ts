@@ -16,8 +16,18 @@ export interface ForbiddenEntry {
   userid: string;
 }
 
+/** Set on a robot 1:1 batch send (dingtalk-api.md §4.8), which shares the task lifecycle. */
+export interface RobotSend {
+  processQueryKey: string;
+  robotCode: string;
+  msgKey: string;
+  msgParam: Record<string, unknown>;
+}
+
 export interface NotificationTask {
   taskId: number;
+  /** Robot sends are not work notifications: the corpconversation APIs do not see them. */
+  robot?: RobotSend;
   sender: Sender;
   createdAtMs: number;
   runningAtMs: number;
@@ -57,6 +67,8 @@ export interface InboxEntry {
 export function describeTask(task: NotificationTask, status: number) {
   return {
     taskId: task.taskId,
+    channel: task.robot ? 'robot' : 'work_notification',
+    processQueryKey: task.robot?.processQueryKey ?? null,
     sender: task.sender,
     createdAtMs: task.createdAtMs,
     status,

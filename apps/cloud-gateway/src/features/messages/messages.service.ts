@@ -53,9 +53,10 @@ export function messagesService(deps: MessagesDeps, queue: Pick<DispatchQueue, '
           recipientsSpec: body.recipients,
           createdBy,
           createdAt,
+          channel: body.channel ?? 'work_notification',
         };
         repo.create(tx, record);
-        const event = { messageId: id, msgtype, msg, recipients: body.recipients, createdAt: createdAt.toISOString(), createdBy };
+        const event = { messageId: id, msgtype, msg, recipients: body.recipients, createdAt: createdAt.toISOString(), createdBy, channel: record.channel };
         // No deterministic event id: the message id is new, so there is nothing to look up first.
         deps.outbox.append(tx, principal.tenantId, 'message.accepted', event, { occurredAt: createdAt });
         queue.request(tx, record);

@@ -6,6 +6,7 @@ import { completeMessage } from './message-lifecycle';
 import { MessageJobPayloadSchema, RUN_BUDGET_MS } from './message-jobs';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type ChunkRecord } from './messages.repository';
+import { pollRobotReads, pollRobotSend } from './robot-receipts';
 import { pollReadReceipts, pollTask, settleUnpolled, stopPolling } from './task-poller';
 import { reconcileChunk } from './unknown-chunk-reconciler';
 
@@ -30,8 +31,12 @@ export function receiptsJob(deps: MessagesDeps): JobHandler {
       if (!chunk.nextPollAt || chunk.nextPollAt.getTime() > deps.now()) continue;
       if (!pollingAllowed) await stopPolling(deps, chunk);
       else if (chunk.status === 'unknown') await reconcileChunk(deps, org, message, chunk);
-      else if (chunk.taskId === null) continue;
       else if (chunk.status === 'sent' && tenant.receipts === 'none') await settleUnpolled(deps, chunk);
+      else if (message.channel === 'robot') {
+        if (chunk.processQueryKey === null) continue;
+        if (chunk.status === 'sent') await pollRobotSend(deps, org, message, chunk, chunk.processQueryKey, tenant.receipts);
+        else if (chunk.status === 'done' && completed) await pollRobotReads(deps, org, message, chunk, chunk.processQueryKey);
+      } else if (chunk.taskId === null) continue;
       else if (chunk.status === 'sent') await pollTask(deps, org, message, chunk, chunk.taskId, tenant.receipts);
       // Read receipts only after message.completed, so they always follow the final statuses.
       else if (chunk.status === 'done' && completed) await pollReadReceipts(deps, org, message, chunk, chunk.taskId);

@@ -14,13 +14,13 @@ import { addressedUserids, groupOutcomes, recipientOutcomes } from './receipt-re
 const TASK_DONE = 2;
 
 /** The next read-receipt poll, or null when the schedule or DingTalk's window is over by then. */
-function nextReadPoll(deps: MessagesDeps, chunk: ChunkRecord, now: number): Date | null {
+export function nextReadPoll(deps: MessagesDeps, chunk: ChunkRecord, now: number): Date | null {
   const sentAt = chunk.sentAt?.getTime() ?? now;
   const at = nextReadPollAt(deps.settings, sentAt, now);
   return at !== null && at < sentAt + deps.settings.resultWindowMs ? new Date(at) : null;
 }
 
-const windowOver = (deps: MessagesDeps, chunk: ChunkRecord, now: number) => now >= (chunk.sentAt?.getTime() ?? now) + deps.settings.resultWindowMs;
+export const windowOver = (deps: MessagesDeps, chunk: ChunkRecord, now: number) => now >= (chunk.sentAt?.getTime() ?? now) + deps.settings.resultWindowMs;
 
 /**
  * The result once DingTalk has decided every recipient, else undefined. A recipient it does not
@@ -74,7 +74,7 @@ export async function pollTask(
 }
 
 /** DingTalk's answer when the org's monthly API calls are spent (90020). */
-const QUOTA_SPENT = new Set(['90020', 'Forbidden.AccessDenied.ApiCountLimitForOrg']);
+export const QUOTA_SPENT = new Set(['90020', 'Forbidden.AccessDenied.ApiCountLimitForOrg']);
 export const BUDGET_SPENT = 'receipts_stopped:monthly_call_budget';
 
 /**
@@ -111,7 +111,11 @@ export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, messa
     await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: failure.kind === 'fail' ? null : nextReadPoll(deps, chunk, now) }));
     return;
   }
-  const readNow = new Set(result.read_user_id_list);
+  await recordReads(deps, message, chunk, new Set(result.read_user_id_list), now);
+}
+
+/** Unread recipients of the chunk found in `readNow` become `read`, reported as message.receipts.updated. */
+export async function recordReads(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, readNow: Set<string>, now: number): Promise<void> {
   await deps.sqlite.write((tx) => {
     const unread = repo.recipients(tx, message.id, { chunkId: chunk.id, status: ['unread'] });
     const newlyRead = unread.filter((r) => readNow.has(r.userid)).map((r) => r.userid);
@@ -125,7 +129,7 @@ export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, messa
 }
 
 /** No result will come (window over, task refused): recipients still `sent` end `unknown` with the reason. */
-async function settleWithoutResult(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, reason: string): Promise<void> {
+export async function settleWithoutResult(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, reason: string): Promise<void> {
   await deps.sqlite.write((sql) => {
     repo.setRecipients(sql, message.id, chunk.userids, { status: 'unknown', reason, from: ['sent'] });
     repo.updateChunk(sql, chunk.id, { status: 'done', nextPollAt: null, lastError: chunk.lastError ? `${chunk.lastError}; ${reason}` : reason }, ['sent']);
@@ -133,7 +137,7 @@ async function settleWithoutResult(deps: MessagesDeps, message: MessageRecord, c
 }
 
 /** DingTalk has no answer yet (or failed for now): the next delivery poll, further out each time. */
-async function pollAgain(deps: MessagesDeps, chunk: ChunkRecord, now: number): Promise<void> {
+export async function pollAgain(deps: MessagesDeps, chunk: ChunkRecord, now: number): Promise<void> {
   const nextPollAt = new Date(now + deliveryPollDelay(deps.settings, chunk.polls + 1));
   await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { polls: chunk.polls + 1, nextPollAt }));
 }

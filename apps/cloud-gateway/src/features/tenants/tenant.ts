@@ -63,6 +63,8 @@ export interface Tenant {
   /** DingTalk calls a month before receipt polling stops: null = the deployment's default, 0 = none. */
   monthlyCallBudget: number | null;
   messageTemplates: MessageTemplateSettings;
+  /** The robot of robot-channel messages; null = DingTalk's default (AppKey, or SuiteKey for suite installs). */
+  robotCode: string | null;
   lastSeq: number;
   createdAt: Date;
 }
@@ -96,6 +98,9 @@ const ReconcileIntervalSchema = z.union([z.number().int(), z.string().trim()]).t
   return ms;
 });
 
+/** The app robot's code (DingTalk console → robot); for an internal app's robot DingTalk uses the AppKey. */
+const RobotCodeSchema = z.string().trim().min(1).max(128);
+
 /** A suite install's events come through the suite's own channel (SUITE_EVENT_MODE), not per tenant. */
 export const isvStreamIssue = { message: 'only internal-app tenants choose a callbackMode; suite installs follow SUITE_EVENT_MODE', path: ['callbackMode'] };
 
@@ -120,6 +125,7 @@ export const CreateTenantSchema = z
     receipts: ReceiptLevelSchema.default('read'),
     monthlyCallBudget: MonthlyCallBudgetSchema.optional(),
     messageTemplates: MessageTemplateSettingsChangeSchema.optional(),
+    robotCode: RobotCodeSchema.optional(),
   })
   .refine((t) => t.mode === 'isv' || noTemplateSettings(t.messageTemplates), { message: TEMPLATES_ISV_ONLY, path: ['messageTemplates'] })
   .refine((t) => t.mode === 'isv' || (t.appKey !== undefined && t.appSecret !== undefined), {
@@ -152,6 +158,8 @@ export const UpdateTenantSchema = z
     receipts: ReceiptLevelSchema.optional(),
     monthlyCallBudget: MonthlyCallBudgetSchema.optional(),
     messageTemplates: MessageTemplateSettingsChangeSchema.optional(),
+    /** null returns to DingTalk's default robot (the AppKey / SuiteKey). */
+    robotCode: RobotCodeSchema.nullable().optional(),
   })
   .refine(bothOrNeither, bothOrNeitherIssue);
 export type UpdateTenant = z.input<typeof UpdateTenantSchema>;
@@ -196,6 +204,7 @@ export const TenantViewSchema = z.object({
     .nullable()
     .describe('DingTalk calls a month before receipt polling stops: null = DINGTALK_MONTHLY_CALL_BUDGET, 0 = no budget'),
   messageTemplates: MessageTemplateSettingsSchema,
+  robotCode: z.string().nullable().describe("Robot of robot-channel messages: null = DingTalk's default (the AppKey; the SuiteKey for suite installs)"),
   lastSeq: z.number().int(),
   createdAt: z.date(),
 });

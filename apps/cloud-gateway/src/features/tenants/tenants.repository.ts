@@ -27,6 +27,7 @@ export function toTenant(row: TenantRow): Tenant {
     receipts: row.receiptLevel === 'delivery' || row.receiptLevel === 'none' ? row.receiptLevel : 'read',
     monthlyCallBudget: row.monthlyCallBudget,
     messageTemplates: { required: row.templateRequired, defaultTemplateId: row.defaultTemplateId },
+    robotCode: row.robotCode,
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
   };

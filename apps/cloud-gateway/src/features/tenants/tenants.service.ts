@@ -93,6 +93,7 @@ export function tenantsService(deps: TenantsDeps) {
             callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey, 'Tenant.callbackAesKeyEnc', id) : null,
             callbackMode: parsed.callbackMode,
             reconcileIntervalMs: parsed.reconcileInterval ?? null,
+            robotCode: parsed.robotCode ?? null,
             ...memberSendColumns(parsed.memberSendPolicy),
             receiptLevel: parsed.receipts,
             monthlyCallBudget: parsed.monthlyCallBudget ?? null,
@@ -144,6 +145,7 @@ export function tenantsService(deps: TenantsDeps) {
           callbackMode: parsed.callbackMode,
           // A new interval is scheduled afresh by the reconcile scheduler.
           ...(parsed.reconcileInterval !== undefined ? { reconcileIntervalMs: parsed.reconcileInterval, nextReconcileAt: null } : {}),
+          robotCode: parsed.robotCode,
           ...memberSendColumns(parsed.memberSendPolicy),
           receiptLevel: parsed.receipts,
           monthlyCallBudget: parsed.monthlyCallBudget,

@@ -84,7 +84,9 @@ export class MessageRelay {
 
   private async relay(request: RequestRow): Promise<void> {
     const { tenantId, logger } = this.deps;
-    const body = sendBodyOf(request.recipients_spec, request.msg);
+    // The channel only when one was asked for: the body (and its Idempotency-Key hash) stays as before otherwise.
+    const channel = request.channel === null ? {} : { channel: request.channel };
+    const body = { ...sendBodyOf(request.recipients_spec, request.msg), ...channel } as Parameters<CloudClient['sendMessage']>[0];
     let answer: Awaited<ReturnType<CloudClient['sendMessage']>>;
     try {
       answer = await this.deps.cloud.sendMessage(body, request.id);

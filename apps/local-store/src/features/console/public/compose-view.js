@@ -3,7 +3,7 @@
 import { store } from './api.js';
 import { ATTACHMENT_LIMITS, checkMessage, MESSAGE_TYPES, MSG_MAX_BYTES } from './compose-model.js';
 import { announce, h, uid } from './dom.js';
-import { formatNumber, messageTypeLabel } from './format.js';
+import { channelLabel, formatNumber, messageTypeLabel } from './format.js';
 import { t } from './i18n.js';
 import { recipientsPicker } from './recipients-picker.js';
 import { failure, pageHead } from './ui.js';
@@ -90,6 +90,13 @@ export function renderCompose(root, ctx) {
     'select',
     { id: typeId, class: 'input', on: { change: () => switchType(typeSelect.value) } },
     Object.keys(MESSAGE_TYPES).map((value) => h('option', { value }, messageTypeLabel(value))),
+  );
+  // Every type the console composes has a robot template, so the channel never limits the type.
+  const channelId = uid('channel');
+  const channelSelect = h(
+    'select',
+    { id: channelId, name: 'channel', class: 'input', 'aria-describedby': `${channelId}-hint` },
+    ['work_notification', 'robot'].map((value) => h('option', { value }, channelLabel(value))),
   );
   const fieldsBox = h('div', { class: 'fields' });
   const sizeId = uid('size');
@@ -226,7 +233,9 @@ export function renderCompose(root, ctx) {
       return;
     }
     if (MESSAGE_TYPES[type].attachment && !(await uploadAttachment())) return;
-    const body = JSON.stringify({ recipients: picker.value(), msg: checkMessage(type, values[type]).msg });
+    // A work notification's body stays as before channels existed: the channel only when it is the robot.
+    const channel = channelSelect.value === 'robot' ? { channel: 'robot' } : {};
+    const body = JSON.stringify({ recipients: picker.value(), msg: checkMessage(type, values[type]).msg, ...channel });
     const key = lastAttempt?.body === body ? lastAttempt.key : crypto.randomUUID();
     lastAttempt = { body, key };
     submit.disabled = true;
@@ -271,6 +280,13 @@ export function renderCompose(root, ctx) {
         'fieldset',
         { class: 'card' },
         h('legend', {}, t('compose.message')),
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: channelId }, t('compose.channel')),
+          channelSelect,
+          h('p', { id: `${channelId}-hint`, class: 'hint' }, t('hint.channel')),
+        ),
         h('div', { class: 'field' }, h('label', { for: typeId }, t('compose.type')), typeSelect),
         fieldsBox,
         h('div', { class: 'size' }, h('label', { for: sizeId }, t('compose.sizeLabel')), meter, sizeText),
