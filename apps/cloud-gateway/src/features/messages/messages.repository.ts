@@ -3,7 +3,7 @@
 // transaction) or read. A send's lifecycle is a few hundred statements per message and its jobs run
 // beside the API; through Prisma's query interpreter they cost several times the SQL itself.
 // Status changes are compare-and-set (`from`) so two runs of a job cannot both act.
-import type { MessageChannel, MessageStatus, RecipientResult, RecipientStatus, RecipientsSpec, WorkNotificationMessage } from '@dtg/contracts';
+import type { MessageChannel, MessageStatus, RecipientResult, RecipientStatus, RecipientsSpec } from '@dtg/contracts';
 
 import type { Sql, SqlParam } from '../../db/prisma';
 import { inBatches, marks } from '../../shared/batches';
