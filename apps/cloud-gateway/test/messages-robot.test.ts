@@ -111,6 +111,9 @@ describe('robot 1:1 messages through /v1/messages (cloud ↔ simulator)', () => 
         body: JSON.stringify({ userids: ['user072'] }),
       });
       expect(marked.status).toBe(200);
+      // The first read poll is an hour after the send (the stack's MESSAGE_READ_POLL_SCHEDULE).
+      s.clock.offsetMs += 3_600_000;
+      await s.cloud.services.jobs.drain();
       const updated = await s.waitForEvent('message.receipts.updated', id);
       expect(updated.data.recipients).toEqual([{ userid: 'user072', status: 'read' }]);
       expect((await view(id)).counts).toMatchObject({ read: 1, unread: 2 });
