@@ -40,6 +40,8 @@ export function createApp(s: CloudServices): Express {
   registerLockWaitMetrics(registry, s.lockWaits);
   registerOpsMetrics(registry, s.sqlite);
   s.dingtalkCalls.register(registry);
+  s.dispatcher.registerMetrics(registry);
+  s.ops.register(registry);
   return createServiceApp({
     logger: s.logger,
     registry,

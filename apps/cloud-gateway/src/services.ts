@@ -9,6 +9,9 @@ import { userTokenRevocations } from './features/auth/user-token-revocations';
 import { createCallbacks } from './features/callbacks/callbacks.feature';
 import { addressPolicy } from './features/delivery/address-policy';
 import { Dispatcher } from './features/delivery/dispatcher';
+import { endpointHealth } from './features/delivery/endpoint-health';
+import { opsWebhooks } from './features/ops/ops-webhooks';
+import { OPS_CHECK_JOB, opsChecks } from './features/ops/ops-checks';
 import { tenantCheck } from './features/diagnostics/tenant-check';
 import { dingtalkCallMetrics } from './features/dingtalk/dingtalk-call-metrics';
 import { createDingTalk } from './features/dingtalk/org-clients';
@@ -45,6 +48,28 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
   const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
   const deliveries = deliveriesService({ db, transaction, outbox });
+  const now = overrides.now ?? Date.now;
+  const jobs = new JobRunner({
+    sqlite,
+    logger,
+    pollIntervalMs: config.JOB_POLL_INTERVAL,
+    concurrency: config.JOB_CONCURRENCY,
+    leaseMs: 120_000,
+    maxAttempts: 8,
+    now: overrides.now,
+  });
+  const ops = opsWebhooks({
+    url: config.OPS_WEBHOOK_URL,
+    secret: config.OPS_WEBHOOK_SECRET,
+    sqlite,
+    jobs,
+    // The operator's own receiver, named in the deployment's config: it may live on a private network.
+    send: overrides.send ?? createWebhookSender({ policy: addressPolicy({ allowPrivateNetworks: true }), allowPrivateNetworks: true, maxSockets: 4 }),
+    timeoutMs: config.WEBHOOK_TIMEOUT,
+    logger,
+    now,
+  });
+  const health = endpointHealth({ sqlite, ops, outbox, disableAfterMs: config.ENDPOINT_DISABLE_AFTER, now });
   const dispatcher = new Dispatcher({
     db,
     sqlite,
@@ -62,18 +87,14 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     timeoutMs: config.WEBHOOK_TIMEOUT,
     concurrencyPerTenant: config.WEBHOOK_CONCURRENCY_PER_TENANT,
     pollIntervalMs: config.DISPATCH_POLL_INTERVAL,
+    health,
+    ops,
     now: overrides.now,
   });
   outbox.onCommitted(() => dispatcher.kick());
-  const jobs = new JobRunner({
-    sqlite,
-    logger,
-    pollIntervalMs: config.JOB_POLL_INTERVAL,
-    concurrency: config.JOB_CONCURRENCY,
-    leaseMs: 120_000,
-    maxAttempts: 8,
-    now: overrides.now,
-  });
+  const checks = opsChecks({ db, health, intervalMs: config.OPS_CHECK_INTERVAL, now });
+  jobs.register(OPS_CHECK_JOB, () => checks.run());
+  await checks.schedule();
   const callbacks = createCallbacks({ config, logger, db, transaction, secrets, outbox, revocations, jobs, dingtalk, tenants, now: overrides.now });
   await callbacks.start();
   const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
@@ -117,6 +138,8 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     tenants,
     deliveries,
     dispatcher,
+    ops,
+    health,
     dingtalk,
     jobs,
     pingEvents: pingEvents(sqlite, outbox),

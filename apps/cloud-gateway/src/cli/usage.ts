@@ -12,6 +12,7 @@ export const USAGE = [
   'tenant check <tenantId> [--format table|json]   (probes credentials, AgentId, each DingTalk permission the gateway uses and event delivery; a table at a terminal, JSON otherwise; exit 3 when a check fails)',
   'tenant update <tenantId> [--name] [--agent-id] [--webhook-url] [--return-url]… [--app-secret] [--callback-token --callback-aes-key] [--callback-mode http|stream] [--reconcile-interval 12h|off|default] [--member-… as above]',
   'tenant suspend <tenantId> | tenant activate <tenantId>',
+  'tenant enable-endpoint <tenantId>   (re-enables a webhook endpoint disabled after failing for ENDPOINT_DISABLE_AFTER; its pending deliveries resume)',
   'tenant rotate-secret <tenantId>',
   'apikey create <tenantId> [--name <n>] [--scope messages:send|messages:read|directory:read|directory:sync|events:read]…   (every scope when none is given)',
   'apikey revoke <keyId>',

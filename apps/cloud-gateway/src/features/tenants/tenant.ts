@@ -26,6 +26,17 @@ export type MemberSendPolicy = z.infer<typeof MemberSendPolicySchema>;
 export const MemberSendPolicyChangeSchema = MemberSendPolicySchema.partial();
 export type MemberSendPolicyChange = z.infer<typeof MemberSendPolicyChangeSchema>;
 
+/**
+ * Whether the tenant's webhook endpoint takes pushes (delivery/endpoint-health.ts): `failing` since
+ * the first failed push after the last success, `disabled` once that lasted ENDPOINT_DISABLE_AFTER.
+ */
+export const EndpointStateSchema = z.object({
+  state: z.enum(['healthy', 'failing', 'disabled']),
+  failingSince: z.date().nullable(),
+  disabledAt: z.date().nullable().describe('Set while nothing is pushed to the endpoint; re-enable with POST /admin/tenants/:id/enable-endpoint'),
+});
+export type EndpointState = z.infer<typeof EndpointStateSchema>;
+
 /** A tenant as the rest of the cloud sees it: no secrets (those are opened on demand). */
 export interface Tenant {
   id: string;
@@ -42,6 +53,7 @@ export interface Tenant {
   reconcileIntervalMs: number | null;
   nextReconcileAt: Date | null;
   memberSendPolicy: MemberSendPolicy;
+  endpoint: EndpointState;
   lastSeq: number;
   createdAt: Date;
 }
@@ -151,6 +163,7 @@ export const TenantViewSchema = z.object({
   reconcileIntervalMs: z.number().int().nullable().describe('Scheduled directory reconcile: null = DIRECTORY_RECONCILE_INTERVAL, 0 = off'),
   nextReconcileAt: z.date().nullable(),
   memberSendPolicy: MemberSendPolicySchema,
+  endpoint: EndpointStateSchema,
   lastSeq: z.number().int(),
   createdAt: z.date(),
 });

@@ -24,6 +24,11 @@ export function toTenant(row: TenantRow): Tenant {
       departments: row.memberSendDepartments,
       toAll: row.memberSendToAll,
     },
+    endpoint: {
+      state: row.endpointDisabledAt ? 'disabled' : row.endpointFailingSince ? 'failing' : 'healthy',
+      failingSince: row.endpointFailingSince,
+      disabledAt: row.endpointDisabledAt,
+    },
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
   };
