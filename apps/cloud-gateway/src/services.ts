@@ -13,6 +13,7 @@ import { endpointHealth } from './features/delivery/endpoint-health';
 import { opsWebhooks } from './features/ops/ops-webhooks';
 import { OPS_CHECK_JOB, opsChecks } from './features/ops/ops-checks';
 import { tenantCheck } from './features/diagnostics/tenant-check';
+import { credentialsHealth } from './features/dingtalk/credentials-health';
 import { dingtalkCallMetrics } from './features/dingtalk/dingtalk-call-metrics';
 import { createDingTalk } from './features/dingtalk/org-clients';
 import { deliveriesService } from './features/delivery/deliveries.service';
@@ -42,12 +43,6 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     throw err;
   });
   const outbox = new Outbox();
-  const revocations = userTokenRevocations(sqlite, { ttlMs: config.USER_TOKEN_TTL, now: overrides.now ?? Date.now });
-  const dingtalkCalls = dingtalkCallMetrics();
-  const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now, onCall: (call) => dingtalkCalls.record(call) });
-  const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
-  const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
-  const deliveries = deliveriesService({ db, transaction, outbox });
   const now = overrides.now ?? Date.now;
   const jobs = new JobRunner({
     sqlite,
@@ -69,6 +64,21 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     logger,
     now,
   });
+  const revocations = userTokenRevocations(sqlite, { ttlMs: config.USER_TOKEN_TTL, now: overrides.now ?? Date.now });
+  const dingtalkCalls = dingtalkCallMetrics();
+  const credentials = credentialsHealth({ sqlite, ops, logger, now });
+  const dingtalk = createDingTalk(config, db, secrets, {
+    clock: overrides.now,
+    onCall: (call) => dingtalkCalls.record(call),
+    onTokenFetch: (fetch) => {
+      dingtalkCalls.tokenFetch(fetch);
+      credentials.onTokenFetch(fetch);
+    },
+    onRateLimitWait: (wait) => dingtalkCalls.rateLimitWait(wait),
+  });
+  const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
+  const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
+  const deliveries = deliveriesService({ db, transaction, outbox });
   const health = endpointHealth({ sqlite, ops, outbox, disableAfterMs: config.ENDPOINT_DISABLE_AFTER, now });
   const dispatcher = new Dispatcher({
     db,
@@ -95,7 +105,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const checks = opsChecks({ db, health, intervalMs: config.OPS_CHECK_INTERVAL, now });
   jobs.register(OPS_CHECK_JOB, () => checks.run());
   await checks.schedule();
-  const callbacks = createCallbacks({ config, logger, db, transaction, secrets, outbox, revocations, jobs, dingtalk, tenants, now: overrides.now });
+  const callbacks = createCallbacks({ config, logger, db, transaction, secrets, outbox, revocations, jobs, dingtalk, tenants, ops, now: overrides.now });
   await callbacks.start();
   const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
   const users = usersService({ sqlite, outbox, dingtalk, tenants, now: overrides.now });
