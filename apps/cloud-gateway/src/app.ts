@@ -41,6 +41,7 @@ export function createApp(s: CloudServices): Express {
   registerOpsMetrics(registry, s.sqlite);
   s.dingtalkCalls.register(registry);
   s.dispatcher.registerMetrics(registry);
+  s.jobs.registerMetrics(registry);
   s.ops.register(registry);
   return createServiceApp({
     logger: s.logger,

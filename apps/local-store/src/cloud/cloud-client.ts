@@ -12,6 +12,8 @@ import { parseJson } from '../shared/parse-json';
 const RawEventsPageSchema = z.object({
   events: z.array(z.unknown()),
   next: z.number().int().nonnegative(),
+  /** The cloud's newest seq for this tenant (absent from clouds before 2026-12). */
+  lastSeq: z.number().int().nonnegative().optional(),
 });
 
 export type RawEventsPage = z.infer<typeof RawEventsPageSchema>;
