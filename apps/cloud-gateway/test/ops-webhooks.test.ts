@@ -122,4 +122,17 @@ describe('operational webhooks', () => {
     expect(deliveries[0]).toMatchObject({ eventType: 'test.ping', attempts: 3, lastError: 'HTTP 500' });
     expect((await call(h, 'GET', `/admin/tenants/${tenantId}`)).body.endpoint).toMatchObject({ state: 'failing' });
   });
+
+  it("when the operator's receiver fails, then the same event is sent again until it is taken", async () => {
+    store.respond = () => ({ status: 500 });
+    operator.respond = (_r, n) => ({ status: n === 1 ? 503 : 200 });
+    const { h, tenantId } = await start({ WEBHOOK_RETRY_SCHEDULE: '20ms', ENDPOINT_DISABLE_AFTER: 'off' });
+    await call(h, 'POST', `/admin/tenants/${tenantId}/test-events`, { count: 1 });
+    // The first retry waits at least 5 s (the wait grows with the event's age).
+    await waitFor(() => operator.received.length >= 2, 'the event sent again', 30_000);
+    const [first, second] = operator.received;
+    expect(second?.id).toBe(first?.id);
+    expect(second?.verified).toBe(true);
+    await waitFor(async () => (await h.services.db.job.count({ where: { kind: 'ops.webhook', status: 'done' } })) === 1, 'the ops job done');
+  }, 60_000);
 });
