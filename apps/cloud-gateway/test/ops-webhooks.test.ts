@@ -135,4 +135,14 @@ describe('operational webhooks', () => {
     expect(second?.verified).toBe(true);
     await waitFor(async () => (await h.services.db.job.count({ where: { kind: 'ops.webhook', status: 'done' } })) === 1, 'the ops job done');
   }, 60_000);
+
+  it('when the next retry is hours away, then the periodic check still disables the endpoint on time', async () => {
+    store.respond = () => ({ status: 503 });
+    const { h, tenantId } = await start({ WEBHOOK_RETRY_SCHEDULE: '1h', ENDPOINT_DISABLE_AFTER: '300ms', OPS_CHECK_INTERVAL: '100ms' });
+    await call(h, 'POST', `/admin/tenants/${tenantId}/test-events`, { count: 1 });
+    await waitFor(() => received('endpoint.disabled').length > 0, 'endpoint.disabled from the periodic check');
+    // One push only: the retry an hour away never ran.
+    expect(store.received).toHaveLength(1);
+    expect((await call(h, 'GET', `/admin/tenants/${tenantId}`)).body.endpoint).toMatchObject({ state: 'disabled' });
+  });
 });
