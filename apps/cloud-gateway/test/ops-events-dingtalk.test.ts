@@ -73,6 +73,8 @@ describe('operational events about DingTalk', () => {
     expect(received('suite_ticket.stale')).toHaveLength(1);
     expect(received('suite_ticket.stale')[0]?.verified).toBe(true);
     expect(data(received('suite_ticket.stale')[0])).toMatchObject({ suiteKey: DEMO.suite.suiteKey, lastReceivedAt: null, alarmAfterSeconds: 60 });
+    const metrics = await (await fetch(`${stack.cloud.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(metrics).toContain('dtg_ops_events_total{type="suite_ticket.stale",service="cloud-gateway"} 1');
 
     // A new ticket re-arms it: when that one grows old too, the operator hears again.
     await dingtalk.tickets.save(DEMO.suite.suiteKey, 'ticket-2', new Date(now));

@@ -73,16 +73,19 @@ export function opsWebhooks(deps: OpsWebhooksDeps): OpsWebhooks {
   });
 
   function emit(tx: Tx, type: OpsEventType, data: Record<string, unknown>, key?: string): void {
+    const jobId = key ? `ops_${key}` : undefined;
+    // Raised already (a periodic check sees the same transition every time): not again, not counted again.
+    if (jobId && tx.get('SELECT 1 AS found FROM Job WHERE id = ?', jobId)) return;
     emitted.inc({ type });
     logger.warn(`operational event ${type}`, { opsEvent: type, ...data });
-    if (!configured) return;
+    // Queued even without OPS_WEBHOOK_URL: the job row is the record that it was raised (the handler then has nothing to send).
     const message: OpsMessage = { id: newId('ops'), type, timestamp: new Date(deps.now()).toISOString(), data };
-    deps.jobs.enqueue(tx, OPS_WEBHOOK_JOB, message, key ? { id: `ops_${key}`, ifAbsent: true } : {});
+    deps.jobs.enqueue(tx, OPS_WEBHOOK_JOB, message, jobId ? { id: jobId, ifAbsent: true } : {});
   }
 
   async function deliver(payload: unknown): Promise<JobResult> {
     const message = payload as OpsMessage;
-    if (!url || !secret) return { done: true }; // configuration removed since it was queued
+    if (!url || !secret) return { done: true }; // no receiver configured (or removed since): logged and counted only
     const body = JSON.stringify({ type: message.type, timestamp: message.timestamp, data: message.data });
     const headers = {
       ...signWebhook({ id: message.id, timestampSec: Math.floor(deps.now() / 1000), body, secrets: [secret] }),
