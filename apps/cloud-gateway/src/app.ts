@@ -41,6 +41,9 @@ export function createApp(s: CloudServices): Express {
   registerOpsMetrics(registry, s.sqlite);
   s.dingtalkCalls.register(registry);
   s.callBudget.register(registry, s.tenants);
+  s.dispatcher.registerMetrics(registry);
+  s.jobs.registerMetrics(registry);
+  s.ops.register(registry);
   return createServiceApp({
     logger: s.logger,
     registry,

@@ -81,6 +81,21 @@ export const CloudConfigSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: envBool(false),
   WEBHOOK_RETRY_SCHEDULE: envDurationList('5s,5m,30m,2h,5h,10h,10h'),
   WEBHOOK_CONCURRENCY_PER_TENANT: envInt(32, { min: 1, max: 256 }),
+  /**
+   * A tenant's endpoint failing this long without one success in between is disabled: nothing is
+   * pushed to it until an operator re-enables it (events wait in the outbox; pull keeps working).
+   * `off` never disables. Like Svix's 5 days.
+   */
+  ENDPOINT_DISABLE_AFTER: durationOrOff('5d'),
+  /**
+   * Operational webhooks (delivery.dead, endpoint.disabled, tenant.credentials_failing,
+   * suite_ticket.stale) for the operator, as Standard Webhooks signed with OPS_WEBHOOK_SECRET
+   * (`whsec_` + base64, as the tenants' secrets). Both or neither; without them events are only logged.
+   */
+  OPS_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OPS_WEBHOOK_SECRET: envSecret({ minLength: 24 }).optional(),
+  /** How often the operational checks run (endpoints failing past ENDPOINT_DISABLE_AFTER between retries). */
+  OPS_CHECK_INTERVAL: envDurationMs('1m'),
   DISPATCH_POLL_INTERVAL: envDurationMs('1s'),
   JOB_POLL_INTERVAL: envDurationMs('500ms'),
   SECRET_ROTATION_GRACE: envDurationMs('24h'),

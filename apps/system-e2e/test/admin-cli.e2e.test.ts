@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { adminCli } from './support/admin-cli';
 
 describe('npm run admin beside a demo stack', () => {
@@ -40,6 +41,31 @@ describe('npm run admin beside a demo stack', () => {
     const listed = await adminCli<{ items: { id: string }[] }>(env, ['tenant', 'list']);
     expect(listed).toMatchObject({ code: 0, json: { items: [{ id: created.json.tenant.id }] } });
   });
+
+  it('re-enables a webhook endpoint disabled for failing too long; tenant show says so', async () => {
+    writeFileSync(
+      path.join(dir, 'stack-secrets.json'),
+      JSON.stringify({ ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: 'a'.repeat(32), USER_TOKEN_SECRET: 'u'.repeat(43) }),
+    );
+    const dbFile = path.join(dir, 'cloud-gateway.db');
+    const env = { CLOUD_DATABASE_URL: `file:${dbFile}` };
+    const args = ['tenant', 'create', '--name', 'Acme', '--corp-id', 'dingacme', '--app-key', 'k', '--app-secret', 's', '--agent-id', '1'];
+    const created = await adminCli<{ tenant: { id: string } }>(env, args);
+    const id = created.json.tenant.id;
+    // As the dispatcher leaves it after ENDPOINT_DISABLE_AFTER of failures (apps/cloud-gateway/test/ops-webhooks.test.ts).
+    const db = new Database(dbFile);
+    db.prepare('UPDATE Tenant SET endpointFailingSince = ?, endpointDisabledAt = ? WHERE id = ?').run(Date.now() - 6 * 86_400_000, Date.now(), id);
+    db.close();
+    expect(await adminCli(env, ['tenant', 'show', id])).toMatchObject({ code: 0, json: { endpoint: { state: 'disabled' } } });
+
+    const enabled = await adminCli(env, ['tenant', 'enable-endpoint', id]);
+    expect(enabled).toMatchObject({ code: 0, json: { tenantId: id, wasDisabled: true, resumed: 0 } });
+    expect(await adminCli(env, ['tenant', 'show', id])).toMatchObject({
+      code: 0,
+      json: { endpoint: { state: 'healthy', failingSince: null, disabledAt: null } },
+    });
+    // Four CLI processes, each starting tsx and checking migrations.
+  }, 120_000);
 
   it('without the secrets file or ENCRYPTION_KEY, exits 78 with code config_invalid naming the variable', async () => {
     const answer = await adminCli<{ code: string; problems: { variable: string; reason: string }[] }>(

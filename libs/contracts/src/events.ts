@@ -117,6 +117,8 @@ export const EventsPageSchema = z.object({
   events: z.array(EventEnvelopeSchema),
   /** Pass as `after` for the next page; equal to the request's `after` when there was nothing new. */
   next: z.number().int().nonnegative(),
+  /** The tenant's newest seq when the page was read: how far behind the reader is (`lastSeq - next`). */
+  lastSeq: z.number().int().nonnegative().optional(),
 });
 export type EventsPage = z.infer<typeof EventsPageSchema>;
 

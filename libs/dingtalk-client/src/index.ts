@@ -26,7 +26,7 @@ export type { FetchLike, Transport } from './http/transport';
 export { DEFAULT_RETRY, type RetryOptions } from './http/retry-policy';
 export { DEFAULT_QPS, type RateLimitOptions } from './rate-limit/rate-limiter';
 
-export { DEFAULT_REFRESH_MARGIN_MS, type Clock } from './tokens/token-broker';
+export { DEFAULT_REFRESH_MARGIN_MS, type Clock, type TokenFetchRecord } from './tokens/token-broker';
 export { InMemoryTokenStore, type StoredToken, type TokenStore } from './tokens/token-store';
 export { InMemorySuiteTicketSource, type SuiteTicketSource } from './tokens/suite-ticket-source';
 

@@ -231,6 +231,8 @@ async function run(argv: string[]): Promise<unknown> {
         return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'suspended');
       case 'tenant activate':
         return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'active');
+      case 'tenant enable-endpoint':
+        return await s.health.enable(id ?? need(flags, 'tenant'));
       case 'tenant rotate-secret':
         return await s.tenants.rotateSecret(id ?? need(flags, 'tenant'));
       case 'apikey create': {

@@ -17,6 +17,7 @@ export const USAGE = [
   'tenant update <tenantId> [--name] [--agent-id] [--webhook-url] [--return-url]… [--app-secret] [--callback-token --callback-aes-key] [--callback-mode http|stream] [--reconcile-interval 12h|off|default] [--robot-code <code>|default] [--member-… as above] [--template-… as above] [--receipts read|delivery|none] [--call-budget <n>|default]',
   "tenant calls <tenantId>   (the org's counted DingTalk calls this month against its budget)",
   'tenant suspend <tenantId> | tenant activate <tenantId>',
+  'tenant enable-endpoint <tenantId>   (re-enables a webhook endpoint disabled after failing for ENDPOINT_DISABLE_AFTER; its pending deliveries resume)',
   'tenant rotate-secret <tenantId>',
   'apikey create <tenantId> [--name <n>] [--scope messages:send|messages:read|directory:read|directory:sync|events:read]…   (every scope when none is given)',
   'apikey revoke <keyId>',

@@ -23,6 +23,8 @@ import { multipartBody } from './multipart-upload';
 const RawEventsPageSchema = z.object({
   events: z.array(z.unknown()),
   next: z.number().int().nonnegative(),
+  /** The cloud's newest seq for this tenant (absent from clouds before 2026-12). */
+  lastSeq: z.number().int().nonnegative().optional(),
 });
 
 export type RawEventsPage = z.infer<typeof RawEventsPageSchema>;

@@ -1,5 +1,5 @@
 // A test double of the cloud gateway, faithful to its contract: `GET /v1/events?after&limit`
-// (Bearer API key, `{events, next}` in seq order, `next` = last seq or `after`),
+// (Bearer API key, `{events, next, lastSeq}` in seq order, `next` = last seq or `after`, `lastSeq` the newest),
 // `GET /v1/login-tickets/:ticket` (404 when unknown), `DELETE /v1/user-tokens/:tokenId` (204, recorded),
 // `POST /v1/messages` (202 `{id, status}`, the same id again for a repeated Idempotency-Key),
 // `POST /v1/media?type=` (multipart, the file in the field `media`; 201 with a media id) and the
@@ -87,7 +87,8 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
       .filter((event) => seqOf(event) > after)
       .sort((a, b) => seqOf(a) - seqOf(b))
       .slice(0, limit);
-    res.json({ events: page, next: page.length > 0 ? seqOf(page.at(-1)) : after });
+    const next = page.length > 0 ? seqOf(page.at(-1)) : after;
+    res.json({ events: page, next, lastSeq: Math.max(next, ...state.events.map(seqOf)) });
   });
   app.get('/v1/login-tickets/:ticket', (req, res) => {
     const ticket = state.tickets.get(req.params.ticket);

@@ -145,6 +145,26 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     router,
     spec({
       method: 'post',
+      path: '/admin/tenants/:id/enable-endpoint',
+      summary:
+        "Re-enable a tenant's webhook endpoint disabled after failing for ENDPOINT_DISABLE_AFTER: its pending deliveries are pushed at once (dead ones stay dead; replay them)",
+      input: { params: IdParams },
+      responses: {
+        200: {
+          description: 'Re-enabled (wasDisabled is false when it was not disabled; the failure clock restarts either way)',
+          schema: z.object({ tenantId: z.string(), wasDisabled: z.boolean(), resumed: z.number().int() }),
+        },
+        ...errors,
+      },
+    }),
+    async ({ params }, _req, res) => {
+      res.json(await s.health.enable(params.id));
+    },
+  );
+  api.add(
+    router,
+    spec({
+      method: 'post',
       path: '/admin/tenants/:id/rotate-secret',
       summary: 'New webhook secret; the old one keeps signing during the grace period',
       input: { params: IdParams },

@@ -5,10 +5,13 @@
 // SQLite transaction per flush) — per-row bookkeeping, not HTTP, was what limited throughput.
 import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
 import { runWithContext, type Logger } from '@dtg/service-kit';
-import type { Db, SqliteConnection } from '../../db/prisma';
+import { Counter, type Registry } from 'prom-client';
+import type { Db, SqliteConnection, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import { Pump } from '../../shared/pump';
 import type { TenantsService } from '../tenants/tenants.service';
+import type { OpsWebhooks } from '../ops/ops-webhooks';
+import type { EndpointHealth } from './endpoint-health';
 import { deliveriesRepository, type AttemptResult, type ClaimedDelivery, type EventRow } from './deliveries.repository';
 import type { SendResult, WebhookSender } from './webhook-sender';
 import type { AddressPolicy } from './address-policy';
@@ -28,6 +31,10 @@ export interface DispatcherDeps {
   timeoutMs: number;
   concurrencyPerTenant: number;
   pollIntervalMs: number;
+  /** Failing endpoints are tracked and disabled here (endpoint-health.ts). */
+  health?: EndpointHealth;
+  /** delivery.dead goes to the operator from here. */
+  ops?: OpsWebhooks;
   now?: () => number;
 }
 
@@ -48,6 +55,12 @@ export class Dispatcher {
   private flushTimer?: NodeJS.Timeout;
   private readonly pump: Pump;
   private readonly now: () => number;
+  private readonly attemptsCounter = new Counter({
+    name: 'dtg_push_attempts_total',
+    help: "Pushes to tenants' local stores by outcome: delivered, failed (retried later) or dead (retries exhausted)",
+    labelNames: ['tenant', 'outcome'],
+    registers: [],
+  });
 
   constructor(private readonly deps: DispatcherDeps) {
     this.now = deps.now ?? Date.now;
@@ -63,6 +76,11 @@ export class Dispatcher {
 
   start(): void {
     this.pump.start();
+  }
+
+  /** dtg_push_attempts_total (made with the dispatcher, registered by the app). */
+  registerMetrics(registry: Registry): void {
+    registry.registerMetric(this.attemptsCounter);
   }
 
   /** New events were committed (or a retry may be due): look for work now. */
@@ -183,14 +201,24 @@ export class Dispatcher {
       const attempts = delivery.attempts + 1;
       const result: SendResult = 'url' in target ? await this.push(target, event) : { body: '', durationMs: 0, error: target.error };
       const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
-      const attempt = { deliveryId: delivery.id, httpStatus: result.status, durationMs: result.durationMs, response: result.body, error: result.error };
+      const attempt = {
+        deliveryId: delivery.id,
+        tenantId: event.tenantId,
+        event: { id: event.id, seq: event.seq, type: event.type },
+        httpStatus: result.status,
+        durationMs: result.durationMs,
+        response: result.body,
+        error: result.error,
+      };
       if (ok) {
+        this.attemptsCounter.inc({ tenant: event.tenantId, outcome: 'delivered' });
         this.record({ ...attempt, outcome: { status: 'delivered', attempts } });
         return;
       }
       const lastError = result.error ?? `HTTP ${result.status}`;
       const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.retryAfter, this.now()) : undefined;
       const step = nextStep(this.deps.policy, attempts, retryAfter);
+      this.attemptsCounter.inc({ tenant: event.tenantId, outcome: step.kind === 'dead' ? 'dead' : 'failed' });
       this.record({
         ...attempt,
         outcome:
@@ -228,12 +256,41 @@ export class Dispatcher {
     this.flushing = this.flushing.then(async () => {
       try {
         const now = this.now();
-        await this.deps.sqlite.write((tx) => deliveriesRepository.record(tx, batch, now));
+        await this.deps.sqlite.write((tx) => {
+          deliveriesRepository.record(tx, batch, now);
+          this.deps.health?.recorded(
+            tx,
+            batch.map((r) => ({ tenantId: r.tenantId, ok: r.outcome.status === 'delivered' })),
+            now,
+          );
+          this.reportDead(tx, batch);
+        });
       } catch (err) {
         this.deps.logger.error('recording webhook attempts failed; the leases will expire and the events will be pushed again', { count: batch.length, err });
       }
     });
     return this.flushing;
+  }
+
+  /** One delivery.dead per tenant and batch (a store down for a day kills many at once), committed with the attempts. */
+  private reportDead(tx: Tx, batch: readonly AttemptResult[]): void {
+    const dead = new Map<string, AttemptResult[]>();
+    for (const r of batch) if (r.outcome.status === 'dead') dead.set(r.tenantId, [...(dead.get(r.tenantId) ?? []), r]);
+    for (const [tenantId, results] of dead) {
+      this.deps.ops?.emit(tx, 'delivery.dead', {
+        tenantId,
+        count: results.length,
+        // Enough to resend each (admin deliveries list --status dead has them all).
+        deliveries: results.slice(0, 100).map((r) => ({
+          deliveryId: r.deliveryId,
+          eventId: r.event?.id,
+          seq: r.event?.seq,
+          eventType: r.event?.type,
+          attempts: r.outcome.attempts,
+          lastError: r.outcome.lastError,
+        })),
+      });
+    }
   }
 }
 

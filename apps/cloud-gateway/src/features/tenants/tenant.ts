@@ -42,6 +42,16 @@ export type MessageTemplateSettingsChange = z.infer<typeof MessageTemplateSettin
 export const TEMPLATES_ISV_ONLY = 'template sends are for ISV (suite) tenants; an internal app sends with msg';
 export const noTemplateSettings = (change: MessageTemplateSettingsChange | undefined) =>
   change === undefined || (change.required !== true && (change.defaultTemplateId ?? null) === null);
+/**
+ * Whether the tenant's webhook endpoint takes pushes (delivery/endpoint-health.ts): `failing` since
+ * the first failed push after the last success, `disabled` once that lasted ENDPOINT_DISABLE_AFTER.
+ */
+export const EndpointStateSchema = z.object({
+  state: z.enum(['healthy', 'failing', 'disabled']),
+  failingSince: z.date().nullable(),
+  disabledAt: z.date().nullable().describe('Set while nothing is pushed to the endpoint; re-enable with POST /admin/tenants/:id/enable-endpoint'),
+});
+export type EndpointState = z.infer<typeof EndpointStateSchema>;
 
 /** A tenant as the rest of the cloud sees it: no secrets (those are opened on demand). */
 export interface Tenant {
@@ -65,6 +75,7 @@ export interface Tenant {
   messageTemplates: MessageTemplateSettings;
   /** The robot of robot-channel messages; null = DingTalk's default (AppKey, or SuiteKey for suite installs). */
   robotCode: string | null;
+  endpoint: EndpointState;
   lastSeq: number;
   createdAt: Date;
 }
@@ -205,6 +216,7 @@ export const TenantViewSchema = z.object({
     .describe('DingTalk calls a month before receipt polling stops: null = DINGTALK_MONTHLY_CALL_BUDGET, 0 = no budget'),
   messageTemplates: MessageTemplateSettingsSchema,
   robotCode: z.string().nullable().describe("Robot of robot-channel messages: null = DingTalk's default (the AppKey; the SuiteKey for suite installs)"),
+  endpoint: EndpointStateSchema,
   lastSeq: z.number().int(),
   createdAt: z.date(),
 });

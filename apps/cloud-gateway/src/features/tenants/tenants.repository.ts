@@ -28,6 +28,11 @@ export function toTenant(row: TenantRow): Tenant {
     monthlyCallBudget: row.monthlyCallBudget,
     messageTemplates: { required: row.templateRequired, defaultTemplateId: row.defaultTemplateId },
     robotCode: row.robotCode,
+    endpoint: {
+      state: row.endpointDisabledAt ? 'disabled' : row.endpointFailingSince ? 'failing' : 'healthy',
+      failingSince: row.endpointFailingSince,
+      disabledAt: row.endpointDisabledAt,
+    },
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
   };
