@@ -30,7 +30,6 @@ import { streamConnections } from './features/stream/stream-connections';
 import { usersService } from './features/users/users.service';
 import { secretsAtStart } from './features/keys/secrets-at-start';
 import { CallBudget } from './features/dingtalk/call-budget';
-import type { CallRecord } from '@dtg/dingtalk-client';
 
 export interface ServiceOverrides {
   send?: WebhookSender;

@@ -125,6 +125,10 @@ describe('/v1/messages: template sends for ISV tenants', () => {
   it('when an operator gives an internal-app tenant template settings, then the admin API answers 400 naming messageTemplates', async () => {
     const res = await s.call('PATCH', `/admin/tenants/${s.tenant.id}`, { messageTemplates: { required: true } });
     expect(res.status).toBe(400);
-    expect(ProblemSchema.parse(res.body).errors?.map((e) => e.path)).toContain('body.messageTemplates');
+    expect(ProblemSchema.parse(res.body).errors).toEqual([{ path: 'body.messageTemplates', message: expect.stringContaining('ISV') }]);
+    // The same kind of refusal for an ISV tenant's callbackMode carries its reason too.
+    const stream = await s.call('PATCH', `/admin/tenants/${isv.id}`, { callbackMode: 'stream' });
+    expect(stream.status).toBe(400);
+    expect(ProblemSchema.parse(stream.body).errors).toEqual([{ path: 'body.callbackMode', message: expect.stringContaining('SUITE_EVENT_MODE') }]);
   });
 });

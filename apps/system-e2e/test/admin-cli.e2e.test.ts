@@ -67,6 +67,34 @@ describe('npm run admin beside a demo stack', () => {
     // Four CLI processes, each starting tsx and checking migrations.
   }, 120_000);
 
+  it('sets an ISV tenant’s template settings (--template-required, --default-template) and clears the default with none', async () => {
+    const env = { CLOUD_DATABASE_URL: `file:${path.join(dir, 'cloud-gateway.db')}` };
+    type Shown = { tenant?: { id: string; messageTemplates: unknown }; id?: string; messageTemplates?: unknown };
+    const created = await adminCli<Shown>(env, [
+      'tenant',
+      'create',
+      '--name',
+      'Suite customer',
+      '--corp-id',
+      'dingsuite',
+      '--mode',
+      'isv',
+      '--agent-id',
+      '7',
+      '--template-required',
+      'on',
+      '--default-template',
+      'leave-approved',
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.json.tenant?.messageTemplates).toEqual({ required: true, defaultTemplateId: 'leave-approved' });
+    const id = created.json.tenant?.id ?? '';
+    const cleared = await adminCli<Shown>(env, ['tenant', 'update', id, '--default-template', 'none']);
+    expect(cleared).toMatchObject({ code: 0, json: { messageTemplates: { required: true, defaultTemplateId: null } } });
+    const bad = await adminCli<{ code: string }>(env, ['tenant', 'update', id, '--template-required', 'maybe']);
+    expect([bad.code, bad.json.code]).toEqual([2, 'validation_failed']);
+  });
+
   it('without the secrets file or ENCRYPTION_KEY, exits 78 with code config_invalid naming the variable', async () => {
     const answer = await adminCli<{ code: string; problems: { variable: string; reason: string }[] }>(
       { CLOUD_DATABASE_URL: `file:${path.join(dir, 'cloud-gateway.db')}` },

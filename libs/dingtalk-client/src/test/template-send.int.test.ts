@@ -94,6 +94,16 @@ describe('template sends (sendbytemplate) against the simulator', () => {
     expect(err).toMatchObject({ errcode: 88, subCode: '60011' });
   });
 
+  it('when a template send meets a 5xx answer or system busy, then it is not retried and the outcome is unknown (like asyncsend_v2)', async () => {
+    const messages = client.forOrg(isvInstall).messages;
+    const send = () => messages.sendByTemplate({ templateId: DEMO.suite.templateId, userIds: ['user044'], data: { title: 't', content: 'maybe sent' } });
+    await sim.faults([{ path: TEMPLATE_SEND, kind: '5xx', times: 1 }]);
+    expect(await rejection(send())).toMatchObject({ kind: 'retry-backoff', outcome: 'unknown' });
+    await sim.faults([{ path: TEMPLATE_SEND, kind: 'busy', times: 1 }]);
+    expect(await rejection(send())).toMatchObject({ errcode: -1, outcome: 'unknown' });
+    expect(await sim.requests(TEMPLATE_SEND)).toHaveLength(2);
+  });
+
   it('when a template send has no recipients, then the client refuses it before any call', async () => {
     const err = await rejection(client.forOrg(isvInstall).messages.sendByTemplate({ templateId: DEMO.suite.templateId, data: {} }));
     expect(err).toBeInstanceOf(ZodError);

@@ -39,6 +39,8 @@ export type MessageTemplateSettings = z.infer<typeof MessageTemplateSettingsSche
 /** A change to the settings: the fields given replace the current ones (null clears the default). */
 export const MessageTemplateSettingsChangeSchema = MessageTemplateSettingsSchema.partial();
 export type MessageTemplateSettingsChange = z.infer<typeof MessageTemplateSettingsChangeSchema>;
+// Messages are kept as strings, not as issue objects shared with the service: zod 4's refine()
+// rewrites the object it is given (`message` becomes `error`), so a shared object loses its text.
 export const TEMPLATES_ISV_ONLY = 'template sends are for ISV (suite) tenants; an internal app sends with msg';
 export const noTemplateSettings = (change: MessageTemplateSettingsChange | undefined) =>
   change === undefined || (change.required !== true && (change.defaultTemplateId ?? null) === null);
@@ -113,7 +115,7 @@ const ReconcileIntervalSchema = z.union([z.number().int(), z.string().trim()]).t
 const RobotCodeSchema = z.string().trim().min(1).max(128);
 
 /** A suite install's events come through the suite's own channel (SUITE_EVENT_MODE), not per tenant. */
-export const isvStreamIssue = { message: 'only internal-app tenants choose a callbackMode; suite installs follow SUITE_EVENT_MODE', path: ['callbackMode'] };
+export const ISV_STREAM_ONLY = 'only internal-app tenants choose a callbackMode; suite installs follow SUITE_EVENT_MODE';
 
 export const CreateTenantSchema = z
   .object({
@@ -144,7 +146,7 @@ export const CreateTenantSchema = z
     path: ['appKey'],
   })
   .refine(bothOrNeither, bothOrNeitherIssue)
-  .refine((t) => t.mode === 'internal' || t.callbackMode === 'http', isvStreamIssue);
+  .refine((t) => t.mode === 'internal' || t.callbackMode === 'http', { message: ISV_STREAM_ONLY, path: ['callbackMode'] });
 export type CreateTenant = z.input<typeof CreateTenantSchema>;
 
 export const UpdateTenantSchema = z

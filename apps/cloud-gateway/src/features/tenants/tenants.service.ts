@@ -10,7 +10,7 @@ import type { AddressPolicy } from '../delivery/address-policy';
 import { assertSafeWebhookUrl, UnsafeWebhookUrlError } from '../delivery/webhook-url-guard';
 import {
   CreateTenantSchema,
-  isvStreamIssue,
+  ISV_STREAM_ONLY,
   noTemplateSettings,
   TEMPLATES_ISV_ONLY,
   ProvidedCredentialsSchema,
@@ -124,7 +124,7 @@ export function tenantsService(deps: TenantsDeps) {
       await checkWebhookUrl(parsed.webhookUrl, deps.webhookAddresses);
       const current = await row(db, id);
       if (parsed.callbackMode === 'stream' && current.mode !== 'internal') {
-        throw new AppError('validation_failed', 'callbackMode is not allowed', { fields: [{ path: 'body.callbackMode', message: isvStreamIssue.message }] });
+        throw new AppError('validation_failed', 'callbackMode is not allowed', { fields: [{ path: 'body.callbackMode', message: ISV_STREAM_ONLY }] });
       }
       if (current.mode !== 'isv' && !noTemplateSettings(parsed.messageTemplates)) {
         throw new AppError('validation_failed', 'messageTemplates is not allowed', {
