@@ -7,7 +7,7 @@ import { SeededRandom } from './core/random';
 import { RequestLog } from './core/request-log';
 import type { Fixture } from './fixture/fixture.schema';
 import { FaultInjector } from './limits/faults';
-import { MonthlyCallCounter } from './limits/monthly-quota';
+import { MonthlyCallCounter } from './limits/monthly-call-counter';
 import { RateLimiter } from './limits/rate-limiter';
 import { MediaStore } from './media/media-store';
 import { DeliveryLimits } from './messages/delivery-limits';

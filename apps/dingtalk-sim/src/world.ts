@@ -7,7 +7,7 @@ import type { SimClock } from './core/clock';
 import type { RequestLog } from './core/request-log';
 import type { Fixture } from './fixture/fixture.schema';
 import type { FaultInjector } from './limits/faults';
-import type { MonthlyCallCounter } from './limits/monthly-quota';
+import type { MonthlyCallCounter } from './limits/monthly-call-counter';
 import type { RateLimiter } from './limits/rate-limiter';
 import type { MediaStore } from './media/media-store';
 import type { DeliveryLimits } from './messages/delivery-limits';

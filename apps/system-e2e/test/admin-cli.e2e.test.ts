@@ -68,6 +68,10 @@ describe('npm run admin beside a demo stack', () => {
   }, 120_000);
 
   it('sets an ISV tenant’s template settings (--template-required, --default-template) and clears the default with none', async () => {
+    writeFileSync(
+      path.join(dir, 'stack-secrets.json'),
+      JSON.stringify({ ENCRYPTION_KEY: randomBytes(32).toString('base64'), ADMIN_TOKEN: 'a'.repeat(32), USER_TOKEN_SECRET: 'u'.repeat(43) }),
+    );
     const env = { CLOUD_DATABASE_URL: `file:${path.join(dir, 'cloud-gateway.db')}` };
     type Shown = { tenant?: { id: string; messageTemplates: unknown }; id?: string; messageTemplates?: unknown };
     const created = await adminCli<Shown>(env, [
