@@ -29,7 +29,7 @@ const next = () => ++seq;
 
 beforeAll(async () => {
   store = await startTestStore({
-    env: { LOCAL_ADMIN_TOKEN: ADMIN_TOKEN, SUBSCRIPTION_RETRY_SCHEDULE: '100ms,100ms', SUBSCRIPTION_POLL_INTERVAL: '100ms', SUBSCRIPTION_TIMEOUT: '2s' },
+    env: { LOCAL_ADMIN_TOKEN: ADMIN_TOKEN, SUBSCRIPTION_RETRY_SCHEDULE: '100ms,100ms', SUBSCRIPTION_POLL_INTERVAL: '100ms', SUBSCRIPTION_TIMEOUT: '15s' },
   });
   store.services.dispatcher.start();
   endpoint = await startEndpoint();
@@ -205,7 +205,9 @@ describe('two store processes on one database', () => {
         return sendToEndpoint(...args);
       },
       policy: retryPolicy([100]),
-      timeoutMs: 2000,
+      // Long enough that no push times out on a loaded machine: a timed-out push is retried while
+      // the endpoint may still be answering the first, which is a repeat this test does not allow.
+      timeoutMs: 15_000,
       concurrency: 16,
       pollIntervalMs: 50,
     });
@@ -236,8 +238,7 @@ describe('two store processes on one database', () => {
         20_000,
       );
       const ids = endpoint.pushes.slice(before).map((p) => p.id);
-      // A push is repeated only after an attempt that failed (on a loaded machine, a 2 s timeout
-      // while the endpoint's answer was on its way): a claim lost to the other process, or a lease
+      // A push is repeated only after an attempt that failed: a claim lost to the other process, or a lease
       // that ran out under a queued delivery, would repeat a push with no failed attempt behind it.
       const [failed] = await store.database.db.sql.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM subscription_delivery_attempts a JOIN subscription_deliveries d ON d.id = a.delivery_id
