@@ -17,6 +17,26 @@ describe('/v1/messages: validation, idempotency, tenancy, recall', () => {
     await s.close();
   });
 
+  it('when the documented example of POST /v1/messages is sent, then it is accepted as documented', async () => {
+    const document = (await (await fetch(`${s.cloud.url}/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          { requestBody: { content: Record<string, { example?: unknown }> }; responses: Record<string, { content?: Record<string, { example?: unknown }> }> }
+        >
+      >;
+    };
+    const operation = document.paths['/v1/messages']?.['post'];
+    const example = operation?.requestBody.content['application/json']?.example;
+    expect(example).toBeDefined();
+    const sent = await s.send(example);
+    expect(sent.status).toBe(202);
+    // Followed to the end, so the tests after this one see no work of it still going on.
+    await s.waitForEvent('message.completed', AcceptedMessageSchema.parse(sent.body).id);
+    expect(Object.keys(sent.body as object).sort()).toEqual(Object.keys(operation?.responses['202']?.content?.['application/json']?.example as object).sort());
+  });
+
   async function rowCounts() {
     const db = s.cloud.services.db;
     return {

@@ -38,6 +38,10 @@ export const SendMessageBodySchema = z
         message: `status_bar needs ≤ ${MAX_STATUS_BAR_RECIPIENTS} userIds and no deptIds or toAll`,
       });
     }
+  })
+  .meta({
+    // Shown by /docs and pre-filled by its "Try it out"; apps/cloud-gateway/test/messages-api.test.ts sends it.
+    examples: [{ recipients: { userIds: ['user001', 'user002'] }, msg: { msgtype: 'text', text: { content: 'The quarterly report is ready.' } } }],
   });
 export type SendMessageBody = z.infer<typeof SendMessageBodySchema>;
 
@@ -63,5 +67,7 @@ export const SendMessageHeadersSchema = z.object({
   'idempotency-key': z.string().min(1).max(255).optional(),
 });
 
-export const AcceptedMessageSchema = z.object({ id: z.string(), status: MessageStatusSchema });
+export const AcceptedMessageSchema = z
+  .object({ id: z.string(), status: MessageStatusSchema })
+  .meta({ examples: [{ id: 'msg_0mxd4k2q8v_Qe1xWbA7rT3s', status: 'queued' }] });
 export type AcceptedMessage = z.infer<typeof AcceptedMessageSchema>;

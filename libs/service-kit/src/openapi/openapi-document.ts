@@ -26,6 +26,18 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
   return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Json;
 }
 
+/**
+ * A media type object: the schema, and as its `example` the first of the schema's own `examples`
+ * (zod's `.meta({ examples: [...] })`), which Swagger UI shows and "Try it out" pre-fills.
+ */
+function media(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const js = jsonSchema(schema, io);
+  // Read from the schema's metadata too: zod's JSON Schema output drops it when it merges an intersection.
+  const given = (schema.meta() as { examples?: unknown } | undefined)?.examples ?? js.examples;
+  const examples = Array.isArray(given) ? (given as unknown[]) : [];
+  return { schema: js, ...(examples.length > 0 ? { example: examples[0] } : {}) };
+}
+
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 /** A body schema that accepts no body at all (`.optional()`, a default) makes the body optional. */
@@ -66,7 +78,7 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly ApiRout
     for (const [status, res] of Object.entries(spec.responses)) {
       const type = res.contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json');
       const schema = res.schema ?? (Number(status) >= 400 ? ProblemSchema : undefined);
-      responses[status] = { description: res.description, ...(schema ? { content: { [type]: { schema: jsonSchema(schema, 'output') } } } : {}) };
+      responses[status] = { description: res.description, ...(schema ? { content: { [type]: media(schema, 'output') } } : {}) };
     }
     const body = spec.input?.body;
     const operation: Json = {
@@ -75,7 +87,7 @@ export function buildOpenApiDocument(info: OpenApiInfo, routes: readonly ApiRout
       ...(spec.tags ? { tags: spec.tags } : {}),
       ...(spec.security ? { security: spec.security.map((name) => ({ [name]: spec.scopes ?? [] })) } : {}),
       parameters: parameters(spec),
-      ...(body ? { requestBody: { required: bodyRequired(body), content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
+      ...(body ? { requestBody: { required: bodyRequired(body), content: { 'application/json': media(body, 'input') } } } : {}),
       responses,
     };
     const path = toOpenApiPath(spec.path);

@@ -29,8 +29,8 @@ function app() {
       summary: 'Make',
       security: ['bearer'],
       scopes: ['things:write'],
-      input: { body: z.object({ n: z.number().int() }) },
-      responses: { 201: { description: 'made' } },
+      input: { body: z.object({ n: z.number().int() }).meta({ examples: [{ n: 7 }] }) },
+      responses: { 201: { description: 'made', schema: z.object({ n: z.number().int() }).meta({ examples: [{ n: 7 }] }) } },
     },
     ({ body }, _req, res) => {
       res.status(201).json({ n: body.n });
@@ -75,6 +75,10 @@ describe('OpenAPI from the route registry', () => {
     expect(doc.paths['/v1/things'].post.security).toEqual([{ bearer: ['things:write'] }]);
     expect(doc.paths['/v1/things'].post.requestBody.content['application/json'].schema.required).toEqual(['n']);
     expect(doc.paths['/v1/things'].post.requestBody.required).toBe(true);
+    // A schema's own example is the media type's example (what Swagger UI shows and pre-fills).
+    expect(doc.paths['/v1/things'].post.requestBody.content['application/json'].example).toEqual({ n: 7 });
+    expect(doc.paths['/v1/things'].post.responses['201'].content['application/json'].example).toEqual({ n: 7 });
+    expect(get.responses['200'].content['application/json']).not.toHaveProperty('example');
     // A body the route does without is documented as optional.
     await request(a).post('/v1/jobs').expect(202);
     expect(doc.paths['/v1/jobs'].post.requestBody.required).toBe(false);

@@ -23,6 +23,21 @@ const StreamConnectionViewSchema = z.object({
   lastError: z.string().nullable(),
 });
 
+/**
+ * Shown by /docs (and pre-filled by "Try it out"); apps/cloud-gateway/test/openapi.test.ts creates a
+ * tenant with it. No webhookUrl: the cloud refuses one whose host does not resolve, so the tenant
+ * starts in pull mode (add the store's URL with PATCH).
+ */
+const CREATE_TENANT_EXAMPLE = {
+  name: 'Acme Ltd',
+  corpId: 'dingacme0000000001',
+  mode: 'internal',
+  appKey: 'dingacmeappkey0001',
+  appSecret: 'the-app-secret-from-the-developer-console',
+  agentId: 3000000001,
+  returnUrls: ['https://store.acme.example/'],
+};
+
 const IdParams = z.object({ id: z.string().min(1).max(64) });
 const IssuedKeySchema = z.object({ id: z.string(), name: z.string(), prefix: z.string(), scopes: z.array(ScopeSchema), key: z.string() });
 const ApiKeyViewSchema = z.object({
@@ -55,7 +70,7 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
       method: 'post',
       path: '/admin/tenants',
       summary: 'Create a tenant (API key and webhook secret are shown once; `credentials` fixes them instead, for infrastructure as code)',
-      input: { body: CreateTenantSchema.and(z.object({ credentials: ProvidedCredentialsSchema.optional() })) },
+      input: { body: CreateTenantSchema.and(z.object({ credentials: ProvidedCredentialsSchema.optional() })).meta({ examples: [CREATE_TENANT_EXAMPLE] }) },
       responses: {
         201: { description: 'Created', schema: z.object({ tenant: TenantViewSchema, apiKey: IssuedKeySchema, webhookSecret: z.string() }) },
         409: { description: 'Tenant exists' },
