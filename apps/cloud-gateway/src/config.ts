@@ -84,6 +84,8 @@ export const CloudConfigSchema = z.object({
   DISPATCH_POLL_INTERVAL: envDurationMs('1s'),
   JOB_POLL_INTERVAL: envDurationMs('500ms'),
   SECRET_ROTATION_GRACE: envDurationMs('24h'),
+  /** How long admin actions stay in the audit log (operator console, admin API, CLI); older entries are swept. */
+  AUDIT_RETENTION: envDurationMs('400d'),
   /** Jobs one process runs at once (dispatch, receipts, directory walks, callbacks). */
   JOB_CONCURRENCY: envInt(8, { min: 1, max: 64 }),
   /**
