@@ -80,7 +80,7 @@ describe('the operator console in a browser', () => {
       await page.getByText('Healthy').first().waitFor();
 
       // The README's picture: the top of the page, before a secret is on it.
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate('window.scrollTo(0, 0)');
       await saveScreenshot(page, 'operator-tenant', { fullPage: false });
       await page.getByRole('button', { name: 'Rotate webhook secret' }).click();
       const secret = await page.locator('[data-secret]').textContent();

@@ -45,7 +45,7 @@ export function operatorViewsRoutes(s: CloudServices, api: ApiRegistry): Router 
       responses: { 200: { description: 'Tenants', schema: z.object({ items: z.array(TenantHealthSchema) }) }, ...errors },
     },
     async ({ query }, _req, res) => {
-      const items = await s.sqlite.read((sql) => tenantHealth(sql, { now: Date.now(), caps, query: query.q }));
+      const items = await s.sqlite.read((sql) => tenantHealth(sql, { now: Date.now(), caps, suiteKey: s.config.SUITE_KEY, query: query.q }));
       res.json({ items: query.health ? items.filter((t) => t.health === query.health) : items });
     },
   );
@@ -71,7 +71,7 @@ export function operatorViewsRoutes(s: CloudServices, api: ApiRegistry): Router 
       },
     },
     async ({ params }, _req, res) => {
-      const [health] = await s.sqlite.read((sql) => tenantHealth(sql, { now: Date.now(), caps, tenantId: params.id }));
+      const [health] = await s.sqlite.read((sql) => tenantHealth(sql, { now: Date.now(), caps, suiteKey: s.config.SUITE_KEY, tenantId: params.id }));
       const tenant = await s.db.tenant.findUnique({ where: { id: params.id }, select: { previousSecretExpiresAt: true } });
       if (!health || !tenant) throw notFound(`tenant ${params.id} not found`);
       const events = await s.db.event.findMany({

@@ -54,14 +54,19 @@ interface TenantRow {
   lastTokenAt: number | null;
 }
 
-export function tenantHealth(sql: Sql, opts: { now: number; caps: { internal: number; isv: number }; query?: string; tenantId?: string }): TenantHealth[] {
+export function tenantHealth(
+  sql: Sql,
+  opts: { now: number; caps: { internal: number; isv: number }; suiteKey?: string; query?: string; tenantId?: string },
+): TenantHealth[] {
   const like = opts.query ? `%${opts.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const tenants = sql.all<TenantRow>(
     `SELECT t.id, t.name, t.corpId, t.mode, t.status, t.webhookUrl, t.callbackMode, t.lastSeq,
        (SELECT d.updatedAt FROM Delivery d WHERE d.tenantId = t.id AND d.status = 'delivered' ORDER BY d.nextAttemptAt DESC LIMIT 1) AS lastPushAt,
-       (SELECT max(k.obtainedAt) FROM DingTalkToken k WHERE k.key = 'app:' || t.appKey OR (t.mode = 'isv' AND k.key LIKE 'corp:%:' || t.corpId)) AS lastTokenAt
+       (SELECT k.obtainedAt FROM DingTalkToken k WHERE k.key = CASE t.mode WHEN 'isv' THEN 'corp:' || ? || ':' || t.corpId ELSE 'app:' || t.appKey END) AS lastTokenAt
      FROM Tenant t
      WHERE (? IS NULL OR t.id = ?) AND (? IS NULL OR t.name LIKE ? ESCAPE '\\' OR t.id LIKE ? ESCAPE '\\' OR t.corpId LIKE ? ESCAPE '\\')`,
+    // The token broker's keys (libs/dingtalk-client credentials.ts): one primary-key probe per tenant.
+    opts.suiteKey ?? '',
     opts.tenantId ?? null,
     opts.tenantId ?? null,
     like,
