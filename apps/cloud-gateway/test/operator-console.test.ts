@@ -166,6 +166,11 @@ describe('operator console (cloud side)', () => {
     expect(entry).toMatchObject({ via: 'console', actor: 'olivia', tenantId, target: dead.id });
     const { body } = await admin(h, 'GET', '/admin/views/tenants');
     expect(body.items.find((t: { id: string }) => t.id === tenantId)).toMatchObject({ health: 'ok', dead: 0, lastPushAt: expect.any(String) });
+    const { hours } = (await admin(h, 'GET', `/admin/views/tenants/${tenantId}/activity`)).body;
+    expect(hours).toHaveLength(24);
+    const sum = (key: 'events' | 'pushed') => hours.reduce((n: number, x: { events: number; pushed: number }) => n + x[key], 0);
+    expect([sum('events'), sum('pushed')]).toEqual([1, 1]);
+    expect(hours.some((x: { maxLagMs: number | null }) => x.maxLagMs !== null && x.maxLagMs > 0)).toBe(true);
   });
 
   it('when the console page is asked for, then it is served in either language with a strict CSP, and its assets load', async () => {

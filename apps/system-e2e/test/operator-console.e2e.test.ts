@@ -79,15 +79,23 @@ describe('the operator console in a browser', () => {
       await page.locator(`tr[data-delivery="${deliveryId}"] [data-status="delivered"]`).waitFor();
       await page.getByText('Healthy').first().waitFor();
 
-      // The README's picture: the top of the page, before a secret is on it.
+      await page.locator('.chart canvas').first().waitFor();
+      // The README's picture: the top of the page (health and the last 24 h), before a secret is on it.
+      await page.locator('h1 [data-health="ok"]').waitFor();
       await page.evaluate('window.scrollTo(0, 0)');
       await saveScreenshot(page, 'operator-tenant', { fullPage: false });
+      await page.getByRole('button', { name: 'Run tenant check' }).click();
+      await page.locator('#check-result table').waitFor();
       await page.getByRole('button', { name: 'Rotate webhook secret' }).click();
       const secret = await page.locator('[data-secret]').textContent();
       expect(secret).toMatch(/^whsec_/);
 
+      await page.getByRole('link', { name: 'Deliveries and jobs' }).click();
+      await page.getByRole('heading', { name: 'DingTalk calls since the cloud started' }).waitFor();
+      await page.getByText('No dead delivery.').waitFor();
+
       await page.getByRole('link', { name: 'Audit log' }).click();
-      for (const action of ['operator.sign-in', 'delivery.resend', 'tenant.rotate-secret']) {
+      for (const action of ['operator.sign-in', 'delivery.resend', 'tenant.check', 'tenant.rotate-secret']) {
         await page.locator(`tr[data-action="${action}"]`).filter({ hasText: 'olivia' }).first().waitFor();
       }
       expect(await page.locator('#audit-list').textContent()).not.toContain(secret ?? 'whsec_');

@@ -7,6 +7,8 @@ export interface DingTalkCallMetrics {
   /** The client's `onCall`. */
   record(call: CallRecord): void;
   register(registry: Registry): void;
+  /** The counts since this process started, by API and result (the operator console's chart). */
+  snapshot(): Promise<{ api: string; result: string; count: number }[]>;
 }
 
 export function dingtalkCallMetrics(): DingTalkCallMetrics {
@@ -32,6 +34,10 @@ export function dingtalkCallMetrics(): DingTalkCallMetrics {
     register(registry) {
       registry.registerMetric(calls);
       registry.registerMetric(seconds);
+    },
+    async snapshot() {
+      const { values } = await calls.get();
+      return values.map((v) => ({ api: String(v.labels.api), result: String(v.labels.result), count: v.value }));
     },
   };
 }

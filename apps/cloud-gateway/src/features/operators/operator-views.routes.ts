@@ -8,6 +8,7 @@ import type { CloudServices } from '../../services';
 import { AuditEntrySchema, AuditFilterSchema } from '../audit/audit-log';
 import { adminAccess } from './admin-access';
 import { TenantHealthSchema, tenantHealth } from './tenant-health';
+import { tenantActivity } from './tenant-activity';
 
 const errors = { 400: { description: 'Invalid input' }, 401: { description: 'Admin token or operator session required' }, 404: { description: 'Not found' } };
 
@@ -81,6 +82,44 @@ export function operatorViewsRoutes(s: CloudServices, api: ApiRegistry): Router 
         select: { id: true, seq: true, type: true, occurredAt: true },
       });
       res.json({ health, events, previousSecretExpiresAt: tenant.previousSecretExpiresAt, rotationGraceMs: s.config.SECRET_ROTATION_GRACE });
+    },
+  );
+  api.add(
+    router,
+    {
+      ...spec,
+      method: 'get',
+      path: '/admin/views/tenants/:id/activity',
+      summary: "A tenant's last 24 hours by the hour: events written, events pushed, and the worst push lag",
+      input: { params: z.object({ id: z.string().min(1).max(64) }) },
+      responses: {
+        200: {
+          description: 'Hours, oldest first',
+          schema: z.object({
+            hours: z.array(z.object({ at: z.number().int(), events: z.number().int(), pushed: z.number().int(), maxLagMs: z.number().int().nullable() })),
+          }),
+        },
+        ...errors,
+      },
+    },
+    async ({ params }, _req, res) => {
+      res.json({ hours: await s.sqlite.read((sql) => tenantActivity(sql, params.id, Date.now())) });
+    },
+  );
+  api.add(
+    router,
+    {
+      ...spec,
+      method: 'get',
+      path: '/admin/views/dingtalk-calls',
+      summary: 'DingTalk API calls since this process started, by API and result (ok, or the error code)',
+      responses: {
+        200: { description: 'Counts', schema: z.object({ items: z.array(z.object({ api: z.string(), result: z.string(), count: z.number() })) }) },
+        ...errors,
+      },
+    },
+    async (_input, _req, res) => {
+      res.json({ items: await s.dingtalkCalls.snapshot() });
     },
   );
   api.add(

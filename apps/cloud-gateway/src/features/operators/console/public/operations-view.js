@@ -4,12 +4,19 @@ import { api } from './api.js';
 import { h, notice, show, table } from './dom.js';
 import { formatDate, formatNumber, t } from './i18n.js';
 import { deliveryActions } from './tenant-view.js';
+import { dingtalkCallsChart } from './charts.js';
 
 export async function operationsView({ canChange }) {
   const dead = h('div', { id: 'dead-deliveries' });
   const jobs = h('div', { id: 'jobs' });
+  const calls = h('div', { id: 'dingtalk-calls' });
   async function load() {
-    const [deadList, jobView] = await Promise.all([api.get('/admin/deliveries?status=dead&limit=100'), api.get('/admin/views/jobs')]);
+    const [deadList, jobView, callView] = await Promise.all([
+      api.get('/admin/deliveries?status=dead&limit=100'),
+      api.get('/admin/views/jobs'),
+      api.get('/admin/views/dingtalk-calls'),
+    ]);
+    calls.replaceChildren(dingtalkCallsChart(callView.items));
     dead.replaceChildren(
       deadList.items.length === 0
         ? notice('success', t('operations.noDead'))
@@ -55,6 +62,10 @@ export async function operationsView({ canChange }) {
           ),
     );
   }
-  show(h('section', { class: 'card' }, h('h1', {}, t('operations.dead')), dead), h('section', { class: 'card' }, h('h2', {}, t('operations.jobs')), jobs));
+  show(
+    h('section', { class: 'card' }, h('h1', {}, t('operations.dead')), dead),
+    h('section', { class: 'card' }, h('h2', {}, t('operations.jobs')), jobs),
+    h('section', { class: 'card' }, h('h2', {}, t('chart.dingtalk')), calls),
+  );
   await load();
 }

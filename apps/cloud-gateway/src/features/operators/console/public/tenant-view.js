@@ -6,6 +6,7 @@ import { h, notice, show, table } from './dom.js';
 import { actionButton, form } from './forms.js';
 import { formatDate, formatDuration, formatNumber, t } from './i18n.js';
 import { badge, healthFacts } from './health.js';
+import { activityChart } from './charts.js';
 
 const SCOPES = ['messages:send', 'messages:read', 'directory:read', 'directory:sync', 'events:read'];
 const REFRESH_MS = 3000;
@@ -16,11 +17,16 @@ const secretOnce = (label, value) => notice('warning', h('p', {}, label), h('cod
 export async function tenantView({ args, canChange }) {
   const id = args[0];
   const base = `/admin/tenants/${encodeURIComponent(id)}`;
-  const [tenant, view] = await Promise.all([api.get(base), api.get(`/admin/views/tenants/${encodeURIComponent(id)}`)]);
+  const [tenant, view, activity] = await Promise.all([
+    api.get(base),
+    api.get(`/admin/views/tenants/${encodeURIComponent(id)}`),
+    api.get(`/admin/views/tenants/${encodeURIComponent(id)}/activity`),
+  ]);
   // Through the router, so this view's refresh loop is stopped before the page is drawn again.
   const reload = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
 
   const facts = h('div', {}, healthFacts(view.health));
+  const headBadge = h('span', {}, badge(view.health.health));
   const deliveries = h('div', { id: 'deliveries' });
   const events = h('div', { id: 'events' });
   let stopped = false;
@@ -34,6 +40,7 @@ export async function tenantView({ args, canChange }) {
         api.get(`/admin/deliveries?tenantId=${encodeURIComponent(id)}&limit=25`),
       ]);
       facts.replaceChildren(healthFacts(fresh.health));
+      headBadge.replaceChildren(badge(fresh.health.health));
       deliveries.replaceChildren(deliveriesTable(list.items, canChange, refresh));
       events.replaceChildren(eventsTable(fresh.events));
     } catch (error) {
@@ -53,7 +60,7 @@ export async function tenantView({ args, canChange }) {
       'header',
       { class: 'page-head' },
       h('p', {}, h('a', { href: '#/tenants' }, t('tenant.back'))),
-      h('h1', {}, tenant.name, ' ', badge(view.health.health)),
+      h('h1', {}, tenant.name, ' ', headBadge),
       h('p', { class: 'sub' }, `${tenant.id} · ${tenant.corpId} · ${t(`status.${tenant.status}`)}`),
       h(
         'div',
@@ -64,7 +71,7 @@ export async function tenantView({ args, canChange }) {
       canChange ? null : notice('info', t('tenant.readOnly')),
       checkResult,
     ),
-    section(t('tenant.health'), facts),
+    section(t('tenant.health'), facts, h('h3', {}, t('chart.activity')), activityChart(activity.hours)),
     section(
       t('tenant.settings'),
       canChange
