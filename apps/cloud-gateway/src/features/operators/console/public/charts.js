@@ -5,18 +5,18 @@ import uPlot from './uplot.js';
 import { h } from './dom.js';
 import { formatNumber, t } from './i18n.js';
 
+const activityData = (hours) => [
+  hours.map((x) => x.at / 1000),
+  hours.map((x) => x.events),
+  hours.map((x) => x.pushed),
+  hours.map((x) => (x.maxLagMs === null ? null : x.maxLagMs / 1000)),
+];
+const activitySummary = (hours) =>
+  t('chart.activityLabel', { events: hours.reduce((n, x) => n + x.events, 0), pushed: hours.reduce((n, x) => n + x.pushed, 0) });
+
+/** The chart's element, and update(hours) to redraw it with fresh figures. */
 export function activityChart(hours) {
-  const box = h('div', {
-    class: 'chart',
-    role: 'img',
-    'aria-label': t('chart.activityLabel', { events: hours.reduce((n, x) => n + x.events, 0), pushed: hours.reduce((n, x) => n + x.pushed, 0) }),
-  });
-  const data = [
-    hours.map((x) => x.at / 1000),
-    hours.map((x) => x.events),
-    hours.map((x) => x.pushed),
-    hours.map((x) => (x.maxLagMs === null ? null : x.maxLagMs / 1000)),
-  ];
+  const box = h('div', { class: 'chart', role: 'img', 'aria-label': activitySummary(hours) });
   const options = {
     width: 720,
     height: 220,
@@ -29,9 +29,18 @@ export function activityChart(hours) {
     ],
     axes: [{}, { label: t('chart.count') }, { side: 1, scale: 'lag', label: t('chart.lagAxis'), grid: { show: false } }],
   };
+  let plot;
   // Drawn once the box is in the page (uPlot measures its container's fonts).
-  queueMicrotask(() => new uPlot(options, data, box));
-  return box;
+  queueMicrotask(() => {
+    plot = new uPlot(options, activityData(hours), box);
+  });
+  return {
+    element: box,
+    update(fresh) {
+      box.setAttribute('aria-label', activitySummary(fresh));
+      plot?.setData(activityData(fresh));
+    },
+  };
 }
 
 /** DingTalk calls since the cloud started: per API, ok and failed; then failures by result code. */

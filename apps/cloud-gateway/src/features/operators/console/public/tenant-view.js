@@ -27,6 +27,7 @@ export async function tenantView({ args, canChange }) {
 
   const facts = h('div', {}, healthFacts(view.health));
   const headBadge = h('span', {}, badge(view.health.health));
+  const chart = activityChart(activity.hours);
   const deliveries = h('div', { id: 'deliveries' });
   const events = h('div', { id: 'events' });
   let stopped = false;
@@ -35,10 +36,12 @@ export async function tenantView({ args, canChange }) {
   async function refresh() {
     clearTimeout(timer);
     try {
-      const [fresh, list] = await Promise.all([
+      const [fresh, list, recent] = await Promise.all([
         api.get(`/admin/views/tenants/${encodeURIComponent(id)}`),
         api.get(`/admin/deliveries?tenantId=${encodeURIComponent(id)}&limit=25`),
+        api.get(`/admin/views/tenants/${encodeURIComponent(id)}/activity`),
       ]);
+      chart.update(recent.hours);
       facts.replaceChildren(healthFacts(fresh.health));
       headBadge.replaceChildren(badge(fresh.health.health));
       deliveries.replaceChildren(deliveriesTable(list.items, canChange, refresh));
@@ -71,7 +74,7 @@ export async function tenantView({ args, canChange }) {
       canChange ? null : notice('info', t('tenant.readOnly')),
       checkResult,
     ),
-    section(t('tenant.health'), facts, h('h3', {}, t('chart.activity')), activityChart(activity.hours)),
+    section(t('tenant.health'), facts, h('h3', {}, t('chart.activity')), chart.element),
     section(
       t('tenant.settings'),
       canChange
