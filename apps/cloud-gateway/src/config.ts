@@ -44,6 +44,8 @@ export const CloudConfigSchema = z.object({
   USER_TOKEN_TTL: envDurationMs('15m'),
   /** GET /auth/dingtalk and its callback per client address, and the start per tenant. */
   RATE_LIMIT_LOGIN_PER_CLIENT: envRateLimit('120/1m'),
+  /** Operator console sign-ins per client address: plenty for a person, slow for a guesser (each also costs a scrypt). */
+  RATE_LIMIT_OPERATOR_SIGN_IN: envRateLimit('10/1m'),
   RATE_LIMIT_LOGIN_PER_TENANT: envRateLimit('1200/1m'),
   DINGTALK_LOGIN_URL: envUrl('https://login.dingtalk.com'),
   DINGTALK_API_URL: envUrl('https://api.dingtalk.com'),
