@@ -134,7 +134,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     check,
     dingtalkCalls,
     audit,
-    operators: operatorsService({ db, now: overrides.now }),
+    operators: operatorsService({ db, secrets, now: overrides.now }),
   };
 }
 

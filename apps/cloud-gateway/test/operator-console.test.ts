@@ -4,6 +4,7 @@
 import { waitFor } from '@dtg/testkit';
 import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
 import { startReceiver, type WebhookReceiver } from './support/webhook-receiver';
+import { totpCode } from '../src/features/operators/totp';
 
 interface Answer {
   status: number;
@@ -80,6 +81,19 @@ describe('operator console (cloud side)', () => {
     expect(wrong.body.detail).toBe(unknown.body.detail);
     // A refusal changes nothing: no audit row (the log has it), only the one successful sign-in.
     expect((await h.services.audit.list({ actor: 'olivia' })).map((e) => e.action)).toEqual(['operator.sign-in']);
+  });
+
+  it('when an operator turns two-step sign-in on, then the password alone is refused and the authenticator code signs in; the secret is stored sealed', async () => {
+    const { secret, otpauthUri } = await h.services.operators.enableTotp('olivia');
+    expect(otpauthUri).toMatch(/^otpauth:\/\/totp\//);
+    const row = await h.services.db.operator.findUniqueOrThrow({ where: { username: 'olivia' } });
+    expect(row.totpSecretEnc).not.toContain(secret);
+    const body = { username: 'olivia', password: 'correct horse battery' };
+    expect((await call(h, 'POST', '/admin/session', { body })).status).toBe(401);
+    expect((await call(h, 'POST', '/admin/session', { body: { ...body, totp: '12345' } })).status).toBe(400);
+    const wrong = String((Number(totpCode(secret, Date.now())) + 500_000) % 1_000_000).padStart(6, '0');
+    expect((await call(h, 'POST', '/admin/session', { body: { ...body, totp: wrong } })).status).toBe(401);
+    expect((await call(h, 'POST', '/admin/session', { body: { ...body, totp: totpCode(secret, Date.now()) } })).status).toBe(200);
   });
 
   it('when the console changes a setting, then the CSRF token is required, and the change is audited with who, from where and before/after (no secret)', async () => {

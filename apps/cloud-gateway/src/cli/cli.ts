@@ -294,6 +294,16 @@ async function run(argv: string[]): Promise<unknown> {
         // A generated password is shown this once; only its scrypt hash is stored.
         return generated ? { ...created, password: generated } : created;
       }
+      case 'operator totp-enable': {
+        const enabled = await s.operators.enableTotp(need(flags, 'name'));
+        await s.audit.record(who, { action: 'operator.totp-enable', target: enabled.username });
+        // The secret is shown this once (stored sealed): add it to the authenticator app now.
+        return enabled;
+      }
+      case 'operator totp-disable': {
+        const disabled = await s.operators.disableTotp(need(flags, 'name'));
+        return audited((r) => ({ action: 'operator.totp-disable', target: r.username }), disabled);
+      }
       case 'operator list':
         return { items: await s.operators.list() };
       case 'operator disable': {

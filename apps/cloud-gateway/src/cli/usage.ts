@@ -20,6 +20,7 @@ export const USAGE = [
   'deliveries resend <deliveryId>   (a dead delivery back on the push queue now, with a fresh retry schedule)',
   'operator create --name <username> --role viewer|admin [--password-stdin]   (an operator console account; without --password-stdin a password is generated and shown once)',
   'operator list | operator disable --name <username>   (disabling ends its sessions)',
+  'operator totp-enable --name <username> | operator totp-disable --name <username>   (two-step sign-in: prints the otpauth:// URI once)',
   'audit list [--tenant <tenantId>] [--actor <name>] [--action <tenant.update|…>] [--via console|api|cli] [--limit <n>]   (every admin action, newest first)',
   'backup --to <file>   (a consistent copy of the database while the cloud runs; never overwrites)',
   'keys rotate   (re-seals every secret at rest under ENCRYPTION_KEY; run with the old key as ENCRYPTION_KEY_PREVIOUS, after the cloud was restarted with both)',

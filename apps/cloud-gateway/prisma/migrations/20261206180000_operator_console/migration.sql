@@ -5,6 +5,7 @@ CREATE TABLE "Operator" (
     "username" TEXT NOT NULL,
     "passwordHash" TEXT NOT NULL,
     "role" TEXT NOT NULL,
+    "totpSecretEnc" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "disabledAt" DATETIME
 );

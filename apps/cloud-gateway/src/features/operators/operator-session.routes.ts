@@ -36,7 +36,7 @@ export function operatorSessionRoutes(s: CloudServices, api: ApiRegistry, opts: 
     },
     async ({ body }, req, res) => {
       const source = clientAddress(req) ?? null;
-      const signedIn = await s.operators.signIn(body.username, body.password).catch((err: unknown) => {
+      const signedIn = await s.operators.signIn(body.username, body.password, body.totp).catch((err: unknown) => {
         // A refusal changes nothing, so it is a log line (the username, never the password), not an audit entry.
         s.logger.warn('operator sign-in refused', { username: body.username, source });
         throw err;

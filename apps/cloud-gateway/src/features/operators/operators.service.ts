@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { AppError, conflict, notFound, sha256Hex, unauthorized } from '@dtg/service-kit';
 import type { Db } from '../../db/prisma';
 import { newId } from '../../shared/ids';
+import type { SecretBox } from '../../shared/secret-box';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
+import { newTotpSecret, totpMatches, totpUri } from './totp';
 
 export const OperatorRoleSchema = z.enum(['viewer', 'admin']);
 export type OperatorRole = z.infer<typeof OperatorRoleSchema>;
@@ -20,12 +22,21 @@ export const CreateOperatorSchema = z.object({
   role: OperatorRoleSchema,
 });
 
-export const SignInSchema = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
+export const SignInSchema = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(200),
+  /** the authenticator app's 6 digits, for an account with two-step sign-in on */
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, '6 digits')
+    .optional(),
+});
 
 export const OperatorViewSchema = z.object({
   id: z.string(),
   username: z.string(),
   role: OperatorRoleSchema,
+  totp: z.boolean(),
   createdAt: z.date(),
   disabledAt: z.date().nullable(),
 });
@@ -41,15 +52,16 @@ export interface OperatorSession {
 /** How long a console sign-in lasts (no sliding renewal: operators sign in again after a working day). */
 export const SESSION_TTL_MS = 12 * 3600_000;
 
-const view = (row: { id: string; username: string; role: string; createdAt: Date; disabledAt: Date | null }): OperatorView => ({
+const view = (row: { id: string; username: string; role: string; totpSecretEnc: string | null; createdAt: Date; disabledAt: Date | null }): OperatorView => ({
   id: row.id,
   username: row.username,
   role: OperatorRoleSchema.parse(row.role),
+  totp: row.totpSecretEnc !== null,
   createdAt: row.createdAt,
   disabledAt: row.disabledAt,
 });
 
-export function operatorsService(deps: { db: Db; now?: () => number }) {
+export function operatorsService(deps: { db: Db; secrets: SecretBox; now?: () => number }) {
   const { db } = deps;
   const now = deps.now ?? Date.now;
   return {
@@ -79,11 +91,30 @@ export function operatorsService(deps: { db: Db; now?: () => number }) {
       return view(updated);
     },
 
-    /** A new session for the right username and password; the same refusal for any wrong one. */
-    async signIn(username: string, password: string): Promise<{ token: string; expiresAt: Date; session: OperatorSession }> {
+    /** Two-step sign-in: a new TOTP secret, shown once as an otpauth:// URI for the authenticator app. */
+    async enableTotp(username: string): Promise<{ username: string; otpauthUri: string; secret: string }> {
+      const row = await db.operator.findUnique({ where: { username } });
+      if (!row) throw notFound(`operator ${username} not found`);
+      const secret = newTotpSecret();
+      await db.operator.update({ where: { id: row.id }, data: { totpSecretEnc: deps.secrets.seal(secret, 'Operator.totpSecretEnc', row.id) } });
+      return { username, otpauthUri: totpUri(secret, username), secret };
+    },
+
+    async disableTotp(username: string): Promise<OperatorView> {
+      const row = await db.operator.findUnique({ where: { username } });
+      if (!row) throw notFound(`operator ${username} not found`);
+      return view(await db.operator.update({ where: { id: row.id }, data: { totpSecretEnc: null } }));
+    },
+
+    /** A new session for the right username, password (and TOTP code when on); the same refusal for any wrong one. */
+    async signIn(username: string, password: string, totp?: string): Promise<{ token: string; expiresAt: Date; session: OperatorSession }> {
       const row = await db.operator.findUnique({ where: { username } });
       const ok = await verifyPassword(password, row?.passwordHash ?? DUMMY_HASH);
       if (!row || !ok || row.disabledAt) throw unauthorized('wrong username or password');
+      if (row.totpSecretEnc) {
+        if (!totp) throw unauthorized('this account signs in with a TOTP code as well: give the 6 digits of the authenticator app');
+        if (!totpMatches(deps.secrets.open(row.totpSecretEnc, 'Operator.totpSecretEnc', row.id), totp, now())) throw unauthorized('wrong TOTP code');
+      }
       const token = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(24).toString('base64url');
       const expiresAt = new Date(now() + SESSION_TTL_MS);

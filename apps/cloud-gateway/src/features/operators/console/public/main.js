@@ -26,9 +26,10 @@ function signInView() {
         fields: [
           { name: 'username', label: t('signIn.username') },
           { name: 'password', label: t('signIn.password'), type: 'password' },
+          { name: 'totp', label: t('signIn.totp'), hint: t('signIn.totpHint') },
         ],
         submitLabel: t('signIn.submit'),
-        submit: (values) => api.post('/admin/session', values),
+        submit: (values) => api.post('/admin/session', { ...values, totp: values.totp || undefined }),
         done: (result) => {
           signedIn(result);
           return notice('success', t('signIn.done'));
