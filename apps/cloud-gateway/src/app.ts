@@ -17,6 +17,9 @@ import { mediaRoutes } from './features/media/media.routes';
 import { messagesRoutes } from './features/messages/messages.routes';
 import { eventsRoutes } from './features/outbox/events.routes';
 import { registerOpsMetrics } from './features/ops/ops-metrics';
+import { operatorConsoleRoutes } from './features/operators/console/console.routes';
+import { operatorSessionRoutes } from './features/operators/operator-session.routes';
+import { operatorViewsRoutes } from './features/operators/operator-views.routes';
 import { registerStreamGauge } from './features/stream/stream-metrics';
 import { usersRoutes } from './features/users/users.routes';
 import type { CloudServices } from './services';
@@ -30,7 +33,11 @@ const OPENAPI_INFO = {
   description: 'Multi-tenant DingTalk login, directory and work notifications; events pushed as Standard Webhooks or pulled.',
   securitySchemes: {
     bearer: { type: 'http', scheme: 'bearer', description: 'A tenant API key (dtg_…) or a user token (dtgu_…)' },
-    admin: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN' },
+    admin: {
+      type: 'http',
+      scheme: 'bearer',
+      description: "The ADMIN_TOKEN; or an operator's console session (cookie dtg_operator, with x-csrf-token on changes; viewers may only read)",
+    },
   },
 };
 
@@ -63,10 +70,14 @@ export function createApp(s: CloudServices): Express {
       const api = new ApiRegistry();
       // Each feature's router is mounted under its own prefix (ApiRegistry.mount): Express enters it
       // only for paths under that prefix.
+      const secureCookies = new URL(s.config.PUBLIC_URL).protocol === 'https:';
+      // The console's page and sign-in before the admin API: their paths are under /admin too.
+      api.mount(app, operatorConsoleRoutes(api));
+      api.mount(app, operatorSessionRoutes(s, api, { secureCookies }));
+      api.mount(app, operatorViewsRoutes(s, api));
       api.mount(app, adminRoutes(s, api));
       api.mount(app, callbackRoutes(s, api, registry));
       const rateLimit = loginRateLimit({ perClient: s.config.RATE_LIMIT_LOGIN_PER_CLIENT, perTenant: s.config.RATE_LIMIT_LOGIN_PER_TENANT });
-      const secureCookies = new URL(s.config.PUBLIC_URL).protocol === 'https:';
       api.mount(app, loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger, rateLimit, secureCookies }, api));
       app.use('/v1', cors());
       const auth = authenticate({ sqlite: s.sqlite, userTokenSecret: s.config.USER_TOKEN_SECRET });

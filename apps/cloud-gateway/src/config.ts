@@ -44,6 +44,8 @@ export const CloudConfigSchema = z.object({
   USER_TOKEN_TTL: envDurationMs('15m'),
   /** GET /auth/dingtalk and its callback per client address, and the start per tenant. */
   RATE_LIMIT_LOGIN_PER_CLIENT: envRateLimit('120/1m'),
+  /** Operator console sign-ins per client address: plenty for a person, slow for a guesser (each also costs a scrypt). */
+  RATE_LIMIT_OPERATOR_SIGN_IN: envRateLimit('10/1m'),
   RATE_LIMIT_LOGIN_PER_TENANT: envRateLimit('1200/1m'),
   DINGTALK_LOGIN_URL: envUrl('https://login.dingtalk.com'),
   DINGTALK_API_URL: envUrl('https://api.dingtalk.com'),
@@ -99,6 +101,8 @@ export const CloudConfigSchema = z.object({
   DISPATCH_POLL_INTERVAL: envDurationMs('1s'),
   JOB_POLL_INTERVAL: envDurationMs('500ms'),
   SECRET_ROTATION_GRACE: envDurationMs('24h'),
+  /** How long admin actions stay in the audit log (operator console, admin API, CLI); older entries are swept. */
+  AUDIT_RETENTION: envDurationMs('400d'),
   /** Jobs one process runs at once (dispatch, receipts, directory walks, callbacks). */
   JOB_CONCURRENCY: envInt(8, { min: 1, max: 64 }),
   /**

@@ -30,6 +30,8 @@ import { streamConnections } from './features/stream/stream-connections';
 import { usersService } from './features/users/users.service';
 import { secretsAtStart } from './features/keys/secrets-at-start';
 import { CallBudget } from './features/dingtalk/call-budget';
+import { AUDIT_SWEEP_JOB, auditLog } from './features/audit/audit-log';
+import { operatorsService } from './features/operators/operators.service';
 
 export interface ServiceOverrides {
   send?: WebhookSender;
@@ -124,6 +126,9 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const stateSweeper = oauthStateSweeper({ db, logger, now: overrides.now ?? Date.now });
   jobs.register(OAUTH_STATE_SWEEP_JOB, () => stateSweeper.run());
   await stateSweeper.schedule();
+  const audit = auditLog({ db, logger, retentionMs: config.AUDIT_RETENTION, now: overrides.now });
+  jobs.register(AUDIT_SWEEP_JOB, () => audit.sweep());
+  await audit.schedule();
   const directory = createDirectory({
     db,
     transaction,
@@ -173,6 +178,8 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     check,
     dingtalkCalls,
     callBudget,
+    audit,
+    operators: operatorsService({ db, secrets, now: overrides.now }),
   };
 }
 

@@ -64,7 +64,12 @@ describe('bad input to every published operation (property, real processes)', ()
     const unlimited = '1000000/1m';
     stack = await startDrillStack({
       logLevel: 'info',
-      cloudEnv: { DINGTALK_QPS: '1000', RATE_LIMIT_LOGIN_PER_CLIENT: unlimited, RATE_LIMIT_LOGIN_PER_TENANT: unlimited },
+      cloudEnv: {
+        DINGTALK_QPS: '1000',
+        RATE_LIMIT_LOGIN_PER_CLIENT: unlimited,
+        RATE_LIMIT_LOGIN_PER_TENANT: unlimited,
+        RATE_LIMIT_OPERATOR_SIGN_IN: unlimited,
+      },
       localEnv: { RATE_LIMIT_SESSION_PER_CLIENT: unlimited },
     });
     // Random user lookups reach DingTalk: its QPS limit is not what this test is about.

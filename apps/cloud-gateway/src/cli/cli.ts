@@ -1,5 +1,7 @@
 // `npm run admin -- <command>`: operator commands straight on the cloud's database, printing JSON.
 // Uses the same services as the admin API, so both enforce the same rules.
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, ConfigError, createLogger, loadConfig } from '@dtg/service-kit';
@@ -10,6 +12,8 @@ import { reseal } from '../features/keys/reseal';
 import { apiKeysService } from '../features/api-keys/api-keys.service';
 import { ScopeSchema, type Scope } from '../features/auth/permissions';
 import type { MemberSendPolicyChange, MessageTemplateSettingsChange, ReceiptLevel } from '../features/tenants/tenant';
+import { AuditViaSchema, secretsChanged, type AdminActor, type AuditRecord } from '../features/audit/audit-log';
+import { OperatorRoleSchema } from '../features/operators/operators.service';
 import { buildServices } from '../services';
 import { VERSION } from '../version';
 import { checkTable } from './check-table';
@@ -126,6 +130,24 @@ function callbackMode(flags: Flags): 'http' | 'stream' | undefined {
   return str(flags, 'callback-mode') as 'http' | 'stream' | undefined;
 }
 
+/** Settings whose values never reach the audit log: only that they were set. */
+const SECRET_FIELDS = ['appSecret', 'callbackToken', 'callbackAesKey'] as const;
+
+function cliUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the uid still tells people apart.
+    return `uid:${process.getuid?.() ?? 'unknown'}`;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Output already formatted; `ok: false` exits 3 (the command ran, and found problems). */
 class Printed {
   constructor(
@@ -180,6 +202,11 @@ async function run(argv: string[]): Promise<unknown> {
       limit: { type: 'string' },
       to: { type: 'string' },
       format: { type: 'string' },
+      role: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      actor: { type: 'string' },
+      action: { type: 'string' },
+      via: { type: 'string' },
     },
   });
   const flags = values as Flags;
@@ -192,20 +219,37 @@ async function run(argv: string[]): Promise<unknown> {
   const logger = createLogger({ service: 'cloud-admin', version: VERSION, level: 'warn' });
   const s = await buildServices(config, logger);
   const returnUrls = flags['return-url'];
+  // The CLI works on the database directly, so the person is whoever runs it on this host.
+  const who: AdminActor = { via: 'cli', actor: cliUser(), source: null };
+  const audited = async <T>(what: (result: T) => AuditRecord, result: T): Promise<T> => {
+    await s.audit.record(who, what(result));
+    return result;
+  };
   try {
     switch (`${group} ${command ?? ''}`.trim()) {
-      case 'tenant create':
-        return await s.tenants.create(tenantInput(flags), provided(flags));
-      case 'tenant ensure':
-        return await s.tenants.ensure(tenantInput(flags), { ...provided(flags), id: need(flags, 'id') });
+      case 'tenant create': {
+        const input = tenantInput(flags);
+        const created = await s.tenants.create(input, provided(flags));
+        return audited(
+          (r) => ({ action: 'tenant.create', tenantId: r.tenant.id, after: { ...r.tenant, secretsChanged: secretsChanged(input, SECRET_FIELDS) } }),
+          created,
+        );
+      }
+      case 'tenant ensure': {
+        const input = tenantInput(flags);
+        const ensured = await s.tenants.ensure(input, { ...provided(flags), id: need(flags, 'id') });
+        return audited(() => ({ action: 'tenant.ensure', tenantId: need(flags, 'id') }), ensured);
+      }
       case 'tenant list':
         return { items: await s.tenants.list() };
       case 'tenant show': {
         const tenant = await s.tenants.get(id ?? need(flags, 'tenant'));
         return { ...tenant, apiKeys: await apiKeysService.list(s.db, tenant.id) };
       }
-      case 'tenant update':
-        return await s.tenants.update(id ?? need(flags, 'tenant'), {
+      case 'tenant update': {
+        const tenantId = id ?? need(flags, 'tenant');
+        const previous = await s.tenants.get(tenantId);
+        const change = {
           name: str(flags, 'name'),
           agentId: int(flags, 'agent-id'),
           webhookUrl: str(flags, 'webhook-url'),
@@ -220,7 +264,13 @@ async function run(argv: string[]): Promise<unknown> {
           monthlyCallBudget: callBudget(flags),
           messageTemplates: messageTemplates(flags),
           robotCode: robotCode(flags),
-        });
+        };
+        const updated = await s.tenants.update(tenantId, change);
+        return audited(
+          (r) => ({ action: 'tenant.update', tenantId, before: previous, after: { ...r, secretsChanged: secretsChanged(change, SECRET_FIELDS) } }),
+          updated,
+        );
+      }
       case 'tenant calls':
         return await s.callBudget.usage(await s.tenants.get(id ?? need(flags, 'tenant')));
       case 'tenant check': {
@@ -228,27 +278,97 @@ async function run(argv: string[]): Promise<unknown> {
         return new Printed(output(flags) === 'table' ? checkTable(report) : `${JSON.stringify(report, null, 2)}\n`, report.ok);
       }
       case 'tenant suspend':
-        return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'suspended');
-      case 'tenant activate':
-        return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'active');
-      case 'tenant enable-endpoint':
-        return await s.health.enable(id ?? need(flags, 'tenant'));
-      case 'tenant rotate-secret':
-        return await s.tenants.rotateSecret(id ?? need(flags, 'tenant'));
+      case 'tenant activate': {
+        const tenantId = id ?? need(flags, 'tenant');
+        const previous = await s.tenants.get(tenantId);
+        const updated = await s.tenants.setStatus(tenantId, command === 'suspend' ? 'suspended' : 'active');
+        return audited((r) => ({ action: `tenant.${command}`, tenantId, before: { status: previous.status }, after: { status: r.status } }), updated);
+      }
+      case 'tenant enable-endpoint': {
+        const tenantId = id ?? need(flags, 'tenant');
+        const enabled = await s.health.enable(tenantId);
+        return audited(() => ({ action: 'tenant.enable-endpoint', tenantId, after: { wasDisabled: enabled.wasDisabled } }), enabled);
+      }
+      case 'tenant rotate-secret': {
+        const tenantId = id ?? need(flags, 'tenant');
+        const rotated = await s.tenants.rotateSecret(tenantId);
+        return audited(
+          (r) => ({
+            action: 'tenant.rotate-secret',
+            tenantId,
+            after: { secretsChanged: ['webhookSecret'], previousSecretExpiresAt: r.previousSecretExpiresAt },
+          }),
+          rotated,
+        );
+      }
       case 'apikey create': {
         const tenant = await s.tenants.get(id ?? need(flags, 'tenant'));
-        return await apiKeysService.issue(s.db, tenant.id, { name: str(flags, 'name') ?? 'default', scopes: scopes(flags) });
+        const issued = await apiKeysService.issue(s.db, tenant.id, { name: str(flags, 'name') ?? 'default', scopes: scopes(flags) });
+        return audited(
+          (r) => ({ action: 'apikey.issue', tenantId: tenant.id, target: r.id, after: { name: r.name, prefix: r.prefix, scopes: r.scopes } }),
+          issued,
+        );
       }
-      case 'apikey revoke':
-        return await apiKeysService.revoke(s.db, id ?? need(flags, 'name'));
-      case 'events replay':
-        return await s.deliveries.replay(need(flags, 'tenant'), int(flags, 'from-seq') ?? 1);
+      case 'apikey revoke': {
+        const revoked = await apiKeysService.revoke(s.db, id ?? need(flags, 'name'));
+        return audited((r) => ({ action: 'apikey.revoke', tenantId: r.tenantId, target: r.id, after: { name: r.name, prefix: r.prefix } }), revoked);
+      }
+      case 'events replay': {
+        const [tenantId, fromSeq] = [need(flags, 'tenant'), int(flags, 'from-seq') ?? 1];
+        return audited((r) => ({ action: 'events.replay', tenantId, after: { fromSeq, ...r } }), await s.deliveries.replay(tenantId, fromSeq));
+      }
       case 'backup':
-        return backupDatabase(s.sqlite, need(flags, 'to'));
+        return audited((r) => ({ action: 'backup', after: r }), backupDatabase(s.sqlite, need(flags, 'to')));
       case 'keys rotate':
-        return await reseal(s.sqlite, s.secrets, 'not-current');
+        return audited((r) => ({ action: 'keys.rotate', after: r }), await reseal(s.sqlite, s.secrets, 'not-current'));
       case 'deliveries list':
         return { items: await s.deliveries.list({ status: str(flags, 'status'), tenantId: str(flags, 'tenant'), limit: int(flags, 'limit') }) };
+      case 'deliveries resend': {
+        const resent = await s.deliveries.resend(id ?? need(flags, 'id'));
+        return audited(
+          (r) => ({ action: 'delivery.resend', tenantId: r.tenantId, target: r.id, before: { status: 'dead' }, after: { status: r.status, seq: r.seq } }),
+          resent,
+        );
+      }
+      case 'operator create': {
+        const role = OperatorRoleSchema.safeParse(str(flags, 'role'));
+        if (!role.success) throw new AppError('validation_failed', `--role must be one of ${OperatorRoleSchema.options.join(', ')}`);
+        const generated = flags['password-stdin'] === true ? undefined : randomBytes(18).toString('base64url');
+        const password = generated ?? (await readStdin()).replace(/\r?\n$/, '');
+        const created = await s.operators.create({ username: need(flags, 'name'), password, role: role.data });
+        await s.audit.record(who, { action: 'operator.create', target: created.username, after: { username: created.username, role: created.role } });
+        // A generated password is shown this once; only its scrypt hash is stored.
+        return generated ? { ...created, password: generated } : created;
+      }
+      case 'operator totp-enable': {
+        const enabled = await s.operators.enableTotp(need(flags, 'name'));
+        await s.audit.record(who, { action: 'operator.totp-enable', target: enabled.username });
+        // The secret is shown this once (stored sealed): add it to the authenticator app now.
+        return enabled;
+      }
+      case 'operator totp-disable': {
+        const disabled = await s.operators.disableTotp(need(flags, 'name'));
+        return audited((r) => ({ action: 'operator.totp-disable', target: r.username }), disabled);
+      }
+      case 'operator list':
+        return { items: await s.operators.list() };
+      case 'operator disable': {
+        const disabled = await s.operators.disable(need(flags, 'name'));
+        return audited((r) => ({ action: 'operator.disable', target: r.username }), disabled);
+      }
+      case 'audit list': {
+        const via = str(flags, 'via');
+        if (via !== undefined && !AuditViaSchema.safeParse(via).success) throw new AppError('validation_failed', '--via must be console, api or cli');
+        return {
+          items: await s.audit.list({
+            tenantId: str(flags, 'tenant'),
+            actor: str(flags, 'actor'),
+            action: str(flags, 'action'),
+            via: via as AdminActor['via'] | undefined,
+            limit: int(flags, 'limit') ?? 100,
+          }),
+        };
+      }
       default:
         throw new AppError('validation_failed', `unknown command "${group} ${command ?? ''}"; run with "help"`);
     }

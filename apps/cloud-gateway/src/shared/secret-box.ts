@@ -18,6 +18,7 @@ export const SEALED_COLUMNS = {
   'Tenant.callbackAesKeyEnc': { table: 'Tenant', column: 'callbackAesKeyEnc', id: 'id' },
   'DingTalkToken.accessTokenEnc': { table: 'DingTalkToken', column: 'accessTokenEnc', id: 'key' },
   'SuiteTicket.ticketEnc': { table: 'SuiteTicket', column: 'ticketEnc', id: 'suiteKey' },
+  'Operator.totpSecretEnc': { table: 'Operator', column: 'totpSecretEnc', id: 'id' },
 } as const;
 export type SealedColumn = keyof typeof SEALED_COLUMNS;
 

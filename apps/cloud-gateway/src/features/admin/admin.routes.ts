@@ -1,12 +1,14 @@
-// Operator API (admin token): the same operations as the admin CLI, over HTTP.
-import type { Router } from 'express';
+// Operator API (admin token, or an operator's console session): the same operations as the admin
+// CLI, over HTTP. Every change is written to the audit log with who made it and from where.
+import type { Response, Router } from 'express';
 import { z } from 'zod';
 import type { ApiRegistry, ApiRouteSpec } from '@dtg/service-kit';
 import type { CloudServices } from '../../services';
 import { apiKeysService } from '../api-keys/api-keys.service';
-import { requireAdmin } from '../auth/authenticate.middleware';
+import { adminActor, adminAccess } from '../operators/admin-access';
+import { secretsChanged, type AuditRecord } from '../audit/audit-log';
 import { SCOPES, ScopeSchema } from '../auth/permissions';
-import { DeliveryViewSchema } from '../delivery/deliveries.service';
+import { DeliveryAttemptViewSchema, DeliveryViewSchema } from '../delivery/deliveries.service';
 import { CallUsageSchema } from '../dingtalk/call-budget';
 import { TenantCheckReportSchema } from '../diagnostics/tenant-check';
 import { CreateTenantSchema, ProvidedCredentialsSchema, TenantViewSchema, UpdateTenantSchema } from '../tenants/tenant';
@@ -50,7 +52,14 @@ const ApiKeyViewSchema = z.object({
   lastUsedAt: z.date().nullable(),
   revokedAt: z.date().nullable(),
 });
-const errors = { 400: { description: 'Invalid input' }, 401: { description: 'Admin token required' }, 404: { description: 'Not found' } };
+/** Settings whose values never reach the audit log: only that they were set. */
+const SECRET_FIELDS = ['appSecret', 'callbackToken', 'callbackAesKey'] as const;
+const errors = {
+  400: { description: 'Invalid input' },
+  401: { description: 'Admin token or operator session required' },
+  403: { description: 'A viewer, or a console change without its CSRF token' },
+  404: { description: 'Not found' },
+};
 
 /** What follows the tenants table: Stream connections and reconcile slots (both also re-read it on their own timers). */
 function tenantsChanged(s: CloudServices): void {
@@ -61,8 +70,9 @@ function tenantsChanged(s: CloudServices): void {
 
 export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
   const router = api.router('/admin');
-  const before = [requireAdmin(s.config.ADMIN_TOKEN)];
+  const before = [adminAccess({ adminToken: s.config.ADMIN_TOKEN, operators: s.operators })];
   const spec = <T extends Omit<ApiRouteSpec, 'before' | 'security' | 'tags'>>(x: T) => ({ ...x, before, security: ['admin'], tags: ['admin'] });
+  const audit = (res: Response, what: AuditRecord) => s.audit.record(adminActor(res), what);
 
   api.add(
     router,
@@ -79,7 +89,13 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     }),
     async ({ body }, _req, res) => {
       const { credentials, ...tenant } = body;
-      res.status(201).json(await s.tenants.create(tenant, credentials));
+      const created = await s.tenants.create(tenant, credentials);
+      await audit(res, {
+        action: 'tenant.create',
+        tenantId: created.tenant.id,
+        after: { ...created.tenant, secretsChanged: secretsChanged(tenant, SECRET_FIELDS) },
+      });
+      res.status(201).json(created);
       tenantsChanged(s);
     },
   );
@@ -119,7 +135,15 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
       responses: { 200: { description: 'Updated', schema: TenantViewSchema }, ...errors },
     }),
     async ({ params, body }, _req, res) => {
-      res.json(await s.tenants.update(params.id, body));
+      const previous = await s.tenants.get(params.id);
+      const updated = await s.tenants.update(params.id, body);
+      await audit(res, {
+        action: 'tenant.update',
+        tenantId: params.id,
+        before: previous,
+        after: { ...updated, secretsChanged: secretsChanged(body, SECRET_FIELDS) },
+      });
+      res.json(updated);
       tenantsChanged(s);
     },
   );
@@ -150,7 +174,10 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
         responses: { 200: { description: 'Tenant', schema: TenantViewSchema }, ...errors },
       }),
       async ({ params }, _req, res) => {
-        res.json(await s.tenants.setStatus(params.id, status));
+        const previous = await s.tenants.get(params.id);
+        const updated = await s.tenants.setStatus(params.id, status);
+        await audit(res, { action: `tenant.${action}`, tenantId: params.id, before: { status: previous.status }, after: { status: updated.status } });
+        res.json(updated);
         s.dispatcher.kick();
         tenantsChanged(s);
       },
@@ -189,7 +216,13 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
       },
     }),
     async ({ params }, _req, res) => {
-      res.json(await s.tenants.rotateSecret(params.id));
+      const rotated = await s.tenants.rotateSecret(params.id);
+      await audit(res, {
+        action: 'tenant.rotate-secret',
+        tenantId: params.id,
+        after: { secretsChanged: ['webhookSecret'], previousSecretExpiresAt: rotated.previousSecretExpiresAt },
+      });
+      res.json(rotated);
     },
   );
   api.add(
@@ -206,7 +239,14 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     }),
     async ({ params, body }, _req, res) => {
       await s.tenants.get(params.id);
-      res.status(201).json(await apiKeysService.issue(s.db, params.id, body));
+      const issued = await apiKeysService.issue(s.db, params.id, body);
+      await audit(res, {
+        action: 'apikey.issue',
+        tenantId: params.id,
+        target: issued.id,
+        after: { name: issued.name, prefix: issued.prefix, scopes: issued.scopes },
+      });
+      res.status(201).json(issued);
     },
   );
   api.add(
@@ -219,7 +259,9 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
       responses: { 200: { description: 'Revoked', schema: ApiKeyViewSchema }, ...errors },
     }),
     async ({ params }, _req, res) => {
-      res.json(await apiKeysService.revoke(s.db, params.id));
+      const revoked = await apiKeysService.revoke(s.db, params.id);
+      await audit(res, { action: 'apikey.revoke', tenantId: revoked.tenantId, target: revoked.id, after: { name: revoked.name, prefix: revoked.prefix } });
+      res.json(revoked);
     },
   );
   api.add(
@@ -232,7 +274,9 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
       responses: { 200: { description: 'Requeued', schema: z.object({ requeued: z.number().int(), created: z.number().int() }) }, ...errors },
     }),
     async ({ params, body }, _req, res) => {
-      res.json(await s.deliveries.replay(params.id, body.fromSeq));
+      const replayed = await s.deliveries.replay(params.id, body.fromSeq);
+      await audit(res, { action: 'events.replay', tenantId: params.id, after: { fromSeq: body.fromSeq, ...replayed } });
+      res.json(replayed);
     },
   );
   api.add(
@@ -245,7 +289,9 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
       responses: { 202: { description: 'Emitted', schema: z.object({ emitted: z.number().int(), lastSeq: z.number().int() }) }, ...errors },
     }),
     async ({ params, body }, _req, res) => {
-      res.status(202).json(await s.pingEvents.emit(params.id, body.count, body.note));
+      const emitted = await s.pingEvents.emit(params.id, body.count, body.note);
+      await audit(res, { action: 'events.test', tenantId: params.id, after: emitted });
+      res.status(202).json(emitted);
     },
   );
   api.add(
@@ -259,7 +305,10 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
       responses: { 200: { description: 'The report (ok is false when any check failed)', schema: TenantCheckReportSchema }, ...errors },
     }),
     async ({ params }, _req, res) => {
-      res.json(await s.check.run(params.id));
+      const report = await s.check.run(params.id);
+      // A probe, not a change, but it calls DingTalk with the tenant's credentials: worth a line.
+      await audit(res, { action: 'tenant.check', tenantId: params.id, after: { ok: report.ok } });
+      res.json(report);
     },
   );
   api.add(
@@ -291,6 +340,40 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     }),
     async ({ query }, _req, res) => {
       res.json({ items: await s.deliveries.list(query) });
+    },
+  );
+  api.add(
+    router,
+    spec({
+      method: 'get',
+      path: '/admin/deliveries/:id',
+      summary: 'One delivery with its latest attempts (status, response code, the first bytes of the answer, duration)',
+      input: { params: IdParams },
+      responses: { 200: { description: 'Delivery', schema: DeliveryViewSchema.extend({ attemptLog: z.array(DeliveryAttemptViewSchema) }) }, ...errors },
+    }),
+    async ({ params }, _req, res) => {
+      res.json(await s.deliveries.get(params.id));
+    },
+  );
+  api.add(
+    router,
+    spec({
+      method: 'post',
+      path: '/admin/deliveries/:id/resend',
+      summary: 'Resend one dead delivery: back on the push queue now, with a fresh retry schedule',
+      input: { params: IdParams },
+      responses: { 200: { description: 'Requeued', schema: DeliveryViewSchema }, 409: { description: 'The delivery is not dead' }, ...errors },
+    }),
+    async ({ params }, _req, res) => {
+      const resent = await s.deliveries.resend(params.id);
+      await audit(res, {
+        action: 'delivery.resend',
+        tenantId: resent.tenantId,
+        target: resent.id,
+        before: { status: 'dead' },
+        after: { status: resent.status, seq: resent.seq },
+      });
+      res.json(resent);
     },
   );
   return router;

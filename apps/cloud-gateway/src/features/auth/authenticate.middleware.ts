@@ -1,7 +1,6 @@
 // Who is calling: a tenant API key (server-to-server, the scopes it was issued with) or a user
 // token (browser, its role's scopes). Everything downstream reads `principal(res)` and scopes its
 // queries by tenant.
-import { timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { forbidden, setContextValue, unauthorized } from '@dtg/service-kit';
 import type { SqliteConnection } from '../../db/prisma';
@@ -54,15 +53,4 @@ export function authenticate(deps: { sqlite: SqliteConnection; userTokenSecret: 
 
 export function requireScope(scope: Scope): RequestHandler {
   return (_req, res, next) => next(scopeRefusal(principal(res), scope));
-}
-
-/** Guards operator routes with the ADMIN_TOKEN (constant-time compare). */
-export function requireAdmin(adminToken: string): RequestHandler {
-  const expected = Buffer.from(adminToken);
-  return (req, _res, next) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const given = Buffer.from(match?.[1] ?? '');
-    const ok = given.length === expected.length && timingSafeEqual(given, expected);
-    next(ok ? undefined : unauthorized('admin token required'));
-  };
 }

@@ -1,6 +1,7 @@
-// Operator views and actions on the delivery log: list by status, replay from a seq.
+// Operator views and actions on the delivery log: list by status, every attempt of one, replay from
+// a seq, resend one dead delivery.
 import { z } from 'zod';
-import { notFound } from '@dtg/service-kit';
+import { conflict, notFound } from '@dtg/service-kit';
 import type { Db, Transact } from '../../db/prisma';
 import type { Outbox } from '../outbox/outbox';
 import { newId } from '../../shared/ids';
@@ -19,6 +20,38 @@ export const DeliveryViewSchema = z.object({
 });
 export type DeliveryView = z.infer<typeof DeliveryViewSchema>;
 
+export const DeliveryAttemptViewSchema = z.object({
+  at: z.date(),
+  httpStatus: z.number().int().nullable(),
+  durationMs: z.number().int(),
+  /** the first 1 KiB of the store's answer */
+  response: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+const view = (r: {
+  id: string;
+  tenantId: string;
+  eventId: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  updatedAt: Date;
+  event: { type: string; seq: number };
+}): DeliveryView => ({
+  id: r.id,
+  tenantId: r.tenantId,
+  eventId: r.eventId,
+  eventType: r.event.type,
+  seq: r.event.seq,
+  status: r.status,
+  attempts: r.attempts,
+  nextAttemptAt: r.nextAttemptAt,
+  lastError: r.lastError,
+  updatedAt: r.updatedAt,
+});
+
 export function deliveriesService(deps: { db: Db; transaction: Transact; outbox: Outbox }) {
   const { db } = deps;
   return {
@@ -29,18 +62,34 @@ export function deliveriesService(deps: { db: Db; transaction: Transact; outbox:
         take: Math.min(filter.limit ?? 100, 1000),
         include: { event: { select: { type: true, seq: true } } },
       });
-      return rows.map((r) => ({
-        id: r.id,
-        tenantId: r.tenantId,
-        eventId: r.eventId,
-        eventType: r.event.type,
-        seq: r.event.seq,
-        status: r.status,
-        attempts: r.attempts,
-        nextAttemptAt: r.nextAttemptAt,
-        lastError: r.lastError,
-        updatedAt: r.updatedAt,
-      }));
+      return rows.map(view);
+    },
+
+    async get(id: string): Promise<DeliveryView & { attemptLog: z.infer<typeof DeliveryAttemptViewSchema>[] }> {
+      const row = await db.delivery.findUnique({
+        where: { id },
+        include: { event: { select: { type: true, seq: true } }, attemptLog: { orderBy: { id: 'desc' }, take: 50 } },
+      });
+      if (!row) throw notFound(`delivery ${id} not found`);
+      const attemptLog = row.attemptLog.map((a) => ({ at: a.at, httpStatus: a.httpStatus, durationMs: a.durationMs, response: a.response, error: a.error }));
+      return { ...view(row), attemptLog };
+    },
+
+    /** A dead delivery back on the push queue, due now, with a fresh retry schedule; any other status is a 409. */
+    async resend(id: string): Promise<DeliveryView> {
+      return deps.transaction(async (tx, sql) => {
+        const row = await tx.delivery.findUnique({ where: { id }, select: { status: true } });
+        if (!row) throw notFound(`delivery ${id} not found`);
+        if (row.status !== 'dead') throw conflict(`delivery ${id} is ${row.status}: only a dead delivery is resent`);
+        // The dispatcher looks for it as soon as this commits.
+        deps.outbox.deliveriesWritten(sql);
+        const updated = await tx.delivery.update({
+          where: { id },
+          data: { status: 'pending', attempts: 0, nextAttemptAt: new Date(), leaseOwner: null, leaseUntil: null, lastError: null },
+          include: { event: { select: { type: true, seq: true } } },
+        });
+        return view(updated);
+      });
     },
 
     /**

@@ -11,6 +11,8 @@ export interface DingTalkCallMetrics {
   /** The client's `onRateLimitWait`. */
   rateLimitWait(wait: { path: string; waitMs: number }): void;
   register(registry: Registry): void;
+  /** The counts since this process started, by API and result (the operator console's chart). */
+  snapshot(): Promise<{ api: string; result: string; count: number }[]>;
 }
 
 export function dingtalkCallMetrics(): DingTalkCallMetrics {
@@ -64,6 +66,10 @@ export function dingtalkCallMetrics(): DingTalkCallMetrics {
       registry.registerMetric(refreshes);
       registry.registerMetric(waits);
       registry.registerMetric(waited);
+    },
+    async snapshot() {
+      const { values } = await calls.get();
+      return values.map((v) => ({ api: String(v.labels.api), result: String(v.labels.result), count: v.value }));
     },
   };
 }
