@@ -40,6 +40,7 @@ export function createApp(s: CloudServices): Express {
   registerLockWaitMetrics(registry, s.lockWaits);
   registerOpsMetrics(registry, s.sqlite);
   s.dingtalkCalls.register(registry);
+  s.retention.register(registry);
   return createServiceApp({
     logger: s.logger,
     registry,
@@ -71,7 +72,7 @@ export function createApp(s: CloudServices): Express {
       api.mount(app, loginTicketsRoutes(s.login.service, api, auth));
       api.mount(app, inAppRoutes({ login: s.login.service, dingtalk: s.dingtalk, tenants: s.tenants }, api, auth));
       app.use('/v1', auth);
-      api.mount(app, eventsRoutes(s.db, api));
+      api.mount(app, eventsRoutes(s.db, s.sqlite, api));
       api.mount(app, usersRoutes(s.users, api));
       api.mount(app, directoryRoutes(s.directory, api));
       api.mount(app, messagesRoutes(s.messages, api));

@@ -102,7 +102,19 @@ export function createServices(deps: ServicesDeps): Services {
     pollIntervalMs: 1_000,
     onChanged: () => dispatcher.kick(),
   });
-  const catchUp = createCatchUpWorker({ cloud, ingest, tracker, logger, intervalMs: config.pullIntervalMs });
+  const catchUp = createCatchUpWorker({
+    cloud,
+    ingest,
+    tracker,
+    logger,
+    intervalMs: config.pullIntervalMs,
+    // What the pruned events changed comes back as a full directory sync (every person and
+    // department re-emitted); a refusal (no directory:sync scope) is logged, and pulling goes on.
+    onPruned: async () => {
+      const started = await cloud.startDirectorySync({ full: true });
+      if (!started.ok) logger.error('full directory sync after pruned events was refused; start one from the console', { status: started.status });
+    },
+  });
   const revoker = createTokenRevoker({ sql: db.sql, cloud, tenantId: config.tenantId, logger });
   const sessions = createSessionService({
     db,

@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   idempotency_conflict: 409,
   gone: 410,
+  /** GET /v1/events from before what retention has pruned: the store resyncs and goes on after `prunedThrough`. */
+  events_pruned: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   headers_too_large: 431,
