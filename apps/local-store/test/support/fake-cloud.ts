@@ -1,8 +1,8 @@
 // A test double of the cloud gateway, faithful to its contract: `GET /v1/events?after&limit`
 // (Bearer API key, `{events, next}` in seq order, `next` = last seq or `after`),
 // `GET /v1/login-tickets/:ticket` (404 when unknown), `DELETE /v1/user-tokens/:tokenId` (204, recorded),
-// `POST /v1/messages` (202 `{id, status}`, the same id again for a repeated Idempotency-Key) and the
-// directory sync endpoints.
+// `POST /v1/messages` (202 `{id, status}`, the same id again for a repeated Idempotency-Key), the
+// directory sync endpoints, and 410 events_pruned for a pull from before what was pruned.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -34,6 +34,10 @@ export interface FakeCloud {
   sends: { key: string | undefined; body: unknown }[];
   /** When set, POST /v1/messages answers this status with a problem body instead of accepting. */
   refuseSends?: number;
+  /** Events up to this seq were pruned: a pull from before it answers 410 events_pruned, as the cloud does. */
+  prunedThrough?: number;
+  /** Bodies of POST /v1/directory/sync, in order. */
+  syncs: unknown[];
   close(): Promise<void>;
 }
 
@@ -48,6 +52,7 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
     down: false,
     requests: [],
     sends: [],
+    syncs: [],
     returns: [],
   };
   const accepted = new Map<string, string>();
@@ -75,6 +80,10 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
     const query = EventsQuerySchema.safeParse(req.query);
     if (!query.success) return void res.status(400).json({ code: 'validation_failed' });
     const { after, limit } = query.data;
+    const pruned = (state as FakeCloud).prunedThrough;
+    if (pruned !== undefined && after < pruned) {
+      return void res.status(410).type('application/problem+json').json({ code: 'events_pruned', status: 410, prunedThrough: pruned });
+    }
     const seqOf = (event: unknown) => Number((event as { seq?: unknown }).seq);
     const page = state.events
       .filter((event) => seqOf(event) > after)
@@ -99,7 +108,8 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
     if (key) accepted.set(key, id);
     res.status(202).json({ id, status: 'queued' });
   });
-  app.post('/v1/directory/sync', (_req, res) => {
+  app.post('/v1/directory/sync', express.json(), (req, res) => {
+    state.syncs.push(req.body);
     res.status(202).json({ id: 'sync_fake_1', status: 'running' });
   });
   app.get('/v1/directory/sync/:id', (req, res) => {
