@@ -15,6 +15,7 @@ import { createEventIngest, type EventIngest } from './features/events/event-ing
 import { MessageRelay } from './features/messages/message-relay.worker';
 import { createMessageSending, type MessageSending } from './features/messages/message-send.service';
 import { createMessagesService, type MessagesService } from './features/messages/messages.service';
+import { startStoreRetention } from './features/retention/store-retention';
 import { startSessionSweeper } from './features/session/session-sweeper';
 import { createEndpointSender, type EndpointSender } from './features/subscriptions/endpoint-sender';
 import { SubscriptionDispatcher } from './features/subscriptions/subscription-dispatcher';
@@ -135,6 +136,7 @@ export function createServices(deps: ServicesDeps): Services {
     endStoreSession: (sessionId) => sessions.end(sessionId),
   });
   let stopSweeper: (() => void) | undefined;
+  let stopRetention: (() => void) | undefined;
   return {
     cloud,
     ingest,
@@ -165,9 +167,11 @@ export function createServices(deps: ServicesDeps): Services {
       revoker.start();
       oidc.start();
       stopSweeper ??= startSessionSweeper(db, logger);
+      stopRetention ??= startStoreRetention(db.sql, config.retention, logger);
     },
     async stop() {
       stopSweeper?.();
+      stopRetention?.();
       oidc.stop();
       await revoker.stop();
       await catchUp.stop();
