@@ -51,6 +51,7 @@ export function createApp(s: CloudServices): Express {
   s.dispatcher.registerMetrics(registry);
   s.jobs.registerMetrics(registry);
   s.ops.register(registry);
+  s.retention.register(registry);
   return createServiceApp({
     logger: s.logger,
     registry,
@@ -86,7 +87,7 @@ export function createApp(s: CloudServices): Express {
       api.mount(app, loginTicketsRoutes(s.login.service, api, auth));
       api.mount(app, inAppRoutes({ login: s.login.service, dingtalk: s.dingtalk, tenants: s.tenants }, api, auth));
       app.use('/v1', auth);
-      api.mount(app, eventsRoutes(s.db, api));
+      api.mount(app, eventsRoutes(s.db, s.sqlite, api));
       api.mount(app, usersRoutes(s.users, api));
       api.mount(app, directoryRoutes(s.directory, api));
       api.mount(app, messagesRoutes(s.messages, api));

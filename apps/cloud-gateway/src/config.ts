@@ -116,6 +116,21 @@ export const CloudConfigSchema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h, China time)')
     .default('03:00')
     .transform((hhmm) => (Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3))) * 60_000),
+  /**
+   * Retention (features/retention/): how long each family of rows is kept, or `off` to keep it
+   * forever. Events (with their deliveries and attempts) go only once the tenant's store has them —
+   * every push delivered, or pulled — so nothing a store still needs is pruned, whatever the window.
+   */
+  RETENTION_EVENTS: durationOrOff('30d'),
+  /** Jobs that finished (done, or failed for good), by their last change. */
+  RETENTION_JOBS: durationOrOff('7d'),
+  /** Finished messages (completed, failed, recalled; no chunk still open) with recipients and chunks, by their last change. */
+  RETENTION_MESSAGES: durationOrOff('180d'),
+  /** Quota guard rows (per user per China day): kept this long after their day. */
+  RETENTION_QUOTA: durationOrOff('1d'),
+  /** How often the pruning job runs; it works in batches of RETENTION_BATCH rows, each its own short transaction. */
+  RETENTION_INTERVAL: envDurationMs('1h'),
+  RETENTION_BATCH: envInt(500, { min: 10, max: 10_000 }),
   /** Work notifications: userids per asyncsend_v2 call (DingTalk documents 100; getsendresult refuses larger tasks). */
   MESSAGE_CHUNK_SIZE: envInt(100, { min: 1, max: 100 }),
   /** Pre-flight quota guard: notifications per user per day (Asia/Shanghai) for internal apps / ISV suites. */

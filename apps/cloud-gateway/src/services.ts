@@ -25,6 +25,7 @@ import { OAUTH_STATE_SWEEP_JOB, oauthStateSweeper } from './features/login/oauth
 import { createMessages } from './features/messages/messages.feature';
 import { Outbox } from './features/outbox/outbox';
 import { pingEvents } from './features/outbox/ping-events';
+import { RETENTION_JOB, retention as createRetention } from './features/retention/retention.job';
 import { tenantsService } from './features/tenants/tenants.service';
 import { streamConnections } from './features/stream/stream-connections';
 import { usersService } from './features/users/users.service';
@@ -129,6 +130,17 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const audit = auditLog({ db, logger, retentionMs: config.AUDIT_RETENTION, now: overrides.now });
   jobs.register(AUDIT_SWEEP_JOB, () => audit.sweep());
   await audit.schedule();
+  const retention = createRetention({
+    db,
+    sqlite,
+    windows: { eventsMs: config.RETENTION_EVENTS, jobsMs: config.RETENTION_JOBS, messagesMs: config.RETENTION_MESSAGES, quotaMs: config.RETENTION_QUOTA },
+    intervalMs: config.RETENTION_INTERVAL,
+    batch: config.RETENTION_BATCH,
+    logger,
+    now: overrides.now ?? Date.now,
+  });
+  jobs.register(RETENTION_JOB, () => retention.run());
+  await retention.schedule();
   const directory = createDirectory({
     db,
     transaction,
@@ -180,6 +192,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     callBudget,
     audit,
     operators: operatorsService({ db, secrets, now: overrides.now }),
+    retention,
   };
 }
 

@@ -15,6 +15,7 @@ import { createEventIngest, type EventIngest } from './features/events/event-ing
 import { MessageRelay } from './features/messages/message-relay.worker';
 import { createMessageSending, type MessageSending } from './features/messages/message-send.service';
 import { createMessagesService, type MessagesService } from './features/messages/messages.service';
+import { startStoreRetention } from './features/retention/store-retention';
 import { startSessionSweeper } from './features/session/session-sweeper';
 import { createEndpointSender, type EndpointSender } from './features/subscriptions/endpoint-sender';
 import { SubscriptionDispatcher } from './features/subscriptions/subscription-dispatcher';
@@ -109,6 +110,12 @@ export function createServices(deps: ServicesDeps): Services {
     logger,
     intervalMs: config.pullIntervalMs,
     onCloudSeq: (seq) => metrics.cloudSeq(seq),
+    // What the pruned events changed comes back as a full directory sync (every person and
+    // department re-emitted); a refusal (no directory:sync scope) is logged, and pulling goes on.
+    onPruned: async () => {
+      const started = await cloud.startDirectorySync({ full: true });
+      if (!started.ok) logger.error('full directory sync after pruned events was refused; start one from the console', { status: started.status });
+    },
   });
   const revoker = createTokenRevoker({ sql: db.sql, cloud, tenantId: config.tenantId, logger });
   const sessions = createSessionService({
@@ -130,6 +137,7 @@ export function createServices(deps: ServicesDeps): Services {
     endStoreSession: (sessionId) => sessions.end(sessionId),
   });
   let stopSweeper: (() => void) | undefined;
+  let stopRetention: (() => void) | undefined;
   return {
     cloud,
     ingest,
@@ -160,9 +168,11 @@ export function createServices(deps: ServicesDeps): Services {
       revoker.start();
       oidc.start();
       stopSweeper ??= startSessionSweeper(db, logger);
+      stopRetention ??= startStoreRetention(db.sql, config.retention, logger);
     },
     async stop() {
       stopSweeper?.();
+      stopRetention?.();
       oidc.stop();
       await revoker.stop();
       await catchUp.stop();

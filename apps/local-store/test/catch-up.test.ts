@@ -52,6 +52,27 @@ describe('catch-up by pull', () => {
     expect(latest?.name).toBe('v7501');
   }, 60_000);
 
+  it('when the cloud pruned events the store never received, then it asks for a full directory sync once and pulls on after them', async () => {
+    for (let seq = 1; seq <= 3; seq++) cloud.events.push(userUpserted(seq, user(`early${seq}`)));
+    await store.services.catchUp.runOnce();
+    expect(await cursor()).toBe(3);
+    // Seqs 4..10 went while the store was away; 11..12 are still there.
+    cloud.events.splice(0, cloud.events.length, ...[11, 12].map((seq) => userUpserted(seq, user(`late${seq}`))));
+    cloud.prunedThrough = 10;
+    await store.services.catchUp.runOnce();
+    expect(cloud.syncs).toEqual([{ full: true }]);
+    expect(await cursor()).toBe(12);
+    expect(await userCount()).toBe(5);
+    // Caught up: the next pull is an ordinary one, with no second sync.
+    await store.services.catchUp.runOnce();
+    expect(cloud.syncs).toHaveLength(1);
+    expect(cloud.requests.filter((line) => line.startsWith('GET /v1/events')).slice(-3)).toEqual([
+      'GET /v1/events?after=3&limit=500',
+      'GET /v1/events?after=10&limit=500',
+      'GET /v1/events?after=12&limit=500',
+    ]);
+  });
+
   it('when pulled events were already pushed, then they are skipped as duplicates', async () => {
     const events = [1, 2, 3].map((seq) => userUpserted(seq, user(`dup${seq}`, { name: `v${seq}` })));
     for (const pushed of events) expect((await store.push(pushed)).body.status).toBe('applied');

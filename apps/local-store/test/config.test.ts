@@ -40,6 +40,7 @@ describe('config', () => {
       metricsToken: undefined,
       encryptionKey: undefined,
       dingtalkJsapiUrl: 'https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.25/dingtalk.open.js',
+      retention: { processedEventsMs: 45 * 86_400_000, deadEventsMs: 90 * 86_400_000, recipientHistoryMs: 180 * 86_400_000 },
       subscriptions: {
         retryScheduleMs: [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000],
         timeoutMs: 10_000,
@@ -47,6 +48,14 @@ describe('config', () => {
         pollIntervalMs: 1000,
       },
     });
+  });
+
+  it('turns a retention window off with off, and refuses what is neither a duration nor off', () => {
+    expect(loadLocalStoreConfig({ ...minimal, RETENTION_DEAD_EVENTS: 'off', RETENTION_PROCESSED_EVENTS: '60d' }).retention).toMatchObject({
+      deadEventsMs: 0,
+      processedEventsMs: 60 * 86_400_000,
+    });
+    expect(() => loadLocalStoreConfig({ ...minimal, RETENTION_RECIPIENT_HISTORY: 'forever' })).toThrow(/RETENTION_RECIPIENT_HISTORY/);
   });
 
   it('parses durations, lists and booleans', () => {

@@ -8,6 +8,8 @@ import { AppError, ConfigError, createLogger, loadConfig } from '@dtg/service-ki
 import { migrateDeploy } from '@dtg/prisma-migrate';
 import { AdminCliConfigSchema } from '../config';
 import { backupDatabase } from '../db/backup';
+import { sqlitePath } from '../db/prisma';
+import { restoreDatabase } from '../db/restore';
 import { reseal } from '../features/keys/reseal';
 import { apiKeysService } from '../features/api-keys/api-keys.service';
 import { ScopeSchema, type Scope } from '../features/auth/permissions';
@@ -167,6 +169,24 @@ function provided(flags: Flags) {
   return { id: str(flags, 'id'), apiKey: str(flags, 'api-key'), webhookSecret: str(flags, 'webhook-secret') };
 }
 
+const PRISMA_CONFIG = path.resolve(__dirname, '../../prisma.config.ts');
+/** Default `--seq-gap`: far more events than a cloud writes between a backup and a restore. */
+const DEFAULT_SEQ_GAP = 1_000_000;
+
+/** `restore <file> [--replace] [--seq-gap <n>]` (or `--from <file>`). */
+function restore(flags: Flags, file: string | undefined, databaseUrl: string) {
+  return restoreDatabase({
+    from: str(flags, 'from') ?? file ?? need(flags, 'from'),
+    target: sqlitePath(databaseUrl),
+    migrationsDir: path.resolve(__dirname, '../../prisma/migrations'),
+    replace: flags['replace'] === true,
+    seqGap: int(flags, 'seq-gap') ?? DEFAULT_SEQ_GAP,
+    migrate: async (work) => {
+      await migrateDeploy(PRISMA_CONFIG, { CLOUD_DATABASE_URL: `file:${work}` });
+    },
+  });
+}
+
 async function run(argv: string[]): Promise<unknown> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -201,6 +221,9 @@ async function run(argv: string[]): Promise<unknown> {
       status: { type: 'string' },
       limit: { type: 'string' },
       to: { type: 'string' },
+      from: { type: 'string' },
+      replace: { type: 'boolean' },
+      'seq-gap': { type: 'string' },
       format: { type: 'string' },
       role: { type: 'string' },
       'password-stdin': { type: 'boolean' },
@@ -214,8 +237,10 @@ async function run(argv: string[]): Promise<unknown> {
   if (!group || group === 'help') return { usage: USAGE };
 
   const { CLOUD_DATABASE_URL } = loadConfig(AdminCliConfigSchema.pick({ CLOUD_DATABASE_URL: true }));
+  // Restore works on the files alone: it must not open (let alone migrate) the database it replaces.
+  if (group === 'restore') return restore(flags, command, CLOUD_DATABASE_URL);
   const config = loadConfig(AdminCliConfigSchema, withStackSecrets(process.env, CLOUD_DATABASE_URL));
-  await migrateDeploy(path.resolve(__dirname, '../../prisma.config.ts'), { CLOUD_DATABASE_URL: config.CLOUD_DATABASE_URL });
+  await migrateDeploy(PRISMA_CONFIG, { CLOUD_DATABASE_URL: config.CLOUD_DATABASE_URL });
   const logger = createLogger({ service: 'cloud-admin', version: VERSION, level: 'warn' });
   const s = await buildServices(config, logger);
   const returnUrls = flags['return-url'];
@@ -319,6 +344,8 @@ async function run(argv: string[]): Promise<unknown> {
       }
       case 'backup':
         return audited((r) => ({ action: 'backup', after: r }), backupDatabase(s.sqlite, need(flags, 'to')));
+      case `backup ${command}`:
+        return audited((r) => ({ action: 'backup', after: r }), backupDatabase(s.sqlite, str(flags, 'to') ?? command ?? need(flags, 'to')));
       case 'keys rotate':
         return audited((r) => ({ action: 'keys.rotate', after: r }), await reseal(s.sqlite, s.secrets, 'not-current'));
       case 'deliveries list':

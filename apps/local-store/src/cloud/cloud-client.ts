@@ -96,6 +96,22 @@ export interface CloudClientOptions {
   timeoutMs?: number;
 }
 
+/**
+ * 410 events_pruned: the events right after the asked seq are gone at the cloud (retention pruned
+ * them, or a restore from backup skipped their seqs). Catching up event by event is impossible; the
+ * store resyncs and pulls on after `prunedThrough`.
+ */
+export class EventsPrunedError extends CloudRequestError {
+  constructor(readonly prunedThrough: number) {
+    super(`cloud pruned events up to seq ${prunedThrough}`, 410);
+  }
+}
+
+function prunedThrough(body: unknown): number | undefined {
+  const problem = body as { code?: unknown; prunedThrough?: unknown } | null;
+  return problem?.code === 'events_pruned' && typeof problem.prunedThrough === 'number' ? problem.prunedThrough : undefined;
+}
+
 export function createCloudClient(options: CloudClientOptions): CloudClient {
   const call = async (
     method: 'GET' | 'POST' | 'DELETE',
@@ -129,6 +145,8 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
     async fetchEvents(after, limit) {
       const path = `/v1/events?after=${after}&limit=${limit}`;
       const { status, body } = await get(path);
+      const pruned = status === 410 ? prunedThrough(body) : undefined;
+      if (pruned !== undefined) throw new EventsPrunedError(pruned);
       if (status !== 200) throw new CloudRequestError(`cloud answered ${status} to GET /v1/events`, status);
       const page = RawEventsPageSchema.safeParse(body);
       if (!page.success) throw new CloudRequestError('cloud sent an events page that does not match the contract', status);

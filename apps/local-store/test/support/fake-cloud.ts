@@ -2,8 +2,8 @@
 // (Bearer API key, `{events, next, lastSeq}` in seq order, `next` = last seq or `after`, `lastSeq` the newest),
 // `GET /v1/login-tickets/:ticket` (404 when unknown), `DELETE /v1/user-tokens/:tokenId` (204, recorded),
 // `POST /v1/messages` (202 `{id, status}`, the same id again for a repeated Idempotency-Key),
-// `POST /v1/media?type=` (multipart, the file in the field `media`; 201 with a media id) and the
-// directory sync endpoints.
+// `POST /v1/media?type=` (multipart, the file in the field `media`; 201 with a media id), the
+// directory sync endpoints, and 410 events_pruned for a pull from before what was pruned.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
@@ -40,6 +40,10 @@ export interface FakeCloud {
   uploads: { type: string; contentLength: number; filename: string; mimeType: string; size: number; sha256: string }[];
   /** When set, POST /v1/media answers this problem instead of accepting. */
   refuseUploads?: { status: number; code: string; detail: string };
+  /** Events up to this seq were pruned: a pull from before it answers 410 events_pruned, as the cloud does. */
+  prunedThrough?: number;
+  /** Bodies of POST /v1/directory/sync, in order. */
+  syncs: unknown[];
   close(): Promise<void>;
 }
 
@@ -55,6 +59,7 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
     requests: [],
     sends: [],
     uploads: [],
+    syncs: [],
     returns: [],
   };
   const accepted = new Map<string, string>();
@@ -82,6 +87,10 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
     const query = EventsQuerySchema.safeParse(req.query);
     if (!query.success) return void res.status(400).json({ code: 'validation_failed' });
     const { after, limit } = query.data;
+    const pruned = (state as FakeCloud).prunedThrough;
+    if (pruned !== undefined && after < pruned) {
+      return void res.status(410).type('application/problem+json').json({ code: 'events_pruned', status: 410, prunedThrough: pruned });
+    }
     const seqOf = (event: unknown) => Number((event as { seq?: unknown }).seq);
     const page = state.events
       .filter((event) => seqOf(event) > after)
@@ -135,7 +144,8 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
     });
     req.pipe(parser);
   });
-  app.post('/v1/directory/sync', (_req, res) => {
+  app.post('/v1/directory/sync', express.json(), (req, res) => {
+    state.syncs.push(req.body);
     res.status(202).json({ id: 'sync_fake_1', status: 'running' });
   });
   app.get('/v1/directory/sync/:id', (req, res) => {

@@ -15,6 +15,8 @@ export interface AppErrorOptions {
   permission?: string;
   /** What to fix in DingTalk's consoles (code dingtalk_setup); sent as `dingtalk`. */
   dingtalk?: DingTalkSetup;
+  /** The last seq pruned (code events_pruned); sent as `prunedThrough`. */
+  prunedThrough?: number;
 }
 
 export interface DingTalkSetup {
@@ -33,6 +35,7 @@ export class AppError extends Error {
   readonly headers?: Record<string, string>;
   readonly permission?: string;
   readonly dingtalk?: DingTalkSetup;
+  readonly prunedThrough?: number;
 
   constructor(code: ErrorCode, detail: string, options: AppErrorOptions = {}) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
@@ -43,6 +46,7 @@ export class AppError extends Error {
     if (options.headers) this.headers = options.headers;
     if (options.permission) this.permission = options.permission;
     if (options.dingtalk) this.dingtalk = options.dingtalk;
+    if (options.prunedThrough !== undefined) this.prunedThrough = options.prunedThrough;
   }
 }
 

@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   /** The tenant's DingTalk app sends work notifications only by template (an ISV suite created after 2020-11-27), or a template send cannot be made. */
   template_required: 409,
   gone: 410,
+  /** GET /v1/events from before what retention has pruned: the store resyncs and goes on after `prunedThrough`. */
+  events_pruned: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   headers_too_large: 431,

@@ -41,6 +41,7 @@ export function problemOf(error: AppError, requestId: string): Problem {
   if (error.fields) problem.errors = error.fields;
   if (error.permission) problem.missingPermission = error.permission;
   if (error.dingtalk) problem.dingtalk = error.dingtalk;
+  if (error.prunedThrough !== undefined) problem.prunedThrough = error.prunedThrough;
   return problem;
 }
 

@@ -20,6 +20,8 @@ export const ProblemSchema = z.object({
   missingPermission: z.string().optional(),
   /** With code dingtalk_setup: what DingTalk refused and where to fix it (`permissions` names the API permissions to grant). */
   dingtalk: z.object({ problem: z.string(), permissions: z.array(z.string()).optional(), fix: z.string() }).optional(),
+  /** With code events_pruned: every event up to this seq was pruned; pull again with `after` at least this. */
+  prunedThrough: z.number().int().optional(),
 });
 
 export type Problem = z.infer<typeof ProblemSchema>;

@@ -23,9 +23,10 @@ export function toEnvelope(row: EventRow): EventEnvelope {
 }
 
 export const eventsRepository = {
-  async page(db: DbTx, tenantId: string, after: number, limit: number): Promise<EventEnvelope[]> {
+  /** Events with seq in (after, upTo], oldest first. */
+  async page(db: DbTx, tenantId: string, after: number, limit: number, upTo?: number): Promise<EventEnvelope[]> {
     const rows = await db.event.findMany({
-      where: { tenantId, seq: { gt: after } },
+      where: { tenantId, seq: { gt: after, ...(upTo === undefined ? {} : { lte: upTo }) } },
       orderBy: { seq: 'asc' },
       take: limit,
     });

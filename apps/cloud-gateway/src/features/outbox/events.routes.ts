@@ -1,13 +1,15 @@
 import type { Router } from 'express';
 import { EventsPageSchema, EventsQuerySchema } from '@dtg/contracts';
-import { logAsRoutine, type ApiRegistry } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import { logAsRoutine, ProblemSchema, type ApiRegistry } from '@dtg/service-kit';
+import type { Db, SqliteConnection } from '../../db/prisma';
 import { principal, requireScope } from '../auth/authenticate.middleware';
 import { eventsRepository } from './events.repository';
+import { pullMarks } from './pull-marks';
 
 /** Pull: the same envelopes as push, in seq order, for stores that cannot (or did not) receive pushes. */
-export function eventsRoutes(db: Db, api: ApiRegistry): Router {
+export function eventsRoutes(db: Db, sqlite: SqliteConnection, api: ApiRegistry): Router {
   const router = api.router('/v1/events');
+  const marks = pullMarks(sqlite);
   api.add(
     router,
     {
@@ -22,17 +24,31 @@ export function eventsRoutes(db: Db, api: ApiRegistry): Router {
         200: { description: 'A page of events; pass `next` as `after` for the following page', schema: EventsPageSchema },
         401: { description: 'Missing or invalid credentials' },
         403: { description: 'Suspended tenant or missing scope' },
+        410: {
+          description:
+            '`events_pruned`: events right after `after` were pruned by retention (or skipped by a restore from backup), so the store cannot catch up event by event: ' +
+            'it requests a full directory sync and pulls on after `prunedThrough`. Asking with `after = n` also tells the cloud the store holds every event up to n.',
+          schema: ProblemSchema,
+        },
       },
     },
     async ({ query }, _req, res) => {
       const { tenantId } = principal(res);
-      const events = await eventsRepository.page(db, tenantId, query.after, query.limit);
-      // Read after the page, so it is never below the page's last seq (the store's lag metric).
-      const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { lastSeq: true } });
+      const before = await marks.read(tenantId);
+      marks.refuseIfMissing(before, query.after);
+      // Up to a restore's gap, a page stops before it: past it the store needs the 410 above.
+      const upTo = before.seqGapThrough > 0 && query.after < before.seqGapAfter ? before.seqGapAfter : undefined;
+      const events = await eventsRepository.page(db, tenantId, query.after, query.limit, upTo);
+      // Pruning takes prefixes and only moves forward: if nothing after `after` was pruned once the
+      // page is read, the page has no hole. Read after the page, its lastSeq is never below the
+      // page's last seq either (the store's lag metric).
+      const latest = await marks.read(tenantId);
+      marks.refuseIfMissing(latest, query.after);
+      await marks.recordPulled(tenantId, before, query.after);
       // A store polls every few seconds; an empty page is routine, not worth an info line each time.
       if (events.length === 0) logAsRoutine(res);
       const next = events.at(-1)?.seq ?? query.after;
-      res.json({ events, next, lastSeq: Math.max(tenant?.lastSeq ?? 0, next) });
+      res.json({ events, next, lastSeq: Math.max(latest.lastSeq, next) });
     },
   );
   return router;

@@ -2,7 +2,7 @@
 // the cursor and feed it to the same apply path as push. This is what makes delivery lossless
 // even in push mode (a lost or dead-lettered push is picked up here).
 import type { Logger } from '@dtg/service-kit';
-import { CloudRequestError, type CloudClient, type RawEventsPage } from '../../cloud/cloud-client';
+import { CloudRequestError, EventsPrunedError, type CloudClient, type RawEventsPage } from '../../cloud/cloud-client';
 import type { EventIngest, PreparedPage } from '../events/event-ingest.service';
 import type { CursorTracker } from './cursor-tracker';
 
@@ -49,6 +49,11 @@ export interface CatchUpOptions {
    * must notice the cloud is back within seconds, and one failed GET every 15 s costs nothing.
    */
   maxBackoffMs?: number;
+  /**
+   * The cloud no longer has the events after the cursor (410 events_pruned): what they changed must
+   * come another way (a full directory sync). Called before the cursor skips to `prunedThrough`.
+   */
+  onPruned(prunedThrough: number): Promise<void>;
 }
 
 export function createCatchUpWorker(options: CatchUpOptions): CatchUpWorker {
@@ -76,7 +81,23 @@ export function createCatchUpWorker(options: CatchUpOptions): CatchUpWorker {
     await options.tracker.advance();
   };
 
+  /** Pulls to the end; past pruned events once (a second 410 in one run is a fault, retried later). */
   const pullToEnd = async (): Promise<void> => {
+    try {
+      await pullPages();
+    } catch (error) {
+      if (!(error instanceof EventsPrunedError)) throw error;
+      logger.warn('the cloud pruned events this store has not received; requesting a full directory sync and pulling on after them', {
+        cursor: await options.tracker.advance(),
+        prunedThrough: error.prunedThrough,
+      });
+      await options.onPruned(error.prunedThrough);
+      await options.tracker.skipTo(error.prunedThrough);
+      await pullPages();
+    }
+  };
+
+  const pullPages = async (): Promise<void> => {
     let after = await options.tracker.advance();
     let next: Promise<FetchedPage> | undefined = awaitedLater(fetchPage(after));
     const applying: Promise<void>[] = [];

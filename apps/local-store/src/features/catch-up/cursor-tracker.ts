@@ -9,6 +9,8 @@ export interface CursorTracker {
   noteSettled(seqs: readonly number[]): void;
   /** Advances now and returns the cursor (the puller calls this after each page). */
   advance(): Promise<number>;
+  /** Moves the cursor forward past seqs the cloud pruned (they never settle here), then advances as usual. */
+  skipTo(seq: number): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +82,15 @@ export function createCursorTracker(options: CursorTrackerOptions): CursorTracke
       }, options.coalesceMs ?? 20);
     },
     advance,
+    async skipTo(seq) {
+      if (!ensured) {
+        await cursorRepository.ensure(sql, tenantId);
+        ensured = true;
+      }
+      while (inFlight) await inFlight.catch(() => undefined);
+      await cursorRepository.skipTo(sql, tenantId, seq);
+      return advance();
+    },
     async stop() {
       stopped = true;
       clearTimeout(advanceTimer);

@@ -24,6 +24,18 @@ export const cursorRepository = {
     return row?.seq ?? 0;
   },
 
+  /**
+   * Moves the cursor forward to `seq` over seqs the cloud no longer has (410 events_pruned): they
+   * can never settle here, and the cursor only moves over settled ones otherwise. Never backwards.
+   */
+  async skipTo(sql: Sql, tenantId: string, seq: number): Promise<number> {
+    const [row] = await sql.query<{ seq: number }>(
+      'UPDATE delivery_cursor SET seq = GREATEST(seq, $2), updated_at = now() WHERE tenant_id = $1 RETURNING seq',
+      [tenantId, seq],
+    );
+    return row?.seq ?? seq;
+  },
+
   /** Returns the cursor after advancing it as far as settled seqs are contiguous. */
   async advance(sql: Sql, tenantId: string): Promise<number> {
     const [moved] = await sql.query<{ seq: number }>(ADVANCE, [tenantId]);
