@@ -4,10 +4,9 @@
 // receiver's idempotent apply absorbs the duplicate. Finished attempts are written in batches (one
 // SQLite transaction per flush) — per-row bookkeeping, not HTTP, was what limited throughput.
 import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
-import { runWithContext, type Logger } from '@dtg/service-kit';
+import { BatchWriter, Pump, runWithContext, Signal, type Logger } from '@dtg/service-kit';
 import type { Db, SqliteConnection } from '../../db/prisma';
 import { newId } from '../../shared/ids';
-import { Pump } from '../../shared/pump';
 import type { TenantsService } from '../tenants/tenants.service';
 import { deliveriesRepository, type AttemptResult, type ClaimedDelivery, type EventRow } from './deliveries.repository';
 import type { SendResult, WebhookSender } from './webhook-sender';
@@ -35,17 +34,13 @@ type Target = { url: string; secrets: string[] } | { error: string };
 
 /** A tenant's URL check and opened secrets are reused this long (rotation and suspension apply within it). */
 const TARGET_TTL_MS = 2_000;
-const FLUSH_EVERY_MS = 10;
-const FLUSH_AT = 200;
 
 export class Dispatcher {
   private readonly owner = newId('dsp');
   private readonly workers = new Map<string, Promise<void>>();
   private readonly signals = new Map<string, Signal>();
   private readonly targets = new Map<string, { target: Target; at: number }>();
-  private results: AttemptResult[] = [];
-  private flushing: Promise<void> = Promise.resolve();
-  private flushTimer?: NodeJS.Timeout;
+  private readonly outcomes: BatchWriter<AttemptResult>;
   private readonly pump: Pump;
   private readonly now: () => number;
 
@@ -54,6 +49,13 @@ export class Dispatcher {
     this.pump = new Pump(() => this.scan(), {
       pollIntervalMs: deps.pollIntervalMs,
       onError: (err) => deps.logger.error('dispatcher scan failed', { err }),
+    });
+    // Finished attempts are written in batches, one SQLite transaction per batch.
+    this.outcomes = new BatchWriter((batch) => deps.sqlite.write((tx) => deliveriesRepository.record(tx, batch, this.now())), {
+      at: 200,
+      everyMs: 10,
+      onError: (err, count) =>
+        deps.logger.error('recording webhook attempts failed; the leases will expire and the events will be pushed again', { count, err }),
     });
   }
 
@@ -78,7 +80,7 @@ export class Dispatcher {
     for (const signal of this.signals.values()) signal.notify();
     await this.pump.idle();
     await Promise.allSettled([...this.workers.values()]);
-    await this.flush();
+    await this.outcomes.flush();
   }
 
   /**
@@ -92,7 +94,7 @@ export class Dispatcher {
       if (this.workers.size === 0) break;
       await Promise.allSettled([...this.workers.values()]);
     }
-    await this.flush();
+    await this.outcomes.flush();
   }
 
   /** One pass of the pump: a worker for each tenant with due work and none yet (a failure is logged by the pump). */
@@ -185,13 +187,13 @@ export class Dispatcher {
       const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
       const attempt = { deliveryId: delivery.id, httpStatus: result.status, durationMs: result.durationMs, response: result.body, error: result.error };
       if (ok) {
-        this.record({ ...attempt, outcome: { status: 'delivered', attempts } });
+        this.outcomes.add({ ...attempt, outcome: { status: 'delivered', attempts } });
         return;
       }
       const lastError = result.error ?? `HTTP ${result.status}`;
       const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.retryAfter, this.now()) : undefined;
       const step = nextStep(this.deps.policy, attempts, retryAfter);
-      this.record({
+      this.outcomes.add({
         ...attempt,
         outcome:
           step.kind === 'dead' ? { status: 'dead', attempts, lastError } : { status: 'pending', attempts, lastError, nextAttemptAt: this.now() + step.delayMs },
@@ -210,50 +212,5 @@ export class Dispatcher {
     const signed = signWebhook({ id: event.id, timestampSec: Math.floor(this.now() / 1000), body, secrets: target.secrets });
     const headers = { ...signed, 'content-type': 'application/json', 'x-request-id': event.requestId ?? event.id, 'user-agent': 'dingtalk-gateway-webhooks/1' };
     return this.deps.send(target.url, body, headers, this.deps.timeoutMs);
-  }
-
-  private record(result: AttemptResult): void {
-    this.results.push(result);
-    // Not awaited: attempts are written in batches behind the pushes; flush() logs a failed write and never rejects.
-    if (this.results.length >= FLUSH_AT) void this.flush();
-    else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
-  }
-
-  /** Writes the buffered attempts; on failure they stay leased and will be retried after the lease. */
-  private flush(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const batch = this.results;
-    this.results = [];
-    this.flushing = this.flushing.then(async () => {
-      try {
-        const now = this.now();
-        await this.deps.sqlite.write((tx) => deliveriesRepository.record(tx, batch, now));
-      } catch (err) {
-        this.deps.logger.error('recording webhook attempts failed; the leases will expire and the events will be pushed again', { count: batch.length, err });
-      }
-    });
-    return this.flushing;
-  }
-}
-
-/** A wake-up that is not lost when it fires before anyone waits. */
-class Signal {
-  private pending = false;
-  private resolve?: () => void;
-
-  isPending(): boolean {
-    return this.pending;
-  }
-
-  notify(): void {
-    this.pending = true;
-    this.resolve?.();
-  }
-
-  async wait(): Promise<void> {
-    if (!this.pending) await new Promise<void>((resolve) => (this.resolve = resolve));
-    this.pending = false;
-    this.resolve = undefined;
   }
 }
