@@ -1,6 +1,7 @@
 // The local store's own HTTP API (what the customer's frontend calls). Request schemas parse query
 // strings (hence the coercions); response schemas are what tests validate every answer against.
 import { z } from 'zod';
+import { MessageLimitsSchema } from './message-limits';
 import { UserProfileSchema } from './directory';
 import { MessageStatusSchema, RecipientResultSchema, RecipientStatusSchema, RecipientsSpecSchema } from './messages';
 
@@ -28,6 +29,8 @@ export const ConsoleConfigSchema = z.object({
   loginUrl: z.string().startsWith('/'),
   /** The organisation's IANA time zone (the store's ORG_TIME_ZONE, Asia/Shanghai by default): dates are shown in it. */
   timeZone: z.string().min(1),
+  /** DingTalk's limits the compose form checks as the user types (read from the message schemas). */
+  messageLimits: MessageLimitsSchema,
 });
 export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;
 
