@@ -203,7 +203,7 @@ describe('callback pushes', () => {
     await sim().control('POST', '/callbacks/push', { target: 'app', event: { EventType: 'user_add_org', UserId: ['user002'], CorpId: DEMO.corpId } });
     expect(appReceiver.received).toHaveLength(1);
     sim().running.sim.clock.advance(9_000);
-    await new Promise((r) => setTimeout(r, 100));
+    await sim().running.sim.world.callbacks.idle();
     expect(appReceiver.received).toHaveLength(1);
     sim().running.sim.clock.advance(1_000);
     await waitFor(() => appReceiver.received.length === 2, 'the second push');
@@ -225,7 +225,7 @@ describe('callback pushes', () => {
     sim().running.sim.clock.advance(10_000);
     await waitFor(() => appReceiver.received.length === 2, 'the second push');
     sim().running.sim.clock.advance(30_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await sim().running.sim.world.callbacks.idle();
     expect(appReceiver.received).toHaveLength(2);
     const deliveries = (await sim().control<{ deliveries: Array<{ state: string }> }>('GET', '/callbacks')).body.deliveries;
     expect(deliveries.map((d) => d.state)).toEqual(['acknowledged']);
