@@ -4,7 +4,7 @@
 // receiver's idempotent apply absorbs the duplicate. Finished attempts are written in batches (one
 // SQLite transaction per flush) — per-row bookkeeping, not HTTP, was what limited throughput.
 import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
-import { BatchWriter, Pump, runWithContext, Signal, type Logger } from '@dtg/service-kit';
+import { BatchWriter, KeyedWorkers, runWithContext, type Logger, type Signal } from '@dtg/service-kit';
 import type { Db, SqliteConnection } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { TenantsService } from '../tenants/tenants.service';
@@ -37,16 +37,17 @@ const TARGET_TTL_MS = 2_000;
 
 export class Dispatcher {
   private readonly owner = newId('dsp');
-  private readonly workers = new Map<string, Promise<void>>();
-  private readonly signals = new Map<string, Signal>();
   private readonly targets = new Map<string, { target: Target; at: number }>();
   private readonly outcomes: BatchWriter<AttemptResult>;
-  private readonly pump: Pump;
+  /** A worker per tenant with due work, started by the passes of a pump. */
+  private readonly workers: KeyedWorkers;
   private readonly now: () => number;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.now = deps.now ?? Date.now;
-    this.pump = new Pump(() => this.scan(), {
+    this.workers = new KeyedWorkers({
+      due: () => deps.sqlite.read((sql) => deliveriesRepository.tenantsWithDueWork(sql, this.now())),
+      work: (tenantId, signal) => this.runTenant(tenantId, signal),
       pollIntervalMs: deps.pollIntervalMs,
       onError: (err) => deps.logger.error('dispatcher scan failed', { err }),
     });
@@ -60,26 +61,21 @@ export class Dispatcher {
   }
 
   private get stopped(): boolean {
-    return !this.pump.running;
+    return !this.workers.running;
   }
 
   start(): void {
-    this.pump.start();
+    this.workers.start();
   }
 
   /** New events were committed (or a retry may be due): look for work now. */
   kick(): void {
-    if (this.stopped) return;
-    for (const signal of this.signals.values()) signal.notify();
-    this.pump.kick();
+    this.workers.kick();
   }
 
   /** Stops claiming, waits for pushes in flight (each bounded by the webhook timeout) and records them. */
   async stop(): Promise<void> {
-    this.pump.stop();
-    for (const signal of this.signals.values()) signal.notify();
-    await this.pump.idle();
-    await Promise.allSettled([...this.workers.values()]);
+    await this.workers.stop();
     await this.outcomes.flush();
   }
 
@@ -88,39 +84,17 @@ export class Dispatcher {
    * worker, no attempt waiting to be written. For tests and drills that assert on delivery state.
    */
   async drain(): Promise<void> {
-    this.kick();
-    for (;;) {
-      await this.pump.idle();
-      if (this.workers.size === 0) break;
-      await Promise.allSettled([...this.workers.values()]);
-    }
+    await this.workers.drain();
     await this.outcomes.flush();
   }
 
-  /** One pass of the pump: a worker for each tenant with due work and none yet (a failure is logged by the pump). */
-  private async scan(): Promise<void> {
-    const now = this.now();
-    const tenantIds = await this.deps.sqlite.read((sql) => deliveriesRepository.tenantsWithDueWork(sql, now));
-    for (const tenantId of tenantIds) {
-      if (this.workers.has(tenantId) || this.stopped) continue;
-      const worker = this.runTenant(tenantId).then((wokenWhileEnding) => {
-        this.workers.delete(tenantId);
-        // Work committed between the worker's last empty claim and its exit must not wait for the poll.
-        if (wokenWhileEnding) this.kick();
-      });
-      this.workers.set(tenantId, worker);
-    }
-  }
-
   /** Resolves true when new work was signalled while the worker was ending. */
-  private async runTenant(tenantId: string): Promise<boolean> {
+  private async runTenant(tenantId: string, signal: Signal): Promise<boolean> {
     const { concurrencyPerTenant, timeoutMs } = this.deps;
     const leaseMs = timeoutMs * 2 + 5_000;
     // Claim in batches (a quarter of the slots) rather than one row per finished push.
     const batch = Math.max(1, Math.floor(concurrencyPerTenant / 4));
     let inFlight = 0;
-    const signal = new Signal();
-    this.signals.set(tenantId, signal);
     try {
       while (!this.stopped) {
         const free = concurrencyPerTenant - inFlight;
@@ -154,7 +128,6 @@ export class Dispatcher {
     } catch (err) {
       this.deps.logger.error('dispatcher worker failed', { tenantId, err });
     } finally {
-      this.signals.delete(tenantId);
       while (inFlight > 0) await signal.wait();
     }
     return signal.isPending();

@@ -8,7 +8,7 @@
 // Retry-After), then dead; a process that dies mid-push leaves leased rows that are claimed again
 // when the lease runs out (so an endpoint may see an event twice: it deduplicates on webhook-id).
 import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
-import { BatchWriter, Pump, Signal, type Logger } from '@dtg/service-kit';
+import { BatchWriter, KeyedWorkers, type Logger, type Signal } from '@dtg/service-kit';
 import type { Sql } from '../../db/sql';
 import { newId } from '../../shared/ids';
 import { deliveriesRepository, type AttemptResult, type ClaimedDelivery, type PushableEvent } from './deliveries.repository';
@@ -32,14 +32,15 @@ const TARGET_TTL_MS = 1_000;
 
 export class SubscriptionDispatcher {
   private readonly owner = newId('sdp');
-  private readonly workers = new Map<string, Promise<void>>();
-  private readonly signals = new Map<string, Signal>();
   private readonly targets = new Map<string, { target: SigningTarget | undefined; at: number }>();
   private readonly outcomes: BatchWriter<AttemptResult>;
-  private readonly pump: Pump;
+  /** A worker per subscription with due work, started by the passes of a pump. */
+  private readonly workers: KeyedWorkers;
 
   constructor(private readonly deps: SubscriptionDispatcherDeps) {
-    this.pump = new Pump(() => this.scan(), {
+    this.workers = new KeyedWorkers({
+      due: () => this.due(),
+      work: (id, signal) => this.runSubscription(id, signal),
       pollIntervalMs: deps.pollIntervalMs,
       onError: (err) => deps.logger.error('subscription dispatch scan failed', { err }),
     });
@@ -52,26 +53,21 @@ export class SubscriptionDispatcher {
   }
 
   private get stopped(): boolean {
-    return !this.pump.running;
+    return !this.workers.running;
   }
 
   start(): void {
-    this.pump.start();
+    this.workers.start();
   }
 
   /** Changes were committed (or a retry may be due): look for work now. Cheap to call often. */
   kick(): void {
-    if (this.stopped) return;
-    for (const signal of this.signals.values()) signal.notify();
-    this.pump.kick();
+    this.workers.kick();
   }
 
   /** Stops claiming, waits for pushes in flight (each bounded by the timeout) and records them. */
   async stop(): Promise<void> {
-    this.pump.stop();
-    for (const signal of this.signals.values()) signal.notify();
-    await this.pump.idle();
-    await Promise.allSettled([...this.workers.values()]);
+    await this.workers.stop();
     await this.outcomes.flush();
   }
 
@@ -80,40 +76,25 @@ export class SubscriptionDispatcher {
    * worker, no attempt waiting to be written. For tests that assert on delivery state.
    */
   async drain(): Promise<void> {
-    this.kick();
-    for (;;) {
-      await this.pump.idle();
-      if (this.workers.size === 0) break;
-      await Promise.allSettled([...this.workers.values()]);
-    }
+    await this.workers.drain();
     await this.outcomes.flush();
   }
 
-  /** One pass of the pump: fan new changes out, then a worker for each subscription with due work (a failure is logged by the pump). */
-  private async scan(): Promise<void> {
+  /** Each pass of the pump: fan new changes out to delivery rows, then the subscriptions with due work. */
+  private async due(): Promise<string[]> {
     const { sql, tenantId } = this.deps;
     while ((await deliveriesRepository.fanOut(sql, tenantId)).behind > 0 && !this.stopped);
-    for (const id of await deliveriesRepository.subscriptionsWithDueWork(sql, tenantId)) {
-      if (this.workers.has(id) || this.stopped) continue;
-      const worker = this.runSubscription(id).then((wokenWhileEnding) => {
-        this.workers.delete(id);
-        // Work committed between the worker's last empty claim and its exit must not wait for the poll.
-        if (wokenWhileEnding) this.kick();
-      });
-      this.workers.set(id, worker);
-    }
+    return deliveriesRepository.subscriptionsWithDueWork(sql, tenantId);
   }
 
   /** Resolves true when new work was signalled while the worker was ending. */
-  private async runSubscription(id: string): Promise<boolean> {
+  private async runSubscription(id: string, signal: Signal): Promise<boolean> {
     const { concurrency, timeoutMs, sql, tenantId } = this.deps;
     // The queued half waits for at most one push of the half before it.
     const leaseMs = timeoutMs * 3 + 5_000;
     const queue: ClaimedDelivery[] = [];
     let inFlight = 0;
     let drained = false;
-    const signal = new Signal();
-    this.signals.set(id, signal);
     try {
       while (!this.stopped) {
         const target = await this.target(id);
@@ -155,8 +136,6 @@ export class SubscriptionDispatcher {
       this.deps.logger.error('subscription worker failed', { subscriptionId: id, err });
       while (inFlight > 0) await signal.wait();
       return true;
-    } finally {
-      this.signals.delete(id);
     }
   }
 
