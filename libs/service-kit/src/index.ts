@@ -70,4 +70,4 @@ export { documentedRoutes, unservedRoutes, type ProbeRequest } from './openapi/r
 export { Pump } from './work/pump';
 export { Signal } from './work/signal';
 export { BatchWriter } from './work/batch-writer';
-export { KeyedWorkers, type KeyedWorkersOptions } from './work/keyed-workers';
+export { KeyedWorkers } from './work/keyed-workers';

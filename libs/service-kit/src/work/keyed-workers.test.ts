@@ -3,6 +3,18 @@ import type { Signal } from './signal';
 
 const HOUR = 3_600_000;
 
+/** KeyedWorkers with its two questions answered by the test. */
+function keyedWorkers(
+  due: () => Promise<string[]>,
+  work: (key: string, signal: Signal) => Promise<boolean>,
+  onError: (err: unknown) => void = () => undefined,
+) {
+  return new (class extends KeyedWorkers {
+    protected due = due;
+    protected work = work;
+  })({ pollIntervalMs: HOUR, onError });
+}
+
 describe('KeyedWorkers', () => {
   it('runs one worker per key with due work, wakes it on a kick, and drain() waits until all have ended', async () => {
     const due = new Map<string, number>([
@@ -27,12 +39,7 @@ describe('KeyedWorkers', () => {
       done.push(key);
       return false;
     };
-    const workers = new KeyedWorkers({
-      due: async () => [...due].filter(([, n]) => n > 0).map(([k]) => k),
-      work,
-      pollIntervalMs: HOUR,
-      onError: () => undefined,
-    });
+    const workers = keyedWorkers(async () => [...due].filter(([, n]) => n > 0).map(([k]) => k), work);
     workers.start();
     await aWaiting;
     workers.kick(); // a pass while 'a' runs: no second worker for it, and the kick wakes it
@@ -46,16 +53,15 @@ describe('KeyedWorkers', () => {
   it('hands a failed worker to onError and starts it again on the next pass', async () => {
     const errors: unknown[] = [];
     let runs = 0;
-    const workers = new KeyedWorkers({
-      due: async () => (runs < 2 ? ['k'] : []),
-      work: async () => {
+    const workers = keyedWorkers(
+      async () => (runs < 2 ? ['k'] : []),
+      async () => {
         runs += 1;
         if (runs === 1) throw new Error('boom');
         return false;
       },
-      pollIntervalMs: HOUR,
-      onError: (err) => errors.push(err),
-    });
+      (err) => errors.push(err),
+    );
     workers.start();
     await workers.drain();
     await workers.drain();

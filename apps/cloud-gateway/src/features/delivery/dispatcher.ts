@@ -35,22 +35,16 @@ type Target = { url: string; secrets: string[] } | { error: string };
 /** A tenant's URL check and opened secrets are reused this long (rotation and suspension apply within it). */
 const TARGET_TTL_MS = 2_000;
 
-export class Dispatcher {
+export class Dispatcher extends KeyedWorkers {
   private readonly owner = newId('dsp');
   private readonly targets = new Map<string, { target: Target; at: number }>();
   private readonly outcomes: BatchWriter<AttemptResult>;
-  /** A worker per tenant with due work, started by the passes of a pump. */
-  private readonly workers: KeyedWorkers;
   private readonly now: () => number;
 
+  /** A worker per tenant with due work (KeyedWorkers); stop() waits for pushes in flight, each bounded by the webhook timeout. */
   constructor(private readonly deps: DispatcherDeps) {
+    super({ pollIntervalMs: deps.pollIntervalMs, onError: (err) => deps.logger.error('dispatcher scan failed', { err }) });
     this.now = deps.now ?? Date.now;
-    this.workers = new KeyedWorkers({
-      due: () => deps.sqlite.read((sql) => deliveriesRepository.tenantsWithDueWork(sql, this.now())),
-      work: (tenantId, signal) => this.runTenant(tenantId, signal),
-      pollIntervalMs: deps.pollIntervalMs,
-      onError: (err) => deps.logger.error('dispatcher scan failed', { err }),
-    });
     // Finished attempts are written in batches, one SQLite transaction per batch.
     this.outcomes = new BatchWriter((batch) => deps.sqlite.write((tx) => deliveriesRepository.record(tx, batch, this.now())), {
       at: 200,
@@ -60,32 +54,17 @@ export class Dispatcher {
     });
   }
 
-  private get stopped(): boolean {
-    return !this.workers.running;
+  protected due(): Promise<string[]> {
+    return this.deps.sqlite.read((sql) => deliveriesRepository.tenantsWithDueWork(sql, this.now()));
   }
 
-  start(): void {
-    this.workers.start();
+  protected work(tenantId: string, signal: Signal): Promise<boolean> {
+    return this.runTenant(tenantId, signal);
   }
 
-  /** New events were committed (or a retry may be due): look for work now. */
-  kick(): void {
-    this.workers.kick();
-  }
-
-  /** Stops claiming, waits for pushes in flight (each bounded by the webhook timeout) and records them. */
-  async stop(): Promise<void> {
-    await this.workers.stop();
-    await this.outcomes.flush();
-  }
-
-  /**
-   * Resolves once every push due now has been attempted and its outcome recorded: no scan, no
-   * worker, no attempt waiting to be written. For tests and drills that assert on delivery state.
-   */
-  async drain(): Promise<void> {
-    await this.workers.drain();
-    await this.outcomes.flush();
+  /** stop() and drain() end once every attempt is recorded. */
+  protected override settle(): Promise<void> {
+    return this.outcomes.flush();
   }
 
   /** Resolves true when new work was signalled while the worker was ending. */

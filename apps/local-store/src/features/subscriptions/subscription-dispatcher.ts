@@ -30,20 +30,14 @@ export interface SubscriptionDispatcherDeps {
 /** A subscription's URL, status and secrets are reused this long. */
 const TARGET_TTL_MS = 1_000;
 
-export class SubscriptionDispatcher {
+export class SubscriptionDispatcher extends KeyedWorkers {
   private readonly owner = newId('sdp');
   private readonly targets = new Map<string, { target: SigningTarget | undefined; at: number }>();
   private readonly outcomes: BatchWriter<AttemptResult>;
-  /** A worker per subscription with due work, started by the passes of a pump. */
-  private readonly workers: KeyedWorkers;
 
+  /** A worker per subscription with due work (KeyedWorkers); stop() waits for pushes in flight, each bounded by the timeout. */
   constructor(private readonly deps: SubscriptionDispatcherDeps) {
-    this.workers = new KeyedWorkers({
-      due: () => this.due(),
-      work: (id, signal) => this.runSubscription(id, signal),
-      pollIntervalMs: deps.pollIntervalMs,
-      onError: (err) => deps.logger.error('subscription dispatch scan failed', { err }),
-    });
+    super({ pollIntervalMs: deps.pollIntervalMs, onError: (err) => deps.logger.error('subscription dispatch scan failed', { err }) });
     this.outcomes = new BatchWriter((batch) => deliveriesRepository.record(deps.sql, this.owner, batch), {
       at: 200,
       everyMs: 10,
@@ -52,39 +46,20 @@ export class SubscriptionDispatcher {
     });
   }
 
-  private get stopped(): boolean {
-    return !this.workers.running;
-  }
-
-  start(): void {
-    this.workers.start();
-  }
-
-  /** Changes were committed (or a retry may be due): look for work now. Cheap to call often. */
-  kick(): void {
-    this.workers.kick();
-  }
-
-  /** Stops claiming, waits for pushes in flight (each bounded by the timeout) and records them. */
-  async stop(): Promise<void> {
-    await this.workers.stop();
-    await this.outcomes.flush();
-  }
-
-  /**
-   * Resolves once every push due now has been attempted and its outcome recorded: no scan, no
-   * worker, no attempt waiting to be written. For tests that assert on delivery state.
-   */
-  async drain(): Promise<void> {
-    await this.workers.drain();
-    await this.outcomes.flush();
-  }
-
-  /** Each pass of the pump: fan new changes out to delivery rows, then the subscriptions with due work. */
-  private async due(): Promise<string[]> {
+  /** Each pass: fan new changes out to delivery rows, then the subscriptions with due work. */
+  protected async due(): Promise<string[]> {
     const { sql, tenantId } = this.deps;
     while ((await deliveriesRepository.fanOut(sql, tenantId)).behind > 0 && !this.stopped);
     return deliveriesRepository.subscriptionsWithDueWork(sql, tenantId);
+  }
+
+  protected work(id: string, signal: Signal): Promise<boolean> {
+    return this.runSubscription(id, signal);
+  }
+
+  /** stop() and drain() end once every attempt is recorded. */
+  protected override settle(): Promise<void> {
+    return this.outcomes.flush();
   }
 
   /** Resolves true when new work was signalled while the worker was ending. */
