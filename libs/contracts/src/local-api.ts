@@ -2,8 +2,9 @@
 // strings (hence the coercions); response schemas are what tests validate every answer against.
 import { z } from 'zod';
 import { MessageLimitsSchema } from './message-limits';
+import { MessageResourceSchema } from './store-changes';
 import { UserProfileSchema } from './directory';
-import { MessageStatusSchema, RecipientResultSchema, RecipientStatusSchema, RecipientsSpecSchema } from './messages';
+import { RecipientResultSchema, RecipientStatusSchema, RecipientsSpecSchema } from './messages';
 
 /** Postgres text cannot hold NUL: a value with one matches nothing and would make the query fail. */
 const NO_NUL = /^[^\u0000]*$/;
@@ -144,18 +145,8 @@ export const MessageParamsSchema = z.object({ id: z.string().min(1).max(128).reg
 export const RecipientCountsSchema = z.record(RecipientStatusSchema, z.number().int().nonnegative());
 export type RecipientCounts = z.infer<typeof RecipientCountsSchema>;
 
-export const MessageSummarySchema = z.object({
-  /** The store's own id for a message sent through it (lmsg_…), else the cloud's. Either works in GET /api/messages/:id. */
-  id: z.string(),
-  /** The cloud's id; null while a message sent through the store waits to be relayed (or was refused). */
-  cloudMessageId: z.string().nullable(),
-  msgtype: z.string(),
-  status: MessageStatusSchema,
-  createdAt: z.iso.datetime(),
-  /** Who asked for the send (a userid, a service token id, `local-admin`, or the cloud API key's id); null for messages from before this was recorded. */
-  createdBy: z.string().nullable(),
-  counts: RecipientCountsSchema,
-});
+/** A message in the list: the resource change events describe, with its recipients counted by status. */
+export const MessageSummarySchema = MessageResourceSchema.extend({ counts: RecipientCountsSchema });
 export type MessageSummary = z.infer<typeof MessageSummarySchema>;
 
 export const MessagesPageSchema = z.object({
