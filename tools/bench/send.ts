@@ -4,9 +4,15 @@
 //   (b) POST /v1/messages under autocannon vs a bare Express 5 endpoint, same settings, in rounds:
 //       each round starts a fresh simulator + cloud, loads bare Express and then the cloud, and the
 //       median round is reported (one 10 s pair swings ±15 % with the host, too much for one sample).
+//   (c) the DingTalk calls one message costs over its first day, by API, for 100, 1,000 and 10,000
+//       recipients: a cloud and a simulator whose clocks move together through 24 h, run by the
+//       cloud's own apps/cloud-gateway/test/bench/receipt-calls.ts (a day cannot pass in real time).
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { DEMO, type RequestLogEntry } from '@dtg/dingtalk-sim';
 import { call, freePort, ServiceProcess } from '@dtg/testkit';
-import { progress, report, type BenchRow } from './bench-support';
+import { progress, report, ROOT, type BenchRow } from './bench-support';
 import { measureLoad, type LoadResult } from './http-load';
 import { startSendStack, type SendStack } from './send-stack';
 
@@ -194,6 +200,33 @@ async function acceptance(rows: BenchRow[], peaks: number[]): Promise<void> {
   });
 }
 
+/** APIs DingTalk does not count against an org's monthly quota (dingtalk-api.md §5.1): tokens, login, contacts. */
+const UNCOUNTED = /accessToken|gettoken|get_corp_token|oauth2|sns|contact|department|user\//;
+const RECEIPT_SIZES = (process.env.BENCH_RECEIPT_SIZES ?? '100,1000,10000').split(',').map(Number);
+
+async function receiptCost(rows: BenchRow[]): Promise<void> {
+  console.log(`send (c): DingTalk calls over a message's first 24 h (${RECEIPT_SIZES.join(', ')} recipients, production receipt settings)`);
+  const script = path.join(ROOT, 'apps/cloud-gateway/test/bench/receipt-calls.ts');
+  const tsx = path.join(ROOT, 'node_modules/.bin/tsx');
+  const { stdout } = await promisify(execFile)(tsx, [script, RECEIPT_SIZES.join(',')], { cwd: ROOT, maxBuffer: 16 << 20 });
+  const byRecipients = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, Record<string, number>>;
+  for (const [recipients, byApi] of Object.entries(byRecipients)) {
+    const counted = Object.entries(byApi).filter(([api]) => !UNCOUNTED.test(api));
+    const chunks = Math.ceil(Number(recipients) / CHUNK);
+    const total = counted.reduce((sum, [, n]) => sum + n, 0);
+    const detail = counted.map(([api, n]) => `${api.replace('message/corpconversation/', '')} ${n}`).join(', ');
+    rows.push({ metric: `${recipients} recipients: quota-counted DingTalk calls in 24 h (${detail})`, value: total, unit: 'calls' });
+    const perChunk = Math.round((total / chunks) * 100) / 100;
+    rows.push({
+      metric: `${recipients} recipients: counted calls per 100-recipient chunk`,
+      value: perChunk,
+      unit: 'calls',
+      target: '≤ 6',
+      verdict: perChunk <= 6 ? 'met' : 'missed',
+    });
+  }
+}
+
 /** Adds the cloud's peak RSS (MB) while it still runs; Linux only. */
 function notePeak(s: SendStack, peaks: number[]): void {
   const mb = s.cloud.peakRssMb();
@@ -212,6 +245,7 @@ async function main(): Promise<void> {
     await s.close();
   }
   await acceptance(rows, peaks);
+  await receiptCost(rows);
   const peak = peaks.length > 0 ? Math.max(...peaks) : undefined;
   rows.push({
     metric: 'cloud peak RSS (send bench)',

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { SERVICE_NODE_ARGS } from '../build/bundle';
 import { ROOT } from './stack-env';
 
-const COLORS = { sim: 35, cloud: 36, local: 32, stack: 33 } as const;
+const COLORS = { sim: 35, cloud: 36, local: 32, 'local-isv': 34, stack: 33 } as const;
 export type Name = keyof typeof COLORS;
 
 export function say(name: Name, line: string): void {

@@ -8,6 +8,7 @@ export const ROOT = path.resolve(__dirname, '../..');
 export const DATA_DIR = path.join(ROOT, '.data');
 const SECRETS_FILE = path.join(DATA_DIR, 'stack-secrets.json');
 const TENANT_FILE = path.join(DATA_DIR, 'demo-tenant.json');
+export const ISV_TENANT_FILE = path.join(DATA_DIR, 'demo-tenant-isv.json');
 
 export interface StackSecrets {
   ENCRYPTION_KEY: string;
@@ -42,15 +43,18 @@ export function loadOrCreateSecrets(): StackSecrets {
   return secrets;
 }
 
-/** The demo tenant's id, API key and webhook secret: generated on the first start, then reused. */
-export function loadOrCreateDemoTenant(): DemoTenant {
+/**
+ * A demo tenant's id, API key and webhook secret: generated on the first start, then reused
+ * (`ten_demo` in demo-tenant.json; `npm start -- --isv` adds the suite's in demo-tenant-isv.json).
+ */
+export function loadOrCreateDemoTenant(tenantId = 'ten_demo', file = TENANT_FILE): DemoTenant {
   mkdirSync(DATA_DIR, { recursive: true });
-  if (existsSync(TENANT_FILE)) return JSON.parse(readFileSync(TENANT_FILE, 'utf8')) as DemoTenant;
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoTenant;
   const tenant: DemoTenant = {
-    tenantId: 'ten_demo',
+    tenantId,
     apiKey: `dtg_${randomBytes(24).toString('base64url')}`,
     webhookSecret: `whsec_${randomBytes(32).toString('base64')}`,
   };
-  writeFileSync(TENANT_FILE, JSON.stringify(tenant, null, 2), { mode: 0o600 });
+  writeFileSync(file, JSON.stringify(tenant, null, 2), { mode: 0o600 });
   return tenant;
 }

@@ -1,20 +1,30 @@
 // `npm start`: the whole stack on this machine — DingTalk simulator, cloud gateway, local store
 // (embedded Postgres unless DATABASE_URL is set) — with a demo tenant provisioned against the
-// simulator's demo org on first run. Ctrl-C stops everything cleanly.
+// simulator's demo org on first run. `npm start -- --isv` adds the third-party (suite) path: a
+// second tenant, the demo org's install of the suite, with a second store (isv-demo.ts).
+// Ctrl-C stops everything cleanly.
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { APPS, bundle, bundlePath } from '../build/bundle';
 import { say, startProcess, stopAll, waitHealthy } from './processes';
-import { loadOrCreateDemoTenant, loadOrCreateSecrets, writeCloudSettings, type DemoTenant } from './stack-env';
+import { databaseInRunningEmbeddedPostgres } from '@dtg/local-store';
+import { ensureIsvTenant, ISV_CLOUD_ENV, ISV_STORE_DATABASE, ISV_TENANT_ID, pointSuiteAtCloud } from './isv-demo';
+import { ISV_TENANT_FILE, loadOrCreateDemoTenant, loadOrCreateSecrets, writeCloudSettings, type DemoTenant } from './stack-env';
+
+const isv = process.argv.slice(2).includes('--isv');
+/** Stopped before the others (see startIsvStore). */
+const stopFirst: ChildProcess[] = [];
 
 const ports = {
   local: Number(process.env.LOCAL_PORT ?? 3000),
+  localIsv: Number(process.env.LOCAL_ISV_PORT ?? 3001),
   cloud: Number(process.env.CLOUD_PORT ?? 3100),
   sim: Number(process.env.SIM_PORT ?? 3200),
 };
 const urls = {
   local: `http://localhost:${ports.local}`,
+  localIsv: `http://localhost:${ports.localIsv}`,
   cloud: `http://localhost:${ports.cloud}`,
   sim: `http://localhost:${ports.sim}`,
 };
@@ -73,6 +83,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say('stack', 'stopping…');
+    // The suite tenant's store first: it uses the first store's embedded Postgres.
+    await stopAll(stopFirst);
     await stopAll(children);
     process.exit(code);
   };
@@ -95,23 +107,25 @@ async function main(): Promise<void> {
     DINGTALK_OAPI_URL: simUrl,
     // The demo's local store listens on this machine.
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    ...(isv ? ISV_CLOUD_ENV : {}),
   };
   writeCloudSettings(cloudSettings);
   const cloudEnv = { ...secrets, ...cloudSettings, PORT: String(ports.cloud) };
   const tenant = loadOrCreateDemoTenant();
   const cloud = startProcess('cloud', bundlePath('cloud-gateway'), cloudEnv);
   children.push(cloud);
-  const local = startProcess('local', bundlePath('local-store'), {
-    PORT: String(ports.local),
+  const storeEnv = (port: number, publicUrl: string, served: DemoTenant) => ({
+    PORT: String(port),
     CLOUD_URL: `http://127.0.0.1:${ports.cloud}`,
     // The console's browser signs in and sends through the cloud under the name it prints.
     CLOUD_PUBLIC_URL: urls.cloud,
     // The OpenID Connect issuer (apps sign people in through the store under this name).
-    LOCAL_PUBLIC_URL: urls.local,
-    CLOUD_API_KEY: tenant.apiKey,
-    TENANT_ID: tenant.tenantId,
-    WEBHOOK_SECRETS: tenant.webhookSecret,
+    LOCAL_PUBLIC_URL: publicUrl,
+    CLOUD_API_KEY: served.apiKey,
+    TENANT_ID: served.tenantId,
+    WEBHOOK_SECRETS: served.webhookSecret,
   });
+  const local = startProcess('local', bundlePath('local-store'), storeEnv(ports.local, urls.local, tenant));
   children.push(local);
 
   await Promise.all([
@@ -122,15 +136,42 @@ async function main(): Promise<void> {
     ),
     waitHealthy('local', `http://127.0.0.1:${ports.local}/healthz`, local),
   ]);
+  if (isv) await startIsvStore(children, storeEnv, simUrl, secrets.ADMIN_TOKEN);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   say('stack', `ready in ${seconds}s`);
   say('stack', `  Console (open this):   ${urls.local}/`);
   say('stack', `  Cloud gateway:         ${urls.cloud}/docs   (admin token in ${path.join('.data', 'stack-secrets.json')})`);
   say('stack', `  DingTalk simulator:    ${urls.sim}/_sim/clock`);
   say('stack', '  Click "Sign in with DingTalk", pick any person of the demo org, then sync the directory and send a notification.');
+  if (isv) say('stack', `  Suite (ISV) tenant:    ${urls.localIsv}/   (the same demo org, signed in and sent through the suite's corp token)`);
   say('stack', '  Ctrl-C stops everything; data stays in .data/ for the next start.');
 
   for (const child of children) child.on('exit', () => void stop(1));
+}
+
+/**
+ * The second store (the suite's tenant), in its own database of the first store's embedded
+ * Postgres — or in DATABASE_URL_ISV when the first store uses DATABASE_URL.
+ */
+async function startIsvStore(
+  children: ChildProcess[],
+  storeEnv: (port: number, publicUrl: string, served: DemoTenant) => Record<string, string>,
+  simUrl: string,
+  adminToken: string,
+): Promise<void> {
+  const cloudUrl = `http://127.0.0.1:${ports.cloud}`;
+  const tenant = loadOrCreateDemoTenant(ISV_TENANT_ID, ISV_TENANT_FILE);
+  await pointSuiteAtCloud(simUrl, cloudUrl);
+  await ensureIsvTenant(cloudUrl, adminToken, tenant, {
+    webhookUrl: `http://127.0.0.1:${ports.localIsv}/webhooks/cloud`,
+    returnUrls: [`${urls.localIsv}/`, `http://127.0.0.1:${ports.localIsv}/`, `${urls.localIsv}/oidc/callback`],
+  });
+  const databaseUrl = process.env.DATABASE_URL_ISV ?? (process.env.DATABASE_URL ? undefined : await databaseInRunningEmbeddedPostgres(ISV_STORE_DATABASE));
+  if (!databaseUrl) throw new Error("--isv with DATABASE_URL needs DATABASE_URL_ISV: a second database for the suite tenant's store");
+  const store = startProcess('local-isv', bundlePath('local-store'), { ...storeEnv(ports.localIsv, urls.localIsv, tenant), DATABASE_URL: databaseUrl });
+  children.push(store);
+  stopFirst.push(store);
+  await waitHealthy('local-isv', `http://127.0.0.1:${ports.localIsv}/healthz`, store);
 }
 
 main().catch((err: unknown) => {

@@ -40,6 +40,10 @@ export function createApp(s: CloudServices): Express {
   registerLockWaitMetrics(registry, s.lockWaits);
   registerOpsMetrics(registry, s.sqlite);
   s.dingtalkCalls.register(registry);
+  s.callBudget.register(registry, s.tenants);
+  s.dispatcher.registerMetrics(registry);
+  s.jobs.registerMetrics(registry);
+  s.ops.register(registry);
   return createServiceApp({
     logger: s.logger,
     registry,

@@ -81,6 +81,21 @@ export const CloudConfigSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE_NETWORKS: envBool(false),
   WEBHOOK_RETRY_SCHEDULE: envDurationList('5s,5m,30m,2h,5h,10h,10h'),
   WEBHOOK_CONCURRENCY_PER_TENANT: envInt(32, { min: 1, max: 256 }),
+  /**
+   * A tenant's endpoint failing this long without one success in between is disabled: nothing is
+   * pushed to it until an operator re-enables it (events wait in the outbox; pull keeps working).
+   * `off` never disables. Like Svix's 5 days.
+   */
+  ENDPOINT_DISABLE_AFTER: durationOrOff('5d'),
+  /**
+   * Operational webhooks (delivery.dead, endpoint.disabled, tenant.credentials_failing,
+   * suite_ticket.stale) for the operator, as Standard Webhooks signed with OPS_WEBHOOK_SECRET
+   * (`whsec_` + base64, as the tenants' secrets). Both or neither; without them events are only logged.
+   */
+  OPS_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  OPS_WEBHOOK_SECRET: envSecret({ minLength: 24 }).optional(),
+  /** How often the operational checks run (endpoints failing past ENDPOINT_DISABLE_AFTER between retries). */
+  OPS_CHECK_INTERVAL: envDurationMs('1m'),
   DISPATCH_POLL_INTERVAL: envDurationMs('1s'),
   JOB_POLL_INTERVAL: envDurationMs('500ms'),
   SECRET_ROTATION_GRACE: envDurationMs('24h'),
@@ -102,10 +117,23 @@ export const CloudConfigSchema = z.object({
   /** Pre-flight quota guard: notifications per user per day (Asia/Shanghai) for internal apps / ISV suites. */
   MESSAGE_DAILY_CAP_INTERNAL: envInt(500, { min: 1, max: 100_000 }),
   MESSAGE_DAILY_CAP_ISV: envInt(100, { min: 1, max: 100_000 }),
-  /** Waits before each getsendprogress poll of a running task; the last one repeats. */
-  MESSAGE_RECEIPT_SCHEDULE: envDurationList('1s,2s,5s,15s,1m,5m'),
-  /** Unread recipients are re-polled at intervals that grow with the message's age, capped at this. */
-  MESSAGE_READ_POLL_MAX_INTERVAL: envDurationMs('2h'),
+  /**
+   * Waits before each delivery poll (getsendresult) of a sent task until every recipient has an
+   * outcome; the last one repeats, so statuses are final within it of DingTalk finishing.
+   */
+  MESSAGE_RECEIPT_SCHEDULE: envDurationList('5s,30s,1m'),
+  /**
+   * Ages of a task (time since it was sent) at which unread recipients are polled for read
+   * receipts; none after the last. Each poll is a DingTalk call the org pays for (5,000 a month on
+   * the standard edition), so the default spends four per chunk over a day.
+   */
+  MESSAGE_READ_POLL_SCHEDULE: envDurationList('30m,2h,6h,20h'),
+  /**
+   * DingTalk API calls an org may spend a month (DingTalk's standard edition: 5,000, tokens, login
+   * and contacts excluded) before receipt polling stops; sends go on. 0 = no budget. A tenant's
+   * `monthlyCallBudget` overrides it (orgs on paid editions have more).
+   */
+  DINGTALK_MONTHLY_CALL_BUDGET: envInt(5_000, { min: 0, max: 100_000_000 }),
   /** No task query after this long past the send (DingTalk answers for 24 h). */
   MESSAGE_RESULT_WINDOW: envDurationMs('23h'),
   MESSAGE_RECALL_WINDOW: envDurationMs('24h'),

@@ -19,10 +19,17 @@ async function main(): Promise<void> {
     port: config.PORT,
     host: config.HOST,
     logger,
-    onShutdown: [() => services.stream.stop(), () => services.jobs.stop(), () => services.dispatcher.stop(), () => services.db.$disconnect()],
+    onShutdown: [
+      () => services.stream.stop(),
+      () => services.jobs.stop(),
+      () => services.dispatcher.stop(),
+      () => services.callBudget.stop(),
+      () => services.db.$disconnect(),
+    ],
   });
   services.dispatcher.start();
   services.jobs.start();
+  services.callBudget.start();
   await services.stream.start();
 }
 

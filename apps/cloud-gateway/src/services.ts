@@ -9,7 +9,11 @@ import { userTokenRevocations } from './features/auth/user-token-revocations';
 import { createCallbacks } from './features/callbacks/callbacks.feature';
 import { addressPolicy } from './features/delivery/address-policy';
 import { Dispatcher } from './features/delivery/dispatcher';
+import { endpointHealth } from './features/delivery/endpoint-health';
+import { opsWebhooks } from './features/ops/ops-webhooks';
+import { OPS_CHECK_JOB, opsChecks } from './features/ops/ops-checks';
 import { tenantCheck } from './features/diagnostics/tenant-check';
+import { credentialsHealth } from './features/dingtalk/credentials-health';
 import { dingtalkCallMetrics } from './features/dingtalk/dingtalk-call-metrics';
 import { createDingTalk } from './features/dingtalk/org-clients';
 import { deliveriesService } from './features/delivery/deliveries.service';
@@ -25,6 +29,7 @@ import { tenantsService } from './features/tenants/tenants.service';
 import { streamConnections } from './features/stream/stream-connections';
 import { usersService } from './features/users/users.service';
 import { secretsAtStart } from './features/keys/secrets-at-start';
+import { CallBudget } from './features/dingtalk/call-budget';
 
 export interface ServiceOverrides {
   send?: WebhookSender;
@@ -39,12 +44,53 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     throw err;
   });
   const outbox = new Outbox();
+  const now = overrides.now ?? Date.now;
+  const jobs = new JobRunner({
+    sqlite,
+    logger,
+    pollIntervalMs: config.JOB_POLL_INTERVAL,
+    concurrency: config.JOB_CONCURRENCY,
+    leaseMs: 120_000,
+    maxAttempts: 8,
+    now: overrides.now,
+  });
+  const ops = opsWebhooks({
+    url: config.OPS_WEBHOOK_URL,
+    secret: config.OPS_WEBHOOK_SECRET,
+    sqlite,
+    jobs,
+    // The operator's own receiver, named in the deployment's config: it may live on a private network.
+    send: overrides.send ?? createWebhookSender({ policy: addressPolicy({ allowPrivateNetworks: true }), allowPrivateNetworks: true, maxSockets: 4 }),
+    timeoutMs: config.WEBHOOK_TIMEOUT,
+    logger,
+    now,
+  });
   const revocations = userTokenRevocations(sqlite, { ttlMs: config.USER_TOKEN_TTL, now: overrides.now ?? Date.now });
   const dingtalkCalls = dingtalkCallMetrics();
-  const dingtalk = createDingTalk(config, db, secrets, { clock: overrides.now, onCall: (call) => dingtalkCalls.record(call) });
+  const callBudget = new CallBudget({
+    sqlite,
+    logger,
+    defaultBudget: config.DINGTALK_MONTHLY_CALL_BUDGET,
+    suiteKey: config.SUITE_KEY,
+    now: overrides.now ?? Date.now,
+  });
+  const credentials = credentialsHealth({ sqlite, ops, logger, now });
+  const dingtalk = createDingTalk(config, db, secrets, {
+    clock: overrides.now,
+    onCall: (call) => {
+      dingtalkCalls.record(call);
+      callBudget.record(call);
+    },
+    onTokenFetch: (fetch) => {
+      dingtalkCalls.tokenFetch(fetch);
+      credentials.onTokenFetch(fetch);
+    },
+    onRateLimitWait: (wait) => dingtalkCalls.rateLimitWait(wait),
+  });
   const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
   const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
   const deliveries = deliveriesService({ db, transaction, outbox });
+  const health = endpointHealth({ sqlite, ops, outbox, disableAfterMs: config.ENDPOINT_DISABLE_AFTER, now });
   const dispatcher = new Dispatcher({
     db,
     sqlite,
@@ -62,21 +108,17 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     timeoutMs: config.WEBHOOK_TIMEOUT,
     concurrencyPerTenant: config.WEBHOOK_CONCURRENCY_PER_TENANT,
     pollIntervalMs: config.DISPATCH_POLL_INTERVAL,
+    health,
+    ops,
     now: overrides.now,
   });
   outbox.onCommitted(() => dispatcher.kick());
-  const jobs = new JobRunner({
-    sqlite,
-    logger,
-    pollIntervalMs: config.JOB_POLL_INTERVAL,
-    concurrency: config.JOB_CONCURRENCY,
-    leaseMs: 120_000,
-    maxAttempts: 8,
-    now: overrides.now,
-  });
-  const callbacks = createCallbacks({ config, logger, db, transaction, secrets, outbox, revocations, jobs, dingtalk, tenants, now: overrides.now });
+  const checks = opsChecks({ db, health, intervalMs: config.OPS_CHECK_INTERVAL, now });
+  jobs.register(OPS_CHECK_JOB, () => checks.run());
+  await checks.schedule();
+  const callbacks = createCallbacks({ config, logger, db, transaction, secrets, outbox, revocations, jobs, dingtalk, tenants, ops, now: overrides.now });
   await callbacks.start();
-  const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, logger, now: overrides.now });
+  const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, callBudget, logger, now: overrides.now });
   const users = usersService({ sqlite, outbox, dingtalk, tenants, now: overrides.now });
   const login = createLogin({ config, db, transaction, outbox, dingtalk, tenants, users, now: overrides.now });
   const stateSweeper = oauthStateSweeper({ db, logger, now: overrides.now ?? Date.now });
@@ -117,6 +159,8 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     tenants,
     deliveries,
     dispatcher,
+    ops,
+    health,
     dingtalk,
     jobs,
     pingEvents: pingEvents(sqlite, outbox),
@@ -128,6 +172,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     stream,
     check,
     dingtalkCalls,
+    callBudget,
   };
 }
 

@@ -93,6 +93,9 @@ describe('work notification delivery and receipts (cloud ↔ simulator)', () => 
         body: JSON.stringify({ userids: ['user062', 'user064'] }),
       });
       expect(marked.status).toBe(200);
+      // The first read poll is an hour after the send (the stack's MESSAGE_READ_POLL_SCHEDULE).
+      s.clock.offsetMs += 3_600_000;
+      await s.cloud.services.jobs.drain();
       const updated = await s.waitForEvent('message.receipts.updated', id);
       expect(updated.data.recipients).toEqual([
         { userid: 'user062', status: 'read' },

@@ -131,10 +131,12 @@ describe('event spine (cloud side)', () => {
     expect(page1.status).toBe(200);
     expect(page1.body.events.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3]);
     expect(page1.body.next).toBe(3);
+    // The tenant's newest seq: how far behind a reader at `next` is.
+    expect(page1.body.lastSeq).toBe(5);
     const page2 = await call(h, 'GET', `/v1/events?after=${page1.body.next}&limit=3`, undefined, a.apiKey.key);
     expect(page2.body.events.map((e: { seq: number }) => e.seq)).toEqual([4, 5]);
     const empty = await call(h, 'GET', '/v1/events?after=5', undefined, a.apiKey.key);
-    expect(empty.body).toEqual({ events: [], next: 5 });
+    expect(empty.body).toEqual({ events: [], next: 5, lastSeq: 5 });
     const other = await call(h, 'GET', '/v1/events?after=0', undefined, b.apiKey.key);
     expect(other.body.events.every((e: { tenantId: string }) => e.tenantId === b.tenant.id)).toBe(true);
     expect(await h.services.db.delivery.count()).toBe(0);

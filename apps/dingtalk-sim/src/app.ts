@@ -14,6 +14,7 @@ import { requestRecorder } from './core/request-recorder';
 import { SimError } from './core/sim-error';
 import { trafficGuard } from './limits/traffic-guard';
 import { messageRoutes } from './messages/messages.routes';
+import { robotRoutes } from './robot/robot.routes';
 import { renderErrorPage } from './oauth/login-page.view';
 import { loginRoutes } from './oauth/login.routes';
 import { userTokenRoutes } from './oauth/user-token.routes';
@@ -62,7 +63,15 @@ export function createApp(sim: Simulator, logger?: winston.Logger): Express {
   app.use(trafficGuard(world));
   app.use(controlRoutes(sim), worldControlRoutes(sim), accessRoutes(sim), clientRoutes(sim));
   app.use(loginRoutes(world), userTokenRoutes(world), tokenRoutes(world), isvAuthRoutes(world));
-  app.use(directoryRoutes(world), jsapiRoutes(world), messageRoutes(world), mediaRoutes(world), callbackFailureRoutes(world), streamRoutes(world));
+  app.use(
+    directoryRoutes(world),
+    jsapiRoutes(world),
+    messageRoutes(world),
+    robotRoutes(world),
+    mediaRoutes(world),
+    callbackFailureRoutes(world),
+    streamRoutes(world),
+  );
   app.use(unknownPath);
   app.use(lastResort);
   return app;

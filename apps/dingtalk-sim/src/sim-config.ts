@@ -28,6 +28,12 @@ export const SimConfigSchema = z.object({
   dailyCapIsv: z.number().int().positive().default(100),
   /** Per-sender recipients per minute before recipients are dropped with 143103. */
   recipientsPerMinute: z.number().int().positive().default(5000),
+  /** Robot batchSend userIds per call: the field table's 20 (its error text says 100, a [CONFLICT]). */
+  robotMaxUserIds: z.number().int().positive().default(20),
+  /** Robot sends: recipients per minute per robot before DingTalk flow-controls the rest ([UNVERIFIED] figure). */
+  robotRecipientsPerMinute: z.number().int().positive().default(5000),
+  /** Userids every robot send reports as flow-controlled (for tests of that path). */
+  robotFlowControlledUserids: z.array(z.string()).default([]),
   taskRunningAfterMs: ms.default(1000),
   taskDoneAfterMs: ms.default(3000),
   readPercent: z.number().min(0).max(100).default(60),
@@ -52,6 +58,8 @@ export const SimConfigSchema = z.object({
   streamPingIntervalMs: z.number().int().positive().default(10_000),
   /** After a SYSTEM `disconnect` the socket closes this much later. */
   streamDisconnectGraceMs: ms.default(1000),
+  /** Counted API calls an org may make per month (standard edition: 5,000); 0 = unlimited. */
+  monthlyCallQuota: z.number().int().min(0).default(0),
   faultSeed: z.number().int().default(1),
   requestLogLimit: z.number().int().positive().default(20_000),
 });

@@ -7,10 +7,13 @@ import { SeededRandom } from './core/random';
 import { RequestLog } from './core/request-log';
 import type { Fixture } from './fixture/fixture.schema';
 import { FaultInjector } from './limits/faults';
+import { MonthlyCallCounter } from './limits/monthly-quota';
 import { RateLimiter } from './limits/rate-limiter';
 import { MediaStore } from './media/media-store';
 import { DeliveryLimits } from './messages/delivery-limits';
+import { RobotMinuteCounter } from './robot/robot-minute';
 import { TaskStore } from './messages/task-store';
+import { TemplateStore } from './messages/template-store';
 import { OAuthStore } from './oauth/oauth-store';
 import { OrgStore } from './org/org-store';
 import type { SimConfig } from './sim-config';
@@ -49,8 +52,10 @@ export function createWorld(fixture: Fixture, config: SimConfig, clock: SimClock
     tokens: new TokenStore(),
     oauth: new OAuthStore(),
     tasks: new TaskStore(() => world.config.readPercent),
+    templates: new TemplateStore(fixture),
     media: new MediaStore(),
     limits: new DeliveryLimits(),
+    robotMinute: new RobotMinuteCounter(),
     callbacks: new CallbackPusher(clock, () => ({ timeoutMs: world.config.callbackTimeoutMs, retryDelaysMs: world.config.callbackRetryDelaysMs })),
     limiter: new RateLimiter(),
     faults: new FaultInjector(new SeededRandom(config.faultSeed)),
@@ -58,6 +63,7 @@ export function createWorld(fixture: Fixture, config: SimConfig, clock: SimClock
     ...wiring,
     access: new AccessPolicy(),
     ipBans: new Map(),
+    monthlyCalls: new MonthlyCallCounter(),
   };
   return world;
 }

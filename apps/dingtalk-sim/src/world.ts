@@ -7,11 +7,14 @@ import type { SimClock } from './core/clock';
 import type { RequestLog } from './core/request-log';
 import type { Fixture } from './fixture/fixture.schema';
 import type { FaultInjector } from './limits/faults';
+import type { MonthlyCallCounter } from './limits/monthly-quota';
 import type { RateLimiter } from './limits/rate-limiter';
 import type { MediaStore } from './media/media-store';
 import type { DeliveryLimits } from './messages/delivery-limits';
 import type { TaskStore } from './messages/task-store';
+import type { TemplateStore } from './messages/template-store';
 import type { OrgStore } from './org/org-store';
+import type { RobotMinuteCounter } from './robot/robot-minute';
 import type { SimConfig } from './sim-config';
 import type { StreamGateway } from './stream/stream-gateway';
 
@@ -37,9 +40,13 @@ export interface World {
   tokens: TokenStore;
   oauth: OAuthStore;
   tasks: TaskStore;
+  /** Per-suite work-notification templates and whether the suite must send with them. */
+  templates: TemplateStore;
   /** Uploaded media (metadata only): sends refuse a media_id not uploaded by the sender. */
   media: MediaStore;
   limits: DeliveryLimits;
+  /** Robot 1:1 recipients per robot per minute (flow control). */
+  robotMinute: RobotMinuteCounter;
   callbacks: CallbackPusher;
   limiter: RateLimiter;
   faults: FaultInjector;
@@ -54,4 +61,6 @@ export interface World {
   access: AccessPolicy;
   /** Per-IP ban (ip-ban fault) end times, in sim ms. */
   ipBans: Map<string, number>;
+  /** Counted API calls per org and month, against config.monthlyCallQuota. */
+  monthlyCalls: MonthlyCallCounter;
 }

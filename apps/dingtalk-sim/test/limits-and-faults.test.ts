@@ -161,3 +161,23 @@ describe('injected faults', () => {
     expect((await sim().control('POST', '/faults', { rules: [{ kind: 'busy', probability: 2 }] })).status).toBe(400);
   });
 });
+
+describe('monthly API call quota (standard edition)', () => {
+  const PROGRESS = '/topapi/message/corpconversation/getsendprogress';
+
+  it('when an org has spent its month, then counted calls get 90020 / ApiCountLimitForOrg while contacts and tokens go on, until the month turns (China time)', async () => {
+    // 2026-12-31 23:00 China time: an hour before the month turns.
+    await sim().control('POST', '/clock', { setMs: Date.parse('2026-12-31T15:00:00Z') });
+    await sim().control('PATCH', '/config', { monthlyCallQuota: 2 });
+    const token = await sim().appToken();
+    const progress = () => sim().oapi<{ errcode: number; sub_code?: string }>(PROGRESS, token, { agent_id: DEMO.app.agentId, task_id: 1 });
+    // A bad task id still costs a call: DingTalk counts requests, not successes.
+    expect((await progress()).body.errcode).not.toBe(88);
+    expect((await progress()).body.errcode).not.toBe(88);
+    expect((await progress()).body).toMatchObject({ errcode: 88, sub_code: '90020' });
+    expect((await sim().oapi(USER_GET, token, { userid: 'user002' })).body['errcode']).toBe(0);
+    expect(await sim().appToken()).toEqual(expect.any(String));
+    await sim().control('POST', '/clock', { advanceMs: 3_600_000 });
+    expect((await progress()).body.errcode).not.toBe(88);
+  });
+});

@@ -7,6 +7,8 @@ import { pendingMigrationNames } from './db/migrate';
 import { changesRoutes } from './features/changes/changes.routes';
 import { consoleRoutes } from './features/console/console.routes';
 import { directorySyncRoutes } from './features/directory/directory-sync.routes';
+import { mediaRelay } from './features/media/media-relay.service';
+import { mediaRoutes } from './features/media/media.routes';
 import { directoryRoutes } from './features/directory/directory.routes';
 import { deadEventsRoutes } from './features/events/dead-events.routes';
 import { eventsRoutes, WEBHOOK_PATH } from './features/events/events.routes';
@@ -69,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
       app.use(directoryRoutes(api, access, services.directory));
       app.use(messagesRoutes(api, access, services.messages, services.sending));
       app.use(directorySyncRoutes(api, access, services.cloud));
+      app.use(mediaRoutes(api, access, mediaRelay(services.cloud)));
       app.use(deadEventsRoutes(api, access, db));
       app.use(tokensRoutes(api, access, services.tokens));
       app.use(changesRoutes(api, access, services.changes));

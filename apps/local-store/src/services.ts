@@ -102,7 +102,14 @@ export function createServices(deps: ServicesDeps): Services {
     pollIntervalMs: 1_000,
     onChanged: () => dispatcher.kick(),
   });
-  const catchUp = createCatchUpWorker({ cloud, ingest, tracker, logger, intervalMs: config.pullIntervalMs });
+  const catchUp = createCatchUpWorker({
+    cloud,
+    ingest,
+    tracker,
+    logger,
+    intervalMs: config.pullIntervalMs,
+    onCloudSeq: (seq) => metrics.cloudSeq(seq),
+  });
   const revoker = createTokenRevoker({ sql: db.sql, cloud, tenantId: config.tenantId, logger });
   const sessions = createSessionService({
     db,

@@ -1,14 +1,16 @@
+import request from 'supertest';
 import { event, TENANT_ID, user, userUpserted } from './support/events';
 import { startFakeCloud, type FakeCloud } from './support/fake-cloud';
 import { startTestStore, type TestStore } from './support/test-store';
 import { waitFor } from '@dtg/testkit';
 
+const METRICS_TOKEN = 'test-metrics-token-0123456789';
 let cloud: FakeCloud;
 let store: TestStore;
 
 beforeEach(async () => {
   cloud = await startFakeCloud();
-  store = await startTestStore({ cloudUrl: cloud.url, gapGraceMs: 100 });
+  store = await startTestStore({ cloudUrl: cloud.url, gapGraceMs: 100, env: { METRICS_TOKEN } });
 });
 afterEach(async () => {
   await store.close();
@@ -140,5 +142,21 @@ describe('catch-up by pull', () => {
     } finally {
       await pullOnly.close();
     }
+  });
+
+  it('when the cursor cannot pass a missing seq, then /metrics shows how far the store is behind the cloud', async () => {
+    // Seq 4 is not served (as if it were not visible yet): the cursor stops at 3 while the cloud says it has 6.
+    cloud.events.push(...[1, 2, 3, 5, 6].map((seq) => userUpserted(seq, user(`lag${seq}`))));
+    await store.services.catchUp.runOnce();
+    expect(await cursor()).toBe(3);
+    const metrics = (await request(store.app).get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`)).text;
+    expect(metrics).toMatch(/local_store_cloud_seq\{service="local-store"\} 6/);
+    expect(metrics).toMatch(/local_store_seq_lag\{service="local-store"\} 3/);
+
+    cloud.events.push(userUpserted(4, user('lag4')));
+    await store.services.catchUp.runOnce();
+    expect(await cursor()).toBe(6);
+    const after = (await request(store.app).get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`)).text;
+    expect(after).toMatch(/local_store_seq_lag\{service="local-store"\} 0/);
   });
 });

@@ -165,6 +165,21 @@ describe('POST /api/messages', () => {
     expect(await count()).toBe(before);
   });
 
+  it('when a service sends by template (an ISV app), then the template form is what the cloud gets, and the store shows it as a template message', async () => {
+    const template = { id: 'leave-approved', data: { title: 'Leave', content: 'Approved' } };
+    const res = await send({ recipients: { userIds: ['u7'] }, template });
+    expect(res.status).toBe(202);
+    const { id } = AcceptedMessageSchema.parse(res.body);
+    const relayed = await waitFor(async () => {
+      const detail = MessageDetailSchema.parse((await read(id)).body);
+      return detail.cloudMessageId ? detail : undefined;
+    }, 'the relay');
+    expect(cloud.sends.filter((s) => s.key === id)).toEqual([{ key: id, body: { recipients: { userIds: ['u7'] }, template } }]);
+    expect(relayed).toMatchObject({ msgtype: 'template', msg: { msgtype: 'template', template } });
+    const both = await send({ recipients: { userIds: ['u7'] }, msg: text('x'), template });
+    expect(both.status).toBe(400);
+  });
+
   it('when the cloud refuses the message for good, then it is failed with the cloud’s reason and not tried again', async () => {
     cloud.refuseSends = 400;
     const { id } = AcceptedMessageSchema.parse((await send({ recipients: { userIds: ['u9'] }, msg: text('refused') })).body);

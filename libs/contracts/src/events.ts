@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { DepartmentSchema, UserProfileSchema } from './directory';
 import { MessageStatusSchema, RecipientResultSchema, RecipientsSpecSchema } from './messages';
+import { MessageChannelSchema } from './message-channel';
 
 const MessageRef = { messageId: z.string().min(1) };
 
@@ -65,6 +66,8 @@ export const EventDataSchemas = {
      * before this field existed have none; a local store then treats the message as nobody's own.
      */
     createdBy: z.string().min(1).max(128).optional(),
+    /** The DingTalk channel; absent (events from before channels existed) = work_notification. */
+    channel: MessageChannelSchema.optional(),
   }),
   'message.dispatched': z.object({
     ...MessageRef,
@@ -114,6 +117,8 @@ export const EventsPageSchema = z.object({
   events: z.array(EventEnvelopeSchema),
   /** Pass as `after` for the next page; equal to the request's `after` when there was nothing new. */
   next: z.number().int().nonnegative(),
+  /** The tenant's newest seq when the page was read: how far behind the reader is (`lastSeq - next`). */
+  lastSeq: z.number().int().nonnegative().optional(),
 });
 export type EventsPage = z.infer<typeof EventsPageSchema>;
 

@@ -5,6 +5,7 @@ import { MessageLimitsSchema } from './message-limits';
 import { MessageResourceSchema } from './store-changes';
 import { UserProfileSchema } from './directory';
 import { RecipientResultSchema, RecipientStatusSchema, RecipientsSpecSchema } from './messages';
+import { MessageChannelSchema } from './message-channel';
 
 /** Postgres text cannot hold NUL: a value with one matches nothing and would make the query fail. */
 const NO_NUL = /^[^\u0000]*$/;
@@ -145,8 +146,12 @@ export const MessageParamsSchema = z.object({ id: z.string().min(1).max(128).reg
 export const RecipientCountsSchema = z.record(RecipientStatusSchema, z.number().int().nonnegative());
 export type RecipientCounts = z.infer<typeof RecipientCountsSchema>;
 
-/** A message in the list: the resource change events describe, with its recipients counted by status. */
-export const MessageSummarySchema = MessageResourceSchema.extend({ counts: RecipientCountsSchema });
+/** A message in the list: the resource change events describe, with its channel and its recipients counted by status. */
+export const MessageSummarySchema = MessageResourceSchema.extend({
+  /** The DingTalk channel: a work notification, or the app robot's 1:1 chat. */
+  channel: MessageChannelSchema.default('work_notification'),
+  counts: RecipientCountsSchema,
+});
 export type MessageSummary = z.infer<typeof MessageSummarySchema>;
 
 export const MessagesPageSchema = z.object({

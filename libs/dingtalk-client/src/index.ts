@@ -9,6 +9,7 @@ export { OAuthApi, type AuthorizeUrlOptions, type ClientSecretPair } from './api
 export { SuiteApi } from './api/suite.api';
 export { ContactsApi, type Language, type ListUsersOptions } from './api/contacts.api';
 export { MessagesApi } from './api/messages.api';
+export { RobotApi } from './api/robot.api';
 export { checkMediaLimits, MEDIA_LIMITS, MEDIA_TYPES, MediaApi, MediaLimitError, type MediaType, type MediaUpload, type UploadedMedia } from './api/media.api';
 export { InAppApi, InAppUserSchema, jsapiSignature, type InAppUser, type JsapiSignatureInput } from './api/in-app.api';
 
@@ -18,13 +19,14 @@ export * from './api/suite.schemas';
 export * from './api/contacts.schemas';
 export * from './api/message.schemas';
 export * from './api/message-results.schemas';
+export * from './api/robot.schemas';
 
 export type { BaseUrls, CallRecord } from './http/api-caller';
 export type { FetchLike, Transport } from './http/transport';
 export { DEFAULT_RETRY, type RetryOptions } from './http/retry-policy';
 export { DEFAULT_QPS, type RateLimitOptions } from './rate-limit/rate-limiter';
 
-export { DEFAULT_REFRESH_MARGIN_MS, type Clock } from './tokens/token-broker';
+export { DEFAULT_REFRESH_MARGIN_MS, type Clock, type TokenFetchRecord } from './tokens/token-broker';
 export { InMemoryTokenStore, type StoredToken, type TokenStore } from './tokens/token-store';
 export { InMemorySuiteTicketSource, type SuiteTicketSource } from './tokens/suite-ticket-source';
 

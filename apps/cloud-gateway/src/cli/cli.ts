@@ -9,7 +9,7 @@ import { backupDatabase } from '../db/backup';
 import { reseal } from '../features/keys/reseal';
 import { apiKeysService } from '../features/api-keys/api-keys.service';
 import { ScopeSchema, type Scope } from '../features/auth/permissions';
-import type { MemberSendPolicyChange } from '../features/tenants/tenant';
+import type { MemberSendPolicyChange, MessageTemplateSettingsChange, ReceiptLevel } from '../features/tenants/tenant';
 import { buildServices } from '../services';
 import { VERSION } from '../version';
 import { checkTable } from './check-table';
@@ -55,6 +55,17 @@ function memberSendPolicy(flags: Flags): MemberSendPolicyChange | undefined {
   return Object.keys(given).length > 0 ? given : undefined;
 }
 
+/** --template-required on|off, --default-template <id>|none: only the flags given change. */
+function messageTemplates(flags: Flags): MessageTemplateSettingsChange | undefined {
+  const required = onOff(flags, 'template-required');
+  const template = str(flags, 'default-template');
+  const change = {
+    ...(required !== undefined ? { required } : {}),
+    ...(template !== undefined ? { defaultTemplateId: template === 'none' ? null : template } : {}),
+  };
+  return Object.keys(change).length > 0 ? change : undefined;
+}
+
 function scopes(flags: Flags): Scope[] | undefined {
   const given = flags['scope'];
   if (!Array.isArray(given)) return undefined;
@@ -81,13 +92,33 @@ function tenantInput(flags: Flags) {
     callbackMode: callbackMode(flags),
     reconcileInterval: reconcileInterval(flags),
     memberSendPolicy: memberSendPolicy(flags),
+    receipts: receipts(flags),
+    monthlyCallBudget: callBudget(flags),
+    messageTemplates: messageTemplates(flags),
+    robotCode: robotCode(flags) ?? undefined,
   };
+}
+
+/** `--robot-code <code>|default` (default: DingTalk's, the AppKey or the SuiteKey). */
+function robotCode(flags: Flags): string | null | undefined {
+  const v = str(flags, 'robot-code');
+  return v === 'default' ? null : v;
 }
 
 /** `--reconcile-interval 12h|off|default` (default: back to DIRECTORY_RECONCILE_INTERVAL). */
 function reconcileInterval(flags: Flags): string | null | undefined {
   const v = str(flags, 'reconcile-interval');
   return v === 'default' ? null : v;
+}
+
+/** `--call-budget <n>|default` (default: back to DINGTALK_MONTHLY_CALL_BUDGET; 0 = no budget). */
+function callBudget(flags: Flags): number | null | undefined {
+  return str(flags, 'call-budget') === 'default' ? null : int(flags, 'call-budget');
+}
+
+/** Validated by the tenant schemas (a bad value is a 4xx naming receipts); only the type is narrowed here. */
+function receipts(flags: Flags): ReceiptLevel | undefined {
+  return str(flags, 'receipts') as ReceiptLevel | undefined;
 }
 
 /** Validated by the tenant schemas (a bad value is a 4xx naming callbackMode); only the type is narrowed here. */
@@ -138,6 +169,10 @@ async function run(argv: string[]): Promise<unknown> {
       'member-max-people': { type: 'string' },
       'member-departments': { type: 'string' },
       'member-to-all': { type: 'string' },
+      receipts: { type: 'string' },
+      'call-budget': { type: 'string' },
+      'template-required': { type: 'string' },
+      'default-template': { type: 'string' },
       scope: { type: 'string', multiple: true },
       tenant: { type: 'string' },
       'from-seq': { type: 'string' },
@@ -181,7 +216,13 @@ async function run(argv: string[]): Promise<unknown> {
           callbackMode: callbackMode(flags),
           reconcileInterval: reconcileInterval(flags),
           memberSendPolicy: memberSendPolicy(flags),
+          receipts: receipts(flags),
+          monthlyCallBudget: callBudget(flags),
+          messageTemplates: messageTemplates(flags),
+          robotCode: robotCode(flags),
         });
+      case 'tenant calls':
+        return await s.callBudget.usage(await s.tenants.get(id ?? need(flags, 'tenant')));
       case 'tenant check': {
         const report = await s.check.run(id ?? need(flags, 'tenant'));
         return new Printed(output(flags) === 'table' ? checkTable(report) : `${JSON.stringify(report, null, 2)}\n`, report.ok);
@@ -190,6 +231,8 @@ async function run(argv: string[]): Promise<unknown> {
         return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'suspended');
       case 'tenant activate':
         return await s.tenants.setStatus(id ?? need(flags, 'tenant'), 'active');
+      case 'tenant enable-endpoint':
+        return await s.health.enable(id ?? need(flags, 'tenant'));
       case 'tenant rotate-secret':
         return await s.tenants.rotateSecret(id ?? need(flags, 'tenant'));
       case 'apikey create': {

@@ -44,7 +44,9 @@ export interface MessagingStack {
   close(): Promise<void>;
 }
 
-export async function startMessagingStack(options: { env?: Record<string, string>; simConfig?: SimConfigInput } = {}): Promise<MessagingStack> {
+export async function startMessagingStack(
+  options: { env?: Record<string, string>; simConfig?: SimConfigInput; productionReceipts?: boolean } = {},
+): Promise<MessagingStack> {
   const sim = await startSimulator({ port: 0, config: options.simConfig });
   const clock = { offsetMs: 0 };
   const cloudEnv = {
@@ -54,8 +56,9 @@ export async function startMessagingStack(options: { env?: Record<string, string
     DINGTALK_API_URL: sim.url,
     DINGTALK_OAPI_URL: sim.url,
     JOB_POLL_INTERVAL: '50ms',
-    MESSAGE_RECEIPT_SCHEDULE: '100ms,200ms,300ms',
-    MESSAGE_READ_POLL_MAX_INTERVAL: '500ms',
+    // Outcomes polled within a second, so tests wait little; read polls only when a test moves the
+    // cloud's clock (`clock.offsetMs`) an hour at a time. The production schedules are minutes and hours.
+    ...(options.productionReceipts ? {} : { MESSAGE_RECEIPT_SCHEDULE: '100ms,200ms,300ms', MESSAGE_READ_POLL_SCHEDULE: '1h,2h,3h' }),
     ...options.env,
   };
   const cloud = await startCloud({ dispatcher: false, overrides: { now: () => Date.now() + clock.offsetMs }, env: cloudEnv });

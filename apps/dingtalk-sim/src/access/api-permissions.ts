@@ -16,6 +16,9 @@ const PERMISSIONS: Record<string, string> = {
   '/topapi/message/corpconversation/getsendresult': 'qyapi_base',
   '/topapi/message/corpconversation/recall': 'qyapi_base',
   '/topapi/message/corpconversation/status_bar/update': 'qyapi_base',
+  '/v1.0/robot/oToMessages/batchSend': 'qyapi_robot_sendmsg',
+  '/v1.0/robot/oToMessages/readStatus': 'qyapi_robot_sendmsg',
+  '/v1.0/robot/otoMessages/batchRecall': 'qyapi_robot_sendmsg',
 };
 
 /** Every permission the simulator can withhold (what `/_sim/access` accepts). */

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { MessageTemplateSchema } from '../fixture/fixture.schema';
 import { DeptCreateSchema, DeptPatchSchema, UserCreateSchema, UserPatchSchema } from '../org/org-admin.schema';
 import { SimulatorError, type Simulator } from '../simulator';
 import { control, flag } from './control-handler';
@@ -25,6 +26,12 @@ const PushSchema = z.object({
   corpId: z.string().optional(),
   event: z.looseObject({ EventType: z.string().min(1) }),
 });
+const SuiteTemplatesSchema = z.object({
+  /** Mark the suite as created after 2020-11-27: asyncsend_v2 is refused, sendbytemplate sends. */
+  requiresTemplate: z.boolean().optional(),
+  /** Replaces the suite's templates (as configured and enabled in DingTalk's console). */
+  templates: z.array(MessageTemplateSchema).optional(),
+});
 const intParam = (value: string | undefined) => z.coerce.number().int().positive().parse(value);
 
 /** `/_sim/...` for the simulated world: tasks, inboxes, org changes, callbacks, suite lifecycle. */
@@ -47,6 +54,11 @@ export function worldControlRoutes(sim: Simulator): Router {
     control(({ params, body }) => ({
       marked: sim.markRead(intParam(params['taskId']), z.object({ userids: z.array(z.string()) }).parse(body).userids),
     })),
+  );
+  // What apps uploaded to /media/upload (metadata and SHA-256, not the bytes), for tests across processes.
+  router.get(
+    '/_sim/media',
+    control(() => sim.world.media.list()),
   );
   router.get(
     '/_sim/inbox/:userid',
@@ -151,6 +163,25 @@ export function worldControlRoutes(sim: Simulator): Router {
     control(({ body }) => {
       const push = PushSchema.parse(body);
       return sim.pushCallback(push.target, push.event, push.corpId);
+    }),
+  );
+  const suiteKeyOf = (params: Record<string, string | undefined>) => {
+    const suiteKey = params['suiteKey'] ?? '';
+    if (!sim.world.registry.suite(suiteKey)) throw new SimulatorError(`no suite ${suiteKey}`);
+    return suiteKey;
+  };
+  router.get(
+    '/_sim/suites/:suiteKey/templates',
+    control(({ params }) => sim.world.templates.describe(suiteKeyOf(params))),
+  );
+  router.put(
+    '/_sim/suites/:suiteKey/templates',
+    control(({ params, body }) => {
+      const change = SuiteTemplatesSchema.parse(body);
+      return sim.world.templates.configure(suiteKeyOf(params), {
+        ...(change.requiresTemplate !== undefined ? { requiresTemplate: change.requiresTemplate } : {}),
+        ...(change.templates !== undefined ? { templates: change.templates } : {}),
+      });
     }),
   );
   router.get(

@@ -3,6 +3,7 @@ import { authenticate, extractToken, type Host } from '../auth/token-guard';
 import { clientKeyOf, type Principal, type TokenKind } from '../auth/principal';
 import type { World } from '../world';
 import { checkAccess } from '../access/access-check';
+import { checkMonthlyQuota } from '../limits/monthly-quota';
 import { checkRateLimits } from '../limits/rate-check';
 import { locals } from './http-locals';
 import { ParamReader } from './params';
@@ -91,6 +92,7 @@ export function endpoint(world: World, host: Host, apiPath: string, spec: Endpoi
       if (state.logEntry) state.logEntry.clientKey = clientKey;
       checkRateLimits(world, clientKey, apiPath);
       checkAccess(world, input.principal, apiPath, req.socket.remoteAddress ?? '');
+      checkMonthlyQuota(world, input.principal, apiPath);
       ok(res, await spec.handle(input));
     } catch (err) {
       if (err instanceof SimError) return fail(res, err);

@@ -10,6 +10,7 @@ describe('error table', () => {
       'monthly_quota',
       'permission_denied',
       'qps_limited',
+      'template_required',
       'token_invalid',
       'token_missing',
     ]);

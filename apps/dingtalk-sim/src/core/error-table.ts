@@ -59,12 +59,21 @@ export const ERROR_TABLE: Record<SimErrorReason, { oapi: OapiShape; api: ApiShap
   // [UNVERIFIED code] asyncsend_v2 documents to_all_user for internal apps only; 40035 is the
   // old host's "invalid parameter" (不合法的参数).
   isv_to_all_user: { oapi: { errcode: 40035 }, api: { status: 400, code: 'invalidParameter' } },
+  // [UNVERIFIED code] dingtalk-api.md §4.1 says ISV apps created after 2020-11-27 must use
+  // sendbytemplate but names no error for asyncsend_v2; such apps lack the plain-send permission,
+  // so it is answered like a missing permission.
+  template_required: { oapi: { errcode: 88, subCode: '60011' }, api: { status: 403, code: 'Forbidden.AccessDenied.AccessTokenPermissionDenied' } },
   // [UNVERIFIED codes] dingtalk-api.md §4.9 names no errors for media; these are the legacy global
   // table's 不合法的媒体文件类型 / 文件类型 / 文件大小 / 媒体文件id.
   invalid_media_type: { oapi: { errcode: 40004 }, api: { status: 400, code: 'invalidParameter' } },
   invalid_file_type: { oapi: { errcode: 40005 }, api: { status: 400, code: 'invalidParameter' } },
   invalid_file_size: { oapi: { errcode: 40006 }, api: { status: 400, code: 'invalidParameter' } },
   invalid_media_id: { oapi: { errcode: 40007 }, api: { status: 400, code: 'invalidParameter' } },
+  // Robot 1:1 messages live on the new host only (dingtalk-api.md §4.8: `invalidParameter.*`,
+  // `template.not.existed`); the old-host shapes are never rendered. [UNVERIFIED] exact sub-codes.
+  robot_not_found: { oapi: { errcode: 400002 }, api: { status: 400, code: 'invalidParameter.robotCode' } },
+  robot_template_not_found: { oapi: { errcode: 400002 }, api: { status: 400, code: 'template.not.existed' } },
+  robot_query_key_not_found: { oapi: { errcode: 400002 }, api: { status: 400, code: 'invalidParameter.processQueryKey' } },
   unknown_error: { oapi: { errcode: -1 }, api: { status: 500, code: 'unknownError' } },
 };
 

@@ -40,10 +40,14 @@ export type SimErrorReason =
   | 'unauthorized_client'
   | 'post_required'
   | 'isv_to_all_user'
+  | 'template_required'
   | 'invalid_media_type'
   | 'invalid_file_type'
   | 'invalid_file_size'
   | 'invalid_media_id'
+  | 'robot_not_found'
+  | 'robot_template_not_found'
+  | 'robot_query_key_not_found'
   | 'unknown_error';
 
 export interface SimErrorOverrides {

@@ -4,13 +4,15 @@ import { endpoint, type EndpointInput } from '../core/endpoint';
 import { SimError } from '../core/sim-error';
 import type { World } from '../world';
 import { sendNotification } from './notification.service';
+import { refusePlainSendIfTemplateOnly, sendByTemplate } from './template-send.service';
 import { recallTask, sendProgress, sendResult, updateStatusBar } from './task-query.service';
 import type { Sender } from './task.model';
 
 const BASE = '/topapi/message/corpconversation';
 
 function senderOf(principal: OrgPrincipal): Sender {
-  return { key: clientKeyOf(principal), corpId: principal.corpId, agentId: principal.agentId, isv: principal.kind === 'corp' };
+  const suite = principal.kind === 'corp' ? { suiteKey: principal.suiteKey } : {};
+  return { key: clientKeyOf(principal), corpId: principal.corpId, agentId: principal.agentId, isv: principal.kind === 'corp', ...suite };
 }
 
 function agentId(input: EndpointInput): number {
@@ -41,6 +43,7 @@ export function messageRoutes(world: World): Router {
   route('asyncsend_v2', (input, sender) => {
     const { params } = input;
     const id = agentId(input);
+    refusePlainSendIfTemplateOnly(world, sender);
     const toAllUser = params.optBool('to_all_user');
     const userids = params.optStr('userid_list');
     const deptIds = params.optStr('dept_id_list');
@@ -52,6 +55,19 @@ export function messageRoutes(world: World): Router {
       ...(toAllUser !== undefined ? { toAllUser } : {}),
       msg,
       msgWireBytes: msgWireBytes(params.raw('msg')),
+    });
+    return { task_id: task.taskId };
+  });
+  route('sendbytemplate', (input, sender) => {
+    const { params } = input;
+    const userids = params.optStr('userid_list');
+    const deptIds = params.optStr('dept_id_list');
+    const task = sendByTemplate(world, sender, {
+      agentId: agentId(input),
+      templateId: params.str('template_id'),
+      ...(userids !== undefined ? { userids } : {}),
+      ...(deptIds !== undefined ? { deptIds } : {}),
+      data: params.json('data'),
     });
     return { task_id: task.taskId };
   });

@@ -11,6 +11,10 @@ export interface SendInput {
   toAllUser?: boolean;
   msg: Record<string, unknown>;
   msgWireBytes: number;
+  /** Set by sendbytemplate: the template and data the message was rendered from. */
+  template?: { templateId: string; data: Record<string, string> };
+  /** sendbytemplate's caps instead of asyncsend_v2's configured ones. */
+  recipientCaps?: { userids: number; depts: number };
 }
 
 function splitList(value: string): string[] {
@@ -46,8 +50,9 @@ export function sendNotification(world: World, sender: Sender, input: SendInput)
   // together reach their union (de-duplicated); to_all_user reaches everyone.
   if (!userids?.length && !deptIds?.length && !toAllUser) throw missingParam('userid_list');
   if (toAllUser && sender.isv) throw new SimError('isv_to_all_user', 'to_all_user is not available to third-party (ISV) apps; use userid_list or dept_id_list');
-  if (userids && userids.length > config.maxUseridsPerSend) throw invalidParam('userid_list', `at most ${config.maxUseridsPerSend} userids`);
-  if (deptIds && deptIds.length > config.maxDeptsPerSend) throw invalidParam('dept_id_list', `at most ${config.maxDeptsPerSend} departments`);
+  const caps = input.recipientCaps ?? { userids: config.maxUseridsPerSend, depts: config.maxDeptsPerSend };
+  if (userids && userids.length > caps.userids) throw invalidParam('userid_list', `at most ${caps.userids} userids`);
+  if (deptIds && deptIds.length > caps.depts) throw invalidParam('dept_id_list', `at most ${caps.depts} departments`);
   const msgtype = validateMsg(input.msg, input.msgWireBytes, config.msgMaxBytes);
   if (msgtype === 'image' || msgtype === 'file' || msgtype === 'voice') {
     const mediaId = (input.msg[msgtype] as Record<string, unknown>)['media_id'] as string;
@@ -93,6 +98,7 @@ export function sendNotification(world: World, sender: Sender, input: SendInput)
     doneAtMs: now + Math.max(config.taskDoneAfterMs, config.taskRunningAfterMs),
     msgtype,
     msg: input.msg,
+    ...(input.template ? { template: input.template } : {}),
     request: { ...(userids ? { userids } : {}), ...(deptIds ? { deptIds } : {}), toAllUser },
     recipients,
     invalidUserids,

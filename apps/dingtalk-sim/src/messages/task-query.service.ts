@@ -14,7 +14,7 @@ export function taskStatus(task: NotificationTask, nowMs: number): { status: 0 |
 function ownTask(world: World, sender: Sender, agentId: number, taskId: number, windowMs: number): NotificationTask {
   requireAgent(sender, agentId);
   const task = world.tasks.get(taskId);
-  if (!task || task.sender.key !== sender.key) throw new SimError('task_not_found', `task ${taskId} not found`);
+  if (!task || task.robot || task.sender.key !== sender.key) throw new SimError('task_not_found', `task ${taskId} not found`);
   if (world.clock.now() - task.createdAtMs > windowMs) throw new SimError('task_not_found', `task ${taskId} is older than the query window`);
   return task;
 }

@@ -10,6 +10,7 @@ const FIRST_TASK_ID = 256_271_667_000;
  */
 export class TaskStore {
   private readonly tasks = new Map<number, NotificationTask>();
+  private readonly byProcessQueryKey = new Map<string, NotificationTask>();
   private pending: NotificationTask[] = [];
   private readonly inboxes = new Map<string, InboxEntry[]>();
   private nextId = FIRST_TASK_ID;
@@ -22,7 +23,13 @@ export class TaskStore {
 
   add(task: NotificationTask): void {
     this.tasks.set(task.taskId, task);
+    if (task.robot) this.byProcessQueryKey.set(task.robot.processQueryKey, task);
     this.pending.push(task);
+  }
+
+  /** A robot batch send by the key its answer carried. */
+  byQueryKey(processQueryKey: string): NotificationTask | undefined {
+    return this.byProcessQueryKey.get(processQueryKey);
   }
 
   get(taskId: number): NotificationTask | undefined {

@@ -6,6 +6,8 @@ export interface Sender {
   corpId: string;
   agentId: number;
   isv: boolean;
+  /** The suite of an ISV install (template settings are per suite). */
+  suiteKey?: string;
 }
 
 export interface ForbiddenEntry {
@@ -14,14 +16,26 @@ export interface ForbiddenEntry {
   userid: string;
 }
 
+/** Set on a robot 1:1 batch send (dingtalk-api.md §4.8), which shares the task lifecycle. */
+export interface RobotSend {
+  processQueryKey: string;
+  robotCode: string;
+  msgKey: string;
+  msgParam: Record<string, unknown>;
+}
+
 export interface NotificationTask {
   taskId: number;
+  /** Robot sends are not work notifications: the corpconversation APIs do not see them. */
+  robot?: RobotSend;
   sender: Sender;
   createdAtMs: number;
   runningAtMs: number;
   doneAtMs: number;
   msgtype: MsgType;
   msg: Record<string, unknown>;
+  /** sendbytemplate: the template id and data `msg` was rendered from. */
+  template?: { templateId: string; data: Record<string, string> };
   request: { userids?: string[]; deptIds?: number[]; toAllUser: boolean };
   /** Known org members the task addressed (after department expansion, de-duplicated). */
   recipients: string[];
@@ -53,11 +67,14 @@ export interface InboxEntry {
 export function describeTask(task: NotificationTask, status: number) {
   return {
     taskId: task.taskId,
+    channel: task.robot ? 'robot' : 'work_notification',
+    processQueryKey: task.robot?.processQueryKey ?? null,
     sender: task.sender,
     createdAtMs: task.createdAtMs,
     status,
     msgtype: task.msgtype,
     msg: task.msg,
+    template: task.template ?? null,
     request: task.request,
     recipients: task.recipients,
     results: {

@@ -1,9 +1,20 @@
 // The store's only outbound dependency: the cloud gateway's pull API, login-ticket lookup, user-token
 // revocation, and the sends and directory syncs it relays, authenticated with the tenant API key.
-import { AcceptedMessageSchema, LoginTicketSchema, type AcceptedMessage, type LoginTicket, type SendMessageBody } from '@dtg/contracts';
+import { Readable } from 'node:stream';
+import {
+  AcceptedMessageSchema,
+  LoginTicketSchema,
+  UploadedMediaSchema,
+  type AcceptedMessage,
+  type LoginTicket,
+  type MediaType,
+  type SendMessageBody,
+  type UploadedMediaView,
+} from '@dtg/contracts';
 import { currentRequestId, REQUEST_ID_HEADER } from '@dtg/service-kit';
 import { z } from 'zod';
 import { parseJson } from '../shared/parse-json';
+import { multipartBody } from './multipart-upload';
 
 /**
  * Events stay `unknown` here: each one is validated on its own by the apply path, so one event
@@ -12,6 +23,8 @@ import { parseJson } from '../shared/parse-json';
 const RawEventsPageSchema = z.object({
   events: z.array(z.unknown()),
   next: z.number().int().nonnegative(),
+  /** The cloud's newest seq for this tenant (absent from clouds before 2026-12). */
+  lastSeq: z.number().int().nonnegative().optional(),
 });
 
 export type RawEventsPage = z.infer<typeof RawEventsPageSchema>;
@@ -27,6 +40,11 @@ export interface CloudClient {
   revokeUserToken(tokenId: string): Promise<void>;
   /** POST /v1/messages; a non-2xx answer is returned (the caller decides whether it is final), a transport failure thrown. */
   sendMessage(body: SendMessageBody, idempotencyKey: string): Promise<CloudAnswer<AcceptedMessage>>;
+  /**
+   * POST /v1/media: the file streamed on to the cloud as it arrives (never held whole), as a
+   * multipart body of known length. The cloud's refusal (413, 415, 502 …) is returned.
+   */
+  uploadMedia(media: MediaRelay): Promise<CloudAnswer<UploadedMediaView>>;
   /** POST /v1/directory/sync and GET /v1/directory/sync/:id, answered as the cloud answers them. */
   startDirectorySync(body: unknown): Promise<CloudAnswer<unknown>>;
   directorySync(id: string): Promise<CloudAnswer<unknown>>;
@@ -35,6 +53,18 @@ export interface CloudClient {
   /** POST /v1/jsapi-signatures: what an H5 page at `url` passes to dd.config. */
   jsapiSignature(url: string): Promise<CloudAnswer<JsapiSignature>>;
 }
+
+export interface MediaRelay {
+  type: MediaType;
+  filename: string;
+  contentType: string;
+  /** Exact byte count of `content` (the multipart body's length is computed from it). */
+  size: number;
+  content: Readable;
+}
+
+/** A 20 MB file on a slow uplink takes far longer than an API call's deadline. */
+const UPLOAD_TIMEOUT_MS = 120_000;
 
 export const JsapiSignatureSchema = z.object({
   corpId: z.string(),
@@ -124,6 +154,39 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
       return answer(reply, (value) => {
         const parsed = AcceptedMessageSchema.safeParse(value);
         if (!parsed.success) throw new CloudRequestError('cloud accepted a message with an answer that does not match the contract', reply.status);
+        return parsed.data;
+      });
+    },
+
+    async uploadMedia(media) {
+      const path = `/v1/media?type=${encodeURIComponent(media.type)}`;
+      const multipart = multipartBody({ field: 'media', filename: media.filename, contentType: media.contentType, size: media.size, content: media.content });
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${options.apiKey}`,
+        accept: 'application/json',
+        'content-type': multipart.contentType,
+        'content-length': String(multipart.length),
+      };
+      const requestId = currentRequestId();
+      if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+      let response: Response;
+      try {
+        response = await fetch(`${options.baseUrl}${path}`, {
+          method: 'POST',
+          headers,
+          body: Readable.toWeb(multipart.body) as ReadableStream<Uint8Array>,
+          // A streamed request body (undici requires saying so).
+          duplex: 'half',
+          signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+        } as RequestInit);
+      } catch (error) {
+        // The upload stream's own failure (the browser's connection dropped, too many bytes) comes through as the cause.
+        throw new CloudRequestError(`cloud unreachable: POST /v1/media: ${describeFetchError(error)}`, undefined, { cause: error });
+      }
+      const reply = { status: response.status, body: parseJson(await response.text()) };
+      return answer(reply, (value) => {
+        const parsed = UploadedMediaSchema.safeParse(value);
+        if (!parsed.success) throw new CloudRequestError('cloud answered an upload with an answer that does not match the contract', reply.status);
         return parsed.data;
       });
     },

@@ -28,6 +28,19 @@ export async function selectDatabase(databaseUrl: string | undefined, log: (line
   return { url: url.toString(), stop: () => server.stop() };
 }
 
+/**
+ * Another database in the embedded Postgres a running store started (`npm start -- --isv` gives its
+ * second store one): created when missing; undefined when no embedded Postgres is running.
+ */
+export async function databaseInRunningEmbeddedPostgres(name: string): Promise<string | undefined> {
+  const running = await runningEmbeddedPostgres(EMBEDDED_PG_DIR);
+  if (!running) return undefined;
+  await createDatabaseIfMissing(running, name);
+  const url = new URL(running);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 async function createDatabaseIfMissing(maintenanceUrl: string, name: string): Promise<void> {
   const client = new Client({ connectionString: maintenanceUrl });
   await client.connect();

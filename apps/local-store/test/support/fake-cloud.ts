@@ -1,11 +1,13 @@
 // A test double of the cloud gateway, faithful to its contract: `GET /v1/events?after&limit`
-// (Bearer API key, `{events, next}` in seq order, `next` = last seq or `after`),
+// (Bearer API key, `{events, next, lastSeq}` in seq order, `next` = last seq or `after`, `lastSeq` the newest),
 // `GET /v1/login-tickets/:ticket` (404 when unknown), `DELETE /v1/user-tokens/:tokenId` (204, recorded),
-// `POST /v1/messages` (202 `{id, status}`, the same id again for a repeated Idempotency-Key) and the
+// `POST /v1/messages` (202 `{id, status}`, the same id again for a repeated Idempotency-Key),
+// `POST /v1/media?type=` (multipart, the file in the field `media`; 201 with a media id) and the
 // directory sync endpoints.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import busboy from 'busboy';
 import { EventsQuerySchema, type LoginTicket, type UserProfile } from '@dtg/contracts';
 import express from 'express';
 import { loginTicket } from './events';
@@ -34,6 +36,10 @@ export interface FakeCloud {
   sends: { key: string | undefined; body: unknown }[];
   /** When set, POST /v1/messages answers this status with a problem body instead of accepting. */
   refuseSends?: number;
+  /** Every POST /v1/media as the cloud parsed it: the multipart file's name, type, byte count and SHA-256. */
+  uploads: { type: string; contentLength: number; filename: string; mimeType: string; size: number; sha256: string }[];
+  /** When set, POST /v1/media answers this problem instead of accepting. */
+  refuseUploads?: { status: number; code: string; detail: string };
   close(): Promise<void>;
 }
 
@@ -48,6 +54,7 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
     down: false,
     requests: [],
     sends: [],
+    uploads: [],
     returns: [],
   };
   const accepted = new Map<string, string>();
@@ -80,7 +87,8 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
       .filter((event) => seqOf(event) > after)
       .sort((a, b) => seqOf(a) - seqOf(b))
       .slice(0, limit);
-    res.json({ events: page, next: page.length > 0 ? seqOf(page.at(-1)) : after });
+    const next = page.length > 0 ? seqOf(page.at(-1)) : after;
+    res.json({ events: page, next, lastSeq: Math.max(next, ...state.events.map(seqOf)) });
   });
   app.get('/v1/login-tickets/:ticket', (req, res) => {
     const ticket = state.tickets.get(req.params.ticket);
@@ -98,6 +106,34 @@ export async function startFakeCloud(port = 0, apiKey = 'dtg_test_cloud_key_0123
     const id = (key && accepted.get(key)) ?? `msg_fake_${++messages}`;
     if (key) accepted.set(key, id);
     res.status(202).json({ id, status: 'queued' });
+  });
+  app.post('/v1/media', (req, res) => {
+    const parser = busboy({ headers: req.headers });
+    parser.on('file', (_field, file, info) => {
+      const hash = createHash('sha256');
+      let size = 0;
+      file.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        hash.update(chunk);
+      });
+      file.on('end', () => {
+        const upload = {
+          type: String(req.query['type']),
+          contentLength: Number(req.get('content-length')),
+          filename: info.filename,
+          mimeType: info.mimeType,
+          size,
+          sha256: hash.digest('hex'),
+        };
+        state.uploads.push(upload);
+        const refusal = (state as FakeCloud).refuseUploads;
+        if (refusal) return void res.status(refusal.status).json({ code: refusal.code, detail: refusal.detail });
+        res
+          .status(201)
+          .json({ mediaId: `@fake${state.uploads.length}`, type: upload.type, filename: upload.filename, size, createdAt: new Date(0).toISOString() });
+      });
+    });
+    req.pipe(parser);
   });
   app.post('/v1/directory/sync', (_req, res) => {
     res.status(202).json({ id: 'sync_fake_1', status: 'running' });

@@ -1,20 +1,10 @@
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
+import { extensionOf, MEDIA_LIMITS, MEDIA_TYPES, type MediaType } from '@dtg/contracts';
 import type { OrgBinding } from './org-binding';
 
-export const MEDIA_TYPES = ['image', 'voice', 'video', 'file'] as const;
-export type MediaType = (typeof MEDIA_TYPES)[number];
-
-/**
- * DingTalk's limits per media type (dingtalk-api.md §4.9, marked there as commonly cited rather
- * than verified): checked before anything is sent, so a file DingTalk would refuse costs no upload.
- */
-export const MEDIA_LIMITS: Record<MediaType, { maxBytes: number; extensions: readonly string[] }> = {
-  image: { maxBytes: 20 * 1024 * 1024, extensions: ['jpg', 'jpeg', 'gif', 'png', 'bmp'] },
-  voice: { maxBytes: 2 * 1024 * 1024, extensions: ['amr', 'mp3', 'wav'] },
-  video: { maxBytes: 20 * 1024 * 1024, extensions: ['mp4'] },
-  file: { maxBytes: 20 * 1024 * 1024, extensions: ['doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'zip', 'pdf', 'rar'] },
-};
+// The types and limits live in @dtg/contracts: the local store checks the same ones before relaying.
+export { MEDIA_LIMITS, MEDIA_TYPES, type MediaType };
 
 /** Why a file is refused before upload: `type`/`extension` (415-like) or `size` (413-like). */
 export class MediaLimitError extends Error {
@@ -53,7 +43,7 @@ const UPLOAD_TIMEOUT_MS = 120_000;
 /** Throws MediaLimitError when DingTalk would refuse the file's extension or declared size. */
 export function checkMediaLimits(type: MediaType, filename: string, size?: number): void {
   const limits = MEDIA_LIMITS[type];
-  const extension = filename.includes('.') ? filename.split('.').pop()?.toLowerCase() : undefined;
+  const extension = extensionOf(filename);
   if (extension === undefined || !limits.extensions.includes(extension)) {
     throw new MediaLimitError('extension', `a ${type} must be one of ${limits.extensions.join(', ')} (got ${extension ? `.${extension}` : 'no extension'})`);
   }

@@ -30,3 +30,20 @@ export const AsyncSendRequestSchema = z
     }
   });
 export type AsyncSendRequest = z.input<typeof AsyncSendRequestSchema>;
+
+/**
+ * `sendbytemplate` (ISV apps; those created after 2020-11-27 may send no other way). The template
+ * is configured and enabled in DingTalk's developer console; `data` fills its placeholders. The same
+ * per-call caps as asyncsend_v2 (the doc allows 5000 / 500, but getsendresult refuses > 100), and
+ * no to_all_user: the API has none.
+ */
+export const TemplateSendRequestSchema = z
+  .strictObject({
+    agentId: z.number().int().positive().optional(),
+    templateId: z.string().min(1).max(64),
+    userIds: z.array(z.string().min(1)).min(1).max(MAX_USERIDS_PER_SEND).optional(),
+    deptIds: z.array(z.number().int().positive()).min(1).max(MAX_DEPTS_PER_SEND).optional(),
+    data: z.record(z.string().min(1).max(64), z.string().max(5000)),
+  })
+  .refine((req) => req.userIds !== undefined || req.deptIds !== undefined, { message: 'give userIds or deptIds', path: ['userIds'] });
+export type TemplateSendRequest = z.input<typeof TemplateSendRequestSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AsyncSendRequestSchema, type AsyncSendRequest } from './message.schemas';
+import { AsyncSendRequestSchema, TemplateSendRequestSchema, type AsyncSendRequest, type TemplateSendRequest } from './message.schemas';
 import { SendProgressSchema, SendResultSchema, type SendProgress, type SendResult } from './message-results.schemas';
 import { OkSchema } from './envelope.schemas';
 import { postOapi, type OrgBinding } from './org-binding';
@@ -43,6 +43,23 @@ export class MessagesApi {
       msg: req.msg,
     };
     return postOapi(this.org, `${BASE}/asyncsend_v2`, body, TaskIdAnswer, false);
+  }
+
+  /**
+   * `sendbytemplate` (ISV apps): the suite's template filled with `data`. Same contract as `send`:
+   * validated first, never retried once DingTalk may have acted, and the task id it returns feeds
+   * getSendProgress / getSendResult / recall like any other. `data` goes as a JSON string (§4.6).
+   */
+  async sendByTemplate(request: TemplateSendRequest): Promise<number> {
+    const req = TemplateSendRequestSchema.parse(request);
+    const body = {
+      agent_id: this.agentId(req.agentId),
+      template_id: req.templateId,
+      userid_list: req.userIds?.join(','),
+      dept_id_list: req.deptIds?.join(','),
+      data: JSON.stringify(req.data),
+    };
+    return postOapi(this.org, `${BASE}/sendbytemplate`, body, TaskIdAnswer, false);
   }
 
   getSendProgress(taskId: number, agentId?: number): Promise<SendProgress> {

@@ -4,7 +4,7 @@ import type { RetryOptions } from '../http/retry-policy';
 import type { Transport } from '../http/transport';
 import type { RateLimitOptions } from '../rate-limit/rate-limiter';
 import type { SuiteTicketSource } from '../tokens/suite-ticket-source';
-import type { Clock } from '../tokens/token-broker';
+import type { Clock, TokenFetchRecord } from '../tokens/token-broker';
 import type { TokenStore } from '../tokens/token-store';
 
 export const DEFAULT_BASE_URLS: BaseUrls = {
@@ -40,4 +40,8 @@ export interface DingTalkClientOptions {
   tokenEndpoints?: 'v1' | 'legacy';
   /** Told about every HTTP attempt once it ends (metrics): no tokens, no bodies. */
   onCall?: (call: CallRecord) => void;
+  /** Told about every token fetch (cache miss or refresh) once it ends: the key and the outcome, never the token. */
+  onTokenFetch?: (fetch: TokenFetchRecord) => void;
+  /** Told about each wait the client-side rate limit imposes before a call (path and milliseconds). */
+  onRateLimitWait?: (wait: { path: string; waitMs: number }) => void;
 }

@@ -36,11 +36,11 @@ export class DingTalkClient {
       send: toHttpSend(options.transport),
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       retry: { ...DEFAULT_RETRY, ...options.retry },
-      limiter: options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit),
+      limiter: options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit, undefined, options.onRateLimitWait),
       requestId: options.requestId ?? (() => undefined),
       onCall: options.onCall,
     });
-    this.broker = new TokenBroker(options.tokenStore ?? new InMemoryTokenStore(), this.clock, options.refreshMarginMs);
+    this.broker = new TokenBroker(options.tokenStore ?? new InMemoryTokenStore(), this.clock, options.refreshMarginMs, options.onTokenFetch);
     this.tokens = new TokensApi(this.caller, this.clock);
     this.oauth = new OAuthApi(this.caller, baseUrls.loginBaseUrl);
   }

@@ -2,6 +2,7 @@ import { ContactsApi } from '../api/contacts.api';
 import { MediaApi } from '../api/media.api';
 import { InAppApi } from '../api/in-app.api';
 import { MessagesApi } from '../api/messages.api';
+import { RobotApi } from '../api/robot.api';
 import type { OrgBinding } from '../api/org-binding';
 import type { TokenSource } from '../tokens/token-broker';
 
@@ -14,6 +15,8 @@ export class OrgClient {
   readonly contacts: ContactsApi;
   readonly messages: MessagesApi;
   readonly media: MediaApi;
+  /** The app robot's 1:1 messages (new host). */
+  readonly robot: RobotApi;
   readonly inApp: InAppApi;
 
   constructor(
@@ -29,6 +32,7 @@ export class OrgClient {
     this.inApp = new InAppApi(binding);
     this.messages = new MessagesApi(binding, agentId, isv);
     this.media = new MediaApi(binding);
+    this.robot = new RobotApi(binding);
   }
 
   /** The cached app/corp access token, for calls this client does not wrap. */

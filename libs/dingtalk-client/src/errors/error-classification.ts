@@ -59,7 +59,7 @@ export const ERROR_CLASSIFICATION: readonly ErrorClassRule[] = [
   {
     kind: 'refresh-token',
     errcodes: [40014, 42001, 40001, 33001, 40082],
-    codes: ['InvalidAuthentication', 'accesstoken.expired'],
+    codes: ['InvalidAuthentication', 'accesstoken.expired', 'token.notExisted'],
     meaning: 'access token invalid or expired',
   },
   // 40085 is the legacy global table's "不合法的suiteticket" (the old token endpoints' answer).
@@ -80,7 +80,7 @@ export const ERROR_CLASSIFICATION: readonly ErrorClassRule[] = [
   {
     kind: 'fail-bad-request',
     errcodes: [40035, 400002, 43002, 43004, 43009, 40056, 41011, 41001, 40000, 41052, 22, 404],
-    codes: ['AuthenticationFailed.MissingParameter', 'unsupported.grant.type'],
+    codes: ['AuthenticationFailed.MissingParameter', 'unsupported.grant.type', 'template.not.existed'],
     codePrefixes: ['invalidParameter', 'MissingParameter', 'Missing'],
     meaning: 'malformed request, missing token or agentid, unknown path',
   },

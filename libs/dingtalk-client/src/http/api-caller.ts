@@ -1,3 +1,4 @@
+import { countsAgainstMonthlyQuota } from './monthly-quota';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import { DingTalkApiError, DingTalkTransportError } from '../errors/dingtalk-errors';
@@ -24,6 +25,10 @@ export interface CallRecord {
   host: 'api' | 'oapi';
   /** The API path (no query: tokens travel there on the old host). */
   path: string;
+  /** Whose call it is: the rate-limit identity (`app:<appKey>`, `corp:<suiteKey>:<corpId>`, `suite:<suiteKey>`). */
+  rateKey: string;
+  /** Whether DingTalk counts it against the org's monthly API quota (not tokens, login or contacts). */
+  counted: boolean;
   /** `ok`, DingTalk's code (`90018`, `60011`, `InvalidAuthentication`, `http_502`), or the transport failure (`timeout`). */
   result: string;
   durationMs: number;
@@ -107,7 +112,15 @@ export class ApiCaller {
     const deadline = AbortSignal.timeout(spec.timeoutMs ?? this.config.timeoutMs);
     const url = `${base.replace(/\/+$/, '')}${spec.path}${buildQuery(query)}`;
     const started = performance.now();
-    const record = (result: string) => this.config.onCall?.({ host: spec.host, path: spec.path, result, durationMs: performance.now() - started });
+    const record = (result: string) =>
+      this.config.onCall?.({
+        host: spec.host,
+        path: spec.path,
+        rateKey: spec.rateKey,
+        counted: countsAgainstMonthlyQuota(spec.path),
+        result,
+        durationMs: performance.now() - started,
+      });
     let response;
     try {
       response = await this.config.send({ method: spec.method, url, headers, body, signal: deadline });

@@ -27,4 +27,12 @@ describe('RateLimiter', () => {
     expect(ms).toBeGreaterThanOrEqual(15);
     expect(ms).toBeLessThan(200);
   });
+
+  it('when a request has to wait for its slot, then onWait is told the path and the wait', async () => {
+    const waits: Array<{ path: string; waitMs: number }> = [];
+    const limiter = new RateLimiter({ qps: 100 }, undefined, (w) => waits.push(w));
+    await Promise.all(Array.from({ length: 3 }, () => limiter.acquire('app:a', '/p')));
+    expect(waits.map((w) => w.path)).toEqual(['/p', '/p']);
+    expect(waits.every((w) => w.waitMs > 0)).toBe(true);
+  });
 });

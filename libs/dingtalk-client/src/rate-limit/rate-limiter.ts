@@ -23,12 +23,17 @@ export class RateLimiter {
   constructor(
     private readonly options: RateLimitOptions = {},
     private readonly monotonicNow: () => number = () => performance.now(),
+    /** Told about each wait for a slot (metrics: how much the client holds calls back). */
+    private readonly onWait?: (wait: { path: string; waitMs: number }) => void,
   ) {}
 
   async acquire(identity: string, path: string): Promise<void> {
     const now = this.monotonicNow();
     const waitMs = this.bucketFor(identity, path, now).reserve(now);
-    if (waitMs > 0) await sleep(waitMs);
+    if (waitMs > 0) {
+      this.onWait?.({ path, waitMs });
+      await sleep(waitMs);
+    }
   }
 
   private bucketFor(identity: string, path: string, now: number): TokenBucket {

@@ -97,4 +97,21 @@ describe('TokenBroker', () => {
     await source.invalidate(first);
     expect(await source.get()).toBe('token-2');
   });
+
+  it('when a token is fetched or a fetch fails, then onFetch is told the key and the outcome, never the token', async () => {
+    const records: unknown[] = [];
+    const broker = new TokenBroker(new InMemoryTokenStore(), manualClock(), undefined, (r) => records.push(r));
+    const refused = new Error('refused');
+    await expect(
+      broker.get('app:k', () => {
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
+    await broker.get('app:k', tokenEndpoint().fetch);
+    await broker.get('app:k', tokenEndpoint().fetch);
+    expect(records).toEqual([
+      { key: 'app:k', ok: false, error: refused },
+      { key: 'app:k', ok: true },
+    ]);
+  });
 });

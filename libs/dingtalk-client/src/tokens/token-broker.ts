@@ -19,6 +19,15 @@ export interface TokenSource {
 
 export const DEFAULT_REFRESH_MARGIN_MS = 300_000;
 
+/** One token fetch from DingTalk (a cache miss or a refresh), as metrics and alarms see it: no token. */
+export interface TokenFetchRecord {
+  /** The token's key (`app:<appKey>`, `suite:<suiteKey>`, `corp:<suiteKey>:<corpId>`, `jsapi:<key>`). */
+  key: string;
+  ok: boolean;
+  /** Why it failed (a DingTalkApiError for DingTalk's refusals: wrong secret, suite not authorised…). */
+  error?: unknown;
+}
+
 /**
  * Caches tokens per key in memory, persists them through a TokenStore, and makes sure only one
  * fetch per key runs at a time: concurrent callers on a cold or expired key share one request.
@@ -32,6 +41,7 @@ export class TokenBroker {
     private readonly clock: Clock,
     /** Refresh this long before DingTalk's stated expiry (ms). */
     private readonly refreshMarginMs = DEFAULT_REFRESH_MARGIN_MS,
+    private readonly onFetch?: (record: TokenFetchRecord) => void,
   ) {}
 
   source(key: string, fetch: () => Promise<FetchedToken>): TokenSource {
@@ -66,7 +76,14 @@ export class TokenBroker {
       return stored;
     }
     const obtainedAt = this.clock.now();
-    const fetched = await fetch();
+    let fetched: FetchedToken;
+    try {
+      fetched = await fetch();
+    } catch (error) {
+      this.onFetch?.({ key, ok: false, error });
+      throw error;
+    }
+    this.onFetch?.({ key, ok: true });
     const token: StoredToken = { accessToken: fetched.accessToken, expireIn: fetched.expireIn, obtainedAt };
     await this.store.set(key, token);
     this.memo.set(key, token);

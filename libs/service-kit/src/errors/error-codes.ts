@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   route_not_found: 404,
   conflict: 409,
   idempotency_conflict: 409,
+  /** The tenant's DingTalk app sends work notifications only by template (an ISV suite created after 2020-11-27), or a template send cannot be made. */
+  template_required: 409,
   gone: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -7,6 +7,7 @@ import { apiKeysService } from '../api-keys/api-keys.service';
 import { requireAdmin } from '../auth/authenticate.middleware';
 import { SCOPES, ScopeSchema } from '../auth/permissions';
 import { DeliveryViewSchema } from '../delivery/deliveries.service';
+import { CallUsageSchema } from '../dingtalk/call-budget';
 import { TenantCheckReportSchema } from '../diagnostics/tenant-check';
 import { CreateTenantSchema, ProvidedCredentialsSchema, TenantViewSchema, UpdateTenantSchema } from '../tenants/tenant';
 
@@ -107,6 +108,19 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
       tenantsChanged(s);
     },
   );
+  api.add(
+    router,
+    spec({
+      method: 'get',
+      path: '/admin/tenants/:id/dingtalk-calls',
+      summary: "The org's counted DingTalk calls this month against its budget (receipt polling stops when it is spent; sends go on)",
+      input: { params: IdParams },
+      responses: { 200: { description: 'Usage', schema: CallUsageSchema }, ...errors },
+    }),
+    async ({ params }, _req, res) => {
+      res.json(await s.callBudget.usage(await s.tenants.get(params.id)));
+    },
+  );
   for (const [action, status] of [
     ['suspend', 'suspended'],
     ['activate', 'active'],
@@ -127,6 +141,26 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
       },
     );
   }
+  api.add(
+    router,
+    spec({
+      method: 'post',
+      path: '/admin/tenants/:id/enable-endpoint',
+      summary:
+        "Re-enable a tenant's webhook endpoint disabled after failing for ENDPOINT_DISABLE_AFTER: its pending deliveries are pushed at once (dead ones stay dead; replay them)",
+      input: { params: IdParams },
+      responses: {
+        200: {
+          description: 'Re-enabled (wasDisabled is false when it was not disabled; the failure clock restarts either way)',
+          schema: z.object({ tenantId: z.string(), wasDisabled: z.boolean(), resumed: z.number().int() }),
+        },
+        ...errors,
+      },
+    }),
+    async ({ params }, _req, res) => {
+      res.json(await s.health.enable(params.id));
+    },
+  );
   api.add(
     router,
     spec({

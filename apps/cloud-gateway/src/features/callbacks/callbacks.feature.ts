@@ -7,6 +7,7 @@ import type { SecretBox } from '../../shared/secret-box';
 import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobRunner } from '../jobs/job-runner';
+import type { OpsWebhooks } from '../ops/ops-webhooks';
 import type { Outbox } from '../outbox/outbox';
 import { isvTenants } from '../tenants/isv-tenants.service';
 import { suiteEvents } from './suite-events.service';
@@ -30,6 +31,8 @@ export interface CallbacksDeps {
   jobs: JobRunner;
   dingtalk: DingTalk;
   tenants: TenantsService;
+  /** suite_ticket.stale goes to the operator from the ticket alarm. */
+  ops?: OpsWebhooks;
   now?: () => number;
 }
 
@@ -38,7 +41,7 @@ export function createCallbacks(deps: CallbacksDeps) {
   const now = deps.now ?? Date.now;
   const suite = dingtalk.suite;
   const ticketAlarm = suite
-    ? suiteTicketAlarm({ suiteKey: suite.suiteKey, tickets: dingtalk.tickets, alarmAfterMs: config.SUITE_TICKET_ALARM_AFTER, logger, now })
+    ? suiteTicketAlarm({ suiteKey: suite.suiteKey, tickets: dingtalk.tickets, alarmAfterMs: config.SUITE_TICKET_ALARM_AFTER, logger, ops: deps.ops, now })
     : undefined;
   const maintenance = callbackMaintenance({ db, intervalMs: config.CALLBACK_MAINTENANCE_INTERVAL, ticketAlarm, logger, now });
 

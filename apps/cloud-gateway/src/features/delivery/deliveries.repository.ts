@@ -26,6 +26,10 @@ export interface EventRow {
 
 export interface AttemptResult {
   deliveryId: string;
+  /** Whose endpoint answered (endpoint health, operational events); not stored with the attempt. */
+  tenantId: string;
+  /** The event pushed, for the delivery.dead report; not stored with the attempt. */
+  event?: { id: string; seq: number; type: string };
   httpStatus?: number;
   durationMs: number;
   response?: string;
@@ -34,11 +38,14 @@ export interface AttemptResult {
 }
 
 export const deliveriesRepository = {
-  /** Tenants (active ones only: a suspended tenant gets nothing) with something due now. */
+  /**
+   * Tenants with something due now: active ones only (a suspended tenant gets nothing) whose
+   * endpoint is not disabled (endpoint-health.ts; their events wait in the outbox).
+   */
   tenantsWithDueWork(sql: Sql, now: number): string[] {
     // One index probe per active tenant, rather than reading every due row.
     const rows = sql.all<{ id: string }>(
-      `SELECT t.id FROM Tenant t WHERE t.status = 'active' AND (
+      `SELECT t.id FROM Tenant t WHERE t.status = 'active' AND t.endpointDisabledAt IS NULL AND (
          EXISTS (SELECT 1 FROM Delivery d WHERE d.tenantId = t.id AND d.status = 'pending' AND d.nextAttemptAt <= ?)
          OR EXISTS (SELECT 1 FROM Delivery d WHERE d.tenantId = t.id AND d.status = 'delivering' AND d.leaseUntil < ?))`,
       now,
@@ -47,10 +54,11 @@ export const deliveriesRepository = {
     return rows.map((r) => r.id);
   },
 
+  /** Nothing while the tenant's endpoint is disabled: a worker that was running when it happened stops claiming. */
   claim(sql: Sql, tenantId: string, owner: string, limit: number, now: number, leaseMs: number): ClaimedDelivery[] {
     return sql.all<ClaimedDelivery>(
       `UPDATE Delivery SET status = 'delivering', leaseOwner = ?, leaseUntil = ?, updatedAt = ?
-       WHERE id IN (
+       WHERE (SELECT endpointDisabledAt FROM Tenant WHERE id = ?) IS NULL AND id IN (
          SELECT id FROM (
            SELECT id, nextAttemptAt AS due FROM Delivery WHERE tenantId = ? AND status = 'pending' AND nextAttemptAt <= ?
            UNION ALL
@@ -60,6 +68,7 @@ export const deliveriesRepository = {
       owner,
       now + leaseMs,
       now,
+      tenantId,
       tenantId,
       now,
       tenantId,

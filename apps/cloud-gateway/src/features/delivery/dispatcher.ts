@@ -5,9 +5,12 @@
 // SQLite transaction per flush) — per-row bookkeeping, not HTTP, was what limited throughput.
 import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
 import { BatchWriter, KeyedWorkers, runWithContext, type Logger, type Signal } from '@dtg/service-kit';
-import type { Db, SqliteConnection } from '../../db/prisma';
+import { Counter, type Registry } from 'prom-client';
+import type { Db, SqliteConnection, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { TenantsService } from '../tenants/tenants.service';
+import type { OpsWebhooks } from '../ops/ops-webhooks';
+import type { EndpointHealth } from './endpoint-health';
 import { deliveriesRepository, type AttemptResult, type ClaimedDelivery, type EventRow } from './deliveries.repository';
 import type { SendResult, WebhookSender } from './webhook-sender';
 import type { AddressPolicy } from './address-policy';
@@ -27,6 +30,10 @@ export interface DispatcherDeps {
   timeoutMs: number;
   concurrencyPerTenant: number;
   pollIntervalMs: number;
+  /** Failing endpoints are tracked and disabled here (endpoint-health.ts). */
+  health?: EndpointHealth;
+  /** delivery.dead goes to the operator from here. */
+  ops?: OpsWebhooks;
   now?: () => number;
 }
 
@@ -40,18 +47,30 @@ export class Dispatcher extends KeyedWorkers {
   private readonly targets = new Map<string, { target: Target; at: number }>();
   private readonly outcomes: BatchWriter<AttemptResult>;
   private readonly now: () => number;
+  private readonly attemptsCounter = new Counter({
+    name: 'dtg_push_attempts_total',
+    help: "Pushes to tenants' local stores by outcome: delivered, failed (retried later) or dead (retries exhausted)",
+    labelNames: ['tenant', 'outcome'],
+    registers: [],
+  });
 
   /** A worker per tenant with due work (KeyedWorkers); stop() waits for pushes in flight, each bounded by the webhook timeout. */
   constructor(private readonly deps: DispatcherDeps) {
     super({ pollIntervalMs: deps.pollIntervalMs, onError: (err) => deps.logger.error('dispatcher scan failed', { err }) });
     this.now = deps.now ?? Date.now;
-    // Finished attempts are written in batches, one SQLite transaction per batch.
-    this.outcomes = new BatchWriter((batch) => deps.sqlite.write((tx) => deliveriesRepository.record(tx, batch, this.now())), {
+    // Finished attempts are written in batches, one SQLite transaction per batch (with the endpoint's
+    // health and the operator's delivery.dead, which commit with them).
+    this.outcomes = new BatchWriter((batch) => deps.sqlite.write((tx) => this.recordBatch(tx, batch)), {
       at: 200,
       everyMs: 10,
       onError: (err, count) =>
         deps.logger.error('recording webhook attempts failed; the leases will expire and the events will be pushed again', { count, err }),
     });
+  }
+
+  /** dtg_push_attempts_total (made with the dispatcher, registered by the app). */
+  registerMetrics(registry: Registry): void {
+    registry.registerMetric(this.attemptsCounter);
   }
 
   protected due(): Promise<string[]> {
@@ -137,14 +156,24 @@ export class Dispatcher extends KeyedWorkers {
       const attempts = delivery.attempts + 1;
       const result: SendResult = 'url' in target ? await this.push(target, event) : { body: '', durationMs: 0, error: target.error };
       const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
-      const attempt = { deliveryId: delivery.id, httpStatus: result.status, durationMs: result.durationMs, response: result.body, error: result.error };
+      const attempt = {
+        deliveryId: delivery.id,
+        tenantId: event.tenantId,
+        event: { id: event.id, seq: event.seq, type: event.type },
+        httpStatus: result.status,
+        durationMs: result.durationMs,
+        response: result.body,
+        error: result.error,
+      };
       if (ok) {
+        this.attemptsCounter.inc({ tenant: event.tenantId, outcome: 'delivered' });
         this.outcomes.add({ ...attempt, outcome: { status: 'delivered', attempts } });
         return;
       }
       const lastError = result.error ?? `HTTP ${result.status}`;
       const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.retryAfter, this.now()) : undefined;
       const step = nextStep(this.deps.policy, attempts, retryAfter);
+      this.attemptsCounter.inc({ tenant: event.tenantId, outcome: step.kind === 'dead' ? 'dead' : 'failed' });
       this.outcomes.add({
         ...attempt,
         outcome:
@@ -164,5 +193,37 @@ export class Dispatcher extends KeyedWorkers {
     const signed = signWebhook({ id: event.id, timestampSec: Math.floor(this.now() / 1000), body, secrets: target.secrets });
     const headers = { ...signed, 'content-type': 'application/json', 'x-request-id': event.requestId ?? event.id, 'user-agent': 'dingtalk-gateway-webhooks/1' };
     return this.deps.send(target.url, body, headers, this.deps.timeoutMs);
+  }
+
+  private recordBatch(tx: Tx, batch: AttemptResult[]): void {
+    const now = this.now();
+    deliveriesRepository.record(tx, batch, now);
+    this.deps.health?.recorded(
+      tx,
+      batch.map((r) => ({ tenantId: r.tenantId, ok: r.outcome.status === 'delivered' })),
+      now,
+    );
+    this.reportDead(tx, batch);
+  }
+
+  /** One delivery.dead per tenant and batch (a store down for a day kills many at once), committed with the attempts. */
+  private reportDead(tx: Tx, batch: readonly AttemptResult[]): void {
+    const dead = new Map<string, AttemptResult[]>();
+    for (const r of batch) if (r.outcome.status === 'dead') dead.set(r.tenantId, [...(dead.get(r.tenantId) ?? []), r]);
+    for (const [tenantId, results] of dead) {
+      this.deps.ops?.emit(tx, 'delivery.dead', {
+        tenantId,
+        count: results.length,
+        // Enough to resend each (admin deliveries list --status dead has them all).
+        deliveries: results.slice(0, 100).map((r) => ({
+          deliveryId: r.deliveryId,
+          eventId: r.event?.id,
+          seq: r.event?.seq,
+          eventType: r.event?.type,
+          attempts: r.outcome.attempts,
+          lastError: r.outcome.lastError,
+        })),
+      });
+    }
   }
 }

@@ -1,6 +1,6 @@
 // One DingTalk client per process (its token cache and rate limiter must be shared), and the
 // org view for a tenant: the app token for an internal app, the suite's corp token for an ISV install.
-import { DingTalkClient, type AppCredentials, type CallRecord, type OrgClient } from '@dtg/dingtalk-client';
+import { DingTalkClient, type AppCredentials, type CallRecord, type OrgClient, type TokenFetchRecord } from '@dtg/dingtalk-client';
 import { AppError, currentRequestId } from '@dtg/service-kit';
 import type { CloudConfig } from '../../config';
 import type { Db } from '../../db/prisma';
@@ -22,7 +22,12 @@ export function createDingTalk(
   config: CloudConfig,
   db: Db,
   secrets: SecretBox,
-  options: { clock?: () => number; onCall?: (call: CallRecord) => void } = {},
+  options: {
+    clock?: () => number;
+    onCall?: (call: CallRecord) => void;
+    onTokenFetch?: (fetch: TokenFetchRecord) => void;
+    onRateLimitWait?: (wait: { path: string; waitMs: number }) => void;
+  } = {},
 ): DingTalk {
   const tickets = suiteTickets(db, secrets);
   const client = new DingTalkClient({
@@ -33,6 +38,8 @@ export function createDingTalk(
     clock: options.clock ? { now: options.clock } : undefined,
     rateLimit: { qps: config.DINGTALK_QPS },
     onCall: options.onCall,
+    onTokenFetch: options.onTokenFetch,
+    onRateLimitWait: options.onRateLimitWait,
   });
   const suite = config.SUITE_KEY && config.SUITE_SECRET ? { suiteKey: config.SUITE_KEY, suiteSecret: config.SUITE_SECRET } : undefined;
 

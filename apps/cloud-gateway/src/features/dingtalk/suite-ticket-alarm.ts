@@ -3,6 +3,7 @@
 // a log line (warn after SUITE_TICKET_ALARM_AFTER, error after twice that) and a gauge to alert on.
 import { Gauge } from 'prom-client';
 import type { Logger, Registry } from '@dtg/service-kit';
+import type { OpsWebhooks } from '../ops/ops-webhooks';
 import type { SuiteTickets } from './suite-tickets';
 
 export interface SuiteTicketAlarmDeps {
@@ -10,6 +11,8 @@ export interface SuiteTicketAlarmDeps {
   tickets: SuiteTickets;
   alarmAfterMs: number;
   logger: Logger;
+  /** suite_ticket.stale: once per ticket that grew too old (a newer ticket re-arms it). */
+  ops?: OpsWebhooks;
   now: () => number;
 }
 
@@ -30,6 +33,18 @@ export function suiteTicketAlarm(deps: SuiteTicketAlarmDeps) {
           ? 'no new suite_ticket from DingTalk; suite and corp tokens will fail once the cached ones expire'
           : 'no suite_ticket has been received since start-up; check the suite callback URL in the DingTalk console';
         logger[level](message, { suiteKey, ageSeconds: Math.round(ageMs / 1000), lastReceivedAt: lastReceivedAt?.toISOString() });
+        // Keyed by the stale ticket (or by this start-up when none ever came): the check runs every
+        // minute, the operator hears once per transition.
+        await deps.ops?.emitNow(
+          'suite_ticket.stale',
+          {
+            suiteKey,
+            ageSeconds: Math.round(ageMs / 1000),
+            lastReceivedAt: lastReceivedAt?.toISOString() ?? null,
+            alarmAfterSeconds: Math.round(alarmAfterMs / 1000),
+          },
+          `suite_ticket_stale_${suiteKey}_${lastReceivedAt?.getTime() ?? `none_${startedAt}`}`,
+        );
       }
       return { level, ageMs, ...(lastReceivedAt ? { lastReceivedAt } : {}) };
     },

@@ -2,8 +2,8 @@
 // China time (DingTalk orgs live there; the default 03:00 is its quiet night), each tenant shifted
 // by a stable offset of up to an hour so that a deployment's tenants do not all walk at once.
 import { createHash } from 'node:crypto';
+import { CHINA_OFFSET_MS } from '../../shared/china-time';
 
-const CHINA_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;
 const MAX_SPREAD_MS = 3600_000;
 

@@ -2,6 +2,7 @@
 // processing. A job is claimed with an expiring lease, so a crash mid-job means the job runs
 // again after the lease — handlers are written to resume (they re-read their own progress).
 import { AppError, Pump, runWithContext, type Logger } from '@dtg/service-kit';
+import { Histogram, type Registry } from 'prom-client';
 import type { SqliteConnection, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 
@@ -69,6 +70,13 @@ export class JobRunner {
   private readonly now: () => number;
   /** One function for every transaction, so a group commit of many enqueues wakes the runner once. */
   private readonly wake = () => this.kick();
+  private readonly runSeconds = new Histogram({
+    name: 'dtg_job_run_seconds',
+    help: 'Duration of each job run by kind and outcome (done, again = asked to run later, failed = threw)',
+    labelNames: ['kind', 'outcome'],
+    buckets: [0.005, 0.025, 0.1, 0.25, 1, 2.5, 10, 30, 120],
+    registers: [],
+  });
 
   constructor(private readonly opts: JobRunnerOptions) {
     this.now = opts.now ?? Date.now;
@@ -89,6 +97,11 @@ export class JobRunner {
       return;
     }
     this.opts.logger.error('job runner poll failed', { err });
+  }
+
+  /** dtg_job_run_seconds (made with the runner, registered by the app). */
+  registerMetrics(registry: Registry): void {
+    registry.registerMetric(this.runSeconds);
   }
 
   register(kind: string, handler: JobHandler): void {
@@ -233,9 +246,17 @@ export class JobRunner {
     const handler = this.handlers.get(job.kind);
     const attempts = job.attempts + 1;
     await runWithContext({ requestId: job.id, tenantId: job.tenantId ?? undefined }, async () => {
+      const timer = this.runSeconds.startTimer({ kind: job.kind });
       try {
         if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-        const result = await handler(JSON.parse(job.payload), { jobId: job.id, tenantId: job.tenantId, attempts });
+        let result: JobResult;
+        try {
+          result = await handler(JSON.parse(job.payload), { jobId: job.id, tenantId: job.tenantId, attempts });
+        } catch (err) {
+          timer({ outcome: 'failed' });
+          throw err;
+        }
+        timer({ outcome: 'done' in result ? 'done' : 'again' });
         // A step that asks to run again is progress, not a failure: attempts reset.
         if ('done' in result) await this.settle(job.id, { status: 'done', attempts, runAt: null, lastError: null });
         else

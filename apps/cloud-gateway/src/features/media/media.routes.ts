@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { MEDIA_LIMITS, MEDIA_TYPES } from '@dtg/dingtalk-client';
+import { MEDIA_LIMITS, MEDIA_TYPES, UploadedMediaSchema } from '@dtg/contracts';
 import type { ApiRegistry } from '@dtg/service-kit';
 import { principal, requireScope } from '../auth/authenticate.middleware';
 import type { DingTalk } from '../dingtalk/org-clients';
@@ -8,8 +8,6 @@ import type { TenantsService } from '../tenants/tenants.service';
 import { uploadMedia } from './media-upload';
 
 const limits = MEDIA_TYPES.map((type) => `${type}: ≤ ${MEDIA_LIMITS[type].maxBytes / 1024 / 1024} MB, ${MEDIA_LIMITS[type].extensions.join('/')}`).join('; ');
-
-const UploadedSchema = z.object({ mediaId: z.string(), type: z.enum(MEDIA_TYPES), filename: z.string(), size: z.number().int(), createdAt: z.string() });
 
 /** Media for image, voice and file messages: the media id goes into `msg.image.media_id` etc. of POST /v1/messages. */
 export function mediaRoutes(deps: { dingtalk: DingTalk; tenants: TenantsService }, api: ApiRegistry): Router {
@@ -26,7 +24,7 @@ export function mediaRoutes(deps: { dingtalk: DingTalk; tenants: TenantsService 
       before: [requireScope('messages:send')],
       input: { query: z.object({ type: z.enum(MEDIA_TYPES) }) },
       responses: {
-        201: { description: 'Uploaded to DingTalk', schema: UploadedSchema },
+        201: { description: 'Uploaded to DingTalk', schema: UploadedMediaSchema },
         400: { description: 'No file in the field "media", or a malformed body' },
         413: { description: 'Larger than DingTalk takes for the type' },
         415: { description: 'Not multipart/form-data, or an extension DingTalk does not take for the type' },

@@ -1,9 +1,13 @@
-// Step 2 of a dispatch: one asyncsend_v2 call per chunk. The chunk is marked `sending` (committed)
+// Step 2 of a dispatch: one asyncsend_v2 (or, for a template send, sendbytemplate) call per chunk. The chunk is marked `sending` (committed)
 // BEFORE the call and only a `pending` chunk is ever claimed, so a chunk that DingTalk may have
 // received — answer lost, process crashed mid-call — is never sent again: it becomes `unknown`.
-import type { OrgClient } from '@dtg/dingtalk-client';
+import type { WorkNotificationMessage } from '@dtg/contracts';
+import type { OrgClient, RobotBatchSendResult } from '@dtg/dingtalk-client';
+import type { Sql } from '../../db/prisma';
 import { classifyCallFailure, type CallFailure } from './dingtalk-failure';
-import { progressPollDelay } from './message-settings';
+import { deliveryPollDelay } from './message-settings';
+import { ROBOT_FLOW_CONTROLLED_REASON, ROBOT_INVALID_REASON, sendRobotChunk } from './robot-channel';
+import { templateOf } from './template-sends';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type ChunkRecord, type MessageRecord } from './messages.repository';
 
@@ -21,9 +25,16 @@ export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: Mes
   // `pending` again, or it would be sent a second time.
   const claimed = await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { status: 'sending', sentAt: claimedAt }, ['pending']), { durable: true });
   if (!claimed) return 'skipped';
-  let taskId: number;
+  let taskId: number | null = null;
+  let robot: RobotBatchSendResult | undefined;
   try {
-    taskId = await org.messages.send({ userIds: chunk.userids, msg: message.msg });
+    if (message.channel === 'robot') robot = await sendRobotChunk(deps, org, message, chunk);
+    else {
+      const template = templateOf(message.msg);
+      taskId = template
+        ? await org.messages.sendByTemplate({ userIds: chunk.userids, templateId: template.id, data: template.data })
+        : await org.messages.send({ userIds: chunk.userids, msg: message.msg as WorkNotificationMessage });
+    }
   } catch (err) {
     return recordFailure(deps, message, chunk, failureOf(deps, err), lastTry);
   }
@@ -34,11 +45,13 @@ export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: Mes
       const changes = {
         status: 'sent' as const,
         taskId,
+        processQueryKey: robot?.processQueryKey ?? null,
         sentAt: new Date(now),
-        nextPollAt: new Date(now + progressPollDelay(deps.settings, 0)),
+        nextPollAt: new Date(now + deliveryPollDelay(deps.settings, 0)),
         lastError: null,
       };
       repo.updateChunk(sql, chunk.id, changes, ['sending', 'unknown']);
+      if (robot) recordRefusedByRobot(sql, message, robot);
       repo.setRecipients(sql, message.id, chunk.userids, { status: 'sent', from: ['pending', 'unknown'] });
     },
     // DingTalk has the message: without its task id the chunk could only be reconciled by probing,
@@ -46,6 +59,13 @@ export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: Mes
     { lockWaitMs: TASK_ID_LOCK_WAIT_MS },
   );
   return 'sent';
+}
+
+/** Unknown and flow-controlled userids got nothing: final at once, with DingTalk's reason. */
+function recordRefusedByRobot(sql: Sql, message: MessageRecord, result: RobotBatchSendResult): void {
+  const from: ['pending', 'unknown'] = ['pending', 'unknown'];
+  repo.setRecipients(sql, message.id, result.invalidStaffIdList, { status: 'invalid', reason: ROBOT_INVALID_REASON, from });
+  repo.setRecipients(sql, message.id, result.flowControlledStaffIdList, { status: 'forbidden', reason: ROBOT_FLOW_CONTROLLED_REASON, from });
 }
 
 /** A chunk found `sending` at the start of a run: the run that claimed it died mid-call. */
@@ -82,7 +102,9 @@ async function recordFailure(deps: MessagesDeps, message: MessageRecord, chunk: 
 /** Never resent; the receipts job tries to find its task by probing (see unknown-chunk-reconciler). */
 async function markUnknown(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, cause: string): Promise<void> {
   const now = deps.now();
-  const nextPollAt = deps.settings.reconcileProbes > 0 ? new Date(now + progressPollDelay(deps.settings, 0)) : null;
+  // Probing finds lost work-notification tasks by id; a robot send has no id to probe for.
+  const reconcilable = deps.settings.reconcileProbes > 0 && message.channel !== 'robot';
+  const nextPollAt = reconcilable ? new Date(now + deliveryPollDelay(deps.settings, 0)) : null;
   await deps.sqlite.write((sql) => {
     repo.updateChunk(sql, chunk.id, { status: 'unknown', lastError: cause, nextPollAt }, ['sending']);
     repo.setRecipients(sql, message.id, chunk.userids, { status: 'unknown', reason: unknownReason(cause), from: ['pending'] });

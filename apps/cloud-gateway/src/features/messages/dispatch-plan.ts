@@ -7,8 +7,10 @@ import { newId } from '../../shared/ids';
 import type { Tenant } from '../tenants/tenant';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type MessageRecord } from './messages.repository';
-import { applyQuotaGuard, shanghaiDay, type QuotaRejection } from './quota-guard';
+import { shanghaiDay } from '../../shared/china-time';
+import { applyQuotaGuard, type QuotaDecision, type QuotaRejection } from './quota-guard';
 import { directUserIds, expandRecipients } from './recipient-expansion';
+import { robotChunkSize } from './robot-channel';
 
 const QUOTA_REASONS: QuotaRejection[] = ['duplicate_content', 'daily_cap'];
 
@@ -19,17 +21,24 @@ export async function planDispatch(deps: MessagesDeps, org: OrgClient, tenant: T
   if (missingDeptIds.length > 0) deps.logger.warn('message departments not found in DingTalk', { messageId: message.id, missingDeptIds });
 
   const now = deps.now();
-  const { chunkSize, dailyCap } = deps.settings;
+  const { dailyCap } = deps.settings;
+  const robot = message.channel === 'robot';
+  const chunkSize = robot ? robotChunkSize(deps.settings.chunkSize) : deps.settings.chunkSize;
   await deps.sqlite.write((sql) => {
     if (!repo.setStatus(sql, message.id, ['queued'], 'sending')) return;
     repo.addRecipients(sql, message.id, userids);
-    const decision = applyQuotaGuard(sql, {
-      tenantId: message.tenantId,
-      day: shanghaiDay(now),
-      contentHash: canonicalSha256(message.msg),
-      dailyCap: tenant.mode === 'isv' ? dailyCap.isv : dailyCap.internal,
-      userids,
-    });
+    // The daily caps and once-a-day rule guarded here are DingTalk's work-notification limits
+    // (§4.7). The robot documents none: its flow control answers in batchSend itself, so robot
+    // sends are neither held back nor counted against the work-notification quota.
+    const decision: QuotaDecision = robot
+      ? { accepted: userids, rejected: [] }
+      : applyQuotaGuard(sql, {
+          tenantId: message.tenantId,
+          day: shanghaiDay(now),
+          contentHash: canonicalSha256(message.msg),
+          dailyCap: tenant.mode === 'isv' ? dailyCap.isv : dailyCap.internal,
+          userids,
+        });
     for (const reason of QUOTA_REASONS) {
       const held = decision.rejected.filter((r) => r.reason === reason).map((r) => r.userid);
       repo.setRecipients(sql, message.id, held, { status: 'rejected_by_quota', reason });

@@ -22,7 +22,8 @@ export function dispatchJob(deps: MessagesDeps): JobHandler {
     if (!message || (message.status !== 'queued' && message.status !== 'sending')) return { done: true };
     const tenant = await deps.tenants.get(message.tenantId);
     if (tenant.status !== 'active') return { runAgainInMs: SUSPENDED_RECHECK_MS };
-    if (tenant.agentId === null && message.status === 'queued') {
+    // The robot channel needs no AgentId (its robot code defaults to the app's key).
+    if (tenant.agentId === null && message.status === 'queued' && message.channel === 'work_notification') {
       await failBeforeSending(deps, message, 'agent_id_missing');
       return { done: true };
     }

@@ -1,12 +1,14 @@
 // DELETE /v1/messages/:id: recalls every chunk DingTalk acknowledged (recall works for 24 h after a
 // send). Each recalled chunk is recorded at once, so a retry after a partial failure resumes.
 // Chunks whose outcome stayed unknown have no task id and cannot be recalled; their recipients stay `unknown`.
+// Robot messages are recalled with batchRecall, by the processQueryKey of each chunk.
 import type { OrgClient } from '@dtg/dingtalk-client';
 import { AppError, conflict, notFound } from '@dtg/service-kit';
 import { manageRefusal, type Principal } from '../auth/permissions';
 import { classifyCallFailure } from './dingtalk-failure';
 import { messageEventId } from './message-jobs';
 import { messageView } from './message-view';
+import { recallRobotChunks } from './robot-recall';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type ChunkRecord, type MessageRecord } from './messages.repository';
 import type { MessageView } from './messages.schemas';
@@ -43,12 +45,20 @@ export function messageRecallService(deps: MessagesDeps) {
       if (refusal) throw refusal;
       if (message.status === 'recalled') return sqlite.read((sql) => messageView(sql, message));
       if (message.status === 'queued' || message.status === 'sending') throw conflict('the message is still being dispatched; recall it once it is sent');
-      const withTask = (await sqlite.read((sql) => repo.chunks(sql, id))).filter((c) => c.taskId !== null);
+      const withTask = (await sqlite.read((sql) => repo.chunks(sql, id))).filter((c) => c.taskId !== null || c.processQueryKey !== null);
       if (message.status === 'failed' || withTask.length === 0)
         throw conflict('no chunk of this message has a DingTalk task id, so there is nothing to recall');
       const oldest = Math.min(...withTask.map((c) => c.sentAt?.getTime() ?? 0));
       if (deps.now() - oldest > deps.settings.recallWindowMs) throw new AppError('gone', 'DingTalk recalls a notification only within 24 h of sending it');
-      const org = await deps.dingtalk.forTenant(await deps.tenants.get(tenantId));
+      const tenant = await deps.tenants.get(tenantId);
+      const org = await deps.dingtalk.forTenant(tenant);
+      if (message.channel === 'robot')
+        await recallRobotChunks(
+          deps,
+          org,
+          tenant,
+          withTask.filter((c) => RECALLABLE.includes(c.status)),
+        );
       for (const chunk of withTask) {
         if (chunk.taskId !== null && RECALLABLE.includes(chunk.status)) await recallChunk(org, chunk, chunk.taskId);
       }

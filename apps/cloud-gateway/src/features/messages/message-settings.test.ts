@@ -1,24 +1,28 @@
-import { progressPollDelay, readPollDelay, type MessageSettings } from './message-settings';
+import { deliveryPollDelay, nextReadPollAt, type MessageSettings } from './message-settings';
 
+const H = 3_600_000;
 const settings: MessageSettings = {
   chunkSize: 100,
   dailyCap: { internal: 500, isv: 100 },
-  receiptScheduleMs: [1_000, 2_000, 5_000, 15_000, 60_000],
-  readPollMaxIntervalMs: 7_200_000,
-  resultWindowMs: 23 * 3_600_000,
-  recallWindowMs: 24 * 3_600_000,
+  receiptScheduleMs: [5_000, 30_000, 60_000],
+  readPollScheduleMs: [0.5 * H, 2 * H, 6 * H, 20 * H],
+  resultWindowMs: 23 * H,
+  recallWindowMs: 24 * H,
   sendAttempts: 6,
   reconcileProbes: 8,
 };
 
 describe('poll schedules', () => {
-  it('when a task keeps running, then progress polls follow the schedule and its last step repeats', () => {
-    expect([0, 1, 2, 3, 4, 5, 9].map((polls) => progressPollDelay(settings, polls))).toEqual([1_000, 2_000, 5_000, 15_000, 60_000, 60_000, 60_000]);
+  it('when a task keeps running, then delivery polls follow the schedule and its last step repeats', () => {
+    expect([0, 1, 2, 3, 9].map((polls) => deliveryPollDelay(settings, polls))).toEqual([5_000, 30_000, 60_000, 60_000, 60_000]);
   });
 
-  it('when a task is done, then read polls wait as long as the message is old, between the last progress step and the cap', () => {
-    expect(readPollDelay(settings, 10_000)).toBe(60_000);
-    expect(readPollDelay(settings, 600_000)).toBe(600_000);
-    expect(readPollDelay(settings, 20 * 3_600_000)).toBe(7_200_000);
+  it('when a task is done, then read polls happen at the scheduled ages of the task and none after the last', () => {
+    const sentAt = 1_000_000;
+    expect(nextReadPollAt(settings, sentAt, sentAt + 10_000)).toBe(sentAt + 0.5 * H);
+    expect(nextReadPollAt(settings, sentAt, sentAt + 0.5 * H)).toBe(sentAt + 2 * H);
+    // A run that comes late (the cloud was down) still polls at the next age, not at every one it missed.
+    expect(nextReadPollAt(settings, sentAt, sentAt + 7 * H)).toBe(sentAt + 20 * H);
+    expect(nextReadPollAt(settings, sentAt, sentAt + 20 * H)).toBeNull();
   });
 });

@@ -6,10 +6,10 @@ export interface MessageSettings {
   chunkSize: number;
   /** Per-user daily notification cap by tenant mode (DingTalk: 500 internal, 100 ISV). */
   dailyCap: { internal: number; isv: number };
-  /** Waits before each progress poll of a running task; the last one repeats. */
+  /** Waits before each delivery poll of a sent task; the last one repeats. */
   receiptScheduleMs: number[];
-  /** Cap of the interval between read-receipt polls once a task is done. */
-  readPollMaxIntervalMs: number;
+  /** Task ages at which unread recipients are polled for read receipts, ascending. */
+  readPollScheduleMs: number[];
   /** No task query after sentAt + this (DingTalk answers for 24 h). */
   resultWindowMs: number;
   recallWindowMs: number;
@@ -24,7 +24,7 @@ export function messageSettings(config: CloudConfig): MessageSettings {
     chunkSize: config.MESSAGE_CHUNK_SIZE,
     dailyCap: { internal: config.MESSAGE_DAILY_CAP_INTERNAL, isv: config.MESSAGE_DAILY_CAP_ISV },
     receiptScheduleMs: config.MESSAGE_RECEIPT_SCHEDULE,
-    readPollMaxIntervalMs: config.MESSAGE_READ_POLL_MAX_INTERVAL,
+    readPollScheduleMs: [...config.MESSAGE_READ_POLL_SCHEDULE].sort((a, b) => a - b),
     resultWindowMs: config.MESSAGE_RESULT_WINDOW,
     recallWindowMs: config.MESSAGE_RECALL_WINDOW,
     sendAttempts: config.MESSAGE_SEND_ATTEMPTS,
@@ -32,17 +32,18 @@ export function messageSettings(config: CloudConfig): MessageSettings {
   };
 }
 
-/** Wait before the (polls+1)-th progress poll of a running task. */
-export function progressPollDelay(settings: MessageSettings, polls: number): number {
+/** Wait before the (polls+1)-th delivery poll of a sent task. */
+export function deliveryPollDelay(settings: MessageSettings, polls: number): number {
   const schedule = settings.receiptScheduleMs;
   return schedule[Math.min(polls, schedule.length - 1)] ?? 1_000;
 }
 
 /**
- * Wait before the next read-receipt poll of a finished task: as long as the message is old, so
- * polls thin out geometrically (1 min, 2 min, 4 min…) — between the last progress step and the cap.
+ * When to poll a finished task's unread recipients next: at the first scheduled age still ahead,
+ * or null when none is left. Polls by age, not by interval, so a day costs exactly the schedule's
+ * length in calls however late a run happens.
  */
-export function readPollDelay(settings: MessageSettings, ageMs: number): number {
-  const floor = settings.receiptScheduleMs.at(-1) ?? 1_000;
-  return Math.min(settings.readPollMaxIntervalMs, Math.max(floor, ageMs));
+export function nextReadPollAt(settings: MessageSettings, sentAtMs: number, nowMs: number): number | null {
+  const age = settings.readPollScheduleMs.find((a) => sentAtMs + a > nowMs);
+  return age === undefined ? null : sentAtMs + age;
 }

@@ -23,6 +23,7 @@ export function messageView(sql: Sql, message: MessageRecord): MessageView {
   return {
     id: message.id,
     status: message.status,
+    channel: message.channel,
     msgtype: message.msgtype,
     msg: message.msg,
     recipientsSpec: message.recipientsSpec,
@@ -33,6 +34,7 @@ export function messageView(sql: Sql, message: MessageRecord): MessageView {
       index: c.index,
       status: c.status,
       taskId: c.taskId,
+      processQueryKey: c.processQueryKey,
       recipients: c.userids.length,
       sentAt: c.sentAt?.toISOString() ?? null,
       lastError: c.lastError,

@@ -1,5 +1,6 @@
 import type { Logger } from '@dtg/service-kit';
 import type { SqliteConnection } from '../../db/prisma';
+import type { CallUsage } from '../dingtalk/call-budget';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobRunner } from '../jobs/job-runner';
 import type { Outbox } from '../outbox/outbox';
@@ -14,6 +15,8 @@ export interface MessagesDeps {
   jobs: JobRunner;
   dingtalk: DingTalk;
   tenants: { get(id: string): Promise<Tenant> };
+  /** The org's DingTalk calls this month: receipt polling stops once its budget is spent. */
+  callBudget: { usage(tenant: Tenant): Promise<CallUsage> };
   logger: Logger;
   settings: MessageSettings;
   /** Business clock (epoch ms): quota days, poll schedules, the 24 h windows. */

@@ -3,11 +3,12 @@
 // transaction) or read. A send's lifecycle is a few hundred statements per message and its jobs run
 // beside the API; through Prisma's query interpreter they cost several times the SQL itself.
 // Status changes are compare-and-set (`from`) so two runs of a job cannot both act.
-import type { MessageStatus, RecipientResult, RecipientStatus, RecipientsSpec, WorkNotificationMessage } from '@dtg/contracts';
+import type { MessageChannel, MessageStatus, RecipientResult, RecipientStatus, RecipientsSpec } from '@dtg/contracts';
 
 import type { Sql, SqlParam } from '../../db/prisma';
 import { inBatches, marks } from '../../shared/batches';
 import type { ChunkStatus } from './messages.schemas';
+import type { StoredMessage } from './template-sends';
 
 export interface MessageRecord {
   id: string;
@@ -16,12 +17,14 @@ export interface MessageRecord {
   /** Set exactly when idempotencyKey is. */
   requestHash: string | null;
   msgtype: string;
-  msg: WorkNotificationMessage;
+  /** DingTalk's msg, or `{msgtype: 'template', template}` for a template send (template-sends.ts). */
+  msg: StoredMessage;
   recipientsSpec: RecipientsSpec;
   status: MessageStatus;
   createdBy: string | null;
   createdAt: Date;
   completedAt: Date | null;
+  channel: MessageChannel;
 }
 
 export interface ChunkRecord {
@@ -32,13 +35,15 @@ export interface ChunkRecord {
   userids: string[];
   status: ChunkStatus;
   taskId: number | null;
+  /** Robot chunks: the processQueryKey DingTalk answered (their handle instead of a task id). */
+  processQueryKey: string | null;
   sentAt: Date | null;
   polls: number;
   nextPollAt: Date | null;
   lastError: string | null;
 }
 
-export type ChunkChanges = Partial<Pick<ChunkRecord, 'status' | 'taskId' | 'sentAt' | 'polls' | 'nextPollAt' | 'lastError'>>;
+export type ChunkChanges = Partial<Pick<ChunkRecord, 'status' | 'taskId' | 'processQueryKey' | 'sentAt' | 'polls' | 'nextPollAt' | 'lastError'>>;
 
 /** SQLite bounds the parameters of one statement; statements over many userids go in slices. */
 const SLICE = 500;
@@ -56,6 +61,7 @@ interface MessageRow {
   createdBy: string | null;
   createdAt: number;
   completedAt: number | null;
+  channel: string;
 }
 
 interface ChunkRow {
@@ -66,6 +72,7 @@ interface ChunkRow {
   userids: string;
   status: string;
   taskId: number | null;
+  processQueryKey: string | null;
   sentAt: number | null;
   polls: number;
   nextPollAt: number | null;
@@ -79,12 +86,13 @@ function toMessage(row: MessageRow): MessageRecord {
     idempotencyKey: row.idempotencyKey,
     requestHash: row.requestHash,
     msgtype: row.msgtype,
-    msg: JSON.parse(row.msg) as WorkNotificationMessage,
+    msg: JSON.parse(row.msg) as StoredMessage,
     recipientsSpec: JSON.parse(row.recipients) as RecipientsSpec,
     status: row.status as MessageStatus,
     createdBy: row.createdBy,
     createdAt: new Date(row.createdAt),
     completedAt: date(row.completedAt),
+    channel: row.channel === 'robot' ? 'robot' : 'work_notification',
   };
 }
 
@@ -97,6 +105,7 @@ function toChunk(row: ChunkRow): ChunkRecord {
     userids: JSON.parse(row.userids) as string[],
     status: row.status as ChunkStatus,
     taskId: row.taskId,
+    processQueryKey: row.processQueryKey,
     sentAt: date(row.sentAt),
     polls: row.polls,
     nextPollAt: date(row.nextPollAt),
@@ -104,8 +113,8 @@ function toChunk(row: ChunkRow): ChunkRecord {
   };
 }
 
-const MESSAGE_COLUMNS = 'id, tenantId, idempotencyKey, requestHash, msgtype, msg, recipients, status, createdBy, createdAt, completedAt';
-const CHUNK_COLUMNS = 'id, messageId, tenantId, "index", userids, status, taskId, sentAt, polls, nextPollAt, lastError';
+const MESSAGE_COLUMNS = 'id, tenantId, idempotencyKey, requestHash, msgtype, msg, recipients, status, createdBy, createdAt, completedAt, channel';
+const CHUNK_COLUMNS = 'id, messageId, tenantId, "index", userids, status, taskId, processQueryKey, sentAt, polls, nextPollAt, lastError';
 
 export const messagesRepository = {
   find(sql: Sql, id: string): MessageRecord | null {
@@ -128,7 +137,7 @@ export const messagesRepository = {
   create(sql: Sql, m: Omit<MessageRecord, 'status' | 'completedAt'>): void {
     const at = m.createdAt.getTime();
     sql.run(
-      "INSERT INTO Message (id, tenantId, idempotencyKey, requestHash, msgtype, msg, recipients, status, createdBy, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
+      "INSERT INTO Message (id, tenantId, idempotencyKey, requestHash, msgtype, msg, recipients, status, createdBy, createdAt, updatedAt, channel) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
       m.id,
       m.tenantId,
       m.idempotencyKey,
@@ -139,6 +148,7 @@ export const messagesRepository = {
       m.createdBy,
       at,
       at,
+      m.channel,
     );
   },
 
@@ -241,6 +251,7 @@ export const messagesRepository = {
     };
     if (changes.status !== undefined) put('status', changes.status);
     if (changes.taskId !== undefined) put('taskId', changes.taskId);
+    if (changes.processQueryKey !== undefined) put('processQueryKey', changes.processQueryKey);
     if (changes.sentAt !== undefined) put('sentAt', changes.sentAt?.getTime() ?? null);
     if (changes.polls !== undefined) put('polls', changes.polls);
     if (changes.nextPollAt !== undefined) put('nextPollAt', changes.nextPollAt?.getTime() ?? null);

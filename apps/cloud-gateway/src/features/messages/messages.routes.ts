@@ -22,13 +22,16 @@ export function messagesRoutes(messages: MessagesFeature, api: ApiRegistry): Rou
       method: 'post',
       path: '/v1/messages',
       summary:
-        'Send a work notification (asynchronously; Idempotency-Key honoured). Members (user tokens of people who are not org admins) send within the tenant’s member policy',
+        'Send a work notification (asynchronously; Idempotency-Key honoured): `msg`, or for ISV apps `template` {id, data} (sent with sendbytemplate). Members (user tokens of people who are not org admins) send within the tenant’s member policy',
       before: [requireScope('messages:send')],
       input: { body: SendMessageBodySchema, headers: SendMessageHeadersSchema },
       responses: {
         202: { description: 'Accepted: stored and queued (or the earlier message for this Idempotency-Key)', schema: AcceptedMessageSchema },
         400: { description: 'Invalid message or recipients; nothing stored or sent' },
-        409: { description: 'Idempotency-Key reused with a different body' },
+        409: {
+          description:
+            'Idempotency-Key reused with a different body; or `template_required`: the tenant sends only by template (an ISV suite created after 2020-11-27) and a `msg` was given, or a `template` cannot be sent (internal-app tenant, no id and no tenant default)',
+        },
         ...denied,
       },
     },

@@ -1,7 +1,7 @@
 // The cloud's own views of /v1/messages. The request body (DingTalk's typed msg union plus who
 // receives it) is in @dtg/contracts: the local store accepts the same body and relays it here.
 import { z } from 'zod';
-import { MessageStatusSchema, RecipientResultSchema, RecipientStatusSchema, RecipientsSpecSchema } from '@dtg/contracts';
+import { MessageChannelSchema, MessageStatusSchema, RecipientResultSchema, RecipientStatusSchema, RecipientsSpecSchema } from '@dtg/contracts';
 
 export const MessageIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
 
@@ -13,6 +13,8 @@ export const MessageChunkViewSchema = z.object({
   status: ChunkStatusSchema,
   /** DingTalk's task id (null until a send was acknowledged, or when its outcome stayed unknown). */
   taskId: z.number().int().nullable(),
+  /** Robot chunks: DingTalk's processQueryKey (null for work notifications, or while unacknowledged). */
+  processQueryKey: z.string().nullable(),
   recipients: z.number().int(),
   sentAt: z.iso.datetime().nullable(),
   lastError: z.string().nullable(),
@@ -22,6 +24,8 @@ export const MessageChunkViewSchema = z.object({
 export const MessageViewSchema = z.object({
   id: z.string(),
   status: MessageStatusSchema,
+  /** The DingTalk channel that carries it. */
+  channel: MessageChannelSchema,
   msgtype: z.string(),
   msg: z.record(z.string(), z.unknown()),
   recipientsSpec: RecipientsSpecSchema,

@@ -11,6 +11,7 @@ import { newId } from '../../shared/ids';
 import { manageRefusal, type Principal } from '../auth/permissions';
 import { memberSendRefusal, readMemberSendPolicy } from './member-send-policy';
 import { messageView } from './message-view';
+import { readTemplatePolicy, storedMessageFor } from './template-sends';
 import type { DispatchQueue } from './dispatch-queue';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo } from './messages.repository';
@@ -39,6 +40,7 @@ export function messagesService(deps: MessagesDeps, queue: Pick<DispatchQueue, '
         const member = principal.kind === 'user' && principal.role === 'member';
         const refusal = member ? memberSendRefusal(readMemberSendPolicy(tx, principal.tenantId), body.recipients) : undefined;
         if (refusal) throw refusal;
+        const { msgtype, msg } = storedMessageFor(readTemplatePolicy(tx, principal.tenantId), body);
         // Who asked: the person behind a user token, or the API key (what members' own-message checks and the local store's views compare).
         const createdBy = principal.kind === 'user' ? principal.userid : principal.keyId;
         const record = {
@@ -46,14 +48,15 @@ export function messagesService(deps: MessagesDeps, queue: Pick<DispatchQueue, '
           tenantId: principal.tenantId,
           idempotencyKey: idempotencyKey ?? null,
           requestHash,
-          msgtype: body.msg.msgtype,
-          msg: body.msg,
+          msgtype,
+          msg,
           recipientsSpec: body.recipients,
           createdBy,
           createdAt,
+          channel: body.channel ?? 'work_notification',
         };
         repo.create(tx, record);
-        const event = { messageId: id, msgtype: body.msg.msgtype, msg: body.msg, recipients: body.recipients, createdAt: createdAt.toISOString(), createdBy };
+        const event = { messageId: id, msgtype, msg, recipients: body.recipients, createdAt: createdAt.toISOString(), createdBy, channel: record.channel };
         // No deterministic event id: the message id is new, so there is nothing to look up first.
         deps.outbox.append(tx, principal.tenantId, 'message.accepted', event, { occurredAt: createdAt });
         queue.request(tx, record);

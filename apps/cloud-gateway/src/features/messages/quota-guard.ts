@@ -6,14 +6,8 @@
 import type { Sql } from '../../db/prisma';
 import { inBatches, marks } from '../../shared/batches';
 
-const CHINA_OFFSET_MS = 8 * 3_600_000;
 /** Rows per INSERT (4 parameters each: well inside SQLite's parameter limit). */
 const INSERT_ROWS = 200;
-
-/** DingTalk's day: the calendar date in Asia/Shanghai (UTC+8 all year, no DST). */
-export function shanghaiDay(epochMs: number): string {
-  return new Date(epochMs + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
 
 export type QuotaRejection = 'duplicate_content' | 'daily_cap';
 

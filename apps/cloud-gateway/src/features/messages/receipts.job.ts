@@ -6,7 +6,8 @@ import { completeMessage } from './message-lifecycle';
 import { MessageJobPayloadSchema, RUN_BUDGET_MS } from './message-jobs';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type ChunkRecord } from './messages.repository';
-import { pollReadReceipts, pollTask } from './task-poller';
+import { pollRobotReads, pollRobotSend } from './robot-receipts';
+import { pollReadReceipts, pollTask, settleUnpolled, stopPolling } from './task-poller';
 import { reconcileChunk } from './unknown-chunk-reconciler';
 
 /** A chunk that can still change the message's final statuses. */
@@ -20,14 +21,23 @@ export function receiptsJob(deps: MessagesDeps): JobHandler {
     const message = await deps.sqlite.read((sql) => repo.find(sql, messageId));
     if (!message || (message.status !== 'sent' && message.status !== 'completed')) return { done: true };
     const completed = message.status === 'completed';
-    const org = await deps.dingtalk.forTenant(await deps.tenants.get(message.tenantId));
+    const tenant = await deps.tenants.get(message.tenantId);
+    const org = await deps.dingtalk.forTenant(tenant);
+    // Every poll below is a DingTalk call billed to the org; once its month is spent, none is made.
+    const { pollingAllowed } = await deps.callBudget.usage(tenant);
     const started = performance.now();
     for (const chunk of await deps.sqlite.read((sql) => repo.chunks(sql, messageId))) {
       if (performance.now() - started > RUN_BUDGET_MS) return { runAgainInMs: 0 };
       if (!chunk.nextPollAt || chunk.nextPollAt.getTime() > deps.now()) continue;
-      if (chunk.status === 'unknown') await reconcileChunk(deps, org, message, chunk);
-      else if (chunk.taskId === null) continue;
-      else if (chunk.status === 'sent') await pollTask(deps, org, message, chunk, chunk.taskId);
+      if (!pollingAllowed) await stopPolling(deps, chunk);
+      else if (chunk.status === 'unknown') await reconcileChunk(deps, org, message, chunk);
+      else if (chunk.status === 'sent' && tenant.receipts === 'none') await settleUnpolled(deps, chunk);
+      else if (message.channel === 'robot') {
+        if (chunk.processQueryKey === null) continue;
+        if (chunk.status === 'sent') await pollRobotSend(deps, org, message, chunk, chunk.processQueryKey, tenant.receipts);
+        else if (chunk.status === 'done' && completed) await pollRobotReads(deps, org, message, chunk, chunk.processQueryKey);
+      } else if (chunk.taskId === null) continue;
+      else if (chunk.status === 'sent') await pollTask(deps, org, message, chunk, chunk.taskId, tenant.receipts);
       // Read receipts only after message.completed, so they always follow the final statuses.
       else if (chunk.status === 'done' && completed) await pollReadReceipts(deps, org, message, chunk, chunk.taskId);
     }

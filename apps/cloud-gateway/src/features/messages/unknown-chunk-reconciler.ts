@@ -10,7 +10,7 @@
 // `send_outcome_unknown:<cause>`) and its quota stays counted, since DingTalk may have delivered it.
 import type { OrgClient } from '@dtg/dingtalk-client';
 import { classifyCallFailure } from './dingtalk-failure';
-import { progressPollDelay } from './message-settings';
+import { deliveryPollDelay } from './message-settings';
 import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type ChunkRecord, type MessageRecord } from './messages.repository';
 import { addressedUserids } from './receipt-results';
@@ -35,7 +35,7 @@ export async function reconcileChunk(deps: MessagesDeps, org: OrgClient, message
     undecided ||= verdict === 'undecided';
   }
   if (!undecided) return giveUp(deps, chunk, 'no_matching_task');
-  const nextPollAt = new Date(now + progressPollDelay(deps.settings, chunk.polls + 1));
+  const nextPollAt = new Date(now + deliveryPollDelay(deps.settings, chunk.polls + 1));
   await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { polls: chunk.polls + 1, nextPollAt }, ['unknown']));
 }
 

@@ -67,6 +67,34 @@ export function registerOpsMetrics(registry: Registry, sqlite: SqliteConnection,
   });
 
   new Gauge({
+    name: 'dtg_tenant_endpoint',
+    help: 'Tenants whose webhook endpoint fails (since its last success) or was disabled for failing past ENDPOINT_DISABLE_AFTER (absent while healthy)',
+    labelNames: ['tenant', 'state'],
+    registers: [registry],
+    async collect() {
+      const rows = await sqlite.read((sql) =>
+        sql.all<{ id: string; disabled: number }>(
+          'SELECT id, endpointDisabledAt IS NOT NULL AS disabled FROM Tenant WHERE endpointFailingSince IS NOT NULL OR endpointDisabledAt IS NOT NULL',
+        ),
+      );
+      this.reset();
+      for (const row of rows) this.set({ tenant: row.id, state: row.disabled ? 'disabled' : 'failing' }, 1);
+    },
+  });
+
+  new Gauge({
+    name: 'dtg_tenant_credentials_failing',
+    help: 'Tenants whose DingTalk credentials were refused at the last token fetch (1; absent once a fetch succeeds)',
+    labelNames: ['tenant'],
+    registers: [registry],
+    async collect() {
+      const rows = await sqlite.read((sql) => sql.all<{ id: string }>('SELECT id FROM Tenant WHERE credentialsFailingSince IS NOT NULL'));
+      this.reset();
+      for (const row of rows) this.set({ tenant: row.id }, 1);
+    },
+  });
+
+  new Gauge({
     name: 'cloud_db_size_bytes',
     help: "The SQLite database file's size (pages × page size)",
     registers: [registry],

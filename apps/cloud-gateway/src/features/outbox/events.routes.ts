@@ -25,10 +25,14 @@ export function eventsRoutes(db: Db, api: ApiRegistry): Router {
       },
     },
     async ({ query }, _req, res) => {
-      const events = await eventsRepository.page(db, principal(res).tenantId, query.after, query.limit);
+      const { tenantId } = principal(res);
+      const events = await eventsRepository.page(db, tenantId, query.after, query.limit);
+      // Read after the page, so it is never below the page's last seq (the store's lag metric).
+      const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { lastSeq: true } });
       // A store polls every few seconds; an empty page is routine, not worth an info line each time.
       if (events.length === 0) logAsRoutine(res);
-      res.json({ events, next: events.at(-1)?.seq ?? query.after });
+      const next = events.at(-1)?.seq ?? query.after;
+      res.json({ events, next, lastSeq: Math.max(tenant?.lastSeq ?? 0, next) });
     },
   );
   return router;

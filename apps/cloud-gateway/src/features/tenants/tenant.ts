@@ -26,6 +26,35 @@ export type MemberSendPolicy = z.infer<typeof MemberSendPolicySchema>;
 export const MemberSendPolicyChangeSchema = MemberSendPolicySchema.partial();
 export type MemberSendPolicyChange = z.infer<typeof MemberSendPolicyChangeSchema>;
 
+/**
+ * Template sends (DingTalk's sendbytemplate, ISV apps only). `required`: the tenant's suite was
+ * created after 2020-11-27, so DingTalk refuses plain sends and POST /v1/messages takes only the
+ * `template` form. `defaultTemplateId`: the template a `template` send without an id uses.
+ */
+export const MessageTemplateSettingsSchema = z.object({
+  required: z.boolean(),
+  defaultTemplateId: z.string().trim().min(1).max(64).nullable(),
+});
+export type MessageTemplateSettings = z.infer<typeof MessageTemplateSettingsSchema>;
+/** A change to the settings: the fields given replace the current ones (null clears the default). */
+export const MessageTemplateSettingsChangeSchema = MessageTemplateSettingsSchema.partial();
+export type MessageTemplateSettingsChange = z.infer<typeof MessageTemplateSettingsChangeSchema>;
+// Messages are kept as strings, not as issue objects shared with the service: zod 4's refine()
+// rewrites the object it is given (`message` becomes `error`), so a shared object loses its text.
+export const TEMPLATES_ISV_ONLY = 'template sends are for ISV (suite) tenants; an internal app sends with msg';
+export const noTemplateSettings = (change: MessageTemplateSettingsChange | undefined) =>
+  change === undefined || (change.required !== true && (change.defaultTemplateId ?? null) === null);
+/**
+ * Whether the tenant's webhook endpoint takes pushes (delivery/endpoint-health.ts): `failing` since
+ * the first failed push after the last success, `disabled` once that lasted ENDPOINT_DISABLE_AFTER.
+ */
+export const EndpointStateSchema = z.object({
+  state: z.enum(['healthy', 'failing', 'disabled']),
+  failingSince: z.date().nullable(),
+  disabledAt: z.date().nullable().describe('Set while nothing is pushed to the endpoint; re-enable with POST /admin/tenants/:id/enable-endpoint'),
+});
+export type EndpointState = z.infer<typeof EndpointStateSchema>;
+
 /** A tenant as the rest of the cloud sees it: no secrets (those are opened on demand). */
 export interface Tenant {
   id: string;
@@ -42,9 +71,26 @@ export interface Tenant {
   reconcileIntervalMs: number | null;
   nextReconcileAt: Date | null;
   memberSendPolicy: MemberSendPolicy;
+  receipts: ReceiptLevel;
+  /** DingTalk calls a month before receipt polling stops: null = the deployment's default, 0 = none. */
+  monthlyCallBudget: number | null;
+  messageTemplates: MessageTemplateSettings;
+  /** The robot of robot-channel messages; null = DingTalk's default (AppKey, or SuiteKey for suite installs). */
+  robotCode: string | null;
+  endpoint: EndpointState;
   lastSeq: number;
   createdAt: Date;
 }
+
+/**
+ * How much a tenant's messages are followed after sending — each poll is a DingTalk call the org
+ * pays for: `read` (delivery outcomes, then read receipts on MESSAGE_READ_POLL_SCHEDULE),
+ * `delivery` (outcomes only) or `none` (no polls: recipients stay `sent`).
+ */
+export const ReceiptLevelSchema = z.enum(['read', 'delivery', 'none']);
+export type ReceiptLevel = z.infer<typeof ReceiptLevelSchema>;
+/** Counted DingTalk calls a month (0 = no budget); null returns to DINGTALK_MONTHLY_CALL_BUDGET. */
+const MonthlyCallBudgetSchema = z.number().int().min(0).max(100_000_000).nullable();
 
 /** An internal app's callback settings (DingTalk console: token 3–32 chars, legacy API up to 63). */
 const CallbackToken = z.string().min(3).max(64);
@@ -65,8 +111,11 @@ const ReconcileIntervalSchema = z.union([z.number().int(), z.string().trim()]).t
   return ms;
 });
 
+/** The app robot's code (DingTalk console → robot); for an internal app's robot DingTalk uses the AppKey. */
+const RobotCodeSchema = z.string().trim().min(1).max(128);
+
 /** A suite install's events come through the suite's own channel (SUITE_EVENT_MODE), not per tenant. */
-export const isvStreamIssue = { message: 'only internal-app tenants choose a callbackMode; suite installs follow SUITE_EVENT_MODE', path: ['callbackMode'] };
+export const ISV_STREAM_ONLY = 'only internal-app tenants choose a callbackMode; suite installs follow SUITE_EVENT_MODE';
 
 export const CreateTenantSchema = z
   .object({
@@ -86,13 +135,18 @@ export const CreateTenantSchema = z
     callbackMode: CallbackModeSchema.default('http'),
     reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
     memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
+    receipts: ReceiptLevelSchema.default('read'),
+    monthlyCallBudget: MonthlyCallBudgetSchema.optional(),
+    messageTemplates: MessageTemplateSettingsChangeSchema.optional(),
+    robotCode: RobotCodeSchema.optional(),
   })
+  .refine((t) => t.mode === 'isv' || noTemplateSettings(t.messageTemplates), { message: TEMPLATES_ISV_ONLY, path: ['messageTemplates'] })
   .refine((t) => t.mode === 'isv' || (t.appKey !== undefined && t.appSecret !== undefined), {
     message: 'an internal-app tenant needs appKey and appSecret',
     path: ['appKey'],
   })
   .refine(bothOrNeither, bothOrNeitherIssue)
-  .refine((t) => t.mode === 'internal' || t.callbackMode === 'http', isvStreamIssue);
+  .refine((t) => t.mode === 'internal' || t.callbackMode === 'http', { message: ISV_STREAM_ONLY, path: ['callbackMode'] });
 export type CreateTenant = z.input<typeof CreateTenantSchema>;
 
 export const UpdateTenantSchema = z
@@ -114,6 +168,11 @@ export const UpdateTenantSchema = z
     callbackMode: CallbackModeSchema.optional(),
     reconcileInterval: ReconcileIntervalSchema.nullable().optional(),
     memberSendPolicy: MemberSendPolicyChangeSchema.optional(),
+    receipts: ReceiptLevelSchema.optional(),
+    monthlyCallBudget: MonthlyCallBudgetSchema.optional(),
+    messageTemplates: MessageTemplateSettingsChangeSchema.optional(),
+    /** null returns to DingTalk's default robot (the AppKey / SuiteKey). */
+    robotCode: RobotCodeSchema.nullable().optional(),
   })
   .refine(bothOrNeither, bothOrNeitherIssue);
 export type UpdateTenant = z.input<typeof UpdateTenantSchema>;
@@ -151,6 +210,15 @@ export const TenantViewSchema = z.object({
   reconcileIntervalMs: z.number().int().nullable().describe('Scheduled directory reconcile: null = DIRECTORY_RECONCILE_INTERVAL, 0 = off'),
   nextReconcileAt: z.date().nullable(),
   memberSendPolicy: MemberSendPolicySchema,
+  receipts: ReceiptLevelSchema.describe('How far messages are followed after sending: read receipts, delivery outcomes only, or none'),
+  monthlyCallBudget: z
+    .number()
+    .int()
+    .nullable()
+    .describe('DingTalk calls a month before receipt polling stops: null = DINGTALK_MONTHLY_CALL_BUDGET, 0 = no budget'),
+  messageTemplates: MessageTemplateSettingsSchema,
+  robotCode: z.string().nullable().describe("Robot of robot-channel messages: null = DingTalk's default (the AppKey; the SuiteKey for suite installs)"),
+  endpoint: EndpointStateSchema,
   lastSeq: z.number().int(),
   createdAt: z.date(),
 });

@@ -1,6 +1,6 @@
 import type { DbTx } from '../../db/prisma';
 import type { Tenant as TenantRow } from '../../generated/prisma/client';
-import type { MemberSendPolicyChange, Tenant } from './tenant';
+import type { MemberSendPolicyChange, MessageTemplateSettingsChange, Tenant } from './tenant';
 
 export type { TenantRow };
 
@@ -24,6 +24,15 @@ export function toTenant(row: TenantRow): Tenant {
       departments: row.memberSendDepartments,
       toAll: row.memberSendToAll,
     },
+    receipts: row.receiptLevel === 'delivery' || row.receiptLevel === 'none' ? row.receiptLevel : 'read',
+    monthlyCallBudget: row.monthlyCallBudget,
+    messageTemplates: { required: row.templateRequired, defaultTemplateId: row.defaultTemplateId },
+    robotCode: row.robotCode,
+    endpoint: {
+      state: row.endpointDisabledAt ? 'disabled' : row.endpointFailingSince ? 'failing' : 'healthy',
+      failingSince: row.endpointFailingSince,
+      disabledAt: row.endpointDisabledAt,
+    },
     lastSeq: row.lastSeq,
     createdAt: row.createdAt,
   };
@@ -37,6 +46,11 @@ export function memberSendColumns(change: MemberSendPolicyChange | undefined) {
     memberSendDepartments: change?.departments,
     memberSendToAll: change?.toAll,
   };
+}
+
+/** The columns a template-settings change writes (undefined leaves a column as it is). */
+export function messageTemplateColumns(change: MessageTemplateSettingsChange | undefined) {
+  return { templateRequired: change?.required, defaultTemplateId: change?.defaultTemplateId };
 }
 
 export const tenantsRepository = {

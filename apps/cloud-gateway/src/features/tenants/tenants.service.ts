@@ -10,7 +10,9 @@ import type { AddressPolicy } from '../delivery/address-policy';
 import { assertSafeWebhookUrl, UnsafeWebhookUrlError } from '../delivery/webhook-url-guard';
 import {
   CreateTenantSchema,
-  isvStreamIssue,
+  ISV_STREAM_ONLY,
+  noTemplateSettings,
+  TEMPLATES_ISV_ONLY,
   ProvidedCredentialsSchema,
   UpdateTenantSchema,
   type CreateTenant,
@@ -18,7 +20,7 @@ import {
   type Tenant,
   type UpdateTenant,
 } from './tenant';
-import { memberSendColumns, tenantsRepository, toTenant, type TenantRow } from './tenants.repository';
+import { memberSendColumns, messageTemplateColumns, tenantsRepository, toTenant, type TenantRow } from './tenants.repository';
 
 export interface TenantsDeps {
   db: Db;
@@ -91,7 +93,11 @@ export function tenantsService(deps: TenantsDeps) {
             callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey, 'Tenant.callbackAesKeyEnc', id) : null,
             callbackMode: parsed.callbackMode,
             reconcileIntervalMs: parsed.reconcileInterval ?? null,
+            robotCode: parsed.robotCode ?? null,
             ...memberSendColumns(parsed.memberSendPolicy),
+            receiptLevel: parsed.receipts,
+            monthlyCallBudget: parsed.monthlyCallBudget ?? null,
+            ...messageTemplateColumns(parsed.messageTemplates),
           },
         });
         // The tenant's first key is what its local store runs on: every scope (pull, tickets, sending).
@@ -118,7 +124,12 @@ export function tenantsService(deps: TenantsDeps) {
       await checkWebhookUrl(parsed.webhookUrl, deps.webhookAddresses);
       const current = await row(db, id);
       if (parsed.callbackMode === 'stream' && current.mode !== 'internal') {
-        throw new AppError('validation_failed', 'callbackMode is not allowed', { fields: [{ path: 'body.callbackMode', message: isvStreamIssue.message }] });
+        throw new AppError('validation_failed', 'callbackMode is not allowed', { fields: [{ path: 'body.callbackMode', message: ISV_STREAM_ONLY }] });
+      }
+      if (current.mode !== 'isv' && !noTemplateSettings(parsed.messageTemplates)) {
+        throw new AppError('validation_failed', 'messageTemplates is not allowed', {
+          fields: [{ path: 'body.messageTemplates', message: TEMPLATES_ISV_ONLY }],
+        });
       }
       const updated = await db.tenant.update({
         where: { id },
@@ -134,7 +145,11 @@ export function tenantsService(deps: TenantsDeps) {
           callbackMode: parsed.callbackMode,
           // A new interval is scheduled afresh by the reconcile scheduler.
           ...(parsed.reconcileInterval !== undefined ? { reconcileIntervalMs: parsed.reconcileInterval, nextReconcileAt: null } : {}),
+          robotCode: parsed.robotCode,
           ...memberSendColumns(parsed.memberSendPolicy),
+          receiptLevel: parsed.receipts,
+          monthlyCallBudget: parsed.monthlyCallBudget,
+          ...messageTemplateColumns(parsed.messageTemplates),
         },
       });
       return toTenant(updated);

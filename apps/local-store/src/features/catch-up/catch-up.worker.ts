@@ -42,6 +42,8 @@ export interface CatchUpOptions {
   tracker: CursorTracker;
   logger: Logger;
   intervalMs: number;
+  /** Told the cloud's newest seq from each page (the lag metric). */
+  onCloudSeq?: (seq: number) => void;
   /**
    * Upper bound of the backoff while the cloud keeps failing. Default 15000 ms: a pull-only store
    * must notice the cloud is back within seconds, and one failed GET every 15 s costs nothing.
@@ -63,7 +65,10 @@ export function createCatchUpWorker(options: CatchUpOptions): CatchUpWorker {
   // are written concurrently (separate transactions): versions make their order irrelevant and the
   // cursor only moves over contiguous settled seqs, so this is safe and keeps both CPU and database busy.
   const fetchPage = (after: number): Promise<FetchedPage> =>
-    options.cloud.fetchEvents(after, PAGE_SIZE).then((page) => ({ page, prepared: options.ingest.preparePulled(page.events) }));
+    options.cloud.fetchEvents(after, PAGE_SIZE).then((page) => {
+      options.onCloudSeq?.(page.lastSeq ?? page.next);
+      return { page, prepared: options.ingest.preparePulled(page.events) };
+    });
 
   const applyPage = async (prepared: PreparedPage, after: number, next: number): Promise<void> => {
     const summary = await options.ingest.ingestPrepared(prepared);

@@ -5,10 +5,12 @@ export type IngestOutcome = 'applied' | 'duplicate' | 'parked';
 /** Which delivery path brought the event. */
 export type EventSource = 'push' | 'pull';
 
-/** What an operator watches: events by outcome (a rising `parked` needs a look) and the cursor (lag). */
+/** What an operator watches: events by outcome (a rising `parked` needs a look), the cursor and how far it is behind the cloud. */
 export interface DeliveryMetrics {
   settled(source: EventSource, outcome: IngestOutcome, count: number): void;
   cursor(seq: number): void;
+  /** The cloud's newest seq, as its last events page said. */
+  cloudSeq(seq: number): void;
 }
 
 export function createDeliveryMetrics(registry: Registry): DeliveryMetrics {
@@ -23,8 +25,33 @@ export function createDeliveryMetrics(registry: Registry): DeliveryMetrics {
     help: 'Highest seq S such that every event up to S is settled.',
     registers: [registry],
   });
+  let settledUpTo = 0;
+  let cloudHas = 0;
+  new Gauge({
+    name: 'local_store_cloud_seq',
+    help: "The cloud's newest seq for this tenant, as of the last pull (absent before the first).",
+    registers: [registry],
+    collect() {
+      this.reset();
+      if (cloudHas > 0) this.set(cloudHas);
+    },
+  });
+  new Gauge({
+    name: 'local_store_seq_lag',
+    help: 'Events the cloud had at the last pull that the store has not settled yet (cloud seq − delivery cursor).',
+    registers: [registry],
+    collect() {
+      this.set(Math.max(0, cloudHas - settledUpTo));
+    },
+  });
   return {
     settled: (source, outcome, count) => events.inc({ source, outcome }, count),
-    cursor: (seq) => cursor.set(seq),
+    cursor: (seq) => {
+      settledUpTo = seq;
+      cursor.set(seq);
+    },
+    cloudSeq: (seq) => {
+      cloudHas = Math.max(cloudHas, seq);
+    },
   };
 }

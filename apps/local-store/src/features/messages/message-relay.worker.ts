@@ -3,6 +3,7 @@
 // timeout, a lease that ran out after a crash — the cloud accepts it once. While the cloud cannot
 // be reached (or answers 5xx/429) the request stays queued and is tried again, backing off up to
 // MAX_BACKOFF_MS; an answer that can never change (400, 404, 409, 413, 422) marks it failed.
+import { sendBodyOf } from '@dtg/contracts';
 import type { Logger } from '@dtg/service-kit';
 import type { Pool } from 'pg';
 import { CloudRequestError, type CloudClient } from '../../cloud/cloud-client';
@@ -83,7 +84,9 @@ export class MessageRelay {
 
   private async relay(request: RequestRow): Promise<void> {
     const { tenantId, logger } = this.deps;
-    const body = { recipients: request.recipients_spec, msg: request.msg } as Parameters<CloudClient['sendMessage']>[0];
+    // The channel only when one was asked for: the body (and its Idempotency-Key hash) stays as before otherwise.
+    const channel = request.channel === null ? {} : { channel: request.channel };
+    const body = { ...sendBodyOf(request.recipients_spec, request.msg), ...channel } as Parameters<CloudClient['sendMessage']>[0];
     let answer: Awaited<ReturnType<CloudClient['sendMessage']>>;
     try {
       answer = await this.deps.cloud.sendMessage(body, request.id);

@@ -1,7 +1,7 @@
 // Sends asked of this store (POST /api/messages) until the cloud has them. Each state change that
 // a customer service sees writes its change event in the same transaction (message.created when
 // asked, message.updated when the cloud's id is known or the cloud refused it for good).
-import type { MessageStatus, RecipientsSpec, SendMessageBody } from '@dtg/contracts';
+import { storedMessageOf, type MessageChannel, type MessageStatus, type RecipientsSpec, type SendMessageBody } from '@dtg/contracts';
 import { jsonParam, type Sql, type Statement } from '../../db/sql';
 import { isoJson, messageJson } from '../changes/change-json';
 
@@ -13,6 +13,8 @@ export interface RequestRow {
   msgtype: string;
   msg: Record<string, unknown>;
   recipients_spec: RecipientsSpec;
+  /** null = work_notification (and every request from before channels existed). */
+  channel: MessageChannel | null;
   state: 'queued' | 'relayed' | 'failed';
   cloud_message_id: string | null;
   attempts: number;
@@ -28,7 +30,8 @@ export interface NewRequest {
   body: SendMessageBody;
 }
 
-const COLUMNS = 'id, idempotency_key, request_hash, created_by, msgtype, msg, recipients_spec, state, cloud_message_id, attempts, last_error, created_at';
+const COLUMNS =
+  'id, idempotency_key, request_hash, created_by, msgtype, msg, recipients_spec, channel, state, cloud_message_id, attempts, last_error, created_at';
 
 /** How a request looks in change events before the cloud has it. */
 const requestJson = (r: string, status: MessageStatus) =>
@@ -37,9 +40,9 @@ const requestJson = (r: string, status: MessageStatus) =>
 
 const INSERT = `
   WITH r AS (
-    INSERT INTO message_requests (id, tenant_id, idempotency_key, request_hash, created_by, msgtype, msg, recipients_spec, state, next_attempt_at)
-    SELECT i.id, $1, i.idempotency_key, i.request_hash, i.created_by, i.msgtype, i.msg, i.recipients_spec, 'queued', now()
-    FROM jsonb_to_record($2::jsonb) AS i(id text, idempotency_key text, request_hash text, created_by text, msgtype text, msg jsonb, recipients_spec jsonb)
+    INSERT INTO message_requests (id, tenant_id, idempotency_key, request_hash, created_by, msgtype, msg, recipients_spec, channel, state, next_attempt_at)
+    SELECT i.id, $1, i.idempotency_key, i.request_hash, i.created_by, i.msgtype, i.msg, i.recipients_spec, i.channel, 'queued', now()
+    FROM jsonb_to_record($2::jsonb) AS i(id text, idempotency_key text, request_hash text, created_by text, msgtype text, msg jsonb, recipients_spec jsonb, channel text)
     RETURNING *
   )
   INSERT INTO changes (tenant_id, type, data) SELECT $1, 'message.created', jsonb_build_object('message', ${requestJson('r', 'queued')}) FROM r`;
@@ -53,10 +56,10 @@ const RELAYED = `
     WHERE tenant_id = $1 AND id = $2 AND state = 'queued'
     RETURNING *
   ), m AS (
-    INSERT INTO messages AS m (id, tenant_id, msgtype, msg, recipients_spec, created_at, created_by, local_id, status, status_version, updated_at)
-    SELECT $3, $1, r.msgtype, r.msg, r.recipients_spec, r.created_at, r.created_by, r.id, 'queued', 0, now() FROM r
+    INSERT INTO messages AS m (id, tenant_id, msgtype, msg, recipients_spec, channel, created_at, created_by, local_id, status, status_version, updated_at)
+    SELECT $3, $1, r.msgtype, r.msg, r.recipients_spec, r.channel, r.created_at, r.created_by, r.id, 'queued', 0, now() FROM r
     ON CONFLICT (id) DO UPDATE SET local_id = excluded.local_id, created_by = excluded.created_by, created_at = excluded.created_at,
-      msgtype = coalesce(m.msgtype, excluded.msgtype), msg = coalesce(m.msg, excluded.msg), recipients_spec = coalesce(m.recipients_spec, excluded.recipients_spec),
+      msgtype = coalesce(m.msgtype, excluded.msgtype), channel = coalesce(m.channel, excluded.channel), msg = coalesce(m.msg, excluded.msg), recipients_spec = coalesce(m.recipients_spec, excluded.recipients_spec),
       updated_at = now()
     RETURNING ${messageJson('m')} AS message
   )
@@ -86,14 +89,17 @@ export const messageRequestsRepository = {
   },
 
   insert(tenantId: string, request: NewRequest): Statement {
+    // A template send is kept as msgtype `template` with its template in `msg` (sendBodyOf reverses it).
+    const { msgtype, msg } = storedMessageOf(request.body);
     const row = {
       id: request.id,
       idempotency_key: request.idempotencyKey,
       request_hash: request.requestHash,
       created_by: request.createdBy,
-      msgtype: request.body.msg.msgtype,
-      msg: request.body.msg,
+      msgtype,
+      msg,
       recipients_spec: request.body.recipients,
+      channel: request.body.channel ?? null,
     };
     return { text: INSERT, values: [tenantId, jsonParam(row)] };
   },

@@ -25,12 +25,12 @@ const BEFORE = `SELECT b.id, ${messageVisible('b')} AS visible, ${messageJson('b
 // sent through this store was visible already (message_requests): its own id, author and time stay.
 const ACCEPT = `
   WITH before AS MATERIALIZED (${BEFORE}), written AS (
-    INSERT INTO messages AS m (id, tenant_id, msgtype, msg, recipients_spec, created_at, created_by, accepted_seq, status, status_version, updated_at)
-    SELECT i.id, $1, i.msgtype, i.msg, i.recipients_spec, i.created_at, i.created_by, i.seq, 'queued', i.seq, now()
-    FROM jsonb_to_recordset($2::jsonb) AS i(id text, msgtype text, msg jsonb, recipients_spec jsonb, created_at timestamptz, created_by text, seq int)
+    INSERT INTO messages AS m (id, tenant_id, msgtype, msg, recipients_spec, channel, created_at, created_by, accepted_seq, status, status_version, updated_at)
+    SELECT i.id, $1, i.msgtype, i.msg, i.recipients_spec, i.channel, i.created_at, i.created_by, i.seq, 'queued', i.seq, now()
+    FROM jsonb_to_recordset($2::jsonb) AS i(id text, msgtype text, msg jsonb, recipients_spec jsonb, channel text, created_at timestamptz, created_by text, seq int)
     ORDER BY i.id
     ON CONFLICT (id) DO UPDATE SET
-      msgtype = excluded.msgtype, msg = excluded.msg, recipients_spec = excluded.recipients_spec,
+      msgtype = excluded.msgtype, msg = excluded.msg, recipients_spec = excluded.recipients_spec, channel = excluded.channel,
       created_at = CASE WHEN m.local_id IS NULL THEN excluded.created_at ELSE m.created_at END,
       created_by = CASE WHEN m.local_id IS NULL THEN excluded.created_by ELSE m.created_by END,
       accepted_seq = excluded.accepted_seq,
@@ -123,6 +123,7 @@ export const messageWritesRepository = {
       msgtype: item.msgtype,
       msg: item.msg,
       recipients_spec: item.recipients,
+      channel: item.channel ?? null,
       created_at: item.createdAt,
       created_by: item.createdBy ?? null,
       seq: item.seq,

@@ -5,6 +5,7 @@ import {
   MessageStatusSchema,
   RecipientStatusSchema,
   RecipientsSpecSchema,
+  type MessageChannel,
   type MessageStatus,
   type RecipientResult,
   type RecipientsSpec,
@@ -24,6 +25,7 @@ export interface StoredMessage {
   msgtype: string;
   msg: Record<string, unknown>;
   recipientsSpec: RecipientsSpec;
+  channel: MessageChannel;
   status: MessageStatus;
   createdAt: Date;
   createdBy: string | null;
@@ -36,6 +38,7 @@ interface MessageRow {
   msgtype: string;
   msg: Record<string, unknown>;
   recipients_spec: unknown;
+  channel: string | null;
   status: string;
   created_at: Date;
   created_by: string | null;
@@ -46,11 +49,11 @@ interface MessageRow {
 // shown from message_requests only while the cloud has not accepted it: relaying it makes its
 // messages row in the same transaction, so nothing appears twice or not at all.
 const VISIBLE_MESSAGES = `
-  SELECT coalesce(m.local_id, m.id) AS id, m.id AS cloud_message_id, m.msgtype, m.msg, m.recipients_spec, m.status, m.created_at, m.created_by,
+  SELECT coalesce(m.local_id, m.id) AS id, m.id AS cloud_message_id, m.msgtype, m.msg, m.recipients_spec, m.channel, m.status, m.created_at, m.created_by,
     NULL::text AS relay_error
   FROM messages m WHERE m.tenant_id = $1 AND (m.accepted_seq IS NOT NULL OR m.local_id IS NOT NULL)`;
 const PENDING_REQUESTS = `
-  SELECT r.id, NULL::text AS cloud_message_id, r.msgtype, r.msg, r.recipients_spec, CASE WHEN r.state = 'failed' THEN 'failed' ELSE 'queued' END AS status,
+  SELECT r.id, NULL::text AS cloud_message_id, r.msgtype, r.msg, r.recipients_spec, r.channel, CASE WHEN r.state = 'failed' THEN 'failed' ELSE 'queued' END AS status,
     r.created_at, r.created_by, r.last_error AS relay_error
   FROM message_requests r WHERE r.tenant_id = $1 AND r.state IN ('queued', 'failed')`;
 
@@ -124,6 +127,7 @@ function toStoredMessage(row: MessageRow): StoredMessage {
     msgtype: row.msgtype,
     msg: row.msg,
     recipientsSpec: RecipientsSpecSchema.parse(row.recipients_spec),
+    channel: row.channel === 'robot' ? 'robot' : 'work_notification',
     status: MessageStatusSchema.parse(row.status),
     createdAt: row.created_at,
     createdBy: row.created_by,

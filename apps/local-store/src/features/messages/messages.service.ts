@@ -47,6 +47,7 @@ function toSummary(message: StoredMessage, perStatus: ReadonlyMap<RecipientStatu
     id: message.id,
     cloudMessageId: message.cloudMessageId,
     msgtype: message.msgtype,
+    channel: message.channel,
     status: message.status,
     createdAt: message.createdAt.toISOString(),
     createdBy: message.createdBy,

@@ -57,4 +57,7 @@ export const store = {
       body: body === undefined ? undefined : JSON.stringify(body),
     }),
   del: (path) => call(path, { method: 'DELETE', headers: { accept: 'application/json' } }),
+  /** The file itself as the body (streamed on by the store to the cloud and DingTalk). */
+  upload: (path, file) =>
+    call(path, { method: 'POST', headers: { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' }, body: file }),
 };

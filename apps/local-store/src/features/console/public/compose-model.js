@@ -37,6 +37,10 @@ export const MESSAGE_TYPES = {
       { key: 'picUrl', label: 'field.picUrl', required: true, hint: 'hint.picUrl' },
     ],
   },
+  // Attachments: the file is uploaded through the store (POST /api/media) when sending, and the
+  // media id it gets goes into the message.
+  image: { fields: [], attachment: 'image' },
+  file: { fields: [], attachment: 'file' },
   action_card: {
     fields: [
       { key: 'title', label: 'field.title' },
@@ -46,6 +50,33 @@ export const MESSAGE_TYPES = {
     ],
   },
 };
+
+/**
+ * DingTalk's limits for attachments, as @dtg/contracts MEDIA_LIMITS states them (the store and the
+ * cloud check the same again): checked here so a refused file costs no upload.
+ */
+export const ATTACHMENT_LIMITS = {
+  image: { maxBytes: 20 * 1024 * 1024, extensions: ['jpg', 'jpeg', 'gif', 'png', 'bmp'] },
+  file: { maxBytes: 20 * 1024 * 1024, extensions: ['doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'zip', 'pdf', 'rar'] },
+};
+
+const extensionOf = (name) => (name.includes('.') ? name.split('.').pop().toLowerCase() : '');
+
+/** → { text, missing } or undefined for the chosen file (a File, or undefined when none is chosen). */
+export function attachmentError(kind, file) {
+  if (!file) return { text: t('compose.noAttachment'), missing: true };
+  const limits = ATTACHMENT_LIMITS[kind];
+  if (!limits.extensions.includes(extensionOf(file.name))) {
+    return { text: t('compose.attachmentType', { types: limits.extensions.map((e) => `.${e}`).join(', ') }), missing: false };
+  }
+  if (file.size > limits.maxBytes) {
+    return {
+      text: t('compose.attachmentTooBig', { size: formatNumber(Math.ceil(file.size / 1024 / 1024)), max: formatNumber(limits.maxBytes / 1024 / 1024) }),
+      missing: false,
+    };
+  }
+  return undefined;
+}
 
 const encoder = new TextEncoder();
 const utf8Bytes = (text) => encoder.encode(text).length;
@@ -72,8 +103,17 @@ function fieldError(type, field, value) {
   return undefined;
 }
 
-/** → { msg, bytes, sizeError, errors: { [key]: { text, missing } } } */
+/**
+ * → { msg, bytes, sizeError, errors: { [key]: { text, missing } } }. For an attachment the msg
+ * carries `values.mediaId` (set once the file is uploaded) and the error is under `attachment`.
+ */
 export function checkMessage(type, values) {
+  const kind = MESSAGE_TYPES[type].attachment;
+  if (kind) {
+    const error = attachmentError(kind, values.file);
+    const msg = { msgtype: type, [type]: { media_id: values.mediaId ?? '' } };
+    return { msg, bytes: utf8Bytes(JSON.stringify(msg)), sizeError: undefined, errors: error ? { attachment: error } : {} };
+  }
   const errors = {};
   for (const field of MESSAGE_TYPES[type].fields) {
     const error = fieldError(type, field, values[field.key] ?? '');

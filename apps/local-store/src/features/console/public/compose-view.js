@@ -1,9 +1,9 @@
 // Compose and send a work notification: POST /api/messages at the store (with an Idempotency-Key,
 // reused when the same body is sent again), which records it and relays it to the cloud.
 import { store } from './api.js';
-import { checkMessage, MESSAGE_TYPES, messageMaxBytes } from './compose-model.js';
+import { ATTACHMENT_LIMITS, checkMessage, MESSAGE_TYPES, messageMaxBytes } from './compose-model.js';
 import { announce, h, uid } from './dom.js';
-import { formatNumber, messageTypeLabel } from './format.js';
+import { channelLabel, formatNumber, messageTypeLabel } from './format.js';
 import { t } from './i18n.js';
 import { recipientsPicker } from './recipients-picker.js';
 import { failure, pageHead } from './ui.js';
@@ -39,6 +39,43 @@ function fieldControl(field, value, onInput, onBlur) {
   };
 }
 
+/** The file picker of an image or file message; the browser offers only the extensions DingTalk takes. */
+function attachmentControl(kind, onChange) {
+  const id = uid(`attachment-${kind}`);
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const limits = ATTACHMENT_LIMITS[kind];
+  const control = h('input', {
+    id,
+    name: 'attachment',
+    type: 'file',
+    class: 'input',
+    accept: limits.extensions.map((e) => `.${e}`).join(','),
+    'aria-required': 'true',
+    'aria-describedby': `${hintId} ${errorId}`,
+    on: { change: onChange },
+  });
+  const error = h('p', { id: errorId, class: 'field-error' });
+  const hint = t(`hint.attachment.${kind}`, { types: limits.extensions.join(', '), max: formatNumber(limits.maxBytes / 1024 / 1024) });
+  const element = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, t(`field.attachment.${kind}`)),
+    control,
+    h('p', { id: hintId, class: 'hint' }, hint),
+    error,
+  );
+  return {
+    element,
+    control,
+    showError(message) {
+      error.textContent = message ?? '';
+      if (message) control.setAttribute('aria-invalid', 'true');
+      else control.removeAttribute('aria-invalid');
+    },
+  };
+}
+
 export function renderCompose(root, ctx) {
   const values = Object.fromEntries(Object.keys(MESSAGE_TYPES).map((type) => [type, {}]));
   const touched = new Set();
@@ -53,6 +90,13 @@ export function renderCompose(root, ctx) {
     'select',
     { id: typeId, class: 'input', on: { change: () => switchType(typeSelect.value) } },
     Object.keys(MESSAGE_TYPES).map((value) => h('option', { value }, messageTypeLabel(value))),
+  );
+  // Every type the console composes has a robot template, so the channel never limits the type.
+  const channelId = uid('channel');
+  const channelSelect = h(
+    'select',
+    { id: channelId, name: 'channel', class: 'input', 'aria-describedby': `${channelId}-hint` },
+    ['work_notification', 'robot'].map((value) => h('option', { value }, channelLabel(value))),
   );
   const fieldsBox = h('div', { class: 'fields' });
   const sizeId = uid('size');
@@ -92,6 +136,20 @@ export function renderCompose(root, ctx) {
     type = next;
     touched.clear();
     controls = {};
+    const kind = MESSAGE_TYPES[type].attachment;
+    if (kind) {
+      // A file input cannot be given a value back: switching types forgets the chosen file.
+      values[type] = {};
+      const control = attachmentControl(kind, (event) => {
+        values[type] = { file: event.target.files?.[0] };
+        touched.add('attachment');
+        refresh();
+      });
+      controls = { attachment: control };
+      fieldsBox.replaceChildren(control.element);
+      refresh();
+      return;
+    }
     fieldsBox.replaceChildren(
       ...MESSAGE_TYPES[type].fields.map((field) => {
         const control = fieldControl(
@@ -127,6 +185,36 @@ export function renderCompose(root, ctx) {
     return unplaced;
   }
 
+  /**
+   * Uploads the chosen file once (a retry of the send reuses its media id) → true when the message
+   * can go. The store checks the same limits again and relays the file to the cloud.
+   */
+  async function uploadAttachment() {
+    const current = values[type];
+    if (current.mediaId && current.uploadedFile === current.file) return true;
+    submit.disabled = true;
+    submit.textContent = t('compose.uploading');
+    try {
+      const uploaded = await store.upload(`/api/media?type=${encodeURIComponent(type)}&filename=${encodeURIComponent(current.file.name)}`, current.file);
+      values[type] = { ...current, mediaId: uploaded.mediaId, uploadedFile: current.file };
+      return true;
+    } catch (error) {
+      submit.disabled = false;
+      submit.textContent = t('compose.send');
+      const message = error.status === 413 || error.status === 415 ? attachmentRefusal(error) : undefined;
+      if (message) controls.attachment?.showError(message);
+      fail(t('compose.uploadFailed'), ' ', ...(message ? [message] : failure(ctx, error)));
+      return false;
+    }
+  }
+
+  /** The server's 413/415 for the file, said in the person's language. */
+  function attachmentRefusal(error) {
+    const limits = ATTACHMENT_LIMITS[MESSAGE_TYPES[type].attachment];
+    if (error.status === 413) return t('compose.attachmentTooBigServer', { max: formatNumber(limits.maxBytes / 1024 / 1024) });
+    return t('compose.attachmentType', { types: limits.extensions.map((e) => `.${e}`).join(', ') });
+  }
+
   function fail(...content) {
     formError.replaceChildren(h('div', { class: 'notice error', role: 'alert' }, ...content));
   }
@@ -145,7 +233,10 @@ export function renderCompose(root, ctx) {
       else (controls[fieldErrors[0]]?.control ?? typeSelect).focus();
       return;
     }
-    const body = JSON.stringify({ recipients: picker.value(), msg: check.msg });
+    if (MESSAGE_TYPES[type].attachment && !(await uploadAttachment())) return;
+    // A work notification's body stays as before channels existed: the channel only when it is the robot.
+    const channel = channelSelect.value === 'robot' ? { channel: 'robot' } : {};
+    const body = JSON.stringify({ recipients: picker.value(), msg: checkMessage(type, values[type]).msg, ...channel });
     const key = lastAttempt?.body === body ? lastAttempt.key : crypto.randomUUID();
     lastAttempt = { body, key };
     submit.disabled = true;
@@ -190,6 +281,13 @@ export function renderCompose(root, ctx) {
         'fieldset',
         { class: 'card' },
         h('legend', {}, t('compose.message')),
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: channelId }, t('compose.channel')),
+          channelSelect,
+          h('p', { id: `${channelId}-hint`, class: 'hint' }, t('hint.channel')),
+        ),
         h('div', { class: 'field' }, h('label', { for: typeId }, t('compose.type')), typeSelect),
         fieldsBox,
         h('div', { class: 'size' }, h('label', { for: sizeId }, t('compose.sizeLabel')), meter, sizeText),

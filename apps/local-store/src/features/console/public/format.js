@@ -7,6 +7,9 @@ export { formatDate, formatNumber, formatRelative } from './i18n.js';
 export const plural = (count, noun) => t(`count.${noun}`, { count });
 
 /** A msgtype's name ("Text" / "文本"); an unknown type shows as itself. */
+/** The DingTalk channel of a message; messages from before channels existed are work notifications. */
+export const channelLabel = (channel) => t(`channel.${channel === 'robot' ? 'robot' : 'work_notification'}`);
+
 export const messageTypeLabel = (msgtype) => (has(`type.${msgtype}`) ? t(`type.${msgtype}`) : msgtype);
 
 /** Message status → tone; the tone picks the badge colour. */

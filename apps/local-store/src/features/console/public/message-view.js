@@ -5,6 +5,7 @@ import { MESSAGE_TYPES } from './compose-model.js';
 import { departmentNames } from './department-tree.js';
 import { h, notice, poll, setStatus } from './dom.js';
 import {
+  channelLabel,
   countsSentence,
   formatDate,
   formatNumber,
@@ -162,7 +163,8 @@ export function renderMessage(root, ctx, id) {
       ago: formatRelative(message.createdAt),
       audience: audience(message.recipientsSpec, deptNames),
     });
-    parts.meta.replaceChildren(badge(messageStatus(message.status)), ' ', sent);
+    const channel = h('span', { class: 'channel' }, t('message.channel', { channel: channelLabel(message.channel) }));
+    parts.meta.replaceChildren(badge(messageStatus(message.status)), ' ', sent, ' · ', channel);
     const all = total(message.counts);
     parts.summary.textContent = summaryText(message, all);
     parts.stats.replaceChildren(tiles(message.counts), bar(message.counts));

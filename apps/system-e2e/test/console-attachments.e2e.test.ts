@@ -1,0 +1,88 @@
+// Attachments in the console, in Chromium across real processes: the Send page refuses a file
+// DingTalk would not take before uploading anything, then uploads an image through the store
+// (POST /api/media → the cloud's POST /v1/media → the simulator's /media/upload) and sends an image
+// message with the media id it got. The simulator receives the very bytes the person picked.
+import { createHash, randomBytes } from 'node:crypto';
+import { type Stack, startStack, waitFor } from '@dtg/testkit';
+import { openBrowser, withFailureScreenshot, type BrowserSession } from './support/chromium';
+
+interface SimMedia {
+  mediaId: string;
+  type: string;
+  filename: string;
+  size: number;
+  sha256: string;
+}
+interface SimTask {
+  msgtype: string;
+  msg: { image?: { media_id: string } };
+  recipients: string[];
+}
+
+const simGet = async <T>(stack: Stack, path: string): Promise<T> => (await (await fetch(`${stack.sim.url}/_sim${path}`)).json()) as T;
+
+describe('attachments in the console', () => {
+  let stack: Stack;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    const [started, opened] = await Promise.allSettled([startStack(), openBrowser()]);
+    if (started.status === 'fulfilled') stack = started.value;
+    if (opened.status === 'fulfilled') browser = opened.value;
+    for (const outcome of [started, opened]) if (outcome.status === 'rejected') throw outcome.reason;
+    browser.page.setDefaultTimeout(20_000);
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('when a person attaches a file DingTalk does not take, then the page says so and uploads nothing; an image is uploaded through the store and sent', async () => {
+    const { page } = browser;
+    await withFailureScreenshot(page, 'console-attachments', async () => {
+      await page.goto(`${stack.local.url}/`);
+      await page.getByRole('link', { name: 'Sign in with DingTalk' }).click();
+      await page.getByLabel('Person').selectOption('user001');
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('button', { name: 'Sync directory' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /Directory synced/ })
+        .waitFor();
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Send' }).click();
+      await page.getByRole('heading', { name: 'Send a notification' }).waitFor();
+      await page.getByRole('checkbox', { name: 'Engineering' }).check();
+      await page.getByLabel('Message type').selectOption('image');
+      const picker = page.getByLabel('Image', { exact: true });
+      await picker.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
+      await page.getByText('DingTalk takes only .jpg, .jpeg, .gif, .png, .bmp here.').waitFor();
+      await page.getByRole('button', { name: 'Send notification' }).click();
+      await page.getByText('Please fix the problem marked above before sending.').waitFor();
+      expect(await simGet<SimMedia[]>(stack, '/media')).toEqual([]);
+
+      const bytes = randomBytes(200_000);
+      await picker.setInputFiles({ name: 'release chart.png', mimeType: 'image/png', buffer: bytes });
+      await page.getByText('DingTalk takes only .jpg, .jpeg, .gif, .png, .bmp here.').waitFor({ state: 'hidden' });
+      await page.getByRole('button', { name: 'Send notification' }).click();
+      await page.waitForURL(/#\/messages\/.+/);
+
+      const [media] = await simGet<SimMedia[]>(stack, '/media');
+      expect(media).toMatchObject({
+        type: 'image',
+        filename: 'release chart.png',
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      });
+      const task = await waitFor(
+        async () => (await simGet<SimTask[]>(stack, `/tasks`)).find((t) => t.msgtype === 'image'),
+        'the image message at DingTalk',
+        30_000,
+      );
+      expect(task.msg.image?.media_id).toBe(media?.mediaId);
+      expect(task.recipients.length).toBeGreaterThan(10);
+      expect(browser.pageErrors).toEqual([]);
+    });
+  }, 120_000);
+});

@@ -1,0 +1,87 @@
+// The console's channel choice in a real browser across real processes: a notification sent as a
+// robot chat goes out through the robot's batchSend (not asyncsend_v2), and its page says so and
+// fills with receipts from readStatus.
+import type { Page } from 'playwright-core';
+import { openBrowser, withFailureScreenshot, type BrowserSession } from './support/chromium';
+import { type Stack, startStack, waitFor } from '@dtg/testkit';
+
+async function simLog(stack: Stack, pathPrefix: string): Promise<{ body: unknown }[]> {
+  const res = await fetch(`${stack.sim.url}/_sim/requests?pathPrefix=${encodeURIComponent(pathPrefix)}`);
+  return (await res.json()) as { body: unknown }[];
+}
+
+async function advanceSimClock(stack: Stack, advanceMs: number): Promise<void> {
+  const res = await fetch(`${stack.sim.url}/_sim/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceMs }),
+  });
+  expect(res.status).toBe(200);
+}
+
+async function signIn(page: Page, stack: Stack, userid: string): Promise<void> {
+  await page.goto(`${stack.local.url}/`);
+  await page.getByRole('link', { name: 'Sign in with DingTalk' }).click();
+  await page.getByLabel('Person').selectOption(userid);
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page.waitForURL(`${stack.local.url}/**`);
+}
+
+describe('the console sends by robot', () => {
+  let stack: Stack;
+  let browser: BrowserSession;
+
+  beforeAll(async () => {
+    const [started, opened] = await Promise.allSettled([startStack(), openBrowser()]);
+    if (started.status === 'fulfilled') stack = started.value;
+    if (opened.status === 'fulfilled') browser = opened.value;
+    for (const outcome of [started, opened]) if (outcome.status === 'rejected') throw outcome.reason;
+    browser.page.setDefaultTimeout(20_000);
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('when an admin picks “Robot chat” on the Send page, then batchSend carries it, no work notification is sent, and the message page shows the channel and its receipts', async () => {
+    const { page } = browser;
+    await withFailureScreenshot(page, 'console-robot', async () => {
+      await signIn(page, stack, 'user001');
+      await page.getByRole('button', { name: 'Sync directory' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /Directory synced/ })
+        .waitFor();
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Send' }).click();
+      await page.getByRole('heading', { name: 'Send a notification' }).waitFor();
+      await page.getByRole('checkbox', { name: 'Engineering' }).check();
+      await page.getByLabel('Send as').selectOption({ label: 'Robot chat' });
+      await page.getByLabel('Message type').selectOption('markdown');
+      await page.getByLabel('Title').fill('Robot release note');
+      await page.getByLabel('Text').fill('**4.3** ships on Friday.');
+      await page.getByRole('button', { name: 'Send notification' }).click();
+
+      await page.waitForURL(/#\/messages\/.+/);
+      await page.getByRole('heading', { name: 'Robot release note' }).waitFor();
+      await page.getByText('via Robot chat').waitFor();
+      const sends = await waitFor(async () => {
+        const calls = (await simLog(stack, '/v1.0/robot/oToMessages/batchSend')).filter((c) => JSON.stringify(c.body).includes('Robot release note'));
+        return calls.length > 0 ? calls : undefined;
+      }, 'the robot batchSend in the simulator');
+      expect(sends[0]?.body).toMatchObject({ msgKey: 'sampleMarkdown' });
+      expect(
+        (await simLog(stack, '/topapi/message/corpconversation/asyncsend_v2')).filter((c) => JSON.stringify(c.body).includes('Robot release note')),
+      ).toEqual([]);
+
+      await waitFor(
+        async () => {
+          await advanceSimClock(stack, 5000);
+          return (await page.getByText(/recipients: .*(read|unread)/).count()) > 0;
+        },
+        'receipts on the message page',
+        30_000,
+      );
+    });
+  });
+});
