@@ -4,6 +4,7 @@
 // measures the reads, not the apply path) and analysed, as autovacuum would.
 import { loadavg } from 'node:os';
 import { createLocalStoreClient } from '@dtg/local-client';
+import { GIVEN_NAMES as GIVEN, SURNAMES } from '@dtg/dingtalk-sim';
 import { BENCH_ADMIN_TOKEN, BENCH_TENANT, startBenchStore, type BenchStore } from './bench-store';
 import { percentile, progress, report, withPostgres, type BenchRow } from './bench-support';
 
@@ -13,55 +14,6 @@ const REQUESTS = Number(process.env.BENCH_DIRECTORY_REQUESTS ?? 3_000);
 const WARMUP = 300;
 /** Departments form an 8-ary tree: 1 is the root, depth ~4 at 2,000. */
 const FANOUT = 8;
-
-const SURNAMES = [
-  'Wang',
-  'Li',
-  'Zhang',
-  'Liu',
-  'Chen',
-  'Yang',
-  'Huang',
-  'Zhao',
-  'Wu',
-  'Zhou',
-  'Xu',
-  'Sun',
-  'Ma',
-  'Zhu',
-  'Hu',
-  'Guo',
-  'He',
-  'Lin',
-  'Gao',
-  'Luo',
-];
-const GIVEN = [
-  'Wei',
-  'Fang',
-  'Na',
-  'Min',
-  'Jing',
-  'Li',
-  'Qiang',
-  'Lei',
-  'Jun',
-  'Yang',
-  'Yong',
-  'Yan',
-  'Jie',
-  'Tao',
-  'Ming',
-  'Chao',
-  'Xiu',
-  'Xia',
-  'Ping',
-  'Gang',
-  'Hui',
-  'Hua',
-  'Dan',
-  'Bo',
-];
 
 async function seed(store: BenchStore): Promise<void> {
   const sql = (text: string, values: unknown[] = []) => store.pg.query(text, values);

@@ -2,7 +2,7 @@ import { DingTalkCallbackCrypto } from '@dtg/dingtalk-client';
 import { DEMO, startSimulator, type RunningSim } from '@dtg/dingtalk-sim';
 import { mintUserToken } from '../src/features/auth/user-tokens';
 import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
-import { adminCall, callbackFootprint, pullEvents, warmUp, type PushOutcome } from './support/dingtalk-callbacks';
+import { adminCall, callbackFootprint, createDemoTenant, pullEvents, warmUp, type PushOutcome } from './support/dingtalk-callbacks';
 import { postCallback, signPush, simControl, waitFor, type CallbackKeys } from '@dtg/testkit';
 
 const appKeys: CallbackKeys = { token: DEMO.app.callbackToken, aesKey: DEMO.app.aesKey, ownerKey: DEMO.corpId };
@@ -24,18 +24,7 @@ describe('DingTalk callbacks of an internal app', () => {
   beforeEach(async () => {
     await simControl(sim.url, 'POST', '/reset');
     h = await startCloud({ env: { DINGTALK_LOGIN_URL: sim.url, DINGTALK_API_URL: sim.url, DINGTALK_OAPI_URL: sim.url } });
-    const created = await adminCall(h, ADMIN_TOKEN, 'POST', '/admin/tenants', {
-      name: 'Demo',
-      corpId: DEMO.corpId,
-      appKey: DEMO.app.appKey,
-      appSecret: DEMO.app.appSecret,
-      agentId: DEMO.app.agentId,
-      callbackToken: DEMO.app.callbackToken,
-      callbackAesKey: DEMO.app.aesKey,
-    });
-    expect(created.status).toBe(201);
-    tenantId = (created.body.tenant as { id: string }).id;
-    apiKey = (created.body.apiKey as { key: string }).key;
+    ({ id: tenantId, apiKey } = await createDemoTenant(h, { callbackToken: DEMO.app.callbackToken, callbackAesKey: DEMO.app.aesKey }));
     callbackUrl = `${h.url}/callbacks/dingtalk?tenant=${tenantId}`;
     await warmUp(callbackUrl, appKeys);
     await simControl(sim.url, 'PUT', '/callbacks', { appUrl: callbackUrl, suiteUrl: null });

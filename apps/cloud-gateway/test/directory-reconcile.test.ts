@@ -3,7 +3,7 @@
 // so one tenant's walk never holds up another tenant's sends.
 import { DEMO, startSimulator, type RunningSim } from '@dtg/dingtalk-sim';
 import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
-import { adminCall, pullEvents } from './support/dingtalk-callbacks';
+import { adminCall, createDemoTenant, pullEvents } from './support/dingtalk-callbacks';
 import { simControl, waitFor } from '@dtg/testkit';
 
 let sim: RunningSim;
@@ -17,18 +17,7 @@ afterEach(() => h.close());
 
 const env = (extra: Record<string, string>) => ({ DINGTALK_LOGIN_URL: sim.url, DINGTALK_API_URL: sim.url, DINGTALK_OAPI_URL: sim.url, ...extra });
 
-async function internalTenant(extra: Record<string, unknown> = {}): Promise<{ id: string; apiKey: string }> {
-  const created = await adminCall(h, ADMIN_TOKEN, 'POST', '/admin/tenants', {
-    name: 'Demo',
-    corpId: DEMO.corpId,
-    appKey: DEMO.app.appKey,
-    appSecret: DEMO.app.appSecret,
-    agentId: DEMO.app.agentId,
-    ...extra,
-  });
-  expect(created.status).toBe(201);
-  return { id: (created.body.tenant as { id: string }).id, apiKey: (created.body.apiKey as { key: string }).key };
-}
+const internalTenant = (extra: Record<string, unknown> = {}) => createDemoTenant(h, extra);
 
 const tenantRow = (id: string) => h.services.db.tenant.findUniqueOrThrow({ where: { id } });
 

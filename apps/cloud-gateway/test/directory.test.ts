@@ -1,7 +1,7 @@
 import type { Department, EventEnvelope, UserProfile } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { mintUserToken } from '../src/features/auth/user-tokens';
-import { startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
+import { eachIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
 import { simControl, waitFor } from '@dtg/testkit';
 
 interface SyncView {
@@ -19,11 +19,7 @@ describe('directory sync', () => {
   let stack: IdentityStack;
   let tenant: TestTenant;
 
-  beforeEach(async () => {
-    stack = await startIdentityStack();
-    tenant = await stack.createTenant();
-  });
-  afterEach(() => stack.close());
+  eachIdentityStack((s, t) => ([stack, tenant] = [s, t]));
 
   const demoOrg = () => {
     const org = stack.sim.sim.fixture().orgs.find((o) => o.corpId === DEMO.corpId);

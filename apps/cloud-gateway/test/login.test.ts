@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LoginTicketSchema, type EventEnvelope } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { openWithTicket } from '@dtg/service-kit';
-import { PUBLIC_URL, RETURN_TO, startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
+import { PUBLIC_URL, RETURN_TO, eachIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
 import { startCloud } from './support/cloud-harness';
 import { beginLogin, consent, hop, otherBrowser, signIn } from './support/login-browser';
 
@@ -12,11 +12,7 @@ describe('sign in with DingTalk (internal app)', () => {
   let stack: IdentityStack;
   let tenant: TestTenant;
 
-  beforeEach(async () => {
-    stack = await startIdentityStack();
-    tenant = await stack.createTenant();
-  });
-  afterEach(() => stack.close());
+  eachIdentityStack((s, t) => ([stack, tenant] = [s, t]));
 
   async function nothingCreated() {
     expect(await stack.cloud.services.db.loginTicket.count()).toBe(0);

@@ -2,22 +2,13 @@
 // sealed (v1, no associated data) and the plaintext callback token are sealed properly at start;
 // a sealed value moved to another row does not open; ENCRYPTION_KEY rotates with
 // ENCRYPTION_KEY_PREVIOUS and the re-seal `admin keys rotate` runs.
-import { createCipheriv, randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { sqliteTokenStore } from '../src/features/dingtalk/sqlite-token-store';
 import { reseal } from '../src/features/keys/reseal';
 import { ADMIN_TOKEN, migratedDbFile, startCloud, type CloudHarness } from './support/cloud-harness';
-
-const newKey = () => randomBytes(32).toString('base64');
-
-function sealV1(keyBase64: string, plaintext: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', Buffer.from(keyBase64, 'base64'), iv);
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
-}
+import { newKey, sealV1 } from './support/legacy-seal';
 
 const SEALED = ['appSecretEnc', 'webhookSecretEnc', 'previousSecretEnc', 'callbackTokenEnc', 'callbackAesKeyEnc'] as const;
 

@@ -8,6 +8,16 @@ import { openDatabase, type CloudDatabase, type Sql } from '../src/db/prisma';
 import { migratedDbFile } from './support/cloud-harness';
 
 const now = Date.now();
+/** A write that inserts tenant `id` through the direct connection. */
+const insert = (id: string) => (sql: Sql) =>
+  sql.run(
+    `INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES (?, ?, ?, 'internal', 'x', ?, ?)`,
+    id,
+    id,
+    `corp-${id}`,
+    now,
+    now,
+  );
 const tenantRow = (id: string) => ({ id, name: id, corpId: `corp-${id}`, mode: 'internal', webhookSecretEnc: 'x' });
 
 describe('SqliteConnection', () => {
@@ -135,15 +145,6 @@ describe('SqliteConnection', () => {
   });
 
   it('commits writes that arrive together as a group, each atomic on its own', async () => {
-    const insert = (id: string) => (sql: Sql) =>
-      sql.run(
-        `INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES (?, ?, ?, 'internal', 'x', ?, ?)`,
-        id,
-        id,
-        `corp-${id}`,
-        now,
-        now,
-      );
     const results = await Promise.allSettled([
       cloud.sqlite.write(insert('ten_1')),
       cloud.sqlite.write((sql) => {
@@ -170,15 +171,6 @@ describe('SqliteConnection', () => {
       if (other.inTransaction) other.prepare('ROLLBACK').run();
       other.close();
     });
-    const insert = (id: string) => (sql: Sql) =>
-      sql.run(
-        `INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES (?, ?, ?, 'internal', 'x', ?, ?)`,
-        id,
-        id,
-        `corp-${id}`,
-        now,
-        now,
-      );
 
     it('waits without blocking the event loop, lets reads through, and writes everything once the lock is released', async () => {
       const order: string[] = [];

@@ -2,7 +2,7 @@
 // SyncHTTP) feed the same inbox and processing as HTTP callbacks, against the simulator.
 import { DEMO, startSimulator, type RunningSim, type StreamMessage } from '@dtg/dingtalk-sim';
 import { ADMIN_TOKEN, METRICS_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
-import { adminCall, pullEvents, warmUp } from './support/dingtalk-callbacks';
+import { adminCall, createDemoTenant, pullEvents, warmUp } from './support/dingtalk-callbacks';
 import { simControl, waitFor } from '@dtg/testkit';
 
 const SECOND = DEMO.secondCorpId;
@@ -33,18 +33,9 @@ describe('an internal-app tenant in Stream mode', () => {
     await simControl(sim.url, 'POST', '/reset');
     await simControl(sim.url, 'PUT', '/callbacks', { appMode: 'stream' });
     h = await startCloud({ env: dingtalkEnv() });
-    const created = await adminCall(h, ADMIN_TOKEN, 'POST', '/admin/tenants', {
-      name: 'Demo',
-      corpId: DEMO.corpId,
-      appKey: DEMO.app.appKey,
-      appSecret: DEMO.app.appSecret,
-      agentId: DEMO.app.agentId,
-      callbackMode: 'stream',
-    });
-    expect(created.status).toBe(201);
-    expect(created.body.tenant).toMatchObject({ callbackMode: 'stream' });
-    tenantId = (created.body.tenant as { id: string }).id;
-    apiKey = (created.body.apiKey as { key: string }).key;
+    const created = await createDemoTenant(h, { callbackMode: 'stream' });
+    expect(created.tenant).toMatchObject({ callbackMode: 'stream' });
+    ({ id: tenantId, apiKey } = created);
     await waitFor(async () => (await openConnections(DEMO.app.appKey)) === 1, 'the tenant’s Stream connection');
   });
 

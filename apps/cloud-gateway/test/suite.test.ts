@@ -172,7 +172,7 @@ describe('third-party suite mode', () => {
     expect((await alarm.check()).level).toBe('ok');
     now += 121_000;
     expect((await alarm.check()).level).toBe('error');
-    await new Promise((r) => setImmediate(r));
+    await waitFor(() => lines.length >= 2, 'the warning and the error in the log');
     expect(lines.map((l) => [l.level, l.message])).toEqual([
       ['warn', expect.stringContaining('no suite_ticket has been received')],
       ['error', expect.stringContaining('no new suite_ticket')],

@@ -1,18 +1,14 @@
 import type { EventEnvelope, UserProfile } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { mintUserToken } from '../src/features/auth/user-tokens';
-import { startIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
+import { eachIdentityStack, type IdentityStack, type TestTenant } from './support/identity-stack';
 import { simControl } from '@dtg/testkit';
 
 describe('user info (GET /v1/users)', () => {
   let stack: IdentityStack;
   let tenant: TestTenant;
 
-  beforeEach(async () => {
-    stack = await startIdentityStack();
-    tenant = await stack.createTenant();
-  });
-  afterEach(() => stack.close());
+  eachIdentityStack((s, t) => ([stack, tenant] = [s, t]));
 
   const userGets = () => stack.sim.sim.requestLog({ pathPrefix: '/topapi/v2/user/get' }).length;
   const upserts = async () => (await stack.events(tenant)).filter((e): e is EventEnvelope<'user.upserted'> => e.type === 'user.upserted');

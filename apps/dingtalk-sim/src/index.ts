@@ -2,6 +2,7 @@ export { startSimulator, type RunningSim, type SimOptions } from './start-simula
 export { Simulator, SimulatorError, type IssuedToken, type RateLimitSettings } from './simulator';
 export { DEMO } from './fixture/demo-constants';
 export { demoFixture } from './fixture/demo-fixture';
+export { GIVEN_NAMES, SURNAMES } from './fixture/demo-names';
 export {
   FixtureSchema,
   type Fixture,

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { waitFor } from '@dtg/testkit';
 import { DEMO, demoFixture, type FixtureInput } from '../src';
 import { useSimulator } from './sim-client';
 
@@ -11,7 +12,8 @@ describe('control plane', () => {
     expect(frozen.body.frozen).toBe(true);
     const advanced = await sim().control<{ nowMs: number }>('POST', '/clock', { advanceMs: 60_000 });
     expect(advanced.body.nowMs).toBe(frozen.body.nowMs + 60_000);
-    await new Promise((r) => setTimeout(r, 30));
+    const realMs = Date.now();
+    await waitFor(() => Date.now() > realMs, 'real time to move on');
     expect((await sim().control<{ nowMs: number }>('GET', '/clock')).body.nowMs).toBe(advanced.body.nowMs);
     const set = await sim().control<{ nowMs: number; iso: string }>('POST', '/clock', { setMs: Date.UTC(2030, 0, 1) });
     expect(set.body.iso).toBe('2030-01-01T00:00:00.000Z');

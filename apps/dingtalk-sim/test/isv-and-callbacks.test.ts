@@ -4,6 +4,11 @@ import { useSimulator } from './sim-client';
 import { waitFor } from '@dtg/testkit';
 
 const sim = useSimulator();
+
+const suiteBody = (ticket: string) => ({ suiteKey: DEMO.suite.suiteKey, suiteSecret: DEMO.suite.suiteSecret, suiteTicket: ticket });
+/** A suite access token for the demo suite, on its initial ticket. */
+const suiteAccessToken = async () =>
+  (await sim().api<{ accessToken: string }>('POST', '/v1.0/oauth2/suiteAccessToken', undefined, suiteBody(DEMO.suite.initialTicket))).body.accessToken;
 const appReceiver = new CallbackReceiver(new CallbackCrypto(DEMO.app.callbackToken, DEMO.app.aesKey, DEMO.corpId));
 const suiteReceiver = new CallbackReceiver(new CallbackCrypto(DEMO.suite.callbackToken, DEMO.suite.aesKey, DEMO.suite.suiteKey));
 let urls: { appUrl: string; suiteUrl: string };
@@ -55,7 +60,6 @@ describe('suite tickets and ISV tokens', () => {
     expect(suiteReceiver.events('suite_ticket')).toEqual([
       { EventType: 'suite_ticket', SuiteKey: DEMO.suite.suiteKey, SuiteTicket: rotated.body.ticket, TimeStamp: expect.any(String) },
     ]);
-    const suiteBody = (ticket: string) => ({ suiteKey: DEMO.suite.suiteKey, suiteSecret: DEMO.suite.suiteSecret, suiteTicket: ticket });
     const stale = await sim().api('POST', '/v1.0/oauth2/suiteAccessToken', undefined, suiteBody(DEMO.suite.initialTicket));
     expect([stale.status, stale.body['code']]).toEqual([400, 'invalidSuiteTicket']);
     expect((await sim().api('POST', '/v1.0/oauth2/suiteAccessToken', undefined, suiteBody(rotated.body.ticket))).status).toBe(200);
@@ -77,11 +81,7 @@ describe('suite tickets and ISV tokens', () => {
     const fixture = demoFixture();
     const sim2 = sim().running.sim;
     sim2.loadFixture({ ...fixture, suites: fixture.suites.map((s) => ({ ...s, customApp: true })) });
-    const r = await sim().api('POST', '/v1.0/oauth2/suiteAccessToken', undefined, {
-      suiteKey: DEMO.suite.suiteKey,
-      suiteSecret: DEMO.suite.suiteSecret,
-      suiteTicket: 'test',
-    });
+    const r = await sim().api('POST', '/v1.0/oauth2/suiteAccessToken', undefined, suiteBody('test'));
     expect(r.status).toBe(200);
     sim2.loadFixture(fixture);
   });
@@ -116,13 +116,7 @@ describe('suite tickets and ISV tokens', () => {
       auth_info: { agent: [{ agentid: 300003 }] },
     });
 
-    const suiteToken = (
-      await sim().api<{ accessToken: string }>('POST', '/v1.0/oauth2/suiteAccessToken', undefined, {
-        suiteKey: DEMO.suite.suiteKey,
-        suiteSecret: DEMO.suite.suiteSecret,
-        suiteTicket: DEMO.suite.initialTicket,
-      })
-    ).body.accessToken;
+    const suiteToken = await suiteAccessToken();
     const perm = await sim().request('POST', `/service/get_permanent_code?suite_access_token=${suiteToken}`, {
       body: { tmp_auth_code: installed.body.tmpAuthCode },
     });
@@ -153,13 +147,7 @@ describe('suite tickets and ISV tokens', () => {
   });
 
   it('authInfo: missing corp → invalidCorpId, unknown org → orgNotExist, not installed → orgNotAuthApp, expired suite token → InvalidAuthentication', async () => {
-    const suiteToken = (
-      await sim().api<{ accessToken: string }>('POST', '/v1.0/oauth2/suiteAccessToken', undefined, {
-        suiteKey: DEMO.suite.suiteKey,
-        suiteSecret: DEMO.suite.suiteSecret,
-        suiteTicket: DEMO.suite.initialTicket,
-      })
-    ).body.accessToken;
+    const suiteToken = await suiteAccessToken();
     expect((await sim().api('GET', '/v1.0/oauth2/apps/authInfo', suiteToken)).body['code']).toBe('invalidCorpId');
     expect((await sim().api('GET', '/v1.0/oauth2/apps/authInfo?authCorpId=dingnothing', suiteToken)).body['code']).toBe('orgNotExist');
     expect((await sim().api('GET', `/v1.0/oauth2/apps/authInfo?authCorpId=${DEMO.secondCorpId}`, suiteToken)).body['code']).toBe('orgNotAuthApp');
@@ -203,7 +191,7 @@ describe('callback pushes', () => {
     await sim().control('POST', '/callbacks/push', { target: 'app', event: { EventType: 'user_add_org', UserId: ['user002'], CorpId: DEMO.corpId } });
     expect(appReceiver.received).toHaveLength(1);
     sim().running.sim.clock.advance(9_000);
-    await new Promise((r) => setTimeout(r, 100));
+    await sim().running.sim.world.callbacks.idle();
     expect(appReceiver.received).toHaveLength(1);
     sim().running.sim.clock.advance(1_000);
     await waitFor(() => appReceiver.received.length === 2, 'the second push');
@@ -225,7 +213,7 @@ describe('callback pushes', () => {
     sim().running.sim.clock.advance(10_000);
     await waitFor(() => appReceiver.received.length === 2, 'the second push');
     sim().running.sim.clock.advance(30_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await sim().running.sim.world.callbacks.idle();
     expect(appReceiver.received).toHaveLength(2);
     const deliveries = (await sim().control<{ deliveries: Array<{ state: string }> }>('GET', '/callbacks')).body.deliveries;
     expect(deliveries.map((d) => d.state)).toEqual(['acknowledged']);

@@ -1,3 +1,4 @@
+import { waitFor } from '@dtg/testkit';
 import WebSocket from 'ws';
 
 export interface Frame {
@@ -14,17 +15,10 @@ export interface Frame {
 export class RawStreamClient {
   readonly frames: Frame[] = [];
   closed = false;
-  private waiters: Array<() => void> = [];
 
   private constructor(readonly socket: WebSocket) {
-    socket.on('message', (raw) => {
-      this.frames.push(JSON.parse(String(raw)) as Frame);
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
+    socket.on('message', (raw) => this.frames.push(JSON.parse(String(raw)) as Frame));
+    socket.on('close', () => (this.closed = true));
   }
 
   /** connections/open with the given credentials, then the WebSocket with its ticket. */
@@ -50,17 +44,8 @@ export class RawStreamClient {
   }
 
   /** The first frame (from `from` on) that matches, waiting up to `timeoutMs`. */
-  async next(match: (f: Frame) => boolean, timeoutMs = 5000, from = 0): Promise<Frame> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.frames.slice(from).find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching frame within ${timeoutMs} ms (got ${this.frames.map((f) => f.headers['topic']).join(', ')})`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
+  next(match: (f: Frame) => boolean, timeoutMs = 5000, from = 0): Promise<Frame> {
+    return waitFor(() => this.frames.slice(from).find(match), `a matching frame from #${from}`, timeoutMs);
   }
 
   events(): Frame[] {
@@ -78,20 +63,10 @@ export class RawStreamClient {
   }
 
   async waitClosed(timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed) {
-      if (Date.now() > deadline) throw new Error('socket did not close');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(() => this.closed, 'the socket to close', timeoutMs);
   }
 
   close(): void {
     this.socket.terminate();
-  }
-
-  private wake(): void {
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const w of waiters) w();
   }
 }

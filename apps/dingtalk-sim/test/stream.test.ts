@@ -72,7 +72,7 @@ describe('Stream gateway: connections/open', () => {
       ...appCreds,
       subscriptions: [{ type: 'EVENT', topic: '*' }],
     });
-    await new Promise((res) => setTimeout(res, 5));
+    sim().running.sim.clock.advance(1);
     expect(await status(`${late.body.endpoint}?ticket=${late.body.ticket}`)).toBe(401);
   });
 });
@@ -113,7 +113,9 @@ describe('Stream gateway: frames', () => {
     });
     client.ack(frame);
     await waitFor(() => message(pushed.body.messageId)?.state === 'acked', 'acked');
-    await new Promise((r) => setTimeout(r, 500));
+    // Acked and nothing scheduled for it: no timer is left that could deliver it again.
+    expect(sim().running.sim.world.stream.scheduled(pushed.body.messageId)).toBe(false);
+    expect(message(pushed.body.messageId)?.deliveries).toHaveLength(1);
     expect(client.events()).toHaveLength(1);
   });
 

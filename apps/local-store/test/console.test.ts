@@ -2,7 +2,7 @@
 // modules under an immutable build URL (every import resolvable), and /api/config.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConsoleConfigSchema } from '@dtg/contracts';
+import { ConsoleConfigSchema, messageLimits } from '@dtg/contracts';
 import { ProblemSchema } from '@dtg/service-kit';
 import request from 'supertest';
 import { CONSOLE_PUBLIC_DIR } from '../src/features/console/console-assets';
@@ -165,7 +165,7 @@ describe('GET /in-app (免登 inside the DingTalk client)', () => {
 });
 
 describe('GET /api/config', () => {
-  it('gives the tenant and the cloud the browser uses (CLOUD_PUBLIC_URL, not CLOUD_URL), with the login start at this store', async () => {
+  it("gives the tenant and the cloud the browser uses (CLOUD_PUBLIC_URL, not CLOUD_URL), with the login start at this store and DingTalk's message limits", async () => {
     const res = await request(store.app).get('/api/config');
     expect(res.status).toBe(200);
     expect(ConsoleConfigSchema.parse(res.body)).toEqual({
@@ -173,6 +173,7 @@ describe('GET /api/config', () => {
       cloudUrl: CLOUD_PUBLIC_URL,
       loginUrl: '/auth/login',
       timeZone: 'Asia/Shanghai',
+      messageLimits: messageLimits(),
     });
   });
 });

@@ -1,6 +1,6 @@
 // The event spine across real processes: cloud (SQLite) → local store (Postgres), by push and by
 // pull, through crashes of either side. Events are test.ping events emitted by the admin API.
-import { type Stack, startStack, waitFor } from '@dtg/testkit';
+import { createTenant, type Stack, startStack, waitFor } from '@dtg/testkit';
 
 const processed = async (s: Stack) => Number((await s.pg.query('SELECT count(*)::int AS n FROM processed_events')).rows[0].n);
 const distinctProcessed = async (s: Stack) => Number((await s.pg.query('SELECT count(DISTINCT event_id)::int AS n FROM processed_events')).rows[0].n);
@@ -84,7 +84,24 @@ describe('event spine end to end (real processes)', () => {
 
     await stack.admin('POST', `/admin/tenants/${stack.tenant.id}/suspend`);
     await emit(stack, 10);
-    await new Promise((r) => setTimeout(r, 2000));
+    // A marker: one event for another (active) tenant, emitted after the ten. Once the dispatcher
+    // has attempted it, a pass that saw the ten has run; it claims for every tenant it serves in
+    // that pass, before any push, so a suspended tenant's deliveries are untouched only if skipped.
+    const marker = await createTenant(stack.admin, {
+      name: 'marker',
+      corpId: 'corp-marker',
+      appKey: 'marker-app',
+      appSecret: 'marker-secret',
+      webhookUrl: `${stack.local.url}/webhooks/cloud`,
+      reconcileInterval: 'off',
+    });
+    expect((await stack.admin('POST', `/admin/tenants/${marker.id}/test-events`, { count: 1 })).status).toBe(202);
+    await waitFor(async () => {
+      const res = await stack!.admin('GET', `/admin/deliveries?tenantId=${marker.id}`);
+      return (res.body.items as { attempts: number }[]).some((d) => d.attempts > 0);
+    }, 'the marker tenant push attempted');
+    const suspended = (await stack.admin('GET', `/admin/deliveries?status=pending&tenantId=${stack.tenant.id}`)).body.items as { attempts: number }[];
+    expect(suspended.map((d) => d.attempts)).toEqual(Array(10).fill(0));
     expect(await processed(stack)).toBe(50);
     await stack.admin('POST', `/admin/tenants/${stack.tenant.id}/activate`);
     await waitFor(async () => (await processed(stack!)) === 60, 'resumed after activation');

@@ -128,6 +128,7 @@ describe('building on the local store (real processes, @dtg/local-client)', () =
         { idempotencyKey: 'alert-db3-disk' },
       ),
     ).toEqual(sent);
+    // The outage's length is the scenario (the store keeps the message while the cloud stays away), not a wait for something.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 30_000 - (Date.now() - downAt))));
     expect(await service.messages.get(sent.id)).toMatchObject({ status: 'queued', cloudMessageId: null });
     await stack.cloud.start();

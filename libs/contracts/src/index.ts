@@ -2,6 +2,7 @@ export * from './directory';
 export * from './directory-sync';
 export * from './messages';
 export * from './work-notification';
+export * from './message-limits';
 export * from './send-message';
 export * from './template-message';
 export * from './media';

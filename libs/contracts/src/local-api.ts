@@ -1,8 +1,10 @@
 // The local store's own HTTP API (what the customer's frontend calls). Request schemas parse query
 // strings (hence the coercions); response schemas are what tests validate every answer against.
 import { z } from 'zod';
+import { MessageLimitsSchema } from './message-limits';
+import { MessageResourceSchema } from './store-changes';
 import { UserProfileSchema } from './directory';
-import { MessageStatusSchema, RecipientResultSchema, RecipientStatusSchema, RecipientsSpecSchema } from './messages';
+import { RecipientResultSchema, RecipientStatusSchema, RecipientsSpecSchema } from './messages';
 import { MessageChannelSchema } from './message-channel';
 
 /** Postgres text cannot hold NUL: a value with one matches nothing and would make the query fail. */
@@ -29,6 +31,8 @@ export const ConsoleConfigSchema = z.object({
   loginUrl: z.string().startsWith('/'),
   /** The organisation's IANA time zone (the store's ORG_TIME_ZONE, Asia/Shanghai by default): dates are shown in it. */
   timeZone: z.string().min(1),
+  /** DingTalk's limits the compose form checks as the user types (read from the message schemas). */
+  messageLimits: MessageLimitsSchema,
 });
 export type ConsoleConfig = z.infer<typeof ConsoleConfigSchema>;
 
@@ -142,18 +146,10 @@ export const MessageParamsSchema = z.object({ id: z.string().min(1).max(128).reg
 export const RecipientCountsSchema = z.record(RecipientStatusSchema, z.number().int().nonnegative());
 export type RecipientCounts = z.infer<typeof RecipientCountsSchema>;
 
-export const MessageSummarySchema = z.object({
-  /** The store's own id for a message sent through it (lmsg_…), else the cloud's. Either works in GET /api/messages/:id. */
-  id: z.string(),
-  /** The cloud's id; null while a message sent through the store waits to be relayed (or was refused). */
-  cloudMessageId: z.string().nullable(),
-  msgtype: z.string(),
+/** A message in the list: the resource change events describe, with its channel and its recipients counted by status. */
+export const MessageSummarySchema = MessageResourceSchema.extend({
   /** The DingTalk channel: a work notification, or the app robot's 1:1 chat. */
   channel: MessageChannelSchema.default('work_notification'),
-  status: MessageStatusSchema,
-  createdAt: z.iso.datetime(),
-  /** Who asked for the send (a userid, a service token id, `local-admin`, or the cloud API key's id); null for messages from before this was recorded. */
-  createdBy: z.string().nullable(),
   counts: RecipientCountsSchema,
 });
 export type MessageSummary = z.infer<typeof MessageSummarySchema>;

@@ -11,14 +11,14 @@ const Version = z.number().int().positive();
 
 /** A work notification as change events describe it (GET /api/messages/:id has the content and every recipient). */
 export const MessageResourceSchema = z.object({
-  /** The id to use at this store: the store's own id for messages sent through it, else the cloud's. */
+  /** The id to use at this store: the store's own id for messages sent through it (lmsg_…), else the cloud's. Either works in GET /api/messages/:id. */
   id: z.string(),
-  /** The cloud's id; null while a message sent through the store waits to be relayed. */
+  /** The cloud's id; null while a message sent through the store waits to be relayed (or was refused). */
   cloudMessageId: z.string().nullable(),
   msgtype: z.string(),
   status: MessageStatusSchema,
   createdAt: z.iso.datetime(),
-  /** Who asked for the send: a userid, a service token id, `local-admin`, or the cloud API key's id. */
+  /** Who asked for the send (a userid, a service token id, `local-admin`, or the cloud API key's id); null for messages from before this was recorded. */
   createdBy: z.string().nullable(),
 });
 export type MessageResource = z.infer<typeof MessageResourceSchema>;

@@ -66,3 +66,8 @@ export { ApiRegistry, type ApiResponseSpec, type ApiRouteSpec, type HttpMethod }
 export { buildOpenApiDocument, type OpenApiInfo, type OutgoingWebhookSpec } from './openapi/openapi-document';
 export { openApiRoutes } from './openapi/openapi.routes';
 export { documentedRoutes, unservedRoutes, type ProbeRequest } from './openapi/route-probe';
+
+export { Pump } from './work/pump';
+export { Signal } from './work/signal';
+export { BatchWriter } from './work/batch-writer';
+export { KeyedWorkers } from './work/keyed-workers';

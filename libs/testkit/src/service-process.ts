@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { waitFor } from './wait-for';
 
 /** The repository root: services run from there, as `npm start` runs them. */
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -72,20 +73,20 @@ export class ServiceProcess {
   }
 
   async waitHealthy(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
+    const healthUrl = this.url + (this.options.healthPath ?? '/healthz');
+    const healthy = async () => {
       if (this.child?.exitCode !== null && this.child?.exitCode !== undefined) {
-        throw new Error(`${this.name} exited (${this.child.exitCode}):\n${this.tail()}`);
+        throw new ExitedError(`${this.name} exited (${this.child.exitCode}):\n${this.tail()}`);
       }
-      try {
-        const res = await fetch(this.url + (this.options.healthPath ?? '/healthz'), { signal: AbortSignal.timeout(1000) });
-        if (res.ok) return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${this.name} not healthy after ${timeoutMs} ms:\n${this.tail()}`);
+      // Not listening yet is just "not yet".
+      return fetch(healthUrl, { signal: AbortSignal.timeout(1000) }).then(
+        (res) => res.ok,
+        () => false,
+      );
+    };
+    await waitFor(healthy, `${this.name} to be healthy`, timeoutMs).catch((err: unknown) => {
+      throw err instanceof ExitedError ? err : new Error(`${(err as Error).message}:\n${this.tail()}`);
+    });
   }
 
   /** SIGKILL: no shutdown hooks, no draining — a crash. */
@@ -114,3 +115,6 @@ export class ServiceProcess {
     return this.output.join('').split('\n').slice(-lines).join('\n');
   }
 }
+
+/** The process ended while it was awaited: said with its output, not as a timeout. */
+class ExitedError extends Error {}

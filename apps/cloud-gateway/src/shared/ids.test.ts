@@ -1,3 +1,4 @@
+import { waitFor } from '@dtg/testkit';
 import { newId } from './ids';
 
 describe('newId', () => {
@@ -7,7 +8,8 @@ describe('newId', () => {
 
   it('sorts by creation time, and never repeats (the random pool refills without reuse)', async () => {
     const first = Array.from({ length: 2_000 }, () => newId('evt'));
-    await new Promise((r) => setTimeout(r, 5));
+    const lastMs = Date.now();
+    await waitFor(() => Date.now() > lastMs, 'the next millisecond');
     const later = newId('evt');
     expect(first.every((id) => id < later)).toBe(true);
     expect(new Set(first).size).toBe(first.length);

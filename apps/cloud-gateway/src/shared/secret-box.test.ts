@@ -1,15 +1,6 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createSecretBox } from './secret-box';
-
-const newKey = () => randomBytes(32).toString('base64');
-
-/** What the first releases wrote: v1.<iv>.<tag>.<ciphertext>, no associated data. */
-function sealV1(keyBase64: string, plaintext: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', Buffer.from(keyBase64, 'base64'), iv);
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
-}
+import { newKey, sealV1 } from '../../test/support/legacy-seal';
 
 describe('secret box', () => {
   const key = newKey();

@@ -1,7 +1,8 @@
 // Test helpers around DingTalk callbacks into an in-process cloud: what was stored, the tenant's
 // events, a warm-up push. Signing and posting a push is @dtg/testkit's (signPush, postCallback).
+import { DEMO } from '@dtg/dingtalk-sim';
 import { postCallback, signPush, type CallbackKeys } from '@dtg/testkit';
-import type { CloudHarness } from './cloud-harness';
+import { ADMIN_TOKEN, type CloudHarness } from './cloud-harness';
 
 export interface PushOutcome {
   httpStatus: number;
@@ -25,6 +26,24 @@ export async function adminCall(h: CloudHarness, adminToken: string, method: str
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** The demo org's internal app as a tenant of `h`; `extra` adds admin-API fields. Throws unless 201. */
+export async function createDemoTenant(
+  h: CloudHarness,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; apiKey: string; tenant: Record<string, unknown> }> {
+  const created = await adminCall(h, ADMIN_TOKEN, 'POST', '/admin/tenants', {
+    name: 'Demo',
+    corpId: DEMO.corpId,
+    appKey: DEMO.app.appKey,
+    appSecret: DEMO.app.appSecret,
+    agentId: DEMO.app.agentId,
+    ...extra,
+  });
+  if (created.status !== 201) throw new Error(`tenant creation answered ${created.status}: ${JSON.stringify(created.body)}`);
+  const tenant = created.body.tenant as Record<string, unknown> & { id: string };
+  return { id: tenant.id, apiKey: (created.body.apiKey as { key: string }).key, tenant };
 }
 
 /** The tenant's events as a local store would pull them. */

@@ -39,6 +39,16 @@ export interface IdentityStack {
   close(): Promise<void>;
 }
 
+/** A fresh stack with one tenant for each test of the enclosing block, closed after it. */
+export function eachIdentityStack(use: (stack: IdentityStack, tenant: TestTenant) => void): void {
+  let current: IdentityStack | undefined;
+  beforeEach(async () => {
+    current = await startIdentityStack();
+    use(current, await current.createTenant());
+  });
+  afterEach(() => current?.close());
+}
+
 export async function startIdentityStack(options: { env?: Record<string, string> } = {}): Promise<IdentityStack> {
   const sim = await startSimulator({ port: 0 });
   const clock = { offsetMs: 0 };

@@ -32,7 +32,8 @@ export interface PushSettings {
 export class CallbackPusher {
   private deliveries: Delivery[] = [];
   private nextId = 1;
-  private readonly inFlight = new Set<number>();
+  /** Pushes on the wire, by delivery id. */
+  private readonly inFlight = new Map<number, Promise<AttemptResult>>();
 
   constructor(
     private readonly clock: SimClock,
@@ -77,6 +78,15 @@ export class CallbackPusher {
     return this.deliveries;
   }
 
+  /**
+   * Resolves once no push is on the wire. A sim-time change starts every retry it makes due at
+   * once, so after `clock.advance()` this is the point where a retry that was not due has provably
+   * not happened.
+   */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
+  }
+
   /** Failed events of one owner, oldest first; returned ones are removed (DingTalk hands each out once). */
   takeFailed(sourceKey: string, corpId: string | undefined, max: number): { items: Delivery[]; hasMore: boolean } {
     const matching = this.deliveries.filter((d) => d.state === 'failed' && d.sourceKey === sourceKey && (corpId === undefined || d.corpId === corpId));
@@ -85,11 +95,15 @@ export class CallbackPusher {
     return { items, hasMore: matching.length > max };
   }
 
-  private async attempt(d: Delivery, to: CallbackTarget): Promise<AttemptResult> {
+  private attempt(d: Delivery, to: CallbackTarget): Promise<AttemptResult> {
+    const run = this.attemptOnce(d, to).finally(() => this.inFlight.delete(d.id));
+    this.inFlight.set(d.id, run);
+    return run;
+  }
+
+  private async attemptOnce(d: Delivery, to: CallbackTarget): Promise<AttemptResult> {
     const { timeoutMs, retryDelaysMs } = this.settings();
-    this.inFlight.add(d.id);
     const result = await attemptPush(to, d.event, this.clock.now(), timeoutMs, randomAlnum(16));
-    this.inFlight.delete(d.id);
     d.attempts.push(result);
     const retryOffset = retryDelaysMs[d.attempts.length - 1];
     if (result.acknowledged) {

@@ -16,8 +16,8 @@ function privateFields(member: Member, person: Person | undefined) {
   };
 }
 
-/** `/topapi/v2/user/get` result, shaped for the viewer. */
-export function userDetail(member: Member, person: Person | undefined, viewer: Viewer) {
+/** The fields that open both a user's detail and a list entry, in DingTalk's order. */
+function userHead(member: Member, person: Person | undefined, viewer: Viewer) {
   return {
     userid: member.userid,
     unionid: unionIdFor(viewer, member.personId),
@@ -27,6 +27,13 @@ export function userDetail(member: Member, person: Person | undefined, viewer: V
     ...(member.jobNumber !== undefined ? { job_number: member.jobNumber } : {}),
     ...(member.title !== undefined ? { title: member.title } : {}),
     ...(viewer.isv ? {} : privateFields(member, person)),
+  };
+}
+
+/** `/topapi/v2/user/get` result, shaped for the viewer. */
+export function userDetail(member: Member, person: Person | undefined, viewer: Viewer) {
+  return {
+    ...userHead(member, person, viewer),
     dept_id_list: member.deptIds,
     dept_order_list: member.deptIds.map((d) => ({ dept_id: d, order: 0 })),
     leader_in_dept: member.deptIds.map((d) => ({ dept_id: d, leader: member.leaderInDepts.includes(d) })),
@@ -44,14 +51,7 @@ export function userDetail(member: Member, person: Person | undefined, viewer: V
 /** One entry of `/topapi/v2/user/list` for department `deptId`. */
 export function userListItem(member: Member, person: Person | undefined, viewer: Viewer, deptId: number) {
   return {
-    userid: member.userid,
-    unionid: unionIdFor(viewer, member.personId),
-    name: member.name,
-    ...(person?.avatarUrl !== undefined ? { avatar: person.avatarUrl } : {}),
-    hide_mobile: false,
-    ...(member.jobNumber !== undefined ? { job_number: member.jobNumber } : {}),
-    ...(member.title !== undefined ? { title: member.title } : {}),
-    ...(viewer.isv ? {} : privateFields(member, person)),
+    ...userHead(member, person, viewer),
     dept_id_list: member.deptIds,
     dept_order: 0,
     active: member.active,

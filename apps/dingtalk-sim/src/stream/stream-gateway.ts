@@ -43,7 +43,7 @@ export class StreamGateway {
   /** connections/open: a ticket that lets one WebSocket connect within the ticket lifetime. */
   issueTicket(clientId: string, subscriptions: Subscription[]): string {
     const ticket = randomUUID();
-    this.tickets.set(ticket, { clientId, subscriptions, expiresAtMs: Date.now() + this.settings().ticketLifetimeMs });
+    this.tickets.set(ticket, { clientId, subscriptions, expiresAtMs: this.now() + this.settings().ticketLifetimeMs });
     return ticket;
   }
 
@@ -54,7 +54,7 @@ export class StreamGateway {
     const grant = this.tickets.get(ticket);
     this.tickets.delete(ticket);
     if (url.pathname !== STREAM_CONNECT_PATH) return refuse(socket, 404, 'no WebSocket endpoint here');
-    if (!grant || grant.expiresAtMs < Date.now()) return refuse(socket, 401, 'ticket unknown, used or expired: open a connection again');
+    if (!grant || grant.expiresAtMs < this.now()) return refuse(socket, 401, 'ticket unknown, used or expired: open a connection again');
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, grant.clientId, grant.subscriptions));
   }
 
@@ -117,6 +117,11 @@ export class StreamGateway {
 
   message(messageId: string): StreamMessage | undefined {
     return this.messages.get(messageId);
+  }
+
+  /** Whether a (re)delivery or an ack timeout is pending for the message: without one, nothing more happens to it. */
+  scheduled(messageId: string): boolean {
+    return this.timers.has(messageId);
   }
 
   messagesOf(clientId?: string): StreamMessage[] {

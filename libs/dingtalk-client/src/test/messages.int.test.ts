@@ -2,20 +2,12 @@ import { Readable } from 'node:stream';
 import { ZodError } from 'zod';
 import { DingTalkApiError, DingTalkTransportError, type DingTalkClient } from '../index';
 import { validMessages } from './messages.fixture';
-import { DEMO, internalApp, isvInstall, SimHarness } from './sim-harness';
+import { DEMO, eachSimClient, internalApp, isvInstall, type SimHarness } from './sim-harness';
 import { rejection } from './rejections';
 
 let sim: SimHarness;
 let client: DingTalkClient;
-
-beforeAll(async () => {
-  sim = await SimHarness.start();
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  await sim.reset();
-  client = sim.client();
-});
+eachSimClient((s, c) => ([sim, client] = [s, c]));
 
 const SEND = '/topapi/message/corpconversation/asyncsend_v2';
 const text = (content: string) => ({ msgtype: 'text' as const, text: { content } });

@@ -1,18 +1,10 @@
 import type { DingTalkClient } from '../index';
-import { DEMO, internalApp, isvInstall, SimHarness } from './sim-harness';
+import { DEMO, eachSimClient, internalApp, isvInstall, type SimHarness } from './sim-harness';
 import { apiRejection as rejection } from './rejections';
 
 let sim: SimHarness;
 let client: DingTalkClient;
-
-beforeAll(async () => {
-  sim = await SimHarness.start();
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  await sim.reset();
-  client = sim.client();
-});
+eachSimClient((s, c) => ([sim, client] = [s, c]));
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 const appLogin = { clientId: DEMO.app.appKey, clientSecret: DEMO.app.appSecret };

@@ -78,3 +78,16 @@ export class SimHarness {
     return this.running.close();
   }
 }
+
+/** One simulator for the test file, reset before each test, with a fresh client for it. */
+export function eachSimClient(use: (sim: SimHarness, client: DingTalkClient) => void): void {
+  let sim: SimHarness | undefined;
+  beforeAll(async () => {
+    sim = await SimHarness.start();
+  });
+  afterAll(() => sim?.close());
+  beforeEach(async () => {
+    await sim!.reset();
+    use(sim!, sim!.client());
+  });
+}

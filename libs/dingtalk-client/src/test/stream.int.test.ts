@@ -132,12 +132,15 @@ describe('Stream client against the simulator', () => {
     await waitFor(async () => client.state === 'open', 'open');
     await push('user_add_org', { userId: ['user023'] });
     await waitFor(async () => (await sim.control<{ messages: StreamMessage[] }>('GET', '/stream')).messages[0]?.state === 'inflight', 'delivered');
-    const stopped = client.stop();
-    setTimeout(release, 100);
+    let stopResolved = false;
+    const stopped = client.stop().then(() => (stopResolved = true));
+    // The socket closes and the reconnect loop ends while the handler is held: stop() still waits for it.
+    await waitFor(async () => (await connections()).length === 0, 'no connection');
+    expect(stopResolved).toBe(false);
+    expect(client.state).not.toBe('stopped');
+    release();
     await stopped;
     expect(finished).toBe(true);
     expect(client.state).toBe('stopped');
-    // stop() resolved after the reconnect loop ended: nothing is left that could open a connection.
-    await waitFor(async () => (await connections()).length === 0, 'no connection');
   });
 });

@@ -17,6 +17,9 @@ const CreateUserSchema = z.object({ name: z.string().min(1), age: z.number().int
 
 function buildApp(overrides: Partial<ServiceAppOptions> = {}) {
   const logs = captureLogs();
+  let slowEntered!: () => void;
+  /** Resolves once /v1/slow's handler runs: the request is mid-flight. */
+  const slowStarted = new Promise<void>((resolve) => (slowEntered = resolve));
   const registry = createMetricsRegistry('test-service');
   const app = createServiceApp({
     logger: logs.logger,
@@ -44,6 +47,7 @@ function buildApp(overrides: Partial<ServiceAppOptions> = {}) {
       });
       users.get('/slow', (_req, res) => {
         setContextValue('tenantId', 'tenant-s');
+        slowEntered();
         const timer = setTimeout(() => res.json({ late: true }), 2_000);
         res.on('close', () => clearTimeout(timer));
       });
@@ -57,7 +61,7 @@ function buildApp(overrides: Partial<ServiceAppOptions> = {}) {
         res.json({ events: [] });
       });
       app.get('/boom', async () => {
-        await new Promise((resolve) => setTimeout(resolve, 1));
+        await Promise.resolve(); // fails after an await, as a real handler would
         throw new Error('database exploded with password=hunter2');
       });
       app.get('/zod', () => {
@@ -81,7 +85,7 @@ function buildApp(overrides: Partial<ServiceAppOptions> = {}) {
     },
     ...overrides,
   });
-  return { app, registry, logs };
+  return { app, registry, logs, slowStarted };
 }
 
 function expectProblem(body: unknown, code: string, status: number) {
@@ -135,17 +139,17 @@ describe('request id', () => {
   });
 
   it('when the client goes away mid-request, then the access line says aborted and still carries the request id and tenant', async () => {
-    const { app, logs } = buildApp();
+    const { app, logs, slowStarted } = buildApp();
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     const { port } = server.address() as AddressInfo;
     const req = http.get({ host: '127.0.0.1', port, path: '/v1/slow', headers: { 'x-request-id': 'gone-1' } });
     req.on('error', () => undefined);
-    setTimeout(() => req.destroy(), 100);
-    const deadline = Date.now() + 3_000;
-    while (!logs.lines().some((entry) => entry.message === 'request') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await slowStarted;
+    req.destroy();
+    const accessLine = await logs.line((entry) => entry.message === 'request');
     server.close();
-    expect(logs.lines().find((entry) => entry.message === 'request')).toMatchObject({
+    expect(accessLine).toMatchObject({
       path: '/v1/slow',
       aborted: true,
       requestId: 'gone-1',

@@ -4,11 +4,10 @@
 // receiver's idempotent apply absorbs the duplicate. Finished attempts are written in batches (one
 // SQLite transaction per flush) — per-row bookkeeping, not HTTP, was what limited throughput.
 import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
-import { runWithContext, type Logger } from '@dtg/service-kit';
+import { BatchWriter, KeyedWorkers, runWithContext, type Logger, type Signal } from '@dtg/service-kit';
 import { Counter, type Registry } from 'prom-client';
 import type { Db, SqliteConnection, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
-import { Pump } from '../../shared/pump';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { OpsWebhooks } from '../ops/ops-webhooks';
 import type { EndpointHealth } from './endpoint-health';
@@ -42,18 +41,11 @@ type Target = { url: string; secrets: string[] } | { error: string };
 
 /** A tenant's URL check and opened secrets are reused this long (rotation and suspension apply within it). */
 const TARGET_TTL_MS = 2_000;
-const FLUSH_EVERY_MS = 10;
-const FLUSH_AT = 200;
 
-export class Dispatcher {
+export class Dispatcher extends KeyedWorkers {
   private readonly owner = newId('dsp');
-  private readonly workers = new Map<string, Promise<void>>();
-  private readonly signals = new Map<string, Signal>();
   private readonly targets = new Map<string, { target: Target; at: number }>();
-  private results: AttemptResult[] = [];
-  private flushing: Promise<void> = Promise.resolve();
-  private flushTimer?: NodeJS.Timeout;
-  private readonly pump: Pump;
+  private readonly outcomes: BatchWriter<AttemptResult>;
   private readonly now: () => number;
   private readonly attemptsCounter = new Counter({
     name: 'dtg_push_attempts_total',
@@ -62,20 +54,18 @@ export class Dispatcher {
     registers: [],
   });
 
+  /** A worker per tenant with due work (KeyedWorkers); stop() waits for pushes in flight, each bounded by the webhook timeout. */
   constructor(private readonly deps: DispatcherDeps) {
+    super({ pollIntervalMs: deps.pollIntervalMs, onError: (err) => deps.logger.error('dispatcher scan failed', { err }) });
     this.now = deps.now ?? Date.now;
-    this.pump = new Pump(() => this.scan(), {
-      pollIntervalMs: deps.pollIntervalMs,
-      onError: (err) => deps.logger.error('dispatcher scan failed', { err }),
+    // Finished attempts are written in batches, one SQLite transaction per batch (with the endpoint's
+    // health and the operator's delivery.dead, which commit with them).
+    this.outcomes = new BatchWriter((batch) => deps.sqlite.write((tx) => this.recordBatch(tx, batch)), {
+      at: 200,
+      everyMs: 10,
+      onError: (err, count) =>
+        deps.logger.error('recording webhook attempts failed; the leases will expire and the events will be pushed again', { count, err }),
     });
-  }
-
-  private get stopped(): boolean {
-    return !this.pump.running;
-  }
-
-  start(): void {
-    this.pump.start();
   }
 
   /** dtg_push_attempts_total (made with the dispatcher, registered by the app). */
@@ -83,60 +73,26 @@ export class Dispatcher {
     registry.registerMetric(this.attemptsCounter);
   }
 
-  /** New events were committed (or a retry may be due): look for work now. */
-  kick(): void {
-    if (this.stopped) return;
-    for (const signal of this.signals.values()) signal.notify();
-    this.pump.kick();
+  protected due(): Promise<string[]> {
+    return this.deps.sqlite.read((sql) => deliveriesRepository.tenantsWithDueWork(sql, this.now()));
   }
 
-  /** Stops claiming, waits for pushes in flight (each bounded by the webhook timeout) and records them. */
-  async stop(): Promise<void> {
-    this.pump.stop();
-    for (const signal of this.signals.values()) signal.notify();
-    await this.pump.idle();
-    await Promise.allSettled([...this.workers.values()]);
-    await this.flush();
+  protected work(tenantId: string, signal: Signal): Promise<boolean> {
+    return this.runTenant(tenantId, signal);
   }
 
-  /**
-   * Resolves once every push due now has been attempted and its outcome recorded: no scan, no
-   * worker, no attempt waiting to be written. For tests and drills that assert on delivery state.
-   */
-  async drain(): Promise<void> {
-    this.kick();
-    for (;;) {
-      await this.pump.idle();
-      if (this.workers.size === 0) break;
-      await Promise.allSettled([...this.workers.values()]);
-    }
-    await this.flush();
-  }
-
-  /** One pass of the pump: a worker for each tenant with due work and none yet (a failure is logged by the pump). */
-  private async scan(): Promise<void> {
-    const now = this.now();
-    const tenantIds = await this.deps.sqlite.read((sql) => deliveriesRepository.tenantsWithDueWork(sql, now));
-    for (const tenantId of tenantIds) {
-      if (this.workers.has(tenantId) || this.stopped) continue;
-      const worker = this.runTenant(tenantId).then((wokenWhileEnding) => {
-        this.workers.delete(tenantId);
-        // Work committed between the worker's last empty claim and its exit must not wait for the poll.
-        if (wokenWhileEnding) this.kick();
-      });
-      this.workers.set(tenantId, worker);
-    }
+  /** stop() and drain() end once every attempt is recorded. */
+  protected override settle(): Promise<void> {
+    return this.outcomes.flush();
   }
 
   /** Resolves true when new work was signalled while the worker was ending. */
-  private async runTenant(tenantId: string): Promise<boolean> {
+  private async runTenant(tenantId: string, signal: Signal): Promise<boolean> {
     const { concurrencyPerTenant, timeoutMs } = this.deps;
     const leaseMs = timeoutMs * 2 + 5_000;
     // Claim in batches (a quarter of the slots) rather than one row per finished push.
     const batch = Math.max(1, Math.floor(concurrencyPerTenant / 4));
     let inFlight = 0;
-    const signal = new Signal();
-    this.signals.set(tenantId, signal);
     try {
       while (!this.stopped) {
         const free = concurrencyPerTenant - inFlight;
@@ -170,7 +126,6 @@ export class Dispatcher {
     } catch (err) {
       this.deps.logger.error('dispatcher worker failed', { tenantId, err });
     } finally {
-      this.signals.delete(tenantId);
       while (inFlight > 0) await signal.wait();
     }
     return signal.isPending();
@@ -212,14 +167,14 @@ export class Dispatcher {
       };
       if (ok) {
         this.attemptsCounter.inc({ tenant: event.tenantId, outcome: 'delivered' });
-        this.record({ ...attempt, outcome: { status: 'delivered', attempts } });
+        this.outcomes.add({ ...attempt, outcome: { status: 'delivered', attempts } });
         return;
       }
       const lastError = result.error ?? `HTTP ${result.status}`;
       const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.retryAfter, this.now()) : undefined;
       const step = nextStep(this.deps.policy, attempts, retryAfter);
       this.attemptsCounter.inc({ tenant: event.tenantId, outcome: step.kind === 'dead' ? 'dead' : 'failed' });
-      this.record({
+      this.outcomes.add({
         ...attempt,
         outcome:
           step.kind === 'dead' ? { status: 'dead', attempts, lastError } : { status: 'pending', attempts, lastError, nextAttemptAt: this.now() + step.delayMs },
@@ -240,36 +195,15 @@ export class Dispatcher {
     return this.deps.send(target.url, body, headers, this.deps.timeoutMs);
   }
 
-  private record(result: AttemptResult): void {
-    this.results.push(result);
-    // Not awaited: attempts are written in batches behind the pushes; flush() logs a failed write and never rejects.
-    if (this.results.length >= FLUSH_AT) void this.flush();
-    else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
-  }
-
-  /** Writes the buffered attempts; on failure they stay leased and will be retried after the lease. */
-  private flush(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const batch = this.results;
-    this.results = [];
-    this.flushing = this.flushing.then(async () => {
-      try {
-        const now = this.now();
-        await this.deps.sqlite.write((tx) => {
-          deliveriesRepository.record(tx, batch, now);
-          this.deps.health?.recorded(
-            tx,
-            batch.map((r) => ({ tenantId: r.tenantId, ok: r.outcome.status === 'delivered' })),
-            now,
-          );
-          this.reportDead(tx, batch);
-        });
-      } catch (err) {
-        this.deps.logger.error('recording webhook attempts failed; the leases will expire and the events will be pushed again', { count: batch.length, err });
-      }
-    });
-    return this.flushing;
+  private recordBatch(tx: Tx, batch: AttemptResult[]): void {
+    const now = this.now();
+    deliveriesRepository.record(tx, batch, now);
+    this.deps.health?.recorded(
+      tx,
+      batch.map((r) => ({ tenantId: r.tenantId, ok: r.outcome.status === 'delivered' })),
+      now,
+    );
+    this.reportDead(tx, batch);
   }
 
   /** One delivery.dead per tenant and batch (a store down for a day kills many at once), committed with the attempts. */
@@ -291,26 +225,5 @@ export class Dispatcher {
         })),
       });
     }
-  }
-}
-
-/** A wake-up that is not lost when it fires before anyone waits. */
-class Signal {
-  private pending = false;
-  private resolve?: () => void;
-
-  isPending(): boolean {
-    return this.pending;
-  }
-
-  notify(): void {
-    this.pending = true;
-    this.resolve?.();
-  }
-
-  async wait(): Promise<void> {
-    if (!this.pending) await new Promise<void>((resolve) => (this.resolve = resolve));
-    this.pending = false;
-    this.resolve = undefined;
   }
 }

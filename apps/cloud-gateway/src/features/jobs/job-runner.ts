@@ -1,11 +1,10 @@
 // Durable background jobs in SQLite: message dispatch, receipt polling, directory sync, callback
 // processing. A job is claimed with an expiring lease, so a crash mid-job means the job runs
 // again after the lease — handlers are written to resume (they re-read their own progress).
-import { AppError, runWithContext, type Logger } from '@dtg/service-kit';
+import { AppError, Pump, runWithContext, type Logger } from '@dtg/service-kit';
 import { Histogram, type Registry } from 'prom-client';
 import type { SqliteConnection, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
-import { Pump } from '../../shared/pump';
 
 export interface JobContext {
   jobId: string;

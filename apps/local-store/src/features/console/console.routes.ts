@@ -1,6 +1,6 @@
 // The console: one HTML page at `/`, its static files, and the little it must know before anyone
 // signs in (GET /api/config). Everything else the page does goes through the store's /api.
-import { ConsoleConfigSchema, type ConsoleConfig } from '@dtg/contracts';
+import { ConsoleConfigSchema, messageLimits, type ConsoleConfig } from '@dtg/contracts';
 import { notFound, requestLocale, type ApiRegistry } from '@dtg/service-kit';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
@@ -23,7 +23,13 @@ export interface ConsoleSettings {
 
 function consoleConfig(settings: ConsoleSettings): ConsoleConfig {
   // The store starts every login itself (session feature, GET /auth/login): never a link straight to the cloud.
-  return { tenantId: settings.tenantId, cloudUrl: settings.cloudPublicUrl, loginUrl: '/auth/login', timeZone: settings.timeZone };
+  return {
+    tenantId: settings.tenantId,
+    cloudUrl: settings.cloudPublicUrl,
+    loginUrl: '/auth/login',
+    timeZone: settings.timeZone,
+    messageLimits: messageLimits(),
+  };
 }
 
 function send(res: Response, file: ConsoleFile, headers: Record<string, string>): void {
@@ -83,7 +89,8 @@ export function consoleRoutes(api: ApiRegistry, access: Access, settings: Consol
       ...access.public,
       method: 'get',
       path: '/api/config',
-      summary: 'What the console needs before sign-in: the tenant, the cloud URL, the "Sign in with DingTalk" URL and the organisation\'s time zone.',
+      summary:
+        'What the console needs before sign-in: the tenant, the cloud URL, the "Sign in with DingTalk" URL, the organisation\'s time zone and DingTalk\'s message limits.',
       tags,
       responses: { 200: { description: 'The settings.', schema: ConsoleConfigSchema } },
     },

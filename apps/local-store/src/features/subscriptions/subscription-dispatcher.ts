@@ -8,7 +8,7 @@
 // Retry-After), then dead; a process that dies mid-push leaves leased rows that are claimed again
 // when the lease runs out (so an endpoint may see an event twice: it deduplicates on webhook-id).
 import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
-import type { Logger } from '@dtg/service-kit';
+import { BatchWriter, KeyedWorkers, type Logger, type Signal } from '@dtg/service-kit';
 import type { Sql } from '../../db/sql';
 import { newId } from '../../shared/ids';
 import { deliveriesRepository, type AttemptResult, type ClaimedDelivery, type PushableEvent } from './deliveries.repository';
@@ -27,92 +27,49 @@ export interface SubscriptionDispatcherDeps {
   pollIntervalMs: number;
 }
 
-const FLUSH_EVERY_MS = 10;
-const FLUSH_AT = 200;
 /** A subscription's URL, status and secrets are reused this long. */
 const TARGET_TTL_MS = 1_000;
 
-export class SubscriptionDispatcher {
+export class SubscriptionDispatcher extends KeyedWorkers {
   private readonly owner = newId('sdp');
-  private readonly workers = new Map<string, Promise<void>>();
-  private readonly signals = new Map<string, Signal>();
   private readonly targets = new Map<string, { target: SigningTarget | undefined; at: number }>();
-  private results: AttemptResult[] = [];
-  private flushing: Promise<void> = Promise.resolve();
-  private flushTimer?: NodeJS.Timeout;
-  private timer?: NodeJS.Timeout;
-  private scanning = false;
-  private rescan = false;
-  private stopped = true;
+  private readonly outcomes: BatchWriter<AttemptResult>;
 
-  constructor(private readonly deps: SubscriptionDispatcherDeps) {}
-
-  start(): void {
-    this.stopped = false;
-    const tick = () => {
-      this.kick();
-      this.timer = setTimeout(tick, this.deps.pollIntervalMs);
-      this.timer.unref();
-    };
-    tick();
-  }
-
-  /** Changes were committed (or a retry may be due): look for work now. Cheap to call often. */
-  kick(): void {
-    if (this.stopped) return;
-    for (const signal of this.signals.values()) signal.notify();
-    if (this.scanning) {
-      this.rescan = true;
-      return;
-    }
-    this.scanning = true;
-    // scan() catches and logs its own failures; the poll and the kicks only start it.
-    void this.scan().finally(() => {
-      this.scanning = false;
-      if (this.rescan) {
-        this.rescan = false;
-        this.kick();
-      }
+  /** A worker per subscription with due work (KeyedWorkers); stop() waits for pushes in flight, each bounded by the timeout. */
+  constructor(private readonly deps: SubscriptionDispatcherDeps) {
+    super({ pollIntervalMs: deps.pollIntervalMs, onError: (err) => deps.logger.error('subscription dispatch scan failed', { err }) });
+    this.outcomes = new BatchWriter((batch) => deliveriesRepository.record(deps.sql, this.owner, batch), {
+      at: 200,
+      everyMs: 10,
+      onError: (err, count) =>
+        deps.logger.error('recording subscription attempts failed; the leases will run out and the events will be pushed again', { count, err }),
     });
   }
 
-  /** Stops claiming, waits for pushes in flight (each bounded by the timeout) and records them. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    for (const signal of this.signals.values()) signal.notify();
-    await Promise.allSettled([...this.workers.values()]);
-    await this.flush();
+  /** Each pass: fan new changes out to delivery rows, then the subscriptions with due work. */
+  protected async due(): Promise<string[]> {
+    const { sql, tenantId } = this.deps;
+    while ((await deliveriesRepository.fanOut(sql, tenantId)).behind > 0 && !this.stopped);
+    return deliveriesRepository.subscriptionsWithDueWork(sql, tenantId);
   }
 
-  private async scan(): Promise<void> {
-    const { sql, tenantId } = this.deps;
-    try {
-      while ((await deliveriesRepository.fanOut(sql, tenantId)).behind > 0 && !this.stopped);
-      for (const id of await deliveriesRepository.subscriptionsWithDueWork(sql, tenantId)) {
-        if (this.workers.has(id) || this.stopped) continue;
-        const worker = this.runSubscription(id).then((wokenWhileEnding) => {
-          this.workers.delete(id);
-          // Work committed between the worker's last empty claim and its exit must not wait for the poll.
-          if (wokenWhileEnding) this.kick();
-        });
-        this.workers.set(id, worker);
-      }
-    } catch (err) {
-      this.deps.logger.error('subscription dispatch scan failed', { err });
-    }
+  protected work(id: string, signal: Signal): Promise<boolean> {
+    return this.runSubscription(id, signal);
+  }
+
+  /** stop() and drain() end once every attempt is recorded. */
+  protected override settle(): Promise<void> {
+    return this.outcomes.flush();
   }
 
   /** Resolves true when new work was signalled while the worker was ending. */
-  private async runSubscription(id: string): Promise<boolean> {
+  private async runSubscription(id: string, signal: Signal): Promise<boolean> {
     const { concurrency, timeoutMs, sql, tenantId } = this.deps;
     // The queued half waits for at most one push of the half before it.
     const leaseMs = timeoutMs * 3 + 5_000;
     const queue: ClaimedDelivery[] = [];
     let inFlight = 0;
     let drained = false;
-    const signal = new Signal();
-    this.signals.set(id, signal);
     try {
       while (!this.stopped) {
         const target = await this.target(id);
@@ -154,8 +111,6 @@ export class SubscriptionDispatcher {
       this.deps.logger.error('subscription worker failed', { subscriptionId: id, err });
       while (inFlight > 0) await signal.wait();
       return true;
-    } finally {
-      this.signals.delete(id);
     }
   }
 
@@ -174,13 +129,13 @@ export class SubscriptionDispatcher {
     const result: SendResult = event ? await this.push(target, event) : { body: '', durationMs: 0, error: `change ${delivery.seq} is gone` };
     const attempt = { deliveryId: delivery.id, httpStatus: result.status, durationMs: result.durationMs, response: result.body, error: result.error };
     if (result.status !== undefined && result.status >= 200 && result.status < 300) {
-      this.record({ ...attempt, outcome: { status: 'delivered' } });
+      this.outcomes.add({ ...attempt, outcome: { status: 'delivered' } });
       return;
     }
     const lastError = result.error ?? `HTTP ${result.status}`;
     const retryAfter = result.status === 429 || result.status === 503 ? parseRetryAfter(result.retryAfter, Date.now()) : undefined;
     const step = nextStep(this.deps.policy, attempts, retryAfter);
-    this.record({
+    this.outcomes.add({
       ...attempt,
       outcome: step.kind === 'dead' ? { status: 'dead', lastError } : { status: 'pending', lastError, nextAttemptAt: new Date(Date.now() + step.delayMs) },
     });
@@ -197,52 +152,5 @@ export class SubscriptionDispatcher {
     const signed = signWebhook({ id: event.eventId, timestampSec: Math.floor(Date.now() / 1000), body: event.body, secrets: target.secrets });
     const headers = { ...signed, 'content-type': 'application/json', 'user-agent': 'dingtalk-gateway-local-store/1' };
     return this.deps.send(target.url, event.body, headers, this.deps.timeoutMs);
-  }
-
-  private record(result: AttemptResult): void {
-    this.results.push(result);
-    // Not awaited: results are written in batches; flush() logs a failed write.
-    if (this.results.length >= FLUSH_AT) void this.flush();
-    else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS);
-  }
-
-  /** Writes the buffered attempts; on failure they stay leased and are pushed again after the lease. */
-  private flush(): Promise<void> {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const batch = this.results;
-    this.results = [];
-    this.flushing = this.flushing.then(async () => {
-      try {
-        await deliveriesRepository.record(this.deps.sql, this.owner, batch);
-      } catch (err) {
-        this.deps.logger.error('recording subscription attempts failed; the leases will run out and the events will be pushed again', {
-          count: batch.length,
-          err,
-        });
-      }
-    });
-    return this.flushing;
-  }
-}
-
-/** A wake-up that is not lost when it fires before anyone waits. */
-class Signal {
-  private pending = false;
-  private resolve?: () => void;
-
-  isPending(): boolean {
-    return this.pending;
-  }
-
-  notify(): void {
-    this.pending = true;
-    this.resolve?.();
-  }
-
-  async wait(): Promise<void> {
-    if (!this.pending) await new Promise<void>((resolve) => (this.resolve = resolve));
-    this.pending = false;
-    this.resolve = undefined;
   }
 }

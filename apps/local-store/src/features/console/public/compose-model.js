@@ -1,13 +1,23 @@
 // The work-notification types the console composes, with DingTalk's rules for them (the cloud
 // checks the same rules; checking here as the user types saves a round trip and a lost draft).
+// The numbers — each field's length limit and the byte cap on the whole msg — are not written
+// here: the store serves them in GET /api/config, read from the schemas the cloud enforces.
 import { formatNumber, t } from './i18n.js';
 
+/** { maxBytes, maxLength: { [msgtype]: { [key]: characters } } } from /api/config (see setMessageLimits). */
+let limits = { maxBytes: Infinity, maxLength: {} };
+
+/** Called once at start with config.messageLimits. */
+export function setMessageLimits(next) {
+  limits = next;
+}
+
 /** DingTalk refuses a msg whose JSON is longer than this many UTF-8 bytes. */
-export const MSG_MAX_BYTES = 2048;
+export const messageMaxBytes = () => limits.maxBytes;
 
 /**
- * Fields per msgtype: `key` is DingTalk's field name, `label` and `hint` catalog keys, `max` a
- * length limit in characters, `url` asks for an absolute URL. Action cards use the single-button form.
+ * Fields per msgtype: `key` is DingTalk's field name, `label` and `hint` catalog keys, `url` asks
+ * for an absolute URL. Action cards use the single-button form.
  */
 export const MESSAGE_TYPES = {
   text: {
@@ -16,13 +26,13 @@ export const MESSAGE_TYPES = {
   markdown: {
     fields: [
       { key: 'title', label: 'field.title', required: true, hint: 'hint.conversationTitle' },
-      { key: 'text', label: 'field.text', multiline: true, required: true, max: 5000, hint: 'hint.markdownSyntax' },
+      { key: 'text', label: 'field.text', multiline: true, required: true, hint: 'hint.markdownSyntax' },
     ],
   },
   link: {
     fields: [
-      { key: 'title', label: 'field.title', required: true, max: 100 },
-      { key: 'text', label: 'field.text', multiline: true, required: true, max: 500 },
+      { key: 'title', label: 'field.title', required: true },
+      { key: 'text', label: 'field.text', multiline: true, required: true },
       { key: 'messageUrl', label: 'field.messageUrl', required: true, url: true, hint: 'hint.linkUrl' },
       { key: 'picUrl', label: 'field.picUrl', required: true, hint: 'hint.picUrl' },
     ],
@@ -33,10 +43,10 @@ export const MESSAGE_TYPES = {
   file: { fields: [], attachment: 'file' },
   action_card: {
     fields: [
-      { key: 'title', label: 'field.title', max: 64 },
-      { key: 'markdown', label: 'field.text', multiline: true, required: true, max: 1000, hint: 'hint.markdown' },
-      { key: 'single_title', label: 'field.single_title', required: true, max: 20 },
-      { key: 'single_url', label: 'field.single_url', required: true, max: 500, url: true },
+      { key: 'title', label: 'field.title' },
+      { key: 'markdown', label: 'field.text', multiline: true, required: true, hint: 'hint.markdown' },
+      { key: 'single_title', label: 'field.single_title', required: true },
+      { key: 'single_url', label: 'field.single_url', required: true, url: true },
     ],
   },
 };
@@ -84,11 +94,11 @@ function buildMsg(type, values) {
 }
 
 /** → { text, missing } or undefined; `missing` marks "required" (shown only once the field was left). */
-function fieldError(field, value) {
+function fieldError(type, field, value) {
   const name = t(field.label);
   if (value.trim() === '') return field.required ? { text: t('compose.required', { field: name }), missing: true } : undefined;
-  if (field.max !== undefined && value.length > field.max)
-    return { text: t('compose.tooLong', { field: name, length: value.length, max: field.max }), missing: false };
+  const max = limits.maxLength[type]?.[field.key];
+  if (max !== undefined && value.length > max) return { text: t('compose.tooLong', { field: name, length: value.length, max }), missing: false };
   if (field.url && !isAbsoluteUrl(value.trim())) return { text: t('compose.notUrl', { field: name }), missing: false };
   return undefined;
 }
@@ -106,11 +116,12 @@ export function checkMessage(type, values) {
   }
   const errors = {};
   for (const field of MESSAGE_TYPES[type].fields) {
-    const error = fieldError(field, values[field.key] ?? '');
+    const error = fieldError(type, field, values[field.key] ?? '');
     if (error) errors[field.key] = error;
   }
   const msg = buildMsg(type, values);
   const bytes = utf8Bytes(JSON.stringify(msg));
-  const sizeError = bytes > MSG_MAX_BYTES ? t('compose.tooBig', { bytes: formatNumber(bytes), max: formatNumber(MSG_MAX_BYTES) }) : undefined;
+  const maxBytes = messageMaxBytes();
+  const sizeError = bytes > maxBytes ? t('compose.tooBig', { bytes: formatNumber(bytes), max: formatNumber(maxBytes) }) : undefined;
   return { msg, bytes, sizeError, errors };
 }

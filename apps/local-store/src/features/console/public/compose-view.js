@@ -1,7 +1,7 @@
 // Compose and send a work notification: POST /api/messages at the store (with an Idempotency-Key,
 // reused when the same body is sent again), which records it and relays it to the cloud.
 import { store } from './api.js';
-import { ATTACHMENT_LIMITS, checkMessage, MESSAGE_TYPES, MSG_MAX_BYTES } from './compose-model.js';
+import { ATTACHMENT_LIMITS, checkMessage, MESSAGE_TYPES, messageMaxBytes } from './compose-model.js';
 import { announce, h, uid } from './dom.js';
 import { channelLabel, formatNumber, messageTypeLabel } from './format.js';
 import { t } from './i18n.js';
@@ -100,12 +100,13 @@ export function renderCompose(root, ctx) {
   );
   const fieldsBox = h('div', { class: 'fields' });
   const sizeId = uid('size');
+  const maxBytes = messageMaxBytes();
   const meter = h('meter', {
     id: sizeId,
     min: '0',
-    max: String(MSG_MAX_BYTES),
-    low: String(MSG_MAX_BYTES * 0.8),
-    high: String(MSG_MAX_BYTES * 0.95),
+    max: String(maxBytes),
+    low: String(maxBytes * 0.8),
+    high: String(maxBytes * 0.95),
     optimum: '0',
     value: '0',
   });
@@ -120,7 +121,7 @@ export function renderCompose(root, ctx) {
   function refresh() {
     const check = checkMessage(type, values[type]);
     meter.value = check.bytes;
-    sizeText.textContent = t('compose.size', { bytes: formatNumber(check.bytes), max: formatNumber(MSG_MAX_BYTES) });
+    sizeText.textContent = t('compose.size', { bytes: formatNumber(check.bytes), max: formatNumber(maxBytes) });
     sizeError.textContent = check.sizeError ?? '';
     for (const [key, control] of Object.entries(controls)) {
       const error = check.errors[key];

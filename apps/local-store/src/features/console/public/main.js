@@ -3,6 +3,7 @@
 // #/messages, #/messages/<id>, #/tokens, #/apps) — the store serves one page at `/`.
 import { store } from './api.js';
 import { renderCompose } from './compose-view.js';
+import { setMessageLimits } from './compose-model.js';
 import { renderDirectory } from './directory-view.js';
 import { h, notice } from './dom.js';
 import { locale, setTimeZone, switchLocale, t, tParts } from './i18n.js';
@@ -120,6 +121,7 @@ async function currentUser() {
 async function start() {
   config = await store.get('/api/config');
   setTimeZone(config.timeZone);
+  setMessageLimits(config.messageLimits);
   const { ticket, error } = takeReturnParams();
   let message = error ? { kind: 'error', text: loginErrorMessage(error) } : undefined;
   let user;

@@ -1,8 +1,9 @@
 /**
- * The loop behind each background worker (the job runner, the webhook dispatcher): one pass at a
- * time looks for work; `kick()` starts a pass now, or one more after the pass in progress, so a
- * wake-up that arrives mid-pass is never lost and many of them cost one extra pass. A poll kicks
- * every `pollIntervalMs` for work nobody woke it for (a retry coming due, another process's write).
+ * The loop behind each background worker (the cloud's job runner and webhook dispatcher, the store's
+ * subscription dispatcher): one pass at a time looks for work; `kick()` starts a pass now, or one
+ * more after the pass in progress, so a wake-up that arrives mid-pass is never lost and many of them
+ * cost one extra pass. A poll kicks every `pollIntervalMs` for work nobody woke it for (a retry
+ * coming due, another process's write).
  */
 export class Pump {
   private pass?: Promise<void>;

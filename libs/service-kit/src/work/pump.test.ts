@@ -11,10 +11,12 @@ describe('Pump', () => {
 
   it('folds kicks during a pass into one more pass, so none is lost and none doubles the work', async () => {
     const gates: Array<{ promise: Promise<void>; resolve: () => void }> = [];
+    const secondPassStarted = deferred();
     const pump = new Pump(
       () => {
         const gate = deferred();
         gates.push(gate);
+        if (gates.length === 2) secondPassStarted.resolve();
         return gate.promise;
       },
       { pollIntervalMs: HOUR, onError: () => undefined },
@@ -26,7 +28,7 @@ describe('Pump', () => {
     pump.kick();
     expect(gates).toHaveLength(1); // one pass at a time
     gates[0]!.resolve();
-    await new Promise((r) => setImmediate(r));
+    await secondPassStarted.promise;
     expect(gates).toHaveLength(2); // exactly one more for the three kicks
     gates[1]!.resolve();
     await pump.idle();
