@@ -187,6 +187,17 @@ describe('operator console (cloud side)', () => {
     expect(hours.some((x: { maxLagMs: number | null }) => x.maxLagMs !== null && x.maxLagMs > 0)).toBe(true);
   });
 
+  it("when DingTalk refuses the tenant's credentials or its endpoint is disabled, then the tenant is flagged failing with since when", async () => {
+    const healthOf = async () => (await admin(h, 'GET', '/admin/views/tenants')).body.items.find((t: { id: string }) => t.id === tenantId);
+    expect(await healthOf()).toMatchObject({ health: 'ok', credentialsFailingSince: null, endpointDisabledAt: null });
+    // As credentials-health.ts leaves it after a refused token fetch (apps/cloud-gateway/test/ops-events-dingtalk.test.ts).
+    const since = Date.now() - 60_000;
+    await h.services.sqlite.write((sql) => sql.run('UPDATE Tenant SET credentialsFailingSince = ? WHERE id = ?', since, tenantId));
+    expect(await healthOf()).toMatchObject({ health: 'failing', credentialsFailingSince: new Date(since).toISOString() });
+    await h.services.sqlite.write((sql) => sql.run('UPDATE Tenant SET credentialsFailingSince = NULL, endpointDisabledAt = ? WHERE id = ?', since, tenantId));
+    expect(await healthOf()).toMatchObject({ health: 'failing', endpointDisabledAt: new Date(since).toISOString() });
+  });
+
   it('when the console page is asked for, then it is served in either language with a strict CSP, and its assets load', async () => {
     const en = await call(h, 'GET', '/admin/console');
     expect(en.status).toBe(200);

@@ -29,6 +29,10 @@ export const TenantHealthSchema = z.object({
   lagMs: z.number().int().nullable(),
   lastPushAt: z.date().nullable(),
   lastTokenAt: z.date().nullable(),
+  /** DingTalk has refused the tenant's credentials since then (no good token fetch after); null when it takes them */
+  credentialsFailingSince: z.date().nullable(),
+  /** the webhook endpoint failed past ENDPOINT_DISABLE_AFTER and nothing is pushed until it is re-enabled */
+  endpointDisabledAt: z.date().nullable(),
   /** ISV tenants: authorised (suite installed) or removed; null for internal apps */
   suiteAuthorization: z.enum(['authorised', 'removed']).nullable(),
   messagesToday: z.number().int(),
@@ -52,6 +56,8 @@ interface TenantRow {
   lastSeq: number;
   lastPushAt: number | null;
   lastTokenAt: number | null;
+  credentialsFailingSince: number | null;
+  endpointDisabledAt: number | null;
 }
 
 export function tenantHealth(
@@ -60,7 +66,7 @@ export function tenantHealth(
 ): TenantHealth[] {
   const like = opts.query ? `%${opts.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const tenants = sql.all<TenantRow>(
-    `SELECT t.id, t.name, t.corpId, t.mode, t.status, t.webhookUrl, t.callbackMode, t.lastSeq,
+    `SELECT t.id, t.name, t.corpId, t.mode, t.status, t.webhookUrl, t.callbackMode, t.lastSeq, t.credentialsFailingSince, t.endpointDisabledAt,
        (SELECT d.updatedAt FROM Delivery d WHERE d.tenantId = t.id AND d.status = 'delivered' ORDER BY d.nextAttemptAt DESC LIMIT 1) AS lastPushAt,
        (SELECT k.obtainedAt FROM DingTalkToken k WHERE k.key = CASE t.mode WHEN 'isv' THEN 'corp:' || ? || ':' || t.corpId ELSE 'app:' || t.appKey END) AS lastTokenAt
      FROM Tenant t
@@ -97,7 +103,9 @@ export function tenantHealth(
     .map((t): TenantHealth => {
       const b = backlog.get(t.id) ?? { pending: 0, retrying: 0, dead: 0, oldest: null };
       const lagMs = b.oldest === null ? null : Math.max(0, opts.now - b.oldest);
-      const health = t.status !== 'active' ? 'suspended' : b.dead > 0 ? 'failing' : b.retrying > 0 || (lagMs ?? 0) > LAG_WARNING_MS ? 'lagging' : 'ok';
+      // Failing: something an operator must fix — dead pushes, a disabled endpoint, refused credentials.
+      const failing = b.dead > 0 || t.endpointDisabledAt !== null || t.credentialsFailingSince !== null;
+      const health = t.status !== 'active' ? 'suspended' : failing ? 'failing' : b.retrying > 0 || (lagMs ?? 0) > LAG_WARNING_MS ? 'lagging' : 'ok';
       return {
         id: t.id,
         name: t.name,
@@ -113,6 +121,8 @@ export function tenantHealth(
         lagMs,
         lastPushAt: t.lastPushAt === null ? null : new Date(t.lastPushAt),
         lastTokenAt: t.lastTokenAt === null ? null : new Date(t.lastTokenAt),
+        credentialsFailingSince: t.credentialsFailingSince === null ? null : new Date(t.credentialsFailingSince),
+        endpointDisabledAt: t.endpointDisabledAt === null ? null : new Date(t.endpointDisabledAt),
         suiteAuthorization: t.mode === 'isv' ? (t.status === 'active' ? 'authorised' : 'removed') : null,
         messagesToday: quota.get(t.id)?.total ?? 0,
         busiestPersonToday: quota.get(t.id)?.busiest ?? 0,

@@ -7,6 +7,12 @@ export const badge = (health) => h('span', { class: `badge ${health}`, 'data-hea
 
 export const mode = (tenant) => `${t(`delivery.${tenant.delivery}`)} · ${t(`events.${tenant.events}`)}`;
 
+/** The last token fetch, or since when DingTalk has refused the tenant's credentials (the fix: `tenant check`). */
+export const token = (tenant) =>
+  tenant.credentialsFailingSince
+    ? h('span', { class: 'bad' }, t('token.refusedSince', { since: formatDate(tenant.credentialsFailingSince) }))
+    : formatDate(tenant.lastTokenAt);
+
 export const quota = (tenant) => t('quota.today', { total: tenant.messagesToday, busiest: tenant.busiestPersonToday, cap: tenant.dailyCap });
 
 /** The health facts as a definition list (a tenant's page). */
@@ -19,7 +25,7 @@ export function healthFacts(tenant) {
     ['col.dead', formatNumber(tenant.dead)],
     ['col.lastPush', formatDate(tenant.lastPushAt)],
     ['col.mode', mode(tenant)],
-    ['col.token', formatDate(tenant.lastTokenAt)],
+    ['col.token', token(tenant)],
     ['col.suite', tenant.suiteAuthorization ? t(`suite.${tenant.suiteAuthorization}`) : '—'],
     ['col.messages', quota(tenant)],
     ['col.lastSeq', formatNumber(tenant.lastSeq)],

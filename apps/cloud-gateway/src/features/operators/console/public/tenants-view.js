@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { h, notice, show, table } from './dom.js';
 import { formatDate, formatDuration, formatNumber, t } from './i18n.js';
-import { badge, mode, quota } from './health.js';
+import { badge, mode, quota, token } from './health.js';
 
 const REFRESH_MS = 3000;
 
@@ -38,7 +38,7 @@ export async function tenantsView() {
               { label: t('col.dead'), cell: (x) => formatNumber(x.dead) },
               { label: t('col.lastPush'), cell: (x) => formatDate(x.lastPushAt) },
               { label: t('col.mode'), cell: mode },
-              { label: t('col.token'), cell: (x) => formatDate(x.lastTokenAt) },
+              { label: t('col.token'), cell: token },
               { label: t('col.suite'), cell: (x) => (x.suiteAuthorization ? t(`suite.${x.suiteAuthorization}`) : '—') },
               { label: t('col.messages'), cell: quota },
             ],
