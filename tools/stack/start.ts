@@ -141,6 +141,7 @@ async function main(): Promise<void> {
   say('stack', `ready in ${seconds}s`);
   say('stack', `  Console (open this):   ${urls.local}/`);
   say('stack', `  Cloud gateway:         ${urls.cloud}/docs   (admin token in ${path.join('.data', 'stack-secrets.json')})`);
+  say('stack', `  Operator console:      ${urls.cloud}/admin/console   (an account: npm run admin -- operator create --name you --role admin)`);
   say('stack', `  DingTalk simulator:    ${urls.sim}/_sim/clock`);
   say('stack', '  Click "Sign in with DingTalk", pick any person of the demo org, then sync the directory and send a notification.');
   if (isv) say('stack', `  Suite (ISV) tenant:    ${urls.localIsv}/   (the same demo org, signed in and sent through the suite's corp token)`);
