@@ -8,7 +8,8 @@ import path from 'node:path';
 import { MessageStatusSchema, RecipientStatusSchema, SCOPES } from '@dtg/contracts';
 import { ERROR_CODES, UI_LOCALES } from '@dtg/service-kit';
 import ts from 'typescript';
-import { catalogFile, CONSOLE_PUBLIC_DIR, type ConsoleCatalog } from '../src/features/console/console-assets';
+import { catalogFile, type ConsoleCatalog } from '@dtg/service-kit';
+import { CONSOLE_PUBLIC_DIR } from '../src/features/console/console-assets';
 import { SCOPE_CLAIMS } from '../src/features/oidc/oidc-accounts';
 
 const catalogs = Object.fromEntries(

@@ -49,6 +49,7 @@ export { metricsRoutes } from './metrics/metrics.routes';
 export type { Registry } from 'prom-client';
 
 export { sha256Hex } from './crypto/sha256';
+export { catalogFile, loadConsoleAssets, type ConsoleAssets, type ConsoleAssetsOptions, type ConsoleCatalog, type ConsoleFile } from './ui/console-assets';
 export { openWithTicket, sealWithTicket } from './crypto/ticket-seal';
 export { readCookie } from './http/cookies';
 export { LOCALE_COOKIE, negotiateLocale, parseUiLocale, requestLocale, UI_LOCALES, type UiLocale } from './http/locale';

@@ -5,7 +5,8 @@ import { notFound, requestLocale, type ApiRegistry } from '@dtg/service-kit';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Access } from '../../http/access';
-import { loadConsoleAssets, type ConsoleAssets, type ConsoleFile } from './console-assets';
+import type { ConsoleAssets, ConsoleFile } from '@dtg/service-kit';
+import { loadConsoleAssets } from './console-assets';
 import { consolePageSecurity, IMMUTABLE_ASSET, PAGE_CACHE } from './console-headers';
 
 const AssetParamsSchema = z.object({

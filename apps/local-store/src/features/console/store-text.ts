@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UI_LOCALES, type UiLocale } from '@dtg/service-kit';
-import { catalogFile, CONSOLE_PUBLIC_DIR, type ConsoleCatalog } from './console-assets';
+import { catalogFile, type ConsoleCatalog } from '@dtg/service-kit';
+import { CONSOLE_PUBLIC_DIR } from './console-assets';
 
 let catalogs: Record<UiLocale, ConsoleCatalog> | undefined;
 

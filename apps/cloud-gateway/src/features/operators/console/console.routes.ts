@@ -5,7 +5,8 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { notFound, pageSecurity, requestLocale, type ApiRegistry } from '@dtg/service-kit';
-import { loadConsoleAssets, type ConsoleAssets, type ConsoleFile } from './console-assets';
+import type { ConsoleAssets, ConsoleFile } from '@dtg/service-kit';
+import { loadConsoleAssets } from './console-assets';
 
 const AssetParamsSchema = z.object({ build: z.string().regex(/^[0-9a-f]{1,64}$/), file: z.string().regex(/^[a-z0-9-]+\.[a-z]+$/) });
 
