@@ -4,7 +4,8 @@
 // message with the media id it got. The simulator receives the very bytes the person picked.
 import { createHash, randomBytes } from 'node:crypto';
 import { type Stack, startStack, waitFor } from '@dtg/testkit';
-import { openBrowser, withFailureScreenshot, type BrowserSession } from './support/chromium';
+import { withFailureScreenshot } from './support/chromium';
+import { signInToConsole, useBrowserStack } from './support/browser-stack';
 
 interface SimMedia {
   mediaId: string;
@@ -22,28 +23,12 @@ interface SimTask {
 const simGet = async <T>(stack: Stack, path: string): Promise<T> => (await (await fetch(`${stack.sim.url}/_sim${path}`)).json()) as T;
 
 describe('attachments in the console', () => {
-  let stack: Stack;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    const [started, opened] = await Promise.allSettled([startStack(), openBrowser()]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (opened.status === 'fulfilled') browser = opened.value;
-    for (const outcome of [started, opened]) if (outcome.status === 'rejected') throw outcome.reason;
-    browser.page.setDefaultTimeout(20_000);
-  }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = useBrowserStack(() => startStack());
 
   it('when a person attaches a file DingTalk does not take, then the page says so and uploads nothing; an image is uploaded through the store and sent', async () => {
-    const { page } = browser;
+    const { page } = env.browser;
     await withFailureScreenshot(page, 'console-attachments', async () => {
-      await page.goto(`${stack.local.url}/`);
-      await page.getByRole('link', { name: 'Sign in with DingTalk' }).click();
-      await page.getByLabel('Person').selectOption('user001');
-      await page.getByRole('button', { name: 'Allow' }).click();
+      await signInToConsole(page, env.stack);
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
       await page.getByRole('button', { name: 'Sync directory' }).click();
       await page
@@ -60,7 +45,7 @@ describe('attachments in the console', () => {
       await page.getByText('DingTalk takes only .jpg, .jpeg, .gif, .png, .bmp here.').waitFor();
       await page.getByRole('button', { name: 'Send notification' }).click();
       await page.getByText('Please fix the problem marked above before sending.').waitFor();
-      expect(await simGet<SimMedia[]>(stack, '/media')).toEqual([]);
+      expect(await simGet<SimMedia[]>(env.stack, '/media')).toEqual([]);
 
       const bytes = randomBytes(200_000);
       await picker.setInputFiles({ name: 'release chart.png', mimeType: 'image/png', buffer: bytes });
@@ -68,7 +53,7 @@ describe('attachments in the console', () => {
       await page.getByRole('button', { name: 'Send notification' }).click();
       await page.waitForURL(/#\/messages\/.+/);
 
-      const [media] = await simGet<SimMedia[]>(stack, '/media');
+      const [media] = await simGet<SimMedia[]>(env.stack, '/media');
       expect(media).toMatchObject({
         type: 'image',
         filename: 'release chart.png',
@@ -76,13 +61,13 @@ describe('attachments in the console', () => {
         sha256: createHash('sha256').update(bytes).digest('hex'),
       });
       const task = await waitFor(
-        async () => (await simGet<SimTask[]>(stack, `/tasks`)).find((t) => t.msgtype === 'image'),
+        async () => (await simGet<SimTask[]>(env.stack, `/tasks`)).find((t) => t.msgtype === 'image'),
         'the image message at DingTalk',
         30_000,
       );
       expect(task.msg.image?.media_id).toBe(media?.mediaId);
       expect(task.recipients.length).toBeGreaterThan(10);
-      expect(browser.pageErrors).toEqual([]);
+      expect(env.browser.pageErrors).toEqual([]);
     });
   }, 120_000);
 });

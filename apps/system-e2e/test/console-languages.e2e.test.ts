@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openBrowser, saveScreenshot, withFailureScreenshot, type BrowserSession } from './support/chromium';
+import { saveScreenshot, withFailureScreenshot } from './support/chromium';
+import { useBrowserStack } from './support/browser-stack';
 import { ROOT, startStack, waitFor, type Stack } from '@dtg/testkit';
 
 const CATALOG_DIR = path.join(ROOT, 'apps', 'local-store', 'src', 'features', 'console', 'public');
@@ -146,21 +147,8 @@ async function recipientCounts(stack: Stack, messageId: string): Promise<Record<
 }
 
 describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
-  let stack: Stack;
-  let browser: BrowserSession;
+  const env = useBrowserStack(() => startStack(), { browser: { locale: words.browserLocale, timezoneId: 'Europe/London' } });
   const phrases = englishPhrases();
-
-  beforeAll(async () => {
-    const [started, opened] = await Promise.allSettled([startStack(), openBrowser({ locale: words.browserLocale, timezoneId: 'Europe/London' })]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (opened.status === 'fulfilled') browser = opened.value;
-    for (const outcome of [started, opened]) if (outcome.status === 'rejected') throw outcome.reason;
-    browser.page.setDefaultTimeout(20_000);
-  }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
 
   /** In Chinese, nothing the catalog says in English may be on screen; then the screenshot. */
   async function shot(page: Page, name: string): Promise<void> {
@@ -173,9 +161,9 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
   }
 
   it('when a person signs in, syncs, sends to a department, watches the receipts, issues a token expiring on a day and signs out, then every step is in their language, with times and days in the org’s zone', async () => {
-    const { page } = browser;
+    const { page } = env.browser;
     await withFailureScreenshot(page, `console-${locale}`, async () => {
-      await page.goto(`${stack.local.url}/`);
+      await page.goto(`${env.stack.local.url}/`);
       expect(await page.evaluate<string>('document.documentElement.lang')).toBe(locale);
       await page.getByRole('link', { name: words.signIn }).waitFor();
       await shot(page, 'sign-in');
@@ -209,20 +197,20 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
       await page.waitForURL(/#\/messages\/.+/);
       const localId = decodeURIComponent(page.url().split('#/messages/')[1] ?? '');
       const messageId = await waitFor(
-        async () => (await stack.pg.query<{ id: string }>('SELECT id FROM messages WHERE local_id = $1', [localId])).rows[0]?.id,
+        async () => (await env.stack.pg.query<{ id: string }>('SELECT id FROM messages WHERE local_id = $1', [localId])).rows[0]?.id,
         'the send relayed to the cloud',
       );
       await page.getByRole('heading', { name: words.textNotification }).waitFor();
       await waitFor(
         async () => {
-          await advanceSimClock(stack, 5000);
-          const counts = await recipientCounts(stack, messageId);
+          await advanceSimClock(env.stack, 5000);
+          const counts = await recipientCounts(env.stack, messageId);
           return (counts.read ?? 0) > 0 && (counts.unread ?? 0) > 0;
         },
         'read receipts in the local store',
         30_000,
       );
-      const stored = await recipientCounts(stack, messageId);
+      const stored = await recipientCounts(env.stack, messageId);
       const all = Object.values(stored).reduce((a, b) => a + b, 0);
       await page.getByText(words.summary(all, stored.read ?? 0, stored.unread ?? 0)).waitFor();
       const receipts = page.getByRole('region', { name: words.receipts });
@@ -257,7 +245,7 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
       await page.getByLabel(words.expires).fill('2030-01-31');
       await page.getByRole('button', { name: words.issue, exact: true }).click();
       await page.getByLabel(words.newToken).waitFor();
-      const expiry = await stack.pg.query<{ expires_at: Date }>("SELECT expires_at FROM service_tokens WHERE name = 'intranet'");
+      const expiry = await env.stack.pg.query<{ expires_at: Date }>("SELECT expires_at FROM service_tokens WHERE name = 'intranet'");
       expect(expiry.rows[0]?.expires_at.toISOString()).toBe('2030-01-31T15:59:59.000Z');
 
       await page.getByRole('button', { name: words.signOut }).click();
@@ -271,6 +259,6 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
       await page.getByRole('link', { name: words.switchedSignIn }).waitFor();
       expect(await page.evaluate<string>('document.documentElement.lang')).not.toBe(locale);
     });
-    expect(browser.pageErrors).toEqual([]);
+    expect(env.browser.pageErrors).toEqual([]);
   }, 120_000);
 });

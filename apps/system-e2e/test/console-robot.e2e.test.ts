@@ -1,8 +1,8 @@
 // The console's channel choice in a real browser across real processes: a notification sent as a
 // robot chat goes out through the robot's batchSend (not asyncsend_v2), and its page says so and
 // fills with receipts from readStatus.
-import type { Page } from 'playwright-core';
-import { openBrowser, withFailureScreenshot, type BrowserSession } from './support/chromium';
+import { withFailureScreenshot } from './support/chromium';
+import { signInToConsole, useBrowserStack } from './support/browser-stack';
 import { type Stack, startStack, waitFor } from '@dtg/testkit';
 
 async function simLog(stack: Stack, pathPrefix: string): Promise<{ body: unknown }[]> {
@@ -19,34 +19,13 @@ async function advanceSimClock(stack: Stack, advanceMs: number): Promise<void> {
   expect(res.status).toBe(200);
 }
 
-async function signIn(page: Page, stack: Stack, userid: string): Promise<void> {
-  await page.goto(`${stack.local.url}/`);
-  await page.getByRole('link', { name: 'Sign in with DingTalk' }).click();
-  await page.getByLabel('Person').selectOption(userid);
-  await page.getByRole('button', { name: 'Allow' }).click();
-  await page.waitForURL(`${stack.local.url}/**`);
-}
-
 describe('the console sends by robot', () => {
-  let stack: Stack;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    const [started, opened] = await Promise.allSettled([startStack(), openBrowser()]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (opened.status === 'fulfilled') browser = opened.value;
-    for (const outcome of [started, opened]) if (outcome.status === 'rejected') throw outcome.reason;
-    browser.page.setDefaultTimeout(20_000);
-  }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = useBrowserStack(() => startStack());
 
   it('when an admin picks “Robot chat” on the Send page, then batchSend carries it, no work notification is sent, and the message page shows the channel and its receipts', async () => {
-    const { page } = browser;
+    const { page } = env.browser;
     await withFailureScreenshot(page, 'console-robot', async () => {
-      await signIn(page, stack, 'user001');
+      await signInToConsole(page, env.stack, 'user001');
       await page.getByRole('button', { name: 'Sync directory' }).click();
       await page
         .getByRole('status')
@@ -66,17 +45,17 @@ describe('the console sends by robot', () => {
       await page.getByRole('heading', { name: 'Robot release note' }).waitFor();
       await page.getByText('via Robot chat').waitFor();
       const sends = await waitFor(async () => {
-        const calls = (await simLog(stack, '/v1.0/robot/oToMessages/batchSend')).filter((c) => JSON.stringify(c.body).includes('Robot release note'));
+        const calls = (await simLog(env.stack, '/v1.0/robot/oToMessages/batchSend')).filter((c) => JSON.stringify(c.body).includes('Robot release note'));
         return calls.length > 0 ? calls : undefined;
       }, 'the robot batchSend in the simulator');
       expect(sends[0]?.body).toMatchObject({ msgKey: 'sampleMarkdown' });
       expect(
-        (await simLog(stack, '/topapi/message/corpconversation/asyncsend_v2')).filter((c) => JSON.stringify(c.body).includes('Robot release note')),
+        (await simLog(env.stack, '/topapi/message/corpconversation/asyncsend_v2')).filter((c) => JSON.stringify(c.body).includes('Robot release note')),
       ).toEqual([]);
 
       await waitFor(
         async () => {
-          await advanceSimClock(stack, 5000);
+          await advanceSimClock(env.stack, 5000);
           return (await page.getByText(/recipients: .*(read|unread)/).count()) > 0;
         },
         'receipts on the message page',

@@ -2,7 +2,8 @@
 // DingTalk login page, sync the directory, send a notification to a department, watch its receipts
 // arrive without reloading, issue and revoke a service token, sign out. Assertions go through what a person sees: roles, labels, text.
 import type { Page } from 'playwright-core';
-import { openBrowser, saveScreenshot, withFailureScreenshot, type BrowserSession } from './support/chromium';
+import { saveScreenshot, withFailureScreenshot } from './support/chromium';
+import { signInToConsole, useBrowserStack } from './support/browser-stack';
 import { type Stack, startStack, waitFor } from '@dtg/testkit';
 
 async function advanceSimClock(stack: Stack, advanceMs: number): Promise<void> {
@@ -12,15 +13,6 @@ async function advanceSimClock(stack: Stack, advanceMs: number): Promise<void> {
     body: JSON.stringify({ advanceMs }),
   });
   expect(res.status).toBe(200);
-}
-
-/** Through the console's button and the simulator's consent page; ends back on the console. */
-async function signIn(page: Page, stack: Stack, userid: string, decision: 'Allow' | 'Deny' = 'Allow'): Promise<void> {
-  await page.goto(`${stack.local.url}/`);
-  await page.getByRole('link', { name: 'Sign in with DingTalk' }).click();
-  await page.getByLabel('Person').selectOption(userid);
-  await page.getByRole('button', { name: decision }).click();
-  await page.waitForURL(`${stack.local.url}/**`);
 }
 
 async function recipientCounts(stack: Stack, messageId: string): Promise<Record<string, number>> {
@@ -41,30 +33,15 @@ async function tileValue(page: Page, label: string): Promise<number> {
 }
 
 describe('the console in a browser', () => {
-  let stack: Stack;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    // allSettled: when one fails (no Chromium on this machine), the other is still kept for afterAll
-    // to close — a stack left running would keep Jest from exiting.
-    const [started, opened] = await Promise.allSettled([startStack(), openBrowser()]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (opened.status === 'fulfilled') browser = opened.value;
-    for (const outcome of [started, opened]) if (outcome.status === 'rejected') throw outcome.reason;
-    browser.page.setDefaultTimeout(20_000);
-  }, 90_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = useBrowserStack(() => startStack());
 
   it('when an admin signs in, syncs, sends to a department and waits, then the receipts appear live; a service token is issued and revoked; sign out ends the session', async () => {
-    const { page } = browser;
+    const { page } = env.browser;
     await withFailureScreenshot(page, 'console-flow', async () => {
-      await signIn(page, stack, 'user001');
+      await signInToConsole(page, env.stack, 'user001');
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
       expect(new URL(page.url()).searchParams.has('ticket')).toBe(false);
-      const admin = (await stack.pg.query<{ name: string }>("SELECT name FROM users WHERE userid = 'user001'")).rows[0];
+      const admin = (await env.stack.pg.query<{ name: string }>("SELECT name FROM users WHERE userid = 'user001'")).rows[0];
       expect(await page.getByRole('banner').textContent()).toContain(admin?.name);
 
       await page.getByRole('button', { name: 'Sync directory' }).click();
@@ -94,7 +71,7 @@ describe('the console in a browser', () => {
       const localId = decodeURIComponent(page.url().split('#/messages/')[1] ?? '');
       expect(localId).toMatch(/^lmsg_/);
       const messageId = await waitFor(
-        async () => (await stack.pg.query<{ id: string }>('SELECT id FROM messages WHERE local_id = $1', [localId])).rows[0]?.id,
+        async () => (await env.stack.pg.query<{ id: string }>('SELECT id FROM messages WHERE local_id = $1', [localId])).rows[0]?.id,
         'the send relayed to the cloud',
       );
       await page.getByRole('heading', { name: 'Text notification' }).waitFor();
@@ -103,14 +80,14 @@ describe('the console in a browser', () => {
       // DingTalk tasks finish after 3 s of simulator time; move its clock until receipts are final.
       await waitFor(
         async () => {
-          await advanceSimClock(stack, 5000);
-          const counts = await recipientCounts(stack, messageId);
+          await advanceSimClock(env.stack, 5000);
+          const counts = await recipientCounts(env.stack, messageId);
           return (counts.read ?? 0) > 0 && (counts.unread ?? 0) > 0;
         },
         'read receipts in the local store',
         30_000,
       );
-      const stored = await recipientCounts(stack, messageId);
+      const stored = await recipientCounts(env.stack, messageId);
       const recipients = Object.values(stored).reduce((a, b) => a + b, 0);
       expect(recipients).toBeGreaterThan(10);
       // The page's own polling brings the receipts in: no reload.
@@ -141,7 +118,7 @@ describe('the console in a browser', () => {
       await page.getByRole('button', { name: 'Issue token' }).click();
       const secret = (await page.getByLabel('The new token').textContent()) ?? '';
       expect(secret).toMatch(/^dtgs_/);
-      const withToken = () => fetch(`${stack.local.url}/api/users?limit=1`, { headers: { authorization: `Bearer ${secret}` } }).then((res) => res.status);
+      const withToken = () => fetch(`${env.stack.local.url}/api/users?limit=1`, { headers: { authorization: `Bearer ${secret}` } }).then((res) => res.status);
       expect(await withToken()).toBe(200);
       page.once('dialog', (dialog) => void dialog.accept());
       await page.getByRole('button', { name: 'Revoke intranet directory' }).click();
@@ -153,22 +130,22 @@ describe('the console in a browser', () => {
       expect(await page.evaluate(async () => (await fetch('/api/me')).status)).toBe(401);
       expect(await page.evaluate('sessionStorage.length')).toBe(0);
     });
-    expect(browser.pageErrors).toEqual([]);
+    expect(env.browser.pageErrors).toEqual([]);
   }, 90_000);
 
   it('when the sign-in is declined, comes from outside the org, or a member who is not an admin syncs, then the console says so', async () => {
-    const { page } = browser;
-    await browser.context.clearCookies();
+    const { page } = env.browser;
+    await env.browser.context.clearCookies();
     await withFailureScreenshot(page, 'console-refusals', async () => {
-      await signIn(page, stack, 'user001', 'Deny');
+      await signInToConsole(page, env.stack, 'user001', 'Deny');
       await page.getByRole('alert').filter({ hasText: 'You declined the sign-in on DingTalk' }).waitFor();
       expect(new URL(page.url()).searchParams.has('error')).toBe(false);
 
-      await signIn(page, stack, 'outsider01');
+      await signInToConsole(page, env.stack, 'outsider01');
       await page.getByRole('alert').filter({ hasText: 'not a member of this organisation' }).waitFor();
       await page.getByRole('link', { name: 'Sign in with DingTalk' }).waitFor();
 
-      await signIn(page, stack, 'user002');
+      await signInToConsole(page, env.stack, 'user002');
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
       expect(await page.getByRole('link', { name: 'Service tokens' }).count()).toBe(0);
       await page.getByRole('button', { name: 'Sync directory' }).click();
@@ -176,32 +153,32 @@ describe('the console in a browser', () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('link', { name: 'Sign in with DingTalk' }).waitFor();
     });
-    expect(browser.pageErrors).toEqual([]);
+    expect(env.browser.pageErrors).toEqual([]);
   }, 60_000);
 
   it('when the API docs and the sign-in error page are opened, then they render under their CSP without a violation', async () => {
-    const { page } = browser;
+    const { page } = env.browser;
     await withFailureScreenshot(page, 'html-pages-csp', async () => {
       for (const [url, operation] of [
-        [`${stack.cloud.url}/docs`, '/v1/messages'],
-        [`${stack.local.url}/docs`, '/api/session'],
+        [`${env.stack.cloud.url}/docs`, '/v1/messages'],
+        [`${env.stack.local.url}/docs`, '/api/session'],
       ] as const) {
         await page.goto(url);
         // Swagger UI (its bundle and our init script, both from this origin) ran and rendered the operations.
         await page.locator(`.opblock-summary-path[data-path="${operation}"]`).first().waitFor();
       }
-      await page.goto(`${stack.cloud.url}/auth/dingtalk?tenant=ten_nobody&returnTo=${encodeURIComponent(`${stack.local.url}/`)}`);
+      await page.goto(`${env.stack.cloud.url}/auth/dingtalk?tenant=ten_nobody&returnTo=${encodeURIComponent(`${env.stack.local.url}/`)}`);
       await page.getByRole('heading', { name: 'Sign-in with DingTalk failed' }).waitFor();
       // The inline style applied (the policy allows it by hash): the page is centred, not full width.
       expect(await page.evaluate('getComputedStyle(document.body).maxWidth')).not.toBe('none');
     });
-    expect(browser.pageErrors).toEqual([]);
+    expect(env.browser.pageErrors).toEqual([]);
   });
 
   describe('login CSRF: an attacker’s sign-in opened in a victim’s browser (issue #17 item 7)', () => {
     /** A browser of its own (cookies, storage): the attacker's or the victim's. */
     async function ownBrowser(): Promise<{ page: Page; close: () => Promise<void> }> {
-      const context = await browser.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+      const context = await env.browser.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
       return { page, close: () => context.close() };
@@ -214,7 +191,7 @@ describe('the console in a browser', () => {
     async function attackersCallback(attacker: { page: Page }): Promise<string> {
       let callbackUrl: string | undefined;
       await attacker.page.route(
-        (url) => url.origin === stack.sim.url,
+        (url) => url.origin === env.stack.sim.url,
         async (route) => {
           if (route.request().method() !== 'POST') return route.continue();
           const answer = await route.fetch({ maxRedirects: 0 });
@@ -222,7 +199,7 @@ describe('the console in a browser', () => {
           await route.fulfill({ status: 200, contentType: 'text/html', body: '<p>stopped before the callback</p>' });
         },
       );
-      await attacker.page.goto(`${stack.local.url}/`);
+      await attacker.page.goto(`${env.stack.local.url}/`);
       await attacker.page.getByRole('link', { name: 'Sign in with DingTalk' }).click();
       await attacker.page.getByLabel('Person').selectOption('user003');
       await attacker.page.getByRole('button', { name: 'Allow' }).click();
@@ -237,7 +214,7 @@ describe('the console in a browser', () => {
     }
 
     const sessionsOf = async (userid: string) =>
-      (await stack.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE userid = $1', [userid])).rows[0]?.n;
+      (await env.stack.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE userid = $1', [userid])).rows[0]?.n;
 
     it('when the victim opens the attacker’s finished return URL (?ticket=), then the victim is not signed in as the attacker; their own sign-in still works', async () => {
       const attacker = await ownBrowser();
@@ -251,11 +228,11 @@ describe('the console in a browser', () => {
           await victim.page.getByRole('link', { name: 'Sign in with DingTalk' }).waitFor();
           expect(await victim.page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(false);
           expect(await sessionsOf('user003')).toBe(0);
-          expect((await victim.page.request.get(`${stack.local.url}/api/me`)).status()).toBe(401);
+          expect((await victim.page.request.get(`${env.stack.local.url}/api/me`)).status()).toBe(401);
 
-          await signIn(victim.page, stack, 'user002');
+          await signInToConsole(victim.page, env.stack, 'user002');
           await victim.page.getByRole('button', { name: 'Sign out' }).waitFor();
-          const name = (await stack.pg.query<{ name: string }>("SELECT name FROM users WHERE userid = 'user002'")).rows[0]?.name ?? '';
+          const name = (await env.stack.pg.query<{ name: string }>("SELECT name FROM users WHERE userid = 'user002'")).rows[0]?.name ?? '';
           expect(await victim.page.getByRole('banner').textContent()).toContain(name);
           expect(await sessionsOf('user003')).toBe(0);
         });
@@ -267,7 +244,7 @@ describe('the console in a browser', () => {
     it('when the victim opens the attacker’s DingTalk callback URL (code and state), then the cloud refuses it and the victim is not signed in as the attacker', async () => {
       const attacker = await ownBrowser();
       const callbackUrl = await attackersCallback(attacker).finally(() => attacker.close());
-      expect(new URL(callbackUrl).origin + new URL(callbackUrl).pathname).toBe(`${stack.cloud.url}/auth/dingtalk/callback`);
+      expect(new URL(callbackUrl).origin + new URL(callbackUrl).pathname).toBe(`${env.stack.cloud.url}/auth/dingtalk/callback`);
       const victim = await ownBrowser();
       try {
         await withFailureScreenshot(victim.page, 'login-csrf-callback', async () => {
@@ -275,11 +252,11 @@ describe('the console in a browser', () => {
           expect(answer?.status()).toBe(400);
           await victim.page.getByRole('heading', { name: 'Sign-in with DingTalk failed' }).waitFor();
           await victim.page.getByText('started in another browser').waitFor();
-          expect(new URL(victim.page.url()).origin).toBe(stack.cloud.url);
+          expect(new URL(victim.page.url()).origin).toBe(env.stack.cloud.url);
           expect(await sessionsOf('user003')).toBe(0);
-          await victim.page.goto(`${stack.local.url}/`);
+          await victim.page.goto(`${env.stack.local.url}/`);
           await victim.page.getByRole('link', { name: 'Sign in with DingTalk' }).waitFor();
-          expect((await victim.page.request.get(`${stack.local.url}/api/me`)).status()).toBe(401);
+          expect((await victim.page.request.get(`${env.stack.local.url}/api/me`)).status()).toBe(401);
         });
       } finally {
         await victim.close();

@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT, startDrillStack, waitFor, type DrillStack } from '@dtg/testkit';
 import { adminCli, cliEnv } from './support/admin-cli';
-import { openBrowser, saveScreenshot, withFailureScreenshot, type BrowserSession } from './support/chromium';
+import { saveScreenshot, withFailureScreenshot } from './support/chromium';
+import { useBrowserStack } from './support/browser-stack';
 
 /** The README shows these two pictures; the test keeps them current. */
 const README_PICTURES = path.join(ROOT, 'docs', 'operator-console');
@@ -33,39 +34,26 @@ async function auditCount(stack: DrillStack): Promise<number> {
 }
 
 describe('the operator console in a browser', () => {
-  let stack: DrillStack;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    const [started, opened] = await Promise.allSettled([startDrillStack({ cloudEnv: { WEBHOOK_RETRY_SCHEDULE: '300ms,600ms' } }), openBrowser()]);
-    if (started.status === 'fulfilled') stack = started.value;
-    if (opened.status === 'fulfilled') browser = opened.value;
-    for (const outcome of [started, opened]) if (outcome.status === 'rejected') throw outcome.reason;
-    browser.page.setDefaultTimeout(20_000);
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  const env = useBrowserStack(() => startDrillStack({ cloudEnv: { WEBHOOK_RETRY_SCHEDULE: '300ms,600ms' } }), { timeoutMs: 120_000 });
 
   it('when the store is down, then its tenant is flagged with a growing lag; its dead delivery is resent once the store is back, the secret rotated, and every action is in the audit log', async () => {
-    const { page } = browser;
-    const tenantId = stack.tenant.id;
-    const password = await createOperator(stack, 'olivia', 'admin');
+    const { page } = env.browser;
+    const tenantId = env.stack.tenant.id;
+    const password = await createOperator(env.stack, 'olivia', 'admin');
     await withFailureScreenshot(page, 'operator-console', async () => {
-      await signIn(page, stack, 'olivia', password);
+      await signIn(page, env.stack, 'olivia', password);
       const row = page.locator(`tr[data-tenant="${tenantId}"]`);
       await row.getByText('Healthy').waitFor();
 
-      await stack.local.kill('SIGKILL');
-      expect((await stack.admin('POST', `/admin/tenants/${tenantId}/test-events`, { count: 1, note: 'store down' })).status).toBe(202);
+      await env.stack.local.kill('SIGKILL');
+      expect((await env.stack.admin('POST', `/admin/tenants/${tenantId}/test-events`, { count: 1, note: 'store down' })).status).toBe(202);
       await row.getByText('Failing').waitFor();
       const lagSeconds = async () => Number(((await row.locator('td').nth(2).textContent()) ?? '').replace(/\D/g, ''));
       const firstLag = await lagSeconds();
       await waitFor(async () => (await lagSeconds()) > firstLag, 'the lag shown to grow', 15_000);
       await saveScreenshot(page, 'operator-tenants', { fullPage: false });
 
-      await stack.local.start();
+      await env.stack.local.start();
       await row.getByRole('link').click();
       await page.getByRole('heading', { name: 'Deliveries' }).waitFor();
       const dead = page.locator('tr[data-delivery]', { has: page.locator('[data-status="dead"]') });
@@ -103,22 +91,22 @@ describe('the operator console in a browser', () => {
     mkdirSync(README_PICTURES, { recursive: true });
     for (const name of ['operator-tenants', 'operator-tenant'])
       copyFileSync(path.join(ROOT, '.data', 'e2e-screenshots', `${name}.png`), path.join(README_PICTURES, `${name}.png`));
-    expect(browser.pageErrors).toEqual([]);
+    expect(env.browser.pageErrors).toEqual([]);
   }, 120_000);
 
   it('when a viewer signs in, then the console shows no change controls and every change is refused 403 with nothing written', async () => {
-    const password = await createOperator(stack, 'victor', 'viewer');
-    const context = await browser.browser.newContext({ locale: 'en-GB' });
+    const password = await createOperator(env.stack, 'victor', 'viewer');
+    const context = await env.browser.browser.newContext({ locale: 'en-GB' });
     const page = await context.newPage();
     try {
-      await signIn(page, stack, 'victor', password);
-      await page.locator(`tr[data-tenant="${stack.tenant.id}"]`).getByRole('link').click();
+      await signIn(page, env.stack, 'victor', password);
+      await page.locator(`tr[data-tenant="${env.stack.tenant.id}"]`).getByRole('link').click();
       await page.getByText('You are a viewer').waitFor();
       expect(await page.getByRole('button', { name: 'Suspend' }).count()).toBe(0);
 
-      const before = { audit: await auditCount(stack), tenant: (await stack.admin('GET', `/admin/tenants/${stack.tenant.id}`)).body };
-      const { csrfToken } = (await (await page.request.get(`${stack.cloud.url}/admin/session`)).json()) as { csrfToken: string };
-      const base = `${stack.cloud.url}/admin/tenants/${stack.tenant.id}`;
+      const before = { audit: await auditCount(env.stack), tenant: (await env.stack.admin('GET', `/admin/tenants/${env.stack.tenant.id}`)).body };
+      const { csrfToken } = (await (await page.request.get(`${env.stack.cloud.url}/admin/session`)).json()) as { csrfToken: string };
+      const base = `${env.stack.cloud.url}/admin/tenants/${env.stack.tenant.id}`;
       const headers = { 'x-csrf-token': csrfToken };
       const answers = [
         await page.request.patch(base, { headers, data: { name: 'Changed by a viewer' } }),
@@ -126,11 +114,11 @@ describe('the operator console in a browser', () => {
         await page.request.post(`${base}/rotate-secret`, { headers }),
         await page.request.post(`${base}/api-keys`, { headers, data: { name: 'viewer key' } }),
         await page.request.post(`${base}/replay`, { headers, data: { fromSeq: 1 } }),
-        await page.request.post(`${stack.cloud.url}/admin/deliveries/dlv_any/resend`, { headers }),
+        await page.request.post(`${env.stack.cloud.url}/admin/deliveries/dlv_any/resend`, { headers }),
       ].map((res) => res.status());
       expect(answers).toEqual([403, 403, 403, 403, 403, 403]);
-      expect(await auditCount(stack)).toBe(before.audit);
-      expect((await stack.admin('GET', `/admin/tenants/${stack.tenant.id}`)).body).toEqual(before.tenant);
+      expect(await auditCount(env.stack)).toBe(before.audit);
+      expect((await env.stack.admin('GET', `/admin/tenants/${env.stack.tenant.id}`)).body).toEqual(before.tenant);
     } finally {
       await context.close();
     }
