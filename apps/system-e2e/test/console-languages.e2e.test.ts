@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { saveScreenshot, withFailureScreenshot } from './support/chromium';
 import { useBrowserStack } from './support/browser-stack';
-import { ROOT, startStack, waitFor, type Stack } from '@dtg/testkit';
+import { ROOT, startStack, waitFor, type Stack, simControl } from '@dtg/testkit';
 
 const CATALOG_DIR = path.join(ROOT, 'apps', 'local-store', 'src', 'features', 'console', 'public');
 const catalog = (file: string) => JSON.parse(readFileSync(path.join(CATALOG_DIR, file), 'utf8')) as Record<string, string | Record<string, string>>;
@@ -129,15 +129,6 @@ const WALKS: Record<'zh-CN' | 'en', Words> = {
   },
 };
 
-async function advanceSimClock(stack: Stack, advanceMs: number): Promise<void> {
-  const res = await fetch(`${stack.sim.url}/_sim/clock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ advanceMs }),
-  });
-  expect(res.status).toBe(200);
-}
-
 async function recipientCounts(stack: Stack, messageId: string): Promise<Record<string, number>> {
   const { rows } = await stack.pg.query<{ status: string; n: number }>(
     'SELECT status, count(*)::int AS n FROM message_recipients WHERE message_id = $1 GROUP BY status',
@@ -203,7 +194,7 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
       await page.getByRole('heading', { name: words.textNotification }).waitFor();
       await waitFor(
         async () => {
-          await advanceSimClock(env.stack, 5000);
+          await simControl(env.stack.sim.url, 'POST', '/clock', { advanceMs: 5000 });
           const counts = await recipientCounts(env.stack, messageId);
           return (counts.read ?? 0) > 0 && (counts.unread ?? 0) > 0;
         },

@@ -3,21 +3,10 @@
 // fills with receipts from readStatus.
 import { withFailureScreenshot } from './support/chromium';
 import { signInToConsole, useBrowserStack } from './support/browser-stack';
-import { type Stack, startStack, waitFor } from '@dtg/testkit';
+import { type Stack, startStack, waitFor, simControl } from '@dtg/testkit';
 
-async function simLog(stack: Stack, pathPrefix: string): Promise<{ body: unknown }[]> {
-  const res = await fetch(`${stack.sim.url}/_sim/requests?pathPrefix=${encodeURIComponent(pathPrefix)}`);
-  return (await res.json()) as { body: unknown }[];
-}
-
-async function advanceSimClock(stack: Stack, advanceMs: number): Promise<void> {
-  const res = await fetch(`${stack.sim.url}/_sim/clock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ advanceMs }),
-  });
-  expect(res.status).toBe(200);
-}
+const simLog = (stack: Stack, pathPrefix: string) =>
+  simControl<{ body: unknown }[]>(stack.sim.url, 'GET', `/requests?pathPrefix=${encodeURIComponent(pathPrefix)}`);
 
 describe('the console sends by robot', () => {
   const env = useBrowserStack(() => startStack());
@@ -55,7 +44,7 @@ describe('the console sends by robot', () => {
 
       await waitFor(
         async () => {
-          await advanceSimClock(env.stack, 5000);
+          await simControl(env.stack.sim.url, 'POST', '/clock', { advanceMs: 5000 });
           return (await page.getByText(/recipients: .*(read|unread)/).count()) > 0;
         },
         'receipts on the message page',

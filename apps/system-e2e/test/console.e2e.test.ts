@@ -4,16 +4,7 @@
 import type { Page } from 'playwright-core';
 import { saveScreenshot, withFailureScreenshot } from './support/chromium';
 import { signInToConsole, useBrowserStack } from './support/browser-stack';
-import { type Stack, startStack, waitFor } from '@dtg/testkit';
-
-async function advanceSimClock(stack: Stack, advanceMs: number): Promise<void> {
-  const res = await fetch(`${stack.sim.url}/_sim/clock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ advanceMs }),
-  });
-  expect(res.status).toBe(200);
-}
+import { type Stack, startStack, waitFor, simControl } from '@dtg/testkit';
 
 async function recipientCounts(stack: Stack, messageId: string): Promise<Record<string, number>> {
   const { rows } = await stack.pg.query<{ status: string; n: number }>(
@@ -80,7 +71,7 @@ describe('the console in a browser', () => {
       // DingTalk tasks finish after 3 s of simulator time; move its clock until receipts are final.
       await waitFor(
         async () => {
-          await advanceSimClock(env.stack, 5000);
+          await simControl(env.stack.sim.url, 'POST', '/clock', { advanceMs: 5000 });
           const counts = await recipientCounts(env.stack, messageId);
           return (counts.read ?? 0) > 0 && (counts.unread ?? 0) > 0;
         },
