@@ -78,7 +78,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     now: overrides.now ?? Date.now,
   });
   const credentials = credentialsHealth({ sqlite, ops, logger, now });
-  const dingtalk = createDingTalk(config, db, secrets, {
+  const dingtalk = createDingTalk(config, db, sqlite, secrets, {
     clock: overrides.now,
     onCall: (call) => {
       dingtalkCalls.record(call);
@@ -91,7 +91,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     onRateLimitWait: (wait) => dingtalkCalls.rateLimitWait(wait),
   });
   const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
-  const tenants = tenantsService({ db, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
+  const tenants = tenantsService({ db, sqlite, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
   const deliveries = deliveriesService({ db, transaction, outbox });
   const health = endpointHealth({ sqlite, ops, outbox, disableAfterMs: config.ENDPOINT_DISABLE_AFTER, now });
   const dispatcher = new Dispatcher({
