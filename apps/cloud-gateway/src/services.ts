@@ -41,7 +41,12 @@ export interface ServiceOverrides {
 
 export async function buildServices(config: CloudConfig, logger: Logger, overrides: ServiceOverrides = {}) {
   const lockWaits = lockWaitCounts();
-  const { db, sqlite, transaction } = await openDatabase(config.CLOUD_DATABASE_URL, { lockWaitMs: config.CLOUD_DATABASE_LOCK_WAIT, observer: lockWaits });
+  const { db, sqlite, transaction } = await openDatabase(
+    config.CLOUD_DATABASE_URL,
+    { lockWaitMs: config.CLOUD_DATABASE_LOCK_WAIT, observer: lockWaits },
+    // The backstop checkpoint still bounds the WAL; a failing worker is worth a warning, not a stop.
+    { onCheckpointError: (message) => logger.warn('WAL checkpoint failed', { error: message }) },
+  );
   const secrets = await secretsAtStart(sqlite, config, logger).catch(async (err: unknown) => {
     await db.$disconnect();
     throw err;

@@ -2,6 +2,7 @@ import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import type Database from 'better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client';
 import { BUSY_TIMEOUT_MS, databaseBusy, NO_OBSERVER } from './lock-wait';
+import { BACKSTOP_CHECKPOINT_PAGES, JOURNAL_SIZE_LIMIT_BYTES, startWalCheckpointer } from './wal-checkpointer';
 import { AfterCommit, SqliteConnection, SqliteGate, type LockWaitOptions, type Tx } from './sqlite-connection';
 
 export type { PrismaClient } from '../generated/prisma/client';
@@ -31,7 +32,14 @@ export interface CloudDatabase {
   transaction: Transact;
 }
 
-export async function openDatabase(databaseUrl: string, lockWait: LockWaitOptions): Promise<CloudDatabase> {
+/** How often the worker checkpoints the WAL (wal-checkpointer.ts). */
+const CHECKPOINT_INTERVAL_MS = 1_000;
+
+export async function openDatabase(
+  databaseUrl: string,
+  lockWait: LockWaitOptions,
+  options: { onCheckpointError?: (message: string) => void } = {},
+): Promise<CloudDatabase> {
   let database: Database.Database | undefined;
   // Timestamps as integer milliseconds: what Prisma's native engine writes, so both agree. The
   // driver's own busy wait (default 5 s) would block the event loop: see lock-wait.ts.
@@ -66,6 +74,15 @@ export async function openDatabase(databaseUrl: string, lockWait: LockWaitOption
   // touches into a statement journal, by default a temporary FILE. In memory, accepting a message
   // costs ~half the SQL time (the Job insert went from ~23 µs to ~7 µs under the send benchmark).
   database.pragma('temp_store = MEMORY');
+  database.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+  database.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
+  const checkpointer = startWalCheckpointer(database.name, { intervalMs: CHECKPOINT_INTERVAL_MS, onError: options.onCheckpointError });
+  // Whoever closes the database (the service's shutdown, the CLI, every test) stops the worker first.
+  const disconnect = db.$disconnect.bind(db);
+  db.$disconnect = async () => {
+    await checkpointer.stop();
+    await disconnect();
+  };
   const transaction: Transact = async (fn) => {
     const hooks = new AfterCommit();
     const result = await db.$transaction((tx) => fn(tx, sqlite.prismaTx(hooks)));
