@@ -8,6 +8,7 @@ import { AppError, ConfigError, createLogger, loadConfig } from '@dtg/service-ki
 import { migrateDeploy } from '@dtg/prisma-migrate';
 import { AdminCliConfigSchema } from '../config';
 import { backupDatabase } from '../db/backup';
+import { copyToPostgres, parseTarget } from '../db/postgres/copy-to-postgres';
 import { sqlitePath } from '../db/prisma';
 import { restoreDatabase } from '../db/restore';
 import { reseal } from '../features/keys/reseal';
@@ -170,6 +171,7 @@ function provided(flags: Flags) {
 }
 
 const PRISMA_CONFIG = path.resolve(__dirname, '../../prisma.config.ts');
+const POSTGRES_PRISMA_CONFIG = path.resolve(__dirname, '../../prisma.postgres.config.ts');
 /** Default `--seq-gap`: far more events than a cloud writes between a backup and a restore. */
 const DEFAULT_SEQ_GAP = 1_000_000;
 
@@ -184,6 +186,28 @@ function restore(flags: Flags, file: string | undefined, databaseUrl: string) {
     migrate: async (work) => {
       await migrateDeploy(PRISMA_CONFIG, { CLOUD_DATABASE_URL: `file:${work}` });
     },
+  });
+}
+
+/**
+ * `db copy-to-postgres <url>` (or `--to <url>`): this cloud's SQLite data into a new Postgres database,
+ * migrated here with prisma/postgres/migrations (issue #22, preview). Needs only CLOUD_DATABASE_URL.
+ */
+async function dbCommand(flags: Flags, command: string | undefined, target: string | undefined, databaseUrl: string) {
+  if (command !== 'copy-to-postgres') throw new AppError('validation_failed', `unknown command "db ${command ?? ''}"; run with "help"`);
+  if (!databaseUrl.startsWith('file:')) throw new AppError('validation_failed', 'CLOUD_DATABASE_URL must be the SQLite file: URL of the cloud to copy');
+  const postgresUrl = str(flags, 'to') ?? target ?? need(flags, 'to');
+  parseTarget(postgresUrl);
+  // The source at this version's schema first, as every other command does; a no-op when it is current.
+  await migrateDeploy(PRISMA_CONFIG, { CLOUD_DATABASE_URL: databaseUrl });
+  return copyToPostgres({
+    sqliteFile: sqlitePath(databaseUrl),
+    postgresUrl,
+    migrate: async (url) => {
+      await migrateDeploy(POSTGRES_PRISMA_CONFIG, { CLOUD_DATABASE_URL: url });
+    },
+    // Progress on stderr, so a long copy shows it is moving and stdout stays the one JSON result.
+    onTable: (table, rows) => process.stderr.write(`${JSON.stringify({ copied: table, rows })}\n`),
   });
 }
 
@@ -239,6 +263,7 @@ async function run(argv: string[]): Promise<unknown> {
   const { CLOUD_DATABASE_URL } = loadConfig(AdminCliConfigSchema.pick({ CLOUD_DATABASE_URL: true }));
   // Restore works on the files alone: it must not open (let alone migrate) the database it replaces.
   if (group === 'restore') return restore(flags, command, CLOUD_DATABASE_URL);
+  if (group === 'db') return dbCommand(flags, command, id, CLOUD_DATABASE_URL);
   const config = loadConfig(AdminCliConfigSchema, withStackSecrets(process.env, CLOUD_DATABASE_URL));
   await migrateDeploy(PRISMA_CONFIG, { CLOUD_DATABASE_URL: config.CLOUD_DATABASE_URL });
   const logger = createLogger({ service: 'cloud-admin', version: VERSION, level: 'warn' });
