@@ -11,6 +11,8 @@ import { DEMO } from '@dtg/dingtalk-sim';
 import { waitFor } from '@dtg/testkit';
 import { PrismaClient as SqliteClient, Prisma } from '../src/generated/prisma/client';
 import { PrismaClient as PostgresClient } from '../src/generated/prisma-postgres/client';
+import { ConfigError, loadConfig } from '@dtg/service-kit';
+import { CloudConfigSchema } from '../src/config';
 import { copyToPostgres } from '../src/db/postgres/copy-to-postgres';
 import { mintUserToken, verifyUserToken } from '../src/features/auth/user-tokens';
 import { startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
@@ -28,12 +30,12 @@ interface CliAnswer {
 }
 
 /** The admin CLI as its own process, with only the cloud's database URL (and PATH) in its environment. */
-function admin(dbFile: string, args: string[]): Promise<CliAnswer> {
+function admin(dbFile: string, args: string[], databaseUrl = `file:${dbFile}`): Promise<CliAnswer> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', CLI, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', CLOUD_DATABASE_URL: `file:${dbFile}`, CHECKPOINT_DISABLE: '1' }, timeout: 120_000 },
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', CLOUD_DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1' }, timeout: 120_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         const out = code === 0 ? stdout : (stderr.trim().split('\n').at(-1) ?? '');
@@ -196,5 +198,21 @@ describe('admin db copy-to-postgres', () => {
   it('when the target is not a Postgres URL, then it is refused naming --to', async () => {
     const answer = await admin(s.cloud.dbFile, ['db', 'copy-to-postgres', 'mysql://db/cloud']);
     expect(answer).toMatchObject({ code: 2, json: { code: 'validation_failed', error: expect.stringContaining('--to') } });
+  });
+
+  it('when CLOUD_DATABASE_URL is a Postgres URL, then the cloud and the CLI refuse it as configuration instead of taking it for a file name', async () => {
+    const url = 'postgresql://cloud@db.example/cloud';
+    let problem: unknown;
+    try {
+      loadConfig(CloudConfigSchema.pick({ CLOUD_DATABASE_URL: true }), { CLOUD_DATABASE_URL: url });
+    } catch (err) {
+      problem = err;
+    }
+    expect(problem).toBeInstanceOf(ConfigError);
+    expect((problem as ConfigError).problems).toEqual([
+      expect.objectContaining({ variable: 'CLOUD_DATABASE_URL', reason: expect.stringContaining('file: URL') }),
+    ]);
+    const answer = await admin(s.cloud.dbFile, ['tenant', 'list'], url);
+    expect(answer).toMatchObject({ code: 78, json: { code: 'config_invalid' } });
   });
 });

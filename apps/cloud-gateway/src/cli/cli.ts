@@ -195,7 +195,6 @@ function restore(flags: Flags, file: string | undefined, databaseUrl: string) {
  */
 async function dbCommand(flags: Flags, command: string | undefined, target: string | undefined, databaseUrl: string) {
   if (command !== 'copy-to-postgres') throw new AppError('validation_failed', `unknown command "db ${command ?? ''}"; run with "help"`);
-  if (!databaseUrl.startsWith('file:')) throw new AppError('validation_failed', 'CLOUD_DATABASE_URL must be the SQLite file: URL of the cloud to copy');
   const postgresUrl = str(flags, 'to') ?? target ?? need(flags, 'to');
   parseTarget(postgresUrl);
   // The source at this version's schema first, as every other command does; a no-op when it is current.

@@ -14,9 +14,10 @@ export function isKnownType(type: string): type is PostgresType {
 /** SQLite's CURRENT_TIMESTAMP (a column default in the migrations): UTC, no zone, no milliseconds. */
 const SQLITE_DATETIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/;
 
-function instant(value: bigint | string, where: string): string {
-  // Prisma (timestampFormat 'unixepoch-ms') and the cloud's own SQL store DateTimes as unix milliseconds.
-  if (typeof value === 'bigint') return new Date(Number(value)).toISOString();
+function instant(value: bigint | number | string, where: string): string {
+  // Prisma (timestampFormat 'unixepoch-ms') and the cloud's own SQL store DateTimes as unix
+  // milliseconds (a REAL only if something once bound a fraction).
+  if (typeof value !== 'string') return new Date(Number(value)).toISOString();
   const zoneless = SQLITE_DATETIME.exec(value);
   const parsed = new Date(zoneless ? `${zoneless[1]}T${zoneless[2]}Z` : value);
   if (Number.isNaN(parsed.getTime())) throw new Error(`${where}: "${value}" is not a date`);
@@ -40,7 +41,7 @@ export function toPostgres(value: unknown, type: PostgresType, where: string): s
       if (value === 0n || value === 1n) return value === 1n;
       break;
     case 'timestamp with time zone':
-      if (typeof value === 'bigint' || typeof value === 'string') return instant(value, where);
+      if (typeof value === 'bigint' || typeof value === 'number' || typeof value === 'string') return instant(value, where);
       break;
   }
   const shown = typeof value === 'bigint' ? `${value}` : JSON.stringify(value);
