@@ -4,6 +4,7 @@
 // copied from its SQLite file into a fresh Postgres database by the CLI, as an operator runs it, then
 // every table read back through both generated Prisma clients and compared row for row.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -198,6 +199,13 @@ describe('admin db copy-to-postgres', () => {
   it('when the target is not a Postgres URL, then it is refused naming --to', async () => {
     const answer = await admin(s.cloud.dbFile, ['db', 'copy-to-postgres', 'mysql://db/cloud']);
     expect(answer).toMatchObject({ code: 2, json: { code: 'validation_failed', error: expect.stringContaining('--to') } });
+  });
+
+  it('when CLOUD_DATABASE_URL names no file, then nothing is created and nothing copied', async () => {
+    const missing = path.join(path.dirname(s.cloud.dbFile), 'typo.db');
+    const answer = await admin(missing, ['db', 'copy-to-postgres', pg.url]);
+    expect(answer).toMatchObject({ code: 2, json: { code: 'validation_failed', error: expect.stringContaining('CLOUD_DATABASE_URL names no database file') } });
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('when CLOUD_DATABASE_URL is a Postgres URL, then the cloud and the CLI refuse it as configuration instead of taking it for a file name', async () => {

@@ -1,6 +1,7 @@
 // `npm run admin -- <command>`: operator commands straight on the cloud's database, printing JSON.
 // Uses the same services as the admin API, so both enforce the same rules.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -197,6 +198,8 @@ async function dbCommand(flags: Flags, command: string | undefined, target: stri
   if (command !== 'copy-to-postgres') throw new AppError('validation_failed', `unknown command "db ${command ?? ''}"; run with "help"`);
   const postgresUrl = str(flags, 'to') ?? target ?? need(flags, 'to');
   parseTarget(postgresUrl);
+  // Migrating would make an empty database of a mistyped path, and the copy would "succeed" with nothing.
+  if (!existsSync(sqlitePath(databaseUrl))) throw new AppError('validation_failed', `CLOUD_DATABASE_URL names no database file (${sqlitePath(databaseUrl)})`);
   // The source at this version's schema first, as every other command does; a no-op when it is current.
   await migrateDeploy(PRISMA_CONFIG, { CLOUD_DATABASE_URL: databaseUrl });
   return copyToPostgres({
