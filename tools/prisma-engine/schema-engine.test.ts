@@ -172,4 +172,28 @@ describe('Postgres gaps', () => {
       await engine.close();
     }
   });
+
+  test("when the configured database is the server's postgres one, then a diff from migrations still gets its temporary shadow database", async () => {
+    // The engine then works from template1, and CREATE DATABASE copies template1 by default: it must
+    // not copy the database its own connection is on.
+    const engine = startRpcEngine({ url: pgUrl('postgres') }, dir);
+    const migrationsList = {
+      tag: 'migrations',
+      baseDir: dir,
+      lockfile: { path: 'migration_lock.toml', content: 'provider = "postgresql"\n' },
+      shadowDbInitScript: '',
+      migrationDirectories: [
+        { path: '20240101000000_t', migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: 'CREATE TABLE shadow_probe (id int);' } } },
+      ],
+    };
+    try {
+      const response = await engine.call('diff', { from: migrationsList, to: { tag: 'empty' }, script: true, exitCode: null, filters: noFilters });
+      expect(response.error).toBeUndefined();
+      expect(engine.printed.join('')).toContain('DROP TABLE "public"."shadow_probe"');
+    } finally {
+      await engine.close();
+    }
+    const leftovers = await onServer<{ datname: string }>('postgres', "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'");
+    expect(leftovers).toEqual([]);
+  });
 });

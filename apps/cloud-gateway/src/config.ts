@@ -26,7 +26,16 @@ export const CloudConfigSchema = z.object({
   PUBLIC_URL: envUrl('http://localhost:3100'),
   /** Which proxies' X-Forwarded-For to believe for the client's address (rate limits): off, a hop count, or their addresses. */
   TRUST_PROXY: envTrustProxy(),
-  CLOUD_DATABASE_URL: z.string().default(`file:${path.join(repoRoot, '.data', 'cloud-gateway.db')}`),
+  /**
+   * The SQLite file, as a `file:` URL. A Postgres URL is refused by name rather than taken for a
+   * file path: the data can be copied to Postgres (`admin db copy-to-postgres`), the gateway cannot run on it yet.
+   */
+  CLOUD_DATABASE_URL: z
+    .string()
+    .default(`file:${path.join(repoRoot, '.data', 'cloud-gateway.db')}`)
+    .refine((url) => url.startsWith('file:'), {
+      message: 'must be a file: URL (SQLite); the gateway does not run on Postgres yet (README "Moving to Postgres (preview)")',
+    }),
   /**
    * How long a request (or background step) waits for another process's write lock on the SQLite
    * file — waited for without blocking — before `database_busy` (503, Retry-After).

@@ -84,7 +84,10 @@ function createPostgresDatasource({ url, shadowDatabaseUrl }) {
   /** A throwaway database, created and dropped here: adapter-pg's own drops it before closing. */
   const temporaryShadow = async () => {
     const name = `prisma_migrate_shadow_db_${crypto.randomUUID()}`;
-    await withClient(maintenanceDb, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)}`));
+    // From template0: CREATE DATABASE copies template1 by default and fails while anyone is connected
+    // to it — this engine itself when the main database is `postgres` (maintenanceDb is then template1).
+    // A shadow database wants nothing of template1's additions anyway: it replays migrations from scratch.
+    await withClient(maintenanceDb, (c) => c.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0`));
     const adapter = await connectTo(url, name);
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {

@@ -1,6 +1,7 @@
 // `npm run admin -- <command>`: operator commands straight on the cloud's database, printing JSON.
 // Uses the same services as the admin API, so both enforce the same rules.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,6 +9,7 @@ import { AppError, ConfigError, createLogger, loadConfig } from '@dtg/service-ki
 import { migrateDeploy } from '@dtg/prisma-migrate';
 import { AdminCliConfigSchema } from '../config';
 import { backupDatabase } from '../db/backup';
+import { copyToPostgres, parseTarget } from '../db/postgres/copy-to-postgres';
 import { sqlitePath } from '../db/prisma';
 import { restoreDatabase } from '../db/restore';
 import { reseal } from '../features/keys/reseal';
@@ -170,6 +172,7 @@ function provided(flags: Flags) {
 }
 
 const PRISMA_CONFIG = path.resolve(__dirname, '../../prisma.config.ts');
+const POSTGRES_PRISMA_CONFIG = path.resolve(__dirname, '../../prisma.postgres.config.ts');
 /** Default `--seq-gap`: far more events than a cloud writes between a backup and a restore. */
 const DEFAULT_SEQ_GAP = 1_000_000;
 
@@ -184,6 +187,29 @@ function restore(flags: Flags, file: string | undefined, databaseUrl: string) {
     migrate: async (work) => {
       await migrateDeploy(PRISMA_CONFIG, { CLOUD_DATABASE_URL: `file:${work}` });
     },
+  });
+}
+
+/**
+ * `db copy-to-postgres <url>` (or `--to <url>`): this cloud's SQLite data into a new Postgres database,
+ * migrated here with prisma/postgres/migrations (issue #22, preview). Needs only CLOUD_DATABASE_URL.
+ */
+async function dbCommand(flags: Flags, command: string | undefined, target: string | undefined, databaseUrl: string) {
+  if (command !== 'copy-to-postgres') throw new AppError('validation_failed', `unknown command "db ${command ?? ''}"; run with "help"`);
+  const postgresUrl = str(flags, 'to') ?? target ?? need(flags, 'to');
+  parseTarget(postgresUrl);
+  // Migrating would make an empty database of a mistyped path, and the copy would "succeed" with nothing.
+  if (!existsSync(sqlitePath(databaseUrl))) throw new AppError('validation_failed', `CLOUD_DATABASE_URL names no database file (${sqlitePath(databaseUrl)})`);
+  // The source at this version's schema first, as every other command does; a no-op when it is current.
+  await migrateDeploy(PRISMA_CONFIG, { CLOUD_DATABASE_URL: databaseUrl });
+  return copyToPostgres({
+    sqliteFile: sqlitePath(databaseUrl),
+    postgresUrl,
+    migrate: async (url) => {
+      await migrateDeploy(POSTGRES_PRISMA_CONFIG, { CLOUD_DATABASE_URL: url });
+    },
+    // Progress on stderr, so a long copy shows it is moving and stdout stays the one JSON result.
+    onTable: (table, rows) => process.stderr.write(`${JSON.stringify({ copied: table, rows })}\n`),
   });
 }
 
@@ -239,6 +265,7 @@ async function run(argv: string[]): Promise<unknown> {
   const { CLOUD_DATABASE_URL } = loadConfig(AdminCliConfigSchema.pick({ CLOUD_DATABASE_URL: true }));
   // Restore works on the files alone: it must not open (let alone migrate) the database it replaces.
   if (group === 'restore') return restore(flags, command, CLOUD_DATABASE_URL);
+  if (group === 'db') return dbCommand(flags, command, id, CLOUD_DATABASE_URL);
   const config = loadConfig(AdminCliConfigSchema, withStackSecrets(process.env, CLOUD_DATABASE_URL));
   await migrateDeploy(PRISMA_CONFIG, { CLOUD_DATABASE_URL: config.CLOUD_DATABASE_URL });
   const logger = createLogger({ service: 'cloud-admin', version: VERSION, level: 'warn' });

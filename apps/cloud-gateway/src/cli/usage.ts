@@ -31,6 +31,8 @@ export const USAGE = [
   'backup <file> | backup --to <file>   (a consistent copy of the database while the cloud runs; never overwrites)',
   'restore <file> [--replace] [--seq-gap <n>]   (the cloud stopped: checks the backup (integrity, known migrations), puts it in place of CLOUD_DATABASE_URL;',
   "  refuses while any process has the database open; each tenant's seqs jump --seq-gap (default 1000000) ahead, and stores inside the skipped range resync)",
+  'db copy-to-postgres <postgresql://…> | db copy-to-postgres --to <url>   (preview: copies this SQLite cloud into a new, empty Postgres database,',
+  '  migrating it first; one consistent snapshot, all or nothing, row counts checked per table. The gateway itself still runs on SQLite)',
   'keys rotate   (re-seals every secret at rest under ENCRYPTION_KEY; run with the old key as ENCRYPTION_KEY_PREVIOUS, after the cloud was restarted with both)',
   '',
   "Environment: the cloud's own (CLOUD_DATABASE_URL, ENCRYPTION_KEY, …). Beside `npm start` nothing is needed: the demo",
