@@ -1,17 +1,7 @@
 import Database from 'better-sqlite3';
-import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
+import { call, startCloud, type CloudHarness } from './support/cloud-harness';
 import { startReceiver, type WebhookReceiver } from './support/webhook-receiver';
 import { waitFor } from '@dtg/testkit';
-
-async function call(h: CloudHarness, method: string, path: string, body?: unknown, token = ADMIN_TOKEN) {
-  const res = await fetch(h.url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, type: res.headers.get('content-type') };
-}
 
 async function emit(h: CloudHarness, tenantId: string, n: number, userPrefix = 'user') {
   for (let i = 0; i < n; i++) {

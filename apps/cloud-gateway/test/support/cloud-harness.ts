@@ -21,6 +21,20 @@ export interface CloudHarness {
   close(): Promise<void>;
 }
 
+/**
+ * One HTTP call to a harness, as a client would make it: bearer `token` (the admin's by default), a
+ * JSON body if given; the answer's JSON body (undefined when empty) and content type.
+ */
+export async function call(h: CloudHarness, method: string, path: string, body?: unknown, token = ADMIN_TOKEN) {
+  const res = await fetch(h.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, type: res.headers.get('content-type') };
+}
+
 export function testEnv(dbFile: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     CLOUD_DATABASE_URL: `file:${dbFile}`,
