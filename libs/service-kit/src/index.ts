@@ -4,6 +4,7 @@ export {
   envBool,
   envDurationList,
   envDurationMs,
+  envDurationOrOff,
   envInt,
   envList,
   envPort,
