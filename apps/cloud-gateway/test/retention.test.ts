@@ -4,7 +4,7 @@
 // from before what was pruned is told so (410 events_pruned) instead of silently skipping events.
 import { waitFor } from '@dtg/testkit';
 import { RETENTION_JOB_ID } from '../src/features/retention/retention.job';
-import { call, METRICS_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
+import { call, createTenant as createTenantIn, METRICS_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
 import { startReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 const DAY = 24 * 3600_000;
@@ -26,18 +26,7 @@ describe('retention', () => {
     await receiver.close();
   });
 
-  async function createTenant(webhookUrl?: string) {
-    const res = await call(h, 'POST', '/admin/tenants', {
-      name: 'Acme',
-      corpId: `ding${Math.random().toString(36).slice(2, 10)}`,
-      appKey: 'dingkey',
-      appSecret: 'app-secret-value',
-      agentId: 1,
-      ...(webhookUrl ? { webhookUrl } : {}),
-    });
-    expect(res.status).toBe(201);
-    return res.body as { tenant: { id: string }; apiKey: { key: string } };
-  }
+  const createTenant = (webhookUrl?: string) => createTenantIn(h, webhookUrl ? { webhookUrl } : {});
 
   /** Events up to `throughSeq` happened two days ago: past the one-day window. */
   const age = (tenantId: string, throughSeq: number) =>

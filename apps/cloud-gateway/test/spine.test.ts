@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { call, startCloud, type CloudHarness } from './support/cloud-harness';
+import { call, createTenant as createTenantIn, startCloud, type CloudHarness } from './support/cloud-harness';
 import { startReceiver, type WebhookReceiver } from './support/webhook-receiver';
 import { waitFor } from '@dtg/testkit';
 
@@ -27,19 +27,7 @@ describe('event spine (cloud side)', () => {
     await receiver.close();
   });
 
-  async function createTenant(overrides: Record<string, unknown> = {}) {
-    const res = await call(h, 'POST', '/admin/tenants', {
-      name: 'Acme',
-      corpId: `ding${Math.random().toString(36).slice(2, 10)}`,
-      appKey: 'dingkey',
-      appSecret: 'app-secret-value',
-      agentId: 1,
-      webhookUrl: receiver.url,
-      ...overrides,
-    });
-    expect(res.status).toBe(201);
-    return res.body as { tenant: { id: string }; apiKey: { key: string }; webhookSecret: string };
-  }
+  const createTenant = (fields: Record<string, unknown> = {}) => createTenantIn(h, { webhookUrl: receiver.url, ...fields });
 
   it('when a tenant is created, then the secrets are shown once and stored sealed', async () => {
     const created = await createTenant();
