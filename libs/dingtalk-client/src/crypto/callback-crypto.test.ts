@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { CALLBACK_VECTOR_A, CALLBACK_VECTOR_B, REENCRYPT_RANDOM } from '@dtg/dingtalk-sim';
 import { DingTalkCallbackCrypto } from './callback-crypto';
 import { DingTalkCallbackCryptoError } from './callback-crypto.error';
+import { thrown } from '../test/rejections';
 
 // The §6.5 vectors, as the simulator's crypto is tested against them too.
 const A = CALLBACK_VECTOR_A;
@@ -11,15 +12,7 @@ const B = CALLBACK_VECTOR_B;
 const cryptoA = () => new DingTalkCallbackCrypto(A.token, A.aesKey, A.owner);
 const cryptoB = () => new DingTalkCallbackCrypto(B.token, B.aesKey, B.owner);
 
-function cryptoError(fn: () => unknown): DingTalkCallbackCryptoError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DingTalkCallbackCryptoError) return err;
-    throw err;
-  }
-  throw new Error('expected a DingTalkCallbackCryptoError');
-}
+const cryptoError = (fn: () => unknown) => thrown(fn, DingTalkCallbackCryptoError);
 
 describe('DingTalkCallbackCrypto — vector A', () => {
   it('derives the documented AES key and IV', () => {
