@@ -148,8 +148,8 @@ describe('errors and retries per class, using simulator faults', () => {
     const taskId = await messages().send({ userIds: ['user033'], msg: text('throttled once') });
     expect(taskId).toEqual(expect.any(Number));
     const log = await sim.requests(SEND);
+    // How long it waits first is the retry policy's throttle delay (retry-policy.test.ts).
     expect(log.map((e) => e.errcode)).toEqual([88, 0]);
-    expect((log[1]?.atMs ?? 0) - (log[0]?.atMs ?? 0)).toBeGreaterThanOrEqual(190);
   });
 
   it('when the token was revoked before a send, then the send refreshes once and goes through exactly once', async () => {
