@@ -6,7 +6,7 @@ import { store } from './api.js';
 import { h, notice, setStatus, uid } from './dom.js';
 import { formatDate } from './format.js';
 import { t } from './i18n.js';
-import { failure, pageHead, problemDetail } from './ui.js';
+import { dataTable, failure, pageHead, problemDetail } from './ui.js';
 
 /** What an app may ask for; each is described by appScope.<name> in the catalog. */
 const SCOPES = ['openid', 'profile', 'email', 'phone', 'dingtalk', 'offline_access'];
@@ -15,22 +15,7 @@ export function renderApps(root, ctx) {
   const status = h('div', { role: 'status', class: 'status' });
   const registered = h('div', { 'aria-live': 'polite' });
   const rows = h('tbody');
-  const table = h(
-    'table',
-    { class: 'table' },
-    h('caption', { class: 'visually-hidden' }, t('apps.caption')),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        ['col.name', 'apps.clientId', 'apps.redirectUris', 'col.scopes', 'apps.kind', 'col.issued'].map((key) => h('th', { scope: 'col' }, t(key))),
-        h('th', { scope: 'col' }),
-      ),
-    ),
-    rows,
-  );
+  const table = dataTable(t('apps.caption'), ['col.name', 'apps.clientId', 'apps.redirectUris', 'col.scopes', 'apps.kind', 'col.issued', ''], rows);
 
   const nameId = uid('app-name');
   const urisId = uid('app-uris');

@@ -12,6 +12,18 @@ export function pageHead(title, lede, ...actions) {
   );
 }
 
+/**
+ * A table with its caption (for screen readers) and a header row. A column is a catalog key, a
+ * [key, className] pair, or '' for a column without a heading (a row's actions); `rows` is its tbody.
+ */
+export function dataTable(caption, columns, rows, props = {}) {
+  const heading = (column) => {
+    const [key, className] = Array.isArray(column) ? column : [column];
+    return h('th', { scope: 'col', class: className }, key ? t(key) : undefined);
+  };
+  return h('table', { class: 'table', ...props }, h('caption', { class: 'visually-hidden' }, caption), h('thead', {}, h('tr', {}, columns.map(heading))), rows);
+}
+
 /** [label, tone] → a coloured status badge. */
 export const badge = ([label, tone]) => h('span', { class: `badge ${tone}` }, label);
 
