@@ -6,7 +6,7 @@ import { store } from './api.js';
 import { h, notice, setStatus, uid } from './dom.js';
 import { formatDate } from './format.js';
 import { t } from './i18n.js';
-import { dataTable, failure, pageHead, problemDetail } from './ui.js';
+import { confirmedChange, dataTable, failure, formFailure, pageHead } from './ui.js';
 
 /** What an app may ask for; each is described by appScope.<name> in the catalog. */
 const SCOPES = ['openid', 'profile', 'email', 'phone', 'dingtalk', 'offline_access'];
@@ -106,23 +106,17 @@ export function renderApps(root, ctx) {
       registered.replaceChildren(h('div', { class: 'notice success', role: 'alert' }, ...lines));
       await load();
     } catch (error) {
-      const fields = error.fieldErrors.map((field) => `${field.path.replace(/^body\./, '')}: ${field.message}`);
-      formError.replaceChildren(
-        notice('error', error.status === 400 ? t('apps.notRegistered', { fields: fields.join('; ') }) : error.message, problemDetail(error)),
-      );
+      formError.replaceChildren(formFailure(error, 'apps.notRegistered'));
     }
   }
 
-  async function remove(app) {
-    if (!confirm(t('apps.confirmRemove', { name: app.name }))) return;
-    try {
-      await store.del(`/api/oidc/clients/${encodeURIComponent(app.clientId)}`);
-      setStatus(status, 'success', t('apps.removed', { name: app.name }));
-      await load();
-    } catch (error) {
-      setStatus(status, 'error', ...failure(ctx, error));
-    }
-  }
+  const remove = (app) =>
+    confirmedChange(ctx, status, {
+      question: t('apps.confirmRemove', { name: app.name }),
+      act: () => store.del(`/api/oidc/clients/${encodeURIComponent(app.clientId)}`),
+      done: t('apps.removed', { name: app.name }),
+      reload: load,
+    });
 
   root.append(
     pageHead(t('title.apps'), t('apps.lede')),

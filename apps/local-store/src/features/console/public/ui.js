@@ -1,5 +1,5 @@
 // Small pieces shared by the views: page headings, badges, and what to say when a call fails.
-import { h } from './dom.js';
+import { h, notice, setStatus } from './dom.js';
 import { t, tParts } from './i18n.js';
 
 /** The view's heading block; the h1 takes focus after navigation so screen readers announce it. */
@@ -43,4 +43,22 @@ export function failure(ctx, error) {
     return [t('session.ended')];
   }
   return [error.message, problemDetail(error)];
+}
+
+/** What to show under a form the store refused: a 400 lists the fields it names (text `key`), anything else says what went wrong. */
+export function formFailure(error, key) {
+  const fields = error.fieldErrors.map((field) => `${field.path.replace(/^body\./, '')}: ${field.message}`);
+  return notice('error', error.status === 400 ? t(key, { fields: fields.join('; ') }) : error.message, problemDetail(error));
+}
+
+/** Once the person confirms `question`: `act`, then `done` in `status` and `reload`; a failure is said in `status` instead. */
+export async function confirmedChange(ctx, status, { question, act, done, reload }) {
+  if (!confirm(question)) return;
+  try {
+    await act();
+    setStatus(status, 'success', done);
+    await reload();
+  } catch (error) {
+    setStatus(status, 'error', ...failure(ctx, error));
+  }
 }
