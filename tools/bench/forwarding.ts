@@ -4,10 +4,9 @@
 // pushed as a Standard Webhook to an endpoint on this machine that answers 204 at once. Measured:
 // events/s from the first cloud event pushed to the last change received, and the lag of each
 // change (received at the endpoint − written by the store).
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { createLocalStoreClient, verifyChangeWebhook } from '@dtg/local-client';
+import { startTestEndpoint } from '@dtg/testkit';
 import { signWebhook } from '@dtg/webhook-signing';
 import { BENCH_ADMIN_TOKEN, BENCH_TENANT, startBenchStore } from './bench-store';
 import { percentile, progress, report, withPostgres, type BenchRow } from './bench-support';
@@ -25,26 +24,13 @@ interface Endpoint {
 
 async function startEndpoint(secret: () => string): Promise<Endpoint> {
   const received = new Map<string, number>();
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const id = String(req.headers['webhook-id']);
-      if (received.size < VERIFIED_SAMPLE) verifyChangeWebhook(Buffer.concat(chunks), req.headers as Record<string, string>, secret());
-      if (!received.has(id)) received.set(id, Date.now());
-      res.writeHead(204).end();
-    });
+  const endpoint = await startTestEndpoint('/changes', (raw, req, res) => {
+    const id = String(req.headers['webhook-id']);
+    if (received.size < VERIFIED_SAMPLE) verifyChangeWebhook(raw, req.headers as Record<string, string>, secret());
+    if (!received.has(id)) received.set(id, Date.now());
+    res.writeHead(204).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/changes`,
-    received,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...endpoint, received };
 }
 
 async function main(): Promise<void> {

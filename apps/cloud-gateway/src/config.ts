@@ -1,24 +1,9 @@
 // The cloud's whole configuration, parsed once at start (a bad env exits listing every problem).
 import path from 'node:path';
 import { z } from 'zod';
-import { envBool, envDurationList, envDurationMs, envInt, envPort, envRateLimit, envSecret, envTrustProxy, envUrl, parseDurationMs } from '@dtg/service-kit';
+import { envBool, envDurationList, envDurationMs, envDurationOrOff, envInt, envPort, envRateLimit, envSecret, envTrustProxy, envUrl } from '@dtg/service-kit';
 
 const repoRoot = path.resolve(__dirname, '../../..');
-
-/** A duration, or `off` (0). */
-const durationOrOff = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      if (text.trim() === 'off') return 0;
-      const ms = parseDurationMs(text);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration (12h, 1d, …) or off' });
-        return z.NEVER;
-      }
-      return ms;
-    });
 
 export const CloudConfigSchema = z.object({
   PORT: envPort(3100),
@@ -97,7 +82,7 @@ export const CloudConfigSchema = z.object({
    * pushed to it until an operator re-enables it (events wait in the outbox; pull keeps working).
    * `off` never disables. Like Svix's 5 days.
    */
-  ENDPOINT_DISABLE_AFTER: durationOrOff('5d'),
+  ENDPOINT_DISABLE_AFTER: envDurationOrOff('5d'),
   /**
    * Operational webhooks (delivery.dead, endpoint.disabled, tenant.credentials_failing,
    * suite_ticket.stale) for the operator, as Standard Webhooks signed with OPS_WEBHOOK_SECRET
@@ -119,7 +104,7 @@ export const CloudConfigSchema = z.object({
    * walked again this often, slots anchored at DIRECTORY_RECONCILE_AT (China time) and spread over
    * up to an hour by tenant. `off` stops it for every tenant; a tenant may set its own interval.
    */
-  DIRECTORY_RECONCILE_INTERVAL: durationOrOff('1d'),
+  DIRECTORY_RECONCILE_INTERVAL: envDurationOrOff('1d'),
   DIRECTORY_RECONCILE_AT: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h, China time)')
@@ -130,13 +115,13 @@ export const CloudConfigSchema = z.object({
    * forever. Events (with their deliveries and attempts) go only once the tenant's store has them —
    * every push delivered, or pulled — so nothing a store still needs is pruned, whatever the window.
    */
-  RETENTION_EVENTS: durationOrOff('30d'),
+  RETENTION_EVENTS: envDurationOrOff('30d'),
   /** Jobs that finished (done, or failed for good), by their last change. */
-  RETENTION_JOBS: durationOrOff('7d'),
+  RETENTION_JOBS: envDurationOrOff('7d'),
   /** Finished messages (completed, failed, recalled; no chunk still open) with recipients and chunks, by their last change. */
-  RETENTION_MESSAGES: durationOrOff('180d'),
+  RETENTION_MESSAGES: envDurationOrOff('180d'),
   /** Quota guard rows (per user per China day): kept this long after their day. */
-  RETENTION_QUOTA: durationOrOff('1d'),
+  RETENTION_QUOTA: envDurationOrOff('1d'),
   /** How often the pruning job runs; it works in batches of RETENTION_BATCH rows, each its own short transaction. */
   RETENTION_INTERVAL: envDurationMs('1h'),
   RETENTION_BATCH: envInt(500, { min: 10, max: 10_000 }),

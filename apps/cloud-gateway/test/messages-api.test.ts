@@ -2,20 +2,14 @@ import { ProblemSchema } from '@dtg/service-kit';
 import { mintUserToken } from '../src/features/auth/user-tokens';
 import { AcceptedMessageSchema } from '@dtg/contracts';
 import { MessageViewSchema } from '../src/features/messages/messages.schemas';
-import { markdown, startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
+import { markdown, text, type MessagingStack, useMessagingStack } from './support/messaging-stack';
 import { waitFor } from '@dtg/testkit';
 
 const HOUR = 3_600_000;
 
 describe('/v1/messages: validation, idempotency, tenancy, recall', () => {
   let s: MessagingStack;
-
-  beforeAll(async () => {
-    s = await startMessagingStack({ simConfig: { taskRunningAfterMs: 50, taskDoneAfterMs: 150 } });
-  });
-  afterAll(async () => {
-    await s.close();
-  });
+  useMessagingStack((started) => (s = started), { simConfig: { taskRunningAfterMs: 50, taskDoneAfterMs: 150 } });
 
   it('when the documented example of POST /v1/messages is sent, then it is accepted as documented', async () => {
     const document = (await (await fetch(`${s.cloud.url}/openapi.json`)).json()) as {

@@ -4,7 +4,7 @@
 import { AcceptedMessageSchema } from '@dtg/contracts';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { METRICS_TOKEN } from './support/cloud-harness';
-import { startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
+import { text, type MessagingStack, useMessagingStack } from './support/messaging-stack';
 
 const RESULT = '/topapi/message/corpconversation/getsendresult';
 const HOUR = 3_600_000;
@@ -19,14 +19,8 @@ interface Usage {
 
 describe('monthly DingTalk call budget', () => {
   let s: MessagingStack;
-
-  beforeAll(async () => {
-    // Tasks finish at once and nobody reads: every chunk would be followed for read receipts.
-    s = await startMessagingStack({ simConfig: { taskRunningAfterMs: 0, taskDoneAfterMs: 0, readPercent: 0 } });
-  });
-  afterAll(async () => {
-    await s.close();
-  });
+  // Tasks finish at once and nobody reads: every chunk would be followed for read receipts.
+  useMessagingStack((started) => (s = started), { simConfig: { taskRunningAfterMs: 0, taskDoneAfterMs: 0, readPercent: 0 } });
 
   const usage = async () => (await s.call<Usage>('GET', `/admin/tenants/${s.tenant.id}/dingtalk-calls`)).body;
   const results = () => s.sim.sim.requestLog({ pathPrefix: RESULT }).length;

@@ -1,7 +1,7 @@
 import { DEMO } from '@dtg/dingtalk-sim';
 import { AcceptedMessageSchema, type RecipientResult } from '@dtg/contracts';
 import { MessageViewSchema } from '../src/features/messages/messages.schemas';
-import { markdown, startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
+import { markdown, text, type MessagingStack, useMessagingStack } from './support/messaging-stack';
 
 const pad = (n: number) => String(n).padStart(3, '0');
 
@@ -26,13 +26,7 @@ const byUser = (recipients: RecipientResult[]) => Object.fromEntries(recipients.
 
 describe('work notification delivery and receipts (cloud ↔ simulator)', () => {
   let s: MessagingStack;
-
-  beforeAll(async () => {
-    s = await startMessagingStack();
-  });
-  afterAll(async () => {
-    await s.close();
-  });
+  useMessagingStack((started) => (s = started));
 
   it('when a markdown notification goes to two departments of 250 people, then 3 sends (100/100/50) carry it and message.completed matches DingTalk per recipient', async () => {
     const people = await addLaunchDepartments(s);

@@ -2,7 +2,7 @@
 // quota): one getsendresult per chunk for its outcomes, one per scheduled read poll, none once
 // everyone has read it, and fewer at the tenant's lower receipt levels.
 import { AcceptedMessageSchema } from '@dtg/contracts';
-import { startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
+import { text, type MessagingStack, useMessagingStack } from './support/messaging-stack';
 
 const RESULT = '/topapi/message/corpconversation/getsendresult';
 const PROGRESS = '/topapi/message/corpconversation/getsendprogress';
@@ -10,14 +10,8 @@ const HOUR = 3_600_000;
 
 describe('receipt polling cost', () => {
   let s: MessagingStack;
-
-  beforeAll(async () => {
-    // DingTalk finishes each task at once here, so its first outcome poll always finds it done.
-    s = await startMessagingStack({ simConfig: { taskRunningAfterMs: 0, taskDoneAfterMs: 0 } });
-  });
-  afterAll(async () => {
-    await s.close();
-  });
+  // DingTalk finishes each task at once here, so its first outcome poll always finds it done.
+  useMessagingStack((started) => (s = started), { simConfig: { taskRunningAfterMs: 0, taskDoneAfterMs: 0 } });
 
   const calls = (path: string, since: number) => s.sim.sim.requestLog({ pathPrefix: path, sinceSeq: since }).length;
   const lastSeq = () => s.sim.sim.requestLog().at(-1)?.seq ?? 0;

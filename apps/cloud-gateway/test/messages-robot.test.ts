@@ -2,7 +2,7 @@ import { ProblemSchema } from '@dtg/service-kit';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { AcceptedMessageSchema, type RecipientResult } from '@dtg/contracts';
 import { MessageViewSchema } from '../src/features/messages/messages.schemas';
-import { markdown, SEND_PATH, startMessagingStack, text, type MessagingStack } from './support/messaging-stack';
+import { markdown, SEND_PATH, text, type MessagingStack, useMessagingStack } from './support/messaging-stack';
 
 const BATCH_SEND = '/v1.0/robot/oToMessages/batchSend';
 const pad = (n: number) => String(n).padStart(3, '0');
@@ -17,13 +17,7 @@ interface SimTask {
 
 describe('robot 1:1 messages through /v1/messages (cloud ↔ simulator)', () => {
   let s: MessagingStack;
-
-  beforeAll(async () => {
-    s = await startMessagingStack();
-  });
-  afterAll(async () => {
-    await s.close();
-  });
+  useMessagingStack((started) => (s = started));
 
   const robotCalls = () => s.sim.sim.requestLog({ pathPrefix: BATCH_SEND });
   const simTasks = async () => (await (await fetch(`${s.sim.url}/_sim/tasks`)).json()) as SimTask[];

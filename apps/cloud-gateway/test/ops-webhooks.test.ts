@@ -4,19 +4,10 @@
 // real time in milliseconds (a short threshold from config), waits on state only.
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '@dtg/testkit';
-import { ADMIN_TOKEN, METRICS_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
+import { call, createTenant, METRICS_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
 import { startReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 const OPS_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
-
-async function call(h: CloudHarness, method: string, path: string, body?: unknown) {
-  const res = await fetch(h.url + path, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
 
 describe('operational webhooks', () => {
   let store: WebhookReceiver;
@@ -38,17 +29,9 @@ describe('operational webhooks', () => {
     h = await startCloud({
       env: { OPS_WEBHOOK_URL: operator.url.replace('/webhooks/cloud', '/ops'), OPS_WEBHOOK_SECRET: OPS_SECRET, JOB_POLL_INTERVAL: '50ms', ...env },
     });
-    const created = await call(h, 'POST', '/admin/tenants', {
-      name: 'Acme',
-      corpId: `ding${randomBytes(4).toString('hex')}`,
-      appKey: 'dingkey',
-      appSecret: 'app-secret-value',
-      agentId: 1,
-      webhookUrl: store.url,
-    });
-    expect(created.status).toBe(201);
-    const tenantId = (created.body.tenant as { id: string }).id;
-    store.secrets.push(created.body.webhookSecret as string);
+    const created = await createTenant(h, { webhookUrl: store.url });
+    const tenantId = created.tenant.id;
+    store.secrets.push(created.webhookSecret);
     return { h, tenantId };
   }
 
@@ -83,7 +66,7 @@ describe('operational webhooks', () => {
 
     store.respond = () => ({ status: 200 });
     const enabled = await call(h, 'POST', `/admin/tenants/${tenantId}/enable-endpoint`);
-    expect(enabled).toEqual({ status: 200, body: { tenantId, wasDisabled: true, resumed: 5 } });
+    expect([enabled.status, enabled.body]).toEqual([200, { tenantId, wasDisabled: true, resumed: 5 }]);
     await waitFor(async () => (await h.services.db.delivery.count({ where: { tenantId, status: 'delivered' } })) === 5, 'all five delivered');
     expect(store.received.filter((r) => r.verified).length).toBeGreaterThanOrEqual(5);
     expect((await call(h, 'GET', `/admin/tenants/${tenantId}`)).body.endpoint).toEqual({ state: 'healthy', failingSince: null, disabledAt: null });

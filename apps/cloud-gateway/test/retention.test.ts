@@ -4,20 +4,10 @@
 // from before what was pruned is told so (410 events_pruned) instead of silently skipping events.
 import { waitFor } from '@dtg/testkit';
 import { RETENTION_JOB_ID } from '../src/features/retention/retention.job';
-import { ADMIN_TOKEN, METRICS_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
+import { call, createTenant as createTenantIn, METRICS_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
 import { startReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 const DAY = 24 * 3600_000;
-
-async function call(h: CloudHarness, method: string, path: string, token = ADMIN_TOKEN, body?: unknown) {
-  const res = await fetch(h.url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, type: res.headers.get('content-type') };
-}
 
 describe('retention', () => {
   let h: CloudHarness;
@@ -36,18 +26,7 @@ describe('retention', () => {
     await receiver.close();
   });
 
-  async function createTenant(webhookUrl?: string) {
-    const res = await call(h, 'POST', '/admin/tenants', ADMIN_TOKEN, {
-      name: 'Acme',
-      corpId: `ding${Math.random().toString(36).slice(2, 10)}`,
-      appKey: 'dingkey',
-      appSecret: 'app-secret-value',
-      agentId: 1,
-      ...(webhookUrl ? { webhookUrl } : {}),
-    });
-    expect(res.status).toBe(201);
-    return res.body as { tenant: { id: string }; apiKey: { key: string } };
-  }
+  const createTenant = (webhookUrl?: string) => createTenantIn(h, webhookUrl ? { webhookUrl } : {});
 
   /** Events up to `throughSeq` happened two days ago: past the one-day window. */
   const age = (tenantId: string, throughSeq: number) =>
@@ -87,7 +66,7 @@ describe('retention', () => {
 
     // The store takes seq 120 at last (a replay): the next run prunes on up to the young events.
     receiver.respond = () => ({ status: 200 });
-    await call(h, 'POST', `/admin/tenants/${tenantId}/replay`, ADMIN_TOKEN, { fromSeq: 120 });
+    await call(h, 'POST', `/admin/tenants/${tenantId}/replay`, { fromSeq: 120 });
     await waitFor(async () => (await h.services.db.delivery.count({ where: { tenantId, status: { not: 'delivered' } } })) === 0, 'the replay pushed');
     await h.services.retention.prune();
     expect((await tenantRow(tenantId)).prunedSeq).toBe(200);
@@ -101,7 +80,7 @@ describe('retention', () => {
   it('when a tenant only pulls, then events go only up to what its store pulled past, and a pull from before that gets 410 events_pruned', async () => {
     const t = await createTenant();
     const tenantId = t.tenant.id;
-    const pull = (after: number) => call(h, 'GET', `/v1/events?after=${after}&limit=100`, t.apiKey.key);
+    const pull = (after: number) => call(h, 'GET', `/v1/events?after=${after}&limit=100`, undefined, t.apiKey.key);
     await h.services.pingEvents.emit(tenantId, 10);
     await age(tenantId, 10);
     const { db, jobs } = h.services;

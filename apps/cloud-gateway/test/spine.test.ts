@@ -1,17 +1,7 @@
 import Database from 'better-sqlite3';
-import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
+import { call, createTenant as createTenantIn, startCloud, type CloudHarness } from './support/cloud-harness';
 import { startReceiver, type WebhookReceiver } from './support/webhook-receiver';
 import { waitFor } from '@dtg/testkit';
-
-async function call(h: CloudHarness, method: string, path: string, body?: unknown, token = ADMIN_TOKEN) {
-  const res = await fetch(h.url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, type: res.headers.get('content-type') };
-}
 
 async function emit(h: CloudHarness, tenantId: string, n: number, userPrefix = 'user') {
   for (let i = 0; i < n; i++) {
@@ -24,29 +14,20 @@ async function emit(h: CloudHarness, tenantId: string, n: number, userPrefix = '
 describe('event spine (cloud side)', () => {
   let h: CloudHarness;
   let receiver: WebhookReceiver;
+  /** The cloud's clock follows the machine's unless a test stops it (and moves it by hand). */
+  let stoppedClock: number | undefined;
 
   beforeEach(async () => {
+    stoppedClock = undefined;
     receiver = await startReceiver();
-    h = await startCloud({ env: { WEBHOOK_RETRY_SCHEDULE: '50ms,50ms,50ms' } });
+    h = await startCloud({ env: { WEBHOOK_RETRY_SCHEDULE: '50ms,50ms,50ms' }, overrides: { now: () => stoppedClock ?? Date.now() } });
   });
   afterEach(async () => {
     await h.close();
     await receiver.close();
   });
 
-  async function createTenant(overrides: Record<string, unknown> = {}) {
-    const res = await call(h, 'POST', '/admin/tenants', {
-      name: 'Acme',
-      corpId: `ding${Math.random().toString(36).slice(2, 10)}`,
-      appKey: 'dingkey',
-      appSecret: 'app-secret-value',
-      agentId: 1,
-      webhookUrl: receiver.url,
-      ...overrides,
-    });
-    expect(res.status).toBe(201);
-    return res.body as { tenant: { id: string }; apiKey: { key: string }; webhookSecret: string };
-  }
+  const createTenant = (fields: Record<string, unknown> = {}) => createTenantIn(h, { webhookUrl: receiver.url, ...fields });
 
   it('when a tenant is created, then the secrets are shown once and stored sealed', async () => {
     const created = await createTenant();
@@ -100,10 +81,23 @@ describe('event spine (cloud side)', () => {
     const t = await createTenant();
     receiver.respond = (_r, n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 });
     await emit(h, t.tenant.id, 1);
-    await waitFor(() => receiver.received.length >= 1, 'first attempt');
-    const first = Date.now();
-    await waitFor(() => receiver.received.length >= 2, 'second attempt', 5000);
-    expect(Date.now() - first).toBeGreaterThanOrEqual(900);
+    // The cloud's clock stands still from here, so "due" is decided by the test, not by how loaded the machine is.
+    const firstAt = Date.now();
+    stoppedClock = firstAt;
+    await h.services.dispatcher.drain();
+    expect(receiver.received).toHaveLength(1);
+    const delivery = await h.services.db.delivery.findFirstOrThrow({ where: { tenantId: t.tenant.id } });
+    // Retry-After (1 s), not the 50 ms schedule.
+    expect(delivery).toMatchObject({ status: 'pending', attempts: 1, lastError: 'HTTP 429', nextAttemptAt: new Date(firstAt + 1000) });
+
+    stoppedClock = firstAt + 999;
+    await h.services.dispatcher.drain();
+    expect(receiver.received).toHaveLength(1);
+
+    stoppedClock = firstAt + 1000;
+    await h.services.dispatcher.drain();
+    expect(receiver.received).toHaveLength(2);
+    expect(await h.services.db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({ status: 'delivered', attempts: 2 });
   });
 
   it('when a tenant is suspended, then it gets no pushes and its key is refused; activating resumes', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '@dtg/service-kit';
 import { openDatabase, type CloudDatabase, type Sql } from '../src/db/prisma';
+import { waitFor } from '@dtg/testkit';
 import { migratedDbFile } from './support/cloud-harness';
 
 const now = Date.now();
@@ -23,10 +24,14 @@ const tenantRow = (id: string) => ({ id, name: id, corpId: `corp-${id}`, mode: '
 describe('SqliteConnection', () => {
   let file: string;
   let cloud: CloudDatabase;
+  /** Statements now waiting for another process's write lock (the connection's lock-wait observer). */
+  let waitingForLock: number;
 
   beforeEach(async () => {
     file = await migratedDbFile();
-    cloud = await openDatabase(`file:${file}`, { lockWaitMs: 1_000 });
+    waitingForLock = 0;
+    const observer = { waiting: () => void waitingForLock++, done: () => void waitingForLock-- };
+    cloud = await openDatabase(`file:${file}`, { lockWaitMs: 1_000, observer });
   });
 
   afterEach(async () => {
@@ -63,7 +68,9 @@ describe('SqliteConnection', () => {
       ),
     );
     const seenOutside = cloud.sqlite.read((sql) => sql.all<{ id: string }>('SELECT id FROM Tenant').map((r) => r.id));
-    // Long enough for Prisma's pipeline to reach the connection while the transaction is still open.
+    // A window, not a wait for a state: Prisma parks its statements inside its engine, where nothing
+    // can observe them, and the regression this guards against (running them inside the open
+    // transaction) shows only if they are given time to reach the connection before it ends.
     await new Promise((r) => setTimeout(r, 300));
     release();
     await expect(failing).rejects.toThrow('roll back');
@@ -177,8 +184,8 @@ describe('SqliteConnection', () => {
       const direct = cloud.sqlite.write(insert('ten_direct')).then(() => order.push('direct write'));
       const prismaWrite = cloud.db.tenant.create({ data: tenantRow('ten_prisma') }).then(() => order.push('prisma write'));
       const prismaTx = cloud.db.$transaction(async (tx) => tx.tenant.create({ data: tenantRow('ten_tx') })).then(() => order.push('prisma transaction'));
-      // A timer fires, and reads answer (WAL), while all three wait: the event loop is free.
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // waitFor's timers fire, and reads answer (WAL), while all three wait for the lock: the event loop is free.
+      await waitFor(() => waitingForLock === 3, 'all three writes waiting for the lock');
       order.push('timer');
       expect(await cloud.sqlite.read((sql) => sql.all('SELECT id FROM Tenant'))).toEqual([]);
       expect(await cloud.db.tenant.count()).toBe(0);

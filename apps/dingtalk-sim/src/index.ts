@@ -22,5 +22,6 @@ export type { PushOutcome, StreamDispatch, Dispatch } from './callbacks/event-no
 export type { StreamMessage, StreamDelivery, DropRule } from './stream/stream-model';
 export type { EventModes } from './world';
 export { CallbackCrypto, CallbackCryptoError } from './callbacks/callback-crypto';
+export { CALLBACK_VECTOR_A, CALLBACK_VECTOR_B, REENCRYPT_RANDOM } from './callbacks/callback-vectors';
 export { signTimestamp } from './auth/request-signature';
 export { SimEnvSchema } from './env';

@@ -42,7 +42,7 @@ describe('QPS limits', () => {
     await sim().control('PUT', '/rate-limits', { defaultQps: 50 });
     const token = await sim().appToken();
     const errcodes: number[] = [];
-    // 40 requests paced at 40/s after spending the initial burst of 50.
+    // 40 requests paced at 40/s after spending the initial burst of 50 (the pacing is the scenario, not a wait for a state).
     await burst(50, () => sim().oapi(USER_GET, token, { userid: 'user002' }));
     for (let i = 0; i < 40; i++) {
       errcodes.push((await sim().oapi<{ errcode: number }>(USER_GET, token, { userid: 'user002' })).body.errcode);

@@ -3,6 +3,7 @@ import {
   envBool,
   envDurationList,
   envDurationMs,
+  envDurationOrOff,
   envInt,
   envList,
   envPort,
@@ -13,7 +14,6 @@ import {
   isPublishedSecret,
   loadConfig,
   parseConfigOrExit,
-  parseDurationMs,
   PUBLISHED_SECRET_MESSAGE,
 } from '@dtg/service-kit';
 import { z } from 'zod';
@@ -39,21 +39,6 @@ const isTimeZone = (zone: string): boolean => {
     return false;
   }
 };
-
-/** A duration, or `off` (0): a retention window. */
-const durationOrOff = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      if (text.trim() === 'off') return 0;
-      const ms = parseDurationMs(text);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration (30d, 12h, …) or off' });
-        return z.NEVER;
-      }
-      return ms;
-    });
 
 const requiredText = (what: string) => z.string({ error: 'is required but not set' }).trim().min(1, `${what} must not be blank`);
 
@@ -117,9 +102,9 @@ export const ConfigSchema = z
     /** How often due retries are looked for (new changes are pushed at once). */
     SUBSCRIPTION_POLL_INTERVAL: envDurationMs('1s').refine((ms) => ms >= 50, 'must be at least 50ms'),
     /** Retention (features/retention/), `off` keeps rows: processed events at or below the cursor, dead events, recipient status history. */
-    RETENTION_PROCESSED_EVENTS: durationOrOff('45d'),
-    RETENTION_DEAD_EVENTS: durationOrOff('90d'),
-    RETENTION_RECIPIENT_HISTORY: durationOrOff('180d'),
+    RETENTION_PROCESSED_EVENTS: envDurationOrOff('45d'),
+    RETENTION_DEAD_EVENTS: envDurationOrOff('90d'),
+    RETENTION_RECIPIENT_HISTORY: envDurationOrOff('180d'),
   })
   .superRefine((env, ctx) => {
     if (env.DELIVERY_MODE === 'push' && env.WEBHOOK_SECRETS.length === 0) {

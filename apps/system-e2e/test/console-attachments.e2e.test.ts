@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Stack, startStack, waitFor } from '@dtg/testkit';
 import { withFailureScreenshot } from './support/chromium';
-import { signInToConsole, useBrowserStack } from './support/browser-stack';
+import { composeToEngineering, signInToConsole, useBrowserStack } from './support/browser-stack';
 
 interface SimMedia {
   mediaId: string;
@@ -30,15 +30,7 @@ describe('attachments in the console', () => {
     await withFailureScreenshot(page, 'console-attachments', async () => {
       await signInToConsole(page, env.stack);
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
-      await page.getByRole('button', { name: 'Sync directory' }).click();
-      await page
-        .getByRole('status')
-        .filter({ hasText: /Directory synced/ })
-        .waitFor();
-
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Send' }).click();
-      await page.getByRole('heading', { name: 'Send a notification' }).waitFor();
-      await page.getByRole('checkbox', { name: 'Engineering' }).check();
+      await composeToEngineering(page);
       await page.getByLabel('Message type').selectOption('image');
       const picker = page.getByLabel('Image', { exact: true });
       await picker.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });

@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { saveScreenshot, withFailureScreenshot } from './support/chromium';
+import { awaitReceipts } from './support/receipts';
 import { useBrowserStack } from './support/browser-stack';
-import { ROOT, startStack, waitFor, type Stack, simControl } from '@dtg/testkit';
+import { ROOT, startStack, waitFor } from '@dtg/testkit';
 
 const CATALOG_DIR = path.join(ROOT, 'apps', 'local-store', 'src', 'features', 'console', 'public');
 const catalog = (file: string) => JSON.parse(readFileSync(path.join(CATALOG_DIR, file), 'utf8')) as Record<string, string | Record<string, string>>;
@@ -129,14 +130,6 @@ const WALKS: Record<'zh-CN' | 'en', Words> = {
   },
 };
 
-async function recipientCounts(stack: Stack, messageId: string): Promise<Record<string, number>> {
-  const { rows } = await stack.pg.query<{ status: string; n: number }>(
-    'SELECT status, count(*)::int AS n FROM message_recipients WHERE message_id = $1 GROUP BY status',
-    [messageId],
-  );
-  return Object.fromEntries(rows.map((row) => [row.status, row.n]));
-}
-
 describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
   const env = useBrowserStack(() => startStack(), { browser: { locale: words.browserLocale, timezoneId: 'Europe/London' } });
   const phrases = englishPhrases();
@@ -192,16 +185,7 @@ describe.each(Object.entries(WALKS))('the console in %s', (locale, words) => {
         'the send relayed to the cloud',
       );
       await page.getByRole('heading', { name: words.textNotification }).waitFor();
-      await waitFor(
-        async () => {
-          await simControl(env.stack.sim.url, 'POST', '/clock', { advanceMs: 5000 });
-          const counts = await recipientCounts(env.stack, messageId);
-          return (counts.read ?? 0) > 0 && (counts.unread ?? 0) > 0;
-        },
-        'read receipts in the local store',
-        30_000,
-      );
-      const stored = await recipientCounts(env.stack, messageId);
+      const stored = await awaitReceipts(env.stack, messageId);
       const all = Object.values(stored).reduce((a, b) => a + b, 0);
       await page.getByText(words.summary(all, stored.read ?? 0, stored.unread ?? 0)).waitFor();
       const receipts = page.getByRole('region', { name: words.receipts });

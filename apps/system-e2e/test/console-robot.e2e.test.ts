@@ -2,7 +2,7 @@
 // robot chat goes out through the robot's batchSend (not asyncsend_v2), and its page says so and
 // fills with receipts from readStatus.
 import { withFailureScreenshot } from './support/chromium';
-import { signInToConsole, useBrowserStack } from './support/browser-stack';
+import { composeToEngineering, signInToConsole, useBrowserStack } from './support/browser-stack';
 import { type Stack, startStack, waitFor, simControl } from '@dtg/testkit';
 
 const simLog = (stack: Stack, pathPrefix: string) =>
@@ -15,15 +15,7 @@ describe('the console sends by robot', () => {
     const { page } = env.browser;
     await withFailureScreenshot(page, 'console-robot', async () => {
       await signInToConsole(page, env.stack, 'user001');
-      await page.getByRole('button', { name: 'Sync directory' }).click();
-      await page
-        .getByRole('status')
-        .filter({ hasText: /Directory synced/ })
-        .waitFor();
-
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Send' }).click();
-      await page.getByRole('heading', { name: 'Send a notification' }).waitFor();
-      await page.getByRole('checkbox', { name: 'Engineering' }).check();
+      await composeToEngineering(page);
       await page.getByLabel('Send as').selectOption({ label: 'Robot chat' });
       await page.getByLabel('Message type').selectOption('markdown');
       await page.getByLabel('Title').fill('Robot release note');

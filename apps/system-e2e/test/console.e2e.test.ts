@@ -3,16 +3,9 @@
 // arrive without reloading, issue and revoke a service token, sign out. Assertions go through what a person sees: roles, labels, text.
 import type { Page } from 'playwright-core';
 import { saveScreenshot, withFailureScreenshot } from './support/chromium';
+import { awaitReceipts } from './support/receipts';
 import { signInToConsole, useBrowserStack } from './support/browser-stack';
-import { type Stack, startStack, waitFor, simControl } from '@dtg/testkit';
-
-async function recipientCounts(stack: Stack, messageId: string): Promise<Record<string, number>> {
-  const { rows } = await stack.pg.query<{ status: string; n: number }>(
-    'SELECT status, count(*)::int AS n FROM message_recipients WHERE message_id = $1 GROUP BY status',
-    [messageId],
-  );
-  return Object.fromEntries(rows.map((row) => [row.status, row.n]));
-}
+import { startStack, waitFor } from '@dtg/testkit';
 
 /** The number on a receipt tile ("62" over "Read"). */
 async function tileValue(page: Page, label: string): Promise<number> {
@@ -68,17 +61,7 @@ describe('the console in a browser', () => {
       await page.getByRole('heading', { name: 'Text notification' }).waitFor();
       await page.getByText('Release 4.2 goes out tonight').waitFor();
       await page.evaluate('window.notReloaded = true');
-      // DingTalk tasks finish after 3 s of simulator time; move its clock until receipts are final.
-      await waitFor(
-        async () => {
-          await simControl(env.stack.sim.url, 'POST', '/clock', { advanceMs: 5000 });
-          const counts = await recipientCounts(env.stack, messageId);
-          return (counts.read ?? 0) > 0 && (counts.unread ?? 0) > 0;
-        },
-        'read receipts in the local store',
-        30_000,
-      );
-      const stored = await recipientCounts(env.stack, messageId);
+      const stored = await awaitReceipts(env.stack, messageId);
       const recipients = Object.values(stored).reduce((a, b) => a + b, 0);
       expect(recipients).toBeGreaterThan(10);
       // The page's own polling brings the receipts in: no reload.

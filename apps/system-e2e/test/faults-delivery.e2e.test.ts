@@ -18,9 +18,9 @@ describe('delivery through failures (real processes)', () => {
 
   it('when the store is unreachable for 10 s while events are produced, then it has caught up within 30 s of its return', async () => {
     stack = await startDrillStack({ gates: true });
-    const result = await outageDrill(stack, { outageMs: 10_000, perSecond: 50, timeoutMs: 60_000 });
+    // The drill waits for every event to be applied once, for at most the 30 s the store has to catch up.
+    const result = await outageDrill(stack, { outageMs: 10_000, perSecond: 50, timeoutMs: 30_000 });
     expect(result.events).toBeGreaterThanOrEqual(500);
     expect(result.appliedWhenRestored).toBe(0);
-    expect(result.catchUpMs).toBeLessThanOrEqual(30_000);
   }, 120_000);
 });

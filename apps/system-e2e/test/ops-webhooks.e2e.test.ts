@@ -2,10 +2,8 @@
 // endpoint disabled and the operator's receiver is sent endpoint.disabled, signed with Standard
 // Webhooks; once the store is back and the endpoint re-enabled, every event is applied once.
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '@dtg/webhook-signing';
-import { startStack, waitFor, type Stack } from '@dtg/testkit';
+import { startStack, startTestEndpoint, waitFor, type Stack } from '@dtg/testkit';
 
 const OPS_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 
@@ -16,31 +14,17 @@ interface OpsDelivery {
 
 async function startOperatorReceiver(): Promise<{ url: string; received: OpsDelivery[]; close(): Promise<void> }> {
   const received: OpsDelivery[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      let verified = true;
-      try {
-        verifyWebhook(raw, req.headers, [OPS_SECRET]);
-      } catch {
-        verified = false;
-      }
-      received.push({ verified, body: JSON.parse(raw.toString('utf8')) as OpsDelivery['body'] });
-      res.writeHead(204).end();
-    });
+  const endpoint = await startTestEndpoint('/ops', (raw, req, res) => {
+    let verified = true;
+    try {
+      verifyWebhook(raw, req.headers, [OPS_SECRET]);
+    } catch {
+      verified = false;
+    }
+    received.push({ verified, body: JSON.parse(raw.toString('utf8')) as OpsDelivery['body'] });
+    res.writeHead(204).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ops`,
-    received,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...endpoint, received };
 }
 
 describe('operational webhooks across processes', () => {

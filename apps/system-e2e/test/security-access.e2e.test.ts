@@ -32,10 +32,7 @@ describe('sign-in and tenant boundaries (real processes)', () => {
       localEnv: { TRUST_PROXY: 'loopback', RATE_LIMIT_SESSION_PER_CLIENT: '60/1m' },
     });
     handled.keep('METRICS_TOKEN', METRICS_TOKEN);
-    second = await provisionSecondTenant(stack, 'http://127.0.0.1:9/second-app/');
-    handled.keep('second tenant API key', second.apiKey);
-    handled.keep('second tenant webhook secret', second.webhookSecret);
-    handled.keep('second app secret', second.appSecret);
+    second = await provisionSecondTenant(stack, 'http://127.0.0.1:9/second-app/', handled);
   }, 120_000);
   afterAll(async () => {
     await stack?.close();

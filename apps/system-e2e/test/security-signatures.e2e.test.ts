@@ -26,10 +26,7 @@ describe('signed webhooks and DingTalk callbacks (real processes)', () => {
 
   beforeAll(async () => {
     stack = await startDrillStack({ logLevel: 'debug', suite: true, gates: true });
-    second = await provisionSecondTenant(stack, 'http://127.0.0.1:9/second-app/');
-    handled.keep('second tenant API key', second.apiKey);
-    handled.keep('second tenant webhook secret', second.webhookSecret);
-    handled.keep('second app secret', second.appSecret);
+    second = await provisionSecondTenant(stack, 'http://127.0.0.1:9/second-app/', handled);
   }, 120_000);
   afterAll(async () => {
     await stack?.close();

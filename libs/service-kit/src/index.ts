@@ -4,6 +4,7 @@ export {
   envBool,
   envDurationList,
   envDurationMs,
+  envDurationOrOff,
   envInt,
   envList,
   envPort,
@@ -52,7 +53,7 @@ export { sha256Hex } from './crypto/sha256';
 export { catalogFile, loadConsoleAssets, type ConsoleAssets, type ConsoleAssetsOptions, type ConsoleCatalog, type ConsoleFile } from './ui/console-assets';
 export { openWithTicket, sealWithTicket } from './crypto/ticket-seal';
 export { readCookie } from './http/cookies';
-export { LOCALE_COOKIE, negotiateLocale, parseUiLocale, requestLocale, UI_LOCALES, type UiLocale } from './http/locale';
+export { fillText, LOCALE_COOKIE, negotiateLocale, parseUiLocale, requestLocale, UI_LOCALES, type UiLocale } from './http/locale';
 export { canonicalJson, canonicalSha256 } from './crypto/canonical-json';
 
 export { memoryRateLimiter, type RateDecision, type RateLimiter } from './rate-limit/rate-limiter';

@@ -46,22 +46,21 @@ export async function expectExactlyOnce(stack: DrillStack, total: number, timeou
   }
 }
 
+/** How a disruption takes its part of the stack down, and brings it back. */
+function downAndUp(stack: DrillStack, disruption: Disruption): [() => Promise<void>, () => Promise<void>] {
+  if (disruption === 'kill-cloud') return [() => stack.cloud.kill('SIGKILL'), () => stack.cloud.start()];
+  if (disruption === 'kill-local') return [() => stack.local.kill('SIGKILL'), () => stack.local.start()];
+  const { postgres } = stack;
+  if (!postgres) throw new Error('restart-postgres needs a stack with privatePostgres');
+  return [() => postgres.down(), () => postgres.up()];
+}
+
 async function disrupt(stack: DrillStack, disruption: Disruption, downMs: number): Promise<void> {
-  if (disruption === 'kill-cloud') {
-    await stack.cloud.kill('SIGKILL');
-    // How long it stays down is the drill itself, not a wait for something to happen.
-    await new Promise((r) => setTimeout(r, downMs));
-    await stack.cloud.start();
-  } else if (disruption === 'kill-local') {
-    await stack.local.kill('SIGKILL');
-    await new Promise((r) => setTimeout(r, downMs));
-    await stack.local.start();
-  } else {
-    if (!stack.postgres) throw new Error('restart-postgres needs a stack with privatePostgres');
-    await stack.postgres.down();
-    await new Promise((r) => setTimeout(r, downMs));
-    await stack.postgres.up();
-  }
+  const [down, up] = downAndUp(stack, disruption);
+  await down();
+  // How long it stays down is the drill itself, not a wait for something to happen.
+  await new Promise((r) => setTimeout(r, downMs));
+  await up();
 }
 
 /**

@@ -2,6 +2,7 @@
 // processes (the three services, an own Postgres), the simulator's control plane, the stack wiring
 // `npm start` uses, and the one way to wait. Test code and tools only: lint refuses it in src/.
 export { waitFor } from './wait-for';
+export { startTestEndpoint, type TestEndpoint } from './test-endpoint';
 export { freePort } from './ports';
 export { entryOf, ROOT, ServiceProcess, type App, type Runtime } from './service-process';
 export { PrivatePostgres } from './private-postgres';

@@ -3,7 +3,7 @@
 // few server-rendered pages, and the compiler checks what a library would check at run time —
 // zh-CN is a Record of exactly the English keys, so a missing or extra key does not build. The
 // API itself stays English (problem+json), as APIs do.
-import type { ErrorCode, UiLocale } from '@dtg/service-kit';
+import { fillText, type ErrorCode, type UiLocale } from '@dtg/service-kit';
 
 const en = {
   'login.pageTitle': 'Sign-in failed',
@@ -49,14 +49,14 @@ export const PAGE_TEXT: Record<UiLocale, Record<PageTextKey, string>> = { en, 'z
 
 /** The text of `key` in `locale`, its {placeholders} filled from `params` (raw: escape it for HTML). */
 export function pageText(locale: UiLocale, key: PageTextKey, params: Record<string, string> = {}): string {
-  return PAGE_TEXT[locale][key].replace(/\{([a-zA-Z]+)\}/g, (match, name: string) => params[name] ?? match);
+  return fillText(PAGE_TEXT[locale][key], params);
 }
 
 export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The text of `key` as HTML: the catalog's text escaped, its placeholders filled with `html` (already-safe HTML). */
 export function pageHtml(locale: UiLocale, key: PageTextKey, html: Record<string, string> = {}): string {
-  return escapeHtml(PAGE_TEXT[locale][key]).replace(/\{([a-zA-Z]+)\}/g, (match, name: string) => html[name] ?? match);
+  return fillText(escapeHtml(PAGE_TEXT[locale][key]), html);
 }
 
 const PROBLEM_KEYS: Partial<Record<ErrorCode, PageTextKey>> = {

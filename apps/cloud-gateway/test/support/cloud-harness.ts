@@ -21,6 +21,34 @@ export interface CloudHarness {
   close(): Promise<void>;
 }
 
+/**
+ * One HTTP call to a harness, as a client would make it: bearer `token` (the admin's by default), a
+ * JSON body if given; the answer's JSON body (undefined when empty) and content type.
+ */
+export async function call(h: CloudHarness, method: string, path: string, body?: unknown, token = ADMIN_TOKEN) {
+  const res = await fetch(h.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, type: res.headers.get('content-type') };
+}
+
+/** Creates an internal-app tenant (Acme, a fresh corpId) through the admin API; `fields` override or add to it. */
+export async function createTenant(h: CloudHarness, fields: Record<string, unknown> = {}) {
+  const res = await call(h, 'POST', '/admin/tenants', {
+    name: 'Acme',
+    corpId: `ding${randomBytes(4).toString('hex')}`,
+    appKey: 'dingkey',
+    appSecret: 'app-secret-value',
+    agentId: 1,
+    ...fields,
+  });
+  if (res.status !== 201) throw new Error(`creating a tenant answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body as { tenant: { id: string }; apiKey: { key: string }; webhookSecret: string };
+}
+
 export function testEnv(dbFile: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     CLOUD_DATABASE_URL: `file:${dbFile}`,

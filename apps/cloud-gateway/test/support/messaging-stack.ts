@@ -121,3 +121,18 @@ export async function startMessagingStack(
 
 export const markdown = (title: string, text = `**${title}**`) => ({ msgtype: 'markdown', markdown: { title, text } });
 export const text = (content: string) => ({ msgtype: 'text', text: { content } });
+
+/**
+ * One messaging stack for the enclosing describe block: started before its tests (handed to `use`),
+ * closed after them.
+ */
+export function useMessagingStack(use: (stack: MessagingStack) => void, options: Parameters<typeof startMessagingStack>[0] = {}): void {
+  let stack: MessagingStack | undefined;
+  beforeAll(async () => {
+    stack = await startMessagingStack(options);
+    use(stack);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+}

@@ -1,7 +1,7 @@
 // A stand-in for a tenant's webhook endpoint: verifies Standard Webhooks signatures on the raw
 // body and records what arrived; `respond` lets a test script failures.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { startTestEndpoint } from '@dtg/testkit';
 import { verifyWebhook } from '@dtg/webhook-signing';
 
 export interface Received {
@@ -28,33 +28,24 @@ export async function startReceiver(secrets: string[] = []): Promise<WebhookRece
     respond: () => ({ status: 200 }),
     close: async () => undefined,
   };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      let verified = false;
-      try {
-        verifyWebhook(raw, req.headers, receiver.secrets);
-        verified = true;
-      } catch {
-        verified = false;
-      }
-      const entry: Received = { id: String(req.headers['webhook-id']), headers: req.headers, body: JSON.parse(raw.toString('utf8')), verified };
-      receiver.received.push(entry);
-      const answer = receiver.respond(entry, receiver.received.length);
-      setTimeout(() => {
-        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-        res.end(JSON.stringify({ ok: answer.status < 300 }));
-      }, answer.delayMs ?? 0);
-    });
+  const endpoint = await startTestEndpoint('/webhooks/cloud', (raw, req, res) => {
+    let verified = false;
+    try {
+      verifyWebhook(raw, req.headers, receiver.secrets);
+      verified = true;
+    } catch {
+      verified = false;
+    }
+    const entry: Received = { id: String(req.headers['webhook-id']), headers: req.headers, body: JSON.parse(raw.toString('utf8')), verified };
+    receiver.received.push(entry);
+    const answer = receiver.respond(entry, receiver.received.length);
+    // A slow receiver, when the test scripts one (the dispatcher's timeout and concurrency).
+    setTimeout(() => {
+      res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+      res.end(JSON.stringify({ ok: answer.status < 300 }));
+    }, answer.delayMs ?? 0);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/cloud`;
-  receiver.close = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  receiver.url = endpoint.url;
+  receiver.close = endpoint.close;
   return receiver;
 }

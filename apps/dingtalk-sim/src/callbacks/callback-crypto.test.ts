@@ -1,32 +1,9 @@
 import { CallbackCrypto, CallbackCryptoError } from './callback-crypto';
+import { CALLBACK_VECTOR_A, CALLBACK_VECTOR_B, REENCRYPT_RANDOM } from './callback-vectors';
 
-// Vectors from dingtalk-api.md §6.5.
-const A = {
-  token: '123456',
-  aesKey: '4g5j64qlyl3zvetqxz5jiocdr586fn2zvjpa8zls3ij',
-  owner: 'suite4xxxxxxxxxxxxxxx',
-  timestamp: '1445827045067',
-  nonce: 'nEXhMP4r',
-  encrypt:
-    '1a3NBxmCFwkCJvfoQ7WhJHB+iX3qHPsc9JbaDznE1i03peOk1LaOQoRz3+nlyGNhwmwJ3vDMG+OzrHMeiZI7gTRWVdUBmfxjZ8Ej23JVYa9VrYeJ5as7XM/ZpulX8NEQis44w53h1qAgnC3PRzM7Zc/D6Ibr0rgUathB6zRHP8PYrfgnNOS9PhSBdHlegK+AGGanfwjXuQ9+0pZcy0w9lQ==',
-  signature: '5a65ceeef9aab2d149439f82dc191dd6c5cbe2c0',
-  msg: '{"EventType":"check_create_suite_url","Random":"LPIdSnlF","TestSuiteKey":"suite4xxxxxxxxxxxxxxx"}',
-  fixedRandomEncrypt:
-    '5DJFWzjRNOQk+5GSZxW+VrFMDWCIidPjEjg3//gm5x556BedVi62rDj1F9uXU97a4jw1R4FACUv9RCpoDobNqxhxRB2YtW901k4KHbP1/wpFJ3xdLG0n0A8U1VhENg80zKJd+YROR0YMGum4WYuoXJ6J98vt0ihYeIFoapNddLML5MyNAGM9saSpkouDMSvD+iU14i7V8ix1ia1Tb9ogog==',
-  fixedRandomSignature: 'bcf6dcefa4ce2dbaf7b0666c7264d46fd9aad4bd',
-  successEncrypt: '5DJFWzjRNOQk+5GSZxW+VpU/+Yf0KeplvXZ8LNdyQj5iN6tX2KSwwhy5oymzMpsFAiG4RS3L0/vY7TX4ZwLTFA==',
-  successSignature: '73813ea128535f7945c17f81069c6b8045361375',
-};
-const B = {
-  token: '123456',
-  aesKey: '1234567890123456789012345678901234567890123',
-  owner: 'dingsnotzck6pm5veliw',
-  timestamp: '1614767836',
-  nonce: 'A7Co0cJLMzIDtMMI',
-  encrypt: 'YvkvaGe4hQxd3VxRmEty0dVlnCOAqwf56xwTRHDHoOURqhalbmBJQk5FNcRk42Gl5T0YQXZNwpwWSm1xAFJ5ZA==',
-  signature: '9a95a004dd16f5c307e849b994173f76aa26e5eb',
-};
-const FIXED_RANDOM = Buffer.from('1234567890123456');
+const A = CALLBACK_VECTOR_A;
+const B = CALLBACK_VECTOR_B;
+const FIXED_RANDOM = Buffer.from(REENCRYPT_RANDOM);
 
 describe('callback crypto against the §6.5 vectors', () => {
   const a = new CallbackCrypto(A.token, A.aesKey, A.owner);
@@ -38,8 +15,8 @@ describe('callback crypto against the §6.5 vectors', () => {
   });
 
   it('vector A: re-encrypts byte for byte with a fixed random prefix', () => {
-    expect(a.seal(A.msg, A.timestamp, A.nonce, FIXED_RANDOM)).toEqual({ encrypt: A.fixedRandomEncrypt, signature: A.fixedRandomSignature });
-    expect(a.seal('success', A.timestamp, A.nonce, FIXED_RANDOM)).toEqual({ encrypt: A.successEncrypt, signature: A.successSignature });
+    expect(a.seal(A.msg, A.timestamp, A.nonce, FIXED_RANDOM)).toEqual({ encrypt: A.reEncrypted, signature: A.reEncryptedSignature });
+    expect(a.seal('success', A.timestamp, A.nonce, FIXED_RANDOM)).toEqual({ encrypt: A.successEncrypted, signature: A.successSignature });
   });
 
   it('vector B: verifies and decrypts to success', () => {
@@ -48,7 +25,7 @@ describe('callback crypto against the §6.5 vectors', () => {
   });
 
   it('vector B: re-encrypts with the random prefix recovered from the ciphertext', () => {
-    expect(b.encrypt('success', Buffer.from('dICkEDLj0eb6yAbc'))).toBe(B.encrypt);
+    expect(b.encrypt('success', Buffer.from(B.randomPrefix))).toBe(B.encrypt);
   });
 
   it('pads to 32-byte blocks, a full extra block when already aligned', () => {

@@ -2,7 +2,7 @@
 // browser's language. A small typed catalog rather than i18next: a handful of strings on server-
 // rendered pages, and the compiler checks what a library would check at run time — zh-CN is a
 // Record of exactly the English keys, so a missing or extra key does not build.
-import type { UiLocale } from '@dtg/service-kit';
+import { fillText, type UiLocale } from '@dtg/service-kit';
 
 const en = {
   'login.pageTitle': 'DingTalk login (simulator)',
@@ -56,5 +56,5 @@ export const SIM_CATALOGS: Record<UiLocale, Record<SimTextKey, string>> = { en, 
 
 /** The text of `key` in `locale`, its {placeholders} filled from `params`. */
 export function simText(locale: UiLocale, key: SimTextKey, params: Record<string, string> = {}): string {
-  return SIM_CATALOGS[locale][key].replace(/\{([a-zA-Z]+)\}/g, (match, name: string) => params[name] ?? match);
+  return fillText(SIM_CATALOGS[locale][key], params);
 }

@@ -1,8 +1,8 @@
 // A customer's subscription endpoint for tests: verifies each push's Standard Webhooks signature
 // on the raw body against the secrets it is given, records it, and answers as `respond` says.
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { ChangeEventSchema, type ChangeEvent } from '@dtg/contracts';
+import { startTestEndpoint } from '@dtg/testkit';
 import { verifyWebhook } from '@dtg/webhook-signing';
 
 export interface Push {
@@ -28,35 +28,27 @@ export interface Endpoint {
 export async function startEndpoint(): Promise<Endpoint> {
   const open = new Map<string, number>();
   const endpoint: Endpoint = { url: '', pushes: [], secrets: [], maxConcurrentPerId: 0, respond: () => ({ status: 204 }), close: async () => undefined };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let verified = true;
-      try {
-        verifyWebhook(raw, req.headers, endpoint.secrets);
-      } catch {
-        verified = false;
-      }
-      const id = String(req.headers['webhook-id']);
-      const push: Push = { id, headers: req.headers, raw, event: ChangeEventSchema.parse(JSON.parse(raw)) as ChangeEvent, verified };
-      endpoint.pushes.push(push);
-      open.set(id, (open.get(id) ?? 0) + 1);
-      endpoint.maxConcurrentPerId = Math.max(endpoint.maxConcurrentPerId, open.get(id) ?? 0);
-      const answer = endpoint.respond(push, endpoint.pushes.length);
-      setTimeout(() => {
-        open.set(id, (open.get(id) ?? 1) - 1);
-        res.writeHead(answer.status, answer.headers).end(answer.status < 300 ? '' : 'not now');
-      }, answer.delayMs ?? 0);
-    });
+  const server = await startTestEndpoint('/hooks/changes', (body, req, res) => {
+    const raw = body.toString('utf8');
+    let verified = true;
+    try {
+      verifyWebhook(raw, req.headers, endpoint.secrets);
+    } catch {
+      verified = false;
+    }
+    const id = String(req.headers['webhook-id']);
+    const push: Push = { id, headers: req.headers, raw, event: ChangeEventSchema.parse(JSON.parse(raw)) as ChangeEvent, verified };
+    endpoint.pushes.push(push);
+    open.set(id, (open.get(id) ?? 0) + 1);
+    endpoint.maxConcurrentPerId = Math.max(endpoint.maxConcurrentPerId, open.get(id) ?? 0);
+    const answer = endpoint.respond(push, endpoint.pushes.length);
+    // Held open as long as the test scripts it: how concurrent pushes of one id would show.
+    setTimeout(() => {
+      open.set(id, (open.get(id) ?? 1) - 1);
+      res.writeHead(answer.status, answer.headers).end(answer.status < 300 ? '' : 'not now');
+    }, answer.delayMs ?? 0);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/changes`;
-  endpoint.close = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  endpoint.url = server.url;
+  endpoint.close = server.close;
   return endpoint;
 }

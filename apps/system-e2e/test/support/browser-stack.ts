@@ -49,3 +49,15 @@ export async function signInToConsole(page: Page, stack: { local: { url: string 
   await page.getByRole('button', { name: decision }).click();
   await page.waitForURL(`${stack.local.url}/**`);
 }
+
+/** Syncs the directory from the console, then opens the Send page with the Engineering department picked. */
+export async function composeToEngineering(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sync directory' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: /Directory synced/ })
+    .waitFor();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Send' }).click();
+  await page.getByRole('heading', { name: 'Send a notification' }).waitFor();
+  await page.getByRole('checkbox', { name: 'Engineering' }).check();
+}

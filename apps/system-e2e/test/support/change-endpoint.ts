@@ -1,8 +1,8 @@
 // A customer service's subscription endpoint, as an integrator would write it with
 // @dtg/local-client: verifies each push on the raw body, records it, and answers as `respond` says.
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { verifyChangeWebhook, type ChangeEvent } from '@dtg/local-client';
+import { startTestEndpoint } from '@dtg/testkit';
 
 export interface Received {
   webhookId: string;
@@ -22,28 +22,19 @@ export interface ChangeEndpoint {
 
 export async function startChangeEndpoint(): Promise<ChangeEndpoint> {
   const endpoint: ChangeEndpoint = { url: '', received: [], refused: 0, secrets: [], holdMs: () => 0, close: async () => undefined };
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      let event: ChangeEvent;
-      try {
-        event = verifyChangeWebhook(Buffer.concat(chunks), req.headers as IncomingHttpHeaders & Record<string, string>, endpoint.secrets);
-      } catch {
-        endpoint.refused += 1;
-        res.writeHead(401).end();
-        return;
-      }
-      endpoint.received.push({ webhookId: String(req.headers['webhook-id']), event });
-      setTimeout(() => res.writeHead(204).end(), endpoint.holdMs(event));
-    });
+  const server = await startTestEndpoint('/dingtalk-changes', (raw, req, res) => {
+    let event: ChangeEvent;
+    try {
+      event = verifyChangeWebhook(raw, req.headers as IncomingHttpHeaders & Record<string, string>, endpoint.secrets);
+    } catch {
+      endpoint.refused += 1;
+      res.writeHead(401).end();
+      return;
+    }
+    endpoint.received.push({ webhookId: String(req.headers['webhook-id']), event });
+    setTimeout(() => res.writeHead(204).end(), endpoint.holdMs(event));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  endpoint.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dingtalk-changes`;
-  endpoint.close = () =>
-    new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  endpoint.url = server.url;
+  endpoint.close = server.close;
   return endpoint;
 }

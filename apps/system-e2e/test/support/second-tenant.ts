@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { type AdminCall, type CreatedTenant, createTenant, simControl } from '@dtg/testkit';
+import type { HandledSecrets } from './secret-scan';
 
 export interface SecondTenant extends CreatedTenant {
   appSecret: string;
@@ -16,7 +17,8 @@ interface StackWithAdmin {
   admin: AdminCall;
 }
 
-export async function provisionSecondTenant(stack: StackWithAdmin, returnTo: string): Promise<SecondTenant> {
+/** `handled`: where a security test collects the credentials it handled; the new tenant's go there too. */
+export async function provisionSecondTenant(stack: StackWithAdmin, returnTo: string, handled?: HandledSecrets): Promise<SecondTenant> {
   const app = {
     appKey: 'dingsecondapp001',
     appSecret: `second-${randomBytes(18).toString('base64url')}`,
@@ -39,5 +41,8 @@ export async function provisionSecondTenant(stack: StackWithAdmin, returnTo: str
     agentId: app.agentId,
     returnUrls: [returnTo],
   });
+  handled?.keep('second tenant API key', tenant.apiKey);
+  handled?.keep('second tenant webhook secret', tenant.webhookSecret);
+  handled?.keep('second app secret', app.appSecret);
   return { ...tenant, appSecret: app.appSecret, returnTo };
 }

@@ -36,26 +36,23 @@ export class OAuthApi {
 
   /** Exchanges a login `authCode`. Codes are single use, so this is never blindly retried. */
   exchangeCode({ clientId, clientSecret, code }: ClientSecretPair & { code: string }): Promise<UserAccessToken> {
-    return this.caller.call({
-      host: 'api',
-      method: 'POST',
-      path: '/v1.0/oauth2/userAccessToken',
-      idempotent: false,
-      rateKey: tokenKeys.app(clientId),
-      body: { clientId, clientSecret, grantType: 'authorization_code', code },
-      schema: UserAccessTokenSchema,
-    });
+    return this.userAccessToken(clientId, { clientId, clientSecret, grantType: 'authorization_code', code });
   }
 
   /** Refreshes a user token (refresh tokens last 30 days). Not retried: rotation behaviour is undocumented. */
   refreshUserToken({ clientId, clientSecret, refreshToken }: ClientSecretPair & { refreshToken: string }): Promise<UserAccessToken> {
+    return this.userAccessToken(clientId, { clientId, clientSecret, grantType: 'refresh_token', refreshToken });
+  }
+
+  /** One POST to userAccessToken (a code or a refresh token, by `grantType`); never retried blindly. */
+  private userAccessToken(clientId: string, body: Record<string, string>): Promise<UserAccessToken> {
     return this.caller.call({
       host: 'api',
       method: 'POST',
       path: '/v1.0/oauth2/userAccessToken',
       idempotent: false,
       rateKey: tokenKeys.app(clientId),
-      body: { clientId, clientSecret, grantType: 'refresh_token', refreshToken },
+      body,
       schema: UserAccessTokenSchema,
     });
   }

@@ -1,51 +1,18 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import fc from 'fast-check';
+import { CALLBACK_VECTOR_A, CALLBACK_VECTOR_B, REENCRYPT_RANDOM } from '@dtg/dingtalk-sim';
 import { DingTalkCallbackCrypto } from './callback-crypto';
 import { DingTalkCallbackCryptoError } from './callback-crypto.error';
+import { thrown } from '../test/rejections';
 
-// §6.5 vector A (official docs "local debugging" + 007gzs/dingtalk-sdk tests).
-const A = {
-  token: '123456',
-  aesKey: '4g5j64qlyl3zvetqxz5jiocdr586fn2zvjpa8zls3ij',
-  owner: 'suite4xxxxxxxxxxxxxxx',
-  timestamp: '1445827045067',
-  nonce: 'nEXhMP4r',
-  encrypt:
-    '1a3NBxmCFwkCJvfoQ7WhJHB+iX3qHPsc9JbaDznE1i03peOk1LaOQoRz3+nlyGNhwmwJ3vDMG+OzrHMeiZI7gTRWVdUBmfxjZ8Ej23JVYa9VrYeJ5as7XM/ZpulX8NEQis44w53h1qAgnC3PRzM7Zc/D6Ibr0rgUathB6zRHP8PYrfgnNOS9PhSBdHlegK+AGGanfwjXuQ9+0pZcy0w9lQ==',
-  signature: '5a65ceeef9aab2d149439f82dc191dd6c5cbe2c0',
-  randomPrefix: 'hU3bEfGZZewzhG5a',
-  msg: '{"EventType":"check_create_suite_url","Random":"LPIdSnlF","TestSuiteKey":"suite4xxxxxxxxxxxxxxx"}',
-  reEncrypted:
-    '5DJFWzjRNOQk+5GSZxW+VrFMDWCIidPjEjg3//gm5x556BedVi62rDj1F9uXU97a4jw1R4FACUv9RCpoDobNqxhxRB2YtW901k4KHbP1/wpFJ3xdLG0n0A8U1VhENg80zKJd+YROR0YMGum4WYuoXJ6J98vt0ihYeIFoapNddLML5MyNAGM9saSpkouDMSvD+iU14i7V8ix1ia1Tb9ogog==',
-  reEncryptedSignature: 'bcf6dcefa4ce2dbaf7b0666c7264d46fd9aad4bd',
-  successEncrypted: '5DJFWzjRNOQk+5GSZxW+VpU/+Yf0KeplvXZ8LNdyQj5iN6tX2KSwwhy5oymzMpsFAiG4RS3L0/vY7TX4ZwLTFA==',
-  successSignature: '73813ea128535f7945c17f81069c6b8045361375',
-};
-
-// §6.5 vector B (official "configure event push" FAQ).
-const B = {
-  token: '123456',
-  aesKey: '1234567890123456789012345678901234567890123',
-  owner: 'dingsnotzck6pm5veliw',
-  timestamp: '1614767836',
-  nonce: 'A7Co0cJLMzIDtMMI',
-  encrypt: 'YvkvaGe4hQxd3VxRmEty0dVlnCOAqwf56xwTRHDHoOURqhalbmBJQk5FNcRk42Gl5T0YQXZNwpwWSm1xAFJ5ZA==',
-  signature: '9a95a004dd16f5c307e849b994173f76aa26e5eb',
-  randomPrefix: 'dICkEDLj0eb6yAbc',
-};
+// The §6.5 vectors, as the simulator's crypto is tested against them too.
+const A = CALLBACK_VECTOR_A;
+const B = CALLBACK_VECTOR_B;
 
 const cryptoA = () => new DingTalkCallbackCrypto(A.token, A.aesKey, A.owner);
 const cryptoB = () => new DingTalkCallbackCrypto(B.token, B.aesKey, B.owner);
 
-function cryptoError(fn: () => unknown): DingTalkCallbackCryptoError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DingTalkCallbackCryptoError) return err;
-    throw err;
-  }
-  throw new Error('expected a DingTalkCallbackCryptoError');
-}
+const cryptoError = (fn: () => unknown) => thrown(fn, DingTalkCallbackCryptoError);
 
 describe('DingTalkCallbackCrypto — vector A', () => {
   it('derives the documented AES key and IV', () => {
@@ -86,7 +53,7 @@ describe('DingTalkCallbackCrypto — vector A', () => {
   });
 
   it('encrypts with random 1234567890123456 to the documented ciphertext and msg_signature', () => {
-    const reply = cryptoA().encryptedReply(A.msg, A.timestamp, A.nonce, '1234567890123456');
+    const reply = cryptoA().encryptedReply(A.msg, A.timestamp, A.nonce, REENCRYPT_RANDOM);
     expect(reply).toEqual({
       msg_signature: A.reEncryptedSignature,
       timeStamp: A.timestamp,
@@ -96,7 +63,7 @@ describe('DingTalkCallbackCrypto — vector A', () => {
   });
 
   it('encrypts the `success` reply to the derived vector', () => {
-    const reply = cryptoA().encryptedReply('success', A.timestamp, A.nonce, '1234567890123456');
+    const reply = cryptoA().encryptedReply('success', A.timestamp, A.nonce, REENCRYPT_RANDOM);
     expect(reply.encrypt).toBe(A.successEncrypted);
     expect(reply.msg_signature).toBe(A.successSignature);
   });
@@ -176,7 +143,7 @@ describe('DingTalkCallbackCrypto — round trips and rejections', () => {
     const crypto = cryptoA();
     // A payload whose 4-byte length field claims more bytes than follow it.
     const liar = new DingTalkCallbackCrypto(A.token, A.aesKey, '');
-    const forged = forgeLength(liar.encrypt('hi', '1234567890123456'), A.aesKey, 1000);
+    const forged = forgeLength(liar.encrypt('hi', REENCRYPT_RANDOM), A.aesKey, 1000);
     expect(cryptoError(() => crypto.decrypt(forged)).code).toBe(900009);
   });
 

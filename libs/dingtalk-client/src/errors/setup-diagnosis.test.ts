@@ -1,19 +1,12 @@
 import { DingTalkApiError } from './dingtalk-errors';
 import { diagnoseSetup } from './setup-diagnosis';
 import { parseResponse } from '../http/response-parser';
+import { thrown } from '../test/rejections';
 import { z } from 'zod';
 
 const ctx = { method: 'POST', path: '/topapi/v2/user/get' };
 
-function answer(status: number, body: unknown): DingTalkApiError {
-  try {
-    parseResponse({ status, body: JSON.stringify(body) }, z.object({}), ctx);
-  } catch (error) {
-    if (error instanceof DingTalkApiError) return error;
-    throw error;
-  }
-  throw new Error('expected a DingTalkApiError');
-}
+const answer = (status: number, body: unknown) => thrown(() => parseResponse({ status, body: JSON.stringify(body) }, z.object({}), ctx), DingTalkApiError);
 
 describe('diagnoseSetup', () => {
   it("names the missing permission from the old host's wrapped 60011 prose", () => {

@@ -1,20 +1,13 @@
 import { z } from 'zod';
 import { DingTalkApiError } from '../errors/dingtalk-errors';
 import { parseResponse } from './response-parser';
+import { thrown } from '../test/rejections';
 
 const ctx = { method: 'POST', path: '/topapi/v2/user/get' };
 const schema = z.object({ result: z.object({ userid: z.string() }) });
 const parse = (status: number, body: unknown) => parseResponse({ status, body: typeof body === 'string' ? body : JSON.stringify(body) }, schema, ctx);
 
-function errorOf(fn: () => unknown): DingTalkApiError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DingTalkApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a DingTalkApiError');
-}
+const errorOf = (fn: () => unknown) => thrown(fn, DingTalkApiError);
 
 describe('parseResponse', () => {
   it('when the old API answers errcode 0, then the schema output is returned and extra fields are tolerated', () => {

@@ -148,8 +148,8 @@ describe('errors and retries per class, using simulator faults', () => {
     const taskId = await messages().send({ userIds: ['user033'], msg: text('throttled once') });
     expect(taskId).toEqual(expect.any(Number));
     const log = await sim.requests(SEND);
+    // How long it waits first is the retry policy's throttle delay (retry-policy.test.ts).
     expect(log.map((e) => e.errcode)).toEqual([88, 0]);
-    expect((log[1]?.atMs ?? 0) - (log[0]?.atMs ?? 0)).toBeGreaterThanOrEqual(190);
   });
 
   it('when the token was revoked before a send, then the send refreshes once and goes through exactly once', async () => {
@@ -207,14 +207,12 @@ describe('client-side rate limiting against the simulator', () => {
   it('when 200 sends burst at a 20 QPS limit, then all succeed with zero 90018 answers', async () => {
     await sim.control('PUT', '/rate-limits', { defaultQps: 20 });
     const messages = client.forOrg(internalApp).messages;
-    const started = Date.now();
     const users = Array.from({ length: 50 }, (_, i) => `user${String(i + 100).padStart(3, '0')}`);
     const taskIds = await Promise.all(Array.from({ length: 200 }, (_, i) => messages.send({ userIds: [users[i % 50] ?? 'user100'], msg: text(`burst ${i}`) })));
     expect(new Set(taskIds).size).toBe(200);
     const log = await sim.requests(SEND);
     expect(log).toHaveLength(200);
+    // The simulator enforces the 20 QPS and answers 90018 past it: none means the client paced the burst.
     expect(log.filter((e) => e.errcode !== 0)).toEqual([]);
-    // 200 requests at 20/s with one slot free at the start: at least 199 × 50 ms.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(9_900);
   }, 20_000);
 });

@@ -1,4 +1,4 @@
-// What a promise rejected with, for tests that assert on the error itself.
+// What a promise rejected with, or a call threw, for tests that assert on the error itself.
 import { DingTalkApiError } from '../errors/dingtalk-errors';
 
 /** The error the promise rejected with; fails the test if it resolved. */
@@ -19,4 +19,15 @@ export async function apiRejection(promise: Promise<unknown>): Promise<DingTalkA
   );
   if (err instanceof DingTalkApiError) return err;
   throw new Error(`expected a DingTalkApiError, got ${String(err)}`);
+}
+
+/** The error `fn` throws when it is a `type`; fails the test when it throws nothing or something else. */
+export function thrown<E extends Error>(fn: () => unknown, type: abstract new (...args: never[]) => E): E {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof type) return err;
+    throw err;
+  }
+  throw new Error(`expected a ${type.name}`);
 }

@@ -1,19 +1,11 @@
 import { ZodError } from 'zod';
 import { robotMessageOf, type DingTalkClient } from '../index';
-import { DEMO, internalApp, isvInstall, SimHarness } from './sim-harness';
+import { DEMO, eachSimClient, internalApp, isvInstall, type SimHarness } from './sim-harness';
 import { apiRejection, rejection } from './rejections';
 
 let sim: SimHarness;
 let client: DingTalkClient;
-
-beforeAll(async () => {
-  sim = await SimHarness.start();
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  await sim.reset();
-  client = sim.client();
-});
+eachSimClient((s, c) => ([sim, client] = [s, c]));
 
 const robot = () => client.forOrg(internalApp).robot;
 const robotCode = DEMO.app.appKey;

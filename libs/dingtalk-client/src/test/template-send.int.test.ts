@@ -1,19 +1,11 @@
 import { ZodError } from 'zod';
 import type { DingTalkClient } from '../index';
-import { DEMO, internalApp, isvInstall, SimHarness } from './sim-harness';
+import { DEMO, eachSimClient, internalApp, isvInstall, type SimHarness } from './sim-harness';
 import { apiRejection, rejection } from './rejections';
 
 let sim: SimHarness;
 let client: DingTalkClient;
-
-beforeAll(async () => {
-  sim = await SimHarness.start();
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  await sim.reset();
-  client = sim.client();
-});
+eachSimClient((s, c) => ([sim, client] = [s, c]));
 
 const TEMPLATE_SEND = '/topapi/message/corpconversation/sendbytemplate';
 const suiteTemplates = (body: object) => sim.control('PUT', `/suites/${DEMO.suite.suiteKey}/templates`, body);

@@ -81,6 +81,17 @@ export function envDurationMs(fallback?: number | string) {
   }, fallbackMs);
 }
 
+/** A duration, or `off` (0): a retention window, an interval a deployment may turn off. */
+export function envDurationOrOff(fallback: string) {
+  const fallbackMs = fallback === 'off' ? 0 : parseDurationMs(fallback);
+  if (fallbackMs === undefined) throw new Error(`envDurationOrOff: bad default "${fallback}"`);
+  return envVar((text) => {
+    if (text === 'off') return ok(0);
+    const ms = parseDurationMs(text);
+    return ms === undefined ? fail('must be a duration (30d, 12h, …) or off') : ok(ms);
+  }, fallbackMs);
+}
+
 /** Required secret. Only its length is ever described, never its content. */
 /** A secret: long enough, and never one of the values this repository has published (published-secrets.ts). */
 export function envSecret(options: { minLength?: number } = {}) {

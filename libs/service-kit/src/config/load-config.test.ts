@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import { envBool, envDurationMs, envInt, envList, envPort, envRateLimit, envSecret, envTrustProxy, envUrl } from './env-schemas';
+import { envBool, envDurationMs, envDurationOrOff, envInt, envList, envPort, envRateLimit, envSecret, envTrustProxy, envUrl } from './env-schemas';
 import { loadConfig } from './load-config';
 
 const ConfigSchema = z.object({
@@ -138,6 +138,17 @@ describe('rate limits and trust proxy', () => {
     expect(load({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
     expect(load({ TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8, 192.168.1.7' }).TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.168.1.7']);
     for (const bad of ['true', 'yes', 'everything', '10.0.0.0/33', '11']) expect(() => load({ TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
+  });
+});
+
+describe('durations that may be off', () => {
+  const Schema = z.object({ RETENTION: envDurationOrOff('30d') });
+
+  it('reads a duration, off as 0, the default when unset, and refuses anything else naming the variable', () => {
+    expect(loadConfig(Schema, {}).RETENTION).toBe(30 * 86_400_000);
+    expect(loadConfig(Schema, { RETENTION: '12h' }).RETENTION).toBe(12 * 3_600_000);
+    expect(loadConfig(Schema, { RETENTION: 'off' }).RETENTION).toBe(0);
+    expect(() => loadConfig(Schema, { RETENTION: 'forever' })).toThrow(/RETENTION.*or off/);
   });
 });
 

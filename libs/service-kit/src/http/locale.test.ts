@@ -1,4 +1,4 @@
-import { negotiateLocale, parseUiLocale } from './locale';
+import { fillText, negotiateLocale, parseUiLocale } from './locale';
 
 describe('negotiateLocale', () => {
   it.each([
@@ -26,5 +26,12 @@ describe('parseUiLocale', () => {
     expect(parseUiLocale('en')).toBe('en');
     expect(parseUiLocale('zh')).toBeUndefined();
     expect(parseUiLocale(undefined)).toBeUndefined();
+  });
+});
+
+describe('fillText', () => {
+  it('fills each {placeholder} it is given and leaves the others as written', () => {
+    expect(fillText('{name} joined {org} on {date}', { name: 'Li', org: 'Acme' })).toBe('Li joined Acme on {date}');
+    expect(fillText('no placeholders')).toBe('no placeholders');
   });
 });

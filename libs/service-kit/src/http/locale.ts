@@ -11,6 +11,11 @@ export type UiLocale = (typeof UI_LOCALES)[number];
 export const LOCALE_COOKIE = 'dtg_lang';
 const FALLBACK: UiLocale = 'en';
 
+/** A catalog's text with its `{name}` placeholders filled from `params`; one not given stays as written. */
+export function fillText(text: string, params: Readonly<Record<string, string>> = {}): string {
+  return text.replace(/\{([a-zA-Z]+)\}/g, (match, name: string) => params[name] ?? match);
+}
+
 /** 'zh-CN', 'en', or undefined for anything else (a cookie value or a query parameter). */
 export function parseUiLocale(value: string | undefined): UiLocale | undefined {
   return UI_LOCALES.find((locale) => locale.toLowerCase() === value?.trim().toLowerCase());

@@ -73,9 +73,8 @@ describe('serve', () => {
     });
     const inFlight = get(running.port, new http.Agent());
     await app.arrived;
-    const started = Date.now();
     await running.close();
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Cut, not waited for: the handler would answer after 5 s.
     await expect(inFlight).rejects.toThrow(/socket hang up|ECONNRESET/);
     expect(hookRan).toBe(true);
     expect(lines().some((line) => line.message === 'shutdown timeout: cutting in-flight requests')).toBe(true);

@@ -3,7 +3,7 @@
 // push, so a crash never loses a delivery (the lease runs out and the row is claimed again) and the
 // receiver's idempotent apply absorbs the duplicate. Finished attempts are written in batches (one
 // SQLite transaction per flush) — per-row bookkeeping, not HTTP, was what limited throughput.
-import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
+import { nextStep, parseRetryAfter, signWebhook, type PushResult, type RetryPolicy } from '@dtg/webhook-signing';
 import { BatchWriter, KeyedWorkers, runWithContext, type Logger, type Signal } from '@dtg/service-kit';
 import { Counter, type Registry } from 'prom-client';
 import type { Db, SqliteConnection, Tx } from '../../db/prisma';
@@ -12,7 +12,7 @@ import type { TenantsService } from '../tenants/tenants.service';
 import type { OpsWebhooks } from '../ops/ops-webhooks';
 import type { EndpointHealth } from './endpoint-health';
 import { deliveriesRepository, type AttemptResult, type ClaimedDelivery, type EventRow } from './deliveries.repository';
-import type { SendResult, WebhookSender } from './webhook-sender';
+import type { WebhookSender } from './webhook-sender';
 import type { AddressPolicy } from './address-policy';
 import { assertSafeWebhookUrl } from './webhook-url-guard';
 
@@ -154,7 +154,7 @@ export class Dispatcher extends KeyedWorkers {
     if (!event) return; // deleted with its tenant (cascade): nothing left to push
     await runWithContext({ requestId: event.requestId ?? event.id, tenantId: event.tenantId }, async () => {
       const attempts = delivery.attempts + 1;
-      const result: SendResult = 'url' in target ? await this.push(target, event) : { body: '', durationMs: 0, error: target.error };
+      const result: PushResult = 'url' in target ? await this.push(target, event) : { body: '', durationMs: 0, error: target.error };
       const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
       const attempt = {
         deliveryId: delivery.id,
@@ -188,7 +188,7 @@ export class Dispatcher extends KeyedWorkers {
     });
   }
 
-  private push(target: { url: string; secrets: string[] }, event: EventRow): Promise<SendResult> {
+  private push(target: { url: string; secrets: string[] }, event: EventRow): Promise<PushResult> {
     const body = `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"tenantId":${JSON.stringify(event.tenantId)},"seq":${event.seq},"occurredAt":${JSON.stringify(new Date(event.occurredAt).toISOString())},"data":${event.data}}`;
     const signed = signWebhook({ id: event.id, timestampSec: Math.floor(this.now() / 1000), body, secrets: target.secrets });
     const headers = { ...signed, 'content-type': 'application/json', 'x-request-id': event.requestId ?? event.id, 'user-agent': 'dingtalk-gateway-webhooks/1' };

@@ -4,16 +4,9 @@
 // the response body is read only up to a cap, and the deadline is a hard abort.
 import axios from 'axios';
 import { webhookAgents, type WebhookAgentOptions } from './webhook-agent';
+import type { PushSender } from '@dtg/webhook-signing';
 
-export interface SendResult {
-  status?: number;
-  retryAfter?: string;
-  body: string;
-  durationMs: number;
-  error?: string;
-}
-
-export type WebhookSender = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => Promise<SendResult>;
+export type WebhookSender = PushSender;
 
 const MAX_RESPONSE_BYTES = 16 * 1024;
 

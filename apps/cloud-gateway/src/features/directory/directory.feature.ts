@@ -1,25 +1,13 @@
 // Directory sync as the composition root sees it: its durable job and the reconcile scheduler are
 // registered on the runner here.
-import type { Logger } from '@dtg/service-kit';
-import type { Db, Transact } from '../../db/prisma';
-import type { UserTokenRevocations } from '../auth/user-token-revocations';
-import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobRunner } from '../jobs/job-runner';
-import type { Outbox } from '../outbox/outbox';
-import type { TenantsService } from '../tenants/tenants.service';
-import { DIRECTORY_SYNC_JOB, directorySyncJob } from './directory-sync.job';
+import { DIRECTORY_SYNC_JOB, directorySyncJob, type DirectorySyncJobDeps } from './directory-sync.job';
 import { directoryService } from './directory.service';
 import { RECONCILE_SCHEDULER_JOB, reconcileScheduler, SCHEDULER_JOB_ID } from './reconcile-scheduler.job';
 
-export interface DirectoryFeatureDeps {
-  db: Db;
-  transaction: Transact;
-  outbox: Outbox;
-  revocations: UserTokenRevocations;
-  dingtalk: DingTalk;
-  tenants: TenantsService;
+/** The sync job's deps, and what the scheduler needs; the clock is optional here. */
+export interface DirectoryFeatureDeps extends Omit<DirectorySyncJobDeps, 'now'> {
   jobs: JobRunner;
-  logger: Logger;
   reconcile: { defaultIntervalMs: number; atMsOfDay: number };
   now?: () => number;
 }

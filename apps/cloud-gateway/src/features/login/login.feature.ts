@@ -1,23 +1,11 @@
 // Sign in with DingTalk as the composition root sees it: the service and the per-request strategies.
 import type { CloudConfig } from '../../config';
-import type { Db, Transact } from '../../db/prisma';
-import type { DingTalk } from '../dingtalk/org-clients';
-import type { Outbox } from '../outbox/outbox';
-import type { TenantsService } from '../tenants/tenants.service';
-import type { UsersService } from '../users/users.service';
 import { loginStrategies } from './login-strategies';
-import { loginService } from './login.service';
+import { loginService, type LoginDeps } from './login.service';
 
-export interface LoginFeatureDeps {
+/** The service's deps, but its token secret and lifetime come from the config. */
+export interface LoginFeatureDeps extends Omit<LoginDeps, 'userTokenSecret' | 'userTokenTtlMs'> {
   config: CloudConfig;
-  db: Db;
-  transaction: Transact;
-  outbox: Outbox;
-  dingtalk: DingTalk;
-  tenants: TenantsService;
-  users: UsersService;
-  /** Injectable clock: state and ticket expiry, token minting. */
-  now?: () => number;
 }
 
 export function createLogin(deps: LoginFeatureDeps) {

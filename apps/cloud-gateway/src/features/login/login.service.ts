@@ -50,6 +50,7 @@ export interface LoginDeps {
   users: UsersService;
   userTokenSecret: string;
   userTokenTtlMs: number;
+  /** Injectable clock: state and ticket expiry, token minting. */
   now?: () => number;
 }
 

@@ -2,8 +2,7 @@
 // server renders itself: index.html's placeholders and the OIDC provider's pages. Read once.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UI_LOCALES, type UiLocale } from '@dtg/service-kit';
-import { catalogFile, type ConsoleCatalog } from '@dtg/service-kit';
+import { catalogFile, fillText, UI_LOCALES, type ConsoleCatalog, type UiLocale } from '@dtg/service-kit';
 import { CONSOLE_PUBLIC_DIR } from './console-assets';
 
 let catalogs: Record<UiLocale, ConsoleCatalog> | undefined;
@@ -23,5 +22,5 @@ export function storeText(locale: UiLocale, key: string, params: Record<string, 
   const text = load()[locale][key];
   // console-i18n.test.ts keeps every literal key present in both languages; this guards computed ones.
   if (typeof text !== 'string') throw new Error(`no text for ${key} in ${catalogFile(locale)}`);
-  return text.replace(/\{([a-zA-Z]+)\}/g, (match, name: string) => params[name] ?? match);
+  return fillText(text, params);
 }

@@ -5,16 +5,9 @@
 // abort covering connect, send and answer.
 import http from 'node:http';
 import https from 'node:https';
+import type { PushResult, PushSender } from '@dtg/webhook-signing';
 
-export interface SendResult {
-  status?: number;
-  retryAfter?: string;
-  body: string;
-  durationMs: number;
-  error?: string;
-}
-
-export type EndpointSender = (url: string, body: string, headers: Record<string, string>, timeoutMs: number) => Promise<SendResult>;
+export type EndpointSender = PushSender;
 
 const MAX_RESPONSE_BYTES = 1024;
 
@@ -24,7 +17,7 @@ export function createEndpointSender(maxSockets: number): EndpointSender {
   return (url, body, headers, timeoutMs) => {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    return new Promise<SendResult>((resolve) => {
+    return new Promise<PushResult>((resolve) => {
       let target: URL;
       try {
         target = new URL(url);

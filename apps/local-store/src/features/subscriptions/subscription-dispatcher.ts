@@ -7,12 +7,12 @@
 // queued, so the endpoint never waits for the database; the lease covers the queue. A push that fails is retried on the shared schedule (jitter,
 // Retry-After), then dead; a process that dies mid-push leaves leased rows that are claimed again
 // when the lease runs out (so an endpoint may see an event twice: it deduplicates on webhook-id).
-import { nextStep, parseRetryAfter, signWebhook, type RetryPolicy } from '@dtg/webhook-signing';
+import { nextStep, parseRetryAfter, signWebhook, type PushResult, type RetryPolicy } from '@dtg/webhook-signing';
 import { BatchWriter, KeyedWorkers, type Logger, type Signal } from '@dtg/service-kit';
 import type { Sql } from '../../db/sql';
 import { newId } from '../../shared/ids';
 import { deliveriesRepository, type AttemptResult, type ClaimedDelivery, type PushableEvent } from './deliveries.repository';
-import type { EndpointSender, SendResult } from './endpoint-sender';
+import type { EndpointSender } from './endpoint-sender';
 import { subscriptionsRepository, type SigningTarget } from './subscriptions.repository';
 
 export interface SubscriptionDispatcherDeps {
@@ -126,7 +126,7 @@ export class SubscriptionDispatcher extends KeyedWorkers {
   private async deliver(subscriptionId: string, delivery: ClaimedDelivery, target: SigningTarget): Promise<void> {
     const attempts = delivery.attempts + 1;
     const { event } = delivery;
-    const result: SendResult = event ? await this.push(target, event) : { body: '', durationMs: 0, error: `change ${delivery.seq} is gone` };
+    const result: PushResult = event ? await this.push(target, event) : { body: '', durationMs: 0, error: `change ${delivery.seq} is gone` };
     const attempt = { deliveryId: delivery.id, httpStatus: result.status, durationMs: result.durationMs, response: result.body, error: result.error };
     if (result.status !== undefined && result.status >= 200 && result.status < 300) {
       this.outcomes.add({ ...attempt, outcome: { status: 'delivered' } });
@@ -148,7 +148,7 @@ export class SubscriptionDispatcher extends KeyedWorkers {
     });
   }
 
-  private push(target: SigningTarget, event: PushableEvent): Promise<SendResult> {
+  private push(target: SigningTarget, event: PushableEvent): Promise<PushResult> {
     const signed = signWebhook({ id: event.eventId, timestampSec: Math.floor(Date.now() / 1000), body: event.body, secrets: target.secrets });
     const headers = { ...signed, 'content-type': 'application/json', 'user-agent': 'dingtalk-gateway-local-store/1' };
     return this.deps.send(target.url, event.body, headers, this.deps.timeoutMs);

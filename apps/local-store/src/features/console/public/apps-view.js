@@ -6,7 +6,7 @@ import { store } from './api.js';
 import { h, notice, setStatus, uid } from './dom.js';
 import { formatDate } from './format.js';
 import { t } from './i18n.js';
-import { failure, pageHead, problemDetail } from './ui.js';
+import { confirmedChange, dataTable, failure, formFailure, pageHead } from './ui.js';
 
 /** What an app may ask for; each is described by appScope.<name> in the catalog. */
 const SCOPES = ['openid', 'profile', 'email', 'phone', 'dingtalk', 'offline_access'];
@@ -15,22 +15,7 @@ export function renderApps(root, ctx) {
   const status = h('div', { role: 'status', class: 'status' });
   const registered = h('div', { 'aria-live': 'polite' });
   const rows = h('tbody');
-  const table = h(
-    'table',
-    { class: 'table' },
-    h('caption', { class: 'visually-hidden' }, t('apps.caption')),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        ['col.name', 'apps.clientId', 'apps.redirectUris', 'col.scopes', 'apps.kind', 'col.issued'].map((key) => h('th', { scope: 'col' }, t(key))),
-        h('th', { scope: 'col' }),
-      ),
-    ),
-    rows,
-  );
+  const table = dataTable(t('apps.caption'), ['col.name', 'apps.clientId', 'apps.redirectUris', 'col.scopes', 'apps.kind', 'col.issued', ''], rows);
 
   const nameId = uid('app-name');
   const urisId = uid('app-uris');
@@ -121,23 +106,17 @@ export function renderApps(root, ctx) {
       registered.replaceChildren(h('div', { class: 'notice success', role: 'alert' }, ...lines));
       await load();
     } catch (error) {
-      const fields = error.fieldErrors.map((field) => `${field.path.replace(/^body\./, '')}: ${field.message}`);
-      formError.replaceChildren(
-        notice('error', error.status === 400 ? t('apps.notRegistered', { fields: fields.join('; ') }) : error.message, problemDetail(error)),
-      );
+      formError.replaceChildren(formFailure(error, 'apps.notRegistered'));
     }
   }
 
-  async function remove(app) {
-    if (!confirm(t('apps.confirmRemove', { name: app.name }))) return;
-    try {
-      await store.del(`/api/oidc/clients/${encodeURIComponent(app.clientId)}`);
-      setStatus(status, 'success', t('apps.removed', { name: app.name }));
-      await load();
-    } catch (error) {
-      setStatus(status, 'error', ...failure(ctx, error));
-    }
-  }
+  const remove = (app) =>
+    confirmedChange(ctx, status, {
+      question: t('apps.confirmRemove', { name: app.name }),
+      act: () => store.del(`/api/oidc/clients/${encodeURIComponent(app.clientId)}`),
+      done: t('apps.removed', { name: app.name }),
+      reload: load,
+    });
 
   root.append(
     pageHead(t('title.apps'), t('apps.lede')),

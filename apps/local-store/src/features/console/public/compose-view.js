@@ -28,6 +28,11 @@ function fieldControl(field, value, onInput, onBlur) {
   const error = h('p', { id: errorId, class: 'field-error' });
   const label = h('label', { for: id }, t(field.label), field.required ? undefined : h('span', { class: 'muted' }, ' ', t('common.optional')));
   const element = h('div', { class: 'field' }, label, control, field.hint ? h('p', { id: hintId, class: 'hint' }, t(field.hint)) : undefined, error);
+  return fieldOf(element, control, error);
+}
+
+/** A form field: its element, its control, and where its error shows (marking the control invalid). */
+function fieldOf(element, control, error) {
   return {
     element,
     control,
@@ -65,15 +70,7 @@ function attachmentControl(kind, onChange) {
     h('p', { id: hintId, class: 'hint' }, hint),
     error,
   );
-  return {
-    element,
-    control,
-    showError(message) {
-      error.textContent = message ?? '';
-      if (message) control.setAttribute('aria-invalid', 'true');
-      else control.removeAttribute('aria-invalid');
-    },
-  };
+  return fieldOf(element, control, error);
 }
 
 export function renderCompose(root, ctx) {

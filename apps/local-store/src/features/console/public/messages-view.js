@@ -3,7 +3,7 @@ import { store } from './api.js';
 import { h, notice, poll } from './dom.js';
 import { formatDate, formatNumber, formatRelative, messageStatus, messageTypeLabel, problems, total } from './format.js';
 import { t, tParts } from './i18n.js';
-import { badge, pageHead } from './ui.js';
+import { badge, dataTable, pageHead } from './ui.js';
 
 const PAGE_SIZE = 50;
 const REFRESH_MS = 3000;
@@ -33,22 +33,8 @@ function row(message) {
 
 export function renderMessages(root, ctx) {
   const rows = h('tbody');
-  const table = h(
-    'table',
-    { class: 'table', hidden: true },
-    h('caption', { class: 'visually-hidden' }, t('messages.caption')),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        ['col.sent', 'col.type', 'col.status'].map((key) => h('th', { scope: 'col' }, t(key))),
-        ['col.recipients', 'col.read', 'col.unread', 'col.problems'].map((key) => h('th', { scope: 'col', class: 'num' }, t(key))),
-      ),
-    ),
-    rows,
-  );
+  const numeric = ['col.recipients', 'col.read', 'col.unread', 'col.problems'].map((key) => [key, 'num']);
+  const table = dataTable(t('messages.caption'), ['col.sent', 'col.type', 'col.status', ...numeric], rows, { hidden: true });
   const message = h('div');
   const older = h('button', { type: 'button', class: 'button', hidden: true, on: { click: () => loadOlder() } }, t('messages.older'));
   let shown = [];

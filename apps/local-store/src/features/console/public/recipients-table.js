@@ -3,7 +3,7 @@
 import { h, uid } from './dom.js';
 import { formatNumber, PROBLEM_STATUSES, reasonText, recipientStatus } from './format.js';
 import { t } from './i18n.js';
-import { badge } from './ui.js';
+import { badge, dataTable } from './ui.js';
 
 /** [key, matches]; the label is group.<key> in the catalog. */
 const GROUPS = [
@@ -67,25 +67,7 @@ export function recipientsTable() {
       h('legend', { class: 'visually-hidden' }, t('recipients.show')),
       options.map((option) => option.element),
     ),
-    h(
-      'div',
-      { class: 'table-wrap' },
-      h(
-        'table',
-        { class: 'table' },
-        h('caption', { class: 'visually-hidden' }, t('recipients.caption')),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['col.person', 'col.userid', 'col.status', 'col.details'].map((key) => h('th', { scope: 'col' }, t(key))),
-          ),
-        ),
-        rows,
-      ),
-    ),
+    h('div', { class: 'table-wrap' }, dataTable(t('recipients.caption'), ['col.person', 'col.userid', 'col.status', 'col.details'], rows)),
     empty,
   );
 

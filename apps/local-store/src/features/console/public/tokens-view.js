@@ -5,7 +5,7 @@ import { store } from './api.js';
 import { h, notice, setStatus, uid } from './dom.js';
 import { formatDate, formatRelative } from './format.js';
 import { t, timeZone } from './i18n.js';
-import { failure, pageHead, problemDetail } from './ui.js';
+import { confirmedChange, dataTable, failure, formFailure, pageHead } from './ui.js';
 import { endOfDayIn } from './zoned-time.js';
 
 /** The scopes a token can have; each is described by scope.<name> in the catalog. */
@@ -24,22 +24,7 @@ export function renderTokens(root, ctx) {
   const status = h('div', { role: 'status', class: 'status' });
   const issued = h('div', { 'aria-live': 'polite' });
   const rows = h('tbody');
-  const table = h(
-    'table',
-    { class: 'table' },
-    h('caption', { class: 'visually-hidden' }, t('tokens.caption')),
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        ['col.name', 'col.prefix', 'col.scopes', 'col.issued', 'col.lastUsed', 'col.state'].map((key) => h('th', { scope: 'col' }, t(key))),
-        h('th', { scope: 'col' }),
-      ),
-    ),
-    rows,
-  );
+  const table = dataTable(t('tokens.caption'), ['col.name', 'col.prefix', 'col.scopes', 'col.issued', 'col.lastUsed', 'col.state', ''], rows);
 
   const nameId = uid('token-name');
   const expiryId = uid('token-expiry');
@@ -125,23 +110,17 @@ export function renderTokens(root, ctx) {
       );
       await load();
     } catch (error) {
-      const fields = error.fieldErrors.map((field) => `${field.path.replace(/^body\./, '')}: ${field.message}`);
-      formError.replaceChildren(
-        notice('error', error.status === 400 ? t('tokens.notIssued', { fields: fields.join('; ') }) : error.message, problemDetail(error)),
-      );
+      formError.replaceChildren(formFailure(error, 'tokens.notIssued'));
     }
   }
 
-  async function revoke(token) {
-    if (!confirm(t('tokens.confirmRevoke', { name: token.name }))) return;
-    try {
-      await store.del(`/api/tokens/${encodeURIComponent(token.id)}`);
-      setStatus(status, 'success', t('tokens.revokedDone', { name: token.name }));
-      await load();
-    } catch (error) {
-      setStatus(status, 'error', ...failure(ctx, error));
-    }
-  }
+  const revoke = (token) =>
+    confirmedChange(ctx, status, {
+      question: t('tokens.confirmRevoke', { name: token.name }),
+      act: () => store.del(`/api/tokens/${encodeURIComponent(token.id)}`),
+      done: t('tokens.revokedDone', { name: token.name }),
+      reload: load,
+    });
 
   root.append(
     pageHead(t('title.tokens'), t('tokens.lede')),
