@@ -46,7 +46,12 @@ export function startWalCheckpointer(file: string, options: { intervalMs: number
   let stopping = false;
   return {
     stop() {
-      if (!stopping) worker.postMessage('stop');
+      // Held again while it stops: a process awaiting this with nothing else to do would otherwise exit
+      // before the worker's exit event, leaving the await (and whatever was to follow it) undone.
+      if (!stopping) {
+        worker.ref();
+        worker.postMessage('stop');
+      }
       stopping = true;
       return exited;
     },
