@@ -84,17 +84,14 @@ function scopes(flags: Flags): Scope[] | undefined {
   });
 }
 
-function tenantInput(flags: Flags) {
+/** The settings `tenant create` and `tenant update` both take; absent flags stay undefined. */
+function tenantSettings(flags: Flags) {
   const returnUrls = flags['return-url'];
   return {
-    name: need(flags, 'name'),
-    corpId: need(flags, 'corp-id'),
-    mode: (str(flags, 'mode') ?? 'internal') as 'internal' | 'isv',
-    appKey: str(flags, 'app-key'),
     appSecret: str(flags, 'app-secret'),
     agentId: int(flags, 'agent-id'),
     webhookUrl: str(flags, 'webhook-url'),
-    returnUrls: Array.isArray(returnUrls) ? returnUrls : [],
+    returnUrls: Array.isArray(returnUrls) ? returnUrls : undefined,
     callbackToken: str(flags, 'callback-token'),
     callbackAesKey: str(flags, 'callback-aes-key'),
     callbackMode: callbackMode(flags),
@@ -103,7 +100,21 @@ function tenantInput(flags: Flags) {
     receipts: receipts(flags),
     monthlyCallBudget: callBudget(flags),
     messageTemplates: messageTemplates(flags),
-    robotCode: robotCode(flags) ?? undefined,
+    /** null (`--robot-code default`) clears it on update; a new tenant has nothing to clear. */
+    robotCode: robotCode(flags),
+  };
+}
+
+function tenantInput(flags: Flags) {
+  const settings = tenantSettings(flags);
+  return {
+    ...settings,
+    name: need(flags, 'name'),
+    corpId: need(flags, 'corp-id'),
+    mode: (str(flags, 'mode') ?? 'internal') as 'internal' | 'isv',
+    appKey: str(flags, 'app-key'),
+    returnUrls: settings.returnUrls ?? [],
+    robotCode: settings.robotCode ?? undefined,
   };
 }
 
@@ -270,7 +281,6 @@ async function run(argv: string[]): Promise<unknown> {
   await migrateDeploy(PRISMA_CONFIG, { CLOUD_DATABASE_URL: config.CLOUD_DATABASE_URL });
   const logger = createLogger({ service: 'cloud-admin', version: VERSION, level: 'warn' });
   const s = await buildServices(config, logger);
-  const returnUrls = flags['return-url'];
   // The CLI works on the database directly, so the person is whoever runs it on this host.
   const who: AdminActor = { via: 'cli', actor: cliUser(), source: null };
   const audited = async <T>(what: (result: T) => AuditRecord, result: T): Promise<T> => {
@@ -301,22 +311,7 @@ async function run(argv: string[]): Promise<unknown> {
       case 'tenant update': {
         const tenantId = id ?? need(flags, 'tenant');
         const previous = await s.tenants.get(tenantId);
-        const change = {
-          name: str(flags, 'name'),
-          agentId: int(flags, 'agent-id'),
-          webhookUrl: str(flags, 'webhook-url'),
-          returnUrls: Array.isArray(returnUrls) ? returnUrls : undefined,
-          appSecret: str(flags, 'app-secret'),
-          callbackToken: str(flags, 'callback-token'),
-          callbackAesKey: str(flags, 'callback-aes-key'),
-          callbackMode: callbackMode(flags),
-          reconcileInterval: reconcileInterval(flags),
-          memberSendPolicy: memberSendPolicy(flags),
-          receipts: receipts(flags),
-          monthlyCallBudget: callBudget(flags),
-          messageTemplates: messageTemplates(flags),
-          robotCode: robotCode(flags),
-        };
+        const change = { ...tenantSettings(flags), name: str(flags, 'name') };
         const updated = await s.tenants.update(tenantId, change);
         return audited(
           (r) => ({ action: 'tenant.update', tenantId, before: previous, after: { ...r, secretsChanged: secretsChanged(change, SECRET_FIELDS) } }),
