@@ -32,8 +32,8 @@ export async function startSendStack(extraEnv: Record<string, string> = {}): Pro
     entryOf('cloud-gateway', 'bundle'),
     { ...cloudEnv({ port: cloudPort, dbFile, simUrl, secrets }), LOG_LEVEL: 'error', ...extraEnv },
     cloudUrl,
-    // As deployed: the bundle with the Docker images' node flags.
-    { nodeArgs: SERVICE_NODE_ARGS },
+    // As deployed: the bundle with the Docker images' node flags (BENCH_CLOUD_NODE_ARGS tries others, e.g. heap settings).
+    { nodeArgs: process.env.BENCH_CLOUD_NODE_ARGS?.split(' ').filter(Boolean) ?? SERVICE_NODE_ARGS },
   );
   const close = async () => {
     benchMemory.sample();
