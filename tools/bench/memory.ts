@@ -47,7 +47,7 @@ export function resetPeak(service: Watched): boolean {
 }
 
 /** Collects the peak RSS per role over every process of that role the benchmark starts. */
-export class MemoryPeaks {
+class MemoryPeaks {
   private readonly peaks = new Map<Role, number>();
   private readonly watched = new Set<{ role: Role; service: Watched }>();
   private readonly timer = setInterval(() => this.sample(), SAMPLE_MS);
@@ -56,7 +56,7 @@ export class MemoryPeaks {
     this.timer.unref();
   }
 
-  /** Follows a service from now until `stop()`; call it again for a restarted or new process. */
+  /** Follows a service while it runs (a restart is followed too: the pid is read at each sample). */
   watch(role: Role, service: Watched): void {
     this.watched.add({ role, service });
     this.sample();
@@ -68,10 +68,6 @@ export class MemoryPeaks {
       const mb = peakRssMb(service);
       if (mb !== undefined && mb > (this.peaks.get(role) ?? 0)) this.peaks.set(role, mb);
     }
-  }
-
-  peak(role: Role): number | undefined {
-    return this.peaks.get(role);
   }
 
   /** One row per role that ran, with its target. */
