@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { generateWebhookSecret } from '@dtg/webhook-signing';
 import { databaseUrl, entryOf, freePort, ServiceProcess } from '@dtg/testkit';
 import { SERVICE_NODE_ARGS } from '../build/bundle';
+import { benchMemory } from './memory';
 
 export const BENCH_TENANT = 'ten_bench';
 export const BENCH_ADMIN_TOKEN = `bench-admin-${randomBytes(12).toString('hex')}`;
@@ -48,6 +49,7 @@ export async function startBenchStore(env: Record<string, string> = {}): Promise
     { nodeArgs: SERVICE_NODE_ARGS },
   );
   await local.start();
+  benchMemory.watch('local store', local);
   const pg = new Client({ connectionString: databaseUrl(name) });
   await pg.connect();
   return {
@@ -56,6 +58,7 @@ export async function startBenchStore(env: Record<string, string> = {}): Promise
     pg,
     webhookSecret,
     async close() {
+      benchMemory.sample();
       await local.stop();
       await pg.end();
       await maintenance.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

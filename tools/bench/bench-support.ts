@@ -5,6 +5,10 @@ import { connect } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { PrivatePostgres } from '@dtg/testkit';
+import type { BenchRow } from './bench-row';
+import { benchMemory } from './memory';
+
+export type { BenchRow } from './bench-row';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -51,19 +55,13 @@ export function progress(label: string, done: number, total: number): void {
   else if (done === total || done % Math.max(1, Math.round(total / 10)) === 0) console.log(line);
 }
 
-export interface BenchRow {
-  metric: string;
-  value: number | string;
-  unit: string;
-  target?: string;
-  verdict?: 'met' | 'missed' | '';
-}
-
 export function machine() {
   return { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version };
 }
 
-export function report(name: string, rows: BenchRow[]): void {
+/** Prints and writes the rows, then the peak RSS of every cloud and store the benchmark watched (memory.ts). */
+export function report(name: string, own: BenchRow[]): void {
+  const rows = [...own, ...benchMemory.rows(name)];
   const m = machine();
   console.log(`\n${name} — ${m.cores} cores (${m.cpu}), ${m.memoryGb} GiB, Node ${m.node}`);
   const width = Math.max(...rows.map((r) => r.metric.length));

@@ -92,7 +92,6 @@ async function main(): Promise<void> {
       rows.push({ metric: 'cloud events applied (changes written), same run', value: Math.round(N / (appliedMs / 1000)), unit: 'changes/s' });
       rows.push({ metric: 'forwarding lag p50 (written → received)', value: percentile(lags, 50), unit: 'ms' });
       rows.push({ metric: 'forwarding lag p99', value: percentile(lags, 99), unit: 'ms' });
-      rows.push({ metric: 'local store peak RSS', value: store.local.peakRssMb() ?? 'n/a', unit: 'MB', target: '≤ 200' });
       rows.push({ metric: 'load average (1 min) during the run', value: loadavg()[0] ?? 0, unit: '' });
     } finally {
       await endpoint.close();

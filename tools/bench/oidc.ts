@@ -8,6 +8,7 @@ import { SERVICE_NODE_ARGS } from '../build/bundle';
 import { CookieAccessInfo, CookieJar } from 'cookiejar';
 import { call, startStack } from '@dtg/testkit';
 import { percentile, progress, report, withPostgres, type BenchRow } from './bench-support';
+import { benchMemory, watchStack } from './memory';
 
 const SIGN_INS = Number(process.env.BENCH_OIDC_SIGN_INS ?? 20);
 const ADMIN_TOKEN = randomBytes(24).toString('base64url');
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     cloudEnv: { LOG_LEVEL: 'error' },
     localEnv: { LOG_LEVEL: 'error', LOCAL_ADMIN_TOKEN: ADMIN_TOKEN },
   });
+  watchStack(stack);
   const rows: BenchRow[] = [];
   try {
     const registered = await call(stack.local.url, 'POST', '/api/oidc/clients', {
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
     rows.push({ metric: 'sign-in round trip p90', value: Math.round(percentile(durations, 90)), unit: 'ms' });
     rows.push({ metric: 'sign-in round trip max', value: Math.round(durations.at(-1) ?? Number.NaN), unit: 'ms' });
   } finally {
+    benchMemory.sample();
     await stack.close();
   }
   report('oidc', rows);

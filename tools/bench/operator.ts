@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { cloudAdmin, cloudEnv, entryOf, freePort, freshCloudSecrets, ServiceProcess } from '@dtg/testkit';
 import { SERVICE_NODE_ARGS } from '../build/bundle';
 import { percentile, progress, report, type BenchRow } from './bench-support';
+import { benchMemory } from './memory';
 
 const TENANTS = Number(process.env.BENCH_OPERATOR_TENANTS ?? 1_000);
 const EVENTS = Number(process.env.BENCH_OPERATOR_EVENTS ?? 1_000_000);
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   try {
     await cloud.start();
+    benchMemory.watch('cloud', cloud);
     const admin = cloudAdmin(cloudUrl, secrets.adminToken);
     const tenantIds: string[] = [];
     for (let i = 0; i < TENANTS; i++) {
@@ -114,11 +116,11 @@ async function main(): Promise<void> {
     const p99 = Math.round(percentile(latencies, 99));
     rows.push({ metric: `tenants list (${TENANTS} tenants, ${Math.round(bytes / 1024)} KB) p50`, value: Math.round(percentile(latencies, 50)), unit: 'ms' });
     rows.push({ metric: 'tenants list p99', value: p99, unit: 'ms', target: `≤ ${TARGET_P99_MS}`, verdict: p99 <= TARGET_P99_MS ? 'met' : 'missed' });
-    rows.push({ metric: 'cloud peak RSS', value: cloud.peakRssMb() ?? 'n/a', unit: 'MB' });
   } catch (err) {
     console.error(`the cloud's last output:\n${cloud.tail(60)}`);
     throw err;
   } finally {
+    benchMemory.sample();
     await cloud.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 // `npm run bench:send`: work notifications through the cloud gateway, which runs as a real process
 // against the simulator (also a process).
-//   (a) 10,000 recipients at DingTalk's 20 QPS: POST → message.dispatched vs the quota bound.
+//   (a) 1,000, 10,000 and 100,000 recipients at DingTalk's 20 QPS (send-sizes.ts): POST →
+//       message.dispatched vs the quota bound, rows written, CPU and peak RSS per recipient.
 //   (b) POST /v1/messages under autocannon vs a bare Express 5 endpoint, same settings, in rounds:
 //       each round starts a fresh simulator + cloud, loads bare Express and then the cloud, and the
 //       median round is reported (one 10 s pair swings ±15 % with the host, too much for one sample).
@@ -10,116 +11,30 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { DEMO, type RequestLogEntry } from '@dtg/dingtalk-sim';
-import { call, freePort, ServiceProcess } from '@dtg/testkit';
-import { progress, report, ROOT, type BenchRow } from './bench-support';
+import { freePort, ServiceProcess } from '@dtg/testkit';
+import { report, ROOT, type BenchRow } from './bench-support';
 import { measureLoad, type LoadResult } from './http-load';
+import { addBenchUsers, benchUser, SEND_SIZES, SIM_QPS, sizedSends, text } from './send-sizes';
 import { startSendStack, type SendStack } from './send-stack';
 
-const RECIPIENTS = Number(process.env.BENCH_RECIPIENTS ?? 10_000);
-const SIM_QPS = 20;
-const CHUNK = 100;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
-const BENCH_DEPT = 90;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const CHUNK = 100;
 /** Recipients of the load in (b): enough that nobody nears the daily cap (25–35 messages each). */
 const LOAD_USERS = 1000;
 
-const benchUser = (i: number) => `bench${String(i).padStart(5, '0')}`;
-const text = (content: string) => ({ msgtype: 'text', text: { content } });
-
-/** The sim's control plane, 16 calls at a time (a fixture of 10,000 members is over its 1 MB body limit). */
-async function addBenchUsers(s: SendStack, count: number): Promise<void> {
-  await s.simControl('POST', `/orgs/${DEMO.corpId}/departments`, { deptId: BENCH_DEPT, name: 'Bench', parentId: 1 });
-  let next = 1;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      for (let i = next++; i <= count; i = next++) {
-        await s.simControl('POST', `/orgs/${DEMO.corpId}/users`, { userid: benchUser(i), name: `Bench ${i}`, deptIds: [BENCH_DEPT] });
-        progress('bench users added', ++done, count);
-      }
-    }),
-  );
-}
-
 /** A stack like (a)'s: DingTalk's 20 QPS, the bench users in the simulator. */
-async function benchStack(users: number): Promise<SendStack> {
+async function benchStack(users: number, sizes?: readonly number[]): Promise<SendStack> {
   const s = await startSendStack();
   try {
-    await addBenchUsers(s, users);
+    await addBenchUsers(s, users, sizes);
     await s.simControl('PUT', '/rate-limits', { defaultQps: SIM_QPS });
     return s;
   } catch (err) {
     await s.close();
     throw err;
   }
-}
-
-interface Event {
-  seq: number;
-  type: string;
-  occurredAt: string;
-  data: { messageId?: string; taskIds?: number[] };
-}
-
-/** A call with the tenant's API key that must succeed: a failed one means the bench measured nothing. */
-async function cloudJson<T>(s: SendStack, method: string, p: string, body?: unknown): Promise<T> {
-  const reply = await call<T>(s.cloud.url, method, p, { token: s.apiKey, body });
-  if (!reply.res.ok) throw new Error(`${method} ${p} answered ${reply.status}: ${JSON.stringify(reply.body).slice(0, 300)}`);
-  return reply.body;
-}
-
-/** Follows the events feed (cheap: only new events per poll) until the message's dispatched event. */
-async function dispatchedEvent(s: SendStack, messageId: string, after: { seq: number }): Promise<Event> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    const page = await cloudJson<{ events: Event[]; next: number }>(s, 'GET', `/v1/events?after=${after.seq}&limit=100`);
-    after.seq = page.next;
-    const hit = page.events.find((e) => e.type === 'message.dispatched' && e.data.messageId === messageId);
-    if (hit) return hit;
-    if (page.events.length === 0) await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`message ${messageId} not dispatched within 120 s:\n${s.cloud.tail(20)}`);
-}
-
-async function send(s: SendStack, recipients: object, content: string, after: { seq: number }): Promise<{ ms: number; event: Event }> {
-  const t0 = Date.now();
-  const { id } = await cloudJson<{ id: string }>(s, 'POST', '/v1/messages', { recipients, msg: text(content) });
-  const event = await dispatchedEvent(s, id, after);
-  // occurredAt is stamped in the transaction that finished dispatching; same machine clock as t0.
-  return { ms: Date.parse(event.occurredAt) - t0, event };
-}
-
-const throttled = (e: RequestLogEntry) => e.errcode === 90018 || /90018|QpsLimit/.test(e.code ?? '');
-
-async function largeSend(s: SendStack, rows: BenchRow[]): Promise<void> {
-  console.log(`send (a): ${RECIPIENTS} recipients at ${SIM_QPS} QPS`);
-  // DingTalk's 5,000 recipients per minute per sender would silently forbid half of them; this measures the QPS bound.
-  await s.simControl('PATCH', '/config', { recipientsPerMinute: RECIPIENTS * 10 });
-  const after = { seq: 0 };
-  // Warm-up: the app token is fetched and the code paths are compiled before the timed send.
-  await send(s, { userIds: ['user001'] }, 'bench warm-up', after);
-  await s.simControl('DELETE', '/requests');
-  const { ms, event } = await send(s, { deptIds: [BENCH_DEPT] }, 'bench: everyone in the department', after);
-  const calls = Math.ceil(RECIPIENTS / CHUNK);
-  const boundMs = (calls / SIM_QPS) * 1000;
-  const log = await s.simControl<RequestLogEntry[]>('GET', '/requests');
-  const sends = log.filter((e) => e.path.endsWith('/asyncsend_v2')).length;
-  const limited = log.filter(throttled).length;
-  const ratio = ms / boundMs;
-  rows.push({ metric: `${RECIPIENTS} recipients: asyncsend_v2 calls (acknowledged)`, value: `${sends} (${event.data.taskIds?.length ?? 0})`, unit: 'calls' });
-  rows.push({ metric: `${RECIPIENTS} recipients: quota bound (${calls} calls / ${SIM_QPS} QPS)`, value: boundMs, unit: 'ms' });
-  rows.push({ metric: `${RECIPIENTS} recipients: POST → message.dispatched`, value: ms, unit: 'ms' });
-  rows.push({
-    metric: 'dispatch time / quota bound',
-    value: Math.round(ratio * 100) / 100,
-    unit: '×',
-    target: '≤ 1.10',
-    verdict: ratio <= 1.1 ? 'met' : 'missed',
-  });
-  rows.push({ metric: 'sim 90018 / QpsLimit answers', value: limited, unit: '', target: '0', verdict: limited === 0 ? 'met' : 'missed' });
 }
 
 async function startBare(): Promise<ServiceProcess> {
@@ -140,7 +55,7 @@ interface Round {
 }
 
 /** One round on a fresh stack: bare Express while the cloud is idle, then the cloud; same settings. */
-async function acceptanceRound(peaks: number[]): Promise<Round> {
+async function acceptanceRound(): Promise<Round> {
   const s = await benchStack(LOAD_USERS);
   try {
     const bare = await startBare();
@@ -163,16 +78,15 @@ async function acceptanceRound(peaks: number[]): Promise<Round> {
       throw new Error(`load run had failures (cloud ${cloud.failures}, bare ${base.failures}):\n${s.cloud.tail(20)}`);
     return { base, cloud, share: cloud.reqPerSec / base.reqPerSec };
   } finally {
-    notePeak(s, peaks);
     await s.close();
   }
 }
 
-async function acceptance(rows: BenchRow[], peaks: number[]): Promise<void> {
+async function acceptance(rows: BenchRow[]): Promise<void> {
   console.log(`send (b): ${ROUNDS} rounds of autocannon, ${CONNECTIONS} connections × ${DURATION_S} s (after a 2 s warm-up) on each endpoint`);
   const rounds: Round[] = [];
   for (let i = 1; i <= ROUNDS; i++) {
-    const r = await acceptanceRound(peaks);
+    const r = await acceptanceRound();
     rounds.push(r);
     console.log(`  round ${i}: ${describe('bare Express 5', r.base)}, ${describe('POST /v1/messages', r.cloud)}: ${Math.round(r.share * 100)} %`);
   }
@@ -227,33 +141,17 @@ async function receiptCost(rows: BenchRow[]): Promise<void> {
   }
 }
 
-/** Adds the cloud's peak RSS (MB) while it still runs; Linux only. */
-function notePeak(s: SendStack, peaks: number[]): void {
-  const mb = s.cloud.peakRssMb();
-  if (mb !== undefined) peaks.push(mb);
-}
-
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
-  const peaks: number[] = [];
-  const s = await benchStack(RECIPIENTS);
+  const s = await benchStack(Math.max(...SEND_SIZES), SEND_SIZES);
   try {
     rows.push({ metric: 'cloud start-up to healthy', value: s.cloud.lastStartMs, unit: 'ms' });
-    await largeSend(s, rows);
+    await sizedSends(s, rows);
   } finally {
-    notePeak(s, peaks);
     await s.close();
   }
-  await acceptance(rows, peaks);
+  await acceptance(rows);
   await receiptCost(rows);
-  const peak = peaks.length > 0 ? Math.max(...peaks) : undefined;
-  rows.push({
-    metric: 'cloud peak RSS (send bench)',
-    value: peak ?? 'n/a',
-    unit: 'MB',
-    target: '≤ 200',
-    verdict: peak === undefined ? '' : peak <= 200 ? 'met' : 'missed',
-  });
   report('send', rows);
 }
 

@@ -9,6 +9,7 @@ import { derivedEventId, streamEventKey } from '@dtg/cloud-gateway';
 import { simControl, startStack, waitFor, type Stack } from '@dtg/testkit';
 import { SERVICE_NODE_ARGS } from '../build/bundle';
 import { percentile, progress, report, withPostgres, type BenchRow } from './bench-support';
+import { benchMemory, watchStack } from './memory';
 
 const N = Number(process.env.BENCH_STREAM_EVENTS ?? 200);
 const GAP_MS = Number(process.env.BENCH_STREAM_GAP_MS ?? 100);
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   await withPostgres(async () => {
     const stack = await startStack({ runtime: 'bundle', nodeArgs: SERVICE_NODE_ARGS, cloudEnv: { LOG_LEVEL: 'error' }, localEnv: { LOG_LEVEL: 'error' } });
+    watchStack(stack);
     try {
       await streamTenant(stack);
       const source = `app:${stack.tenant.id}`;
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
       rows.push({ metric: 'Stream event → local store applied, max', value: latencies[latencies.length - 1] ?? Number.NaN, unit: 'ms' });
       rows.push({ metric: 'events applied twice', value: duplicates, unit: '', target: '0', verdict: duplicates === 0 ? 'met' : 'missed' });
     } finally {
+      benchMemory.sample();
       await stack.close();
     }
   });

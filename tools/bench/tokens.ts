@@ -3,6 +3,7 @@
 import { DingTalkClient } from '@dtg/dingtalk-client';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { entryOf, freePort, ServiceProcess, simControl, simRequests } from '@dtg/testkit';
+import { peakRssMb } from './memory';
 import { percentile, progress, report, type BenchRow } from './bench-support';
 
 const CALLS = Number(process.env.BENCH_TOKEN_CALLS ?? 1_000);
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     rows.push({ metric: `${CALLS} concurrent calls, all answered`, value: Math.round(totalMs), unit: 'ms' });
     rows.push({ metric: 'call latency p50', value: Math.round(percentile(latencies, 50)), unit: 'ms' });
     rows.push({ metric: 'call latency p99', value: Math.round(percentile(latencies, 99)), unit: 'ms' });
-    rows.push({ metric: 'sim peak RSS', value: sim.peakRssMb() ?? 'n/a', unit: 'MB' });
+    rows.push({ metric: 'sim peak RSS', value: peakRssMb(sim) ?? 'n/a', unit: 'MB' });
   } finally {
     await sim.stop();
   }

@@ -256,6 +256,11 @@ export class Simulator {
     return orgAdmin.addUser(this.world, corpId, input, opts.notify === true);
   }
 
+  /** Many users, all or none, without contact events (see org-admin.service). */
+  addUsers(corpId: string, inputs: UserCreate[]) {
+    return orgAdmin.addUsers(this.world, corpId, inputs);
+  }
+
   updateUser(corpId: string, userid: string, patch: UserPatch, opts: { notify?: boolean } = {}) {
     return orgAdmin.updateUser(this.world, corpId, userid, patch, opts.notify === true);
   }

@@ -144,6 +144,29 @@ describe('org mutations through the control plane', () => {
     expect((await sim().oapi('/topapi/v2/user/get', token, { userid: 'newbie' })).body['errcode']).toBe(60121);
   });
 
+  it('adds many users in one call, all or none', async () => {
+    const token = await sim().appToken();
+    const dept = (await sim().control<{ value: { deptId: number } }>('POST', `/orgs/${DEMO.corpId}/departments`, { name: 'Bulk', parentId: 1 })).body.value
+      .deptId;
+    const users = Array.from({ length: 5000 }, (_, i) => ({ userid: `bulk${String(i).padStart(4, '0')}`, name: `Bulk ${i}`, deptIds: [dept] }));
+    const added = await sim().control<{ added: number }>('POST', `/orgs/${DEMO.corpId}/users/bulk`, { users });
+    expect(added.body).toEqual({ added: 5000 });
+    const listed = (await sim().oapi<{ result: { userid_list: string[] } }>('/topapi/user/listid', token, { dept_id: dept })).body.result.userid_list;
+    expect(listed).toEqual(users.map((u) => u.userid));
+    expect((await sim().oapi('/topapi/v2/user/get', token, { userid: 'bulk4999' })).body['result']).toMatchObject({ name: 'Bulk 4999' });
+
+    // One existing userid, or one unknown department, and nothing of the batch is added.
+    const fresh = { userid: 'bulk-fresh', name: 'Fresh', deptIds: [dept] };
+    expect((await sim().control('POST', `/orgs/${DEMO.corpId}/users/bulk`, { users: [fresh, users[0]] })).status).toBe(409);
+    expect(
+      (await sim().control('POST', `/orgs/${DEMO.corpId}/users/bulk`, { users: [fresh, { ...fresh, userid: 'bulk-lost', deptIds: [987654] }] })).status,
+    ).toBe(404);
+    expect((await sim().oapi('/topapi/v2/user/get', token, { userid: 'bulk-fresh' })).body['errcode']).toBe(60121);
+    const tooMany = await sim().control<{ issues: { path: string }[] }>('POST', `/orgs/${DEMO.corpId}/users/bulk`, { users: [...users, fresh] });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.issues[0]?.path).toBe('users');
+  });
+
   it('rejects invalid mutation bodies with 400 and unknown targets with 404', async () => {
     expect((await sim().control('POST', `/orgs/${DEMO.corpId}/users`, { userid: 'x' })).status).toBe(400);
     expect((await sim().control('PATCH', `/orgs/${DEMO.corpId}/users/ghost`, { title: 'x' })).status).toBe(404);

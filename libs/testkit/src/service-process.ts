@@ -2,7 +2,6 @@
 // built bundle), with its output
 // kept for failure reports, health waiting, SIGKILL and restart.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './wait-for';
 
@@ -36,20 +35,10 @@ export class ServiceProcess {
     } = {},
   ) {}
 
+  /** The pid while the process runs; undefined once it exited (a pid can be reused by another process). */
   get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  /** Peak resident set size (VmHWM) of the running process, in MB; Linux only. */
-  peakRssMb(): number | undefined {
-    if (!this.child?.pid) return undefined;
-    try {
-      const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-      const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-      return kb ? Math.round(Number(kb) / 1024) : undefined;
-    } catch {
-      return undefined;
-    }
+    const child = this.child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
   }
 
   async start(): Promise<void> {

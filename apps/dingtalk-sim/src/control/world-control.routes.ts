@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { MessageTemplateSchema } from '../fixture/fixture.schema';
-import { DeptCreateSchema, DeptPatchSchema, UserCreateSchema, UserPatchSchema } from '../org/org-admin.schema';
+import { DeptCreateSchema, DeptPatchSchema, UserCreateSchema, UserPatchSchema, UsersBulkSchema } from '../org/org-admin.schema';
 import { SimulatorError, type Simulator } from '../simulator';
 import { control, flag } from './control-handler';
 
@@ -72,6 +72,10 @@ export function worldControlRoutes(sim: Simulator): Router {
   router.post(
     `${org}/users`,
     control(({ params, body, query }) => sim.addUser(params['corpId'] ?? '', UserCreateSchema.parse(body), notify(query))),
+  );
+  router.post(
+    `${org}/users/bulk`,
+    control(({ params, body }) => sim.addUsers(params['corpId'] ?? '', UsersBulkSchema.parse(body).users)),
   );
   router.patch(
     `${org}/users/:userid`,

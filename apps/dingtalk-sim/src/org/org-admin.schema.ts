@@ -20,6 +20,9 @@ export const UserCreateSchema = z.object({
   active: z.boolean().optional(),
 });
 
+/** At most 5,000 a call: about 400 KB of JSON, inside the control plane's 1 MB body limit. */
+export const UsersBulkSchema = z.object({ users: z.array(UserCreateSchema).min(1).max(5000) });
+
 export const UserPatchSchema = z
   .object({
     name: z.string().min(1),

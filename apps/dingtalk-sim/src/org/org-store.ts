@@ -141,6 +141,11 @@ export class OrgStore {
     org.departments.delete(deptId);
   }
 
+  /** Throws not_found unless the org and each of these departments exist. */
+  requireDepartments(corpId: string, deptIds: number[]): void {
+    this.requireDepts(this.requireOrg(corpId), deptIds);
+  }
+
   private requireOrg(corpId: string): OrgState {
     const org = this.orgs.get(corpId);
     if (!org) throw new OrgStoreError('not_found', `org ${corpId} not found`);

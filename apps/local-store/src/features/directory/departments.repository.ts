@@ -1,6 +1,5 @@
 import type { Department } from '@dtg/contracts';
 import type { Sql } from '../../db/sql';
-import type { PrismaClient } from '../../generated/prisma/client';
 
 /** Active users with a profile: who a member count counts. */
 const COUNTED = 'u.tenant_id = $1 AND u.active AND u.profile_version IS NOT NULL';
@@ -18,16 +17,13 @@ const SUBTREE = `
 
 export const departmentsRepository = {
   /** Current (not removed) departments that have a profile. */
-  async listCurrent(prisma: PrismaClient, tenantId: string): Promise<Department[]> {
-    const rows = await prisma.department.findMany({
-      where: { tenantId, removed: false, profileVersion: { not: null } },
-      orderBy: { deptId: 'asc' },
-    });
-    return rows.map((row) => ({
-      deptId: Number(row.deptId),
-      name: row.name,
-      parentId: row.parentId === null ? null : Number(row.parentId),
-    }));
+  async listCurrent(sql: Sql, tenantId: string): Promise<Department[]> {
+    const rows = await sql.query<{ dept_id: string; name: string; parent_id: string | null }>(
+      `SELECT dept_id::text AS dept_id, name, parent_id::text AS parent_id FROM departments
+       WHERE tenant_id = $1 AND NOT removed AND profile_version IS NOT NULL ORDER BY dept_id`,
+      [tenantId],
+    );
+    return rows.map((row) => ({ deptId: Number(row.dept_id), name: row.name, parentId: row.parent_id === null ? null : Number(row.parent_id) }));
   },
 
   /** The department and every department below it (ids), or [] when it is unknown. */

@@ -21,7 +21,7 @@ export function createDirectoryService(db: Database, tenantId: string) {
     const seq = await changesRepository.lastSeq(db.sql, tenantId);
     if (tree?.seq === seq) return tree.roots;
     const [departments, counts] = await Promise.all([
-      departmentsRepository.listCurrent(db.prisma, tenantId),
+      departmentsRepository.listCurrent(db.sql, tenantId),
       departmentsRepository.memberCounts(db.sql, tenantId),
     ]);
     tree = { seq, roots: buildDepartmentTree(departments, counts) };
@@ -50,13 +50,13 @@ export function createDirectoryService(db: Database, tenantId: string) {
     },
 
     async getUser(userid: string): Promise<UserProfile> {
-      const user = await usersRepository.find(db.prisma, tenantId, userid);
+      const user = await usersRepository.find(db.sql, tenantId, userid);
       if (!user) throw notFound(`User ${userid} is not known here.`);
       return user;
     },
 
     async getUserByUnionId(unionId: string): Promise<UserProfile> {
-      const user = await usersRepository.findByUnionId(db.prisma, tenantId, unionId);
+      const user = await usersRepository.findByUnionId(db.sql, tenantId, unionId);
       if (!user) throw notFound(`No user with unionId ${unionId} is known here.`);
       return user;
     },
@@ -71,7 +71,7 @@ export function createDirectoryService(db: Database, tenantId: string) {
     },
 
     async getDepartment(deptId: number): Promise<DepartmentDetail> {
-      const departments = await departmentsRepository.listCurrent(db.prisma, tenantId);
+      const departments = await departmentsRepository.listCurrent(db.sql, tenantId);
       const byId = new Map(departments.map((dept) => [dept.deptId, dept]));
       const dept = byId.get(deptId);
       if (!dept) throw notFound(`Department ${deptId} is not known here.`);

@@ -1,10 +1,10 @@
-// Directory reads. Every list is a keyset page on the primary key (tenant_id, userid): stable while
+// Directory reads, all plain SQL (an ORM read would load Prisma's query compiler, tens of MB of
+// WebAssembly, into the store for a handful of lookups). Every list is a keyset page on the primary key (tenant_id, userid): stable while
 // rows change underneath (no offsets), and each filter has an index — a GIN on dept_ids, a btree on
 // updated_at, a trigram GIN on search_text — so the planner can start from whichever is most
 // selective or walk the primary key and stop after one page.
 import type { UserProfile } from '@dtg/contracts';
 import type { Sql } from '../../db/sql';
-import type { PrismaClient, User } from '../../generated/prisma/client';
 
 export interface UserFilter {
   /** Keyset: only userids after this one. */
@@ -41,14 +41,17 @@ const COLUMNS = 'userid, union_id, name, avatar, title, job_number, mobile, emai
 const HAS_PROFILE = 'profile_version IS NOT NULL';
 
 export const usersRepository = {
-  async find(prisma: PrismaClient, tenantId: string, userid: string): Promise<UserProfile | undefined> {
-    const row = await prisma.user.findFirst({ where: { tenantId, userid, profileVersion: { not: null } } });
-    return row ? fromPrisma(row) : undefined;
+  async find(sql: Sql, tenantId: string, userid: string): Promise<UserProfile | undefined> {
+    const [row] = await sql.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE tenant_id = $1 AND userid = $2 AND ${HAS_PROFILE}`, [tenantId, userid]);
+    return row ? toUserProfile(row) : undefined;
   },
 
-  async findByUnionId(prisma: PrismaClient, tenantId: string, unionId: string): Promise<UserProfile | undefined> {
-    const row = await prisma.user.findFirst({ where: { tenantId, unionId, profileVersion: { not: null } } });
-    return row ? fromPrisma(row) : undefined;
+  async findByUnionId(sql: Sql, tenantId: string, unionId: string): Promise<UserProfile | undefined> {
+    const [row] = await sql.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE tenant_id = $1 AND union_id = $2 AND ${HAS_PROFILE} LIMIT 1`, [
+      tenantId,
+      unionId,
+    ]);
+    return row ? toUserProfile(row) : undefined;
   },
 
   /** Plain SQL: the array overlap and an escaped ILIKE are what keep the plan on the indexes. One extra row tells whether another page exists. */
@@ -98,22 +101,4 @@ function toUserProfile(row: UserRow): UserProfile {
   if (row.admin !== null) profile.admin = row.admin;
   if (row.boss !== null) profile.boss = row.boss;
   return profile;
-}
-
-function fromPrisma(row: User): UserProfile {
-  return toUserProfile({
-    userid: row.userid,
-    union_id: row.unionId,
-    name: row.name,
-    avatar: row.avatar,
-    title: row.title,
-    job_number: row.jobNumber,
-    mobile: row.mobile,
-    email: row.email,
-    dept_ids: row.deptIds.map(String),
-    manager_userid: row.managerUserid,
-    admin: row.admin,
-    boss: row.boss,
-    active: row.active,
-  });
 }

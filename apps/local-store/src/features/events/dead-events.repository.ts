@@ -1,6 +1,5 @@
 import type { DeadEvent } from '@dtg/contracts';
-import { jsonParam, type Statement } from '../../db/sql';
-import type { PrismaClient } from '../../generated/prisma/client';
+import { jsonParam, type Sql, type Statement } from '../../db/sql';
 import { sha256Hex } from '@dtg/service-kit';
 
 export interface NewDeadEvent {
@@ -36,21 +35,29 @@ export const deadEventsRepository = {
   },
 
   /** Newest first; `beforeId` is the keyset cursor. */
-  async list(prisma: PrismaClient, limit: number, beforeId?: number): Promise<{ items: DeadEvent[]; hasMore: boolean }> {
-    const rows = await prisma.deadEvent.findMany({
-      where: beforeId === undefined ? {} : { id: { lt: beforeId } },
-      orderBy: { id: 'desc' },
-      take: limit + 1,
-    });
+  async list(sql: Sql, limit: number, beforeId?: number): Promise<{ items: DeadEvent[]; hasMore: boolean }> {
+    const rows = await sql.query<{
+      id: number;
+      event_id: string | null;
+      seq: number | null;
+      type: string | null;
+      source: string;
+      reason: string;
+      raw: string;
+      received_at: Date;
+    }>(
+      `SELECT id, event_id, seq, type, source, reason, raw, received_at FROM dead_events ${beforeId === undefined ? '' : 'WHERE id < $2'} ORDER BY id DESC LIMIT $1`,
+      beforeId === undefined ? [limit + 1] : [limit + 1, beforeId],
+    );
     const items = rows.slice(0, limit).map((row) => ({
       id: row.id,
-      eventId: row.eventId,
+      eventId: row.event_id,
       seq: row.seq,
       type: row.type,
       source: row.source === 'pull' ? ('pull' as const) : ('push' as const),
       reason: row.reason,
       raw: row.raw,
-      receivedAt: row.receivedAt.toISOString(),
+      receivedAt: row.received_at.toISOString(),
     }));
     return { items, hasMore: rows.length > limit };
   },

@@ -8,6 +8,6 @@ const DeadEventCursorSchema = z.object({ before: z.number().int().positive() });
 
 export async function listDeadEvents(db: Database, query: DeadEventsQuery): Promise<DeadEventsPage> {
   const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, DeadEventCursorSchema).before;
-  const { items, hasMore } = await deadEventsRepository.list(db.prisma, query.limit, before);
+  const { items, hasMore } = await deadEventsRepository.list(db.sql, query.limit, before);
   return { items, nextCursor: nextCursor(items, hasMore, (last) => ({ before: last.id })) };
 }

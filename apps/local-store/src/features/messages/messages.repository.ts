@@ -12,7 +12,6 @@ import {
   type RecipientStatus,
 } from '@dtg/contracts';
 import type { Sql } from '../../db/sql';
-import type { PrismaClient } from '../../generated/prisma/client';
 
 export interface MessagePosition {
   createdAt: string;
@@ -91,8 +90,11 @@ export const messagesRepository = {
     return row && toStoredMessage(row);
   },
 
-  async recipients(prisma: PrismaClient, messageId: string): Promise<RecipientResult[]> {
-    const rows = await prisma.messageRecipient.findMany({ where: { messageId }, orderBy: { userid: 'asc' } });
+  async recipients(sql: Sql, messageId: string): Promise<RecipientResult[]> {
+    const rows = await sql.query<{ userid: string; status: string; reason: string | null }>(
+      'SELECT userid, status, reason FROM message_recipients WHERE message_id = $1 ORDER BY userid',
+      [messageId],
+    );
     return rows.map((row) => {
       const result: RecipientResult = { userid: row.userid, status: RecipientStatusSchema.parse(row.status) };
       if (row.reason !== null) result.reason = row.reason;
@@ -101,18 +103,17 @@ export const messagesRepository = {
   },
 
   /** Recipients per status for each message (by the cloud's id), in one grouped query. */
-  async countsByStatus(prisma: PrismaClient, messageIds: readonly string[]): Promise<Map<string, Map<RecipientStatus, number>>> {
+  async countsByStatus(sql: Sql, messageIds: readonly string[]): Promise<Map<string, Map<RecipientStatus, number>>> {
     const counts = new Map<string, Map<RecipientStatus, number>>();
     if (messageIds.length === 0) return counts;
-    const groups = await prisma.messageRecipient.groupBy({
-      by: ['messageId', 'status'],
-      where: { messageId: { in: [...messageIds] } },
-      _count: { _all: true },
-    });
+    const groups = await sql.query<{ message_id: string; status: string; n: number }>(
+      'SELECT message_id, status, count(*)::int AS n FROM message_recipients WHERE message_id = ANY($1::text[]) GROUP BY message_id, status',
+      [[...messageIds]],
+    );
     for (const group of groups) {
-      const perStatus = counts.get(group.messageId) ?? new Map<RecipientStatus, number>();
-      perStatus.set(RecipientStatusSchema.parse(group.status), group._count._all);
-      counts.set(group.messageId, perStatus);
+      const perStatus = counts.get(group.message_id) ?? new Map<RecipientStatus, number>();
+      perStatus.set(RecipientStatusSchema.parse(group.status), group.n);
+      counts.set(group.message_id, perStatus);
     }
     return counts;
   },

@@ -18,7 +18,7 @@ export function createMessagesService(db: Database, tenantId: string) {
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, MessageCursorSchema);
       const { items, hasMore } = await messagesRepository.list(db.sql, tenantId, { limit: query.limit, after, createdBy: authorFilter(caller) });
       const counts = await messagesRepository.countsByStatus(
-        db.prisma,
+        db.sql,
         items.flatMap((item) => item.cloudMessageId ?? []),
       );
       return {
@@ -32,7 +32,7 @@ export function createMessagesService(db: Database, tenantId: string) {
       const message = await messagesRepository.find(db.sql, tenantId, id);
       const author = authorFilter(caller);
       if (!message || (author !== undefined && message.createdBy !== author)) throw notFound(`Message ${id} is not known here.`);
-      const recipients = message.cloudMessageId === null ? [] : await messagesRepository.recipients(db.prisma, message.cloudMessageId);
+      const recipients = message.cloudMessageId === null ? [] : await messagesRepository.recipients(db.sql, message.cloudMessageId);
       const perStatus = new Map<RecipientStatus, number>();
       for (const { status } of recipients) perStatus.set(status, (perStatus.get(status) ?? 0) + 1);
       return { ...toSummary(message, perStatus), msg: message.msg, recipientsSpec: message.recipientsSpec, recipients, relayError: message.relayError };

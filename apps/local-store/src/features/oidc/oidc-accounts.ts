@@ -62,7 +62,7 @@ export function createOidcAccounts(db: Database, tenantId: string) {
     async find(sub: string): Promise<OidcAccount | undefined> {
       const [row] = await db.sql.query<{ userid: string }>('SELECT userid FROM oidc_subjects WHERE tenant_id = $1 AND sub = $2', [tenantId, sub]);
       if (!row) return undefined;
-      const user = await usersRepository.find(db.prisma, tenantId, row.userid);
+      const user = await usersRepository.find(db.sql, tenantId, row.userid);
       if (!user?.active) return undefined;
       return { sub, user, corpId: await corpIdOf() };
     },

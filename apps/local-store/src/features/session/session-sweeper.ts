@@ -10,7 +10,7 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
  * growing forever, and drops the sealed cloud token an unredeemed ticket still held.
  */
 export async function sweepExpired(db: Database): Promise<{ sessions: number; loginTickets: number }> {
-  return { sessions: await sessionsRepository.deleteExpired(db.prisma), loginTickets: await loginTicketsRepository.deleteExpired(db.sql) };
+  return { sessions: await sessionsRepository.deleteExpired(db.sql), loginTickets: await loginTicketsRepository.deleteExpired(db.sql) };
 }
 
 export function startSessionSweeper(db: Database, logger: Logger): () => void {

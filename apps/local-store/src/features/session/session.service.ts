@@ -62,7 +62,7 @@ export function createSessionService(deps: SessionServiceDeps) {
           return login;
         },
       );
-      const user = await usersRepository.find(db.prisma, tenantId, signedIn.user.userid);
+      const user = await usersRepository.find(db.sql, tenantId, signedIn.user.userid);
       if (!user) throw new AppError('internal', 'The signed-in user could not be loaded.');
       return { sessionId, expiresAt, user, cloudToken: signedIn.cloudToken, cloudTokenExpiresAt: signedIn.cloudTokenExpiresAt.toISOString(), clearCookie };
     },
@@ -106,9 +106,9 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     /** The signed-in, still active user of a session cookie; undefined when there is none. */
     async currentUser(sessionId: string): Promise<UserProfile | undefined> {
-      const session = await sessionsRepository.findLive(db.prisma, tenantId, hashSessionId(sessionId));
+      const session = await sessionsRepository.findLive(db.sql, tenantId, hashSessionId(sessionId));
       if (!session) return undefined;
-      const user = await usersRepository.find(db.prisma, tenantId, session.userid);
+      const user = await usersRepository.find(db.sql, tenantId, session.userid);
       return user?.active ? user : undefined;
     },
 

@@ -1,6 +1,5 @@
 import type { Sql, Statement } from '../../db/sql';
 import { jsonParam } from '../../db/sql';
-import type { PrismaClient } from '../../generated/prisma/client';
 import { sha256Hex } from '@dtg/service-kit';
 
 /** The cookie carries a random id; the table only ever sees its hash. */
@@ -29,10 +28,13 @@ export const sessionsRepository = {
     ]);
   },
 
-  async findLive(prisma: PrismaClient, tenantId: string, idHash: string): Promise<StoredSession | undefined> {
-    const row = await prisma.session.findUnique({ where: { idHash } });
-    if (!row || row.tenantId !== tenantId || row.expiresAt <= new Date()) return undefined;
-    return { userid: row.userid, expiresAt: row.expiresAt };
+  async findLive(sql: Sql, tenantId: string, idHash: string): Promise<StoredSession | undefined> {
+    const [row] = await sql.query<{ tenant_id: string; userid: string; expires_at: Date }>(
+      'SELECT tenant_id, userid, expires_at FROM sessions WHERE id_hash = $1',
+      [idHash],
+    );
+    if (!row || row.tenant_id !== tenantId || row.expires_at <= new Date()) return undefined;
+    return { userid: row.userid, expiresAt: row.expires_at };
   },
 
   /** Ends a session; the id of the cloud token handed out with it, when there was one. */
@@ -48,8 +50,7 @@ export const sessionsRepository = {
     return userids.length === 0 ? [] : [{ text: END_FOR_REMOVED, values: [tenantId, jsonParam(userids)] }];
   },
 
-  async deleteExpired(prisma: PrismaClient): Promise<number> {
-    const { count } = await prisma.session.deleteMany({ where: { expiresAt: { lte: new Date() } } });
-    return count;
+  async deleteExpired(sql: Sql): Promise<number> {
+    return (await sql.query('DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1', [new Date()])).length;
   },
 };
