@@ -11,7 +11,7 @@ import { mediaRelay } from './features/media/media-relay.service';
 import { mediaRoutes } from './features/media/media.routes';
 import { directoryRoutes } from './features/directory/directory.routes';
 import { deadEventsRoutes } from './features/events/dead-events.routes';
-import { eventsRoutes, WEBHOOK_PATH } from './features/events/events.routes';
+import { eventsRoutes, WEBHOOK_BODY_LIMIT, WEBHOOK_PATH } from './features/events/events.routes';
 import { messagesRoutes } from './features/messages/messages.routes';
 import { oidcClientsRoutes } from './features/oidc/oidc-clients.routes';
 import { oidcRoutes } from './features/oidc/oidc.routes';
@@ -44,6 +44,8 @@ export function createApp(deps: AppDeps): Express {
     metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
     rawBodyPaths: [WEBHOOK_PATH],
+    // A message's dispatched and completed events carry every recipient: ~4 MB for 100,000.
+    jsonLimitsByPath: { [WEBHOOK_PATH]: WEBHOOK_BODY_LIMIT },
     health: {
       version: deps.version,
       checks: {

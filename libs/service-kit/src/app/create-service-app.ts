@@ -19,6 +19,8 @@ export interface ServiceAppOptions {
   jsonLimit?: string;
   /** Path prefixes that keep `req.rawBody`; every path when omitted. */
   rawBodyPaths?: string[];
+  /** Path prefixes with a JSON limit other than `jsonLimit`. */
+  jsonLimitsByPath?: Record<string, string>;
   /** Express 'trust proxy' setting, e.g. 1 behind one reverse proxy. Not set by default. */
   trustProxy?: boolean | number | string | string[];
   /** Bearer token for GET /metrics (METRICS_TOKEN); without one the route does not exist. */
@@ -34,7 +36,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(requestContext());
   app.use(httpMetrics(options.registry));
   app.use(accessLog(options.logger));
-  app.use(jsonBody({ limit: options.jsonLimit ?? '1mb', rawBodyPaths: options.rawBodyPaths }));
+  app.use(jsonBody({ limit: options.jsonLimit ?? '1mb', rawBodyPaths: options.rawBodyPaths, limitsByPath: options.jsonLimitsByPath }));
   // Three routes at the root, ahead of the app's prefixed routers (ApiRegistry.mount).
   app.use(healthRoutes({ logger: options.logger, ...options.health }));
   app.use(metricsRoutes(options.registry, options.metricsToken));

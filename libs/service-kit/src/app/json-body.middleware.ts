@@ -12,16 +12,26 @@ export interface JsonBodyOptions {
   limit: string;
   /** Path prefixes whose raw body is kept on `req.rawBody`; every path when omitted. */
   rawBodyPaths?: string[];
+  /** Path prefixes with a limit of their own (e.g. a webhook whose events can carry 100,000 recipients). */
+  limitsByPath?: Record<string, string>;
 }
 
 export function jsonBody(options: JsonBodyOptions): RequestHandler {
   const keepRaw = (path: string): boolean => options.rawBodyPaths === undefined || options.rawBodyPaths.some((prefix) => path.startsWith(prefix));
-  return express.json({
-    limit: options.limit,
-    type: JSON_CONTENT_TYPES,
-    verify: (req, _res, buffer) => {
-      const request = req as express.Request;
-      if (keepRaw(request.path)) request.rawBody = buffer;
-    },
-  });
+  const parser = (limit: string) =>
+    express.json({
+      limit,
+      type: JSON_CONTENT_TYPES,
+      verify: (req, _res, buffer) => {
+        const request = req as express.Request;
+        if (keepRaw(request.path)) request.rawBody = buffer;
+      },
+    });
+  const standard = parser(options.limit);
+  const special = Object.entries(options.limitsByPath ?? {}).map(([prefix, limit]) => ({ prefix, parse: parser(limit) }));
+  if (special.length === 0) return standard;
+  return (req, res, next) => {
+    const own = special.find(({ prefix }) => req.path.startsWith(prefix));
+    (own?.parse ?? standard)(req, res, next);
+  };
 }

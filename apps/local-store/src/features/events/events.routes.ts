@@ -6,6 +6,11 @@ import type { Access } from '../../http/access';
 import type { EventIngest } from './event-ingest.service';
 
 export const WEBHOOK_PATH = '/webhooks/cloud';
+/**
+ * The largest push the store takes. Events are small except a message's `message.dispatched` and
+ * `message.completed`, which list every recipient (~40 bytes each): 32 MB is ~800,000 recipients.
+ */
+export const WEBHOOK_BODY_LIMIT = '32mb';
 
 /**
  * POST /webhooks/cloud. The signature is checked on the exact bytes received before anything is
