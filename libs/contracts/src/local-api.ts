@@ -160,16 +160,47 @@ export const MessagesPageSchema = z.object({
 });
 export type MessagesPage = z.infer<typeof MessagesPageSchema>;
 
+/** Recipients in a message's detail; the rest come page by page from GET /api/messages/:id/recipients. */
+export const DETAIL_RECIPIENTS = 500;
+
 export const MessageDetailSchema = MessageSummarySchema.extend({
   msg: z.record(z.string(), z.unknown()),
   /** Who the message was addressed to, as sent. */
   recipientsSpec: RecipientsSpecSchema,
-  /** Every recipient known so far with its latest status (and reason for forbidden/failed ones). */
+  /**
+   * The recipients known so far, by userid, with their latest status (and reason for forbidden or
+   * failed ones): all of them up to 500; beyond that the first 500, and `recipientsNextCursor`
+   * continues at GET /api/messages/:id/recipients. `counts` always covers everyone.
+   */
   recipients: z.array(RecipientResultSchema),
+  /** Where GET /api/messages/:id/recipients continues after `recipients`; null when they are all. */
+  recipientsNextCursor: CursorSchema.nullable(),
   /** Why a message sent through the store is not with the cloud yet (last relay attempt), or why the cloud refused it. */
   relayError: z.string().nullable(),
 });
 export type MessageDetail = z.infer<typeof MessageDetailSchema>;
+
+/** `status=read,unread`: one or more recipient statuses, comma-separated. */
+const StatusListSchema = z
+  .string()
+  .max(200)
+  .transform((list) => list.split(','))
+  .pipe(z.array(RecipientStatusSchema).min(1));
+
+export const MessageRecipientsQuerySchema = z.object({
+  /** Only recipients in one of these statuses (e.g. `pending,sent` for those still waiting). */
+  status: StatusListSchema.optional(),
+  cursor: CursorSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(DETAIL_RECIPIENTS).default(100),
+});
+export type MessageRecipientsQuery = z.infer<typeof MessageRecipientsQuerySchema>;
+
+/** One page of a message's recipients, by userid. */
+export const MessageRecipientsPageSchema = z.object({
+  items: z.array(RecipientResultSchema),
+  nextCursor: CursorSchema.nullable(),
+});
+export type MessageRecipientsPage = z.infer<typeof MessageRecipientsPageSchema>;
 
 export const WebhookAckSchema = z.object({ status: z.enum(['applied', 'duplicate', 'parked']) });
 export type WebhookAck = z.infer<typeof WebhookAckSchema>;

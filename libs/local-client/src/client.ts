@@ -13,7 +13,9 @@ import type {
   DirectorySyncView,
   IssuedServiceToken,
   MessageDetail,
+  MessageRecipientsPage,
   MessagesPage,
+  RecipientStatus,
   ReplayResult,
   Scope,
   SendMessageBody,
@@ -90,7 +92,13 @@ export function createLocalStoreClient(options: LocalStoreClientOptions) {
           body,
           headers: sendOptions.idempotencyKey ? { 'idempotency-key': sendOptions.idempotencyKey } : {},
         }),
+      /** The message with its counts and first 500 recipients (`recipientsNextCursor` continues in `recipients`). */
       get: (id: string) => http.request<MessageDetail>('GET', `/api/messages/${segment(id)}`),
+      /** A message's recipients page by page, by userid; `status` keeps only those statuses. */
+      recipients: (id: string, query: { status?: RecipientStatus[]; cursor?: string; limit?: number } = {}) =>
+        http.request<MessageRecipientsPage>('GET', `/api/messages/${segment(id)}/recipients`, {
+          query: { ...query, status: query.status?.join(',') },
+        }),
       list: (query: { cursor?: string; limit?: number } = {}) => http.request<MessagesPage>('GET', '/api/messages', { query }),
     },
     changes,

@@ -90,16 +90,28 @@ export const messagesRepository = {
     return row && toStoredMessage(row);
   },
 
-  async recipients(sql: Sql, messageId: string): Promise<RecipientResult[]> {
+  /**
+   * One page of a message's recipients by userid, after `afterUserid`, optionally only some
+   * statuses; one more row than `limit` tells whether another page follows. The primary key
+   * (message_id, userid) serves the order, so a page of a 100,000-recipient message reads a page.
+   */
+  async recipientsPage(
+    sql: Sql,
+    messageId: string,
+    page: { limit: number; afterUserid?: string; statuses?: readonly RecipientStatus[] },
+  ): Promise<{ items: RecipientResult[]; hasMore: boolean }> {
     const rows = await sql.query<{ userid: string; status: string; reason: string | null }>(
-      'SELECT userid, status, reason FROM message_recipients WHERE message_id = $1 ORDER BY userid',
-      [messageId],
+      `SELECT userid, status, reason FROM message_recipients
+        WHERE message_id = $1 AND ($2::text IS NULL OR userid > $2) AND ($3::text[] IS NULL OR status = ANY($3::text[]))
+        ORDER BY userid LIMIT $4`,
+      [messageId, page.afterUserid ?? null, page.statuses ?? null, page.limit + 1],
     );
-    return rows.map((row) => {
+    const items = rows.slice(0, page.limit).map((row) => {
       const result: RecipientResult = { userid: row.userid, status: RecipientStatusSchema.parse(row.status) };
       if (row.reason !== null) result.reason = row.reason;
       return result;
     });
+    return { items, hasMore: rows.length > page.limit };
   },
 
   /** Recipients per status for each message (by the cloud's id), in one grouped query. */

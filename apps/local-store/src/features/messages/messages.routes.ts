@@ -2,6 +2,8 @@ import {
   AcceptedMessageSchema,
   MessageDetailSchema,
   MessageParamsSchema,
+  MessageRecipientsPageSchema,
+  MessageRecipientsQuerySchema,
   MessagesPageSchema,
   MessagesQuerySchema,
   SendMessageBodySchema,
@@ -74,6 +76,26 @@ export function messagesRoutes(api: ApiRegistry, access: Access, messages: Messa
     },
     async ({ params }, _req, res) => {
       res.json(await messages.get(callerOf(res), params.id));
+    },
+  );
+  api.add(
+    router,
+    {
+      ...access.scope('messages:read'),
+      method: 'get',
+      path: '/api/messages/:id/recipients',
+      summary:
+        "A message's recipients page by page (by userid), optionally only some statuses (`status=pending,sent`); the detail carries the first 500 and where to continue.",
+      tags,
+      input: { params: MessageParamsSchema, query: MessageRecipientsQuerySchema },
+      responses: {
+        200: { description: 'One page of recipients.', schema: MessageRecipientsPageSchema },
+        ...REFUSALS,
+        404: { description: 'Unknown message (or another person’s, for an org member).' },
+      },
+    },
+    async ({ params, query }, _req, res) => {
+      res.json(await messages.recipients(callerOf(res), params.id, query));
     },
   );
   return router;

@@ -1,4 +1,13 @@
-import type { MessageDetail, MessagesPage, MessagesQuery, MessageSummary, RecipientStatus } from '@dtg/contracts';
+import {
+  DETAIL_RECIPIENTS,
+  type MessageDetail,
+  type MessageRecipientsPage,
+  type MessageRecipientsQuery,
+  type MessagesPage,
+  type MessagesQuery,
+  type MessageSummary,
+  type RecipientStatus,
+} from '@dtg/contracts';
 import { notFound } from '@dtg/service-kit';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
@@ -8,6 +17,7 @@ import { messagesRepository, type StoredMessage } from './messages.repository';
 import { toRecipientCounts } from './recipient-counts';
 
 const MessageCursorSchema = z.object({ createdAt: z.iso.datetime(), id: z.string().min(1) });
+const RecipientCursorSchema = z.object({ userid: z.string().min(1) });
 
 /** Org members read only the messages they asked for; everyone else with messages:read reads all. */
 const authorFilter = (caller: Pick<Caller, 'ownMessagesOnly' | 'id'>) => (caller.ownMessagesOnly ? caller.id : undefined);
@@ -27,17 +37,54 @@ export function createMessagesService(db: Database, tenantId: string) {
       };
     },
 
-    /** Someone else's message is as unknown to a member as a message that does not exist. */
+    /**
+     * Someone else's message is as unknown to a member as a message that does not exist. The counts
+     * cover every recipient; the list only the first page (a message may have 100,000).
+     */
     async get(caller: Caller, id: string): Promise<MessageDetail> {
-      const message = await messagesRepository.find(db.sql, tenantId, id);
-      const author = authorFilter(caller);
-      if (!message || (author !== undefined && message.createdBy !== author)) throw notFound(`Message ${id} is not known here.`);
-      const recipients = message.cloudMessageId === null ? [] : await messagesRepository.recipients(db.sql, message.cloudMessageId);
-      const perStatus = new Map<RecipientStatus, number>();
-      for (const { status } of recipients) perStatus.set(status, (perStatus.get(status) ?? 0) + 1);
-      return { ...toSummary(message, perStatus), msg: message.msg, recipientsSpec: message.recipientsSpec, recipients, relayError: message.relayError };
+      const message = await visible(caller, id);
+      const cloudId = message.cloudMessageId;
+      const [counts, page] =
+        cloudId === null
+          ? [undefined, { items: [], hasMore: false }]
+          : await Promise.all([
+              messagesRepository.countsByStatus(db.sql, [cloudId]).then((byMessage) => byMessage.get(cloudId)),
+              messagesRepository.recipientsPage(db.sql, cloudId, { limit: DETAIL_RECIPIENTS }),
+            ]);
+      return {
+        ...toSummary(message, counts),
+        msg: message.msg,
+        recipientsSpec: message.recipientsSpec,
+        recipients: page.items,
+        recipientsNextCursor: recipientCursor(page),
+        relayError: message.relayError,
+      };
+    },
+
+    /** A message's recipients page by page (by userid), optionally only some statuses. */
+    async recipients(caller: Caller, id: string, query: MessageRecipientsQuery): Promise<MessageRecipientsPage> {
+      const message = await visible(caller, id);
+      if (message.cloudMessageId === null) return { items: [], nextCursor: null };
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, RecipientCursorSchema);
+      const page = await messagesRepository.recipientsPage(db.sql, message.cloudMessageId, {
+        limit: query.limit,
+        afterUserid: after?.userid,
+        statuses: query.status,
+      });
+      return { items: page.items, nextCursor: recipientCursor(page) };
     },
   };
+
+  async function visible(caller: Caller, id: string): Promise<StoredMessage> {
+    const message = await messagesRepository.find(db.sql, tenantId, id);
+    const author = authorFilter(caller);
+    if (!message || (author !== undefined && message.createdBy !== author)) throw notFound(`Message ${id} is not known here.`);
+    return message;
+  }
+}
+
+function recipientCursor(page: { items: readonly { userid: string }[]; hasMore: boolean }): string | null {
+  return nextCursor(page.items, page.hasMore, (last) => ({ userid: last.userid }));
 }
 
 export type MessagesService = ReturnType<typeof createMessagesService>;
