@@ -78,8 +78,9 @@ describe('the console in a browser', () => {
       // The README's walkthrough picture (docs/console-receipts.png) is this screenshot.
       await page.mouse.move(0, 0);
       await saveScreenshot(page, 'console-receipts', { fullPage: false });
+      // A group's rows come from the store (GET /api/messages/:id/recipients?status=unread).
       await page.getByRole('radio', { name: /^Unread/ }).check();
-      expect(await page.getByRole('row').count()).toBe((stored.unread ?? 0) + 1);
+      await waitFor(async () => (await page.getByRole('row').count()) === (stored.unread ?? 0) + 1, 'the unread group from the store', 10_000);
 
       await page.getByRole('link', { name: 'Messages' }).first().click();
       await page.getByRole('row').filter({ hasText: 'Completed' }).filter({ hasText: 'Text' }).waitFor();

@@ -126,7 +126,7 @@ export function renderMessage(root, ctx, id) {
     const summary = h('p', { class: 'receipt-summary', 'aria-live': 'polite', 'aria-atomic': 'true' });
     const meta = h('p', { class: 'meta' });
     const stats = h('div');
-    const table = recipientsTable();
+    const table = recipientsTable(id);
     body.replaceChildren(
       meta,
       h(
@@ -156,6 +156,7 @@ export function renderMessage(root, ctx, id) {
     return { summary, meta, stats, table };
   }
 
+  /** Resolves once the recipients table has its rows (it may ask the store for a group's page). */
   function update(message) {
     parts ??= build(message);
     const sent = t('message.meta', {
@@ -168,7 +169,7 @@ export function renderMessage(root, ctx, id) {
     const all = total(message.counts);
     parts.summary.textContent = summaryText(message, all);
     parts.stats.replaceChildren(tiles(message.counts), bar(message.counts));
-    parts.table.update(message.recipients, names);
+    return parts.table.update(message, names);
   }
 
   const stop = poll(async () => {
@@ -180,7 +181,7 @@ export function renderMessage(root, ctx, id) {
       const fingerprint = JSON.stringify([message, names.size, deptNames.size, formatRelative(message.createdAt)]);
       if (fingerprint !== shown) {
         shown = fingerprint;
-        update(message);
+        await update(message);
       }
     } catch (error) {
       if (error.status === 401) {
