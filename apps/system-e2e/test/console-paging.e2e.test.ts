@@ -35,7 +35,7 @@ describe('the console pages a large message', () => {
 
       await signInToConsole(page, stack, 'user001');
       // Within the signed-in page (a reload would start over at the sign-in).
-      await page.evaluate((hash) => (window.location.hash = hash), `#/messages/${encodeURIComponent(sent.body.id)}`);
+      await page.evaluate(`window.location.hash = ${JSON.stringify(`#/messages/${encodeURIComponent(sent.body.id)}`)}`);
       const table = page.getByRole('table', { name: 'Recipients with their latest status' });
       const rows = table.getByRole('row');
       await waitFor(async () => (await rows.count()) === 500 + 1, 'the first 500 rows', 15_000);
