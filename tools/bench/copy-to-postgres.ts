@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { freshCloudSecrets } from '@dtg/testkit';
 import { report, ROOT, withPostgres } from './bench-support';
+import { seedDeliveredEvents } from './seed-events';
 
 const N = Number(process.env.BENCH_COPY_EVENTS ?? 200_000);
 const CLI = path.join(ROOT, 'apps/cloud-gateway/src/cli/cli.ts');
@@ -29,25 +30,7 @@ function admin(env: Record<string, string>, args: string[]): string {
 function seed(dbFile: string, tenantId: string): number {
   const db = new Database(dbFile);
   const now = Date.now();
-  const event = db.prepare("INSERT INTO Event (id, tenantId, seq, type, occurredAt, data, requestId) VALUES (?, ?, ?, 'user.upserted', ?, ?, NULL)");
-  const delivery = db.prepare(
-    "INSERT INTO Delivery (id, eventId, tenantId, status, attempts, nextAttemptAt, createdAt, updatedAt) VALUES (?, ?, ?, 'delivered', 1, ?, ?, ?)",
-  );
-  const attempt = db.prepare('INSERT INTO DeliveryAttempt (deliveryId, at, httpStatus, durationMs, response) VALUES (?, ?, 200, 3, ?)');
-  const batch = db.transaction((from: number, to: number) => {
-    for (let seq = from; seq <= to; seq++) {
-      const at = now - N + seq;
-      const id = `evt_bench${String(seq).padStart(9, '0')}`;
-      const data = JSON.stringify({
-        users: [{ userid: `user${seq % 50_000}`, name: `Person ${seq % 50_000}`, deptIds: [1, 2], active: true, title: 'Engineer' }],
-      });
-      event.run(id, tenantId, seq, at, data);
-      delivery.run(`dlv_bench${seq}`, id, tenantId, at, at, at);
-      attempt.run(`dlv_bench${seq}`, at, '{"status":"applied"}');
-    }
-  });
-  for (let from = 1; from <= N; from += 20_000) batch(from, Math.min(N, from + 19_999));
-  db.prepare('UPDATE Tenant SET lastSeq = ? WHERE id = ?').run(N, tenantId);
+  seedDeliveredEvents(db, tenantId, N, (seq) => now - N + seq);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   return statSync(dbFile).size;

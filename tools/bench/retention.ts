@@ -10,6 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { cloudAdmin, cloudEnv, createDemoTenant, freePort, freshCloudSecrets, ServiceProcess, waitFor } from '@dtg/testkit';
 import { percentile, report, ROOT, type BenchRow } from './bench-support';
+import { seedDeliveredEvents } from './seed-events';
 
 const N = Number(process.env.BENCH_RETENTION_EVENTS ?? 1_000_000);
 const OLD = Math.round(N * 0.9);
@@ -31,30 +32,12 @@ function cloudProcess(port: number, dbFile: string, secrets: ReturnType<typeof f
   );
 }
 
-/** Events as a directory sync writes them (a user profile each), all pushed and delivered. */
+/** 90 % of the events past RETENTION_EVENTS, the rest a day old; the retention job due at once. */
 function seed(dbFile: string, tenantId: string): void {
   const db = new Database(dbFile);
   db.pragma('journal_mode = WAL');
   const now = Date.now();
-  const event = db.prepare('INSERT INTO Event (id, tenantId, seq, type, occurredAt, data, requestId) VALUES (?, ?, ?, ?, ?, ?, NULL)');
-  const delivery = db.prepare(
-    "INSERT INTO Delivery (id, eventId, tenantId, status, attempts, nextAttemptAt, createdAt, updatedAt) VALUES (?, ?, ?, 'delivered', 1, ?, ?, ?)",
-  );
-  const attempt = db.prepare('INSERT INTO DeliveryAttempt (deliveryId, at, httpStatus, durationMs, response) VALUES (?, ?, 200, 3, ?)');
-  const batch = db.transaction((from: number, to: number) => {
-    for (let seq = from; seq <= to; seq++) {
-      const at = seq <= OLD ? now - 40 * DAY + seq : now - DAY + seq;
-      const id = `evt_bench${String(seq).padStart(9, '0')}`;
-      const data = JSON.stringify({
-        users: [{ userid: `user${seq % 50_000}`, name: `Person ${seq % 50_000}`, deptIds: [1, 2], active: true, title: 'Engineer' }],
-      });
-      event.run(id, tenantId, seq, 'user.upserted', at, data);
-      delivery.run(`dlv_bench${seq}`, id, tenantId, at, at, at);
-      attempt.run(`dlv_bench${seq}`, at, '{"status":"applied"}');
-    }
-  });
-  for (let from = 1; from <= N; from += 20_000) batch(from, Math.min(N, from + 19_999));
-  db.prepare('UPDATE Tenant SET lastSeq = ? WHERE id = ?').run(N, tenantId);
+  seedDeliveredEvents(db, tenantId, N, (seq) => (seq <= OLD ? now - 40 * DAY + seq : now - DAY + seq));
   // The first start's run found nothing and asked for its next in an hour: due now instead.
   db.prepare("UPDATE Job SET runAt = ? WHERE id = 'job_retention_prune'").run(now);
   db.pragma('wal_checkpoint(TRUNCATE)');
