@@ -45,7 +45,7 @@ export function createApp(s: CloudServices): Express {
   const registry = createMetricsRegistry('cloud-gateway');
   registerStreamGauge(registry, s.stream);
   registerLockWaitMetrics(registry, s.lockWaits);
-  registerOpsMetrics(registry, s.sqlite);
+  registerOpsMetrics(registry, s.sqldb);
   s.dingtalkCalls.register(registry);
   s.callBudget.register(registry, s.tenants);
   s.dispatcher.registerMetrics(registry);
@@ -62,7 +62,7 @@ export function createApp(s: CloudServices): Express {
       logger: s.logger,
       checks: {
         db: async () => {
-          const pending = await pendingMigrations(MIGRATIONS_DIR, (text) => s.sqlite.read((sql) => sql.all(text)));
+          const pending = await pendingMigrations(MIGRATIONS_DIR, (text) => s.sqldb.read(async (sql) => await sql.all(text)));
           if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
         },
       },
@@ -81,13 +81,13 @@ export function createApp(s: CloudServices): Express {
       const rateLimit = loginRateLimit({ perClient: s.config.RATE_LIMIT_LOGIN_PER_CLIENT, perTenant: s.config.RATE_LIMIT_LOGIN_PER_TENANT });
       api.mount(app, loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger, rateLimit, secureCookies }, api));
       app.use('/v1', cors());
-      const auth = authenticate({ sqlite: s.sqlite, userTokenSecret: s.config.USER_TOKEN_SECRET });
+      const auth = authenticate({ sqldb: s.sqldb, userTokenSecret: s.config.USER_TOKEN_SECRET });
       // Before the blanket authenticate: this route must have matched when a refusal is logged,
       // so its path is logged as /v1/login-tickets/:ticket and never with the ticket in it.
       api.mount(app, loginTicketsRoutes(s.login.service, api, auth));
       api.mount(app, inAppRoutes({ login: s.login.service, dingtalk: s.dingtalk, tenants: s.tenants }, api, auth));
       app.use('/v1', auth);
-      api.mount(app, eventsRoutes(s.db, s.sqlite, api));
+      api.mount(app, eventsRoutes(s.db, s.sqldb, api));
       api.mount(app, usersRoutes(s.users, api));
       api.mount(app, directoryRoutes(s.directory, api));
       api.mount(app, messagesRoutes(s.messages, api));

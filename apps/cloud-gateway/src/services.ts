@@ -41,20 +41,20 @@ export interface ServiceOverrides {
 
 export async function buildServices(config: CloudConfig, logger: Logger, overrides: ServiceOverrides = {}) {
   const lockWaits = lockWaitCounts();
-  const { db, sqlite, transaction } = await openDatabase(
+  const { db, sqldb, transaction } = await openDatabase(
     config.CLOUD_DATABASE_URL,
     { lockWaitMs: config.CLOUD_DATABASE_LOCK_WAIT, observer: lockWaits },
     // The backstop checkpoint still bounds the WAL; a failing worker is worth a warning, not a stop.
     { onCheckpointError: (message) => logger.warn('WAL checkpoint failed', { error: message }) },
   );
-  const secrets = await secretsAtStart(sqlite, config, logger).catch(async (err: unknown) => {
+  const secrets = await secretsAtStart(sqldb, config, logger).catch(async (err: unknown) => {
     await db.$disconnect();
     throw err;
   });
   const outbox = new Outbox();
   const now = overrides.now ?? Date.now;
   const jobs = new JobRunner({
-    sqlite,
+    sqldb,
     logger,
     pollIntervalMs: config.JOB_POLL_INTERVAL,
     concurrency: config.JOB_CONCURRENCY,
@@ -65,7 +65,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const ops = opsWebhooks({
     url: config.OPS_WEBHOOK_URL,
     secret: config.OPS_WEBHOOK_SECRET,
-    sqlite,
+    sqldb,
     jobs,
     // The operator's own receiver, named in the deployment's config: it may live on a private network.
     send: overrides.send ?? createWebhookSender({ policy: addressPolicy({ allowPrivateNetworks: true }), allowPrivateNetworks: true, maxSockets: 4 }),
@@ -73,17 +73,17 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     logger,
     now,
   });
-  const revocations = userTokenRevocations(sqlite, { ttlMs: config.USER_TOKEN_TTL, now: overrides.now ?? Date.now });
+  const revocations = userTokenRevocations(sqldb, { ttlMs: config.USER_TOKEN_TTL, now: overrides.now ?? Date.now });
   const dingtalkCalls = dingtalkCallMetrics();
   const callBudget = new CallBudget({
-    sqlite,
+    sqldb,
     logger,
     defaultBudget: config.DINGTALK_MONTHLY_CALL_BUDGET,
     suiteKey: config.SUITE_KEY,
     now: overrides.now ?? Date.now,
   });
-  const credentials = credentialsHealth({ sqlite, ops, logger, now });
-  const dingtalk = createDingTalk(config, db, sqlite, secrets, {
+  const credentials = credentialsHealth({ sqldb, ops, logger, now });
+  const dingtalk = createDingTalk(config, db, sqldb, secrets, {
     clock: overrides.now,
     onCall: (call) => {
       dingtalkCalls.record(call);
@@ -96,12 +96,12 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     onRateLimitWait: (wait) => dingtalkCalls.rateLimitWait(wait),
   });
   const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
-  const tenants = tenantsService({ db, sqlite, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
+  const tenants = tenantsService({ db, sqldb, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
   const deliveries = deliveriesService({ db, transaction, outbox });
-  const health = endpointHealth({ sqlite, ops, outbox, disableAfterMs: config.ENDPOINT_DISABLE_AFTER, now });
+  const health = endpointHealth({ sqldb, ops, outbox, disableAfterMs: config.ENDPOINT_DISABLE_AFTER, now });
   const dispatcher = new Dispatcher({
     db,
-    sqlite,
+    sqldb,
     tenants,
     logger,
     send:
@@ -126,8 +126,8 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   await checks.schedule();
   const callbacks = createCallbacks({ config, logger, db, transaction, secrets, outbox, revocations, jobs, dingtalk, tenants, ops, now: overrides.now });
   await callbacks.start();
-  const messages = createMessages({ config, sqlite, outbox, jobs, dingtalk, tenants, callBudget, logger, now: overrides.now });
-  const users = usersService({ sqlite, outbox, dingtalk, tenants, now: overrides.now });
+  const messages = createMessages({ config, sqldb, outbox, jobs, dingtalk, tenants, callBudget, logger, now: overrides.now });
+  const users = usersService({ sqldb, outbox, dingtalk, tenants, now: overrides.now });
   const login = createLogin({ config, db, transaction, outbox, dingtalk, tenants, users, now: overrides.now });
   const stateSweeper = oauthStateSweeper({ db, logger, now: overrides.now ?? Date.now });
   jobs.register(OAUTH_STATE_SWEEP_JOB, () => stateSweeper.run());
@@ -137,7 +137,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   await audit.schedule();
   const retention = createRetention({
     db,
-    sqlite,
+    sqldb,
     windows: { eventsMs: config.RETENTION_EVENTS, jobsMs: config.RETENTION_JOBS, messagesMs: config.RETENTION_MESSAGES, quotaMs: config.RETENTION_QUOTA },
     intervalMs: config.RETENTION_INTERVAL,
     batch: config.RETENTION_BATCH,
@@ -173,7 +173,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     config,
     logger,
     db,
-    sqlite,
+    sqldb,
     lockWaits,
     secrets,
     outbox,
@@ -185,7 +185,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     health,
     dingtalk,
     jobs,
-    pingEvents: pingEvents(sqlite, outbox),
+    pingEvents: pingEvents(sqldb, outbox),
     callbacks,
     messages,
     users,

@@ -192,9 +192,11 @@ describe('operator console (cloud side)', () => {
     expect(await healthOf()).toMatchObject({ health: 'ok', credentialsFailingSince: null, endpointDisabledAt: null });
     // As credentials-health.ts leaves it after a refused token fetch (apps/cloud-gateway/test/ops-events-dingtalk.test.ts).
     const since = Date.now() - 60_000;
-    await h.services.sqlite.write((sql) => sql.run('UPDATE Tenant SET credentialsFailingSince = ? WHERE id = ?', since, tenantId));
+    await h.services.sqldb.write(async (sql) => await sql.run('UPDATE Tenant SET credentialsFailingSince = ? WHERE id = ?', since, tenantId));
     expect(await healthOf()).toMatchObject({ health: 'failing', credentialsFailingSince: new Date(since).toISOString() });
-    await h.services.sqlite.write((sql) => sql.run('UPDATE Tenant SET credentialsFailingSince = NULL, endpointDisabledAt = ? WHERE id = ?', since, tenantId));
+    await h.services.sqldb.write(
+      async (sql) => await sql.run('UPDATE Tenant SET credentialsFailingSince = NULL, endpointDisabledAt = ? WHERE id = ?', since, tenantId),
+    );
     expect(await healthOf()).toMatchObject({ health: 'failing', endpointDisabledAt: new Date(since).toISOString() });
   });
 

@@ -30,7 +30,9 @@ describe('retention', () => {
 
   /** Events up to `throughSeq` happened two days ago: past the one-day window. */
   const age = (tenantId: string, throughSeq: number) =>
-    h.services.sqlite.write((tx) => tx.run('UPDATE Event SET occurredAt = ? WHERE tenantId = ? AND seq <= ?', Date.now() - 2 * DAY, tenantId, throughSeq));
+    h.services.sqldb.write(
+      async (tx) => await tx.run('UPDATE Event SET occurredAt = ? WHERE tenantId = ? AND seq <= ?', Date.now() - 2 * DAY, tenantId, throughSeq),
+    );
   const seqs = async (tenantId: string) => (await h.services.db.event.findMany({ where: { tenantId }, orderBy: { seq: 'asc' } })).map((e) => e.seq);
   const tenantRow = (id: string) => h.services.db.tenant.findUniqueOrThrow({ where: { id } });
 
@@ -45,7 +47,7 @@ describe('retention', () => {
 
     // A second burst is being pushed (slowly) while the pruner works through the first.
     receiver.respond = (r) => ({ status: r.body.seq === 120 ? 500 : 200, delayMs: 2 });
-    const burst = h.services.pingEvents.emit(tenantId, 300);
+    const burst = await h.services.pingEvents.emit(tenantId, 300);
     let pruned = 0;
     for (let pass = 0; pass < 20; pass++) pruned += (await h.services.retention.prune()).counts.events;
     await burst;
@@ -123,9 +125,9 @@ describe('retention', () => {
     const t = await createTenant(receiver.url);
     const old = Date.now() - 200 * DAY;
     const young = Date.now();
-    await h.services.sqlite.write((tx) => {
-      const job = (id: string, status: string, at: number) =>
-        tx.run(
+    await h.services.sqldb.write(async (tx) => {
+      const job = async (id: string, status: string, at: number) =>
+        await tx.run(
           "INSERT INTO Job (id, kind, payload, status, runAt, attempts, createdAt, updatedAt) VALUES (?, 'x', '{}', ?, ?, 0, ?, ?)",
           id,
           status,
@@ -133,12 +135,12 @@ describe('retention', () => {
           at,
           at,
         );
-      job('job_old_done', 'done', old);
-      job('job_old_failed', 'failed', old);
-      job('job_old_queued', 'queued', old + 365 * DAY);
-      job('job_young_done', 'done', young);
-      const message = (id: string, status: string, chunkStatus: string) => {
-        tx.run(
+      await job('job_old_done', 'done', old);
+      await job('job_old_failed', 'failed', old);
+      await job('job_old_queued', 'queued', old + 365 * DAY);
+      await job('job_young_done', 'done', young);
+      const message = async (id: string, status: string, chunkStatus: string) => {
+        await tx.run(
           "INSERT INTO Message (id, tenantId, msgtype, msg, recipients, status, createdAt, updatedAt) VALUES (?, ?, 'text', '{}', '{}', ?, ?, ?)",
           id,
           t.tenant.id,
@@ -146,8 +148,8 @@ describe('retention', () => {
           old,
           old,
         );
-        tx.run("INSERT INTO MessageRecipient (messageId, userid, status, updatedAt) VALUES (?, 'u1', 'read', ?)", id, old);
-        tx.run(
+        await tx.run("INSERT INTO MessageRecipient (messageId, userid, status, updatedAt) VALUES (?, 'u1', 'read', ?)", id, old);
+        await tx.run(
           'INSERT INTO MessageChunk (id, messageId, tenantId, "index", userids, status, polls, updatedAt) VALUES (?, ?, ?, 0, \'["u1"]\', ?, 0, ?)',
           `chk_${id}`,
           id,
@@ -156,12 +158,16 @@ describe('retention', () => {
           old,
         );
       };
-      message('msg_done', 'completed', 'done');
-      message('msg_recalled', 'recalled', 'recalled');
-      message('msg_unknown_chunk', 'completed', 'unknown');
-      message('msg_sending', 'sending', 'sending');
-      tx.run("INSERT INTO QuotaUsage (tenantId, day, userid, count) VALUES (?, '2026-01-01', 'u1', 3), (?, '2999-01-01', 'u1', 1)", t.tenant.id, t.tenant.id);
-      tx.run(
+      await message('msg_done', 'completed', 'done');
+      await message('msg_recalled', 'recalled', 'recalled');
+      await message('msg_unknown_chunk', 'completed', 'unknown');
+      await message('msg_sending', 'sending', 'sending');
+      await tx.run(
+        "INSERT INTO QuotaUsage (tenantId, day, userid, count) VALUES (?, '2026-01-01', 'u1', 3), (?, '2999-01-01', 'u1', 1)",
+        t.tenant.id,
+        t.tenant.id,
+      );
+      await tx.run(
         "INSERT INTO QuotaContent (tenantId, day, userid, contentHash) VALUES (?, '2026-01-01', 'u1', 'h'), (?, '2999-01-01', 'u1', 'h')",
         t.tenant.id,
         t.tenant.id,

@@ -119,7 +119,7 @@ describe('secrets at rest', () => {
 
     await expect(start({ ENCRYPTION_KEY: newer })).rejects.toThrow();
     const rotating = await start({ ENCRYPTION_KEY: newer, ENCRYPTION_KEY_PREVIOUS: oldKey });
-    const report = await reseal(rotating.services.sqlite, rotating.services.secrets, 'not-current');
+    const report = await reseal(rotating.services.sqldb, rotating.services.secrets, 'not-current');
     expect(report).toEqual({
       keyId: rotating.services.secrets.keyId,
       resealed: {
@@ -134,7 +134,7 @@ describe('secrets at rest', () => {
       total: 7,
       remaining: 0,
     });
-    expect((await reseal(rotating.services.sqlite, rotating.services.secrets, 'not-current')).total).toBe(0);
+    expect((await reseal(rotating.services.sqldb, rotating.services.secrets, 'not-current')).total).toBe(0);
 
     const after = await start({ ENCRYPTION_KEY: newer });
     const s = after.services;

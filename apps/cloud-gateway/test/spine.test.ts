@@ -5,7 +5,7 @@ import { waitFor } from '@dtg/testkit';
 
 async function emit(h: CloudHarness, tenantId: string, n: number, userPrefix = 'user') {
   for (let i = 0; i < n; i++) {
-    await h.services.sqlite.write((tx) =>
+    await h.services.sqldb.write(async (tx) =>
       h.services.outbox.append(tx, tenantId, 'user.upserted', { users: [{ userid: `${userPrefix}${i}`, name: `N${i}`, deptIds: [1], active: true }] }),
     );
   }

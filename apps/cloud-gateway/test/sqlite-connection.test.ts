@@ -10,8 +10,8 @@ import { migratedDbFile } from './support/cloud-harness';
 
 const now = Date.now();
 /** A write that inserts tenant `id` through the direct connection. */
-const insert = (id: string) => (sql: Sql) =>
-  sql.run(
+const insert = (id: string) => async (sql: Sql) =>
+  await sql.run(
     `INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES (?, ?, ?, 'internal', 'x', ?, ?)`,
     id,
     id,
@@ -60,14 +60,15 @@ describe('SqliteConnection', () => {
       now,
     );
     const prismaRead = cloud.db.$queryRawUnsafe<{ id: string }[]>('SELECT id FROM Tenant');
-    const directWrite = cloud.sqlite.write((sql) =>
-      sql.run(
-        "INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_direct_outside', 'd', 'corp-d', 'internal', 'x', ?, ?)",
-        now,
-        now,
-      ),
+    const directWrite = cloud.sqldb.write(
+      async (sql) =>
+        await sql.run(
+          "INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_direct_outside', 'd', 'corp-d', 'internal', 'x', ?, ?)",
+          now,
+          now,
+        ),
     );
-    const seenOutside = cloud.sqlite.read((sql) => sql.all<{ id: string }>('SELECT id FROM Tenant').map((r) => r.id));
+    const seenOutside = cloud.sqldb.read(async (sql) => (await sql.all<{ id: string }>('SELECT id FROM Tenant')).map((r) => r.id));
     // A window, not a wait for a state: Prisma parks its statements inside its engine, where nothing
     // can observe them, and the regression this guards against (running them inside the open
     // transaction) shows only if they are given time to reach the connection before it ends.
@@ -82,7 +83,7 @@ describe('SqliteConnection', () => {
 
   it('runs a read at once while nothing holds the gate, and after the holder while a transaction does', async () => {
     const order: string[] = [];
-    const free = cloud.sqlite.read(() => order.push('free read'));
+    const free = cloud.sqldb.read(async () => order.push('free read'));
     order.push('after the call');
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -94,7 +95,7 @@ describe('SqliteConnection', () => {
       order.push('transaction ends');
     });
     await open;
-    const queued = cloud.sqlite.read(() => order.push('queued read'));
+    const queued = cloud.sqldb.read(async () => order.push('queued read'));
     release();
     await Promise.all([free, tx, queued]);
     expect(order).toEqual(['free read', 'after the call', 'transaction ends', 'queued read']);
@@ -102,8 +103,8 @@ describe('SqliteConnection', () => {
 
   it('rolls a synchronous write back as a whole when it throws', async () => {
     await expect(
-      cloud.sqlite.write((sql) => {
-        sql.run(
+      cloud.sqldb.write(async (sql) => {
+        await sql.run(
           "INSERT INTO Tenant (id, name, corpId, mode, webhookSecretEnc, createdAt, updatedAt) VALUES ('ten_half', 'h', 'corp-h', 'internal', 'x', ?, ?)",
           now,
           now,
@@ -119,7 +120,7 @@ describe('SqliteConnection', () => {
     await expect(
       cloud.transaction(async (tx, sql) => {
         await tx.tenant.create({ data: tenantRow('ten_a') });
-        sql.run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
+        await sql.run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
         sql.afterCommit(() => woken.push('rolled back'));
         throw new Error('undo both');
       }),
@@ -127,8 +128,12 @@ describe('SqliteConnection', () => {
     expect(await names()).toEqual([]);
     await cloud.transaction(async (tx, sql) => {
       await tx.tenant.create({ data: tenantRow('ten_a') });
-      sql.run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
-      sql.afterCommit(() => woken.push(`committed: ${sql.get<{ name: string }>('SELECT name FROM Tenant')?.name ?? 'none'}`));
+      await sql.run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
+      // A hook is synchronous: it reads the connection directly.
+      sql.afterCommit(() => {
+        const row = cloud.sqldb.database.prepare('SELECT name FROM Tenant').get() as { name: string } | undefined;
+        woken.push(`committed: ${row?.name ?? 'none'}`);
+      });
     });
     expect((await cloud.db.tenant.findUniqueOrThrow({ where: { id: 'ten_a' } })).name).toBe('joined');
     // The hook ran after COMMIT (outside the transaction, so its read saw the committed row), and only for the commit.
@@ -139,13 +144,13 @@ describe('SqliteConnection', () => {
     const woken: string[] = [];
     const wake = () => woken.push('wake');
     const results = await Promise.allSettled([
-      cloud.sqlite.write((tx) => tx.afterCommit(wake)),
-      cloud.sqlite.write((tx) => tx.afterCommit(wake)),
-      cloud.sqlite.write((tx) => {
+      cloud.sqldb.write(async (tx) => tx.afterCommit(wake)),
+      cloud.sqldb.write(async (tx) => tx.afterCommit(wake)),
+      cloud.sqldb.write(async (tx) => {
         tx.afterCommit(() => woken.push('rolled back'));
         throw new Error('this write fails');
       }),
-      cloud.sqlite.write((tx) => tx.afterCommit(() => woken.push('other'))),
+      cloud.sqldb.write(async (tx) => tx.afterCommit(() => woken.push('other'))),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect(woken).toEqual(['wake', 'other']);
@@ -153,14 +158,14 @@ describe('SqliteConnection', () => {
 
   it('commits writes that arrive together as a group, each atomic on its own', async () => {
     const results = await Promise.allSettled([
-      cloud.sqlite.write(insert('ten_1')),
-      cloud.sqlite.write((sql) => {
-        insert('ten_2')(sql);
+      cloud.sqldb.write(insert('ten_1')),
+      cloud.sqldb.write(async (sql) => {
+        await insert('ten_2')(sql);
         throw new Error('only this one fails');
       }),
-      cloud.sqlite.write(insert('ten_3')),
+      cloud.sqldb.write(insert('ten_3')),
       // The same primary key as the first: a constraint failure rolls back only its own savepoint.
-      cloud.sqlite.write(insert('ten_1')),
+      cloud.sqldb.write(insert('ten_1')),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
     expect(String((results[3] as PromiseRejectedResult).reason)).toMatch(/UNIQUE constraint failed/);
@@ -181,13 +186,13 @@ describe('SqliteConnection', () => {
 
     it('waits without blocking the event loop, lets reads through, and writes everything once the lock is released', async () => {
       const order: string[] = [];
-      const direct = cloud.sqlite.write(insert('ten_direct')).then(() => order.push('direct write'));
+      const direct = cloud.sqldb.write(insert('ten_direct')).then(() => order.push('direct write'));
       const prismaWrite = cloud.db.tenant.create({ data: tenantRow('ten_prisma') }).then(() => order.push('prisma write'));
       const prismaTx = cloud.db.$transaction(async (tx) => tx.tenant.create({ data: tenantRow('ten_tx') })).then(() => order.push('prisma transaction'));
       // waitFor's timers fire, and reads answer (WAL), while all three wait for the lock: the event loop is free.
       await waitFor(() => waitingForLock === 3, 'all three writes waiting for the lock');
       order.push('timer');
-      expect(await cloud.sqlite.read((sql) => sql.all('SELECT id FROM Tenant'))).toEqual([]);
+      expect(await cloud.sqldb.read(async (sql) => await sql.all('SELECT id FROM Tenant'))).toEqual([]);
       expect(await cloud.db.tenant.count()).toBe(0);
       order.push('reads');
       other.prepare('COMMIT').run();
@@ -199,7 +204,7 @@ describe('SqliteConnection', () => {
 
     it('when the lock is not released within the wait, then each kind of write fails with database_busy and writes nothing', async () => {
       const outcomes = await Promise.allSettled([
-        cloud.sqlite.write(insert('ten_direct'), { lockWaitMs: 100 }),
+        cloud.sqldb.write(insert('ten_direct'), { lockWaitMs: 100 }),
         cloud.db.tenant.create({ data: tenantRow('ten_prisma') }),
         cloud.db.$transaction(async (tx) => tx.tenant.create({ data: tenantRow('ten_tx') })),
         cloud.db.$executeRawUnsafe(
@@ -217,16 +222,16 @@ describe('SqliteConnection', () => {
       other.prepare('COMMIT').run();
       expect(await names()).toEqual([]);
       // And the connection is not left in a transaction: the next write goes through.
-      await cloud.sqlite.write(insert('ten_after'));
+      await cloud.sqldb.write(insert('ten_after'));
       expect(await names()).toEqual(['ten_after']);
     });
   });
 
   it('commits a durable write with synchronous=FULL and everything else with NORMAL', async () => {
-    const level = (sql: Sql) => sql.get<{ synchronous: number }>('PRAGMA synchronous')?.synchronous;
+    const level = async (sql: Sql) => (await sql.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous;
     // 1 = NORMAL, 2 = FULL (sqlite.org/pragma.html#pragma_synchronous).
-    expect(await cloud.sqlite.write(level)).toBe(1);
-    expect(await cloud.sqlite.write(level, { durable: true })).toBe(2);
-    expect(await cloud.sqlite.write(level)).toBe(1);
+    expect(await cloud.sqldb.write(level)).toBe(1);
+    expect(await cloud.sqldb.write(level, { durable: true })).toBe(2);
+    expect(await cloud.sqldb.write(level)).toBe(1);
   });
 });

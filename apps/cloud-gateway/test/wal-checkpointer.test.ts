@@ -17,16 +17,16 @@ describe('WAL checkpoints off the event loop', () => {
   afterEach(() => rmSync(path.dirname(dbFile), { recursive: true, force: true }));
 
   it('copies committed pages into the database file without a checkpoint on the committing connection, and stops on $disconnect', async () => {
-    const { db, sqlite } = await openDatabase(`file:${dbFile}`, { lockWaitMs: 1_000 });
+    const { db, sqldb } = await openDatabase(`file:${dbFile}`, { lockWaitMs: 1_000 });
     try {
       const before = statSync(dbFile).size;
-      await sqlite.write((tx) => {
-        tx.run('CREATE TABLE scratch (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+      await sqldb.write(async (tx) => {
+        await tx.run('CREATE TABLE scratch (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
       });
       // ~2 MB in 20 commits: 500 pages, a twentieth of the main connection's backstop.
       for (let i = 0; i < 20; i += 1) {
-        await sqlite.write((tx) => {
-          for (let j = 0; j < 25; j += 1) tx.run('INSERT INTO scratch (body) VALUES (randomblob(4000))');
+        await sqldb.write(async (tx) => {
+          for (let j = 0; j < 25; j += 1) await tx.run('INSERT INTO scratch (body) VALUES (randomblob(4000))');
         });
       }
       expect(statSync(`${dbFile}-wal`).size).toBeGreaterThan(2_000_000);

@@ -365,11 +365,11 @@ async function run(argv: string[]): Promise<unknown> {
         return audited((r) => ({ action: 'events.replay', tenantId, after: { fromSeq, ...r } }), await s.deliveries.replay(tenantId, fromSeq));
       }
       case 'backup':
-        return audited((r) => ({ action: 'backup', after: r }), backupDatabase(s.sqlite, need(flags, 'to')));
+        return audited((r) => ({ action: 'backup', after: r }), backupDatabase(s.sqldb, need(flags, 'to')));
       case `backup ${command}`:
-        return audited((r) => ({ action: 'backup', after: r }), backupDatabase(s.sqlite, str(flags, 'to') ?? command ?? need(flags, 'to')));
+        return audited((r) => ({ action: 'backup', after: r }), backupDatabase(s.sqldb, str(flags, 'to') ?? command ?? need(flags, 'to')));
       case 'keys rotate':
-        return audited((r) => ({ action: 'keys.rotate', after: r }), await reseal(s.sqlite, s.secrets, 'not-current'));
+        return audited((r) => ({ action: 'keys.rotate', after: r }), await reseal(s.sqldb, s.secrets, 'not-current'));
       case 'deliveries list':
         return { items: await s.deliveries.list({ status: str(flags, 'status'), tenantId: str(flags, 'tenant'), limit: int(flags, 'limit') }) };
       case 'deliveries resend': {

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { validationError } from '@dtg/service-kit';
 import type { SqliteConnection } from './sqlite-connection';
 
-export function backupDatabase(sqlite: SqliteConnection, target: string): { file: string; bytes: number } {
+export function backupDatabase(sqldb: SqliteConnection, target: string): { file: string; bytes: number } {
   const file = path.resolve(target);
   if (existsSync(file)) throw validationError([{ path: '--to', message: `${file} exists; a backup never overwrites a file` }]);
-  sqlite.database.prepare('VACUUM INTO ?').run(file);
+  sqldb.database.prepare('VACUUM INTO ?').run(file);
   return { file, bytes: statSync(file).size };
 }

@@ -3,10 +3,12 @@ import type Database from 'better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client';
 import { BUSY_TIMEOUT_MS, databaseBusy, NO_OBSERVER } from './lock-wait';
 import { BACKSTOP_CHECKPOINT_PAGES, JOURNAL_SIZE_LIMIT_BYTES, startWalCheckpointer } from './wal-checkpointer';
-import { AfterCommit, SqliteConnection, SqliteGate, type LockWaitOptions, type Tx } from './sqlite-connection';
+import { AfterCommit, type Tx } from './sql';
+import { SqliteConnection, SqliteGate, type LockWaitOptions } from './sqlite-connection';
 
 export type { PrismaClient } from '../generated/prisma/client';
-export type { LockWaitOptions, Sql, SqlParam, Tx, WriteOptions } from './sqlite-connection';
+export type { LockWaitOptions } from './sqlite-connection';
+export type { Dialect, Sql, SqlDatabase, SqlParam, Tx, WriteOptions } from './sql';
 export { SqliteConnection };
 export type Db = PrismaClient;
 /** A client or the `tx` of an interactive transaction: repositories accept either. */
@@ -19,7 +21,7 @@ export function sqlitePath(url: string): string {
 
 /**
  * A Prisma interactive transaction that writes through Prisma's models (`tx`) and through the same
- * transaction's synchronous SQL (`sql`: the outbox, the job runner, token revocations), so both
+ * transaction's direct SQL (`sql`: the outbox, the job runner, token revocations), so both
  * commit together. Hooks registered on `sql` (wake-ups) run once it has committed.
  */
 export type Transact = <T>(fn: (tx: DbTx, sql: Tx) => Promise<T>) => Promise<T>;
@@ -28,7 +30,7 @@ export interface CloudDatabase {
   /** Prisma, for everything that is not a hot path. */
   db: Db;
   /** The same connection for synchronous SQL (see sqlite-connection.ts). */
-  sqlite: SqliteConnection;
+  sqldb: SqliteConnection;
   transaction: Transact;
 }
 
@@ -89,5 +91,5 @@ export async function openDatabase(
     hooks.run();
     return result;
   };
-  return { db, sqlite, transaction };
+  return { db, sqldb: sqlite, transaction };
 }

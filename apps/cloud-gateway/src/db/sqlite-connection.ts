@@ -4,12 +4,14 @@
 // statements apart from an open interactive transaction (it holds them until the transaction
 // ends), but a statement run on that connection directly would run INSIDE whatever transaction is
 // open (seeing its uncommitted rows, rolled back with it). So a Prisma transaction holds a gate
-// from BEGIN to COMMIT/ROLLBACK, and the direct path takes its turn at the same gate. Prisma's
-// single statements need no turn: like ours they run synchronously, so they cannot interleave.
+// from BEGIN to COMMIT/ROLLBACK, and the direct path takes its turn at the same gate, as do Prisma's
+// single statements (one run while a direct write awaits would land inside its transaction).
 //
 // The direct path exists because Prisma's query interpreter costs ~10× the SQL it runs: accepting a
-// message is a handful of prepared statements in one synchronous better-sqlite3 transaction, which
-// nothing can interleave with.
+// message is a handful of prepared statements in one better-sqlite3 transaction. The statements run
+// synchronously; the Sql interface is asynchronous only so the same code runs on Postgres (sql.ts).
+// So whoever runs SQL here holds the gate until its function has settled — a direct read or write,
+// a Prisma transaction, and each of Prisma's own statements — and nothing interleaves with it.
 //
 // Another PROCESS may hold the write lock (the admin CLI, a backup, a sqlite3 shell). Nothing here
 // waits for it on the event loop (lock-wait.ts): every transaction starts with BEGIN IMMEDIATE —
@@ -18,7 +20,6 @@
 // until its deadline.
 import type Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import { Mutex } from 'async-mutex';
 import {
   DriverAdapterError,
   type IsolationLevel,
@@ -28,62 +29,7 @@ import {
   type Transaction,
 } from '@prisma/driver-adapter-utils';
 import { backoffMs, databaseBusy, isBusy, retryWhileBusy, type LockWaitObserver } from './lock-wait';
-
-export type SqlParam = string | number | bigint | null | Buffer;
-
-/** Synchronous SQL on the shared connection; only handed out where the gate is held. */
-export interface Sql {
-  all<T>(text: string, ...params: SqlParam[]): T[];
-  get<T>(text: string, ...params: SqlParam[]): T | undefined;
-  run(text: string, ...params: SqlParam[]): { changes: number };
-}
-
-/**
- * An open write transaction: its SQL, and what to do once it has committed. Writes that must commit
- * together take it as a parameter (Outbox.append, JobRunner.enqueue); there is no ambient one.
- */
-export interface Tx extends Sql {
-  /**
-   * Runs `hook` after COMMIT, never after a rollback: the wake-ups of whatever reads what this
-   * transaction wrote (the dispatcher, the job runner). The same function registered twice in one
-   * commit runs once, so a group commit of a hundred sends wakes each reader once. Hooks must not throw.
-   */
-  afterCommit(hook: () => void): void;
-}
-
-/**
- * The after-commit hooks of one transaction. A group commit keeps one list for all its writes and
- * cuts a write's hooks off again when its savepoint rolls back (`mark`/`dropSince`); each distinct
- * hook runs once. A plain array, not a Set per write: the accept path pays for this on every request.
- */
-export class AfterCommit {
-  private readonly hooks: (() => void)[] = [];
-
-  add = (hook: () => void): void => {
-    this.hooks.push(hook);
-  };
-
-  mark(): number {
-    return this.hooks.length;
-  }
-
-  dropSince(mark: number): void {
-    this.hooks.length = mark;
-  }
-
-  run(): void {
-    const hooks = this.hooks.length > 1 ? [...new Set(this.hooks)] : this.hooks.slice();
-    this.hooks.length = 0;
-    for (const hook of hooks) {
-      try {
-        hook();
-      } catch (err) {
-        // The data is committed; a failing wake-up only delays work until the next poll.
-        process.emitWarning(err instanceof Error ? err : new Error(String(err)), 'AfterCommitHookFailed');
-      }
-    }
-  }
-}
+import { AfterCommit, type Sql, type SqlDatabase, type SqlParam, type Tx, type WriteOptions } from './sql';
 
 /** Prepared statements by SQL text. Multi-row inserts vary their text by row count, so it is bounded. */
 class StatementCache {
@@ -111,9 +57,57 @@ export interface LockWaitOptions {
   observer?: LockWaitObserver;
 }
 
-/** Held by a Prisma transaction from BEGIN to its end, and by each batch of direct statements. */
+/**
+ * Who may use the connection: held by a Prisma transaction from BEGIN to its end, by each direct
+ * read or group commit until its function has settled, and by each of Prisma's own statements.
+ * Not async-mutex: taking a free gate here starts the holder at once, without a promise hop, and
+ * every API request takes it for its key read.
+ */
+export class ConnectionTurn {
+  private held = false;
+  private readonly waiters: (() => void)[] = [];
+
+  /** Resolves with the release function once the turn is ours. */
+  acquire(): Promise<() => void> {
+    if (!this.held) {
+      this.held = true;
+      return Promise.resolve(this.releaser());
+    }
+    return new Promise((resolve) => this.waiters.push(() => resolve(this.releaser())));
+  }
+
+  /** Runs `fn` holding the turn; when it is free (the usual case) `fn` starts synchronously. */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.held) return this.acquire().then((release) => settle(fn, release));
+    this.held = true;
+    return settle(fn, this.releaser());
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.held = false;
+    };
+  }
+}
+
+function settle<T>(fn: () => Promise<T>, release: () => void): Promise<T> {
+  let promise: Promise<T>;
+  try {
+    promise = fn();
+  } catch (err) {
+    release();
+    return Promise.reject(err);
+  }
+  return promise.finally(release);
+}
+
 export class SqliteGate {
-  readonly mutex = new Mutex();
+  readonly turn = new ConnectionTurn();
 
   constructor(readonly lockWait: Required<LockWaitOptions>) {}
 
@@ -135,7 +129,7 @@ export class SqliteGate {
 }
 
 interface PendingWrite {
-  fn: (tx: Tx) => unknown;
+  fn: (tx: Tx) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
   /** When it stops waiting for another process's lock (epoch ms). */
@@ -145,17 +139,18 @@ interface PendingWrite {
   waited?: boolean;
 }
 
-export interface WriteOptions {
-  /** Waits this long for another process's write lock instead of the connection's default, in ms. */
-  lockWaitMs?: number;
-  /**
-   * Commits with synchronous=FULL: the commit survives a power loss, not only a crash of the
-   * process (WAL with synchronous=NORMAL may lose the last commits to a power loss).
-   */
-  durable?: boolean;
+/** better-sqlite3 binds no Date or boolean: times go in as epoch ms (the `unixepoch-ms` format), booleans as 0/1. */
+function bind(params: SqlParam[]): unknown[] {
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    if (typeof p === 'object' && p instanceof Date) params[i] = p.getTime();
+    else if (typeof p === 'boolean') params[i] = p ? 1 : 0;
+  }
+  return params;
 }
 
-export class SqliteConnection {
+export class SqliteConnection implements SqlDatabase {
+  readonly dialect = 'sqlite' as const;
   private readonly cache: StatementCache;
   private readonly sql: Sql;
   private readonly pending: PendingWrite[] = [];
@@ -171,25 +166,27 @@ export class SqliteConnection {
     private readonly gate: SqliteGate,
   ) {
     this.cache = new StatementCache(database);
+    // async only for the interface's sake: each statement runs synchronously when called.
     this.sql = {
-      all: <T>(text: string, ...params: SqlParam[]) => this.cache.get(text).all(...params) as T[],
-      get: <T>(text: string, ...params: SqlParam[]) => this.cache.get(text).get(...params) as T | undefined,
-      run: (text: string, ...params: SqlParam[]) => ({ changes: this.cache.get(text).run(...params).changes }),
+      dialect: 'sqlite',
+      all: async <T>(text: string, ...params: SqlParam[]) => this.cache.get(text).all(...bind(params)) as T[],
+      get: async <T>(text: string, ...params: SqlParam[]) => this.cache.get(text).get(...bind(params)) as T | undefined,
+      run: async (text: string, ...params: SqlParam[]) => ({ changes: this.cache.get(text).run(...bind(params)).changes }),
     };
     this.writeTx = this.tx(this.hooks);
   }
 
   /**
-   * Runs `fn` atomically when it is its turn, and resolves once that is committed. `fn` is
-   * synchronous: nothing else touches the connection until it returns; if it throws, everything
-   * it wrote is rolled back and the promise rejects.
+   * Runs `fn` atomically when it is its turn, and resolves once that is committed. Nothing else
+   * touches the connection until `fn` has settled; if it throws, everything it wrote is rolled back
+   * and the promise rejects. `fn` must await nothing but its own SQL: the whole connection waits for it.
    *
    * Group commit: the writes that arrive while the connection is busy go in ONE IMMEDIATE
    * transaction (the write lock is taken up front, so another process cannot fail it half-way),
    * each inside its own savepoint. A commit is most of what a small write costs, so under load
    * this multiplies what the connection can accept; alone, a write is a transaction of its own.
    */
-  write<T>(fn: (tx: Tx) => T, options: WriteOptions = {}): Promise<T> {
+  write<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({
         fn,
@@ -202,12 +199,12 @@ export class SqliteConnection {
       if (!this.flushScheduled && this.busyAttempts === 0) {
         this.flushScheduled = true;
         // A timer callback has no one to await it: flush() settles every queued write's own promise.
-        setImmediate(() => void this.atTurn(() => this.flush()));
+        setImmediate(() => void this.gate.turn.run(() => this.flush()));
       }
     });
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     this.flushScheduled = false;
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
@@ -226,7 +223,7 @@ export class SqliteConnection {
         this.cache.get('SAVEPOINT write').run();
         const mark = this.hooks.mark();
         try {
-          outcomes.push({ ok: true, value: item.fn(this.writeTx) });
+          outcomes.push({ ok: true, value: await item.fn(this.writeTx) });
         } catch (err) {
           this.hooks.dropSince(mark);
           this.cache.get('ROLLBACK TO write').run();
@@ -253,7 +250,7 @@ export class SqliteConnection {
   }
 
   private tx(hooks: AfterCommit): Tx {
-    return { all: this.sql.all, get: this.sql.get, run: this.sql.run, afterCommit: hooks.add };
+    return { dialect: 'sqlite', all: this.sql.all, get: this.sql.get, run: this.sql.run, afterCommit: hooks.add };
   }
 
   /**
@@ -274,7 +271,7 @@ export class SqliteConnection {
     this.pending.unshift(...batch.filter((item) => item.deadline > now));
     this.busyAttempts = this.pending.length === 0 ? 0 : this.busyAttempts + 1;
     // As above: the retry's outcome reaches each waiting write through its own promise.
-    if (this.busyAttempts > 0) setTimeout(() => void this.atTurn(() => this.flush()), backoffMs(this.busyAttempts));
+    if (this.busyAttempts > 0) setTimeout(() => void this.gate.turn.run(() => this.flush()), backoffMs(this.busyAttempts));
   }
 
   private lockAcquired(batch: PendingWrite[]): void {
@@ -282,26 +279,12 @@ export class SqliteConnection {
     this.busyAttempts = 0;
   }
 
-  /** Synchronous reads on a consistent, committed state. */
-  read<T>(fn: (sql: Sql) => T): Promise<T> {
-    const attempt = () => this.atTurn(() => fn(this.sql));
+  /** Reads on a consistent, committed state: nothing writes the connection until `fn` has settled. */
+  read<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    const attempt = () => this.gate.turn.run(() => fn(this.sql));
     // WAL readers do not wait for writers; SQLITE_BUSY here is rare (recovery), and retried the same
     // way. Every API request reads its key here, so the usual path stays a single call.
     return attempt().catch((err: unknown) => (isBusy(err) ? retryWhileBusy(attempt, this.gate.deadline(), this.gate.lockWait.observer) : Promise.reject(err)));
-  }
-
-  /**
-   * Runs synchronous `fn` at the gate's turn. Only a Prisma transaction holds the gate across
-   * awaits, so when it is free (the usual case) `fn` runs at once: queueing at the mutex cost
-   * every API request more than its key read.
-   */
-  private atTurn<T>(fn: () => T): Promise<T> {
-    if (this.gate.mutex.isLocked()) return this.gate.mutex.runExclusive(fn);
-    try {
-      return Promise.resolve(fn());
-    } catch (err) {
-      return Promise.reject(err);
-    }
   }
 
   /**
@@ -317,9 +300,12 @@ export class SqliteConnection {
 
 function gatedAdapter(adapter: SqlDriverAdapter, database: Database.Database, gate: SqliteGate): SqlDriverAdapter {
   const { observer } = gate.lockWait;
-  // Prisma's statements outside a transaction: a write that finds the lock taken is tried again.
-  const unlessBusy = <T>(run: () => Promise<T>): Promise<T> =>
-    run().catch((err: unknown) => (isBusy(err) ? retryWhileBusy(run, gate.deadline(), observer) : Promise.reject(err)));
+  // Prisma's statements outside a transaction take their turn (one run while a direct write awaits
+  // would land inside its transaction); a write that finds the lock taken is tried again.
+  const unlessBusy = <T>(statement: () => Promise<T>): Promise<T> => {
+    const run = () => gate.turn.run(statement);
+    return run().catch((err: unknown) => (isBusy(err) ? retryWhileBusy(run, gate.deadline(), observer) : Promise.reject(err)));
+  };
   return {
     provider: adapter.provider,
     adapterName: adapter.adapterName,
@@ -344,7 +330,7 @@ async function beginImmediate(adapter: SqlDriverAdapter, database: Database.Data
   const deadline = gate.deadline();
   const { observer } = gate.lockWait;
   for (let attempt = 0; ; attempt++) {
-    const release = await gate.mutex.acquire();
+    const release = await gate.turn.acquire();
     try {
       database.prepare('BEGIN IMMEDIATE').run();
     } catch (err) {

@@ -2,7 +2,7 @@
 // enough — there is nothing to brute-force), told apart by a short prefix, revocable.
 import { randomBytes } from 'node:crypto';
 import { notFound, sha256Hex } from '@dtg/service-kit';
-import type { DbTx, SqliteConnection } from '../../db/prisma';
+import type { DbTx, SqlDatabase } from '../../db/prisma';
 import type { ApiKey as ApiKeyRow } from '../../generated/prisma/client';
 import { newId } from '../../shared/ids';
 import { parseScopes, SCOPES, type Scope } from '../auth/permissions';
@@ -83,22 +83,22 @@ interface KnownKey {
  * one-row table costs a fraction of hashing the key and joining ApiKey to Tenant. Unknown keys are
  * not remembered: a key issued a moment ago must work at once.
  */
-export function apiKeyAuthenticator(sqlite: SqliteConnection) {
+export function apiKeyAuthenticator(sqldb: SqlDatabase) {
   const known = new Map<string, KnownKey>();
   let knownAt: number | undefined;
 
   return async (key: string): Promise<ApiKeyAuth | null> => {
     if (!key.startsWith(API_KEY_PREFIX)) return null;
-    const entry = await sqlite.read((sql): KnownKey | null => {
+    const entry = await sqldb.read(async (sql): Promise<KnownKey | null> => {
       // Read before the key: what is remembered below is never older than the version it is filed under.
-      const version = sql.get<{ version: number }>('SELECT version FROM AuthVersion WHERE id = 1')?.version;
+      const version = (await sql.get<{ version: number }>('SELECT version FROM AuthVersion WHERE id = 1'))?.version;
       if (version !== knownAt) {
         known.clear();
         knownAt = version;
       }
       const remembered = known.get(key);
       if (remembered) return remembered;
-      const row = sql.get<{ id: string; tenantId: string; scopes: string; revokedAt: number | null; lastUsedAt: number | null; status: string }>(
+      const row = await sql.get<{ id: string; tenantId: string; scopes: string; revokedAt: number | null; lastUsedAt: number | null; status: string }>(
         'SELECT k.id, k.tenantId, k.scopes, k.revokedAt, k.lastUsedAt, t.status FROM ApiKey k JOIN Tenant t ON t.id = k.tenantId WHERE k.hash = ?',
         hashApiKey(key),
       );
@@ -113,7 +113,7 @@ export function apiKeyAuthenticator(sqlite: SqliteConnection) {
     if (entry.lastUsedAt === null || now - entry.lastUsedAt > LAST_USED_PRECISION_MS) {
       entry.lastUsedAt = now;
       const id = entry.auth.keyId;
-      await sqlite.write((sql) => sql.run('UPDATE ApiKey SET lastUsedAt = ? WHERE id = ?', now, id));
+      await sqldb.write(async (sql) => await sql.run('UPDATE ApiKey SET lastUsedAt = ? WHERE id = ?', now, id));
     }
     return entry.auth;
   };

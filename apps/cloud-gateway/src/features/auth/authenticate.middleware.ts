@@ -3,7 +3,7 @@
 // queries by tenant.
 import type { RequestHandler, Response } from 'express';
 import { forbidden, setContextValue, unauthorized } from '@dtg/service-kit';
-import type { SqliteConnection } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import { apiKeyAuthenticator } from '../api-keys/api-keys.service';
 import { scopeRefusal, type Principal, type Scope } from './permissions';
 import { userTokenAuthenticator } from './user-token-authenticator';
@@ -17,9 +17,9 @@ export function principal(res: Response): Principal {
   return found;
 }
 
-export function authenticate(deps: { sqlite: SqliteConnection; userTokenSecret: string }): RequestHandler {
-  const apiKey = apiKeyAuthenticator(deps.sqlite);
-  const userToken = userTokenAuthenticator(deps.sqlite);
+export function authenticate(deps: { sqldb: SqlDatabase; userTokenSecret: string }): RequestHandler {
+  const apiKey = apiKeyAuthenticator(deps.sqldb);
+  const userToken = userTokenAuthenticator(deps.sqldb);
   return async (req, res, next) => {
     try {
       const header = req.headers.authorization ?? '';

@@ -3,7 +3,7 @@
 // it looked up is remembered for as long as AuthVersion.version stays the same: triggers add 1 to
 // it whenever a revocation is written or a tenant's status changes, whichever process writes it
 // (this one, the admin CLI). Reading that one-row table costs less than the lookups it saves.
-import type { SqliteConnection } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import type { UserTokenClaims } from './user-tokens';
 
 interface Checked {
@@ -15,28 +15,28 @@ interface Checked {
 /** Remembered tokens at most; beyond it the memory starts again (tokens live minutes). */
 const MAX_REMEMBERED = 50_000;
 
-export function userTokenAuthenticator(sqlite: SqliteConnection) {
+export function userTokenAuthenticator(sqldb: SqlDatabase) {
   const known = new Map<string, Checked>();
   let knownAt: number | undefined;
 
   return (claims: UserTokenClaims): Promise<Checked> =>
-    sqlite.read((sql) => {
+    sqldb.read(async (sql) => {
       // Read before the lookups: what is remembered below is never older than the version it is filed under.
-      const version = sql.get<{ version: number }>('SELECT version FROM AuthVersion WHERE id = 1')?.version;
+      const version = (await sql.get<{ version: number }>('SELECT version FROM AuthVersion WHERE id = 1'))?.version;
       if (version !== knownAt || known.size >= MAX_REMEMBERED) {
         known.clear();
         knownAt = version;
       }
       const remembered = known.get(claims.tokenId);
       if (remembered) return remembered;
-      const byId = sql.get('SELECT 1 AS hit FROM RevokedUserToken WHERE tenantId = ? AND jti = ?', claims.tenantId, claims.tokenId);
-      const byPerson = sql.get(
+      const byId = await sql.get('SELECT 1 AS hit FROM RevokedUserToken WHERE tenantId = ? AND jti = ?', claims.tenantId, claims.tokenId);
+      const byPerson = await sql.get(
         'SELECT 1 AS hit FROM UserTokenCutoff WHERE tenantId = ? AND userid = ? AND revokedBefore >= ?',
         claims.tenantId,
         claims.userid,
         claims.issuedAt.getTime(),
       );
-      const tenantStatus = sql.get<{ status: string }>('SELECT status FROM Tenant WHERE id = ?', claims.tenantId)?.status;
+      const tenantStatus = (await sql.get<{ status: string }>('SELECT status FROM Tenant WHERE id = ?', claims.tenantId))?.status;
       const checked = { revoked: byId !== undefined || byPerson !== undefined, tenantStatus };
       if (version !== undefined) known.set(claims.tokenId, checked);
       return checked;

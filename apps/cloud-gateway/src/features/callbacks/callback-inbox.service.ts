@@ -43,7 +43,7 @@ export function callbackInbox(deps: CallbackInboxDeps) {
     const event = { id, source: endpoint.source, eventType: payload.EventType, corpId: corpIdOf(payload) ?? null, payload };
     if (!(await callbackEventsRepository.insertIfAbsent(tx, event, new Date(nowMs)))) return 'duplicate';
     const job: CallbackJobPayload = { eventId: event.id };
-    jobs.enqueue(sql, CALLBACK_JOB, job, { tenantId: endpoint.tenantId });
+    await jobs.enqueue(sql, CALLBACK_JOB, job, { tenantId: endpoint.tenantId });
     return 'accepted';
   }
 

@@ -40,13 +40,13 @@ export function contactEvents(deps: ContactEventsDeps) {
     return {
       commit: async (_tx, sql) => {
         for (const [i, batch] of inBatches(read.users, MAX_BATCH).entries()) {
-          outbox.append(sql, tenant.id, 'user.upserted', { users: batch }, { id: derivedEventId(eventId, `${part}uu${i}`) });
+          await outbox.append(sql, tenant.id, 'user.upserted', { users: batch }, { id: derivedEventId(eventId, `${part}uu${i}`) });
         }
         for (const [i, batch] of inBatches(read.gone, MAX_BATCH).entries()) {
-          outbox.append(sql, tenant.id, 'user.removed', { userids: batch }, { id: derivedEventId(eventId, `${part}ur${i}`) });
+          await outbox.append(sql, tenant.id, 'user.removed', { userids: batch }, { id: derivedEventId(eventId, `${part}ur${i}`) });
         }
         // Someone who left the organisation keeps no working token (the store ends their sessions on user.removed).
-        deps.revocations.revokeUsers(sql, tenant.id, read.gone);
+        await deps.revocations.revokeUsers(sql, tenant.id, read.gone);
       },
     };
   }
@@ -56,10 +56,10 @@ export function contactEvents(deps: ContactEventsDeps) {
     return {
       commit: async (_tx, sql) => {
         for (const [i, batch] of inBatches(read.departments, MAX_BATCH).entries()) {
-          outbox.append(sql, tenant.id, 'department.upserted', { departments: batch }, { id: derivedEventId(eventId, `${part}du${i}`) });
+          await outbox.append(sql, tenant.id, 'department.upserted', { departments: batch }, { id: derivedEventId(eventId, `${part}du${i}`) });
         }
         for (const [i, batch] of inBatches(read.gone, MAX_BATCH).entries()) {
-          outbox.append(sql, tenant.id, 'department.removed', { deptIds: batch }, { id: derivedEventId(eventId, `${part}dr${i}`) });
+          await outbox.append(sql, tenant.id, 'department.removed', { deptIds: batch }, { id: derivedEventId(eventId, `${part}dr${i}`) });
         }
       },
     };

@@ -3,7 +3,7 @@
 // milliseconds in SQLite (the adapter's unixepoch-ms format), hence the numeric comparisons.
 // The queries name `status` explicitly so SQLite walks the (tenantId, status, nextAttemptAt)
 // index instead of every delivered row: claiming stays O(batch), not O(history).
-// Synchronous SQL on the shared connection, like the outbox that writes these rows: the dispatcher
+// Direct SQL (db/sql.ts), like the outbox that writes these rows: the dispatcher
 // is a hot path, and these statements are set-based SQL Prisma's models cannot express. Lists go in
 // as one JSON parameter (json_each), so each statement has one text and stays prepared.
 import type { Sql } from '../../db/prisma';
@@ -42,9 +42,9 @@ export const deliveriesRepository = {
    * Tenants with something due now: active ones only (a suspended tenant gets nothing) whose
    * endpoint is not disabled (endpoint-health.ts; their events wait in the outbox).
    */
-  tenantsWithDueWork(sql: Sql, now: number): string[] {
+  async tenantsWithDueWork(sql: Sql, now: number): Promise<string[]> {
     // One index probe per active tenant, rather than reading every due row.
-    const rows = sql.all<{ id: string }>(
+    const rows = await sql.all<{ id: string }>(
       `SELECT t.id FROM Tenant t WHERE t.status = 'active' AND t.endpointDisabledAt IS NULL AND (
          EXISTS (SELECT 1 FROM Delivery d WHERE d.tenantId = t.id AND d.status = 'pending' AND d.nextAttemptAt <= ?)
          OR EXISTS (SELECT 1 FROM Delivery d WHERE d.tenantId = t.id AND d.status = 'delivering' AND d.leaseUntil < ?))`,
@@ -55,8 +55,8 @@ export const deliveriesRepository = {
   },
 
   /** Nothing while the tenant's endpoint is disabled: a worker that was running when it happened stops claiming. */
-  claim(sql: Sql, tenantId: string, owner: string, limit: number, now: number, leaseMs: number): ClaimedDelivery[] {
-    return sql.all<ClaimedDelivery>(
+  async claim(sql: Sql, tenantId: string, owner: string, limit: number, now: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    return await sql.all<ClaimedDelivery>(
       `UPDATE Delivery SET status = 'delivering', leaseOwner = ?, leaseUntil = ?, updatedAt = ?
        WHERE (SELECT endpointDisabledAt FROM Tenant WHERE id = ?) IS NULL AND id IN (
          SELECT id FROM (
@@ -77,9 +77,9 @@ export const deliveriesRepository = {
     );
   },
 
-  events(sql: Sql, ids: readonly string[]): Map<string, EventRow> {
+  async events(sql: Sql, ids: readonly string[]): Promise<Map<string, EventRow>> {
     if (ids.length === 0) return new Map();
-    const rows = sql.all<EventRow>(
+    const rows = await sql.all<EventRow>(
       'SELECT id, tenantId, seq, type, occurredAt, data, requestId FROM Event WHERE id IN (SELECT value FROM json_each(?))',
       JSON.stringify(ids),
     );
@@ -90,9 +90,9 @@ export const deliveriesRepository = {
    * Records a batch of finished attempts in one transaction (the caller's): an attempt row each, and
    * the new state of each delivery. Until this commits the rows stay leased, so a crash only re-sends.
    */
-  record(sql: Sql, results: readonly AttemptResult[], now: number): void {
+  async record(sql: Sql, results: readonly AttemptResult[], now: number): Promise<void> {
     if (results.length === 0) return;
-    sql.run(
+    await sql.run(
       `INSERT INTO DeliveryAttempt (deliveryId, at, httpStatus, durationMs, response, error)
        SELECT value ->> 0, ?, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?)`,
       now,
@@ -102,7 +102,7 @@ export const deliveriesRepository = {
     );
     for (const r of results) {
       if (r.outcome.status === 'delivered') continue;
-      sql.run(
+      await sql.run(
         `UPDATE Delivery SET status = ?, attempts = ?, nextAttemptAt = COALESCE(?, nextAttemptAt), lastError = ?, leaseOwner = NULL, leaseUntil = NULL, updatedAt = ? WHERE id = ?`,
         r.outcome.status,
         r.outcome.attempts,
@@ -114,7 +114,7 @@ export const deliveriesRepository = {
     }
     const delivered = results.filter((r) => r.outcome.status === 'delivered').map((r) => r.deliveryId);
     if (delivered.length === 0) return;
-    sql.run(
+    await sql.run(
       `UPDATE Delivery SET status = 'delivered', attempts = attempts + 1, lastError = NULL, leaseOwner = NULL, leaseUntil = NULL, updatedAt = ? WHERE id IN (SELECT value FROM json_each(?))`,
       now,
       JSON.stringify(delivered),

@@ -6,7 +6,7 @@
 import { nextStep, parseRetryAfter, signWebhook, type PushResult, type RetryPolicy } from '@dtg/webhook-signing';
 import { BatchWriter, KeyedWorkers, runWithContext, type Logger, type Signal } from '@dtg/service-kit';
 import { Counter, type Registry } from 'prom-client';
-import type { Db, SqliteConnection, Tx } from '../../db/prisma';
+import type { Db, SqlDatabase, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { OpsWebhooks } from '../ops/ops-webhooks';
@@ -19,8 +19,8 @@ import { assertSafeWebhookUrl } from './webhook-url-guard';
 export interface DispatcherDeps {
   /** Tenants (their webhook URL and secrets) through Prisma's models. */
   db: Db;
-  /** Deliveries and their events as synchronous SQL (deliveries.repository.ts). */
-  sqlite: SqliteConnection;
+  /** Deliveries and their events as direct SQL (deliveries.repository.ts). */
+  sqldb: SqlDatabase;
   tenants: TenantsService;
   logger: Logger;
   send: WebhookSender;
@@ -60,7 +60,7 @@ export class Dispatcher extends KeyedWorkers {
     this.now = deps.now ?? Date.now;
     // Finished attempts are written in batches, one SQLite transaction per batch (with the endpoint's
     // health and the operator's delivery.dead, which commit with them).
-    this.outcomes = new BatchWriter((batch) => deps.sqlite.write((tx) => this.recordBatch(tx, batch)), {
+    this.outcomes = new BatchWriter((batch) => deps.sqldb.write(async (tx) => this.recordBatch(tx, batch)), {
       at: 200,
       everyMs: 10,
       onError: (err, count) =>
@@ -74,7 +74,7 @@ export class Dispatcher extends KeyedWorkers {
   }
 
   protected due(): Promise<string[]> {
-    return this.deps.sqlite.read((sql) => deliveriesRepository.tenantsWithDueWork(sql, this.now()));
+    return this.deps.sqldb.read(async (sql) => deliveriesRepository.tenantsWithDueWork(sql, this.now()));
   }
 
   protected work(tenantId: string, signal: Signal): Promise<boolean> {
@@ -98,12 +98,12 @@ export class Dispatcher extends KeyedWorkers {
         const free = concurrencyPerTenant - inFlight;
         if (free >= batch || inFlight === 0) {
           const now = this.now();
-          const claimed = await this.deps.sqlite.write((tx) => deliveriesRepository.claim(tx, tenantId, this.owner, free, now, leaseMs));
+          const claimed = await this.deps.sqldb.write(async (tx) => deliveriesRepository.claim(tx, tenantId, this.owner, free, now, leaseMs));
           if (claimed.length === 0 && inFlight === 0) break;
           if (claimed.length > 0) {
             const [target, events] = await Promise.all([
               this.target(tenantId),
-              this.deps.sqlite.read((sql) =>
+              this.deps.sqldb.read(async (sql) =>
                 deliveriesRepository.events(
                   sql,
                   claimed.map((c) => c.eventId),
@@ -195,23 +195,23 @@ export class Dispatcher extends KeyedWorkers {
     return this.deps.send(target.url, body, headers, this.deps.timeoutMs);
   }
 
-  private recordBatch(tx: Tx, batch: AttemptResult[]): void {
+  private async recordBatch(tx: Tx, batch: AttemptResult[]): Promise<void> {
     const now = this.now();
-    deliveriesRepository.record(tx, batch, now);
-    this.deps.health?.recorded(
+    await deliveriesRepository.record(tx, batch, now);
+    await this.deps.health?.recorded(
       tx,
       batch.map((r) => ({ tenantId: r.tenantId, ok: r.outcome.status === 'delivered' })),
       now,
     );
-    this.reportDead(tx, batch);
+    await this.reportDead(tx, batch);
   }
 
   /** One delivery.dead per tenant and batch (a store down for a day kills many at once), committed with the attempts. */
-  private reportDead(tx: Tx, batch: readonly AttemptResult[]): void {
+  private async reportDead(tx: Tx, batch: readonly AttemptResult[]): Promise<void> {
     const dead = new Map<string, AttemptResult[]>();
     for (const r of batch) if (r.outcome.status === 'dead') dead.set(r.tenantId, [...(dead.get(r.tenantId) ?? []), r]);
     for (const [tenantId, results] of dead) {
-      this.deps.ops?.emit(tx, 'delivery.dead', {
+      await this.deps.ops?.emit(tx, 'delivery.dead', {
         tenantId,
         count: results.length,
         // Enough to resend each (admin deliveries list --status dead has them all).

@@ -9,7 +9,7 @@ import type { CallRecord } from '@dtg/dingtalk-client';
 import type { Logger } from '@dtg/service-kit';
 import { Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
-import type { SqliteConnection } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import { shanghaiMonth } from '../../shared/china-time';
 import type { Tenant } from '../tenants/tenant';
 
@@ -26,7 +26,7 @@ export const CallUsageSchema = z.object({
 export type CallUsage = z.infer<typeof CallUsageSchema>;
 
 export interface CallBudgetOptions {
-  sqlite: SqliteConnection;
+  sqldb: SqlDatabase;
   logger: Logger;
   /** DINGTALK_MONTHLY_CALL_BUDGET: a tenant's `monthlyCallBudget` overrides it. */
   defaultBudget: number;
@@ -76,10 +76,10 @@ export class CallBudget {
     if (batch.size === 0) return;
     this.pending = new Map();
     try {
-      await this.opts.sqlite.write((sql) => {
+      await this.opts.sqldb.write(async (sql) => {
         for (const [key, { calls, spentAt }] of batch) {
           const [orgKey, month] = key.split('|') as [string, string];
-          sql.run(
+          await sql.run(
             `INSERT INTO DingTalkCallUsage (orgKey, month, calls, quotaSpentAt) VALUES (?, ?, ?, ?)
              ON CONFLICT (orgKey, month) DO UPDATE SET calls = calls + excluded.calls, quotaSpentAt = coalesce(quotaSpentAt, excluded.quotaSpentAt)`,
             orgKey,
@@ -109,12 +109,13 @@ export class CallBudget {
     const budget = tenant.monthlyCallBudget ?? this.opts.defaultBudget;
     const orgKey = this.orgKey(tenant);
     const stored = orgKey
-      ? await this.opts.sqlite.read((sql) =>
-          sql.get<{ calls: number; quotaSpentAt: number | null }>(
-            'SELECT calls, quotaSpentAt FROM DingTalkCallUsage WHERE orgKey = ? AND month = ?',
-            orgKey,
-            month,
-          ),
+      ? await this.opts.sqldb.read(
+          async (sql) =>
+            await sql.get<{ calls: number; quotaSpentAt: number | null }>(
+              'SELECT calls, quotaSpentAt FROM DingTalkCallUsage WHERE orgKey = ? AND month = ?',
+              orgKey,
+              month,
+            ),
         )
       : undefined;
     const unflushed = orgKey ? this.pending.get(`${orgKey}|${month}`) : undefined;

@@ -5,13 +5,13 @@
 // nothing about the credentials and changes nothing.
 import { DingTalkApiError, type ErrorKind, type TokenFetchRecord } from '@dtg/dingtalk-client';
 import type { Logger } from '@dtg/service-kit';
-import type { SqliteConnection } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import type { OpsWebhooks } from '../ops/ops-webhooks';
 
 /** DingTalk's answers that an operator must fix the credentials or the authorisation. */
 const REFUSED = new Set<ErrorKind>(['fail-config', 'fail-not-authorized']);
 
-export function credentialsHealth(deps: { sqlite: SqliteConnection; ops: OpsWebhooks; logger: Logger; now: () => number }) {
+export function credentialsHealth(deps: { sqldb: SqlDatabase; ops: OpsWebhooks; logger: Logger; now: () => number }) {
   /** The tenants a token key belongs to: `app:<appKey>` (internal apps), `corp:<suiteKey>:<corpId>` (suite installs). */
   function owner(key: string): { where: string; value: string } | undefined {
     const [kind, first, second] = key.split(':');
@@ -26,18 +26,18 @@ export function credentialsHealth(deps: { sqlite: SqliteConnection; ops: OpsWebh
     const refusal = fetch.error instanceof DingTalkApiError && REFUSED.has(fetch.error.kind) ? fetch.error : undefined;
     if (!fetch.ok && !refusal) return;
     const now = deps.now();
-    await deps.sqlite.write((tx) => {
+    await deps.sqldb.write(async (tx) => {
       if (!refusal) {
-        tx.run(`UPDATE Tenant SET credentialsFailingSince = NULL WHERE credentialsFailingSince IS NOT NULL AND ${tenants.where}`, tenants.value);
+        await tx.run(`UPDATE Tenant SET credentialsFailingSince = NULL WHERE credentialsFailingSince IS NOT NULL AND ${tenants.where}`, tenants.value);
         return;
       }
-      const marked = tx.all<{ id: string; name: string }>(
+      const marked = await tx.all<{ id: string; name: string }>(
         `UPDATE Tenant SET credentialsFailingSince = ? WHERE credentialsFailingSince IS NULL AND ${tenants.where} RETURNING id, name`,
         now,
         tenants.value,
       );
       for (const tenant of marked) {
-        deps.ops.emit(
+        await deps.ops.emit(
           tx,
           'tenant.credentials_failing',
           {

@@ -3,7 +3,7 @@
 import { DingTalkClient, type AppCredentials, type CallRecord, type OrgClient, type TokenFetchRecord } from '@dtg/dingtalk-client';
 import { AppError, currentRequestId } from '@dtg/service-kit';
 import type { CloudConfig } from '../../config';
-import type { Db, SqliteConnection } from '../../db/prisma';
+import type { Db, SqlDatabase } from '../../db/prisma';
 import type { SecretBox } from '../../shared/secret-box';
 import type { Tenant } from '../tenants/tenant';
 import { sqliteTokenStore } from './sqlite-token-store';
@@ -21,7 +21,7 @@ export interface DingTalk {
 export function createDingTalk(
   config: CloudConfig,
   db: Db,
-  sqlite: SqliteConnection,
+  sqldb: SqlDatabase,
   secrets: SecretBox,
   options: {
     clock?: () => number;
@@ -46,7 +46,7 @@ export function createDingTalk(
 
   async function appSecret(tenant: Tenant): Promise<string> {
     // Direct SQL: every DingTalk call of an internal app opens its secret (Prisma cost ~50× the read).
-    const row = await sqlite.read((sql) => sql.get<{ appSecretEnc: string | null }>('SELECT appSecretEnc FROM Tenant WHERE id = ?', tenant.id));
+    const row = await sqldb.read(async (sql) => await sql.get<{ appSecretEnc: string | null }>('SELECT appSecretEnc FROM Tenant WHERE id = ?', tenant.id));
     if (!row?.appSecretEnc || !tenant.appKey) throw new AppError('unavailable', `tenant ${tenant.id} has no app credentials`);
     return secrets.open(row.appSecretEnc, 'Tenant.appSecretEnc', tenant.id);
   }

@@ -75,7 +75,7 @@ async function listChildren(ctx: WalkContext, p: SyncProgress, head: number): Pr
   if (head === ROOT_DEPT_ID) departments.unshift({ deptId: ROOT_DEPT_ID, name: tenant.name, parentId: null });
   return commit(ctx, async (tx, sql) => {
     const marked = await repo.markDepartments(tx, tenant.id, syncId, departments, p.full);
-    for (const batch of inBatches(marked.changed, BATCH_SIZE)) ctx.outbox.append(sql, tenant.id, 'department.upserted', { departments: batch });
+    for (const batch of inBatches(marked.changed, BATCH_SIZE)) await ctx.outbox.append(sql, tenant.id, 'department.upserted', { departments: batch });
     // Only departments met for the first time are queued, so a cycle or a repeat cannot loop the walk.
     const queued = marked.firstSeen.map((d) => d.deptId).filter((id) => id !== head);
     return { progress: { ...p, queue: [...p.queue, ...queued], listed: true }, counts: { departmentsSeen: marked.firstSeen.length } };
@@ -99,7 +99,7 @@ async function listMembers(ctx: WalkContext, p: SyncProgress, head: number): Pro
       return { progress: next };
     }
     const marked = await repo.markUsers(tx, ctx.tenant.id, ctx.syncId, page.list.map(toUserProfile), p.full);
-    for (const batch of inBatches(marked.changed, BATCH_SIZE)) ctx.outbox.append(sql, ctx.tenant.id, 'user.upserted', { users: batch });
+    for (const batch of inBatches(marked.changed, BATCH_SIZE)) await ctx.outbox.append(sql, ctx.tenant.id, 'user.upserted', { users: batch });
     return { progress: next, counts: { usersSeen: marked.firstSeen.length } };
   });
 }
@@ -108,9 +108,9 @@ async function removeGoneUsers(ctx: WalkContext, p: SyncProgress): Promise<SyncP
   return commit(ctx, async (tx, sql) => {
     const gone = await repo.goneUsers(tx, ctx.tenant.id, ctx.syncId, BATCH_SIZE);
     if (gone.length === 0) return { progress: { ...p, phase: 'remove-departments' } };
-    ctx.outbox.append(sql, ctx.tenant.id, 'user.removed', { userids: gone });
+    await ctx.outbox.append(sql, ctx.tenant.id, 'user.removed', { userids: gone });
     // Gone from the organisation since the last sync: their tokens stop working with this event.
-    ctx.revocations.revokeUsers(sql, ctx.tenant.id, gone);
+    await ctx.revocations.revokeUsers(sql, ctx.tenant.id, gone);
     await repo.removeUsers(tx, ctx.tenant.id, gone);
     return { progress: p, counts: { usersRemoved: gone.length } };
   });
@@ -120,7 +120,7 @@ async function removeGoneDepartments(ctx: WalkContext, p: SyncProgress): Promise
   return commit(ctx, async (tx, sql) => {
     const gone = await repo.goneDepartments(tx, ctx.tenant.id, ctx.syncId, BATCH_SIZE);
     if (gone.length === 0) return { progress: null };
-    ctx.outbox.append(sql, ctx.tenant.id, 'department.removed', { deptIds: gone });
+    await ctx.outbox.append(sql, ctx.tenant.id, 'department.removed', { deptIds: gone });
     await repo.removeDepartments(tx, ctx.tenant.id, gone);
     return { progress: p };
   });

@@ -57,7 +57,7 @@ export function directoryService(deps: { db: Db; transaction: Transact; jobs: Jo
         const started = await tx.directorySync.create({
           data: { id, tenantId, status: 'running', startedAt: new Date(now()), progress: JSON.stringify(initialProgress(options.full)) },
         });
-        jobs.enqueue(sql, DIRECTORY_SYNC_JOB, { syncId: id }, { tenantId, id: directorySyncJobId(id) });
+        await jobs.enqueue(sql, DIRECTORY_SYNC_JOB, { syncId: id }, { tenantId, id: directorySyncJobId(id) });
         return started;
       });
       return toView(row);

@@ -3,7 +3,7 @@
 // again after the lease — handlers are written to resume (they re-read their own progress).
 import { AppError, Pump, runWithContext, type Logger } from '@dtg/service-kit';
 import { Histogram, type Registry } from 'prom-client';
-import type { SqliteConnection, Tx } from '../../db/prisma';
+import type { SqlDatabase, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 
 export interface JobContext {
@@ -40,10 +40,10 @@ export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<JobResul
  * asks only when it has room, so work that waits anyway (DingTalk's rate limits) costs no Job row
  * until it can run. Whoever records such work calls `workRecorded(tx)` in that transaction.
  */
-export type JobSource = (tx: Tx, room: number) => number;
+export type JobSource = (tx: Tx, room: number) => Promise<number>;
 
 export interface JobRunnerOptions {
-  sqlite: SqliteConnection;
+  sqldb: SqlDatabase;
   logger: Logger;
   /** How often to look for due jobs when nothing woke the runner. */
   pollIntervalMs: number;
@@ -116,10 +116,10 @@ export class JobRunner {
    * In the caller's transaction, so the job exists exactly when the change that needs it does; the
    * runner looks for it as soon as that commits (the wake-up is registered here, not by the caller).
    */
-  enqueue(tx: Tx, kind: string, payload: unknown, opts: EnqueueOptions = {}): string {
+  async enqueue(tx: Tx, kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<string> {
     const id = opts.id ?? newId('job');
     const now = this.now();
-    tx.run(
+    await tx.run(
       `INSERT INTO Job (id, kind, tenantId, payload, status, runAt, attempts, createdAt, updatedAt) VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?)${opts.ifAbsent ? ' ON CONFLICT (id) DO NOTHING' : ''}`,
       id,
       kind,
@@ -169,7 +169,7 @@ export class JobRunner {
   async runSoon(id: string): Promise<void> {
     this.soon.add(id);
     const now = this.now();
-    await this.opts.sqlite.write((sql) => sql.run("UPDATE Job SET runAt = ? WHERE id = ? AND status = 'queued'", now, id));
+    await this.opts.sqldb.write(async (sql) => await sql.run("UPDATE Job SET runAt = ? WHERE id = ? AND status = 'queued'", now, id));
     this.kick();
   }
 
@@ -183,10 +183,10 @@ export class JobRunner {
       const free = this.opts.concurrency - this.running;
       if (free <= 0) return;
       const now = this.now();
-      const claimed = await this.opts.sqlite.write((sql) => {
+      const claimed = await this.opts.sqldb.write(async (sql) => {
         this.lockBusy = false;
-        this.fromSources(sql, free);
-        return sql.all<ClaimedJob>(
+        await this.fromSources(sql, free);
+        return await sql.all<ClaimedJob>(
           // Two index range scans that stop at the limit: one OR over both would collect and sort
           // every due job, and a backlog of thousands made each claim cost milliseconds.
           `UPDATE Job SET status = 'running', leaseOwner = ?, leaseUntil = ?, updatedAt = ?
@@ -226,19 +226,20 @@ export class JobRunner {
    * first served between them and jobs already queued. A failing source is rolled back to its
    * savepoint and logged, and the claim goes on without it.
    */
-  private fromSources(sql: Tx, room: number): void {
+  private async fromSources(sql: Tx, room: number): Promise<void> {
     if (this.sources.length === 0) return;
     // The claim that follows in this transaction takes what the sources make: their enqueues need
     // no wake-up (one would only run another, empty, claim after this commit).
     const inClaim: Tx = { ...sql, afterCommit: () => undefined };
-    sql.run('SAVEPOINT sources');
+    await sql.run('SAVEPOINT sources');
     try {
-      this.sources.reduce((made, source) => (made < room ? made + source(inClaim, room - made) : made), 0);
+      let made = 0;
+      for (const source of this.sources) if (made < room) made += await source(inClaim, room - made);
     } catch (err) {
-      sql.run('ROLLBACK TO sources');
+      await sql.run('ROLLBACK TO sources');
       this.opts.logger.error('job source failed; it is asked again at the next claim', { err });
     }
-    sql.run('RELEASE sources');
+    await sql.run('RELEASE sources');
   }
 
   private async run(job: ClaimedJob): Promise<void> {
@@ -280,8 +281,8 @@ export class JobRunner {
 
   /** Hands the lease back: done, failed, or queued again at `runAt` (null keeps the old runAt). */
   private settle(id: string, to: { status: string; attempts: number; runAt: number | null; lastError: string | null }): Promise<void> {
-    return this.opts.sqlite.write((sql) => {
-      sql.run(
+    return this.opts.sqldb.write(async (sql) => {
+      await sql.run(
         'UPDATE Job SET status = ?, attempts = ?, runAt = COALESCE(?, runAt), lastError = ?, leaseOwner = NULL, leaseUntil = NULL, updatedAt = ? WHERE id = ?',
         to.status,
         to.attempts,

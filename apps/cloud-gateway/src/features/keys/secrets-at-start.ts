@@ -4,24 +4,24 @@
 // without associated data, or did not seal, is sealed properly before anything reads it.
 import type { Logger } from '@dtg/service-kit';
 import type { CloudConfig } from '../../config';
-import type { SqliteConnection } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import { createSecretBox, type SecretBox } from '../../shared/secret-box';
 import { foreignKeyIds, reseal } from './reseal';
 
 export async function secretsAtStart(
-  sqlite: SqliteConnection,
+  sqldb: SqlDatabase,
   config: Pick<CloudConfig, 'ENCRYPTION_KEY' | 'ENCRYPTION_KEY_PREVIOUS'>,
   logger: Logger,
 ): Promise<SecretBox> {
   const secrets = createSecretBox(config.ENCRYPTION_KEY, config.ENCRYPTION_KEY_PREVIOUS);
-  const foreign = await foreignKeyIds(sqlite, secrets);
+  const foreign = await foreignKeyIds(sqldb, secrets);
   if (foreign.length > 0) {
     throw new Error(
       `secrets at rest are sealed under key ${foreign.join(', ')}, which is neither ENCRYPTION_KEY (${secrets.keyId}) nor ENCRYPTION_KEY_PREVIOUS: ` +
         'start with the key they were sealed with (as ENCRYPTION_KEY_PREVIOUS during a rotation)',
     );
   }
-  const upgraded = await reseal(sqlite, secrets, 'legacy');
+  const upgraded = await reseal(sqldb, secrets, 'legacy');
   if (upgraded.total > 0) logger.info('secrets at rest re-sealed in the current format', { resealed: upgraded.resealed });
   return secrets;
 }

@@ -127,9 +127,9 @@ export function loginService(deps: LoginDeps) {
       const { corpId } = await tenants.get(tenantId);
       const data = { user, login, corpId };
       await deps.transaction(async (tx, sql) => {
-        const event = outbox.append(sql, tenantId, 'user.authenticated', data);
+        const event = await outbox.append(sql, tenantId, 'user.authenticated', data);
         if (!event) throw new Error('user.authenticated was not appended');
-        outbox.append(sql, tenantId, 'user.upserted', { users: [user] });
+        await outbox.append(sql, tenantId, 'user.upserted', { users: [user] });
         await loginTicketsRepository.create(tx, { secret: ticket, tenantId, userid: user.userid, eventId: event.id, expiresAt }, at);
       });
       users.remember(tenantId, user);

@@ -23,7 +23,9 @@ export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: Mes
   const claimedAt = new Date(deps.now());
   // Durable (synchronous=FULL): after a power loss the chunk must still read `sending`, never
   // `pending` again, or it would be sent a second time.
-  const claimed = await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { status: 'sending', sentAt: claimedAt }, ['pending']), { durable: true });
+  const claimed = await deps.sqldb.write(async (sql) => repo.updateChunk(sql, chunk.id, { status: 'sending', sentAt: claimedAt }, ['pending']), {
+    durable: true,
+  });
   if (!claimed) return 'skipped';
   let taskId: number | null = null;
   let robot: RobotBatchSendResult | undefined;
@@ -39,8 +41,8 @@ export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: Mes
     return recordFailure(deps, message, chunk, failureOf(deps, err), lastTry);
   }
   const now = deps.now();
-  await deps.sqlite.write(
-    (sql) => {
+  await deps.sqldb.write(
+    async (sql) => {
       // `unknown` too: a second run that found this chunk mid-call may have given up on it meanwhile.
       const changes = {
         status: 'sent' as const,
@@ -50,9 +52,9 @@ export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: Mes
         nextPollAt: new Date(now + deliveryPollDelay(deps.settings, 0)),
         lastError: null,
       };
-      repo.updateChunk(sql, chunk.id, changes, ['sending', 'unknown']);
-      if (robot) recordRefusedByRobot(sql, message, robot);
-      repo.setRecipients(sql, message.id, chunk.userids, { status: 'sent', from: ['pending', 'unknown'] });
+      await repo.updateChunk(sql, chunk.id, changes, ['sending', 'unknown']);
+      if (robot) await recordRefusedByRobot(sql, message, robot);
+      await repo.setRecipients(sql, message.id, chunk.userids, { status: 'sent', from: ['pending', 'unknown'] });
     },
     // DingTalk has the message: without its task id the chunk could only be reconciled by probing,
     // so this write outwaits another process's lock far longer than a request would.
@@ -62,10 +64,10 @@ export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: Mes
 }
 
 /** Unknown and flow-controlled userids got nothing: final at once, with DingTalk's reason. */
-function recordRefusedByRobot(sql: Sql, message: MessageRecord, result: RobotBatchSendResult): void {
+async function recordRefusedByRobot(sql: Sql, message: MessageRecord, result: RobotBatchSendResult): Promise<void> {
   const from: ['pending', 'unknown'] = ['pending', 'unknown'];
-  repo.setRecipients(sql, message.id, result.invalidStaffIdList, { status: 'invalid', reason: ROBOT_INVALID_REASON, from });
-  repo.setRecipients(sql, message.id, result.flowControlledStaffIdList, { status: 'forbidden', reason: ROBOT_FLOW_CONTROLLED_REASON, from });
+  await repo.setRecipients(sql, message.id, result.invalidStaffIdList, { status: 'invalid', reason: ROBOT_INVALID_REASON, from });
+  await repo.setRecipients(sql, message.id, result.flowControlledStaffIdList, { status: 'forbidden', reason: ROBOT_FLOW_CONTROLLED_REASON, from });
 }
 
 /** A chunk found `sending` at the start of a run: the run that claimed it died mid-call. */
@@ -89,12 +91,12 @@ async function recordFailure(deps: MessagesDeps, message: MessageRecord, chunk: 
     return 'unknown';
   }
   if (failure.kind === 'retry' && !lastTry) {
-    await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { status: 'pending', sentAt: null, lastError: failure.reason }, ['sending']));
+    await deps.sqldb.write(async (sql) => repo.updateChunk(sql, chunk.id, { status: 'pending', sentAt: null, lastError: failure.reason }, ['sending']));
     return 'retry';
   }
-  await deps.sqlite.write((sql) => {
-    repo.updateChunk(sql, chunk.id, { status: 'failed', lastError: failure.reason }, ['sending']);
-    repo.setRecipients(sql, message.id, chunk.userids, { status: 'failed', reason: failure.reason, from: ['pending'] });
+  await deps.sqldb.write(async (sql) => {
+    await repo.updateChunk(sql, chunk.id, { status: 'failed', lastError: failure.reason }, ['sending']);
+    await repo.setRecipients(sql, message.id, chunk.userids, { status: 'failed', reason: failure.reason, from: ['pending'] });
   });
   return 'failed';
 }
@@ -105,8 +107,8 @@ async function markUnknown(deps: MessagesDeps, message: MessageRecord, chunk: Ch
   // Probing finds lost work-notification tasks by id; a robot send has no id to probe for.
   const reconcilable = deps.settings.reconcileProbes > 0 && message.channel !== 'robot';
   const nextPollAt = reconcilable ? new Date(now + deliveryPollDelay(deps.settings, 0)) : null;
-  await deps.sqlite.write((sql) => {
-    repo.updateChunk(sql, chunk.id, { status: 'unknown', lastError: cause, nextPollAt }, ['sending']);
-    repo.setRecipients(sql, message.id, chunk.userids, { status: 'unknown', reason: unknownReason(cause), from: ['pending'] });
+  await deps.sqldb.write(async (sql) => {
+    await repo.updateChunk(sql, chunk.id, { status: 'unknown', lastError: cause, nextPollAt }, ['sending']);
+    await repo.setRecipients(sql, message.id, chunk.userids, { status: 'unknown', reason: unknownReason(cause), from: ['pending'] });
   });
 }

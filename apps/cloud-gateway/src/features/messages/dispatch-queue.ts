@@ -19,15 +19,17 @@ export function dispatchQueue(deps: Pick<MessagesDeps, 'jobs'>) {
   // not hold back another tenant's first message.
   let turn = 0;
 
-  const source: JobSource = (tx, room) => {
+  const source: JobSource = async (tx, room) => {
     // One index probe per tenant, rather than reading every waiting request.
-    const tenants = tx.all<{ id: string }>('SELECT id FROM Tenant t WHERE EXISTS (SELECT 1 FROM MessageDispatchRequest r WHERE r.tenantId = t.id) ORDER BY id');
+    const tenants = await tx.all<{ id: string }>(
+      'SELECT id FROM Tenant t WHERE EXISTS (SELECT 1 FROM MessageDispatchRequest r WHERE r.tenantId = t.id) ORDER BY id',
+    );
     if (tenants.length === 0) return 0;
     const share = Math.ceil(room / tenants.length);
     let made = 0;
     for (let i = 0; i < tenants.length && made < room; i++) {
       const tenantId = (tenants[(turn + i) % tenants.length] as { id: string }).id;
-      const requests = tx.all<Request>(
+      const requests = await tx.all<Request>(
         'SELECT id, messageId, acceptedAt FROM MessageDispatchRequest WHERE tenantId = ? ORDER BY id LIMIT ?',
         tenantId,
         Math.min(share, room - made),
@@ -35,10 +37,10 @@ export function dispatchQueue(deps: Pick<MessagesDeps, 'jobs'>) {
       for (const { messageId, acceptedAt } of requests) {
         // Due since it was accepted: sends keep their place ahead of receipt polls that came due later.
         // ifAbsent: a job already there is the state this wants, not a reason to stop every tenant's sends.
-        deps.jobs.enqueue(tx, DISPATCH_JOB, { messageId }, { tenantId, runAt: new Date(acceptedAt), id: dispatchJobId(messageId), ifAbsent: true });
+        await deps.jobs.enqueue(tx, DISPATCH_JOB, { messageId }, { tenantId, runAt: new Date(acceptedAt), id: dispatchJobId(messageId), ifAbsent: true });
       }
       const last = requests.at(-1);
-      if (last) tx.run('DELETE FROM MessageDispatchRequest WHERE tenantId = ? AND id <= ?', tenantId, last.id);
+      if (last) await tx.run('DELETE FROM MessageDispatchRequest WHERE tenantId = ? AND id <= ?', tenantId, last.id);
       made += requests.length;
     }
     turn += 1;
@@ -48,8 +50,8 @@ export function dispatchQueue(deps: Pick<MessagesDeps, 'jobs'>) {
   return {
     source,
     /** In the transaction that accepts the message; the runner looks for it once that commits. */
-    request(tx: Tx, message: { id: string; tenantId: string; createdAt: Date }): void {
-      tx.run(
+    async request(tx: Tx, message: { id: string; tenantId: string; createdAt: Date }): Promise<void> {
+      await tx.run(
         'INSERT INTO MessageDispatchRequest (tenantId, messageId, acceptedAt) VALUES (?, ?, ?)',
         message.tenantId,
         message.id,

@@ -18,7 +18,7 @@ const SUSPENDED_RECHECK_MS = 60_000;
 export function dispatchJob(deps: MessagesDeps): JobHandler {
   return async (payload, ctx) => {
     const { messageId } = MessageJobPayloadSchema.parse(payload);
-    const message = await deps.sqlite.read((sql) => repo.find(sql, messageId));
+    const message = await deps.sqldb.read(async (sql) => repo.find(sql, messageId));
     if (!message || (message.status !== 'queued' && message.status !== 'sending')) return { done: true };
     const tenant = await deps.tenants.get(message.tenantId);
     if (tenant.status !== 'active') return { runAgainInMs: SUSPENDED_RECHECK_MS };
@@ -47,7 +47,7 @@ export function dispatchJob(deps: MessagesDeps): JobHandler {
 async function sendChunks(deps: MessagesDeps, org: OrgClient, message: MessageRecord, lastTry: boolean): Promise<JobResult> {
   const started = performance.now();
   let progressed = false;
-  for (const chunk of await deps.sqlite.read((sql) => repo.chunks(sql, message.id))) {
+  for (const chunk of await deps.sqldb.read(async (sql) => repo.chunks(sql, message.id))) {
     if (chunk.status === 'sending') await markInterrupted(deps, message, chunk);
     if (chunk.status !== 'pending') continue;
     if (performance.now() - started > RUN_BUDGET_MS) return { runAgainInMs: 0 };

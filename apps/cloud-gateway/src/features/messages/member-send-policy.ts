@@ -6,8 +6,8 @@ import { missingPermission, type AppError } from '@dtg/service-kit';
 import type { Sql } from '../../db/prisma';
 import type { MemberSendPolicy } from '../tenants/tenant';
 
-export function readMemberSendPolicy(sql: Sql, tenantId: string): MemberSendPolicy {
-  const row = sql.get<{ memberSendEnabled: number; memberSendMaxUserIds: number; memberSendDepartments: number; memberSendToAll: number }>(
+export async function readMemberSendPolicy(sql: Sql, tenantId: string): Promise<MemberSendPolicy> {
+  const row = await sql.get<{ memberSendEnabled: number; memberSendMaxUserIds: number; memberSendDepartments: number; memberSendToAll: number }>(
     'SELECT memberSendEnabled, memberSendMaxUserIds, memberSendDepartments, memberSendToAll FROM Tenant WHERE id = ?',
     tenantId,
   );

@@ -7,26 +7,38 @@ import type { MessagesDeps } from './messages.deps';
 import { messagesRepository as repo, type MessageRecord } from './messages.repository';
 import { directUserIds } from './recipient-expansion';
 
-function appendDispatched(deps: MessagesDeps, tx: Tx, message: MessageRecord): void {
-  const taskIds = repo.chunks(tx, message.id).flatMap((c) => (c.taskId === null ? [] : [c.taskId]));
-  const recipients = repo.recipients(tx, message.id);
-  deps.outbox.append(tx, message.tenantId, 'message.dispatched', { messageId: message.id, taskIds, recipients }, { id: messageEventId.dispatched(message.id) });
+async function appendDispatched(deps: MessagesDeps, tx: Tx, message: MessageRecord): Promise<void> {
+  const taskIds = (await repo.chunks(tx, message.id)).flatMap((c) => (c.taskId === null ? [] : [c.taskId]));
+  const recipients = await repo.recipients(tx, message.id);
+  await deps.outbox.append(
+    tx,
+    message.tenantId,
+    'message.dispatched',
+    { messageId: message.id, taskIds, recipients },
+    { id: messageEventId.dispatched(message.id) },
+  );
 }
 
-function appendCompleted(deps: MessagesDeps, tx: Tx, message: MessageRecord, status: MessageStatus): void {
-  const recipients = repo.recipients(tx, message.id);
-  deps.outbox.append(tx, message.tenantId, 'message.completed', { messageId: message.id, status, recipients }, { id: messageEventId.completed(message.id) });
+async function appendCompleted(deps: MessagesDeps, tx: Tx, message: MessageRecord, status: MessageStatus): Promise<void> {
+  const recipients = await repo.recipients(tx, message.id);
+  await deps.outbox.append(
+    tx,
+    message.tenantId,
+    'message.completed',
+    { messageId: message.id, status, recipients },
+    { id: messageEventId.completed(message.id) },
+  );
 }
 
 /** Every chunk has left (sent, unknown or failed): report it and hand over to the receipts job. */
 export async function finishDispatch(deps: MessagesDeps, message: MessageRecord): Promise<void> {
   const now = deps.now();
-  await deps.sqlite.write((tx) => {
-    if (!repo.setStatus(tx, message.id, ['sending'], 'sent')) return;
-    appendDispatched(deps, tx, message);
-    const polls = repo.chunks(tx, message.id).flatMap((c) => (c.nextPollAt ? [c.nextPollAt.getTime()] : []));
+  await deps.sqldb.write(async (tx) => {
+    if (!(await repo.setStatus(tx, message.id, ['sending'], 'sent'))) return;
+    await appendDispatched(deps, tx, message);
+    const polls = (await repo.chunks(tx, message.id)).flatMap((c) => (c.nextPollAt ? [c.nextPollAt.getTime()] : []));
     const runAt = new Date(polls.length > 0 ? Math.min(...polls) : now);
-    deps.jobs.enqueue(tx, RECEIPTS_JOB, { messageId: message.id }, { tenantId: message.tenantId, runAt, id: receiptsJobId(message.id) });
+    await deps.jobs.enqueue(tx, RECEIPTS_JOB, { messageId: message.id }, { tenantId: message.tenantId, runAt, id: receiptsJobId(message.id) });
   });
 }
 
@@ -35,22 +47,22 @@ export async function finishDispatch(deps: MessagesDeps, message: MessageRecord)
  * otherwise `completed` — per-recipient statuses tell the rest.
  */
 export async function completeMessage(deps: MessagesDeps, message: MessageRecord): Promise<void> {
-  await deps.sqlite.write((tx) => {
-    const recipients = repo.recipients(tx, message.id);
+  await deps.sqldb.write(async (tx) => {
+    const recipients = await repo.recipients(tx, message.id);
     const status: MessageStatus = recipients.every((r) => r.status === 'failed') ? 'failed' : 'completed';
-    if (repo.setStatus(tx, message.id, ['sent'], status, new Date(deps.now()))) appendCompleted(deps, tx, message, status);
+    if (await repo.setStatus(tx, message.id, ['sent'], status, new Date(deps.now()))) await appendCompleted(deps, tx, message, status);
   });
 }
 
 /** Planning failed for good (no credentials, expansion refused): nothing was sent; every recipient fails with the reason. */
 export async function failBeforeSending(deps: MessagesDeps, message: MessageRecord, reason: string): Promise<void> {
-  await deps.sqlite.write((tx) => {
-    if (!repo.setStatus(tx, message.id, ['queued'], 'failed', new Date(deps.now()))) return;
+  await deps.sqldb.write(async (tx) => {
+    if (!(await repo.setStatus(tx, message.id, ['queued'], 'failed', new Date(deps.now())))) return;
     // Never planned: the userids given directly are the recipients known (department members never were).
     const userids = directUserIds(message.recipientsSpec);
-    repo.addRecipients(tx, message.id, userids);
-    repo.setRecipients(tx, message.id, userids, { status: 'failed', reason, from: ['pending'] });
-    appendDispatched(deps, tx, message);
-    appendCompleted(deps, tx, message, 'failed');
+    await repo.addRecipients(tx, message.id, userids);
+    await repo.setRecipients(tx, message.id, userids, { status: 'failed', reason, from: ['pending'] });
+    await appendDispatched(deps, tx, message);
+    await appendCompleted(deps, tx, message, 'failed');
   });
 }

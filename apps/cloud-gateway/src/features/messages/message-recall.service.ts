@@ -16,7 +16,7 @@ import type { MessageView } from './messages.schemas';
 const RECALLABLE = ['sent', 'done'];
 
 export function messageRecallService(deps: MessagesDeps) {
-  const { sqlite } = deps;
+  const { sqldb } = deps;
 
   async function recallChunk(org: OrgClient, chunk: ChunkRecord, taskId: number): Promise<void> {
     try {
@@ -25,27 +25,27 @@ export function messageRecallService(deps: MessagesDeps) {
       const failure = classifyCallFailure(err);
       throw new AppError('upstream_error', `DingTalk did not recall task ${taskId} (${failure.reason}); retry the recall`, { cause: err });
     }
-    await sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { status: 'recalled', nextPollAt: null }));
+    await sqldb.write(async (sql) => repo.updateChunk(sql, chunk.id, { status: 'recalled', nextPollAt: null }));
   }
 
   async function markRecalled(message: MessageRecord): Promise<void> {
-    await sqlite.write((tx) => {
-      if (!repo.setStatus(tx, message.id, ['sent', 'completed'], 'recalled')) return;
-      repo.setRecipients(tx, message.id, repo.recipientIds(tx, message.id), { status: 'recalled', from: ['sent', 'read', 'unread'] });
-      deps.outbox.append(tx, message.tenantId, 'message.recalled', { messageId: message.id }, { id: messageEventId.recalled(message.id) });
+    await sqldb.write(async (tx) => {
+      if (!(await repo.setStatus(tx, message.id, ['sent', 'completed'], 'recalled'))) return;
+      await repo.setRecipients(tx, message.id, await repo.recipientIds(tx, message.id), { status: 'recalled', from: ['sent', 'read', 'unread'] });
+      await deps.outbox.append(tx, message.tenantId, 'message.recalled', { messageId: message.id }, { id: messageEventId.recalled(message.id) });
     });
   }
 
   return {
     async recall(principal: Principal, id: string): Promise<MessageView> {
       const { tenantId } = principal;
-      const message = await sqlite.read((sql) => repo.findForTenant(sql, tenantId, id));
+      const message = await sqldb.read(async (sql) => repo.findForTenant(sql, tenantId, id));
       if (!message) throw notFound(`message ${id} not found`);
       const refusal = manageRefusal(principal, message.createdBy);
       if (refusal) throw refusal;
-      if (message.status === 'recalled') return sqlite.read((sql) => messageView(sql, message));
+      if (message.status === 'recalled') return sqldb.read(async (sql) => messageView(sql, message));
       if (message.status === 'queued' || message.status === 'sending') throw conflict('the message is still being dispatched; recall it once it is sent');
-      const withTask = (await sqlite.read((sql) => repo.chunks(sql, id))).filter((c) => c.taskId !== null || c.processQueryKey !== null);
+      const withTask = (await sqldb.read(async (sql) => repo.chunks(sql, id))).filter((c) => c.taskId !== null || c.processQueryKey !== null);
       if (message.status === 'failed' || withTask.length === 0)
         throw conflict('no chunk of this message has a DingTalk task id, so there is nothing to recall');
       const oldest = Math.min(...withTask.map((c) => c.sentAt?.getTime() ?? 0));
@@ -63,7 +63,7 @@ export function messageRecallService(deps: MessagesDeps) {
         if (chunk.taskId !== null && RECALLABLE.includes(chunk.status)) await recallChunk(org, chunk, chunk.taskId);
       }
       await markRecalled(message);
-      return sqlite.read((sql) => messageView(sql, repo.find(sql, id) ?? message));
+      return sqldb.read(async (sql) => messageView(sql, (await repo.find(sql, id)) ?? message));
     },
   };
 }

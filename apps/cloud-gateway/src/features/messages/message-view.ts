@@ -11,15 +11,15 @@ function countByStatus(recipients: RecipientResult[]): Record<RecipientStatus, n
 }
 
 /** The cloud's view of a message: status, counts per recipient status, chunks with their task ids. */
-export function messageView(sql: Sql, message: MessageRecord): MessageView {
-  const chunks = repo.chunks(sql, message.id);
+export async function messageView(sql: Sql, message: MessageRecord): Promise<MessageView> {
+  const chunks = await repo.chunks(sql, message.id);
   // Before the dispatch plans a message, its recipients are the userids given directly, all pending.
   const recipients =
     message.status === 'queued'
       ? directUserIds(message.recipientsSpec)
           .sort()
           .map((userid): RecipientResult => ({ userid, status: 'pending' }))
-      : repo.recipients(sql, message.id);
+      : await repo.recipients(sql, message.id);
   return {
     id: message.id,
     status: message.status,

@@ -1,5 +1,5 @@
 import type { Logger } from '@dtg/service-kit';
-import type { SqliteConnection } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import type { CallUsage } from '../dingtalk/call-budget';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobRunner } from '../jobs/job-runner';
@@ -9,8 +9,8 @@ import type { MessageSettings } from './message-settings';
 
 /** What the messages feature needs from the composition root. */
 export interface MessagesDeps {
-  /** Every message, recipient and chunk is read and written as synchronous SQL (messages.repository.ts). */
-  sqlite: SqliteConnection;
+  /** Every message, recipient and chunk is read and written as direct SQL (messages.repository.ts). */
+  sqldb: SqlDatabase;
   outbox: Outbox;
   jobs: JobRunner;
   dingtalk: DingTalk;

@@ -1,5 +1,5 @@
-// Messages, their recipients and chunks as plain objects. Every function is synchronous SQL on the
-// shared connection (db/sqlite-connection.ts): callers group them in SqliteConnection.write (one
+// Messages, their recipients and chunks as plain objects. Every function is direct SQL (db/sql.ts) on the
+// shared connection (db/sqlite-connection.ts): callers group them in SqlDatabase.write (one
 // transaction) or read. A send's lifecycle is a few hundred statements per message and its jobs run
 // beside the API; through Prisma's query interpreter they cost several times the SQL itself.
 // Status changes are compare-and-set (`from`) so two runs of a job cannot both act.
@@ -117,26 +117,26 @@ const MESSAGE_COLUMNS = 'id, tenantId, idempotencyKey, requestHash, msgtype, msg
 const CHUNK_COLUMNS = 'id, messageId, tenantId, "index", userids, status, taskId, processQueryKey, sentAt, polls, nextPollAt, lastError';
 
 export const messagesRepository = {
-  find(sql: Sql, id: string): MessageRecord | null {
-    const row = sql.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM Message WHERE id = ?`, id);
+  async find(sql: Sql, id: string): Promise<MessageRecord | null> {
+    const row = await sql.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM Message WHERE id = ?`, id);
     return row ? toMessage(row) : null;
   },
 
   /** A message only if it belongs to the tenant: another tenant's id reads as absent. */
-  findForTenant(sql: Sql, tenantId: string, id: string): MessageRecord | null {
-    const row = sql.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM Message WHERE id = ? AND tenantId = ?`, id, tenantId);
+  async findForTenant(sql: Sql, tenantId: string, id: string): Promise<MessageRecord | null> {
+    const row = await sql.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM Message WHERE id = ? AND tenantId = ?`, id, tenantId);
     return row ? toMessage(row) : null;
   },
 
   /** The message a tenant's Idempotency-Key names: its id, status and request hash. */
-  idempotent(sql: Sql, tenantId: string, key: string): Pick<MessageRecord, 'id' | 'status' | 'requestHash'> | undefined {
-    return sql.get('SELECT id, status, requestHash FROM Message WHERE tenantId = ? AND idempotencyKey = ?', tenantId, key);
+  async idempotent(sql: Sql, tenantId: string, key: string): Promise<Pick<MessageRecord, 'id' | 'status' | 'requestHash'> | undefined> {
+    return await sql.get('SELECT id, status, requestHash FROM Message WHERE tenantId = ? AND idempotencyKey = ?', tenantId, key);
   },
 
   /** The accept path's insert: the message alone. Its recipients are written when the dispatch plans it. */
-  create(sql: Sql, m: Omit<MessageRecord, 'status' | 'completedAt'>): void {
+  async create(sql: Sql, m: Omit<MessageRecord, 'status' | 'completedAt'>): Promise<void> {
     const at = m.createdAt.getTime();
-    sql.run(
+    await sql.run(
       "INSERT INTO Message (id, tenantId, idempotencyKey, requestHash, msgtype, msg, recipients, status, createdBy, createdAt, updatedAt, channel) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
       m.id,
       m.tenantId,
@@ -156,9 +156,9 @@ export const messagesRepository = {
    * Adds the recipients not stored yet as `pending` (one multi-row INSERT per slice). Messages
    * accepted by earlier versions already hold their direct userids: those rows stay as they are.
    */
-  addRecipients(sql: Sql, messageId: string, userids: string[], at = Date.now()): void {
+  async addRecipients(sql: Sql, messageId: string, userids: string[], at = Date.now()): Promise<void> {
     for (const part of inBatches(userids, SLICE)) {
-      sql.run(
+      await sql.run(
         `INSERT INTO MessageRecipient (messageId, userid, status, updatedAt) VALUES ${part.map(() => "(?, ?, 'pending', ?)").join(', ')} ON CONFLICT (messageId, userid) DO NOTHING`,
         ...part.flatMap((userid) => [messageId, userid, at]),
       );
@@ -166,8 +166,8 @@ export const messagesRepository = {
   },
 
   /** Compare-and-set of the message status; false when another run got there first. */
-  setStatus(sql: Sql, id: string, from: MessageStatus[], to: MessageStatus, completedAt?: Date): boolean {
-    const { changes } = sql.run(
+  async setStatus(sql: Sql, id: string, from: MessageStatus[], to: MessageStatus, completedAt?: Date): Promise<boolean> {
+    const { changes } = await sql.run(
       `UPDATE Message SET status = ?, completedAt = COALESCE(?, completedAt), updatedAt = ? WHERE id = ? AND status IN (${marks(from)})`,
       to,
       completedAt?.getTime() ?? null,
@@ -178,11 +178,11 @@ export const messagesRepository = {
     return changes === 1;
   },
 
-  recipientIds(sql: Sql, messageId: string): string[] {
-    return sql.all<{ userid: string }>('SELECT userid FROM MessageRecipient WHERE messageId = ? ORDER BY userid', messageId).map((r) => r.userid);
+  async recipientIds(sql: Sql, messageId: string): Promise<string[]> {
+    return (await sql.all<{ userid: string }>('SELECT userid FROM MessageRecipient WHERE messageId = ? ORDER BY userid', messageId)).map((r) => r.userid);
   },
 
-  recipients(sql: Sql, messageId: string, where: { chunkId?: string; status?: RecipientStatus[] } = {}): RecipientResult[] {
+  async recipients(sql: Sql, messageId: string, where: { chunkId?: string; status?: RecipientStatus[] } = {}): Promise<RecipientResult[]> {
     const filters: string[] = ['messageId = ?'];
     const params: SqlParam[] = [messageId];
     if (where.chunkId !== undefined) {
@@ -193,7 +193,7 @@ export const messagesRepository = {
       filters.push(`status IN (${marks(where.status)})`);
       params.push(...where.status);
     }
-    const rows = sql.all<{ userid: string; status: string; reason: string | null }>(
+    const rows = await sql.all<{ userid: string; status: string; reason: string | null }>(
       `SELECT userid, status, reason FROM MessageRecipient WHERE ${filters.join(' AND ')} ORDER BY userid`,
       ...params,
     );
@@ -201,36 +201,38 @@ export const messagesRepository = {
   },
 
   /** Sets the status of these recipients (only those currently in `from`, when given); returns how many changed. */
-  setRecipients(
+  async setRecipients(
     sql: Sql,
     messageId: string,
     userids: string[],
     change: { status: RecipientStatus; reason?: string | null; chunkId?: string; from?: RecipientStatus[] },
-  ): number {
+  ): Promise<number> {
     const at = Date.now();
     const from = change.from ? ` AND status IN (${marks(change.from)})` : '';
     let changed = 0;
     for (const part of inBatches(userids, SLICE)) {
-      changed += sql.run(
-        `UPDATE MessageRecipient SET status = ?, reason = ?, chunkId = COALESCE(?, chunkId), updatedAt = ? WHERE messageId = ? AND userid IN (${marks(part)})${from}`,
-        change.status,
-        change.reason ?? null,
-        change.chunkId ?? null,
-        at,
-        messageId,
-        ...part,
-        ...(change.from ?? []),
+      changed += (
+        await sql.run(
+          `UPDATE MessageRecipient SET status = ?, reason = ?, chunkId = COALESCE(?, chunkId), updatedAt = ? WHERE messageId = ? AND userid IN (${marks(part)})${from}`,
+          change.status,
+          change.reason ?? null,
+          change.chunkId ?? null,
+          at,
+          messageId,
+          ...part,
+          ...(change.from ?? []),
+        )
       ).changes;
     }
     return changed;
   },
 
-  chunks(sql: Sql, messageId: string): ChunkRecord[] {
-    return sql.all<ChunkRow>(`SELECT ${CHUNK_COLUMNS} FROM MessageChunk WHERE messageId = ? ORDER BY "index"`, messageId).map(toChunk);
+  async chunks(sql: Sql, messageId: string): Promise<ChunkRecord[]> {
+    return (await sql.all<ChunkRow>(`SELECT ${CHUNK_COLUMNS} FROM MessageChunk WHERE messageId = ? ORDER BY "index"`, messageId)).map(toChunk);
   },
 
-  createChunk(sql: Sql, chunk: Pick<ChunkRecord, 'id' | 'messageId' | 'tenantId' | 'index' | 'userids'>): void {
-    sql.run(
+  async createChunk(sql: Sql, chunk: Pick<ChunkRecord, 'id' | 'messageId' | 'tenantId' | 'index' | 'userids'>): Promise<void> {
+    await sql.run(
       'INSERT INTO MessageChunk (id, messageId, tenantId, "index", userids, status, polls, updatedAt) VALUES (?, ?, ?, ?, ?, \'pending\', 0, ?)',
       chunk.id,
       chunk.messageId,
@@ -242,7 +244,7 @@ export const messagesRepository = {
   },
 
   /** Compare-and-set on the chunk status when `from` is given; false when the chunk was not in it. */
-  updateChunk(sql: Sql, id: string, changes: ChunkChanges, from?: ChunkStatus[]): boolean {
+  async updateChunk(sql: Sql, id: string, changes: ChunkChanges, from?: ChunkStatus[]): Promise<boolean> {
     const set: string[] = [];
     const params: SqlParam[] = [];
     const put = (column: string, value: SqlParam) => {
@@ -258,12 +260,12 @@ export const messagesRepository = {
     if (changes.lastError !== undefined) put('lastError', changes.lastError);
     put('updatedAt', Date.now());
     const where = from ? ` AND status IN (${marks(from)})` : '';
-    return sql.run(`UPDATE MessageChunk SET ${set.join(', ')} WHERE id = ?${where}`, ...params, id, ...(from ?? [])).changes === 1;
+    return (await sql.run(`UPDATE MessageChunk SET ${set.join(', ')} WHERE id = ?${where}`, ...params, id, ...(from ?? []))).changes === 1;
   },
 
   /** The newest task id this tenant had acknowledged by `at`: every task DingTalk created later has a larger id. */
-  newestTaskIdBefore(sql: Sql, tenantId: string, at: Date): number | null {
-    const row = sql.get<{ taskId: number | null }>(
+  async newestTaskIdBefore(sql: Sql, tenantId: string, at: Date): Promise<number | null> {
+    const row = await sql.get<{ taskId: number | null }>(
       'SELECT MAX(taskId) AS taskId FROM MessageChunk WHERE tenantId = ? AND taskId IS NOT NULL AND sentAt <= ?',
       tenantId,
       at.getTime(),
@@ -272,9 +274,13 @@ export const messagesRepository = {
   },
 
   /** Which of these task ids already belong to one of the tenant's chunks. */
-  claimedTaskIds(sql: Sql, tenantId: string, taskIds: number[]): Set<number> {
+  async claimedTaskIds(sql: Sql, tenantId: string, taskIds: number[]): Promise<Set<number>> {
     if (taskIds.length === 0) return new Set();
-    const rows = sql.all<{ taskId: number }>(`SELECT taskId FROM MessageChunk WHERE tenantId = ? AND taskId IN (${marks(taskIds)})`, tenantId, ...taskIds);
+    const rows = await sql.all<{ taskId: number }>(
+      `SELECT taskId FROM MessageChunk WHERE tenantId = ? AND taskId IN (${marks(taskIds)})`,
+      tenantId,
+      ...taskIds,
+    );
     return new Set(rows.map((r) => r.taskId));
   },
 };

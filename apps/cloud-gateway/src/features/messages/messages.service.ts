@@ -18,12 +18,12 @@ import { messagesRepository as repo } from './messages.repository';
 import type { MessageView } from './messages.schemas';
 
 export function messagesService(deps: MessagesDeps, queue: Pick<DispatchQueue, 'request'>) {
-  const { sqlite } = deps;
+  const { sqldb } = deps;
 
   return {
     /**
      * Accepts a message, or answers a retry of an earlier request (same key, same body) with it.
-     * One synchronous transaction on the shared connection (the hot path: no Prisma), so the
+     * One transaction of direct SQL (the hot path: no Prisma), so the
      * key lookup and the insert cannot race another request with the same key.
      */
     async send(principal: Principal, body: SendMessageBody, idempotencyKey?: string): Promise<AcceptedMessage> {
@@ -31,16 +31,16 @@ export function messagesService(deps: MessagesDeps, queue: Pick<DispatchQueue, '
       const requestHash = idempotencyKey === undefined ? null : canonicalSha256(body);
       const id = newId('msg');
       const createdAt = new Date(deps.now());
-      const accepted = await sqlite.write((tx): AcceptedMessage => {
-        const existing = idempotencyKey === undefined ? undefined : repo.idempotent(tx, principal.tenantId, idempotencyKey);
+      const accepted = await sqldb.write(async (tx): Promise<AcceptedMessage> => {
+        const existing = idempotencyKey === undefined ? undefined : await repo.idempotent(tx, principal.tenantId, idempotencyKey);
         if (existing) {
           if (existing.requestHash !== requestHash) throw new AppError('idempotency_conflict', 'this Idempotency-Key was used with a different request body');
           return { id: existing.id, status: existing.status };
         }
         const member = principal.kind === 'user' && principal.role === 'member';
-        const refusal = member ? memberSendRefusal(readMemberSendPolicy(tx, principal.tenantId), body.recipients) : undefined;
+        const refusal = member ? memberSendRefusal(await readMemberSendPolicy(tx, principal.tenantId), body.recipients) : undefined;
         if (refusal) throw refusal;
-        const { msgtype, msg } = storedMessageFor(readTemplatePolicy(tx, principal.tenantId), body);
+        const { msgtype, msg } = storedMessageFor(await readTemplatePolicy(tx, principal.tenantId), body);
         // Who asked: the person behind a user token, or the API key (what members' own-message checks and the local store's views compare).
         const createdBy = principal.kind === 'user' ? principal.userid : principal.keyId;
         const record = {
@@ -55,11 +55,11 @@ export function messagesService(deps: MessagesDeps, queue: Pick<DispatchQueue, '
           createdAt,
           channel: body.channel ?? 'work_notification',
         };
-        repo.create(tx, record);
+        await repo.create(tx, record);
         const event = { messageId: id, msgtype, msg, recipients: body.recipients, createdAt: createdAt.toISOString(), createdBy, channel: record.channel };
         // No deterministic event id: the message id is new, so there is nothing to look up first.
-        deps.outbox.append(tx, principal.tenantId, 'message.accepted', event, { occurredAt: createdAt });
-        queue.request(tx, record);
+        await deps.outbox.append(tx, principal.tenantId, 'message.accepted', event, { occurredAt: createdAt });
+        await queue.request(tx, record);
         return { id, status: 'queued' };
       });
       return { id: accepted.id, status: accepted.status };
@@ -67,8 +67,8 @@ export function messagesService(deps: MessagesDeps, queue: Pick<DispatchQueue, '
 
     /** Members see only what they sent (manageRefusal); API keys and org admins every message of the tenant. */
     async get(principal: Principal, id: string): Promise<MessageView> {
-      const view = await sqlite.read((sql) => {
-        const message = repo.findForTenant(sql, principal.tenantId, id);
+      const view = await sqldb.read(async (sql) => {
+        const message = await repo.findForTenant(sql, principal.tenantId, id);
         if (!message) return null;
         const refusal = manageRefusal(principal, message.createdBy);
         if (refusal) throw refusal;

@@ -2,7 +2,7 @@
 // limits (§4.7): same content to the same user once a day, N notifications per user per day per
 // app. We count what we send per tenant (one tenant = one sender in one org) in the caller's
 // transaction and report the recipients DingTalk would drop as `rejected_by_quota` instead.
-// Synchronous SQL: it runs inside the dispatch plan's SqliteConnection.write.
+// Direct SQL: it runs inside the dispatch plan's SqlDatabase.write.
 import type { Sql } from '../../db/prisma';
 import { inBatches, marks } from '../../shared/batches';
 
@@ -26,12 +26,12 @@ export interface QuotaDecision {
 }
 
 /** Decides every recipient and records the accepted ones as sent today (usage +1, content seen). */
-export function applyQuotaGuard(sql: Sql, input: QuotaInput): QuotaDecision {
+export async function applyQuotaGuard(sql: Sql, input: QuotaInput): Promise<QuotaDecision> {
   const { tenantId, day, contentHash, dailyCap, userids } = input;
   const seen = new Set<string>();
   const usage = new Map<string, number>();
   for (const part of inBatches(userids, 500)) {
-    for (const c of sql.all<{ userid: string }>(
+    for (const c of await sql.all<{ userid: string }>(
       `SELECT userid FROM QuotaContent WHERE tenantId = ? AND day = ? AND contentHash = ? AND userid IN (${marks(part)})`,
       tenantId,
       day,
@@ -40,7 +40,7 @@ export function applyQuotaGuard(sql: Sql, input: QuotaInput): QuotaDecision {
     )) {
       seen.add(c.userid);
     }
-    for (const u of sql.all<{ userid: string; count: number }>(
+    for (const u of await sql.all<{ userid: string; count: number }>(
       `SELECT userid, count FROM QuotaUsage WHERE tenantId = ? AND day = ? AND userid IN (${marks(part)})`,
       tenantId,
       day,
@@ -55,18 +55,18 @@ export function applyQuotaGuard(sql: Sql, input: QuotaInput): QuotaDecision {
     else if ((usage.get(userid) ?? 0) >= dailyCap) decision.rejected.push({ userid, reason: 'daily_cap' });
     else decision.accepted.push(userid);
   }
-  recordSends(sql, tenantId, day, contentHash, decision.accepted);
+  await recordSends(sql, tenantId, day, contentHash, decision.accepted);
   return decision;
 }
 
-function recordSends(sql: Sql, tenantId: string, day: string, contentHash: string, userids: string[]): void {
+async function recordSends(sql: Sql, tenantId: string, day: string, contentHash: string, userids: string[]): Promise<void> {
   for (const part of inBatches(userids, INSERT_ROWS)) {
-    sql.run(
+    await sql.run(
       `INSERT INTO QuotaUsage (tenantId, day, userid, count) VALUES ${part.map(() => '(?, ?, ?, 1)').join(', ')}
        ON CONFLICT (tenantId, day, userid) DO UPDATE SET count = count + 1`,
       ...part.flatMap((userid) => [tenantId, day, userid]),
     );
-    sql.run(
+    await sql.run(
       `INSERT INTO QuotaContent (tenantId, day, userid, contentHash) VALUES ${part.map(() => '(?, ?, ?, ?)').join(', ')}`,
       ...part.flatMap((userid) => [tenantId, day, userid, contentHash]),
     );

@@ -18,7 +18,7 @@ const following = (c: ChunkRecord) => c.status === 'done' && c.nextPollAt !== nu
 export function receiptsJob(deps: MessagesDeps): JobHandler {
   return async (payload) => {
     const { messageId } = MessageJobPayloadSchema.parse(payload);
-    const message = await deps.sqlite.read((sql) => repo.find(sql, messageId));
+    const message = await deps.sqldb.read(async (sql) => repo.find(sql, messageId));
     if (!message || (message.status !== 'sent' && message.status !== 'completed')) return { done: true };
     const completed = message.status === 'completed';
     const tenant = await deps.tenants.get(message.tenantId);
@@ -26,7 +26,7 @@ export function receiptsJob(deps: MessagesDeps): JobHandler {
     // Every poll below is a DingTalk call billed to the org; once its month is spent, none is made.
     const { pollingAllowed } = await deps.callBudget.usage(tenant);
     const started = performance.now();
-    for (const chunk of await deps.sqlite.read((sql) => repo.chunks(sql, messageId))) {
+    for (const chunk of await deps.sqldb.read(async (sql) => repo.chunks(sql, messageId))) {
       if (performance.now() - started > RUN_BUDGET_MS) return { runAgainInMs: 0 };
       if (!chunk.nextPollAt || chunk.nextPollAt.getTime() > deps.now()) continue;
       if (!pollingAllowed) await stopPolling(deps, chunk);
@@ -41,7 +41,7 @@ export function receiptsJob(deps: MessagesDeps): JobHandler {
       // Read receipts only after message.completed, so they always follow the final statuses.
       else if (chunk.status === 'done' && completed) await pollReadReceipts(deps, org, message, chunk, chunk.taskId);
     }
-    const chunksNow = () => deps.sqlite.read((sql) => repo.chunks(sql, messageId));
+    const chunksNow = () => deps.sqldb.read(async (sql) => repo.chunks(sql, messageId));
     let chunks = await chunksNow();
     if (!completed && !chunks.some(unsettled)) {
       await completeMessage(deps, message);

@@ -25,8 +25,8 @@ export async function recallRobotChunks(deps: MessagesDeps, org: OrgClient, tena
       throw new AppError('upstream_error', `DingTalk did not recall the robot message (${failure.reason}); retry the recall`, { cause: err });
     }
     const recalled = result.successResult.flatMap((key) => byKey.get(key) ?? []);
-    await deps.sqlite.write((sql) => {
-      for (const chunk of recalled) repo.updateChunk(sql, chunk.id, { status: 'recalled', nextPollAt: null });
+    await deps.sqldb.write(async (sql) => {
+      for (const chunk of recalled) await repo.updateChunk(sql, chunk.id, { status: 'recalled', nextPollAt: null });
     });
     failed.push(...Object.values(result.failedResult));
   }

@@ -53,11 +53,13 @@ export async function pollRobotSend(
   if (status.sendStatus !== DELIVERED) return pollAgain(deps, chunk, now);
   const outcomes = robotOutcomes(chunk.userids, status);
   const followReads = level === 'read' && outcomes.some((o) => o.status === 'unread');
-  await deps.sqlite.write((sql) => {
+  await deps.sqldb.write(async (sql) => {
     for (const group of groupOutcomes(outcomes)) {
-      repo.setRecipients(sql, message.id, group.userids, { status: group.status, reason: group.reason ?? null, from: ['sent'] });
+      await repo.setRecipients(sql, message.id, group.userids, { status: group.status, reason: group.reason ?? null, from: ['sent'] });
     }
-    repo.updateChunk(sql, chunk.id, { status: 'done', polls: chunk.polls + 1, nextPollAt: followReads ? nextReadPoll(deps, chunk, now) : null }, ['sent']);
+    await repo.updateChunk(sql, chunk.id, { status: 'done', polls: chunk.polls + 1, nextPollAt: followReads ? nextReadPoll(deps, chunk, now) : null }, [
+      'sent',
+    ]);
   });
 }
 
@@ -65,7 +67,7 @@ export async function pollRobotSend(
 export async function pollRobotReads(deps: MessagesDeps, org: OrgClient, message: MessageRecord, chunk: ChunkRecord, key: string): Promise<void> {
   const now = deps.now();
   if (windowOver(deps, chunk, now)) {
-    await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: null }));
+    await deps.sqldb.write(async (sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: null }));
     return;
   }
   let status: RobotReadStatus;
@@ -74,7 +76,7 @@ export async function pollRobotReads(deps: MessagesDeps, org: OrgClient, message
   } catch (err) {
     const failure = classifyCallFailure(err);
     deps.logger.warn('robot read-receipt poll failed', { messageId: message.id, reason: failure.reason, willRetry: failure.kind !== 'fail' });
-    await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: failure.kind === 'fail' ? null : nextReadPoll(deps, chunk, now) }));
+    await deps.sqldb.write(async (sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: failure.kind === 'fail' ? null : nextReadPoll(deps, chunk, now) }));
     return;
   }
   const readNow = new Set(status.messageReadInfoList.filter((r) => r.readStatus === 'READ').map((r) => r.userId));

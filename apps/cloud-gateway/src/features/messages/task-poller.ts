@@ -65,11 +65,13 @@ export async function pollTask(
   }
   const outcomes = recipientOutcomes(chunk.userids, result);
   const followReads = level === 'read' && outcomes.some((o) => o.status === 'unread');
-  await deps.sqlite.write((sql) => {
+  await deps.sqldb.write(async (sql) => {
     for (const group of groupOutcomes(outcomes)) {
-      repo.setRecipients(sql, message.id, group.userids, { status: group.status, reason: group.reason ?? null, from: ['sent'] });
+      await repo.setRecipients(sql, message.id, group.userids, { status: group.status, reason: group.reason ?? null, from: ['sent'] });
     }
-    repo.updateChunk(sql, chunk.id, { status: 'done', polls: chunk.polls + 1, nextPollAt: followReads ? nextReadPoll(deps, chunk, now) : null }, ['sent']);
+    await repo.updateChunk(sql, chunk.id, { status: 'done', polls: chunk.polls + 1, nextPollAt: followReads ? nextReadPoll(deps, chunk, now) : null }, [
+      'sent',
+    ]);
   });
 }
 
@@ -84,21 +86,21 @@ export const BUDGET_SPENT = 'receipts_stopped:monthly_call_budget';
  */
 export async function stopPolling(deps: MessagesDeps, chunk: ChunkRecord): Promise<void> {
   const lastError = chunk.status === 'done' ? chunk.lastError : chunk.lastError ? `${chunk.lastError}; ${BUDGET_SPENT}` : BUDGET_SPENT;
-  await deps.sqlite.write((sql) =>
+  await deps.sqldb.write(async (sql) =>
     repo.updateChunk(sql, chunk.id, { status: chunk.status === 'sent' ? 'done' : chunk.status, nextPollAt: null, lastError }, [chunk.status]),
   );
 }
 
 /** Receipt level `none`: the chunk is done unpolled; its recipients stay `sent`. */
 export async function settleUnpolled(deps: MessagesDeps, chunk: ChunkRecord): Promise<void> {
-  await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { status: 'done', nextPollAt: null }, ['sent']));
+  await deps.sqldb.write(async (sql) => repo.updateChunk(sql, chunk.id, { status: 'done', nextPollAt: null }, ['sent']));
 }
 
 /** A finished task with unread recipients: who has read it since; reported as message.receipts.updated. */
 export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, message: MessageRecord, chunk: ChunkRecord, taskId: number): Promise<void> {
   const now = deps.now();
   if (windowOver(deps, chunk, now)) {
-    await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: null }));
+    await deps.sqldb.write(async (sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: null }));
     return;
   }
   let result: SendResult;
@@ -108,7 +110,7 @@ export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, messa
     const failure = classifyCallFailure(err);
     if (QUOTA_SPENT.has(failure.reason)) return stopPolling(deps, chunk);
     deps.logger.warn('read-receipt poll failed', { messageId: message.id, taskId, reason: failure.reason, willRetry: failure.kind !== 'fail' });
-    await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: failure.kind === 'fail' ? null : nextReadPoll(deps, chunk, now) }));
+    await deps.sqldb.write(async (sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: failure.kind === 'fail' ? null : nextReadPoll(deps, chunk, now) }));
     return;
   }
   await recordReads(deps, message, chunk, new Set(result.read_user_id_list), now);
@@ -116,28 +118,30 @@ export async function pollReadReceipts(deps: MessagesDeps, org: OrgClient, messa
 
 /** Unread recipients of the chunk found in `readNow` become `read`, reported as message.receipts.updated. */
 export async function recordReads(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, readNow: Set<string>, now: number): Promise<void> {
-  await deps.sqlite.write((tx) => {
-    const unread = repo.recipients(tx, message.id, { chunkId: chunk.id, status: ['unread'] });
+  await deps.sqldb.write(async (tx) => {
+    const unread = await repo.recipients(tx, message.id, { chunkId: chunk.id, status: ['unread'] });
     const newlyRead = unread.filter((r) => readNow.has(r.userid)).map((r) => r.userid);
-    repo.setRecipients(tx, message.id, newlyRead, { status: 'read', from: ['unread'] });
+    await repo.setRecipients(tx, message.id, newlyRead, { status: 'read', from: ['unread'] });
     const stillUnread = unread.length > newlyRead.length;
-    repo.updateChunk(tx, chunk.id, { polls: chunk.polls + 1, nextPollAt: stillUnread ? nextReadPoll(deps, chunk, now) : null });
+    await repo.updateChunk(tx, chunk.id, { polls: chunk.polls + 1, nextPollAt: stillUnread ? nextReadPoll(deps, chunk, now) : null });
     if (newlyRead.length === 0) return;
     const recipients = newlyRead.map((userid) => ({ userid, status: 'read' as const }));
-    deps.outbox.append(tx, message.tenantId, 'message.receipts.updated', { messageId: message.id, recipients });
+    await deps.outbox.append(tx, message.tenantId, 'message.receipts.updated', { messageId: message.id, recipients });
   });
 }
 
 /** No result will come (window over, task refused): recipients still `sent` end `unknown` with the reason. */
 export async function settleWithoutResult(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, reason: string): Promise<void> {
-  await deps.sqlite.write((sql) => {
-    repo.setRecipients(sql, message.id, chunk.userids, { status: 'unknown', reason, from: ['sent'] });
-    repo.updateChunk(sql, chunk.id, { status: 'done', nextPollAt: null, lastError: chunk.lastError ? `${chunk.lastError}; ${reason}` : reason }, ['sent']);
+  await deps.sqldb.write(async (sql) => {
+    await repo.setRecipients(sql, message.id, chunk.userids, { status: 'unknown', reason, from: ['sent'] });
+    await repo.updateChunk(sql, chunk.id, { status: 'done', nextPollAt: null, lastError: chunk.lastError ? `${chunk.lastError}; ${reason}` : reason }, [
+      'sent',
+    ]);
   });
 }
 
 /** DingTalk has no answer yet (or failed for now): the next delivery poll, further out each time. */
 export async function pollAgain(deps: MessagesDeps, chunk: ChunkRecord, now: number): Promise<void> {
   const nextPollAt = new Date(now + deliveryPollDelay(deps.settings, chunk.polls + 1));
-  await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { polls: chunk.polls + 1, nextPollAt }));
+  await deps.sqldb.write(async (sql) => repo.updateChunk(sql, chunk.id, { polls: chunk.polls + 1, nextPollAt }));
 }

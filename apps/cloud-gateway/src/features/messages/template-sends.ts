@@ -15,8 +15,8 @@ export interface TemplatePolicy {
   defaultTemplateId: string | null;
 }
 
-export function readTemplatePolicy(sql: Sql, tenantId: string): TemplatePolicy {
-  const row = sql.get<{ mode: string; templateRequired: number; defaultTemplateId: string | null }>(
+export async function readTemplatePolicy(sql: Sql, tenantId: string): Promise<TemplatePolicy> {
+  const row = await sql.get<{ mode: string; templateRequired: number; defaultTemplateId: string | null }>(
     'SELECT mode, templateRequired, defaultTemplateId FROM Tenant WHERE id = ?',
     tenantId,
   );

@@ -23,10 +23,10 @@ export async function reconcileChunk(deps: MessagesDeps, org: OrgClient, message
   const now = deps.now();
   const claimedAt = chunk.sentAt ?? new Date(now);
   if (now >= claimedAt.getTime() + deps.settings.resultWindowMs) return giveUp(deps, chunk, 'result_window_expired');
-  const floor = await deps.sqlite.read((sql) => repo.newestTaskIdBefore(sql, message.tenantId, claimedAt));
+  const floor = await deps.sqldb.read(async (sql) => repo.newestTaskIdBefore(sql, message.tenantId, claimedAt));
   if (floor === null) return giveUp(deps, chunk, 'no_earlier_task');
   const candidates = Array.from({ length: deps.settings.reconcileProbes }, (_, i) => floor + 1 + i);
-  const claimed = await deps.sqlite.read((sql) => repo.claimedTaskIds(sql, message.tenantId, candidates));
+  const claimed = await deps.sqldb.read(async (sql) => repo.claimedTaskIds(sql, message.tenantId, candidates));
   const want = new Set(chunk.userids);
   let undecided = false;
   for (const taskId of candidates.filter((t) => !claimed.has(t))) {
@@ -36,7 +36,7 @@ export async function reconcileChunk(deps: MessagesDeps, org: OrgClient, message
   }
   if (!undecided) return giveUp(deps, chunk, 'no_matching_task');
   const nextPollAt = new Date(now + deliveryPollDelay(deps.settings, chunk.polls + 1));
-  await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { polls: chunk.polls + 1, nextPollAt }, ['unknown']));
+  await deps.sqldb.write(async (sql) => repo.updateChunk(sql, chunk.id, { polls: chunk.polls + 1, nextPollAt }, ['unknown']));
 }
 
 async function probe(org: OrgClient, taskId: number, want: Set<string>): Promise<Verdict> {
@@ -53,14 +53,14 @@ async function probe(org: OrgClient, taskId: number, want: Set<string>): Promise
 
 async function adopt(deps: MessagesDeps, message: MessageRecord, chunk: ChunkRecord, taskId: number): Promise<void> {
   deps.logger.info('unknown message chunk reconciled with its DingTalk task', { messageId: message.id, chunk: chunk.index, taskId });
-  await deps.sqlite.write((sql) => {
+  await deps.sqldb.write(async (sql) => {
     const changes = { status: 'sent' as const, taskId, nextPollAt: new Date(deps.now()), lastError: `${chunk.lastError ?? 'unknown'}; reconciled` };
-    if (!repo.updateChunk(sql, chunk.id, changes, ['unknown'])) return;
-    repo.setRecipients(sql, message.id, chunk.userids, { status: 'sent', from: ['unknown'] });
+    if (!(await repo.updateChunk(sql, chunk.id, changes, ['unknown']))) return;
+    await repo.setRecipients(sql, message.id, chunk.userids, { status: 'sent', from: ['unknown'] });
   });
 }
 
 async function giveUp(deps: MessagesDeps, chunk: ChunkRecord, why: string): Promise<void> {
   const lastError = `${chunk.lastError ?? 'unknown'}; not reconciled: ${why}`;
-  await deps.sqlite.write((sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: null, lastError }, ['unknown']));
+  await deps.sqldb.write(async (sql) => repo.updateChunk(sql, chunk.id, { nextPollAt: null, lastError }, ['unknown']));
 }

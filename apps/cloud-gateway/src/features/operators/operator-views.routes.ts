@@ -46,7 +46,7 @@ export function operatorViewsRoutes(s: CloudServices, api: ApiRegistry): Router 
       responses: { 200: { description: 'Tenants', schema: z.object({ items: z.array(TenantHealthSchema) }) }, ...errors },
     },
     async ({ query }, _req, res) => {
-      const items = await s.sqlite.read((sql) => tenantHealth(sql, { now: Date.now(), caps, suiteKey: s.config.SUITE_KEY, query: query.q }));
+      const items = await s.sqldb.read(async (sql) => tenantHealth(sql, { now: Date.now(), caps, suiteKey: s.config.SUITE_KEY, query: query.q }));
       res.json({ items: query.health ? items.filter((t) => t.health === query.health) : items });
     },
   );
@@ -72,7 +72,7 @@ export function operatorViewsRoutes(s: CloudServices, api: ApiRegistry): Router 
       },
     },
     async ({ params }, _req, res) => {
-      const [health] = await s.sqlite.read((sql) => tenantHealth(sql, { now: Date.now(), caps, suiteKey: s.config.SUITE_KEY, tenantId: params.id }));
+      const [health] = await s.sqldb.read(async (sql) => tenantHealth(sql, { now: Date.now(), caps, suiteKey: s.config.SUITE_KEY, tenantId: params.id }));
       const tenant = await s.db.tenant.findUnique({ where: { id: params.id }, select: { previousSecretExpiresAt: true } });
       if (!health || !tenant) throw notFound(`tenant ${params.id} not found`);
       const events = await s.db.event.findMany({
@@ -103,7 +103,7 @@ export function operatorViewsRoutes(s: CloudServices, api: ApiRegistry): Router 
       },
     },
     async ({ params }, _req, res) => {
-      res.json({ hours: await s.sqlite.read((sql) => tenantActivity(sql, params.id, Date.now())) });
+      res.json({ hours: await s.sqldb.read(async (sql) => tenantActivity(sql, params.id, Date.now())) });
     },
   );
   api.add(
@@ -132,10 +132,11 @@ export function operatorViewsRoutes(s: CloudServices, api: ApiRegistry): Router 
       responses: { 200: { description: 'Jobs', schema: JobsViewSchema }, ...errors },
     },
     async (_input, _req, res) => {
-      const backlog = await s.sqlite.read((sql) =>
-        sql.all<{ kind: string; status: string; count: number }>(
-          `SELECT kind, status, count(*) AS count FROM Job WHERE status IN ('queued', 'running', 'failed') GROUP BY kind, status ORDER BY kind, status`,
-        ),
+      const backlog = await s.sqldb.read(
+        async (sql) =>
+          await sql.all<{ kind: string; status: string; count: number }>(
+            `SELECT kind, status, count(*) AS count FROM Job WHERE status IN ('queued', 'running', 'failed') GROUP BY kind, status ORDER BY kind, status`,
+          ),
       );
       const failing = await s.db.job.findMany({
         where: { OR: [{ status: 'failed' }, { status: { in: ['queued', 'running'] }, lastError: { not: null } }] },

@@ -14,18 +14,19 @@ export interface ActivityHour {
   maxLagMs: number | null;
 }
 
-export function tenantActivity(sql: Sql, tenantId: string, now: number): ActivityHour[] {
+export async function tenantActivity(sql: Sql, tenantId: string, now: number): Promise<ActivityHour[]> {
   const since = Math.floor(now / HOUR_MS) * HOUR_MS - 23 * HOUR_MS;
   // Seqs grow with time: a binary search over seq finds the window's first event in O(log n) probes.
-  const bounds = sql.get<{ lo: number | null; hi: number | null }>('SELECT min(seq) AS lo, max(seq) AS hi FROM Event WHERE tenantId = ?', tenantId);
+  const bounds = await sql.get<{ lo: number | null; hi: number | null }>('SELECT min(seq) AS lo, max(seq) AS hi FROM Event WHERE tenantId = ?', tenantId);
   let [lo, hi] = [bounds?.lo ?? 1, (bounds?.hi ?? 0) + 1];
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
-    const at = sql.get<{ occurredAt: number }>('SELECT occurredAt FROM Event WHERE tenantId = ? AND seq >= ? ORDER BY seq LIMIT 1', tenantId, mid)?.occurredAt;
+    const at = (await sql.get<{ occurredAt: number }>('SELECT occurredAt FROM Event WHERE tenantId = ? AND seq >= ? ORDER BY seq LIMIT 1', tenantId, mid))
+      ?.occurredAt;
     if (at === undefined || at >= since) hi = mid;
     else lo = mid + 1;
   }
-  const rows = sql.all<{ hour: number; events: number; pushed: number; maxLag: number | null }>(
+  const rows = await sql.all<{ hour: number; events: number; pushed: number; maxLag: number | null }>(
     `SELECT (e.occurredAt / ${HOUR_MS}) * ${HOUR_MS} AS hour, count(*) AS events,
        sum(d.status = 'delivered') AS pushed,
        max(CASE WHEN d.status = 'delivered' THEN d.updatedAt - e.occurredAt END) AS maxLag

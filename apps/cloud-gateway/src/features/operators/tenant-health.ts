@@ -60,12 +60,12 @@ interface TenantRow {
   endpointDisabledAt: number | null;
 }
 
-export function tenantHealth(
+export async function tenantHealth(
   sql: Sql,
   opts: { now: number; caps: { internal: number; isv: number }; suiteKey?: string; query?: string; tenantId?: string },
-): TenantHealth[] {
+): Promise<TenantHealth[]> {
   const like = opts.query ? `%${opts.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  const tenants = sql.all<TenantRow>(
+  const tenants = await sql.all<TenantRow>(
     `SELECT t.id, t.name, t.corpId, t.mode, t.status, t.webhookUrl, t.callbackMode, t.lastSeq, t.credentialsFailingSince, t.endpointDisabledAt,
        (SELECT d.updatedAt FROM Delivery d WHERE d.tenantId = t.id AND d.status = 'delivered' ORDER BY d.nextAttemptAt DESC LIMIT 1) AS lastPushAt,
        (SELECT k.obtainedAt FROM DingTalkToken k WHERE k.key = CASE t.mode WHEN 'isv' THEN 'corp:' || ? || ':' || t.corpId ELSE 'app:' || t.appKey END) AS lastTokenAt
@@ -81,7 +81,7 @@ export function tenantHealth(
     like,
   );
   const backlog = new Map<string, { pending: number; retrying: number; dead: number; oldest: number | null }>();
-  for (const row of sql.all<{ tenantId: string; status: string; n: number; retrying: number; oldest: number }>(
+  for (const row of await sql.all<{ tenantId: string; status: string; n: number; retrying: number; oldest: number }>(
     `SELECT tenantId, status, count(*) AS n, sum(attempts > 0) AS retrying, min(createdAt) AS oldest FROM Delivery WHERE status IN ('pending', 'delivering', 'dead') GROUP BY tenantId, status`,
   )) {
     const entry = backlog.get(row.tenantId) ?? { pending: 0, retrying: 0, dead: 0, oldest: null };
@@ -92,12 +92,12 @@ export function tenantHealth(
     backlog.set(row.tenantId, entry);
   }
   const quota = new Map(
-    sql
-      .all<{ tenantId: string; total: number; busiest: number }>(
+    (
+      await sql.all<{ tenantId: string; total: number; busiest: number }>(
         'SELECT tenantId, sum(count) AS total, max(count) AS busiest FROM QuotaUsage WHERE day = ? GROUP BY tenantId',
         shanghaiDay(opts.now),
       )
-      .map((r) => [r.tenantId, r]),
+    ).map((r) => [r.tenantId, r]),
   );
   return tenants
     .map((t): TenantHealth => {

@@ -6,7 +6,7 @@
 import { signWebhook } from '@dtg/webhook-signing';
 import { ConfigError, type Logger } from '@dtg/service-kit';
 import { Counter, type Registry } from 'prom-client';
-import type { SqliteConnection, Tx } from '../../db/prisma';
+import type { SqlDatabase, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { JobResult, JobRunner } from '../jobs/job-runner';
 import type { WebhookSender } from '../delivery/webhook-sender';
@@ -31,7 +31,7 @@ const MAX_RETRY_MS = 3600_000;
 export interface OpsWebhooksDeps {
   url?: string;
   secret?: string;
-  sqlite: SqliteConnection;
+  sqldb: SqlDatabase;
   jobs: JobRunner;
   send: WebhookSender;
   timeoutMs: number;
@@ -46,7 +46,7 @@ export interface OpsWebhooks {
    * In the caller's transaction: the event goes out once that commits. With `key`, an event with
    * the same key is made once (a transition reported by a periodic check is not reported again).
    */
-  emit(tx: Tx, type: OpsEventType, data: Record<string, unknown>, key?: string): void;
+  emit(tx: Tx, type: OpsEventType, data: Record<string, unknown>, key?: string): Promise<void>;
   /** The same in a transaction of its own. */
   emitNow(type: OpsEventType, data: Record<string, unknown>, key?: string): Promise<void>;
   register(registry: Registry): void;
@@ -72,15 +72,15 @@ export function opsWebhooks(deps: OpsWebhooksDeps): OpsWebhooks {
     registers: [],
   });
 
-  function emit(tx: Tx, type: OpsEventType, data: Record<string, unknown>, key?: string): void {
+  async function emit(tx: Tx, type: OpsEventType, data: Record<string, unknown>, key?: string): Promise<void> {
     const jobId = key ? `ops_${key}` : undefined;
     // Raised already (a periodic check sees the same transition every time): not again, not counted again.
-    if (jobId && tx.get('SELECT 1 AS found FROM Job WHERE id = ?', jobId)) return;
+    if (jobId && (await tx.get('SELECT 1 AS found FROM Job WHERE id = ?', jobId))) return;
     emitted.inc({ type });
     logger.warn(`operational event ${type}`, { opsEvent: type, ...data });
     // Queued even without OPS_WEBHOOK_URL: the job row is the record that it was raised (the handler then has nothing to send).
     const message: OpsMessage = { id: newId('ops'), type, timestamp: new Date(deps.now()).toISOString(), data };
-    deps.jobs.enqueue(tx, OPS_WEBHOOK_JOB, message, jobId ? { id: jobId, ifAbsent: true } : {});
+    await deps.jobs.enqueue(tx, OPS_WEBHOOK_JOB, message, jobId ? { id: jobId, ifAbsent: true } : {});
   }
 
   async function deliver(payload: unknown): Promise<JobResult> {
@@ -115,7 +115,7 @@ export function opsWebhooks(deps: OpsWebhooksDeps): OpsWebhooks {
   return {
     configured,
     emit,
-    emitNow: (type, data, key) => deps.sqlite.write((tx) => emit(tx, type, data, key)),
+    emitNow: (type, data, key) => deps.sqldb.write(async (tx) => emit(tx, type, data, key)),
     register(registry) {
       registry.registerMetric(emitted);
       registry.registerMetric(sends);

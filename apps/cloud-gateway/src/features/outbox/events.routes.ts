@@ -1,15 +1,15 @@
 import type { Router } from 'express';
 import { EventsPageSchema, EventsQuerySchema } from '@dtg/contracts';
 import { logAsRoutine, ProblemSchema, type ApiRegistry } from '@dtg/service-kit';
-import type { Db, SqliteConnection } from '../../db/prisma';
+import type { Db, SqlDatabase } from '../../db/prisma';
 import { principal, requireScope } from '../auth/authenticate.middleware';
 import { eventsRepository } from './events.repository';
 import { pullMarks } from './pull-marks';
 
 /** Pull: the same envelopes as push, in seq order, for stores that cannot (or did not) receive pushes. */
-export function eventsRoutes(db: Db, sqlite: SqliteConnection, api: ApiRegistry): Router {
+export function eventsRoutes(db: Db, sqldb: SqlDatabase, api: ApiRegistry): Router {
   const router = api.router('/v1/events');
-  const marks = pullMarks(sqlite);
+  const marks = pullMarks(sqldb);
   api.add(
     router,
     {

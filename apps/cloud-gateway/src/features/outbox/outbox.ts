@@ -38,22 +38,22 @@ export class Outbox {
   };
 
   /** One event; null when its deterministic id exists already. */
-  append<T extends EventType>(tx: Tx, tenantId: string, type: T, data: EventData<T>, options: AppendOptions = {}): EventEnvelope<T> | null {
-    const [envelope] = this.appendMany(tx, tenantId, [{ type, data, ...options } as NewEvent]);
+  async append<T extends EventType>(tx: Tx, tenantId: string, type: T, data: EventData<T>, options: AppendOptions = {}): Promise<EventEnvelope<T> | null> {
+    const [envelope] = await this.appendMany(tx, tenantId, [{ type, data, ...options } as NewEvent]);
     return (envelope as EventEnvelope<T> | undefined) ?? null;
   }
 
   /** Appends in order; events whose deterministic id exists already are skipped (not returned). */
-  appendMany(tx: Tx, tenantId: string, events: readonly NewEvent[]): EventEnvelope[] {
+  async appendMany(tx: Tx, tenantId: string, events: readonly NewEvent[]): Promise<EventEnvelope[]> {
     const fixedIds = events.flatMap((e) => (e.id ? [e.id] : []));
     const existing = new Set<string>();
     for (const ids of inBatches(fixedIds, ROWS_PER_INSERT)) {
-      for (const row of tx.all<{ id: string }>(`SELECT id FROM Event WHERE id IN (${marks(ids)})`, ...ids)) existing.add(row.id);
+      for (const row of await tx.all<{ id: string }>(`SELECT id FROM Event WHERE id IN (${marks(ids)})`, ...ids)) existing.add(row.id);
     }
     const fresh = events.filter((e) => !e.id || !existing.has(e.id));
     if (fresh.length === 0) return [];
 
-    const tenant = tx.get<{ lastSeq: number; webhookUrl: string | null }>(
+    const tenant = await tx.get<{ lastSeq: number; webhookUrl: string | null }>(
       'UPDATE Tenant SET lastSeq = lastSeq + ? WHERE id = ? RETURNING lastSeq, webhookUrl',
       fresh.length,
       tenantId,
@@ -72,13 +72,13 @@ export class Outbox {
     })) as EventEnvelope[];
 
     for (const batch of inBatches(envelopes, ROWS_PER_INSERT)) {
-      tx.run(
+      await tx.run(
         `INSERT INTO Event (id, tenantId, seq, type, occurredAt, data, requestId) VALUES ${batch.map(() => '(?,?,?,?,?,?,?)').join(',')}`,
         ...batch.flatMap((e) => [e.id, tenantId, e.seq, e.type, Date.parse(e.occurredAt), JSON.stringify(e.data), requestId]),
       );
       // A tenant without a webhook URL works by pull only: nothing to push, nobody to wake.
       if (tenant.webhookUrl) {
-        tx.run(
+        await tx.run(
           `INSERT INTO Delivery (id, eventId, tenantId, status, attempts, nextAttemptAt, createdAt, updatedAt) VALUES ${batch.map(() => "(?,?,?,'pending',0,?,?,?)").join(',')}`,
           ...batch.flatMap((e) => [newId('dlv'), e.id, tenantId, Date.parse(e.occurredAt), now, now]),
         );

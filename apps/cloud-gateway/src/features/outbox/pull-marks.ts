@@ -2,7 +2,7 @@
 // every event up to it, so retention may prune them even with no push rows), `prunedSeq` and a
 // restore's skipped seqs (a pull from before them cannot be answered event by event).
 import { AppError } from '@dtg/service-kit';
-import type { SqliteConnection } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 
 export interface PullMarks {
   lastSeq: number;
@@ -12,11 +12,11 @@ export interface PullMarks {
   seqGapThrough: number;
 }
 
-export function pullMarks(sqlite: SqliteConnection) {
+export function pullMarks(sqldb: SqlDatabase) {
   return {
     async read(tenantId: string): Promise<PullMarks> {
-      const row = await sqlite.read((sql) =>
-        sql.get<PullMarks>('SELECT lastSeq, pulledSeq, prunedSeq, seqGapAfter, seqGapThrough FROM Tenant WHERE id = ?', tenantId),
+      const row = await sqldb.read(
+        async (sql) => await sql.get<PullMarks>('SELECT lastSeq, pulledSeq, prunedSeq, seqGapAfter, seqGapThrough FROM Tenant WHERE id = ?', tenantId),
       );
       if (!row) throw new AppError('not_found', 'tenant not found');
       return row;
@@ -48,7 +48,9 @@ export function pullMarks(sqlite: SqliteConnection) {
      */
     async recordPulled(tenantId: string, marks: PullMarks, after: number): Promise<void> {
       if (after <= marks.pulledSeq || after > marks.lastSeq) return;
-      await sqlite.write((tx) => tx.run('UPDATE Tenant SET pulledSeq = ? WHERE id = ? AND pulledSeq < ? AND lastSeq >= ?', after, tenantId, after, after));
+      await sqldb.write(
+        async (tx) => await tx.run('UPDATE Tenant SET pulledSeq = ? WHERE id = ? AND pulledSeq < ? AND lastSeq >= ?', after, tenantId, after, after),
+      );
     },
   };
 }

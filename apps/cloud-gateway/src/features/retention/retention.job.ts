@@ -5,7 +5,7 @@
 // retention.repository.ts and README.md.
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '@dtg/service-kit';
-import type { Db, SqliteConnection } from '../../db/prisma';
+import type { Db, SqlDatabase } from '../../db/prisma';
 import type { JobResult } from '../jobs/job-runner';
 import { shanghaiDay } from '../../shared/china-time';
 import { retentionRepository } from './retention.repository';
@@ -26,7 +26,7 @@ export interface RetentionWindows {
 
 export interface RetentionDeps {
   db: Db;
-  sqlite: SqliteConnection;
+  sqldb: SqlDatabase;
   windows: RetentionWindows;
   intervalMs: number;
   batch: number;
@@ -39,7 +39,7 @@ export type PrunedCounts = Record<'events' | 'deliveries' | 'attempts' | 'jobs' 
 const none = (): PrunedCounts => ({ events: 0, deliveries: 0, attempts: 0, jobs: 0, messages: 0, recipients: 0, chunks: 0, quota: 0 });
 
 export function retention(deps: RetentionDeps) {
-  const { sqlite, windows, batch } = deps;
+  const { sqldb, windows, batch } = deps;
   // Made before the registry exists (the services are built first); registered by the app.
   const pruned = new Counter({
     name: 'dtg_retention_pruned_rows_total',
@@ -53,9 +53,9 @@ export function retention(deps: RetentionDeps) {
     const now = deps.now();
     if (windows.eventsMs > 0) {
       const cutoff = now - windows.eventsMs;
-      for (const tenantId of await sqlite.read((sql) => retentionRepository.tenantIds(sql))) {
+      for (const tenantId of await sqldb.read(async (sql) => retentionRepository.tenantIds(sql))) {
         for (;;) {
-          const r = await sqlite.write((tx) => retentionRepository.pruneEvents(tx, tenantId, cutoff, batch));
+          const r = await sqldb.write(async (tx) => retentionRepository.pruneEvents(tx, tenantId, cutoff, batch));
           counts.events += r.events;
           counts.deliveries += r.deliveries;
           counts.attempts += r.attempts;
@@ -66,14 +66,14 @@ export function retention(deps: RetentionDeps) {
     }
     if (windows.jobsMs > 0) {
       for (let n = batch; n === batch;) {
-        n = await sqlite.write((tx) => retentionRepository.pruneJobs(tx, now - windows.jobsMs, batch));
+        n = await sqldb.write(async (tx) => retentionRepository.pruneJobs(tx, now - windows.jobsMs, batch));
         counts.jobs += n;
         if (n === batch && deps.now() > until) return true;
       }
     }
     if (windows.messagesMs > 0) {
       for (let n = batch; n === batch;) {
-        const r = await sqlite.write((tx) => retentionRepository.pruneMessages(tx, now - windows.messagesMs, batch));
+        const r = await sqldb.write(async (tx) => retentionRepository.pruneMessages(tx, now - windows.messagesMs, batch));
         n = r.messages;
         counts.messages += r.messages;
         counts.recipients += r.recipients;
@@ -84,7 +84,7 @@ export function retention(deps: RetentionDeps) {
     if (windows.quotaMs > 0) {
       const beforeDay = shanghaiDay(now - windows.quotaMs);
       for (let n = batch; n >= batch;) {
-        n = await sqlite.write((tx) => retentionRepository.pruneQuota(tx, beforeDay, batch));
+        n = await sqldb.write(async (tx) => retentionRepository.pruneQuota(tx, beforeDay, batch));
         counts.quota += n;
         if (n >= batch && deps.now() > until) return true;
       }

@@ -1,6 +1,6 @@
 // One batch of pruning per call, each inside the caller's write transaction (so a batch is short
-// and sends interleave between batches). Synchronous SQL: these are set-based deletes over the
-// outbox, job and message tables, which are all synchronous-SQL tables (cloud-gateway README).
+// and sends interleave between batches). Direct SQL (db/sql.ts): these are set-based deletes over the
+// outbox, job and message tables, which are all direct-SQL tables (cloud-gateway README).
 import type { Sql, Tx } from '../../db/prisma';
 import { marks } from '../../shared/batches';
 
@@ -27,10 +27,10 @@ export const retentionRepository = {
    * pulled. Only a prefix goes, so `prunedSeq` alone says what is missing: a pull from before it can
    * be told so instead of silently skipping a hole.
    */
-  pruneEvents(tx: Tx, tenantId: string, cutoffMs: number, limit: number): EventsPruned {
-    const tenant = tx.get<{ prunedSeq: number; pulledSeq: number }>('SELECT prunedSeq, pulledSeq FROM Tenant WHERE id = ?', tenantId);
+  async pruneEvents(tx: Tx, tenantId: string, cutoffMs: number, limit: number): Promise<EventsPruned> {
+    const tenant = await tx.get<{ prunedSeq: number; pulledSeq: number }>('SELECT prunedSeq, pulledSeq FROM Tenant WHERE id = ?', tenantId);
     if (!tenant) return { events: 0, deliveries: 0, attempts: 0, finished: true };
-    const candidates = tx.all<Candidate>(
+    const candidates = await tx.all<Candidate>(
       `SELECT e.seq, e.occurredAt,
               (SELECT count(*) FROM Delivery d WHERE d.eventId = e.id) AS pushes,
               (SELECT count(*) FROM Delivery d WHERE d.eventId = e.id AND d.status <> 'delivered') AS open
@@ -49,21 +49,24 @@ export const retentionRepository = {
     if (through === tenant.prunedSeq) return { events: 0, deliveries: 0, attempts: 0, finished };
     const range = [tenantId, tenant.prunedSeq, through] as const;
     const inRange = 'SELECT id FROM Event WHERE tenantId = ? AND seq > ? AND seq <= ?';
-    const attempts = tx.run(`DELETE FROM DeliveryAttempt WHERE deliveryId IN (SELECT id FROM Delivery WHERE eventId IN (${inRange}))`, ...range).changes;
-    const deliveries = tx.run(`DELETE FROM Delivery WHERE eventId IN (${inRange})`, ...range).changes;
-    const events = tx.run('DELETE FROM Event WHERE tenantId = ? AND seq > ? AND seq <= ?', ...range).changes;
-    tx.run('UPDATE Tenant SET prunedSeq = ? WHERE id = ?', through, tenantId);
+    const attempts = (await tx.run(`DELETE FROM DeliveryAttempt WHERE deliveryId IN (SELECT id FROM Delivery WHERE eventId IN (${inRange}))`, ...range))
+      .changes;
+    const deliveries = (await tx.run(`DELETE FROM Delivery WHERE eventId IN (${inRange})`, ...range)).changes;
+    const events = (await tx.run('DELETE FROM Event WHERE tenantId = ? AND seq > ? AND seq <= ?', ...range)).changes;
+    await tx.run('UPDATE Tenant SET prunedSeq = ? WHERE id = ?', through, tenantId);
     return { events, deliveries, attempts, finished };
   },
 
   /** Finished jobs whose last change is older than the cutoff (runAt bounds the index range; a job runs at or after it). */
-  pruneJobs(tx: Tx, cutoffMs: number, limit: number): number {
-    return tx.run(
-      `DELETE FROM Job WHERE id IN (
+  async pruneJobs(tx: Tx, cutoffMs: number, limit: number): Promise<number> {
+    return (
+      await tx.run(
+        `DELETE FROM Job WHERE id IN (
          SELECT id FROM Job WHERE status IN ('done', 'failed') AND runAt < ? AND updatedAt < ? LIMIT ?)`,
-      cutoffMs,
-      cutoffMs,
-      limit,
+        cutoffMs,
+        cutoffMs,
+        limit,
+      )
     ).changes;
   },
 
@@ -71,9 +74,9 @@ export const retentionRepository = {
    * Finished messages: a final status, no chunk whose send or result is still open, nothing queued
    * to dispatch. A receipts job that still names one finds it gone and ends (receipts.job.ts).
    */
-  pruneMessages(tx: Tx, cutoffMs: number, limit: number): { messages: number; recipients: number; chunks: number } {
-    const ids = tx
-      .all<{ id: string }>(
+  async pruneMessages(tx: Tx, cutoffMs: number, limit: number): Promise<{ messages: number; recipients: number; chunks: number }> {
+    const ids = (
+      await tx.all<{ id: string }>(
         `SELECT m.id FROM Message m
          WHERE m.status IN ('completed', 'failed', 'recalled') AND m.updatedAt < ?
            AND NOT EXISTS (SELECT 1 FROM MessageChunk c WHERE c.messageId = m.id AND c.status IN ('pending', 'sending', 'sent', 'unknown'))
@@ -82,22 +85,22 @@ export const retentionRepository = {
         cutoffMs,
         limit,
       )
-      .map((row) => row.id);
+    ).map((row) => row.id);
     if (ids.length === 0) return { messages: 0, recipients: 0, chunks: 0 };
-    const recipients = tx.run(`DELETE FROM MessageRecipient WHERE messageId IN (${marks(ids)})`, ...ids).changes;
-    const chunks = tx.run(`DELETE FROM MessageChunk WHERE messageId IN (${marks(ids)})`, ...ids).changes;
-    const messages = tx.run(`DELETE FROM Message WHERE id IN (${marks(ids)})`, ...ids).changes;
+    const recipients = (await tx.run(`DELETE FROM MessageRecipient WHERE messageId IN (${marks(ids)})`, ...ids)).changes;
+    const chunks = (await tx.run(`DELETE FROM MessageChunk WHERE messageId IN (${marks(ids)})`, ...ids)).changes;
+    const messages = (await tx.run(`DELETE FROM Message WHERE id IN (${marks(ids)})`, ...ids)).changes;
     return { messages, recipients, chunks };
   },
 
   /** Quota guard rows of days before `beforeDay` (YYYY-MM-DD, China time). */
-  pruneQuota(tx: Tx, beforeDay: string, limit: number): number {
-    const usage = tx.run('DELETE FROM QuotaUsage WHERE rowid IN (SELECT rowid FROM QuotaUsage WHERE day < ? LIMIT ?)', beforeDay, limit).changes;
-    const content = tx.run('DELETE FROM QuotaContent WHERE rowid IN (SELECT rowid FROM QuotaContent WHERE day < ? LIMIT ?)', beforeDay, limit).changes;
+  async pruneQuota(tx: Tx, beforeDay: string, limit: number): Promise<number> {
+    const usage = (await tx.run('DELETE FROM QuotaUsage WHERE rowid IN (SELECT rowid FROM QuotaUsage WHERE day < ? LIMIT ?)', beforeDay, limit)).changes;
+    const content = (await tx.run('DELETE FROM QuotaContent WHERE rowid IN (SELECT rowid FROM QuotaContent WHERE day < ? LIMIT ?)', beforeDay, limit)).changes;
     return usage + content;
   },
 
-  tenantIds(sql: Sql): string[] {
-    return sql.all<{ id: string }>('SELECT id FROM Tenant ORDER BY id').map((row) => row.id);
+  async tenantIds(sql: Sql): Promise<string[]> {
+    return (await sql.all<{ id: string }>('SELECT id FROM Tenant ORDER BY id')).map((row) => row.id);
   },
 };

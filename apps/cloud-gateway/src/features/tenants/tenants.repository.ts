@@ -79,8 +79,8 @@ export const tenantsRepository = {
    * tenant, and through Prisma's query interpreter that read cost ~50× the SQL (the send benchmark
    * spent 6 % of the cloud's CPU on it).
    */
-  findRowSql(sql: Sql, id: string): TenantRow | null {
-    const raw = sql.get<Record<string, unknown>>('SELECT * FROM Tenant WHERE id = ?', id);
+  async findRowSql(sql: Sql, id: string): Promise<TenantRow | null> {
+    const raw = await sql.get<Record<string, unknown>>('SELECT * FROM Tenant WHERE id = ?', id);
     return raw ? fromSql(raw) : null;
   },
 

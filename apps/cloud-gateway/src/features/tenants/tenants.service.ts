@@ -2,7 +2,7 @@
 // webhook secret, and open the secrets other features need. Secrets are sealed at rest.
 import { generateWebhookSecret } from '@dtg/webhook-signing';
 import { AppError, notFound, parseValue } from '@dtg/service-kit';
-import type { Db, DbTx, SqliteConnection } from '../../db/prisma';
+import type { Db, DbTx, SqlDatabase } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { SecretBox } from '../../shared/secret-box';
 import { apiKeysService, type IssuedApiKey } from '../api-keys/api-keys.service';
@@ -25,7 +25,7 @@ import { memberSendColumns, messageTemplateColumns, tenantsRepository, toTenant,
 export interface TenantsDeps {
   db: Db;
   /** The hot-path reads (get, appSecret) go through the shared connection, not Prisma. */
-  sqlite: SqliteConnection;
+  sqldb: SqlDatabase;
   secrets: SecretBox;
   /** How long the previous webhook secret keeps signing after a rotation. */
   rotationGraceMs: number;
@@ -116,7 +116,7 @@ export function tenantsService(deps: TenantsDeps) {
     },
 
     async get(id: string): Promise<Tenant> {
-      const found = await deps.sqlite.read((sql) => tenantsRepository.findRowSql(sql, id));
+      const found = await deps.sqldb.read(async (sql) => tenantsRepository.findRowSql(sql, id));
       if (!found) throw notFound(`tenant ${id} not found`);
       return toTenant(found);
     },

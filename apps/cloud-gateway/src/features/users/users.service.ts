@@ -3,7 +3,7 @@
 // so local stores learn about changes without being flooded by repeated lookups.
 import type { UserProfile } from '@dtg/contracts';
 import { notFound } from '@dtg/service-kit';
-import type { SqliteConnection } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { Outbox } from '../outbox/outbox';
 import type { TenantsService } from '../tenants/tenants.service';
@@ -12,7 +12,7 @@ import { TtlCache } from './ttl-cache';
 import { profileHash, toUserProfile } from '../dingtalk/user-profile.mapper';
 
 export interface UsersDeps {
-  sqlite: SqliteConnection;
+  sqldb: SqlDatabase;
   outbox: Outbox;
   dingtalk: DingTalk;
   tenants: TenantsService;
@@ -24,7 +24,7 @@ export interface UsersDeps {
 const MAX_CACHED = 10_000;
 
 export function usersService(deps: UsersDeps) {
-  const { sqlite, outbox, dingtalk, tenants } = deps;
+  const { sqldb, outbox, dingtalk, tenants } = deps;
   const now = deps.now ?? Date.now;
   const ttl = deps.cacheTtlMs ?? 30_000;
   const profiles = new TtlCache<{ profile: UserProfile; hash: string }>(ttl, MAX_CACHED, now);
@@ -37,7 +37,7 @@ export function usersService(deps: UsersDeps) {
 
   async function publishIfChanged(tenantId: string, profile: UserProfile): Promise<void> {
     if (profiles.last(key(tenantId, profile.userid))?.hash !== profileHash(profile)) {
-      await sqlite.write((tx) => outbox.append(tx, tenantId, 'user.upserted', { users: [profile] }));
+      await sqldb.write(async (tx) => outbox.append(tx, tenantId, 'user.upserted', { users: [profile] }));
     }
     remember(tenantId, profile);
   }

@@ -1,0 +1,88 @@
+// The interface the cloud's hot paths write SQL through, whichever database is underneath
+// (sqlite-connection.ts today; Postgres for operators who outgrow one machine, issue #22).
+//
+// The SQL is written once for both: identifiers double-quoted (Postgres folds unquoted names to
+// lower case), `?` placeholders (the Postgres side numbers them), timestamps bound as `Date` and
+// read back as epoch milliseconds, counts read back as numbers. Where the dialects really differ
+// (claims with SKIP LOCKED, id lists) the SQL asks `dialect` or uses the helpers in shared/sql-lists.ts.
+
+export type SqlParam = string | number | bigint | boolean | null | Buffer | Date;
+export type Dialect = 'sqlite' | 'postgres';
+
+/** SQL on the shared database; only handed out inside a read or a write. */
+export interface Sql {
+  readonly dialect: Dialect;
+  all<T>(text: string, ...params: SqlParam[]): Promise<T[]>;
+  get<T>(text: string, ...params: SqlParam[]): Promise<T | undefined>;
+  run(text: string, ...params: SqlParam[]): Promise<{ changes: number }>;
+}
+
+/**
+ * An open write transaction: its SQL, and what to do once it has committed. Writes that must commit
+ * together take it as a parameter (Outbox.append, JobRunner.enqueue); there is no ambient one.
+ */
+export interface Tx extends Sql {
+  /**
+   * Runs `hook` after COMMIT, never after a rollback: the wake-ups of whatever reads what this
+   * transaction wrote (the dispatcher, the job runner). The same function registered twice in one
+   * commit runs once, so a group commit of a hundred sends wakes each reader once. Hooks must not throw.
+   */
+  afterCommit(hook: () => void): void;
+}
+
+export interface WriteOptions {
+  /** Waits this long for another process's write lock instead of the connection's default, in ms. */
+  lockWaitMs?: number;
+  /**
+   * Commits with synchronous=FULL: the commit survives a power loss, not only a crash of the
+   * process (WAL with synchronous=NORMAL may lose the last commits to a power loss).
+   */
+  durable?: boolean;
+}
+
+/** The database's direct SQL path: atomic writes and consistent reads. */
+export interface SqlDatabase {
+  readonly dialect: Dialect;
+  /**
+   * Runs `fn` in a transaction and resolves once it has committed; if `fn` throws, everything it
+   * wrote is rolled back and the promise rejects. `fn` awaits only its own SQL: on SQLite nothing
+   * else uses the connection until it returns.
+   */
+  write<T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T>;
+  /** Reads on committed state. */
+  read<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+}
+
+/**
+ * The after-commit hooks of one transaction. A group commit keeps one list for all its writes and
+ * cuts a write's hooks off again when its savepoint rolls back (`mark`/`dropSince`); each distinct
+ * hook runs once. A plain array, not a Set per write: the accept path pays for this on every request.
+ */
+export class AfterCommit {
+  private readonly hooks: (() => void)[] = [];
+
+  add = (hook: () => void): void => {
+    this.hooks.push(hook);
+  };
+
+  mark(): number {
+    return this.hooks.length;
+  }
+
+  dropSince(mark: number): void {
+    this.hooks.length = mark;
+  }
+
+  run(): void {
+    const hooks = this.hooks.length > 1 ? [...new Set(this.hooks)] : this.hooks.slice();
+    this.hooks.length = 0;
+    for (const hook of hooks) {
+      try {
+        hook();
+      } catch (err) {
+        // The data is committed; a failing wake-up only delays work until the next poll.
+        process.emitWarning(err instanceof Error ? err : new Error(String(err)), 'AfterCommitHookFailed');
+      }
+    }
+  }
+}
