@@ -40,6 +40,19 @@ const projects = ['apps', 'libs'].flatMap((group) =>
     })),
 );
 
+// The cloud's suites once more on Postgres (issue #22): the harness makes each cloud a Postgres
+// database of its own (test/support/test-database.ts). What tests SQLite itself, the migrations of
+// either dialect, the copy between them and the unit tests under src/ run once, in the project above.
+const SQLITE_ONLY = ['sqlite-connection', 'wal-checkpointer', 'migrations', 'copy-to-postgres', 'postgres-migrations', 'postgres-schema'];
+const cloud = projects.find((p) => p.displayName === '@dtg/cloud-gateway');
+projects.push({
+  ...cloud,
+  displayName: '@dtg/cloud-gateway (postgres)',
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testPathIgnorePatterns: SQLITE_ONLY.map((name) => `/test/${name}\\.test\\.ts$`),
+  setupFiles: ['<rootDir>/test/support/on-postgres.ts'],
+});
+
 // Workspace tooling (Prisma offline engine, stack scripts, compose validation) has tests too.
 projects.push({
   displayName: 'tools',

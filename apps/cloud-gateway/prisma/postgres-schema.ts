@@ -51,11 +51,33 @@ function integerKeys(lines: string[]): string[] {
   });
 }
 
+/**
+ * Ints that hold DingTalk's 64-bit ids (an AgentId is a Long; real ones pass 2^31): SQLite's INTEGER
+ * is 64-bit already, Postgres's integer is not. BIGINT there; the code reads them through Number()
+ * (tenants.repository.ts), so the app's type stays `number` on both.
+ */
+export const WIDE_INTS = new Set(['Tenant.agentId']);
+
+function wideInts(lines: string[]): string[] {
+  let model = '';
+  const found = new Set<string>();
+  const out = lines.map((line) => {
+    const opened = /^model (\w+) \{/.exec(line);
+    if (opened) model = opened[1] as string;
+    const field = /^(\s+)(\w+)(\s+)Int(\??)(\s|$)/.exec(line);
+    if (!field || !WIDE_INTS.has(`${model}.${field[2]}`)) return line;
+    found.add(`${model}.${field[2]}`);
+    return line.replace(/Int(\??)/, 'BigInt$1');
+  });
+  for (const key of WIDE_INTS) if (!found.has(key)) throw new Error(`postgres-schema: ${key} is no longer an Int`);
+  return out;
+}
+
 export function postgresSchema(sqliteSchema: string): string {
   let text = replaceOnce(sqliteSchema, /provider\s*=\s*"sqlite"/g, 'provider = "postgresql"', 'sqlite provider');
   // The Postgres client is generated beside the SQLite one (src/generated/prisma-postgres).
   text = replaceOnce(text, /output(\s*)= "\.\.\/src\/generated\/prisma"/g, 'output$1= "../../src/generated/prisma-postgres"', 'client output');
-  const lines = integerKeys(text.split('\n')).map(timestampsWithZone);
+  const lines = wideInts(integerKeys(text.split('\n'))).map(timestampsWithZone);
   for (const key of [...ROWID_KEYS, ...EXPLICIT_KEYS]) {
     const [model, field] = key.split('.') as [string, string];
     if (!new RegExp(`model ${model} \\{[^}]*\\n\\s+${field}\\s+Int\\s+@id`).test(text)) throw new Error(`postgres-schema: ${key} is no longer an Int @id`);

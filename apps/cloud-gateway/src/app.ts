@@ -1,8 +1,8 @@
 import type { Express } from 'express';
-import path from 'node:path';
 import { ApiRegistry, createMetricsRegistry, createServiceApp, openApiRoutes } from '@dtg/service-kit';
 import { pendingMigrations } from '@dtg/prisma-migrate';
 import { registerLockWaitMetrics } from './db/lock-wait-metrics';
+import { migrationsFor } from './db/migrations';
 import { adminRoutes } from './features/admin/admin.routes';
 import { authenticate } from './features/auth/authenticate.middleware';
 import { cors } from './features/auth/cors.middleware';
@@ -24,8 +24,6 @@ import { registerStreamGauge } from './features/stream/stream-metrics';
 import { usersRoutes } from './features/users/users.routes';
 import type { CloudServices } from './services';
 import { VERSION } from './version';
-
-export const MIGRATIONS_DIR = path.resolve(__dirname, '../prisma/migrations');
 
 const OPENAPI_INFO = {
   title: 'DingTalk cloud gateway',
@@ -62,7 +60,7 @@ export function createApp(s: CloudServices): Express {
       logger: s.logger,
       checks: {
         db: async () => {
-          const pending = await pendingMigrations(MIGRATIONS_DIR, (text) => s.sqldb.read(async (sql) => await sql.all(text)));
+          const pending = await pendingMigrations(migrationsFor(s.config.CLOUD_DATABASE_URL).dir, (text) => s.sqldb.read(async (sql) => await sql.all(text)));
           if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
         },
       },

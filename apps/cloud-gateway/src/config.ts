@@ -12,14 +12,14 @@ export const CloudConfigSchema = z.object({
   /** Which proxies' X-Forwarded-For to believe for the client's address (rate limits): off, a hop count, or their addresses. */
   TRUST_PROXY: envTrustProxy(),
   /**
-   * The SQLite file, as a `file:` URL. A Postgres URL is refused by name rather than taken for a
-   * file path: the data can be copied to Postgres (`admin db copy-to-postgres`), the gateway cannot run on it yet.
+   * The SQLite file as a `file:` URL (one process), or a `postgresql://` URL: any number of
+   * replicas on one Postgres (docs/scaling-out.md). Anything else is refused rather than taken for a file name.
    */
   CLOUD_DATABASE_URL: z
     .string()
     .default(`file:${path.join(repoRoot, '.data', 'cloud-gateway.db')}`)
-    .refine((url) => url.startsWith('file:'), {
-      message: 'must be a file: URL (SQLite); the gateway does not run on Postgres yet (README "Moving to Postgres (preview)")',
+    .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
+      message: 'must be a file: URL (SQLite) or a postgresql:// URL (Postgres)',
     }),
   /**
    * How long a request (or background step) waits for another process's write lock on the SQLite

@@ -4,7 +4,7 @@ import type { Logger } from '@dtg/service-kit';
 import { retryPolicy } from '@dtg/webhook-signing';
 import type { CloudConfig } from './config';
 import { lockWaitCounts } from './db/lock-wait-metrics';
-import { openDatabase } from './db/prisma';
+import { openDatabase } from './db/open-database';
 import { userTokenRevocations } from './features/auth/user-token-revocations';
 import { createCallbacks } from './features/callbacks/callbacks.feature';
 import { addressPolicy } from './features/delivery/address-policy';
@@ -41,7 +41,7 @@ export interface ServiceOverrides {
 
 export async function buildServices(config: CloudConfig, logger: Logger, overrides: ServiceOverrides = {}) {
   const lockWaits = lockWaitCounts();
-  const { db, sqldb, transaction } = await openDatabase(
+  const { db, sqldb, sqlite, transaction } = await openDatabase(
     config.CLOUD_DATABASE_URL,
     { lockWaitMs: config.CLOUD_DATABASE_LOCK_WAIT, observer: lockWaits },
     // The backstop checkpoint still bounds the WAL; a failing worker is worth a warning, not a stop.
@@ -174,6 +174,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     logger,
     db,
     sqldb,
+    sqlite,
     lockWaits,
     secrets,
     outbox,

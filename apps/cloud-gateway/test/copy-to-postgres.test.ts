@@ -59,6 +59,11 @@ function sorted(rows: Record<string, unknown>[]): Record<string, unknown>[] {
   return [...rows].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
+/** Tenant.agentId is a BIGINT on Postgres (prisma/postgres-schema.ts WIDE_INTS); the app reads it as a number. */
+function wideAsNumber(row: Record<string, unknown>): Record<string, unknown> {
+  return typeof row['agentId'] === 'bigint' ? { ...row, agentId: Number(row['agentId']) } : row;
+}
+
 describe('admin db copy-to-postgres', () => {
   let s: MessagingStack;
   let receiver: WebhookReceiver;
@@ -106,11 +111,11 @@ describe('admin db copy-to-postgres', () => {
     await cloud.services.jobs.stop();
     await cloud.services.dispatcher.stop();
 
-    const answer = await admin(cloud.dbFile, ['db', 'copy-to-postgres', pg.url]);
+    const answer = await admin(cloud.dbFile!, ['db', 'copy-to-postgres', pg.url]);
     expect(answer).toMatchObject({ code: 0, json: { target: pg.url } });
     Object.assign(copied, answer.json.tables);
 
-    sqlite = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: cloud.dbFile }, { timestampFormat: 'unixepoch-ms' }) });
+    sqlite = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: cloud.dbFile! }, { timestampFormat: 'unixepoch-ms' }) });
     postgres = new PostgresClient({ adapter: new PrismaPg({ connectionString: pg.url }) });
   });
 
@@ -123,7 +128,7 @@ describe('admin db copy-to-postgres', () => {
   it('when a working cloud is copied, then every table has the same rows in Postgres, read through each generated client', async () => {
     for (const model of Object.values(Prisma.ModelName)) {
       const [fromSqlite, fromPostgres] = await Promise.all([delegate(sqlite, model).findMany(), delegate(postgres, model).findMany()]);
-      expect({ model, rows: sorted(fromPostgres) }).toEqual({ model, rows: sorted(fromSqlite) });
+      expect({ model, rows: sorted(fromPostgres.map(wideAsNumber)) }).toEqual({ model, rows: sorted(fromSqlite) });
       expect({ model, copied: copied[model] }).toEqual({ model, copied: fromSqlite.length });
     }
     // The cloud really did all of that: the comparison above is not of empty tables.
@@ -176,7 +181,7 @@ describe('admin db copy-to-postgres', () => {
     const small = await createPostgresDatabase();
     const paged = new PostgresClient({ adapter: new PrismaPg({ connectionString: small.url }) });
     try {
-      const result = await copyToPostgres({ sqliteFile: s.cloud.dbFile, postgresUrl: small.url, migrate: () => small.migrate(), batchSize: 7 });
+      const result = await copyToPostgres({ sqliteFile: s.cloud.dbFile!, postgresUrl: small.url, migrate: () => small.migrate(), batchSize: 7 });
       expect(result.tables).toEqual(copied);
       for (const model of ['DirectoryMember', 'Event', 'Delivery'] as const) {
         const [fromSqlite, fromPostgres] = await Promise.all([delegate(sqlite, model).findMany(), delegate(paged, model).findMany()]);
@@ -190,26 +195,26 @@ describe('admin db copy-to-postgres', () => {
 
   it('when the target already holds a cloud, then the copy is refused and nothing in it changes', async () => {
     const before = await postgres.event.count();
-    const again = await admin(s.cloud.dbFile, ['db', 'copy-to-postgres', pg.url]);
+    const again = await admin(s.cloud.dbFile!, ['db', 'copy-to-postgres', pg.url]);
     expect(again.code).toBe(2);
     expect(again.json).toMatchObject({ code: 'conflict', error: expect.stringContaining('the target database is not empty') });
     expect(await postgres.event.count()).toBe(before);
   });
 
   it('when the target is not a Postgres URL, then it is refused naming --to', async () => {
-    const answer = await admin(s.cloud.dbFile, ['db', 'copy-to-postgres', 'mysql://db/cloud']);
+    const answer = await admin(s.cloud.dbFile!, ['db', 'copy-to-postgres', 'mysql://db/cloud']);
     expect(answer).toMatchObject({ code: 2, json: { code: 'validation_failed', error: expect.stringContaining('--to') } });
   });
 
   it('when CLOUD_DATABASE_URL names no file, then nothing is created and nothing copied', async () => {
-    const missing = path.join(path.dirname(s.cloud.dbFile), 'typo.db');
+    const missing = path.join(path.dirname(s.cloud.dbFile!), 'typo.db');
     const answer = await admin(missing, ['db', 'copy-to-postgres', pg.url]);
     expect(answer).toMatchObject({ code: 2, json: { code: 'validation_failed', error: expect.stringContaining('CLOUD_DATABASE_URL names no database file') } });
     expect(existsSync(missing)).toBe(false);
   });
 
-  it('when CLOUD_DATABASE_URL is a Postgres URL, then the cloud and the CLI refuse it as configuration instead of taking it for a file name', async () => {
-    const url = 'postgresql://cloud@db.example/cloud';
+  it('when CLOUD_DATABASE_URL is neither a file: nor a postgresql:// URL, then the cloud and the CLI refuse it as configuration instead of taking it for a file name', async () => {
+    const url = 'mysql://cloud@db.example/cloud';
     let problem: unknown;
     try {
       loadConfig(CloudConfigSchema.pick({ CLOUD_DATABASE_URL: true }), { CLOUD_DATABASE_URL: url });
@@ -220,7 +225,7 @@ describe('admin db copy-to-postgres', () => {
     expect((problem as ConfigError).problems).toEqual([
       expect.objectContaining({ variable: 'CLOUD_DATABASE_URL', reason: expect.stringContaining('file: URL') }),
     ]);
-    const answer = await admin(s.cloud.dbFile, ['tenant', 'list'], url);
+    const answer = await admin(s.cloud.dbFile!, ['tenant', 'list'], url);
     expect(answer).toMatchObject({ code: 78, json: { code: 'config_invalid' } });
   });
 });

@@ -75,9 +75,17 @@ describe('scheduled directory reconcile', () => {
   it('when the deployment switches reconciles off, then no tenant gets a slot, whatever its own interval', async () => {
     h = await startCloud({ env: env({ DIRECTORY_RECONCILE_INTERVAL: 'off' }) });
     const { id } = await internalTenant({ reconcileInterval: '1h' });
-    const schedulerRuns = async () => (await h.services.db.job.findUnique({ where: { id: 'job_directory_reconcile_scheduler' } }))?.updatedAt.getTime() ?? 0;
-    const before = await schedulerRuns();
-    await waitFor(async () => (await schedulerRuns()) > before, 'a scheduler pass after the tenant was created', 5000);
+    const createdAt = (await tenantRow(id)).createdAt.getTime();
+    // A pass that settled after the tenant existed (one that began before it is run again at once: runSoon).
+    const scheduler = () => h.services.db.job.findUnique({ where: { id: 'job_directory_reconcile_scheduler' } });
+    await waitFor(
+      async () => {
+        const job = await scheduler();
+        return job !== null && job.status === 'queued' && job.updatedAt.getTime() > createdAt;
+      },
+      'a scheduler pass after the tenant was created',
+      5000,
+    );
     expect((await tenantRow(id)).nextReconcileAt).toBeNull();
     expect(await h.services.db.directorySync.count()).toBe(0);
   });

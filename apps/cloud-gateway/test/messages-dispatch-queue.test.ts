@@ -47,7 +47,7 @@ describe('dispatch jobs made from accepted messages', () => {
     expect(await db.job.count({ where: { id: dispatchJobId(id) } })).toBe(0);
     expect(await requests(id)).toBe(1);
 
-    const restarted = await startCloud({ dbFile: s.cloud.dbFile, dispatcher: false, env: s.cloudEnv });
+    const restarted = await startCloud({ databaseUrl: s.cloud.databaseUrl, dispatcher: false, env: s.cloudEnv });
     try {
       const dispatched = await s.waitForEvent('message.dispatched', id);
       expect(dispatched.data.recipients).toEqual([{ userid: 'user003', status: 'sent' }]);

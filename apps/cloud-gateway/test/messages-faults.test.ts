@@ -100,7 +100,12 @@ describe('work notifications under DingTalk faults', () => {
 
     // The first cloud is now stuck in the call; a second one on the same database takes the job
     // over once the lease (120 s) has expired on its clock.
-    const restarted = await startCloud({ dbFile: s.cloud.dbFile, dispatcher: false, env: s.cloudEnv, overrides: { now: () => Date.now() + 180_000 } });
+    const restarted = await startCloud({
+      databaseUrl: s.cloud.databaseUrl,
+      dispatcher: false,
+      env: s.cloudEnv,
+      overrides: { now: () => Date.now() + 180_000 },
+    });
     try {
       await waitFor(async () => (await db.message.findUniqueOrThrow({ where: { id } })).status !== 'sending', 'dispatch finished by the second cloud', 20_000);
       const completed = await s.waitForEvent('message.completed', id, { timeoutMs: 20_000 });

@@ -192,10 +192,10 @@ describe('operator console (cloud side)', () => {
     expect(await healthOf()).toMatchObject({ health: 'ok', credentialsFailingSince: null, endpointDisabledAt: null });
     // As credentials-health.ts leaves it after a refused token fetch (apps/cloud-gateway/test/ops-events-dingtalk.test.ts).
     const since = Date.now() - 60_000;
-    await h.services.sqldb.write(async (sql) => await sql.run('UPDATE Tenant SET credentialsFailingSince = ? WHERE id = ?', since, tenantId));
+    await h.services.sqldb.write(async (sql) => await sql.run('UPDATE "Tenant" SET "credentialsFailingSince" = ? WHERE id = ?', new Date(since), tenantId));
     expect(await healthOf()).toMatchObject({ health: 'failing', credentialsFailingSince: new Date(since).toISOString() });
     await h.services.sqldb.write(
-      async (sql) => await sql.run('UPDATE Tenant SET credentialsFailingSince = NULL, endpointDisabledAt = ? WHERE id = ?', since, tenantId),
+      async (sql) => await sql.run('UPDATE "Tenant" SET "credentialsFailingSince" = NULL, "endpointDisabledAt" = ? WHERE id = ?', new Date(since), tenantId),
     );
     expect(await healthOf()).toMatchObject({ health: 'failing', endpointDisabledAt: new Date(since).toISOString() });
   });

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { WIDE_INTS } from '../prisma/postgres-schema';
 import { migratedDbFile } from './support/cloud-harness';
 import { createPostgresDatabase, POSTGRES_PRISMA_CONFIG, type PostgresDatabase } from './support/postgres-database';
 
@@ -44,7 +45,9 @@ function sqliteShape(file: string): Shape {
         notnull: number;
         dflt_value: string | null;
       }[]) {
-        shape.push(`column ${table}.${c.name} ${SQLITE_TYPES[c.type] ?? c.type}${c.notnull ? ' not null' : ''} default ${normalDefault(c.dflt_value)}`);
+        // SQLite's INTEGER is 64-bit: a wide int (prisma/postgres-schema.ts) is Postgres's bigint.
+        const type = WIDE_INTS.has(`${table}.${c.name}`) && c.type === 'INTEGER' ? 'bigint' : (SQLITE_TYPES[c.type] ?? c.type);
+        shape.push(`column ${table}.${c.name} ${type}${c.notnull ? ' not null' : ''} default ${normalDefault(c.dflt_value)}`);
       }
       for (const fk of db.prepare('SELECT "table", "from", on_delete FROM pragma_foreign_key_list(?)').all(table) as {
         table: string;

@@ -31,7 +31,7 @@ describe('retention', () => {
   /** Events up to `throughSeq` happened two days ago: past the one-day window. */
   const age = (tenantId: string, throughSeq: number) =>
     h.services.sqldb.write(
-      async (tx) => await tx.run('UPDATE Event SET occurredAt = ? WHERE tenantId = ? AND seq <= ?', Date.now() - 2 * DAY, tenantId, throughSeq),
+      async (tx) => await tx.run('UPDATE "Event" SET "occurredAt" = ? WHERE "tenantId" = ? AND seq <= ?', new Date(Date.now() - 2 * DAY), tenantId, throughSeq),
     );
   const seqs = async (tenantId: string) => (await h.services.db.event.findMany({ where: { tenantId }, orderBy: { seq: 'asc' } })).map((e) => e.seq);
   const tenantRow = (id: string) => h.services.db.tenant.findUniqueOrThrow({ where: { id } });
@@ -128,12 +128,12 @@ describe('retention', () => {
     await h.services.sqldb.write(async (tx) => {
       const job = async (id: string, status: string, at: number) =>
         await tx.run(
-          "INSERT INTO Job (id, kind, payload, status, runAt, attempts, createdAt, updatedAt) VALUES (?, 'x', '{}', ?, ?, 0, ?, ?)",
+          `INSERT INTO "Job" (id, kind, payload, status, "runAt", attempts, "createdAt", "updatedAt") VALUES (?, 'x', '{}', ?, ?, 0, ?, ?)`,
           id,
           status,
-          at,
-          at,
-          at,
+          new Date(at),
+          new Date(at),
+          new Date(at),
         );
       await job('job_old_done', 'done', old);
       await job('job_old_failed', 'failed', old);
@@ -141,21 +141,21 @@ describe('retention', () => {
       await job('job_young_done', 'done', young);
       const message = async (id: string, status: string, chunkStatus: string) => {
         await tx.run(
-          "INSERT INTO Message (id, tenantId, msgtype, msg, recipients, status, createdAt, updatedAt) VALUES (?, ?, 'text', '{}', '{}', ?, ?, ?)",
+          `INSERT INTO "Message" (id, "tenantId", msgtype, msg, recipients, status, "createdAt", "updatedAt") VALUES (?, ?, 'text', '{}', '{}', ?, ?, ?)`,
           id,
           t.tenant.id,
           status,
-          old,
-          old,
+          new Date(old),
+          new Date(old),
         );
-        await tx.run("INSERT INTO MessageRecipient (messageId, userid, status, updatedAt) VALUES (?, 'u1', 'read', ?)", id, old);
+        await tx.run(`INSERT INTO "MessageRecipient" ("messageId", userid, status, "updatedAt") VALUES (?, 'u1', 'read', ?)`, id, new Date(old));
         await tx.run(
-          'INSERT INTO MessageChunk (id, messageId, tenantId, "index", userids, status, polls, updatedAt) VALUES (?, ?, ?, 0, \'["u1"]\', ?, 0, ?)',
+          'INSERT INTO "MessageChunk" (id, "messageId", "tenantId", "index", userids, status, polls, "updatedAt") VALUES (?, ?, ?, 0, \'["u1"]\', ?, 0, ?)',
           `chk_${id}`,
           id,
           t.tenant.id,
           chunkStatus,
-          old,
+          new Date(old),
         );
       };
       await message('msg_done', 'completed', 'done');
@@ -163,12 +163,12 @@ describe('retention', () => {
       await message('msg_unknown_chunk', 'completed', 'unknown');
       await message('msg_sending', 'sending', 'sending');
       await tx.run(
-        "INSERT INTO QuotaUsage (tenantId, day, userid, count) VALUES (?, '2026-01-01', 'u1', 3), (?, '2999-01-01', 'u1', 1)",
+        `INSERT INTO "QuotaUsage" ("tenantId", day, userid, count) VALUES (?, '2026-01-01', 'u1', 3), (?, '2999-01-01', 'u1', 1)`,
         t.tenant.id,
         t.tenant.id,
       );
       await tx.run(
-        "INSERT INTO QuotaContent (tenantId, day, userid, contentHash) VALUES (?, '2026-01-01', 'u1', 'h'), (?, '2999-01-01', 'u1', 'h')",
+        `INSERT INTO "QuotaContent" ("tenantId", day, userid, "contentHash") VALUES (?, '2026-01-01', 'u1', 'h'), (?, '2999-01-01', 'u1', 'h')`,
         t.tenant.id,
         t.tenant.id,
       );

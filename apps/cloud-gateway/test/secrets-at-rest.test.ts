@@ -1,51 +1,45 @@
-// Secrets at rest across restarts of a real cloud on one SQLite file: values the first releases
+// Secrets at rest across restarts of a real cloud on one database: values the first releases
 // sealed (v1, no associated data) and the plaintext callback token are sealed properly at start;
 // a sealed value moved to another row does not open; ENCRYPTION_KEY rotates with
 // ENCRYPTION_KEY_PREVIOUS and the re-seal `admin keys rotate` runs.
-import { rmSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { sqliteTokenStore } from '../src/features/dingtalk/sqlite-token-store';
 import { reseal } from '../src/features/keys/reseal';
-import { ADMIN_TOKEN, migratedDbFile, startCloud, type CloudHarness } from './support/cloud-harness';
+import { ADMIN_TOKEN, migratedDatabaseUrl, otherConnection, startCloud, type CloudHarness } from './support/cloud-harness';
+import { dropTestDatabase } from './support/test-database';
 import { newKey, sealV1 } from './support/legacy-seal';
 
 const SEALED = ['appSecretEnc', 'webhookSecretEnc', 'previousSecretEnc', 'callbackTokenEnc', 'callbackAesKeyEnc'] as const;
 
 describe('secrets at rest', () => {
-  let dbFile: string;
+  let databaseUrl: string;
   let cloud: CloudHarness | undefined;
 
   beforeEach(async () => {
-    dbFile = await migratedDbFile();
+    databaseUrl = await migratedDatabaseUrl();
   });
   afterEach(async () => {
     await cloud?.close();
     cloud = undefined;
-    rmSync(path.dirname(dbFile), { recursive: true, force: true });
+    await dropTestDatabase(databaseUrl);
   });
 
   const start = async (env: Record<string, string>) => {
     await cloud?.close();
-    cloud = await startCloud({ dbFile, env });
+    cloud = await startCloud({ databaseUrl, env });
     return cloud;
   };
-  const rows = () => {
-    const db = new Database(dbFile, { readonly: true });
+  /** Reads and writes from another connection, as an operator's shell would. */
+  const onOther = async <T>(work: (other: Awaited<ReturnType<typeof otherConnection>>) => Promise<T>): Promise<T> => {
+    const other = await otherConnection(databaseUrl);
     try {
-      return db.prepare(`SELECT id, callbackToken, ${SEALED.join(', ')} FROM Tenant`).all() as Record<string, string | null>[];
+      return await work(other);
     } finally {
-      db.close();
+      await other.close();
     }
   };
-  const write = (sql: string, ...params: unknown[]) => {
-    const db = new Database(dbFile);
-    try {
-      db.prepare(sql).run(...params);
-    } finally {
-      db.close();
-    }
-  };
+  const rows = () =>
+    onOther((other) => other.all<Record<string, string | null>>(`SELECT id, "callbackToken", ${SEALED.map((c) => `"${c}"`).join(', ')} FROM "Tenant"`));
+  const write = (sql: string, ...params: unknown[]) => onOther((other) => other.run(sql, ...params));
 
   async function createTenant(h: CloudHarness, corpId: string) {
     const res = await fetch(`${h.url}/admin/tenants`, {
@@ -70,8 +64,8 @@ describe('secrets at rest', () => {
     const h = await start({ ENCRYPTION_KEY: key });
     const tenant = await createTenant(h, 'dingold');
     // What the releases before 2026-12 left: v1 everywhere, the callback token in plaintext.
-    write(
-      'UPDATE Tenant SET appSecretEnc = ?, webhookSecretEnc = ?, callbackAesKeyEnc = ?, callbackToken = ?, callbackTokenEnc = NULL WHERE id = ?',
+    await write(
+      'UPDATE "Tenant" SET "appSecretEnc" = ?, "webhookSecretEnc" = ?, "callbackAesKeyEnc" = ?, "callbackToken" = ?, "callbackTokenEnc" = NULL WHERE id = ?',
       sealV1(key, 'secret-of-dingold'),
       sealV1(key, tenant.webhookSecret),
       sealV1(key, 'a'.repeat(43)),
@@ -80,11 +74,11 @@ describe('secrets at rest', () => {
     );
 
     const restarted = await start({ ENCRYPTION_KEY: key });
-    const [row] = rows();
+    const [row] = await rows();
     expect(row?.['callbackToken']).toBeNull();
     for (const column of ['appSecretEnc', 'webhookSecretEnc', 'callbackTokenEnc', 'callbackAesKeyEnc'])
       expect([column, row?.[column]?.slice(0, 3)]).toEqual([column, 'v2.']);
-    expect(JSON.stringify(rows())).not.toContain('plaintoken');
+    expect(JSON.stringify(await rows())).not.toContain('plaintoken');
     const s = restarted.services;
     expect((await s.tenants.withCallbackSettings(tenant.id)).settings).toEqual({ token: 'plaintoken', aesKey: 'a'.repeat(43) });
     expect(s.tenants.signingSecrets(await s.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } }))).toEqual([tenant.webhookSecret]);
@@ -95,11 +89,11 @@ describe('secrets at rest', () => {
     const h = await start({ ENCRYPTION_KEY: newKey() });
     const a = await createTenant(h, 'dinga');
     const b = await createTenant(h, 'dingb');
-    const stolen = rows().find((r) => r['id'] === a.id)?.['appSecretEnc'];
-    write('UPDATE Tenant SET appSecretEnc = ? WHERE id = ?', stolen, b.id);
+    const stolen = (await rows()).find((r) => r['id'] === a.id)?.['appSecretEnc'];
+    await write('UPDATE "Tenant" SET "appSecretEnc" = ? WHERE id = ?', stolen, b.id);
     await expect(h.services.dingtalk.oauthClient(await h.services.tenants.get(b.id))).rejects.toThrow();
-    const column = rows().find((r) => r['id'] === a.id)?.['callbackAesKeyEnc'];
-    write('UPDATE Tenant SET callbackTokenEnc = ? WHERE id = ?', column, a.id);
+    const column = (await rows()).find((r) => r['id'] === a.id)?.['callbackAesKeyEnc'];
+    await write('UPDATE "Tenant" SET "callbackTokenEnc" = ? WHERE id = ?', column, a.id);
     await expect(h.services.tenants.withCallbackSettings(a.id)).rejects.toThrow();
   });
 

@@ -1,5 +1,4 @@
-import Database from 'better-sqlite3';
-import { call, createTenant as createTenantIn, startCloud, type CloudHarness } from './support/cloud-harness';
+import { call, createTenant as createTenantIn, otherConnection, startCloud, type CloudHarness } from './support/cloud-harness';
 import { startReceiver, type WebhookReceiver } from './support/webhook-receiver';
 import { waitFor } from '@dtg/testkit';
 
@@ -153,19 +152,19 @@ describe('event spine (cloud side)', () => {
     const t = await createTenant();
     const events = () => call(h, 'GET', '/v1/events', undefined, t.apiKey.key);
     expect((await events()).status).toBe(200);
-    const other = new Database(h.dbFile);
+    const other = await otherConnection(h.databaseUrl);
     try {
-      other.prepare("UPDATE Tenant SET status = 'suspended' WHERE id = ?").run(t.tenant.id);
+      await other.run(`UPDATE "Tenant" SET status = 'suspended' WHERE id = ?`, t.tenant.id);
       expect((await events()).status).toBe(403);
-      other.prepare("UPDATE Tenant SET status = 'active' WHERE id = ?").run(t.tenant.id);
+      await other.run(`UPDATE "Tenant" SET status = 'active' WHERE id = ?`, t.tenant.id);
       expect((await events()).status).toBe(200);
       // Changes the authenticator does not watch leave the key working.
-      other.prepare('UPDATE ApiKey SET lastUsedAt = 0 WHERE tenantId = ?').run(t.tenant.id);
+      await other.run('UPDATE "ApiKey" SET "lastUsedAt" = ? WHERE "tenantId" = ?', new Date(0), t.tenant.id);
       expect((await events()).status).toBe(200);
-      other.prepare('UPDATE ApiKey SET revokedAt = ? WHERE tenantId = ?').run(Date.now(), t.tenant.id);
+      await other.run('UPDATE "ApiKey" SET "revokedAt" = ? WHERE "tenantId" = ?', new Date(), t.tenant.id);
       expect((await events()).status).toBe(401);
     } finally {
-      other.close();
+      await other.close();
     }
   });
 

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '@dtg/service-kit';
-import { openDatabase, type CloudDatabase, type Sql } from '../src/db/prisma';
+import { openSqliteDatabase as openDatabase, type CloudDatabase, type Sql } from '../src/db/prisma';
 import { waitFor } from '@dtg/testkit';
 import { migratedDbFile } from './support/cloud-harness';
 
@@ -131,7 +131,7 @@ describe('SqliteConnection', () => {
       await sql.run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
       // A hook is synchronous: it reads the connection directly.
       sql.afterCommit(() => {
-        const row = cloud.sqldb.database.prepare('SELECT name FROM Tenant').get() as { name: string } | undefined;
+        const row = cloud.sqlite!.database.prepare('SELECT name FROM Tenant').get() as { name: string } | undefined;
         woken.push(`committed: ${row?.name ?? 'none'}`);
       });
     });

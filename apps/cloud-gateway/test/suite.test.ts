@@ -41,7 +41,11 @@ describe('third-party suite mode', () => {
     await h.close();
   });
 
-  const isvTenant = (corpId: string) => h.services.db.tenant.findUnique({ where: { corpId_mode: { corpId, mode: 'isv' } } });
+  // agentId is a BIGINT on Postgres (prisma/postgres-schema.ts WIDE_INTS): compared as a number, as the app reads it.
+  const isvTenant = async (corpId: string) => {
+    const row = await h.services.db.tenant.findUnique({ where: { corpId_mode: { corpId, mode: 'isv' } } });
+    return row && { ...row, agentId: row.agentId === null ? null : Number(row.agentId) };
+  };
   const settled = () => waitFor(async () => (await h.services.db.callbackEvent.count({ where: { status: 'received' } })) === 0, 'callback events processed');
 
   async function pushTicket(ticket?: string): Promise<string> {

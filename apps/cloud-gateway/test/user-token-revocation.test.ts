@@ -1,20 +1,15 @@
 // Revoking user tokens on a real cloud: by id through the API (what a local store does at sign-out),
-// and by rows another process writes to the same SQLite file (the admin CLI), seen at once.
-import { rmSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+// and by rows another process writes to the same database (the admin CLI, another replica), seen at once.
 import { ProblemSchema } from '@dtg/service-kit';
 import { mintUserToken, verifyUserToken } from '../src/features/auth/user-tokens';
-import { ADMIN_TOKEN, migratedDbFile, startCloud, type CloudHarness } from './support/cloud-harness';
+import { ADMIN_TOKEN, otherConnection, startCloud, type CloudHarness } from './support/cloud-harness';
 
 describe('revoking user tokens', () => {
   let cloud: CloudHarness;
-  let dbFile: string;
   const tenants: Record<'a' | 'b', { id: string; apiKey: string }> = { a: { id: '', apiKey: '' }, b: { id: '', apiKey: '' } };
 
   beforeAll(async () => {
-    dbFile = await migratedDbFile();
-    cloud = await startCloud({ dbFile, dispatcher: false });
+    cloud = await startCloud({ dispatcher: false });
     for (const name of ['a', 'b'] as const) {
       const res = await fetch(`${cloud.url}/admin/tenants`, {
         method: 'POST',
@@ -27,7 +22,6 @@ describe('revoking user tokens', () => {
   });
   afterAll(async () => {
     await cloud.close();
-    rmSync(path.dirname(dbFile), { recursive: true, force: true });
   });
 
   const mint = (tenant: 'a' | 'b', userid: string, issuedAt = Date.now()) => {
@@ -65,15 +59,25 @@ describe('revoking user tokens', () => {
     const byPerson = mint('a', 'user005');
     const later = mint('a', 'user006');
     expect([await status(byId.token), await status(byPerson.token), await status(later.token)]).toEqual([404, 404, 404]);
-    const other = new Database(dbFile, { timeout: 5000 });
+    const other = await otherConnection(cloud.databaseUrl);
     try {
       const now = Date.now();
-      other.prepare('INSERT INTO RevokedUserToken (tenantId, jti, revokedAt, expiresAt) VALUES (?, ?, ?, ?)').run(tenants.a.id, byId.id, now, now + 60_000);
-      other
-        .prepare('INSERT INTO UserTokenCutoff (tenantId, userid, revokedBefore, expiresAt) VALUES (?, ?, ?, ?)')
-        .run(tenants.a.id, 'user005', now, now + 60_000);
+      await other.run(
+        'INSERT INTO "RevokedUserToken" ("tenantId", jti, "revokedAt", "expiresAt") VALUES (?, ?, ?, ?)',
+        tenants.a.id,
+        byId.id,
+        new Date(now),
+        new Date(now + 60_000),
+      );
+      await other.run(
+        'INSERT INTO "UserTokenCutoff" ("tenantId", userid, "revokedBefore", "expiresAt") VALUES (?, ?, ?, ?)',
+        tenants.a.id,
+        'user005',
+        new Date(now),
+        new Date(now + 60_000),
+      );
     } finally {
-      other.close();
+      await other.close();
     }
     expect([await status(byId.token), await status(byPerson.token), await status(later.token)]).toEqual([401, 401, 404]);
     // A token issued after the cutoff (the person came back and signed in again) works.

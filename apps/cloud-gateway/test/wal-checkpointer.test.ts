@@ -6,7 +6,7 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '@dtg/testkit';
-import { openDatabase } from '../src/db/prisma';
+import { openSqliteDatabase as openDatabase } from '../src/db/prisma';
 import { migratedDbFile } from './support/cloud-harness';
 
 describe('WAL checkpoints off the event loop', () => {

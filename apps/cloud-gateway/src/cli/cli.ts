@@ -10,6 +10,7 @@ import { migrateDeploy } from '@dtg/prisma-migrate';
 import { AdminCliConfigSchema } from '../config';
 import { backupDatabase } from '../db/backup';
 import { copyToPostgres, parseTarget } from '../db/postgres/copy-to-postgres';
+import { migrationsFor } from '../db/migrations';
 import { sqlitePath } from '../db/prisma';
 import { restoreDatabase } from '../db/restore';
 import { reseal } from '../features/keys/reseal';
@@ -278,7 +279,7 @@ async function run(argv: string[]): Promise<unknown> {
   if (group === 'restore') return restore(flags, command, CLOUD_DATABASE_URL);
   if (group === 'db') return dbCommand(flags, command, id, CLOUD_DATABASE_URL);
   const config = loadConfig(AdminCliConfigSchema, withStackSecrets(process.env, CLOUD_DATABASE_URL));
-  await migrateDeploy(PRISMA_CONFIG, { CLOUD_DATABASE_URL: config.CLOUD_DATABASE_URL });
+  await migrateDeploy(migrationsFor(config.CLOUD_DATABASE_URL).prismaConfig, { CLOUD_DATABASE_URL: config.CLOUD_DATABASE_URL });
   const logger = createLogger({ service: 'cloud-admin', version: VERSION, level: 'warn' });
   const s = await buildServices(config, logger);
   // The CLI works on the database directly, so the person is whoever runs it on this host.
@@ -365,9 +366,9 @@ async function run(argv: string[]): Promise<unknown> {
         return audited((r) => ({ action: 'events.replay', tenantId, after: { fromSeq, ...r } }), await s.deliveries.replay(tenantId, fromSeq));
       }
       case 'backup':
-        return audited((r) => ({ action: 'backup', after: r }), backupDatabase(s.sqldb, need(flags, 'to')));
+        return audited((r) => ({ action: 'backup', after: r }), backupDatabase(s.sqlite, need(flags, 'to')));
       case `backup ${command}`:
-        return audited((r) => ({ action: 'backup', after: r }), backupDatabase(s.sqldb, str(flags, 'to') ?? command ?? need(flags, 'to')));
+        return audited((r) => ({ action: 'backup', after: r }), backupDatabase(s.sqlite, str(flags, 'to') ?? command ?? need(flags, 'to')));
       case 'keys rotate':
         return audited((r) => ({ action: 'keys.rotate', after: r }), await reseal(s.sqldb, s.secrets, 'not-current'));
       case 'deliveries list':

@@ -3,12 +3,13 @@ import type Database from 'better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client';
 import { BUSY_TIMEOUT_MS, databaseBusy, NO_OBSERVER } from './lock-wait';
 import { BACKSTOP_CHECKPOINT_PAGES, JOURNAL_SIZE_LIMIT_BYTES, startWalCheckpointer } from './wal-checkpointer';
-import { AfterCommit, type Tx } from './sql';
+import { AfterCommit, type SqlDatabase, type Tx } from './sql';
 import { SqliteConnection, SqliteGate, type LockWaitOptions } from './sqlite-connection';
 
 export type { PrismaClient } from '../generated/prisma/client';
 export type { LockWaitOptions } from './sqlite-connection';
-export type { Dialect, Sql, SqlDatabase, SqlParam, Tx, WriteOptions } from './sql';
+export type { Dialect, Sql, SqlBoolean, SqlDatabase, SqlParam, Tx, WriteOptions } from './sql';
+export { at, idList, lockTenant, skipLocked } from './sql';
 export { SqliteConnection };
 export type Db = PrismaClient;
 /** A client or the `tx` of an interactive transaction: repositories accept either. */
@@ -29,15 +30,18 @@ export type Transact = <T>(fn: (tx: DbTx, sql: Tx) => Promise<T>) => Promise<T>;
 export interface CloudDatabase {
   /** Prisma, for everything that is not a hot path. */
   db: Db;
-  /** The same connection for synchronous SQL (see sqlite-connection.ts). */
-  sqldb: SqliteConnection;
+  /** Direct SQL on the same database (sql.ts): SQLite's connection or Postgres's pool. */
+  sqldb: SqlDatabase;
+  /** The SQLite connection itself (backups, size); absent on Postgres. */
+  sqlite?: SqliteConnection;
   transaction: Transact;
 }
 
 /** How often the worker checkpoints the WAL (wal-checkpointer.ts). */
 const CHECKPOINT_INTERVAL_MS = 1_000;
 
-export async function openDatabase(
+/** The cloud on its SQLite file (open-database.ts picks this or Postgres by the URL). */
+export async function openSqliteDatabase(
   databaseUrl: string,
   lockWait: LockWaitOptions,
   options: { onCheckpointError?: (message: string) => void } = {},
@@ -91,5 +95,5 @@ export async function openDatabase(
     hooks.run();
     return result;
   };
-  return { db, sqldb: sqlite, transaction };
+  return { db, sqldb: sqlite, sqlite, transaction };
 }

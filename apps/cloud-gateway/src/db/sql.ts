@@ -6,8 +6,11 @@
 // read back as epoch milliseconds, counts read back as numbers. Where the dialects really differ
 // (claims with SKIP LOCKED, id lists) the SQL asks `dialect` or uses the helpers in shared/sql-lists.ts.
 
-export type SqlParam = string | number | bigint | boolean | null | Buffer | Date;
+/** A string[] only where `idList` put it (Postgres arrays); SQLite binds none. */
+export type SqlParam = string | number | bigint | boolean | null | Buffer | Date | readonly string[];
 export type Dialect = 'sqlite' | 'postgres';
+/** A BOOLEAN column as direct SQL reads it: 0/1 from SQLite, true/false from Postgres. Read it through Boolean(). */
+export type SqlBoolean = number | boolean;
 
 /** SQL on the shared database; only handed out inside a read or a write. */
 export interface Sql {
@@ -38,6 +41,33 @@ export interface WriteOptions {
    * process (WAL with synchronous=NORMAL may lose the last commits to a power loss).
    */
   durable?: boolean;
+}
+
+/** The row locks a claim takes on Postgres, so that replicas claiming at once skip each other's rows instead of waiting; SQLite has one writer. */
+export function skipLocked(sql: Sql): string {
+  return sql.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+}
+
+/**
+ * A list of ids as ONE parameter, so the statement has one text whatever the list's length (prepared
+ * once): `IN (SELECT value FROM json_each(?))` with a JSON array on SQLite, `= ANY(?)` with an array on Postgres.
+ */
+export function idList(sql: Sql, ids: readonly string[]): { match: string; param: SqlParam } {
+  return sql.dialect === 'postgres' ? { match: '= ANY(?)', param: ids } : { match: 'IN (SELECT value FROM json_each(?))', param: JSON.stringify(ids) };
+}
+
+/**
+ * Postgres: takes the tenant's row lock until the transaction ends, so a check-then-write of one
+ * tenant (is a sync running? does this event id exist?) runs one at a time across replicas. On
+ * SQLite the write lock, taken at BEGIN IMMEDIATE, does that already.
+ */
+export async function lockTenant(sql: Sql, tenantId: string): Promise<void> {
+  if (sql.dialect === 'postgres') await sql.run('SELECT 1 FROM "Tenant" WHERE id = ? FOR UPDATE', tenantId);
+}
+
+/** Epoch ms as a bind for a DateTime column (null stays null): SQLite stores the number, Postgres a timestamptz. */
+export function at(ms: number | null): Date | null {
+  return ms === null ? null : new Date(ms);
 }
 
 /** The database's direct SQL path: atomic writes and consistent reads. */

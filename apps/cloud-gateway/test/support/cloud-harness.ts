@@ -1,14 +1,16 @@
-// Builds a real cloud for a test: its own SQLite file, migrated with the real Prisma CLI, the app
-// on port 0. Returns the services so tests can assert on the database directly.
-import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+// Builds a real cloud for a test: its own database (a SQLite file, or a Postgres database in the
+// Postgres project: test-database.ts), migrated with the real Prisma CLI, the app on port 0.
+// Returns the services so tests can assert on the database directly.
+import { randomBytes } from 'node:crypto';
 import { createLogger, loadConfig, serve, type RunningServer } from '@dtg/service-kit';
-import { migrateDeploy } from '@dtg/prisma-migrate';
+import { isPostgresUrl } from '../../src/db/open-database';
+import { sqlitePath } from '../../src/db/prisma';
 import { createApp } from '../../src/app';
 import { CloudConfigSchema } from '../../src/config';
 import { buildServices, type CloudServices, type ServiceOverrides } from '../../src/services';
+import { dropTestDatabase, migratedDatabaseUrl } from './test-database';
+
+export { migratedDbFile, migratedDatabaseUrl, otherConnection, TEST_DIALECT } from './test-database';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const METRICS_TOKEN = 'test-metrics-token-0123456789';
@@ -17,7 +19,10 @@ export interface CloudHarness {
   url: string;
   services: CloudServices;
   server: RunningServer;
-  dbFile: string;
+  /** Its CLOUD_DATABASE_URL: pass it to another startCloud to restart on the same data. */
+  databaseUrl: string;
+  /** The SQLite file (SQLite-only tests); undefined on Postgres. */
+  dbFile: string | undefined;
   close(): Promise<void>;
 }
 
@@ -49,9 +54,9 @@ export async function createTenant(h: CloudHarness, fields: Record<string, unkno
   return res.body as { tenant: { id: string }; apiKey: { key: string }; webhookSecret: string };
 }
 
-export function testEnv(dbFile: string, extra: Record<string, string> = {}): Record<string, string> {
+export function testEnv(databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    CLOUD_DATABASE_URL: `file:${dbFile}`,
+    CLOUD_DATABASE_URL: databaseUrl,
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     ADMIN_TOKEN,
     METRICS_TOKEN,
@@ -65,51 +70,17 @@ export function testEnv(dbFile: string, extra: Record<string, string> = {}): Rec
   };
 }
 
-const MIGRATIONS_DIR = path.resolve(__dirname, '../../prisma/migrations');
-
-function migrationsDigest(): string {
-  const hash = createHash('sha256');
-  for (const entry of readdirSync(MIGRATIONS_DIR, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())) {
-    const file = path.join(entry.parentPath, entry.name);
-    hash.update(path.relative(MIGRATIONS_DIR, file)).update(readFileSync(file));
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
-let template: Promise<string> | undefined;
-
-/**
- * Migrating takes seconds (the real Prisma CLI), so every test file shares one migrated template
- * per set of migrations, kept in the temp dir (published by an atomic rename) and copied per test.
- */
-function migratedTemplate(): Promise<string> {
-  template ??= (async () => {
-    const file = path.join(tmpdir(), `dtg-cloud-template-${migrationsDigest()}.db`);
-    if (existsSync(file)) return file;
-    const dir = mkdtempSync(path.join(tmpdir(), 'cloud-template-'));
-    const work = path.join(dir, 'template.db');
-    await migrateDeploy(path.resolve(__dirname, '../../prisma.config.ts'), { CLOUD_DATABASE_URL: `file:${work}` });
-    renameSync(work, file);
-    rmSync(dir, { recursive: true, force: true });
-    return file;
-  })();
-  return template;
-}
-
-export async function migratedDbFile(): Promise<string> {
-  const source = await migratedTemplate();
-  const dir = mkdtempSync(path.join(tmpdir(), 'cloud-test-'));
-  const dbFile = path.join(dir, 'cloud.db');
-  copyFileSync(source, dbFile);
-  return dbFile;
-}
-
 export async function startCloud(
-  options: { env?: Record<string, string>; overrides?: ServiceOverrides; dispatcher?: boolean; dbFile?: string } = {},
+  options: { env?: Record<string, string>; overrides?: ServiceOverrides; dispatcher?: boolean; databaseUrl?: string } = {},
 ): Promise<CloudHarness> {
-  const dbFile = options.dbFile ?? (await migratedDbFile());
-  const config = loadConfig(CloudConfigSchema, testEnv(dbFile, options.env));
-  const logger = createLogger({ service: 'cloud-gateway', version: 'test', level: 'error', silent: true });
+  const databaseUrl = options.databaseUrl ?? (await migratedDatabaseUrl());
+  const config = loadConfig(CloudConfigSchema, testEnv(databaseUrl, options.env));
+  const logger = createLogger({
+    service: 'cloud-gateway',
+    version: 'test',
+    level: process.env.CLOUD_TEST_LOGS === '1' ? 'info' : 'error',
+    silent: process.env.CLOUD_TEST_LOGS !== '1',
+  });
   const services = await buildServices(config, logger, options.overrides);
   const server = await serve(createApp(services), { port: 0, host: '127.0.0.1', logger, handleSignals: false });
   if (options.dispatcher !== false) services.dispatcher.start();
@@ -119,14 +90,15 @@ export async function startCloud(
     url: `http://127.0.0.1:${server.port}`,
     services,
     server,
-    dbFile,
+    databaseUrl,
+    dbFile: isPostgresUrl(databaseUrl) ? undefined : sqlitePath(databaseUrl),
     async close() {
       await server.close();
       await services.stream.stop();
       await services.jobs.stop();
       await services.dispatcher.stop();
       await services.db.$disconnect();
-      if (!options.dbFile) rmSync(path.dirname(dbFile), { recursive: true, force: true });
+      if (!options.databaseUrl) await dropTestDatabase(databaseUrl);
     },
   };
 }

@@ -91,7 +91,7 @@ export function apiKeyAuthenticator(sqldb: SqlDatabase) {
     if (!key.startsWith(API_KEY_PREFIX)) return null;
     const entry = await sqldb.read(async (sql): Promise<KnownKey | null> => {
       // Read before the key: what is remembered below is never older than the version it is filed under.
-      const version = (await sql.get<{ version: number }>('SELECT version FROM AuthVersion WHERE id = 1'))?.version;
+      const version = (await sql.get<{ version: number }>('SELECT version FROM "AuthVersion" WHERE id = 1'))?.version;
       if (version !== knownAt) {
         known.clear();
         knownAt = version;
@@ -99,7 +99,7 @@ export function apiKeyAuthenticator(sqldb: SqlDatabase) {
       const remembered = known.get(key);
       if (remembered) return remembered;
       const row = await sql.get<{ id: string; tenantId: string; scopes: string; revokedAt: number | null; lastUsedAt: number | null; status: string }>(
-        'SELECT k.id, k.tenantId, k.scopes, k.revokedAt, k.lastUsedAt, t.status FROM ApiKey k JOIN Tenant t ON t.id = k.tenantId WHERE k.hash = ?',
+        'SELECT k.id, k."tenantId", k.scopes, k."revokedAt", k."lastUsedAt", t.status FROM "ApiKey" k JOIN "Tenant" t ON t.id = k."tenantId" WHERE k.hash = ?',
         hashApiKey(key),
       );
       if (!row || row.revokedAt !== null) return null;
@@ -113,7 +113,7 @@ export function apiKeyAuthenticator(sqldb: SqlDatabase) {
     if (entry.lastUsedAt === null || now - entry.lastUsedAt > LAST_USED_PRECISION_MS) {
       entry.lastUsedAt = now;
       const id = entry.auth.keyId;
-      await sqldb.write(async (sql) => await sql.run('UPDATE ApiKey SET lastUsedAt = ? WHERE id = ?', now, id));
+      await sqldb.write(async (sql) => await sql.run('UPDATE "ApiKey" SET "lastUsedAt" = ? WHERE id = ?', new Date(now), id));
     }
     return entry.auth;
   };

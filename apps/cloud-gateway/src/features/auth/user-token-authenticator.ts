@@ -22,21 +22,21 @@ export function userTokenAuthenticator(sqldb: SqlDatabase) {
   return (claims: UserTokenClaims): Promise<Checked> =>
     sqldb.read(async (sql) => {
       // Read before the lookups: what is remembered below is never older than the version it is filed under.
-      const version = (await sql.get<{ version: number }>('SELECT version FROM AuthVersion WHERE id = 1'))?.version;
+      const version = (await sql.get<{ version: number }>('SELECT version FROM "AuthVersion" WHERE id = 1'))?.version;
       if (version !== knownAt || known.size >= MAX_REMEMBERED) {
         known.clear();
         knownAt = version;
       }
       const remembered = known.get(claims.tokenId);
       if (remembered) return remembered;
-      const byId = await sql.get('SELECT 1 AS hit FROM RevokedUserToken WHERE tenantId = ? AND jti = ?', claims.tenantId, claims.tokenId);
+      const byId = await sql.get('SELECT 1 AS hit FROM "RevokedUserToken" WHERE "tenantId" = ? AND jti = ?', claims.tenantId, claims.tokenId);
       const byPerson = await sql.get(
-        'SELECT 1 AS hit FROM UserTokenCutoff WHERE tenantId = ? AND userid = ? AND revokedBefore >= ?',
+        'SELECT 1 AS hit FROM "UserTokenCutoff" WHERE "tenantId" = ? AND userid = ? AND "revokedBefore" >= ?',
         claims.tenantId,
         claims.userid,
-        claims.issuedAt.getTime(),
+        claims.issuedAt,
       );
-      const tenantStatus = (await sql.get<{ status: string }>('SELECT status FROM Tenant WHERE id = ?', claims.tenantId))?.status;
+      const tenantStatus = (await sql.get<{ status: string }>('SELECT status FROM "Tenant" WHERE id = ?', claims.tenantId))?.status;
       const checked = { revoked: byId !== undefined || byPerson !== undefined, tenantStatus };
       if (version !== undefined) known.set(claims.tokenId, checked);
       return checked;

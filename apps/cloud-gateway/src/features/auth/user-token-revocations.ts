@@ -11,8 +11,8 @@ const ROWS_PER_INSERT = 400;
 
 export function userTokenRevocations(sqldb: SqlDatabase, options: { ttlMs: number; now: () => number }) {
   const sweep = async (sql: Sql, at: number) => {
-    await sql.run('DELETE FROM RevokedUserToken WHERE expiresAt < ?', at);
-    await sql.run('DELETE FROM UserTokenCutoff WHERE expiresAt < ?', at);
+    await sql.run('DELETE FROM "RevokedUserToken" WHERE "expiresAt" < ?', new Date(at));
+    await sql.run('DELETE FROM "UserTokenCutoff" WHERE "expiresAt" < ?', new Date(at));
   };
 
   return {
@@ -22,11 +22,11 @@ export function userTokenRevocations(sqldb: SqlDatabase, options: { ttlMs: numbe
       await sqldb.write(async (sql) => {
         await sweep(sql, at);
         await sql.run(
-          'INSERT OR IGNORE INTO RevokedUserToken (tenantId, jti, revokedAt, expiresAt) VALUES (?, ?, ?, ?)',
+          'INSERT INTO "RevokedUserToken" ("tenantId", jti, "revokedAt", "expiresAt") VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
           tenantId,
           tokenId,
-          at,
-          at + options.ttlMs,
+          new Date(at),
+          new Date(at + options.ttlMs),
         );
       });
     },
@@ -41,9 +41,9 @@ export function userTokenRevocations(sqldb: SqlDatabase, options: { ttlMs: numbe
       await sweep(sql, at);
       for (const batch of inBatches(userids, ROWS_PER_INSERT)) {
         await sql.run(
-          `INSERT INTO UserTokenCutoff (tenantId, userid, revokedBefore, expiresAt) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}
-           ON CONFLICT (tenantId, userid) DO UPDATE SET revokedBefore = excluded.revokedBefore, expiresAt = excluded.expiresAt`,
-          ...batch.flatMap((userid) => [tenantId, userid, at, at + options.ttlMs]),
+          `INSERT INTO "UserTokenCutoff" ("tenantId", userid, "revokedBefore", "expiresAt") VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}
+           ON CONFLICT ("tenantId", userid) DO UPDATE SET "revokedBefore" = excluded."revokedBefore", "expiresAt" = excluded."expiresAt"`,
+          ...batch.flatMap((userid) => [tenantId, userid, new Date(at), new Date(at + options.ttlMs)]),
         );
       }
     },

@@ -5,7 +5,7 @@
 // endpoint.disabled. Re-enabling (admin API or CLI) resumes the pending deliveries at once.
 // Direct SQL in the dispatcher's own transactions: this runs with every flush of attempts.
 import { notFound } from '@dtg/service-kit';
-import type { SqlDatabase, Tx } from '../../db/prisma';
+import { idList, type SqlDatabase, type Tx } from '../../db/prisma';
 import type { OpsWebhooks } from '../ops/ops-webhooks';
 import type { Outbox } from '../outbox/outbox';
 
@@ -31,17 +31,17 @@ export function endpointHealth(deps: EndpointHealthDeps) {
   async function disableOverdue(tx: Tx, now: number): Promise<string[]> {
     if (disableAfterMs <= 0) return [];
     const rows = await tx.all<{ id: string; name: string; failingSince: number }>(
-      `UPDATE Tenant SET endpointDisabledAt = ?, updatedAt = ?
-       WHERE endpointDisabledAt IS NULL AND endpointFailingSince IS NOT NULL AND endpointFailingSince <= ?
-       RETURNING id, name, endpointFailingSince AS failingSince`,
-      now,
-      now,
-      now - disableAfterMs,
+      `UPDATE "Tenant" SET "endpointDisabledAt" = ?, "updatedAt" = ?
+       WHERE "endpointDisabledAt" IS NULL AND "endpointFailingSince" IS NOT NULL AND "endpointFailingSince" <= ?
+       RETURNING id, name, "endpointFailingSince" AS "failingSince"`,
+      new Date(now),
+      new Date(now),
+      new Date(now - disableAfterMs),
     );
     for (const row of rows) {
-      const pending = await tx.get<{ n: number }>("SELECT count(*) AS n FROM Delivery WHERE tenantId = ? AND status IN ('pending', 'delivering')", row.id);
+      const pending = await tx.get<{ n: number }>(`SELECT count(*) AS n FROM "Delivery" WHERE "tenantId" = ? AND status IN ('pending', 'delivering')`, row.id);
       const lastError = await tx.get<{ lastError: string | null }>(
-        'SELECT lastError FROM Delivery WHERE tenantId = ? AND lastError IS NOT NULL ORDER BY updatedAt DESC LIMIT 1',
+        'SELECT "lastError" FROM "Delivery" WHERE "tenantId" = ? AND "lastError" IS NOT NULL ORDER BY "updatedAt" DESC LIMIT 1',
         row.id,
       );
       await ops.emit(
@@ -68,17 +68,12 @@ export function endpointHealth(deps: EndpointHealthDeps) {
       const succeeded = new Set(outcomes.filter((o) => o.ok).map((o) => o.tenantId));
       const failed = new Set(outcomes.filter((o) => !o.ok && !succeeded.has(o.tenantId)).map((o) => o.tenantId));
       if (succeeded.size > 0) {
-        await tx.run(
-          'UPDATE Tenant SET endpointFailingSince = NULL WHERE endpointFailingSince IS NOT NULL AND id IN (SELECT value FROM json_each(?))',
-          JSON.stringify([...succeeded]),
-        );
+        const list = idList(tx, [...succeeded]);
+        await tx.run(`UPDATE "Tenant" SET "endpointFailingSince" = NULL WHERE "endpointFailingSince" IS NOT NULL AND id ${list.match}`, list.param);
       }
       if (failed.size > 0) {
-        await tx.run(
-          'UPDATE Tenant SET endpointFailingSince = ? WHERE endpointFailingSince IS NULL AND id IN (SELECT value FROM json_each(?))',
-          now,
-          JSON.stringify([...failed]),
-        );
+        const list = idList(tx, [...failed]);
+        await tx.run(`UPDATE "Tenant" SET "endpointFailingSince" = ? WHERE "endpointFailingSince" IS NULL AND id ${list.match}`, new Date(now), list.param);
         await disableOverdue(tx, now);
       }
     },
@@ -93,10 +88,15 @@ export function endpointHealth(deps: EndpointHealthDeps) {
     async enable(tenantId: string): Promise<{ tenantId: string; wasDisabled: boolean; resumed: number }> {
       const now = deps.now();
       return deps.sqldb.write(async (tx) => {
-        const row = await tx.get<{ disabledAt: number | null }>('SELECT endpointDisabledAt AS disabledAt FROM Tenant WHERE id = ?', tenantId);
+        const row = await tx.get<{ disabledAt: number | null }>('SELECT "endpointDisabledAt" AS "disabledAt" FROM "Tenant" WHERE id = ?', tenantId);
         if (!row) throw notFound(`tenant ${tenantId} not found`);
-        await tx.run('UPDATE Tenant SET endpointDisabledAt = NULL, endpointFailingSince = NULL, updatedAt = ? WHERE id = ?', now, tenantId);
-        const resumed = await tx.run("UPDATE Delivery SET nextAttemptAt = ?, updatedAt = ? WHERE tenantId = ? AND status = 'pending'", now, now, tenantId);
+        await tx.run('UPDATE "Tenant" SET "endpointDisabledAt" = NULL, "endpointFailingSince" = NULL, "updatedAt" = ? WHERE id = ?', new Date(now), tenantId);
+        const resumed = await tx.run(
+          `UPDATE "Delivery" SET "nextAttemptAt" = ?, "updatedAt" = ? WHERE "tenantId" = ? AND status = 'pending'`,
+          new Date(now),
+          new Date(now),
+          tenantId,
+        );
         // The dispatcher looks for them as soon as this commits.
         deps.outbox.deliveriesWritten(tx);
         return { tenantId, wasDisabled: row.disabledAt !== null, resumed: resumed.changes };

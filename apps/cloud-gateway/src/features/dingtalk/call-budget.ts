@@ -80,12 +80,13 @@ export class CallBudget {
         for (const [key, { calls, spentAt }] of batch) {
           const [orgKey, month] = key.split('|') as [string, string];
           await sql.run(
-            `INSERT INTO DingTalkCallUsage (orgKey, month, calls, quotaSpentAt) VALUES (?, ?, ?, ?)
-             ON CONFLICT (orgKey, month) DO UPDATE SET calls = calls + excluded.calls, quotaSpentAt = coalesce(quotaSpentAt, excluded.quotaSpentAt)`,
+            `INSERT INTO "DingTalkCallUsage" ("orgKey", month, calls, "quotaSpentAt") VALUES (?, ?, ?, ?)
+             ON CONFLICT ("orgKey", month) DO UPDATE SET calls = "DingTalkCallUsage".calls + excluded.calls,
+               "quotaSpentAt" = coalesce("DingTalkCallUsage"."quotaSpentAt", excluded."quotaSpentAt")`,
             orgKey,
             month,
             calls,
-            spentAt,
+            spentAt === null ? null : new Date(spentAt),
           );
         }
       });
@@ -112,7 +113,7 @@ export class CallBudget {
       ? await this.opts.sqldb.read(
           async (sql) =>
             await sql.get<{ calls: number; quotaSpentAt: number | null }>(
-              'SELECT calls, quotaSpentAt FROM DingTalkCallUsage WHERE orgKey = ? AND month = ?',
+              'SELECT calls, "quotaSpentAt" FROM "DingTalkCallUsage" WHERE "orgKey" = ? AND month = ?',
               orgKey,
               month,
             ),

@@ -15,8 +15,8 @@ export function credentialsHealth(deps: { sqldb: SqlDatabase; ops: OpsWebhooks; 
   /** The tenants a token key belongs to: `app:<appKey>` (internal apps), `corp:<suiteKey>:<corpId>` (suite installs). */
   function owner(key: string): { where: string; value: string } | undefined {
     const [kind, first, second] = key.split(':');
-    if (kind === 'app' && first) return { where: "mode = 'internal' AND appKey = ?", value: first };
-    if (kind === 'corp' && second) return { where: "mode = 'isv' AND corpId = ?", value: second };
+    if (kind === 'app' && first) return { where: `mode = 'internal' AND "appKey" = ?`, value: first };
+    if (kind === 'corp' && second) return { where: `mode = 'isv' AND "corpId" = ?`, value: second };
     return undefined;
   }
 
@@ -28,12 +28,12 @@ export function credentialsHealth(deps: { sqldb: SqlDatabase; ops: OpsWebhooks; 
     const now = deps.now();
     await deps.sqldb.write(async (tx) => {
       if (!refusal) {
-        await tx.run(`UPDATE Tenant SET credentialsFailingSince = NULL WHERE credentialsFailingSince IS NOT NULL AND ${tenants.where}`, tenants.value);
+        await tx.run(`UPDATE "Tenant" SET "credentialsFailingSince" = NULL WHERE "credentialsFailingSince" IS NOT NULL AND ${tenants.where}`, tenants.value);
         return;
       }
       const marked = await tx.all<{ id: string; name: string }>(
-        `UPDATE Tenant SET credentialsFailingSince = ? WHERE credentialsFailingSince IS NULL AND ${tenants.where} RETURNING id, name`,
-        now,
+        `UPDATE "Tenant" SET "credentialsFailingSince" = ? WHERE "credentialsFailingSince" IS NULL AND ${tenants.where} RETURNING id, name`,
+        new Date(now),
         tenants.value,
       );
       for (const tenant of marked) {

@@ -46,7 +46,7 @@ export function createDingTalk(
 
   async function appSecret(tenant: Tenant): Promise<string> {
     // Direct SQL: every DingTalk call of an internal app opens its secret (Prisma cost ~50× the read).
-    const row = await sqldb.read(async (sql) => await sql.get<{ appSecretEnc: string | null }>('SELECT appSecretEnc FROM Tenant WHERE id = ?', tenant.id));
+    const row = await sqldb.read(async (sql) => await sql.get<{ appSecretEnc: string | null }>('SELECT "appSecretEnc" FROM "Tenant" WHERE id = ?', tenant.id));
     if (!row?.appSecretEnc || !tenant.appKey) throw new AppError('unavailable', `tenant ${tenant.id} has no app credentials`);
     return secrets.open(row.appSecretEnc, 'Tenant.appSecretEnc', tenant.id);
   }

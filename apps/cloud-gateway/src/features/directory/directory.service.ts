@@ -2,7 +2,7 @@
 // durable job enqueued in the same transaction that records the sync.
 import { DirectorySyncStatusSchema, type DirectorySyncView } from '@dtg/contracts';
 import { notFound } from '@dtg/service-kit';
-import type { Db, DbTx, Transact } from '../../db/prisma';
+import { lockTenant, type Db, type DbTx, type Transact } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { JobRunner } from '../jobs/job-runner';
 import { DIRECTORY_SYNC_JOB, directorySyncJobId } from './directory-sync.job';
@@ -45,6 +45,8 @@ export function directoryService(deps: { db: Db; transaction: Transact; jobs: Jo
   return {
     async start(tenantId: string, options: { full: boolean }): Promise<DirectorySyncView> {
       const row = await deps.transaction(async (tx, sql) => {
+        // Two starts at once (on two replicas) see one running sync, not none each.
+        await lockTenant(sql, tenantId);
         const running = await tx.directorySync.findFirst({ where: { tenantId, status: 'running' }, orderBy: { startedAt: 'desc' } });
         if (running && (await jobAlive(tx, running.id))) return running;
         if (running) {

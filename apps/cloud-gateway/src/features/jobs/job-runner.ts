@@ -3,7 +3,7 @@
 // again after the lease — handlers are written to resume (they re-read their own progress).
 import { AppError, Pump, runWithContext, type Logger } from '@dtg/service-kit';
 import { Histogram, type Registry } from 'prom-client';
-import type { SqlDatabase, Tx } from '../../db/prisma';
+import { at, skipLocked, type SqlDatabase, type Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 
 export interface JobContext {
@@ -120,14 +120,14 @@ export class JobRunner {
     const id = opts.id ?? newId('job');
     const now = this.now();
     await tx.run(
-      `INSERT INTO Job (id, kind, tenantId, payload, status, runAt, attempts, createdAt, updatedAt) VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?)${opts.ifAbsent ? ' ON CONFLICT (id) DO NOTHING' : ''}`,
+      `INSERT INTO "Job" (id, kind, "tenantId", payload, status, "runAt", attempts, "createdAt", "updatedAt") VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?)${opts.ifAbsent ? ' ON CONFLICT (id) DO NOTHING' : ''}`,
       id,
       kind,
       opts.tenantId ?? null,
       JSON.stringify(payload),
-      opts.runAt?.getTime() ?? now,
-      now,
-      now,
+      opts.runAt ?? new Date(now),
+      new Date(now),
+      new Date(now),
     );
     this.workRecorded(tx);
     return id;
@@ -169,7 +169,7 @@ export class JobRunner {
   async runSoon(id: string): Promise<void> {
     this.soon.add(id);
     const now = this.now();
-    await this.opts.sqldb.write(async (sql) => await sql.run("UPDATE Job SET runAt = ? WHERE id = ? AND status = 'queued'", now, id));
+    await this.opts.sqldb.write(async (sql) => await sql.run(`UPDATE "Job" SET "runAt" = ? WHERE id = ? AND status = 'queued'`, new Date(now), id));
     this.kick();
   }
 
@@ -189,18 +189,18 @@ export class JobRunner {
         return await sql.all<ClaimedJob>(
           // Two index range scans that stop at the limit: one OR over both would collect and sort
           // every due job, and a backlog of thousands made each claim cost milliseconds.
-          `UPDATE Job SET status = 'running', leaseOwner = ?, leaseUntil = ?, updatedAt = ?
-           WHERE id IN (SELECT id FROM (SELECT id FROM Job WHERE status = 'running' AND leaseUntil < ? LIMIT ?)
+          `UPDATE "Job" SET status = 'running', "leaseOwner" = ?, "leaseUntil" = ?, "updatedAt" = ?
+           WHERE id IN (SELECT id FROM (SELECT id FROM "Job" WHERE status = 'running' AND "leaseUntil" < ? LIMIT ?${skipLocked(sql)}) AS expired
                         UNION ALL
-                        SELECT id FROM (SELECT id FROM Job WHERE status = 'queued' AND runAt <= ? ORDER BY runAt LIMIT ?)
+                        SELECT id FROM (SELECT id FROM "Job" WHERE status = 'queued' AND "runAt" <= ? ORDER BY "runAt" LIMIT ?${skipLocked(sql)}) AS due
                         LIMIT ?)
-           RETURNING id, kind, payload, tenantId, attempts`,
+           RETURNING id, kind, payload, "tenantId", attempts`,
           this.owner,
-          now + this.opts.leaseMs,
-          now,
-          now,
+          new Date(now + this.opts.leaseMs),
+          new Date(now),
+          new Date(now),
           free,
-          now,
+          new Date(now),
           free,
           free,
         );
@@ -280,17 +280,20 @@ export class JobRunner {
   }
 
   /** Hands the lease back: done, failed, or queued again at `runAt` (null keeps the old runAt). */
-  private settle(id: string, to: { status: string; attempts: number; runAt: number | null; lastError: string | null }): Promise<void> {
-    return this.opts.sqldb.write(async (sql) => {
+  private async settle(id: string, to: { status: string; attempts: number; runAt: number | null; lastError: string | null }): Promise<void> {
+    await this.opts.sqldb.write(async (sql) => {
       await sql.run(
-        'UPDATE Job SET status = ?, attempts = ?, runAt = COALESCE(?, runAt), lastError = ?, leaseOwner = NULL, leaseUntil = NULL, updatedAt = ? WHERE id = ?',
+        'UPDATE "Job" SET status = ?, attempts = ?, "runAt" = COALESCE(?, "runAt"), "lastError" = ?, "leaseOwner" = NULL, "leaseUntil" = NULL, "updatedAt" = ? WHERE id = ?',
         to.status,
         to.attempts,
-        to.runAt,
+        at(to.runAt),
         to.lastError,
-        this.now(),
+        new Date(this.now()),
         id,
       );
     });
+    // A runSoon that came while this settled found the job still running (on Postgres its UPDATE can
+    // run before this one): queued again, it runs now rather than at the runAt just written.
+    if (to.status === 'queued' && this.soon.has(id)) await this.runSoon(id);
   }
 }

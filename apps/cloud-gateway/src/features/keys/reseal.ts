@@ -33,9 +33,13 @@ async function resealColumn(sql: Sql, box: SecretBox, name: SealedColumn, which:
 
 /** Releases before 2026-12 kept the callback token in plaintext (Tenant.callbackToken). */
 async function sealPlaintextCallbackTokens(sql: Sql, box: SecretBox): Promise<number> {
-  const rows = await sql.all<{ id: string; token: string }>('SELECT id, callbackToken AS token FROM Tenant WHERE callbackToken IS NOT NULL');
+  const rows = await sql.all<{ id: string; token: string }>('SELECT id, "callbackToken" AS token FROM "Tenant" WHERE "callbackToken" IS NOT NULL');
   for (const row of rows) {
-    await sql.run('UPDATE Tenant SET callbackTokenEnc = ?, callbackToken = NULL WHERE id = ?', box.seal(row.token, 'Tenant.callbackTokenEnc', row.id), row.id);
+    await sql.run(
+      'UPDATE "Tenant" SET "callbackTokenEnc" = ?, "callbackToken" = NULL WHERE id = ?',
+      box.seal(row.token, 'Tenant.callbackTokenEnc', row.id),
+      row.id,
+    );
   }
   return rows.length;
 }

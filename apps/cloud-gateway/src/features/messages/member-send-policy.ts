@@ -3,20 +3,20 @@
 // API keys are not limited by it.
 import type { RecipientsSpec } from '@dtg/contracts';
 import { missingPermission, type AppError } from '@dtg/service-kit';
-import type { Sql } from '../../db/prisma';
+import type { Sql, SqlBoolean } from '../../db/prisma';
 import type { MemberSendPolicy } from '../tenants/tenant';
 
 export async function readMemberSendPolicy(sql: Sql, tenantId: string): Promise<MemberSendPolicy> {
-  const row = await sql.get<{ memberSendEnabled: number; memberSendMaxUserIds: number; memberSendDepartments: number; memberSendToAll: number }>(
-    'SELECT memberSendEnabled, memberSendMaxUserIds, memberSendDepartments, memberSendToAll FROM Tenant WHERE id = ?',
+  const row = await sql.get<{ memberSendEnabled: SqlBoolean; memberSendMaxUserIds: number; memberSendDepartments: SqlBoolean; memberSendToAll: SqlBoolean }>(
+    'SELECT "memberSendEnabled", "memberSendMaxUserIds", "memberSendDepartments", "memberSendToAll" FROM "Tenant" WHERE id = ?',
     tenantId,
   );
   if (!row) throw new Error(`tenant ${tenantId} not found`);
   return {
-    enabled: row.memberSendEnabled === 1,
+    enabled: Boolean(row.memberSendEnabled),
     maxUserIds: row.memberSendMaxUserIds,
-    departments: row.memberSendDepartments === 1,
-    toAll: row.memberSendToAll === 1,
+    departments: Boolean(row.memberSendDepartments),
+    toAll: Boolean(row.memberSendToAll),
   };
 }
 

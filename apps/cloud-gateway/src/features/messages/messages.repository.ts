@@ -113,31 +113,31 @@ function toChunk(row: ChunkRow): ChunkRecord {
   };
 }
 
-const MESSAGE_COLUMNS = 'id, tenantId, idempotencyKey, requestHash, msgtype, msg, recipients, status, createdBy, createdAt, completedAt, channel';
-const CHUNK_COLUMNS = 'id, messageId, tenantId, "index", userids, status, taskId, processQueryKey, sentAt, polls, nextPollAt, lastError';
+const MESSAGE_COLUMNS = 'id, "tenantId", "idempotencyKey", "requestHash", msgtype, msg, recipients, status, "createdBy", "createdAt", "completedAt", channel';
+const CHUNK_COLUMNS = 'id, "messageId", "tenantId", "index", userids, status, "taskId", "processQueryKey", "sentAt", polls, "nextPollAt", "lastError"';
 
 export const messagesRepository = {
   async find(sql: Sql, id: string): Promise<MessageRecord | null> {
-    const row = await sql.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM Message WHERE id = ?`, id);
+    const row = await sql.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM "Message" WHERE id = ?`, id);
     return row ? toMessage(row) : null;
   },
 
   /** A message only if it belongs to the tenant: another tenant's id reads as absent. */
   async findForTenant(sql: Sql, tenantId: string, id: string): Promise<MessageRecord | null> {
-    const row = await sql.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM Message WHERE id = ? AND tenantId = ?`, id, tenantId);
+    const row = await sql.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM "Message" WHERE id = ? AND "tenantId" = ?`, id, tenantId);
     return row ? toMessage(row) : null;
   },
 
   /** The message a tenant's Idempotency-Key names: its id, status and request hash. */
   async idempotent(sql: Sql, tenantId: string, key: string): Promise<Pick<MessageRecord, 'id' | 'status' | 'requestHash'> | undefined> {
-    return await sql.get('SELECT id, status, requestHash FROM Message WHERE tenantId = ? AND idempotencyKey = ?', tenantId, key);
+    return await sql.get('SELECT id, status, "requestHash" FROM "Message" WHERE "tenantId" = ? AND "idempotencyKey" = ?', tenantId, key);
   },
 
   /** The accept path's insert: the message alone. Its recipients are written when the dispatch plans it. */
   async create(sql: Sql, m: Omit<MessageRecord, 'status' | 'completedAt'>): Promise<void> {
-    const at = m.createdAt.getTime();
+    const at = m.createdAt;
     await sql.run(
-      "INSERT INTO Message (id, tenantId, idempotencyKey, requestHash, msgtype, msg, recipients, status, createdBy, createdAt, updatedAt, channel) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)",
+      `INSERT INTO "Message" (id, "tenantId", "idempotencyKey", "requestHash", msgtype, msg, recipients, status, "createdBy", "createdAt", "updatedAt", channel) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`,
       m.id,
       m.tenantId,
       m.idempotencyKey,
@@ -156,10 +156,10 @@ export const messagesRepository = {
    * Adds the recipients not stored yet as `pending` (one multi-row INSERT per slice). Messages
    * accepted by earlier versions already hold their direct userids: those rows stay as they are.
    */
-  async addRecipients(sql: Sql, messageId: string, userids: string[], at = Date.now()): Promise<void> {
+  async addRecipients(sql: Sql, messageId: string, userids: string[], at = new Date()): Promise<void> {
     for (const part of inBatches(userids, SLICE)) {
       await sql.run(
-        `INSERT INTO MessageRecipient (messageId, userid, status, updatedAt) VALUES ${part.map(() => "(?, ?, 'pending', ?)").join(', ')} ON CONFLICT (messageId, userid) DO NOTHING`,
+        `INSERT INTO "MessageRecipient" ("messageId", userid, status, "updatedAt") VALUES ${part.map(() => "(?, ?, 'pending', ?)").join(', ')} ON CONFLICT ("messageId", userid) DO NOTHING`,
         ...part.flatMap((userid) => [messageId, userid, at]),
       );
     }
@@ -168,10 +168,10 @@ export const messagesRepository = {
   /** Compare-and-set of the message status; false when another run got there first. */
   async setStatus(sql: Sql, id: string, from: MessageStatus[], to: MessageStatus, completedAt?: Date): Promise<boolean> {
     const { changes } = await sql.run(
-      `UPDATE Message SET status = ?, completedAt = COALESCE(?, completedAt), updatedAt = ? WHERE id = ? AND status IN (${marks(from)})`,
+      `UPDATE "Message" SET status = ?, "completedAt" = COALESCE(?, "completedAt"), "updatedAt" = ? WHERE id = ? AND status IN (${marks(from)})`,
       to,
-      completedAt?.getTime() ?? null,
-      Date.now(),
+      completedAt ?? null,
+      new Date(),
       id,
       ...from,
     );
@@ -179,14 +179,14 @@ export const messagesRepository = {
   },
 
   async recipientIds(sql: Sql, messageId: string): Promise<string[]> {
-    return (await sql.all<{ userid: string }>('SELECT userid FROM MessageRecipient WHERE messageId = ? ORDER BY userid', messageId)).map((r) => r.userid);
+    return (await sql.all<{ userid: string }>('SELECT userid FROM "MessageRecipient" WHERE "messageId" = ? ORDER BY userid', messageId)).map((r) => r.userid);
   },
 
   async recipients(sql: Sql, messageId: string, where: { chunkId?: string; status?: RecipientStatus[] } = {}): Promise<RecipientResult[]> {
-    const filters: string[] = ['messageId = ?'];
+    const filters: string[] = ['"messageId" = ?'];
     const params: SqlParam[] = [messageId];
     if (where.chunkId !== undefined) {
-      filters.push('chunkId = ?');
+      filters.push('"chunkId" = ?');
       params.push(where.chunkId);
     }
     if (where.status) {
@@ -194,7 +194,7 @@ export const messagesRepository = {
       params.push(...where.status);
     }
     const rows = await sql.all<{ userid: string; status: string; reason: string | null }>(
-      `SELECT userid, status, reason FROM MessageRecipient WHERE ${filters.join(' AND ')} ORDER BY userid`,
+      `SELECT userid, status, reason FROM "MessageRecipient" WHERE ${filters.join(' AND ')} ORDER BY userid`,
       ...params,
     );
     return rows.map((r) => ({ userid: r.userid, status: r.status as RecipientStatus, ...(r.reason ? { reason: r.reason } : {}) }));
@@ -207,13 +207,13 @@ export const messagesRepository = {
     userids: string[],
     change: { status: RecipientStatus; reason?: string | null; chunkId?: string; from?: RecipientStatus[] },
   ): Promise<number> {
-    const at = Date.now();
+    const at = new Date();
     const from = change.from ? ` AND status IN (${marks(change.from)})` : '';
     let changed = 0;
     for (const part of inBatches(userids, SLICE)) {
       changed += (
         await sql.run(
-          `UPDATE MessageRecipient SET status = ?, reason = ?, chunkId = COALESCE(?, chunkId), updatedAt = ? WHERE messageId = ? AND userid IN (${marks(part)})${from}`,
+          `UPDATE "MessageRecipient" SET status = ?, reason = ?, "chunkId" = COALESCE(?, "chunkId"), "updatedAt" = ? WHERE "messageId" = ? AND userid IN (${marks(part)})${from}`,
           change.status,
           change.reason ?? null,
           change.chunkId ?? null,
@@ -228,18 +228,18 @@ export const messagesRepository = {
   },
 
   async chunks(sql: Sql, messageId: string): Promise<ChunkRecord[]> {
-    return (await sql.all<ChunkRow>(`SELECT ${CHUNK_COLUMNS} FROM MessageChunk WHERE messageId = ? ORDER BY "index"`, messageId)).map(toChunk);
+    return (await sql.all<ChunkRow>(`SELECT ${CHUNK_COLUMNS} FROM "MessageChunk" WHERE "messageId" = ? ORDER BY "index"`, messageId)).map(toChunk);
   },
 
   async createChunk(sql: Sql, chunk: Pick<ChunkRecord, 'id' | 'messageId' | 'tenantId' | 'index' | 'userids'>): Promise<void> {
     await sql.run(
-      'INSERT INTO MessageChunk (id, messageId, tenantId, "index", userids, status, polls, updatedAt) VALUES (?, ?, ?, ?, ?, \'pending\', 0, ?)',
+      'INSERT INTO "MessageChunk" (id, "messageId", "tenantId", "index", userids, status, polls, "updatedAt") VALUES (?, ?, ?, ?, ?, \'pending\', 0, ?)',
       chunk.id,
       chunk.messageId,
       chunk.tenantId,
       chunk.index,
       JSON.stringify(chunk.userids),
-      Date.now(),
+      new Date(),
     );
   },
 
@@ -248,27 +248,27 @@ export const messagesRepository = {
     const set: string[] = [];
     const params: SqlParam[] = [];
     const put = (column: string, value: SqlParam) => {
-      set.push(`${column} = ?`);
+      set.push(`"${column}" = ?`);
       params.push(value);
     };
     if (changes.status !== undefined) put('status', changes.status);
     if (changes.taskId !== undefined) put('taskId', changes.taskId);
     if (changes.processQueryKey !== undefined) put('processQueryKey', changes.processQueryKey);
-    if (changes.sentAt !== undefined) put('sentAt', changes.sentAt?.getTime() ?? null);
+    if (changes.sentAt !== undefined) put('sentAt', changes.sentAt ?? null);
     if (changes.polls !== undefined) put('polls', changes.polls);
-    if (changes.nextPollAt !== undefined) put('nextPollAt', changes.nextPollAt?.getTime() ?? null);
+    if (changes.nextPollAt !== undefined) put('nextPollAt', changes.nextPollAt ?? null);
     if (changes.lastError !== undefined) put('lastError', changes.lastError);
-    put('updatedAt', Date.now());
+    put('updatedAt', new Date());
     const where = from ? ` AND status IN (${marks(from)})` : '';
-    return (await sql.run(`UPDATE MessageChunk SET ${set.join(', ')} WHERE id = ?${where}`, ...params, id, ...(from ?? []))).changes === 1;
+    return (await sql.run(`UPDATE "MessageChunk" SET ${set.join(', ')} WHERE id = ?${where}`, ...params, id, ...(from ?? []))).changes === 1;
   },
 
   /** The newest task id this tenant had acknowledged by `at`: every task DingTalk created later has a larger id. */
   async newestTaskIdBefore(sql: Sql, tenantId: string, at: Date): Promise<number | null> {
     const row = await sql.get<{ taskId: number | null }>(
-      'SELECT MAX(taskId) AS taskId FROM MessageChunk WHERE tenantId = ? AND taskId IS NOT NULL AND sentAt <= ?',
+      'SELECT MAX("taskId") AS "taskId" FROM "MessageChunk" WHERE "tenantId" = ? AND "taskId" IS NOT NULL AND "sentAt" <= ?',
       tenantId,
-      at.getTime(),
+      at,
     );
     return row?.taskId ?? null;
   },
@@ -277,7 +277,7 @@ export const messagesRepository = {
   async claimedTaskIds(sql: Sql, tenantId: string, taskIds: number[]): Promise<Set<number>> {
     if (taskIds.length === 0) return new Set();
     const rows = await sql.all<{ taskId: number }>(
-      `SELECT taskId FROM MessageChunk WHERE tenantId = ? AND taskId IN (${marks(taskIds)})`,
+      `SELECT "taskId" FROM "MessageChunk" WHERE "tenantId" = ? AND "taskId" IN (${marks(taskIds)})`,
       tenantId,
       ...taskIds,
     );

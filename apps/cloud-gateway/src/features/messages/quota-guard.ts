@@ -32,7 +32,7 @@ export async function applyQuotaGuard(sql: Sql, input: QuotaInput): Promise<Quot
   const usage = new Map<string, number>();
   for (const part of inBatches(userids, 500)) {
     for (const c of await sql.all<{ userid: string }>(
-      `SELECT userid FROM QuotaContent WHERE tenantId = ? AND day = ? AND contentHash = ? AND userid IN (${marks(part)})`,
+      `SELECT userid FROM "QuotaContent" WHERE "tenantId" = ? AND day = ? AND "contentHash" = ? AND userid IN (${marks(part)})`,
       tenantId,
       day,
       contentHash,
@@ -41,7 +41,7 @@ export async function applyQuotaGuard(sql: Sql, input: QuotaInput): Promise<Quot
       seen.add(c.userid);
     }
     for (const u of await sql.all<{ userid: string; count: number }>(
-      `SELECT userid, count FROM QuotaUsage WHERE tenantId = ? AND day = ? AND userid IN (${marks(part)})`,
+      `SELECT userid, count FROM "QuotaUsage" WHERE "tenantId" = ? AND day = ? AND userid IN (${marks(part)})`,
       tenantId,
       day,
       ...part,
@@ -62,12 +62,12 @@ export async function applyQuotaGuard(sql: Sql, input: QuotaInput): Promise<Quot
 async function recordSends(sql: Sql, tenantId: string, day: string, contentHash: string, userids: string[]): Promise<void> {
   for (const part of inBatches(userids, INSERT_ROWS)) {
     await sql.run(
-      `INSERT INTO QuotaUsage (tenantId, day, userid, count) VALUES ${part.map(() => '(?, ?, ?, 1)').join(', ')}
-       ON CONFLICT (tenantId, day, userid) DO UPDATE SET count = count + 1`,
+      `INSERT INTO "QuotaUsage" ("tenantId", day, userid, count) VALUES ${part.map(() => '(?, ?, ?, 1)').join(', ')}
+       ON CONFLICT ("tenantId", day, userid) DO UPDATE SET count = "QuotaUsage".count + 1`,
       ...part.flatMap((userid) => [tenantId, day, userid]),
     );
     await sql.run(
-      `INSERT INTO QuotaContent (tenantId, day, userid, contentHash) VALUES ${part.map(() => '(?, ?, ?, ?)').join(', ')}`,
+      `INSERT INTO "QuotaContent" ("tenantId", day, userid, "contentHash") VALUES ${part.map(() => '(?, ?, ?, ?)').join(', ')}`,
       ...part.flatMap((userid) => [tenantId, day, userid, contentHash]),
     );
   }

@@ -4,7 +4,7 @@
 // customer's template with text written for another form would send what nobody designed.
 import { storedMessageOf, TEMPLATE_MSGTYPE, type SendMessageBody, type StoredTemplateMessage, type WorkNotificationMessage } from '@dtg/contracts';
 import { AppError } from '@dtg/service-kit';
-import type { Sql } from '../../db/prisma';
+import type { Sql, SqlBoolean } from '../../db/prisma';
 
 /** What a message row holds as `msg`: DingTalk's msg, or the template it is sent with. */
 export type StoredMessage = WorkNotificationMessage | StoredTemplateMessage;
@@ -16,12 +16,12 @@ export interface TemplatePolicy {
 }
 
 export async function readTemplatePolicy(sql: Sql, tenantId: string): Promise<TemplatePolicy> {
-  const row = await sql.get<{ mode: string; templateRequired: number; defaultTemplateId: string | null }>(
-    'SELECT mode, templateRequired, defaultTemplateId FROM Tenant WHERE id = ?',
+  const row = await sql.get<{ mode: string; templateRequired: SqlBoolean; defaultTemplateId: string | null }>(
+    'SELECT mode, "templateRequired", "defaultTemplateId" FROM "Tenant" WHERE id = ?',
     tenantId,
   );
   if (!row) throw new Error(`tenant ${tenantId} not found`);
-  return { isv: row.mode === 'isv', required: row.templateRequired === 1, defaultTemplateId: row.defaultTemplateId };
+  return { isv: row.mode === 'isv', required: Boolean(row.templateRequired), defaultTemplateId: row.defaultTemplateId };
 }
 
 /** The msgtype and msg to store for this body, or the refusal (409 template_required) naming what to send instead. */

@@ -135,7 +135,7 @@ export function operatorViewsRoutes(s: CloudServices, api: ApiRegistry): Router 
       const backlog = await s.sqldb.read(
         async (sql) =>
           await sql.all<{ kind: string; status: string; count: number }>(
-            `SELECT kind, status, count(*) AS count FROM Job WHERE status IN ('queued', 'running', 'failed') GROUP BY kind, status ORDER BY kind, status`,
+            `SELECT kind, status, count(*) AS count FROM "Job" WHERE status IN ('queued', 'running', 'failed') GROUP BY kind, status ORDER BY kind, status`,
           ),
       );
       const failing = await s.db.job.findMany({

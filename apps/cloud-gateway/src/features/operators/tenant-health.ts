@@ -66,11 +66,11 @@ export async function tenantHealth(
 ): Promise<TenantHealth[]> {
   const like = opts.query ? `%${opts.query.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
   const tenants = await sql.all<TenantRow>(
-    `SELECT t.id, t.name, t.corpId, t.mode, t.status, t.webhookUrl, t.callbackMode, t.lastSeq, t.credentialsFailingSince, t.endpointDisabledAt,
-       (SELECT d.updatedAt FROM Delivery d WHERE d.tenantId = t.id AND d.status = 'delivered' ORDER BY d.nextAttemptAt DESC LIMIT 1) AS lastPushAt,
-       (SELECT k.obtainedAt FROM DingTalkToken k WHERE k.key = CASE t.mode WHEN 'isv' THEN 'corp:' || ? || ':' || t.corpId ELSE 'app:' || t.appKey END) AS lastTokenAt
-     FROM Tenant t
-     WHERE (? IS NULL OR t.id = ?) AND (? IS NULL OR t.name LIKE ? ESCAPE '\\' OR t.id LIKE ? ESCAPE '\\' OR t.corpId LIKE ? ESCAPE '\\')`,
+    `SELECT t.id, t.name, t."corpId", t.mode, t.status, t."webhookUrl", t."callbackMode", t."lastSeq", t."credentialsFailingSince", t."endpointDisabledAt",
+       (SELECT d."updatedAt" FROM "Delivery" d WHERE d."tenantId" = t.id AND d.status = 'delivered' ORDER BY d."nextAttemptAt" DESC LIMIT 1) AS "lastPushAt",
+       (SELECT k."obtainedAt" FROM "DingTalkToken" k WHERE k.key = CASE t.mode WHEN 'isv' THEN 'corp:' || CAST(? AS TEXT) || ':' || t."corpId" ELSE 'app:' || t."appKey" END) AS "lastTokenAt"
+     FROM "Tenant" t
+     WHERE (CAST(? AS TEXT) IS NULL OR t.id = ?) AND (CAST(? AS TEXT) IS NULL OR t.name LIKE ? ESCAPE '\\' OR t.id LIKE ? ESCAPE '\\' OR t."corpId" LIKE ? ESCAPE '\\')`,
     // The token broker's keys (libs/dingtalk-client credentials.ts): one primary-key probe per tenant.
     opts.suiteKey ?? '',
     opts.tenantId ?? null,
@@ -82,7 +82,7 @@ export async function tenantHealth(
   );
   const backlog = new Map<string, { pending: number; retrying: number; dead: number; oldest: number | null }>();
   for (const row of await sql.all<{ tenantId: string; status: string; n: number; retrying: number; oldest: number }>(
-    `SELECT tenantId, status, count(*) AS n, sum(attempts > 0) AS retrying, min(createdAt) AS oldest FROM Delivery WHERE status IN ('pending', 'delivering', 'dead') GROUP BY tenantId, status`,
+    `SELECT "tenantId", status, count(*) AS n, sum(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS retrying, min("createdAt") AS oldest FROM "Delivery" WHERE status IN ('pending', 'delivering', 'dead') GROUP BY "tenantId", status`,
   )) {
     const entry = backlog.get(row.tenantId) ?? { pending: 0, retrying: 0, dead: 0, oldest: null };
     if (row.status === 'dead') entry.dead += row.n;
@@ -94,7 +94,7 @@ export async function tenantHealth(
   const quota = new Map(
     (
       await sql.all<{ tenantId: string; total: number; busiest: number }>(
-        'SELECT tenantId, sum(count) AS total, max(count) AS busiest FROM QuotaUsage WHERE day = ? GROUP BY tenantId',
+        'SELECT "tenantId", sum(count) AS total, max(count) AS busiest FROM "QuotaUsage" WHERE day = ? GROUP BY "tenantId"',
         shanghaiDay(opts.now),
       )
     ).map((r) => [r.tenantId, r]),

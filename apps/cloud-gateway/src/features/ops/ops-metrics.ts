@@ -25,7 +25,7 @@ export function registerOpsMetrics(registry: Registry, sqldb: SqlDatabase, now: 
     read: async (sql): Promise<[Record<string, string>, number][]> =>
       (
         await sql.all<{ tenantId: string; status: string; n: number }>(
-          "SELECT tenantId, status, count(*) AS n FROM Delivery WHERE status IN ('pending', 'delivering', 'dead') GROUP BY tenantId, status",
+          `SELECT "tenantId", status, count(*) AS n FROM "Delivery" WHERE status IN ('pending', 'delivering', 'dead') GROUP BY "tenantId", status`,
         )
       ).map((row) => [{ tenant: row.tenantId, status: row.status }, row.n]),
   });
@@ -37,7 +37,7 @@ export function registerOpsMetrics(registry: Registry, sqldb: SqlDatabase, now: 
     read: async (sql): Promise<[Record<string, string>, number][]> =>
       (
         await sql.all<{ tenantId: string; oldest: number }>(
-          "SELECT tenantId, min(createdAt) AS oldest FROM Delivery WHERE status IN ('pending', 'delivering') GROUP BY tenantId",
+          `SELECT "tenantId", min("createdAt") AS oldest FROM "Delivery" WHERE status IN ('pending', 'delivering') GROUP BY "tenantId"`,
         )
       ).map((row) => [{ tenant: row.tenantId }, Math.max(0, (now() - row.oldest) / 1000)]),
   });
@@ -49,7 +49,7 @@ export function registerOpsMetrics(registry: Registry, sqldb: SqlDatabase, now: 
     read: async (sql): Promise<[Record<string, string>, number][]> =>
       (
         await sql.all<{ kind: string; status: string; n: number }>(
-          "SELECT kind, status, count(*) AS n FROM Job WHERE status IN ('queued', 'running', 'failed') GROUP BY kind, status",
+          `SELECT kind, status, count(*) AS n FROM "Job" WHERE status IN ('queued', 'running', 'failed') GROUP BY kind, status`,
         )
       ).map((row) => [{ kind: row.kind, status: row.status }, row.n]),
   });
@@ -59,9 +59,12 @@ export function registerOpsMetrics(registry: Registry, sqldb: SqlDatabase, now: 
     help: 'Queued jobs whose time has come but that no runner has claimed (backlog)',
     labelNames: ['kind'],
     read: async (sql): Promise<[Record<string, string>, number][]> =>
-      (await sql.all<{ kind: string; n: number }>("SELECT kind, count(*) AS n FROM Job WHERE status = 'queued' AND runAt <= ? GROUP BY kind", now())).map(
-        (row) => [{ kind: row.kind }, row.n],
-      ),
+      (
+        await sql.all<{ kind: string; n: number }>(
+          `SELECT kind, count(*) AS n FROM "Job" WHERE status = 'queued' AND "runAt" <= ? GROUP BY kind`,
+          new Date(now()),
+        )
+      ).map((row) => [{ kind: row.kind }, row.n]),
   });
 
   gauge({
@@ -71,7 +74,7 @@ export function registerOpsMetrics(registry: Registry, sqldb: SqlDatabase, now: 
     read: async (sql): Promise<[Record<string, string>, number][]> =>
       (
         await sql.all<{ id: string; disabled: number }>(
-          'SELECT id, endpointDisabledAt IS NOT NULL AS disabled FROM Tenant WHERE endpointFailingSince IS NOT NULL OR endpointDisabledAt IS NOT NULL',
+          'SELECT id, "endpointDisabledAt" IS NOT NULL AS disabled FROM "Tenant" WHERE "endpointFailingSince" IS NOT NULL OR "endpointDisabledAt" IS NOT NULL',
         )
       ).map((row) => [{ tenant: row.id, state: row.disabled ? 'disabled' : 'failing' }, 1]),
   });
@@ -81,15 +84,24 @@ export function registerOpsMetrics(registry: Registry, sqldb: SqlDatabase, now: 
     help: 'Tenants whose DingTalk credentials were refused at the last token fetch (1; absent once a fetch succeeds)',
     labelNames: ['tenant'],
     read: async (sql): Promise<[Record<string, string>, number][]> =>
-      (await sql.all<{ id: string }>('SELECT id FROM Tenant WHERE credentialsFailingSince IS NOT NULL')).map((row) => [{ tenant: row.id }, 1]),
+      (await sql.all<{ id: string }>('SELECT id FROM "Tenant" WHERE "credentialsFailingSince" IS NOT NULL')).map((row) => [{ tenant: row.id }, 1]),
   });
 
   gauge({
     name: 'cloud_db_size_bytes',
-    help: "The SQLite database file's size (pages × page size)",
+    help: "The database's size: the SQLite file (pages × page size), or the Postgres database (pg_database_size)",
     labelNames: [],
     read: async (sql): Promise<[Record<string, string>, number][]> => [
-      [{}, (await sql.get<{ bytes: number }>('SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()'))?.bytes ?? 0],
+      [
+        {},
+        (
+          await sql.get<{ bytes: number }>(
+            sql.dialect === 'postgres'
+              ? 'SELECT pg_database_size(current_database()) AS bytes'
+              : 'SELECT page_count * page_size AS bytes FROM pragma_page_count(), pragma_page_size()',
+          )
+        )?.bytes ?? 0,
+      ],
     ],
   });
 }

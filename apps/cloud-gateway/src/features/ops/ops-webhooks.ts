@@ -75,7 +75,7 @@ export function opsWebhooks(deps: OpsWebhooksDeps): OpsWebhooks {
   async function emit(tx: Tx, type: OpsEventType, data: Record<string, unknown>, key?: string): Promise<void> {
     const jobId = key ? `ops_${key}` : undefined;
     // Raised already (a periodic check sees the same transition every time): not again, not counted again.
-    if (jobId && (await tx.get('SELECT 1 AS found FROM Job WHERE id = ?', jobId))) return;
+    if (jobId && (await tx.get('SELECT 1 AS found FROM "Job" WHERE id = ?', jobId))) return;
     emitted.inc({ type });
     logger.warn(`operational event ${type}`, { opsEvent: type, ...data });
     // Queued even without OPS_WEBHOOK_URL: the job row is the record that it was raised (the handler then has nothing to send).

@@ -10,7 +10,7 @@
 // waiting for the next poll, which no test noticed).
 import { EventDataSchemas, type EventData, type EventEnvelope, type EventType } from '@dtg/contracts';
 import { currentRequestId } from '@dtg/service-kit';
-import type { Tx } from '../../db/prisma';
+import { lockTenant, type Tx } from '../../db/prisma';
 import { inBatches, marks } from '../../shared/batches';
 import { newId } from '../../shared/ids';
 
@@ -46,41 +46,45 @@ export class Outbox {
   /** Appends in order; events whose deterministic id exists already are skipped (not returned). */
   async appendMany(tx: Tx, tenantId: string, events: readonly NewEvent[]): Promise<EventEnvelope[]> {
     const fixedIds = events.flatMap((e) => (e.id ? [e.id] : []));
+    // Two replicas appending the same fixed id at once queue here, so the second one's check (read
+    // committed: each statement sees what committed before it) finds the first one's event instead
+    // of failing on its id after taking seqs.
+    if (fixedIds.length > 0) await lockTenant(tx, tenantId);
     const existing = new Set<string>();
     for (const ids of inBatches(fixedIds, ROWS_PER_INSERT)) {
-      for (const row of await tx.all<{ id: string }>(`SELECT id FROM Event WHERE id IN (${marks(ids)})`, ...ids)) existing.add(row.id);
+      for (const row of await tx.all<{ id: string }>(`SELECT id FROM "Event" WHERE id IN (${marks(ids)})`, ...ids)) existing.add(row.id);
     }
     const fresh = events.filter((e) => !e.id || !existing.has(e.id));
     if (fresh.length === 0) return [];
 
     const tenant = await tx.get<{ lastSeq: number; webhookUrl: string | null }>(
-      'UPDATE Tenant SET lastSeq = lastSeq + ? WHERE id = ? RETURNING lastSeq, webhookUrl',
+      'UPDATE "Tenant" SET "lastSeq" = "lastSeq" + ? WHERE id = ? RETURNING "lastSeq", "webhookUrl"',
       fresh.length,
       tenantId,
     );
     if (!tenant) throw new Error(`tenant ${tenantId} not found`);
     const firstSeq = tenant.lastSeq - fresh.length + 1;
     const requestId = currentRequestId() ?? null;
-    const now = Date.now();
+    const now = new Date();
     const envelopes = fresh.map((e, i) => ({
       id: e.id ?? newId('evt'),
       type: e.type,
       tenantId,
       seq: firstSeq + i,
-      occurredAt: (e.occurredAt ?? new Date(now)).toISOString(),
+      occurredAt: (e.occurredAt ?? now).toISOString(),
       data: EventDataSchemas[e.type].parse(e.data),
     })) as EventEnvelope[];
 
     for (const batch of inBatches(envelopes, ROWS_PER_INSERT)) {
       await tx.run(
-        `INSERT INTO Event (id, tenantId, seq, type, occurredAt, data, requestId) VALUES ${batch.map(() => '(?,?,?,?,?,?,?)').join(',')}`,
-        ...batch.flatMap((e) => [e.id, tenantId, e.seq, e.type, Date.parse(e.occurredAt), JSON.stringify(e.data), requestId]),
+        `INSERT INTO "Event" (id, "tenantId", seq, type, "occurredAt", data, "requestId") VALUES ${batch.map(() => '(?,?,?,?,?,?,?)').join(',')}`,
+        ...batch.flatMap((e) => [e.id, tenantId, e.seq, e.type, new Date(e.occurredAt), JSON.stringify(e.data), requestId]),
       );
       // A tenant without a webhook URL works by pull only: nothing to push, nobody to wake.
       if (tenant.webhookUrl) {
         await tx.run(
-          `INSERT INTO Delivery (id, eventId, tenantId, status, attempts, nextAttemptAt, createdAt, updatedAt) VALUES ${batch.map(() => "(?,?,?,'pending',0,?,?,?)").join(',')}`,
-          ...batch.flatMap((e) => [newId('dlv'), e.id, tenantId, Date.parse(e.occurredAt), now, now]),
+          `INSERT INTO "Delivery" (id, "eventId", "tenantId", status, attempts, "nextAttemptAt", "createdAt", "updatedAt") VALUES ${batch.map(() => "(?,?,?,'pending',0,?,?,?)").join(',')}`,
+          ...batch.flatMap((e) => [newId('dlv'), e.id, tenantId, new Date(e.occurredAt), now, now]),
         );
         this.deliveriesWritten(tx);
       }

@@ -10,7 +10,7 @@ const BATCH = 2000;
 export function pingEvents(sqldb: SqlDatabase, outbox: Outbox) {
   return {
     async emit(tenantId: string, count: number, note?: string): Promise<{ emitted: number; lastSeq: number }> {
-      if (!(await sqldb.read(async (sql) => await sql.get('SELECT 1 FROM Tenant WHERE id = ?', tenantId)))) throw notFound(`tenant ${tenantId} not found`);
+      if (!(await sqldb.read(async (sql) => await sql.get('SELECT 1 FROM "Tenant" WHERE id = ?', tenantId)))) throw notFound(`tenant ${tenantId} not found`);
       let lastSeq = 0;
       for (let done = 0; done < count; done += BATCH) {
         const events: NewEvent[] = Array.from({ length: Math.min(BATCH, count - done) }, (_, i) => ({ type: 'test.ping', data: { n: done + i, note } }));

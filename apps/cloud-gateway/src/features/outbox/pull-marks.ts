@@ -16,7 +16,8 @@ export function pullMarks(sqldb: SqlDatabase) {
   return {
     async read(tenantId: string): Promise<PullMarks> {
       const row = await sqldb.read(
-        async (sql) => await sql.get<PullMarks>('SELECT lastSeq, pulledSeq, prunedSeq, seqGapAfter, seqGapThrough FROM Tenant WHERE id = ?', tenantId),
+        async (sql) =>
+          await sql.get<PullMarks>('SELECT "lastSeq", "pulledSeq", "prunedSeq", "seqGapAfter", "seqGapThrough" FROM "Tenant" WHERE id = ?', tenantId),
       );
       if (!row) throw new AppError('not_found', 'tenant not found');
       return row;
@@ -49,7 +50,7 @@ export function pullMarks(sqldb: SqlDatabase) {
     async recordPulled(tenantId: string, marks: PullMarks, after: number): Promise<void> {
       if (after <= marks.pulledSeq || after > marks.lastSeq) return;
       await sqldb.write(
-        async (tx) => await tx.run('UPDATE Tenant SET pulledSeq = ? WHERE id = ? AND pulledSeq < ? AND lastSeq >= ?', after, tenantId, after, after),
+        async (tx) => await tx.run('UPDATE "Tenant" SET "pulledSeq" = ? WHERE id = ? AND "pulledSeq" < ? AND "lastSeq" >= ?', after, tenantId, after, after),
       );
     },
   };

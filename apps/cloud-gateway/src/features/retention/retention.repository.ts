@@ -19,6 +19,9 @@ interface Candidate {
   open: number;
 }
 
+/** A row's physical address, for batched deletes of tables keyed by several columns. */
+const rowId = (sql: Sql) => (sql.dialect === 'postgres' ? 'ctid' : 'rowid');
+
 export const retentionRepository = {
   /**
    * Prunes the next prefix of one tenant's events, at most `limit`: from prunedSeq + 1 up to (not
@@ -28,13 +31,13 @@ export const retentionRepository = {
    * be told so instead of silently skipping a hole.
    */
   async pruneEvents(tx: Tx, tenantId: string, cutoffMs: number, limit: number): Promise<EventsPruned> {
-    const tenant = await tx.get<{ prunedSeq: number; pulledSeq: number }>('SELECT prunedSeq, pulledSeq FROM Tenant WHERE id = ?', tenantId);
+    const tenant = await tx.get<{ prunedSeq: number; pulledSeq: number }>('SELECT "prunedSeq", "pulledSeq" FROM "Tenant" WHERE id = ?', tenantId);
     if (!tenant) return { events: 0, deliveries: 0, attempts: 0, finished: true };
     const candidates = await tx.all<Candidate>(
-      `SELECT e.seq, e.occurredAt,
-              (SELECT count(*) FROM Delivery d WHERE d.eventId = e.id) AS pushes,
-              (SELECT count(*) FROM Delivery d WHERE d.eventId = e.id AND d.status <> 'delivered') AS open
-       FROM Event e WHERE e.tenantId = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`,
+      `SELECT e.seq, e."occurredAt",
+              (SELECT count(*) FROM "Delivery" d WHERE d."eventId" = e.id) AS pushes,
+              (SELECT count(*) FROM "Delivery" d WHERE d."eventId" = e.id AND d.status <> 'delivered') AS open
+       FROM "Event" e WHERE e."tenantId" = ? AND e.seq > ? ORDER BY e.seq LIMIT ?`,
       tenantId,
       tenant.prunedSeq,
       limit,
@@ -48,12 +51,12 @@ export const retentionRepository = {
     const finished = through - tenant.prunedSeq < limit;
     if (through === tenant.prunedSeq) return { events: 0, deliveries: 0, attempts: 0, finished };
     const range = [tenantId, tenant.prunedSeq, through] as const;
-    const inRange = 'SELECT id FROM Event WHERE tenantId = ? AND seq > ? AND seq <= ?';
-    const attempts = (await tx.run(`DELETE FROM DeliveryAttempt WHERE deliveryId IN (SELECT id FROM Delivery WHERE eventId IN (${inRange}))`, ...range))
+    const inRange = 'SELECT id FROM "Event" WHERE "tenantId" = ? AND seq > ? AND seq <= ?';
+    const attempts = (await tx.run(`DELETE FROM "DeliveryAttempt" WHERE "deliveryId" IN (SELECT id FROM "Delivery" WHERE "eventId" IN (${inRange}))`, ...range))
       .changes;
-    const deliveries = (await tx.run(`DELETE FROM Delivery WHERE eventId IN (${inRange})`, ...range)).changes;
-    const events = (await tx.run('DELETE FROM Event WHERE tenantId = ? AND seq > ? AND seq <= ?', ...range)).changes;
-    await tx.run('UPDATE Tenant SET prunedSeq = ? WHERE id = ?', through, tenantId);
+    const deliveries = (await tx.run(`DELETE FROM "Delivery" WHERE "eventId" IN (${inRange})`, ...range)).changes;
+    const events = (await tx.run('DELETE FROM "Event" WHERE "tenantId" = ? AND seq > ? AND seq <= ?', ...range)).changes;
+    await tx.run('UPDATE "Tenant" SET "prunedSeq" = ? WHERE id = ?', through, tenantId);
     return { events, deliveries, attempts, finished };
   },
 
@@ -61,10 +64,10 @@ export const retentionRepository = {
   async pruneJobs(tx: Tx, cutoffMs: number, limit: number): Promise<number> {
     return (
       await tx.run(
-        `DELETE FROM Job WHERE id IN (
-         SELECT id FROM Job WHERE status IN ('done', 'failed') AND runAt < ? AND updatedAt < ? LIMIT ?)`,
-        cutoffMs,
-        cutoffMs,
+        `DELETE FROM "Job" WHERE id IN (
+         SELECT id FROM "Job" WHERE status IN ('done', 'failed') AND "runAt" < ? AND "updatedAt" < ? LIMIT ?)`,
+        new Date(cutoffMs),
+        new Date(cutoffMs),
         limit,
       )
     ).changes;
@@ -77,30 +80,34 @@ export const retentionRepository = {
   async pruneMessages(tx: Tx, cutoffMs: number, limit: number): Promise<{ messages: number; recipients: number; chunks: number }> {
     const ids = (
       await tx.all<{ id: string }>(
-        `SELECT m.id FROM Message m
-         WHERE m.status IN ('completed', 'failed', 'recalled') AND m.updatedAt < ?
-           AND NOT EXISTS (SELECT 1 FROM MessageChunk c WHERE c.messageId = m.id AND c.status IN ('pending', 'sending', 'sent', 'unknown'))
-           AND NOT EXISTS (SELECT 1 FROM MessageDispatchRequest r WHERE r.messageId = m.id)
+        `SELECT m.id FROM "Message" m
+         WHERE m.status IN ('completed', 'failed', 'recalled') AND m."updatedAt" < ?
+           AND NOT EXISTS (SELECT 1 FROM "MessageChunk" c WHERE c."messageId" = m.id AND c.status IN ('pending', 'sending', 'sent', 'unknown'))
+           AND NOT EXISTS (SELECT 1 FROM "MessageDispatchRequest" r WHERE r."messageId" = m.id)
          LIMIT ?`,
-        cutoffMs,
+        new Date(cutoffMs),
         limit,
       )
     ).map((row) => row.id);
     if (ids.length === 0) return { messages: 0, recipients: 0, chunks: 0 };
-    const recipients = (await tx.run(`DELETE FROM MessageRecipient WHERE messageId IN (${marks(ids)})`, ...ids)).changes;
-    const chunks = (await tx.run(`DELETE FROM MessageChunk WHERE messageId IN (${marks(ids)})`, ...ids)).changes;
-    const messages = (await tx.run(`DELETE FROM Message WHERE id IN (${marks(ids)})`, ...ids)).changes;
+    const recipients = (await tx.run(`DELETE FROM "MessageRecipient" WHERE "messageId" IN (${marks(ids)})`, ...ids)).changes;
+    const chunks = (await tx.run(`DELETE FROM "MessageChunk" WHERE "messageId" IN (${marks(ids)})`, ...ids)).changes;
+    const messages = (await tx.run(`DELETE FROM "Message" WHERE id IN (${marks(ids)})`, ...ids)).changes;
     return { messages, recipients, chunks };
   },
 
   /** Quota guard rows of days before `beforeDay` (YYYY-MM-DD, China time). */
   async pruneQuota(tx: Tx, beforeDay: string, limit: number): Promise<number> {
-    const usage = (await tx.run('DELETE FROM QuotaUsage WHERE rowid IN (SELECT rowid FROM QuotaUsage WHERE day < ? LIMIT ?)', beforeDay, limit)).changes;
-    const content = (await tx.run('DELETE FROM QuotaContent WHERE rowid IN (SELECT rowid FROM QuotaContent WHERE day < ? LIMIT ?)', beforeDay, limit)).changes;
+    const usage = (
+      await tx.run(`DELETE FROM "QuotaUsage" WHERE ${rowId(tx)} IN (SELECT ${rowId(tx)} FROM "QuotaUsage" WHERE day < ? LIMIT ?)`, beforeDay, limit)
+    ).changes;
+    const content = (
+      await tx.run(`DELETE FROM "QuotaContent" WHERE ${rowId(tx)} IN (SELECT ${rowId(tx)} FROM "QuotaContent" WHERE day < ? LIMIT ?)`, beforeDay, limit)
+    ).changes;
     return usage + content;
   },
 
   async tenantIds(sql: Sql): Promise<string[]> {
-    return (await sql.all<{ id: string }>('SELECT id FROM Tenant ORDER BY id')).map((row) => row.id);
+    return (await sql.all<{ id: string }>('SELECT id FROM "Tenant" ORDER BY id')).map((row) => row.id);
   },
 };

@@ -42,7 +42,7 @@ export function isvTenants(deps: { secrets: SecretBox; outbox: Outbox }) {
         await announce(sql, created.id, auth.corpId, 'active', auth.agentId);
         return 'created';
       }
-      const changed = current.status !== 'active' || current.agentId !== auth.agentId;
+      const changed = current.status !== 'active' || (current.agentId === null ? null : Number(current.agentId)) !== auth.agentId;
       await tx.tenant.update({ where: { id: current.id }, data: { name: auth.corpName, agentId: auth.agentId, status: 'active' } });
       if (!changed) return 'unchanged';
       await announce(sql, current.id, auth.corpId, 'active', auth.agentId);
@@ -53,7 +53,7 @@ export function isvTenants(deps: { secrets: SecretBox; outbox: Outbox }) {
       const current = await find(tx, corpId);
       if (!current || current.status === 'suspended') return 'unchanged';
       await tx.tenant.update({ where: { id: current.id }, data: { status: 'suspended' } });
-      await announce(sql, current.id, corpId, 'suspended', current.agentId);
+      await announce(sql, current.id, corpId, 'suspended', current.agentId === null ? null : Number(current.agentId));
       return 'suspended';
     },
   };

@@ -11,7 +11,8 @@ export function toTenant(row: TenantRow): Tenant {
     corpId: row.corpId,
     mode: row.mode === 'isv' ? 'isv' : 'internal',
     appKey: row.appKey,
-    agentId: row.agentId,
+    // BigInt on Postgres (prisma/postgres-schema.ts WIDE_INTS): a number here, as on SQLite.
+    agentId: row.agentId === null ? null : Number(row.agentId),
     webhookUrl: row.webhookUrl,
     returnUrls: JSON.parse(row.returnUrls) as string[],
     status: row.status === 'suspended' ? 'suspended' : 'active',
@@ -69,7 +70,7 @@ const BOOLEAN_COLUMNS = ['memberSendEnabled', 'memberSendDepartments', 'memberSe
 function fromSql(raw: Record<string, unknown>): TenantRow {
   const row: Record<string, unknown> = { ...raw };
   for (const column of DATE_COLUMNS) row[column] = raw[column] === null ? null : new Date(raw[column] as number);
-  for (const column of BOOLEAN_COLUMNS) row[column] = raw[column] === 1;
+  for (const column of BOOLEAN_COLUMNS) row[column] = Boolean(raw[column]);
   return row as unknown as TenantRow;
 }
 
@@ -80,7 +81,7 @@ export const tenantsRepository = {
    * spent 6 % of the cloud's CPU on it).
    */
   async findRowSql(sql: Sql, id: string): Promise<TenantRow | null> {
-    const raw = await sql.get<Record<string, unknown>>('SELECT * FROM Tenant WHERE id = ?', id);
+    const raw = await sql.get<Record<string, unknown>>('SELECT * FROM "Tenant" WHERE id = ?', id);
     return raw ? fromSql(raw) : null;
   },
 

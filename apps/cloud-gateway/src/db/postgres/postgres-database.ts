@@ -1,0 +1,85 @@
+// The cloud on Postgres (issue #22): Prisma's Postgres client and the direct SQL on ONE pg pool,
+// and the transaction that joins both. Picked by openDatabase when CLOUD_DATABASE_URL is a
+// postgres:// URL; the schema and migrations are generated from the SQLite ones (prisma/postgres).
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
+import { PrismaClient as PostgresPrismaClient } from '../../generated/prisma-postgres/client';
+import type { CloudDatabase, Db, DbTx, Transact } from '../prisma';
+import { AfterCommit, type SqlParam, type Tx } from '../sql';
+import { numberPlaceholders, PostgresConnection } from './postgres-connection';
+
+/** P2002 unique constraint, P2034 write conflict or deadlock. */
+const RETRYABLE_PRISMA = new Set(['P2002', 'P2034']);
+const MAX_ATTEMPTS = 5;
+
+function prismaCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+/** Connections per replica: the dispatcher, the job runner and the API share them. */
+const POOL_SIZE = 10;
+
+export async function openPostgresDatabase(url: string): Promise<CloudDatabase> {
+  const pool = new Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: 10_000 });
+  let closed = false;
+  // An idle client that loses its connection emits here; unhandled, that would end the process.
+  // Its next query fails instead, and the pool replaces it.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  // The generated Postgres client has the same models and operations as the SQLite one: one schema, two providers.
+  const client = new PostgresPrismaClient({ adapter: new PrismaPg(pool) }) as unknown as Db;
+  await client.$connect();
+  const disconnect = client.$disconnect.bind(client);
+  client.$disconnect = async () => {
+    if (closed) return;
+    closed = true;
+    await disconnect();
+    await pool.end();
+  };
+  const sqldb = new PostgresConnection(pool);
+  const transaction: Transact = async (fn) => {
+    for (let attempt = 1; ; attempt++) {
+      const hooks = new AfterCommit();
+      try {
+        const result = await client.$transaction((tx) => fn(tx, prismaRawTx(tx, hooks)));
+        hooks.run();
+        return result;
+      } catch (err) {
+        // As PostgresConnection.write: a unique key a concurrent transaction took between this one's
+        // check and its insert (the same callback on two replicas), a deadlock or a write conflict
+        // goes away when the function runs again and finds the other's row.
+        if (attempt >= MAX_ATTEMPTS || !RETRYABLE_PRISMA.has(prismaCode(err))) throw err;
+      }
+    }
+  };
+  return { db: client, sqldb, transaction };
+}
+
+/**
+ * Direct SQL inside a Prisma interactive transaction: on Postgres the transaction is one pooled
+ * connection only Prisma holds, so the statements go through it ($queryRawUnsafe) and their rows
+ * are brought to what the pool's queries return (epoch ms, numbers).
+ */
+function prismaRawTx(tx: DbTx, hooks: AfterCommit): Tx {
+  const all = async <T>(text: string, ...params: SqlParam[]) =>
+    ((await tx.$queryRawUnsafe<Record<string, unknown>[]>(numberPlaceholders(text), ...params)) ?? []).map(plainRow) as T[];
+  return {
+    dialect: 'postgres',
+    all,
+    get: async <T>(text: string, ...params: SqlParam[]) => (await all<T>(text, ...params))[0],
+    run: async (text: string, ...params: SqlParam[]) => ({ changes: await tx.$executeRawUnsafe(numberPlaceholders(text), ...params) }),
+    afterCommit: hooks.add,
+  };
+}
+
+function plainRow(row: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(row)) {
+    if (value instanceof Date) row[key] = value.getTime();
+    else if (typeof value === 'bigint') row[key] = Number(value);
+    // numeric (sum()) comes back as Prisma's Decimal.
+    else if (value !== null && typeof value === 'object' && 'toNumber' in value && typeof value.toNumber === 'function')
+      row[key] = (value as { toNumber(): number }).toNumber();
+  }
+  return row;
+}
