@@ -109,15 +109,6 @@ const configFor: Record<string, z.ZodType> = {
   'local-store-scale': LocalConfigSchema,
 };
 
-/**
- * Until the Postgres port of issue #22 lands, the cloud's config refuses a postgresql:// URL by name;
- * the scale profile's cloud services are held to everything else. Once the port accepts the URL this
- * refusal no longer occurs and the filter removes nothing (then delete it).
- */
-const AWAITING_POSTGRES_PORT = 'CLOUD_DATABASE_URL: must be a file: URL (SQLite); the gateway does not run on Postgres yet';
-const withoutPendingPort = (problems: Record<string, string[]>) =>
-  Object.fromEntries(Object.entries(problems).map(([service, lines]) => [service, lines.filter((line) => !line.startsWith(AWAITING_POSTGRES_PORT))]));
-
 describe('docker-compose.yml', () => {
   const schema = JSON.parse(readFileSync(path.join(path.dirname(require.resolve('dclint/package.json')), 'schemas', 'compose.schema.json'), 'utf8'));
   // The file names draft-07 by a URL ajv does not register; draft-07 is ajv's default dialect.
@@ -170,7 +161,7 @@ describe('docker-compose.yml', () => {
     const generated = generatedEnv();
     expect(Object.keys(generated).sort()).toEqual([...SECRETS].sort());
     const file = composeWith(generated);
-    expect(withoutPendingPort(configProblems(file))).toEqual(Object.fromEntries(Object.keys(configFor).map((service) => [service, []])));
+    expect(configProblems(file)).toEqual(Object.fromEntries(Object.keys(configFor).map((service) => [service, []])));
     // The default profile's cloud runs on SQLite today: nothing filtered there.
     expect(configProblems(file)['cloud-gateway']).toEqual([]);
     expect(provisionedCredentials(file).success).toBe(true);
