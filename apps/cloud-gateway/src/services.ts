@@ -124,7 +124,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   const checks = opsChecks({ db, health, intervalMs: config.OPS_CHECK_INTERVAL, now });
   jobs.register(OPS_CHECK_JOB, () => checks.run());
   await checks.schedule();
-  const callbacks = createCallbacks({ config, logger, db, transaction, secrets, outbox, revocations, jobs, dingtalk, tenants, ops, now: overrides.now });
+  const callbacks = createCallbacks({ config, logger, db, sqldb, transaction, secrets, outbox, revocations, jobs, dingtalk, tenants, ops, now: overrides.now });
   await callbacks.start();
   const messages = createMessages({ config, sqldb, outbox, jobs, dingtalk, tenants, callBudget, logger, now: overrides.now });
   const users = usersService({ sqldb, outbox, dingtalk, tenants, now: overrides.now });

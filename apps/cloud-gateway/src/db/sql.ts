@@ -81,6 +81,13 @@ export interface SqlDatabase {
   write<T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T>;
   /** Reads on committed state. */
   read<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` while no other process of this database runs one for the same key (Postgres: an
+   * advisory lock held on its own connection until `fn` settles; SQLite: one process, so `fn` just
+   * runs — callers order their own tasks in-process, shared/keyed-serializer.ts). `fn` may await
+   * anything (a DingTalk call); it is not a transaction.
+   */
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /**

@@ -279,6 +279,11 @@ export class SqliteConnection implements SqlDatabase {
     this.busyAttempts = 0;
   }
 
+  /** One process owns the file: nothing else can run `fn` for the same key (see SqlDatabase.exclusive). */
+  exclusive<T>(_key: string, fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   /** Reads on a consistent, committed state: nothing writes the connection until `fn` has settled. */
   read<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
     const attempt = () => this.gate.turn.run(() => fn(this.sql));

@@ -103,6 +103,30 @@ export class PostgresConnection implements SqlDatabase {
     }
   }
 
+  /**
+   * A session advisory lock on a connection of its own, held until `fn` settles: replicas running
+   * the same key queue here. The connection goes back to the pool unlocked, or is dropped if the
+   * unlock fails (a lock must never stay behind on a pooled connection).
+   */
+  async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    } catch (err) {
+      client.release(true);
+      throw err;
+    }
+    try {
+      return await fn();
+    } finally {
+      const unlocked = await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).then(
+        () => true,
+        () => false,
+      );
+      client.release(!unlocked);
+    }
+  }
+
   /** Reads outside a transaction: each statement sees what was committed when it ran. */
   async read<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
     return fn(pgSql(this.pool));

@@ -2,7 +2,7 @@
 // is skipped, and its outbox events are written in the transaction that marks it processed.
 import { z } from 'zod';
 import { AppError, type Logger } from '@dtg/service-kit';
-import type { Db, Transact } from '../../db/prisma';
+import type { Db, SqlDatabase, Transact } from '../../db/prisma';
 import type { JobResult } from '../jobs/job-runner';
 import type { SuiteEvents } from './suite-events.service';
 import type { Tenant } from '../tenants/tenant';
@@ -17,6 +17,8 @@ const JobPayloadSchema = z.object({ eventId: z.string().min(1) });
 
 export interface CallbackProcessorDeps {
   db: Db;
+  /** Its `exclusive` keeps one org's events apart across replicas (Postgres). */
+  sqldb: SqlDatabase;
   transaction: Transact;
   tenants: TenantsService;
   contacts: ContactEvents;
@@ -28,7 +30,8 @@ export interface CallbackProcessorDeps {
 
 export function callbackProcessor(deps: CallbackProcessorDeps) {
   const { db, logger } = deps;
-  // Per org: its events are applied in the order they were claimed (one process owns the SQLite file).
+  // Per org: in this process its events are applied in the order they were claimed, and across
+  // replicas (Postgres) never two at once — each reads DingTalk's state, then commits.
   const serialize = keyedSerializer();
 
   async function internalTenant(tenantId: string): Promise<Tenant | string> {
@@ -75,6 +78,7 @@ export function callbackProcessor(deps: CallbackProcessorDeps) {
     const { eventId } = JobPayloadSchema.parse(payload);
     const event = await events.find(db, eventId);
     if (!event || event.status !== 'received') return { done: true };
-    return serialize(`${event.source}|${event.corpId ?? ''}`, () => apply(eventId));
+    const key = `callbacks|${event.source}|${event.corpId ?? ''}`;
+    return serialize(key, () => deps.sqldb.exclusive(key, () => apply(eventId)));
   };
 }

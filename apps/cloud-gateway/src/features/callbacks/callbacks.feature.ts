@@ -2,7 +2,7 @@
 // the routes use, the processing job, and the housekeeping job.
 import type { Logger } from '@dtg/service-kit';
 import type { CloudConfig } from '../../config';
-import type { Db, Transact } from '../../db/prisma';
+import type { Db, SqlDatabase, Transact } from '../../db/prisma';
 import type { SecretBox } from '../../shared/secret-box';
 import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { DingTalk } from '../dingtalk/org-clients';
@@ -24,6 +24,7 @@ export interface CallbacksDeps {
   config: CloudConfig;
   logger: Logger;
   db: Db;
+  sqldb: SqlDatabase;
   transaction: Transact;
   secrets: SecretBox;
   outbox: Outbox;
@@ -57,6 +58,7 @@ export function createCallbacks(deps: CallbacksDeps) {
   const contacts = contactEvents({ dingtalk, outbox, revocations: deps.revocations });
   const processor = callbackProcessor({
     db,
+    sqldb: deps.sqldb,
     transaction,
     tenants: deps.tenants,
     contacts,
@@ -65,7 +67,7 @@ export function createCallbacks(deps: CallbacksDeps) {
       events: suiteEvents({
         suiteKey: suite.suiteKey,
         suiteApi: dingtalk.client.forSuite(suite),
-        intake: suiteTicketIntake(dingtalk.tickets),
+        intake: suiteTicketIntake(dingtalk.tickets, deps.sqldb),
         isvTenants: isvTenants({ secrets: deps.secrets, outbox }),
         contacts,
         isvTenant: (corpId) => tenantsRepository.findByCorp(db, corpId, 'isv'),
