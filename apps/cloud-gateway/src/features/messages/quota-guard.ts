@@ -3,7 +3,7 @@
 // app. We count what we send per tenant (one tenant = one sender in one org) in the caller's
 // transaction and report the recipients DingTalk would drop as `rejected_by_quota` instead.
 // Direct SQL: it runs inside the dispatch plan's SqlDatabase.write.
-import type { Sql } from '../../db/prisma';
+import { lockTenant, type Sql } from '../../db/prisma';
 import { inBatches, marks } from '../../shared/batches';
 
 /** Rows per INSERT (4 parameters each: well inside SQLite's parameter limit). */
@@ -28,6 +28,9 @@ export interface QuotaDecision {
 /** Decides every recipient and records the accepted ones as sent today (usage +1, content seen). */
 export async function applyQuotaGuard(sql: Sql, input: QuotaInput): Promise<QuotaDecision> {
   const { tenantId, day, contentHash, dailyCap, userids } = input;
+  // Check-then-count: replicas planning this tenant's sends at once (Postgres) take turns, so two
+  // cannot both see a person under the cap and both count them past it.
+  await lockTenant(sql, tenantId);
   const seen = new Set<string>();
   const usage = new Map<string, number>();
   for (const part of inBatches(userids, 500)) {
