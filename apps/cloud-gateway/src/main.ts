@@ -2,17 +2,16 @@
 // HTTP → dispatcher, jobs, Stream connections. SIGTERM drains requests, closes the Stream
 // connections (their handlers finish first), stops the jobs and the dispatcher, then the database.
 import { createLogger, parseConfigOrExit, serve } from '@dtg/service-kit';
-import { migrateDeploy } from '@dtg/prisma-migrate';
 import { createApp } from './app';
 import { CloudConfigSchema } from './config';
-import { migrationsFor } from './db/migrations';
+import { deployMigrations } from './db/migrations';
 import { buildServices } from './services';
 import { VERSION } from './version';
 
 async function main(): Promise<void> {
   const config = parseConfigOrExit(CloudConfigSchema);
   const logger = createLogger({ service: 'cloud-gateway', version: VERSION, level: config.LOG_LEVEL });
-  await migrateDeploy(migrationsFor(config.CLOUD_DATABASE_URL).prismaConfig, { CLOUD_DATABASE_URL: config.CLOUD_DATABASE_URL });
+  await deployMigrations(config.CLOUD_DATABASE_URL);
   const services = await buildServices(config, logger);
   const app = createApp(services);
   await serve(app, {

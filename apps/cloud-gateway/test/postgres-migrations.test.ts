@@ -6,7 +6,9 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { readdirSync } from 'node:fs';
 import { WIDE_INTS } from '../prisma/postgres-schema';
+import { deployMigrations, migrationsFor } from '../src/db/migrations';
 import { migratedDbFile } from './support/cloud-harness';
 import { createPostgresDatabase, POSTGRES_PRISMA_CONFIG, type PostgresDatabase } from './support/postgres-database';
 
@@ -129,6 +131,18 @@ afterAll(async () => {
 });
 
 describe('the cloud on Postgres: migrations', () => {
+  it('when three replicas start at once on an empty database, then each start-up deploy succeeds and every migration is applied once', async () => {
+    const fresh = await createPostgresDatabase();
+    try {
+      await Promise.all([1, 2, 3].map(() => deployMigrations(fresh.url)));
+      const applied = await fresh.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL');
+      const folders = readdirSync(migrationsFor(fresh.url).dir, { withFileTypes: true }).filter((e) => e.isDirectory());
+      expect(applied.map((m) => m.migration_name).sort()).toEqual(folders.map((f) => f.name).sort());
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it('when the Postgres migrations are applied, then status is up to date and the engine finds no drift against prisma/postgres/schema.prisma', async () => {
     const status = await prisma('migrate', 'status');
     expect(status).toMatchObject({ code: 0 });

@@ -10,7 +10,7 @@ import { migrateDeploy } from '@dtg/prisma-migrate';
 import { AdminCliConfigSchema } from '../config';
 import { backupDatabase } from '../db/backup';
 import { copyToPostgres, parseTarget } from '../db/postgres/copy-to-postgres';
-import { migrationsFor } from '../db/migrations';
+import { deployMigrations } from '../db/migrations';
 import { sqlitePath } from '../db/prisma';
 import { restoreDatabase } from '../db/restore';
 import { reseal } from '../features/keys/reseal';
@@ -279,7 +279,7 @@ async function run(argv: string[]): Promise<unknown> {
   if (group === 'restore') return restore(flags, command, CLOUD_DATABASE_URL);
   if (group === 'db') return dbCommand(flags, command, id, CLOUD_DATABASE_URL);
   const config = loadConfig(AdminCliConfigSchema, withStackSecrets(process.env, CLOUD_DATABASE_URL));
-  await migrateDeploy(migrationsFor(config.CLOUD_DATABASE_URL).prismaConfig, { CLOUD_DATABASE_URL: config.CLOUD_DATABASE_URL });
+  await deployMigrations(config.CLOUD_DATABASE_URL);
   const logger = createLogger({ service: 'cloud-admin', version: VERSION, level: 'warn' });
   const s = await buildServices(config, logger);
   // The CLI works on the database directly, so the person is whoever runs it on this host.
