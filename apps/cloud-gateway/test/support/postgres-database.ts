@@ -16,17 +16,19 @@ export interface PostgresDatabase {
   drop(): Promise<void>;
 }
 
-function urlOf(database: string): string {
+/** `database` on TEST_DATABASE_URL's server. */
+export function urlOf(database: string): string {
   const url = new URL(SERVER_URL);
   url.pathname = `/${database}`;
   return url.toString();
 }
 
-async function onServer(sql: string): Promise<void> {
+/** `work` on a connection to the server's own database (CREATE / DROP DATABASE). */
+export async function onServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: SERVER_URL });
   await client.connect();
   try {
-    await client.query(sql);
+    return await work(client);
   } finally {
     await client.end();
   }
@@ -34,7 +36,7 @@ async function onServer(sql: string): Promise<void> {
 
 export async function createPostgresDatabase(): Promise<PostgresDatabase> {
   const name = `cloud_pg_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await onServer(`CREATE DATABASE ${name}`);
+  await onServer((client) => client.query(`CREATE DATABASE ${name}`));
   const url = urlOf(name);
   return {
     url,
@@ -50,6 +52,6 @@ export async function createPostgresDatabase(): Promise<PostgresDatabase> {
     async migrate() {
       await migrateDeploy(POSTGRES_PRISMA_CONFIG, { CLOUD_DATABASE_URL: url });
     },
-    drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+    drop: async () => void (await onServer((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
   };
 }

@@ -12,9 +12,9 @@ import { migrateDeploy } from '@dtg/prisma-migrate';
 import { numberPlaceholders } from '../../src/db/postgres/postgres-connection';
 import { isPostgresUrl } from '../../src/db/open-database';
 import { sqlitePath } from '../../src/db/prisma';
+import { onServer, urlOf } from './postgres-database';
 
 export const TEST_DIALECT: 'sqlite' | 'postgres' = process.env.CLOUD_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
-const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 function digest(dir: string): string {
   const hash = createHash('sha256');
@@ -54,22 +54,6 @@ export async function migratedDbFile(): Promise<string> {
   return dbFile;
 }
 
-function serverUrl(database: string): string {
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function onServer<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: SERVER_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 let postgresTemplate: Promise<string> | undefined;
 
 /** One migrated template database per set of migrations on the server; Jest workers race to make it under an advisory lock. */
@@ -82,7 +66,7 @@ function migratedPostgresTemplate(): Promise<string> {
       if (exists.rowCount === 0) {
         const work = `${name}_work_${randomBytes(3).toString('hex')}`;
         await client.query(`CREATE DATABASE ${work}`);
-        await migrateDeploy(path.resolve(__dirname, '../../prisma.postgres.config.ts'), { CLOUD_DATABASE_URL: serverUrl(work) });
+        await migrateDeploy(path.resolve(__dirname, '../../prisma.postgres.config.ts'), { CLOUD_DATABASE_URL: urlOf(work) });
         await client.query(`ALTER DATABASE ${work} RENAME TO ${name}`);
       }
     } finally {
@@ -110,7 +94,7 @@ export async function migratedDatabaseUrl(): Promise<string> {
       }
     }
   });
-  return serverUrl(name);
+  return urlOf(name);
 }
 
 export async function dropTestDatabase(url: string): Promise<void> {
