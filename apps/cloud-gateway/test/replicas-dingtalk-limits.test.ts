@@ -10,7 +10,9 @@ import { dropTestDatabase } from './support/test-database';
 jest.setTimeout(60_000);
 
 const TOKEN_PATHS = /^\/(gettoken|v1\.0\/oauth2\/(accessToken|[^/]+\/token))$/;
+const JSAPI_TICKET_PATHS = /^\/(get_jsapi_ticket|v1\.0\/oauth2\/jsapiTickets)$/;
 const USER_GET = '/topapi/v2/user/get';
+const PAGE_ORIGIN = 'http://127.0.0.1:3000';
 const userid = (i: number) => `user${String((i % 200) + 1).padStart(3, '0')}`;
 
 interface Replicas {
@@ -42,6 +44,7 @@ async function startReplicas(qps: number): Promise<Replicas> {
     appKey: DEMO.app.appKey,
     appSecret: DEMO.app.appSecret,
     agentId: DEMO.app.agentId,
+    returnUrls: [`${PAGE_ORIGIN}/back`],
   });
   if (created.status !== 201) throw new Error(`tenant creation failed: ${JSON.stringify(created.body)}`);
   const apiKey = (created.body as { apiKey: { key: string } }).apiKey.key;
@@ -100,6 +103,27 @@ describe('three replicas on one Postgres database', () => {
     expect(tokenRequests()).toHaveLength(1);
     // Every replica called DingTalk with that one token (the sim refuses unknown tokens, so all 1,000 answered 200 above).
     expect(r.sim.sim.requestLog({ pathPrefix: USER_GET }).length).toBeGreaterThanOrEqual(200);
+  });
+
+  it('when 300 H5 pages ask the three replicas for a JSAPI signature at once on a cold cache, then DingTalk sees one token and one ticket request', async () => {
+    // The ticket's fetch needs the access token: a section (jsapi:…) with another inside it (app:…), on every replica at once.
+    r = await startReplicas(1000);
+    r.sim.sim.setRateLimits({ defaultQps: 1_000_000 });
+    const statuses = await Promise.all(
+      Array.from({ length: 300 }, async (_, i) => {
+        const res = await fetch(`${r!.clouds[i % 3]!.url}/v1/jsapi-signatures`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${r!.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ url: `${PAGE_ORIGIN}/page` }),
+        });
+        await res.arrayBuffer();
+        return res.status;
+      }),
+    );
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    const log = r.sim.sim.requestLog();
+    expect(log.filter((e) => TOKEN_PATHS.test(e.path))).toHaveLength(1);
+    expect(log.filter((e) => JSAPI_TICKET_PATHS.test(e.path))).toHaveLength(1);
   });
 
   it('when calls for one app and API go through three replicas at DINGTALK_QPS=20, then DingTalk never answers 90018 and sees them at 20 per second', async () => {

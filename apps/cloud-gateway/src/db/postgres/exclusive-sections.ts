@@ -3,7 +3,7 @@
 // replicas on a cold cache fetch an app's token once, not N times (token endpoints are throttled).
 //
 // Why a pool of its own: a section holds its connection while it calls DingTalk, and the call may
-// itself need the database (a suite ticket, the suite token under it). On the main pool, ten sections
+// itself need the database (a suite ticket for a corp token, the access token for a JSAPI ticket). On the main pool, ten sections
 // at once would take every connection and wait for an eleventh forever. Here they only queue for a
 // lock connection; what they read and write goes through the main pool.
 //
@@ -33,10 +33,10 @@ export function exclusiveSections(url: string): { exclusive: Exclusive; end(): P
   const held = new AsyncLocalStorage<Held>();
 
   async function exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    // A section inside a section (a corp token's fetch needs the suite token) takes its lock on the
-    // outer one's transaction instead of a second connection: sections can then never wait for a
-    // connection their own callers hold. Both locks go at the outer COMMIT; the order is always
-    // corp then suite, so two replicas cannot wait for each other.
+    // A section inside a section (a JSAPI ticket's fetch needs the org's access token) takes its lock
+    // on the outer one's transaction instead of a second connection: sections can then never wait
+    // for a connection their own callers hold. Both locks go at the outer COMMIT; the order is always
+    // ticket then token (a token's fetch needs no ticket), so two replicas cannot wait for each other.
     const outer = held.getStore();
     if (outer?.open) {
       await outer.client.query(LOCK, [key]);
