@@ -136,10 +136,15 @@ describe('three replicas on one Postgres database', () => {
     // Exactly one request per lookup: a 90018 would have been retried, and shows as a second request.
     expect(calls).toHaveLength(60);
     expect(calls.filter((e) => e.httpStatus !== 200 || (e.errcode ?? 0) !== 0)).toEqual([]);
-    // Spaced 50 ms apart by the shared slots. One more than 20 is allowed in a second: the first
-    // call of a window may reach the simulator a few ms late (HTTP, a busy event loop), never earlier
-    // than its slot, so its window can take the 21st; the sim's own bucket (above) tolerates that, DingTalk's too.
-    expect(busiestSecond(calls)).toBeLessThanOrEqual(21);
+    // Spaced 50 ms apart by the shared slots: the 60 take 59 intervals from first to last arrival
+    // (less the first's delay on the way, kept under one interval here), where three replicas each
+    // spacing only their own would send them in one second.
+    const arrivals = calls.map((e) => e.atMs).sort((a, b) => a - b);
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(58 * 50);
+    // No second holds more than 20, give or take jitter: a call reaches the simulator a little after
+    // its slot (HTTP, a busy event loop), never before, so a late window start can take one or two
+    // more; the sim's bucket above absorbs that, as DingTalk's does. Without sharing: 40 to 60.
+    expect(busiestSecond(calls)).toBeLessThanOrEqual(22);
 
     // The replicas held calls back, and their metrics say so.
     const waits = await Promise.all(
@@ -149,7 +154,8 @@ describe('three replicas on one Postgres database', () => {
         return Number(line?.split(' ').pop() ?? 0);
       }),
     );
-    // All but the first waited for its slot.
-    expect(waits.reduce((a, b) => a + b, 0)).toBe(59);
+    // Every replica held calls back, and all but the very first call could have waited.
+    expect(waits.every((w) => w > 0)).toBe(true);
+    expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(59);
   });
 });
