@@ -24,7 +24,7 @@ export * from './api/robot.schemas';
 export type { BaseUrls, CallRecord } from './http/api-caller';
 export type { FetchLike, Transport } from './http/transport';
 export { DEFAULT_RETRY, type RetryOptions } from './http/retry-policy';
-export { DEFAULT_QPS, type RateLimitOptions } from './rate-limit/rate-limiter';
+export { DEFAULT_QPS, type RateLimitOptions, type RateSlots } from './rate-limit/rate-limiter';
 
 export { DEFAULT_REFRESH_MARGIN_MS, type Clock, type TokenFetchRecord } from './tokens/token-broker';
 export { InMemoryTokenStore, type StoredToken, type TokenStore } from './tokens/token-store';

@@ -1,4 +1,4 @@
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter, type RateSlots } from './rate-limiter';
 
 /**
  * A limiter whose clock stands still (every request arrives at the same instant) and the wait it
@@ -41,5 +41,55 @@ describe('RateLimiter', () => {
     await Promise.all(Array.from({ length: 3 }, () => limiter.acquire('app:a', '/p')));
     expect(waits.map((w) => w.path)).toEqual(['/p', '/p']);
     expect(waits.every((w) => w.waitMs > 0)).toBe(true);
+  });
+  describe('with shared slots (several processes, one limit)', () => {
+    /** A slot store as the cloud's Postgres one computes it (next free instant per key), on a clock that stands still. */
+    function fakeSlots(nowMs = 5_000): RateSlots & { calls: Array<{ key: string; intervalMs: number; burst: number }> } {
+      const next = new Map<string, number>();
+      const calls: Array<{ key: string; intervalMs: number; burst: number }> = [];
+      return {
+        calls,
+        async reserve(key, intervalMs, burst) {
+          calls.push({ key, intervalMs, burst });
+          const slot = Math.max(next.get(key) ?? 0, nowMs - (burst - 1) * intervalMs) + intervalMs;
+          next.set(key, slot);
+          return slot - burst * intervalMs - nowMs;
+        },
+      };
+    }
+
+    it('when three limiters share the slots, then their requests for one (identity, path) are spaced as one limiter would space them', async () => {
+      const slots = fakeSlots();
+      const waits: number[] = [];
+      const limiters = [1, 2, 3].map(
+        () =>
+          new RateLimiter(
+            { qps: 100, slots },
+            () => 1_000,
+            (w) => waits.push(Math.round(w.waitMs)),
+          ),
+      );
+      await Promise.all(limiters.flatMap((l) => [l.acquire('app:a', '/p'), l.acquire('app:a', '/p')]));
+      expect(waits.sort((a, b) => a - b)).toEqual([10, 20, 30, 40, 50]);
+      expect(slots.calls[0]).toEqual({ key: 'app:a|/p', intervalMs: 10, burst: 1 });
+    });
+
+    it('when a path has its own QPS, then the shared slot is asked with that interval', async () => {
+      const slots = fakeSlots();
+      await new RateLimiter({ qps: 1, perPath: { '/fast': 200 }, slots }).acquire('app:a', '/fast');
+      expect(slots.calls).toEqual([{ key: 'app:a|/fast', intervalMs: 5, burst: 1 }]);
+    });
+
+    it('when the shared store fails, then the limiter spaces its own requests and no request fails', async () => {
+      const failing: RateSlots = { reserve: async () => Promise.reject(new Error('database unreachable')) };
+      const waits: number[] = [];
+      const limiter = new RateLimiter(
+        { qps: 100, slots: failing },
+        () => 1_000,
+        (w) => waits.push(Math.round(w.waitMs)),
+      );
+      await Promise.all(Array.from({ length: 3 }, () => limiter.acquire('app:a', '/p')));
+      expect(waits).toEqual([10, 20]);
+    });
   });
 });

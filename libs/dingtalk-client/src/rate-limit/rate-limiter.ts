@@ -1,6 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TokenBucket } from './token-bucket';
 
+/**
+ * Slots shared by every process that calls DingTalk with the same apps (replicas of one service):
+ * DingTalk counts a QPS limit per app and API, not per process, so N processes each spacing their
+ * own calls would together send N× the rate. A store hands out the next free slot of a key, for all.
+ */
+export interface RateSlots {
+  /**
+   * Takes the next free slot of `key` (slots `intervalMs` apart; up to `burst` may start back to
+   * back) and returns how long the caller must wait for it, in ms (≤ 0: go now).
+   */
+  reserve(key: string, intervalMs: number, burst: number): Promise<number>;
+}
+
 export interface RateLimitOptions {
   /** Requests per second per (app or suite+corp, API path). Default 20, DingTalk's standard per-app-per-API limit. */
   qps?: number;
@@ -12,6 +25,8 @@ export interface RateLimitOptions {
    * configured client never meets DingTalk's 90018 / QpsLimit answers.
    */
   burst?: number;
+  /** Where the slots live when several processes share the limit; default: this process only. */
+  slots?: RateSlots;
 }
 
 export const DEFAULT_QPS = 20;
@@ -28,22 +43,35 @@ export class RateLimiter {
   ) {}
 
   async acquire(identity: string, path: string): Promise<void> {
-    const now = this.monotonicNow();
-    const waitMs = this.bucketFor(identity, path, now).reserve(now);
+    const waitMs = this.options.slots ? await this.sharedWait(this.options.slots, identity, path) : this.localWait(identity, path);
     if (waitMs > 0) {
       this.onWait?.({ path, waitMs });
       await sleep(waitMs);
     }
   }
 
-  private bucketFor(identity: string, path: string, now: number): TokenBucket {
+  private async sharedWait(slots: RateSlots, identity: string, path: string): Promise<number> {
+    try {
+      return await slots.reserve(`${identity}|${path}`, 1000 / this.qpsFor(path), this.options.burst ?? 1);
+    } catch {
+      // The shared store is unreachable: this process's own spacing still holds its share, and a
+      // call that could be answered is not failed for want of a slot (DingTalk's 90018 is retried).
+      return this.localWait(identity, path);
+    }
+  }
+
+  private localWait(identity: string, path: string): number {
+    const now = this.monotonicNow();
     const key = `${identity} ${path}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      const qps = this.options.perPath?.[path] ?? this.options.qps ?? DEFAULT_QPS;
-      bucket = new TokenBucket(qps, this.options.burst ?? 1, now);
+      bucket = new TokenBucket(this.qpsFor(path), this.options.burst ?? 1, now);
       this.buckets.set(key, bucket);
     }
-    return bucket;
+    return bucket.reserve(now);
+  }
+
+  private qpsFor(path: string): number {
+    return this.options.perPath?.[path] ?? this.options.qps ?? DEFAULT_QPS;
   }
 }

@@ -1,5 +1,5 @@
 import { TokenBroker, type FetchedToken } from './token-broker';
-import { InMemoryTokenStore } from './token-store';
+import { InMemoryTokenStore, type TokenStore } from './token-store';
 
 /** A stand-in for DingTalk's token endpoint: counts calls and issues numbered tokens. */
 function tokenEndpoint(expireIn = 7200) {
@@ -113,5 +113,61 @@ describe('TokenBroker', () => {
       { key: 'app:k', ok: false, error: refused },
       { key: 'app:k', ok: true },
     ]);
+  });
+  describe('with a store several processes share (exclusive section)', () => {
+    /** One store seen by several brokers (processes), with a lock per key as the cloud's Postgres store takes one. */
+    function sharedStore(): TokenStore & { sections: string[] } {
+      const inner = new InMemoryTokenStore();
+      const tails = new Map<string, Promise<unknown>>();
+      const sections: string[] = [];
+      return {
+        sections,
+        get: (key) => inner.get(key),
+        set: (key, token) => inner.set(key, token),
+        delete: (key) => inner.delete(key),
+        async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+          const run = (tails.get(key) ?? Promise.resolve()).then(async () => {
+            sections.push(key);
+            return fn();
+          });
+          tails.set(
+            key,
+            run.catch(() => undefined),
+          );
+          return run;
+        },
+      };
+    }
+
+    it('when three brokers ask on a cold cache at once, then one token request is made and all get its token', async () => {
+      const store = sharedStore();
+      const endpoint = tokenEndpoint();
+      const clock = manualClock();
+      const brokers = [1, 2, 3].map(() => new TokenBroker(store, clock));
+      const tokens = await Promise.all(brokers.flatMap((b) => Array.from({ length: 100 }, () => b.get('app:k', endpoint.fetch))));
+      expect(endpoint.calls).toBe(1);
+      expect(new Set(tokens)).toEqual(new Set(['token-1']));
+      // One section per broker (its in-process flight), not per caller; the later two found the token stored.
+      expect(store.sections).toEqual(['app:k', 'app:k', 'app:k']);
+    });
+
+    it('when the stored token is fresh, then no section is entered', async () => {
+      const store = sharedStore();
+      const clock = manualClock();
+      await store.set('app:k', { accessToken: 'stored', obtainedAt: clock.ms, expireIn: 7200 });
+      const endpoint = tokenEndpoint();
+      expect(await new TokenBroker(store, clock).get('app:k', endpoint.fetch)).toBe('stored');
+      expect(store.sections).toEqual([]);
+      expect(endpoint.calls).toBe(0);
+    });
+
+    it('when the fetch inside the section fails, then the next broker fetches again', async () => {
+      const store = sharedStore();
+      const clock = manualClock();
+      const failing = async (): Promise<FetchedToken> => Promise.reject(new Error('token endpoint down'));
+      await expect(new TokenBroker(store, clock).get('app:k', failing)).rejects.toThrow('token endpoint down');
+      const endpoint = tokenEndpoint();
+      expect(await new TokenBroker(store, clock).get('app:k', endpoint.fetch)).toBe('token-1');
+    });
   });
 });

@@ -70,11 +70,21 @@ export class TokenBroker {
   }
 
   private async load(key: string, fetch: () => Promise<FetchedToken>): Promise<StoredToken> {
+    const stored = await this.reuseStored(key);
+    if (stored) return stored;
+    if (!this.store.exclusive) return this.fetchAndStore(key, fetch);
+    // Another process may have been fetching while this one waited for the section: read again.
+    return this.store.exclusive<StoredToken>(key, async () => (await this.reuseStored(key)) ?? (await this.fetchAndStore(key, fetch)));
+  }
+
+  private async reuseStored(key: string): Promise<StoredToken | undefined> {
     const stored = await this.store.get(key);
-    if (stored && this.isFresh(stored)) {
-      this.memo.set(key, stored);
-      return stored;
-    }
+    if (!stored || !this.isFresh(stored)) return undefined;
+    this.memo.set(key, stored);
+    return stored;
+  }
+
+  private async fetchAndStore(key: string, fetch: () => Promise<FetchedToken>): Promise<StoredToken> {
     const obtainedAt = this.clock.now();
     let fetched: FetchedToken;
     try {

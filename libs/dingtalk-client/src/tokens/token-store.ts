@@ -15,6 +15,14 @@ export interface TokenStore {
   get(key: string): Promise<StoredToken | undefined>;
   set(key: string, token: StoredToken): Promise<void>;
   delete(key: string): Promise<void>;
+  /**
+   * Runs `fn` while no other process runs it for the same key, for stores that several processes
+   * share (replicas of one service): the broker fetches a token inside it, after reading the store
+   * again, so each token is fetched once per lifetime by all of them together — DingTalk throttles
+   * token endpoints, and every fetch of an app's token replaces the one the other processes hold
+   * only in their view of the cache. Without it, concurrent fetches are only merged within a process.
+   */
+  exclusive?<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }
 
 export class InMemoryTokenStore implements TokenStore {

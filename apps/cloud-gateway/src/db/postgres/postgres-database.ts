@@ -6,6 +6,7 @@ import { Pool } from 'pg';
 import { PrismaClient as PostgresPrismaClient } from '../../generated/prisma-postgres/client';
 import type { CloudDatabase, Db, DbTx, Transact } from '../prisma';
 import { AfterCommit, type SqlParam, type Tx } from '../sql';
+import { exclusiveSections } from './exclusive-sections';
 import { numberPlaceholders, PostgresConnection } from './postgres-connection';
 
 /** P2002 unique constraint, P2034 write conflict or deadlock. */
@@ -30,12 +31,14 @@ export async function openPostgresDatabase(url: string): Promise<CloudDatabase> 
   // The generated Postgres client has the same models and operations as the SQLite one: one schema, two providers.
   const client = new PostgresPrismaClient({ adapter: new PrismaPg(pool) }) as unknown as Db;
   await client.$connect();
+  const sections = exclusiveSections(url);
   const disconnect = client.$disconnect.bind(client);
   client.$disconnect = async () => {
     if (closed) return;
     closed = true;
     await disconnect();
     await pool.end();
+    await sections.end();
   };
   const sqldb = new PostgresConnection(pool);
   const transaction: Transact = async (fn) => {
@@ -53,7 +56,7 @@ export async function openPostgresDatabase(url: string): Promise<CloudDatabase> 
       }
     }
   };
-  return { db: client, sqldb, transaction };
+  return { db: client, sqldb, transaction, exclusive: sections.exclusive };
 }
 
 /**

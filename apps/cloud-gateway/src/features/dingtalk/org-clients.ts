@@ -6,6 +6,7 @@ import type { CloudConfig } from '../../config';
 import type { Db, SqlDatabase } from '../../db/prisma';
 import type { SecretBox } from '../../shared/secret-box';
 import type { Tenant } from '../tenants/tenant';
+import { postgresRateSlots } from './postgres-rate-slots';
 import { sqliteTokenStore } from './sqlite-token-store';
 import { suiteTickets, type SuiteTickets } from './suite-tickets';
 
@@ -28,16 +29,20 @@ export function createDingTalk(
     onCall?: (call: CallRecord) => void;
     onTokenFetch?: (fetch: TokenFetchRecord) => void;
     onRateLimitWait?: (wait: { path: string; waitMs: number }) => void;
+    /** The database's cross-replica section (Postgres): one token fetch per token for all replicas. */
+    exclusive?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
   } = {},
 ): DingTalk {
   const tickets = suiteTickets(db, secrets);
   const client = new DingTalkClient({
     baseUrls: { loginBaseUrl: config.DINGTALK_LOGIN_URL, apiBaseUrl: config.DINGTALK_API_URL, oapiBaseUrl: config.DINGTALK_OAPI_URL },
-    tokenStore: sqliteTokenStore(db, secrets),
+    tokenStore: sqliteTokenStore(db, secrets, options.exclusive),
     suiteTicketSource: tickets,
     requestId: currentRequestId,
     clock: options.clock ? { now: options.clock } : undefined,
-    rateLimit: { qps: config.DINGTALK_QPS },
+    // DINGTALK_QPS is DingTalk's limit per app and API, whatever the number of replicas: on Postgres
+    // they take their slots from one table; on SQLite the one process spaces its calls in memory.
+    rateLimit: { qps: config.DINGTALK_QPS, slots: sqldb.dialect === 'postgres' ? postgresRateSlots(sqldb) : undefined },
     onCall: options.onCall,
     onTokenFetch: options.onTokenFetch,
     onRateLimitWait: options.onRateLimitWait,

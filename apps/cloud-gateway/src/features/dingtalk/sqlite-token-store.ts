@@ -1,11 +1,14 @@
-// The client's token cache, persisted in SQLite (sealed), so a restart does not spend the
-// throttled token endpoints again.
+// The client's token cache, persisted in the cloud's database (sealed), so a restart does not spend
+// the throttled token endpoints again. On Postgres, replicas share it and fetch each token under an
+// exclusive section, so one replica fetches while the others wait and then read what it stored.
 import type { StoredToken, TokenStore } from '@dtg/dingtalk-client';
 import type { Db } from '../../db/prisma';
 import type { SecretBox } from '../../shared/secret-box';
 
-export function sqliteTokenStore(db: Db, secrets: SecretBox): TokenStore {
+/** `exclusive`: the database's cross-replica section (CloudDatabase.exclusive); absent on SQLite, one process. */
+export function sqliteTokenStore(db: Db, secrets: SecretBox, exclusive?: <T>(key: string, fn: () => Promise<T>) => Promise<T>): TokenStore {
   return {
+    ...(exclusive ? { exclusive } : {}),
     async get(key) {
       const row = await db.dingTalkToken.findUnique({ where: { key } });
       if (!row) return undefined;
