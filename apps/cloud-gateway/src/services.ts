@@ -41,7 +41,7 @@ export interface ServiceOverrides {
 
 export async function buildServices(config: CloudConfig, logger: Logger, overrides: ServiceOverrides = {}) {
   const lockWaits = lockWaitCounts();
-  const { db, sqldb, sqlite, transaction, exclusive } = await openDatabase(
+  const { db, sqldb, sqlite, transaction } = await openDatabase(
     config.CLOUD_DATABASE_URL,
     { lockWaitMs: config.CLOUD_DATABASE_LOCK_WAIT, observer: lockWaits },
     // The backstop checkpoint still bounds the WAL; a failing worker is worth a warning, not a stop.
@@ -94,7 +94,8 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
       credentials.onTokenFetch(fetch);
     },
     onRateLimitWait: (wait) => dingtalkCalls.rateLimitWait(wait),
-    exclusive,
+    // One token fetch per key across replicas (Postgres); on SQLite the section just runs.
+    exclusive: (key, fn) => sqldb.exclusive(key, fn),
   });
   const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
   const tenants = tenantsService({ db, sqldb, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });

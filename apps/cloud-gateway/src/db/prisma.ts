@@ -35,11 +35,6 @@ export interface CloudDatabase {
   /** The SQLite connection itself (backups, size); absent on Postgres. */
   sqlite?: SqliteConnection;
   transaction: Transact;
-  /**
-   * Runs a section in one process at a time across every replica on the database (Postgres only,
-   * db/postgres/exclusive-sections.ts). Absent on SQLite: one process, whose own callers are merged in memory.
-   */
-  exclusive?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 /** How often the worker checkpoints the WAL (wal-checkpointer.ts). */

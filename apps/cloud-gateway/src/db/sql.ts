@@ -82,10 +82,11 @@ export interface SqlDatabase {
   /** Reads on committed state. */
   read<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
   /**
-   * Runs `fn` while no other process of this database runs one for the same key (Postgres: an
-   * advisory lock held on its own connection until `fn` settles; SQLite: one process, so `fn` just
-   * runs — callers order their own tasks in-process, shared/keyed-serializer.ts). `fn` may await
-   * anything (a DingTalk call); it is not a transaction.
+   * Runs `fn` while no other process of this database runs one for the same key (Postgres: a
+   * transaction-scoped advisory lock on a lock connection of its own until `fn` settles, nested
+   * sections share it — postgres/exclusive-sections.ts; SQLite: one process, so `fn` just runs and
+   * callers order their own tasks in-process, shared/keyed-serializer.ts). `fn` may await anything
+   * (a DingTalk call, the database); it is not a transaction.
    */
   exclusive<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }

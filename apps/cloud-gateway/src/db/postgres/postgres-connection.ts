@@ -10,6 +10,7 @@
 // again (the function must be safe to re-run, which every write's is: it only touches the database).
 import pg, { type Pool, type PoolClient, type QueryConfig } from 'pg';
 import { AfterCommit, type Sql, type SqlDatabase, type SqlParam, type Tx, type WriteOptions } from '../sql';
+import type { Exclusive } from './exclusive-sections';
 
 const TIMESTAMPTZ = 1184;
 const TIMESTAMP = 1114;
@@ -75,7 +76,10 @@ export function pgSql(client: Pick<PoolClient, 'query'>): Sql {
 export class PostgresConnection implements SqlDatabase {
   readonly dialect = 'postgres' as const;
 
-  constructor(readonly pool: Pool) {}
+  constructor(
+    readonly pool: Pool,
+    private readonly sections: Exclusive,
+  ) {}
 
   async write<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -103,28 +107,9 @@ export class PostgresConnection implements SqlDatabase {
     }
   }
 
-  /**
-   * A session advisory lock on a connection of its own, held until `fn` settles: replicas running
-   * the same key queue here. The connection goes back to the pool unlocked, or is dropped if the
-   * unlock fails (a lock must never stay behind on a pooled connection).
-   */
-  async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
-    } catch (err) {
-      client.release(true);
-      throw err;
-    }
-    try {
-      return await fn();
-    } finally {
-      const unlocked = await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]).then(
-        () => true,
-        () => false,
-      );
-      client.release(!unlocked);
-    }
+  /** Sections on their own small pool of lock connections (exclusive-sections.ts says why). */
+  exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.sections(key, fn);
   }
 
   /** Reads outside a transaction: each statement sees what was committed when it ran. */

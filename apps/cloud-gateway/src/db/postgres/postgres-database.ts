@@ -29,8 +29,24 @@ export async function openPostgresDatabase(url: string): Promise<CloudDatabase> 
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   // The generated Postgres client has the same models and operations as the SQLite one: one schema, two providers.
-  const client = new PostgresPrismaClient({ adapter: new PrismaPg(pool) }) as unknown as Db;
-  await client.$connect();
+  const base = new PostgresPrismaClient({ adapter: new PrismaPg(pool) });
+  await base.$connect();
+  // Prisma's upsert is a read then an insert: two replicas starting together (each schedules its
+  // singleton jobs) both read nothing and one insert fails on the key. Run again, it finds the row.
+  const client = base.$extends({
+    query: {
+      $allModels: {
+        async upsert({ args, query }) {
+          try {
+            return await query(args);
+          } catch (err) {
+            if (prismaCode(err) !== 'P2002') throw err;
+            return query(args);
+          }
+        },
+      },
+    },
+  }) as unknown as Db;
   const sections = exclusiveSections(url);
   const disconnect = client.$disconnect.bind(client);
   client.$disconnect = async () => {
@@ -40,7 +56,7 @@ export async function openPostgresDatabase(url: string): Promise<CloudDatabase> 
     await pool.end();
     await sections.end();
   };
-  const sqldb = new PostgresConnection(pool);
+  const sqldb = new PostgresConnection(pool, sections.exclusive);
   const transaction: Transact = async (fn) => {
     for (let attempt = 1; ; attempt++) {
       const hooks = new AfterCommit();
@@ -56,7 +72,7 @@ export async function openPostgresDatabase(url: string): Promise<CloudDatabase> 
       }
     }
   };
-  return { db: client, sqldb, transaction, exclusive: sections.exclusive };
+  return { db: client, sqldb, transaction };
 }
 
 /**

@@ -5,7 +5,7 @@ import type { StoredToken, TokenStore } from '@dtg/dingtalk-client';
 import type { Db } from '../../db/prisma';
 import type { SecretBox } from '../../shared/secret-box';
 
-/** `exclusive`: the database's cross-replica section (CloudDatabase.exclusive); absent on SQLite, one process. */
+/** `exclusive`: the database's cross-replica section (SqlDatabase.exclusive; on SQLite it just runs, one process). */
 export function sqliteTokenStore(db: Db, secrets: SecretBox, exclusive?: <T>(key: string, fn: () => Promise<T>) => Promise<T>): TokenStore {
   return {
     ...(exclusive ? { exclusive } : {}),
