@@ -122,6 +122,9 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
     await local.start();
     db = new Pool({ connectionString: databaseUrl(storeDbName), max: 2 });
     cloudDb = sqlite ? undefined : new Pool({ connectionString: databaseUrl(cloudDbName), max: 2 });
+    // An idle connection ended by the server (a terminate, a restart) is the pool's to replace on the
+    // next query; unhandled, its 'error' event would end the test process.
+    for (const pool of [db, cloudDb]) pool?.on('error', () => undefined);
     return { sim, clouds, local, tenant, secrets, db, cloudDb, admin, close };
   } catch (err) {
     await close();
