@@ -10,7 +10,8 @@ declare module 'autocannon' {
     setupRequest?: (req: RequestParams) => RequestParams;
   }
   interface Options {
-    url: string;
+    /** More than one: each connection to one of them, in turn. */
+    url: string | string[];
     connections?: number;
     duration?: number;
     method?: string;

@@ -9,6 +9,7 @@
 import { type Stack, startStack, waitFor } from '@dtg/testkit';
 import { SERVICE_NODE_ARGS } from '../build/bundle';
 import { percentile, progress, report, withPostgres, type BenchRow } from './bench-support';
+import { emitSteadily, eventLags, lagP99Row, steadyLags, type EventLag, type LagSource } from './delivery-lag';
 import { benchMemory, watchStack } from './memory';
 
 /** The services run as deployed: the bundles, with the Docker images' node flags. */
@@ -23,8 +24,6 @@ const STEADY_SECONDS = Number(process.env.BENCH_STEADY_SECONDS ?? 60);
  * seconds (JIT, connection pools, Postgres caches) lag 0.5–1.4 s and then settle at ~40 ms.
  */
 const STEADY_WARMUP_SECONDS = Number(process.env.BENCH_STEADY_WARMUP_SECONDS ?? 10);
-/** Steady mode emits every 100 ms whatever brings the total to rate × elapsed time. */
-const STEADY_TICK_MS = 100;
 
 /** A push stack as deployed, its cloud and store watched for memory. */
 async function pushStack(): Promise<Stack> {
@@ -62,32 +61,17 @@ async function waitApplied(stack: Stack, label: string, total = N): Promise<void
   if (process.stdout.isTTY) process.stdout.write('\n');
 }
 
-interface EventLag {
-  /** occurredAt at the cloud (its commit), epoch ms. */
-  at: number;
-  appliedAt: number;
-  lagMs: number;
+/** The lag source of a single-cloud stack. */
+function lagSource(stack: Stack): LagSource {
+  return { cloudUrl: stack.cloud.url, apiKey: stack.tenant.apiKey, query: (sql) => stack.pg.query(sql) };
 }
 
-/** Each event's lag: applied in Postgres minus occurredAt in the cloud (same machine clock). */
-async function eventLags(stack: Stack): Promise<EventLag[]> {
-  const occurred = new Map<string, number>();
-  for (let after = 0; ;) {
-    const res = await fetch(`${stack.cloud.url}/v1/events?after=${after}&limit=1000`, { headers: { authorization: `Bearer ${stack.tenant.apiKey}` } });
-    const page = (await res.json()) as { events: { id: string; occurredAt: string }[]; next: number };
-    for (const e of page.events) occurred.set(e.id, Date.parse(e.occurredAt));
-    if (page.events.length === 0) break;
-    after = page.next;
-  }
-  const rows = (await stack.pg.query('SELECT event_id, processed_at FROM processed_events')).rows as { event_id: string; processed_at: Date }[];
-  return rows.flatMap((r) => {
-    const at = occurred.get(r.event_id);
-    return at === undefined ? [] : [{ at, appliedAt: r.processed_at.getTime(), lagMs: r.processed_at.getTime() - at }];
-  });
+async function eventLagsOf(stack: Stack): Promise<EventLag[]> {
+  return eventLags(lagSource(stack));
 }
 
 async function lagsMs(stack: Stack): Promise<number[]> {
-  return (await eventLags(stack)).map((e) => e.lagMs).sort((a, b) => a - b);
+  return (await eventLagsOf(stack)).map((e) => e.lagMs).sort((a, b) => a - b);
 }
 
 interface BurstRun {
@@ -139,36 +123,14 @@ async function steadyPhase(rows: BenchRow[]): Promise<void> {
   console.log(`push steady: ${STEADY_RATE} events/s for ${STEADY_WARMUP_SECONDS} s of warm-up + ${STEADY_SECONDS} s measured (${total} events)`);
   const stack = await pushStack();
   try {
-    const t0 = performance.now();
     const measuredFrom = Date.now() + STEADY_WARMUP_SECONDS * 1000;
-    let emitted = 0;
-    while (emitted < total) {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * STEADY_RATE));
-      if (due > emitted) {
-        await emit(stack, due - emitted);
-        emitted = due;
-        progress('emitted', emitted, total);
-      }
-      // Wait for the next tick (a slow emit is caught up by the next one's larger count).
-      const next = t0 + Math.ceil((performance.now() - t0 + 1) / STEADY_TICK_MS) * STEADY_TICK_MS;
-      await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
-    }
-    const emitSeconds = (performance.now() - t0) / 1000;
+    const emitSeconds = await emitSteadily((count) => emit(stack, count), STEADY_RATE, total);
     await waitApplied(stack, 'applied by push', total);
-    const all = await eventLags(stack);
-    const measured = all.filter((e) => e.at >= measuredFrom);
-    const warmup = all
-      .filter((e) => e.at < measuredFrom)
-      .map((e) => e.lagMs)
-      .sort((a, b) => a - b);
-    const lags = measured.map((e) => e.lagMs).sort((a, b) => a - b);
-    const applied = measured.map((e) => e.appliedAt);
-    const applyRate = measured.length / Math.max((Math.max(...applied) - Math.min(...applied)) / 1000, 0.001);
-    const p99 = percentile(lags, 99);
+    const { lags, warmup, applyRate } = steadyLags(await eventLagsOf(stack), measuredFrom);
     rows.push({ metric: 'push steady: emitted', value: Math.round(total / emitSeconds), unit: 'events/s' });
     rows.push({ metric: `push steady: store's apply rate (measured ${STEADY_SECONDS} s)`, value: Math.round(applyRate), unit: 'events/s' });
     rows.push({ metric: 'push steady: lag p50 (cloud commit → store apply)', value: percentile(lags, 50), unit: 'ms' });
-    rows.push({ metric: 'push steady: lag p99', value: p99, unit: 'ms', target: '≤ 500', verdict: p99 <= 500 ? 'met' : 'missed' });
+    rows.push(lagP99Row('push steady: lag p99', lags));
     rows.push({ metric: 'push steady: lag max', value: lags.at(-1) ?? Number.NaN, unit: 'ms' });
     rows.push({
       metric: `push steady: lag p99 / max in the ${STEADY_WARMUP_SECONDS} s warm-up (cold stack)`,

@@ -3,7 +3,8 @@
 import autocannon from 'autocannon';
 
 export interface LoadOptions {
-  url: string;
+  /** Several (cloud replicas): autocannon spreads the connections over them round-robin. */
+  url: string | string[];
   path: string;
   headers?: Record<string, string>;
   /** Body of the n-th request: varied so no two requests are the same message. */

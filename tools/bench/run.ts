@@ -1,11 +1,11 @@
-// `npm run bench`: delivery, send, tokens, stream, directory, forwarding, oidc and operator one after another, each as its own process (so one
+// `npm run bench`: delivery, send, tokens, stream, directory, forwarding, oidc, operator and scale one after another, each as its own process (so one
 // benchmark's leftovers cannot slow the next), then one combined table and JSON file.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { machine, report, ROOT, type BenchRow } from './bench-support';
 
-const BENCHES = ['delivery', 'send', 'tokens', 'stream', 'directory', 'forwarding', 'oidc', 'operator'] as const;
+const BENCHES = ['delivery', 'send', 'tokens', 'stream', 'directory', 'forwarding', 'oidc', 'operator', 'scale'] as const;
 const RESULTS = path.join(ROOT, '.data', 'bench');
 
 function runChild(name: string): Promise<number> {

@@ -9,6 +9,7 @@ import { DEMO, type RequestLogEntry } from '@dtg/dingtalk-sim';
 import type { BenchRow } from './bench-support';
 import { peakRow, peakRssMb, resetPeak } from './memory';
 import type { SendStack } from './send-stack';
+import { throttled } from './sim-log';
 
 export const SEND_SIZES = (process.env.BENCH_SEND_SIZES ?? process.env.BENCH_RECIPIENTS ?? '1000,10000,100000').split(',').map(Number);
 export const SIM_QPS = 20;
@@ -23,7 +24,7 @@ export const text = (content: string) => ({ msgtype: 'text', text: { content } }
 const deptOf = (sizeIndex: number) => FIRST_DEPT + sizeIndex;
 
 /** `count` bench users; user i is in the department of every size ≥ i (the sizes sorted ascending). */
-export async function addBenchUsers(s: SendStack, count: number, sizes: readonly number[] = [count]): Promise<void> {
+export async function addBenchUsers(s: Pick<SendStack, 'simControl'>, count: number, sizes: readonly number[] = [count]): Promise<void> {
   const sorted = [...sizes].sort((a, b) => a - b);
   for (const [k] of sorted.entries()) {
     await s.simControl('POST', `/orgs/${DEMO.corpId}/departments`, { deptId: deptOf(k), name: `Bench ${sorted[k]}`, parentId: 1 });
@@ -100,8 +101,6 @@ function cpuMs(pid: number | undefined): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
-
-const throttled = (e: RequestLogEntry) => e.errcode === 90018 || /90018|QpsLimit/.test(e.code ?? '');
 
 interface SizeResult {
   size: number;

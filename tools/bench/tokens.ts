@@ -5,11 +5,11 @@ import { DEMO } from '@dtg/dingtalk-sim';
 import { entryOf, freePort, ServiceProcess, simControl, simRequests } from '@dtg/testkit';
 import { peakRssMb } from './memory';
 import { percentile, progress, report, type BenchRow } from './bench-support';
+import { TOKEN_PATHS } from './sim-log';
 
 const CALLS = Number(process.env.BENCH_TOKEN_CALLS ?? 1_000);
 // Rate limits (the sim's and the client's) raised far above the load: this measures token caching, not throttling.
 const QPS = 1_000_000;
-const TOKEN_PATHS = /^\/(gettoken|v1\.0\/oauth2\/(accessToken|[^/]+\/token))$/;
 
 async function main(): Promise<void> {
   const port = await freePort();

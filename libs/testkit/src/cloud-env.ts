@@ -1,5 +1,6 @@
 // The cloud gateway's environment in a stack of real processes (tests, drills, benchmarks): its own
-// SQLite file, its own secrets, and the simulator standing in for every DingTalk host.
+// SQLite file (or a Postgres database its replicas share), its own secrets, and the simulator
+// standing in for every DingTalk host.
 import { randomBytes } from 'node:crypto';
 import { DEMO } from '@dtg/dingtalk-sim';
 import { call } from './calls';
@@ -21,13 +22,16 @@ export function freshCloudSecrets(): CloudSecrets {
 /** Delivery timing compressed from hours to seconds, for tests that wait on retries. */
 export const COMPRESSED_DELIVERY = { WEBHOOK_RETRY_SCHEDULE: '200ms,500ms,1s,2s,2s,5s,5s,10s,10s,10s', WEBHOOK_TIMEOUT: '3s', DISPATCH_POLL_INTERVAL: '200ms' };
 
-export function cloudEnv(options: { port: number; dbFile: string; simUrl: string; secrets: CloudSecrets }): Record<string, string> {
+/** The cloud's database: a SQLite file of its own, or a `postgresql://` URL (N replicas may share one). */
+export type CloudDatabase = { dbFile: string } | { databaseUrl: string };
+
+export function cloudEnv(options: { port: number; simUrl: string; secrets: CloudSecrets } & CloudDatabase): Record<string, string> {
   const url = `http://127.0.0.1:${options.port}`;
   return {
     PORT: String(options.port),
     HOST: '127.0.0.1',
     PUBLIC_URL: url,
-    CLOUD_DATABASE_URL: `file:${options.dbFile}`,
+    CLOUD_DATABASE_URL: 'databaseUrl' in options ? options.databaseUrl : `file:${options.dbFile}`,
     ENCRYPTION_KEY: options.secrets.encryptionKey,
     ADMIN_TOKEN: options.secrets.adminToken,
     USER_TOKEN_SECRET: options.secrets.userTokenSecret,

@@ -4,6 +4,11 @@
 import type { DrillStack } from './drill-stack';
 import { waitFor } from './wait-for';
 
+/** What counting applied events needs: the store's database (a drill stack, a replica stack). */
+export type AppliedSource = Pick<DrillStack, 'db'>;
+/** What emitting test events needs: the cloud's admin API and the tenant. */
+export type EmitTarget = Pick<DrillStack, 'admin' | 'tenant'>;
+
 export type Disruption = 'kill-cloud' | 'kill-local' | 'restart-postgres';
 
 export interface DrillResult {
@@ -16,18 +21,18 @@ export interface DrillResult {
   totalMs: number;
 }
 
-export async function applied(stack: DrillStack): Promise<number> {
+export async function applied(stack: AppliedSource): Promise<number> {
   return Number((await stack.db.query('SELECT count(*)::int AS n FROM processed_events')).rows[0].n);
 }
 
-export async function appliedOnce(stack: DrillStack): Promise<{ rows: number; distinct: number; maxSeq: number }> {
+export async function appliedOnce(stack: AppliedSource): Promise<{ rows: number; distinct: number; maxSeq: number }> {
   const { rows } = await stack.db.query(
     'SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS distinct, coalesce(max(seq), 0)::int AS max FROM processed_events',
   );
   return { rows: rows[0].rows, distinct: rows[0].distinct, maxSeq: rows[0].max };
 }
 
-export async function emit(stack: DrillStack, count: number): Promise<void> {
+export async function emit(stack: EmitTarget, count: number): Promise<void> {
   const res = await stack.admin('POST', `/admin/tenants/${stack.tenant.id}/test-events`, { count });
   if (res.status !== 202) throw new Error(`emitting ${count} test events answered ${res.status}: ${JSON.stringify(res.body)}`);
 }
@@ -37,7 +42,7 @@ export async function emit(stack: DrillStack, count: number): Promise<void> {
  * Checked at once, not after a pause for stragglers: a later re-push of an applied event cannot add
  * a row (event_id is the key, written in the apply's own transaction), so waiting would prove nothing.
  */
-export async function expectExactlyOnce(stack: DrillStack, total: number, timeoutMs: number): Promise<void> {
+export async function expectExactlyOnce(stack: AppliedSource, total: number, timeoutMs: number): Promise<void> {
   // The pool may be reconnecting after a Postgres restart: a failed count is just "not yet".
   await waitFor(async () => (await applied(stack).catch(() => -1)) >= total, `${total} events applied`, timeoutMs);
   const state = await appliedOnce(stack);

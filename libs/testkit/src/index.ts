@@ -19,14 +19,18 @@ export {
   freshCloudSecrets,
   type AdminAnswer,
   type AdminCall,
+  type CloudDatabase,
   type CloudSecrets,
   type CreatedTenant,
 } from './cloud-env';
-export { databaseUrl, startStack, type Stack, type StackOptions } from './stack';
+export { startReplicaStack, type ReplicaStack, type ReplicaStackOptions } from './replica-stack';
+export { databaseUrl, maintenanceUrl, startStack, type Stack, type StackOptions } from './stack';
 export { startDrillStack, type DrillSecrets, type DrillStack, type DrillStackOptions } from './drill-stack';
 export {
   applied,
   appliedOnce,
+  type AppliedSource,
+  type EmitTarget,
   disruptionDrill,
   emit,
   expectExactlyOnce,

@@ -10,7 +10,7 @@ import { freePort } from './ports';
 import { entryOf, ServiceProcess, type Runtime } from './service-process';
 
 /** npm test sets TEST_DATABASE_URL (see tools/test/run-tests.ts); a direct Jest run uses the local server. */
-function maintenanceUrl(): string {
+export function maintenanceUrl(): string {
   return process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 }
 
