@@ -136,11 +136,12 @@ describe('three replicas on one Postgres database', () => {
     // Exactly one request per lookup: a 90018 would have been retried, and shows as a second request.
     expect(calls).toHaveLength(60);
     expect(calls.filter((e) => e.httpStatus !== 200 || (e.errcode ?? 0) !== 0)).toEqual([]);
-    // Spaced 50 ms apart by the shared slots: the 60 take 59 intervals from first to last arrival
-    // (less the first's delay on the way, kept under one interval here), where three replicas each
-    // spacing only their own would send them in one second.
+    // Spaced 50 ms apart by the shared slots: the 60 take 59 intervals from first to last arrival,
+    // less how late the first arrived after its slot (HTTP and an event loop shared with two other
+    // replicas: up to ~5 intervals on a loaded 2-core CI machine, which failed a 1-interval margin
+    // once), where three replicas each spacing only their own would send them all in about one second.
     const arrivals = calls.map((e) => e.atMs).sort((a, b) => a - b);
-    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(58 * 50);
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(54 * 50);
     // No second holds more than 20, give or take jitter: a call reaches the simulator a little after
     // its slot (HTTP, a busy event loop), never before, so a late window start can take one or two
     // more; the sim's bucket above absorbs that, as DingTalk's does. Without sharing: 40 to 60.
