@@ -102,6 +102,7 @@ describe('SqliteConnection', () => {
   });
 
   it('rolls a synchronous write back as a whole when it throws', async () => {
+    const woken: string[] = [];
     await expect(
       cloud.sqldb.write(async (sql) => {
         await sql.run(
@@ -109,10 +110,15 @@ describe('SqliteConnection', () => {
           now,
           now,
         );
+        sql.afterCommit(() => woken.push('rolled back'));
         throw new Error('half-way');
       }),
     ).rejects.toThrow('half-way');
     expect(await names()).toEqual([]);
+    // Alone, the write had no savepoint: the transaction itself was rolled back, and the next write commits.
+    await cloud.sqldb.write(insert('ten_after'));
+    expect(await names()).toEqual(['ten_after']);
+    expect(woken).toEqual([]);
   });
 
   it('a Prisma transaction hands out its own Tx: Prisma models and direct SQL commit or roll back together', async () => {

@@ -219,19 +219,23 @@ export class SqliteConnection implements SqlDatabase {
         throw err;
       }
       this.lockAcquired(batch);
+      // A write alone (the usual case when the connection is not busy) needs no savepoint: if it
+      // fails, the whole transaction is rolled back instead of committed.
+      const alone = batch.length === 1;
       for (const item of batch) {
-        this.cache.get('SAVEPOINT write').run();
+        if (!alone) this.cache.get('SAVEPOINT write').run();
         const mark = this.hooks.mark();
         try {
           outcomes.push({ ok: true, value: await item.fn(this.writeTx) });
         } catch (err) {
           this.hooks.dropSince(mark);
-          this.cache.get('ROLLBACK TO write').run();
+          if (!alone) this.cache.get('ROLLBACK TO write').run();
           outcomes.push({ ok: false, value: err });
         }
-        this.cache.get('RELEASE write').run();
+        if (!alone) this.cache.get('RELEASE write').run();
       }
-      this.cache.get('COMMIT').run();
+      if (!alone || outcomes[0]?.ok) this.cache.get('COMMIT').run();
+      else if (this.database.inTransaction) this.cache.get('ROLLBACK').run();
     } catch (err) {
       // The transaction itself failed (disk, a constraint at COMMIT): nothing in it was committed.
       this.hooks.dropSince(0);

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
 import { requestContext } from '../context/request-context.middleware';
 import { errorHandler, notFoundHandler } from '../errors/error-handler.middleware';
@@ -27,6 +27,15 @@ export interface ServiceAppOptions {
   metricsToken?: string;
 }
 
+const ROOT_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+function onlyFor(paths: ReadonlySet<string>, handler: RequestHandler): RequestHandler {
+  return (req, res, next) => {
+    if (paths.has(req.path)) handler(req, res, next);
+    else next();
+  };
+}
+
 /** The shared Express skeleton; the order matters (context first so every later line has a request id). */
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
@@ -37,9 +46,11 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.use(httpMetrics(options.registry));
   app.use(accessLog(options.logger));
   app.use(jsonBody({ limit: options.jsonLimit ?? '1mb', rawBodyPaths: options.rawBodyPaths, limitsByPath: options.jsonLimitsByPath }));
-  // Three routes at the root, ahead of the app's prefixed routers (ApiRegistry.mount).
-  app.use(healthRoutes({ logger: options.logger, ...options.health }));
-  app.use(metricsRoutes(options.registry, options.metricsToken));
+  // Three routes at the root, ahead of the app's prefixed routers (ApiRegistry.mount). Their
+  // routers are entered only for their own paths: every API request passes this point.
+  app.use(
+    onlyFor(ROOT_PATHS, Router().use(healthRoutes({ logger: options.logger, ...options.health }), metricsRoutes(options.registry, options.metricsToken))),
+  );
   options.routes(app);
   app.use(notFoundHandler());
   app.use(errorHandler(options.logger));

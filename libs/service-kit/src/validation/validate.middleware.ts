@@ -20,7 +20,7 @@ export const JSON_CONTENT_TYPES: string[] = ['application/json', 'application/*+
 /**
  * Parses every given location, reporting all bad fields at once (paths prefixed `body.`, `query.`…).
  * Any string of those locations holding a NUL or an unpaired surrogate is refused too, whatever
- * its schema says (see unsafe-text.ts).
+ * its schema says (see unsafe-text.ts; headers cannot hold either).
  * Results go to `res.locals.input` because Express 5's `req.query` cannot be reassigned.
  * Synchronous: input schemas are plain shapes and refinements (zod throws if one turns async),
  * and every request passes here, so it costs no promise of its own.
@@ -34,7 +34,9 @@ export function parseInput<S extends InputSchemas>(schemas: S, req: Request): Pa
   for (const location of LOCATIONS) {
     const schema = schemas[location];
     if (!schema) continue;
-    const unsafe = unsafeTextFields(req[location], location);
+    // Headers need no check: Node's HTTP parser refuses a NUL in them (400 before any route runs)
+    // and reads them as latin1, which holds no surrogate. Every request has a dozen of them.
+    const unsafe = location === 'headers' ? [] : unsafeTextFields(req[location], location);
     if (unsafe.length > 0) {
       problems.push(...unsafe);
       continue;
