@@ -10,6 +10,7 @@
 // again (the function must be safe to re-run, which every write's is: it only touches the database).
 import pg, { type Pool, type PoolClient, type QueryConfig } from 'pg';
 import { AfterCommit, type Sql, type SqlDatabase, type SqlParam, type Tx, type WriteOptions } from '../sql';
+import { retryingConflicts } from './conflict-retry';
 import type { Exclusive } from './exclusive-sections';
 
 const TIMESTAMPTZ = 1184;
@@ -46,19 +47,6 @@ function bind(params: SqlParam[]): unknown[] {
   return params.map((p) => (typeof p === 'bigint' ? p.toString() : p));
 }
 
-/**
- * Conflicts that go away when the transaction simply runs again: serialization failure, deadlock,
- * and a unique key a concurrent transaction took between this one's check and its insert (two
- * replicas accepting the same Idempotency-Key: the run again finds the other's row and answers with it).
- */
-const RETRYABLE = new Set(['40001', '40P01', '23505']);
-const MAX_ATTEMPTS = 5;
-
-function sqlState(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
-}
-
 /** Our SQL on one client (or the pool, for single statements outside a transaction). Own properties only: callers spread it. */
 export function pgSql(client: Pick<PoolClient, 'query'>): Sql {
   const query = async (text: string, params: SqlParam[]) => {
@@ -81,8 +69,9 @@ export class PostgresConnection implements SqlDatabase {
     private readonly sections: Exclusive,
   ) {}
 
-  async write<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+  /** One transaction, run again on a conflict (conflict-retry.ts). */
+  write<T>(fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+    return retryingConflicts(async () => {
       const hooks = new AfterCommit();
       const client = await this.pool.connect();
       try {
@@ -101,10 +90,9 @@ export class PostgresConnection implements SqlDatabase {
           () => false,
         );
         client.release(!rolledBack);
-        if (attempt < MAX_ATTEMPTS && RETRYABLE.has(sqlState(err) ?? '')) continue;
         throw err;
       }
-    }
+    });
   }
 
   /** Sections on their own small pool of lock connections (exclusive-sections.ts says why). */

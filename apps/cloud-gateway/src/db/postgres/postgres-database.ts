@@ -6,12 +6,9 @@ import { Pool } from 'pg';
 import { PrismaClient as PostgresPrismaClient } from '../../generated/prisma-postgres/client';
 import type { CloudDatabase, Db, DbTx, Transact } from '../prisma';
 import { AfterCommit, type SqlParam, type Tx } from '../sql';
+import { retryingConflicts } from './conflict-retry';
 import { exclusiveSections } from './exclusive-sections';
 import { numberPlaceholders, PostgresConnection } from './postgres-connection';
-
-/** P2002 unique constraint, P2034 write conflict or deadlock. */
-const RETRYABLE_PRISMA = new Set(['P2002', 'P2034']);
-const MAX_ATTEMPTS = 5;
 
 function prismaCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
@@ -57,21 +54,15 @@ export async function openPostgresDatabase(url: string): Promise<CloudDatabase> 
     await sections.end();
   };
   const sqldb = new PostgresConnection(pool, sections.exclusive);
-  const transaction: Transact = async (fn) => {
-    for (let attempt = 1; ; attempt++) {
+  // Run again on a conflict, as PostgresConnection.write (conflict-retry.ts): the same callback on
+  // two replicas, a deadlock or a write conflict goes away when the function finds the other's row.
+  const transaction: Transact = (fn) =>
+    retryingConflicts(async () => {
       const hooks = new AfterCommit();
-      try {
-        const result = await client.$transaction((tx) => fn(tx, prismaRawTx(tx, hooks)));
-        hooks.run();
-        return result;
-      } catch (err) {
-        // As PostgresConnection.write: a unique key a concurrent transaction took between this one's
-        // check and its insert (the same callback on two replicas), a deadlock or a write conflict
-        // goes away when the function runs again and finds the other's row.
-        if (attempt >= MAX_ATTEMPTS || !RETRYABLE_PRISMA.has(prismaCode(err))) throw err;
-      }
-    }
-  };
+      const result = await client.$transaction((tx) => fn(tx, prismaRawTx(tx, hooks)));
+      hooks.run();
+      return result;
+    });
   return { db: client, sqldb, transaction };
 }
 
