@@ -101,16 +101,17 @@ async function acceptance(rows: BenchRow[]): Promise<void> {
     metric: 'POST /v1/messages / bare, median round',
     value: Math.round(median.share * 100),
     unit: '%',
-    target: '≥ 40 %',
-    verdict: median.share >= 0.4 ? 'met' : 'missed',
+    // Issue #23 (round two); round one's target was 40 %.
+    target: '≥ 50 %',
+    verdict: median.share >= 0.5 ? 'met' : 'missed',
   });
   rows.push({ metric: 'POST /v1/messages p50 (median round)', value: median.cloud.p50Ms, unit: 'ms' });
   rows.push({
     metric: 'POST /v1/messages p99, worst round',
     value: Math.max(...p99s),
     unit: 'ms',
-    target: '≤ 50',
-    verdict: Math.max(...p99s) <= 50 ? 'met' : 'missed',
+    target: '≤ 25',
+    verdict: Math.max(...p99s) <= 25 ? 'met' : 'missed',
   });
 }
 
