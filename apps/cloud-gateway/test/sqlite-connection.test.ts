@@ -233,11 +233,18 @@ describe('SqliteConnection', () => {
     });
   });
 
-  it('commits a durable write with synchronous=FULL and everything else with NORMAL', async () => {
+  it('commits every write with synchronous=NORMAL, and flushes the WAL (off the event loop) before a durable one resolves', async () => {
     const level = async (sql: Sql) => (await sql.get<{ synchronous: number }>('PRAGMA synchronous'))?.synchronous;
-    // 1 = NORMAL, 2 = FULL (sqlite.org/pragma.html#pragma_synchronous).
-    expect(await cloud.sqldb.write(level)).toBe(1);
-    expect(await cloud.sqldb.write(level, { durable: true })).toBe(2);
-    expect(await cloud.sqldb.write(level)).toBe(1);
+    const flushes = jest.spyOn(cloud.sqlite!.wal, 'sync');
+    try {
+      // 1 = NORMAL (sqlite.org/pragma.html#pragma_synchronous): FULL would fsync inside COMMIT, on the event loop.
+      expect(await cloud.sqldb.write(level)).toBe(1);
+      expect(flushes).not.toHaveBeenCalled();
+      expect(await cloud.sqldb.write(level, { durable: true })).toBe(1);
+      expect(flushes).toHaveBeenCalledTimes(1);
+      await expect(flushes.mock.results[0]?.value).resolves.toBeUndefined();
+    } finally {
+      flushes.mockRestore();
+    }
   });
 });

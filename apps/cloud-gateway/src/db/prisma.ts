@@ -72,7 +72,7 @@ export async function openSqliteDatabase(
   // WAL lets readers (pull, admin) run while the dispatcher writes. Another process's write lock is
   // waited for asynchronously (lock-wait.ts): SQLite's own wait, which blocks, is kept to a few ms.
   // synchronous=NORMAL: a crash loses nothing committed, a power loss may lose the last commits;
-  // the few writes that must survive one commit with FULL (WriteOptions.durable).
+  // the few writes that must survive one are flushed to disk before they resolve (WriteOptions.durable).
   database.pragma('journal_mode = WAL');
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   database.pragma('synchronous = NORMAL');
@@ -87,6 +87,7 @@ export async function openSqliteDatabase(
   const disconnect = db.$disconnect.bind(db);
   db.$disconnect = async () => {
     await checkpointer.stop();
+    await sqlite.wal.close();
     await disconnect();
   };
   const transaction: Transact = async (fn) => {

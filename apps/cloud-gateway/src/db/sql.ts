@@ -37,8 +37,11 @@ export interface WriteOptions {
   /** Waits this long for another process's write lock instead of the connection's default, in ms. */
   lockWaitMs?: number;
   /**
-   * Commits with synchronous=FULL: the commit survives a power loss, not only a crash of the
-   * process (WAL with synchronous=NORMAL may lose the last commits to a power loss).
+   * Resolves only once the commit is on disk: it survives a power loss, not only a crash of the
+   * process (WAL with synchronous=NORMAL may lose the last commits to a power loss). On SQLite the
+   * WAL is flushed after COMMIT, off the event loop (wal-sync.ts); if that flush fails, the write
+   * rejects although it is committed, so a durable write must be safe to find done. Its afterCommit
+   * hooks run at COMMIT, before the flush.
    */
   durable?: boolean;
 }

@@ -30,6 +30,7 @@ import {
 } from '@prisma/driver-adapter-utils';
 import { backoffMs, databaseBusy, isBusy, retryWhileBusy, type LockWaitObserver } from './lock-wait';
 import { AfterCommit, type Sql, type SqlDatabase, type SqlParam, type Tx, type WriteOptions } from './sql';
+import { walSync, type FileSync } from './wal-sync';
 
 /** Prepared statements by SQL text. Multi-row inserts vary their text by row count, so it is bounded. */
 class StatementCache {
@@ -164,6 +165,8 @@ export class SqliteConnection implements SqlDatabase {
   constructor(
     readonly database: Database.Database,
     private readonly gate: SqliteGate,
+    /** Flushes the WAL for durable writes: the real file's, unless a test watches it. */
+    readonly wal: FileSync = walSync(`${database.name}-wal`),
   ) {
     this.cache = new StatementCache(database);
     // async only for the interface's sake: each statement runs synchronously when called.
@@ -209,9 +212,7 @@ export class SqliteConnection implements SqlDatabase {
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
     const outcomes: { ok: boolean; value: unknown }[] = [];
-    const durable = batch.some((item) => item.durable);
     try {
-      if (durable) this.cache.get('PRAGMA synchronous = FULL').run();
       try {
         this.cache.get('BEGIN IMMEDIATE').run();
       } catch (err) {
@@ -242,14 +243,15 @@ export class SqliteConnection implements SqlDatabase {
       if (this.database.inTransaction) this.cache.get('ROLLBACK').run();
       for (const item of batch) item.reject(err);
       return;
-    } finally {
-      if (durable && !this.database.inTransaction) this.cache.get('PRAGMA synchronous = NORMAL').run();
     }
     this.hooks.run();
+    // Durable writes resolve once the WAL is on disk (wal-sync.ts); the connection is free meanwhile.
+    const synced = batch.some((item, i) => item.durable && outcomes[i]?.ok) ? this.wal.sync() : undefined;
     batch.forEach((item, i) => {
       const outcome = outcomes[i];
-      if (outcome?.ok) item.resolve(outcome.value);
-      else item.reject(outcome?.value);
+      if (!outcome?.ok) item.reject(outcome?.value);
+      else if (item.durable && synced) synced.then(() => item.resolve(outcome.value), item.reject);
+      else item.resolve(outcome.value);
     });
   }
 

@@ -21,7 +21,7 @@ const TASK_ID_LOCK_WAIT_MS = 60_000;
 /** Sends one pending chunk. `lastTry`: a definite rejection fails the chunk instead of asking for a retry. */
 export async function sendChunk(deps: MessagesDeps, org: OrgClient, message: MessageRecord, chunk: ChunkRecord, lastTry: boolean): Promise<ChunkOutcome> {
   const claimedAt = new Date(deps.now());
-  // Durable (synchronous=FULL): after a power loss the chunk must still read `sending`, never
+  // Durable (the WAL flushed before this resolves): after a power loss the chunk must still read `sending`, never
   // `pending` again, or it would be sent a second time.
   const claimed = await deps.sqldb.write(async (sql) => repo.updateChunk(sql, chunk.id, { status: 'sending', sentAt: claimedAt }, ['pending']), {
     durable: true,
