@@ -31,12 +31,12 @@ interface CliAnswer {
 }
 
 /** The admin CLI as its own process, with only the cloud's database URL (and PATH) in its environment. */
-function admin(dbFile: string, args: string[], databaseUrl = `file:${dbFile}`): Promise<CliAnswer> {
+function admin(dbFile: string, args: string[], databaseUrl = `file:${dbFile}`, env: Record<string, string> = {}): Promise<CliAnswer> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', CLI, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', CLOUD_DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1' }, timeout: 120_000 },
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', CLOUD_DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: '1', ...env }, timeout: 120_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
         const out = code === 0 ? stdout : (stderr.trim().split('\n').at(-1) ?? '');
@@ -227,5 +227,18 @@ describe('admin db copy-to-postgres', () => {
     ]);
     const answer = await admin(s.cloud.dbFile!, ['tenant', 'list'], url);
     expect(answer).toMatchObject({ code: 78, json: { code: 'config_invalid' } });
+  });
+
+  // Last: it changes the copy the tests above compare.
+  it('when the admin CLI is pointed at the Postgres copy, then it reads and changes that database, and audits the change there', async () => {
+    const env = { ENCRYPTION_KEY: s.cloud.services.config.ENCRYPTION_KEY };
+    const listed = await admin(s.cloud.dbFile!, ['tenant', 'list'], pg.url, env);
+    expect(listed.code).toBe(0);
+    expect(JSON.stringify(listed.json)).toContain(s.tenant.id);
+    const suspended = await admin(s.cloud.dbFile!, ['tenant', 'suspend', s.tenant.id], pg.url, env);
+    expect(suspended.code).toBe(0);
+    expect((await postgres.tenant.findUniqueOrThrow({ where: { id: s.tenant.id } })).status).toBe('suspended');
+    expect((await sqlite.tenant.findUniqueOrThrow({ where: { id: s.tenant.id } })).status).toBe('active');
+    expect(await postgres.auditEntry.count({ where: { via: 'cli', tenantId: s.tenant.id } })).toBe(1);
   });
 });

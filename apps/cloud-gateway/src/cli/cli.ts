@@ -288,7 +288,7 @@ async function run(argv: string[]): Promise<unknown> {
     await s.audit.record(who, what(result));
     return result;
   };
-  try {
+  const execute = async (): Promise<unknown> => {
     switch (`${group} ${command ?? ''}`.trim()) {
       case 'tenant create': {
         const input = tenantInput(flags);
@@ -422,6 +422,11 @@ async function run(argv: string[]): Promise<unknown> {
       default:
         throw new AppError('validation_failed', `unknown command "${group} ${command ?? ''}"; run with "help"`);
     }
+  };
+  // Awaited here, not returned: a command's last write (its audit entry) must be done before the
+  // database closes. On Postgres a write still under way found the pool ended.
+  try {
+    return await execute();
   } finally {
     await s.db.$disconnect();
   }
