@@ -58,6 +58,9 @@ export default [
       // A promise nobody awaits loses its rejection and its ordering; a deliberate one says `void` and why.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
+      // A promise returned from inside try/finally settles after the finally ran: the admin CLI closed
+      // its database while a command's last write was still under way (lost audit entries on Postgres).
+      '@typescript-eslint/return-await': ['error', 'error-handling-correctness-only'],
       '@nx/enforce-module-boundaries': boundaries(PRODUCTION, TEST_ONLY_CIRCLES),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', { patterns: LIB_ENTRY_ONLY }],
