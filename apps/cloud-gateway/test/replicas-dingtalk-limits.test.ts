@@ -154,10 +154,11 @@ describe('three replicas on one Postgres database', () => {
     // once), where three replicas each spacing only their own would send them all in about one second.
     const arrivals = calls.map((e) => e.atMs).sort((a, b) => a - b);
     expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(54 * 50);
-    // No second holds more than 20, give or take jitter: a call reaches the simulator a little after
-    // its slot (HTTP, a busy event loop), never before, so a late window start can take one or two
-    // more; the sim's bucket above absorbs that, as DingTalk's does. Without sharing: 40 to 60.
-    expect(busiestSecond(calls)).toBeLessThanOrEqual(22);
+    // No second holds more than 20, give or take jitter: a call reaches the simulator after its slot
+    // (HTTP, a busy event loop), never before, so a window that starts on a late call can take a few
+    // more — on a loaded 2-core CI machine a call came ~150 ms late and a second held 23. The sim's
+    // bucket above absorbs that, as DingTalk's does (no 90018 above). Without sharing: 40 to 60.
+    expect(busiestSecond(calls)).toBeLessThanOrEqual(25);
 
     // The replicas held calls back, and their metrics say so.
     const waits = await Promise.all(
