@@ -10,13 +10,14 @@ const SQL_STATES = new Set(['40001', '40P01', '23505']);
 const PRISMA_CODES = new Set(['P2002', 'P2034']);
 const MAX_ATTEMPTS = 5;
 
-function codeOf(error: unknown): string {
+/** The error's `code` (a SQLSTATE from pg, a P-code from Prisma), or '' when it has none. */
+export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : '';
 }
 
 function isConflict(error: unknown): boolean {
-  const code = codeOf(error);
+  const code = errorCode(error);
   return SQL_STATES.has(code) || PRISMA_CODES.has(code);
 }
 

@@ -6,14 +6,9 @@ import { Pool } from 'pg';
 import { PrismaClient as PostgresPrismaClient } from '../../generated/prisma-postgres/client';
 import type { CloudDatabase, Db, DbTx, Transact } from '../prisma';
 import { AfterCommit, type SqlParam, type Tx } from '../sql';
-import { retryingConflicts } from './conflict-retry';
+import { errorCode, retryingConflicts } from './conflict-retry';
 import { exclusiveSections } from './exclusive-sections';
 import { numberPlaceholders, PostgresConnection } from './postgres-connection';
-
-function prismaCode(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : '';
-}
 
 /** Connections per replica: the dispatcher, the job runner and the API share them. */
 const POOL_SIZE = 10;
@@ -37,7 +32,7 @@ export async function openPostgresDatabase(url: string): Promise<CloudDatabase> 
           try {
             return await query(args);
           } catch (err) {
-            if (prismaCode(err) !== 'P2002') throw err;
+            if (errorCode(err) !== 'P2002') throw err;
             return query(args);
           }
         },
