@@ -85,7 +85,7 @@ export function createApp(s: CloudServices): Express {
       api.mount(app, loginTicketsRoutes(s.login.service, api, auth));
       api.mount(app, inAppRoutes({ login: s.login.service, dingtalk: s.dingtalk, tenants: s.tenants }, api, auth));
       app.use('/v1', auth);
-      api.mount(app, eventsRoutes(s.db, s.sqldb, api));
+      api.mount(app, eventsRoutes(s.sqldb, api));
       api.mount(app, usersRoutes(s.users, api));
       api.mount(app, directoryRoutes(s.directory, api));
       api.mount(app, messagesRoutes(s.messages, api));

@@ -11,7 +11,7 @@ import { addressPolicy } from './features/delivery/address-policy';
 import { Dispatcher } from './features/delivery/dispatcher';
 import { endpointHealth } from './features/delivery/endpoint-health';
 import { opsWebhooks } from './features/ops/ops-webhooks';
-import { OPS_CHECK_JOB, opsChecks } from './features/ops/ops-checks';
+import { OPS_CHECK_JOB, OPS_CHECK_JOB_ID, opsChecks } from './features/ops/ops-checks';
 import { tenantCheck } from './features/diagnostics/tenant-check';
 import { credentialsHealth } from './features/dingtalk/credentials-health';
 import { dingtalkCallMetrics } from './features/dingtalk/dingtalk-call-metrics';
@@ -21,17 +21,17 @@ import { createDirectory } from './features/directory/directory.feature';
 import { createWebhookSender, type WebhookSender } from './features/delivery/webhook-sender';
 import { JobRunner } from './features/jobs/job-runner';
 import { createLogin } from './features/login/login.feature';
-import { OAUTH_STATE_SWEEP_JOB, oauthStateSweeper } from './features/login/oauth-state-sweeper';
+import { OAUTH_STATE_SWEEP_JOB, OAUTH_STATE_SWEEP_JOB_ID, oauthStateSweeper } from './features/login/oauth-state-sweeper';
 import { createMessages } from './features/messages/messages.feature';
 import { Outbox } from './features/outbox/outbox';
 import { pingEvents } from './features/outbox/ping-events';
-import { RETENTION_JOB, retention as createRetention } from './features/retention/retention.job';
+import { RETENTION_JOB, RETENTION_JOB_ID, retention as createRetention } from './features/retention/retention.job';
 import { tenantsService } from './features/tenants/tenants.service';
 import { streamConnections } from './features/stream/stream-connections';
 import { usersService } from './features/users/users.service';
 import { secretsAtStart } from './features/keys/secrets-at-start';
 import { CallBudget } from './features/dingtalk/call-budget';
-import { AUDIT_SWEEP_JOB, auditLog } from './features/audit/audit-log';
+import { AUDIT_SWEEP_JOB, AUDIT_SWEEP_JOB_ID, auditLog } from './features/audit/audit-log';
 import { operatorsService } from './features/operators/operators.service';
 
 export interface ServiceOverrides {
@@ -41,7 +41,7 @@ export interface ServiceOverrides {
 
 export async function buildServices(config: CloudConfig, logger: Logger, overrides: ServiceOverrides = {}) {
   const lockWaits = lockWaitCounts();
-  const { db, sqldb, sqlite, transaction } = await openDatabase(
+  const { db, sqldb, sqlite, ormStarted } = await openDatabase(
     config.CLOUD_DATABASE_URL,
     { lockWaitMs: config.CLOUD_DATABASE_LOCK_WAIT, observer: lockWaits },
     // The backstop checkpoint still bounds the WAL; a failing worker is worth a warning, not a stop.
@@ -83,7 +83,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     now: overrides.now ?? Date.now,
   });
   const credentials = credentialsHealth({ sqldb, ops, logger, now });
-  const dingtalk = createDingTalk(config, db, sqldb, secrets, {
+  const dingtalk = createDingTalk(config, sqldb, secrets, {
     clock: overrides.now,
     onCall: (call) => {
       dingtalkCalls.record(call);
@@ -98,11 +98,10 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     exclusive: (key, fn) => sqldb.exclusive(key, fn),
   });
   const webhookAddresses = addressPolicy({ allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS });
-  const tenants = tenantsService({ db, sqldb, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
-  const deliveries = deliveriesService({ db, transaction, outbox });
+  const tenants = tenantsService({ sqldb, secrets, rotationGraceMs: config.SECRET_ROTATION_GRACE, webhookAddresses, now: overrides.now });
+  const deliveries = deliveriesService({ sqldb, outbox });
   const health = endpointHealth({ sqldb, ops, outbox, disableAfterMs: config.ENDPOINT_DISABLE_AFTER, now });
   const dispatcher = new Dispatcher({
-    db,
     sqldb,
     tenants,
     logger,
@@ -123,22 +122,21 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     now: overrides.now,
   });
   outbox.onCommitted(() => dispatcher.kick());
-  const checks = opsChecks({ db, health, intervalMs: config.OPS_CHECK_INTERVAL, now });
+  const checks = opsChecks({ health, intervalMs: config.OPS_CHECK_INTERVAL });
   jobs.register(OPS_CHECK_JOB, () => checks.run());
-  await checks.schedule();
-  const callbacks = createCallbacks({ config, logger, db, sqldb, transaction, secrets, outbox, revocations, jobs, dingtalk, tenants, ops, now: overrides.now });
+  await jobs.schedule(OPS_CHECK_JOB, OPS_CHECK_JOB_ID);
+  const callbacks = createCallbacks({ config, logger, sqldb, secrets, outbox, revocations, jobs, dingtalk, tenants, ops, now: overrides.now });
   await callbacks.start();
   const messages = createMessages({ config, sqldb, outbox, jobs, dingtalk, tenants, callBudget, logger, now: overrides.now });
   const users = usersService({ sqldb, outbox, dingtalk, tenants, now: overrides.now });
-  const login = createLogin({ config, db, transaction, outbox, dingtalk, tenants, users, now: overrides.now });
-  const stateSweeper = oauthStateSweeper({ db, logger, now: overrides.now ?? Date.now });
+  const login = createLogin({ config, sqldb, outbox, dingtalk, tenants, users, now: overrides.now });
+  const stateSweeper = oauthStateSweeper({ sqldb, logger, now: overrides.now ?? Date.now });
   jobs.register(OAUTH_STATE_SWEEP_JOB, () => stateSweeper.run());
-  await stateSweeper.schedule();
-  const audit = auditLog({ db, logger, retentionMs: config.AUDIT_RETENTION, now: overrides.now });
+  await jobs.schedule(OAUTH_STATE_SWEEP_JOB, OAUTH_STATE_SWEEP_JOB_ID);
+  const audit = auditLog({ sqldb, logger, retentionMs: config.AUDIT_RETENTION, now: overrides.now });
   jobs.register(AUDIT_SWEEP_JOB, () => audit.sweep());
-  await audit.schedule();
+  await jobs.schedule(AUDIT_SWEEP_JOB, AUDIT_SWEEP_JOB_ID);
   const retention = createRetention({
-    db,
     sqldb,
     windows: { eventsMs: config.RETENTION_EVENTS, jobsMs: config.RETENTION_JOBS, messagesMs: config.RETENTION_MESSAGES, quotaMs: config.RETENTION_QUOTA },
     intervalMs: config.RETENTION_INTERVAL,
@@ -147,10 +145,9 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     now: overrides.now ?? Date.now,
   });
   jobs.register(RETENTION_JOB, () => retention.run());
-  await retention.schedule();
+  await jobs.schedule(RETENTION_JOB, RETENTION_JOB_ID);
   const directory = createDirectory({
-    db,
-    transaction,
+    sqldb,
     outbox,
     revocations,
     dingtalk,
@@ -162,7 +159,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
   });
   await directory.scheduleReconciles();
   const stream = streamConnections({
-    db,
+    sqldb,
     secrets,
     dingtalk,
     inbox: callbacks.inbox,
@@ -170,13 +167,14 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     superviseIntervalMs: config.STREAM_SUPERVISE_INTERVAL,
     logger,
   });
-  const check = tenantCheck({ db, secrets, dingtalk, tenants, config, now: overrides.now ?? Date.now });
+  const check = tenantCheck({ sqldb, secrets, dingtalk, tenants, config, now: overrides.now ?? Date.now });
   return {
     config,
     logger,
     db,
     sqldb,
     sqlite,
+    ormStarted,
     lockWaits,
     secrets,
     outbox,
@@ -199,7 +197,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     dingtalkCalls,
     callBudget,
     audit,
-    operators: operatorsService({ db, secrets, now: overrides.now }),
+    operators: operatorsService({ sqldb, secrets, now: overrides.now }),
     retention,
   };
 }

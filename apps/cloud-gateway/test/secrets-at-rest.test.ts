@@ -104,7 +104,7 @@ describe('secrets at rest', () => {
     const tenant = await createTenant(first, 'dingrot');
     await first.services.tenants.rotateSecret(tenant.id);
     await first.services.dingtalk.tickets.save('suitekey', 'suite-ticket-value');
-    await sqliteTokenStore(first.services.db, first.services.secrets).set('app:key-dingrot', {
+    await sqliteTokenStore(first.services.sqldb, first.services.secrets).set('app:key-dingrot', {
       accessToken: 'access-token-value',
       obtainedAt: Date.now(),
       expireIn: 7200,
@@ -135,7 +135,7 @@ describe('secrets at rest', () => {
     expect(s.tenants.signingSecrets(await s.db.tenant.findUniqueOrThrow({ where: { id: tenant.id } }))).toEqual(secretsBefore);
     expect((await s.tenants.withCallbackSettings(tenant.id)).settings?.token).toBe('tokdingrot');
     expect(await s.dingtalk.tickets.current('suitekey')).toBe('suite-ticket-value');
-    expect((await sqliteTokenStore(s.db, s.secrets).get('app:key-dingrot'))?.accessToken).toBe('access-token-value');
+    expect((await sqliteTokenStore(s.sqldb, s.secrets).get('app:key-dingrot'))?.accessToken).toBe('access-token-value');
     expect((await s.dingtalk.oauthClient(await s.tenants.get(tenant.id))).clientSecret).toBe('secret-of-dingrot');
   });
 });

@@ -121,31 +121,6 @@ describe('SqliteConnection', () => {
     expect(woken).toEqual([]);
   });
 
-  it('a Prisma transaction hands out its own Tx: Prisma models and direct SQL commit or roll back together', async () => {
-    const woken: string[] = [];
-    await expect(
-      cloud.transaction(async (tx, sql) => {
-        await tx.tenant.create({ data: tenantRow('ten_a') });
-        await sql.run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
-        sql.afterCommit(() => woken.push('rolled back'));
-        throw new Error('undo both');
-      }),
-    ).rejects.toThrow('undo both');
-    expect(await names()).toEqual([]);
-    await cloud.transaction(async (tx, sql) => {
-      await tx.tenant.create({ data: tenantRow('ten_a') });
-      await sql.run("UPDATE Tenant SET name = 'joined' WHERE id = 'ten_a'");
-      // A hook is synchronous: it reads the connection directly.
-      sql.afterCommit(() => {
-        const row = cloud.sqlite!.database.prepare('SELECT name FROM Tenant').get() as { name: string } | undefined;
-        woken.push(`committed: ${row?.name ?? 'none'}`);
-      });
-    });
-    expect((await cloud.db.tenant.findUniqueOrThrow({ where: { id: 'ten_a' } })).name).toBe('joined');
-    // The hook ran after COMMIT (outside the transaction, so its read saw the committed row), and only for the commit.
-    expect(woken).toEqual(['committed: joined']);
-  });
-
   it('runs after-commit hooks once per group commit, and never those of a write that rolled back', async () => {
     const woken: string[] = [];
     const wake = () => woken.push('wake');

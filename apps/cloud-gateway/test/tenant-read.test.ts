@@ -1,7 +1,7 @@
 // The hot paths read a tenant by direct SQL (tenants.get), the operator paths through Prisma. Both
 // must give the same Tenant: a column the SQL mapping forgets to convert (a DateTime stored as epoch
 // ms, a Boolean stored as 0/1) would show here as a number where a Date or boolean belongs.
-import { tenantsRepository, toTenant } from '../src/features/tenants/tenants.repository';
+import { toTenant } from '../src/features/tenants/tenants.repository';
 import { startCloud, type CloudHarness } from './support/cloud-harness';
 
 describe('tenant reads', () => {
@@ -34,7 +34,7 @@ describe('tenant reads', () => {
     });
 
     const bySql = await tenants.get(tenant.id);
-    const byPrisma = toTenant((await tenantsRepository.findRow(db, tenant.id))!);
+    const byPrisma = toTenant((await db.tenant.findUnique({ where: { id: tenant.id } }))!);
     expect(bySql).toEqual(byPrisma);
     expect(bySql.endpoint).toEqual({ state: 'disabled', failingSince: at, disabledAt: at });
     expect(bySql.memberSendPolicy).toEqual({ enabled: false, maxUserIds: 5, departments: true, toAll: true });

@@ -307,7 +307,7 @@ async function run(argv: string[]): Promise<unknown> {
         return { items: await s.tenants.list() };
       case 'tenant show': {
         const tenant = await s.tenants.get(id ?? need(flags, 'tenant'));
-        return { ...tenant, apiKeys: await apiKeysService.list(s.db, tenant.id) };
+        return { ...tenant, apiKeys: await apiKeysService.list(s.sqldb, tenant.id) };
       }
       case 'tenant update': {
         const tenantId = id ?? need(flags, 'tenant');
@@ -351,14 +351,14 @@ async function run(argv: string[]): Promise<unknown> {
       }
       case 'apikey create': {
         const tenant = await s.tenants.get(id ?? need(flags, 'tenant'));
-        const issued = await apiKeysService.issue(s.db, tenant.id, { name: str(flags, 'name') ?? 'default', scopes: scopes(flags) });
+        const issued = await apiKeysService.issue(s.sqldb, tenant.id, { name: str(flags, 'name') ?? 'default', scopes: scopes(flags) });
         return audited(
           (r) => ({ action: 'apikey.issue', tenantId: tenant.id, target: r.id, after: { name: r.name, prefix: r.prefix, scopes: r.scopes } }),
           issued,
         );
       }
       case 'apikey revoke': {
-        const revoked = await apiKeysService.revoke(s.db, id ?? need(flags, 'name'));
+        const revoked = await apiKeysService.revoke(s.sqldb, id ?? need(flags, 'name'));
         return audited((r) => ({ action: 'apikey.revoke', tenantId: r.tenantId, target: r.id, after: { name: r.name, prefix: r.prefix } }), revoked);
       }
       case 'events replay': {

@@ -1,9 +1,8 @@
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import type Database from 'better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client';
 import { BUSY_TIMEOUT_MS, databaseBusy, NO_OBSERVER } from './lock-wait';
 import { BACKSTOP_CHECKPOINT_PAGES, JOURNAL_SIZE_LIMIT_BYTES, startWalCheckpointer } from './wal-checkpointer';
-import { AfterCommit, type SqlDatabase, type Tx } from './sql';
+import type { SqlDatabase } from './sql';
 import { SqliteConnection, SqliteGate, type LockWaitOptions } from './sqlite-connection';
 
 export type { PrismaClient } from '../generated/prisma/client';
@@ -12,29 +11,28 @@ export type { Dialect, Sql, SqlBoolean, SqlDatabase, SqlParam, Tx, WriteOptions 
 export { at, idList, lockTenant, skipLocked } from './sql';
 export { SqliteConnection };
 export type Db = PrismaClient;
-/** A client or the `tx` of an interactive transaction: repositories accept either. */
-export type DbTx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
 
 /** `file:` URL → path; relative paths are taken from the current directory, like Prisma does. */
 export function sqlitePath(url: string): string {
   return url.replace(/^file:/, '');
 }
 
-/**
- * A Prisma interactive transaction that writes through Prisma's models (`tx`) and through the same
- * transaction's direct SQL (`sql`: the outbox, the job runner, token revocations), so both
- * commit together. Hooks registered on `sql` (wake-ups) run once it has committed.
- */
-export type Transact = <T>(fn: (tx: DbTx, sql: Tx) => Promise<T>) => Promise<T>;
-
 export interface CloudDatabase {
-  /** Prisma, for everything that is not a hot path. */
+  /**
+   * Prisma, for tests' assertions and tools (and `$disconnect`, which closes the database). The
+   * cloud's own code reads and writes through `sqldb` only: lint refuses Prisma's types in features/.
+   */
   db: Db;
-  /** Direct SQL on the same database (sql.ts): SQLite's connection or Postgres's pool. */
+  /** The cloud's SQL on the database (sql.ts): SQLite's connection or Postgres's pool. */
   sqldb: SqlDatabase;
   /** The SQLite connection itself (backups, size); absent on Postgres. */
   sqlite?: SqliteConnection;
-  transaction: Transact;
+  /**
+   * Whether Prisma has started in this process (its first ORM query loads its query compiler,
+   * ~20–40 MB of RSS). The cloud's own paths are direct SQL and never start it; the admin CLI and
+   * tests' assertions may.
+   */
+  ormStarted(): boolean;
 }
 
 /** How often the worker checkpoints the WAL (wal-checkpointer.ts). */
@@ -46,13 +44,13 @@ export async function openSqliteDatabase(
   lockWait: LockWaitOptions,
   options: { onCheckpointError?: (message: string) => void } = {},
 ): Promise<CloudDatabase> {
-  let database: Database.Database | undefined;
   // Timestamps as integer milliseconds: what Prisma's native engine writes, so both agree. The
   // driver's own busy wait (default 5 s) would block the event loop: see lock-wait.ts.
   const inner = new PrismaBetterSqlite3({ url: sqlitePath(databaseUrl), timeout: BUSY_TIMEOUT_MS }, { timestampFormat: 'unixepoch-ms' });
   const gate = new SqliteGate({ lockWaitMs: lockWait.lockWaitMs, observer: lockWait.observer ?? NO_OBSERVER });
-  const client = new PrismaClient({ adapter: gate.factory(inner, (connected) => (database = connected)) });
-  await client.$connect();
+  // Prisma is not connected here: it takes the shared connection at its first ORM query (see SqliteGate.open).
+  const { database, factory, ormStarted, close } = await gate.open(inner);
+  const client = new PrismaClient({ adapter: factory });
   // Prisma turns an error its adapter throws into its own, keeping only the `code`: the adapter's
   // database_busy (lock-wait.ts) is given its message and Retry-After back here. The extension
   // changes no operation's types, so the client keeps PrismaClient's.
@@ -67,7 +65,6 @@ export async function openSqliteDatabase(
       },
     },
   }) as unknown as PrismaClient;
-  if (!database) throw new Error('the SQLite adapter did not connect');
   const sqlite = new SqliteConnection(database, gate);
   // WAL lets readers (pull, admin) run while the dispatcher writes. Another process's write lock is
   // waited for asynchronously (lock-wait.ts): SQLite's own wait, which blocks, is kept to a few ms.
@@ -89,12 +86,7 @@ export async function openSqliteDatabase(
     await checkpointer.stop();
     await sqlite.wal.close();
     await disconnect();
+    await close();
   };
-  const transaction: Transact = async (fn) => {
-    const hooks = new AfterCommit();
-    const result = await db.$transaction((tx) => fn(tx, sqlite.prismaTx(hooks)));
-    hooks.run();
-    return result;
-  };
-  return { db, sqldb: sqlite, sqlite, transaction };
+  return { db, sqldb: sqlite, sqlite, ormStarted };
 }

@@ -112,16 +112,34 @@ export class SqliteGate {
 
   constructor(readonly lockWait: Required<LockWaitOptions>) {}
 
-  /** Wraps Prisma's adapter factory so its transactions hold the gate and nothing waits for a lock on the event loop. */
-  factory(inner: SqlDriverAdapterFactory, onConnect: (database: Database.Database) => void): SqlDriverAdapterFactory {
-    const connect = async (): Promise<SqlDriverAdapter> => {
-      const adapter = await inner.connect();
-      // The adapter keeps its better-sqlite3 Database as `client`: the connection we share.
-      const database = (adapter as unknown as { client: Database.Database }).client;
-      onConnect(database);
-      return gatedAdapter(adapter, database, this);
+  /**
+   * Opens the connection now and gives Prisma an adapter factory that hands it over when Prisma
+   * first needs it: Prisma's query compiler (WebAssembly, ~20–40 MB of RSS) loads only once an ORM
+   * query runs, and the cloud's own paths use direct SQL. Its transactions hold the gate and
+   * nothing waits for a lock on the event loop. `close` disposes of the connection whether or not
+   * Prisma ever took it.
+   */
+  async open(
+    inner: SqlDriverAdapterFactory,
+  ): Promise<{ database: Database.Database; factory: SqlDriverAdapterFactory; ormStarted: () => boolean; close: () => Promise<void> }> {
+    const adapter = await inner.connect();
+    // The adapter keeps its better-sqlite3 Database as `client`: the connection we share.
+    const database = (adapter as unknown as { client: Database.Database }).client;
+    const gated = gatedAdapter(adapter, database, this);
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      await adapter.dispose();
     };
-    return { provider: inner.provider, adapterName: inner.adapterName, connect };
+    // Prisma disposes of what it connected when it disconnects: that is our close too.
+    const handed: SqlDriverAdapter = { ...gated, dispose: close };
+    let started = false;
+    const connect = async () => {
+      started = true;
+      return handed;
+    };
+    return { database, factory: { provider: inner.provider, adapterName: inner.adapterName, connect }, ormStarted: () => started, close };
   }
 
   deadline(lockWaitMs = this.lockWait.lockWaitMs): number {
@@ -296,16 +314,6 @@ export class SqliteConnection implements SqlDatabase {
     // WAL readers do not wait for writers; SQLITE_BUSY here is rare (recovery), and retried the same
     // way. Every API request reads its key here, so the usual path stays a single call.
     return attempt().catch((err: unknown) => (isBusy(err) ? retryWhileBusy(attempt, this.gate.deadline(), this.gate.lockWait.observer) : Promise.reject(err)));
-  }
-
-  /**
-   * The Tx of the Prisma interactive transaction that is open on this connection: it holds the gate,
-   * so these statements are part of it. Only db/prisma.ts's `transaction` calls this, from inside the
-   * transaction it opened, and runs `hooks` once that has committed. Throws when none is open.
-   */
-  prismaTx(hooks: AfterCommit): Tx {
-    if (!this.database.inTransaction) throw new Error('SqliteConnection.prismaTx() called outside a transaction');
-    return this.tx(hooks);
   }
 }
 

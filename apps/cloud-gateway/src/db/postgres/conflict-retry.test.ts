@@ -3,7 +3,7 @@ import { retryingConflicts } from './conflict-retry';
 const failing = (code: string) => Object.assign(new Error(`failed with ${code}`), { code });
 
 describe('retryingConflicts', () => {
-  it.each(['40001', '40P01', '23505', 'P2002', 'P2034'])('when a run fails with %s, then it runs again', async (code) => {
+  it.each(['40001', '40P01', '23505'])('when a run fails with %s, then it runs again', async (code) => {
     let runs = 0;
     const result = await retryingConflicts(async () => {
       runs += 1;
@@ -13,14 +13,15 @@ describe('retryingConflicts', () => {
     expect([result, runs]).toEqual(['done', 3]);
   });
 
-  it('when a run fails otherwise, then the error is thrown at once', async () => {
+  it.each(['23502', 'P2002'])('when a run fails otherwise (%s), then the error is thrown at once', async (code) => {
     let runs = 0;
     await expect(
       retryingConflicts(async () => {
         runs += 1;
-        throw failing('23502'); // not null violation: running again changes nothing
+        // A not-null violation changes nothing when run again; Prisma's codes no longer reach here (no ORM writes).
+        throw failing(code);
       }),
-    ).rejects.toThrow('failed with 23502');
+    ).rejects.toThrow(`failed with ${code}`);
     expect(runs).toBe(1);
   });
 

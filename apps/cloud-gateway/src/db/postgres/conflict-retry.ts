@@ -1,24 +1,15 @@
-// Conflicts that go away when a transaction simply runs again, for both ways the cloud writes to
-// Postgres (direct SQL in PostgresConnection.write, Prisma's interactive transactions): a
+// Conflicts that go away when a transaction simply runs again (PostgresConnection.write): a
 // serialization failure, a deadlock, and a unique key a concurrent transaction took between this
 // one's check and its insert (two replicas accepting one Idempotency-Key, or one callback: run
 // again, the function finds the other's row and answers with it).
 
 /** SQLSTATEs (pg's errors): serialization failure, deadlock, unique violation. */
 const SQL_STATES = new Set(['40001', '40P01', '23505']);
-/** Prisma's codes for the same: P2002 unique constraint, P2034 write conflict or deadlock. */
-const PRISMA_CODES = new Set(['P2002', 'P2034']);
 const MAX_ATTEMPTS = 5;
 
-/** The error's `code` (a SQLSTATE from pg, a P-code from Prisma), or '' when it has none. */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : '';
-}
-
 function isConflict(error: unknown): boolean {
-  const code = errorCode(error);
-  return SQL_STATES.has(code) || PRISMA_CODES.has(code);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && SQL_STATES.has(code);
 }
 
 /** Runs `attempt` until it settles other than with a conflict, at most 5 times; each run is a whole new transaction. */

@@ -122,7 +122,7 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     }),
     async ({ params }, _req, res) => {
       const tenant = await s.tenants.get(params.id);
-      res.json({ ...tenant, apiKeys: await apiKeysService.list(s.db, tenant.id) });
+      res.json({ ...tenant, apiKeys: await apiKeysService.list(s.sqldb, tenant.id) });
     },
   );
   api.add(
@@ -239,7 +239,7 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
     }),
     async ({ params, body }, _req, res) => {
       await s.tenants.get(params.id);
-      const issued = await apiKeysService.issue(s.db, params.id, body);
+      const issued = await apiKeysService.issue(s.sqldb, params.id, body);
       await audit(res, {
         action: 'apikey.issue',
         tenantId: params.id,
@@ -259,7 +259,7 @@ export function adminRoutes(s: CloudServices, api: ApiRegistry): Router {
       responses: { 200: { description: 'Revoked', schema: ApiKeyViewSchema }, ...errors },
     }),
     async ({ params }, _req, res) => {
-      const revoked = await apiKeysService.revoke(s.db, params.id);
+      const revoked = await apiKeysService.revoke(s.sqldb, params.id);
       await audit(res, { action: 'apikey.revoke', tenantId: revoked.tenantId, target: revoked.id, after: { name: revoked.name, prefix: revoked.prefix } });
       res.json(revoked);
     },

@@ -2,8 +2,7 @@
 // enough — there is nothing to brute-force), told apart by a short prefix, revocable.
 import { randomBytes } from 'node:crypto';
 import { notFound, sha256Hex } from '@dtg/service-kit';
-import type { DbTx, SqlDatabase } from '../../db/prisma';
-import type { ApiKey as ApiKeyRow } from '../../generated/prisma/client';
+import type { Sql, SqlDatabase, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import { parseScopes, SCOPES, type Scope } from '../auth/permissions';
 
@@ -35,31 +34,74 @@ const hashApiKey = sha256Hex;
 /** lastUsedAt is a hint for operators; writing it on every request would double the write load. */
 const LAST_USED_PRECISION_MS = 60_000;
 
-function toView({ hash: _hash, scopes, ...row }: ApiKeyRow): ApiKeyView {
-  return { ...row, scopes: parseScopes(scopes) };
+/** An ApiKey row as direct SQL reads it (times as epoch ms), without its hash. */
+interface ApiKeySqlRow {
+  id: string;
+  tenantId: string;
+  name: string;
+  prefix: string;
+  scopes: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+const VIEW_COLUMNS = 'id, "tenantId", name, prefix, scopes, "createdAt", "lastUsedAt", "revokedAt"';
+
+const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+function toView(row: ApiKeySqlRow): ApiKeyView {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: parseScopes(row.scopes),
+    createdAt: new Date(row.createdAt),
+    lastUsedAt: date(row.lastUsedAt),
+    revokedAt: date(row.revokedAt),
+  };
 }
 
 export const apiKeysService = {
   /** `scopes` are fixed for the key's life (issue another key to change them); every scope when not chosen. */
-  async issue(db: DbTx, tenantId: string, options: { name: string; scopes?: readonly Scope[]; key?: string }): Promise<IssuedApiKey> {
+  issue(sqldb: SqlDatabase, tenantId: string, options: { name: string; scopes?: readonly Scope[]; key?: string }): Promise<IssuedApiKey> {
+    return sqldb.write(async (tx) => await apiKeysService.insert(tx, tenantId, options));
+  },
+
+  /** issue, inside the caller's transaction (a new tenant's first key). */
+  async insert(tx: Tx, tenantId: string, options: { name: string; scopes?: readonly Scope[]; key?: string }): Promise<IssuedApiKey> {
     const key = options.key ?? API_KEY_PREFIX + randomBytes(24).toString('base64url');
     // In the order of SCOPES, without repeats: the stored list reads the same whatever order was asked.
     const scopes = SCOPES.filter((scope) => (options.scopes ?? SCOPES).includes(scope));
-    const row = await db.apiKey.create({
-      data: { id: newId('key'), tenantId, name: options.name, prefix: key.slice(0, 12), hash: hashApiKey(key), scopes: scopes.join(' ') },
-    });
-    return { id: row.id, name: row.name, prefix: row.prefix, scopes, key };
+    const id = newId('key');
+    const prefix = key.slice(0, 12);
+    await tx.run(
+      'INSERT INTO "ApiKey" (id, "tenantId", name, prefix, hash, scopes, "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?)',
+      id,
+      tenantId,
+      options.name,
+      prefix,
+      hashApiKey(key),
+      scopes.join(' '),
+      new Date(),
+    );
+    return { id, name: options.name, prefix, scopes, key };
   },
 
-  async list(db: DbTx, tenantId: string): Promise<ApiKeyView[]> {
-    const rows = await db.apiKey.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
-    return rows.map(toView);
+  list(sqldb: SqlDatabase, tenantId: string): Promise<ApiKeyView[]> {
+    return sqldb.read(async (sql: Sql) =>
+      (await sql.all<ApiKeySqlRow>(`SELECT ${VIEW_COLUMNS} FROM "ApiKey" WHERE "tenantId" = ? ORDER BY "createdAt", id`, tenantId)).map(toView),
+    );
   },
 
-  async revoke(db: DbTx, id: string, at = new Date()): Promise<ApiKeyView> {
-    const found = await db.apiKey.findUnique({ where: { id } });
-    if (!found) throw notFound(`api key ${id} not found`);
-    return toView(await db.apiKey.update({ where: { id }, data: { revokedAt: found.revokedAt ?? at } }));
+  /** Revoking a revoked key keeps its first revokedAt. */
+  async revoke(sqldb: SqlDatabase, id: string, at = new Date()): Promise<ApiKeyView> {
+    const row = await sqldb.write(
+      async (tx) => await tx.get<ApiKeySqlRow>(`UPDATE "ApiKey" SET "revokedAt" = COALESCE("revokedAt", ?) WHERE id = ? RETURNING ${VIEW_COLUMNS}`, at, id),
+    );
+    if (!row) throw notFound(`api key ${id} not found`);
+    return toView(row);
   },
 };
 

@@ -4,7 +4,7 @@
 // named in `after.secretsChanged`, never shown. A self-rescheduling job drops rows past AUDIT_RETENTION.
 import { z } from 'zod';
 import type { Logger } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import type { SqlDatabase, SqlParam } from '../../db/prisma';
 import type { JobResult } from '../jobs/job-runner';
 
 export const AuditViaSchema = z.enum(['console', 'api', 'cli']);
@@ -52,54 +52,81 @@ export const AuditFilterSchema = z.object({
 export type AuditFilter = z.input<typeof AuditFilterSchema>;
 
 export const AUDIT_SWEEP_JOB = 'audit.sweep';
-const AUDIT_SWEEP_JOB_ID = 'job_audit_sweep';
+export const AUDIT_SWEEP_JOB_ID = 'job_audit_sweep';
 const SWEEP_EVERY_MS = 6 * 3600_000;
 
 const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 const parse = (text: string | null): unknown => (text === null ? null : (JSON.parse(text) as unknown));
 
-export function auditLog(deps: { db: Db; logger: Logger; retentionMs: number; now?: () => number }) {
-  const { db } = deps;
+interface AuditSqlRow {
+  id: number;
+  at: number;
+  via: string;
+  actor: string;
+  action: string;
+  tenantId: string | null;
+  target: string | null;
+  source: string | null;
+  before: string | null;
+  after: string | null;
+}
+
+export function auditLog(deps: { sqldb: SqlDatabase; logger: Logger; retentionMs: number; now?: () => number }) {
+  const { sqldb } = deps;
   const now = deps.now ?? Date.now;
   return {
     async record(who: AdminActor, what: AuditRecord): Promise<void> {
-      await db.auditEntry.create({
-        data: {
-          at: new Date(now()),
-          via: who.via,
-          actor: who.actor,
-          source: who.source,
-          action: what.action,
-          tenantId: what.tenantId ?? null,
-          target: what.target ?? null,
-          before: json(what.before),
-          after: json(what.after),
-        },
-      });
+      const row = [
+        new Date(now()),
+        who.via,
+        who.actor,
+        who.source,
+        what.action,
+        what.tenantId ?? null,
+        what.target ?? null,
+        json(what.before),
+        json(what.after),
+      ];
+      await sqldb.write(
+        async (tx) =>
+          await tx.run(
+            'INSERT INTO "AuditEntry" ("at", "via", "actor", "source", "action", "tenantId", "target", "before", "after") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            ...row,
+          ),
+      );
     },
 
     /** Newest first; `before` pages back. */
     async list(filter: AuditFilter): Promise<AuditEntry[]> {
       const f = AuditFilterSchema.parse(filter);
-      const rows = await db.auditEntry.findMany({
-        where: { tenantId: f.tenantId, actor: f.actor, via: f.via, action: f.action, id: f.before === undefined ? undefined : { lt: f.before } },
-        orderBy: { id: 'desc' },
-        take: f.limit,
-      });
-      return rows.map((r) => ({ ...r, via: AuditViaSchema.parse(r.via), before: parse(r.before), after: parse(r.after) }));
+      const where: string[] = [];
+      const params: SqlParam[] = [];
+      const match = (condition: string, value: string | number | undefined) => {
+        if (value === undefined) return;
+        where.push(condition);
+        params.push(value);
+      };
+      match('"tenantId" = ?', f.tenantId);
+      match('"actor" = ?', f.actor);
+      match('"via" = ?', f.via);
+      match('"action" = ?', f.action);
+      match('id < ?', f.before);
+      const rows = await sqldb.read(
+        async (sql) =>
+          await sql.all<AuditSqlRow>(
+            `SELECT * FROM "AuditEntry"${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+            ...params,
+            f.limit,
+          ),
+      );
+      return rows.map((r) => ({ ...r, at: new Date(r.at), via: AuditViaSchema.parse(r.via), before: parse(r.before), after: parse(r.after) }));
     },
 
     async sweep(): Promise<JobResult> {
-      const { count } = await db.auditEntry.deleteMany({ where: { at: { lt: new Date(now() - deps.retentionMs) } } });
+      const cutoff = new Date(now() - deps.retentionMs);
+      const { changes: count } = await sqldb.write(async (tx) => await tx.run('DELETE FROM "AuditEntry" WHERE "at" < ?', cutoff));
       if (count > 0) deps.logger.info('swept audit entries past AUDIT_RETENTION', { count });
       return { runAgainInMs: SWEEP_EVERY_MS };
-    },
-
-    /** At start-up: make sure the sweep job exists and is runnable. */
-    async schedule(): Promise<void> {
-      const runAt = new Date(now());
-      await db.job.upsert({ where: { id: AUDIT_SWEEP_JOB_ID }, create: { id: AUDIT_SWEEP_JOB_ID, kind: AUDIT_SWEEP_JOB, payload: '{}', runAt }, update: {} });
-      await db.job.updateMany({ where: { id: AUDIT_SWEEP_JOB_ID, status: { in: ['failed', 'done'] } }, data: { status: 'queued', attempts: 0, runAt } });
     },
   };
 }

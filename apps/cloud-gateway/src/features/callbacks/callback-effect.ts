@@ -1,4 +1,4 @@
-import type { DbTx, Tx } from '../../db/prisma';
+import type { Tx } from '../../db/prisma';
 
 /**
  * What handling one callback event amounts to. Reads from DingTalk happen first; `commit` then writes
@@ -6,8 +6,8 @@ import type { DbTx, Tx } from '../../db/prisma';
  * before it leaves the event to be handled again and a crash after it leaves nothing to redo.
  */
 export interface EventEffect {
-  /** `tx` for Prisma's models, `sql` (the same transaction) for the outbox and token revocations. */
-  commit?: (tx: DbTx, sql: Tx) => Promise<void>;
+  /** `sql`: the transaction's direct SQL (the outbox, token revocations, ISV tenants). */
+  commit?: (sql: Tx) => Promise<void>;
   /** Set when the event cannot apply (no such tenant, another suite): stored as failed, not retried. */
   failed?: string;
 }

@@ -1,5 +1,6 @@
 // CallbackEvent rows (one per distinct event, so a redelivery finds its row) and the nonce replay cache.
-import type { DbTx } from '../../db/prisma';
+// Direct SQL (db/sql.ts); timestamps bound as Date and read back as epoch ms.
+import type { Sql, Tx } from '../../db/prisma';
 import type { CallbackPayload } from './callback-payload';
 
 export interface StoredCallbackEvent {
@@ -13,25 +14,42 @@ export interface StoredCallbackEvent {
   receivedAt: Date;
 }
 
+interface CallbackEventRow {
+  id: string;
+  source: string;
+  eventType: string;
+  corpId: string | null;
+  payload: string;
+  status: string;
+  receivedAt: number;
+}
+
 export const callbackEventsRepository = {
   /** false when this nonce was already seen (the caller's transaction then rolls back). */
-  async recordNonce(tx: DbTx, id: string, expiresAt: Date): Promise<boolean> {
-    if (await tx.callbackNonce.findUnique({ where: { id }, select: { id: true } })) return false;
-    await tx.callbackNonce.create({ data: { id, expiresAt } });
-    return true;
+  async recordNonce(tx: Tx, id: string, expiresAt: Date): Promise<boolean> {
+    const { changes } = await tx.run('INSERT INTO "CallbackNonce" (id, "expiresAt") VALUES (?, ?) ON CONFLICT (id) DO NOTHING', id, expiresAt);
+    return changes > 0;
   },
 
   /** false when the event is already stored (a redelivery). */
-  async insertIfAbsent(tx: DbTx, event: Omit<StoredCallbackEvent, 'status' | 'receivedAt'>, receivedAt: Date): Promise<boolean> {
-    if (await tx.callbackEvent.findUnique({ where: { id: event.id }, select: { id: true } })) return false;
-    await tx.callbackEvent.create({
-      data: { id: event.id, source: event.source, eventType: event.eventType, corpId: event.corpId, payload: JSON.stringify(event.payload), receivedAt },
-    });
-    return true;
+  async insertIfAbsent(tx: Tx, event: Omit<StoredCallbackEvent, 'status' | 'receivedAt'>, receivedAt: Date): Promise<boolean> {
+    const { changes } = await tx.run(
+      'INSERT INTO "CallbackEvent" (id, source, "eventType", "corpId", payload, "receivedAt") VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      event.id,
+      event.source,
+      event.eventType,
+      event.corpId,
+      JSON.stringify(event.payload),
+      receivedAt,
+    );
+    return changes > 0;
   },
 
-  async find(tx: DbTx, id: string): Promise<StoredCallbackEvent | null> {
-    const row = await tx.callbackEvent.findUnique({ where: { id } });
+  async find(sql: Sql, id: string): Promise<StoredCallbackEvent | null> {
+    const row = await sql.get<CallbackEventRow>(
+      'SELECT id, source, "eventType", "corpId", payload, status, "receivedAt" FROM "CallbackEvent" WHERE id = ?',
+      id,
+    );
     if (!row) return null;
     const status = row.status === 'processed' || row.status === 'failed' ? row.status : 'received';
     return {
@@ -40,23 +58,25 @@ export const callbackEventsRepository = {
       eventType: row.eventType,
       corpId: row.corpId,
       status,
-      receivedAt: row.receivedAt,
+      receivedAt: new Date(row.receivedAt),
       payload: JSON.parse(row.payload) as CallbackPayload,
     };
   },
 
-  async finish(tx: DbTx, id: string, status: 'processed' | 'failed', at: Date, note: string | null = null): Promise<void> {
-    await tx.callbackEvent.update({ where: { id }, data: { status, processedAt: at, lastError: note } });
+  /** Throws when the row is gone, so the effect committed with it rolls back (as Prisma's update did). */
+  async finish(tx: Tx, id: string, status: 'processed' | 'failed', at: Date, note: string | null = null): Promise<void> {
+    const { changes } = await tx.run('UPDATE "CallbackEvent" SET status = ?, "processedAt" = ?, "lastError" = ? WHERE id = ?', status, at, note, id);
+    if (changes === 0) throw new Error(`callback event ${id} not found`);
   },
 
-  async noteError(tx: DbTx, id: string, error: string): Promise<void> {
-    await tx.callbackEvent.update({ where: { id }, data: { lastError: error.slice(0, 1000) } });
+  async noteError(tx: Tx, id: string, error: string): Promise<void> {
+    await tx.run('UPDATE "CallbackEvent" SET "lastError" = ? WHERE id = ?', error.slice(0, 1000), id);
   },
 
   /** Expired nonces (their timestamps would be refused as stale anyway) and old finished events. */
-  async prune(tx: DbTx, now: Date, finishedBefore: Date): Promise<{ nonces: number; events: number }> {
-    const nonces = await tx.callbackNonce.deleteMany({ where: { expiresAt: { lt: now } } });
-    const events = await tx.callbackEvent.deleteMany({ where: { status: { in: ['processed', 'failed'] }, processedAt: { lt: finishedBefore } } });
-    return { nonces: nonces.count, events: events.count };
+  async prune(tx: Tx, now: Date, finishedBefore: Date): Promise<{ nonces: number; events: number }> {
+    const nonces = await tx.run('DELETE FROM "CallbackNonce" WHERE "expiresAt" < ?', now);
+    const events = await tx.run(`DELETE FROM "CallbackEvent" WHERE status IN ('processed', 'failed') AND "processedAt" < ?`, finishedBefore);
+    return { nonces: nonces.changes, events: events.changes };
   },
 };

@@ -4,7 +4,7 @@
 // enter the same inbox (acceptStream): same rows, same job, keyed by DingTalk's eventId.
 import { createHash } from 'node:crypto';
 import type { EncryptedReply, StreamEvent } from '@dtg/dingtalk-client';
-import type { DbTx, Transact, Tx } from '../../db/prisma';
+import type { SqlDatabase, Tx } from '../../db/prisma';
 import type { JobRunner } from '../jobs/job-runner';
 import type { CallbackEndpoint } from './callback-endpoint';
 import { callbackEventsRepository } from './callback-events.repository';
@@ -20,7 +20,7 @@ export interface CallbackJobPayload {
 export type AcceptResult = 'accepted' | 'duplicate' | 'verified' | 'ignored';
 
 export interface CallbackInboxDeps {
-  transaction: Transact;
+  sqldb: SqlDatabase;
   jobs: JobRunner;
   windowMs: number;
   now: () => number;
@@ -29,12 +29,11 @@ export interface CallbackInboxDeps {
 }
 
 export function callbackInbox(deps: CallbackInboxDeps) {
-  const { transaction, jobs } = deps;
+  const { sqldb, jobs } = deps;
 
   /** Inside the caller's transaction: the event row (unless it is a redelivery) and its processing job. */
   async function insertEvent(
-    tx: DbTx,
-    sql: Tx,
+    tx: Tx,
     endpoint: Pick<CallbackEndpoint, 'source' | 'tenantId'>,
     id: string,
     payload: CallbackPayload,
@@ -43,7 +42,7 @@ export function callbackInbox(deps: CallbackInboxDeps) {
     const event = { id, source: endpoint.source, eventType: payload.EventType, corpId: corpIdOf(payload) ?? null, payload };
     if (!(await callbackEventsRepository.insertIfAbsent(tx, event, new Date(nowMs)))) return 'duplicate';
     const job: CallbackJobPayload = { eventId: event.id };
-    await jobs.enqueue(sql, CALLBACK_JOB, job, { tenantId: endpoint.tenantId });
+    await jobs.enqueue(tx, CALLBACK_JOB, job, { tenantId: endpoint.tenantId });
     return 'accepted';
   }
 
@@ -61,9 +60,7 @@ export function callbackInbox(deps: CallbackInboxDeps) {
     async acceptStream(endpoint: Pick<CallbackEndpoint, 'kind' | 'source' | 'tenantId'>, event: StreamEvent): Promise<AcceptResult> {
       if (dispositionOf(endpoint.kind, event.eventType) !== 'process') return 'ignored';
       const nowMs = deps.now();
-      return stored(
-        await transaction((tx, sql) => insertEvent(tx, sql, endpoint, streamEventKey(endpoint.source, event.eventId), streamPayload(event), nowMs)),
-      );
+      return stored(await sqldb.write(async (tx) => insertEvent(tx, endpoint, streamEventKey(endpoint.source, event.eventId), streamPayload(event), nowMs)));
     },
 
     async accept(endpoint: CallbackEndpoint, signed: SignedCallback): Promise<{ result: AcceptResult; eventType: string; reply: EncryptedReply }> {
@@ -72,14 +69,14 @@ export function callbackInbox(deps: CallbackInboxDeps) {
       const { payload } = opened;
       const disposition = dispositionOf(endpoint.kind, payload.EventType);
       const nonceId = createHash('sha256').update([endpoint.source, signed.nonce, signed.timestamp, signed.signature].join('\n')).digest('base64url');
-      const result = await transaction(async (tx, sql): Promise<AcceptResult> => {
+      const result = await sqldb.write(async (tx): Promise<AcceptResult> => {
         // Kept until the timestamp leaves the window: after that the stale check refuses the copy.
         if (!(await callbackEventsRepository.recordNonce(tx, nonceId, new Date(opened.timestampMs + deps.windowMs)))) {
           throw new CallbackRejected('replay', 'this callback (nonce, timestamp, signature) was already received');
         }
         if (disposition === 'verify') return 'verified';
         if (disposition === 'ignore') return 'ignored';
-        return insertEvent(tx, sql, endpoint, eventKey(endpoint.source, payload), payload, nowMs);
+        return insertEvent(tx, endpoint, eventKey(endpoint.source, payload), payload, nowMs);
       });
       stored(result);
       return { result, eventType: payload.EventType, reply: opened.reply(nowMs) };

@@ -2,7 +2,7 @@
 // the routes use, the processing job, and the housekeeping job.
 import type { Logger } from '@dtg/service-kit';
 import type { CloudConfig } from '../../config';
-import type { Db, SqlDatabase, Transact } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import type { SecretBox } from '../../shared/secret-box';
 import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { DingTalk } from '../dingtalk/org-clients';
@@ -16,16 +16,14 @@ import { suiteTicketIntake } from '../dingtalk/suite-ticket-intake';
 import { tenantsRepository } from '../tenants/tenants.repository';
 import type { TenantsService } from '../tenants/tenants.service';
 import { CALLBACK_JOB, callbackInbox } from './callback-inbox.service';
-import { callbackMaintenance, MAINTENANCE_JOB } from './callback-maintenance';
+import { callbackMaintenance, MAINTENANCE_JOB, MAINTENANCE_JOB_ID } from './callback-maintenance';
 import { callbackProcessor } from './callback-processor';
 import { contactEvents } from './contact-events.service';
 
 export interface CallbacksDeps {
   config: CloudConfig;
   logger: Logger;
-  db: Db;
   sqldb: SqlDatabase;
-  transaction: Transact;
   secrets: SecretBox;
   outbox: Outbox;
   revocations: UserTokenRevocations;
@@ -38,28 +36,26 @@ export interface CallbacksDeps {
 }
 
 export function createCallbacks(deps: CallbacksDeps) {
-  const { config, logger, db, transaction, outbox, jobs, dingtalk } = deps;
+  const { config, logger, sqldb, outbox, jobs, dingtalk } = deps;
   const now = deps.now ?? Date.now;
   const suite = dingtalk.suite;
   const ticketAlarm = suite
     ? suiteTicketAlarm({ suiteKey: suite.suiteKey, tickets: dingtalk.tickets, alarmAfterMs: config.SUITE_TICKET_ALARM_AFTER, logger, ops: deps.ops, now })
     : undefined;
-  const maintenance = callbackMaintenance({ db, intervalMs: config.CALLBACK_MAINTENANCE_INTERVAL, ticketAlarm, logger, now });
+  const maintenance = callbackMaintenance({ sqldb, intervalMs: config.CALLBACK_MAINTENANCE_INTERVAL, ticketAlarm, logger, now });
 
   // Scheduled once per process: at start-up when a suite is configured (its ticket alarm must run
   // even if nothing ever arrives), otherwise on the first stored event (there is nothing to prune before).
   let scheduled: Promise<void> | undefined;
   const scheduleHousekeeping = (): Promise<void> =>
-    (scheduled ??= maintenance.schedule().catch((err: unknown) => {
+    (scheduled ??= jobs.schedule(MAINTENANCE_JOB, MAINTENANCE_JOB_ID).catch((err: unknown) => {
       scheduled = undefined;
       logger.error('could not schedule callback housekeeping', { err });
     }));
 
   const contacts = contactEvents({ dingtalk, outbox, revocations: deps.revocations });
   const processor = callbackProcessor({
-    db,
-    sqldb: deps.sqldb,
-    transaction,
+    sqldb,
     tenants: deps.tenants,
     contacts,
     suite: suite && {
@@ -67,10 +63,10 @@ export function createCallbacks(deps: CallbacksDeps) {
       events: suiteEvents({
         suiteKey: suite.suiteKey,
         suiteApi: dingtalk.client.forSuite(suite),
-        intake: suiteTicketIntake(dingtalk.tickets, deps.sqldb),
+        intake: suiteTicketIntake(dingtalk.tickets, sqldb),
         isvTenants: isvTenants({ secrets: deps.secrets, outbox }),
         contacts,
-        isvTenant: (corpId) => tenantsRepository.findByCorp(db, corpId, 'isv'),
+        isvTenant: (corpId) => sqldb.read(async (sql) => tenantsRepository.findByCorp(sql, corpId, 'isv')),
         logger,
       }),
     },
@@ -82,7 +78,7 @@ export function createCallbacks(deps: CallbacksDeps) {
 
   return {
     // onStored does not wait for housekeeping to be scheduled; scheduleHousekeeping() logs its own failure.
-    inbox: callbackInbox({ transaction, jobs, windowMs: config.CALLBACK_TIMESTAMP_WINDOW, now, onStored: () => void scheduleHousekeeping() }),
+    inbox: callbackInbox({ sqldb, jobs, windowMs: config.CALLBACK_TIMESTAMP_WINDOW, now, onStored: () => void scheduleHousekeeping() }),
     /** The clock callbacks are judged by (tests move it). */
     now,
     /** Call once at start-up. */

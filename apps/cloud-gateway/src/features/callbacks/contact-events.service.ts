@@ -38,7 +38,7 @@ export function contactEvents(deps: ContactEventsDeps) {
   async function users(tenant: Tenant, userids: string[], eventId: string, part: string): Promise<EventEffect> {
     const read = await readUsers(await deps.dingtalk.forTenant(tenant), [...new Set(userids)]);
     return {
-      commit: async (_tx, sql) => {
+      commit: async (sql) => {
         for (const [i, batch] of inBatches(read.users, MAX_BATCH).entries()) {
           await outbox.append(sql, tenant.id, 'user.upserted', { users: batch }, { id: derivedEventId(eventId, `${part}uu${i}`) });
         }
@@ -54,7 +54,7 @@ export function contactEvents(deps: ContactEventsDeps) {
   async function departments(tenant: Tenant, deptIds: number[], eventId: string, part: string): Promise<EventEffect> {
     const read = await readDepartments(await deps.dingtalk.forTenant(tenant), [...new Set(deptIds)]);
     return {
-      commit: async (_tx, sql) => {
+      commit: async (sql) => {
         for (const [i, batch] of inBatches(read.departments, MAX_BATCH).entries()) {
           await outbox.append(sql, tenant.id, 'department.upserted', { departments: batch }, { id: derivedEventId(eventId, `${part}du${i}`) });
         }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DingTalkApiError, type SuiteApi } from '@dtg/dingtalk-client';
 import type { Logger } from '@dtg/service-kit';
-import type { DbTx, Tx } from '../../db/prisma';
+import type { Tx } from '../../db/prisma';
 import type { EventEffect } from './callback-effect';
 import type { StoredCallbackEvent } from './callback-events.repository';
 import type { CallbackPayload } from './callback-payload';
@@ -62,7 +62,7 @@ export interface SuiteEventsDeps {
   logger: Logger;
 }
 
-type Step = (tx: DbTx, sql: Tx) => Promise<unknown>;
+type Step = (sql: Tx) => Promise<unknown>;
 
 export function suiteEvents(deps: SuiteEventsDeps) {
   const { suiteKey, suiteApi, isvTenants, logger } = deps;
@@ -76,13 +76,13 @@ export function suiteEvents(deps: SuiteEventsDeps) {
   async function authorize(corpId: string): Promise<Step> {
     const info = await suiteApi.authInfo(corpId);
     const agentId = info.authAppInfo.agentList[0]?.agentId ?? null;
-    return (tx, sql) => isvTenants.authorize(tx, sql, { corpId, corpName: info.authCorpInfo.corpName, agentId });
+    return (sql) => isvTenants.authorize(sql, { corpId, corpName: info.authCorpInfo.corpName, agentId });
   }
 
   const suspend =
     (corpId: string): Step =>
-    (tx, sql) =>
-      isvTenants.suspend(tx, sql, corpId);
+    (sql) =>
+      isvTenants.suspend(sql, corpId);
 
   /** Legacy flow. The temp code is single use: a rerun after it was spent (40078/40102) goes straight on. */
   async function activate(corpId: string, authCode: string): Promise<void> {
@@ -104,7 +104,7 @@ export function suiteEvents(deps: SuiteEventsDeps) {
     }
     const effect = await deps.contacts.handleIds(tenant, kind, [bizId], event.id, `r${row}`);
     if (effect.failed) logger.warn('SyncHTTP contact row not applied', { corpId, reason: effect.failed });
-    return async (tx, sql) => effect.commit?.(tx, sql);
+    return async (sql) => effect.commit?.(sql);
   }
 
   async function syncRows(event: StoredCallbackEvent): Promise<Step[] | string> {
@@ -175,8 +175,8 @@ export function suiteEvents(deps: SuiteEventsDeps) {
       const steps = await stepsFor(event);
       if (typeof steps === 'string') return { failed: steps };
       return {
-        commit: async (tx, sql) => {
-          for (const step of steps) await step(tx, sql);
+        commit: async (sql) => {
+          for (const step of steps) await step(sql);
         },
       };
     },

@@ -6,8 +6,9 @@
 import { nextStep, parseRetryAfter, signWebhook, type PushResult, type RetryPolicy } from '@dtg/webhook-signing';
 import { BatchWriter, KeyedWorkers, runWithContext, type Logger, type Signal } from '@dtg/service-kit';
 import { Counter, type Registry } from 'prom-client';
-import type { Db, SqlDatabase, Tx } from '../../db/prisma';
+import type { SqlDatabase, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
+import { tenantsRepository } from '../tenants/tenants.repository';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { OpsWebhooks } from '../ops/ops-webhooks';
 import type { EndpointHealth } from './endpoint-health';
@@ -17,9 +18,7 @@ import type { AddressPolicy } from './address-policy';
 import { assertSafeWebhookUrl } from './webhook-url-guard';
 
 export interface DispatcherDeps {
-  /** Tenants (their webhook URL and secrets) through Prisma's models. */
-  db: Db;
-  /** Deliveries and their events as direct SQL (deliveries.repository.ts). */
+  /** Deliveries, their events and the tenants' webhook URLs as direct SQL (deliveries.repository.ts). */
   sqldb: SqlDatabase;
   tenants: TenantsService;
   logger: Logger;
@@ -140,7 +139,7 @@ export class Dispatcher extends KeyedWorkers {
   }
 
   private async resolveTarget(tenantId: string): Promise<Target> {
-    const row = await this.deps.db.tenant.findUnique({ where: { id: tenantId } });
+    const row = await this.deps.sqldb.read(async (sql) => tenantsRepository.findRowSql(sql, tenantId));
     if (!row?.webhookUrl) return { error: 'tenant has no webhook URL' };
     try {
       await assertSafeWebhookUrl(row.webhookUrl, this.deps.addresses);

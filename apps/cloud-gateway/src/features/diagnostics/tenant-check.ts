@@ -5,7 +5,7 @@
 import { DingTalkApiError, diagnoseSetup, type OrgClient } from '@dtg/dingtalk-client';
 import { z } from 'zod';
 import type { CloudConfig } from '../../config';
-import type { Db } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import type { SecretBox } from '../../shared/secret-box';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { Tenant } from '../tenants/tenant';
@@ -29,7 +29,7 @@ export const TenantCheckReportSchema = z.object({
 export type TenantCheckReport = z.infer<typeof TenantCheckReportSchema>;
 
 export interface TenantCheckDeps {
-  db: Db;
+  sqldb: SqlDatabase;
   secrets: SecretBox;
   dingtalk: DingTalk;
   tenants: TenantsService;
@@ -145,12 +145,14 @@ export function tenantCheck(deps: TenantCheckDeps) {
 
   async function events(tenant: Tenant): Promise<CheckResult> {
     const title = `DingTalk events (${tenant.callbackMode === 'stream' ? 'Stream mode' : 'HTTP callbacks'})`;
-    const last = await deps.db.callbackEvent.findFirst({
-      where: { source: `app:${tenant.id}` },
-      orderBy: { receivedAt: 'desc' },
-      select: { receivedAt: true },
-    });
-    const seen = last ? `; the last event arrived ${last.receivedAt.toISOString()}` : '; no event has arrived yet';
+    const last = await deps.sqldb.read(
+      async (sql) =>
+        await sql.get<{ receivedAt: number }>(
+          'SELECT "receivedAt" FROM "CallbackEvent" WHERE source = ? ORDER BY "receivedAt" DESC LIMIT 1',
+          `app:${tenant.id}`,
+        ),
+    );
+    const seen = last ? `; the last event arrived ${new Date(last.receivedAt).toISOString()}` : '; no event has arrived yet';
     if (tenant.callbackMode === 'stream') {
       try {
         const { clientId, clientSecret } = await deps.dingtalk.oauthClient(tenant);
@@ -160,7 +162,13 @@ export function tenantCheck(deps: TenantCheckDeps) {
         return failed('events', title, err);
       }
     }
-    const row = await deps.db.tenant.findUnique({ where: { id: tenant.id }, select: { callbackTokenEnc: true, callbackAesKeyEnc: true } });
+    const row = await deps.sqldb.read(
+      async (sql) =>
+        await sql.get<{ callbackTokenEnc: string | null; callbackAesKeyEnc: string | null }>(
+          'SELECT "callbackTokenEnc", "callbackAesKeyEnc" FROM "Tenant" WHERE id = ?',
+          tenant.id,
+        ),
+    );
     const url = `${deps.config.PUBLIC_URL}/callbacks/dingtalk?tenant=${tenant.id}`;
     if (!row?.callbackTokenEnc || !row.callbackAesKeyEnc) {
       return fail(

@@ -3,7 +3,7 @@
 import { DingTalkClient, type AppCredentials, type CallRecord, type OrgClient, type TokenFetchRecord } from '@dtg/dingtalk-client';
 import { AppError, currentRequestId } from '@dtg/service-kit';
 import type { CloudConfig } from '../../config';
-import type { Db, SqlDatabase } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import type { SecretBox } from '../../shared/secret-box';
 import type { Tenant } from '../tenants/tenant';
 import { postgresRateSlots } from './postgres-rate-slots';
@@ -21,7 +21,6 @@ export interface DingTalk {
 
 export function createDingTalk(
   config: CloudConfig,
-  db: Db,
   sqldb: SqlDatabase,
   secrets: SecretBox,
   options: {
@@ -33,10 +32,10 @@ export function createDingTalk(
     exclusive?: <T>(key: string, fn: () => Promise<T>) => Promise<T>;
   } = {},
 ): DingTalk {
-  const tickets = suiteTickets(db, secrets);
+  const tickets = suiteTickets(sqldb, secrets);
   const client = new DingTalkClient({
     baseUrls: { loginBaseUrl: config.DINGTALK_LOGIN_URL, apiBaseUrl: config.DINGTALK_API_URL, oapiBaseUrl: config.DINGTALK_OAPI_URL },
-    tokenStore: sqliteTokenStore(db, secrets, options.exclusive),
+    tokenStore: sqliteTokenStore(sqldb, secrets, options.exclusive),
     suiteTicketSource: tickets,
     requestId: currentRequestId,
     clock: options.clock ? { now: options.clock } : undefined,

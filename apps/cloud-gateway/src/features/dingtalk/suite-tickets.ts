@@ -1,7 +1,7 @@
 // suite_ticket persistence: DingTalk pushes a new ticket every few hours and only the newest is
 // valid, so the newest received wins and is never expired by us.
 import type { SuiteTicketSource } from '@dtg/dingtalk-client';
-import type { Db } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import type { SecretBox } from '../../shared/secret-box';
 
 export interface SuiteTickets extends SuiteTicketSource {
@@ -10,18 +10,33 @@ export interface SuiteTickets extends SuiteTicketSource {
   lastReceivedAt(suiteKey: string): Promise<Date | undefined>;
 }
 
-export function suiteTickets(db: Db, secrets: SecretBox): SuiteTickets {
+export function suiteTickets(sqldb: SqlDatabase, secrets: SecretBox): SuiteTickets {
+  const find = (suiteKey: string) =>
+    sqldb.read(
+      async (sql) =>
+        await sql.get<{ ticketEnc: string; receivedAt: number }>('SELECT "ticketEnc", "receivedAt" FROM "SuiteTicket" WHERE "suiteKey" = ?', suiteKey),
+    );
   return {
     async current(suiteKey) {
-      const row = await db.suiteTicket.findUnique({ where: { suiteKey } });
+      const row = await find(suiteKey);
       return row ? secrets.open(row.ticketEnc, 'SuiteTicket.ticketEnc', suiteKey) : undefined;
     },
     async save(suiteKey, ticket, receivedAt = new Date()) {
-      const data = { ticketEnc: secrets.seal(ticket, 'SuiteTicket.ticketEnc', suiteKey), receivedAt };
-      await db.suiteTicket.upsert({ where: { suiteKey }, create: { suiteKey, ...data }, update: data });
+      const ticketEnc = secrets.seal(ticket, 'SuiteTicket.ticketEnc', suiteKey);
+      await sqldb.write(
+        async (tx) =>
+          await tx.run(
+            `INSERT INTO "SuiteTicket" ("suiteKey", "ticketEnc", "receivedAt") VALUES (?, ?, ?)
+             ON CONFLICT ("suiteKey") DO UPDATE SET "ticketEnc" = excluded."ticketEnc", "receivedAt" = excluded."receivedAt"`,
+            suiteKey,
+            ticketEnc,
+            receivedAt,
+          ),
+      );
     },
     async lastReceivedAt(suiteKey) {
-      return (await db.suiteTicket.findUnique({ where: { suiteKey }, select: { receivedAt: true } }))?.receivedAt;
+      const row = await find(suiteKey);
+      return row ? new Date(row.receivedAt) : undefined;
     },
   };
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DingTalkApiError, diagnoseSetup } from '@dtg/dingtalk-client';
 import { AppError, type Logger } from '@dtg/service-kit';
-import type { Db, Transact } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { JobHandler } from '../jobs/job-runner';
 import type { UserTokenRevocations } from '../auth/user-token-revocations';
@@ -29,8 +29,7 @@ function isPermanent(err: unknown): boolean {
 }
 
 export interface DirectorySyncJobDeps {
-  db: Db;
-  transaction: Transact;
+  sqldb: SqlDatabase;
   outbox: Outbox;
   revocations: UserTokenRevocations;
   dingtalk: DingTalk;
@@ -40,15 +39,17 @@ export interface DirectorySyncJobDeps {
 }
 
 export function directorySyncJob(deps: DirectorySyncJobDeps): JobHandler {
-  const { db, logger, now } = deps;
+  const { sqldb, logger, now } = deps;
   return async (payload, job) => {
     const { syncId } = PayloadSchema.parse(payload);
-    const sync = await db.directorySync.findUnique({ where: { id: syncId } });
+    const sync = await sqldb.read((sql) =>
+      sql.get<{ tenantId: string; status: string; progress: string }>('SELECT "tenantId", status, progress FROM "DirectorySync" WHERE id = ?', syncId),
+    );
     if (!sync || sync.status !== 'running') return { done: true };
     try {
       const tenant = await deps.tenants.get(sync.tenantId);
       const ctx = {
-        transaction: deps.transaction,
+        sqldb,
         outbox: deps.outbox,
         revocations: deps.revocations,
         org: await deps.dingtalk.forTenant(tenant),
@@ -64,7 +65,9 @@ export function directorySyncJob(deps: DirectorySyncJobDeps): JobHandler {
       const setup = diagnoseSetup(err);
       const message = err instanceof Error ? err.message : String(err);
       const error = (setup ? `${message} — ${setup.fix}` : message).slice(0, 1000);
-      await db.directorySync.update({ where: { id: syncId }, data: { status: 'failed', finishedAt: new Date(now()), error } });
+      await sqldb.write((tx) =>
+        tx.run(`UPDATE "DirectorySync" SET status = 'failed', "finishedAt" = ?, error = ? WHERE id = ?`, new Date(now()), error, syncId),
+      );
       logger.warn('directory sync failed', { syncId, tenantId: sync.tenantId, attempts: job.attempts, err });
       return { done: true };
     }

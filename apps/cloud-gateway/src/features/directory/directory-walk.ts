@@ -4,7 +4,7 @@
 // nothing is emitted twice.
 import type { Department } from '@dtg/contracts';
 import { DingTalkApiError, isDingTalkNotFound, type OrgClient } from '@dtg/dingtalk-client';
-import type { DbTx, Transact, Tx } from '../../db/prisma';
+import type { SqlDatabase, Tx } from '../../db/prisma';
 import type { UserTokenRevocations } from '../auth/user-token-revocations';
 import type { Outbox } from '../outbox/outbox';
 import type { Tenant } from '../tenants/tenant';
@@ -17,7 +17,7 @@ import { nextDepartment, ROOT_DEPT_ID, type SyncProgress } from './sync-progress
 export const BATCH_SIZE = 100;
 
 export interface WalkContext {
-  transaction: Transact;
+  sqldb: SqlDatabase;
   outbox: Outbox;
   revocations: UserTokenRevocations;
   org: OrgClient;
@@ -40,23 +40,22 @@ async function unlessVanished<T>(call: Promise<T>): Promise<T | null> {
   });
 }
 
-async function commit(
-  ctx: WalkContext,
-  work: (tx: DbTx, sql: Tx) => Promise<{ progress: SyncProgress | null; counts?: Counts }>,
-): Promise<SyncProgress | null> {
-  return ctx.transaction(async (tx, sql) => {
-    const result = await work(tx, sql);
+async function commit(ctx: WalkContext, work: (tx: Tx) => Promise<{ progress: SyncProgress | null; counts?: Counts }>): Promise<SyncProgress | null> {
+  return ctx.sqldb.write(async (tx) => {
+    const result = await work(tx);
     const done = result.progress === null;
-    await tx.directorySync.update({
-      where: { id: ctx.syncId },
-      data: {
-        progress: JSON.stringify(result.progress ?? {}),
-        departmentsSeen: { increment: result.counts?.departmentsSeen ?? 0 },
-        usersSeen: { increment: result.counts?.usersSeen ?? 0 },
-        usersRemoved: { increment: result.counts?.usersRemoved ?? 0 },
-        ...(done ? { status: 'completed', finishedAt: new Date(ctx.now()) } : {}),
-      },
-    });
+    const { changes } = await tx.run(
+      `UPDATE "DirectorySync" SET progress = ?, "departmentsSeen" = "departmentsSeen" + ?, "usersSeen" = "usersSeen" + ?, "usersRemoved" = "usersRemoved" + ?${
+        done ? `, status = 'completed', "finishedAt" = ?` : ''
+      } WHERE id = ?`,
+      JSON.stringify(result.progress ?? {}),
+      result.counts?.departmentsSeen ?? 0,
+      result.counts?.usersSeen ?? 0,
+      result.counts?.usersRemoved ?? 0,
+      ...(done ? [new Date(ctx.now())] : []),
+      ctx.syncId,
+    );
+    if (changes !== 1) throw new Error(`directory sync ${ctx.syncId} not found`);
     return result.progress;
   });
 }
@@ -73,9 +72,9 @@ async function listChildren(ctx: WalkContext, p: SyncProgress, head: number): Pr
   const departments: Department[] = children.map((d) => ({ deptId: d.dept_id, name: d.name, parentId: d.parent_id ?? head }));
   // listsub never returns the root itself; the walk names it after the tenant rather than spend a department/get per walk.
   if (head === ROOT_DEPT_ID) departments.unshift({ deptId: ROOT_DEPT_ID, name: tenant.name, parentId: null });
-  return commit(ctx, async (tx, sql) => {
+  return commit(ctx, async (tx) => {
     const marked = await repo.markDepartments(tx, tenant.id, syncId, departments, p.full);
-    for (const batch of inBatches(marked.changed, BATCH_SIZE)) await ctx.outbox.append(sql, tenant.id, 'department.upserted', { departments: batch });
+    for (const batch of inBatches(marked.changed, BATCH_SIZE)) await ctx.outbox.append(tx, tenant.id, 'department.upserted', { departments: batch });
     // Only departments met for the first time are queued, so a cycle or a repeat cannot loop the walk.
     const queued = marked.firstSeen.map((d) => d.deptId).filter((id) => id !== head);
     return { progress: { ...p, queue: [...p.queue, ...queued], listed: true }, counts: { departmentsSeen: marked.firstSeen.length } };
@@ -93,34 +92,34 @@ async function listMembers(ctx: WalkContext, p: SyncProgress, head: number): Pro
     });
   }
   const next = page?.has_more && page.next_cursor !== undefined ? { ...p, cursor: page.next_cursor } : nextDepartment(p);
-  return commit(ctx, async (tx, sql) => {
+  return commit(ctx, async (tx) => {
     if (page === null) {
       await repo.unmarkDepartment(tx, ctx.tenant.id, head);
       return { progress: next };
     }
     const marked = await repo.markUsers(tx, ctx.tenant.id, ctx.syncId, page.list.map(toUserProfile), p.full);
-    for (const batch of inBatches(marked.changed, BATCH_SIZE)) await ctx.outbox.append(sql, ctx.tenant.id, 'user.upserted', { users: batch });
+    for (const batch of inBatches(marked.changed, BATCH_SIZE)) await ctx.outbox.append(tx, ctx.tenant.id, 'user.upserted', { users: batch });
     return { progress: next, counts: { usersSeen: marked.firstSeen.length } };
   });
 }
 
 async function removeGoneUsers(ctx: WalkContext, p: SyncProgress): Promise<SyncProgress | null> {
-  return commit(ctx, async (tx, sql) => {
+  return commit(ctx, async (tx) => {
     const gone = await repo.goneUsers(tx, ctx.tenant.id, ctx.syncId, BATCH_SIZE);
     if (gone.length === 0) return { progress: { ...p, phase: 'remove-departments' } };
-    await ctx.outbox.append(sql, ctx.tenant.id, 'user.removed', { userids: gone });
+    await ctx.outbox.append(tx, ctx.tenant.id, 'user.removed', { userids: gone });
     // Gone from the organisation since the last sync: their tokens stop working with this event.
-    await ctx.revocations.revokeUsers(sql, ctx.tenant.id, gone);
+    await ctx.revocations.revokeUsers(tx, ctx.tenant.id, gone);
     await repo.removeUsers(tx, ctx.tenant.id, gone);
     return { progress: p, counts: { usersRemoved: gone.length } };
   });
 }
 
 async function removeGoneDepartments(ctx: WalkContext, p: SyncProgress): Promise<SyncProgress | null> {
-  return commit(ctx, async (tx, sql) => {
+  return commit(ctx, async (tx) => {
     const gone = await repo.goneDepartments(tx, ctx.tenant.id, ctx.syncId, BATCH_SIZE);
     if (gone.length === 0) return { progress: null };
-    await ctx.outbox.append(sql, ctx.tenant.id, 'department.removed', { deptIds: gone });
+    await ctx.outbox.append(tx, ctx.tenant.id, 'department.removed', { deptIds: gone });
     await repo.removeDepartments(tx, ctx.tenant.id, gone);
     return { progress: p };
   });

@@ -15,12 +15,12 @@ export interface DirectoryFeatureDeps extends Omit<DirectorySyncJobDeps, 'now'> 
 export function createDirectory(deps: DirectoryFeatureDeps) {
   const now = deps.now ?? Date.now;
   deps.jobs.register(DIRECTORY_SYNC_JOB, directorySyncJob({ ...deps, now }));
-  const service = directoryService({ db: deps.db, transaction: deps.transaction, jobs: deps.jobs, now });
-  const scheduler = reconcileScheduler({ db: deps.db, directory: service, ...deps.reconcile, logger: deps.logger, now });
+  const service = directoryService({ sqldb: deps.sqldb, jobs: deps.jobs, now });
+  const scheduler = reconcileScheduler({ sqldb: deps.sqldb, directory: service, ...deps.reconcile, logger: deps.logger, now });
   deps.jobs.register(RECONCILE_SCHEDULER_JOB, () => scheduler.run());
   return {
     ...service,
-    scheduleReconciles: () => scheduler.schedule(),
+    scheduleReconciles: () => deps.jobs.schedule(RECONCILE_SCHEDULER_JOB, SCHEDULER_JOB_ID),
     /** Tenants changed: the scheduler looks at once (also when a pass that may have missed the change is running). */
     wakeReconciles: () => deps.jobs.runSoon(SCHEDULER_JOB_ID),
   };

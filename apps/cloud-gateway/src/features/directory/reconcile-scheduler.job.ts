@@ -5,7 +5,7 @@
 // job, whose walk gives its runner slot back after every step (directory-sync.job.ts), so a walk
 // never holds up another tenant's sends.
 import type { Logger } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import { at, type SqlDatabase } from '../../db/prisma';
 import type { JobResult } from '../jobs/job-runner';
 import type { DirectoryService } from './directory.service';
 import { nextSlotMs, tenantOffsetMs } from './reconcile-slots';
@@ -18,7 +18,7 @@ const MAX_CHECK_MS = 60_000;
 const MIN_CHECK_MS = 1000;
 
 export interface ReconcileSchedulerDeps {
-  db: Db;
+  sqldb: SqlDatabase;
   directory: DirectoryService;
   /** Deployment default; 0 = off for every tenant (the off-switch). */
   defaultIntervalMs: number;
@@ -28,7 +28,9 @@ export interface ReconcileSchedulerDeps {
 }
 
 export function reconcileScheduler(deps: ReconcileSchedulerDeps) {
-  const { db, logger } = deps;
+  const { sqldb, logger } = deps;
+  const setNext = (tenantId: string, next: number | null, now: number) =>
+    sqldb.write((tx) => tx.run('UPDATE "Tenant" SET "nextReconcileAt" = ?, "updatedAt" = ? WHERE id = ?', at(next), new Date(now), tenantId));
 
   /** A tenant's interval: its own (0 = off) or the default; nothing when the deployment switched it off. */
   const intervalOf = (own: number | null): number => (deps.defaultIntervalMs === 0 ? 0 : (own ?? deps.defaultIntervalMs));
@@ -37,35 +39,29 @@ export function reconcileScheduler(deps: ReconcileSchedulerDeps) {
     async run(): Promise<JobResult> {
       const now = deps.now();
       let soonest = now + MAX_CHECK_MS;
-      const tenants = await db.tenant.findMany({ where: { status: 'active' }, select: { id: true, reconcileIntervalMs: true, nextReconcileAt: true } });
+      const tenants = await sqldb.read((sql) =>
+        sql.all<{ id: string; reconcileIntervalMs: number | null; nextReconcileAt: number | null }>(
+          `SELECT id, "reconcileIntervalMs", "nextReconcileAt" FROM "Tenant" WHERE status = 'active'`,
+        ),
+      );
       for (const t of tenants) {
+        const nextAt = t.nextReconcileAt === null ? null : Number(t.nextReconcileAt);
         const interval = intervalOf(t.reconcileIntervalMs);
         if (interval <= 0) {
-          if (t.nextReconcileAt) await db.tenant.update({ where: { id: t.id }, data: { nextReconcileAt: null } });
+          if (nextAt !== null) await setNext(t.id, null, now);
           continue;
         }
-        const due = t.nextReconcileAt && t.nextReconcileAt.getTime() <= now;
+        const due = nextAt !== null && nextAt <= now;
         if (due) {
           const sync = await deps.directory.start(t.id, { full: true });
           logger.info('scheduled directory reconcile started', { tenantId: t.id, syncId: sync.id });
         }
         // A new tenant (or a changed interval) waits for its first slot rather than walking at once.
-        const next = due || !t.nextReconcileAt ? nextSlotMs(now, interval, deps.atMsOfDay, tenantOffsetMs(t.id, interval)) : t.nextReconcileAt.getTime();
-        if (next !== t.nextReconcileAt?.getTime()) await db.tenant.update({ where: { id: t.id }, data: { nextReconcileAt: new Date(next) } });
+        const next = due || nextAt === null ? nextSlotMs(now, interval, deps.atMsOfDay, tenantOffsetMs(t.id, interval)) : nextAt;
+        if (next !== nextAt) await setNext(t.id, next, now);
         soonest = Math.min(soonest, next);
       }
       return { runAgainInMs: Math.min(MAX_CHECK_MS, Math.max(MIN_CHECK_MS, soonest - now)) };
-    },
-
-    /** At start-up: make sure the job exists and is runnable (one that failed for good is revived). */
-    async schedule(): Promise<void> {
-      const runAt = new Date(deps.now());
-      await db.job.upsert({
-        where: { id: SCHEDULER_JOB_ID },
-        create: { id: SCHEDULER_JOB_ID, kind: RECONCILE_SCHEDULER_JOB, payload: '{}', runAt },
-        update: {},
-      });
-      await db.job.updateMany({ where: { id: SCHEDULER_JOB_ID, status: { in: ['failed', 'done'] } }, data: { status: 'queued', attempts: 0, runAt } });
     },
   };
 }

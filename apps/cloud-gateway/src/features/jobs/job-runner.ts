@@ -133,6 +133,32 @@ export class JobRunner {
     return id;
   }
 
+  /**
+   * At start-up, for a deployment-wide job with a fixed id (ops checks, retention, sweeps): makes sure
+   * it exists and is runnable now. One that failed for good or finished is queued again; one that is
+   * queued or running (another replica's) is left as it is.
+   */
+  async schedule(kind: string, id: string): Promise<void> {
+    const now = new Date(this.now());
+    await this.opts.sqldb.write(async (tx) => {
+      const inserted = await tx.run(
+        `INSERT INTO "Job" (id, kind, payload, status, "runAt", attempts, "createdAt", "updatedAt") VALUES (?, ?, '{}', 'queued', ?, 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        id,
+        kind,
+        now,
+        now,
+        now,
+      );
+      const revived = await tx.run(
+        `UPDATE "Job" SET status = 'queued', attempts = 0, "runAt" = ?, "updatedAt" = ? WHERE id = ? AND status IN ('failed', 'done')`,
+        now,
+        now,
+        id,
+      );
+      if (inserted.changes + revived.changes > 0) this.workRecorded(tx);
+    });
+  }
+
   /** Work a source turns into jobs was recorded in `tx`: the runner asks its sources once that commits. */
   workRecorded(tx: Tx): void {
     tx.afterCommit(this.wake);

@@ -4,7 +4,7 @@
 import type { LoginTicket, UserProfile } from '@dtg/contracts';
 import { isDingTalkNotFound, type ClientSecretPair, type UserProfile as DingTalkMe } from '@dtg/dingtalk-client';
 import { AppError, sealWithTicket } from '@dtg/service-kit';
-import type { Db, Transact } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import { mintUserToken } from '../auth/user-tokens';
 import type { DingTalk } from '../dingtalk/org-clients';
 import type { Outbox } from '../outbox/outbox';
@@ -42,8 +42,7 @@ export interface LoginStart {
 }
 
 export interface LoginDeps {
-  db: Db;
-  transaction: Transact;
+  sqldb: SqlDatabase;
   outbox: Outbox;
   dingtalk: DingTalk;
   tenants: TenantsService;
@@ -55,9 +54,9 @@ export interface LoginDeps {
 }
 
 export function loginService(deps: LoginDeps) {
-  const { db, outbox, dingtalk, tenants, users } = deps;
+  const { sqldb, outbox, dingtalk, tenants, users } = deps;
   const now = deps.now ?? Date.now;
-  const states = oauthStates(db, now);
+  const states = oauthStates(sqldb, now);
 
   async function memberOf(tenantId: string, me: DingTalkMe): Promise<UserProfile> {
     const tenant = await tenants.get(tenantId);
@@ -126,10 +125,10 @@ export function loginService(deps: LoginDeps) {
       };
       const { corpId } = await tenants.get(tenantId);
       const data = { user, login, corpId };
-      await deps.transaction(async (tx, sql) => {
-        const event = await outbox.append(sql, tenantId, 'user.authenticated', data);
+      await sqldb.write(async (tx) => {
+        const event = await outbox.append(tx, tenantId, 'user.authenticated', data);
         if (!event) throw new Error('user.authenticated was not appended');
-        await outbox.append(sql, tenantId, 'user.upserted', { users: [user] });
+        await outbox.append(tx, tenantId, 'user.upserted', { users: [user] });
         await loginTicketsRepository.create(tx, { secret: ticket, tenantId, userid: user.userid, eventId: event.id, expiresAt }, at);
       });
       users.remember(tenantId, user);
@@ -137,7 +136,7 @@ export function loginService(deps: LoginDeps) {
     },
 
     findTicket(tenantId: string, ticket: string): Promise<LoginTicket | null> {
-      return loginTicketsRepository.find(db, tenantId, ticket, now());
+      return sqldb.read((sql) => loginTicketsRepository.find(sql, tenantId, ticket, now()));
     },
   };
 }

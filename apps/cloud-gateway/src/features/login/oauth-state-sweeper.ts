@@ -3,7 +3,7 @@
 // many starts arrive (the rate limit bounds how fast) — pruning only when a new row is written
 // would leave them all in place the moment sign-ins stop.
 import type { Logger } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import type { JobResult } from '../jobs/job-runner';
 import { STATE_RETENTION_MS } from './oauth-states.repository';
 
@@ -12,24 +12,13 @@ export const OAUTH_STATE_SWEEP_JOB = 'login.sweep-states';
 export const OAUTH_STATE_SWEEP_JOB_ID = 'job_login_sweep_states';
 const SWEEP_EVERY_MS = 10 * 60_000;
 
-export function oauthStateSweeper(deps: { db: Db; logger: Logger; now: () => number }) {
-  const { db } = deps;
+export function oauthStateSweeper(deps: { sqldb: SqlDatabase; logger: Logger; now: () => number }) {
+  const { sqldb } = deps;
   return {
     async run(): Promise<JobResult> {
-      const { count } = await db.oAuthState.deleteMany({ where: { expiresAt: { lt: new Date(deps.now() - STATE_RETENTION_MS) } } });
+      const { changes: count } = await sqldb.write((tx) => tx.run('DELETE FROM "OAuthState" WHERE "expiresAt" < ?', new Date(deps.now() - STATE_RETENTION_MS)));
       if (count > 0) deps.logger.debug('swept expired OAuth states', { count });
       return { runAgainInMs: SWEEP_EVERY_MS };
-    },
-
-    /** At start-up: make sure the job exists and is runnable (one that failed for good is revived). */
-    async schedule(): Promise<void> {
-      const runAt = new Date(deps.now());
-      await db.job.upsert({
-        where: { id: OAUTH_STATE_SWEEP_JOB_ID },
-        create: { id: OAUTH_STATE_SWEEP_JOB_ID, kind: OAUTH_STATE_SWEEP_JOB, payload: '{}', runAt },
-        update: {},
-      });
-      await db.job.updateMany({ where: { id: OAUTH_STATE_SWEEP_JOB_ID, status: { in: ['failed', 'done'] } }, data: { status: 'queued', attempts: 0, runAt } });
     },
   };
 }

@@ -2,7 +2,7 @@
 // browser that started the login (the hash of its nonce cookie), carrying the local store's browser
 // binding on to the ticket. Only its SHA-256 is stored, in SQLite, so it survives restarts and
 // works across instances.
-import type { Db } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import { newSecret, secretKey } from './secure-token';
 
 export const STATE_TTL_MS = 10 * 60_000;
@@ -29,31 +29,38 @@ export interface BoundState extends LoginState {
 export type StateRejection = 'unknown' | 'used' | 'expired';
 export type ConsumedState = { ok: true; state: BoundState } | { ok: false; reason: StateRejection };
 
-export function oauthStates(db: Db, now: () => number) {
+interface StateRow {
+  tenantId: string;
+  returnTo: string;
+  nonceHash: string | null;
+  binding: string | null;
+  usedAt: number | null;
+}
+
+export function oauthStates(sqldb: SqlDatabase, now: () => number) {
   return {
     async create(state: BoundState): Promise<string> {
       const secret = newSecret();
       const at = now();
-      await db.$transaction([
-        db.oAuthState.deleteMany({ where: { expiresAt: { lt: new Date(at - STATE_RETENTION_MS) } } }),
-        db.oAuthState.create({
-          data: {
-            id: secretKey(secret),
-            tenantId: state.tenantId,
-            returnTo: state.returnTo,
-            nonceHash: state.nonceHash,
-            binding: state.binding ?? null,
-            expiresAt: new Date(at + STATE_TTL_MS),
-            createdAt: new Date(at),
-          },
-        }),
-      ]);
+      await sqldb.write(async (tx) => {
+        await tx.run('DELETE FROM "OAuthState" WHERE "expiresAt" < ?', new Date(at - STATE_RETENTION_MS));
+        await tx.run(
+          'INSERT INTO "OAuthState" (id, "tenantId", "returnTo", "nonceHash", binding, "expiresAt", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?)',
+          secretKey(secret),
+          state.tenantId,
+          state.returnTo,
+          state.nonceHash,
+          state.binding ?? null,
+          new Date(at + STATE_TTL_MS),
+          new Date(at),
+        );
+      });
       return secret;
     },
 
     /** The tenant a state was issued for, spent or not; undefined for one never issued (or swept). */
     async tenantOf(secret: string): Promise<string | undefined> {
-      const row = await db.oAuthState.findUnique({ where: { id: secretKey(secret) }, select: { tenantId: true } });
+      const row = await sqldb.read((sql) => sql.get<{ tenantId: string }>('SELECT "tenantId" FROM "OAuthState" WHERE id = ?', secretKey(secret)));
       return row?.tenantId;
     },
 
@@ -61,10 +68,13 @@ export function oauthStates(db: Db, now: () => number) {
     async consume(secret: string): Promise<ConsumedState> {
       const id = secretKey(secret);
       const at = new Date(now());
-      const { count } = await db.oAuthState.updateMany({ where: { id, usedAt: null, expiresAt: { gt: at } }, data: { usedAt: at } });
-      const row = await db.oAuthState.findUnique({ where: { id } });
+      const { changes, row } = await sqldb.write(async (tx) => {
+        const { changes } = await tx.run('UPDATE "OAuthState" SET "usedAt" = ? WHERE id = ? AND "usedAt" IS NULL AND "expiresAt" > ?', at, id, at);
+        const row = await tx.get<StateRow>('SELECT "tenantId", "returnTo", "nonceHash", binding, "usedAt" FROM "OAuthState" WHERE id = ?', id);
+        return { changes, row };
+      });
       if (!row) return { ok: false, reason: 'unknown' };
-      if (count !== 1) return { ok: false, reason: row.usedAt ? 'used' : 'expired' };
+      if (changes !== 1) return { ok: false, reason: row.usedAt !== null ? 'used' : 'expired' };
       return {
         ok: true,
         state: { tenantId: row.tenantId, returnTo: row.returnTo, nonceHash: row.nonceHash, ...(row.binding ? { binding: row.binding } : {}) },

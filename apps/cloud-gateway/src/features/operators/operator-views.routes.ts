@@ -73,15 +73,19 @@ export function operatorViewsRoutes(s: CloudServices, api: ApiRegistry): Router 
     },
     async ({ params }, _req, res) => {
       const [health] = await s.sqldb.read(async (sql) => tenantHealth(sql, { now: Date.now(), caps, suiteKey: s.config.SUITE_KEY, tenantId: params.id }));
-      const tenant = await s.db.tenant.findUnique({ where: { id: params.id }, select: { previousSecretExpiresAt: true } });
-      if (!health || !tenant) throw notFound(`tenant ${params.id} not found`);
-      const events = await s.db.event.findMany({
-        where: { tenantId: params.id },
-        orderBy: { seq: 'desc' },
-        take: 20,
-        select: { id: true, seq: true, type: true, occurredAt: true },
+      const found = await s.sqldb.read(async (sql) => {
+        const tenant = await sql.get<{ previousSecretExpiresAt: number | null }>(`SELECT "previousSecretExpiresAt" FROM "Tenant" WHERE id = ?`, params.id);
+        if (!tenant) return undefined;
+        const events = await sql.all<{ id: string; seq: number; type: string; occurredAt: number }>(
+          `SELECT id, seq, type, "occurredAt" FROM "Event" WHERE "tenantId" = ? ORDER BY seq DESC LIMIT 20`,
+          params.id,
+        );
+        return { tenant, events };
       });
-      res.json({ health, events, previousSecretExpiresAt: tenant.previousSecretExpiresAt, rotationGraceMs: s.config.SECRET_ROTATION_GRACE });
+      if (!health || !found) throw notFound(`tenant ${params.id} not found`);
+      const events = found.events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) }));
+      const previousSecretExpiresAt = found.tenant.previousSecretExpiresAt === null ? null : new Date(found.tenant.previousSecretExpiresAt);
+      res.json({ health, events, previousSecretExpiresAt, rotationGraceMs: s.config.SECRET_ROTATION_GRACE });
     },
   );
   api.add(
@@ -138,13 +142,22 @@ export function operatorViewsRoutes(s: CloudServices, api: ApiRegistry): Router 
             `SELECT kind, status, count(*) AS count FROM "Job" WHERE status IN ('queued', 'running', 'failed') GROUP BY kind, status ORDER BY kind, status`,
           ),
       );
-      const failing = await s.db.job.findMany({
-        where: { OR: [{ status: 'failed' }, { status: { in: ['queued', 'running'] }, lastError: { not: null } }] },
-        orderBy: { updatedAt: 'desc' },
-        take: 50,
-        select: { id: true, kind: true, tenantId: true, status: true, attempts: true, lastError: true, updatedAt: true },
+      const failing = await s.sqldb.read(
+        async (sql) =>
+          await sql.all<{ id: string; kind: string; tenantId: string | null; status: string; attempts: number; lastError: string | null; updatedAt: number }>(
+            `SELECT id, kind, "tenantId", status, attempts, "lastError", "updatedAt" FROM "Job"
+              WHERE status = 'failed' OR (status IN ('queued', 'running') AND "lastError" IS NOT NULL)
+              ORDER BY "updatedAt" DESC LIMIT 50`,
+          ),
+      );
+      res.json({
+        backlog,
+        failing: failing.map((j) => ({
+          ...j,
+          updatedAt: new Date(j.updatedAt),
+          lastError: j.lastError === null ? null : redactText(j.lastError).slice(0, 500),
+        })),
       });
-      res.json({ backlog, failing: failing.map((j) => ({ ...j, lastError: j.lastError === null ? null : redactText(j.lastError).slice(0, 500) })) });
     },
   );
   api.add(

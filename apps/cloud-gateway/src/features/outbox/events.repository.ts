@@ -1,12 +1,13 @@
 import type { EventEnvelope } from '@dtg/contracts';
-import type { DbTx } from '../../db/prisma';
+import type { Sql } from '../../db/prisma';
 
 interface EventRow {
   id: string;
   tenantId: string;
   seq: number;
   type: string;
-  occurredAt: Date;
+  /** epoch ms, as direct SQL reads a DateTime column */
+  occurredAt: number;
   data: string;
 }
 
@@ -16,20 +17,21 @@ export function toEnvelope(row: EventRow): EventEnvelope {
     id: row.id,
     type: row.type,
     tenantId: row.tenantId,
-    seq: row.seq,
-    occurredAt: row.occurredAt.toISOString(),
+    seq: Number(row.seq),
+    occurredAt: new Date(row.occurredAt).toISOString(),
     data: JSON.parse(row.data),
   } as EventEnvelope;
 }
 
+const PAGE = 'SELECT id, "tenantId", seq, type, "occurredAt", data FROM "Event" WHERE "tenantId" = ? AND seq > ?';
+
 export const eventsRepository = {
   /** Events with seq in (after, upTo], oldest first. */
-  async page(db: DbTx, tenantId: string, after: number, limit: number, upTo?: number): Promise<EventEnvelope[]> {
-    const rows = await db.event.findMany({
-      where: { tenantId, seq: { gt: after, ...(upTo === undefined ? {} : { lte: upTo }) } },
-      orderBy: { seq: 'asc' },
-      take: limit,
-    });
+  async page(sql: Sql, tenantId: string, after: number, limit: number, upTo?: number): Promise<EventEnvelope[]> {
+    const rows =
+      upTo === undefined
+        ? await sql.all<EventRow>(`${PAGE} ORDER BY seq LIMIT ?`, tenantId, after, limit)
+        : await sql.all<EventRow>(`${PAGE} AND seq <= ? ORDER BY seq LIMIT ?`, tenantId, after, upTo, limit);
     return rows.map(toEnvelope);
   },
 };

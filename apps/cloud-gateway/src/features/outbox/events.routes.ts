@@ -1,13 +1,13 @@
 import type { Router } from 'express';
 import { EventsPageSchema, EventsQuerySchema } from '@dtg/contracts';
 import { logAsRoutine, ProblemSchema, type ApiRegistry } from '@dtg/service-kit';
-import type { Db, SqlDatabase } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import { principal, requireScope } from '../auth/authenticate.middleware';
 import { eventsRepository } from './events.repository';
 import { pullMarks } from './pull-marks';
 
 /** Pull: the same envelopes as push, in seq order, for stores that cannot (or did not) receive pushes. */
-export function eventsRoutes(db: Db, sqldb: SqlDatabase, api: ApiRegistry): Router {
+export function eventsRoutes(sqldb: SqlDatabase, api: ApiRegistry): Router {
   const router = api.router('/v1/events');
   const marks = pullMarks(sqldb);
   api.add(
@@ -38,7 +38,7 @@ export function eventsRoutes(db: Db, sqldb: SqlDatabase, api: ApiRegistry): Rout
       marks.refuseIfMissing(before, query.after);
       // Up to a restore's gap, a page stops before it: past it the store needs the 410 above.
       const upTo = before.seqGapThrough > 0 && query.after < before.seqGapAfter ? before.seqGapAfter : undefined;
-      const events = await eventsRepository.page(db, tenantId, query.after, query.limit, upTo);
+      const events = await sqldb.read(async (sql) => eventsRepository.page(sql, tenantId, query.after, query.limit, upTo));
       // Pruning takes prefixes and only moves forward: if nothing after `after` was pruned once the
       // page is read, the page has no hole. Read after the page, its lastSeq is never below the
       // page's last seq either (the store's lag metric).

@@ -5,7 +5,7 @@
 // retention.repository.ts and README.md.
 import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '@dtg/service-kit';
-import type { Db, SqlDatabase } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import type { JobResult } from '../jobs/job-runner';
 import { shanghaiDay } from '../../shared/china-time';
 import { retentionRepository } from './retention.repository';
@@ -25,7 +25,6 @@ export interface RetentionWindows {
 }
 
 export interface RetentionDeps {
-  db: Db;
   sqldb: SqlDatabase;
   windows: RetentionWindows;
   intervalMs: number;
@@ -111,13 +110,6 @@ export function retention(deps: RetentionDeps) {
 
     register(registry: Registry): void {
       registry.registerMetric(pruned);
-    },
-
-    /** At start-up: make sure the job exists and is runnable (one that failed for good is revived). */
-    async schedule(): Promise<void> {
-      const runAt = new Date(deps.now());
-      await deps.db.job.upsert({ where: { id: RETENTION_JOB_ID }, create: { id: RETENTION_JOB_ID, kind: RETENTION_JOB, payload: '{}', runAt }, update: {} });
-      await deps.db.job.updateMany({ where: { id: RETENTION_JOB_ID, status: { in: ['failed', 'done'] } }, data: { status: 'queued', attempts: 0, runAt } });
     },
   };
 }

@@ -7,14 +7,14 @@
 // suspended, deleted or given a new secret loses (or restarts) its connection.
 import type { DingTalkStreamClient, StreamState, StreamStateChange } from '@dtg/dingtalk-client';
 import type { Logger } from '@dtg/service-kit';
-import type { Db } from '../../db/prisma';
+import type { SqlDatabase } from '../../db/prisma';
 import type { SecretBox } from '../../shared/secret-box';
 import type { CallbackInbox } from '../callbacks/callback-inbox.service';
 import type { CallbackSourceKind } from '../callbacks/callback-payload';
 import type { DingTalk } from '../dingtalk/org-clients';
 
 export interface StreamConnectionsDeps {
-  db: Db;
+  sqldb: SqlDatabase;
   secrets: SecretBox;
   dingtalk: DingTalk;
   inbox: CallbackInbox;
@@ -55,17 +55,18 @@ export interface StreamConnectionView {
 }
 
 export function streamConnections(deps: StreamConnectionsDeps) {
-  const { db, logger } = deps;
+  const { sqldb, logger } = deps;
   const live = new Map<string, Live>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let chain: Promise<void> = Promise.resolve();
 
   async function wanted(): Promise<Wanted[]> {
-    const rows = await db.tenant.findMany({
-      where: { mode: 'internal', callbackMode: 'stream', status: 'active' },
-      select: { id: true, appKey: true, appSecretEnc: true },
-    });
+    const rows = await sqldb.read(async (sql) =>
+      sql.all<{ id: string; appKey: string | null; appSecretEnc: string | null }>(
+        `SELECT id, "appKey", "appSecretEnc" FROM "Tenant" WHERE mode = 'internal' AND "callbackMode" = 'stream' AND status = 'active'`,
+      ),
+    );
     const list: Wanted[] = rows.flatMap((r) => {
       const { appKey, appSecretEnc } = r;
       if (!appKey || !appSecretEnc) return [];

@@ -2,10 +2,11 @@
 // updated (agentId, name) on later ones, suspended when the org removes the suite. Each change of
 // status or agentId is told to the tenant as `tenant.authorization.changed`, in the same transaction.
 import { generateWebhookSecret } from '@dtg/webhook-signing';
-import type { DbTx, Tx } from '../../db/prisma';
+import type { Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { SecretBox } from '../../shared/secret-box';
 import type { Outbox } from '../outbox/outbox';
+import { tenantsRepository } from './tenants.repository';
 
 export interface Authorization {
   corpId: string;
@@ -16,7 +17,6 @@ export interface Authorization {
 
 export function isvTenants(deps: { secrets: SecretBox; outbox: Outbox }) {
   const { outbox } = deps;
-  const find = (tx: DbTx, corpId: string) => tx.tenant.findUnique({ where: { corpId_mode: { corpId, mode: 'isv' } } });
   const announce = (sql: Tx, tenantId: string, corpId: string, status: 'active' | 'suspended', agentId: number | null) =>
     outbox.append(sql, tenantId, 'tenant.authorization.changed', { corpId, status, ...(agentId !== null ? { agentId } : {}) });
 
@@ -25,35 +25,33 @@ export function isvTenants(deps: { secrets: SecretBox; outbox: Outbox }) {
      * Created without a webhook URL (events wait for pull until an operator sets one) and without an
      * API key: the operator issues one with `POST /admin/tenants/:id/api-keys`.
      */
-    async authorize(tx: DbTx, sql: Tx, auth: Authorization): Promise<'created' | 'changed' | 'unchanged'> {
-      const current = await find(tx, auth.corpId);
+    async authorize(sql: Tx, auth: Authorization): Promise<'created' | 'changed' | 'unchanged'> {
+      const current = await tenantsRepository.findByCorp(sql, auth.corpId, 'isv');
       if (!current) {
         const id = newId('ten');
-        const created = await tx.tenant.create({
-          data: {
-            id,
-            name: auth.corpName,
-            corpId: auth.corpId,
-            mode: 'isv',
-            agentId: auth.agentId,
-            webhookSecretEnc: deps.secrets.seal(generateWebhookSecret(), 'Tenant.webhookSecretEnc', id),
-          },
+        const created = await tenantsRepository.insert(sql, {
+          id,
+          name: auth.corpName,
+          corpId: auth.corpId,
+          mode: 'isv',
+          agentId: auth.agentId,
+          webhookSecretEnc: deps.secrets.seal(generateWebhookSecret(), 'Tenant.webhookSecretEnc', id),
         });
         await announce(sql, created.id, auth.corpId, 'active', auth.agentId);
         return 'created';
       }
-      const changed = current.status !== 'active' || (current.agentId === null ? null : Number(current.agentId)) !== auth.agentId;
-      await tx.tenant.update({ where: { id: current.id }, data: { name: auth.corpName, agentId: auth.agentId, status: 'active' } });
+      const changed = current.status !== 'active' || current.agentId !== auth.agentId;
+      await tenantsRepository.update(sql, current.id, { name: auth.corpName, agentId: auth.agentId, status: 'active' });
       if (!changed) return 'unchanged';
       await announce(sql, current.id, auth.corpId, 'active', auth.agentId);
       return 'changed';
     },
 
-    async suspend(tx: DbTx, sql: Tx, corpId: string): Promise<'suspended' | 'unchanged'> {
-      const current = await find(tx, corpId);
+    async suspend(sql: Tx, corpId: string): Promise<'suspended' | 'unchanged'> {
+      const current = await tenantsRepository.findByCorp(sql, corpId, 'isv');
       if (!current || current.status === 'suspended') return 'unchanged';
-      await tx.tenant.update({ where: { id: current.id }, data: { status: 'suspended' } });
-      await announce(sql, current.id, corpId, 'suspended', current.agentId === null ? null : Number(current.agentId));
+      await tenantsRepository.update(sql, current.id, { status: 'suspended' });
+      await announce(sql, current.id, corpId, 'suspended', current.agentId);
       return 'suspended';
     },
   };

@@ -1,4 +1,4 @@
-import type { DbTx, Sql } from '../../db/prisma';
+import type { Sql, SqlParam } from '../../db/prisma';
 import type { Tenant as TenantRow } from '../../generated/prisma/client';
 import type { MemberSendPolicyChange, MessageTemplateSettingsChange, Tenant } from './tenant';
 
@@ -85,14 +85,40 @@ export const tenantsRepository = {
     return raw ? fromSql(raw) : null;
   },
 
-  async findRow(db: DbTx, id: string): Promise<TenantRow | null> {
-    return db.tenant.findUnique({ where: { id } });
+  async findByCorp(sql: Sql, corpId: string, mode: Tenant['mode']): Promise<Tenant | null> {
+    const raw = await sql.get<Record<string, unknown>>('SELECT * FROM "Tenant" WHERE "corpId" = ? AND mode = ?', corpId, mode);
+    return raw ? toTenant(fromSql(raw)) : null;
   },
-  async list(db: DbTx): Promise<Tenant[]> {
-    return (await db.tenant.findMany({ orderBy: { createdAt: 'asc' } })).map(toTenant);
+
+  async list(sql: Sql): Promise<Tenant[]> {
+    return (await sql.all<Record<string, unknown>>('SELECT * FROM "Tenant" ORDER BY "createdAt", id')).map((raw) => toTenant(fromSql(raw)));
   },
-  async findByCorp(db: DbTx, corpId: string, mode: Tenant['mode']): Promise<Tenant | null> {
-    const row = await db.tenant.findUnique({ where: { corpId_mode: { corpId, mode } } });
-    return row ? toTenant(row) : null;
+
+  /** A new row: `columns` without createdAt/updatedAt (set here); columns left out take their defaults. */
+  async insert(sql: Sql, columns: TenantColumns): Promise<TenantRow> {
+    const at = new Date();
+    const set = definedColumns({ ...columns, createdAt: at, updatedAt: at });
+    const names = set.map(([name]) => `"${name}"`).join(', ');
+    const marks = set.map(() => '?').join(', ');
+    const raw = await sql.get<Record<string, unknown>>(`INSERT INTO "Tenant" (${names}) VALUES (${marks}) RETURNING *`, ...set.map(([, value]) => value));
+    return fromSql(raw!);
+  },
+
+  /** Sets the defined `columns` (undefined leaves a column as it is; null clears it) and updatedAt; null when there is no such tenant. */
+  async update(sql: Sql, id: string, columns: TenantColumns): Promise<TenantRow | null> {
+    const set = definedColumns({ ...columns, updatedAt: new Date() });
+    const raw = await sql.get<Record<string, unknown>>(
+      `UPDATE "Tenant" SET ${set.map(([name]) => `"${name}" = ?`).join(', ')} WHERE id = ? RETURNING *`,
+      ...set.map(([, value]) => value),
+      id,
+    );
+    return raw ? fromSql(raw) : null;
   },
 };
+
+/** Columns of a Tenant write, by their names in the schema (fixed names from this code, never from input). */
+export type TenantColumns = { [K in keyof TenantRow]?: SqlParam | undefined };
+
+function definedColumns(columns: TenantColumns): [string, SqlParam][] {
+  return Object.entries(columns).filter((entry): entry is [string, SqlParam] => entry[1] !== undefined);
+}

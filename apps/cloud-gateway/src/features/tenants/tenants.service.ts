@@ -2,7 +2,7 @@
 // webhook secret, and open the secrets other features need. Secrets are sealed at rest.
 import { generateWebhookSecret } from '@dtg/webhook-signing';
 import { AppError, notFound, parseValue } from '@dtg/service-kit';
-import type { Db, DbTx, SqlDatabase } from '../../db/prisma';
+import type { Sql, SqlDatabase } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import type { SecretBox } from '../../shared/secret-box';
 import { apiKeysService, type IssuedApiKey } from '../api-keys/api-keys.service';
@@ -23,8 +23,6 @@ import {
 import { memberSendColumns, messageTemplateColumns, tenantsRepository, toTenant, type TenantRow } from './tenants.repository';
 
 export interface TenantsDeps {
-  db: Db;
-  /** The hot-path reads (get, appSecret) go through the shared connection, not Prisma. */
   sqldb: SqlDatabase;
   secrets: SecretBox;
   /** How long the previous webhook secret keeps signing after a rotation. */
@@ -56,11 +54,11 @@ async function checkWebhookUrl(url: string | null | undefined, policy: AddressPo
 }
 
 export function tenantsService(deps: TenantsDeps) {
-  const { db, secrets } = deps;
+  const { sqldb, secrets } = deps;
   const now = deps.now ?? Date.now;
 
-  async function row(tx: DbTx, id: string): Promise<TenantRow> {
-    const found = await tenantsRepository.findRow(tx, id);
+  async function row(sql: Sql, id: string): Promise<TenantRow> {
+    const found = await tenantsRepository.findRowSql(sql, id);
     if (!found) throw notFound(`tenant ${id} not found`);
     return found;
   }
@@ -76,68 +74,65 @@ export function tenantsService(deps: TenantsDeps) {
       await checkWebhookUrl(parsed.webhookUrl, deps.webhookAddresses);
       const webhookSecret = creds.webhookSecret ?? generateWebhookSecret();
       const id = creds.id ?? newId('ten');
-      return db.$transaction(async (tx) => {
+      return sqldb.write(async (tx) => {
         const existing = await tenantsRepository.findByCorp(tx, parsed.corpId, parsed.mode);
         if (existing) throw new AppError('conflict', `a ${parsed.mode} tenant for corp ${parsed.corpId} exists (${existing.id})`);
-        const created = await tx.tenant.create({
-          data: {
-            id,
-            name: parsed.name,
-            corpId: parsed.corpId,
-            mode: parsed.mode,
-            appKey: parsed.appKey ?? null,
-            appSecretEnc: parsed.appSecret ? secrets.seal(parsed.appSecret, 'Tenant.appSecretEnc', id) : null,
-            agentId: parsed.agentId ?? null,
-            webhookUrl: parsed.webhookUrl ?? null,
-            webhookSecretEnc: secrets.seal(webhookSecret, 'Tenant.webhookSecretEnc', id),
-            returnUrls: JSON.stringify(parsed.returnUrls),
-            callbackTokenEnc: parsed.callbackToken ? secrets.seal(parsed.callbackToken, 'Tenant.callbackTokenEnc', id) : null,
-            callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey, 'Tenant.callbackAesKeyEnc', id) : null,
-            callbackMode: parsed.callbackMode,
-            reconcileIntervalMs: parsed.reconcileInterval ?? null,
-            robotCode: parsed.robotCode ?? null,
-            ...memberSendColumns(parsed.memberSendPolicy),
-            receiptLevel: parsed.receipts,
-            monthlyCallBudget: parsed.monthlyCallBudget ?? null,
-            ...messageTemplateColumns(parsed.messageTemplates),
-          },
+        const created = await tenantsRepository.insert(tx, {
+          id,
+          name: parsed.name,
+          corpId: parsed.corpId,
+          mode: parsed.mode,
+          appKey: parsed.appKey ?? null,
+          appSecretEnc: parsed.appSecret ? secrets.seal(parsed.appSecret, 'Tenant.appSecretEnc', id) : null,
+          agentId: parsed.agentId ?? null,
+          webhookUrl: parsed.webhookUrl ?? null,
+          webhookSecretEnc: secrets.seal(webhookSecret, 'Tenant.webhookSecretEnc', id),
+          returnUrls: JSON.stringify(parsed.returnUrls),
+          callbackTokenEnc: parsed.callbackToken ? secrets.seal(parsed.callbackToken, 'Tenant.callbackTokenEnc', id) : null,
+          callbackAesKeyEnc: parsed.callbackAesKey ? secrets.seal(parsed.callbackAesKey, 'Tenant.callbackAesKeyEnc', id) : null,
+          callbackMode: parsed.callbackMode,
+          reconcileIntervalMs: parsed.reconcileInterval ?? null,
+          robotCode: parsed.robotCode ?? null,
+          ...memberSendColumns(parsed.memberSendPolicy),
+          receiptLevel: parsed.receipts,
+          monthlyCallBudget: parsed.monthlyCallBudget ?? null,
+          ...messageTemplateColumns(parsed.messageTemplates),
         });
         // The tenant's first key is what its local store runs on: every scope (pull, tickets, sending).
-        const apiKey = await apiKeysService.issue(tx, created.id, { name: 'default', key: creds.apiKey });
+        const apiKey = await apiKeysService.insert(tx, created.id, { name: 'default', key: creds.apiKey });
         return { tenant: toTenant(created), apiKey, webhookSecret };
       });
     },
 
     /** create, unless a tenant with that id exists already (then nothing changes). */
     async ensure(input: CreateTenant, provided: ProvidedCredentials & { id: string }): Promise<{ created: boolean; tenant: Tenant }> {
-      const existing = await tenantsRepository.findRow(db, provided.id);
+      const existing = await sqldb.read(async (sql) => await tenantsRepository.findRowSql(sql, provided.id));
       if (existing) return { created: false, tenant: toTenant(existing) };
       return { created: true, tenant: (await this.create(input, provided)).tenant };
     },
 
     async get(id: string): Promise<Tenant> {
-      const found = await deps.sqldb.read(async (sql) => tenantsRepository.findRowSql(sql, id));
+      const found = await sqldb.read(async (sql) => await tenantsRepository.findRowSql(sql, id));
       if (!found) throw notFound(`tenant ${id} not found`);
       return toTenant(found);
     },
 
-    list: () => tenantsRepository.list(db),
+    list: () => sqldb.read(async (sql) => await tenantsRepository.list(sql)),
 
     async update(id: string, input: UpdateTenant): Promise<Tenant> {
       const parsed = parseValue(UpdateTenantSchema, input);
       await checkWebhookUrl(parsed.webhookUrl, deps.webhookAddresses);
-      const current = await row(db, id);
-      if (parsed.callbackMode === 'stream' && current.mode !== 'internal') {
-        throw new AppError('validation_failed', 'callbackMode is not allowed', { fields: [{ path: 'body.callbackMode', message: ISV_STREAM_ONLY }] });
-      }
-      if (current.mode !== 'isv' && !noTemplateSettings(parsed.messageTemplates)) {
-        throw new AppError('validation_failed', 'messageTemplates is not allowed', {
-          fields: [{ path: 'body.messageTemplates', message: TEMPLATES_ISV_ONLY }],
-        });
-      }
-      const updated = await db.tenant.update({
-        where: { id },
-        data: {
+      return sqldb.write(async (tx) => {
+        const current = await row(tx, id);
+        if (parsed.callbackMode === 'stream' && current.mode !== 'internal') {
+          throw new AppError('validation_failed', 'callbackMode is not allowed', { fields: [{ path: 'body.callbackMode', message: ISV_STREAM_ONLY }] });
+        }
+        if (current.mode !== 'isv' && !noTemplateSettings(parsed.messageTemplates)) {
+          throw new AppError('validation_failed', 'messageTemplates is not allowed', {
+            fields: [{ path: 'body.messageTemplates', message: TEMPLATES_ISV_ONLY }],
+          });
+        }
+        const updated = await tenantsRepository.update(tx, id, {
           name: parsed.name,
           agentId: parsed.agentId,
           webhookUrl: parsed.webhookUrl,
@@ -154,29 +149,33 @@ export function tenantsService(deps: TenantsDeps) {
           receiptLevel: parsed.receipts,
           monthlyCallBudget: parsed.monthlyCallBudget,
           ...messageTemplateColumns(parsed.messageTemplates),
-        },
+        });
+        if (!updated) throw notFound(`tenant ${id} not found`);
+        return toTenant(updated);
       });
-      return toTenant(updated);
     },
 
     async setStatus(id: string, status: Tenant['status']): Promise<Tenant> {
-      await row(db, id);
-      return toTenant(await db.tenant.update({ where: { id }, data: { status } }));
+      const updated = await sqldb.write(async (tx) => await tenantsRepository.update(tx, id, { status }));
+      if (!updated) throw notFound(`tenant ${id} not found`);
+      return toTenant(updated);
     },
 
     /** New current secret; the old one keeps signing alongside it until the grace period ends. */
     async rotateSecret(id: string): Promise<{ tenant: Tenant; webhookSecret: string; previousSecretExpiresAt: Date }> {
-      const current = await row(db, id);
       const webhookSecret = generateWebhookSecret();
       const previousSecretExpiresAt = new Date(now() + deps.rotationGraceMs);
-      const updated = await db.tenant.update({
-        where: { id },
-        data: {
+      // One transaction: the secret moved to previous is the one this update replaces.
+      const updated = await sqldb.write(async (tx) => {
+        const current = await row(tx, id);
+        const changed = await tenantsRepository.update(tx, id, {
           webhookSecretEnc: secrets.seal(webhookSecret, 'Tenant.webhookSecretEnc', id),
           // Sealed values are bound to their column: the old secret is opened and sealed again as the previous one.
           previousSecretEnc: secrets.seal(secrets.open(current.webhookSecretEnc, 'Tenant.webhookSecretEnc', id), 'Tenant.previousSecretEnc', id),
           previousSecretExpiresAt,
-        },
+        });
+        if (!changed) throw notFound(`tenant ${id} not found`);
+        return changed;
       });
       return { tenant: toTenant(updated), webhookSecret, previousSecretExpiresAt };
     },
@@ -191,7 +190,7 @@ export function tenantsService(deps: TenantsDeps) {
 
     /** The tenant with its internal app's callback token and EncodingAESKey, if the operator set them (one read per callback). */
     async withCallbackSettings(id: string): Promise<{ tenant: Tenant; settings?: { token: string; aesKey: string } }> {
-      const found = await row(db, id);
+      const found = await sqldb.read(async (sql) => await row(sql, id));
       const tenant = toTenant(found);
       if (!found.callbackTokenEnc || !found.callbackAesKeyEnc) return { tenant };
       return {
