@@ -28,6 +28,11 @@ const PRODUCTION = [
 ];
 // Tests may also start the DingTalk simulator in-process (a test double, tagged scope:sim) and use
 // the testkit; every other rule holds for them as for production code.
+const NO_ORM_IN_FEATURES = {
+  group: ['**/db/prisma', '**/generated/**'],
+  importNames: ['Db', 'PrismaClient', 'Prisma'],
+  message: 'features use direct SQL (db/sql.ts); Prisma is for tests and tools (see db/README.md)',
+};
 const TEST_DOUBLES = ['scope:sim', 'type:testkit'];
 const TESTS = PRODUCTION.map((rule) =>
   rule.onlyDependOnLibsWithTags && rule.sourceTag !== 'type:tool'
@@ -87,7 +92,22 @@ export default [
     },
   },
   {
+    // The cloud's features read and write through db/sql.ts only: Prisma's first ORM query loads its
+    // query compiler (WebAssembly, ~20–40 MB of RSS) into a process that otherwise never needs it.
+    files: ['apps/cloud-gateway/src/features/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [...LIB_ENTRY_ONLY, NO_ORM_IN_FEATURES],
+          paths: ['axios', 'undici', 'node:http', 'node:https', 'http', 'https'].map((name) => ({ name, message: OUTBOUND_HTTP })),
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/cloud-gateway/src/features/delivery/webhook-sender.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: LIB_ENTRY_ONLY }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [...LIB_ENTRY_ONLY, NO_ORM_IN_FEATURES] }] },
   },
 ];
