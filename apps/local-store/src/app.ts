@@ -50,10 +50,10 @@ export function createApp(deps: AppDeps): Express {
       version: deps.version,
       checks: {
         database: async () => {
-          await db.prisma.$queryRaw`SELECT 1`;
+          await db.sql.query('SELECT 1');
         },
         migrations: async () => {
-          const pending = await pendingMigrationNames(db.prisma);
+          const pending = await pendingMigrationNames(db.sql);
           if (pending.length > 0) throw new Error(`pending migrations: ${pending.join(', ')}`);
         },
       },

@@ -88,7 +88,7 @@ async function run(argv: string[]): Promise<unknown> {
   const db = openDatabase(database.url, { maxConnections: 2 });
   try {
     // A store that never started has no tables yet; one that is running has applied them already.
-    const pending = await pendingMigrationNames(db.prisma).catch(() => ['all']);
+    const pending = await pendingMigrationNames(db.sql).catch(() => ['all']);
     if (pending.length > 0) await applyMigrations(database.url);
     const tenantId = await tenantOf(db, config.tenantId);
     const tokens = createServiceTokens(db.sql, tenantId);

@@ -1,15 +1,14 @@
-import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
-import { PrismaClient } from '../generated/prisma/client';
 import { sqlOf, type Sql } from './sql';
 
+/**
+ * The store's database: plain SQL on a pg pool. Prisma owns the schema and migrations only — its
+ * client is not loaded at all: any query through it, a raw one too, loads its query compiler
+ * (WebAssembly, +44–49 MB of RSS measured), and an interactive transaction cost ~4x the CPU of the
+ * same BEGIN/…/COMMIT on pg (the difference between missing and meeting the push throughput target).
+ */
 export interface Database {
-  prisma: PrismaClient;
-  /**
-   * The pool Prisma runs on. The event apply path opens plain SQL transactions here: measured on
-   * this stack, a Prisma interactive transaction costs ~4x the CPU of the same BEGIN/…/COMMIT on pg,
-   * which is the difference between missing and meeting the push throughput target.
-   */
+  /** The event apply path opens its transactions here. */
   pool: Pool;
   /** Plain SQL on the pool, outside any transaction. */
   sql: Sql;
@@ -42,14 +41,11 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
   // Nothing is lost by ignoring it here: the client's next query fails with it, and the caller
   // releases the client as broken.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
-    prisma,
     pool,
     sql: sqlOf(pool),
     close: async () => {
       closed = true;
-      await prisma.$disconnect();
       await pool.end();
     },
   };
