@@ -68,7 +68,7 @@ export async function lockTenant(sql: Sql, tenantId: string): Promise<void> {
   if (sql.dialect === 'postgres') await sql.run('SELECT 1 FROM "Tenant" WHERE id = ? FOR UPDATE', tenantId);
 }
 
-/** Epoch ms as a bind for a DateTime column (null stays null): SQLite stores the number, Postgres a timestamptz. */
+/** Epoch ms as a `Date` (null stays null): a bind for a DateTime column (SQLite stores the number, Postgres a timestamptz), or a column read back. */
 export function at(ms: number | null): Date | null {
   return ms === null ? null : new Date(ms);
 }

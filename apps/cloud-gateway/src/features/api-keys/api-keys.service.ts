@@ -2,7 +2,7 @@
 // enough — there is nothing to brute-force), told apart by a short prefix, revocable.
 import { randomBytes } from 'node:crypto';
 import { notFound, sha256Hex } from '@dtg/service-kit';
-import type { Sql, SqlDatabase, Tx } from '../../db/prisma';
+import { at, type Sql, type SqlDatabase, type Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import { parseScopes, SCOPES, type Scope } from '../auth/permissions';
 
@@ -48,8 +48,6 @@ interface ApiKeySqlRow {
 
 const VIEW_COLUMNS = 'id, "tenantId", name, prefix, scopes, "createdAt", "lastUsedAt", "revokedAt"';
 
-const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
-
 function toView(row: ApiKeySqlRow): ApiKeyView {
   return {
     id: row.id,
@@ -58,8 +56,8 @@ function toView(row: ApiKeySqlRow): ApiKeyView {
     prefix: row.prefix,
     scopes: parseScopes(row.scopes),
     createdAt: new Date(row.createdAt),
-    lastUsedAt: date(row.lastUsedAt),
-    revokedAt: date(row.revokedAt),
+    lastUsedAt: at(row.lastUsedAt),
+    revokedAt: at(row.revokedAt),
   };
 }
 

@@ -5,7 +5,7 @@
 // Status changes are compare-and-set (`from`) so two runs of a job cannot both act.
 import type { MessageChannel, MessageStatus, RecipientResult, RecipientStatus, RecipientsSpec } from '@dtg/contracts';
 
-import type { Sql, SqlParam } from '../../db/prisma';
+import { at, type Sql, type SqlParam } from '../../db/prisma';
 import { inBatches, marks } from '../../shared/batches';
 import type { ChunkStatus } from './messages.schemas';
 import type { StoredMessage } from './template-sends';
@@ -47,7 +47,6 @@ export type ChunkChanges = Partial<Pick<ChunkRecord, 'status' | 'taskId' | 'proc
 
 /** SQLite bounds the parameters of one statement; statements over many userids go in slices. */
 const SLICE = 500;
-const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 interface MessageRow {
   id: string;
@@ -91,7 +90,7 @@ function toMessage(row: MessageRow): MessageRecord {
     status: row.status as MessageStatus,
     createdBy: row.createdBy,
     createdAt: new Date(row.createdAt),
-    completedAt: date(row.completedAt),
+    completedAt: at(row.completedAt),
     channel: row.channel === 'robot' ? 'robot' : 'work_notification',
   };
 }
@@ -106,9 +105,9 @@ function toChunk(row: ChunkRow): ChunkRecord {
     status: row.status as ChunkStatus,
     taskId: row.taskId,
     processQueryKey: row.processQueryKey,
-    sentAt: date(row.sentAt),
+    sentAt: at(row.sentAt),
     polls: row.polls,
-    nextPollAt: date(row.nextPollAt),
+    nextPollAt: at(row.nextPollAt),
     lastError: row.lastError,
   };
 }
