@@ -37,7 +37,7 @@ EXPOSE 3100
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3100/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The bundle from `npm run build` on plain node, with the heap settings of tools/build/bundle.ts.
-CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=8", "--heap-growing-percent=100", "apps/cloud-gateway/dist/main.js"]
+CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=4", "--heap-growing-percent=50", "apps/cloud-gateway/dist/main.js"]
 
 FROM runtime AS local-store
 ENV PORT=3000
@@ -45,7 +45,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=8", "--heap-growing-percent=100", "apps/local-store/dist/main.js"]
+CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=4", "--heap-growing-percent=50", "apps/local-store/dist/main.js"]
 
 FROM runtime AS dingtalk-sim
 ENV PORT=3200 SIM_HOST=0.0.0.0
@@ -53,4 +53,4 @@ USER node
 EXPOSE 3200
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3200/_sim/clock').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=8", "--heap-growing-percent=100", "apps/dingtalk-sim/dist/main.js"]
+CMD ["node", "--max-old-space-size=160", "--max-semi-space-size=4", "--heap-growing-percent=50", "apps/dingtalk-sim/dist/main.js"]

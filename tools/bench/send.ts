@@ -15,6 +15,7 @@ import { freePort, ServiceProcess } from '@dtg/testkit';
 import { report, ROOT, type BenchRow } from './bench-support';
 import { measureLoad, type LoadResult } from './http-load';
 import { addBenchUsers, benchUser, SEND_SIZES, SIM_QPS, sizedSends, text } from './send-sizes';
+import { peakRssMb } from './memory';
 import { startSendStack, type SendStack } from './send-stack';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -52,6 +53,8 @@ interface Round {
   base: LoadResult;
   cloud: LoadResult;
   share: number;
+  /** The cloud's peak RSS in this round (its own process), MB. */
+  cloudPeakMb: number | undefined;
 }
 
 /** One round on a fresh stack: bare Express while the cloud is idle, then the cloud; same settings. */
@@ -76,7 +79,7 @@ async function acceptanceRound(): Promise<Round> {
     });
     if (cloud.failures > 0 || base.failures > 0)
       throw new Error(`load run had failures (cloud ${cloud.failures}, bare ${base.failures}):\n${s.cloud.tail(20)}`);
-    return { base, cloud, share: cloud.reqPerSec / base.reqPerSec };
+    return { base, cloud, share: cloud.reqPerSec / base.reqPerSec, cloudPeakMb: peakRssMb(s.cloud) };
   } finally {
     await s.close();
   }
@@ -88,7 +91,9 @@ async function acceptance(rows: BenchRow[]): Promise<void> {
   for (let i = 1; i <= ROUNDS; i++) {
     const r = await acceptanceRound();
     rounds.push(r);
-    console.log(`  round ${i}: ${describe('bare Express 5', r.base)}, ${describe('POST /v1/messages', r.cloud)}: ${Math.round(r.share * 100)} %`);
+    console.log(
+      `  round ${i}: ${describe('bare Express 5', r.base)}, ${describe('POST /v1/messages', r.cloud)}: ${Math.round(r.share * 100)} %; cloud peak RSS ${r.cloudPeakMb ?? '?'} MB`,
+    );
   }
   // The round with the median share is reported whole, so its figures belong together.
   const median = [...rounds].sort((a, b) => a.share - b.share)[Math.floor((rounds.length - 1) / 2)] as Round;

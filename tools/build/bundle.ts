@@ -17,15 +17,18 @@ export const bundlePath = (app: AppName) => path.join(ROOT, 'apps', app, 'dist',
  * equal). Command-line flags, not NODE_OPTIONS: NODE_OPTIONS refuses --heap-growing-percent.
  * - Without a cap V8 sizes its heap for the host's memory (GBs here) and lets garbage pile up
  *   between major GCs: under the benchmarks the cloud's RSS reached ~260 MB with ~30 MB live.
- *   160 MB of old space is five times that live heap; 8 MB semi-spaces bound the young generation
- *   at 24 MB instead of 48 MB.
- * - But under a cap below 256 MB V8 lets the old generation grow only 1.3× past what the last
- *   major GC left: the cloud under POST /v1/messages load ran a mark-compact every ~250 ms, each
- *   marking the whole ~30 MB heap (~100 ms of a helper thread; ~35 % of a core in all). Growing 2×
- *   cuts that to a third (~12 % of a core) for ~+15–20 MB of peak RSS.
- * Together they keep each service under ~200 MB.
+ *   160 MB of old space is five times that live heap.
+ * - Under a cap below 256 MB V8 lets the old generation grow only 1.3× past what the last major GC
+ *   left: the cloud under POST /v1/messages load ran a mark-compact every ~250 ms (~35 % of a helper
+ *   core). 1.5× (50 %) marks less often; 2× (100 %, the flags until issue #23 round two) cost
+ *   ~15–25 MB of peak RSS for no accept throughput this host could measure.
+ * - 4 MB semi-spaces bound the young generation at ~12 MB. Measured with bench:send's accept rounds
+ *   on a quiet 2-core host (cloud peak RSS, median share of bare Express): semi 8 + 100 %: 167–169 MB,
+ *   43 %; semi 4 + 100 %: 156–158 MB, 43 %; semi 8 + 50 %: 152–153 MB, 43 %; semi 4 + 50 %: 141–144 MB,
+ *   42 %; semi 8 + 30 %: 145–147 MB, 41 %. bench:delivery (cloud / store): 174 / 136 MB before,
+ *   148 / 124 MB now, push burst unchanged.
  */
-export const SERVICE_NODE_ARGS = ['--max-old-space-size=160', '--max-semi-space-size=8', '--heap-growing-percent=100'];
+export const SERVICE_NODE_ARGS = ['--max-old-space-size=160', '--max-semi-space-size=4', '--heap-growing-percent=50'];
 
 /** npm packages stay external (native modules, Prisma's runtime); the @dtg/* workspaces are TypeScript, so they are bundled. */
 const externalPackages: Plugin = {
