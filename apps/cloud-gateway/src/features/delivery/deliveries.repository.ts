@@ -9,6 +9,7 @@
 // On Postgres the claim locks what it takes with SKIP LOCKED: replicas claiming the same tenant at
 // once get different rows, and none waits for another.
 import { idList, type Sql } from '../../db/prisma';
+import type { StoredEvent } from '../outbox/events.repository';
 
 /** The due rows, oldest first: pending ones whose time came, and leases that ran out (their holder died). */
 const CLAIM_SQLITE = `SELECT id FROM (
@@ -31,13 +32,7 @@ export interface ClaimedDelivery {
   attempts: number;
 }
 
-export interface EventRow {
-  id: string;
-  tenantId: string;
-  seq: number;
-  type: string;
-  occurredAt: number;
-  data: string;
+export interface EventRow extends StoredEvent {
   requestId: string | null;
 }
 

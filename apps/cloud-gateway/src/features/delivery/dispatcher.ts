@@ -8,6 +8,7 @@ import { BatchWriter, KeyedWorkers, runWithContext, type Logger, type Signal } f
 import { Counter, type Registry } from 'prom-client';
 import type { SqlDatabase, Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
+import { envelopeJson } from '../outbox/events.repository';
 import { tenantsRepository } from '../tenants/tenants.repository';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { OpsWebhooks } from '../ops/ops-webhooks';
@@ -188,7 +189,7 @@ export class Dispatcher extends KeyedWorkers {
   }
 
   private push(target: { url: string; secrets: string[] }, event: EventRow): Promise<PushResult> {
-    const body = `{"id":${JSON.stringify(event.id)},"type":${JSON.stringify(event.type)},"tenantId":${JSON.stringify(event.tenantId)},"seq":${event.seq},"occurredAt":${JSON.stringify(new Date(event.occurredAt).toISOString())},"data":${event.data}}`;
+    const body = envelopeJson(event);
     const signed = signWebhook({ id: event.id, timestampSec: Math.floor(this.now() / 1000), body, secrets: target.secrets });
     const headers = { ...signed, 'content-type': 'application/json', 'x-request-id': event.requestId ?? event.id, 'user-agent': 'dingtalk-gateway-webhooks/1' };
     return this.deps.send(target.url, body, headers, this.deps.timeoutMs);
