@@ -335,8 +335,10 @@ describe('sign-in and tenant boundaries (real processes)', () => {
         ['timeout', 'user030'],
         ['reset', 'user031'],
       ] as const) {
-        await revokeAppTokens();
+        // Faults first, then the revocation: a token some background call fetched between the two
+        // (the cloud's jobs keep running) would otherwise still be valid and the lookup answer 200.
         await setFaults(stack.sim.url, [{ path: '/v1.0/oauth2/accessToken', kind, holdMs: HOLD_MS }]);
+        await revokeAppTokens();
         const res = await cloud('GET', `/v1/users/${userid}`, stack.tenant.apiKey);
         expect([kind, res.status, res.contentType, res.body.code]).toEqual([kind, 503, PROBLEM, 'unavailable']);
         await clearFaults(stack.sim.url);
