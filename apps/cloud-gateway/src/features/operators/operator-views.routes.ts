@@ -9,6 +9,7 @@ import { AuditEntrySchema, AuditFilterSchema } from '../audit/audit-log';
 import { adminAccess } from './admin-access';
 import { TenantHealthSchema, tenantHealth } from './tenant-health';
 import { tenantActivity } from './tenant-activity';
+import { at } from '../../db/sql';
 
 const errors = { 400: { description: 'Invalid input' }, 401: { description: 'Admin token or operator session required' }, 404: { description: 'Not found' } };
 
@@ -84,7 +85,7 @@ export function operatorViewsRoutes(s: CloudServices, api: ApiRegistry): Router 
       });
       if (!health || !found) throw notFound(`tenant ${params.id} not found`);
       const events = found.events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) }));
-      const previousSecretExpiresAt = found.tenant.previousSecretExpiresAt === null ? null : new Date(found.tenant.previousSecretExpiresAt);
+      const previousSecretExpiresAt = at(found.tenant.previousSecretExpiresAt);
       res.json({ health, events, previousSecretExpiresAt, rotationGraceMs: s.config.SECRET_ROTATION_GRACE });
     },
   );

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, conflict, notFound, sha256Hex, unauthorized } from '@dtg/service-kit';
-import type { Sql, SqlDatabase, SqlParam } from '../../db/sql';
+import { at, type Sql, type SqlDatabase, type SqlParam } from '../../db/sql';
 import { newId } from '../../shared/ids';
 import type { SecretBox } from '../../shared/secret-box';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
@@ -71,7 +71,7 @@ const view = (row: OperatorRow): OperatorView => ({
   role: OperatorRoleSchema.parse(row.role),
   totp: row.totpSecretEnc !== null,
   createdAt: new Date(row.createdAt),
-  disabledAt: row.disabledAt === null ? null : new Date(row.disabledAt),
+  disabledAt: at(row.disabledAt),
 });
 
 const byUsername = (sql: Sql, username: string) => sql.get<OperatorRow>(`SELECT ${OPERATOR_COLUMNS} FROM "Operator" WHERE username = ?`, username);
