@@ -26,7 +26,6 @@ export async function planDispatch(deps: MessagesDeps, org: OrgClient, tenant: T
   const chunkSize = robot ? robotChunkSize(deps.settings.chunkSize) : deps.settings.chunkSize;
   await deps.sqldb.write(async (sql) => {
     if (!(await repo.setStatus(sql, message.id, ['queued'], 'sending'))) return;
-    await repo.addRecipients(sql, message.id, userids);
     // The daily caps and once-a-day rule guarded here are DingTalk's work-notification limits
     // (§4.7). The robot documents none: its flow control answers in batchSend itself, so robot
     // sends are neither held back nor counted against the work-notification quota.
@@ -41,13 +40,13 @@ export async function planDispatch(deps: MessagesDeps, org: OrgClient, tenant: T
         });
     for (const reason of QUOTA_REASONS) {
       const held = decision.rejected.filter((r) => r.reason === reason).map((r) => r.userid);
-      await repo.setRecipients(sql, message.id, held, { status: 'rejected_by_quota', reason });
+      await repo.addRecipients(sql, message.id, held, { status: 'rejected_by_quota', reason });
     }
     for (let index = 0; index * chunkSize < decision.accepted.length; index++) {
       const part = decision.accepted.slice(index * chunkSize, (index + 1) * chunkSize);
       const id = newId('chk');
       await repo.createChunk(sql, { id, messageId: message.id, tenantId: message.tenantId, index, userids: part });
-      await repo.setRecipients(sql, message.id, part, { status: 'pending', chunkId: id });
+      await repo.addRecipients(sql, message.id, part, { status: 'pending', chunkId: id });
     }
   });
 }

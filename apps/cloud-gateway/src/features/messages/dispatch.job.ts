@@ -47,7 +47,11 @@ export function dispatchJob(deps: MessagesDeps): JobHandler {
 async function sendChunks(deps: MessagesDeps, org: OrgClient, message: MessageRecord, lastTry: boolean): Promise<JobResult> {
   const started = performance.now();
   let progressed = false;
-  for (const chunk of await deps.sqldb.read(async (sql) => repo.chunks(sql, message.id))) {
+  // The chunks' states only: their userids (all the message's recipients) are read one chunk at a time, when it is sent.
+  for (const state of await deps.sqldb.read(async (sql) => repo.chunkStates(sql, message.id))) {
+    if (state.status !== 'sending' && state.status !== 'pending') continue;
+    const chunk = await deps.sqldb.read(async (sql) => repo.chunk(sql, state.id));
+    if (!chunk) continue;
     if (chunk.status === 'sending') await markInterrupted(deps, message, chunk);
     if (chunk.status !== 'pending') continue;
     if (performance.now() - started > RUN_BUDGET_MS) return { runAgainInMs: 0 };

@@ -8,26 +8,16 @@ import { messagesRepository as repo, type MessageRecord } from './messages.repos
 import { directUserIds } from './recipient-expansion';
 
 async function appendDispatched(deps: MessagesDeps, tx: Tx, message: MessageRecord): Promise<void> {
-  const taskIds = (await repo.chunks(tx, message.id)).flatMap((c) => (c.taskId === null ? [] : [c.taskId]));
-  const recipients = await repo.recipients(tx, message.id);
-  await deps.outbox.append(
-    tx,
-    message.tenantId,
-    'message.dispatched',
-    { messageId: message.id, taskIds, recipients },
-    { id: messageEventId.dispatched(message.id) },
-  );
+  const taskIds = (await repo.chunkStates(tx, message.id)).flatMap((c) => (c.taskId === null ? [] : [c.taskId]));
+  await deps.outbox.appendAssembled(tx, message.tenantId, 'message.dispatched', { messageId: message.id, taskIds }, repo.recipientsJson(tx, message.id), {
+    id: messageEventId.dispatched(message.id),
+  });
 }
 
 async function appendCompleted(deps: MessagesDeps, tx: Tx, message: MessageRecord, status: MessageStatus): Promise<void> {
-  const recipients = await repo.recipients(tx, message.id);
-  await deps.outbox.append(
-    tx,
-    message.tenantId,
-    'message.completed',
-    { messageId: message.id, status, recipients },
-    { id: messageEventId.completed(message.id) },
-  );
+  await deps.outbox.appendAssembled(tx, message.tenantId, 'message.completed', { messageId: message.id, status }, repo.recipientsJson(tx, message.id), {
+    id: messageEventId.completed(message.id),
+  });
 }
 
 /** Every chunk has left (sent, unknown or failed): report it and hand over to the receipts job. */
@@ -36,7 +26,7 @@ export async function finishDispatch(deps: MessagesDeps, message: MessageRecord)
   await deps.sqldb.write(async (tx) => {
     if (!(await repo.setStatus(tx, message.id, ['sending'], 'sent'))) return;
     await appendDispatched(deps, tx, message);
-    const polls = (await repo.chunks(tx, message.id)).flatMap((c) => (c.nextPollAt ? [c.nextPollAt.getTime()] : []));
+    const polls = (await repo.chunkStates(tx, message.id)).flatMap((c) => (c.nextPollAt ? [c.nextPollAt.getTime()] : []));
     const runAt = new Date(polls.length > 0 ? Math.min(...polls) : now);
     await deps.jobs.enqueue(tx, RECEIPTS_JOB, { messageId: message.id }, { tenantId: message.tenantId, runAt, id: receiptsJobId(message.id) });
   });
@@ -48,8 +38,7 @@ export async function finishDispatch(deps: MessagesDeps, message: MessageRecord)
  */
 export async function completeMessage(deps: MessagesDeps, message: MessageRecord): Promise<void> {
   await deps.sqldb.write(async (tx) => {
-    const recipients = await repo.recipients(tx, message.id);
-    const status: MessageStatus = recipients.every((r) => r.status === 'failed') ? 'failed' : 'completed';
+    const status: MessageStatus = (await repo.anyRecipientNotIn(tx, message.id, ['failed'])) ? 'completed' : 'failed';
     if (await repo.setStatus(tx, message.id, ['sent'], status, new Date(deps.now()))) await appendCompleted(deps, tx, message, status);
   });
 }
@@ -59,9 +48,7 @@ export async function failBeforeSending(deps: MessagesDeps, message: MessageReco
   await deps.sqldb.write(async (tx) => {
     if (!(await repo.setStatus(tx, message.id, ['queued'], 'failed', new Date(deps.now())))) return;
     // Never planned: the userids given directly are the recipients known (department members never were).
-    const userids = directUserIds(message.recipientsSpec);
-    await repo.addRecipients(tx, message.id, userids);
-    await repo.setRecipients(tx, message.id, userids, { status: 'failed', reason, from: ['pending'] });
+    await repo.addRecipients(tx, message.id, directUserIds(message.recipientsSpec), { status: 'failed', reason });
     await appendDispatched(deps, tx, message);
     await appendCompleted(deps, tx, message, 'failed');
   });

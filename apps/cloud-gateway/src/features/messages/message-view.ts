@@ -12,7 +12,7 @@ function countByStatus(recipients: RecipientResult[]): Record<RecipientStatus, n
 
 /** The cloud's view of a message: status, counts per recipient status, chunks with their task ids. */
 export async function messageView(sql: Sql, message: MessageRecord): Promise<MessageView> {
-  const chunks = await repo.chunks(sql, message.id);
+  const chunks = await repo.chunkStates(sql, message.id);
   // Before the dispatch plans a message, its recipients are the userids given directly, all pending.
   const recipients =
     message.status === 'queued'
@@ -35,7 +35,7 @@ export async function messageView(sql: Sql, message: MessageRecord): Promise<Mes
       status: c.status,
       taskId: c.taskId,
       processQueryKey: c.processQueryKey,
-      recipients: c.userids.length,
+      recipients: c.recipients,
       sentAt: c.sentAt?.toISOString() ?? null,
       lastError: c.lastError,
     })),

@@ -7,6 +7,7 @@ import type { MessageChannel, MessageStatus, RecipientResult, RecipientStatus, R
 
 import { at, type Sql, type SqlParam } from '../../db/prisma';
 import { inBatches, marks } from '../../shared/batches';
+import type { AssembledList } from '../outbox/outbox';
 import type { ChunkStatus } from './messages.schemas';
 import type { StoredMessage } from './template-sends';
 
@@ -42,6 +43,9 @@ export interface ChunkRecord {
   nextPollAt: Date | null;
   lastError: string | null;
 }
+
+/** A chunk without its userids (a 100,000-recipient message has 1,000 chunks): what loops over a message's chunks read. */
+export type ChunkState = Omit<ChunkRecord, 'userids'> & { recipients: number };
 
 export type ChunkChanges = Partial<Pick<ChunkRecord, 'status' | 'taskId' | 'processQueryKey' | 'sentAt' | 'polls' | 'nextPollAt' | 'lastError'>>;
 
@@ -96,12 +100,15 @@ function toMessage(row: MessageRow): MessageRecord {
 }
 
 function toChunk(row: ChunkRow): ChunkRecord {
+  return { ...toChunkState(row), userids: JSON.parse(row.userids) as string[] };
+}
+
+function toChunkState(row: Omit<ChunkRow, 'userids'>): Omit<ChunkRecord, 'userids'> {
   return {
     id: row.id,
     messageId: row.messageId,
     tenantId: row.tenantId,
     index: row.index,
-    userids: JSON.parse(row.userids) as string[],
     status: row.status as ChunkStatus,
     taskId: row.taskId,
     processQueryKey: row.processQueryKey,
@@ -113,7 +120,8 @@ function toChunk(row: ChunkRow): ChunkRecord {
 }
 
 const MESSAGE_COLUMNS = 'id, "tenantId", "idempotencyKey", "requestHash", msgtype, msg, recipients, status, "createdBy", "createdAt", "completedAt", channel';
-const CHUNK_COLUMNS = 'id, "messageId", "tenantId", "index", userids, status, "taskId", "processQueryKey", "sentAt", polls, "nextPollAt", "lastError"';
+const CHUNK_STATE_COLUMNS = 'id, "messageId", "tenantId", "index", status, "taskId", "processQueryKey", "sentAt", polls, "nextPollAt", "lastError"';
+const CHUNK_COLUMNS = `${CHUNK_STATE_COLUMNS}, userids`;
 
 export const messagesRepository = {
   async find(sql: Sql, id: string): Promise<MessageRecord | null> {
@@ -152,14 +160,17 @@ export const messagesRepository = {
   },
 
   /**
-   * Adds the recipients not stored yet as `pending` (one multi-row INSERT per slice). Messages
-   * accepted by earlier versions already hold their direct userids: those rows stay as they are.
+   * Writes these recipients in one state (one multi-row INSERT per slice): the dispatch plan writes
+   * each recipient once, already in its chunk or held back. Messages accepted by earlier versions
+   * already hold their direct userids as `pending`: those rows take the state too.
    */
-  async addRecipients(sql: Sql, messageId: string, userids: string[], at = new Date()): Promise<void> {
+  async addRecipients(sql: Sql, messageId: string, userids: string[], state: { status: RecipientStatus; reason?: string; chunkId?: string }): Promise<void> {
+    const at = new Date();
     for (const part of inBatches(userids, SLICE)) {
       await sql.run(
-        `INSERT INTO "MessageRecipient" ("messageId", userid, status, "updatedAt") VALUES ${part.map(() => "(?, ?, 'pending', ?)").join(', ')} ON CONFLICT ("messageId", userid) DO NOTHING`,
-        ...part.flatMap((userid) => [messageId, userid, at]),
+        `INSERT INTO "MessageRecipient" ("messageId", userid, status, reason, "chunkId", "updatedAt") VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT ("messageId", userid) DO UPDATE SET status = excluded.status, reason = excluded.reason, "chunkId" = excluded."chunkId", "updatedAt" = excluded."updatedAt"`,
+        ...part.flatMap((userid) => [messageId, userid, state.status, state.reason ?? null, state.chunkId ?? null, at]),
       );
     }
   },
@@ -199,6 +210,36 @@ export const messagesRepository = {
     return rows.map((r) => ({ userid: r.userid, status: r.status as RecipientStatus, ...(r.reason ? { reason: r.reason } : {}) }));
   },
 
+  /**
+   * The message's recipients as JSON items for Outbox.appendAssembled, built by the database: as
+   * `recipients()` answers them (same order, no `reason` when there is none).
+   */
+  recipientsJson(sql: Sql, messageId: string): AssembledList<'recipients'> {
+    const json = (column: string) => (sql.dialect === 'postgres' ? `to_json(${column})::text` : `json_quote(${column})`);
+    const item = `'{"userid":' || ${json('userid')} || ',"status":' || ${json('status')} || CASE WHEN reason IS NULL OR reason = '' THEN '' ELSE ',"reason":' || ${json('reason')} END || '}'`;
+    const where = 'FROM "MessageRecipient" WHERE "messageId" = ?';
+    return {
+      key: 'recipients',
+      // SQLite: the items in the order of the primary key's index, which the subquery reads them in;
+      // group_concat's own ORDER BY would sort all of them again in memory (7 MB for 100,000).
+      items:
+        sql.dialect === 'postgres'
+          ? `SELECT string_agg(${item}, ',' ORDER BY userid) ${where}`
+          : `SELECT group_concat(item, ',') FROM (SELECT ${item} AS item ${where} ORDER BY userid)`,
+      params: [messageId],
+    };
+  },
+
+  /** Whether any recipient is in a status other than these. */
+  async anyRecipientNotIn(sql: Sql, messageId: string, statuses: RecipientStatus[]): Promise<boolean> {
+    const row = await sql.get<{ id: string }>(
+      `SELECT "messageId" AS id FROM "MessageRecipient" WHERE "messageId" = ? AND status NOT IN (${marks(statuses)}) LIMIT 1`,
+      messageId,
+      ...statuses,
+    );
+    return row !== undefined;
+  },
+
   /** Sets the status of these recipients (only those currently in `from`, when given); returns how many changed. */
   async setRecipients(
     sql: Sql,
@@ -228,6 +269,21 @@ export const messagesRepository = {
 
   async chunks(sql: Sql, messageId: string): Promise<ChunkRecord[]> {
     return (await sql.all<ChunkRow>(`SELECT ${CHUNK_COLUMNS} FROM "MessageChunk" WHERE "messageId" = ? ORDER BY "index"`, messageId)).map(toChunk);
+  },
+
+  /** The message's chunks without their userids, in order; `chunk()` reads the one about to be acted on. */
+  async chunkStates(sql: Sql, messageId: string): Promise<ChunkState[]> {
+    const count = sql.dialect === 'postgres' ? 'json_array_length(userids::json)' : 'json_array_length(userids)';
+    const rows = await sql.all<Omit<ChunkRow, 'userids'> & { recipients: number }>(
+      `SELECT ${CHUNK_STATE_COLUMNS}, ${count} AS recipients FROM "MessageChunk" WHERE "messageId" = ? ORDER BY "index"`,
+      messageId,
+    );
+    return rows.map((row) => ({ ...toChunkState(row), recipients: Number(row.recipients) }));
+  },
+
+  async chunk(sql: Sql, id: string): Promise<ChunkRecord | null> {
+    const row = await sql.get<ChunkRow>(`SELECT ${CHUNK_COLUMNS} FROM "MessageChunk" WHERE id = ?`, id);
+    return row ? toChunk(row) : null;
   },
 
   async createChunk(sql: Sql, chunk: Pick<ChunkRecord, 'id' | 'messageId' | 'tenantId' | 'index' | 'userids'>): Promise<void> {

@@ -5,15 +5,15 @@ import type { JobHandler } from '../jobs/job-runner';
 import { completeMessage } from './message-lifecycle';
 import { MessageJobPayloadSchema, RUN_BUDGET_MS } from './message-jobs';
 import type { MessagesDeps } from './messages.deps';
-import { messagesRepository as repo, type ChunkRecord } from './messages.repository';
+import { messagesRepository as repo, type ChunkState } from './messages.repository';
 import { pollRobotReads, pollRobotSend } from './robot-receipts';
 import { pollReadReceipts, pollTask, settleUnpolled, stopPolling } from './task-poller';
 import { reconcileChunk } from './unknown-chunk-reconciler';
 
 /** A chunk that can still change the message's final statuses. */
-const unsettled = (c: ChunkRecord) => c.status === 'sent' || (c.status === 'unknown' && c.nextPollAt !== null);
+const unsettled = (c: ChunkState) => c.status === 'sent' || (c.status === 'unknown' && c.nextPollAt !== null);
 /** A finished chunk still followed for read receipts. */
-const following = (c: ChunkRecord) => c.status === 'done' && c.nextPollAt !== null;
+const following = (c: ChunkState) => c.status === 'done' && c.nextPollAt !== null;
 
 export function receiptsJob(deps: MessagesDeps): JobHandler {
   return async (payload) => {
@@ -26,9 +26,12 @@ export function receiptsJob(deps: MessagesDeps): JobHandler {
     // Every poll below is a DingTalk call billed to the org; once its month is spent, none is made.
     const { pollingAllowed } = await deps.callBudget.usage(tenant);
     const started = performance.now();
-    for (const chunk of await deps.sqldb.read(async (sql) => repo.chunks(sql, messageId))) {
+    // The chunks' states only; a due chunk's userids are read when it is polled.
+    for (const state of await deps.sqldb.read(async (sql) => repo.chunkStates(sql, messageId))) {
       if (performance.now() - started > RUN_BUDGET_MS) return { runAgainInMs: 0 };
-      if (!chunk.nextPollAt || chunk.nextPollAt.getTime() > deps.now()) continue;
+      if (!state.nextPollAt || state.nextPollAt.getTime() > deps.now()) continue;
+      const chunk = await deps.sqldb.read(async (sql) => repo.chunk(sql, state.id));
+      if (!chunk) continue;
       if (!pollingAllowed) await stopPolling(deps, chunk);
       else if (chunk.status === 'unknown') await reconcileChunk(deps, org, message, chunk);
       else if (chunk.status === 'sent' && tenant.receipts === 'none') await settleUnpolled(deps, chunk);
@@ -41,7 +44,7 @@ export function receiptsJob(deps: MessagesDeps): JobHandler {
       // Read receipts only after message.completed, so they always follow the final statuses.
       else if (chunk.status === 'done' && completed) await pollReadReceipts(deps, org, message, chunk, chunk.taskId);
     }
-    const chunksNow = () => deps.sqldb.read(async (sql) => repo.chunks(sql, messageId));
+    const chunksNow = () => deps.sqldb.read(async (sql) => repo.chunkStates(sql, messageId));
     let chunks = await chunksNow();
     if (!completed && !chunks.some(unsettled)) {
       await completeMessage(deps, message);
