@@ -26,12 +26,14 @@ export function receiptsJob(deps: MessagesDeps): JobHandler {
     // Every poll below is a DingTalk call billed to the org; once its month is spent, none is made.
     const { pollingAllowed } = await deps.callBudget.usage(tenant);
     const started = performance.now();
+    const due = (c: Pick<ChunkState, 'nextPollAt'>) => c.nextPollAt !== null && c.nextPollAt.getTime() <= deps.now();
     // The chunks' states only; a due chunk's userids are read when it is polled.
     for (const state of await deps.sqldb.read(async (sql) => repo.chunkStates(sql, messageId))) {
       if (performance.now() - started > RUN_BUDGET_MS) return { runAgainInMs: 0 };
-      if (!state.nextPollAt || state.nextPollAt.getTime() > deps.now()) continue;
+      if (!due(state)) continue;
       const chunk = await deps.sqldb.read(async (sql) => repo.chunk(sql, state.id));
-      if (!chunk) continue;
+      // Read again: another run (a replica's) may have polled it since the states were read.
+      if (!chunk || !due(chunk)) continue;
       if (!pollingAllowed) await stopPolling(deps, chunk);
       else if (chunk.status === 'unknown') await reconcileChunk(deps, org, message, chunk);
       else if (chunk.status === 'sent' && tenant.receipts === 'none') await settleUnpolled(deps, chunk);
