@@ -245,7 +245,7 @@ export const messagesRepository = {
     sql: Sql,
     messageId: string,
     userids: string[],
-    change: { status: RecipientStatus; reason?: string | null; chunkId?: string; from?: RecipientStatus[] },
+    change: { status: RecipientStatus; reason?: string | null; from?: RecipientStatus[] },
   ): Promise<number> {
     const at = new Date();
     const from = change.from ? ` AND status IN (${marks(change.from)})` : '';
@@ -253,10 +253,9 @@ export const messagesRepository = {
     for (const part of inBatches(userids, SLICE)) {
       changed += (
         await sql.run(
-          `UPDATE "MessageRecipient" SET status = ?, reason = ?, "chunkId" = COALESCE(?, "chunkId"), "updatedAt" = ? WHERE "messageId" = ? AND userid IN (${marks(part)})${from}`,
+          `UPDATE "MessageRecipient" SET status = ?, reason = ?, "updatedAt" = ? WHERE "messageId" = ? AND userid IN (${marks(part)})${from}`,
           change.status,
           change.reason ?? null,
-          change.chunkId ?? null,
           at,
           messageId,
           ...part,
