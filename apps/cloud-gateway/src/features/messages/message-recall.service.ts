@@ -10,7 +10,7 @@ import { messageEventId } from './message-jobs';
 import { messageView } from './message-view';
 import { recallRobotChunks } from './robot-recall';
 import type { MessagesDeps } from './messages.deps';
-import { messagesRepository as repo, type ChunkRecord, type MessageRecord } from './messages.repository';
+import { messagesRepository as repo, type ChunkState, type MessageRecord } from './messages.repository';
 import type { MessageView } from './messages.schemas';
 
 const RECALLABLE = ['sent', 'done'];
@@ -18,7 +18,7 @@ const RECALLABLE = ['sent', 'done'];
 export function messageRecallService(deps: MessagesDeps) {
   const { sqldb } = deps;
 
-  async function recallChunk(org: OrgClient, chunk: ChunkRecord, taskId: number): Promise<void> {
+  async function recallChunk(org: OrgClient, chunk: ChunkState, taskId: number): Promise<void> {
     try {
       await org.messages.recall(taskId);
     } catch (err) {
@@ -45,7 +45,7 @@ export function messageRecallService(deps: MessagesDeps) {
       if (refusal) throw refusal;
       if (message.status === 'recalled') return sqldb.read(async (sql) => messageView(sql, message));
       if (message.status === 'queued' || message.status === 'sending') throw conflict('the message is still being dispatched; recall it once it is sent');
-      const withTask = (await sqldb.read(async (sql) => repo.chunks(sql, id))).filter((c) => c.taskId !== null || c.processQueryKey !== null);
+      const withTask = (await sqldb.read(async (sql) => repo.chunkStates(sql, id))).filter((c) => c.taskId !== null || c.processQueryKey !== null);
       if (message.status === 'failed' || withTask.length === 0)
         throw conflict('no chunk of this message has a DingTalk task id, so there is nothing to recall');
       const oldest = Math.min(...withTask.map((c) => c.sentAt?.getTime() ?? 0));

@@ -266,10 +266,6 @@ export const messagesRepository = {
     return changed;
   },
 
-  async chunks(sql: Sql, messageId: string): Promise<ChunkRecord[]> {
-    return (await sql.all<ChunkRow>(`SELECT ${CHUNK_COLUMNS} FROM "MessageChunk" WHERE "messageId" = ? ORDER BY "index"`, messageId)).map(toChunk);
-  },
-
   /** The message's chunks without their userids, in order; `chunk()` reads the one about to be acted on. */
   async chunkStates(sql: Sql, messageId: string): Promise<ChunkState[]> {
     const count = sql.dialect === 'postgres' ? 'json_array_length(userids::json)' : 'json_array_length(userids)';

@@ -5,13 +5,13 @@ import { AppError } from '@dtg/service-kit';
 import type { Tenant } from '../tenants/tenant';
 import { classifyCallFailure } from './dingtalk-failure';
 import type { MessagesDeps } from './messages.deps';
-import { messagesRepository as repo, type ChunkRecord } from './messages.repository';
+import { messagesRepository as repo, type ChunkState } from './messages.repository';
 import { robotCodeOf } from './robot-channel';
 
 /** Keys per batchRecall call: DingTalk documents no limit; batchSend's 20 keeps calls small. */
 const KEYS_PER_CALL = 20;
 
-export async function recallRobotChunks(deps: MessagesDeps, org: OrgClient, tenant: Tenant, chunks: ChunkRecord[]): Promise<void> {
+export async function recallRobotChunks(deps: MessagesDeps, org: OrgClient, tenant: Tenant, chunks: ChunkState[]): Promise<void> {
   const robotCode = robotCodeOf(deps, tenant);
   const byKey = new Map(chunks.flatMap((c) => (c.processQueryKey === null ? [] : [[c.processQueryKey, c] as const])));
   const keys = [...byKey.keys()];
