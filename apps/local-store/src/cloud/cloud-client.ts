@@ -257,7 +257,7 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
 /** Why a request got no answer: a timeout, or the socket's code (ECONNREFUSED, ECONNRESET) rather than a generic message. */
 function describeRequestError(error: unknown): string {
   const { message, code, cause } = error as { message?: string; code?: string; cause?: { code?: string; message?: string } };
-  if (isCancel(error) || code === 'ERR_CANCELED') return 'timed out';
+  if (isCancel(error)) return 'timed out';
   return code ?? cause?.code ?? message ?? String(error);
 }
 
