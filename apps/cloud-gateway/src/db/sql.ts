@@ -85,6 +85,11 @@ export interface SqlDatabase {
   /** Reads on committed state. */
   read<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
   /**
+   * How many write transactions this process has committed so far: whoever keeps something it read
+   * can tell whether this process has changed the database since (auth-version.ts).
+   */
+  readonly commits: number;
+  /**
    * Runs `fn` while no other process of this database runs one for the same key (Postgres: a
    * transaction-scoped advisory lock on a lock connection of its own until `fn` settles, nested
    * sections share it — postgres/exclusive-sections.ts; SQLite: one process, so `fn` just runs and

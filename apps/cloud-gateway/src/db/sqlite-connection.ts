@@ -170,6 +170,7 @@ function bind(params: SqlParam[]): unknown[] {
 
 export class SqliteConnection implements SqlDatabase {
   readonly dialect = 'sqlite' as const;
+  private committed = 0;
   private readonly cache: StatementCache;
   private readonly sql: Sql;
   private readonly pending: PendingWrite[] = [];
@@ -195,6 +196,10 @@ export class SqliteConnection implements SqlDatabase {
       run: async (text: string, ...params: SqlParam[]) => ({ changes: this.cache.get(text).run(...bind(params)).changes }),
     };
     this.writeTx = this.tx(this.hooks);
+  }
+
+  get commits(): number {
+    return this.committed;
   }
 
   /**
@@ -253,8 +258,10 @@ export class SqliteConnection implements SqlDatabase {
         }
         if (!alone) this.cache.get('RELEASE write').run();
       }
-      if (!alone || outcomes[0]?.ok) this.cache.get('COMMIT').run();
-      else if (this.database.inTransaction) this.cache.get('ROLLBACK').run();
+      if (!alone || outcomes[0]?.ok) {
+        this.cache.get('COMMIT').run();
+        this.committed += 1;
+      } else if (this.database.inTransaction) this.cache.get('ROLLBACK').run();
     } catch (err) {
       // The transaction itself failed (disk, a constraint at COMMIT): nothing in it was committed.
       this.hooks.dropSince(0);

@@ -63,6 +63,11 @@ export function pgSql(client: Pick<PoolClient, 'query'>): Sql {
 
 export class PostgresConnection implements SqlDatabase {
   readonly dialect = 'postgres' as const;
+  private committed = 0;
+
+  get commits(): number {
+    return this.committed;
+  }
 
   constructor(
     readonly pool: Pool,
@@ -80,6 +85,7 @@ export class PostgresConnection implements SqlDatabase {
         if (options.durable) await client.query('SET LOCAL synchronous_commit = on');
         const result = await fn({ ...pgSql(client), afterCommit: hooks.add });
         await client.query('COMMIT');
+        this.committed += 1;
         client.release();
         hooks.run();
         return result;

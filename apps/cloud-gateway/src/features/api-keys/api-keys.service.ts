@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { notFound, sha256Hex } from '@dtg/service-kit';
 import { at, type Sql, type SqlDatabase, type Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
+import type { AuthVersionReader } from '../auth/auth-version';
 import { parseScopes, SCOPES, type Scope } from '../auth/permissions';
 
 const API_KEY_PREFIX = 'dtg_';
@@ -120,34 +121,38 @@ interface KnownKey {
  * key. It runs on every API call, so it remembers the live keys it has looked up, for as long as
  * AuthVersion.version stays the same: triggers add 1 to it whenever a key is revoked or deleted or
  * a tenant's status changes, whichever process writes it (this one, the admin CLI). Reading that
- * one-row table costs a fraction of hashing the key and joining ApiKey to Tenant. Unknown keys are
- * not remembered: a key issued a moment ago must work at once.
+ * one-row table (once per event-loop turn: auth-version.ts) costs a fraction of hashing the key and
+ * joining ApiKey to Tenant. Unknown keys are not remembered: a key issued a moment ago must work at once.
  */
-export function apiKeyAuthenticator(sqldb: SqlDatabase) {
+export function apiKeyAuthenticator(sqldb: SqlDatabase, authVersion: AuthVersionReader) {
   const known = new Map<string, KnownKey>();
   let knownAt: number | undefined;
 
-  return async (key: string): Promise<ApiKeyAuth | null> => {
-    if (!key.startsWith(API_KEY_PREFIX)) return null;
-    const entry = await sqldb.read(async (sql): Promise<KnownKey | null> => {
-      // Read before the key: what is remembered below is never older than the version it is filed under.
-      const version = (await sql.get<{ version: number }>('SELECT version FROM "AuthVersion" WHERE id = 1'))?.version;
-      if (version !== knownAt) {
-        known.clear();
-        knownAt = version;
-      }
-      const remembered = known.get(key);
-      if (remembered) return remembered;
+  const lookUp = (key: string) =>
+    sqldb.read(async (sql): Promise<KnownKey | null> => {
       const row = await sql.get<{ id: string; tenantId: string; scopes: string; revokedAt: number | null; lastUsedAt: number | null; status: string }>(
         'SELECT k.id, k."tenantId", k.scopes, k."revokedAt", k."lastUsedAt", t.status FROM "ApiKey" k JOIN "Tenant" t ON t.id = k."tenantId" WHERE k.hash = ?',
         hashApiKey(key),
       );
       if (!row || row.revokedAt !== null) return null;
-      const found = { auth: { tenantId: row.tenantId, keyId: row.id, scopes: parseScopes(row.scopes), tenantStatus: row.status }, lastUsedAt: row.lastUsedAt };
-      // Without the version row (it comes with the migration) nothing could tell a change: look up every time.
-      if (version !== undefined) known.set(key, found);
-      return found;
+      return { auth: { tenantId: row.tenantId, keyId: row.id, scopes: parseScopes(row.scopes), tenantStatus: row.status }, lastUsedAt: row.lastUsedAt };
     });
+
+  return async (key: string): Promise<ApiKeyAuth | null> => {
+    if (!key.startsWith(API_KEY_PREFIX)) return null;
+    // Read before the key: what is remembered is never older than the version it is filed under.
+    const version = await authVersion();
+    if (version !== knownAt) {
+      known.clear();
+      knownAt = version;
+    }
+    let entry = known.get(key) ?? null;
+    if (!entry) {
+      entry = await lookUp(key);
+      // Filed only under the version read before it (a newer one may have been read meanwhile).
+      // Without the version row (it comes with the migration) nothing could tell a change: look up every time.
+      if (entry && version !== undefined && version === knownAt) known.set(key, entry);
+    }
     if (!entry) return null;
     const now = Date.now();
     if (entry.lastUsedAt === null || now - entry.lastUsedAt > LAST_USED_PRECISION_MS) {

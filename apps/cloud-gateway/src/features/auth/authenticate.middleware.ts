@@ -5,6 +5,7 @@ import type { RequestHandler, Response } from 'express';
 import { forbidden, setContextValue, unauthorized } from '@dtg/service-kit';
 import type { SqlDatabase } from '../../db/prisma';
 import { apiKeyAuthenticator } from '../api-keys/api-keys.service';
+import { authVersionReader } from './auth-version';
 import { scopeRefusal, type Principal, type Scope } from './permissions';
 import { userTokenAuthenticator } from './user-token-authenticator';
 import { verifyUserToken } from './user-tokens';
@@ -18,8 +19,9 @@ export function principal(res: Response): Principal {
 }
 
 export function authenticate(deps: { sqldb: SqlDatabase; userTokenSecret: string }): RequestHandler {
-  const apiKey = apiKeyAuthenticator(deps.sqldb);
-  const userToken = userTokenAuthenticator(deps.sqldb);
+  const authVersion = authVersionReader(deps.sqldb);
+  const apiKey = apiKeyAuthenticator(deps.sqldb, authVersion);
+  const userToken = userTokenAuthenticator(deps.sqldb, authVersion);
   return async (req, res, next) => {
     try {
       const header = req.headers.authorization ?? '';

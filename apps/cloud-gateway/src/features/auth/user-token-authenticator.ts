@@ -2,8 +2,10 @@
 // cutoff for its person) and its tenant active. It runs on every request a browser makes, so what
 // it looked up is remembered for as long as AuthVersion.version stays the same: triggers add 1 to
 // it whenever a revocation is written or a tenant's status changes, whichever process writes it
-// (this one, the admin CLI). Reading that one-row table costs less than the lookups it saves.
+// (this one, the admin CLI). Reading that one-row table (once per event-loop turn: auth-version.ts)
+// costs less than the lookups it saves.
 import type { SqlDatabase } from '../../db/prisma';
+import type { AuthVersionReader } from './auth-version';
 import type { UserTokenClaims } from './user-tokens';
 
 interface Checked {
@@ -15,20 +17,12 @@ interface Checked {
 /** Remembered tokens at most; beyond it the memory starts again (tokens live minutes). */
 const MAX_REMEMBERED = 50_000;
 
-export function userTokenAuthenticator(sqldb: SqlDatabase) {
+export function userTokenAuthenticator(sqldb: SqlDatabase, authVersion: AuthVersionReader) {
   const known = new Map<string, Checked>();
   let knownAt: number | undefined;
 
-  return (claims: UserTokenClaims): Promise<Checked> =>
+  const lookUp = (claims: UserTokenClaims): Promise<Checked> =>
     sqldb.read(async (sql) => {
-      // Read before the lookups: what is remembered below is never older than the version it is filed under.
-      const version = (await sql.get<{ version: number }>('SELECT version FROM "AuthVersion" WHERE id = 1'))?.version;
-      if (version !== knownAt || known.size >= MAX_REMEMBERED) {
-        known.clear();
-        knownAt = version;
-      }
-      const remembered = known.get(claims.tokenId);
-      if (remembered) return remembered;
       const byId = await sql.get('SELECT 1 AS hit FROM "RevokedUserToken" WHERE "tenantId" = ? AND jti = ?', claims.tenantId, claims.tokenId);
       const byPerson = await sql.get(
         'SELECT 1 AS hit FROM "UserTokenCutoff" WHERE "tenantId" = ? AND userid = ? AND "revokedBefore" >= ?',
@@ -37,8 +31,21 @@ export function userTokenAuthenticator(sqldb: SqlDatabase) {
         claims.issuedAt,
       );
       const tenantStatus = (await sql.get<{ status: string }>('SELECT status FROM "Tenant" WHERE id = ?', claims.tenantId))?.status;
-      const checked = { revoked: byId !== undefined || byPerson !== undefined, tenantStatus };
-      if (version !== undefined) known.set(claims.tokenId, checked);
-      return checked;
+      return { revoked: byId !== undefined || byPerson !== undefined, tenantStatus };
     });
+
+  return async (claims: UserTokenClaims): Promise<Checked> => {
+    // Read before the lookups: what is remembered is never older than the version it is filed under.
+    const version = await authVersion();
+    if (version !== knownAt || known.size >= MAX_REMEMBERED) {
+      known.clear();
+      knownAt = version;
+    }
+    const remembered = known.get(claims.tokenId);
+    if (remembered) return remembered;
+    const checked = await lookUp(claims);
+    // Filed only under the version read before it (a newer one may have been read meanwhile).
+    if (version !== undefined && version === knownAt) known.set(claims.tokenId, checked);
+    return checked;
+  };
 }

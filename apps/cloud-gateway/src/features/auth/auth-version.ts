@@ -1,0 +1,30 @@
+// AuthVersion.version moves (triggers add 1) whenever something a credential check depends on
+// changes: a key revoked or deleted, a user token revoked, a tenant's status, whichever process
+// writes it (this one, another replica, the admin CLI). The authenticators remember what they
+// looked up for as long as it stays the same, so reading it is most of what checking a known
+// credential costs: on SQLite a read transaction of its own, on Postgres a round trip.
+//
+// Requests that start in the same event-loop turn share one read: under load a turn takes in a
+// batch of requests that would each read it. What this process commits is seen at once (a commit
+// since the read began makes the next request read again); a change committed by another process
+// is seen once the turn that read before it has passed, about a millisecond under load.
+import type { SqlDatabase } from '../../db/prisma';
+
+/** The current AuthVersion.version (undefined before the migration that adds its row). */
+export type AuthVersionReader = () => Promise<number | undefined>;
+
+export function authVersionReader(sqldb: SqlDatabase): AuthVersionReader {
+  let shared: { version: Promise<number | undefined>; commits: number } | undefined;
+
+  return () => {
+    if (shared && shared.commits === sqldb.commits) return shared.version;
+    const version = sqldb.read(async (sql) => (await sql.get<{ version: number }>('SELECT version FROM "AuthVersion" WHERE id = 1'))?.version);
+    const read = { version, commits: sqldb.commits };
+    shared = read;
+    // Immediates run once this turn's I/O callbacks are done: the next turn reads again.
+    setImmediate(() => {
+      if (shared === read) shared = undefined;
+    });
+    return version;
+  };
+}
