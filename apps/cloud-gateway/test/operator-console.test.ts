@@ -1,6 +1,7 @@
 // The operator console's server side on a real cloud (SQLite file, HTTP, a real webhook receiver):
 // operator accounts and sessions, CSRF, roles, the audit log of every admin action (console, admin
 // token), tenant health, and resending a dead delivery.
+import request from 'supertest';
 import { waitFor } from '@dtg/testkit';
 import { ADMIN_TOKEN, startCloud, type CloudHarness } from './support/cloud-harness';
 import { startReceiver, type WebhookReceiver } from './support/webhook-receiver';
@@ -200,7 +201,7 @@ describe('operator console (cloud side)', () => {
     expect(await healthOf()).toMatchObject({ health: 'failing', endpointDisabledAt: new Date(since).toISOString() });
   });
 
-  it('when the console page is asked for, then it is served in either language with a strict CSP, and its assets load', async () => {
+  it('when the console page is asked for, then it is served in either language with a strict CSP, and its assets load and revalidate by their own ETag', async () => {
     const en = await call(h, 'GET', '/admin/console');
     expect(en.status).toBe(200);
     expect(en.headers.get('content-security-policy')).toContain("script-src 'self'");
@@ -208,6 +209,19 @@ describe('operator console (cloud side)', () => {
     const zh = await fetch(`${h.url}/admin/console`, { headers: { 'accept-language': 'zh-CN' } });
     expect(await zh.text()).toContain('运维控制台');
     const script = /src="([^"]+main\.js)"/.exec(en.body as string)?.[1];
-    expect((await fetch(h.url + script)).status).toBe(200);
+    const asset = await fetch(h.url + script);
+    expect(asset.status).toBe(200);
+    // The files' own ETags are revalidated (the cloud's API answers carry none: app.ts).
+    const etag = asset.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    // supertest, not fetch: fetch adds Cache-Control: no-cache to a request with If-None-Match.
+    expect(
+      (
+        await request(h.url)
+          .get(script as string)
+          .set('if-none-match', etag)
+      ).status,
+    ).toBe(304);
+    expect((await admin(h, 'GET', '/admin/tenants')).headers.get('etag')).toBeNull();
   });
 });
