@@ -67,4 +67,8 @@ projects.push({
   moduleFileExtensions: ['ts', 'js', 'json'],
 });
 
-module.exports = { projects, testTimeout: 30000 };
+// On a 2-core machine Jest's one worker would be Jest itself (it runs in band when maxWorkers is 1),
+// and 228 suites' modules and results piled up in that one process: 3.9 GB by the end of a CI run,
+// which then spent minutes in garbage collection before it could exit. A memory limit makes Jest
+// run the suites in a worker process, replaced once it holds more than this after a suite.
+module.exports = { projects, testTimeout: 30000, workerIdleMemoryLimit: '1GB' };
