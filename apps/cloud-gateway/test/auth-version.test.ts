@@ -1,9 +1,10 @@
 // The AuthVersion read that every authenticated request needs is shared by the requests of one
 // event-loop turn (auth-version.ts): what this process commits is seen at once, another process's
-// change from the next turn on. On both databases; the other process is a connection of its own.
+// change from the next turn on; what the authenticators remember (authMemory) is filed under the
+// version read before it. On both databases; the other process is a connection of its own.
 import { openDatabase } from '../src/db/open-database';
 import type { CloudDatabase } from '../src/db/prisma';
-import { authVersionReader } from '../src/features/auth/auth-version';
+import { authMemory, authVersionReader } from '../src/features/auth/auth-version';
 import { dropTestDatabase, migratedDatabaseUrl, otherConnection, TEST_DIALECT, type OtherConnection } from './support/test-database';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -60,5 +61,29 @@ describe(`AuthVersion read once per turn on ${TEST_DIALECT}`, () => {
     const committed = await cloud.sqldb.read(async (sql) => (await sql.get<{ version: number }>('SELECT version FROM "AuthVersion" WHERE id = 1'))?.version);
     if (TEST_DIALECT === 'sqlite') await expect(first).resolves.toBe((committed as number) - 1);
     await expect(authVersion()).resolves.toBe(committed);
+  });
+
+  it('when a lookup is overtaken by a newer version, then what it found is not remembered; a lookup under the current version is', async () => {
+    const remember = authMemory<string>(authVersionReader(cloud.sqldb));
+    const lookups: string[] = [];
+    let finishSlow: (value: string) => void = () => undefined;
+    const slow = remember('a', () => {
+      lookups.push('a');
+      return new Promise<string>((resolve) => (finishSlow = resolve));
+    });
+    // Until the slow lookup has started, its version is read; then another process moves it.
+    while (lookups.length === 0) await nextTurn();
+    await other.run(BUMP);
+    await nextTurn();
+    const fresh = async (key: string) => {
+      lookups.push(key);
+      return `${key} now`;
+    };
+    await expect(remember('b', () => fresh('b'))).resolves.toBe('b now');
+    finishSlow('a then');
+    await expect(slow).resolves.toBe('a then');
+    await expect(remember('a', () => fresh('a'))).resolves.toBe('a now');
+    await expect(remember('b', () => fresh('b'))).resolves.toBe('b now');
+    expect(lookups).toEqual(['a', 'b', 'a']);
   });
 });

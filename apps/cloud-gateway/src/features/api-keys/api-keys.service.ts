@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { notFound, sha256Hex } from '@dtg/service-kit';
 import { at, type Sql, type SqlDatabase, type Tx } from '../../db/prisma';
 import { newId } from '../../shared/ids';
-import type { AuthVersionReader } from '../auth/auth-version';
+import { authMemory, type AuthVersionReader } from '../auth/auth-version';
 import { parseScopes, SCOPES, type Scope } from '../auth/permissions';
 
 const API_KEY_PREFIX = 'dtg_';
@@ -125,8 +125,7 @@ interface KnownKey {
  * joining ApiKey to Tenant. Unknown keys are not remembered: a key issued a moment ago must work at once.
  */
 export function apiKeyAuthenticator(sqldb: SqlDatabase, authVersion: AuthVersionReader) {
-  const known = new Map<string, KnownKey>();
-  let knownAt: number | undefined;
+  const remember = authMemory<KnownKey | null>(authVersion, { keep: (entry) => entry !== null });
 
   const lookUp = (key: string) =>
     sqldb.read(async (sql): Promise<KnownKey | null> => {
@@ -140,19 +139,7 @@ export function apiKeyAuthenticator(sqldb: SqlDatabase, authVersion: AuthVersion
 
   return async (key: string): Promise<ApiKeyAuth | null> => {
     if (!key.startsWith(API_KEY_PREFIX)) return null;
-    // Read before the key: what is remembered is never older than the version it is filed under.
-    const version = await authVersion();
-    if (version !== knownAt) {
-      known.clear();
-      knownAt = version;
-    }
-    let entry = known.get(key) ?? null;
-    if (!entry) {
-      entry = await lookUp(key);
-      // Filed only under the version read before it (a newer one may have been read meanwhile).
-      // Without the version row (it comes with the migration) nothing could tell a change: look up every time.
-      if (entry && version !== undefined && version === knownAt) known.set(key, entry);
-    }
+    const entry = await remember(key, () => lookUp(key));
     if (!entry) return null;
     const now = Date.now();
     if (entry.lastUsedAt === null || now - entry.lastUsedAt > LAST_USED_PRECISION_MS) {

@@ -28,3 +28,33 @@ export function authVersionReader(sqldb: SqlDatabase): AuthVersionReader {
     return version;
   };
 }
+
+export interface AuthMemoryOptions<V> {
+  /** Entries at most; beyond it the memory starts again. */
+  max?: number;
+  /** Whether a looked-up value is remembered (an unknown API key is not: one issued a moment ago must work at once). */
+  keep?: (value: V) => boolean;
+}
+
+/**
+ * What an authenticator looked up, by key, for as long as AuthVersion.version stays the same.
+ * The version is read before the lookup, and a value is filed only under the version read before
+ * it (a newer one may have been read meanwhile): nothing remembered is older than its version.
+ * Without the version row (it comes with a migration) nothing could tell a change: nothing is kept.
+ */
+export function authMemory<V>(authVersion: AuthVersionReader, options: AuthMemoryOptions<V> = {}) {
+  const known = new Map<string, V>();
+  let knownAt: number | undefined;
+
+  return async (key: string, lookUp: () => Promise<V>): Promise<V> => {
+    const version = await authVersion();
+    if (version !== knownAt || known.size >= (options.max ?? Infinity)) {
+      known.clear();
+      knownAt = version;
+    }
+    if (known.has(key)) return known.get(key) as V;
+    const found = await lookUp();
+    if (version !== undefined && version === knownAt && (options.keep?.(found) ?? true)) known.set(key, found);
+    return found;
+  };
+}

@@ -5,7 +5,7 @@
 // (this one, the admin CLI). Reading that one-row table (once per event-loop turn: auth-version.ts)
 // costs less than the lookups it saves.
 import type { SqlDatabase } from '../../db/prisma';
-import type { AuthVersionReader } from './auth-version';
+import { authMemory, type AuthVersionReader } from './auth-version';
 import type { UserTokenClaims } from './user-tokens';
 
 interface Checked {
@@ -18,8 +18,7 @@ interface Checked {
 const MAX_REMEMBERED = 50_000;
 
 export function userTokenAuthenticator(sqldb: SqlDatabase, authVersion: AuthVersionReader) {
-  const known = new Map<string, Checked>();
-  let knownAt: number | undefined;
+  const remember = authMemory<Checked>(authVersion, { max: MAX_REMEMBERED });
 
   const lookUp = (claims: UserTokenClaims): Promise<Checked> =>
     sqldb.read(async (sql) => {
@@ -34,18 +33,5 @@ export function userTokenAuthenticator(sqldb: SqlDatabase, authVersion: AuthVers
       return { revoked: byId !== undefined || byPerson !== undefined, tenantStatus };
     });
 
-  return async (claims: UserTokenClaims): Promise<Checked> => {
-    // Read before the lookups: what is remembered is never older than the version it is filed under.
-    const version = await authVersion();
-    if (version !== knownAt || known.size >= MAX_REMEMBERED) {
-      known.clear();
-      knownAt = version;
-    }
-    const remembered = known.get(claims.tokenId);
-    if (remembered) return remembered;
-    const checked = await lookUp(claims);
-    // Filed only under the version read before it (a newer one may have been read meanwhile).
-    if (version !== undefined && version === knownAt) known.set(claims.tokenId, checked);
-    return checked;
-  };
+  return (claims: UserTokenClaims): Promise<Checked> => remember(claims.tokenId, () => lookUp(claims));
 }
