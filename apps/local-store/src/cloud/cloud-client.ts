@@ -256,9 +256,10 @@ export function createCloudClient(options: CloudClientOptions): CloudClient {
 
 /** Why a request got no answer: a timeout, or the socket's code (ECONNREFUSED, ECONNRESET) rather than a generic message. */
 function describeRequestError(error: unknown): string {
-  const { message, code, cause } = error as { message?: string; code?: string; cause?: { code?: string; message?: string } };
+  // AxiosError carries its cause's code (AxiosError.from); a deadline's abort is a CanceledError.
+  const { message, code } = error as { message?: string; code?: string };
   if (isCancel(error)) return 'timed out';
-  return code ?? cause?.code ?? message ?? String(error);
+  return code ?? message ?? String(error);
 }
 
 /** Ticket values are credentials; error messages name the route, never the path's secret part. */
