@@ -1,4 +1,4 @@
-import { runScript } from '../src/db/sql';
+import { inSnapshot, runScript } from '../src/db/sql';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 let database: TestDatabase;
@@ -30,5 +30,21 @@ describe('runScript', () => {
       ]),
     ).rejects.toMatchObject({ code: '23505' });
     expect(await database.db.sql.query("SELECT id FROM script_probe WHERE id = 'b'")).toEqual([]);
+  });
+});
+
+describe('inSnapshot', () => {
+  it('when another connection commits between two reads, then both reads see the state from before it, and it cannot write', async () => {
+    const { pool, sql } = database.db;
+    await sql.query("INSERT INTO script_probe VALUES ('snap-1', NULL)");
+    const count = async (on: typeof sql) => (await on.query<{ n: string }>("SELECT count(*) AS n FROM script_probe WHERE id LIKE 'snap-%'"))[0]?.n;
+    const [first, second] = await inSnapshot(pool, async (snapshot) => {
+      const before = await count(snapshot);
+      await sql.query("INSERT INTO script_probe VALUES ('snap-2', NULL)");
+      return [before, await count(snapshot)];
+    });
+    expect([first, second]).toEqual(['1', '1']);
+    expect(await count(sql)).toBe('2');
+    await expect(inSnapshot(pool, (snapshot) => snapshot.query("INSERT INTO script_probe VALUES ('snap-3', NULL)"))).rejects.toMatchObject({ code: '25006' });
   });
 });

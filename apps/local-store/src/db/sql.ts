@@ -43,6 +43,15 @@ export function inTransaction<T>(pool: Pool, work: (sql: Sql) => Promise<T>): Pr
   return retryingConflicts(() => runOnce(pool, work));
 }
 
+/**
+ * Reads on one snapshot (REPEATABLE READ, read only): several queries that must agree — a count and
+ * the rows it counts — see the same committed state even while events are applied. A read-only
+ * transaction at this level never fails on a conflict.
+ */
+export function inSnapshot<T>(pool: Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
+  return runOnce(pool, work, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+}
+
 /** Runs built statements one after the other on `sql` (inside a transaction the caller opened). */
 export async function runStatements(sql: Sql, statements: readonly Statement[]): Promise<void> {
   for (const statement of statements) await sql.query(statement.text, [...statement.values]);
@@ -111,11 +120,11 @@ async function retryingConflicts<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
-async function runOnce<T>(pool: Pool, work: (sql: Sql) => Promise<T>): Promise<T> {
+async function runOnce<T>(pool: Pool, work: (sql: Sql) => Promise<T>, begin = 'BEGIN'): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {
-    await client.query('BEGIN');
+    await client.query(begin);
     const result = await work(sqlOf(client));
     await client.query('COMMIT');
     return result;

@@ -11,6 +11,7 @@ import {
 import { notFound } from '@dtg/service-kit';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
+import { inSnapshot } from '../../db/sql';
 import type { Caller } from '../../http/caller';
 import { decodeCursor, nextCursor } from '../../http/page-cursor';
 import { messagesRepository, type StoredMessage } from './messages.repository';
@@ -47,9 +48,10 @@ export function createMessagesService(db: Database, tenantId: string) {
       const [counts, page] =
         cloudId === null
           ? [undefined, { items: [], hasMore: false }]
-          : await Promise.all([
-              messagesRepository.countsByStatus(db.sql, [cloudId]).then((byMessage) => byMessage.get(cloudId)),
-              messagesRepository.recipientsPage(db.sql, cloudId, { limit: DETAIL_RECIPIENTS }),
+          : // One snapshot: an event applied between two reads would show a recipient in a state the counts do not have yet.
+            await inSnapshot(db.pool, async (sql) => [
+              (await messagesRepository.countsByStatus(sql, [cloudId])).get(cloudId),
+              await messagesRepository.recipientsPage(sql, cloudId, { limit: DETAIL_RECIPIENTS }),
             ]);
       return {
         ...toSummary(message, counts),
