@@ -53,6 +53,7 @@ export { sha256Hex } from './crypto/sha256';
 export { catalogFile, loadConsoleAssets, type ConsoleAssets, type ConsoleAssetsOptions, type ConsoleCatalog, type ConsoleFile } from './ui/console-assets';
 export { openWithTicket, sealWithTicket } from './crypto/ticket-seal';
 export { readCookie } from './http/cookies';
+export { decodeCursor, nextCursor } from './http/page-cursor';
 export { fillText, LOCALE_COOKIE, negotiateLocale, parseUiLocale, requestLocale, UI_LOCALES, type UiLocale } from './http/locale';
 export { canonicalJson, canonicalSha256 } from './crypto/canonical-json';
 

@@ -1,8 +1,7 @@
 import type { DepartmentDetail, DepartmentNode, DepartmentTree, UserProfile, UsersPage, UsersQuery } from '@dtg/contracts';
-import { notFound } from '@dtg/service-kit';
+import { decodeCursor, nextCursor, notFound } from '@dtg/service-kit';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import { decodeCursor, nextCursor } from '../../http/page-cursor';
 import { changesRepository } from '../changes/changes.repository';
 import { buildDepartmentTree, findNode } from './department-tree';
 import { departmentsRepository } from './departments.repository';

@@ -1,7 +1,7 @@
+import { decodeCursor, nextCursor } from '@dtg/service-kit';
 import type { DeadEventsPage, DeadEventsQuery } from '@dtg/contracts';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import { decodeCursor, nextCursor } from '../../http/page-cursor';
 import { deadEventsRepository } from './dead-events.repository';
 
 const DeadEventCursorSchema = z.object({ before: z.number().int().positive() });

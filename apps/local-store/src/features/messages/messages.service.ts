@@ -8,12 +8,11 @@ import {
   type MessageSummary,
   type RecipientStatus,
 } from '@dtg/contracts';
-import { notFound } from '@dtg/service-kit';
+import { decodeCursor, nextCursor, notFound } from '@dtg/service-kit';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
 import { inSnapshot } from '../../db/sql';
 import type { Caller } from '../../http/caller';
-import { decodeCursor, nextCursor } from '../../http/page-cursor';
 import { messagesRepository, type StoredMessage } from './messages.repository';
 import { toRecipientCounts } from './recipient-counts';
 

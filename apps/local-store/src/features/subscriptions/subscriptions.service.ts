@@ -9,11 +9,10 @@ import type {
   Subscription,
   SubscriptionWithSecret,
 } from '@dtg/contracts';
-import { notFound } from '@dtg/service-kit';
+import { decodeCursor, nextCursor, notFound } from '@dtg/service-kit';
 import { generateWebhookSecret } from '@dtg/webhook-signing';
 import { z } from 'zod';
 import type { Database } from '../../db/database';
-import { decodeCursor, nextCursor } from '../../http/page-cursor';
 import { newId } from '../../shared/ids';
 import { deliveriesRepository } from './deliveries.repository';
 import { subscriptionsRepository as repo, toSubscription, type SubscriptionRow } from './subscriptions.repository';
