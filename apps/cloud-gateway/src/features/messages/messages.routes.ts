@@ -2,7 +2,13 @@ import type { Router } from 'express';
 import type { ApiRegistry } from '@dtg/service-kit';
 import { principal, requireScope } from '../auth/authenticate.middleware';
 import type { MessagesFeature } from './messages.feature';
-import { AcceptedMessageSchema, SendMessageBodySchema, SendMessageHeadersSchema } from '@dtg/contracts';
+import {
+  AcceptedMessageSchema,
+  MessageRecipientsPageSchema,
+  MessageRecipientsQuerySchema,
+  SendMessageBodySchema,
+  SendMessageHeadersSchema,
+} from '@dtg/contracts';
 import { MessageIdParamsSchema, MessageViewSchema } from './messages.schemas';
 
 const common = { tags: ['messages'], security: ['bearer'] };
@@ -46,13 +52,34 @@ export function messagesRoutes(messages: MessagesFeature, api: ApiRegistry): Rou
       ...common,
       method: 'get',
       path: '/v1/messages/:id',
-      summary: "The cloud's view of a message: status, counts, chunks with task ids, recipients (members: only messages they sent)",
+      summary: "The cloud's view of a message: status, counts, chunks with task ids, the first 500 recipients (members: only messages they sent)",
       before: [requireScope('messages:read')],
       input: { params: MessageIdParamsSchema },
       responses: { 200: { description: 'The message', schema: MessageViewSchema }, ...denied, ...missing },
     },
     async ({ params }, _req, res) => {
       res.json(await messages.service.get(principal(res), params.id));
+    },
+  );
+  api.add(
+    router,
+    {
+      ...common,
+      method: 'get',
+      path: '/v1/messages/:id/recipients',
+      summary:
+        "A message's recipients page by page (by userid), optionally only some statuses (`status=unread`); the message's view carries the first 500 and where to continue (members: only messages they sent)",
+      before: [requireScope('messages:read')],
+      input: { params: MessageIdParamsSchema, query: MessageRecipientsQuerySchema },
+      responses: {
+        200: { description: 'One page of recipients', schema: MessageRecipientsPageSchema },
+        400: { description: 'A malformed status list, cursor or limit' },
+        ...denied,
+        ...missing,
+      },
+    },
+    async ({ params, query }, _req, res) => {
+      res.json(await messages.service.recipients(principal(res), params.id, query));
     },
   );
   api.add(

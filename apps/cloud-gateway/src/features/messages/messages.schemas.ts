@@ -34,6 +34,9 @@ export const MessageViewSchema = z.object({
   /** Recipients per status; every status is present. */
   counts: z.record(RecipientStatusSchema, z.number().int().nonnegative()),
   chunks: z.array(MessageChunkViewSchema),
+  /** The first recipients by userid (up to 500); GET /v1/messages/:id/recipients pages through the rest. */
   recipients: z.array(RecipientResultSchema),
+  /** Where GET /v1/messages/:id/recipients continues after `recipients`; null when they are all. */
+  recipientsNextCursor: z.string().nullable(),
 });
 export type MessageView = z.infer<typeof MessageViewSchema>;

@@ -5,8 +5,9 @@
 // dispatch plan, which also expands departments: the accept path, where callers wait, writes one
 // message row, one event row and one request row.
 // Idempotency-Key: the same key and body give the same message; another body is a 409.
-import type { AcceptedMessage, SendMessageBody } from '@dtg/contracts';
+import type { AcceptedMessage, MessageRecipientsQuery, SendMessageBody } from '@dtg/contracts';
 import { AppError, canonicalSha256, notFound } from '@dtg/service-kit';
+import type { Sql } from '../../db/prisma';
 import { newId } from '../../shared/ids';
 import { manageRefusal, type Principal } from '../auth/permissions';
 import { memberSendRefusal, readMemberSendPolicy } from './member-send-policy';
@@ -14,8 +15,9 @@ import { messageView } from './message-view';
 import { readTemplatePolicy, storedMessageFor } from './template-sends';
 import type { DispatchQueue } from './dispatch-queue';
 import type { MessagesDeps } from './messages.deps';
-import { messagesRepository as repo } from './messages.repository';
+import { messagesRepository as repo, type MessageRecord } from './messages.repository';
 import type { MessageView } from './messages.schemas';
+import { recipientsPage, type RecipientsPage } from './recipient-pages';
 
 export function messagesService(deps: MessagesDeps, queue: Pick<DispatchQueue, 'request'>) {
   const { sqldb } = deps;
@@ -67,17 +69,23 @@ export function messagesService(deps: MessagesDeps, queue: Pick<DispatchQueue, '
 
     /** Members see only what they sent (manageRefusal); API keys and org admins every message of the tenant. */
     async get(principal: Principal, id: string): Promise<MessageView> {
-      const view = await sqldb.read(async (sql) => {
-        const message = await repo.findForTenant(sql, principal.tenantId, id);
-        if (!message) return null;
-        const refusal = manageRefusal(principal, message.createdBy);
-        if (refusal) throw refusal;
-        return messageView(sql, message);
-      });
-      if (!view) throw notFound(`message ${id} not found`);
-      return view;
+      return sqldb.read(async (sql) => messageView(sql, await visible(sql, principal, id)));
+    },
+
+    /** A message's recipients page by page (by userid), optionally only some statuses; visible as in `get`. */
+    async recipients(principal: Principal, id: string, query: MessageRecipientsQuery): Promise<RecipientsPage> {
+      return sqldb.read(async (sql) => recipientsPage(sql, await visible(sql, principal, id), query));
     },
   };
 }
 
 export type MessagesService = ReturnType<typeof messagesService>;
+
+/** The tenant's message (404 when there is none), if this principal may manage it (a member: only their own). */
+async function visible(sql: Sql, principal: Principal, id: string): Promise<MessageRecord> {
+  const message = await repo.findForTenant(sql, principal.tenantId, id);
+  if (!message) throw notFound(`message ${id} not found`);
+  const refusal = manageRefusal(principal, message.createdBy);
+  if (refusal) throw refusal;
+  return message;
+}
