@@ -335,11 +335,17 @@ describe('validation', () => {
 });
 
 describe('raw body', () => {
-  it('keeps the exact bytes on req.rawBody', async () => {
-    const { app } = buildApp();
+  it('when a path is in rawBodyPaths, then req.rawBody holds the exact bytes', async () => {
+    const { app } = buildApp({ rawBodyPaths: ['/webhooks/'] });
     const raw = '{ "b": 1,\n  "a": [2] }';
-    const res = await request(app).post('/other').set('content-type', 'application/json').send(raw);
+    const res = await request(app).post('/webhooks/cloud').set('content-type', 'application/json').send(raw);
     expect(res.body).toEqual({ raw });
+  });
+
+  it('when no rawBodyPaths are given, then no request keeps its raw body', async () => {
+    const { app } = buildApp();
+    expect((await request(app).post('/webhooks/cloud').send({ a: 1 })).body).toEqual({ raw: null });
+    expect((await request(app).post('/other').send({ a: 1 })).body).toEqual({ raw: null });
   });
 
   it('when rawBodyPaths is set, then only those prefixes keep it', async () => {

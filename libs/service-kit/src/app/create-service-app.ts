@@ -17,7 +17,7 @@ export interface ServiceAppOptions {
   routes: (app: Express) => void;
   /** Max JSON body size (body-parser syntax). Default '1mb'. */
   jsonLimit?: string;
-  /** Path prefixes that keep `req.rawBody`; every path when omitted. */
+  /** Path prefixes that keep `req.rawBody` (for signature checks); none when omitted. */
   rawBodyPaths?: string[];
   /** Path prefixes with a JSON limit other than `jsonLimit`. */
   jsonLimitsByPath?: Record<string, string>;

@@ -1,9 +1,16 @@
 import express, { type Request } from 'express';
 import { isSecretKey } from '../logging/redact';
 
-const ROUTE = Symbol('route');
-const PATTERN = Symbol('routePattern');
-type Tracked = Request & { [ROUTE]?: unknown; [PATTERN]?: string };
+const MATCHED = Symbol('matched route');
+const PATTERNS = Symbol('patterns by baseUrl');
+
+/** A route as a request matched it, with its full pattern; one per route and mount point, made once. */
+interface Matched {
+  route: unknown;
+  pattern: string | undefined;
+}
+type Tracked = Request & { [MATCHED]?: Matched };
+type RouteObject = { path?: unknown; [PATTERNS]?: Map<string, Matched> };
 
 /*
  * Records the route pattern (`/v1/users/:id`) a request matches. The full pattern only exists while
@@ -11,24 +18,38 @@ type Tracked = Request & { [ROUTE]?: unknown; [PATTERN]?: string };
  * before the response finishes. So it is captured at the moment the router assigns `req.route`,
  * through an accessor on Express's request prototype that every app's requests inherit. Set once
  * here, not per request: an Object.defineProperty on each request object turned it into a slow
- * dictionary-mode object, which cost a bare Express endpoint ~15 µs per request.
+ * dictionary-mode object, which cost a bare Express endpoint ~15 µs per request. The route and its
+ * pattern are kept on the request as one entry, made once per route and mount point: a request
+ * object has many properties, and each one added (and each string built) is paid on every request.
  */
 Object.defineProperty(express.request, 'route', {
   configurable: true,
   enumerable: true,
   get(this: Tracked): unknown {
-    return this[ROUTE];
+    return this[MATCHED]?.route;
   },
-  set(this: Tracked, value: { path?: unknown } | undefined) {
-    this[ROUTE] = value;
-    // A router's route at `/` is its prefix itself: `/v1/messages`, not `/v1/messages/`.
-    if (value?.path !== undefined) this[PATTERN] = value.path === '/' && this.baseUrl ? this.baseUrl : `${this.baseUrl}${String(value.path)}`;
+  set(this: Tracked, value: RouteObject | undefined) {
+    if (value === undefined) this[MATCHED] = undefined;
+    else this[MATCHED] = value.path === undefined ? { route: value, pattern: undefined } : matchedOf(value, this.baseUrl);
   },
 });
 
+/** Mount points kept per route: a router mounted under a path with parameters has a baseUrl per value. */
+const MAX_MOUNTS = 16;
+
+function matchedOf(route: RouteObject, baseUrl: string): Matched {
+  const patterns = (route[PATTERNS] ??= new Map());
+  const known = patterns.get(baseUrl);
+  if (known) return known;
+  // A router's route at `/` is its prefix itself: `/v1/messages`, not `/v1/messages/`.
+  const matched = { route, pattern: route.path === '/' && baseUrl ? baseUrl : `${baseUrl}${String(route.path)}` };
+  if (patterns.size < MAX_MOUNTS) patterns.set(baseUrl, matched);
+  return matched;
+}
+
 /** The matched route pattern, or undefined when no route matched. */
 export function routePattern(req: Request): string | undefined {
-  return (req as Tracked)[PATTERN];
+  return (req as Tracked)[MATCHED]?.pattern;
 }
 
 /**
