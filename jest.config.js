@@ -45,7 +45,7 @@ const projects = ['apps', 'libs'].flatMap((group) =>
 // either dialect, the copy between them and the unit tests under src/ run once, in the project above.
 const SQLITE_ONLY = ['sqlite-connection', 'wal-checkpointer', 'migrations', 'copy-to-postgres', 'postgres-migrations', 'postgres-schema'];
 // And what only Postgres has: several replicas on one database (on SQLite there is one process).
-const POSTGRES_ONLY = ['replicas-dingtalk-limits'];
+const POSTGRES_ONLY = ['replicas-dingtalk-limits', 'replicas-rate-limits'];
 const cloud = projects.find((p) => p.displayName === '@dtg/cloud-gateway');
 cloud.testPathIgnorePatterns = POSTGRES_ONLY.map((name) => `/test/${name}\\.test\\.ts$`);
 projects.push({

@@ -76,7 +76,7 @@ export function createApp(s: CloudServices): Express {
       api.mount(app, operatorViewsRoutes(s, api));
       api.mount(app, adminRoutes(s, api));
       api.mount(app, callbackRoutes(s, api, registry));
-      const rateLimit = loginRateLimit({ perClient: s.config.RATE_LIMIT_LOGIN_PER_CLIENT, perTenant: s.config.RATE_LIMIT_LOGIN_PER_TENANT });
+      const rateLimit = loginRateLimit(s.rateLimiters, { perClient: s.config.RATE_LIMIT_LOGIN_PER_CLIENT, perTenant: s.config.RATE_LIMIT_LOGIN_PER_TENANT });
       api.mount(app, loginRoutes({ login: s.login.service, strategies: s.login.strategies, logger: s.logger, rateLimit, secureCookies }, api));
       app.use('/v1', cors());
       const auth = authenticate({ sqldb: s.sqldb, userTokenSecret: s.config.USER_TOKEN_SECRET });

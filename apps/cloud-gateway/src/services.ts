@@ -33,6 +33,7 @@ import { secretsAtStart } from './features/keys/secrets-at-start';
 import { CallBudget } from './features/dingtalk/call-budget';
 import { AUDIT_SWEEP_JOB, AUDIT_SWEEP_JOB_ID, auditLog } from './features/audit/audit-log';
 import { operatorsService } from './features/operators/operators.service';
+import { rateLimiters } from './shared/rate-limiters';
 
 export interface ServiceOverrides {
   send?: WebhookSender;
@@ -199,6 +200,7 @@ export async function buildServices(config: CloudConfig, logger: Logger, overrid
     audit,
     operators: operatorsService({ sqldb, secrets, now: overrides.now }),
     retention,
+    rateLimiters: rateLimiters(sqldb),
   };
 }
 

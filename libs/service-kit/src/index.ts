@@ -57,7 +57,7 @@ export { decodeCursor, nextCursor } from './http/page-cursor';
 export { fillText, LOCALE_COOKIE, negotiateLocale, parseUiLocale, requestLocale, UI_LOCALES, type UiLocale } from './http/locale';
 export { canonicalJson, canonicalSha256 } from './crypto/canonical-json';
 
-export { memoryRateLimiter, type RateDecision, type RateLimiter } from './rate-limit/rate-limiter';
+export { memoryRateLimiter, rateLimiterOf, type RateDecision, type RateLimiter } from './rate-limit/rate-limiter';
 export { clientAddress, rateLimit, type RateLimitRule } from './rate-limit/rate-limit.middleware';
 
 export { createServiceApp, type ServiceAppOptions } from './app/create-service-app';

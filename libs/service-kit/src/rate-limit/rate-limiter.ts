@@ -1,7 +1,7 @@
 // Counting requests per key (a client address, a tenant) in fixed windows. Behind an interface so
-// the store can change: in memory today (one process), and a shared store (rate-limiter-flexible
-// has Postgres and Redis ones) when the cloud runs as several replicas.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+// the store can change: in memory for one process, a shared store (the cloud's replicas on Postgres
+// count in the database: rate-limiter-flexible's RateLimiterPostgres) for several.
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitSetting } from '../config/env-schemas';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
@@ -12,7 +12,11 @@ export interface RateLimiter {
 }
 
 export function memoryRateLimiter(setting: RateLimitSetting): RateLimiter {
-  const limiter = new RateLimiterMemory({ points: setting.points, duration: setting.durationMs / 1000 });
+  return rateLimiterOf(new RateLimiterMemory({ points: setting.points, duration: setting.durationMs / 1000 }));
+}
+
+/** A rate-limiter-flexible limiter (in memory, or a shared store) as a RateLimiter: one point per request. */
+export function rateLimiterOf(limiter: RateLimiterAbstract): RateLimiter {
   return {
     async consume(key) {
       try {

@@ -4,7 +4,7 @@
 // client address; a sign-in is recorded in the audit log, a refused one logged.
 import type { Router } from 'express';
 import { z } from 'zod';
-import { clientAddress, memoryRateLimiter, rateLimit, unauthorized, type ApiRegistry } from '@dtg/service-kit';
+import { clientAddress, rateLimit, unauthorized, type ApiRegistry } from '@dtg/service-kit';
 import type { CloudServices } from '../../services';
 import { changeRefusal, consoleSession, OPERATOR_COOKIE } from './admin-access';
 import { OperatorRoleSchema, SignInSchema } from './operators.service';
@@ -15,7 +15,9 @@ export function operatorSessionRoutes(s: CloudServices, api: ApiRegistry, opts: 
   const router = api.router('/admin/session');
   const cookie = { httpOnly: true, sameSite: 'strict' as const, secure: opts.secureCookies, path: '/admin' };
   const tags = ['operator console'];
-  const limiter = rateLimit([{ limiter: memoryRateLimiter(s.config.RATE_LIMIT_OPERATOR_SIGN_IN), key: clientAddress, scope: 'from your address' }]);
+  const limiter = rateLimit([
+    { limiter: s.rateLimiters('operator-sign-in', s.config.RATE_LIMIT_OPERATOR_SIGN_IN), key: clientAddress, scope: 'from your address' },
+  ]);
 
   api.add(
     router,
