@@ -42,6 +42,7 @@ export { FieldErrorSchema, PROBLEM_TYPE_BASE, ProblemSchema, type Problem } from
 
 export { input, parseValue, validate, type InputLocation, type InputSchemas, type ParsedInput } from './validation/validate.middleware';
 export { route, type RouteHandler } from './validation/route';
+export { parseJson } from './validation/parse-json';
 
 export { healthRoutes, type HealthCheck, type HealthOptions } from './health/health.routes';
 export { createMetricsRegistry } from './metrics/metrics-registry';

@@ -1,3 +1,4 @@
+import { parseJson } from '@dtg/service-kit';
 import { CallbackCrypto } from './callback-crypto';
 
 export interface CallbackTarget {
@@ -54,13 +55,5 @@ function isSuccessReply(crypto: CallbackCrypto, reply: unknown): boolean {
     return crypto.open(signature, String(timestamp), nonce, encrypt) === 'success';
   } catch {
     return false;
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }

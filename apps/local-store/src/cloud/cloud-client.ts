@@ -12,9 +12,8 @@ import {
   type SendMessageBody,
   type UploadedMediaView,
 } from '@dtg/contracts';
-import { currentRequestId, REQUEST_ID_HEADER } from '@dtg/service-kit';
+import { currentRequestId, parseJson, REQUEST_ID_HEADER } from '@dtg/service-kit';
 import { z } from 'zod';
-import { parseJson } from '../shared/parse-json';
 import { multipartBody } from './multipart-upload';
 
 /**

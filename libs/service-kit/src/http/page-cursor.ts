@@ -2,6 +2,7 @@
 // breaking anyone who just passes `nextCursor` back.
 import type { z } from 'zod';
 import { validationError } from '../errors/app-error';
+import { parseJson } from '../validation/parse-json';
 
 function encodeCursor(position: unknown): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
@@ -9,7 +10,7 @@ function encodeCursor(position: unknown): string {
 
 /** A cursor that does not decode to `schema` is the caller's mistake: 400 naming query.cursor. */
 export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
-  const position = jsonOrUndefined(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const position = parseJson(Buffer.from(cursor, 'base64url').toString('utf8'));
   // A NUL (Postgres text cannot hold one) is never in a cursor this API made.
   const parsed = hasNul(position) ? undefined : schema.safeParse(position);
   if (!parsed?.success) throw validationError([{ path: 'query.cursor', message: 'is not a cursor returned by this API' }]);
@@ -26,12 +27,4 @@ function hasNul(value: unknown): boolean {
 export function nextCursor<T>(items: readonly T[], hasMore: boolean, positionOf: (last: T) => unknown): string | null {
   const last = items.at(-1);
   return hasMore && last !== undefined ? encodeCursor(positionOf(last)) : null;
-}
-
-function jsonOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
