@@ -123,6 +123,17 @@ const MESSAGE_COLUMNS = 'id, "tenantId", "idempotencyKey", "requestHash", msgtyp
 const CHUNK_STATE_COLUMNS = 'id, "messageId", "tenantId", "index", status, "taskId", "processQueryKey", "sentAt", polls, "nextPollAt", "lastError"';
 const CHUNK_COLUMNS = `${CHUNK_STATE_COLUMNS}, userids`;
 
+interface RecipientRow {
+  userid: string;
+  status: string;
+  reason: string | null;
+}
+
+/** A recipient as the API shows it: no `reason` when there is none (an empty one included). */
+function toRecipient(row: RecipientRow): RecipientResult {
+  return { userid: row.userid, status: row.status as RecipientStatus, ...(row.reason ? { reason: row.reason } : {}) };
+}
+
 export const messagesRepository = {
   async find(sql: Sql, id: string): Promise<MessageRecord | null> {
     const row = await sql.get<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM "Message" WHERE id = ?`, id);
@@ -192,7 +203,15 @@ export const messagesRepository = {
     return (await sql.all<{ userid: string }>('SELECT userid FROM "MessageRecipient" WHERE "messageId" = ? ORDER BY userid', messageId)).map((r) => r.userid);
   },
 
-  async recipients(sql: Sql, messageId: string, where: { chunkId?: string; status?: RecipientStatus[] } = {}): Promise<RecipientResult[]> {
+  /**
+   * A message's recipients by userid, optionally of one chunk, in some statuses, after a userid and
+   * at most `limit`: the primary key ("messageId", userid) serves the order, so a page reads a page.
+   */
+  async recipients(
+    sql: Sql,
+    messageId: string,
+    where: { chunkId?: string; status?: readonly RecipientStatus[]; afterUserid?: string; limit?: number } = {},
+  ): Promise<RecipientResult[]> {
     const filters: string[] = ['"messageId" = ?'];
     const params: SqlParam[] = [messageId];
     if (where.chunkId !== undefined) {
@@ -203,11 +222,37 @@ export const messagesRepository = {
       filters.push(`status IN (${marks(where.status)})`);
       params.push(...where.status);
     }
-    const rows = await sql.all<{ userid: string; status: string; reason: string | null }>(
-      `SELECT userid, status, reason FROM "MessageRecipient" WHERE ${filters.join(' AND ')} ORDER BY userid`,
+    if (where.afterUserid !== undefined) {
+      filters.push('userid > ?');
+      params.push(where.afterUserid);
+    }
+    if (where.limit !== undefined) params.push(where.limit);
+    const rows = await sql.all<RecipientRow>(
+      `SELECT userid, status, reason FROM "MessageRecipient" WHERE ${filters.join(' AND ')} ORDER BY userid${where.limit === undefined ? '' : ' LIMIT ?'}`,
       ...params,
     );
-    return rows.map((r) => ({ userid: r.userid, status: r.status as RecipientStatus, ...(r.reason ? { reason: r.reason } : {}) }));
+    return rows.map(toRecipient);
+  },
+
+  /**
+   * A message's recipients counted by status, and its first `limit` by userid. One statement, so both
+   * come from one snapshot: on Postgres each statement of a read sees its own, and a status change
+   * between two of them would show a recipient in a state the counts do not have yet.
+   */
+  async recipientCountsAndFirst(sql: Sql, messageId: string, limit: number): Promise<{ counts: Map<string, number>; first: RecipientResult[] }> {
+    const rows = await sql.all<RecipientRow & { page: number; n: number | null }>(
+      `SELECT 0 AS page, status, CAST(count(*) AS INTEGER) AS n, CAST(NULL AS TEXT) AS userid, CAST(NULL AS TEXT) AS reason
+         FROM "MessageRecipient" WHERE "messageId" = ? GROUP BY status
+       UNION ALL
+       SELECT * FROM (SELECT 1, status, CAST(NULL AS INTEGER), userid, reason FROM "MessageRecipient" WHERE "messageId" = ? ORDER BY userid LIMIT ?) first_page
+       ORDER BY page, userid`,
+      messageId,
+      messageId,
+      limit,
+    );
+    const counts = new Map<string, number>();
+    for (const row of rows) if (row.page === 0) counts.set(row.status, Number(row.n));
+    return { counts, first: rows.filter((row) => row.page === 1).map(toRecipient) };
   },
 
   /**

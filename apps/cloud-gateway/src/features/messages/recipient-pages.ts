@@ -5,9 +5,8 @@
 import { DETAIL_RECIPIENTS, RecipientStatusSchema, type MessageRecipientsQuery, type RecipientResult, type RecipientStatus } from '@dtg/contracts';
 import { decodeCursor, nextCursor } from '@dtg/service-kit';
 import { z } from 'zod';
-import type { Sql, SqlParam } from '../../db/prisma';
-import { marks } from '../../shared/batches';
-import type { MessageRecord } from './messages.repository';
+import type { Sql } from '../../db/prisma';
+import { messagesRepository as repo, type MessageRecord } from './messages.repository';
 import { directUserIds } from './recipient-expansion';
 
 export interface RecipientsPage {
@@ -21,12 +20,6 @@ interface PageQuery {
   statuses?: readonly RecipientStatus[];
 }
 
-interface RecipientRow {
-  userid: string;
-  status: string;
-  reason: string | null;
-}
-
 const PositionSchema = z.object({ userid: z.string().min(1) });
 
 /** The counts per status (every status present) and the first page, as the message view shows them. */
@@ -37,49 +30,16 @@ export async function recipientsOverview(sql: Sql, message: MessageRecord): Prom
     counts.pending = userids.length;
     return { counts, first: queuedPage(userids, { limit: DETAIL_RECIPIENTS }) };
   }
-  // One statement, so the counts and the page come from one snapshot: on Postgres each statement of
-  // a read sees its own, and a status change between two of them would show a recipient in a state
-  // the counts do not have yet.
-  const rows = await sql.all<RecipientRow & { page: number; n: number | null }>(
-    `SELECT 0 AS page, status, CAST(count(*) AS INTEGER) AS n, CAST(NULL AS TEXT) AS userid, CAST(NULL AS TEXT) AS reason
-       FROM "MessageRecipient" WHERE "messageId" = ? GROUP BY status
-     UNION ALL
-     SELECT * FROM (SELECT 1, status, CAST(NULL AS INTEGER), userid, reason FROM "MessageRecipient" WHERE "messageId" = ? ORDER BY userid LIMIT ?) first_page
-     ORDER BY page, userid`,
-    message.id,
-    message.id,
-    DETAIL_RECIPIENTS + 1,
-  );
-  for (const row of rows) if (row.page === 0) counts[RecipientStatusSchema.parse(row.status)] = Number(row.n);
-  return {
-    counts,
-    first: pageOf(
-      rows.filter((row) => row.page === 1),
-      DETAIL_RECIPIENTS,
-    ),
-  };
+  const found = await repo.recipientCountsAndFirst(sql, message.id, DETAIL_RECIPIENTS + 1);
+  for (const [status, n] of found.counts) counts[RecipientStatusSchema.parse(status)] = n;
+  return { counts, first: pageOf(found.first, DETAIL_RECIPIENTS) };
 }
 
 /** One page after the caller's cursor, optionally only some statuses. */
 export async function recipientsPage(sql: Sql, message: MessageRecord, query: MessageRecipientsQuery): Promise<RecipientsPage> {
   const page: PageQuery = { limit: query.limit, afterUserid: query.cursor && decodeCursor(query.cursor, PositionSchema).userid, statuses: query.status };
   if (message.status === 'queued') return queuedPage(queuedUserIds(message), page);
-  const filters = ['"messageId" = ?'];
-  const params: SqlParam[] = [message.id];
-  if (page.afterUserid !== undefined) {
-    filters.push('userid > ?');
-    params.push(page.afterUserid);
-  }
-  if (page.statuses) {
-    filters.push(`status IN (${marks(page.statuses)})`);
-    params.push(...page.statuses);
-  }
-  // The primary key ("messageId", userid) serves the order: a page reads a page, however many there are.
-  const rows = await sql.all<RecipientRow>(
-    `SELECT userid, status, reason FROM "MessageRecipient" WHERE ${filters.join(' AND ')} ORDER BY userid LIMIT ?`,
-    ...params,
-    page.limit + 1,
-  );
+  const rows = await repo.recipients(sql, message.id, { status: page.statuses, afterUserid: page.afterUserid, limit: page.limit + 1 });
   return pageOf(rows, page.limit);
 }
 
@@ -93,15 +53,13 @@ function queuedPage(sortedUserids: readonly string[], page: PageQuery): Recipien
   const after = page.afterUserid;
   const rest = after === undefined ? sortedUserids : sortedUserids.filter((userid) => userid > after);
   return pageOf(
-    rest.slice(0, page.limit + 1).map((userid) => ({ userid, status: 'pending', reason: null })),
+    rest.slice(0, page.limit + 1).map((userid): RecipientResult => ({ userid, status: 'pending' })),
     page.limit,
   );
 }
 
 /** `rows` holds up to one more than `limit`: that one only says another page follows. */
-function pageOf(rows: readonly RecipientRow[], limit: number): RecipientsPage {
-  const items = rows
-    .slice(0, limit)
-    .map((row): RecipientResult => ({ userid: row.userid, status: RecipientStatusSchema.parse(row.status), ...(row.reason ? { reason: row.reason } : {}) }));
+function pageOf(rows: readonly RecipientResult[], limit: number): RecipientsPage {
+  const items = rows.slice(0, limit);
   return { items, nextCursor: nextCursor(items, rows.length > limit, (last) => ({ userid: last.userid })) };
 }
