@@ -5,7 +5,7 @@
 // stands between a password and guessing. Should the database fail, each replica counts alone in
 // memory until it answers again (the library's insurance limiter), so a sign-in is refused for its
 // limit, never for the database.
-import { rateLimiterOf, type RateLimiter, type RateLimitSetting } from '@dtg/service-kit';
+import { memoryRateLimiter, rateLimiterOf, type RateLimiter, type RateLimitSetting } from '@dtg/service-kit';
 import { RateLimiterMemory, RateLimiterPostgres } from 'rate-limiter-flexible';
 import { PostgresConnection } from '../db/postgres/postgres-connection';
 import type { SqlDatabase } from '../db/sql';
@@ -15,9 +15,8 @@ export type RateLimiters = (name: string, setting: RateLimitSetting) => RateLimi
 
 export function rateLimiters(sqldb: SqlDatabase): RateLimiters {
   return (name, setting) => {
+    if (!(sqldb instanceof PostgresConnection)) return memoryRateLimiter(setting);
     const window = { keyPrefix: name, points: setting.points, duration: setting.durationMs / 1000 };
-    const memory = new RateLimiterMemory(window);
-    if (!(sqldb instanceof PostgresConnection)) return rateLimiterOf(memory);
     return rateLimiterOf(
       new RateLimiterPostgres({
         ...window,
@@ -26,7 +25,7 @@ export function rateLimiters(sqldb: SqlDatabase): RateLimiters {
         // Created by the migrations, with the library's columns.
         tableName: 'RateLimitWindow',
         tableCreated: true,
-        insuranceLimiter: memory,
+        insuranceLimiter: new RateLimiterMemory(window),
       }),
     );
   };
