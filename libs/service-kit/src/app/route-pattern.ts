@@ -29,8 +29,7 @@ Object.defineProperty(express.request, 'route', {
     return this[MATCHED]?.route;
   },
   set(this: Tracked, value: RouteObject | undefined) {
-    if (value === undefined) this[MATCHED] = undefined;
-    else this[MATCHED] = value.path === undefined ? { route: value, pattern: undefined } : matchedOf(value, this.baseUrl);
+    this[MATCHED] = value === undefined ? undefined : matchedOf(value, this.baseUrl);
   },
 });
 
@@ -41,10 +40,15 @@ function matchedOf(route: RouteObject, baseUrl: string): Matched {
   const patterns = (route[PATTERNS] ??= new Map());
   const known = patterns.get(baseUrl);
   if (known) return known;
-  // A router's route at `/` is its prefix itself: `/v1/messages`, not `/v1/messages/`.
-  const matched = { route, pattern: route.path === '/' && baseUrl ? baseUrl : `${baseUrl}${String(route.path)}` };
+  const matched = { route, pattern: patternOf(route.path, baseUrl) };
   if (patterns.size < MAX_MOUNTS) patterns.set(baseUrl, matched);
   return matched;
+}
+
+function patternOf(path: unknown, baseUrl: string): string | undefined {
+  if (path === undefined) return undefined;
+  // A router's route at `/` is its prefix itself: `/v1/messages`, not `/v1/messages/`.
+  return path === '/' && baseUrl ? baseUrl : `${baseUrl}${String(path)}`;
 }
 
 /** The matched route pattern, or undefined when no route matched. */
